@@ -1,0 +1,58 @@
+# linear-layouts — the two commands: `make demo` and `make test`.
+#
+# Everything goes through a local virtualenv (.venv) holding the pinned
+# dependencies (requirements.txt): it is created and filled once, then reused;
+# the C++ build is CMake + Ninja, incremental, -j2, linked with lld if present.
+
+PYTHON  ?= python3
+VENV    := .venv
+PY      := $(VENV)/bin/python
+SP       = $(shell $(PY) -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+BUILD   := build
+JOBS    ?= 2
+STAMP   := $(VENV)/.installed
+LINKER  := $(shell command -v ld.lld >/dev/null 2>&1 && echo -DLLVM_USE_LINKER=lld -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_SHARED_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_MODULE_LINKER_FLAGS=-fuse-ld=lld)
+
+.PHONY: all venv build demo test test-unit test-python bench clean distclean
+
+all: build
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+venv: $(STAMP)
+
+$(BUILD)/build.ninja: $(STAMP) CMakeLists.txt
+	$(VENV)/bin/cmake -G Ninja -S . -B $(BUILD) \
+	  -DCMAKE_BUILD_TYPE=Release \
+	  -DCMAKE_MAKE_PROGRAM=$(abspath $(VENV))/bin/ninja \
+	  -DPython_EXECUTABLE=$(abspath $(PY)) \
+	  -DMLIR_DIR=$(SP)/mlir/lib/cmake/mlir \
+	  -DLLVM_DIR=$(SP)/llvm/lib/cmake/llvm \
+	  $(LINKER)
+
+build: $(BUILD)/build.ninja
+	$(VENV)/bin/ninja -C $(BUILD) -j$(JOBS)
+	@echo "$(abspath python)" > $(SP)/linear_layouts_dev.pth
+
+demo: build
+	$(PY) -m linear_layouts demo
+
+test-unit: build
+	$(BUILD)/test/unit/ll-unit-tests
+
+test-python: build
+	$(PY) -m pytest -q test/python
+
+test: test-unit test-python
+
+bench: build
+	$(PY) bench/algebra_vs_triton.py
+
+clean:
+	rm -rf $(BUILD)
+
+distclean: clean
+	rm -rf $(VENV)

@@ -1,0 +1,658 @@
+//===- CoreModule.cpp - nanobind bindings of the linear-layouts core ------===//
+//
+// `linear_layouts._core`: LinearLayout and the layout families. Every error
+// of the core (an `ll::Error` value) becomes a `LayoutError`, a subclass of
+// `ValueError`; nothing here aborts the interpreter.
+//
+//===----------------------------------------------------------------------===//
+
+#include "linear_layouts/Core/Families.h"
+#include "linear_layouts/Core/LinearLayout.h"
+
+#include <nanobind/nanobind.h>
+#include <nanobind/ndarray.h>
+#include <nanobind/stl/optional.h>
+#include <nanobind/stl/pair.h>
+#include <nanobind/stl/shared_ptr.h>
+#include <nanobind/stl/string.h>
+#include <nanobind/stl/vector.h>
+
+#include <stdexcept>
+
+namespace nb = nanobind;
+using namespace nb::literals;
+using ll::LinearLayout;
+
+namespace {
+
+struct LayoutError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+[[noreturn]] void fail(const std::string &msg) { throw LayoutError(msg); }
+
+template <typename T> T unwrap(ll::Expected<T> e) {
+  if (!e)
+    fail(e.error().message());
+  return std::move(*e);
+}
+
+int64_t toInt(nb::handle h, const char *what) {
+  if (!nb::isinstance<nb::int_>(h)) {
+    // Accept numpy integers and other __index__ types.
+    if (!PyIndex_Check(h.ptr()))
+      fail(std::string(what) + " must be an integer, got " +
+           nb::cast<std::string>(nb::str(nb::type_name(h.type()))));
+  }
+  long long v = PyLong_AsLongLong(h.ptr());
+  if (v == -1 && PyErr_Occurred()) {
+    PyErr_Clear();
+    fail(std::string(what) + " is out of range");
+  }
+  return v;
+}
+
+int32_t toInt32(nb::handle h, const char *what) {
+  int64_t v = toInt(h, what);
+  if (v < INT32_MIN || v > INT32_MAX)
+    fail(std::string(what) + " " + std::to_string(v) +
+         " does not fit in 32 bits");
+  return static_cast<int32_t>(v);
+}
+
+std::vector<ll::Basis> toBases(nb::handle seq, const std::string &dim) {
+  if (!nb::isinstance<nb::sequence>(seq) || nb::isinstance<nb::str>(seq))
+    fail("bases of in dim '" + dim + "' must be a list of lists of ints");
+  std::vector<ll::Basis> out;
+  for (nb::handle b : seq) {
+    if (!nb::isinstance<nb::sequence>(b) || nb::isinstance<nb::str>(b))
+      fail("each basis of in dim '" + dim + "' must be a list of ints");
+    ll::Basis basis;
+    for (nb::handle x : b)
+      basis.push_back(toInt32(x, "a basis component"));
+    out.push_back(std::move(basis));
+  }
+  return out;
+}
+
+ll::BasesList toBasesList(nb::handle bases) {
+  if (!nb::isinstance<nb::dict>(bases))
+    fail("bases must be a dict mapping in-dim names to lists of bases");
+  ll::BasesList out;
+  for (auto [k, v] : nb::borrow<nb::dict>(bases)) {
+    if (!nb::isinstance<nb::str>(k))
+      fail("in-dim names must be strings");
+    std::string name = nb::cast<std::string>(k);
+    out.push_back({name, toBases(v, name)});
+  }
+  return out;
+}
+
+ll::DimSizes toDimSizes(nb::handle dims, const char *what) {
+  ll::DimSizes out;
+  if (nb::isinstance<nb::dict>(dims)) {
+    for (auto [k, v] : nb::borrow<nb::dict>(dims)) {
+      if (!nb::isinstance<nb::str>(k))
+        fail(std::string(what) + " names must be strings");
+      out.push_back({nb::cast<std::string>(k), toInt32(v, "a dim size")});
+    }
+    return out;
+  }
+  if (!nb::isinstance<nb::sequence>(dims) || nb::isinstance<nb::str>(dims))
+    fail(std::string(what) + " must be a dict {name: size} or a list of "
+                             "(name, size) pairs");
+  for (nb::handle p : dims) {
+    if (!nb::isinstance<nb::sequence>(p) || nb::len(p) != 2)
+      fail(std::string(what) + " entries must be (name, size) pairs");
+    nb::handle k = p[0], v = p[1];
+    if (!nb::isinstance<nb::str>(k))
+      fail(std::string(what) + " names must be strings");
+    out.push_back({nb::cast<std::string>(k), toInt32(v, "a dim size")});
+  }
+  return out;
+}
+
+std::vector<std::string> toNames(nb::handle names, const char *what) {
+  if (nb::isinstance<nb::str>(names) || !nb::isinstance<nb::sequence>(names))
+    fail(std::string(what) + " must be a list of names");
+  std::vector<std::string> out;
+  for (nb::handle n : names) {
+    if (!nb::isinstance<nb::str>(n))
+      fail(std::string(what) + " must hold strings");
+    out.push_back(nb::cast<std::string>(n));
+  }
+  return out;
+}
+
+nb::dict basesDict(const LinearLayout &l) {
+  nb::dict d;
+  for (int i = 0; i < l.numInDims(); ++i) {
+    nb::list bs;
+    for (int b = 0; b < l.inDimSizeLog2(i); ++b) {
+      nb::list basis;
+      for (int o = 0; o < l.numOutDims(); ++o)
+        basis.append(l.basis(i, b, o));
+      bs.append(basis);
+    }
+    d[nb::str(l.inDimName(i).c_str())] = bs;
+  }
+  return d;
+}
+
+nb::dict sizesDict(const ll::DimSizes &dims) {
+  nb::dict d;
+  for (auto &[n, s] : dims)
+    d[nb::str(n.c_str())] = s;
+  return d;
+}
+
+LinearLayout fromBases(nb::handle bases, nb::handle outDims,
+                       bool requireSurjective) {
+  ll::BasesList bl = toBasesList(bases);
+  if (nb::isinstance<nb::dict>(outDims) ||
+      (nb::isinstance<nb::sequence>(outDims) && nb::len(outDims) > 0 &&
+       !nb::isinstance<nb::str>(outDims[0])))
+    return unwrap(LinearLayout::create(std::move(bl),
+                                       toDimSizes(outDims, "out_dims"),
+                                       requireSurjective));
+  return unwrap(LinearLayout::create(std::move(bl),
+                                     toNames(outDims, "out_dims"),
+                                     requireSurjective));
+}
+
+//===----------------------------------------------------------------------===//
+// Families from a nested parameter dict (built by linear_layouts.ttgir)
+//===----------------------------------------------------------------------===//
+
+ll::UVec uvec(nb::dict d, const char *key, bool required = true) {
+  if (!d.contains(key)) {
+    if (required)
+      fail(std::string("missing parameter '") + key + "'");
+    return {};
+  }
+  nb::handle v = d[key];
+  if (!nb::isinstance<nb::sequence>(v) || nb::isinstance<nb::str>(v))
+    fail(std::string("parameter '") + key + "' must be a list of integers");
+  ll::UVec out;
+  for (nb::handle x : v)
+    out.push_back(toInt32(x, key));
+  return out;
+}
+
+int32_t ival(nb::dict d, const char *key, std::optional<int32_t> dflt = {}) {
+  if (!d.contains(key)) {
+    if (!dflt)
+      fail(std::string("missing parameter '") + key + "'");
+    return *dflt;
+  }
+  nb::handle v = d[key];
+  if (nb::isinstance<nb::bool_>(v))
+    return nb::cast<bool>(v) ? 1 : 0;
+  return toInt32(v, key);
+}
+
+bool bval(nb::dict d, const char *key, bool dflt) {
+  if (!d.contains(key))
+    return dflt;
+  nb::handle v = d[key];
+  if (nb::isinstance<nb::bool_>(v))
+    return nb::cast<bool>(v);
+  return toInt(v, key) != 0;
+}
+
+ll::CGALayout cgaFrom(nb::dict d, int rank) {
+  ll::CGALayout c = ll::CGALayout::single(rank);
+  if (d.contains("CGALayout")) {
+    c.blockBases = toBases(d["CGALayout"], "block");
+    return c;
+  }
+  if (d.contains("CTAsPerCGA"))
+    c.ctasPerCGA = uvec(d, "CTAsPerCGA");
+  if (d.contains("CTASplitNum"))
+    c.ctaSplitNum = uvec(d, "CTASplitNum");
+  if (d.contains("CTAOrder"))
+    c.ctaOrder = uvec(d, "CTAOrder");
+  return c;
+}
+
+LinearLayout layoutFrom(nb::handle h, const char *what) {
+  if (nb::isinstance<LinearLayout>(h))
+    return nb::cast<LinearLayout>(h);
+  fail(std::string(what) + " must be a LinearLayout");
+}
+
+ll::EncodingPtr encodingFrom(nb::handle spec) {
+  if (!nb::isinstance<nb::dict>(spec))
+    fail("an encoding spec must be a dict");
+  nb::dict d = nb::borrow<nb::dict>(spec);
+  if (!d.contains("kind"))
+    fail("an encoding spec needs a 'kind'");
+  std::string kind = nb::cast<std::string>(nb::str(d["kind"]));
+  if (kind == "blocked") {
+    auto e = std::make_shared<ll::BlockedEncoding>();
+    e->sizePerThread = uvec(d, "sizePerThread");
+    e->threadsPerWarp = uvec(d, "threadsPerWarp");
+    e->warpsPerCTA = uvec(d, "warpsPerCTA");
+    e->order = uvec(d, "order");
+    e->cga = cgaFrom(d, e->rank());
+    return e;
+  }
+  if (kind == "slice") {
+    auto e = std::make_shared<ll::SliceEncoding>();
+    e->dim = ival(d, "dim");
+    if (!d.contains("parent"))
+      fail("slice layout needs a parent");
+    e->parent = encodingFrom(d["parent"]);
+    return e;
+  }
+  if (kind == "nvidia_mma") {
+    auto e = std::make_shared<ll::NvidiaMmaEncoding>();
+    e->versionMajor = ival(d, "versionMajor");
+    e->versionMinor = ival(d, "versionMinor", 0);
+    e->warpsPerCTA = uvec(d, "warpsPerCTA");
+    e->instrShape = uvec(d, "instrShape");
+    e->cga = cgaFrom(d, e->rank());
+    return e;
+  }
+  if (kind == "dot_op") {
+    auto e = std::make_shared<ll::DotOperandEncoding>();
+    e->opIdx = ival(d, "opIdx");
+    e->kWidth = ival(d, "kWidth", 0);
+    if (!d.contains("parent"))
+      fail("dot_op layout needs a parent");
+    e->parent = encodingFrom(d["parent"]);
+    return e;
+  }
+  if (kind == "amd_mfma") {
+    auto e = std::make_shared<ll::AmdMfmaEncoding>();
+    e->version = ival(d, "version", 3);
+    e->warpsPerCTA = uvec(d, "warpsPerCTA");
+    e->instrShape = uvec(d, "instrShape");
+    e->isTransposed = bval(d, "isTransposed", false);
+    e->tilesPerWarp = uvec(d, "tilesPerWarp", false);
+    e->elementBitWidth = ival(d, "elementBitWidth", 32);
+    e->cga = cgaFrom(d, e->rank());
+    return e;
+  }
+  if (kind == "amd_wmma") {
+    auto e = std::make_shared<ll::AmdWmmaEncoding>();
+    e->version = ival(d, "version", 2);
+    e->isTransposed = bval(d, "isTransposed", false);
+    e->warpsPerCTA = uvec(d, "warpsPerCTA");
+    e->instrShape = uvec(d, "instrShape", false);
+    e->tilesPerWarp = uvec(d, "tilesPerWarp", false);
+    e->cga = cgaFrom(d, e->rank());
+    return e;
+  }
+  if (kind == "linear") {
+    auto e = std::make_shared<ll::LinearEncoding>();
+    if (!d.contains("layout"))
+      fail("linear layout needs 'layout'");
+    e->layout = layoutFrom(d["layout"], "layout");
+    return e;
+  }
+  if (kind == "swizzled_shared") {
+    auto e = std::make_shared<ll::SwizzledSharedEncoding>();
+    e->vec = ival(d, "vec");
+    e->perPhase = ival(d, "perPhase");
+    e->maxPhase = ival(d, "maxPhase");
+    e->order = uvec(d, "order");
+    e->cga = cgaFrom(d, e->rank());
+    return e;
+  }
+  if (kind == "nvmma_shared") {
+    auto e = std::make_shared<ll::NVMMASharedEncoding>();
+    e->swizzlingByteWidth = ival(d, "swizzlingByteWidth");
+    e->transposed = bval(d, "transposed", false);
+    e->elementBitWidth = ival(d, "elementBitWidth");
+    e->fp4Padded = bval(d, "fp4Padded", false);
+    e->rank_ = ival(d, "rank", 2);
+    e->cga = cgaFrom(d, e->rank_);
+    return e;
+  }
+  if (kind == "shared_linear") {
+    auto e = std::make_shared<ll::SharedLinearEncoding>();
+    e->layout = layoutFrom(d["layout"], "layout");
+    e->alignment = ival(d, "alignment", 16);
+    return e;
+  }
+  if (kind == "padded_shared") {
+    auto e = std::make_shared<ll::PaddedSharedEncoding>();
+    e->intervals = uvec(d, "intervals");
+    e->paddings = uvec(d, "paddings");
+    e->layout = layoutFrom(d["layout"], "layout");
+    return e;
+  }
+  fail("unknown layout family '" + kind + "'");
+}
+
+ll::Shape toShape(nb::handle h) {
+  if (!nb::isinstance<nb::sequence>(h) || nb::isinstance<nb::str>(h))
+    fail("shape must be a list of integers");
+  ll::Shape s;
+  for (nb::handle x : h) {
+    int64_t v = toInt(x, "a shape entry");
+    if (v <= 0)
+      fail("shape entries must be positive (got " + std::to_string(v) + ")");
+    s.push_back(v);
+  }
+  return s;
+}
+
+} // namespace
+
+NB_MODULE(_core, m) {
+  m.doc() = "linear-layouts core: F2 linear layouts and GPU layout families";
+  nb::exception<LayoutError>(m, "LayoutError", PyExc_ValueError);
+
+  nb::class_<LinearLayout>(m, "LinearLayout", R"doc(
+A tensor layout as a linear map over F2 from hardware bits (named in dims,
+e.g. register/lane/warp/block) to tensor-coordinate bits (out dims dim0..).
+
+>>> L = LinearLayout.from_bases({"register": [[0, 1]], "lane": [[1, 0]]},
+...                             ["dim0", "dim1"])
+>>> L.apply({"register": 1, "lane": 1})
+{'dim0': 1, 'dim1': 1}
+)doc")
+      .def(nb::init<>(), "The empty layout (identity of `*`).")
+      .def_static("from_bases", &fromBases, "bases"_a, "out_dims"_a,
+                  "require_surjective"_a = true,
+                  "Build from {in_dim: [basis, ...]} and out dims (a list of "
+                  "names, sizes inferred, or {name: size}).")
+      .def_static(
+          "identity_1d",
+          [](int32_t size, std::string in, std::string out) {
+            return unwrap(LinearLayout::identity1D(size, in, out));
+          },
+          "size"_a, "in_dim"_a, "out_dim"_a)
+      .def_static(
+          "zeros_1d",
+          [](int32_t size, std::string in, std::string out, int32_t outSize) {
+            return unwrap(LinearLayout::zeros1D(size, in, out, outSize));
+          },
+          "size"_a, "in_dim"_a, "out_dim"_a, "out_dim_size"_a = 1)
+      .def_static(
+          "strided_1d",
+          [](int32_t size, int32_t stride, std::string in, std::string out) {
+            return unwrap(LinearLayout::strided1D(size, stride, in, out));
+          },
+          "size"_a, "stride"_a, "in_dim"_a, "out_dim"_a)
+      .def_static(
+          "identity",
+          [](nb::handle dims) {
+            return unwrap(LinearLayout::identity(toDimSizes(dims, "dims")));
+          },
+          "dims"_a, "Identity over {name: size} (in dims = out dims).")
+      .def_prop_ro("bases", &basesDict)
+      .def_prop_ro("in_dims",
+                   [](const LinearLayout &l) { return sizesDict(l.inDims()); })
+      .def_prop_ro("out_dims",
+                   [](const LinearLayout &l) { return sizesDict(l.outDims()); })
+      .def_prop_ro("in_dim_names", &LinearLayout::inDimNames)
+      .def_prop_ro("out_dim_names", &LinearLayout::outDimNames)
+      .def_prop_ro("total_in_size",
+                   [](const LinearLayout &l) {
+                     return int64_t(1) << l.totalInBits();
+                   })
+      .def_prop_ro("total_out_size",
+                   [](const LinearLayout &l) {
+                     return int64_t(1) << l.totalOutBits();
+                   })
+      .def("is_surjective", &LinearLayout::isSurjective)
+      .def("is_injective", &LinearLayout::isInjective)
+      .def("is_invertible", &LinearLayout::isInvertible)
+      .def(
+          "apply",
+          [](const LinearLayout &l, nb::handle ins) {
+            if (!nb::isinstance<nb::dict>(ins))
+              fail("apply expects a dict {in_dim: value}");
+            std::vector<int32_t> vals(l.numInDims(), 0);
+            std::vector<bool> seen(l.numInDims(), false);
+            for (auto [k, v] : nb::borrow<nb::dict>(ins)) {
+              if (!nb::isinstance<nb::str>(k))
+                fail("apply: in-dim names must be strings");
+              std::string name = nb::cast<std::string>(k);
+              int i = l.inDimIndex(name);
+              if (i < 0)
+                fail("apply: '" + name + "' is not an in dim of this layout");
+              int64_t x = toInt(v, "apply: a value");
+              if (x < 0 || x >= l.inDimSize(i))
+                fail("apply: value " + std::to_string(x) +
+                     " is out of range for in dim '" + name + "' of size " +
+                     std::to_string(l.inDimSize(i)));
+              vals[i] = static_cast<int32_t>(x);
+              seen[i] = true;
+            }
+            for (int i = 0; i < l.numInDims(); ++i)
+              if (!seen[i])
+                fail("apply: missing a value for in dim '" + l.inDimName(i) +
+                     "'");
+            std::vector<int32_t> out = l.apply(vals);
+            nb::dict r;
+            for (int o = 0; o < l.numOutDims(); ++o)
+              r[nb::str(l.outDimName(o).c_str())] = out[o];
+            return r;
+          },
+          "ins"_a, "Evaluate at one point: {in_dim: value} -> {out_dim: value}.")
+      .def(
+          "_apply_flat",
+          [](const LinearLayout &l,
+             std::vector<nb::ndarray<const int64_t, nb::ndim<1>,
+                                     nb::c_contig, nb::device::cpu>>
+                 arrays) {
+            if (static_cast<int>(arrays.size()) != l.numInDims())
+              fail("apply_array: one array per in dim is required");
+            size_t n = arrays.empty() ? 0 : arrays[0].shape(0);
+            for (auto &a : arrays)
+              if (a.shape(0) != n)
+                fail("apply_array: arrays must have one length");
+            int no = l.numOutDims();
+            int32_t *out = new int32_t[std::max<size_t>(1, n * no)];
+            nb::capsule owner(out, [](void *p) noexcept {
+              delete[] static_cast<int32_t *>(p);
+            });
+            std::vector<uint64_t> cols = l.flatColumns();
+            bool fast = l.totalOutBits() <= 64;
+            std::vector<int> shifts(no, 0);
+            for (int o = 1; o < no; ++o)
+              shifts[o] = shifts[o - 1] + l.outDimSizeLog2(o - 1);
+            std::vector<int32_t> vals(l.numInDims());
+            for (size_t k = 0; k < n; ++k) {
+              for (int i = 0; i < l.numInDims(); ++i) {
+                int64_t v = arrays[i].data()[k];
+                if (v < 0 || v >= l.inDimSize(i))
+                  fail("apply_array: value " + std::to_string(v) +
+                       " is out of range for in dim '" + l.inDimName(i) + "'");
+                vals[i] = static_cast<int32_t>(v);
+              }
+              if (fast) {
+                uint64_t acc = 0;
+                int c = 0;
+                for (int i = 0; i < l.numInDims(); ++i) {
+                  uint32_t v = vals[i];
+                  for (int b = 0; b < l.inDimSizeLog2(i); ++b, ++c)
+                    if ((v >> b) & 1)
+                      acc ^= cols[c];
+                }
+                for (int o = 0; o < no; ++o)
+                  out[o * n + k] = int32_t(
+                      (acc >> shifts[o]) &
+                      ((uint64_t(1) << l.outDimSizeLog2(o)) - 1));
+              } else {
+                std::vector<int32_t> r = l.apply(vals);
+                for (int o = 0; o < no; ++o)
+                  out[o * n + k] = r[o];
+              }
+            }
+            size_t shape[2] = {static_cast<size_t>(no), n};
+            return nb::ndarray<nb::numpy, int32_t, nb::ndim<2>>(out, 2, shape,
+                                                                owner);
+          },
+          "arrays"_a)
+      .def(
+          "compose",
+          [](const LinearLayout &a, const LinearLayout &b) {
+            return unwrap(a.compose(b));
+          },
+          "outer"_a, "outer o self.")
+      .def(
+          "invert_and_compose",
+          [](const LinearLayout &a, const LinearLayout &b) {
+            return unwrap(a.invertAndCompose(b));
+          },
+          "outer"_a, "C with self(x) == outer(C(x)).")
+      .def("invert",
+           [](const LinearLayout &a) { return unwrap(a.invert()); })
+      .def("pseudoinvert",
+           [](const LinearLayout &a) { return unwrap(a.pseudoinvert()); })
+      .def(
+          "__mul__",
+          [](const LinearLayout &a, const LinearLayout &b) {
+            return unwrap(a.product(b));
+          },
+          nb::is_operator())
+      .def(
+          "__eq__",
+          [](const LinearLayout &a, nb::handle b) {
+            return nb::isinstance<LinearLayout>(b) &&
+                   a == nb::cast<const LinearLayout &>(b);
+          },
+          nb::is_operator())
+      .def(
+          "__ne__",
+          [](const LinearLayout &a, nb::handle b) {
+            return !(nb::isinstance<LinearLayout>(b) &&
+                     a == nb::cast<const LinearLayout &>(b));
+          },
+          nb::is_operator())
+      .def("__hash__",
+           [](const LinearLayout &l) {
+             size_t h = 1469598103934665603ull;
+             auto mix = [&](size_t x) { h = (h ^ x) * 1099511628211ull; };
+             for (auto &[n, bs] : l.bases()) {
+               mix(std::hash<std::string>()(n));
+               for (auto &b : bs)
+                 for (int32_t v : b)
+                   mix(static_cast<size_t>(v));
+             }
+             for (auto &[n, s] : l.outDims())
+               mix(std::hash<std::string>()(n) ^ static_cast<size_t>(s));
+             return h;
+           })
+      .def("equal_ignoring_dim_order", &LinearLayout::equalIgnoringDimOrder)
+      .def(
+          "divide_left",
+          [](const LinearLayout &a, const LinearLayout &b) {
+            return unwrap(a.divideLeft(b));
+          },
+          "divisor"_a, "C with self == divisor * C.")
+      .def(
+          "divide_right",
+          [](const LinearLayout &a, const LinearLayout &b) {
+            return unwrap(a.divideRight(b));
+          },
+          "divisor"_a, "C with self == C * divisor.")
+      .def("free_variable_masks",
+           [](const LinearLayout &l) {
+             nb::dict d;
+             for (auto &[n, m] : l.freeVariableMasks())
+               d[nb::str(n.c_str())] = m;
+             return d;
+           })
+      .def("num_consecutive", &LinearLayout::numConsecutive)
+      .def("matrix",
+           [](const LinearLayout &l) {
+             ll::f2::Matrix m = l.matrix();
+             size_t rows = m.rows(), cols = m.cols();
+             uint8_t *data = new uint8_t[std::max<size_t>(1, rows * cols)];
+             for (size_t r = 0; r < rows; ++r)
+               for (size_t c = 0; c < cols; ++c)
+                 data[r * cols + c] = m.get(r, c);
+             nb::capsule owner(data, [](void *p) noexcept {
+               delete[] static_cast<uint8_t *>(p);
+             });
+             size_t shape[2] = {rows, cols};
+             return nb::ndarray<nb::numpy, uint8_t, nb::ndim<2>>(data, 2, shape,
+                                                                 owner);
+           },
+           "The F2 matrix: rows = out bits, columns = in bits (low first).")
+      .def("is_trivial_over",
+           [](const LinearLayout &l, nb::handle dims) {
+             return l.isTrivialOver(toNames(dims, "dims"));
+           })
+      .def("quotient",
+           [](const LinearLayout &l, nb::handle dims) {
+             return unwrap(l.quotient(toNames(dims, "dims")));
+           })
+      .def("sublayout",
+           [](const LinearLayout &l, nb::handle ins, nb::handle outs) {
+             return unwrap(
+                 l.sublayout(toNames(ins, "in dims"), toNames(outs, "out dims")));
+           })
+      .def("transpose_ins",
+           [](const LinearLayout &l, nb::handle order) {
+             return unwrap(l.transposeIns(toNames(order, "order")));
+           })
+      .def("transpose_outs",
+           [](const LinearLayout &l, nb::handle order) {
+             return unwrap(l.transposeOuts(toNames(order, "order")));
+           })
+      .def("reshape_ins",
+           [](const LinearLayout &l, nb::handle dims) {
+             return unwrap(l.reshapeIns(toDimSizes(dims, "new in dims")));
+           })
+      .def("reshape_outs",
+           [](const LinearLayout &l, nb::handle dims) {
+             return unwrap(l.reshapeOuts(toDimSizes(dims, "new out dims")));
+           })
+      .def("flatten_ins", &LinearLayout::flattenIns)
+      .def("flatten_outs", &LinearLayout::flattenOuts)
+      .def("concat_ins",
+           [](const LinearLayout &a, const LinearLayout &b) {
+             return unwrap(a.concatIns(b));
+           })
+      .def("concat_outs",
+           [](const LinearLayout &a, const LinearLayout &b) {
+             return unwrap(a.concatOuts(b));
+           })
+      .def("remove_zero_bases",
+           [](const LinearLayout &l, const std::string &in) {
+             return unwrap(l.removeZeroBasesAlongDim(in));
+           })
+      .def("__str__", &LinearLayout::toString)
+      .def("__repr__",
+           [](const LinearLayout &l) {
+             std::string s = "LinearLayout(";
+             bool first = true;
+             for (auto &[n, bs] : l.bases()) {
+               s += (first ? "" : ", ") + n + "=[";
+               first = false;
+               for (size_t i = 0; i < bs.size(); ++i) {
+                 s += (i ? ", [" : "[");
+                 for (size_t j = 0; j < bs[i].size(); ++j)
+                   s += (j ? ", " : "") + std::to_string(bs[i][j]);
+                 s += "]";
+               }
+               s += "]";
+             }
+             s += std::string(first ? "" : ", ") + "out_dims={";
+             bool f2 = true;
+             for (auto &[n, sz] : l.outDims()) {
+               s += (f2 ? "'" : ", '") + n + "': " + std::to_string(sz);
+               f2 = false;
+             }
+             return s + "})";
+           })
+      .def("__copy__", [](const LinearLayout &l) { return l; })
+      .def("__deepcopy__", [](const LinearLayout &l, nb::handle) { return l; });
+
+  m.def(
+      "encoding_to_linear_layout",
+      [](nb::handle spec, nb::handle shape) {
+        ll::EncodingPtr e = encodingFrom(spec);
+        return unwrap(e->toLinearLayout(toShape(shape)));
+      },
+      "spec"_a, "shape"_a,
+      "The LinearLayout of a layout family given as a parameter dict "
+      "{'kind': 'blocked', 'sizePerThread': [...], ...} for a tensor shape.");
+}
