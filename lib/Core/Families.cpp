@@ -22,10 +22,6 @@ std::string vecStr(const UVec &v) {
   return s + "]";
 }
 
-Error invalid(const std::string &what) {
-  return Error(ErrorKind::InvalidArgument, what);
-}
-
 Expected<bool> checkPow2(const UVec &v, const char *name) {
   for (int32_t x : v)
     LL_CHECK(isPowerOf2(x), NotPowerOfTwo,
@@ -146,29 +142,17 @@ Expected<LinearLayout> nvidiaMmaTile(const UVec &tileShape, int kWidth,
   return l;
 }
 
-Expected<LinearLayout> cgaOf(const Encoding &e);
-
-const CGALayout *cgaField(const Encoding &e) {
-  switch (e.kind()) {
-  case EncodingKind::Blocked:
-    return &static_cast<const BlockedEncoding &>(e).cga;
-  case EncodingKind::NvidiaMma:
-    return &static_cast<const NvidiaMmaEncoding &>(e).cga;
-  case EncodingKind::AmdMfma:
-    return &static_cast<const AmdMfmaEncoding &>(e).cga;
-  case EncodingKind::AmdWmma:
-    return &static_cast<const AmdWmmaEncoding &>(e).cga;
-  case EncodingKind::SwizzledShared:
-    return &static_cast<const SwizzledSharedEncoding &>(e).cga;
-  case EncodingKind::NVMMAShared:
-    return &static_cast<const NVMMASharedEncoding &>(e).cga;
-  case EncodingKind::DotOperand: {
-    auto &d = static_cast<const DotOperandEncoding &>(e);
-    return d.parent ? cgaField(*d.parent) : nullptr;
-  }
-  default:
-    return nullptr;
-  }
+/// The CGA of a dot operand: the parent's with the K components zeroed (the
+/// operand is broadcast to the CTAs along K).
+Expected<LinearLayout> operandCga(const CGALayout &parent, int rank,
+                                  int kDim) {
+  LL_TRY(l, parent.toLinearLayout(rank));
+  BasesList bases = l.bases();
+  for (auto &[name, bs] : bases)
+    for (Basis &b : bs)
+      b[kDim] = 0;
+  return LinearLayout::create(std::move(bases), l.outDimNames(),
+                              /*requireSurjective=*/true);
 }
 
 } // namespace
@@ -281,17 +265,21 @@ Expected<LinearLayout> ensureLayoutNotSmallerThan(const LinearLayout &layout,
 Expected<LinearLayout> combineCtaCgaWithShape(const LinearLayout &cta,
                                               const CGALayout &cga,
                                               const Shape &shape) {
+  LL_TRY(cgaL, cga.toLinearLayout(static_cast<int>(shape.size())));
+  return combineCtaCgaWithShape(cta, cgaL, shape);
+}
+
+Expected<LinearLayout> combineCtaCgaWithShape(const LinearLayout &cta,
+                                              const LinearLayout &cga,
+                                              const Shape &shape) {
   int rank = static_cast<int>(shape.size());
-  LL_CHECK(cta.numOutDims() == rank, DimMismatch,
+  LL_CHECK(cta.numOutDims() == rank && cga.numOutDims() == rank, DimMismatch,
            "layout rank differs from the shape's");
-  LL_TRY(okCga, cga.validate(rank));
-  (void)okCga;
   auto names = standardOutDimNames(rank);
   DimSizes labeled;
   for (int d = 0; d < rank; ++d)
     labeled.push_back({names[d], static_cast<int32_t>(shape[d])});
-  LL_TRY(cga0, cga.toLinearLayout());
-  LL_TRY(cga1, ensureLayoutNotLargerThan(cga0, labeled));
+  LL_TRY(cga1, ensureLayoutNotLargerThan(cga, labeled));
   LL_TRY(cgaL, cga1.transposeOuts(cta.outDimNames()));
   DimSizes ctaShape;
   for (int o = 0; o < cta.numOutDims(); ++o) {
@@ -325,11 +313,10 @@ CGALayout CGALayout::single(int rank) {
   return c;
 }
 
-int CGALayout::rank() const {
-  if (blockBases)
-    return blockBases->empty() ? -1
-                               : static_cast<int>(blockBases->front().size());
-  return static_cast<int>(ctaOrder.size());
+CGALayout CGALayout::fromBases(std::vector<Basis> bases) {
+  CGALayout c;
+  c.blockBases = std::move(bases);
+  return c;
 }
 
 int64_t CGALayout::numCTAs() const {
@@ -341,13 +328,18 @@ int64_t CGALayout::numCTAs() const {
   return n;
 }
 
-Expected<bool> CGALayout::validate(int r) const {
+Expected<LinearLayout> CGALayout::toLinearLayout(int r) const {
+  auto names = standardOutDimNames(r);
   if (blockBases) {
     for (const Basis &b : *blockBases)
       LL_CHECK(static_cast<int>(b.size()) == r, DimMismatch,
                "CGALayout bases must have " + std::to_string(r) +
                    " components (the tensor rank)");
-    return true;
+    auto l = LinearLayout::create({{"block", *blockBases}}, names,
+                                  /*requireSurjective=*/true);
+    if (!l)
+      return Error(l.error().kind(), "CGALayout: " + l.error().message());
+    return l;
   }
   LL_TRY(a, checkRank(ctasPerCGA, r, "CTAsPerCGA"));
   LL_TRY(b, checkRank(ctaSplitNum, r, "CTASplitNum"));
@@ -357,45 +349,17 @@ Expected<bool> CGALayout::validate(int r) const {
   (void)a, (void)b, (void)c, (void)d, (void)e;
   for (int i = 0; i < r; ++i)
     LL_CHECK(ctasPerCGA[i] % ctaSplitNum[i] == 0, InvalidArgument,
-             "CTASplitNum " + vecStr(ctaSplitNum) + " must divide CTAsPerCGA " +
-                 vecStr(ctasPerCGA));
-  return true;
-}
-
-UVec CGALayout::splitNum() const {
-  if (!blockBases)
-    return ctaSplitNum;
-  auto l = toLinearLayout();
-  UVec r;
-  if (!l)
-    return r;
-  for (int o = 0; o < l->numOutDims(); ++o)
-    r.push_back(static_cast<int32_t>(l->outDimSize(o)));
-  return r;
-}
-
-Expected<LinearLayout> CGALayout::toLinearLayout() const {
-  if (blockBases) {
-    int r = rank();
-    LL_CHECK(r >= 0, InvalidArgument,
-             "an explicit CGALayout needs at least one basis or a rank");
-    return LinearLayout::create({{"block", *blockBases}},
-                                standardOutDimNames(r),
-                                /*requireSurjective=*/false);
-  }
-  int r = static_cast<int>(ctaOrder.size());
-  auto names = standardOutDimNames(r);
+             "CTASplitNum " + vecStr(ctaSplitNum) +
+                 " must divide CTAsPerCGA " + vecStr(ctasPerCGA));
   LinearLayout l;
   for (int i = 0; i < r; ++i) {
     int d = ctaOrder[i];
-    LL_TRY(a, id1(ctaSplitNum[d], "block", names[d]));
-    LL_TRY(b, zeros1(ctasPerCGA[d] / ctaSplitNum[d], "block", names[d]));
-    LL_TRY(ab, mul(a, b));
-    LL_TRY(p, mul(l, ab));
+    LL_TRY(x, id1(ctaSplitNum[d], "block", names[d]));
+    LL_TRY(y, zeros1(ctasPerCGA[d] / ctaSplitNum[d], "block", names[d]));
+    LL_TRY(xy, mul(x, y));
+    LL_TRY(p, mul(l, xy));
     l = std::move(p);
   }
-  if (l.numInDims() == 0) // rank 0
-    return l;
   return l.transposeOuts(names);
 }
 
@@ -428,6 +392,8 @@ Expected<LinearLayout> SliceEncoding::toLinearLayout(const Shape &shape) const {
   LL_CHECK(!parent->isShared(), InvalidArgument,
            "the parent of a slice layout must be a distributed layout");
   int pr = parent->rank();
+  LL_CHECK(pr >= 2, InvalidArgument,
+           "the parent of a slice layout must have rank >= 2");
   LL_CHECK(dim >= 0 && dim < pr, OutOfRange,
            "slice dim " + std::to_string(dim) + " is out of range for a rank " +
                std::to_string(pr) + " parent");
@@ -521,10 +487,14 @@ DotOperandEncoding::toLinearLayout(const Shape &shape) const {
                                            "warp"));
     LL_TRY(w, w0.transposeOuts(cta0.outDimNames()));
     LL_TRY(cta, cta0.product(w));
-    return combineCtaCgaWithShape(cta, mma.cga, shape);
+    LL_TRY(cgaL, operandCga(mma.cga, r, kDim));
+    return combineCtaCgaWithShape(cta, cgaL, shape);
   }
   case EncodingKind::Blocked: {
     auto &bl = static_cast<const BlockedEncoding &>(*parent);
+    LL_CHECK(kWidth == 0, InvalidArgument,
+             "kWidth is not supported when the dot_op parent is a blocked "
+             "layout");
     LL_TRY(okP, bl.toLinearLayout(Shape(r, 1))); // validates the parent
     (void)okP;
     UVec threadSize = bl.sizePerThread;
@@ -543,7 +513,8 @@ DotOperandEncoding::toLinearLayout(const Shape &shape) const {
     LL_TRY(warps, warps0.transposeOuts(repNames));
     LL_TRY(rl, regs.product(lanes));
     LL_TRY(cta, rl.product(warps));
-    return combineCtaCgaWithShape(cta, bl.cga, shape);
+    LL_TRY(cgaL, operandCga(bl.cga, r, kDim));
+    return combineCtaCgaWithShape(cta, cgaL, shape);
   }
   default:
     return Error(ErrorKind::Unsupported,
@@ -583,6 +554,23 @@ LinearEncoding::toLinearLayout(const Shape &shape) const {
   int r = rank();
   LL_TRY(okShape, checkShape(shape, r));
   (void)okShape;
+  static const char *kDims[] = {"register", "lane", "warp", "block"};
+  LL_CHECK(layout.numInDims() == 4, InvalidArgument,
+           "a linear layout needs the in dims register, lane, warp, block");
+  for (int i = 0; i < 4; ++i)
+    LL_CHECK(layout.inDimName(i) == kDims[i], InvalidArgument,
+             "a linear layout needs the in dims register, lane, warp, block "
+             "(in this order)");
+  for (int i = 0; i < 4; ++i)
+    for (int b = 0; b < layout.inDimSizeLog2(i); ++b) {
+      int nonzero = 0;
+      for (int o = 0; o < r; ++o)
+        nonzero += layout.basis(i, b, o) != 0;
+      LL_CHECK(nonzero <= 1, InvalidArgument,
+               "in a distributed layout, each basis must move in at most one "
+               "dimension (basis " +
+                   std::to_string(b) + " of '" + kDims[i] + "')");
+    }
   auto names = layout.outDimNames();
   std::vector<std::string> permuted;
   DimSizes named;
@@ -607,14 +595,13 @@ SwizzledSharedEncoding::toLinearLayout(const Shape &shape) const {
   LL_CHECK(r >= 1, InvalidArgument, "swizzled_shared layout of rank 0");
   LL_TRY(a, checkPermutation(order, r, "order"));
   LL_TRY(b, checkShape(shape, r));
-  LL_TRY(c, cga.validate(r));
-  (void)a, (void)b, (void)c;
+  LL_TRY(cgaL, cga.toLinearLayout(r));
+  (void)a, (void)b;
   LL_CHECK(vec >= 1 && perPhase >= 1 && maxPhase >= 1, InvalidArgument,
            "swizzled_shared needs vec, perPhase and maxPhase >= 1");
-  UVec split = cga.splitNum();
   Shape perCTA(r);
   for (int d = 0; d < r; ++d)
-    perCTA[d] = std::max<int64_t>(1, shape[d] / split[d]);
+    perCTA[d] = std::max<int64_t>(1, shape[d] / cgaL.outDimSize(d));
   auto names = standardOutDimNames(r);
   LinearLayout cta;
   if (r == 1) {
@@ -641,7 +628,7 @@ SwizzledSharedEncoding::toLinearLayout(const Shape &shape) const {
       cta = std::move(p);
     }
   }
-  return combineCtaCgaWithShape(cta, cga, shape);
+  return combineCtaCgaWithShape(cta, cgaL, shape);
 }
 
 Expected<LinearLayout> NVMMASharedEncoding::toLinearLayout(const Shape &) const {

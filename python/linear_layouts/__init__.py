@@ -1,0 +1,30 @@
+"""linear-layouts: tensor layouts as linear maps over F2.
+
+>>> import linear_layouts as ll
+>>> L = ll.from_triton("#ttg.blocked<{sizePerThread = [2, 2], threadsPerWarp = [4, 8], "
+...                    "warpsPerCTA = [2, 1], order = [1, 0]}>", [16, 16])
+>>> L.bases["warp"]
+[[8, 0]]
+>>> L.apply({"register": 3, "lane": 9, "warp": 1, "block": 0})
+{'dim0': 11, 'dim1': 3}
+"""
+
+from __future__ import annotations
+
+from ._core import LayoutError, LinearLayout
+from .triton_attrs import from_triton, parse_triton, to_triton
+from .ttgir import TTGIRParseError, parse_tensor_type
+from . import views as _views
+
+__all__ = [
+    "LayoutError",
+    "LinearLayout",
+    "TTGIRParseError",
+    "from_triton",
+    "parse_triton",
+    "to_triton",
+    "parse_tensor_type",
+]
+__version__ = "0.1.0"
+
+_views.install(LinearLayout)

