@@ -67,14 +67,48 @@ Expected<LinearLayout> LinearLayout::build(std::vector<InDim> ins,
   return l;
 }
 
+// Rank of the flattened columns when they fit in 64 bits, without allocating:
+// an XOR basis indexed by leading bit. Returns -1 when they do not fit.
+static int smallRank(const std::vector<std::pair<int, const int32_t *>> &dims,
+                     const int *shift, size_t nOut, int outBits) {
+  if (outBits > 64)
+    return -1;
+  uint64_t basis[64] = {};
+  int rank = 0;
+  for (auto &[log2, flat] : dims)
+    for (int b = 0; b < log2; ++b) {
+      uint64_t v = 0;
+      for (size_t o = 0; o < nOut; ++o)
+        v |= uint64_t(uint32_t(flat[b * nOut + o])) << shift[o];
+      while (v) {
+        int lead = 63 - __builtin_clzll(v);
+        if (!basis[lead]) {
+          basis[lead] = v;
+          ++rank;
+          break;
+        }
+        v ^= basis[lead];
+      }
+    }
+  return rank;
+}
+
 void LinearLayout::computeSurjective() {
   int outBits = totalOutBits();
   if (outBits == 0) {
     surjective_ = true;
     return;
   }
-  if (outBits <= 64) {
-    surjective_ = f2::rank(flatColumns()) == outBits;
+  if (outBits <= 64 && outs_.size() <= 16) {
+    int shift[16];
+    shift[0] = 0;
+    for (size_t o = 1; o < outs_.size(); ++o)
+      shift[o] = shift[o - 1] + outs_[o - 1].log2;
+    std::vector<std::pair<int, const int32_t *>> dims;
+    dims.reserve(ins_.size());
+    for (const InDim &d : ins_)
+      dims.push_back({d.log2, d.flat.data()});
+    surjective_ = smallRank(dims, shift, outs_.size(), outBits) == outBits;
     return;
   }
   surjective_ = matrix().rank() == outBits;
@@ -169,13 +203,24 @@ Expected<LinearLayout> LinearLayout::zeros1D(int32_t size, std::string in,
 }
 
 Expected<LinearLayout> LinearLayout::identity(const DimSizes &dims) {
-  LinearLayout r;
-  for (auto &[name, size] : dims) {
-    LL_TRY(id, identity1D(size, name, name));
-    LL_TRY(p, r.product(id));
-    r = std::move(p);
+  std::vector<InDim> ins;
+  std::vector<OutDim> outs;
+  size_t n = dims.size();
+  for (size_t i = 0; i < n; ++i) {
+    auto &[name, size] = dims[i];
+    LL_CHECK(isPowerOf2(size), NotPowerOfTwo,
+             "size " + std::to_string(size) + " of '" + name +
+                 "' is not a power of two");
+    outs.push_back({name, log2Floor(size)});
   }
-  return r;
+  for (size_t i = 0; i < n; ++i) {
+    InDim d{outs[i].name, outs[i].log2,
+            std::vector<int32_t>(outs[i].log2 * n, 0)};
+    for (int b = 0; b < d.log2; ++b)
+      d.flat[b * n + i] = int32_t(1) << b;
+    ins.push_back(std::move(d));
+  }
+  return build(std::move(ins), std::move(outs), /*requireSurjective=*/false);
 }
 
 //===----------------------------------------------------------------------===//
@@ -501,16 +546,23 @@ Expected<LinearLayout> LinearLayout::compose(const LinearLayout &outer) const {
   }
   size_t n = outs_.size(), m = outer.outs_.size();
   std::vector<InDim> ins;
-  std::vector<int32_t> args(outer.ins_.size());
+  ins.reserve(ins_.size());
   for (const InDim &d : ins_) {
-    InDim nd{d.name, d.log2, {}};
-    nd.flat.reserve(d.log2 * m);
+    InDim nd{d.name, d.log2, std::vector<int32_t>(d.log2 * m, 0)};
     for (int b = 0; b < d.log2; ++b) {
-      std::fill(args.begin(), args.end(), 0);
-      for (size_t o = 0; o < n; ++o)
-        args[map[o]] = d.flat[b * n + o];
-      std::vector<int32_t> v = outer.apply(args);
-      nd.flat.insert(nd.flat.end(), v.begin(), v.end());
+      int32_t *dst = &nd.flat[b * m];
+      // outer(basis): XOR outer's bases for every set bit of every component.
+      for (size_t o = 0; o < n; ++o) {
+        const InDim &od = outer.ins_[map[o]];
+        uint32_t v = uint32_t(d.flat[b * n + o]);
+        while (v) {
+          int k = __builtin_ctz(v);
+          v &= v - 1;
+          const int32_t *src = &od.flat[k * m];
+          for (size_t j = 0; j < m; ++j)
+            dst[j] ^= src[j];
+        }
+      }
     }
     ins.push_back(std::move(nd));
   }

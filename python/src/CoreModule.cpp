@@ -17,7 +17,9 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
+#include <cstring>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace nb = nanobind;
 using namespace nb::literals;
@@ -339,6 +341,89 @@ ll::Shape toShape(nb::handle h) {
   return s;
 }
 
+/// Interned Python strings for dim names, created once per distinct name.
+PyObject *internedName(const std::string &s) {
+  static std::unordered_map<std::string, PyObject *> cache;
+  auto it = cache.find(s);
+  if (it != cache.end())
+    return it->second;
+  PyObject *o = PyUnicode_InternFromString(s.c_str());
+  cache.emplace(s, o); // kept alive for the life of the process
+  return o;
+}
+
+/// `layout.apply({...})`, the per-point hot path: no temporary C++ strings,
+/// interned result keys.
+nb::object applyDict(const LinearLayout &l, nb::handle ins) {
+  PyObject *d = ins.ptr();
+  if (!PyDict_Check(d))
+    fail("apply expects a dict {in_dim: value}");
+  int nIn = l.numInDims(), nOut = l.numOutDims();
+  if (nIn > 16 || nOut > 16)
+    fail("apply: at most 16 in and out dims are supported");
+  int32_t vals[16] = {};
+  unsigned seen = 0;
+  Py_ssize_t pos = 0;
+  PyObject *k, *v;
+  while (PyDict_Next(d, &pos, &k, &v)) {
+    Py_ssize_t len;
+    const char *name = PyUnicode_Check(k) ? PyUnicode_AsUTF8AndSize(k, &len)
+                                          : nullptr;
+    if (!name) {
+      PyErr_Clear();
+      fail("apply: in-dim names must be strings");
+    }
+    int i = 0;
+    for (; i < nIn; ++i) {
+      const std::string &n = l.inDimName(i);
+      if (static_cast<Py_ssize_t>(n.size()) == len &&
+          std::memcmp(n.data(), name, len) == 0)
+        break;
+    }
+    if (i == nIn)
+      fail("apply: '" + std::string(name, len) +
+           "' is not an in dim of this layout");
+    long long x = PyLong_AsLongLong(v);
+    if (x == -1 && PyErr_Occurred()) {
+      PyErr_Clear();
+      fail("apply: the value of '" + l.inDimName(i) + "' must be an integer");
+    }
+    if (x < 0 || x >= l.inDimSize(i))
+      fail("apply: value " + std::to_string(x) +
+           " is out of range for in dim '" + l.inDimName(i) + "' of size " +
+           std::to_string(l.inDimSize(i)));
+    vals[i] = static_cast<int32_t>(x);
+    seen |= 1u << i;
+  }
+  if (seen != (nIn == 32 ? ~0u : (1u << nIn) - 1))
+    for (int i = 0; i < nIn; ++i)
+      if (!(seen >> i & 1))
+        fail("apply: missing a value for in dim '" + l.inDimName(i) + "'");
+  int32_t out[16] = {};
+  for (int i = 0; i < nIn; ++i) {
+    uint32_t x = static_cast<uint32_t>(vals[i]);
+    while (x) {
+      int b = __builtin_ctz(x);
+      x &= x - 1;
+      for (int o = 0; o < nOut; ++o)
+        out[o] ^= l.basis(i, b, o);
+    }
+  }
+  PyObject *r = PyDict_New();
+  if (!r)
+    throw nb::python_error();
+  for (int o = 0; o < nOut; ++o) {
+    PyObject *val = PyLong_FromLong(out[o]);
+    if (!val || PyDict_SetItem(r, internedName(l.outDimName(o)), val) < 0) {
+      Py_XDECREF(val);
+      Py_DECREF(r);
+      throw nb::python_error();
+    }
+    Py_DECREF(val);
+  }
+  return nb::steal(r);
+}
+
 } // namespace
 
 NB_MODULE(_core, m) {
@@ -401,39 +486,8 @@ e.g. register/lane/warp/block) to tensor-coordinate bits (out dims dim0..).
       .def("is_surjective", &LinearLayout::isSurjective)
       .def("is_injective", &LinearLayout::isInjective)
       .def("is_invertible", &LinearLayout::isInvertible)
-      .def(
-          "apply",
-          [](const LinearLayout &l, nb::handle ins) {
-            if (!nb::isinstance<nb::dict>(ins))
-              fail("apply expects a dict {in_dim: value}");
-            std::vector<int32_t> vals(l.numInDims(), 0);
-            std::vector<bool> seen(l.numInDims(), false);
-            for (auto [k, v] : nb::borrow<nb::dict>(ins)) {
-              if (!nb::isinstance<nb::str>(k))
-                fail("apply: in-dim names must be strings");
-              std::string name = nb::cast<std::string>(k);
-              int i = l.inDimIndex(name);
-              if (i < 0)
-                fail("apply: '" + name + "' is not an in dim of this layout");
-              int64_t x = toInt(v, "apply: a value");
-              if (x < 0 || x >= l.inDimSize(i))
-                fail("apply: value " + std::to_string(x) +
-                     " is out of range for in dim '" + name + "' of size " +
-                     std::to_string(l.inDimSize(i)));
-              vals[i] = static_cast<int32_t>(x);
-              seen[i] = true;
-            }
-            for (int i = 0; i < l.numInDims(); ++i)
-              if (!seen[i])
-                fail("apply: missing a value for in dim '" + l.inDimName(i) +
-                     "'");
-            std::vector<int32_t> out = l.apply(vals);
-            nb::dict r;
-            for (int o = 0; o < l.numOutDims(); ++o)
-              r[nb::str(l.outDimName(o).c_str())] = out[o];
-            return r;
-          },
-          "ins"_a, "Evaluate at one point: {in_dim: value} -> {out_dim: value}.")
+      .def("apply", &applyDict, "ins"_a,
+           "Evaluate at one point: {in_dim: value} -> {out_dim: value}.")
       .def(
           "_apply_flat",
           [](const LinearLayout &l,
