@@ -142,6 +142,11 @@ Expected<LinearLayout> nvidiaMmaTile(const UVec &tileShape, int kWidth,
   return l;
 }
 
+Expected<LinearLayout> mfmaDotOperand(const AmdMfmaEncoding &mfma, int opIdx,
+                                      int kWidth, const Shape &shape);
+Expected<LinearLayout> wmmaDotOperand(const AmdWmmaEncoding &wmma, int opIdx,
+                                      int kWidth, const Shape &shape);
+
 /// The CGA of a dot operand: the parent's with the K components zeroed (the
 /// operand is broadcast to the CTAs along K).
 Expected<LinearLayout> operandCga(const CGALayout &parent, int rank,
@@ -516,20 +521,273 @@ DotOperandEncoding::toLinearLayout(const Shape &shape) const {
     LL_TRY(cgaL, operandCga(bl.cga, r, kDim));
     return combineCtaCgaWithShape(cta, cgaL, shape);
   }
+  case EncodingKind::AmdMfma:
+    return mfmaDotOperand(static_cast<const AmdMfmaEncoding &>(*parent), opIdx,
+                          kWidth, shape);
+  case EncodingKind::AmdWmma:
+    return wmmaDotOperand(static_cast<const AmdWmmaEncoding &>(*parent), opIdx,
+                          kWidth, shape);
   default:
-    return Error(ErrorKind::Unsupported,
+    return Error(ErrorKind::InvalidArgument,
                  "dot_op parent must be nvidia_mma, blocked, amd_mfma or "
                  "amd_wmma");
   }
 }
 
-Expected<LinearLayout> AmdMfmaEncoding::toLinearLayout(const Shape &) const {
-  return Error(ErrorKind::Unsupported, "amd_mfma: not implemented yet");
+namespace {
+
+/// Chain of products; stops at the first error.
+struct Builder {
+  LinearLayout l;
+  std::optional<Error> err;
+  Builder &mul(Expected<LinearLayout> f) {
+    if (err)
+      return *this;
+    if (!f) {
+      err = f.error();
+      return *this;
+    }
+    auto p = l.product(*f);
+    if (!p)
+      err = p.error();
+    else
+      l = std::move(*p);
+    return *this;
+  }
+  Builder &id(int64_t size, const char *in, const std::string &out) {
+    return mul(LinearLayout::identity1D(static_cast<int32_t>(size), in, out));
+  }
+  Builder &zeros(int64_t size, const char *in, const std::string &out) {
+    return mul(LinearLayout::zeros1D(static_cast<int32_t>(size), in, out));
+  }
+  Expected<LinearLayout> get() const {
+    if (err)
+      return *err;
+    return l;
+  }
+};
+
+UVec onesIfEmpty(const UVec &v, int rank) {
+  return v.empty() ? UVec(rank, 1) : v;
 }
 
-Expected<LinearLayout> AmdWmmaEncoding::toLinearLayout(const Shape &) const {
-  return Error(ErrorKind::Unsupported, "amd_wmma: not implemented yet");
+/// The MFMA / WMMA repetition scheme shared by both: N tiles, N warps, all
+/// remaining N repetitions (of the global N), M tiles, M warps, batch warps.
+Expected<LinearLayout> amdRepeat(LinearLayout tile, const UVec &warps,
+                                 const UVec &tiles, const Shape &shape,
+                                 int64_t instrN) {
+  int r = static_cast<int>(warps.size());
+  auto names = standardOutDimNames(r);
+  const std::string &dM = names[r - 2], &dN = names[r - 1];
+  int mI = r - 2, nI = r - 1;
+  Builder b{std::move(tile), {}};
+  b.id(tiles[nI], "register", dN).id(warps[nI], "warp", dN);
+  b.id(shape[nI] / (instrN * warps[nI] * tiles[nI]), "register", dN);
+  b.id(tiles[mI], "register", dM).id(warps[mI], "warp", dM);
+  if (r == 3)
+    b.id(1, "register", names[0]).id(1, "lane", names[0]).id(warps[0], "warp",
+                                                             names[0]);
+  return b.get();
 }
+
+Expected<bool> checkAmdCommon(const UVec &warps, const UVec &tiles,
+                              const Shape &shape, const char *family) {
+  int r = static_cast<int>(warps.size());
+  LL_CHECK(r == 2 || r == 3, InvalidArgument,
+           std::string(family) + " needs rank 2 or 3 (warpsPerCTA = " +
+               vecStr(warps) + ")");
+  LL_TRY(a, checkPow2(warps, "warpsPerCTA"));
+  LL_TRY(b, checkRank(tiles, r, "tilesPerWarp"));
+  LL_TRY(c, checkPow2(tiles, "tilesPerWarp"));
+  LL_TRY(d, checkShape(shape, r));
+  (void)a, (void)b, (void)c, (void)d;
+  return true;
+}
+
+} // namespace
+
+Expected<LinearLayout> AmdMfmaEncoding::toLinearLayout(const Shape &shape) const {
+  int r = rank();
+  UVec tiles = onesIfEmpty(tilesPerWarp, r);
+  LL_TRY(ok, checkAmdCommon(warpsPerCTA, tiles, shape, "amd_mfma"));
+  (void)ok;
+  LL_CHECK(version >= 0 && version <= 4, InvalidArgument,
+           "amd_mfma version must be in the [0, 4] range (got " +
+               std::to_string(version) + ")");
+  LL_CHECK(instrShape.size() == 2 || instrShape.size() == 3, InvalidArgument,
+           "amd_mfma instrShape must be [M, N] or [M, N, K]");
+  int M = instrShape[0], N = instrShape[1];
+  bool okMN = (M == 32 && N == 32) || (M == 16 && N == 16) ||
+              (M == 64 && N == 4) || (M == 4 && N == 64);
+  LL_CHECK(okMN, InvalidArgument,
+           "invalid amd_mfma (mDim, nDim) combination: (" + std::to_string(M) +
+               ", " + std::to_string(N) + ")");
+  LL_CHECK(elementBitWidth == 32 || elementBitWidth == 64, InvalidArgument,
+           "amd_mfma elementBitWidth must be 32 or 64");
+  LL_CHECK(!(M == 64 && N == 4) || isTransposed, InvalidArgument,
+           "a 64x4 amd_mfma must be transposed");
+  auto names = standardOutDimNames(r);
+  const std::string &dM = names[r - 2], &dN = names[r - 1];
+  const int W = 64;
+  int height = elementBitWidth == 64 ? 1 : 4;
+  int ntiles = (M * N) / (W * height);
+  Builder b;
+  if (!isTransposed) {
+    b.id(height, "register", dM);
+    Builder lanes;
+    lanes.id(N, "lane", dN).id(W / N, "lane", dM);
+    b.mul(lanes.get());
+    if (ntiles > 0)
+      b.id(ntiles, "register", dM);
+  } else {
+    b.id(height, "register", dN);
+    Builder lanes;
+    lanes.id(M, "lane", dM).id(W / M, "lane", dN);
+    b.mul(lanes.get());
+    if (ntiles > 0)
+      b.id(ntiles, "register", dN);
+  }
+  LL_TRY(t0, b.get());
+  LL_TRY(t1, t0.transposeOuts({dN, dM}));
+  LL_TRY(cta, amdRepeat(std::move(t1), warpsPerCTA, tiles, shape, N));
+  return combineCtaCgaWithShape(cta, cga, shape);
+}
+
+Expected<LinearLayout> AmdWmmaEncoding::toLinearLayout(const Shape &shape) const {
+  int r = rank();
+  UVec tiles = onesIfEmpty(tilesPerWarp, r);
+  LL_TRY(ok, checkAmdCommon(warpsPerCTA, tiles, shape, "amd_wmma"));
+  (void)ok;
+  LL_CHECK(version >= 1 && version <= 3, InvalidArgument,
+           "amd_wmma version must be in the [1, 3] range (got " +
+               std::to_string(version) + ")");
+  UVec instr = instrShape.empty() ? UVec{16, 16, 16} : instrShape;
+  LL_CHECK(instr.size() == 3 && instr[0] == 16 && instr[1] == 16,
+           InvalidArgument, "invalid amd_wmma instrShape " + vecStr(instr));
+  int k = instr[2];
+  bool okK = version == 1   ? k == 16
+             : version == 2 ? (k == 16 || k == 32)
+                            : (k == 4 || k == 32 || k == 64 || k == 128);
+  LL_CHECK(okK, InvalidArgument,
+           "invalid amd_wmma v" + std::to_string(version) +
+               " instruction shape " + vecStr(instr));
+  for (int d : {r - 2, r - 1})
+    LL_CHECK(shape[d] == 1 || shape[d] >= 16, Unsupported,
+             "amd_wmma needs tensor dims M and N to be 1 or >= 16 (got " +
+                 std::to_string(shape[d]) + ")");
+  auto names = standardOutDimNames(r);
+  const std::string &dM = names[r - 2], &dN = names[r - 1];
+  // A 16x16 tile over (fast, slow) = (N, M), or (M, N) when transposed.
+  std::vector<Basis> regs, lanes;
+  if (version == 1) {
+    regs = {{0, 2}, {0, 4}, {0, 8}};
+    lanes = {{1, 0}, {2, 0}, {4, 0}, {8, 0}, {0, 1}};
+  } else {
+    regs = {{0, 1}, {0, 2}, {0, 4}};
+    lanes = {{1, 0}, {2, 0}, {4, 0}, {8, 0}, {0, 8}};
+  }
+  std::string fast = isTransposed ? dM : dN, slow = isTransposed ? dN : dM;
+  LL_TRY(t0, LinearLayout::create({{"register", regs}, {"lane", lanes}},
+                                  std::vector<std::string>{fast, slow}));
+  LL_TRY(t1, t0.transposeOuts({dN, dM}));
+  LL_TRY(cta, amdRepeat(std::move(t1), warpsPerCTA, tiles, shape, instr[1]));
+  return combineCtaCgaWithShape(cta, cga, shape);
+}
+
+namespace {
+
+/// Dot operand of an AMD MFMA parent.
+Expected<LinearLayout> mfmaDotOperand(const AmdMfmaEncoding &mfma, int opIdx,
+                                      int kWidth, const Shape &shape) {
+  int r = mfma.rank();
+  UVec tiles = onesIfEmpty(mfma.tilesPerWarp, r);
+  LL_TRY(okParent, mfma.toLinearLayout(Shape(r, 64))); // validates the parent
+  (void)okParent;
+  LL_CHECK(kWidth > 0, InvalidArgument,
+           "dot_op kWidth is mandatory for an amd_mfma parent");
+  LL_CHECK(isPowerOf2(kWidth), NotPowerOfTwo,
+           "dot_op kWidth must be a power of two");
+  auto names = standardOutDimNames(r);
+  int kI = opIdx == 0 ? r - 1 : r - 2, nkI = opIdx == 0 ? r - 2 : r - 1;
+  const std::string &dK = names[kI], &dNK = names[nkI];
+  int M = mfma.instrShape[0], N = mfma.instrShape[1];
+  int nonK = opIdx == 0 ? M : N;
+  const int W = 64;
+  Builder b;
+  b.id(kWidth, "register", dK);
+  Builder lanes;
+  lanes.id(nonK, "lane", dNK).id(W / nonK, "lane", dK);
+  b.mul(lanes.get());
+  int64_t kTile = int64_t(W / nonK) * kWidth;
+  if ((M == 64 && N == 4 && opIdx == 0) || (M == 4 && N == 64 && opIdx == 1)) {
+    b.id(16, "register", dK);
+    kTile *= 16;
+  }
+  if (shape[kI] > kTile)
+    b.id(shape[kI] / kTile, "register", dK);
+  b.id(tiles[nkI], "register", dNK);
+  LL_TRY(t0, b.get());
+  LL_TRY(t1, t0.transposeOuts({dK, dNK}));
+  Builder c{std::move(t1), {}};
+  if (r == 3)
+    c.id(1, "register", names[0]).id(1, "lane", names[0]);
+  UVec warpOrder = matrixOrder(r, true);
+  c.mul(identityStandardND("warp", mfma.warpsPerCTA, warpOrder));
+  LL_TRY(cta, c.get());
+  LL_TRY(res, combineCtaCgaWithShape(cta, mfma.cga, shape));
+  return res.transposeOuts(names);
+}
+
+/// Dot operand of an AMD WMMA parent.
+Expected<LinearLayout> wmmaDotOperand(const AmdWmmaEncoding &wmma, int opIdx,
+                                      int kWidth, const Shape &shape) {
+  int r = wmma.rank();
+  UVec tiles = onesIfEmpty(wmma.tilesPerWarp, r);
+  LL_TRY(okParent, wmma.toLinearLayout(Shape(r, 16))); // validates the parent
+  (void)okParent;
+  static const std::vector<int> allowed[] = {{8, 16}, {4, 8, 16}, {2, 8, 16}};
+  const auto &ok = allowed[wmma.version - 1];
+  LL_CHECK(std::find(ok.begin(), ok.end(), kWidth) != ok.end(), InvalidArgument,
+           "dot_op kWidth must be one of " +
+               vecStr(UVec(ok.begin(), ok.end())) + " for amd_wmma v" +
+               std::to_string(wmma.version) + " (got " +
+               std::to_string(kWidth) + ")");
+  auto names = standardOutDimNames(r);
+  int kI = opIdx == 0 ? r - 1 : r - 2, nkI = opIdx == 0 ? r - 2 : r - 1;
+  const std::string &dK = names[kI], &dNK = names[nkI];
+  UVec instr = wmma.instrShape.empty() ? UVec{16, 16, 16} : wmma.instrShape;
+  int kDim = instr[2];
+  const int depth = 2; // 32 lanes / 16 rows
+  Builder b;
+  b.id(kWidth, "register", dK).id(16, "lane", dNK);
+  if (wmma.version == 1)
+    b.zeros(depth, "lane", dK); // lanes 16..31 duplicate lanes 0..15
+  else
+    b.id(depth, "lane", dK);
+  b.id(kDim / (depth * kWidth), "register", dK);
+  if (tiles[nkI] > 1) {
+    int64_t kTile = std::max(kDim, depth * kWidth);
+    if (shape[kI] > kTile)
+      b.id(shape[kI] / kTile, "register", dK);
+    b.id(tiles[nkI], "register", dNK);
+  }
+  LL_TRY(t0, b.get());
+  LL_TRY(t1, t0.transposeOuts({dK, dNK}));
+  Builder c{std::move(t1), {}};
+  if (r == 3)
+    c.id(1, "register", names[0]).id(1, "lane", names[0]);
+  for (int d = r - 1; d >= 0; --d) {
+    if (d == kI)
+      c.zeros(wmma.warpsPerCTA[d], "warp", names[d]);
+    else
+      c.id(wmma.warpsPerCTA[d], "warp", names[d]);
+  }
+  LL_TRY(cta, c.get());
+  LL_TRY(res, combineCtaCgaWithShape(cta, wmma.cga, shape));
+  return res.transposeOuts(names);
+}
+
+} // namespace
 
 UVec LinearEncoding::order() const {
   int r = rank();
@@ -631,18 +889,220 @@ SwizzledSharedEncoding::toLinearLayout(const Shape &shape) const {
   return combineCtaCgaWithShape(cta, cgaL, shape);
 }
 
-Expected<LinearLayout> NVMMASharedEncoding::toLinearLayout(const Shape &) const {
-  return Error(ErrorKind::Unsupported, "nvmma_shared: not implemented yet");
+namespace {
+
+/// Reshape the out dims row-major (the last dim fastest), as tensor reshapes
+/// do: each basis is flattened and split again over `newShape`.
+Expected<LinearLayout> reshapeRowMajor(const LinearLayout &l,
+                                       const Shape &newShape) {
+  auto rev = l.outDimNames();
+  std::reverse(rev.begin(), rev.end());
+  LL_TRY(t, l.transposeOuts(rev));
+  int r = static_cast<int>(newShape.size());
+  auto names = standardOutDimNames(r);
+  DimSizes outs;
+  for (int d = r - 1; d >= 0; --d)
+    outs.push_back({names[d], static_cast<int32_t>(newShape[d])});
+  LL_TRY(u, t.reshapeOuts(outs));
+  return u.transposeOuts(names);
+}
+
+Shape shapePerCTA(const LinearLayout &cga, const Shape &shape) {
+  Shape s(shape.size());
+  for (size_t d = 0; d < shape.size(); ++d)
+    s[d] = std::max<int64_t>(1, shape[d] / cga.outDimSize(static_cast<int>(d)));
+  return s;
+}
+
+DimSizes namedShape(const Shape &shape) {
+  auto names = standardOutDimNames(static_cast<int>(shape.size()));
+  DimSizes r;
+  for (size_t d = 0; d < shape.size(); ++d)
+    r.push_back({names[d], static_cast<int32_t>(shape[d])});
+  return r;
+}
+
+/// A memory layout given by its bases must denote exactly the tensor shape.
+Expected<LinearLayout> checkSharedBases(const LinearLayout &l,
+                                        const Shape &shape, const char *family) {
+  int r = l.numOutDims();
+  LL_TRY(ok, checkShape(shape, r));
+  (void)ok;
+  LL_CHECK(l.numInDims() == 2 && l.inDimName(0) == "offset" &&
+               l.inDimName(1) == "block",
+           InvalidArgument,
+           std::string(family) + " needs the in dims offset, block");
+  for (int d = 0; d < r; ++d)
+    LL_CHECK(l.outDimSize(d) == shape[d], DimMismatch,
+             std::string(family) + " covers " +
+                 std::to_string(l.outDimSize(d)) + " elements along dim " +
+                 std::to_string(d) + " but the tensor has " +
+                 std::to_string(shape[d]));
+  return l;
+}
+
+} // namespace
+
+Expected<LinearLayout>
+NVMMASharedEncoding::toLinearLayout(const Shape &shape) const {
+  int r = rank();
+  LL_CHECK(static_cast<int>(shape.size()) == r, DimMismatch,
+           "the shape has rank " + std::to_string(shape.size()) +
+               " but nvmma_shared has rank " + std::to_string(r));
+  LL_TRY(okShape, checkShape(shape, r));
+  (void)okShape;
+  int swz = swizzlingByteWidth, ebw = elementBitWidth;
+  LL_CHECK(swz == 0 || swz == 16 || swz == 32 || swz == 64 || swz == 128,
+           InvalidArgument,
+           "nvmma_shared swizzlingByteWidth must be 0, 32, 64 or 128 (got " +
+               std::to_string(swz) + ")");
+  LL_CHECK(ebw == 4 || ebw == 8 || ebw == 16 || ebw == 32 || ebw == 64,
+           InvalidArgument,
+           "nvmma_shared elementBitWidth must be 8, 16, 32 or 64 (got " +
+               std::to_string(ebw) + ")");
+  LL_TRY(cgaL, cga.toLinearLayout(r));
+  Shape spc = shapePerCTA(cgaL, shape);
+  auto names = standardOutDimNames(r);
+  // The TMA block shape: the contiguous dim shrinks to the swizzle width.
+  Shape tma = spc;
+  int cd = transposed ? 0 : r - 1;
+  if (fp4Padded)
+    tma[cd] *= 2;
+  for (auto &x : tma)
+    x = std::min<int64_t>(x, 256);
+  if (swz != 0) {
+    int64_t need = int64_t(8) * swz / ebw;
+    LL_CHECK(tma[cd] >= need, InvalidArgument,
+             "nvmma_shared: block shape is too small for the swizzle byte "
+             "size (the contiguous dim needs >= " +
+                 std::to_string(need) + " elements per CTA)");
+    tma[cd] = need;
+  }
+  if (fp4Padded)
+    tma[cd] /= 2;
+  if (swz == 0) {
+    Builder b;
+    for (int d = r - 1; d >= 0; --d)
+      b.id(tma[d], "offset", names[d]);
+    LL_TRY(t, b.get());
+    LL_TRY(g, ensureLayoutNotSmallerThan(t, namedShape(spc)));
+    return combineCtaCgaWithShape(g, cgaL, shape);
+  }
+  LL_CHECK(r >= 2, InvalidArgument,
+           "a swizzled nvmma_shared layout needs rank >= 2");
+  int64_t lead = 1;
+  for (int d = 0; d < r - 1; ++d)
+    lead *= tma[d];
+  Shape coll = {lead, tma[r - 1]};
+  if (transposed)
+    std::swap(coll[0], coll[1]);
+  int vec = 128 / ebw, perPhase = 128 / swz, maxPhase = swz / 16;
+  int tileRows = 8, tileCols = 8 * std::max(16, swz) / ebw;
+  auto pack = [&](int c) { return fp4Padded ? (c / 16) * 8 + c % 8 : c; };
+  std::vector<Basis> bases;
+  for (int c = 1; c < tileCols; c *= 2)
+    bases.push_back({0, pack(c)});
+  for (int row = 1; row < tileRows; row *= 2)
+    bases.push_back({row, pack(vec * ((row / perPhase) % maxPhase))});
+  LL_TRY(tile, LinearLayout::create({{"offset", bases}},
+                                    std::vector<std::string>{"dim0", "dim1"}));
+  LL_CHECK(coll[1] * (fp4Padded ? 2 : 1) >= tile.outDimSize(1) &&
+               coll[0] >= tile.outDimSize(0),
+           InvalidArgument,
+           "nvmma_shared: illegal shared layout; the collapsed shape per CTA "
+           "must be at least [8, " +
+               std::to_string(tile.outDimSize(1)) + "]");
+  LL_TRY(grown, ensureLayoutNotSmallerThan(
+                    tile, {{"dim0", static_cast<int32_t>(coll[0])},
+                           {"dim1", static_cast<int32_t>(coll[1])}}));
+  Shape mt = tma;
+  if (transposed)
+    std::rotate(mt.begin(), mt.begin() + 1, mt.end());
+  LL_TRY(l, reshapeRowMajor(grown, mt));
+  if (transposed) {
+    // The contiguous coordinate moves to dim0: b -> [b[r-1], b[0..r-2]].
+    BasesList bl = l.bases();
+    for (auto &[n, bs] : bl)
+      for (Basis &b : bs)
+        std::rotate(b.begin(), b.end() - 1, b.end());
+    DimSizes outs;
+    for (int k = 0; k < r; ++k)
+      outs.push_back({names[k], static_cast<int32_t>(
+                                    l.outDimSize(k == 0 ? r - 1 : k - 1))});
+    LL_TRY(t, LinearLayout::create(std::move(bl), outs, false));
+    l = std::move(t);
+  }
+  LL_TRY(g, ensureLayoutNotSmallerThan(l, namedShape(spc)));
+  return combineCtaCgaWithShape(g, cgaL, shape);
 }
 
 Expected<LinearLayout>
 SharedLinearEncoding::toLinearLayout(const Shape &shape) const {
-  return Error(ErrorKind::Unsupported, "shared_linear: not implemented yet");
+  LL_CHECK(alignment > 0 && isPowerOf2(alignment), InvalidArgument,
+           "shared_linear alignment must be a positive power of two");
+  LL_TRY(l, checkSharedBases(layout, shape, "shared_linear"));
+  // After removing the zero (broadcast) bases the layout must be bijective.
+  LL_TRY(a, l.removeZeroBasesAlongDim("offset"));
+  LL_TRY(b, a.removeZeroBasesAlongDim("block"));
+  LL_CHECK(b.isInvertible(), InvalidArgument,
+           "shared_linear: after removing the zero bases the layout must be "
+           "bijective");
+  return l;
+}
+
+int64_t PaddedSharedEncoding::paddedOffset(int64_t offset) const {
+  int64_t pad = 0;
+  for (size_t i = 0; i < intervals.size() && i < paddings.size(); ++i)
+    pad += (offset / intervals[i]) * paddings[i];
+  return offset + pad;
 }
 
 Expected<LinearLayout>
 PaddedSharedEncoding::toLinearLayout(const Shape &shape) const {
-  return Error(ErrorKind::Unsupported, "padded_shared: not implemented yet");
+  LL_CHECK(!intervals.empty() && intervals.size() == paddings.size(),
+           InvalidArgument,
+           "padded_shared must have at least one interval-padding pair");
+  for (size_t i = 0; i < intervals.size(); ++i) {
+    LL_CHECK(isPowerOf2(intervals[i]), NotPowerOfTwo,
+             "padded_shared interval values must all be powers of two");
+    LL_CHECK(isPowerOf2(paddings[i]), NotPowerOfTwo,
+             "padded_shared padding values must all be powers of two");
+    for (size_t j = 0; j < i; ++j)
+      LL_CHECK(intervals[i] != intervals[j], InvalidArgument,
+               "padded_shared interval values cannot have duplicates");
+  }
+  LinearLayout l;
+  if (layout) {
+    l = *layout;
+  } else {
+    int r = static_cast<int>(order.size());
+    LL_TRY(a, checkPermutation(order, r, "order"));
+    LL_TRY(b, checkShape(this->shape, r));
+    (void)a, (void)b;
+    UVec s32(this->shape.begin(), this->shape.end());
+    LL_TRY(t, identityStandardND("offset", s32, order));
+    LL_TRY(c, combineCtaCgaWithShape(t, CGALayout::fromBases({}), this->shape));
+    l = std::move(c);
+  }
+  LL_TRY(ok, checkSharedBases(l, shape, "padded_shared"));
+  (void)ok;
+  for (int i = 0; i < l.numInDims(); ++i)
+    for (int b = 0; b < l.inDimSizeLog2(i); ++b) {
+      int nonzero = 0;
+      for (int o = 0; o < l.numOutDims(); ++o) {
+        int32_t v = l.basis(i, b, o);
+        LL_CHECK(v == 0 || isPowerOf2(v), InvalidArgument,
+                 "padded_shared: each offset basis must be 0 or a power of two");
+        nonzero += v != 0;
+      }
+      LL_CHECK(nonzero <= 1, InvalidArgument,
+               "padded_shared: each offset basis must move in at most one "
+               "dimension");
+    }
+  LL_CHECK(l.isInvertible(), InvalidArgument,
+           "padded_shared: broadcasting is not supported (the linear "
+           "component must be invertible)");
+  return l;
 }
 
 } // namespace ll

@@ -468,34 +468,59 @@ std::string LinearLayout::toString() const {
 // Algebra
 //===----------------------------------------------------------------------===//
 
-// Ordered union of two name lists whose common names share a relative order.
-static Expected<std::vector<std::string>>
-orderedUnion(const std::vector<std::string> &a,
-             const std::vector<std::string> &b, const char *what) {
-  std::vector<std::string> ca, cb;
-  for (auto &x : a)
-    if (std::find(b.begin(), b.end(), x) != b.end())
-      ca.push_back(x);
-  for (auto &x : b)
-    if (std::find(a.begin(), a.end(), x) != a.end())
-      cb.push_back(x);
-  LL_CHECK(ca == cb, DimMismatch,
-           std::string("the ") + what +
-               " dims common to both layouts must appear in the same "
-               "relative order, but got " +
-               joinNames(a) + " and " + joinNames(b));
-  std::vector<std::string> r = a;
-  for (auto &x : b)
-    if (std::find(a.begin(), a.end(), x) == a.end())
-      r.push_back(x);
+// The "supremum" of two name orders: a merge that keeps the relative order of
+// both lists where they agree. When they disagree, the first occurrence that
+// comes sooner in the other list wins (so [a, b] and [b, a] merge to [a, b]).
+// Examples: [a, c] v [b, c] = [a, b, c]; [dim0, dim1] v [dim1, dim0] =
+// [dim0, dim1].
+static std::vector<std::string> supremum(const std::vector<std::string> &x,
+                                         const std::vector<std::string> &y) {
+  auto pos = [](const std::vector<std::string> &v, const std::string &s) {
+    auto it = std::find(v.begin(), v.end(), s);
+    return it == v.end() ? -1 : static_cast<int>(it - v.begin());
+  };
+  std::vector<std::string> r;
+  auto taken = [&](const std::string &s) { return pos(r, s) >= 0; };
+  const int INF = 1 << 30;
+  size_t i = 0, j = 0;
+  while (i < x.size() || j < y.size()) {
+    while (i < x.size() && taken(x[i]))
+      ++i;
+    while (j < y.size() && taken(y[j]))
+      ++j;
+    if (i >= x.size() && j >= y.size())
+      break;
+    if (i < x.size() && j < y.size() && x[i] == y[j]) {
+      r.push_back(x[i]);
+      ++i, ++j;
+      continue;
+    }
+    int px = i < x.size() ? pos(y, x[i]) : -1;
+    int py = j < y.size() ? pos(x, y[j]) : -1;
+    int cx = px >= static_cast<int>(j) ? px : INF;
+    int cy = py >= static_cast<int>(i) ? py : INF;
+    if (i < x.size() && cx == INF) {
+      r.push_back(x[i++]);
+      continue;
+    }
+    if (j < y.size() && cy == INF) {
+      r.push_back(y[j++]);
+      continue;
+    }
+    if (cx <= cy)
+      r.push_back(x[i++]);
+    else
+      r.push_back(y[j++]);
+  }
   return r;
 }
 
 Expected<LinearLayout> LinearLayout::product(const LinearLayout &outer) const {
   const LinearLayout &inner = *this;
-  LL_TRY(inNames, orderedUnion(inner.inDimNames(), outer.inDimNames(), "in"));
-  LL_TRY(outNames,
-         orderedUnion(inner.outDimNames(), outer.outDimNames(), "out"));
+  std::vector<std::string> inNames =
+      supremum(inner.inDimNames(), outer.inDimNames());
+  std::vector<std::string> outNames =
+      supremum(inner.outDimNames(), outer.outDimNames());
   size_t n = outNames.size();
   std::vector<OutDim> outs(n);
   std::vector<int> innerOut(n), outerOut(n);

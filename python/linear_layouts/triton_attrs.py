@@ -58,17 +58,20 @@ def _resolve(params: dict, rank: int) -> dict:
             "alignment": params.get("alignment", 16),
         }
     elif kind == "padded_shared":
-        p = dict(params)
+        p = {k: v for k, v in params.items() if k not in _SHARED_DIMS}
         if "offset" in params:
+            if "block" not in params:
+                raise TTGIRParseError("#padded_shared: the long form needs both 'offset' and 'block' bases")
             inner = {k: v for k, v in params.items() if k in _SHARED_DIMS or k == "kind"}
             p["layout"] = _bases_layout(inner, _SHARED_DIMS, rank, kind)
-        p["rank"] = rank
+        elif "order" not in params or "shape" not in params:
+            raise TTGIRParseError("#padded_shared needs {order = .., shape = ..} or {offset = .., block = ..}")
     elif kind in ("slice",):
         p["parent"] = _resolve(params["parent"], rank + 1)
     elif kind == "dot_op":
         p["parent"] = _resolve(params["parent"], rank)
     elif kind == "nvmma_shared":
-        p["rank"] = rank
+        p.setdefault("rank", rank)
     return p
 
 

@@ -279,7 +279,8 @@ ll::EncodingPtr encodingFrom(nb::handle spec) {
   if (kind == "amd_wmma") {
     auto e = std::make_shared<ll::AmdWmmaEncoding>();
     e->version = ival(d, "version", 2);
-    e->isTransposed = bval(d, "isTransposed", false);
+    e->isTransposed =
+        bval(d, "isTranspose", false) || bval(d, "isTransposed", false);
     e->warpsPerCTA = uvec(d, "warpsPerCTA");
     e->instrShape = uvec(d, "instrShape", false);
     e->tilesPerWarp = uvec(d, "tilesPerWarp", false);
@@ -314,6 +315,8 @@ ll::EncodingPtr encodingFrom(nb::handle spec) {
   }
   if (kind == "shared_linear") {
     auto e = std::make_shared<ll::SharedLinearEncoding>();
+    if (!d.contains("layout"))
+      fail("shared_linear layout needs 'layout'");
     e->layout = layoutFrom(d["layout"], "layout");
     e->alignment = ival(d, "alignment", 16);
     return e;
@@ -322,7 +325,13 @@ ll::EncodingPtr encodingFrom(nb::handle spec) {
     auto e = std::make_shared<ll::PaddedSharedEncoding>();
     e->intervals = uvec(d, "intervals");
     e->paddings = uvec(d, "paddings");
-    e->layout = layoutFrom(d["layout"], "layout");
+    if (d.contains("layout")) {
+      e->layout = layoutFrom(d["layout"], "layout");
+    } else {
+      e->order = uvec(d, "order");
+      ll::UVec s = uvec(d, "shape");
+      e->shape.assign(s.begin(), s.end());
+    }
     return e;
   }
   fail("unknown layout family '" + kind + "'");

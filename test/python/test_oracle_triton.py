@@ -206,3 +206,196 @@ def test_to_triton_round_trip():
             continue
         t_attr = O.linear(bases["register"], bases["lane"], bases["warp"], bases["block"], list(ours.out_dims.values()))
         assert O.text_of(t_attr, rank) == text
+
+
+# --- AMD --------------------------------------------------------------------
+
+MFMA_MN = [(32, 32), (16, 16), (64, 4), (4, 64)]
+
+
+def rand_mfma(rng, rank=None):
+    rank = rank or rng.choice([2, 2, 3])
+    m, n = rng.choice(MFMA_MN)
+    transposed = True if (m, n) == (64, 4) else rng.random() < 0.5
+    return dict(
+        version=rng.randint(1, 4),
+        wpc=split(rng, pow2(rng, 1, 8), rank),
+        instr=[m, n, rng.choice([4, 8, 16, 32])],
+        transposed=transposed,
+        cga=rand_cga(rng, rank),
+        tiles=[pow2(rng, 1, 2) for _ in range(rank)],
+        ebw=rng.choice([32, 32, 64]),
+    )
+
+
+WMMA_K = {1: [16], 2: [16, 32], 3: [4, 32, 64, 128]}
+
+
+def rand_wmma(rng, rank=None):
+    rank = rank or rng.choice([2, 2, 3])
+    v = rng.randint(1, 3)
+    return dict(
+        version=v,
+        transposed=rng.random() < 0.5,
+        wpc=split(rng, pow2(rng, 1, 8), rank),
+        tiles=[pow2(rng, 1, 2) for _ in range(rank)],
+        cga=rand_cga(rng, rank),
+        instr=[16, 16, rng.choice(WMMA_K[v])],
+    )
+
+
+def wmma_shape(rng, rank):
+    # WMMA needs M and N to be 1 or >= 16.
+    s = rand_shape(rng, rank)
+    for d in (rank - 2, rank - 1):
+        if 1 < s[d] < 16:
+            s[d] = 16
+    return s
+
+
+def test_amd_mfma():
+    rng = random.Random(21)
+    for _ in range(N):
+        p = rand_mfma(rng)
+        check(O.amd_mfma(**p), rand_shape(rng, len(p["wpc"])))
+
+
+def test_amd_mfma_dot_op():
+    rng = random.Random(22)
+    for _ in range(N):
+        p = rand_mfma(rng)
+        attr = O.dot_op(rng.choice([0, 1]), O.amd_mfma(**p), pow2(rng, 1, 16))
+        check(attr, rand_shape(rng, len(p["wpc"])))
+
+
+def test_amd_wmma():
+    rng = random.Random(23)
+    for _ in range(N):
+        p = rand_wmma(rng)
+        check(O.amd_wmma(**p), wmma_shape(rng, len(p["wpc"])))
+
+
+def test_amd_wmma_dot_op():
+    rng = random.Random(24)
+    kw = {1: [8, 16], 2: [4, 8, 16], 3: [2, 8, 16]}
+    for _ in range(N):
+        p = rand_wmma(rng)
+        attr = O.dot_op(rng.choice([0, 1]), O.amd_wmma(**p), rng.choice(kw[p["version"]]))
+        check(attr, wmma_shape(rng, len(p["wpc"])))
+
+
+def test_slice_of_amd():
+    rng = random.Random(25)
+    for _ in range(N // 2):
+        parent = O.amd_mfma(**rand_mfma(rng, rank=2)) if rng.random() < 0.5 else O.amd_wmma(**rand_wmma(rng, rank=2))
+        check(O.slice_(rng.randrange(2), parent), [pow2(rng, 16, 256)])
+
+
+# --- shared memory ------------------------------------------------------------
+
+
+def check_shared(attr, shape, bits=16):
+    text = O.shared_text(attr, shape, bits)
+    want_bases, want_outs = O.shared_ll(attr, shape, bits)
+    got = ll.from_triton(text, shape)
+    assert got.bases == want_bases, f"{text} on {shape}:\n ours   {got.bases}\n triton {want_bases}"
+    assert got.out_dims == want_outs
+    return text
+
+
+def test_swizzled_shared():
+    rng = random.Random(31)
+    for _ in range(N):
+        rank = rng.choice([1, 2, 2, 3])
+        attr = O.swizzled_shared(pow2(rng, 1, 16), pow2(rng, 1, 8), pow2(rng, 1, 16), rand_order(rng, rank), rand_cga(rng, rank))
+        check_shared(attr, rand_shape(rng, rank, hi=128))
+
+
+def test_nvmma_shared():
+    rng = random.Random(32)
+    done = 0
+    while done < N:
+        rank = rng.choice([2, 2, 3])
+        swz = rng.choice([0, 32, 64, 128])
+        ebw = rng.choice([8, 16, 32])
+        transposed = rng.random() < 0.3
+        fp4 = ebw == 8 and rng.random() < 0.3
+        cga = rand_cga(rng, rank, max_bits=1)
+        shape = rand_shape(rng, rank, lo=1, hi=512, max_elems=1 << 17)
+        # Keep to shapes Triton accepts (it aborts otherwise): >= 8 rows and a
+        # contiguous dim at least as wide as the swizzle, per CTA.
+        split_ = [1] * rank
+        for b in cga:
+            for d, x in enumerate(b):
+                if x:
+                    split_[d] *= 2
+                    break
+        spc = [max(1, s // k) for s, k in zip(shape, split_)]
+        cd = 0 if transposed else rank - 1
+        contig = min(256, spc[cd] * (2 if fp4 else 1))
+        rows = 1
+        for d in range(rank):
+            if d != cd:
+                rows *= min(256, spc[d])
+        if swz and (contig < 8 * swz // ebw or rows < 8):
+            continue
+        if swz and transposed and rank == 3:
+            continue
+        check_shared(O.nvmma_shared(swz, ebw, transposed, fp4, cga, rank), shape, ebw)
+        done += 1
+
+
+def test_shared_linear():
+    rng = random.Random(33)
+    done = 0
+    while done < N:
+        rank = rng.choice([1, 2, 3])
+        sizes = rand_shape(rng, rank, hi=64)
+        units = [[(1 << i) if d == dd else 0 for dd in range(rank)] for d in range(rank) for i in range(sizes[d].bit_length() - 1)]
+        # Blocks take the most significant bit of some dims (CTA tiles).
+        block = []
+        for d in range(rank):
+            if sizes[d] > 1 and rng.random() < 0.2:
+                top = [0] * rank
+                top[d] = sizes[d] // 2
+                block.append(top)
+                units.remove(top)
+        rng.shuffle(units)
+        # Mixed (swizzle-like) bases: xor a smaller offset basis into some.
+        offs = [list(u) for u in units]
+        for i in range(1, len(offs)):
+            if rng.random() < 0.3:
+                j = rng.randrange(i)
+                if max(offs[j]) < max(offs[i]) or sum(offs[j]) < sum(offs[i]):
+                    offs[i] = [a ^ b for a, b in zip(offs[i], offs[j])]
+        if not offs:
+            continue
+        try:
+            attr = O.shared_linear(offs, block, rng.choice([16, 64, 128]))
+        except RuntimeError:
+            continue  # Triton's verifier rejected the mix (not bijective)
+        check_shared(attr, sizes)
+        done += 1
+
+
+def test_padded_shared():
+    rng = random.Random(34)
+    for _ in range(N // 2):
+        rank = rng.choice([1, 2, 3])
+        shape = rand_shape(rng, rank, hi=64)
+        units = [[(1 << i) if d == dd else 0 for dd in range(rank)] for d in range(rank) for i in range(shape[d].bit_length() - 1)]
+        block = []
+        d = rng.randrange(rank)
+        if shape[d] > 1 and rng.random() < 0.3:  # one CTA split: the top bit of a dim
+            top = [0] * rank
+            top[d] = shape[d] // 2
+            block.append(top)
+            units.remove(top)
+        if block or rng.random() < 0.7:
+            rng.shuffle(units)
+        else:  # identity bases: Triton prints the short {order, shape} form
+            units.sort(key=lambda u: [-(i for i, x in enumerate(u) if x).__next__(), max(u)])
+        if not units:
+            continue
+        attr = O.padded_shared([pow2(rng, 8, 256)], [pow2(rng, 1, 16)], units, block, shape)
+        check_shared(attr, shape)

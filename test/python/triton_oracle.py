@@ -12,6 +12,7 @@ non-surjective CGA); ``isolated`` runs a snippet in a child process.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -100,3 +101,128 @@ def isolated(code: str, timeout: int = 120) -> tuple[int, str]:
         timeout=timeout,
     )
     return p.returncode, p.stderr + p.stdout
+
+
+# --- AMD and shared-memory families -----------------------------------------
+
+
+def amd_mfma(version, wpc, instr, transposed, cga=(), tiles=None, ebw=32):
+    tiles = list(tiles) if tiles is not None else [1] * len(wpc)
+    return builder().get_amd_mfma_layout(version, list(wpc), list(instr), bool(transposed), _l(cga), tiles, ebw)
+
+
+def amd_wmma(version, transposed, wpc, tiles=None, cga=(), instr=(16, 16, 16)):
+    tiles = list(tiles) if tiles is not None else [1] * len(wpc)
+    return builder().get_amd_wmma_layout(version, bool(transposed), list(wpc), tiles, _l(cga), list(instr))
+
+
+def swizzled_shared(vec, per_phase, max_phase, order, cga=()):
+    return builder().get_swizzled_shared_layout(vec, per_phase, max_phase, list(order), _l(cga))
+
+
+def nvmma_shared(swizzle, ebw, transposed=False, fp4=False, cga=(), rank=2):
+    return builder().get_nvmma_shared_layout(swizzle, ebw, bool(transposed), bool(fp4), _l(cga), rank)
+
+
+def shared_linear(offset, block=(), alignment=16):
+    return builder().get_shared_linear_layout(_l(offset), _l(block), alignment)
+
+
+def padded_shared(intervals, paddings, offset, block, shape):
+    return builder().get_padded_shared_layout(list(intervals), list(paddings), _l(offset), _l(block), list(shape))
+
+
+def _insertion_point():
+    """Ops (local_alloc, memdesc_reshape) need a block to live in."""
+    if "mod" not in _STATE:
+        b = builder()
+        mod = b.create_module()
+        fn = b.get_or_insert_function(mod, "oracle", b.get_function_ty([], []), "public", False)
+        mod.push_back(fn)
+        b.set_insertion_point_to_start(fn.add_entry_block())
+        _STATE["mod"] = mod
+    return builder()
+
+
+def _encoding_text(type_text: str) -> str:
+    i = type_text.index("#ttg.")
+    depth = 0
+    for j in range(i, len(type_text)):
+        if type_text[j] == "<":
+            depth += 1
+        elif type_text[j] == ">":
+            depth -= 1
+            if depth == 0:
+                return type_text[i : j + 1]
+    raise ValueError(type_text)
+
+
+def _elem(bits):
+    b = builder()
+    return {8: b.get_int8_ty(), 16: b.get_half_ty(), 32: b.get_float_ty(), 64: b.get_double_ty()}[bits]
+
+
+def shared_text(attr, shape, bits=16):
+    b = builder()
+    return _encoding_text(str(b.get_shared_mem_desc_ty(_elem(bits), list(shape), attr, list(shape))))
+
+
+def _unflatten(flat_bases, shape):
+    out = []
+    for v in flat_bases:
+        coord = []
+        for s in reversed(shape):
+            coord.append(v % s)
+            v //= s
+        out.append(coord[::-1])
+    return out
+
+
+def shared_ll(attr, shape, bits=16):
+    """Triton's linear layout of a shared attribute: (bases, out_dims).
+
+    Triton 3.6's to_linear_layout does not take shared encodings, so this reads
+    the layout back through ttg.memdesc_reshape, which rewrites the encoding to
+    the equal #ttg.shared_linear (reshaping to the same shape, or flattening a
+    single-CTA nvmma_shared, which a same-shape reshape would keep)."""
+    b = _insertion_point()
+    shape = list(shape)
+    text = shared_text(attr, shape, bits)
+    v = b.create_local_alloc(b.get_shared_mem_desc_ty(_elem(bits), shape, attr, shape))
+    outs = {f"dim{i}": s for i, s in enumerate(shape)}
+    if text.startswith("#ttg.padded_shared"):
+        g = b.get_gluon_layout_from_memdesc(v)
+        return {"offset": _l(g.offset_bases), "block": _l(g.block_bases)}, outs
+    candidates = [shape]
+    if text.startswith("#ttg.nvmma_shared") and "CGALayout" not in text:
+        n = 1
+        for x in shape:
+            n *= x
+        if n == 1:
+            return {"offset": [], "block": []}, outs
+        # A reshape that keeps the nvmma form would not reveal the layout.
+        candidates = [[n], [n, 1], [1, n], [2, n // 2], [n // 2, 2]]
+    for target in candidates:
+        r = b.create_memdesc_reshape(v, target)
+        rtext = _encoding_text(str(r.get_type()))
+        if rtext.startswith("#ttg.shared_linear"):
+            break
+    else:
+        raise RuntimeError(f"every reshape kept the encoding {rtext}")
+    got = {}
+    for m in re.finditer(r"(\w+) = (\[(?:\[[-0-9, ]*\](?:, )?)*\])", rtext):
+        got[m.group(1)] = json.loads(m.group(2))
+    off, blk = got.get("offset", []), got.get("block", [])
+    if target != shape:
+
+        def flat(bs):
+            res = []
+            for c in bs:
+                f = 0
+                for x, size in zip(c, target):
+                    f = f * size + x
+                res.append(f)
+            return res
+
+        off, blk = _unflatten(flat(off), shape), _unflatten(flat(blk), shape)
+    return {"offset": off, "block": blk}, outs

@@ -65,10 +65,14 @@ TEST(LinearLayout, ProductExamples) {
     EXPECT_EQ(t.apply({x}), (std::vector<int32_t>{x % 4, x / 4}));
   // Empty is the identity of the product.
   EXPECT_EQ(*LinearLayout().product(fig1a()), fig1a());
-  // Common dims in a different relative order are an error.
+  // Dim orders merge; where they disagree the inner layout's order wins.
   auto ab = *id1(2, "a", "x").product(id1(2, "b", "x"));
   auto ba = *id1(2, "b", "x").product(id1(2, "a", "x"));
-  EXPECT_FALSE(ab.product(ba).ok());
+  EXPECT_EQ(ab.product(ba)->inDimNames(), (std::vector<std::string>{"a", "b"}));
+  auto ac = *id1(2, "a", "x").product(id1(2, "c", "x"));
+  auto bc = *id1(2, "b", "x").product(id1(2, "c", "x"));
+  EXPECT_EQ(ac.product(bc)->inDimNames(),
+            (std::vector<std::string>{"a", "b", "c"}));
 }
 
 TEST(LinearLayout, InvertAndComposeTransposeExample) {

@@ -142,7 +142,7 @@ struct AmdMfmaEncoding final : Encoding {
 /// AMD WMMA (RDNA): version 1 (wave32, duplicated lanes), 2, 3.
 struct AmdWmmaEncoding final : Encoding {
   int version = 2;
-  bool isTransposed = false;
+  bool isTransposed = false;    // printed as `isTranspose` by Triton
   UVec warpsPerCTA, instrShape; // instrShape empty = [16, 16, 16]
   UVec tilesPerWarp;            // empty = all ones
   CGALayout cga;
@@ -191,13 +191,22 @@ struct SharedLinearEncoding final : Encoding {
 };
 
 /// Padded shared memory: `intervals[i]:+paddings[i]` plus a linear component
-/// (offset -> tensor) that is the layout returned here.
+/// (offset -> tensor) that is the layout returned here. The component is given
+/// by its bases (`{offset = .., block = ..}`) or as the identity over
+/// `{order = .., shape = ..}`. Padding only changes addresses: after every
+/// `interval` elements, `padding` elements are skipped.
 struct PaddedSharedEncoding final : Encoding {
   UVec intervals, paddings;
-  LinearLayout layout; // in dims offset, block
+  std::optional<LinearLayout> layout; // in dims offset, block
+  UVec order;                         // short form
+  Shape shape;                        // short form
   EncodingKind kind() const override { return EncodingKind::PaddedShared; }
-  int rank() const override { return layout.numOutDims(); }
+  int rank() const override {
+    return layout ? layout->numOutDims() : static_cast<int>(order.size());
+  }
   Expected<LinearLayout> toLinearLayout(const Shape &shape) const override;
+  /// The padded address of a linear offset.
+  int64_t paddedOffset(int64_t offset) const;
 };
 
 //===----------------------------------------------------------------------===//

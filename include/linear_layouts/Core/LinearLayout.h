@@ -154,8 +154,9 @@ public:
   // Algebra
   //===--------------------------------------------------------------------===//
 
-  /// Product ("tiling"): in dims and out dims are the ordered unions (the
-  /// common dims must appear in the same relative order). Per in dim, this
+  /// Product ("tiling"): in dims and out dims are the order-preserving merges
+  /// of both layouts' dims (this layout's order wins where the two disagree:
+  /// [a, c] * [b, c] -> [a, b, c]; [x, y] * [y, x] -> [x, y]). Per in dim, this
   /// layout's bases come first, then `outer`'s; in an out dim present in
   /// both, `outer`'s components are shifted by this layout's out size.
   ///   identity1D(4) * identity1D(2)      => identity1D(8)
