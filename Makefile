@@ -35,7 +35,10 @@ $(BUILD)/build.ninja: $(STAMP) CMakeLists.txt
 
 build: $(BUILD)/build.ninja
 	$(VENV)/bin/ninja -C $(BUILD) -j$(JOBS)
+	@# In-tree development install: the package from python/, plus the CLI.
 	@echo "$(abspath python)" > $(SP)/linear_layouts_dev.pth
+	@printf '#!%s\nimport sys\nfrom linear_layouts.cli import main\nsys.exit(main())\n' "$(abspath $(PY))" > $(VENV)/bin/linear-layouts
+	@chmod +x $(VENV)/bin/linear-layouts
 
 demo: build
 	$(PY) -m linear_layouts demo

@@ -17,7 +17,7 @@ from typing import Any
 
 from ._core import LayoutError
 
-__all__ = ["TTGIRParseError", "parse_attr", "parse_tensor_type"]
+__all__ = ["TTGIRParseError", "parse_attr", "parse_tensor_type", "scan_module"]
 
 _DIALECT_PREFIXES = ("ttg", "triton_gpu")
 _FAMILIES = {
@@ -226,3 +226,46 @@ def parse_tensor_type(text: str) -> tuple[list[int], str]:
     if not m:
         raise TTGIRParseError(f"cannot parse a tensor type from {text!r} (expected e.g. 'tensor<64x64xf16>')")
     return [int(x) for x in m.group(1).split("x")], m.group(2)
+
+
+_ALIAS_DEF = re.compile(r"^\s*(#[A-Za-z_][\w$.-]*)\s*=\s*(#(?:ttg|triton_gpu)\.\w+<.*>)\s*$", re.M)
+_TYPE_USE = re.compile(r"(tensor|!ttg\.memdesc)<((?:\d+x)+)(\w+),\s*")
+
+
+def _balanced_attr(text: str, start: int) -> str:
+    """The attribute (`#name` or `#ttg.x<...>`) starting at `start`."""
+    m = re.compile(r"#[\w$.-]+").match(text, start)
+    if not m:
+        return ""
+    end = m.end()
+    if end < len(text) and text[end] == "<":
+        depth = 0
+        for j in range(end, len(text)):
+            if text[j] == "<":
+                depth += 1
+            elif text[j] == ">":
+                depth -= 1
+                if depth == 0:
+                    return text[start : j + 1]
+    return text[start:end]
+
+
+def scan_module(text: str) -> tuple[dict[str, str], list[tuple[str, list[int], str]]]:
+    """Aliases and layout uses of a TTGIR module.
+
+    Returns ``(aliases, uses)``: ``aliases`` maps ``#name`` to its attribute
+    text; ``uses`` lists each distinct (layout text, shape, element type) that
+    appears in a ``tensor<...>`` or ``!ttg.memdesc<...>`` type, in order.
+    """
+    aliases = {m.group(1): m.group(2) for m in _ALIAS_DEF.finditer(text)}
+    uses, seen = [], set()
+    for m in _TYPE_USE.finditer(text):
+        shape = [int(x) for x in m.group(2).rstrip("x").split("x")]
+        attr = _balanced_attr(text, m.end())
+        if not attr or attr == "#smem" or attr.startswith("#ttg.shared_memory"):
+            continue
+        key = (attr, tuple(shape), m.group(3))
+        if key not in seen:
+            seen.add(key)
+            uses.append((attr, shape, m.group(3)))
+    return aliases, uses

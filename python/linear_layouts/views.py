@@ -88,37 +88,41 @@ def _check_known(layout):
         raise ValueError(f"views need in dims register/lane/warp/block or offset/block, got {sorted(ins)}")
 
 
-def tensor_view(layout) -> str:
-    """Every tensor element with the hardware locations that hold it."""
+def tensor_view(layout, max_rows: int | None = None, max_cols: int | None = None) -> str:
+    """Every tensor element with the hardware locations that hold it.
+
+    Rows are the last dim; higher-rank tensors print one 2D slice after
+    another. ``max_rows`` / ``max_cols`` print only the top-left corner.
+    """
     _check_known(layout)
     outs = layout.out_dims
-    shape = list(outs.values())
-    n = int(np.prod(shape)) if shape else 1
+    shape = list(outs.values()) or [1]
+    n = int(np.prod(shape))
     ins, res = _grid_named(layout)
     idx = _linear_index(res, outs) if res else np.zeros(len(ins[0]) if ins else 1, dtype=np.int64)
     labels = _labels(layout)
     cells = [[] for _ in range(n)]
-    order = np.argsort(idx, kind="stable")
-    for k in order:
+    for k in np.argsort(idx, kind="stable"):
         cells[idx[k]].append(labels[k])
     texts = ["|".join(c) if c else "-" for c in cells]
+    cols = shape[-1]
+    rows2d = shape[-2] if len(shape) >= 2 else 1
+    show_c = min(cols, max_cols or cols)
+    show_r = min(rows2d, max_rows or rows2d)
     width = max(len(t) for t in texts)
-    row = shape[-1] if shape else 1
-    lines = []
-    for start in range(0, n, row):
-        lines.append(" ".join(t.rjust(width) for t in texts[start:start + row]))
-    header = f"# tensor view: {' x '.join(str(s) for s in shape)}; row = last dim"
-    if len(shape) > 2:
-        # Separate the 2D slices of higher-rank tensors.
-        per = shape[-1] * shape[-2]
-        out = [header]
-        for s in range(0, n // row, shape[-2]):
-            lead = np.unravel_index(s * row, shape)[:-2]
+    out = [f"# tensor view of {'x'.join(map(str, shape))}: one row per index of the second-to-last dim"
+           + (f" (top-left {show_r}x{show_c} shown)" if (show_r, show_c) != (rows2d, cols) else "")]
+    for s in range(0, n, rows2d * cols):
+        if len(shape) > 2:
+            lead = np.unravel_index(s, shape)[:-2]
             out.append(f"[{', '.join(str(int(x)) for x in lead)}, :, :]")
-            out.extend(lines[s:s + shape[-2]])
-        del per
-        return "\n".join(out)
-    return "\n".join([header] + lines)
+        for r in range(show_r):
+            start = s + r * cols
+            row = " ".join(t.rjust(width) for t in texts[start : start + show_c])
+            out.append(row + (" ..." if show_c < cols else ""))
+        if show_r < rows2d:
+            out.append("...")
+    return "\n".join(out)
 
 
 def _grid_named(layout):

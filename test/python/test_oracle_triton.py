@@ -399,3 +399,29 @@ def test_padded_shared():
             continue
         attr = O.padded_shared([pow2(rng, 8, 256)], [pow2(rng, 1, 16)], units, block, shape)
         check_shared(attr, shape)
+
+
+def test_legacy_cta_layout_form():
+    """The pre-3.6 `CTAsPerCGA / CTASplitNum / CTAOrder` parameters mean the
+    CGA bases Triton's own converter (gluon_ir.make_cga_layout) derives."""
+    from triton._C.libtriton import gluon_ir
+
+    rng = random.Random(41)
+    for _ in range(200):
+        rank = rng.choice([2, 3])
+        ctas = split(rng, pow2(rng, 1, 8), rank)
+        split_ = [pow2(rng, 1, c) for c in ctas]
+        order = rand_order(rng, rank)
+        bases = gluon_ir.make_cga_layout(ctas, split_, order)
+        p = rand_blocked(rng, rank)
+        p["cga"] = bases
+        shape = rand_shape(rng, rank)
+        want_bases, want_outs = O.distributed_ll(O.blocked(**p), shape)
+        legacy = (
+            f"#triton_gpu.blocked<{{sizePerThread = {p['spt']}, threadsPerWarp = {p['tpw']}, "
+            f"warpsPerCTA = {p['wpc']}, order = {p['order']}, CTAsPerCGA = {ctas}, "
+            f"CTASplitNum = {split_}, CTAOrder = {order}}}>"
+        )
+        got = ll.from_triton(legacy, shape)
+        assert got.bases == want_bases, legacy
+        assert got.out_dims == want_outs

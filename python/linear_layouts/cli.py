@@ -1,0 +1,147 @@
+"""The ``linear-layouts`` command line.
+
+    linear-layouts show '#ttg.blocked<{...}>' -t 'tensor<64x64xf16>' [--hw]
+    linear-layouts module kernel.ttgir          # every layout of a TTGIR module
+    linear-layouts demo                         # the built-in matmul kernel
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from importlib import resources
+
+from . import LayoutError, from_triton, to_triton
+from .ttgir import parse_tensor_type, scan_module
+
+
+def _describe(layout) -> list[str]:
+    lines = [str(layout).strip("\n")]
+    masks = layout.free_variable_masks()
+    rep = {d: m for d, m in masks.items() if m}
+    if rep:
+        lines.append("replicated (free) bits: " + ", ".join(f"{d}={m:#b}" for d, m in rep.items()))
+    ins = layout.in_dims
+    if "register" in ins:
+        outs = list(layout.out_dims)
+        best = max(outs, key=lambda d: layout.transpose_outs([d] + [o for o in outs if o != d]).num_consecutive())
+        vec = layout.transpose_outs([best] + [o for o in outs if o != best]).num_consecutive()
+        lines.append(f"elements per thread: {ins['register']}; widest contiguous run per thread: {vec} along {best}")
+    lines.append("as a linear attribute: " + to_triton(layout))
+    return lines
+
+
+def cmd_show(args) -> int:
+    shape, _ = parse_tensor_type(args.type)
+    aliases = {}
+    if args.module:
+        with open(args.module) as f:
+            aliases, _ = scan_module(f.read())
+    layout = from_triton(args.attr, shape, aliases=aliases)
+    print("\n".join(_describe(layout)))
+    print()
+    if args.hw:
+        print(layout.hardware_view())
+    else:
+        print(layout.tensor_view(max_rows=args.rows, max_cols=args.cols))
+    return 0
+
+
+def _conversions(text: str):
+    import re
+
+    pat = re.compile(r"ttg\.convert_layout\s+%\S+\s*:\s*(tensor<.*?>)\s*->\s*(tensor<.*?>)\s*$", re.M)
+    for m in pat.finditer(text):
+        yield m.group(1), m.group(2)
+
+
+def _split_type(t: str):
+    inner = t[len("tensor<") : -1]
+    dims, _, enc = inner.partition(",")
+    shape, _ = parse_tensor_type(dims)
+    return shape, enc.strip()
+
+
+def show_module(text: str, title: str, rows: int, cols: int) -> int:
+    aliases, uses = scan_module(text)
+    print(f"== {title}")
+    print(f"{len(aliases)} layout aliases, {len(uses)} (layout, shape) uses\n")
+    best = {}
+    for attr, shape, elt in uses:
+        n = 1
+        for s in shape:
+            n *= s
+        if attr not in best or n > best[attr][2]:
+            best[attr] = (shape, elt, n)
+    for attr, (shape, elt, _) in best.items():
+        full = aliases.get(attr, attr)
+        print(f"-- {attr} on tensor<{'x'.join(map(str, shape))}x{elt}>")
+        if full != attr:
+            print(f"   = {full}")
+        try:
+            layout = from_triton(attr, shape, aliases=aliases)
+        except LayoutError as e:
+            print(f"   (not converted: {e})\n")
+            continue
+        for line in _describe(layout):
+            print("   " + line.replace("\n", "\n   "))
+        print("   " + layout.tensor_view(max_rows=rows, max_cols=cols).replace("\n", "\n   "))
+        print()
+    for src_t, dst_t in _conversions(text):
+        shape, src = _split_type(src_t)
+        _, dst = _split_type(dst_t)
+        a = from_triton(src, shape, aliases=aliases)
+        b = from_triton(dst, shape, aliases=aliases)
+        cvt = b.invert_and_compose(a)
+        if cvt.is_trivial_over(["block", "warp", "lane"]):
+            kind = "a register permutation (no data movement between threads)"
+        elif cvt.is_trivial_over(["block", "warp"]):
+            kind = "within each warp (warp shuffles)"
+        else:
+            kind = "across warps (through shared memory)"
+        print(f"-- convert_layout {src} -> {dst} on {'x'.join(map(str, shape))}: {kind}")
+        print("   destination location -> source location:" + str(cvt).replace("\n", "\n   "))
+        print()
+    return 0
+
+
+def cmd_module(args) -> int:
+    with open(args.file) as f:
+        return show_module(f.read(), args.file, args.rows, args.cols)
+
+
+def cmd_demo(args) -> int:
+    text = resources.files("linear_layouts").joinpath("data/matmul_sm80.ttgir").read_text()
+    return show_module(text, "built-in kernel: Triton 3.6 matmul 128x128x32 fp16, sm_80, 4 warps", args.rows, args.cols)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="linear-layouts", description="Tensor layouts as linear maps over F2.")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("show", help="show one TTGIR layout attribute as a linear layout")
+    s.add_argument("attr", help="e.g. '#ttg.blocked<{sizePerThread = [1, 4], ...}>' or '#blocked' with --module")
+    s.add_argument("-t", "--type", required=True, help="tensor type or shape, e.g. 'tensor<64x64xf16>'")
+    s.add_argument("--hw", action="store_true", help="hardware view (per warp / register / thread)")
+    s.add_argument("--module", help="a TTGIR file whose '#alias = ...' lines resolve aliases")
+    s.add_argument("--rows", type=int, default=None, help="print at most this many rows")
+    s.add_argument("--cols", type=int, default=None, help="print at most this many columns")
+    s.set_defaults(fn=cmd_show)
+    m = sub.add_parser("module", help="every layout (and convert_layout) of a TTGIR module")
+    m.add_argument("file")
+    m.add_argument("--rows", type=int, default=8)
+    m.add_argument("--cols", type=int, default=8)
+    m.set_defaults(fn=cmd_module)
+    d = sub.add_parser("demo", help="the layouts of a built-in Triton matmul kernel")
+    d.add_argument("--rows", type=int, default=8)
+    d.add_argument("--cols", type=int, default=8)
+    d.set_defaults(fn=cmd_demo)
+    args = ap.parse_args(argv)
+    try:
+        return args.fn(args)
+    except (LayoutError, OSError) as e:
+        print(f"linear-layouts: error: {e}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
