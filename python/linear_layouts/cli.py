@@ -138,6 +138,9 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     try:
         return args.fn(args)
+    except BrokenPipeError:  # e.g. `linear-layouts demo | head`
+        sys.stderr.close()
+        return 0
     except (LayoutError, OSError) as e:
         print(f"linear-layouts: error: {e}", file=sys.stderr)
         return 1
