@@ -69,6 +69,9 @@ def test_algebra_errors(call, message):
 BLOCKED = "#ttg.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [2, 2], order = [1, 0]}>"
 MMA2 = "#ttg.nvidia_mma<{versionMajor = 2, versionMinor = 0, warpsPerCTA = [2, 2], instrShape = [16, 8]}>"
 MMA3 = "#ttg.nvidia_mma<{versionMajor = 3, versionMinor = 0, warpsPerCTA = [4, 1], instrShape = [16, 64, 16]}>"
+MFMA = "#ttg.amd_mfma<{version = 3, warpsPerCTA = [2, 2], instrShape = [32, 32, 8], isTransposed = false}>"
+WMMA = "#ttg.amd_wmma<{version = 2, isTranspose = false, warpsPerCTA = [2, 2]}>"
+NVMMA = "#ttg.nvmma_shared<{swizzlingByteWidth = 128, transposed = false, elementBitWidth = 16}>"
 
 
 @pytest.mark.parametrize(
@@ -133,13 +136,34 @@ TRITON_REJECTS = [
     ("O.slice_(2, O.blocked([1, 4], [8, 4], [2, 2], [1, 0]))", f"#ttg.slice<{{dim = 2, parent = {BLOCKED}}}>", [16]),
     ("O.blocked([1, 4], [8, 4], [2, 2], [1, 0])", BLOCKED, [16, 12]),
     ("O.linear([[1, 1]], [[1, 0]], [], [], [2, 2])", "#ttg.linear<{register = [[1, 1]], lane = [[1, 0]], warp = [], block = []}>", [2, 2]),
+    # AMD
+    ("O.amd_mfma(3, [2, 2], [8, 8, 8], False)", MFMA.replace("[32, 32, 8]", "[8, 8, 8]"), [64, 64]),
+    ("O.amd_mfma(3, [2, 2], [64, 4, 4], False)", MFMA.replace("[32, 32, 8]", "[64, 4, 4]"), [64, 64]),
+    ("O.amd_mfma(3, [2, 2], [32, 32, 8], False, ebw=16)", MFMA.replace("}>", ", elementBitWidth = 16}>"), [64, 64]),
+    ("O.amd_mfma(5, [2, 2], [32, 32, 8], False)", MFMA.replace("version = 3", "version = 5"), [64, 64]),
+    ("O.amd_wmma(4, False, [2, 2])", WMMA.replace("version = 2", "version = 4"), [64, 64]),
+    ("O.amd_wmma(2, False, [2, 2])", WMMA, [8, 8]),
+    ("O.amd_wmma(1, False, [2, 2], instr=[16, 16, 32])", "#ttg.amd_wmma<{version = 1, isTranspose = false, warpsPerCTA = [2, 2], instrShape = [16, 16, 32]}>", [64, 64]),
+    ("O.dot_op(0, O.amd_mfma(3, [2, 2], [32, 32, 8], False), 0)", f"#ttg.dot_op<{{opIdx = 0, parent = {MFMA}}}>", [64, 64]),
+    ("O.dot_op(0, O.amd_wmma(1, False, [2, 2]), 4)", f"#ttg.dot_op<{{opIdx = 0, parent = {WMMA.replace('version = 2', 'version = 1')}, kWidth = 4}}>", [64, 64]),
+    # shared memory
+    ("O.nvmma_shared(128, 16)", NVMMA, [64, 32], "shared_ll"),
+    ("O.nvmma_shared(128, 16)", NVMMA, [4, 64], "shared_ll"),
+    ("O.nvmma_shared(48, 16)", NVMMA.replace("128", "48"), [64, 64], "shared_ll"),
+    ("O.swizzled_shared(8, 0, 8, [1, 0])", "#ttg.swizzled_shared<{vec = 8, perPhase = 0, maxPhase = 8, order = [1, 0]}>", [64, 64], "shared_ll"),
+    ("O.shared_linear([[1, 0], [1, 0], [2, 0]])", "#ttg.shared_linear<{offset = [[1, 0], [1, 0], [2, 0]]}, alignment = 16>", [4, 1], "shared_ll"),
+    ("O.shared_linear([[1, 0], [2, 0]], alignment=3)", "#ttg.shared_linear<{offset = [[1, 0], [2, 0]]}, alignment = 3>", [4, 1], "shared_ll"),
+    ("O.padded_shared([32], [4], [[1, 0], [0, 0], [2, 0]], [], [4, 1])", "#ttg.padded_shared<[32:+4] {offset = [[1, 0], [0, 0], [2, 0]], block = []}>", [4, 1], "shared_ll"),
+    ("O.padded_shared([24], [4], [[1, 0], [2, 0]], [], [4, 1])", "#ttg.padded_shared<[24:+4] {offset = [[1, 0], [2, 0]], block = []}>", [4, 1], "shared_ll"),
 ]
 
 
 @pytest.mark.skipif(not O.HAVE_TRITON, reason="triton is not importable")
-@pytest.mark.parametrize("build, text, shape", TRITON_REJECTS)
-def test_rejected_by_triton_and_by_us(build, text, shape):
-    rc, out = O.isolated(f"a = {build}\nO.distributed_ll(a, {shape})\nprint('TRITON-ACCEPTED')")
+@pytest.mark.parametrize("case", TRITON_REJECTS, ids=lambda c: c[1][:60])
+def test_rejected_by_triton_and_by_us(case):
+    build, text, shape = case[:3]
+    reader = case[3] if len(case) > 3 else "distributed_ll"
+    rc, out = O.isolated(f"a = {build}\nO.{reader}(a, {shape})\nprint('TRITON-ACCEPTED')")
     assert rc != 0 and "TRITON-ACCEPTED" not in out, f"Triton accepted {build} on {shape}"
     assert not any(e in out for e in ("NameError", "AttributeError", "SyntaxError")), out
     with pytest.raises(LayoutError):
