@@ -160,6 +160,15 @@ Expected<LinearLayout> operandCga(const CGALayout &parent, int rank,
                               /*requireSurjective=*/true);
 }
 
+/// The size `shape` gives an out dim.
+Expected<int64_t> targetSize(const DimSizes &shape, const std::string &name) {
+  for (auto &[n, size] : shape)
+    if (n == name)
+      return int64_t(size);
+  return Error(ErrorKind::DimMismatch,
+               "no target size for out dim '" + name + "'");
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -197,12 +206,8 @@ Expected<LinearLayout> ensureLayoutNotLargerThan(const LinearLayout &layout,
   int regIdx = layout.inDimIndex("register");
   std::vector<int> droppedRegs;
   for (int o = 0; o < layout.numOutDims(); ++o) {
-    const std::string &name = layout.outDimName(o);
-    auto it = std::find_if(shape.begin(), shape.end(),
-                           [&](auto &p) { return p.first == name; });
-    LL_CHECK(it != shape.end(), DimMismatch,
-             "no target size for out dim '" + name + "'");
-    int64_t actual = layout.outDimSize(o), desired = it->second;
+    LL_TRY(desired, targetSize(shape, layout.outDimName(o)));
+    int64_t actual = layout.outDimSize(o);
     if (actual <= desired)
       continue;
     struct Item {
@@ -248,19 +253,15 @@ Expected<LinearLayout> ensureLayoutNotSmallerThan(const LinearLayout &layout,
   const std::string kDim = layout.inDimName(0);
   LinearLayout r = layout;
   for (int o = 0; o < layout.numOutDims(); ++o) {
-    const std::string &name = layout.outDimName(o);
-    auto it = std::find_if(shape.begin(), shape.end(),
-                           [&](auto &p) { return p.first == name; });
-    LL_CHECK(it != shape.end(), DimMismatch,
-             "no target size for out dim '" + name + "'");
-    int64_t actual = layout.outDimSize(o), desired = it->second;
+    LL_TRY(desired, targetSize(shape, layout.outDimName(o)));
+    int64_t actual = layout.outDimSize(o);
     if (desired <= actual)
       continue;
     LL_CHECK(desired % actual == 0, DimMismatch,
              "tensor dim " + std::to_string(desired) +
                  " is not a multiple of the layout size " +
                  std::to_string(actual));
-    LL_TRY(f, id1(static_cast<int32_t>(desired / actual), kDim, name));
+    LL_TRY(f, id1(static_cast<int32_t>(desired / actual), kDim, layout.outDimName(o)));
     LL_TRY(p, mul(r, f));
     r = std::move(p);
   }

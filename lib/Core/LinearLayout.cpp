@@ -731,29 +731,38 @@ Expected<LinearLayout> LinearLayout::invert() const {
   return pseudoinvert();
 }
 
+Expected<std::vector<int>>
+LinearLayout::divisorOutMap(const LinearLayout &D, const char *op,
+                            std::vector<OutDim> &quotientOuts) const {
+  std::vector<int> dOut(outs_.size(), -1);
+  for (size_t o = 0; o < D.outs_.size(); ++o) {
+    int k = outDimIndex(D.outs_[o].name);
+    LL_CHECK(k >= 0, DimMismatch,
+             std::string(op) + ": out dim '" + D.outs_[o].name + "' is missing");
+    LL_CHECK(D.outs_[o].log2 <= outs_[k].log2, DimMismatch,
+             std::string(op) + ": divisor's out dim '" + D.outs_[o].name +
+                 "' is larger");
+    dOut[k] = static_cast<int>(o);
+  }
+  quotientOuts.clear();
+  for (size_t o = 0; o < outs_.size(); ++o)
+    quotientOuts.push_back(
+        {outs_[o].name,
+         outs_[o].log2 - (dOut[o] >= 0 ? D.outs_[dOut[o]].log2 : 0)});
+  for (const InDim &di : D.ins_)
+    LL_CHECK(hasInDim(di.name), DimMismatch,
+             std::string(op) + ": in dim '" + di.name + "' is missing");
+  return dOut;
+}
+
 Expected<LinearLayout>
 LinearLayout::divideLeft(const LinearLayout &divisor) const {
   // this == divisor * C: per in dim, divisor's bases lead; per out dim,
   // divisor's bits are the low ones.
   const LinearLayout &D = divisor;
-  size_t n = outs_.size(), nd = D.outs_.size();
-  std::vector<int> dOut(n, -1);
-  for (size_t o = 0; o < nd; ++o) {
-    int k = outDimIndex(D.outs_[o].name);
-    LL_CHECK(k >= 0, DimMismatch,
-             "divideLeft: out dim '" + D.outs_[o].name + "' is missing");
-    LL_CHECK(D.outs_[o].log2 <= outs_[k].log2, DimMismatch,
-             "divideLeft: divisor's out dim '" + D.outs_[o].name +
-                 "' is larger");
-    dOut[k] = static_cast<int>(o);
-  }
+  size_t n = outs_.size();
   std::vector<OutDim> cOuts;
-  for (size_t o = 0; o < n; ++o)
-    cOuts.push_back({outs_[o].name,
-                     outs_[o].log2 - (dOut[o] >= 0 ? D.outs_[dOut[o]].log2 : 0)});
-  for (const InDim &di : D.ins_)
-    LL_CHECK(hasInDim(di.name), DimMismatch,
-             "divideLeft: in dim '" + di.name + "' is missing");
+  LL_TRY(dOut, divisorOutMap(D, "divideLeft", cOuts));
   Error notDivisible(ErrorKind::InvalidArgument,
                      "divideLeft: the layout is not divisor * C for any C");
   std::vector<InDim> cIns;
@@ -787,24 +796,9 @@ LinearLayout::divideRight(const LinearLayout &divisor) const {
   // this == C * divisor: per in dim, divisor's bases trail and sit above C's
   // out bits in every shared out dim.
   const LinearLayout &D = divisor;
-  size_t n = outs_.size(), nd = D.outs_.size();
-  std::vector<int> dOut(n, -1);
-  for (size_t o = 0; o < nd; ++o) {
-    int k = outDimIndex(D.outs_[o].name);
-    LL_CHECK(k >= 0, DimMismatch,
-             "divideRight: out dim '" + D.outs_[o].name + "' is missing");
-    LL_CHECK(D.outs_[o].log2 <= outs_[k].log2, DimMismatch,
-             "divideRight: divisor's out dim '" + D.outs_[o].name +
-                 "' is larger");
-    dOut[k] = static_cast<int>(o);
-  }
+  size_t n = outs_.size();
   std::vector<OutDim> cOuts;
-  for (size_t o = 0; o < n; ++o)
-    cOuts.push_back({outs_[o].name,
-                     outs_[o].log2 - (dOut[o] >= 0 ? D.outs_[dOut[o]].log2 : 0)});
-  for (const InDim &di : D.ins_)
-    LL_CHECK(hasInDim(di.name), DimMismatch,
-             "divideRight: in dim '" + di.name + "' is missing");
+  LL_TRY(dOut, divisorOutMap(D, "divideRight", cOuts));
   Error notDivisible(ErrorKind::InvalidArgument,
                      "divideRight: the layout is not C * divisor for any C");
   std::vector<InDim> cIns;

@@ -240,6 +240,11 @@ private:
                                       std::vector<OutDim> outs,
                                       bool requireSurjective);
   void computeSurjective();
+  // For divideLeft/Right: out index of each of this layout's out dims in the
+  // divisor (-1 if absent); sets the quotient's out dims.
+  Expected<std::vector<int>>
+  divisorOutMap(const LinearLayout &divisor, const char *op,
+                std::vector<OutDim> &quotientOuts) const;
 
   std::vector<InDim> ins_;
   std::vector<OutDim> outs_;
