@@ -1,0 +1,62 @@
+//===- LLDialect.h - The ll dialect -----------------------------*- C++ -*-===//
+//
+// The `ll` dialect: layout attributes (all implementing
+// LayoutEncodingInterface, backed by the core's layout families), the
+// `!ll.memdesc` type and the dialect's operations.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LINEAR_LAYOUTS_DIALECT_LL_IR_LLDIALECT_H
+#define LINEAR_LAYOUTS_DIALECT_LL_IR_LLDIALECT_H
+
+#include "linear_layouts/Core/Families.h"
+#include "linear_layouts/Core/LinearLayout.h"
+
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/IR/Attributes.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/Dialect.h"
+#include "mlir/IR/TensorEncoding.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+
+#include "linear_layouts/Dialect/LL/IR/LLDialect.h.inc"
+
+#include "linear_layouts/Dialect/LL/IR/LLAttrInterfaces.h.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "linear_layouts/Dialect/LL/IR/LLAttrs.h.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "linear_layouts/Dialect/LL/IR/LLTypes.h.inc"
+
+namespace mlir::ll {
+
+/// The encoding of a tensor or memdesc type as a layout, or null.
+LayoutEncodingInterface getLayoutEncoding(Type type);
+
+/// The shape of a ranked tensor or memdesc type (empty for others).
+ArrayRef<int64_t> getLayoutShape(Type type);
+
+/// The linear layout a tensor / memdesc type's encoding denotes for its
+/// shape; failure (with `reason` set) when the type has no usable layout.
+FailureOr<::ll::LinearLayout> getLinearLayout(Type type,
+                                              std::string *reason = nullptr);
+
+/// Layout equality is linear-layout equality: true when both types have the
+/// same shape and their encodings denote the same map for it.
+bool haveEqualLayouts(Type a, Type b);
+
+/// True for the families that `ll-legacy-to-linear` replaces.
+bool isLegacyLayout(Attribute attr);
+
+/// `#ll.linear` / `#ll.shared` for a type's layout.
+FailureOr<Attribute> getLinearEncoding(Type type);
+
+} // namespace mlir::ll
+
+#define GET_OP_CLASSES
+#include "linear_layouts/Dialect/LL/IR/LLOps.h.inc"
+
+#endif // LINEAR_LAYOUTS_DIALECT_LL_IR_LLDIALECT_H

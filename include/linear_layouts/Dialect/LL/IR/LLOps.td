@@ -1,0 +1,266 @@
+//===- LLOps.td - Operations of the ll dialect -------------*- tablegen -*-===//
+//
+// Layout movement (convert_layout), shape operations whose result layout is
+// determined by linear algebra (and verified that way), and shared memory.
+// Elementwise math stays in upstream `arith` / `math` on encoded tensors.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LINEAR_LAYOUTS_DIALECT_LL_IR_LLOPS_TD
+#define LINEAR_LAYOUTS_DIALECT_LL_IR_LLOPS_TD
+
+include "linear_layouts/Dialect/LL/IR/LLDialect.td"
+include "linear_layouts/Dialect/LL/IR/LLAttrs.td"
+include "linear_layouts/Dialect/LL/IR/LLTypes.td"
+include "mlir/IR/OpBase.td"
+include "mlir/IR/CommonAttrConstraints.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+class LL_Op<string mnemonic, list<Trait> traits = []>
+    : Op<LL_Dialect, mnemonic, traits>;
+
+def LL_Tensor : RankedTensorOf<[AnyType]>;
+def LL_MemDesc : Type<CPred<"::llvm::isa<::mlir::ll::MemDescType>($_self)">,
+                      "shared-memory descriptor", "::mlir::ll::MemDescType">;
+
+//===----------------------------------------------------------------------===//
+// Layout conversion
+//===----------------------------------------------------------------------===//
+
+def LL_ConvertLayoutOp : LL_Op<"convert_layout",
+    [Pure, SameOperandsAndResultShape, SameOperandsAndResultElementType]> {
+  let summary = "Move a tensor to another layout";
+  let description = [{
+    The same tensor, held by the hardware as the result's layout says. Both
+    types must carry a distributed layout. A conversion between equal
+    layouts is a no-op and folds away; chains of conversions collapse.
+    `ll-plan-conversions` annotates each with how it will be done.
+
+    ```mlir
+    %1 = ll.convert_layout %0 : tensor<128x64xf16, #mma>
+                              -> tensor<128x64xf16, #blocked>
+    ```
+  }];
+  let arguments = (ins LL_Tensor:$src);
+  let results = (outs LL_Tensor:$result);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let hasCanonicalizer = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Shape operations
+//===----------------------------------------------------------------------===//
+
+def LL_ReshapeOp : LL_Op<"reshape", [Pure, SameOperandsAndResultElementType]> {
+  let summary = "Reshape (row-major) a tensor without moving data";
+  let description = [{
+    The result layout must be the source layout with its tensor coordinate
+    reshaped row-major: every hardware location keeps its element.
+
+    ```mlir
+    %1 = ll.reshape %0 : tensor<4x8xf32, #a> -> tensor<32xf32, #b>
+    ```
+  }];
+  let arguments = (ins LL_Tensor:$src);
+  let results = (outs LL_Tensor:$result);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def LL_TransOp : LL_Op<"trans", [Pure, SameOperandsAndResultElementType]> {
+  let summary = "Permute the dims of a tensor without moving data";
+  let description = [{
+    Result dim i is source dim `order[i]`; the result layout must be the
+    source layout with its out dims permuted alike.
+
+    ```mlir
+    %1 = ll.trans %0 {order = array<i32: 1, 0>}
+           : tensor<16x32xf32, #a> -> tensor<32x16xf32, #b>
+    ```
+  }];
+  let arguments = (ins LL_Tensor:$src, DenseI32ArrayAttr:$order);
+  let results = (outs LL_Tensor:$result);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def LL_ExpandDimsOp : LL_Op<"expand_dims",
+    [Pure, SameOperandsAndResultElementType]> {
+  let summary = "Insert a size-1 dim";
+  let description = [{
+    The result layout, with its replicated (zero) register bases removed,
+    must be the source layout with a size-1 dim inserted at `axis`
+    (typically the source is `#ll.slice<{dim = axis, parent = P}>` and the
+    result `P`).
+
+    ```mlir
+    %1 = ll.expand_dims %0 {axis = 1 : i32}
+           : tensor<128xi32, #ll.slice<{dim = 1, parent = #b}>>
+          -> tensor<128x1xi32, #b>
+    ```
+  }];
+  let arguments = (ins LL_Tensor:$src, I32Attr:$axis);
+  let results = (outs LL_Tensor:$result);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def LL_BroadcastOp : LL_Op<"broadcast",
+    [Pure, SameOperandsAndResultElementType]> {
+  let summary = "Broadcast size-1 dims";
+  let description = [{
+    Dims of size 1 in the source grow to the result's size. The source
+    layout must be the result layout with the broadcast dims projected out
+    (equal up to replicated registers).
+
+    ```mlir
+    %1 = ll.broadcast %0 : tensor<128x1xf32, #b> -> tensor<128x64xf32, #b>
+    ```
+  }];
+  let arguments = (ins LL_Tensor:$src);
+  let results = (outs LL_Tensor:$result);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($result)";
+  let hasVerifier = 1;
+  let hasFolder = 1;
+}
+
+def LL_JoinOp : LL_Op<"join", [Pure, SameTypeOperands]> {
+  let summary = "Join two tensors along a new, last dim of size 2";
+  let description = [{
+    The new dim must be held in registers: the result layout has exactly one
+    register basis moving the new dim, and without it equals the operands'.
+
+    ```mlir
+    %2 = ll.join %0, %1 : tensor<64xf32, #a> -> tensor<64x2xf32, #b>
+    ```
+  }];
+  let arguments = (ins LL_Tensor:$lhs, LL_Tensor:$rhs);
+  let results = (outs LL_Tensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($lhs) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def LL_SplitOp : LL_Op<"split", [Pure, AllTypesMatch<["outLHS", "outRHS"]>]> {
+  let summary = "Split a tensor along its last dim of size 2";
+  let description = [{
+    The inverse of `ll.join`: the last dim must be moved by exactly one
+    register basis.
+
+    ```mlir
+    %1:2 = ll.split %0 : tensor<64x2xf32, #b> -> tensor<64xf32, #a>
+    ```
+  }];
+  let arguments = (ins LL_Tensor:$src);
+  let results = (outs LL_Tensor:$outLHS, LL_Tensor:$outRHS);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($outLHS)";
+  let hasVerifier = 1;
+}
+
+def LL_GatherOp : LL_Op<"gather", [Pure]> {
+  let summary = "Gather along an axis";
+  let description = [{
+    `result[i][j] = src[indices[i][j]][j]` for `axis = 0`. The result has
+    the shape and the layout of `indices`.
+
+    ```mlir
+    %2 = ll.gather %src[%idx] {axis = 0 : i32}
+           : (tensor<32x16xf32, #a>, tensor<64x16xi32, #b>)
+          -> tensor<64x16xf32, #b>
+    ```
+  }];
+  let arguments = (ins LL_Tensor:$src, LL_Tensor:$indices, I32Attr:$axis);
+  let results = (outs LL_Tensor:$result);
+  let assemblyFormat = [{
+    $src `[` $indices `]` attr-dict `:` functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def LL_MakeRangeOp : LL_Op<"make_range", [Pure]> {
+  let summary = "The 1D tensor start, start + 1, ..., end - 1";
+  let description = [{
+    ```mlir
+    %0 = ll.make_range {start = 0 : i32, end = 128 : i32} : tensor<128xi32, #s>
+    ```
+  }];
+  let arguments = (ins I32Attr:$start, I32Attr:$end);
+  let results = (outs LL_Tensor:$result);
+  let assemblyFormat = "attr-dict `:` type($result)";
+  let hasVerifier = 1;
+}
+
+def LL_SplatOp : LL_Op<"splat", [Pure]> {
+  let summary = "A tensor with every element equal to a scalar";
+  let description = [{
+    ```mlir
+    %1 = ll.splat %0 : f32 -> tensor<64x64xf32, #b>
+    ```
+  }];
+  let arguments = (ins AnyType:$src);
+  let results = (outs LL_Tensor:$result);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Shared memory
+//===----------------------------------------------------------------------===//
+
+def LL_LocalAllocOp : LL_Op<"local_alloc", [MemoryEffects<[MemAlloc]>]> {
+  let summary = "Allocate shared memory, optionally storing a tensor";
+  let description = [{
+    ```mlir
+    %m = ll.local_alloc %0 : (tensor<128x64xf16, #b>)
+                           -> !ll.memdesc<128x64xf16, #shared>
+    %n = ll.local_alloc : () -> !ll.memdesc<128x64xf16, #shared, mutable>
+    ```
+  }];
+  let arguments = (ins Optional<LL_Tensor>:$src);
+  let results = (outs LL_MemDesc:$result);
+  let assemblyFormat = "($src^)? attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def LL_LocalLoadOp : LL_Op<"local_load", [MemoryEffects<[MemRead]>]> {
+  let summary = "Load a tensor from shared memory";
+  let description = [{
+    ```mlir
+    %0 = ll.local_load %m : !ll.memdesc<128x64xf16, #shared>
+                          -> tensor<128x64xf16, #dot>
+    ```
+  }];
+  let arguments = (ins LL_MemDesc:$src);
+  let results = (outs LL_Tensor:$result);
+  let assemblyFormat = "$src attr-dict `:` qualified(type($src)) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def LL_LocalStoreOp : LL_Op<"local_store", [MemoryEffects<[MemWrite]>]> {
+  let summary = "Store a tensor to mutable shared memory";
+  let description = [{
+    ```mlir
+    ll.local_store %0, %m : tensor<128x64xf16, #b>
+                          -> !ll.memdesc<128x64xf16, #shared, mutable>
+    ```
+  }];
+  let arguments = (ins LL_Tensor:$src, LL_MemDesc:$dst);
+  let assemblyFormat = "$src `,` $dst attr-dict `:` type($src) `->` qualified(type($dst))";
+  let hasVerifier = 1;
+}
+
+def LL_LocalDeallocOp : LL_Op<"local_dealloc", [MemoryEffects<[MemFree]>]> {
+  let summary = "Free shared memory";
+  let description = [{
+    ```mlir
+    ll.local_dealloc %m : !ll.memdesc<128x64xf16, #shared, mutable>
+    ```
+  }];
+  let arguments = (ins LL_MemDesc:$src);
+  let assemblyFormat = "$src attr-dict `:` qualified(type($src))";
+}
+
+#endif // LINEAR_LAYOUTS_DIALECT_LL_IR_LLOPS_TD

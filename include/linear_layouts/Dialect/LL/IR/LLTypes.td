@@ -1,0 +1,35 @@
+//===- LLTypes.td - Types of the ll dialect ----------------*- tablegen -*-===//
+
+#ifndef LINEAR_LAYOUTS_DIALECT_LL_IR_LLTYPES_TD
+#define LINEAR_LAYOUTS_DIALECT_LL_IR_LLTYPES_TD
+
+include "linear_layouts/Dialect/LL/IR/LLDialect.td"
+include "mlir/IR/AttrTypeBase.td"
+include "mlir/IR/BuiltinTypeInterfaces.td"
+
+def LL_MemDescType : TypeDef<LL_Dialect, "MemDesc", [ShapedTypeInterface]> {
+  let mnemonic = "memdesc";
+  let summary = "A tensor in shared memory, with its memory layout";
+  let description = [{
+    `!ll.memdesc<128x64xf16, #shared>` (read-only) or
+    `!ll.memdesc<128x64xf16, #shared, mutable>`. The encoding is a memory
+    layout (`#ll.shared`, `#ll.swizzled_shared`, `#ll.nvmma_shared`,
+    `#ll.padded_shared`) that covers the shape.
+  }];
+  let parameters = (ins ArrayRefParameter<"int64_t">:$shape,
+                    "::mlir::Type":$elementType, "::mlir::Attribute":$encoding,
+                    "bool":$mutableMemory);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    // ShapedTypeInterface
+    bool hasRank() const { return true; }
+    MemDescType cloneWith(std::optional<::llvm::ArrayRef<int64_t>> shape,
+                          ::mlir::Type elementType) const {
+      return MemDescType::get(getContext(), shape ? *shape : getShape(),
+                              elementType, getEncoding(), getMutableMemory());
+    }
+  }];
+}
+
+#endif // LINEAR_LAYOUTS_DIALECT_LL_IR_LLTYPES_TD

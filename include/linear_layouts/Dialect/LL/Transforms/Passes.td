@@ -1,0 +1,73 @@
+//===- Passes.td - Transformations of the ll dialect -------*- tablegen -*-===//
+
+#ifndef LINEAR_LAYOUTS_DIALECT_LL_TRANSFORMS_PASSES_TD
+#define LINEAR_LAYOUTS_DIALECT_LL_TRANSFORMS_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def LLLegacyToLinear : Pass<"ll-legacy-to-linear", "::mlir::ModuleOp"> {
+  let summary = "Replace every legacy layout by the equal #ll.linear / #ll.shared";
+  let description = [{
+    Rewrites every tensor and memory-descriptor type in the module (operands,
+    results, block arguments, function signatures, attributes holding types)
+    whose encoding is a legacy family (`#ll.blocked`, `#ll.slice`,
+    `#ll.nvidia_mma`, `#ll.dot_op`, `#ll.amd_mfma`, `#ll.amd_wmma`,
+    `#ll.swizzled_shared`, `#ll.nvmma_shared`, `#ll.padded_shared`) to the
+    linear layout it denotes for that type's shape: the paper's replacement
+    of legacy layouts by linear ones.
+
+    ```mlir
+    // before
+    %0 = ll.make_range {end = 64 : i32, start = 0 : i32}
+           : tensor<64xi32, #ll.blocked<{sizePerThread = [2], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>>
+    // after
+    %0 = ll.make_range {end = 64 : i32, start = 0 : i32}
+           : tensor<64xi32, #ll.linear<{register = [[1]], lane = [[2], [4], [8], [16], [32]], warp = [], block = []}>>
+    ```
+  }];
+  let dependentDialects = ["::mlir::ll::LLDialect"];
+}
+
+def LLRemoveConversions : Pass<"ll-remove-conversions"> {
+  let summary = "Propagate layouts through shape and elementwise ops and delete conversions";
+  let description = [{
+    Removes `ll.convert_layout` ops, deciding by linear-layout equality and a
+    cost: a conversion that only permutes registers is cheap, one within a
+    warp (shuffles) costs more, one through shared memory the most.
+
+    * conversions between equal layouts disappear, chains collapse;
+    * `splat`, `make_range` and constants are rematerialized in the layout
+      their users want;
+    * an elementwise op whose operands are all converted from one layout is
+      computed in that layout and converted once;
+    * a conversion is pushed backwards through a chain of elementwise ops
+      when every leaf of the chain can take the new layout for free, or
+      when the conversions it adds at the leaves are cheaper than the one it
+      removes.
+
+    ```mlir
+    %a = ll.convert_layout %x : tensor<64xf32, #A> -> tensor<64xf32, #B>
+    %b = ll.convert_layout %y : tensor<64xf32, #A> -> tensor<64xf32, #B>
+    %c = arith.addf %a, %b : tensor<64xf32, #B>
+    // becomes
+    %s = arith.addf %x, %y : tensor<64xf32, #A>
+    %c = ll.convert_layout %s : tensor<64xf32, #A> -> tensor<64xf32, #B>
+    ```
+  }];
+}
+
+def LLPlanConversions : Pass<"ll-plan-conversions"> {
+  let summary = "Annotate each conversion with how it will be carried out";
+  let description = [{
+    Sets `ll.plan` on every `ll.convert_layout`: `"noop"` (equal layouts),
+    `"registers"` (a permutation of each thread's registers), `"shuffle"`
+    (data moves between lanes of a warp only) or `"shared"` (data moves
+    between warps, through shared memory).
+
+    ```mlir
+    %1 = ll.convert_layout %0 {ll.plan = "shuffle"} : ...
+    ```
+  }];
+}
+
+#endif // LINEAR_LAYOUTS_DIALECT_LL_TRANSFORMS_PASSES_TD

@@ -1,0 +1,1175 @@
+//===- LLAttrs.cpp - Layout attributes of the ll dialect ------------------===//
+//
+// Parsing and printing in Triton's syntax (`<{key = value, ...}>`), the
+// bridge to the core's layout families (getEncoding), and verification,
+// which asks the core: parameters a family rejects are diagnostics here.
+//
+//===----------------------------------------------------------------------===//
+
+#include "linear_layouts/Dialect/LL/IR/LLDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::ll;
+
+//===----------------------------------------------------------------------===//
+// A small parser for `{key = value, ...}` with ints, bools, nested int lists
+// and attributes as values.
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+struct Param {
+  enum Kind { Int, Bool, List, Attr } kind = Int;
+  int64_t i = 0;
+  bool b = false;
+  std::vector<Param> list;
+  Attribute attr;
+  SMLoc loc;
+};
+
+ParseResult parseParam(AsmParser &p, Param &out, int depth = 0) {
+  out.loc = p.getCurrentLocation();
+  if (depth > 8)
+    return p.emitError(out.loc, "lists nest too deeply");
+  if (succeeded(p.parseOptionalLSquare())) {
+    out.kind = Param::List;
+    if (succeeded(p.parseOptionalRSquare()))
+      return success();
+    do {
+      Param elt;
+      if (parseParam(p, elt, depth + 1))
+        return failure();
+      out.list.push_back(std::move(elt));
+    } while (succeeded(p.parseOptionalComma()));
+    return p.parseRSquare();
+  }
+  int64_t v;
+  OptionalParseResult r = p.parseOptionalInteger(v);
+  if (r.has_value()) {
+    if (failed(*r))
+      return failure();
+    out.kind = Param::Int;
+    out.i = v;
+    return success();
+  }
+  if (succeeded(p.parseOptionalKeyword("true"))) {
+    out.kind = Param::Bool;
+    out.b = true;
+    return success();
+  }
+  if (succeeded(p.parseOptionalKeyword("false"))) {
+    out.kind = Param::Bool;
+    out.b = false;
+    return success();
+  }
+  out.kind = Param::Attr;
+  return p.parseAttribute(out.attr);
+}
+
+/// Parsed `{key = value, ...}`, with typed accessors that report errors at
+/// the value's location and remember which keys were used.
+struct Params {
+  AsmParser &p;
+  llvm::StringMap<Param> map;
+  llvm::StringSet<> used;
+  SMLoc loc;
+
+  explicit Params(AsmParser &p) : p(p) {}
+
+  ParseResult parseDict() {
+    loc = p.getCurrentLocation();
+    if (p.parseLBrace())
+      return failure();
+    if (succeeded(p.parseOptionalRBrace()))
+      return success();
+    do {
+      std::string key;
+      SMLoc kloc = p.getCurrentLocation();
+      if (p.parseKeywordOrString(&key) || p.parseEqual())
+        return failure();
+      Param v;
+      if (parseParam(p, v))
+        return failure();
+      if (!map.try_emplace(key, std::move(v)).second)
+        return p.emitError(kloc, "duplicate key '") << key << "'";
+    } while (succeeded(p.parseOptionalComma()));
+    return p.parseRBrace();
+  }
+
+  const Param *find(StringRef key) {
+    auto it = map.find(key);
+    if (it == map.end())
+      return nullptr;
+    used.insert(key);
+    return &it->second;
+  }
+
+  FailureOr<int64_t> getInt(StringRef key, std::optional<int64_t> dflt = {}) {
+    const Param *v = find(key);
+    if (!v) {
+      if (dflt)
+        return *dflt;
+      return p.emitError(loc, "missing parameter '") << key << "'";
+    }
+    if (v->kind == Param::Bool)
+      return int64_t(v->b);
+    if (v->kind != Param::Int)
+      return p.emitError(v->loc, "'") << key << "' must be an integer";
+    return v->i;
+  }
+
+  FailureOr<unsigned> getUnsigned(StringRef key,
+                                  std::optional<int64_t> dflt = {}) {
+    FailureOr<int64_t> v = getInt(key, dflt);
+    if (failed(v))
+      return failure();
+    if (*v < 0 || *v > (int64_t(1) << 30))
+      return p.emitError(loc, "'") << key << "' = " << *v << " is out of range";
+    return unsigned(*v);
+  }
+
+  FailureOr<bool> getBool(StringRef key, bool dflt) {
+    const Param *v = find(key);
+    if (!v)
+      return dflt;
+    if (v->kind == Param::Bool)
+      return v->b;
+    if (v->kind == Param::Int && (v->i == 0 || v->i == 1))
+      return v->i == 1;
+    return p.emitError(v->loc, "'") << key << "' must be true or false";
+  }
+
+  FailureOr<SmallVector<unsigned>> getList(StringRef key, bool required) {
+    const Param *v = find(key);
+    if (!v) {
+      if (!required)
+        return SmallVector<unsigned>();
+      return p.emitError(loc, "missing parameter '") << key << "'";
+    }
+    if (v->kind != Param::List)
+      return p.emitError(v->loc, "'") << key << "' must be a list of integers";
+    SmallVector<unsigned> r;
+    for (const Param &e : v->list) {
+      if (e.kind != Param::Int || e.i < 0 || e.i > (int64_t(1) << 30))
+        return p.emitError(e.loc, "'")
+               << key << "' must hold non-negative integers";
+      r.push_back(unsigned(e.i));
+    }
+    return r;
+  }
+
+  /// `[[..], [..]]` flattened; `rank` is set from the first basis, or checked
+  /// against it when already known (>= 0).
+  FailureOr<SmallVector<int32_t>> getBases(StringRef key, int &rank,
+                                           bool required) {
+    const Param *v = find(key);
+    if (!v) {
+      if (!required)
+        return SmallVector<int32_t>();
+      return p.emitError(loc, "expected the bases of '") << key << "'";
+    }
+    if (v->kind != Param::List)
+      return p.emitError(v->loc, "'") << key << "' must be a list of bases";
+    SmallVector<int32_t> flat;
+    for (const Param &b : v->list) {
+      if (b.kind != Param::List)
+        return p.emitError(b.loc, "each basis of '")
+               << key << "' must be a list of integers";
+      if (rank < 0)
+        rank = int(b.list.size());
+      if (int(b.list.size()) != rank)
+        return p.emitError(b.loc, "every basis must have ")
+               << rank << " components (the tensor rank)";
+      for (const Param &c : b.list) {
+        if (c.kind != Param::Int || c.i < 0 || c.i > (int64_t(1) << 30))
+          return p.emitError(c.loc, "basis components must be integers in "
+                                    "[0, 2^30]");
+        flat.push_back(int32_t(c.i));
+      }
+    }
+    return flat;
+  }
+
+  FailureOr<Attribute> getAttr(StringRef key) {
+    const Param *v = find(key);
+    if (!v)
+      return p.emitError(loc, "missing parameter '") << key << "'";
+    if (v->kind != Param::Attr)
+      return p.emitError(v->loc, "'") << key << "' must be an attribute";
+    return v->attr;
+  }
+
+  /// The CTA layout: `CGALayout = [[..]]`, or the legacy
+  /// `CTAsPerCGA / CTASplitNum / CTAOrder`, as flattened block bases.
+  FailureOr<SmallVector<int32_t>> getCga(int rank) {
+    if (map.count("CGALayout")) {
+      int r = rank;
+      return getBases("CGALayout", r, true);
+    }
+    if (!map.count("CTAsPerCGA") && !map.count("CTASplitNum") &&
+        !map.count("CTAOrder"))
+      return SmallVector<int32_t>();
+    auto ctas = getList("CTAsPerCGA", true);
+    auto split = getList("CTASplitNum", true);
+    auto order = getList("CTAOrder", true);
+    if (failed(ctas) || failed(split) || failed(order))
+      return failure();
+    ::ll::CGALayout c;
+    c.ctasPerCGA.assign(ctas->begin(), ctas->end());
+    c.ctaSplitNum.assign(split->begin(), split->end());
+    c.ctaOrder.assign(order->begin(), order->end());
+    auto l = c.toLinearLayout(rank);
+    if (!l)
+      return p.emitError(loc, l.error().message());
+    SmallVector<int32_t> flat;
+    for (const ::ll::Basis &b : l->bases(0))
+      flat.append(b.begin(), b.end());
+    return flat;
+  }
+
+  ParseResult checkAllUsed() {
+    for (auto &kv : map)
+      if (!used.contains(kv.getKey()))
+        return p.emitError(kv.getValue().loc, "unexpected key '")
+               << kv.getKey() << "'";
+    return success();
+  }
+};
+
+//===----------------------------------------------------------------------===//
+// Printing helpers
+//===----------------------------------------------------------------------===//
+
+void printList(AsmPrinter &p, ArrayRef<unsigned> v) {
+  p << "[";
+  llvm::interleaveComma(v, p);
+  p << "]";
+}
+
+void printBases(AsmPrinter &p, ArrayRef<int32_t> flat, unsigned rank) {
+  p << "[";
+  for (size_t i = 0; rank && i < flat.size() / rank; ++i) {
+    if (i)
+      p << ", ";
+    p << "[";
+    llvm::interleaveComma(flat.slice(i * rank, rank), p);
+    p << "]";
+  }
+  p << "]";
+}
+
+void printCga(AsmPrinter &p, ArrayRef<int32_t> cga, unsigned rank) {
+  if (cga.empty())
+    return;
+  p << ", CGALayout = ";
+  printBases(p, cga, rank);
+}
+
+//===----------------------------------------------------------------------===//
+// Core bridge helpers
+//===----------------------------------------------------------------------===//
+
+std::vector<::ll::Basis> unflatten(ArrayRef<int32_t> flat, unsigned rank) {
+  std::vector<::ll::Basis> r;
+  for (size_t i = 0; rank && i < flat.size() / rank; ++i)
+    r.emplace_back(flat.begin() + i * rank, flat.begin() + (i + 1) * rank);
+  return r;
+}
+
+::ll::UVec uvec(ArrayRef<unsigned> v) {
+  return ::ll::UVec(v.begin(), v.end());
+}
+
+::ll::CGALayout cgaOf(ArrayRef<int32_t> flat, unsigned rank) {
+  return ::ll::CGALayout::fromBases(unflatten(flat, rank));
+}
+
+std::vector<std::string> dimNames(unsigned rank) {
+  return ::ll::standardOutDimNames(int(rank));
+}
+
+::ll::Expected<::ll::LinearLayout>
+basesLayout(std::initializer_list<std::pair<const char *, ArrayRef<int32_t>>>
+                dims,
+            unsigned rank) {
+  ::ll::BasesList bl;
+  for (auto &[name, flat] : dims)
+    bl.push_back({name, unflatten(flat, rank)});
+  return ::ll::LinearLayout::create(std::move(bl), dimNames(rank),
+                                    /*requireSurjective=*/true);
+}
+
+/// Parent attributes of slice / dot_op must be distributed layouts.
+LayoutEncodingInterface asDistributed(Attribute a) {
+  auto e = dyn_cast_or_null<LayoutEncodingInterface>(a);
+  return e && !e.isSharedLayout() ? e : nullptr;
+}
+
+/// A shape the family's parameters can be checked on without a tensor.
+::ll::Shape probeShape(LayoutEncodingInterface e) {
+  return ::ll::Shape(e.getLayoutRank(), 256);
+}
+
+/// Verify an encoding through the core on a probe shape.
+LogicalResult verifyThroughCore(function_ref<InFlightDiagnostic()> emitError,
+                                ::ll::EncodingPtr enc, ::ll::Shape shape,
+                                StringRef family) {
+  if (!enc)
+    return emitError() << "#ll." << family << ": malformed parameters";
+  auto r = enc->toLinearLayout(shape);
+  if (!r)
+    return emitError() << "#ll." << family << ": " << r.error().message();
+  return success();
+}
+
+LogicalResult verifyRankedCga(function_ref<InFlightDiagnostic()> emitError,
+                              ArrayRef<int32_t> cga, unsigned rank) {
+  if (rank == 0 || cga.size() % rank != 0)
+    return emitError() << "CGALayout bases must have " << rank
+                       << " components each";
+  return success();
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// #ll.linear / #ll.shared
+//===----------------------------------------------------------------------===//
+
+static SmallVector<int32_t> flatBases(const ::ll::LinearLayout &l,
+                                      const char *dim) {
+  SmallVector<int32_t> flat;
+  int i = l.inDimIndex(dim);
+  if (i < 0)
+    return flat;
+  for (const ::ll::Basis &b : l.bases(i))
+    flat.append(b.begin(), b.end());
+  return flat;
+}
+
+LinearAttr LinearAttr::get(MLIRContext *ctx, const ::ll::LinearLayout &l) {
+  return get(ctx, l.numOutDims(), flatBases(l, "register"),
+             flatBases(l, "lane"), flatBases(l, "warp"), flatBases(l, "block"));
+}
+
+SharedAttr SharedAttr::get(MLIRContext *ctx, const ::ll::LinearLayout &l) {
+  return get(ctx, l.numOutDims(), flatBases(l, "offset"),
+             flatBases(l, "block"));
+}
+
+Attribute LinearAttr::parse(AsmParser &p, Type) {
+  Params ps(p);
+  if (p.parseLess() || ps.parseDict() || p.parseGreater())
+    return {};
+  int rank = -1;
+  auto reg = ps.getBases("register", rank, true);
+  auto lane = ps.getBases("lane", rank, true);
+  auto warp = ps.getBases("warp", rank, true);
+  auto block = ps.getBases("block", rank, true);
+  if (failed(reg) || failed(lane) || failed(warp) || failed(block) ||
+      ps.checkAllUsed())
+    return {};
+  if (rank <= 0) {
+    p.emitError(ps.loc, "#ll.linear needs at least one basis (the rank "
+                        "comes from the bases)");
+    return {};
+  }
+  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(),
+                    unsigned(rank), *reg, *lane, *warp, *block);
+}
+
+void LinearAttr::print(AsmPrinter &p) const {
+  p << "<{register = ";
+  printBases(p, getRegisterBases(), getRank());
+  p << ", lane = ";
+  printBases(p, getLaneBases(), getRank());
+  p << ", warp = ";
+  printBases(p, getWarpBases(), getRank());
+  p << ", block = ";
+  printBases(p, getBlockBases(), getRank());
+  p << "}>";
+}
+
+LogicalResult LinearAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 unsigned rank, ArrayRef<int32_t> reg,
+                                 ArrayRef<int32_t> lane, ArrayRef<int32_t> warp,
+                                 ArrayRef<int32_t> block) {
+  if (rank == 0)
+    return emitError() << "#ll.linear needs a rank >= 1";
+  for (ArrayRef<int32_t> f : {reg, lane, warp, block}) {
+    if (f.size() % rank)
+      return emitError() << "#ll.linear bases must have " << rank
+                         << " components each";
+    for (size_t i = 0; i < f.size(); i += rank)
+      if (llvm::count_if(f.slice(i, rank), [](int32_t x) { return x; }) > 1)
+        return emitError() << "#ll.linear: in a distributed layout, each "
+                              "basis must move at most one dim";
+  }
+  auto l = basesLayout(
+      {{"register", reg}, {"lane", lane}, {"warp", warp}, {"block", block}},
+      rank);
+  if (!l)
+    return emitError() << "#ll.linear: " << l.error().message();
+  return success();
+}
+
+::ll::EncodingPtr LinearAttr::getEncoding() const {
+  auto l = basesLayout({{"register", getRegisterBases()},
+                        {"lane", getLaneBases()},
+                        {"warp", getWarpBases()},
+                        {"block", getBlockBases()}},
+                       getRank());
+  if (!l)
+    return nullptr;
+  auto e = std::make_shared<::ll::LinearEncoding>();
+  e->layout = std::move(*l);
+  return e;
+}
+bool LinearAttr::isSharedLayout() const { return false; }
+
+Attribute SharedAttr::parse(AsmParser &p, Type) {
+  Params ps(p);
+  if (p.parseLess() || ps.parseDict() || p.parseGreater())
+    return {};
+  int rank = -1;
+  auto off = ps.getBases("offset", rank, true);
+  auto block = ps.getBases("block", rank, false);
+  if (failed(off) || failed(block) || ps.checkAllUsed())
+    return {};
+  if (rank <= 0) {
+    p.emitError(ps.loc, "#ll.shared needs at least one basis");
+    return {};
+  }
+  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(),
+                    unsigned(rank), *off, *block);
+}
+
+void SharedAttr::print(AsmPrinter &p) const {
+  p << "<{offset = ";
+  printBases(p, getOffsetBases(), getRank());
+  p << ", block = ";
+  printBases(p, getBlockBases(), getRank());
+  p << "}>";
+}
+
+LogicalResult SharedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 unsigned rank, ArrayRef<int32_t> off,
+                                 ArrayRef<int32_t> block) {
+  if (rank == 0 || off.size() % rank || block.size() % rank)
+    return emitError() << "#ll.shared bases must have the same number of "
+                          "components (the rank, >= 1)";
+  auto l = basesLayout({{"offset", off}, {"block", block}}, rank);
+  if (!l)
+    return emitError() << "#ll.shared: " << l.error().message();
+  ::ll::SharedLinearEncoding e;
+  e.layout = *l;
+  ::ll::Shape shape;
+  for (int d = 0; d < l->numOutDims(); ++d)
+    shape.push_back(l->outDimSize(d));
+  if (auto r = e.toLinearLayout(shape); !r)
+    return emitError() << "#ll.shared: " << r.error().message();
+  return success();
+}
+
+::ll::EncodingPtr SharedAttr::getEncoding() const {
+  auto l = basesLayout({{"offset", getOffsetBases()}, {"block", getBlockBases()}},
+                       getRank());
+  if (!l)
+    return nullptr;
+  auto e = std::make_shared<::ll::SharedLinearEncoding>();
+  e->layout = std::move(*l);
+  return e;
+}
+bool SharedAttr::isSharedLayout() const { return true; }
+
+//===----------------------------------------------------------------------===//
+// #ll.blocked
+//===----------------------------------------------------------------------===//
+
+Attribute BlockedAttr::parse(AsmParser &p, Type) {
+  Params ps(p);
+  if (p.parseLess() || ps.parseDict() || p.parseGreater())
+    return {};
+  auto spt = ps.getList("sizePerThread", true);
+  auto tpw = ps.getList("threadsPerWarp", true);
+  auto wpc = ps.getList("warpsPerCTA", true);
+  auto order = ps.getList("order", true);
+  if (failed(spt) || failed(tpw) || failed(wpc) || failed(order))
+    return {};
+  auto cga = ps.getCga(int(order->size()));
+  if (failed(cga) || ps.checkAllUsed())
+    return {};
+  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(), *spt,
+                    *tpw, *wpc, *order, *cga);
+}
+
+void BlockedAttr::print(AsmPrinter &p) const {
+  p << "<{sizePerThread = ";
+  printList(p, getSizePerThread());
+  p << ", threadsPerWarp = ";
+  printList(p, getThreadsPerWarp());
+  p << ", warpsPerCTA = ";
+  printList(p, getWarpsPerCTA());
+  p << ", order = ";
+  printList(p, getOrder());
+  printCga(p, getCgaBases(), getOrder().size());
+  p << "}>";
+}
+
+static ::ll::EncodingPtr blockedEncoding(ArrayRef<unsigned> spt,
+                                         ArrayRef<unsigned> tpw,
+                                         ArrayRef<unsigned> wpc,
+                                         ArrayRef<unsigned> order,
+                                         ArrayRef<int32_t> cga) {
+  auto e = std::make_shared<::ll::BlockedEncoding>();
+  e->sizePerThread = uvec(spt);
+  e->threadsPerWarp = uvec(tpw);
+  e->warpsPerCTA = uvec(wpc);
+  e->order = uvec(order);
+  e->cga = cgaOf(cga, order.size());
+  return e;
+}
+
+LogicalResult BlockedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  ArrayRef<unsigned> spt, ArrayRef<unsigned> tpw,
+                                  ArrayRef<unsigned> wpc,
+                                  ArrayRef<unsigned> order,
+                                  ArrayRef<int32_t> cga) {
+  if (order.empty())
+    return emitError() << "#ll.blocked needs rank >= 1";
+  if (!cga.empty() && failed(verifyRankedCga(emitError, cga, order.size())))
+    return failure();
+  return verifyThroughCore(emitError,
+                           blockedEncoding(spt, tpw, wpc, order, cga),
+                           ::ll::Shape(order.size(), 256), "blocked");
+}
+
+::ll::EncodingPtr BlockedAttr::getEncoding() const {
+  return blockedEncoding(getSizePerThread(), getThreadsPerWarp(),
+                         getWarpsPerCTA(), getOrder(), getCgaBases());
+}
+bool BlockedAttr::isSharedLayout() const { return false; }
+
+//===----------------------------------------------------------------------===//
+// #ll.slice and #ll.dot_op (layouts with a parent)
+//===----------------------------------------------------------------------===//
+
+Attribute SliceAttr::parse(AsmParser &p, Type) {
+  Params ps(p);
+  if (p.parseLess() || ps.parseDict() || p.parseGreater())
+    return {};
+  auto dim = ps.getUnsigned("dim");
+  auto parent = ps.getAttr("parent");
+  if (failed(dim) || failed(parent) || ps.checkAllUsed())
+    return {};
+  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(), *dim,
+                    *parent);
+}
+
+void SliceAttr::print(AsmPrinter &p) const {
+  p << "<{dim = " << getDim() << ", parent = ";
+  p.printAttribute(getParent());
+  p << "}>";
+}
+
+LogicalResult SliceAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                unsigned dim, Attribute parent) {
+  auto par = asDistributed(parent);
+  if (!par)
+    return emitError() << "#ll.slice: the parent must be a distributed ll "
+                          "layout";
+  if (par.getLayoutRank() < 2)
+    return emitError() << "#ll.slice: the parent must have rank >= 2";
+  if (dim >= par.getLayoutRank())
+    return emitError() << "#ll.slice: dim " << dim
+                       << " is out of range for a rank " << par.getLayoutRank()
+                       << " parent";
+  return success();
+}
+
+::ll::EncodingPtr SliceAttr::getEncoding() const {
+  auto par = asDistributed(getParent());
+  if (!par)
+    return nullptr;
+  auto e = std::make_shared<::ll::SliceEncoding>();
+  e->dim = int(getDim());
+  e->parent = par.getEncoding();
+  return e->parent ? e : nullptr;
+}
+bool SliceAttr::isSharedLayout() const { return false; }
+
+Attribute DotOperandAttr::parse(AsmParser &p, Type) {
+  Params ps(p);
+  if (p.parseLess() || ps.parseDict() || p.parseGreater())
+    return {};
+  auto op = ps.getUnsigned("opIdx");
+  auto parent = ps.getAttr("parent");
+  auto kw = ps.getUnsigned("kWidth", 0);
+  if (failed(op) || failed(parent) || failed(kw) || ps.checkAllUsed())
+    return {};
+  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(), *op,
+                    *parent, *kw);
+}
+
+void DotOperandAttr::print(AsmPrinter &p) const {
+  p << "<{opIdx = " << getOpIdx() << ", parent = ";
+  p.printAttribute(getParent());
+  if (getKWidth())
+    p << ", kWidth = " << getKWidth();
+  p << "}>";
+}
+
+static ::ll::EncodingPtr dotEncoding(unsigned op, Attribute parent,
+                                     unsigned kWidth) {
+  auto par = asDistributed(parent);
+  if (!par)
+    return nullptr;
+  auto e = std::make_shared<::ll::DotOperandEncoding>();
+  e->opIdx = int(op);
+  e->parent = par.getEncoding();
+  e->kWidth = int(kWidth);
+  return e->parent ? e : nullptr;
+}
+
+LogicalResult
+DotOperandAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                       unsigned op, Attribute parent, unsigned kWidth) {
+  auto par = asDistributed(parent);
+  if (!par || !isa<BlockedAttr, NvidiaMmaAttr, AmdMfmaAttr, AmdWmmaAttr>(parent))
+    return emitError() << "#ll.dot_op: the parent must be #ll.blocked, "
+                          "#ll.nvidia_mma, #ll.amd_mfma or #ll.amd_wmma";
+  return verifyThroughCore(emitError, dotEncoding(op, parent, kWidth),
+                           probeShape(par), "dot_op");
+}
+
+::ll::EncodingPtr DotOperandAttr::getEncoding() const {
+  return dotEncoding(getOpIdx(), getParent(), getKWidth());
+}
+bool DotOperandAttr::isSharedLayout() const { return false; }
+
+//===----------------------------------------------------------------------===//
+// #ll.nvidia_mma, #ll.amd_mfma, #ll.amd_wmma
+//===----------------------------------------------------------------------===//
+
+Attribute NvidiaMmaAttr::parse(AsmParser &p, Type) {
+  Params ps(p);
+  if (p.parseLess() || ps.parseDict() || p.parseGreater())
+    return {};
+  auto major = ps.getUnsigned("versionMajor");
+  auto minor = ps.getUnsigned("versionMinor", 0);
+  auto wpc = ps.getList("warpsPerCTA", true);
+  auto instr = ps.getList("instrShape", true);
+  if (failed(major) || failed(minor) || failed(wpc) || failed(instr))
+    return {};
+  auto cga = ps.getCga(int(wpc->size()));
+  if (failed(cga) || ps.checkAllUsed())
+    return {};
+  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(),
+                    *major, *minor, *wpc, *instr, *cga);
+}
+
+void NvidiaMmaAttr::print(AsmPrinter &p) const {
+  p << "<{versionMajor = " << getVersionMajor()
+    << ", versionMinor = " << getVersionMinor() << ", warpsPerCTA = ";
+  printList(p, getWarpsPerCTA());
+  printCga(p, getCgaBases(), getWarpsPerCTA().size());
+  p << ", instrShape = ";
+  printList(p, getInstrShape());
+  p << "}>";
+}
+
+static ::ll::EncodingPtr mmaEncoding(unsigned major, unsigned minor,
+                                     ArrayRef<unsigned> wpc,
+                                     ArrayRef<unsigned> instr,
+                                     ArrayRef<int32_t> cga) {
+  auto e = std::make_shared<::ll::NvidiaMmaEncoding>();
+  e->versionMajor = int(major);
+  e->versionMinor = int(minor);
+  e->warpsPerCTA = uvec(wpc);
+  e->instrShape = uvec(instr);
+  e->cga = cgaOf(cga, wpc.size());
+  return e;
+}
+
+LogicalResult NvidiaMmaAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                    unsigned major, unsigned minor,
+                                    ArrayRef<unsigned> wpc,
+                                    ArrayRef<unsigned> instr,
+                                    ArrayRef<int32_t> cga) {
+  if (wpc.size() < 2)
+    return emitError() << "#ll.nvidia_mma needs rank >= 2";
+  if (!cga.empty() && failed(verifyRankedCga(emitError, cga, wpc.size())))
+    return failure();
+  return verifyThroughCore(emitError, mmaEncoding(major, minor, wpc, instr, cga),
+                           ::ll::Shape(wpc.size(), 256), "nvidia_mma");
+}
+
+::ll::EncodingPtr NvidiaMmaAttr::getEncoding() const {
+  return mmaEncoding(getVersionMajor(), getVersionMinor(), getWarpsPerCTA(),
+                     getInstrShape(), getCgaBases());
+}
+bool NvidiaMmaAttr::isSharedLayout() const { return false; }
+
+Attribute AmdMfmaAttr::parse(AsmParser &p, Type) {
+  Params ps(p);
+  if (p.parseLess() || ps.parseDict() || p.parseGreater())
+    return {};
+  auto version = ps.getUnsigned("version");
+  auto wpc = ps.getList("warpsPerCTA", true);
+  auto instr = ps.getList("instrShape", true);
+  auto tr = ps.getBool("isTransposed", false);
+  auto tiles = ps.getList("tilesPerWarp", false);
+  auto ebw = ps.getUnsigned("elementBitWidth", 32);
+  if (failed(version) || failed(wpc) || failed(instr) || failed(tr) ||
+      failed(tiles) || failed(ebw))
+    return {};
+  auto cga = ps.getCga(int(wpc->size()));
+  if (failed(cga) || ps.checkAllUsed())
+    return {};
+  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(),
+                    *version, *wpc, *instr, *tr, *tiles, *ebw, *cga);
+}
+
+void AmdMfmaAttr::print(AsmPrinter &p) const {
+  p << "<{version = " << getVersion() << ", warpsPerCTA = ";
+  printList(p, getWarpsPerCTA());
+  p << ", instrShape = ";
+  printList(p, getInstrShape());
+  p << ", isTransposed = " << (getIsTransposed() ? "true" : "false");
+  printCga(p, getCgaBases(), getWarpsPerCTA().size());
+  if (llvm::any_of(getTilesPerWarp(), [](unsigned t) { return t != 1; })) {
+    p << ", tilesPerWarp = ";
+    printList(p, getTilesPerWarp());
+  }
+  if (getElementBitWidth() != 32)
+    p << ", elementBitWidth = " << getElementBitWidth();
+  p << "}>";
+}
+
+static ::ll::EncodingPtr mfmaEncoding(unsigned version, ArrayRef<unsigned> wpc,
+                                      ArrayRef<unsigned> instr, bool tr,
+                                      ArrayRef<unsigned> tiles, unsigned ebw,
+                                      ArrayRef<int32_t> cga) {
+  auto e = std::make_shared<::ll::AmdMfmaEncoding>();
+  e->version = int(version);
+  e->warpsPerCTA = uvec(wpc);
+  e->instrShape = uvec(instr);
+  e->isTransposed = tr;
+  e->tilesPerWarp = uvec(tiles);
+  e->elementBitWidth = int(ebw);
+  e->cga = cgaOf(cga, wpc.size());
+  return e;
+}
+
+LogicalResult AmdMfmaAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  unsigned version, ArrayRef<unsigned> wpc,
+                                  ArrayRef<unsigned> instr, bool tr,
+                                  ArrayRef<unsigned> tiles, unsigned ebw,
+                                  ArrayRef<int32_t> cga) {
+  if (wpc.size() < 2)
+    return emitError() << "#ll.amd_mfma needs rank 2 or 3";
+  if (!cga.empty() && failed(verifyRankedCga(emitError, cga, wpc.size())))
+    return failure();
+  return verifyThroughCore(emitError,
+                           mfmaEncoding(version, wpc, instr, tr, tiles, ebw, cga),
+                           ::ll::Shape(wpc.size(), 256), "amd_mfma");
+}
+
+::ll::EncodingPtr AmdMfmaAttr::getEncoding() const {
+  return mfmaEncoding(getVersion(), getWarpsPerCTA(), getInstrShape(),
+                      getIsTransposed(), getTilesPerWarp(),
+                      getElementBitWidth(), getCgaBases());
+}
+bool AmdMfmaAttr::isSharedLayout() const { return false; }
+
+Attribute AmdWmmaAttr::parse(AsmParser &p, Type) {
+  Params ps(p);
+  if (p.parseLess() || ps.parseDict() || p.parseGreater())
+    return {};
+  auto version = ps.getUnsigned("version");
+  auto tr = ps.getBool("isTranspose", false);
+  auto wpc = ps.getList("warpsPerCTA", true);
+  auto instr = ps.getList("instrShape", false);
+  auto tiles = ps.getList("tilesPerWarp", false);
+  if (failed(version) || failed(tr) || failed(wpc) || failed(instr) ||
+      failed(tiles))
+    return {};
+  auto cga = ps.getCga(int(wpc->size()));
+  if (failed(cga) || ps.checkAllUsed())
+    return {};
+  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(),
+                    *version, *tr, *wpc, *instr, *tiles, *cga);
+}
+
+void AmdWmmaAttr::print(AsmPrinter &p) const {
+  p << "<{version = " << getVersion()
+    << ", isTranspose = " << (getIsTranspose() ? "true" : "false")
+    << ", warpsPerCTA = ";
+  printList(p, getWarpsPerCTA());
+  printCga(p, getCgaBases(), getWarpsPerCTA().size());
+  if (llvm::any_of(getTilesPerWarp(), [](unsigned t) { return t != 1; })) {
+    p << ", tilesPerWarp = ";
+    printList(p, getTilesPerWarp());
+  }
+  if (!getInstrShape().empty() &&
+      getInstrShape() != ArrayRef<unsigned>{16, 16, 16}) {
+    p << ", instrShape = ";
+    printList(p, getInstrShape());
+  }
+  p << "}>";
+}
+
+static ::ll::EncodingPtr wmmaEncoding(unsigned version, bool tr,
+                                      ArrayRef<unsigned> wpc,
+                                      ArrayRef<unsigned> instr,
+                                      ArrayRef<unsigned> tiles,
+                                      ArrayRef<int32_t> cga) {
+  auto e = std::make_shared<::ll::AmdWmmaEncoding>();
+  e->version = int(version);
+  e->isTransposed = tr;
+  e->warpsPerCTA = uvec(wpc);
+  e->instrShape = uvec(instr);
+  e->tilesPerWarp = uvec(tiles);
+  e->cga = cgaOf(cga, wpc.size());
+  return e;
+}
+
+LogicalResult AmdWmmaAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  unsigned version, bool tr,
+                                  ArrayRef<unsigned> wpc,
+                                  ArrayRef<unsigned> instr,
+                                  ArrayRef<unsigned> tiles,
+                                  ArrayRef<int32_t> cga) {
+  if (wpc.size() < 2)
+    return emitError() << "#ll.amd_wmma needs rank 2 or 3";
+  if (!cga.empty() && failed(verifyRankedCga(emitError, cga, wpc.size())))
+    return failure();
+  return verifyThroughCore(emitError,
+                           wmmaEncoding(version, tr, wpc, instr, tiles, cga),
+                           ::ll::Shape(wpc.size(), 256), "amd_wmma");
+}
+
+::ll::EncodingPtr AmdWmmaAttr::getEncoding() const {
+  return wmmaEncoding(getVersion(), getIsTranspose(), getWarpsPerCTA(),
+                      getInstrShape(), getTilesPerWarp(), getCgaBases());
+}
+bool AmdWmmaAttr::isSharedLayout() const { return false; }
+
+//===----------------------------------------------------------------------===//
+// Shared-memory families
+//===----------------------------------------------------------------------===//
+
+Attribute SwizzledSharedAttr::parse(AsmParser &p, Type) {
+  Params ps(p);
+  if (p.parseLess() || ps.parseDict() || p.parseGreater())
+    return {};
+  auto vec = ps.getUnsigned("vec");
+  auto pp = ps.getUnsigned("perPhase");
+  auto mp = ps.getUnsigned("maxPhase");
+  auto order = ps.getList("order", true);
+  if (failed(vec) || failed(pp) || failed(mp) || failed(order))
+    return {};
+  auto cga = ps.getCga(int(order->size()));
+  if (failed(cga) || ps.checkAllUsed())
+    return {};
+  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(), *vec,
+                    *pp, *mp, *order, *cga);
+}
+
+void SwizzledSharedAttr::print(AsmPrinter &p) const {
+  p << "<{vec = " << getVec() << ", perPhase = " << getPerPhase()
+    << ", maxPhase = " << getMaxPhase() << ", order = ";
+  printList(p, getOrder());
+  printCga(p, getCgaBases(), getOrder().size());
+  p << "}>";
+}
+
+static ::ll::EncodingPtr swizzledEncoding(unsigned vec, unsigned pp,
+                                          unsigned mp, ArrayRef<unsigned> order,
+                                          ArrayRef<int32_t> cga) {
+  auto e = std::make_shared<::ll::SwizzledSharedEncoding>();
+  e->vec = int(vec);
+  e->perPhase = int(pp);
+  e->maxPhase = int(mp);
+  e->order = uvec(order);
+  e->cga = cgaOf(cga, order.size());
+  return e;
+}
+
+LogicalResult
+SwizzledSharedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                           unsigned vec, unsigned pp, unsigned mp,
+                           ArrayRef<unsigned> order, ArrayRef<int32_t> cga) {
+  if (order.empty())
+    return emitError() << "#ll.swizzled_shared needs rank >= 1";
+  if (!cga.empty() && failed(verifyRankedCga(emitError, cga, order.size())))
+    return failure();
+  return verifyThroughCore(emitError, swizzledEncoding(vec, pp, mp, order, cga),
+                           ::ll::Shape(order.size(), 256), "swizzled_shared");
+}
+
+::ll::EncodingPtr SwizzledSharedAttr::getEncoding() const {
+  return swizzledEncoding(getVec(), getPerPhase(), getMaxPhase(), getOrder(),
+                          getCgaBases());
+}
+bool SwizzledSharedAttr::isSharedLayout() const { return true; }
+
+Attribute NVMMASharedAttr::parse(AsmParser &p, Type) {
+  Params ps(p);
+  if (p.parseLess() || ps.parseDict() || p.parseGreater())
+    return {};
+  auto swz = ps.getUnsigned("swizzlingByteWidth");
+  auto tr = ps.getBool("transposed", false);
+  auto ebw = ps.getUnsigned("elementBitWidth");
+  auto fp4 = ps.getBool("fp4Padded", false);
+  if (failed(swz) || failed(tr) || failed(ebw) || failed(fp4))
+    return {};
+  int rank = -1;
+  if (ps.map.count("CGALayout")) {
+    auto cgaProbe = ps.getBases("CGALayout", rank, true);
+    if (failed(cgaProbe))
+      return {};
+  }
+  auto r = ps.getUnsigned("rank", rank > 0 ? rank : 2);
+  if (failed(r))
+    return {};
+  auto cga = ps.getCga(int(*r));
+  if (failed(cga) || ps.checkAllUsed())
+    return {};
+  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(), *swz,
+                    *tr, *ebw, *fp4, *r, *cga);
+}
+
+void NVMMASharedAttr::print(AsmPrinter &p) const {
+  p << "<{swizzlingByteWidth = " << getSwizzlingByteWidth()
+    << ", transposed = " << (getTransposed() ? "true" : "false")
+    << ", elementBitWidth = " << getElementBitWidth();
+  if (getFp4Padded())
+    p << ", fp4Padded = true";
+  if (getRank() != 2)
+    p << ", rank = " << getRank();
+  printCga(p, getCgaBases(), getRank());
+  p << "}>";
+}
+
+static ::ll::EncodingPtr nvmmaEncoding(unsigned swz, bool tr, unsigned ebw,
+                                       bool fp4, unsigned rank,
+                                       ArrayRef<int32_t> cga) {
+  auto e = std::make_shared<::ll::NVMMASharedEncoding>();
+  e->swizzlingByteWidth = int(swz);
+  e->transposed = tr;
+  e->elementBitWidth = int(ebw);
+  e->fp4Padded = fp4;
+  e->rank_ = int(rank);
+  e->cga = cgaOf(cga, rank);
+  return e;
+}
+
+LogicalResult
+NVMMASharedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                        unsigned swz, bool tr, unsigned ebw, bool fp4,
+                        unsigned rank, ArrayRef<int32_t> cga) {
+  if (rank == 0)
+    return emitError() << "#ll.nvmma_shared needs rank >= 1";
+  if (!cga.empty() && failed(verifyRankedCga(emitError, cga, rank)))
+    return failure();
+  return verifyThroughCore(emitError, nvmmaEncoding(swz, tr, ebw, fp4, rank, cga),
+                           ::ll::Shape(rank, 256), "nvmma_shared");
+}
+
+::ll::EncodingPtr NVMMASharedAttr::getEncoding() const {
+  return nvmmaEncoding(getSwizzlingByteWidth(), getTransposed(),
+                       getElementBitWidth(), getFp4Padded(), getRank(),
+                       getCgaBases());
+}
+bool NVMMASharedAttr::isSharedLayout() const { return true; }
+
+Attribute PaddedSharedAttr::parse(AsmParser &p, Type) {
+  // <[interval:+padding, ...] {order = [..], shape = [..]}> or
+  // <[...] {offset = [[..]], block = [[..]]}>
+  SMLoc loc = p.getCurrentLocation();
+  SmallVector<unsigned> intervals, paddings;
+  if (p.parseLess() || p.parseLSquare())
+    return {};
+  do {
+    int64_t iv, pad;
+    if (p.parseInteger(iv) || p.parseColon() || p.parsePlus() ||
+        p.parseInteger(pad))
+      return {};
+    if (iv <= 0 || pad <= 0 || iv > (int64_t(1) << 30) ||
+        pad > (int64_t(1) << 30)) {
+      p.emitError(loc, "#ll.padded_shared intervals and paddings must be "
+                       "positive");
+      return {};
+    }
+    intervals.push_back(unsigned(iv));
+    paddings.push_back(unsigned(pad));
+  } while (succeeded(p.parseOptionalComma()));
+  Params ps(p);
+  if (p.parseRSquare() || ps.parseDict() || p.parseGreater())
+    return {};
+  int rank = -1;
+  SmallVector<int32_t> off, block;
+  if (ps.map.count("offset")) {
+    auto o = ps.getBases("offset", rank, true);
+    auto b = ps.getBases("block", rank, true);
+    if (failed(o) || failed(b))
+      return {};
+    off = *o;
+    block = *b;
+  } else {
+    auto order = ps.getList("order", true);
+    auto shape = ps.getList("shape", true);
+    if (failed(order) || failed(shape))
+      return {};
+    ::ll::PaddedSharedEncoding e;
+    e.intervals = {1};
+    e.paddings = {1};
+    e.order = uvec(*order);
+    e.shape.assign(shape->begin(), shape->end());
+    auto l = e.toLinearLayout(e.shape);
+    if (!l) {
+      p.emitError(ps.loc, "#ll.padded_shared: ") << l.error().message();
+      return {};
+    }
+    rank = int(order->size());
+    off = flatBases(*l, "offset");
+    block = flatBases(*l, "block");
+  }
+  if (ps.checkAllUsed())
+    return {};
+  if (rank <= 0) {
+    p.emitError(ps.loc, "#ll.padded_shared needs at least one basis");
+    return {};
+  }
+  return getChecked([&] { return p.emitError(loc); }, p.getContext(),
+                    intervals, paddings, unsigned(rank), off, block);
+}
+
+void PaddedSharedAttr::print(AsmPrinter &p) const {
+  p << "<[";
+  for (size_t i = 0; i < getIntervals().size(); ++i)
+    p << (i ? ", " : "") << getIntervals()[i] << ":+" << getPaddings()[i];
+  p << "] {offset = ";
+  printBases(p, getOffsetBases(), getRank());
+  p << ", block = ";
+  printBases(p, getBlockBases(), getRank());
+  p << "}>";
+}
+
+static ::ll::EncodingPtr paddedEncoding(ArrayRef<unsigned> intervals,
+                                        ArrayRef<unsigned> paddings,
+                                        unsigned rank, ArrayRef<int32_t> off,
+                                        ArrayRef<int32_t> block) {
+  auto l = basesLayout({{"offset", off}, {"block", block}}, rank);
+  if (!l)
+    return nullptr;
+  auto e = std::make_shared<::ll::PaddedSharedEncoding>();
+  e->intervals = uvec(intervals);
+  e->paddings = uvec(paddings);
+  e->layout = std::move(*l);
+  return e;
+}
+
+LogicalResult
+PaddedSharedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                         ArrayRef<unsigned> intervals,
+                         ArrayRef<unsigned> paddings, unsigned rank,
+                         ArrayRef<int32_t> off, ArrayRef<int32_t> block) {
+  if (rank == 0 || off.size() % rank || block.size() % rank)
+    return emitError() << "#ll.padded_shared bases must have the same number "
+                          "of components (the rank, >= 1)";
+  auto l = basesLayout({{"offset", off}, {"block", block}}, rank);
+  if (!l)
+    return emitError() << "#ll.padded_shared: " << l.error().message();
+  ::ll::Shape shape;
+  for (int d = 0; d < l->numOutDims(); ++d)
+    shape.push_back(l->outDimSize(d));
+  return verifyThroughCore(emitError,
+                           paddedEncoding(intervals, paddings, rank, off, block),
+                           shape, "padded_shared");
+}
+
+::ll::EncodingPtr PaddedSharedAttr::getEncoding() const {
+  return paddedEncoding(getIntervals(), getPaddings(), getRank(),
+                        getOffsetBases(), getBlockBases());
+}
+bool PaddedSharedAttr::isSharedLayout() const { return true; }
+
+//===----------------------------------------------------------------------===//
+// Ranks, tensor-encoding verification
+//===----------------------------------------------------------------------===//
+
+unsigned LinearAttr::getLayoutRank() const { return getRank(); }
+unsigned SharedAttr::getLayoutRank() const { return getRank(); }
+unsigned BlockedAttr::getLayoutRank() const { return getOrder().size(); }
+unsigned SliceAttr::getLayoutRank() const {
+  auto p = asDistributed(getParent());
+  return p ? p.getLayoutRank() - 1 : 0;
+}
+unsigned DotOperandAttr::getLayoutRank() const {
+  auto p = asDistributed(getParent());
+  return p ? p.getLayoutRank() : 0;
+}
+unsigned NvidiaMmaAttr::getLayoutRank() const { return getWarpsPerCTA().size(); }
+unsigned AmdMfmaAttr::getLayoutRank() const { return getWarpsPerCTA().size(); }
+unsigned AmdWmmaAttr::getLayoutRank() const { return getWarpsPerCTA().size(); }
+unsigned SwizzledSharedAttr::getLayoutRank() const { return getOrder().size(); }
+unsigned NVMMASharedAttr::getLayoutRank() const { return getRank(); }
+unsigned PaddedSharedAttr::getLayoutRank() const { return getRank(); }
+
+/// A tensor's encoding must be a distributed layout that applies to its shape.
+static LogicalResult
+verifyTensorEncoding(LayoutEncodingInterface enc, ArrayRef<int64_t> shape,
+                     function_ref<InFlightDiagnostic()> emitError) {
+  if (enc.isSharedLayout())
+    return emitError() << "a memory layout cannot encode a tensor (use "
+                          "!ll.memdesc)";
+  if (shape.size() != enc.getLayoutRank())
+    return emitError() << "the layout has rank " << enc.getLayoutRank()
+                       << " but the tensor has rank " << shape.size();
+  auto r = enc.tryLinearLayout(shape);
+  if (!r)
+    return emitError() << "the layout does not apply to the tensor shape: "
+                       << r.error().message();
+  return success();
+}
+
+#define LL_VERIFY_ENCODING(Attr)                                               \
+  LogicalResult Attr::verifyEncoding(                                          \
+      ArrayRef<int64_t> shape, Type,                                           \
+      function_ref<InFlightDiagnostic()> emitError) const {                    \
+    return verifyTensorEncoding(cast<LayoutEncodingInterface>(*this), shape,   \
+                                emitError);                                    \
+  }
+LL_VERIFY_ENCODING(LinearAttr)
+LL_VERIFY_ENCODING(SharedAttr)
+LL_VERIFY_ENCODING(BlockedAttr)
+LL_VERIFY_ENCODING(SliceAttr)
+LL_VERIFY_ENCODING(DotOperandAttr)
+LL_VERIFY_ENCODING(NvidiaMmaAttr)
+LL_VERIFY_ENCODING(AmdMfmaAttr)
+LL_VERIFY_ENCODING(AmdWmmaAttr)
+LL_VERIFY_ENCODING(SwizzledSharedAttr)
+LL_VERIFY_ENCODING(NVMMASharedAttr)
+LL_VERIFY_ENCODING(PaddedSharedAttr)
+#undef LL_VERIFY_ENCODING
+
+#include "linear_layouts/Dialect/LL/IR/LLAttrInterfaces.cpp.inc"
+
+#define GET_ATTRDEF_CLASSES
+#include "linear_layouts/Dialect/LL/IR/LLAttrs.cpp.inc"
+
+void LLDialect::registerAttributes() {
+  addAttributes<
+#define GET_ATTRDEF_LIST
+#include "linear_layouts/Dialect/LL/IR/LLAttrs.cpp.inc"
+      >();
+}

@@ -1,0 +1,179 @@
+//===- LLDialect.cpp - The ll dialect and its types -----------------------===//
+
+#include "linear_layouts/Dialect/LL/IR/LLDialect.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::ll;
+
+#include "linear_layouts/Dialect/LL/IR/LLDialect.cpp.inc"
+
+namespace {
+/// Print layouts through aliases (#blocked, #mma, #linear, #shared, ...), as
+/// Triton does, so IR stays readable.
+struct LLOpAsmInterface : public OpAsmDialectInterface {
+  using OpAsmDialectInterface::OpAsmDialectInterface;
+  AliasResult getAlias(Attribute attr, raw_ostream &os) const override {
+    StringRef name = llvm::TypeSwitch<Attribute, StringRef>(attr)
+                         .Case<BlockedAttr>([](auto) { return "blocked"; })
+                         .Case<LinearAttr>([](auto) { return "linear"; })
+                         .Case<SharedAttr>([](auto) { return "shared"; })
+                         .Case<NvidiaMmaAttr>([](auto) { return "mma"; })
+                         .Case<AmdMfmaAttr>([](auto) { return "mfma"; })
+                         .Case<AmdWmmaAttr>([](auto) { return "wmma"; })
+                         .Case<SwizzledSharedAttr, NVMMASharedAttr,
+                               PaddedSharedAttr>([](auto) { return "shared"; })
+                         .Default([](Attribute) { return StringRef(); });
+    if (name.empty())
+      return AliasResult::NoAlias;
+    os << name;
+    return AliasResult::FinalAlias;
+  }
+};
+} // namespace
+
+void LLDialect::initialize() {
+  addInterfaces<LLOpAsmInterface>();
+  registerAttributes();
+  registerTypes();
+  addOperations<
+#define GET_OP_LIST
+#include "linear_layouts/Dialect/LL/IR/LLOps.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// !ll.memdesc
+//===----------------------------------------------------------------------===//
+
+Type MemDescType::parse(AsmParser &p) {
+  // <128x64xf16, #shared(, mutable)?>
+  SmallVector<int64_t> shape;
+  Type elt;
+  Attribute enc;
+  SMLoc loc = p.getCurrentLocation();
+  if (p.parseLess() ||
+      p.parseDimensionList(shape, /*allowDynamic=*/false,
+                           /*withTrailingX=*/true) ||
+      p.parseType(elt) || p.parseComma() || p.parseAttribute(enc))
+    return {};
+  bool isMutable = false;
+  if (succeeded(p.parseOptionalComma())) {
+    if (p.parseKeyword("mutable"))
+      return {};
+    isMutable = true;
+  }
+  if (p.parseGreater())
+    return {};
+  return getChecked([&] { return p.emitError(loc); }, p.getContext(), shape,
+                    elt, enc, isMutable);
+}
+
+void MemDescType::print(AsmPrinter &p) const {
+  p << "<";
+  for (int64_t d : getShape())
+    p << d << "x";
+  p << getElementType() << ", ";
+  p.printAttribute(getEncoding());
+  if (getMutableMemory())
+    p << ", mutable";
+  p << ">";
+}
+
+LogicalResult MemDescType::verify(function_ref<InFlightDiagnostic()> emitError,
+                                  ArrayRef<int64_t> shape, Type elementType,
+                                  Attribute encoding, bool) {
+  if (shape.empty())
+    return emitError() << "!ll.memdesc needs rank >= 1";
+  if (!elementType.isIntOrIndexOrFloat())
+    return emitError() << "!ll.memdesc elements must be integers or floats";
+  auto enc = dyn_cast<LayoutEncodingInterface>(encoding);
+  if (!enc || !enc.isSharedLayout())
+    return emitError() << "!ll.memdesc needs a memory layout (#ll.shared, "
+                          "#ll.swizzled_shared, #ll.nvmma_shared, "
+                          "#ll.padded_shared)";
+  if (enc.getLayoutRank() != shape.size())
+    return emitError() << "the layout has rank " << enc.getLayoutRank()
+                       << " but the memory descriptor has rank "
+                       << shape.size();
+  auto r = enc.tryLinearLayout(shape);
+  if (!r)
+    return emitError() << "the layout does not apply to the shape: "
+                       << r.error().message();
+  return success();
+}
+
+#define GET_TYPEDEF_CLASSES
+#include "linear_layouts/Dialect/LL/IR/LLTypes.cpp.inc"
+
+void LLDialect::registerTypes() {
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "linear_layouts/Dialect/LL/IR/LLTypes.cpp.inc"
+      >();
+}
+
+//===----------------------------------------------------------------------===//
+// Layout helpers
+//===----------------------------------------------------------------------===//
+
+LayoutEncodingInterface mlir::ll::getLayoutEncoding(Type type) {
+  if (auto t = dyn_cast<RankedTensorType>(type))
+    return dyn_cast_or_null<LayoutEncodingInterface>(t.getEncoding());
+  if (auto m = dyn_cast<MemDescType>(type))
+    return dyn_cast_or_null<LayoutEncodingInterface>(m.getEncoding());
+  return nullptr;
+}
+
+ArrayRef<int64_t> mlir::ll::getLayoutShape(Type type) {
+  if (auto t = dyn_cast<RankedTensorType>(type))
+    return t.getShape();
+  if (auto m = dyn_cast<MemDescType>(type))
+    return m.getShape();
+  return {};
+}
+
+FailureOr<::ll::LinearLayout> mlir::ll::getLinearLayout(Type type,
+                                                        std::string *reason) {
+  auto enc = getLayoutEncoding(type);
+  if (!enc) {
+    if (reason)
+      *reason = "the type has no ll layout";
+    return failure();
+  }
+  auto r = enc.tryLinearLayout(getLayoutShape(type));
+  if (!r) {
+    if (reason)
+      *reason = r.error().message();
+    return failure();
+  }
+  return *r;
+}
+
+bool mlir::ll::haveEqualLayouts(Type a, Type b) {
+  if (a == b)
+    return true;
+  if (getLayoutShape(a) != getLayoutShape(b))
+    return false;
+  auto la = getLinearLayout(a), lb = getLinearLayout(b);
+  return succeeded(la) && succeeded(lb) && *la == *lb;
+}
+
+bool mlir::ll::isLegacyLayout(Attribute attr) {
+  return isa<BlockedAttr, SliceAttr, NvidiaMmaAttr, DotOperandAttr,
+             AmdMfmaAttr, AmdWmmaAttr, SwizzledSharedAttr, NVMMASharedAttr,
+             PaddedSharedAttr>(attr);
+}
+
+FailureOr<Attribute> mlir::ll::getLinearEncoding(Type type) {
+  auto enc = getLayoutEncoding(type);
+  auto l = getLinearLayout(type);
+  if (!enc || failed(l))
+    return failure();
+  if (enc.isSharedLayout())
+    return Attribute(SharedAttr::get(type.getContext(), *l));
+  return Attribute(LinearAttr::get(type.getContext(), *l));
+}

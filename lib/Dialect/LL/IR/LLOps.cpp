@@ -1,0 +1,487 @@
+//===- LLOps.cpp - Operations of the ll dialect ---------------------------===//
+//
+// Verifiers decide layouts by linear algebra: a shape op is valid when its
+// result layout is the linear image of its source layout.
+//
+//===----------------------------------------------------------------------===//
+
+#include "linear_layouts/Dialect/LL/IR/LLDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace mlir::ll;
+
+namespace {
+
+/// The layout of a value's type, or an op error naming `what`.
+FailureOr<::ll::LinearLayout> layoutOf(Operation *op, Type type,
+                                       StringRef what) {
+  std::string reason;
+  auto l = getLinearLayout(type, &reason);
+  if (failed(l))
+    return op->emitOpError() << what << ": " << reason;
+  return l;
+}
+
+LogicalResult requireDistributed(Operation *op, Type type, StringRef what) {
+  auto enc = getLayoutEncoding(type);
+  if (!enc)
+    return op->emitOpError() << what << " must carry an ll layout encoding";
+  if (enc.isSharedLayout())
+    return op->emitOpError() << what
+                             << " must carry a distributed layout, not a "
+                                "memory layout";
+  return success();
+}
+
+/// `l` with the register bases that are all zero (replicated registers)
+/// dropped.
+::ll::LinearLayout withoutZeroRegisters(const ::ll::LinearLayout &l) {
+  if (!l.hasInDim("register"))
+    return l;
+  auto r = l.removeZeroBasesAlongDim("register");
+  return r ? *r : l;
+}
+
+/// Bases and out sizes rebuilt with components mapped by `f` (out index of
+/// the new layout -> component), out dims named dim0...
+::ll::Expected<::ll::LinearLayout>
+remapOuts(const ::ll::LinearLayout &l, ArrayRef<int64_t> newSizes,
+          function_ref<int32_t(const ::ll::Basis &, unsigned)> component) {
+  ::ll::BasesList bl;
+  for (auto &[name, bases] : l.bases()) {
+    std::vector<::ll::Basis> nb;
+    for (const ::ll::Basis &b : bases) {
+      ::ll::Basis n(newSizes.size());
+      for (unsigned d = 0; d < newSizes.size(); ++d)
+        n[d] = component(b, d);
+      nb.push_back(std::move(n));
+    }
+    bl.push_back({name, std::move(nb)});
+  }
+  ::ll::DimSizes outs;
+  for (unsigned d = 0; d < newSizes.size(); ++d)
+    outs.push_back({"dim" + std::to_string(d), int32_t(newSizes[d])});
+  return ::ll::LinearLayout::create(std::move(bl), outs,
+                                    /*requireSurjective=*/false);
+}
+
+LogicalResult mismatch(Operation *op, const ::ll::LinearLayout &want,
+                       const ::ll::LinearLayout &got) {
+  return op->emitOpError()
+         << "result layout is not the one the source layout implies; expected "
+            "a layout equal to"
+         << want.toString() << "\nbut the result layout is" << got.toString();
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// ConvertLayoutOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult ConvertLayoutOp::verify() {
+  if (failed(requireDistributed(*this, getSrc().getType(), "source")) ||
+      failed(requireDistributed(*this, getType(), "result")))
+    return failure();
+  if (failed(layoutOf(*this, getSrc().getType(), "source layout")) ||
+      failed(layoutOf(*this, getType(), "result layout")))
+    return failure();
+  return success();
+}
+
+OpFoldResult ConvertLayoutOp::fold(FoldAdaptor) {
+  // A conversion to the same type is a no-op.
+  if (getSrc().getType() == getType())
+    return getSrc();
+  // convert(convert(x : A -> B) : B -> A) is x.
+  if (auto prev = getSrc().getDefiningOp<ConvertLayoutOp>())
+    if (prev.getSrc().getType() == getType())
+      return prev.getSrc();
+  return {};
+}
+
+namespace {
+
+/// convert(convert(x)) -> convert(x).
+struct CollapseConversionChain : OpRewritePattern<ConvertLayoutOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConvertLayoutOp op,
+                                PatternRewriter &rewriter) const override {
+    auto prev = op.getSrc().getDefiningOp<ConvertLayoutOp>();
+    if (!prev)
+      return failure();
+    rewriter.replaceOpWithNewOp<ConvertLayoutOp>(op, op.getType(),
+                                                 prev.getSrc());
+    return success();
+  }
+};
+
+/// Values that are free to produce in any layout are rematerialized in the
+/// converted-to layout: splat, make_range, splat constants.
+struct RematerializeCheapSource : OpRewritePattern<ConvertLayoutOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConvertLayoutOp op,
+                                PatternRewriter &rewriter) const override {
+    Operation *def = op.getSrc().getDefiningOp();
+    if (!def)
+      return failure();
+    if (auto splat = dyn_cast<SplatOp>(def)) {
+      rewriter.replaceOpWithNewOp<SplatOp>(op, op.getType(), splat.getSrc());
+      return success();
+    }
+    if (auto range = dyn_cast<MakeRangeOp>(def)) {
+      rewriter.replaceOpWithNewOp<MakeRangeOp>(op, op.getType(),
+                                               range.getStartAttr(),
+                                               range.getEndAttr());
+      return success();
+    }
+    DenseElementsAttr cst;
+    if (matchPattern(def, m_Constant(&cst)) && cst.isSplat()) {
+      auto type = cast<ShapedType>(op.getType());
+      rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+          op, type, DenseElementsAttr::get(type, cst.getSplatValue<Attribute>()));
+      return success();
+    }
+    return failure();
+  }
+};
+
+} // namespace
+
+void ConvertLayoutOp::getCanonicalizationPatterns(RewritePatternSet &results,
+                                                  MLIRContext *ctx) {
+  results.add<CollapseConversionChain, RematerializeCheapSource>(ctx);
+}
+
+//===----------------------------------------------------------------------===//
+// Shape operations
+//===----------------------------------------------------------------------===//
+
+LogicalResult ReshapeOp::verify() {
+  auto src = getSrc().getType(), dst = getType();
+  if (src.getNumElements() != dst.getNumElements())
+    return emitOpError() << "the number of elements changes ("
+                         << src.getNumElements() << " vs "
+                         << dst.getNumElements() << ")";
+  if (failed(requireDistributed(*this, src, "source")) ||
+      failed(requireDistributed(*this, dst, "result")))
+    return failure();
+  auto ls = layoutOf(*this, src, "source layout");
+  auto ld = layoutOf(*this, dst, "result layout");
+  if (failed(ls) || failed(ld))
+    return failure();
+  // Row-major reshape of the out dims: flatten with the last dim fastest.
+  auto flatten = [](const ::ll::LinearLayout &l) -> ::ll::LinearLayout {
+    auto names = l.outDimNames();
+    std::reverse(names.begin(), names.end());
+    auto t = l.transposeOuts(names);
+    return t ? t->flattenOuts() : l;
+  };
+  ::ll::LinearLayout fs = flatten(*ls), fd = flatten(*ld);
+  bool same = fs.bases() == fd.bases() && fs.totalOutBits() == fd.totalOutBits();
+  if (!same)
+    return mismatch(*this, *ls, *ld);
+  return success();
+}
+
+OpFoldResult ReshapeOp::fold(FoldAdaptor) {
+  if (getSrc().getType() == getType())
+    return getSrc();
+  return {};
+}
+
+LogicalResult TransOp::verify() {
+  auto src = getSrc().getType(), dst = getType();
+  ArrayRef<int32_t> order = getOrder();
+  unsigned rank = src.getRank();
+  if (order.size() != rank || dst.getRank() != int64_t(rank))
+    return emitOpError() << "order must have one entry per dim (" << rank
+                         << ")";
+  SmallVector<bool> seen(rank, false);
+  for (int32_t d : order) {
+    if (d < 0 || d >= int32_t(rank) || seen[d])
+      return emitOpError() << "order must be a permutation of 0.."
+                           << rank - 1;
+    seen[d] = true;
+  }
+  for (unsigned i = 0; i < rank; ++i)
+    if (dst.getDimSize(i) != src.getDimSize(order[i]))
+      return emitOpError() << "result dim " << i << " must have size "
+                           << src.getDimSize(order[i]);
+  if (failed(requireDistributed(*this, src, "source")) ||
+      failed(requireDistributed(*this, dst, "result")))
+    return failure();
+  auto ls = layoutOf(*this, src, "source layout");
+  auto ld = layoutOf(*this, dst, "result layout");
+  if (failed(ls) || failed(ld))
+    return failure();
+  auto want = remapOuts(*ls, dst.getShape(), [&](const ::ll::Basis &b,
+                                                 unsigned d) {
+    return b[order[d]];
+  });
+  if (!want || *want != *ld)
+    return mismatch(*this, want ? *want : *ls, *ld);
+  return success();
+}
+
+OpFoldResult TransOp::fold(FoldAdaptor) {
+  for (auto [i, d] : llvm::enumerate(getOrder()))
+    if (int64_t(i) != d)
+      return {};
+  if (getSrc().getType() == getType())
+    return getSrc();
+  return {};
+}
+
+LogicalResult ExpandDimsOp::verify() {
+  auto src = getSrc().getType(), dst = getType();
+  int32_t axis = getAxis();
+  if (axis < 0 || axis > src.getRank())
+    return emitOpError() << "axis " << axis << " is out of range";
+  SmallVector<int64_t> want(src.getShape());
+  want.insert(want.begin() + axis, 1);
+  if (dst.getShape() != ArrayRef<int64_t>(want))
+    return emitOpError() << "result shape must be the source shape with a 1 "
+                            "inserted at axis "
+                         << axis;
+  if (failed(requireDistributed(*this, src, "source")) ||
+      failed(requireDistributed(*this, dst, "result")))
+    return failure();
+  auto ls = layoutOf(*this, src, "source layout");
+  auto ld = layoutOf(*this, dst, "result layout");
+  if (failed(ls) || failed(ld))
+    return failure();
+  auto expected = remapOuts(*ls, dst.getShape(), [&](const ::ll::Basis &b,
+                                                     unsigned d) {
+    if (int32_t(d) == axis)
+      return int32_t(0);
+    return b[d < unsigned(axis) ? d : d - 1];
+  });
+  if (!expected || withoutZeroRegisters(*expected) != withoutZeroRegisters(*ld))
+    return mismatch(*this, expected ? *expected : *ls, *ld);
+  return success();
+}
+
+LogicalResult BroadcastOp::verify() {
+  auto src = getSrc().getType(), dst = getType();
+  if (src.getRank() != dst.getRank())
+    return emitOpError() << "source and result ranks differ";
+  for (int64_t d = 0; d < src.getRank(); ++d)
+    if (src.getDimSize(d) != dst.getDimSize(d) && src.getDimSize(d) != 1)
+      return emitOpError() << "dim " << d
+                           << " can only be broadcast from size 1";
+  if (failed(requireDistributed(*this, src, "source")) ||
+      failed(requireDistributed(*this, dst, "result")))
+    return failure();
+  auto ls = layoutOf(*this, src, "source layout");
+  auto ld = layoutOf(*this, dst, "result layout");
+  if (failed(ls) || failed(ld))
+    return failure();
+  // Project the result onto the source: broadcast dims collapse to size 1.
+  auto projected = remapOuts(*ld, src.getShape(), [&](const ::ll::Basis &b,
+                                                      unsigned d) {
+    return src.getDimSize(d) == 1 ? int32_t(0) : b[d];
+  });
+  if (!projected ||
+      withoutZeroRegisters(*projected) != withoutZeroRegisters(*ls))
+    return emitOpError() << "the source layout must be the result layout "
+                            "with the broadcast dims projected out; the "
+                            "result layout projects to"
+                         << (projected ? projected->toString() : "?")
+                         << "\nbut the source layout is" << ls->toString();
+  return success();
+}
+
+OpFoldResult BroadcastOp::fold(FoldAdaptor) {
+  if (getSrc().getType() == getType())
+    return getSrc();
+  return {};
+}
+
+namespace {
+/// For join/split: the layout `whole` (rank r + 1, last dim of size 2) must
+/// move its last dim by exactly one register basis; returns `whole` without
+/// that basis and without the last dim.
+FailureOr<::ll::LinearLayout> dropJoinedDim(Operation *op,
+                                            const ::ll::LinearLayout &whole,
+                                            ArrayRef<int64_t> partShape) {
+  int last = whole.numOutDims() - 1;
+  int reg = whole.inDimIndex("register");
+  int found = -1;
+  for (int i = 0; i < whole.numInDims(); ++i)
+    for (int b = 0; b < whole.inDimSizeLog2(i); ++b) {
+      if (whole.basis(i, b, last) == 0)
+        continue;
+      bool unit = whole.basis(i, b, last) == 1;
+      for (int o = 0; o < last; ++o)
+        unit &= whole.basis(i, b, o) == 0;
+      if (i != reg || !unit || found >= 0)
+        return op->emitOpError()
+               << "the last dim (of size 2) must be held by exactly one "
+                  "register basis, moving only that dim";
+      found = b;
+    }
+  if (found < 0)
+    return op->emitOpError() << "no register basis holds the last dim";
+  ::ll::BasesList bl;
+  for (auto &[name, bases] : whole.bases()) {
+    std::vector<::ll::Basis> nb;
+    for (size_t b = 0; b < bases.size(); ++b) {
+      if (name == "register" && int(b) == found)
+        continue;
+      nb.emplace_back(bases[b].begin(), bases[b].end() - 1);
+    }
+    bl.push_back({name, std::move(nb)});
+  }
+  ::ll::DimSizes outs;
+  for (size_t d = 0; d < partShape.size(); ++d)
+    outs.push_back({"dim" + std::to_string(d), int32_t(partShape[d])});
+  auto r = ::ll::LinearLayout::create(std::move(bl), outs, false);
+  if (!r)
+    return op->emitOpError() << r.error().message();
+  return *r;
+}
+} // namespace
+
+LogicalResult JoinOp::verify() {
+  auto src = getLhs().getType(), dst = getType();
+  SmallVector<int64_t> want(src.getShape());
+  want.push_back(2);
+  if (dst.getShape() != ArrayRef<int64_t>(want))
+    return emitOpError() << "result shape must be the operand shape with a "
+                            "new last dim of size 2";
+  if (failed(requireDistributed(*this, src, "operand")) ||
+      failed(requireDistributed(*this, dst, "result")))
+    return failure();
+  auto ls = layoutOf(*this, src, "operand layout");
+  auto ld = layoutOf(*this, dst, "result layout");
+  if (failed(ls) || failed(ld))
+    return failure();
+  auto part = dropJoinedDim(*this, *ld, src.getShape());
+  if (failed(part))
+    return failure();
+  if (*part != *ls)
+    return mismatch(*this, *ls, *part);
+  return success();
+}
+
+LogicalResult SplitOp::verify() {
+  auto src = getSrc().getType(), dst = getOutLHS().getType();
+  if (dst != getOutRHS().getType())
+    return emitOpError() << "both results must have one type";
+  SmallVector<int64_t> want(dst.getShape());
+  want.push_back(2);
+  if (src.getShape() != ArrayRef<int64_t>(want))
+    return emitOpError() << "the source shape must be the result shape with "
+                            "a last dim of size 2";
+  if (src.getElementType() != dst.getElementType())
+    return emitOpError() << "element types differ";
+  if (failed(requireDistributed(*this, src, "source")) ||
+      failed(requireDistributed(*this, dst, "result")))
+    return failure();
+  auto ls = layoutOf(*this, src, "source layout");
+  auto ld = layoutOf(*this, dst, "result layout");
+  if (failed(ls) || failed(ld))
+    return failure();
+  auto part = dropJoinedDim(*this, *ls, dst.getShape());
+  if (failed(part))
+    return failure();
+  if (*part != *ld)
+    return mismatch(*this, *part, *ld);
+  return success();
+}
+
+LogicalResult GatherOp::verify() {
+  auto src = getSrc().getType(), idx = getIndices().getType(),
+       dst = getType();
+  int32_t axis = getAxis();
+  if (src.getRank() != idx.getRank())
+    return emitOpError() << "source and indices must have the same rank";
+  if (axis < 0 || axis >= src.getRank())
+    return emitOpError() << "axis " << axis << " is out of range";
+  if (!idx.getElementType().isInteger())
+    return emitOpError() << "indices must be integers";
+  if (dst.getShape() != idx.getShape() ||
+      dst.getElementType() != src.getElementType())
+    return emitOpError() << "the result has the shape of the indices and "
+                            "the element type of the source";
+  for (int64_t d = 0; d < src.getRank(); ++d)
+    if (d != axis && src.getDimSize(d) != idx.getDimSize(d))
+      return emitOpError() << "source and indices differ in dim " << d
+                           << ", which is not the gather axis";
+  for (Type t : {Type(src), Type(idx), Type(dst)})
+    if (failed(requireDistributed(*this, t, "every tensor")))
+      return failure();
+  if (!haveEqualLayouts(idx, dst))
+    return emitOpError() << "the result must have the layout of the indices";
+  return success();
+}
+
+LogicalResult MakeRangeOp::verify() {
+  auto t = getType();
+  if (t.getRank() != 1)
+    return emitOpError() << "the result must be 1D";
+  if (!t.getElementType().isInteger(32))
+    return emitOpError() << "the result must hold i32";
+  int64_t start = getStart(), end = getEnd();
+  if (end <= start || end - start != t.getDimSize(0))
+    return emitOpError() << "end - start (" << end - start
+                         << ") must equal the result size ("
+                         << t.getDimSize(0) << ")";
+  return requireDistributed(*this, t, "result");
+}
+
+LogicalResult SplatOp::verify() {
+  if (getSrc().getType() != getType().getElementType())
+    return emitOpError() << "the scalar must have the result's element type";
+  return requireDistributed(*this, getType(), "result");
+}
+
+//===----------------------------------------------------------------------===//
+// Shared memory
+//===----------------------------------------------------------------------===//
+
+static LogicalResult checkMemShape(Operation *op, RankedTensorType t,
+                                   MemDescType m) {
+  if (t.getShape() != m.getShape() || t.getElementType() != m.getElementType())
+    return op->emitOpError() << "the tensor and the memory descriptor must "
+                                "have one shape and element type";
+  return success();
+}
+
+LogicalResult LocalAllocOp::verify() {
+  auto m = getType();
+  if (!getSrc()) {
+    if (!m.getMutableMemory())
+      return emitOpError() << "an allocation without an initial value must "
+                              "be mutable";
+    return success();
+  }
+  auto t = cast<RankedTensorType>(getSrc().getType());
+  if (failed(requireDistributed(*this, t, "source")))
+    return failure();
+  return checkMemShape(*this, t, m);
+}
+
+LogicalResult LocalLoadOp::verify() {
+  if (failed(requireDistributed(*this, getType(), "result")))
+    return failure();
+  return checkMemShape(*this, getType(), getSrc().getType());
+}
+
+LogicalResult LocalStoreOp::verify() {
+  if (!getDst().getType().getMutableMemory())
+    return emitOpError() << "cannot store to immutable shared memory";
+  if (failed(requireDistributed(*this, getSrc().getType(), "source")))
+    return failure();
+  return checkMemShape(*this, getSrc().getType(), getDst().getType());
+}
+
+#define GET_OP_CLASSES
+#include "linear_layouts/Dialect/LL/IR/LLOps.cpp.inc"
