@@ -13,7 +13,7 @@ JOBS    ?= 2
 STAMP   := $(VENV)/.installed
 LINKER  := $(shell command -v ld.lld >/dev/null 2>&1 && echo -DLLVM_USE_LINKER=lld -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_SHARED_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_MODULE_LINKER_FLAGS=-fuse-ld=lld)
 
-.PHONY: all venv build demo test test-unit test-python bench clean distclean
+.PHONY: all venv build demo test test-unit test-lit test-python bench clean distclean
 
 all: build
 
@@ -46,10 +46,13 @@ demo: build
 test-unit: build
 	$(BUILD)/test/unit/ll-unit-tests
 
+test-lit: build
+	$(VENV)/bin/lit -sv $(BUILD)/test
+
 test-python: build
 	$(PY) -m pytest -q test/python
 
-test: test-unit test-python
+test: test-unit test-lit test-python
 
 bench: build
 	$(PY) bench/algebra_vs_triton.py

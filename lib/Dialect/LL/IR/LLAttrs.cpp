@@ -50,15 +50,7 @@ ParseResult parseParam(AsmParser &p, Param &out, int depth = 0) {
     } while (succeeded(p.parseOptionalComma()));
     return p.parseRSquare();
   }
-  int64_t v;
-  OptionalParseResult r = p.parseOptionalInteger(v);
-  if (r.has_value()) {
-    if (failed(*r))
-      return failure();
-    out.kind = Param::Int;
-    out.i = v;
-    return success();
-  }
+  // Booleans first: parseOptionalInteger also reads `true` (as i1).
   if (succeeded(p.parseOptionalKeyword("true"))) {
     out.kind = Param::Bool;
     out.b = true;
@@ -69,8 +61,27 @@ ParseResult parseParam(AsmParser &p, Param &out, int depth = 0) {
     out.b = false;
     return success();
   }
+  int64_t v;
+  OptionalParseResult r = p.parseOptionalInteger(v);
+  if (r.has_value()) {
+    if (failed(*r))
+      return failure();
+    out.kind = Param::Int;
+    out.i = v;
+    return success();
+  }
   out.kind = Param::Attr;
-  return p.parseAttribute(out.attr);
+  if (p.parseAttribute(out.attr))
+    return failure();
+  // `true` / `false` and typed integers arrive as builtin attributes.
+  if (auto b = dyn_cast<BoolAttr>(out.attr)) {
+    out.kind = Param::Bool;
+    out.b = b.getValue();
+  } else if (auto i = dyn_cast<IntegerAttr>(out.attr)) {
+    out.kind = Param::Int;
+    out.i = i.getValue().getSExtValue();
+  }
+  return success();
 }
 
 /// Parsed `{key = value, ...}`, with typed accessors that report errors at

@@ -175,16 +175,20 @@ struct RematerializeBackward : OpRewritePattern<ConvertLayoutOp> {
           leaves.insert(v);
       }
     }
+    // A leaf that is itself converted (from S) is converted from S instead.
+    auto origin = [](Value leaf) -> Value {
+      if (auto c = leaf.getDefiningOp<ConvertLayoutOp>())
+        return c.getSrc();
+      return leaf;
+    };
     int added = 0;
     for (Value leaf : leaves) {
-      auto t = cast<RankedTensorType>(leaf.getType());
-      Type want = t.cloneWithEncoding(dstEnc);
       if (isCheapToRelayout(leaf))
         continue;
-      if (auto c = leaf.getDefiningOp<ConvertLayoutOp>();
-          c && getLayoutEncoding(c.getSrc().getType()) == dstEnc)
-        continue;
-      added += costOf(t, want);
+      Value from = origin(leaf);
+      auto t = cast<RankedTensorType>(from.getType());
+      if (getLayoutEncoding(t) != dstEnc)
+        added += costOf(t, t.cloneWithEncoding(dstEnc));
     }
     int removed = costOf(cvt.getSrc().getType(), dstType);
     if (added >= removed)
@@ -193,16 +197,17 @@ struct RematerializeBackward : OpRewritePattern<ConvertLayoutOp> {
     IRMapping map;
     rewriter.setInsertionPoint(cvt);
     for (Value leaf : leaves) {
-      auto t = cast<RankedTensorType>(leaf.getType());
       if (isCheapToRelayout(leaf)) {
         map.map(leaf, relayoutCheap(rewriter, leaf, dstEnc));
-      } else if (auto c = leaf.getDefiningOp<ConvertLayoutOp>();
-                 c && getLayoutEncoding(c.getSrc().getType()) == dstEnc) {
-        map.map(leaf, c.getSrc());
-      } else {
-        map.map(leaf, rewriter.create<ConvertLayoutOp>(
-                          leaf.getLoc(), t.cloneWithEncoding(dstEnc), leaf));
+        continue;
       }
+      Value from = origin(leaf);
+      auto t = cast<RankedTensorType>(from.getType());
+      if (getLayoutEncoding(t) == dstEnc)
+        map.map(leaf, from);
+      else
+        map.map(leaf, rewriter.create<ConvertLayoutOp>(
+                          leaf.getLoc(), t.cloneWithEncoding(dstEnc), from));
     }
     for (Operation *op : llvm::reverse(chain)) {
       SmallVector<Value> operands;

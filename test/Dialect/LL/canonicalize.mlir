@@ -1,0 +1,58 @@
+// RUN: ll-opt %s -split-input-file -canonicalize | FileCheck %s
+
+#a = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+#b = #ll.blocked<{sizePerThread = [4, 1], threadsPerWarp = [4, 8], warpsPerCTA = [1, 4], order = [0, 1]}>
+#c = #ll.nvidia_mma<{versionMajor = 2, versionMinor = 0, warpsPerCTA = [2, 2], instrShape = [16, 8]}>
+
+// A conversion to the same type folds away.
+// CHECK-LABEL: func.func @same_type
+// CHECK-NEXT: return %arg0
+func.func @same_type(%x: tensor<64x64xf32, #a>) -> tensor<64x64xf32, #a> {
+  %0 = ll.convert_layout %x : tensor<64x64xf32, #a> -> tensor<64x64xf32, #a>
+  return %0 : tensor<64x64xf32, #a>
+}
+
+// A chain of conversions collapses to one.
+// CHECK-LABEL: func.func @chain
+// CHECK-NEXT: %[[R:.*]] = ll.convert_layout %arg0 : tensor<64x64xf32, #blocked> -> tensor<64x64xf32, #mma>
+// CHECK-NEXT: return %[[R]]
+func.func @chain(%x: tensor<64x64xf32, #a>) -> tensor<64x64xf32, #c> {
+  %0 = ll.convert_layout %x : tensor<64x64xf32, #a> -> tensor<64x64xf32, #b>
+  %1 = ll.convert_layout %0 : tensor<64x64xf32, #b> -> tensor<64x64xf32, #c>
+  return %1 : tensor<64x64xf32, #c>
+}
+
+// A round trip disappears.
+// CHECK-LABEL: func.func @round_trip
+// CHECK-NEXT: return %arg0
+func.func @round_trip(%x: tensor<64x64xf32, #a>) -> tensor<64x64xf32, #a> {
+  %0 = ll.convert_layout %x : tensor<64x64xf32, #a> -> tensor<64x64xf32, #b>
+  %1 = ll.convert_layout %0 : tensor<64x64xf32, #b> -> tensor<64x64xf32, #a>
+  return %1 : tensor<64x64xf32, #a>
+}
+
+// Splats, ranges and splat constants are rebuilt in the wanted layout.
+// CHECK-LABEL: func.func @rematerialize
+// CHECK-NOT: ll.convert_layout
+// CHECK-DAG: ll.splat %arg0 : f32 -> tensor<64x64xf32, #mma>
+// CHECK-DAG: arith.constant dense<1.000000e+00> : tensor<64x64xf32, #mma>
+// CHECK-DAG: ll.make_range {end = 64 : i32, start = 0 : i32} : tensor<64xi32, #ll.slice<{dim = 0, parent = #mma}>>
+func.func @rematerialize(%s: f32) -> (tensor<64x64xf32, #c>, tensor<64x64xf32, #c>, tensor<64xi32, #ll.slice<{dim = 0, parent = #c}>>) {
+  %0 = ll.splat %s : f32 -> tensor<64x64xf32, #a>
+  %1 = ll.convert_layout %0 : tensor<64x64xf32, #a> -> tensor<64x64xf32, #c>
+  %2 = arith.constant dense<1.0> : tensor<64x64xf32, #a>
+  %3 = ll.convert_layout %2 : tensor<64x64xf32, #a> -> tensor<64x64xf32, #c>
+  %4 = ll.make_range {start = 0 : i32, end = 64 : i32} : tensor<64xi32, #ll.slice<{dim = 0, parent = #a}>>
+  %5 = ll.convert_layout %4 : tensor<64xi32, #ll.slice<{dim = 0, parent = #a}>> -> tensor<64xi32, #ll.slice<{dim = 0, parent = #c}>>
+  return %1, %3, %5 : tensor<64x64xf32, #c>, tensor<64x64xf32, #c>, tensor<64xi32, #ll.slice<{dim = 0, parent = #c}>>
+}
+
+// Identity shape ops fold.
+// CHECK-LABEL: func.func @identity_shape_ops
+// CHECK-NEXT: return %arg0
+func.func @identity_shape_ops(%x: tensor<64x64xf32, #a>) -> tensor<64x64xf32, #a> {
+  %0 = ll.trans %x {order = array<i32: 0, 1>} : tensor<64x64xf32, #a> -> tensor<64x64xf32, #a>
+  %1 = ll.reshape %0 : tensor<64x64xf32, #a> -> tensor<64x64xf32, #a>
+  %2 = ll.broadcast %1 : tensor<64x64xf32, #a> -> tensor<64x64xf32, #a>
+  return %2 : tensor<64x64xf32, #a>
+}

@@ -1,0 +1,160 @@
+// RUN: ll-opt %s -split-input-file -verify-diagnostics
+
+// A basis with the wrong number of components.
+// expected-error @+1 {{every basis must have 2 components (the tensor rank)}}
+#l = #ll.linear<{register = [[0, 1], [1]], lane = [], warp = [], block = []}>
+
+// -----
+
+// A size that is not a power of two.
+// expected-error @+1 {{#ll.blocked: sizePerThread = [3, 1] must hold powers of two}}
+#b = #ll.blocked<{sizePerThread = [3, 1], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+
+// -----
+
+// Bases that do not reach every element.
+// expected-error @+1 {{#ll.linear: layout is not surjective}}
+#l = #ll.linear<{register = [[0, 2]], lane = [[1, 0]], warp = [], block = []}>
+
+// -----
+
+// A distributed basis may move one dim only.
+// expected-error @+1 {{each basis must move at most one dim}}
+#l = #ll.linear<{register = [[1, 1]], lane = [[1, 0]], warp = [], block = []}>
+
+// -----
+
+// expected-error @+1 {{order = [1, 1] must be a permutation of 0..1}}
+#b = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 1]}>
+
+// -----
+
+// expected-error @+1 {{unexpected key 'sizePerWarp'}}
+#b = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0], sizePerWarp = [1, 1]}>
+
+// -----
+
+// expected-error @+1 {{missing parameter 'order'}}
+#b = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1]}>
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+// expected-error @+1 {{#ll.slice: dim 2 is out of range for a rank 2 parent}}
+func.func @f(%a: tensor<64xf32, #ll.slice<{dim = 2, parent = #b}>>) { return }
+
+// -----
+
+#mma = #ll.nvidia_mma<{versionMajor = 2, versionMinor = 0, warpsPerCTA = [2, 2], instrShape = [16, 8]}>
+// expected-error @+1 {{#ll.dot_op: dot_op with an nvidia_mma parent needs a power-of-two kWidth}}
+func.func @f(%a: tensor<64x64xf16, #ll.dot_op<{opIdx = 0, parent = #mma}>>) { return }
+
+// -----
+
+// expected-error @+1 {{#ll.nvidia_mma: nvidia_mma versionMajor 7 is not supported}}
+#mma = #ll.nvidia_mma<{versionMajor = 7, versionMinor = 0, warpsPerCTA = [2, 2], instrShape = [16, 8]}>
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+// A tensor dim that is not a power of two.
+// expected-error @+1 {{the layout does not apply to the tensor shape: every tensor dim must be a power of two (got 12)}}
+func.func @f(%a: tensor<12x16xf32, #b>) { return }
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+// expected-error @+1 {{the layout has rank 2 but the tensor has rank 1}}
+func.func @f(%a: tensor<16xf32, #b>) { return }
+
+// -----
+
+#s = #ll.swizzled_shared<{vec = 8, perPhase = 1, maxPhase = 8, order = [1, 0]}>
+// expected-error @+1 {{a memory layout cannot encode a tensor (use !ll.memdesc)}}
+func.func @f(%a: tensor<64x64xf16, #s>) { return }
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+// expected-error @+1 {{!ll.memdesc needs a memory layout}}
+func.func @f(%a: !ll.memdesc<64x64xf16, #b>) { return }
+
+// -----
+
+// expected-error @+1 {{after removing the zero bases the layout must be bijective}}
+#s = #ll.shared<{offset = [[0, 1], [0, 1], [1, 0]], block = []}>
+
+// -----
+
+// expected-error @+1 {{nvmma_shared: block shape is too small for the swizzle byte size}}
+func.func @f(%a: !ll.memdesc<64x32xf16, #ll.nvmma_shared<{swizzlingByteWidth = 128, transposed = false, elementBitWidth = 16}>>) { return }
+
+// -----
+
+#a = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+func.func @f(%a: tensor<64x64xf32, #a>) {
+  // expected-error @+1 {{requires the same shape for all operands and results}}
+  %0 = ll.convert_layout %a : tensor<64x64xf32, #a> -> tensor<64x32xf32, #a>
+  return
+}
+
+// -----
+
+// The result layout of a transpose is determined by the source layout.
+#a = #ll.linear<{register = [[0, 1], [0, 2]], lane = [[0, 4], [1, 0], [2, 0]], warp = [], block = []}>
+#wrong = #ll.linear<{register = [[0, 1], [0, 2]], lane = [[4, 0], [1, 0], [2, 0]], warp = [], block = []}>
+func.func @f(%x: tensor<4x8xf32, #a>) {
+  // expected-error @+1 {{result layout is not the one the source layout implies}}
+  %t = ll.trans %x {order = array<i32: 1, 0>} : tensor<4x8xf32, #a> -> tensor<8x4xf32, #wrong>
+  return
+}
+
+// -----
+
+#a = #ll.linear<{register = [[0, 1], [0, 2]], lane = [[0, 4], [1, 0], [2, 0]], warp = [], block = []}>
+#b = #ll.linear<{register = [[2], [1]], lane = [[4], [8], [16]], warp = [], block = []}>
+func.func @f(%x: tensor<4x8xf32, #a>) {
+  // expected-error @+1 {{result layout is not the one the source layout implies}}
+  %r = ll.reshape %x : tensor<4x8xf32, #a> -> tensor<32xf32, #b>
+  return
+}
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+#c = #ll.blocked<{sizePerThread = [4, 1], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+func.func @f() {
+  %r = ll.make_range {start = 0 : i32, end = 64 : i32} : tensor<64xi32, #ll.slice<{dim = 1, parent = #b}>>
+  // expected-error @+1 {{result layout is not the one the source layout implies}}
+  %e = ll.expand_dims %r {axis = 1 : i32} : tensor<64xi32, #ll.slice<{dim = 1, parent = #b}>> -> tensor<64x1xi32, #c>
+  return
+}
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+func.func @f() {
+  // expected-error @+1 {{end - start (32) must equal the result size (64)}}
+  %r = ll.make_range {start = 0 : i32, end = 32 : i32} : tensor<64xi32, #ll.slice<{dim = 1, parent = #b}>>
+  return
+}
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+#s = #ll.swizzled_shared<{vec = 8, perPhase = 1, maxPhase = 8, order = [1, 0]}>
+func.func @f(%a: tensor<64x64xf16, #b>, %m: !ll.memdesc<64x64xf16, #s>) {
+  // expected-error @+1 {{cannot store to immutable shared memory}}
+  ll.local_store %a, %m : tensor<64x64xf16, #b> -> !ll.memdesc<64x64xf16, #s>
+  return
+}
+
+// -----
+
+#p = #ll.linear<{register = [[1]], lane = [[2], [4], [8], [16], [32]], warp = [], block = []}>
+#w = #ll.linear<{register = [[1, 0]], lane = [[2, 0], [4, 0], [8, 0], [16, 0], [0, 1]], warp = [], block = []}>
+func.func @f(%a: tensor<64xf32, #p>) {
+  // expected-error @+1 {{the last dim (of size 2) must be held by exactly one register basis}}
+  %j = ll.join %a, %a : tensor<64xf32, #p> -> tensor<64x2xf32, #w>
+  return
+}

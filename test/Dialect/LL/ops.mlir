@@ -1,0 +1,75 @@
+// RUN: ll-opt %s -split-input-file | ll-opt -split-input-file | FileCheck %s
+// Every op round-trips; the layouts here satisfy each op's verifier.
+
+#blocked = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+#mma = #ll.nvidia_mma<{versionMajor = 2, versionMinor = 0, warpsPerCTA = [2, 2], instrShape = [16, 8]}>
+#swz = #ll.swizzled_shared<{vec = 8, perPhase = 1, maxPhase = 8, order = [1, 0]}>
+
+// CHECK-LABEL: func.func @convert_and_memory
+func.func @convert_and_memory(%a: tensor<64x64xf16, #blocked>) -> tensor<64x64xf16, #ll.dot_op<{opIdx = 0, parent = #mma, kWidth = 2}>> {
+  // CHECK: ll.convert_layout %{{.*}} : tensor<64x64xf16, #blocked> -> tensor<64x64xf16, #mma>
+  %0 = ll.convert_layout %a : tensor<64x64xf16, #blocked> -> tensor<64x64xf16, #mma>
+  // CHECK: %[[M:.*]] = ll.local_alloc %{{.*}} : (tensor<64x64xf16, #blocked>) -> !ll.memdesc<64x64xf16, #shared>
+  %m = ll.local_alloc %a : (tensor<64x64xf16, #blocked>) -> !ll.memdesc<64x64xf16, #swz>
+  // CHECK: ll.local_load %[[M]] : !ll.memdesc<64x64xf16, #shared> -> tensor<64x64xf16, #ll.dot_op
+  %1 = ll.local_load %m : !ll.memdesc<64x64xf16, #swz> -> tensor<64x64xf16, #ll.dot_op<{opIdx = 0, parent = #mma, kWidth = 2}>>
+  // CHECK: %[[N:.*]] = ll.local_alloc : () -> !ll.memdesc<64x64xf16, #shared, mutable>
+  %n = ll.local_alloc : () -> !ll.memdesc<64x64xf16, #swz, mutable>
+  // CHECK: ll.local_store %{{.*}}, %[[N]] : tensor<64x64xf16, #blocked> -> !ll.memdesc<64x64xf16, #shared, mutable>
+  ll.local_store %a, %n : tensor<64x64xf16, #blocked> -> !ll.memdesc<64x64xf16, #swz, mutable>
+  // CHECK: ll.local_dealloc %[[N]] : !ll.memdesc<64x64xf16, #shared, mutable>
+  ll.local_dealloc %n : !ll.memdesc<64x64xf16, #swz, mutable>
+  return %1 : tensor<64x64xf16, #ll.dot_op<{opIdx = 0, parent = #mma, kWidth = 2}>>
+}
+
+// -----
+
+#blocked = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+
+// CHECK-LABEL: func.func @ranges
+func.func @ranges(%s: f32) -> tensor<64x64xi32, #blocked> {
+  // CHECK: ll.make_range {end = 64 : i32, start = 0 : i32} : tensor<64xi32, #ll.slice<{dim = 1, parent = #blocked}>>
+  %r = ll.make_range {start = 0 : i32, end = 64 : i32} : tensor<64xi32, #ll.slice<{dim = 1, parent = #blocked}>>
+  // CHECK: ll.expand_dims %{{.*}} {axis = 1 : i32} : tensor<64xi32, #ll.slice<{dim = 1, parent = #blocked}>> -> tensor<64x1xi32, #blocked>
+  %e = ll.expand_dims %r {axis = 1 : i32} : tensor<64xi32, #ll.slice<{dim = 1, parent = #blocked}>> -> tensor<64x1xi32, #blocked>
+  // CHECK: ll.broadcast %{{.*}} : tensor<64x1xi32, #blocked> -> tensor<64x64xi32, #blocked>
+  %b = ll.broadcast %e : tensor<64x1xi32, #blocked> -> tensor<64x64xi32, #blocked>
+  // CHECK: ll.splat %{{.*}} : f32 -> tensor<64x64xf32, #blocked>
+  %t = ll.splat %s : f32 -> tensor<64x64xf32, #blocked>
+  return %b : tensor<64x64xi32, #blocked>
+}
+
+// -----
+
+// A 4x8 tensor held 4 elements per thread; trans / reshape keep every
+// element where it is, so their result layouts are the linear images.
+#a = #ll.linear<{register = [[0, 1], [0, 2]], lane = [[0, 4], [1, 0], [2, 0]], warp = [], block = []}>
+#at = #ll.linear<{register = [[1, 0], [2, 0]], lane = [[4, 0], [0, 1], [0, 2]], warp = [], block = []}>
+#flat = #ll.linear<{register = [[1], [2]], lane = [[4], [8], [16]], warp = [], block = []}>
+
+// CHECK-LABEL: func.func @shape_ops
+func.func @shape_ops(%x: tensor<4x8xf32, #a>) -> (tensor<8x4xf32, #at>, tensor<32xf32, #flat>) {
+  // CHECK: ll.trans %{{.*}} {order = array<i32: 1, 0>} : tensor<4x8xf32, #linear> -> tensor<8x4xf32, #linear1>
+  %t = ll.trans %x {order = array<i32: 1, 0>} : tensor<4x8xf32, #a> -> tensor<8x4xf32, #at>
+  // CHECK: ll.reshape %{{.*}} : tensor<4x8xf32, #linear> -> tensor<32xf32, #linear2>
+  %r = ll.reshape %x : tensor<4x8xf32, #a> -> tensor<32xf32, #flat>
+  return %t, %r : tensor<8x4xf32, #at>, tensor<32xf32, #flat>
+}
+
+// -----
+
+#part = #ll.linear<{register = [[1]], lane = [[2], [4], [8], [16], [32]], warp = [], block = []}>
+#whole = #ll.linear<{register = [[0, 1], [1, 0]], lane = [[2, 0], [4, 0], [8, 0], [16, 0], [32, 0]], warp = [], block = []}>
+#idx = #ll.linear<{register = [[1, 0]], lane = [[2, 0], [4, 0], [8, 0], [0, 1], [0, 2]], warp = [], block = []}>
+
+// CHECK-LABEL: func.func @join_split_gather
+func.func @join_split_gather(%a: tensor<64xf32, #part>, %b: tensor<64xf32, #part>,
+                             %i: tensor<16x4xi32, #idx>, %s: tensor<8x4xf32, #idx>) -> tensor<16x4xf32, #idx> {
+  // CHECK: ll.join %{{.*}}, %{{.*}} : tensor<64xf32, #linear> -> tensor<64x2xf32, #linear2>
+  %j = ll.join %a, %b : tensor<64xf32, #part> -> tensor<64x2xf32, #whole>
+  // CHECK: ll.split %{{.*}} : tensor<64x2xf32, #linear2> -> tensor<64xf32, #linear>
+  %l, %r = ll.split %j : tensor<64x2xf32, #whole> -> tensor<64xf32, #part>
+  // CHECK: ll.gather %{{.*}}[%{{.*}}] {axis = 0 : i32} : (tensor<8x4xf32, #linear1>, tensor<16x4xi32, #linear1>) -> tensor<16x4xf32, #linear1>
+  %g = ll.gather %s[%i] {axis = 0 : i32} : (tensor<8x4xf32, #idx>, tensor<16x4xi32, #idx>) -> tensor<16x4xf32, #idx>
+  return %g : tensor<16x4xf32, #idx>
+}
