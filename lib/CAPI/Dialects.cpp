@@ -1,0 +1,48 @@
+//===- Dialects.cpp - C API of the ll dialect -----------------------------===//
+
+#include "linear_layouts-c/Dialects.h"
+
+#include "linear_layouts/Dialect/LL/IR/LLDialect.h"
+#include "linear_layouts/Dialect/LL/Transforms/Passes.h"
+
+#include "mlir/CAPI/IR.h"
+#include "mlir/CAPI/Registration.h"
+#include "mlir/CAPI/Support.h"
+
+using namespace mlir;
+
+MLIR_DEFINE_CAPI_DIALECT_REGISTRATION(LL, ll, mlir::ll::LLDialect)
+
+void llRegisterPasses(void) { mlir::ll::registerLLPasses(); }
+
+bool llAttributeIsLayout(MlirAttribute attr) {
+  return isa_and_nonnull<mlir::ll::LayoutEncodingInterface>(unwrap(attr));
+}
+
+bool llAttributeIsSharedLayout(MlirAttribute attr) {
+  auto e = dyn_cast_or_null<mlir::ll::LayoutEncodingInterface>(unwrap(attr));
+  return e && e.isSharedLayout();
+}
+
+MlirAttribute llLayoutGetLinear(MlirAttribute attr, intptr_t rank,
+                                const int64_t *shape,
+                                MlirStringCallback onError, void *userData) {
+  auto fail = [&](const std::string &msg) {
+    if (onError)
+      onError(mlirStringRefCreate(msg.data(), msg.size()), userData);
+    return MlirAttribute{nullptr};
+  };
+  auto e = dyn_cast_or_null<mlir::ll::LayoutEncodingInterface>(unwrap(attr));
+  if (!e)
+    return fail("not an ll layout attribute");
+  if (rank < 0 || uint64_t(rank) != e.getLayoutRank())
+    return fail("the layout has rank " + std::to_string(e.getLayoutRank()) +
+                " but the shape has rank " + std::to_string(rank));
+  auto l = e.tryLinearLayout(ArrayRef<int64_t>(shape, rank));
+  if (!l)
+    return fail(l.error().message());
+  MLIRContext *ctx = unwrap(attr).getContext();
+  if (e.isSharedLayout())
+    return wrap(Attribute(mlir::ll::SharedAttr::get(ctx, *l)));
+  return wrap(Attribute(mlir::ll::LinearAttr::get(ctx, *l)));
+}

@@ -1,0 +1,1 @@
+"""MLIR dialects of linear-layouts (op classes for the upstream mlir package)."""
