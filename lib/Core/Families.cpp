@@ -337,10 +337,15 @@ int64_t CGALayout::numCTAs() const {
 Expected<LinearLayout> CGALayout::toLinearLayout(int r) const {
   auto names = standardOutDimNames(r);
   if (blockBases) {
-    for (const Basis &b : *blockBases)
+    for (const Basis &b : *blockBases) {
       LL_CHECK(static_cast<int>(b.size()) == r, DimMismatch,
                "CGALayout bases must have " + std::to_string(r) +
                    " components (the tensor rank)");
+      LL_CHECK(std::count_if(b.begin(), b.end(), [](int32_t x) { return x; }) <=
+                   1,
+               InvalidArgument,
+               "each CGALayout basis must move at most one dim");
+    }
     auto l = LinearLayout::create({{"block", *blockBases}}, names,
                                   /*requireSurjective=*/true);
     if (!l)

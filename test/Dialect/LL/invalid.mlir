@@ -158,3 +158,9 @@ func.func @f(%a: tensor<64xf32, #p>) {
   %j = ll.join %a, %a : tensor<64xf32, #p> -> tensor<64x2xf32, #w>
   return
 }
+
+// -----
+
+// CTA (block) bases are distributed: each moves one dim.
+// expected-error @+1 {{each CGALayout basis must move at most one dim}}
+#b = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [4, 8], warpsPerCTA = [2, 2], order = [0, 1], CGALayout = [[1, 0], [1, 1]]}>
