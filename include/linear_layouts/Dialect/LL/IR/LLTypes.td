@@ -15,6 +15,10 @@ def LL_MemDescType : TypeDef<LL_Dialect, "MemDesc", [ShapedTypeInterface]> {
     `!ll.memdesc<128x64xf16, #shared, mutable>`. The encoding is a memory
     layout (`#ll.shared`, `#ll.swizzled_shared`, `#ll.nvmma_shared`,
     `#ll.padded_shared`) that covers the shape.
+
+    ```mlir
+    !ll.memdesc<128x64xf16, #ll.swizzled_shared<{vec = 8, perPhase = 1, maxPhase = 8, order = [1, 0]}>, mutable>
+    ```
   }];
   let parameters = (ins ArrayRefParameter<"int64_t">:$shape,
                     "::mlir::Type":$elementType, "::mlir::Attribute":$encoding,

@@ -12,9 +12,9 @@ def LLLegacyToLinear : Pass<"ll-legacy-to-linear", "::mlir::ModuleOp"> {
     results, block arguments, function signatures, attributes holding types)
     whose encoding is a legacy family (`#ll.blocked`, `#ll.slice`,
     `#ll.nvidia_mma`, `#ll.dot_op`, `#ll.amd_mfma`, `#ll.amd_wmma`,
-    `#ll.swizzled_shared`, `#ll.nvmma_shared`, `#ll.padded_shared`) to the
-    linear layout it denotes for that type's shape: the paper's replacement
-    of legacy layouts by linear ones.
+    `#ll.swizzled_shared`, `#ll.nvmma_shared`) to the linear layout it
+    denotes for that type's shape: the paper's replacement of legacy layouts
+    by linear ones. `#ll.padded_shared` stays: its padding is not linear.
 
     ```mlir
     // before
