@@ -56,3 +56,41 @@ func.func @identity_shape_ops(%x: tensor<64x64xf32, #a>) -> tensor<64x64xf32, #a
   %2 = ll.broadcast %1 : tensor<64x64xf32, #a> -> tensor<64x64xf32, #a>
   return %2 : tensor<64x64xf32, #a>
 }
+
+// -----
+
+#A = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+#B = #ll.nvidia_mma<{versionMajor = 2, versionMinor = 0, warpsPerCTA = [2, 2], instrShape = [16, 8]}>
+
+// An elementwise op whose operands come from one layout moves before the
+// conversion when that removes one.
+// CHECK-LABEL: func.func @across_elementwise
+// CHECK-NEXT: %[[S:.*]] = arith.mulf %arg0, %arg1 : tensor<64x64xf32, #blocked>
+// CHECK-NEXT: %[[R:.*]] = ll.convert_layout %[[S]]
+// CHECK-NEXT: return %[[R]]
+func.func @across_elementwise(%x: tensor<64x64xf32, #A>, %y: tensor<64x64xf32, #A>) -> tensor<64x64xf32, #B> {
+  %a = ll.convert_layout %x : tensor<64x64xf32, #A> -> tensor<64x64xf32, #B>
+  %b = ll.convert_layout %y : tensor<64x64xf32, #A> -> tensor<64x64xf32, #B>
+  %c = arith.mulf %a, %b : tensor<64x64xf32, #B>
+  return %c : tensor<64x64xf32, #B>
+}
+
+// -----
+
+// A transpose between two conversions is applied to the source directly (in
+// its layout's linear image), and the conversions collapse into one.
+#S = #ll.linear<{register = [[0, 1], [0, 2]], lane = [[0, 4], [1, 0], [2, 0]], warp = [], block = []}>
+#M = #ll.linear<{register = [[1, 0], [2, 0]], lane = [[0, 1], [0, 2], [0, 4]], warp = [], block = []}>
+#MT = #ll.linear<{register = [[0, 1], [0, 2]], lane = [[1, 0], [2, 0], [4, 0]], warp = [], block = []}>
+#D = #ll.linear<{register = [[4, 0], [0, 1]], lane = [[1, 0], [2, 0], [0, 2]], warp = [], block = []}>
+// CHECK-DAG: #[[IMG:.*]] = #ll.linear<{register = {{\[}}[1, 0], [2, 0]], lane = {{\[}}[4, 0], [0, 1], [0, 2]]
+// CHECK-LABEL: func.func @across_trans
+// CHECK-NEXT: %[[T:.*]] = ll.trans %arg0 {order = array<i32: 1, 0>} : tensor<4x8xf32, #{{.*}}> -> tensor<8x4xf32, #[[IMG]]>
+// CHECK-NEXT: %[[R:.*]] = ll.convert_layout %[[T]]
+// CHECK-NEXT: return %[[R]]
+func.func @across_trans(%x: tensor<4x8xf32, #S>) -> tensor<8x4xf32, #D> {
+  %0 = ll.convert_layout %x : tensor<4x8xf32, #S> -> tensor<4x8xf32, #M>
+  %1 = ll.trans %0 {order = array<i32: 1, 0>} : tensor<4x8xf32, #M> -> tensor<8x4xf32, #MT>
+  %2 = ll.convert_layout %1 : tensor<8x4xf32, #MT> -> tensor<8x4xf32, #D>
+  return %2 : tensor<8x4xf32, #D>
+}

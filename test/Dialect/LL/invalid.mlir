@@ -164,3 +164,70 @@ func.func @f(%a: tensor<64xf32, #p>) {
 // CTA (block) bases are distributed: each moves one dim.
 // expected-error @+1 {{each CGALayout basis must move at most one dim}}
 #b = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [4, 8], warpsPerCTA = [2, 2], order = [0, 1], CGALayout = [[1, 0], [1, 1]]}>
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+#c = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [4, 8], warpsPerCTA = [4, 1], order = [1, 0]}>
+func.func @f(%a: tensor<64x1xf32, #b>) {
+  // expected-error @+1 {{the source layout must be the result layout with the broadcast dims projected out}}
+  %0 = ll.broadcast %a : tensor<64x1xf32, #b> -> tensor<64x64xf32, #c>
+  return
+}
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+func.func @f(%a: tensor<64x4xf32, #b>) {
+  // expected-error @+1 {{dim 1 can only be broadcast from size 1}}
+  %0 = ll.broadcast %a : tensor<64x4xf32, #b> -> tensor<64x64xf32, #b>
+  return
+}
+
+// -----
+
+#a = #ll.linear<{register = [[1, 0]], lane = [[2, 0], [4, 0], [8, 0], [0, 1], [0, 2]], warp = [], block = []}>
+#b = #ll.linear<{register = [[0, 1]], lane = [[2, 0], [4, 0], [8, 0], [1, 0], [0, 2]], warp = [], block = []}>
+func.func @f(%s: tensor<8x4xf32, #a>, %i: tensor<16x4xi32, #a>) {
+  // expected-error @+1 {{the result must have the layout of the indices}}
+  %g = ll.gather %s[%i] {axis = 0 : i32} : (tensor<8x4xf32, #a>, tensor<16x4xi32, #a>) -> tensor<16x4xf32, #b>
+  return
+}
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+func.func @f(%s: f16) {
+  // expected-error @+1 {{the scalar must have the result's element type}}
+  %0 = ll.splat %s : f16 -> tensor<64x64xf32, #b>
+  return
+}
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+#s = #ll.swizzled_shared<{vec = 8, perPhase = 1, maxPhase = 8, order = [1, 0]}>
+func.func @f(%m: !ll.memdesc<64x64xf16, #s>) {
+  // expected-error @+1 {{the tensor and the memory descriptor must have one shape and element type}}
+  %0 = ll.local_load %m : !ll.memdesc<64x64xf16, #s> -> tensor<64x64xf32, #b>
+  return
+}
+
+// -----
+
+#s = #ll.swizzled_shared<{vec = 8, perPhase = 1, maxPhase = 8, order = [1, 0]}>
+func.func @f() {
+  // expected-error @+1 {{an allocation without an initial value must be mutable}}
+  %m = ll.local_alloc : () -> !ll.memdesc<64x64xf16, #s>
+  return
+}
+
+// -----
+
+#w = #ll.linear<{register = [[0, 1], [1, 0]], lane = [[2, 0], [4, 0], [8, 0], [16, 0], [32, 0]], warp = [], block = []}>
+#q = #ll.linear<{register = [], lane = [[2], [4], [8], [16], [32]], warp = [[1]], block = []}>
+func.func @f(%a: tensor<64x2xf32, #w>) {
+  // expected-error @+1 {{result layout is not the one the source layout implies}}
+  %l, %r = ll.split %a : tensor<64x2xf32, #w> -> tensor<64xf32, #q>
+  return
+}

@@ -173,31 +173,35 @@ FailureOr<Attribute> mlir::ll::getLinearEncoding(Type type) {
   auto l = getLinearLayout(type);
   if (!enc || failed(l))
     return failure();
+  return getLinearEncoding(type.getContext(), *l, enc.isSharedLayout());
+}
+
+FailureOr<Attribute>
+mlir::ll::getLinearEncoding(MLIRContext *ctx, const ::ll::LinearLayout &l,
+                            bool shared) {
   // Checked construction: a layout the attribute cannot hold is a
   // diagnostic, not an assertion.
-  MLIRContext *ctx = type.getContext();
   auto emit = mlir::detail::getDefaultDiagnosticEmitFn(ctx);
   auto flat = [&](const char *dim) {
     SmallVector<int32_t> r;
-    int i = l->inDimIndex(dim);
+    int i = l.inDimIndex(dim);
     if (i >= 0)
-      for (const ::ll::Basis &b : l->bases(i))
+      for (const ::ll::Basis &b : l.bases(i))
         r.append(b.begin(), b.end());
     return r;
   };
-  unsigned rank = l->numOutDims();
+  unsigned rank = l.numOutDims();
   SmallVector<int32_t> off = flat("offset"), reg = flat("register"),
                        lane = flat("lane"), warp = flat("warp"),
                        block = flat("block");
   Attribute res =
-      enc.isSharedLayout()
-          ? Attribute(SharedAttr::getChecked(emit, ctx, rank,
-                                             ArrayRef<int32_t>(off),
-                                             ArrayRef<int32_t>(block)))
-          : Attribute(LinearAttr::getChecked(
-                emit, ctx, rank, ArrayRef<int32_t>(reg),
-                ArrayRef<int32_t>(lane), ArrayRef<int32_t>(warp),
-                ArrayRef<int32_t>(block)));
+      shared ? Attribute(SharedAttr::getChecked(emit, ctx, rank,
+                                                ArrayRef<int32_t>(off),
+                                                ArrayRef<int32_t>(block)))
+             : Attribute(LinearAttr::getChecked(
+                   emit, ctx, rank, ArrayRef<int32_t>(reg),
+                   ArrayRef<int32_t>(lane), ArrayRef<int32_t>(warp),
+                   ArrayRef<int32_t>(block)));
   if (!res)
     return failure();
   return res;

@@ -82,6 +82,56 @@ LogicalResult mismatch(Operation *op, const ::ll::LinearLayout &want,
 } // namespace
 
 //===----------------------------------------------------------------------===//
+// Moving values between layouts
+//===----------------------------------------------------------------------===//
+
+/// Elementwise ops on encoded tensors we may recompute in another layout:
+/// arith / math ops with the Elementwise trait, one result, tensor operands
+/// and results of one shape, no regions.
+bool mlir::ll::isRelayoutable(Operation *op) {
+  if (!op || op->getNumResults() != 1 || op->getNumRegions() != 0 ||
+      !op->hasTrait<OpTrait::Elementwise>() || !isMemoryEffectFree(op))
+    return false;
+  auto rt = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+  if (!rt || !getLayoutEncoding(rt))
+    return false;
+  for (Value v : op->getOperands()) {
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    if (!t || t.getShape() != rt.getShape())
+      return false;
+  }
+  return true;
+}
+
+/// Values free to produce in any layout.
+bool mlir::ll::isCheapToRelayout(Value v) {
+  Operation *def = v.getDefiningOp();
+  if (!def)
+    return false;
+  if (isa<SplatOp, MakeRangeOp>(def))
+    return true;
+  DenseElementsAttr cst;
+  return matchPattern(def, m_Constant(&cst)) && cst.isSplat();
+}
+
+/// `v` rebuilt with `encoding` (for a cheap value) at the builder's position.
+Value mlir::ll::relayoutCheap(PatternRewriter &rewriter, Value v,
+                              Attribute encoding) {
+  auto type = cast<RankedTensorType>(v.getType()).cloneWithEncoding(encoding);
+  Operation *def = v.getDefiningOp();
+  if (auto s = dyn_cast<SplatOp>(def))
+    return rewriter.create<SplatOp>(def->getLoc(), type, s.getSrc());
+  if (auto r = dyn_cast<MakeRangeOp>(def))
+    return rewriter.create<MakeRangeOp>(def->getLoc(), type, r.getStartAttr(),
+                                        r.getEndAttr());
+  DenseElementsAttr cst;
+  (void)matchPattern(def, m_Constant(&cst));
+  return rewriter.create<arith::ConstantOp>(
+      def->getLoc(), type,
+      DenseElementsAttr::get(type, cst.getSplatValue<Attribute>()));
+}
+
+//===----------------------------------------------------------------------===//
 // ConvertLayoutOp
 //===----------------------------------------------------------------------===//
 
@@ -152,11 +202,135 @@ struct RematerializeCheapSource : OpRewritePattern<ConvertLayoutOp> {
   }
 };
 
+/// op(convert(a : S -> B), convert(b : S -> B), cheap) : B
+///   -> convert(op(a, b, cheap') : S -> B)
+/// when that removes conversions (>= 2 operands converted from S, or one and
+/// the result is only converted again).
+struct HoistConversionAboveElementwise : RewritePattern {
+  HoistConversionAboveElementwise(MLIRContext *ctx)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (!isRelayoutable(op))
+      return failure();
+    Type srcType;
+    int converted = 0;
+    for (Value v : op->getOperands()) {
+      if (auto cvt = v.getDefiningOp<ConvertLayoutOp>()) {
+        Type t = cvt.getSrc().getType();
+        auto enc = getLayoutEncoding(t);
+        if (!srcType)
+          srcType = t;
+        else if (getLayoutEncoding(srcType) != enc)
+          return failure();
+        ++converted;
+        continue;
+      }
+      if (!isCheapToRelayout(v))
+        return failure();
+    }
+    if (converted == 0)
+      return failure();
+    Value res = op->getResult(0);
+    bool onlyConverted =
+        !res.use_empty() && llvm::all_of(res.getUsers(), [](Operation *u) {
+          return isa<ConvertLayoutOp>(u);
+        });
+    if (converted < 2 && !onlyConverted)
+      return failure();
+    Attribute srcEnc = getLayoutEncoding(srcType);
+    SmallVector<Value> operands;
+    for (Value v : op->getOperands()) {
+      if (auto cvt = v.getDefiningOp<ConvertLayoutOp>())
+        operands.push_back(cvt.getSrc());
+      else
+        operands.push_back(relayoutCheap(rewriter, v, srcEnc));
+    }
+    auto resType = cast<RankedTensorType>(res.getType());
+    OperationState state(op->getLoc(), op->getName(), operands,
+                         {resType.cloneWithEncoding(srcEnc)}, op->getAttrs());
+    Operation *moved = rewriter.create(state);
+    rewriter.replaceOpWithNewOp<ConvertLayoutOp>(op, resType,
+                                                 moved->getResult(0));
+    return success();
+  }
+};
+
+/// The layout a shape op gives its result when its source has type `src`:
+/// the source layout's linear image.
+FailureOr<Attribute> imageLayout(TransOp op, RankedTensorType src) {
+  auto l = getLinearLayout(src);
+  if (failed(l))
+    return failure();
+  ArrayRef<int32_t> order = op.getOrder();
+  auto img = remapOuts(*l, op.getType().getShape(),
+                       [&](const ::ll::Basis &b, unsigned d) {
+                         return b[order[d]];
+                       });
+  if (!img)
+    return failure();
+  return getLinearEncoding(op.getContext(), *img, /*shared=*/false);
+}
+
+FailureOr<Attribute> imageLayout(ReshapeOp op, RankedTensorType src) {
+  auto l = getLinearLayout(src);
+  if (failed(l))
+    return failure();
+  // Row-major: flatten with the last dim fastest, split over the new shape.
+  auto rev = l->outDimNames();
+  std::reverse(rev.begin(), rev.end());
+  auto t = l->transposeOuts(rev);
+  if (!t)
+    return failure();
+  ArrayRef<int64_t> shape = op.getType().getShape();
+  ::ll::DimSizes outs;
+  for (int d = int(shape.size()) - 1; d >= 0; --d)
+    outs.push_back({"dim" + std::to_string(d), int32_t(shape[d])});
+  auto r = t->flattenOuts().reshapeOuts(outs);
+  if (!r)
+    return failure();
+  auto names = ::ll::standardOutDimNames(int(shape.size()));
+  auto img = r->transposeOuts(names);
+  if (!img)
+    return failure();
+  return getLinearEncoding(op.getContext(), *img, /*shared=*/false);
+}
+
+/// convert(shape(convert(x : S -> A)) : B' -> B): the shape op (trans or
+/// reshape) is applied to x directly, in the layout the linear image of S
+/// gives, and the two conversions collapse into one.
+template <typename ShapeOp>
+struct MoveConversionAcrossShapeOp : OpRewritePattern<ShapeOp> {
+  using OpRewritePattern<ShapeOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(ShapeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto cvt = op.getSrc().template getDefiningOp<ConvertLayoutOp>();
+    if (!cvt || !op->hasOneUse() || !isa<ConvertLayoutOp>(*op->user_begin()))
+      return failure();
+    auto src = cvt.getSrc().getType();
+    auto resType = cast<RankedTensorType>(op.getType());
+    auto image = imageLayout(op, src);
+    if (failed(image))
+      return failure();
+    auto moved = resType.cloneWithEncoding(*image);
+    OperationState state(op->getLoc(), op->getName(), {cvt.getSrc()}, {moved},
+                         op->getAttrs());
+    Operation *newOp = rewriter.create(state);
+    rewriter.replaceOpWithNewOp<ConvertLayoutOp>(op, resType,
+                                                 newOp->getResult(0));
+    return success();
+  }
+};
+
 } // namespace
 
 void ConvertLayoutOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                                   MLIRContext *ctx) {
-  results.add<CollapseConversionChain, RematerializeCheapSource>(ctx);
+  results.add<CollapseConversionChain, RematerializeCheapSource,
+              HoistConversionAboveElementwise,
+              MoveConversionAcrossShapeOp<TransOp>,
+              MoveConversionAcrossShapeOp<ReshapeOp>>(ctx);
 }
 
 //===----------------------------------------------------------------------===//

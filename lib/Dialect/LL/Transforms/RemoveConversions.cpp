@@ -34,51 +34,6 @@ using namespace mlir::ll;
 
 namespace {
 
-/// Elementwise ops on encoded tensors we may recompute in another layout:
-/// arith / math ops with the Elementwise trait, one result, tensor operands
-/// and results of one shape, no regions.
-bool isRelayoutable(Operation *op) {
-  if (!op || op->getNumResults() != 1 || op->getNumRegions() != 0 ||
-      !op->hasTrait<OpTrait::Elementwise>() || !isMemoryEffectFree(op))
-    return false;
-  auto rt = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-  if (!rt || !getLayoutEncoding(rt))
-    return false;
-  for (Value v : op->getOperands()) {
-    auto t = dyn_cast<RankedTensorType>(v.getType());
-    if (!t || t.getShape() != rt.getShape())
-      return false;
-  }
-  return true;
-}
-
-/// Values free to produce in any layout.
-bool isCheapToRelayout(Value v) {
-  Operation *def = v.getDefiningOp();
-  if (!def)
-    return false;
-  if (isa<SplatOp, MakeRangeOp>(def))
-    return true;
-  DenseElementsAttr cst;
-  return matchPattern(def, m_Constant(&cst)) && cst.isSplat();
-}
-
-/// `v` rebuilt with `encoding` (for a cheap value) at the builder's position.
-Value relayoutCheap(PatternRewriter &rewriter, Value v, Attribute encoding) {
-  auto type = cast<RankedTensorType>(v.getType()).cloneWithEncoding(encoding);
-  Operation *def = v.getDefiningOp();
-  if (auto s = dyn_cast<SplatOp>(def))
-    return rewriter.create<SplatOp>(def->getLoc(), type, s.getSrc());
-  if (auto r = dyn_cast<MakeRangeOp>(def))
-    return rewriter.create<MakeRangeOp>(def->getLoc(), type, r.getStartAttr(),
-                                        r.getEndAttr());
-  DenseElementsAttr cst;
-  (void)matchPattern(def, m_Constant(&cst));
-  return rewriter.create<arith::ConstantOp>(
-      def->getLoc(), type,
-      DenseElementsAttr::get(type, cst.getSplatValue<Attribute>()));
-}
-
 int costOf(Type from, Type to) {
   auto a = getLinearLayout(from), b = getLinearLayout(to);
   if (failed(a) || failed(b))
@@ -87,61 +42,6 @@ int costOf(Type from, Type to) {
   return k ? ::ll::conversionCost(*k)
            : ::ll::conversionCost(::ll::ConversionKind::CrossCTA);
 }
-
-/// op(convert(a : S -> B), convert(b : S -> B), cheap) : B
-///   -> convert(op(a, b, cheap') : S -> B)
-/// when that removes conversions (>= 2 operands converted from S, or one and
-/// the result is only converted again).
-struct HoistConversionAboveElementwise : RewritePattern {
-  HoistConversionAboveElementwise(MLIRContext *ctx)
-      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
-
-  LogicalResult matchAndRewrite(Operation *op,
-                                PatternRewriter &rewriter) const override {
-    if (!isRelayoutable(op))
-      return failure();
-    Type srcType;
-    int converted = 0;
-    for (Value v : op->getOperands()) {
-      if (auto cvt = v.getDefiningOp<ConvertLayoutOp>()) {
-        Type t = cvt.getSrc().getType();
-        auto enc = getLayoutEncoding(t);
-        if (!srcType)
-          srcType = t;
-        else if (getLayoutEncoding(srcType) != enc)
-          return failure();
-        ++converted;
-        continue;
-      }
-      if (!isCheapToRelayout(v))
-        return failure();
-    }
-    if (converted == 0)
-      return failure();
-    Value res = op->getResult(0);
-    bool onlyConverted =
-        !res.use_empty() && llvm::all_of(res.getUsers(), [](Operation *u) {
-          return isa<ConvertLayoutOp>(u);
-        });
-    if (converted < 2 && !onlyConverted)
-      return failure();
-    Attribute srcEnc = getLayoutEncoding(srcType);
-    SmallVector<Value> operands;
-    for (Value v : op->getOperands()) {
-      if (auto cvt = v.getDefiningOp<ConvertLayoutOp>())
-        operands.push_back(cvt.getSrc());
-      else
-        operands.push_back(relayoutCheap(rewriter, v, srcEnc));
-    }
-    auto resType = cast<RankedTensorType>(res.getType());
-    OperationState state(op->getLoc(), op->getName(), operands,
-                         {resType.cloneWithEncoding(srcEnc)}, op->getAttrs());
-    Operation *moved = rewriter.create(state);
-    rewriter.replaceOpWithNewOp<ConvertLayoutOp>(op, resType,
-                                                 moved->getResult(0));
-    return success();
-  }
-};
 
 /// convert(chain : A -> B), where chain is a tree of single-use elementwise
 /// ops: recompute the chain in B when its leaves cost less to bring to B.
@@ -238,5 +138,5 @@ struct RemoveConversions
 void mlir::ll::populateRemoveConversionsPatterns(RewritePatternSet &patterns) {
   MLIRContext *ctx = patterns.getContext();
   ConvertLayoutOp::getCanonicalizationPatterns(patterns, ctx);
-  patterns.add<HoistConversionAboveElementwise, RematerializeBackward>(ctx);
+  patterns.add<RematerializeBackward>(ctx);
 }

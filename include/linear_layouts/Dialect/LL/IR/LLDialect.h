@@ -19,6 +19,7 @@
 #include "mlir/IR/TensorEncoding.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
 #include "linear_layouts/Dialect/LL/IR/LLDialect.h.inc"
@@ -53,6 +54,19 @@ bool isLegacyLayout(Attribute attr);
 
 /// `#ll.linear` / `#ll.shared` for a type's layout.
 FailureOr<Attribute> getLinearEncoding(Type type);
+/// `#ll.linear` (or `#ll.shared` when `shared`) holding `layout`; failure
+/// (with a diagnostic) when the attribute cannot represent it.
+FailureOr<Attribute> getLinearEncoding(MLIRContext *ctx,
+                                       const ::ll::LinearLayout &layout,
+                                       bool shared);
+
+/// Elementwise ops (arith / math with the Elementwise trait, one result, all
+/// tensors of one shape) that may be recomputed in another layout.
+bool isRelayoutable(Operation *op);
+/// Values free to produce in any layout: splat, make_range, splat constants.
+bool isCheapToRelayout(Value v);
+/// Rebuild a cheap value with another encoding at the rewriter's position.
+Value relayoutCheap(PatternRewriter &rewriter, Value v, Attribute encoding);
 
 } // namespace mlir::ll
 
