@@ -94,3 +94,19 @@ func.func @across_trans(%x: tensor<4x8xf32, #S>) -> tensor<8x4xf32, #D> {
   %2 = ll.convert_layout %1 : tensor<8x4xf32, #MT> -> tensor<8x4xf32, #D>
   return %2 : tensor<8x4xf32, #D>
 }
+
+// -----
+
+// A conversion between equal layouts (a blocked layout and the linear layout
+// it denotes) is removed where its users accept any equal layout.
+#blocked = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+#same = #ll.linear<{register = [[0, 1], [0, 2], [0, 16], [0, 32], [32, 0]], lane = [[0, 4], [0, 8], [1, 0], [2, 0], [4, 0]], warp = [[8, 0], [16, 0]], block = []}>
+#swz = #ll.swizzled_shared<{vec = 8, perPhase = 1, maxPhase = 8, order = [1, 0]}>
+// CHECK-LABEL: func.func @equal_layouts
+// CHECK-NOT: ll.convert_layout
+// CHECK: ll.local_alloc %arg0 : (tensor<64x64xf16, #blocked>)
+func.func @equal_layouts(%x: tensor<64x64xf16, #blocked>) -> !ll.memdesc<64x64xf16, #swz> {
+  %0 = ll.convert_layout %x : tensor<64x64xf16, #blocked> -> tensor<64x64xf16, #same>
+  %m = ll.local_alloc %0 : (tensor<64x64xf16, #same>) -> !ll.memdesc<64x64xf16, #swz>
+  return %m : !ll.memdesc<64x64xf16, #swz>
+}

@@ -172,6 +172,26 @@ struct CollapseConversionChain : OpRewritePattern<ConvertLayoutOp> {
   }
 };
 
+/// A conversion between equal layouts (linear-layout equality, e.g. a
+/// #ll.blocked and the #ll.linear it denotes) is removed when every user
+/// accepts any equal layout: ll ops verified by linear algebra rather than
+/// by type identity.
+struct RemoveEqualLayoutConversion : OpRewritePattern<ConvertLayoutOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(ConvertLayoutOp op,
+                                PatternRewriter &rewriter) const override {
+    if (op.getSrc().getType() == op.getType() ||
+        !haveEqualLayouts(op.getSrc().getType(), op.getType()))
+      return failure();
+    for (Operation *user : op->getUsers())
+      if (!isa<ConvertLayoutOp, TransOp, ReshapeOp, ExpandDimsOp, BroadcastOp,
+               LocalAllocOp, LocalStoreOp, GatherOp>(user))
+        return failure();
+    rewriter.replaceOp(op, op.getSrc());
+    return success();
+  }
+};
+
 /// Values that are free to produce in any layout are rematerialized in the
 /// converted-to layout: splat, make_range, splat constants.
 struct RematerializeCheapSource : OpRewritePattern<ConvertLayoutOp> {
@@ -328,6 +348,7 @@ struct MoveConversionAcrossShapeOp : OpRewritePattern<ShapeOp> {
 void ConvertLayoutOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                                   MLIRContext *ctx) {
   results.add<CollapseConversionChain, RematerializeCheapSource,
+              RemoveEqualLayoutConversion,
               HoistConversionAboveElementwise,
               MoveConversionAcrossShapeOp<TransOp>,
               MoveConversionAcrossShapeOp<ReshapeOp>>(ctx);
