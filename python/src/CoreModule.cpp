@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "linear_layouts/Core/Families.h"
+#include "linear_layouts/Core/Planning.h"
 #include "linear_layouts/Core/LinearLayout.h"
 
 #include <nanobind/nanobind.h>
@@ -708,6 +709,116 @@ e.g. register/lane/warp/block) to tensor-coordinate bits (out dims dim0..).
            })
       .def("__copy__", [](const LinearLayout &l) { return l; })
       .def("__deepcopy__", [](const LinearLayout &l, nb::handle) { return l; });
+
+  nb::class_<ll::ConversionPlan>(m, "ConversionPlan", R"doc(
+How to convert a tensor between two distributed layouts. Every address,
+source lane and register choice is a linear map of (register, lane, warp,
+block) given as a LinearLayout, so code generators and simulators read it
+mechanically.)doc")
+      .def_prop_ro("kind",
+                   [](const ll::ConversionPlan &p) {
+                     return std::string(ll::toString(p.kind));
+                   })
+      .def_ro("bitwidth", &ll::ConversionPlan::bitwidth)
+      .def_prop_ro("target",
+                   [](const ll::ConversionPlan &p) { return p.target.name; })
+      .def_prop_ro("warp_size",
+                   [](const ll::ConversionPlan &p) { return p.target.warpSize; })
+      .def_prop_ro("num_banks",
+                   [](const ll::ConversionPlan &p) { return p.target.numBanks; })
+      .def_ro("src", &ll::ConversionPlan::src)
+      .def_ro("dst", &ll::ConversionPlan::dst)
+      .def_ro("register_map", &ll::ConversionPlan::registerMap)
+      .def_ro("shuffle_src_lane", &ll::ConversionPlan::shuffleSrcLane)
+      .def_ro("shuffle_send_register", &ll::ConversionPlan::shuffleSendRegister)
+      .def_ro("shuffle_sub_round", &ll::ConversionPlan::shuffleSubRound)
+      .def_ro("sub_rounds", &ll::ConversionPlan::subRounds)
+      .def_prop_ro("rounds",
+                   [](const ll::ConversionPlan &p) {
+                     if (p.kind == ll::ConversionKind::Shuffle)
+                       return p.rounds;
+                     if (p.kind == ll::ConversionKind::Shared)
+                       return 1 << p.repBits;
+                     return 0;
+                   })
+      .def_ro("shared_layout", &ll::ConversionPlan::shared)
+      .def_ro("store_address", &ll::ConversionPlan::storeAddress)
+      .def_ro("load_address", &ll::ConversionPlan::loadAddress)
+      .def_prop_ro("store_masks",
+                   [](const ll::ConversionPlan &p) {
+                     nb::dict d;
+                     for (auto &[n, m] : p.storeMasks)
+                       d[nb::str(n.c_str())] = m;
+                     return d;
+                   })
+      .def_prop_ro("store_vector_width",
+                   [](const ll::ConversionPlan &p) { return p.store.vectorElems; })
+      .def_prop_ro("load_vector_width",
+                   [](const ll::ConversionPlan &p) { return p.load.vectorElems; })
+      .def_prop_ro("store_wavefronts",
+                   [](const ll::ConversionPlan &p) { return p.store.wavefronts; })
+      .def_prop_ro("load_wavefronts",
+                   [](const ll::ConversionPlan &p) { return p.load.wavefronts; })
+      .def_prop_ro("store_min_wavefronts",
+                   [](const ll::ConversionPlan &p) { return p.store.minWavefronts; })
+      .def_prop_ro("load_min_wavefronts",
+                   [](const ll::ConversionPlan &p) { return p.load.minWavefronts; })
+      .def_prop_ro("store_conflicts",
+                   [](const ll::ConversionPlan &p) { return p.store.conflicts(); })
+      .def_prop_ro("load_conflicts",
+                   [](const ll::ConversionPlan &p) { return p.load.conflicts(); })
+      .def_ro("scratch_bytes", &ll::ConversionPlan::scratchBytes)
+      .def_prop_ro("cost",
+                   [](const ll::ConversionPlan &p) {
+                     nb::dict d;
+                     d["register_moves"] = p.cost.registerMoves;
+                     d["shuffles"] = p.cost.shuffles;
+                     d["shared_stores"] = p.cost.sharedStores;
+                     d["shared_loads"] = p.cost.sharedLoads;
+                     d["barriers"] = p.cost.barriers;
+                     d["scratch_bytes"] = p.cost.scratchBytes;
+                     d["store_wavefronts"] = p.cost.storeWavefronts;
+                     d["load_wavefronts"] = p.cost.loadWavefronts;
+                     return d;
+                   })
+      .def("__str__", &ll::ConversionPlan::toString);
+
+  m.def(
+      "plan_conversion",
+      [](const LinearLayout &src, const LinearLayout &dst, int bitwidth,
+         const std::string &target, int64_t maxScratch, bool forceShared) {
+        auto t = unwrap(ll::Target::get(target));
+        ll::PlanOptions o;
+        o.maxScratchBytes = maxScratch;
+        o.forceShared = forceShared;
+        return unwrap(ll::planConversion(src, dst, bitwidth, t, o));
+      },
+      "src"_a, "dst"_a, "bitwidth"_a, "target"_a = "sm_90",
+      "max_scratch_bytes"_a = -1, "force_shared"_a = false);
+  m.def(
+      "optimal_swizzle",
+      [](const LinearLayout &src, const LinearLayout &dst, int bitwidth,
+         const std::string &target) {
+        auto t = unwrap(ll::Target::get(target));
+        return unwrap(ll::optimalSwizzle(src, dst, bitwidth, t));
+      },
+      "src"_a, "dst"_a, "bitwidth"_a, "target"_a = "sm_90");
+  m.def(
+      "analyze_shared_access",
+      [](const LinearLayout &reg, const LinearLayout &shared, int bitwidth,
+         const std::string &target, int maxVec) {
+        auto t = unwrap(ll::Target::get(target));
+        auto a =
+            unwrap(ll::analyzeSharedAccess(reg, shared, bitwidth, t, maxVec));
+        nb::dict d;
+        d["vector_width"] = a.vectorElems;
+        d["wavefronts"] = a.wavefronts;
+        d["min_wavefronts"] = a.minWavefronts;
+        d["conflicts"] = a.conflicts();
+        return d;
+      },
+      "reg_layout"_a, "shared_layout"_a, "bitwidth"_a, "target"_a = "sm_90",
+      "max_vector_width"_a = 0);
 
   m.def(
       "encoding_to_linear_layout",

@@ -1,0 +1,143 @@
+//===- Planning.h - Planning layout conversions -----------------*- C++ -*-===//
+//
+// How to move a tensor from one distributed layout to another: register
+// renaming, warp shuffles, or a round trip through shared memory with an
+// optimal swizzle. A plan is data that a lowering (and the SIMT simulator in
+// the tests) translates mechanically into per-thread code: every address,
+// source lane and register choice is a linear (XOR) map of the thread's
+// (register, lane, warp) given as a LinearLayout.
+//
+// Shared-memory plans (the paper's optimal swizzling, in our words). Work on
+// the flattened tensor index t (one bit vector per basis):
+//   V    = register bases common to both layouts: the vector, contiguous in
+//          shared memory on both sides (<= 128 bits per access);
+//   reps = other register bases common to both layouts: split into rounds,
+//          shrinking the buffer;
+//   bank = the bases filling one row of banks after the vector;
+//   seg  = the remaining ("segment") bases, chosen so that no two lanes of a
+//          wavefront differ only in segment bits: unit vectors neither side's
+//          lanes use, else a_i xor b_i of a store-only and a load-only lane
+//          basis, else (when the bound forces conflicts) a lane basis.
+// The shared layout maps offset bits to [V, bank, seg]. Replicated source
+// data (free variables of the source layout) is stored once.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LINEAR_LAYOUTS_CORE_PLANNING_H
+#define LINEAR_LAYOUTS_CORE_PLANNING_H
+
+#include "linear_layouts/Core/Conversion.h"
+#include "linear_layouts/Core/LinearLayout.h"
+
+#include <string>
+#include <vector>
+
+namespace ll {
+
+/// What a conversion may use on a GPU.
+struct Target {
+  std::string name;
+  int warpSize = 32;
+  int numBanks = 32;
+  int bankBytes = 4;
+  int maxAccessBits = 128;
+  bool ldmatrix = false, stmatrix = false;
+
+  /// sm_80, sm_90 (NVIDIA, 32 lanes, 32 banks), gfx942 (wave64, 32 banks),
+  /// gfx950 (wave64, 64 banks).
+  static Expected<Target> get(const std::string &name);
+  /// Bytes one wavefront of shared memory serves.
+  int wavefrontBytes() const { return numBanks * bankBytes; }
+  /// Lanes served together for a per-thread access of `bytes`.
+  int lanesPerWavefront(int bytes) const;
+  /// The fewest wavefronts a warp-wide access of `bytes` per lane takes.
+  int minWavefronts(int bytes) const;
+};
+
+/// One access pattern on shared memory: per-thread vector width and the
+/// wavefronts one warp-wide instruction takes.
+struct AccessInfo {
+  int vectorElems = 1;
+  int wavefronts = 1;    ///< per warp-wide instruction
+  int minWavefronts = 1; ///< for that access width
+  int conflicts() const { return wavefronts - minWavefronts; }
+};
+
+/// Instruction counts (per thread) and resources of a plan.
+struct PlanCost {
+  int64_t registerMoves = 0;
+  int64_t shuffles = 0;
+  int64_t sharedStores = 0, sharedLoads = 0;
+  int64_t barriers = 0;
+  int64_t scratchBytes = 0;
+  int64_t storeWavefronts = 0, loadWavefronts = 0; ///< per warp, whole plan
+};
+
+struct ConversionPlan {
+  ConversionKind kind = ConversionKind::Noop;
+  int bitwidth = 32;
+  Target target;
+  LinearLayout src, dst;
+
+  /// Registers: destination register -> source register (in/out dim
+  /// "register"); every thread keeps its data.
+  LinearLayout registerMap;
+
+  /// Shuffles: for each destination register r, `subRounds` shuffles y. In
+  /// shuffle (r, y) the sending lane s offers its register
+  /// sendRegister(register = r, lane = s, sub = y); lane l reads lane
+  /// srcLane(register = r, lane = l) in the shuffle with y = subRound(l).
+  LinearLayout shuffleSrcLane;      ///< (register, lane) -> lane
+  LinearLayout shuffleSendRegister; ///< (register, lane, sub) -> register
+  LinearLayout shuffleSubRound;     ///< (lane) -> sub
+  int subRounds = 1;
+  int rounds = 0; ///< shuffles per thread
+
+  /// Shared memory: the layout (offset -> tensor, one tile), and per thread
+  /// the linear maps from (register, lane, warp, block) to (offset, rep,
+  /// block): a value is stored (loaded) in round `rep` at `offset`.
+  LinearLayout shared;
+  LinearLayout storeAddress, loadAddress;
+  /// In-dim bit masks (register, lane, warp): a source register / thread
+  /// stores only where these bits are 0 (replicated data is stored once).
+  std::vector<std::pair<std::string, int32_t>> storeMasks;
+  AccessInfo store, load;
+  int repBits = 0; ///< log2 of the number of rounds
+  int64_t scratchBytes = 0;
+
+  PlanCost cost;
+  std::string toString() const;
+};
+
+struct PlanOptions {
+  /// Allow up to this much scratch (bytes) to save rounds; -1: the least
+  /// scratch that keeps the widest vectors and the fewest conflicts.
+  int64_t maxScratchBytes = -1;
+  /// Plan through shared memory even when registers or shuffles would do.
+  bool forceShared = false;
+};
+
+/// Plan src -> dst (distributed layouts of one tensor, elements of
+/// `bitwidth` bits).
+Expected<ConversionPlan> planConversion(const LinearLayout &src,
+                                        const LinearLayout &dst, int bitwidth,
+                                        const Target &target,
+                                        const PlanOptions &options = {});
+
+/// The shared-memory layout the planner picks for src -> dst (one tile).
+Expected<LinearLayout> optimalSwizzle(const LinearLayout &src,
+                                      const LinearLayout &dst, int bitwidth,
+                                      const Target &target);
+
+/// Accessing `shared` (offset[, block] -> tensor) from registers in
+/// `regLayout`: the widest vector (at most `maxVectorElems` elements when
+/// > 0) and the wavefronts per warp-wide access. `conflicts()` is Gluon's
+/// `bank_conflicts`.
+Expected<AccessInfo> analyzeSharedAccess(const LinearLayout &regLayout,
+                                         const LinearLayout &shared,
+                                         int bitwidth, const Target &target,
+                                         int maxVectorElems = 0);
+
+} // namespace ll
+
+#endif // LINEAR_LAYOUTS_CORE_PLANNING_H

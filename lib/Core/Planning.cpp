@@ -1,0 +1,658 @@
+//===- Planning.cpp - Planning layout conversions -------------------------===//
+
+#include "linear_layouts/Core/Planning.h"
+
+#include <algorithm>
+#include <map>
+#include <set>
+#include <sstream>
+
+namespace ll {
+
+//===----------------------------------------------------------------------===//
+// Targets
+//===----------------------------------------------------------------------===//
+
+Expected<Target> Target::get(const std::string &name) {
+  Target t;
+  t.name = name;
+  if (name == "sm_80" || name == "sm_86" || name == "sm_89") {
+    t.ldmatrix = true;
+  } else if (name == "sm_90" || name == "sm_90a" || name == "sm_100") {
+    t.ldmatrix = t.stmatrix = true;
+  } else if (name == "gfx942" || name == "gfx90a") {
+    t.warpSize = 64;
+  } else if (name == "gfx950") {
+    t.warpSize = 64;
+    t.numBanks = 64;
+  } else {
+    return Error(ErrorKind::InvalidArgument,
+                 "unknown target '" + name +
+                     "' (known: sm_80, sm_86, sm_89, sm_90, sm_90a, sm_100, "
+                     "gfx90a, gfx942, gfx950)");
+  }
+  return t;
+}
+
+int Target::lanesPerWavefront(int bytes) const {
+  int b = std::max(bytes, 1);
+  return std::max(1, std::min(warpSize, wavefrontBytes() / b));
+}
+
+int Target::minWavefronts(int bytes) const {
+  return std::max(1, warpSize / lanesPerWavefront(bytes));
+}
+
+//===----------------------------------------------------------------------===//
+// Helpers on flattened layouts
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+const char *const kDist[] = {"register", "lane", "warp", "block"};
+
+/// Columns (flattened images) of each in dim, by name.
+std::map<std::string, std::vector<uint64_t>> columnsByDim(const LinearLayout &l) {
+  std::vector<uint64_t> cols = l.flatColumns();
+  std::map<std::string, std::vector<uint64_t>> r;
+  size_t c = 0;
+  for (int i = 0; i < l.numInDims(); ++i) {
+    auto &v = r[l.inDimName(i)];
+    for (int b = 0; b < l.inDimSizeLog2(i); ++b)
+      v.push_back(cols[c++]);
+  }
+  for (const char *d : kDist)
+    r[d];
+  return r;
+}
+
+/// A flattened vector back to one component per out dim of `like`.
+Basis unflatten(uint64_t v, const LinearLayout &like) {
+  Basis b;
+  for (int o = 0; o < like.numOutDims(); ++o) {
+    int k = like.outDimSizeLog2(o);
+    b.push_back(int32_t(v & ((uint64_t(1) << k) - 1)));
+    v >>= k;
+  }
+  return b;
+}
+
+bool isUnit(uint64_t v) { return v && !(v & (v - 1)); }
+
+Expected<bool> checkDistributed(const LinearLayout &l, const char *what) {
+  for (int i = 0; i < l.numInDims(); ++i) {
+    bool known = false;
+    for (const char *d : kDist)
+      known |= l.inDimName(i) == d;
+    LL_CHECK(known, InvalidArgument,
+             std::string(what) + " must be a distributed layout (in dims "
+                                 "register, lane, warp, block), not '" +
+                 l.inDimName(i) + "'");
+  }
+  LL_CHECK(l.totalOutBits() <= 62, Unsupported,
+           std::string(what) + " covers more than 2^62 elements");
+  return true;
+}
+
+int log2i(int64_t x) { return log2Floor(uint64_t(x)); }
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Shared-memory access analysis (the bank model)
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Wavefronts of one warp-wide access in which lane bit j moves the element
+/// offset by laneOff[j] (elements), each lane accessing `vecElems` elements
+/// of `bitwidth` bits; lanes with (lane & skip) != 0 do not take part.
+AccessInfo countWavefronts(const std::vector<int64_t> &laneOff, int32_t skip,
+                           int vecElems, int bitwidth, const Target &t) {
+  AccessInfo a;
+  a.vectorElems = vecElems;
+  int bytes = std::max(1, vecElems * bitwidth / 8);
+  int lanesPW = t.lanesPerWavefront(bytes);
+  int phases = std::max(1, t.warpSize / lanesPW);
+  a.minWavefronts = phases;
+  // XOR translations (other registers, warps, phases) permute banks and
+  // rows alike, so phase 0 of one instruction tells the count.
+  std::map<int64_t, std::set<int64_t>> wordsPerBank;
+  for (int lane = 0; lane < lanesPW; ++lane) {
+    if (lane & skip)
+      continue;
+    int64_t off = 0;
+    for (size_t j = 0; j < laneOff.size(); ++j)
+      if ((lane >> j) & 1)
+        off ^= laneOff[j];
+    int64_t startBit = off * bitwidth, endBit = startBit + int64_t(vecElems) * bitwidth;
+    for (int64_t w = startBit / 32; w * 32 < endBit; ++w)
+      wordsPerBank[w % t.numBanks].insert(w);
+  }
+  int perPhase = 1;
+  for (auto &[bank, words] : wordsPerBank)
+    perPhase = std::max<int>(perPhase, int(words.size()));
+  // Phases whose lanes all sit out (replicated data) access nothing.
+  int phaseBits = log2i(lanesPW);
+  int idle = __builtin_popcount(uint32_t(skip) >> phaseBits &
+                                uint32_t(phases - 1));
+  int activePhases = phases >> idle;
+  a.minWavefronts = activePhases;
+  a.wavefronts = perPhase * activePhases;
+  return a;
+}
+
+/// The per-thread offsets of `regLayout` through `sharedInv` (tensor ->
+/// offset[, rep, block]): images of register and lane bits as offsets, and
+/// the vector (register bits that are offset bits 0, 1, ...).
+struct ThreadOffsets {
+  std::vector<int64_t> reg, lane;
+  std::vector<int> vectorRegs; ///< register bits forming the vector, in order
+};
+
+ThreadOffsets threadOffsets(const LinearLayout &addr, int bitwidth,
+                            const Target &t, int32_t regSkip,
+                            int maxVecBits = 64) {
+  // addr: (register, lane, ...) -> (offset, ...); only the offset matters
+  // for banks.
+  ThreadOffsets r;
+  int off = addr.outDimIndex("offset");
+  for (const char *d : {"register", "lane"}) {
+    int i = addr.inDimIndex(d);
+    auto &dst = std::string(d) == "register" ? r.reg : r.lane;
+    if (i < 0)
+      continue;
+    for (int b = 0; b < addr.inDimSizeLog2(i); ++b)
+      dst.push_back(off >= 0 ? addr.basis(i, b, off) : 0);
+  }
+  int maxVec = std::min(maxVecBits,
+                        log2i(std::max(1, t.maxAccessBits / bitwidth)));
+  for (int k = 0; k < maxVec; ++k) {
+    int found = -1;
+    for (size_t b = 0; b < r.reg.size(); ++b)
+      if (r.reg[b] == (int64_t(1) << k) && !((regSkip >> b) & 1)) {
+        found = int(b);
+        break;
+      }
+    if (found < 0)
+      break;
+    r.vectorRegs.push_back(found);
+  }
+  return r;
+}
+
+} // namespace
+
+Expected<AccessInfo> analyzeSharedAccess(const LinearLayout &regLayout,
+                                         const LinearLayout &shared,
+                                         int bitwidth, const Target &target,
+                                         int maxVectorElems) {
+  LL_CHECK(bitwidth >= 8 && bitwidth <= 64 && isPowerOf2(bitwidth),
+           InvalidArgument, "bitwidth must be 8, 16, 32 or 64");
+  LL_TRY(okReg, checkDistributed(regLayout, "the register layout"));
+  (void)okReg;
+  LL_CHECK(shared.hasInDim("offset"), InvalidArgument,
+           "the shared layout needs an 'offset' in dim");
+  LL_CHECK(shared.outDims() == regLayout.outDims(), DimMismatch,
+           "the register and shared layouts cover different tensors");
+  LL_TRY(inv, shared.invert());
+  LL_TRY(addr, regLayout.compose(inv));
+  auto masks = regLayout.freeVariableMasks();
+  int32_t laneSkip = 0;
+  for (auto &[d, m] : masks)
+    if (d == "lane")
+      laneSkip = m;
+  int maxVecBits = maxVectorElems > 0 ? log2i(maxVectorElems) : 64;
+  ThreadOffsets to = threadOffsets(addr, bitwidth, target, 0, maxVecBits);
+  return countWavefronts(to.lane, laneSkip, 1 << to.vectorRegs.size(),
+                         bitwidth, target);
+}
+
+//===----------------------------------------------------------------------===//
+// Optimal swizzling
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+struct SharedDesign {
+  std::vector<uint64_t> vec, bank, seg, reps, block; // flattened t vectors
+};
+
+/// The lane bases one wavefront spans, for accesses of `vecElems` elements.
+std::vector<uint64_t> tileLanes(const std::vector<uint64_t> &lanes,
+                                int vecElems, int bitwidth, const Target &t) {
+  int bytes = std::max(1, vecElems * bitwidth / 8);
+  int k = log2i(t.lanesPerWavefront(bytes));
+  std::vector<uint64_t> r;
+  for (int j = 0; j < k && j < int(lanes.size()); ++j)
+    if (lanes[j])
+      r.push_back(lanes[j]);
+  return r;
+}
+
+Expected<SharedDesign> designShared(const LinearLayout &src,
+                                    const LinearLayout &dst, int bitwidth,
+                                    const Target &t, int64_t maxScratch) {
+  auto sc = columnsByDim(src), dc = columnsByDim(dst);
+  LL_CHECK(sc["block"] == dc["block"], Unsupported,
+           "data moves between CTAs: cross-CTA conversions are not supported");
+  int n = src.totalOutBits();
+  SharedDesign d;
+  for (uint64_t b : sc["block"])
+    if (b)
+      d.block.push_back(b);
+  f2::Span blockSpan(d.block);
+
+  // Registers holding distinct data, in register order.
+  auto distinct = [](const std::vector<uint64_t> &v) {
+    std::vector<uint64_t> r;
+    f2::Span s;
+    for (uint64_t x : v)
+      if (x && s.insert(x))
+        r.push_back(x);
+    return r;
+  };
+  std::vector<uint64_t> sRegs = distinct(sc["register"]);
+  std::vector<uint64_t> dRegs = distinct(dc["register"]);
+  std::set<uint64_t> dRegSet(dRegs.begin(), dRegs.end());
+
+  // 1. The vector: register bases both sides share, widest first fitting in
+  //    maxAccessBits.
+  int maxVec = log2i(std::max(1, t.maxAccessBits / bitwidth));
+  std::vector<uint64_t> common;
+  for (uint64_t r : sRegs)
+    if (dRegSet.count(r) && !blockSpan.contains(r))
+      common.push_back(r);
+  std::sort(common.begin(), common.end());
+  for (uint64_t r : common)
+    if (int(d.vec.size()) < maxVec)
+      d.vec.push_back(r);
+
+  // 2. Rounds: further common registers, as scratch allows.
+  std::vector<uint64_t> repCands;
+  for (uint64_t r : common)
+    if (std::find(d.vec.begin(), d.vec.end(), r) == d.vec.end())
+      repCands.push_back(r);
+  int tileBits = n - int(d.block.size());
+  int nReps = 0;
+  int64_t elemBytes = std::max(1, bitwidth / 8);
+  if (maxScratch < 0) {
+    nReps = int(repCands.size());
+  } else {
+    while (nReps < int(repCands.size()) &&
+           (int64_t(1) << (tileBits - nReps)) * elemBytes > maxScratch)
+      ++nReps;
+  }
+  // Take the highest common registers as rounds (the lowest stay in rows).
+  for (int i = 0; i < nReps; ++i)
+    d.reps.push_back(repCands[repCands.size() - 1 - i]);
+  int m = tileBits - nReps; // bits of the tile in shared memory
+
+  // The t-space of the tile: units outside blocks and rounds.
+  f2::Span excluded(d.block);
+  for (uint64_t r : d.reps)
+    excluded.insert(r);
+  std::vector<uint64_t> tileUnits;
+  for (int i = 0; i < n; ++i) {
+    uint64_t u = uint64_t(1) << i;
+    if (!excluded.contains(u))
+      tileUnits.push_back(u);
+  }
+  // Non-unit bases (never for distributed families) fall back to any
+  // complement of the excluded span.
+  if (int(tileUnits.size()) != m) {
+    tileUnits = f2::complement(
+        std::vector<uint64_t>(excluded.basis().begin(), excluded.basis().end()),
+        n);
+    LL_CHECK(int(tileUnits.size()) == m, Unsupported,
+             "cannot separate the shared tile from CTAs and rounds");
+  }
+
+  // 3. Bank and segment sizes.
+  int vecBits = int(d.vec.size());
+  int slotBits = log2i(std::max<int64_t>(
+      1, int64_t(t.wavefrontBytes()) * 8 / ((int64_t(1) << vecBits) * bitwidth)));
+  int bankBits = std::min(slotBits, m - vecBits);
+  int segBits = m - vecBits - bankBits;
+
+  // 4. Segments: never shared by the lanes of one wavefront.
+  int vecElems = 1 << vecBits;
+  std::vector<uint64_t> sTile = tileLanes(sc["lane"], vecElems, bitwidth, t);
+  std::vector<uint64_t> dTile = tileLanes(dc["lane"], vecElems, bitwidth, t);
+  f2::Span sSpan(d.vec), dSpan(d.vec), all(d.vec);
+  for (uint64_t x : sTile)
+    sSpan.insert(x);
+  for (uint64_t x : dTile)
+    dSpan.insert(x);
+  auto inTile = [&](uint64_t v) {
+    // within the tile space: no component along excluded units
+    f2::Span s(tileUnits);
+    return s.contains(v);
+  };
+  auto tryAdd = [&](uint64_t c, bool needS, bool needD) {
+    if (int(d.seg.size()) >= segBits || !c || !inTile(c) || all.contains(c))
+      return;
+    if (needS && sSpan.contains(c))
+      return;
+    if (needD && dSpan.contains(c))
+      return;
+    d.seg.push_back(c);
+    all.insert(c);
+    sSpan.insert(c);
+    dSpan.insert(c);
+  };
+  //   a) units neither side's wavefront lanes touch: conflict-free;
+  for (uint64_t u : tileUnits)
+    tryAdd(u, true, true);
+  //   b) a_i xor b_i (store-only lane basis with load-only lane basis);
+  std::vector<uint64_t> A, B;
+  for (uint64_t x : sTile)
+    if (std::find(dTile.begin(), dTile.end(), x) == dTile.end())
+      A.push_back(x);
+  for (uint64_t x : dTile)
+    if (std::find(sTile.begin(), sTile.end(), x) == sTile.end())
+      B.push_back(x);
+  for (size_t i = 0; i < A.size(); ++i)
+    for (size_t j = 0; j < B.size(); ++j)
+      tryAdd(A[i] ^ B[j], true, true);
+  //   c) forced conflicts: one side only, then anything.
+  for (uint64_t u : tileUnits)
+    tryAdd(u, false, true);
+  for (uint64_t u : tileUnits)
+    tryAdd(u, true, false);
+  for (uint64_t u : tileUnits)
+    tryAdd(u, false, false);
+  LL_CHECK(int(d.seg.size()) == segBits, Unsupported,
+           "could not complete the segment bases");
+  // 5. Banks: complete V + seg to the tile space.
+  for (uint64_t u : tileUnits)
+    if (int(d.bank.size()) < bankBits && all.insert(u))
+      d.bank.push_back(u);
+  LL_CHECK(int(d.bank.size()) == bankBits, Unsupported,
+           "could not complete the bank bases");
+  return d;
+}
+
+/// offset -> tensor for the tile; with `full`, also rep and block in dims
+/// (then invertible on the whole tensor).
+Expected<LinearLayout> sharedLayout(const SharedDesign &d,
+                                    const LinearLayout &like, bool full) {
+  std::vector<Basis> off;
+  for (auto *part : {&d.vec, &d.bank, &d.seg})
+    for (uint64_t v : *part)
+      off.push_back(unflatten(v, like));
+  BasesList bl = {{"offset", off}};
+  if (full) {
+    std::vector<Basis> rep, blk;
+    for (uint64_t v : d.reps)
+      rep.push_back(unflatten(v, like));
+    for (uint64_t v : d.block)
+      blk.push_back(unflatten(v, like));
+    bl.push_back({"rep", rep});
+    bl.push_back({"block", blk});
+  }
+  return LinearLayout::create(std::move(bl), like.outDims(),
+                              /*requireSurjective=*/full);
+}
+
+} // namespace
+
+Expected<LinearLayout> optimalSwizzle(const LinearLayout &src,
+                                      const LinearLayout &dst, int bitwidth,
+                                      const Target &target) {
+  LL_TRY(okS, checkDistributed(src, "the source layout"));
+  LL_TRY(okD, checkDistributed(dst, "the destination layout"));
+  (void)okS, (void)okD;
+  LL_CHECK(src.outDims() == dst.outDims(), DimMismatch,
+           "source and destination cover different tensors");
+  LL_TRY(d, designShared(src, dst, bitwidth, target, -1));
+  return sharedLayout(d, src, /*full=*/false);
+}
+
+//===----------------------------------------------------------------------===//
+// Plans
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Shuffles: lane l needs, for destination register r, the value that
+/// source lane C r + D l holds in register A r + B l (the maps of
+/// cvt = dst^-1 o src restricted to registers and lanes). One shuffle
+/// delivers one register per sending lane, chosen from the sender's lane id
+/// s: with l = k + c (k in K = ker D, c in a complement), the sender offers
+/// A r + E(s + C r) + B k, where E(D c) = B c. Lanes that differ only in K
+/// read the same sender but want different registers, so each destination
+/// register takes one sub-round per value of k's coordinates y = P(l).
+Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt) {
+  LL_TRY(A, cvt.sublayout({"register"}, {"register"}));
+  LL_TRY(B, cvt.sublayout({"lane"}, {"register"}));
+  LL_TRY(C, cvt.sublayout({"register"}, {"lane"}));
+  LL_TRY(D, cvt.sublayout({"lane"}, {"lane"}));
+  auto dc = D.flatColumns(), bc = B.flatColumns();
+  int nl = int(dc.size());           // destination lane bits
+  int srcLaneBits = D.totalOutBits(); // source lane bits
+  // K = ker D (in destination-lane space), and a complement of units.
+  f2::Matrix m(srcLaneBits, nl);
+  for (int j = 0; j < nl; ++j)
+    for (int i = 0; i < srcLaneBits; ++i)
+      if ((dc[j] >> i) & 1)
+        m.set(i, j);
+  f2::Matrix ns = m.nullspace();
+  std::vector<uint64_t> K;
+  for (int r = 0; r < ns.rows(); ++r)
+    K.push_back(ns.row(r)[0]);
+  std::vector<uint64_t> comp = f2::complement(K, nl);
+  // Coordinates of each destination lane unit in the basis K + comp: P
+  // takes the K part.
+  std::vector<uint64_t> basis = K;
+  basis.insert(basis.end(), comp.begin(), comp.end());
+  f2::Matrix bm(nl, nl);
+  for (int c = 0; c < nl; ++c)
+    for (int i = 0; i < nl; ++i)
+      if ((basis[c] >> i) & 1)
+        bm.set(i, c);
+  auto applyLin = [](const std::vector<uint64_t> &cols, uint64_t x) {
+    uint64_t r = 0;
+    for (size_t j = 0; j < cols.size(); ++j)
+      if ((x >> j) & 1)
+        r ^= cols[j];
+    return r;
+  };
+  std::vector<Basis> pCols; // lane -> sub (K coordinates)
+  for (int j = 0; j < nl; ++j) {
+    auto x = bm.solve({uint64_t(1) << j});
+    if (!x)
+      return Error(ErrorKind::Unsupported, "shuffle planning: bad basis");
+    uint64_t kCoords = (*x)[0] & ((uint64_t(1) << K.size()) - 1);
+    pCols.push_back({int32_t(kCoords)});
+  }
+  // E on the image of D: pairs (D c, B c) for c in the complement.
+  std::vector<std::pair<uint64_t, uint64_t>> pairs;
+  for (uint64_t c : comp)
+    pairs.push_back({applyLin(dc, c), applyLin(bc, c)});
+  std::vector<std::pair<uint64_t, uint64_t>> ech;
+  auto reduce = [&](uint64_t &dv, uint64_t &bv) {
+    for (auto &[x, y] : ech)
+      if (dv & (uint64_t(1) << log2Floor(x))) {
+        dv ^= x;
+        bv ^= y;
+      }
+  };
+  for (auto [dv, bv] : pairs) {
+    reduce(dv, bv);
+    if (!dv)
+      return Error(ErrorKind::Unsupported, "shuffle planning: D not injective");
+    for (auto &[x, y] : ech)
+      if (x & (uint64_t(1) << log2Floor(dv))) {
+        x ^= dv;
+        y ^= bv;
+      }
+    ech.push_back({dv, bv});
+  }
+  std::vector<Basis> eCols; // source lane -> register
+  for (int i = 0; i < srcLaneBits; ++i) {
+    uint64_t dv = uint64_t(1) << i, bv = 0;
+    reduce(dv, bv);
+    eCols.push_back({int32_t(dv ? 0 : bv)});
+  }
+  std::vector<Basis> jCols; // sub coordinate -> register: B(k_i)
+  for (uint64_t k : K)
+    jCols.push_back({int32_t(applyLin(bc, k))});
+  DimSizes regDim = {{"register", int32_t(A.outDimSize(0))}};
+  LL_TRY(E, LinearLayout::create({{"lane", eCols}}, regDim, false));
+  LL_TRY(J, LinearLayout::create({{"sub", jCols}}, regDim, false));
+  LL_TRY(EC, C.compose(E));
+  std::vector<Basis> regPart;
+  auto ab = A.bases(0), ecb = EC.bases(0);
+  for (size_t i = 0; i < ab.size(); ++i)
+    regPart.push_back({ab[i][0] ^ ecb[i][0]});
+  LL_TRY(R, LinearLayout::create({{"register", regPart}}, regDim, false));
+  LL_TRY(RE, R.concatIns(E));
+  LL_TRY(send, RE.concatIns(J));
+  LL_TRY(srcLane, C.concatIns(D));
+  DimSizes subDim = {{"sub", int32_t(1) << K.size()}};
+  LL_TRY(sub, LinearLayout::create({{"lane", pCols}}, subDim, false));
+  p.shuffleSendRegister = send;
+  p.shuffleSrcLane = srcLane;
+  p.shuffleSubRound = sub;
+  p.subRounds = 1 << K.size();
+  return true;
+}
+
+} // namespace
+
+Expected<ConversionPlan> planConversion(const LinearLayout &src,
+                                        const LinearLayout &dst, int bitwidth,
+                                        const Target &target,
+                                        const PlanOptions &options) {
+  LL_TRY(okS, checkDistributed(src, "the source layout"));
+  LL_TRY(okD, checkDistributed(dst, "the destination layout"));
+  (void)okS, (void)okD;
+  LL_CHECK(bitwidth >= 8 && bitwidth <= 64 && isPowerOf2(bitwidth),
+           InvalidArgument, "bitwidth must be 8, 16, 32 or 64");
+  LL_CHECK(src.outDims() == dst.outDims(), DimMismatch,
+           "source and destination cover different tensors");
+  // Every distributed in dim present, in order.
+  auto complete = [](const LinearLayout &l) -> Expected<LinearLayout> {
+    LinearLayout r = l;
+    for (const char *d : kDist)
+      if (!r.hasInDim(d)) {
+        LL_TRY(z, LinearLayout::zeros1D(1, d, r.outDimName(0)));
+        LL_TRY(p, r.product(z));
+        r = std::move(p);
+      }
+    return r.transposeIns({"register", "lane", "warp", "block"});
+  };
+  LL_TRY(s, complete(src));
+  LL_TRY(t, complete(dst));
+  ConversionPlan p;
+  p.bitwidth = bitwidth;
+  p.target = target;
+  p.src = s;
+  p.dst = t;
+  LL_TRY(kind, classifyConversion(s, t));
+  LL_CHECK(kind != ConversionKind::CrossCTA, Unsupported,
+           "data moves between CTAs: cross-CTA conversions are not supported");
+  LL_TRY(cvt, t.invertAndCompose(s));
+  p.kind = kind;
+  int regs = int(t.inDimSize(0));
+  if (kind == ConversionKind::Noop && !options.forceShared)
+    return p;
+  if (kind == ConversionKind::Registers && !options.forceShared) {
+    LL_TRY(rm, cvt.sublayout({"register"}, {"register"}));
+    p.registerMap = rm;
+    p.cost.registerMoves = regs;
+    return p;
+  }
+  if (kind == ConversionKind::Shuffle && !options.forceShared) {
+    LL_TRY(ok, planShuffle(p, cvt));
+    if (ok) {
+      // Rounds per destination register holding distinct data.
+      int distinctRegs = 0;
+      for (auto &[d, m] : t.freeVariableMasks())
+        if (d == "register")
+          distinctRegs = regs >> __builtin_popcount(uint32_t(m));
+      p.rounds = distinctRegs * p.subRounds;
+      p.cost.shuffles = p.rounds;
+      p.cost.registerMoves = p.subRounds > 1 ? p.rounds : 0; // selects
+      return p;
+    }
+  }
+  // Through shared memory.
+  p.kind = ConversionKind::Shared;
+  LL_TRY(design, designShared(s, t, bitwidth, target, options.maxScratchBytes));
+  LL_TRY(tile, sharedLayout(design, s, /*full=*/false));
+  LL_TRY(full, sharedLayout(design, s, /*full=*/true));
+  LL_TRY(inv, full.invert());
+  LL_TRY(storeAddr, s.compose(inv));
+  LL_TRY(loadAddr, t.compose(inv));
+  p.shared = tile;
+  p.storeAddress = storeAddr;
+  p.loadAddress = loadAddr;
+  p.repBits = int(design.reps.size());
+  p.storeMasks = s.freeVariableMasks();
+  int32_t sRegSkip = 0, sLaneSkip = 0, dRegSkip = 0;
+  for (auto &[d, m] : p.storeMasks) {
+    if (d == "register")
+      sRegSkip = m;
+    if (d == "lane")
+      sLaneSkip = m;
+  }
+  for (auto &[d, m] : t.freeVariableMasks())
+    if (d == "register")
+      dRegSkip = m;
+  // Accesses are exactly as wide as the designed vector.
+  int vecBits = int(design.vec.size());
+  ThreadOffsets so =
+      threadOffsets(storeAddr, bitwidth, target, sRegSkip, vecBits);
+  ThreadOffsets lo = threadOffsets(loadAddr, bitwidth, target, dRegSkip, vecBits);
+  p.store = countWavefronts(so.lane, sLaneSkip, 1 << so.vectorRegs.size(),
+                            bitwidth, target);
+  p.load = countWavefronts(lo.lane, 0, 1 << lo.vectorRegs.size(), bitwidth,
+                           target);
+  int tileBits = int(design.vec.size() + design.bank.size() + design.seg.size());
+  p.scratchBytes = (int64_t(1) << tileBits) * std::max(1, bitwidth / 8);
+  int sDistinct = int(s.inDimSize(0)) >> __builtin_popcount(uint32_t(sRegSkip));
+  int dDistinct = regs >> __builtin_popcount(uint32_t(dRegSkip));
+  p.cost.sharedStores = sDistinct / p.store.vectorElems;
+  p.cost.sharedLoads = dDistinct / p.load.vectorElems;
+  p.cost.barriers = 2 * (int64_t(1) << p.repBits) - 1;
+  p.cost.scratchBytes = p.scratchBytes;
+  p.cost.storeWavefronts = p.cost.sharedStores * p.store.wavefronts;
+  p.cost.loadWavefronts = p.cost.sharedLoads * p.load.wavefronts;
+  return p;
+}
+
+std::string ConversionPlan::toString() const {
+  std::ostringstream os;
+  os << "plan: " << ll::toString(kind) << " (" << bitwidth << "-bit, "
+     << target.name << ")\n";
+  switch (kind) {
+  case ConversionKind::Noop:
+    os << "  the layouts are equal: nothing to do\n";
+    break;
+  case ConversionKind::Registers:
+    os << "  each thread permutes its registers: dst register -> src register"
+       << registerMap.toString() << "\n";
+    break;
+  case ConversionKind::Shuffle:
+    os << "  " << rounds << " shuffle round(s); round r, lane l reads lane"
+       << shuffleSrcLane.toString() << "\n  the sender offers register"
+       << shuffleSendRegister.toString() << "\n";
+    break;
+  default:
+    os << "  shared memory: " << scratchBytes << " bytes, " << (1 << repBits)
+       << " round(s)\n  store: " << store.vectorElems << " x " << bitwidth
+       << "-bit per access, " << store.wavefronts << " wavefront(s) ("
+       << store.conflicts() << " extra)\n  load:  " << load.vectorElems
+       << " x " << bitwidth << "-bit per access, " << load.wavefronts
+       << " wavefront(s) (" << load.conflicts() << " extra)\n"
+       << "  shared layout (offset -> tensor):" << shared.toString() << "\n";
+  }
+  os << "  cost: " << cost.registerMoves << " register moves, "
+     << cost.shuffles << " shuffles, " << cost.sharedStores << " stores, "
+     << cost.sharedLoads << " loads, " << cost.barriers << " barriers";
+  return os.str();
+}
+
+} // namespace ll

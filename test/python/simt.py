@@ -1,0 +1,216 @@
+"""A SIMT simulator for conversion plans (test infrastructure).
+
+Executes a plan for every thread of a CTA (every CTA of the cluster) on
+concrete data: each source register holds the index of the tensor element the
+source layout assigns it. Registers are renamed, values shuffled between
+lanes, or written to and read from a shared memory with a bank model, exactly
+as the plan's linear maps say. Afterwards every destination register must
+hold the element the destination layout assigns it.
+
+The bank model (NVIDIA-style, parameterised by the target): a warp-wide
+access of `b` bytes per lane is served in phases of `wavefront_bytes / b`
+consecutive lanes (32 lanes for accesses narrower than a bank word); within
+a phase, lanes touching different 4-byte words of one bank serialize, and a
+word read by several lanes is read once. Wavefronts of an instruction = the
+sum over phases of the largest number of distinct words in one bank.
+
+Nothing here calls the planner's own analysis: the simulator recomputes
+everything from the plan's maps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+DIST = ("register", "lane", "warp", "block")
+
+
+@dataclass
+class SimResult:
+    mismatches: int
+    store_wavefronts: set  # distinct per-instruction wavefront counts seen
+    load_wavefronts: set
+    shuffles: int = 0
+
+
+def _grid(layout, dims=DIST):
+    sizes = [layout.in_dims.get(d, 1) for d in dims]
+    return sizes
+
+
+def _flat_index(values: dict, out_dims: dict) -> np.ndarray:
+    idx = None
+    for name, size in out_dims.items():
+        v = values[name].astype(np.int64)
+        idx = v if idx is None else idx * size + v
+    return idx
+
+
+def _eval(layout, **ins):
+    """Flattened tensor index (or named outputs) of a layout on arrays."""
+    arrays = [np.asarray(ins.get(d, 0)) for d in layout.in_dim_names]
+    return layout.apply_array(*arrays)
+
+
+def _values(layout, reg, lane, warp, block):
+    out = _eval(layout, register=reg, lane=lane, warp=warp, block=block)
+    return _flat_index(out, layout.out_dims)
+
+
+def _bits(x, mask):
+    return (np.asarray(x) & mask) != 0
+
+
+def _wavefronts(offsets_by_lane: np.ndarray, active: np.ndarray, vec: int, bitwidth: int, warp_size: int, banks: int):
+    """Wavefronts of one warp-wide instruction. offsets_by_lane[lane] is the
+    element offset of the lane's first element; `active` masks lanes."""
+    nbytes = max(1, vec * bitwidth // 8)
+    lanes_pw = max(1, min(warp_size, banks * 4 // nbytes))
+    total = 0
+    for start in range(0, warp_size, lanes_pw):
+        words_by_bank: dict[int, set] = {}
+        for lane in range(start, min(start + lanes_pw, warp_size)):
+            if not active[lane]:
+                continue
+            first_bit = int(offsets_by_lane[lane]) * bitwidth
+            end_bit = first_bit + vec * bitwidth
+            w = first_bit // 32
+            while w * 32 < end_bit:
+                words_by_bank.setdefault(w % banks, set()).add(w)
+                w += 1
+        total += max([len(s) for s in words_by_bank.values()] or [0])
+    return total
+
+
+def simulate(plan, check_all_instructions: bool = True) -> SimResult:
+    src, dst = plan.src, plan.dst
+    R_s, L, W, B = _grid(src)
+    R_d = dst.in_dims.get("register", 1)
+    assert dst.in_dims.get("lane", 1) == L and dst.in_dims.get("warp", 1) == W
+    lane, warp, block = np.meshgrid(np.arange(L), np.arange(W), np.arange(B), indexing="ij")
+    lane, warp, block = lane.ravel(), warp.ravel(), block.ravel()  # one entry per thread
+    T = lane.size
+    # Source registers: [thread, register] -> element index.
+    src_regs = np.stack([_values(src, r, lane, warp, block) for r in range(R_s)], axis=1)
+    want = np.stack([_values(dst, r, lane, warp, block) for r in range(R_d)], axis=1)
+    got = np.full((T, R_d), -1, dtype=np.int64)
+    res = SimResult(0, set(), set())
+
+    if plan.kind == "noop":
+        assert R_s == R_d
+        got = src_regs.copy()
+    elif plan.kind == "registers":
+        for r in range(R_d):
+            s = plan.register_map.apply({"register": r})["register"]
+            got[:, r] = src_regs[:, s]
+    elif plan.kind == "shuffle":
+        my_sub = _eval(plan.shuffle_sub_round, lane=lane)["sub"]
+        for r in range(R_d):
+            s_lane = _eval(plan.shuffle_src_lane, register=r, lane=lane)["lane"]
+            sender = (s_lane * W + warp) * B + block  # thread index (lane, warp, block)
+            for y in range(plan.sub_rounds):
+                # What a lane offers depends on its own lane id only.
+                offer = _eval(plan.shuffle_send_register, register=r, lane=lane, sub=y)["register"]
+                received = src_regs[sender, offer[sender]]
+                take = my_sub == y
+                got[take, r] = received[take]
+                res.shuffles += 1
+    elif plan.kind == "shared":
+        _simulate_shared(plan, src_regs, got, lane, warp, block, res, check_all_instructions)
+    else:
+        raise AssertionError(f"unknown plan kind {plan.kind}")
+    res.mismatches = int(np.count_nonzero(got != want))
+    return res
+
+
+def _simulate_shared(plan, src_regs, got, lane, warp, block, res, check_all):
+    src, dst = plan.src, plan.dst
+    R_s, R_d = src_regs.shape[1], got.shape[1]
+    L = src.in_dims.get("lane", 1)
+    masks = plan.store_masks
+    rounds = plan.rounds
+    bitwidth = plan.bitwidth
+    size = plan.scratch_bytes * 8 // bitwidth
+    n_blocks = int(block.max()) + 1
+    mem = np.full((n_blocks, size), -1, dtype=np.int64)
+
+    def addresses(addr_layout, regs):
+        out = {}
+        for r in regs:
+            a = _eval(addr_layout, register=r, lane=lane, warp=warp, block=block)
+            out[r] = (a["offset"], a.get("rep", np.zeros_like(lane)), a.get("block", np.zeros_like(lane)))
+        return out
+
+    st = addresses(plan.store_address, range(R_s))
+    ld = addresses(plan.load_address, range(R_d))
+    store_thread_ok = ((lane & masks.get("lane", 0)) == 0) & ((warp & masks.get("warp", 0)) == 0)
+    reg_mask = masks.get("register", 0)
+    for q in range(rounds):
+        # Stores: every source register of its round, replicas skipped.
+        for r in range(R_s):
+            if r & reg_mask:
+                continue
+            off, rep, blk = st[r]
+            sel = store_thread_ok & (rep == q)
+            if not sel.any():
+                continue
+            assert off[sel].max() < size, "store outside the scratch buffer"
+            prev = mem[blk[sel], off[sel]]
+            clash = (prev >= 0) & (prev != src_regs[sel, r])
+            assert not clash.any(), "two different values stored at one address"
+            mem[blk[sel], off[sel]] = src_regs[sel, r]
+        # Loads.
+        for r in range(R_d):
+            off, rep, blk = ld[r]
+            sel = rep == q
+            got[sel, r] = mem[blk[sel], off[sel]]
+        mem[:] = -1  # the next round reuses the buffer
+    # Wavefronts per warp-wide instruction, recomputed from the maps.
+    res.store_wavefronts = _instruction_wavefronts(
+        plan, st, R_s, reg_mask, store_thread_ok, lane, warp, block, check_all, plan.store_vector_width
+    )
+    res.load_wavefronts = _instruction_wavefronts(
+        plan, ld, R_d, 0, np.ones_like(lane, dtype=bool), lane, warp, block, check_all, plan.load_vector_width
+    )
+
+
+def _vector_regs(addr, regs, reg_mask, vec):
+    """Register bits whose offsets are 1, 2, ..., vec / 2: the plan's vector
+    access (which must exist)."""
+    zero = addr[0][0]
+    width = 1
+    bits = []
+    nbits = max(0, (regs - 1).bit_length())
+    while width < vec:
+        found = None
+        for b in range(nbits):
+            r = 1 << b
+            if r & reg_mask or b in bits:
+                continue
+            if np.array_equal(addr[r][0] ^ zero, np.full_like(zero, width)) and np.array_equal(addr[r][1], addr[0][1]):
+                found = b
+                break
+        assert found is not None, f"no register holds vector element {width}"
+        bits.append(found)
+        width *= 2
+    return bits
+
+
+def _instruction_wavefronts(plan, addr, regs, reg_mask, active, lane, warp, block, check_all, vec):
+    L = plan.warp_size
+    assert vec * plan.bitwidth <= 128, "vector wider than 128 bits"
+    bits = _vector_regs(addr, regs, reg_mask, vec)
+    vec_mask = sum(1 << b for b in bits)
+    seen = set()
+    first = (warp == 0) & (block == 0)
+    bases = [r for r in range(regs) if not (r & vec_mask) and not (r & reg_mask)]
+    if not check_all:
+        bases = bases[:4]
+    for r in bases:
+        off = addr[r][0][first]
+        act = active[first]
+        order = np.argsort(lane[first])
+        seen.add(_wavefronts(off[order], act[order], vec, plan.bitwidth, L, plan.num_banks))
+    return seen

@@ -1,0 +1,250 @@
+"""Conversion plans, executed by the SIMT simulator (test/python/simt.py).
+
+Every plan the planner emits for >= 10,000 random conversion pairs per run
+(layout families and random linear layouts; 8/16/32/64-bit elements; 1-8
+warps; warp size 32 and 64) must move every element to where the destination
+layout wants it, and the wavefronts the simulator counts per instruction must
+equal the plan's prediction.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+
+import linear_layouts as ll
+from linear_layouts import _core
+from simt import simulate
+
+PAIRS = int(os.environ.get("LL_SIM_PAIRS", "10000"))
+
+
+def pow2(rng, lo, hi):
+    return 1 << rng.randint(lo.bit_length() - 1, hi.bit_length() - 1)
+
+
+def split(rng, total, rank):
+    parts = [1] * rank
+    for _ in range(total.bit_length() - 1):
+        parts[rng.randrange(rank)] *= 2
+    return parts
+
+
+def random_linear(rng, shape, lanes, warps):
+    """A random distributed layout of `shape`: the tensor's unit bases
+    spread over registers, lanes and warps (lanes and warps first), with
+    broadcast (zero) lane/warp bases where the tensor is too small."""
+    rank = len(shape)
+    units = [[(1 << i) if d == dd else 0 for dd in range(rank)] for d in range(rank) for i in range(shape[d].bit_length() - 1)]
+    rng.shuffle(units)
+    nl, nw = lanes.bit_length() - 1, warps.bit_length() - 1
+    lane_b, warp_b = [], []
+    zero = [0] * rank
+    for _ in range(nl):
+        lane_b.append(units.pop() if units and rng.random() < 0.9 else zero)
+    for _ in range(nw):
+        warp_b.append(units.pop() if units and rng.random() < 0.8 else zero)
+    # Whatever is left goes to registers (so the layout stays surjective).
+    reg_b = units
+    if rng.random() < 0.2:
+        reg_b = reg_b + [zero]  # a replicated register
+    rng.shuffle(lane_b)
+    return ll.LinearLayout.from_bases(
+        {"register": reg_b, "lane": lane_b, "warp": warp_b, "block": []}, {f"dim{i}": s for i, s in enumerate(shape)}
+    )
+
+
+def random_blocked(rng, shape, lanes, warps):
+    rank = len(shape)
+    order = list(range(rank))
+    rng.shuffle(order)
+    spt = [pow2(rng, 1, 4) for _ in range(rank)]
+    text = (
+        f"#ttg.blocked<{{sizePerThread = {spt}, threadsPerWarp = {split(rng, lanes, rank)}, "
+        f"warpsPerCTA = {split(rng, warps, rank)}, order = {order}}}>"
+    )
+    return ll.from_triton(text, shape)
+
+
+def random_mma(rng, shape, lanes, warps):
+    if lanes != 32 or len(shape) != 2:
+        return random_blocked(rng, shape, lanes, warps)
+    wpc = split(rng, warps, 2)
+    text = f"#ttg.nvidia_mma<{{versionMajor = 2, versionMinor = 0, warpsPerCTA = {wpc}, instrShape = [16, 8]}}>"
+    if rng.random() < 0.3:
+        k = pow2(rng, 1, 4)
+        text = f"#ttg.dot_op<{{opIdx = {rng.randrange(2)}, parent = {text}, kWidth = {k}}}>"
+    return ll.from_triton(text, shape)
+
+
+def random_mfma(rng, shape, lanes, warps):
+    if lanes != 64 or len(shape) != 2:
+        return random_blocked(rng, shape, lanes, warps)
+    m = rng.choice([16, 32])
+    text = (
+        f"#ttg.amd_mfma<{{version = 3, warpsPerCTA = {split(rng, warps, 2)}, instrShape = [{m}, {m}, 8], "
+        f"isTransposed = {str(rng.random() < 0.5).lower()}}}>"
+    )
+    return ll.from_triton(text, shape)
+
+
+def random_slice(rng, shape, lanes, warps):
+    parent_shape = list(shape) + [pow2(rng, 1, 8)]
+    parent = random_blocked(rng, parent_shape, lanes, warps)
+    text = None  # slice of a random blocked layout, built through the core
+    b = parent.bases
+    # Project the last dim away and drop zero registers (what slice does).
+    proj = {k: [v[:-1] for v in vs if k != "register" or any(v[:-1])] for k, vs in b.items()}
+    del text
+    return ll.LinearLayout.from_bases(proj, {f"dim{i}": s for i, s in enumerate(shape)})
+
+
+MAKERS = [random_linear, random_blocked, random_mma, random_mfma, random_slice]
+
+
+def permute_registers(rng, layout):
+    b = dict(layout.bases)
+    regs = list(b["register"])
+    rng.shuffle(regs)
+    b["register"] = regs
+    return ll.LinearLayout.from_bases(b, layout.out_dims)
+
+
+def swap_register_and_lane(rng, layout):
+    b = {k: list(v) for k, v in layout.bases.items()}
+    if b["register"] and b["lane"]:
+        i, j = rng.randrange(len(b["register"])), rng.randrange(len(b["lane"]))
+        b["register"][i], b["lane"][j] = b["lane"][j], b["register"][i]
+    return ll.LinearLayout.from_bases(b, layout.out_dims, require_surjective=False)
+
+
+def random_pair(rng):
+    lanes = rng.choice([32, 32, 64])
+    warps = pow2(rng, 1, 8)
+    rank = rng.choice([1, 2, 2, 2, 3])
+    total_bits = rng.randint(5, 12)
+    shape = split(rng, 1 << total_bits, rank)
+    src = rng.choice(MAKERS)(rng, shape, lanes, warps)
+    dst = rng.choice(MAKERS)(rng, shape, lanes, warps)
+    u = rng.random()
+    if u < 0.1:
+        dst = permute_registers(rng, src)
+    elif u < 0.2:
+        dst = swap_register_and_lane(rng, src)
+    if lanes == 32:
+        target = rng.choice(["sm_80", "sm_90"])
+    else:
+        target = rng.choice(["gfx942", "gfx950"])
+    return src, dst, rng.choice([8, 16, 32, 64]), target
+
+
+def check_plan(plan, check_all_instructions=True):
+    sim = simulate(plan, check_all_instructions)
+    assert sim.mismatches == 0, f"{sim.mismatches} wrong registers\n{plan}\nsrc={plan.src!r}\ndst={plan.dst!r}"
+    if plan.kind == "shared":
+        assert sim.store_wavefronts == {plan.store_wavefronts}, (sim.store_wavefronts, str(plan))
+        assert sim.load_wavefronts == {plan.load_wavefronts}, (sim.load_wavefronts, str(plan))
+    return sim
+
+
+def test_random_conversions_simulate_exactly():
+    rng = random.Random(int(os.environ.get("LL_SIM_SEED", "7")))
+    kinds = {}
+    done = 0
+    while done < PAIRS:
+        src, dst, bits, target = random_pair(rng)
+        if src.in_dims != dst.in_dims:
+            continue
+        # Half of the pairs go through shared memory whatever their kind, so
+        # every planner path meets every family.
+        plan = _core.plan_conversion(src, dst, bits, target, force_shared=rng.random() < 0.5)
+        check_plan(plan, check_all_instructions=done % 10 == 0)
+        kinds[plan.kind] = kinds.get(plan.kind, 0) + 1
+        done += 1
+    if PAIRS >= 1000:
+        assert kinds.get("shared", 0) > PAIRS // 3 and kinds.get("shuffle", 0) > 0 and kinds.get("registers", 0) > 0, kinds
+
+
+def transpose_16x32():
+    # The paper's example (section 5.4): a 16x32 fp32 tile held by one warp,
+    # stored by rows (lanes along columns) and read by columns.
+    rows = ll.LinearLayout.from_bases(
+        {"register": [[1, 0], [2, 0], [4, 0], [8, 0]], "lane": [[0, 1], [0, 2], [0, 4], [0, 8], [0, 16]], "warp": [], "block": []},
+        ["dim0", "dim1"],
+    )
+    cols = ll.LinearLayout.from_bases(
+        {"register": [[0, 2], [0, 4], [0, 8], [0, 16]], "lane": [[1, 0], [2, 0], [4, 0], [8, 0], [0, 1]], "warp": [], "block": []},
+        ["dim0", "dim1"],
+    )
+    return rows, cols
+
+
+def test_paper_transpose_is_conflict_free():
+    rows, cols = transpose_16x32()
+    # Within one warp this could be shuffles; the paper does it in shared
+    # memory.
+    assert _core.plan_conversion(rows, cols, 32, "sm_90").kind == "shuffle"
+    plan = _core.plan_conversion(rows, cols, 32, "sm_90", force_shared=True)
+    assert plan.kind == "shared"
+    check_plan(plan)
+    # 16 stores and 16 loads of 32 lanes x 4 bytes: one wavefront each.
+    assert (plan.store_wavefronts, plan.load_wavefronts) == (1, 1)
+    assert plan.cost["store_wavefronts"] == 16 and plan.cost["load_wavefronts"] == 16
+    # Unswizzled, reading columns of a row-major tile hits one bank 16 times.
+    row_major = ll.LinearLayout.from_bases({"offset": [[0, 1], [0, 2], [0, 4], [0, 8], [0, 16], [1, 0], [2, 0], [4, 0], [8, 0]]}, ["dim0", "dim1"])
+    assert _core.analyze_shared_access(cols, row_major, 32, "sm_90")["wavefronts"] == 16
+    swizzle = _core.optimal_swizzle(rows, cols, 32, "sm_90")
+    for side in (rows, cols):
+        assert _core.analyze_shared_access(side, swizzle, 32, "sm_90", max_vector_width=1)["conflicts"] == 0
+
+
+def test_register_and_shuffle_plans():
+    rows, _ = transpose_16x32()
+    # Registers reversed: a pure renaming.
+    rev = ll.LinearLayout.from_bases(
+        {"register": [[8, 0], [4, 0], [2, 0], [1, 0]], "lane": rows.bases["lane"], "warp": [], "block": []}, ["dim0", "dim1"]
+    )
+    p = _core.plan_conversion(rows, rev, 32, "sm_80")
+    assert p.kind == "registers" and p.cost["register_moves"] == 16
+    check_plan(p)
+    # Exchange one register bit with one lane bit: within the warp.
+    swap = ll.LinearLayout.from_bases(
+        {"register": [[0, 1], [2, 0], [4, 0], [8, 0]], "lane": [[1, 0], [0, 2], [0, 4], [0, 8], [0, 16]], "warp": [], "block": []},
+        ["dim0", "dim1"],
+    )
+    p = _core.plan_conversion(rows, swap, 32, "sm_80")
+    # Lanes 0 and 1 read one sender but want different registers: two
+    # shuffles per destination register.
+    assert p.kind == "shuffle" and p.sub_rounds == 2 and p.rounds == 32
+    sim = check_plan(p)
+    assert sim.shuffles == 32
+
+
+def test_broadcast_source_is_stored_once():
+    # A slice-like source: 64 elements, lanes 0-1 and warps broadcast.
+    src = ll.LinearLayout.from_bases(
+        {"register": [[1], [32]], "lane": [[0], [2], [4], [8], [16]], "warp": [[0], [0]], "block": []}, ["dim0"]
+    )
+    dst = ll.LinearLayout.from_bases(
+        {"register": [[32]], "lane": [[1], [2], [4], [8], [16]], "warp": [[0], [0]], "block": []}, ["dim0"]
+    )
+    p = _core.plan_conversion(src, dst, 32, "sm_90", force_shared=True)
+    assert p.store_masks["lane"] == 0b1 and p.store_masks["warp"] == 0b11
+    check_plan(p)
+    assert p.scratch_bytes == 64 * 4
+
+
+def test_errors():
+    rows, cols = transpose_16x32()
+    with pytest.raises(ll.LayoutError, match="unknown target"):
+        _core.plan_conversion(rows, cols, 32, "sm_10")
+    with pytest.raises(ll.LayoutError, match="bitwidth"):
+        _core.plan_conversion(rows, cols, 12, "sm_90")
+    with pytest.raises(ll.LayoutError, match="different tensors"):
+        _core.plan_conversion(rows, ll.LinearLayout.identity_1d(4, "register", "dim0"), 32, "sm_90")
+    two_ctas = ll.LinearLayout.from_bases({"register": [[1]], "block": [[2]]}, ["dim0"])
+    swapped = ll.LinearLayout.from_bases({"register": [[2]], "block": [[1]]}, ["dim0"])
+    with pytest.raises(ll.LayoutError, match="cross-CTA"):
+        _core.plan_conversion(two_ctas, swapped, 32, "sm_90")
