@@ -93,8 +93,8 @@ def simulate(plan, check_all_instructions: bool = True) -> SimResult:
     lane, warp, block = lane.ravel(), warp.ravel(), block.ravel()  # one entry per thread
     T = lane.size
     # Source registers: [thread, register] -> element index.
-    src_regs = np.stack([_values(src, r, lane, warp, block) for r in range(R_s)], axis=1)
-    want = np.stack([_values(dst, r, lane, warp, block) for r in range(R_d)], axis=1)
+    src_regs = _values(src, np.arange(R_s)[None, :], lane[:, None], warp[:, None], block[:, None])
+    want = _values(dst, np.arange(R_d)[None, :], lane[:, None], warp[:, None], block[:, None])
     got = np.full((T, R_d), -1, dtype=np.int64)
     res = SimResult(0, set(), set())
 
@@ -107,16 +107,16 @@ def simulate(plan, check_all_instructions: bool = True) -> SimResult:
             got[:, r] = src_regs[:, s]
     elif plan.kind == "shuffle":
         my_sub = _eval(plan.shuffle_sub_round, lane=lane)["sub"]
-        for r in range(R_d):
-            s_lane = _eval(plan.shuffle_src_lane, register=r, lane=lane)["lane"]
-            sender = (s_lane * W + warp) * B + block  # thread index (lane, warp, block)
-            for y in range(plan.sub_rounds):
-                # What a lane offers depends on its own lane id only.
-                offer = _eval(plan.shuffle_send_register, register=r, lane=lane, sub=y)["register"]
-                received = src_regs[sender, offer[sender]]
-                take = my_sub == y
-                got[take, r] = received[take]
-                res.shuffles += 1
+        regs = np.arange(R_d)[:, None]
+        s_lane = _eval(plan.shuffle_src_lane, register=regs, lane=lane[None, :])["lane"]  # [r, thread]
+        sender = (s_lane * W + warp[None, :]) * B + block[None, :]  # thread index (lane, warp, block)
+        for y in range(plan.sub_rounds):
+            # What a lane offers depends on its own lane id only.
+            offer = _eval(plan.shuffle_send_register, register=regs, lane=lane[None, :], sub=y)["register"]
+            received = src_regs[sender, np.take_along_axis(offer, sender, axis=1)]  # [r, thread]
+            take = my_sub == y
+            got[take, :] = received[:, take].T
+            res.shuffles += R_d
     elif plan.kind == "shared":
         _simulate_shared(plan, src_regs, got, lane, warp, block, res, check_all_instructions)
     else:
@@ -137,11 +137,10 @@ def _simulate_shared(plan, src_regs, got, lane, warp, block, res, check_all):
     mem = np.full((n_blocks, size), -1, dtype=np.int64)
 
     def addresses(addr_layout, regs):
-        out = {}
-        for r in regs:
-            a = _eval(addr_layout, register=r, lane=lane, warp=warp, block=block)
-            out[r] = (a["offset"], a.get("rep", np.zeros_like(lane)), a.get("block", np.zeros_like(lane)))
-        return out
+        a = _eval(addr_layout, register=np.arange(len(regs))[:, None], lane=lane[None, :], warp=warp[None, :], block=block[None, :])
+        zero = np.zeros((len(regs), lane.size), dtype=np.int64)
+        off, rep, blk = a["offset"], a.get("rep", zero), a.get("block", zero)
+        return {r: (off[r], rep[r], blk[r]) for r in regs}
 
     st = addresses(plan.store_address, range(R_s))
     ld = addresses(plan.load_address, range(R_d))
