@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ._core import LayoutError, LinearLayout
 from .triton_attrs import from_triton, parse_triton, to_triton
+from .planning import ConversionPlan, bank_conflicts, optimal_swizzle, plan_conversion
 from .ttgir import TTGIRParseError, parse_tensor_type
 from . import views as _views
 
@@ -24,6 +25,10 @@ __all__ = [
     "parse_triton",
     "to_triton",
     "parse_tensor_type",
+    "plan_conversion",
+    "optimal_swizzle",
+    "bank_conflicts",
+    "ConversionPlan",
 ]
 __version__ = "0.1.0"
 

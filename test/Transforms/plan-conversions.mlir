@@ -1,25 +1,51 @@
-// RUN: ll-opt %s -ll-plan-conversions | FileCheck %s
-// Each conversion is classified by the linear map between the layouts.
+// RUN: ll-opt %s -split-input-file -ll-plan-conversions | FileCheck %s
+// RUN: ll-opt %s -split-input-file -ll-plan-conversions=target=gfx942 | FileCheck %s --check-prefix=AMD
+// Each conversion is classified by the linear map between the layouts and
+// planned; shared-memory plans record scratch, vector width and wavefronts.
 
 #blocked = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
 #mma = #ll.nvidia_mma<{versionMajor = 2, versionMinor = 0, warpsPerCTA = [2, 2], instrShape = [16, 8]}>
-// Same elements per thread, registers swapped.
-#r0 = #ll.linear<{register = [[0, 1], [1, 0]], lane = [[0, 2], [0, 4], [0, 8], [2, 0], [4, 0]], warp = [], block = []}>
-#r1 = #ll.linear<{register = [[1, 0], [0, 1]], lane = [[0, 2], [0, 4], [0, 8], [2, 0], [4, 0]], warp = [], block = []}>
-// Same warps, lanes exchanged with registers.
-#s1 = #ll.linear<{register = [[0, 1], [0, 2]], lane = [[1, 0], [2, 0], [4, 0], [0, 4], [0, 8]], warp = [], block = []}>
 // A blocked layout written as its equal linear layout.
 #blocked_as_linear = #ll.linear<{register = [[0, 1], [0, 2], [0, 16], [0, 32], [32, 0]], lane = [[0, 4], [0, 8], [1, 0], [2, 0], [4, 0]], warp = [[8, 0], [16, 0]], block = []}>
 
-// CHECK-LABEL: func.func @plans
-func.func @plans(%a: tensor<64x64xf32, #blocked>, %b: tensor<8x16xf32, #r0>) {
-  // CHECK: ll.convert_layout %{{.*}} {ll.plan = "shared"}
-  %0 = ll.convert_layout %a : tensor<64x64xf32, #blocked> -> tensor<64x64xf32, #mma>
+// CHECK-LABEL: func.func @across_warps
+func.func @across_warps(%a: tensor<64x64xf16, #blocked>) {
+  // 8 x f16 = 128-bit accesses on both sides, two rounds of 4 KB, and
+  // conflict-free: 4 wavefronts per 128-bit warp access (the minimum).
+  // CHECK: ll.convert_layout %{{.*}} {ll.load_wavefronts = 4 : i64, ll.plan = "shared", ll.rounds = 2 : i64, ll.scratch_bytes = 4096 : i64, ll.store_wavefronts = 4 : i64, ll.vector_width = 8 : i64}
+  %0 = ll.convert_layout %a : tensor<64x64xf16, #blocked> -> tensor<64x64xf16, #mma>
   // CHECK: ll.convert_layout %{{.*}} {ll.plan = "noop"}
-  %1 = ll.convert_layout %a : tensor<64x64xf32, #blocked> -> tensor<64x64xf32, #blocked_as_linear>
+  %1 = ll.convert_layout %a : tensor<64x64xf16, #blocked> -> tensor<64x64xf16, #blocked_as_linear>
+  return
+}
+
+// -----
+
+// Same elements per thread, registers swapped.
+#r0 = #ll.linear<{register = [[0, 1], [1, 0]], lane = [[0, 2], [0, 4], [0, 8], [2, 0], [4, 0]], warp = [], block = []}>
+#r1 = #ll.linear<{register = [[1, 0], [0, 1]], lane = [[0, 2], [0, 4], [0, 8], [2, 0], [4, 0]], warp = [], block = []}>
+// Lanes exchanged with registers, within the warp.
+#s1 = #ll.linear<{register = [[0, 1], [0, 2]], lane = [[1, 0], [2, 0], [4, 0], [0, 4], [0, 8]], warp = [], block = []}>
+
+// CHECK-LABEL: func.func @within_warps
+func.func @within_warps(%b: tensor<8x16xf32, #r0>) {
   // CHECK: ll.convert_layout %{{.*}} {ll.plan = "registers"}
   %2 = ll.convert_layout %b : tensor<8x16xf32, #r0> -> tensor<8x16xf32, #r1>
-  // CHECK: ll.convert_layout %{{.*}} {ll.plan = "shuffle"}
+  // CHECK: ll.convert_layout %{{.*}} {ll.plan = "shuffle", ll.rounds = {{[0-9]+}} : i64}
   %3 = ll.convert_layout %b : tensor<8x16xf32, #r0> -> tensor<8x16xf32, #s1>
+  return
+}
+
+// -----
+
+// wave64 (gfx942, 32 banks): the registers both layouts hold along dim0 and
+// dim1 form 4 x f32 = 128-bit accesses; 64 lanes x 16 bytes take 8 wavefronts
+// of 128 bytes, the minimum: conflict-free.
+#a = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [1, 64], warpsPerCTA = [4, 1], order = [1, 0]}>
+#b = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [64, 1], warpsPerCTA = [1, 4], order = [0, 1]}>
+// AMD-LABEL: func.func @wave64
+// AMD: ll.convert_layout %{{.*}} {ll.load_wavefronts = 8 : i64, ll.plan = "shared", ll.rounds = 1 : i64, ll.scratch_bytes = 65536 : i64, ll.store_wavefronts = 8 : i64, ll.vector_width = 4 : i64}
+func.func @wave64(%x: tensor<128x128xf32, #a>) {
+  %0 = ll.convert_layout %x : tensor<128x128xf32, #a> -> tensor<128x128xf32, #b>
   return
 }

@@ -60,7 +60,11 @@ struct AccessInfo {
   int vectorElems = 1;
   int wavefronts = 1;    ///< per warp-wide instruction
   int minWavefronts = 1; ///< for that access width
-  int conflicts() const { return wavefronts - minWavefronts; }
+  /// Extra wavefronts per wavefront-sized group of lanes (Gluon's
+  /// bank_conflicts): 0 = conflict-free.
+  int conflicts() const {
+    return minWavefronts ? wavefronts / minWavefronts - 1 : 0;
+  }
 };
 
 /// Instruction counts (per thread) and resources of a plan.

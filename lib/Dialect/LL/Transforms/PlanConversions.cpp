@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "linear_layouts/Core/Conversion.h"
+#include "linear_layouts/Core/Planning.h"
 #include "linear_layouts/Dialect/LL/Transforms/Passes.h"
 
 #include "mlir/IR/Builders.h"
@@ -23,8 +24,15 @@ namespace {
 
 struct PlanConversions
     : public mlir::ll::impl::LLPlanConversionsBase<PlanConversions> {
+  using LLPlanConversionsBase::LLPlanConversionsBase;
+
   void runOnOperation() override {
     Builder b(&getContext());
+    auto tgt = ::ll::Target::get(target);
+    if (!tgt) {
+      getOperation()->emitError() << tgt.error().message();
+      return signalPassFailure();
+    }
     auto result = getOperation()->walk([&](ConvertLayoutOp op) {
       auto src = getLinearLayout(op.getSrc().getType());
       auto dst = getLinearLayout(op.getType());
@@ -32,12 +40,30 @@ struct PlanConversions
         op.emitOpError() << "has no linear layouts to plan with";
         return WalkResult::interrupt();
       }
-      auto kind = ::ll::classifyConversion(*src, *dst);
-      if (!kind) {
-        op.emitOpError() << kind.error().message();
+      Type elt = op.getType().getElementType();
+      int bits = elt.isIntOrIndexOrFloat() && !elt.isIndex()
+                     ? int(elt.getIntOrFloatBitWidth())
+                     : 32;
+      bits = std::max(8, bits); // i1 and sub-byte types move as bytes
+      auto plan = ::ll::planConversion(*src, *dst, bits, *tgt);
+      if (!plan) {
+        op.emitOpError() << plan.error().message();
         return WalkResult::interrupt();
       }
-      op->setAttr("ll.plan", b.getStringAttr(::ll::toString(*kind)));
+      op->setAttr("ll.plan", b.getStringAttr(::ll::toString(plan->kind)));
+      auto setInt = [&](StringRef name, int64_t v) {
+        op->setAttr(name, b.getI64IntegerAttr(v));
+      };
+      if (plan->kind == ::ll::ConversionKind::Shuffle)
+        setInt("ll.rounds", plan->rounds);
+      if (plan->kind == ::ll::ConversionKind::Shared) {
+        setInt("ll.scratch_bytes", plan->scratchBytes);
+        setInt("ll.vector_width",
+               std::min(plan->store.vectorElems, plan->load.vectorElems));
+        setInt("ll.rounds", int64_t(1) << plan->repBits);
+        setInt("ll.store_wavefronts", plan->store.wavefronts);
+        setInt("ll.load_wavefronts", plan->load.wavefronts);
+      }
       return WalkResult::advance();
     });
     if (result.wasInterrupted())

@@ -59,15 +59,25 @@ def LLRemoveConversions : Pass<"ll-remove-conversions"> {
 def LLPlanConversions : Pass<"ll-plan-conversions"> {
   let summary = "Annotate each conversion with how it will be carried out";
   let description = [{
-    Sets `ll.plan` on every `ll.convert_layout`: `"noop"` (equal layouts),
-    `"registers"` (a permutation of each thread's registers), `"shuffle"`
-    (data moves between lanes of a warp only) or `"shared"` (data moves
-    between warps, through shared memory).
+    Plans every `ll.convert_layout` for the target (the core's
+    `planConversion`) and records the plan on the op: `ll.plan` is `"noop"`
+    (equal layouts), `"registers"` (each thread permutes its registers),
+    `"shuffle"` (data moves between lanes of a warp only) or `"shared"`
+    (between warps, through shared memory); shuffles add `ll.rounds`;
+    shared-memory plans add `ll.scratch_bytes`, `ll.vector_width` (elements
+    per access), `ll.rounds`, and `ll.store_wavefronts` /
+    `ll.load_wavefronts` (per warp-wide access).
 
     ```mlir
-    %1 = ll.convert_layout %0 {ll.plan = "shuffle"} : ...
+    %1 = ll.convert_layout %0 {ll.load_wavefronts = 4 : i64, ll.plan = "shared",
+           ll.rounds = 2 : i64, ll.scratch_bytes = 4096 : i64,
+           ll.store_wavefronts = 4 : i64, ll.vector_width = 8 : i64} : ...
     ```
   }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"sm_90\"",
+           "GPU target: sm_80, sm_90, gfx942, gfx950, ...">,
+  ];
 }
 
 #endif // LINEAR_LAYOUTS_DIALECT_LL_TRANSFORMS_PASSES_TD

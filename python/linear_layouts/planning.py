@@ -1,0 +1,116 @@
+"""Planning layout conversions: registers, warp shuffles or shared memory.
+
+>>> import linear_layouts as ll
+>>> p = ll.plan_conversion("#ttg.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], "
+...                        "warpsPerCTA = [4, 1], order = [1, 0]}>",
+...                        "#ttg.nvidia_mma<{versionMajor = 2, versionMinor = 0, "
+...                        "warpsPerCTA = [2, 2], instrShape = [16, 8]}>",
+...                        16, shape=[64, 64])
+>>> p.kind, p.vector_width, p.scratch_bytes, p.store_conflicts, p.load_conflicts
+('shared', 8, 4096, 0, 0)
+
+Every address, source lane and register choice of a plan is a linear map of
+(register, lane, warp, block), given as a LinearLayout (``store_address``,
+``load_address``, ``shuffle_src_lane``, ...), so a code generator or a
+simulator reads the plan mechanically (see test/python/simt.py).
+"""
+
+from __future__ import annotations
+
+from typing import Sequence, Union
+
+from . import _core
+from ._core import ConversionPlan, LayoutError, LinearLayout
+from .triton_attrs import from_triton
+
+__all__ = ["plan_conversion", "optimal_swizzle", "bank_conflicts", "ConversionPlan"]
+
+LayoutLike = Union[LinearLayout, str]
+
+
+def _layout(x: LayoutLike, shape, aliases) -> LinearLayout:
+    if isinstance(x, LinearLayout):
+        return x
+    if isinstance(x, str):
+        if shape is None:
+            raise LayoutError("shape= is required when a layout is given as TTGIR text")
+        return from_triton(x, shape, aliases=aliases)
+    raise LayoutError(f"expected a LinearLayout or TTGIR text, got {type(x).__name__}")
+
+
+def plan_conversion(
+    src: LayoutLike,
+    dst: LayoutLike,
+    bitwidth: int,
+    target: str = "sm_90",
+    *,
+    shape: Sequence[int] | None = None,
+    aliases: dict[str, str] | None = None,
+    max_scratch_bytes: int | None = None,
+    force_shared: bool = False,
+) -> ConversionPlan:
+    """Plan moving a tensor of ``bitwidth``-bit elements from layout ``src``
+    to ``dst`` (LinearLayouts, or TTGIR text with ``shape=``).
+
+    By default a shared-memory plan uses the least scratch that keeps the
+    widest vectors and the fewest bank conflicts; a larger
+    ``max_scratch_bytes`` trades scratch for fewer rounds (and barriers).
+    """
+    s, d = _layout(src, shape, aliases), _layout(dst, shape, aliases)
+    return _core.plan_conversion(s, d, bitwidth, target, -1 if max_scratch_bytes is None else int(max_scratch_bytes), force_shared)
+
+
+def optimal_swizzle(src: LayoutLike, dst: LayoutLike, bitwidth: int, target: str = "sm_90", *, shape=None, aliases=None) -> LinearLayout:
+    """The shared-memory layout (offset -> tensor, one tile) the planner
+    picks for ``src -> dst``: widest vectors first, then fewest conflicts."""
+    return _core.optimal_swizzle(_layout(src, shape, aliases), _layout(dst, shape, aliases), bitwidth, target)
+
+
+def bank_conflicts(reg_layout: LayoutLike, shared_layout: LayoutLike, bitwidth: int, target: str = "sm_90", *, shape=None, aliases=None, max_vector_width: int = 0) -> int:
+    """Extra wavefronts per warp-wide access beyond the minimum for its
+    width (0 = conflict-free), accessing ``shared_layout`` from registers in
+    ``reg_layout`` with the widest vector (at most ``max_vector_width``
+    elements when given) — the meaning of Gluon's ``bank_conflicts``."""
+    r = _core.analyze_shared_access(_layout(reg_layout, shape, aliases), _layout(shared_layout, shape, aliases), bitwidth, target, max_vector_width)
+    return int(r["conflicts"])
+
+
+def _vector_width(plan: ConversionPlan) -> int:
+    if plan.kind != "shared":
+        return 1
+    return min(plan.store_vector_width, plan.load_vector_width)
+
+
+def _steps(plan: ConversionPlan) -> list[str]:
+    """The plan, one readable line per step."""
+    k = plan.kind
+    if k == "noop":
+        return ["nothing to do: the layouts are equal"]
+    if k == "registers":
+        return [f"rename registers: dst register r <- src register R(r) ({plan.cost['register_moves']} moves)"]
+    if k == "shuffle":
+        out = [f"{plan.rounds} shuffle(s): for each dst register r" + (f" and sub-round y < {plan.sub_rounds}" if plan.sub_rounds > 1 else "")]
+        out.append("  lane l reads lane srcLane(r, l); the sender s offers register sendRegister(r, s, y)")
+        if plan.sub_rounds > 1:
+            out.append("  lane l keeps the value of sub-round y = subRound(l)")
+        return out
+    out = []
+    masks = {d: m for d, m in plan.store_masks.items() if m}
+    for q in range(plan.rounds):
+        out.append(
+            f"round {q}: store {plan.cost['shared_stores'] // plan.rounds} x {plan.store_vector_width}x{plan.bitwidth}-bit "
+            f"(st.shared, {plan.store_wavefronts} wavefront(s) each) at storeAddress(r, l, w)"
+            + (f", only where {masks} bits are 0" if masks else "")
+        )
+        out.append("  barrier")
+        out.append(
+            f"  load {plan.cost['shared_loads'] // plan.rounds} x {plan.load_vector_width}x{plan.bitwidth}-bit "
+            f"(ld.shared, {plan.load_wavefronts} wavefront(s) each) at loadAddress(r, l, w)"
+        )
+        if q + 1 < plan.rounds:
+            out.append("  barrier")
+    return out
+
+
+ConversionPlan.vector_width = property(_vector_width)
+ConversionPlan.steps = property(_steps)
