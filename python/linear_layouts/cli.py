@@ -105,6 +105,41 @@ def show_module(text: str, title: str, rows: int, cols: int) -> int:
     return 0
 
 
+def cmd_explain(args) -> int:
+    from .planning import plan_conversion
+
+    shape, elt = parse_tensor_type(args.type)
+    aliases = {}
+    if args.module:
+        with open(args.module) as f:
+            aliases, _ = scan_module(f.read())
+    bits = args.bitwidth or _element_bits(elt)
+    plan = plan_conversion(args.src, args.dst, bits, args.target, shape=shape, aliases=aliases,
+                           max_scratch_bytes=args.max_scratch_bytes, force_shared=args.shared)
+    print(str(plan))
+    print("steps:")
+    for step in plan.steps:
+        print("  " + step)
+    if args.svg:
+        from .viz import plan_svg
+
+        with open(args.svg, "w") as f:
+            f.write(plan_svg(plan, f"{args.src} -> {args.dst} on {args.type}"[:160]))
+        print(f"wrote {args.svg}")
+    return 0
+
+
+def _element_bits(elt: str) -> int:
+    import re
+
+    m = re.match(r"^[a-z]*?(\d+)", elt)
+    if elt in ("bf16",):
+        return 16
+    if not m:
+        raise LayoutError(f"cannot tell the bit width of element type {elt!r}; pass --bitwidth")
+    return max(8, int(m.group(1)))
+
+
 def cmd_module(args) -> int:
     with open(args.file) as f:
         return show_module(f.read(), args.file, args.rows, args.cols)
@@ -131,6 +166,17 @@ def main(argv=None) -> int:
     m.add_argument("--rows", type=int, default=8)
     m.add_argument("--cols", type=int, default=8)
     m.set_defaults(fn=cmd_module)
+    e = sub.add_parser("explain", help="plan a conversion between two layouts and explain it")
+    e.add_argument("src", help="source layout (TTGIR attribute)")
+    e.add_argument("dst", help="destination layout (TTGIR attribute)")
+    e.add_argument("-t", "--type", required=True, help="tensor type, e.g. 'tensor<128x128xf16>'")
+    e.add_argument("--target", default="sm_90", help="sm_80, sm_90, gfx942, gfx950, ...")
+    e.add_argument("--bitwidth", type=int, default=None, help="element bits (default: from the type)")
+    e.add_argument("--max-scratch-bytes", type=int, default=None)
+    e.add_argument("--shared", action="store_true", help="plan through shared memory even when shuffles would do")
+    e.add_argument("--module", help="a TTGIR file whose '#alias = ...' lines resolve aliases")
+    e.add_argument("--svg", help="draw the plan into this SVG file")
+    e.set_defaults(fn=cmd_explain)
     d = sub.add_parser("demo", help="the layouts of a built-in Triton matmul kernel")
     d.add_argument("--rows", type=int, default=8)
     d.add_argument("--cols", type=int, default=8)

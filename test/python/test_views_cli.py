@@ -127,3 +127,36 @@ def test_cli_demo():
     assert r.returncode == 0, r.stderr
     assert "-- #mma on tensor<128x128xf32>" in r.stdout
     assert "convert_layout #mma -> #blocked1" in r.stdout
+
+
+def test_cli_explain_and_svg(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    svg = tmp_path / "plan.svg"
+    r = run_cli(
+        "explain",
+        "#ttg.blocked<{sizePerThread = [1, 8], threadsPerWarp = [4, 8], warpsPerCTA = [4, 1], order = [1, 0]}>",
+        "#ttg.nvidia_mma<{versionMajor = 2, versionMinor = 0, warpsPerCTA = [2, 2], instrShape = [16, 8]}>",
+        "-t", "tensor<64x64xf16>", "--svg", str(svg),
+    )
+    assert r.returncode == 0, r.stderr
+    assert "plan: shared (16-bit, sm_90)" in r.stdout and "steps:" in r.stdout
+    root = ET.parse(svg).getroot()
+    texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
+    # Both access panels and the tile, with a column per bank.
+    assert any(t and t.startswith("store:") for t in texts)
+    assert any(t and t.startswith("load:") for t in texts)
+    assert sum(1 for t in texts if t == "b31") == 2
+    # Every store wavefront row names only lanes of one warp.
+    lanes = [t for t in texts if t and t.startswith("T") and t[1:].isdigit()]
+    assert lanes and all(0 <= int(t[1:]) < 32 for t in lanes)
+
+
+def test_cli_explain_shuffle_svg(tmp_path):
+    svg = tmp_path / "s.svg"
+    src = "#ttg.linear<{register = [[0, 1], [1, 0]], lane = [[0, 2], [0, 4], [0, 8], [2, 0], [4, 0]], warp = [], block = []}>"
+    dst = "#ttg.linear<{register = [[0, 1], [0, 2]], lane = [[1, 0], [2, 0], [4, 0], [0, 4], [0, 8]], warp = [], block = []}>"
+    r = run_cli("explain", src, dst, "-t", "tensor<8x16xf32>", "--svg", str(svg))
+    assert r.returncode == 0, r.stderr
+    assert "plan: shuffle" in r.stdout
+    assert "shuffle rounds" in svg.read_text()
