@@ -208,6 +208,72 @@ Expected<AccessInfo> analyzeSharedAccess(const LinearLayout &regLayout,
                          bitwidth, target);
 }
 
+Expected<int> gluonBankConflicts(const LinearLayout &regLayout,
+                                 const LinearLayout &shared, int bitwidth) {
+  LL_CHECK(bitwidth >= 1 && bitwidth <= 64 && isPowerOf2(bitwidth),
+           InvalidArgument, "bitwidth must be a power of two <= 64");
+  LL_TRY(okReg, checkDistributed(regLayout, "the register layout"));
+  (void)okReg;
+  LL_CHECK(shared.hasInDim("offset"), InvalidArgument,
+           "the shared layout needs an 'offset' in dim");
+  LL_CHECK(shared.outDims() == regLayout.outDims(), DimMismatch,
+           "the register and shared layouts cover different tensors");
+  LinearLayout reg = regLayout;
+  if (reg.hasInDim("register")) {
+    LL_TRY(r, reg.removeZeroBasesAlongDim("register"));
+    reg = std::move(r);
+  }
+  LL_TRY(inv, shared.invert());
+  LL_TRY(addr, reg.compose(inv)); // -> (offset[, block]) flattened below
+  auto cols = columnsByDim(addr);
+  int offBits = shared.inDimSizeLog2(shared.inDimIndex("offset"));
+  int totalBits = shared.totalInBits();
+  uint64_t offMask = (uint64_t(1) << offBits) - 1;
+  // 1. The widest vector: registers at offsets 1, 2, 4, ... (block 0), every
+  //    other basis leaving the low offset bits alone.
+  int lv = log2i(std::max(1, 128 / bitwidth));
+  for (; lv > 0; --lv) {
+    if (lv > offBits)
+      continue;
+    std::vector<bool> used(cols["register"].size(), false);
+    bool ok = true;
+    for (int k = 0; k < lv && ok; ++k) {
+      ok = false;
+      for (size_t b = 0; b < cols["register"].size(); ++b)
+        if (!used[b] && cols["register"][b] == (uint64_t(1) << k)) {
+          used[b] = ok = true;
+          break;
+        }
+    }
+    uint64_t low = (uint64_t(1) << lv) - 1;
+    for (size_t b = 0; b < cols["register"].size() && ok; ++b)
+      if (!used[b] && (cols["register"][b] & offMask & low))
+        ok = false;
+    for (const char *d : {"lane", "warp", "block"})
+      for (uint64_t c : cols[d])
+        if (c & offMask & low)
+          ok = false;
+    if (ok)
+      break;
+  }
+  int v = 1 << lv;
+  // 2. Rows: index bits from log2(v * slots) up, slots = v*b-bit vectors per
+  //    128 bytes (at most the whole buffer).
+  int slotBits = std::min(log2i(std::max(1, 1024 / (v * bitwidth))),
+                          std::max(0, totalBits - lv));
+  int rowStart = lv + slotBits;
+  std::vector<uint64_t> sharedCols = shared.flatColumns(); // offset, block
+  std::vector<uint64_t> rows(sharedCols.begin() + std::min(rowStart, totalBits),
+                             sharedCols.end());
+  // 3. The lanes of one wavefront: all but the last log2(v*b/32) lane bases.
+  auto regCols = columnsByDim(reg);
+  std::vector<uint64_t> lanes = regCols["lane"];
+  int drop = log2i(std::max(1, v * bitwidth / 32));
+  lanes.resize(std::max(0, int(lanes.size()) - drop));
+  int k = int(f2::intersection(lanes, rows).size());
+  return (1 << k) - 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Optimal swizzling
 //===----------------------------------------------------------------------===//
@@ -319,16 +385,43 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
   int vecElems = 1 << vecBits;
   std::vector<uint64_t> sTile = tileLanes(sc["lane"], vecElems, bitwidth, t);
   std::vector<uint64_t> dTile = tileLanes(dc["lane"], vecElems, bitwidth, t);
+  // Vectors narrower than a bank word share words: the first bank bits are
+  // inside a word, and lanes differing there (and in segment bits) would
+  // read different words of one bank. Take them from lane bases both sides
+  // use (lanes sharing a word never conflict), else from either side's.
+  int wordBits = 0;
+  while ((int64_t(1) << (vecBits + wordBits)) * bitwidth < 32 &&
+         wordBits < bankBits)
+    ++wordBits;
+  f2::Span withinWord(d.vec);
+  std::vector<uint64_t> wordVecs;
+  f2::Span tileSpan(tileUnits);
+  auto addWord = [&](uint64_t c) {
+    if (int(wordVecs.size()) < wordBits && c && tileSpan.contains(c) &&
+        withinWord.insert(c))
+      wordVecs.push_back(c);
+  };
+  for (uint64_t x : sTile)
+    if (std::find(dTile.begin(), dTile.end(), x) != dTile.end())
+      addWord(x);
+  for (uint64_t x : sTile)
+    addWord(x);
+  for (uint64_t x : dTile)
+    addWord(x);
+  for (uint64_t u : tileUnits)
+    addWord(u);
+  d.bank = wordVecs;
   f2::Span sSpan(d.vec), dSpan(d.vec), all(d.vec);
+  for (uint64_t x : wordVecs) {
+    sSpan.insert(x);
+    dSpan.insert(x);
+    all.insert(x);
+  }
   for (uint64_t x : sTile)
     sSpan.insert(x);
   for (uint64_t x : dTile)
     dSpan.insert(x);
-  auto inTile = [&](uint64_t v) {
-    // within the tile space: no component along excluded units
-    f2::Span s(tileUnits);
-    return s.contains(v);
-  };
+  auto inTile = [&](uint64_t v) { return tileSpan.contains(v); };
   auto tryAdd = [&](uint64_t c, bool needS, bool needD) {
     if (int(d.seg.size()) >= segBits || !c || !inTile(c) || all.contains(c))
       return;

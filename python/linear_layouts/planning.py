@@ -66,13 +66,16 @@ def optimal_swizzle(src: LayoutLike, dst: LayoutLike, bitwidth: int, target: str
     return _core.optimal_swizzle(_layout(src, shape, aliases), _layout(dst, shape, aliases), bitwidth, target)
 
 
-def bank_conflicts(reg_layout: LayoutLike, shared_layout: LayoutLike, bitwidth: int, target: str = "sm_90", *, shape=None, aliases=None, max_vector_width: int = 0) -> int:
-    """Extra wavefronts per warp-wide access beyond the minimum for its
-    width (0 = conflict-free), accessing ``shared_layout`` from registers in
-    ``reg_layout`` with the widest vector (at most ``max_vector_width``
-    elements when given) — the meaning of Gluon's ``bank_conflicts``."""
-    r = _core.analyze_shared_access(_layout(reg_layout, shape, aliases), _layout(shared_layout, shape, aliases), bitwidth, target, max_vector_width)
-    return int(r["conflicts"])
+def bank_conflicts(reg_layout: LayoutLike, shared_layout: LayoutLike, bitwidth: int, *, shape=None, aliases=None) -> int:
+    """Gluon's ``bank_conflicts``: extra wavefronts of one warp-wide access
+    of ``shared_layout`` from registers in ``reg_layout`` (0 = conflict-free),
+    computed as Triton 3.6 does — the widest vector whose elements are
+    contiguous and aligned, "banks" = vector slots of a 128-byte row.
+
+    (Plans report conflicts on the physical model instead: 4-byte banks,
+    a word read by several lanes read once; see ``ConversionPlan``.)
+    """
+    return int(_core.gluon_bank_conflicts(_layout(reg_layout, shape, aliases), _layout(shared_layout, shape, aliases), bitwidth))
 
 
 def _vector_width(plan: ConversionPlan) -> int:

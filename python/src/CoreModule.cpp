@@ -804,6 +804,12 @@ mechanically.)doc")
       },
       "src"_a, "dst"_a, "bitwidth"_a, "target"_a = "sm_90");
   m.def(
+      "gluon_bank_conflicts",
+      [](const LinearLayout &reg, const LinearLayout &shared, int bitwidth) {
+        return unwrap(ll::gluonBankConflicts(reg, shared, bitwidth));
+      },
+      "reg_layout"_a, "shared_layout"_a, "bitwidth"_a);
+  m.def(
       "analyze_shared_access",
       [](const LinearLayout &reg, const LinearLayout &shared, int bitwidth,
          const std::string &target, int maxVec) {

@@ -213,3 +213,54 @@ def _instruction_wavefronts(plan, addr, regs, reg_mask, active, lane, warp, bloc
         order = np.argsort(lane[first])
         seen.add(_wavefronts(off[order], act[order], vec, plan.bitwidth, L, plan.num_banks))
     return seen
+
+
+def _flat(basis, out_dims):
+    v, shift = 0, 0
+    for c, size in zip(basis, out_dims.values()):
+        v |= int(c) << shift
+        shift += int(size).bit_length() - 1
+    return v
+
+
+def _rank(vectors):
+    basis = {}
+    for v in vectors:
+        while v:
+            lead = v.bit_length() - 1
+            if lead not in basis:
+                basis[lead] = v
+                break
+            v ^= basis[lead]
+    return len(basis)
+
+
+def conflict_free_possible(plan) -> bool:
+    """The paper's bound, recomputed from the plan's layouts: with tile
+    dimension m, vector V and bank bits lenB, the s = m - |V| - lenB segment
+    bases can avoid both sides' wavefront lanes iff s <= m - max(dim U, dim W)
+    where U = span(V + store lanes of one wavefront), W likewise for loads."""
+    bits = plan.bitwidth
+    m = (plan.scratch_bytes * 8 // bits).bit_length() - 1
+    vec = plan.store_vector_width
+    v_bits = vec.bit_length() - 1
+    lenb = min((plan.num_banks * 32 // (vec * bits)).bit_length() - 1, m - v_bits)
+    s = m - v_bits - lenb
+
+    def side(layout, addr, lane_mask):
+        outs = layout.out_dims
+        # V: the registers at offsets 1, 2, 4, ... of this side.
+        vs = []
+        a0 = addr.apply({"register": 0, "lane": 0, "warp": 0, "block": 0})["offset"]
+        for b, basis in enumerate(layout.bases["register"]):
+            a = addr.apply({"register": 1 << b, "lane": 0, "warp": 0, "block": 0})["offset"] ^ a0
+            if a and a < vec and not (a & (a - 1)):
+                vs.append(_flat(basis, outs))
+        nbytes = max(1, vec * bits // 8)
+        k = (max(1, min(plan.warp_size, plan.num_banks * 4 // nbytes))).bit_length() - 1
+        lanes = [_flat(b, outs) for j, b in enumerate(layout.bases["lane"][:k]) if not (lane_mask >> j) & 1]
+        return _rank(vs + [x for x in lanes if x])
+
+    du = side(plan.src, plan.store_address, plan.store_masks.get("lane", 0))
+    dw = side(plan.dst, plan.load_address, 0)
+    return s <= m - max(du, dw)

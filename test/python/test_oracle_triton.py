@@ -425,3 +425,34 @@ def test_legacy_cta_layout_form():
         got = ll.from_triton(legacy, shape)
         assert got.bases == want_bases, legacy
         assert got.out_dims == want_outs
+
+
+def test_bank_conflicts_match_gluon():
+    """linear_layouts.bank_conflicts == Gluon's get_shared_bank_conflicts."""
+    b = O.builder()
+    rng = random.Random(51)
+    compared = 0
+    while compared < N:
+        rank = rng.choice([2, 2, 3])
+        kind = rng.random()
+        if kind < 0.7 or rank == 3:
+            reg = O.blocked(**{**rand_blocked(rng, rank), "cga": []})
+        else:
+            reg = O.nvidia_mma(**{**rand_mma(rng, rank=2, version=2), "cga": []})
+        shape = rand_shape(rng, rank, lo=4, hi=128)
+        bits = rng.choice([8, 16, 32, 64])
+        n = 1
+        for s in shape:
+            n *= s
+        if n * bits < 1024:
+            continue  # Triton aborts on tensors under 128 bytes
+        u = rng.random()
+        if u < 0.6:
+            sh = O.swizzled_shared(pow2(rng, 1, 16), pow2(rng, 1, 8), pow2(rng, 1, 16), rand_order(rng, rank))
+        else:
+            sh = O.swizzled_shared(1, 1, 1, rand_order(rng, rank))
+        want = b.get_shared_bank_conflicts(reg, sh, shape, bits)
+        R = ll.from_triton(O.text_of(reg, rank), shape)
+        S = ll.from_triton(O.shared_text(sh, shape), shape)
+        assert ll.bank_conflicts(R, S, bits) == want, (O.text_of(reg, rank), O.shared_text(sh, shape), shape, bits)
+        compared += 1

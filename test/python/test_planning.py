@@ -16,7 +16,7 @@ import pytest
 
 import linear_layouts as ll
 from linear_layouts import _core
-from simt import simulate
+from simt import conflict_free_possible, simulate
 
 PAIRS = int(os.environ.get("LL_SIM_PAIRS", "10000"))
 
@@ -146,6 +146,9 @@ def check_plan(plan, check_all_instructions=True):
     if plan.kind == "shared":
         assert sim.store_wavefronts == {plan.store_wavefronts}, (sim.store_wavefronts, str(plan))
         assert sim.load_wavefronts == {plan.load_wavefronts}, (sim.load_wavefronts, str(plan))
+        # Conflict-free whenever the paper's bound allows it.
+        if conflict_free_possible(plan):
+            assert (plan.store_conflicts, plan.load_conflicts) == (0, 0), str(plan)
     return sim
 
 

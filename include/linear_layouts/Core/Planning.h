@@ -142,6 +142,15 @@ Expected<AccessInfo> analyzeSharedAccess(const LinearLayout &regLayout,
                                          int bitwidth, const Target &target,
                                          int maxVectorElems = 0);
 
+/// Gluon's `bank_conflicts` (Triton 3.6), computed the same way: the widest
+/// vector v such that every non-vector basis leaves the low offset bits
+/// alone; "banks" are v-element slots of a 128-byte row; the lanes of one
+/// wavefront are all but the last log2(v*b/32) lane bases; the result is
+/// 2^dim(span(those lanes) ∩ span(row bases)) - 1 extra wavefronts. Unlike
+/// Triton, tensors smaller than 128 bytes give 0 instead of aborting.
+Expected<int> gluonBankConflicts(const LinearLayout &regLayout,
+                                 const LinearLayout &shared, int bitwidth);
+
 } // namespace ll
 
 #endif // LINEAR_LAYOUTS_CORE_PLANNING_H
