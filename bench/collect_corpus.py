@@ -65,7 +65,7 @@ def _act(x, ACT: tl.constexpr):
 @triton.jit
 def matmul_kernel(A, B, C, Bias, M, N, K, stride_am, stride_bk, stride_cm,
                   BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr,
-                  HAS_BIAS: tl.constexpr, ACT: tl.constexpr):
+                  HAS_BIAS: tl.constexpr, ACT: tl.constexpr, INT_ACC: tl.constexpr):
     pid_m = tl.program_id(0)
     pid_n = tl.program_id(1)
     rm = pid_m * BM + tl.arange(0, BM)
@@ -73,12 +73,14 @@ def matmul_kernel(A, B, C, Bias, M, N, K, stride_am, stride_bk, stride_cm,
     rk = tl.arange(0, BK)
     a_ptrs = A + rm[:, None] * stride_am + rk[None, :]
     b_ptrs = B + rk[:, None] * stride_bk + rn[None, :]
-    acc_dtype = tl.int32 if A.dtype.element_ty == tl.int8 else tl.float32
-    acc = tl.zeros((BM, BN), dtype=acc_dtype)
+    if INT_ACC:
+        acc = tl.zeros((BM, BN), dtype=tl.int32)
+    else:
+        acc = tl.zeros((BM, BN), dtype=tl.float32)
     for k in range(0, K, BK):
         a = tl.load(a_ptrs, mask=rk[None, :] + k < K, other=0)
         b = tl.load(b_ptrs, mask=rk[:, None] + k < K, other=0)
-        acc = tl.dot(a, b, acc)
+        acc = tl.dot(a, b, acc, out_dtype=acc.dtype)
         a_ptrs += BK
         b_ptrs += BK * stride_bk
     acc = acc.to(tl.float32)
@@ -290,6 +292,35 @@ def gather_kernel(X, I, Y, M: tl.constexpr, N: tl.constexpr):
     tl.store(Y + offs, tl.gather(x, idx, axis=1))
 
 
+@triton.jit
+def dot_epilogue_kernel(A, B, R, C, BM: tl.constexpr, BN: tl.constexpr, BK: tl.constexpr,
+                        RESIDUAL: tl.constexpr, TRANS_OUT: tl.constexpr, ROWMAX: tl.constexpr):
+    """One tile: C = A @ B (+ residual tile) (row-max normalised) stored plain or transposed."""
+    rm = tl.arange(0, BM)
+    rn = tl.arange(0, BN)
+    rk = tl.arange(0, BK)
+    a = tl.load(A + rm[:, None] * BK + rk[None, :])
+    b = tl.load(B + rk[:, None] * BN + rn[None, :])
+    c = tl.dot(a, b)
+    if RESIDUAL:
+        c += tl.load(R + rm[:, None] * BN + rn[None, :]).to(tl.float32)
+    if ROWMAX:
+        mx = tl.max(c, axis=1)
+        c = c / mx[:, None]
+        tl.store(R + rm, mx.to(R.dtype.element_ty))
+    if TRANS_OUT:
+        tl.store(C + rn[:, None] * BM + rm[None, :], tl.trans(c).to(C.dtype.element_ty))
+    else:
+        tl.store(C + rm[:, None] * BN + rn[None, :], c.to(C.dtype.element_ty))
+
+
+@triton.jit
+def interleave_kernel(X, Y, Z, M: tl.constexpr, N: tl.constexpr):
+    offs = tl.arange(0, M)[:, None] * N + tl.arange(0, N)[None, :]
+    z = tl.interleave(tl.load(X + offs), tl.load(Y + offs))
+    tl.store(Z + tl.arange(0, M)[:, None] * (2 * N) + tl.arange(0, 2 * N)[None, :], z)
+
+
 # --------------------------------------------------------------------------
 # Configurations
 # --------------------------------------------------------------------------
@@ -322,8 +353,9 @@ def configs(target):
         to = _fp8_out(target) if to == "fp8" else to
         sig = {"A": _ELT[ti], "B": _ELT[ti], "C": _ELT[to], "Bias": "*fp32",
                "M": "i32", "N": "i32", "K": "i32", "stride_am": "i32", "stride_bk": "i32", "stride_cm": "i32",
-               "BM": "constexpr", "BN": "constexpr", "BK": "constexpr", "HAS_BIAS": "constexpr", "ACT": "constexpr"}
-        cx = {"BM": bm, "BN": bn, "BK": bk, "HAS_BIAS": bias, "ACT": act}
+               "BM": "constexpr", "BN": "constexpr", "BK": "constexpr", "HAS_BIAS": "constexpr", "ACT": "constexpr",
+               "INT_ACC": "constexpr"}
+        cx = {"BM": bm, "BN": bn, "BK": bk, "HAS_BIAS": bias, "ACT": act, "INT_ACC": ti == "i8"}
         yield (f"matmul_{ti}_{to}_{bm}x{bn}x{bk}_w{w}{'_bias' if bias else ''}{'_' + act if act else ''}",
                matmul_kernel, sig, cx, w)
 
@@ -416,6 +448,22 @@ def configs(target):
     for dt, m, n, w in [("f32", 32, 64, 4), ("f16", 64, 32, 2)]:
         sig = {"X": _ELT[dt], "I": "*i32", "Y": _ELT[dt], "M": "constexpr", "N": "constexpr"}
         yield (f"gather_{dt}_{m}x{n}_w{w}", gather_kernel, sig, {"M": m, "N": n}, w)
+
+    # single-tile dots with 2D epilogues (residual tile, row max, transposed store)
+    for ti, to, bm, bn, bk, w, res, tr, rmax in [
+            ("f16", "f16", 64, 64, 32, 4, True, False, False), ("f16", "f32", 128, 64, 32, 4, False, True, False),
+            ("bf16", "bf16", 64, 128, 64, 8, True, True, True), ("f16", "f16", 32, 32, 32, 2, False, False, True),
+            ("f16", "f32", 16, 32, 16, 1, True, True, False), ("i8", "i32", 64, 64, 64, 4, False, True, False)]:
+        sig = {"A": _ELT[ti], "B": _ELT[ti], "R": _ELT[to], "C": _ELT[to], "BM": "constexpr", "BN": "constexpr",
+               "BK": "constexpr", "RESIDUAL": "constexpr", "TRANS_OUT": "constexpr", "ROWMAX": "constexpr"}
+        cx = {"BM": bm, "BN": bn, "BK": bk, "RESIDUAL": res, "TRANS_OUT": tr, "ROWMAX": rmax}
+        yield (f"dot_epi_{ti}_{to}_{bm}x{bn}x{bk}_w{w}{'_res' if res else ''}{'_rowmax' if rmax else ''}"
+               f"{'_transout' if tr else ''}", dot_epilogue_kernel, sig, cx, w)
+
+    # interleave
+    for dt, m, n, w in [("f16", 32, 64, 4), ("i8", 64, 64, 8)]:
+        sig = {"X": _ELT[dt], "Y": _ELT[dt], "Z": _ELT[dt], "M": "constexpr", "N": "constexpr"}
+        yield (f"interleave_{dt}_{m}x{n}_w{w}", interleave_kernel, sig, {"M": m, "N": n}, w)
 
 
 # --------------------------------------------------------------------------
@@ -531,7 +579,7 @@ def _offsets(attr, shape, name, lines):
                 continue
             pos = sum(1 for x in cur_dims if x < k)
             new_dims = sorted(cur_dims + [k])
-            new_shape = [shape[x] if x in cur_dims else 1 for x in new_dims]
+            new_shape = [shape[x] if x == d else 1 for x in new_dims]
             # layout of the result: slice of attr keeping new_dims
             lay_new = attr
             dims = list(range(rank))
@@ -620,7 +668,8 @@ def one_convert_ttgir(src, dst, shape, elt, target, num_warps):
 
 
 _NV_OPS = [("ld.shared", r"ld\.shared"), ("st.shared", r"st\.shared"), ("ldmatrix", r"ldmatrix"),
-           ("stmatrix", r"stmatrix"), ("shfl.sync", r"shfl\.sync"), ("bar.sync", r"(?:bar|barrier)\.sync")]
+           ("stmatrix", r"stmatrix"), ("shfl.sync", r"shfl\.sync"), ("bar.sync", r"(?:bar|barrier)\.(?:cta\.)?sync"),
+           ("bar.warp.sync", r"bar\.warp\.sync")]
 _AMD_OPS = [("ds_read", r"ds_read"), ("ds_write", r"ds_write"), ("ds_bpermute", r"ds_bpermute"),
             ("ds_permute", r"ds_permute"), ("ds_swizzle", r"ds_swizzle"), ("v_permlane", r"v_permlane"),
             ("s_barrier", r"s_barrier")]
@@ -739,8 +788,8 @@ def main(argv=None):
     entries.sort(key=lambda e: (order[e["target"]], e["kernel"], e["src"], e["dst"], e["shape"], e["dtype"]))
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     with open(args.out, "w") as f:
-        json.dump(entries, f, indent=1)
-        f.write("\n")
+        # one entry per line: compact and diff-friendly
+        f.write("[\n" + ",\n".join(json.dumps(e) for e in entries) + "\n]\n")
     per = {t: sum(e["target"] == t for e in entries) for t in TARGETS}
     print(f"wrote {len(entries)} entries to {args.out}: {per}; {nmeas} measured; {time.time() - t0:.0f}s")
     return 0

@@ -282,6 +282,10 @@ namespace {
 
 struct SharedDesign {
   std::vector<uint64_t> vec, bank, seg, reps, block; // flattened t vectors
+  /// Source-only registers right after the vector, inside the bank word:
+  /// stores pack them with the vector into (up to) 32-bit accesses, loads
+  /// read the narrower vector.
+  int storeExtension = 0;
 };
 
 /// The lane bases one wavefront spans, for accesses of `vecElems` elements.
@@ -383,24 +387,50 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
 
   // 4. Segments: never shared by the lanes of one wavefront.
   int vecElems = 1 << vecBits;
-  std::vector<uint64_t> sTile = tileLanes(sc["lane"], vecElems, bitwidth, t);
-  std::vector<uint64_t> dTile = tileLanes(dc["lane"], vecElems, bitwidth, t);
-  // Vectors narrower than a bank word share words: the first bank bits are
-  // inside a word, and lanes differing there (and in segment bits) would
-  // read different words of one bank. Take them from lane bases both sides
-  // use (lanes sharing a word never conflict), else from either side's.
+  f2::Span tileSpan(tileUnits);
   int wordBits = 0;
   while ((int64_t(1) << (vecBits + wordBits)) * bitwidth < 32 &&
          wordBits < bankBits)
     ++wordBits;
   f2::Span withinWord(d.vec);
   std::vector<uint64_t> wordVecs;
-  f2::Span tileSpan(tileUnits);
   auto addWord = [&](uint64_t c) {
     if (int(wordVecs.size()) < wordBits && c && tileSpan.contains(c) &&
         withinWord.insert(c))
       wordVecs.push_back(c);
   };
+  // When one wavefront's lanes outnumber the banks (wave64 with 32 banks),
+  // sub-word loads are conflict-free only if lanes share words: reserve
+  // word bits for destination lanes first.
+  int loadBytes = std::max(1, vecElems * bitwidth / 8);
+  int needLaneWords =
+      std::max(0, log2i(t.lanesPerWavefront(loadBytes)) - log2i(t.numBanks));
+  {
+    std::vector<uint64_t> dFull = tileLanes(dc["lane"], vecElems, bitwidth, t);
+    std::vector<uint64_t> sFull = tileLanes(sc["lane"], vecElems, bitwidth, t);
+    for (uint64_t x : dFull)
+      if (int(wordVecs.size()) < needLaneWords &&
+          std::find(sFull.begin(), sFull.end(), x) != sFull.end())
+        addWord(x);
+    for (uint64_t x : dFull)
+      if (int(wordVecs.size()) < needLaneWords)
+        addWord(x);
+  }
+  // Sub-word vectors: then fill the word with more source registers, so
+  // stores become 32-bit wide (replicated registers are never stored).
+  std::set<uint64_t> dAll(dc["register"].begin(), dc["register"].end());
+  bool contiguous = wordVecs.empty();
+  for (uint64_t r : sRegs)
+    if (!dAll.count(r)) {
+      size_t before = wordVecs.size();
+      addWord(r);
+      if (wordVecs.size() > before && contiguous)
+        ++d.storeExtension;
+    }
+  int storeVecElems = vecElems << d.storeExtension;
+  std::vector<uint64_t> sTile =
+      tileLanes(sc["lane"], storeVecElems, bitwidth, t);
+  std::vector<uint64_t> dTile = tileLanes(dc["lane"], vecElems, bitwidth, t);
   for (uint64_t x : sTile)
     if (std::find(dTile.begin(), dTile.end(), x) != dTile.end())
       addWord(x);
@@ -694,10 +724,11 @@ Expected<ConversionPlan> planConversion(const LinearLayout &src,
   for (auto &[d, m] : t.freeVariableMasks())
     if (d == "register")
       dRegSkip = m;
-  // Accesses are exactly as wide as the designed vector.
+  // Accesses are exactly as wide as the designed vector (stores may pack
+  // source-only registers of the same bank word too).
   int vecBits = int(design.vec.size());
-  ThreadOffsets so =
-      threadOffsets(storeAddr, bitwidth, target, sRegSkip, vecBits);
+  ThreadOffsets so = threadOffsets(storeAddr, bitwidth, target, sRegSkip,
+                                   vecBits + design.storeExtension);
   ThreadOffsets lo = threadOffsets(loadAddr, bitwidth, target, dRegSkip, vecBits);
   p.store = countWavefronts(so.lane, sLaneSkip, 1 << so.vectorRegs.size(),
                             bitwidth, target);

@@ -1,0 +1,97 @@
+#!/usr/bin/env python3
+"""Our conversion plans vs Triton's, on the corpus of real conversions.
+
+For every conversion of test/data/conversions.json (collected from Triton
+3.6 kernels compiled for sm_80, sm_90 and gfx942 by bench/collect_corpus.py,
+with Triton's own scratch bytes and instruction counts for a one-conversion
+kernel), print: our plan kind, scratch bytes (ours / Triton's), shared-memory
+wavefronts per CTA for stores and loads (ours) against the minimum traffic
+(tensor bytes per CTA / wavefront bytes, per direction), and Triton's
+instruction counts; then totals.
+
+    .venv/bin/python bench/plans_vs_triton.py [--corpus test/data/conversions.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import linear_layouts as ll
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def cta_wavefronts(plan):
+    """Store and load wavefronts of the whole CTA (all warps)."""
+    warps = plan.src.in_dims.get("warp", 1)
+    skip = bin(plan.store_masks.get("warp", 0)).count("1")
+    c = plan.cost
+    return c["store_wavefronts"] * (warps >> skip), c["load_wavefronts"] * warps
+
+
+def minimum_wavefronts(plan, shape, bits):
+    n = 1
+    for s in shape:
+        n *= s
+    blocks = plan.src.in_dims.get("block", 1)
+    wave_bytes = plan.num_banks * 4
+    return max(1, n * bits // 8 // blocks // wave_bytes)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--corpus", default=str(ROOT / "test/data/conversions.json"))
+    args = ap.parse_args(argv)
+    corpus = json.loads(Path(args.corpus).read_text())
+    rows = []
+    tot = {"ours": 0, "triton": 0, "st": 0, "ld": 0, "min": 0, "n_shared": 0, "over": 0}
+    for e in corpus:
+        src = ll.from_triton(e["src"], e["shape"])
+        dst = ll.from_triton(e["dst"], e["shape"])
+        plan = ll.plan_conversion(src, dst, e["bitwidth"], e["target"])
+        st = ld = mn = 0
+        if plan.kind == "shared":
+            st, ld = cta_wavefronts(plan)
+            mn = minimum_wavefronts(plan, e["shape"], e["bitwidth"])
+            tot["st"] += st
+            tot["ld"] += ld
+            tot["min"] += 2 * mn
+            tot["n_shared"] += 1
+        ts = e.get("triton_scratch_bytes")
+        tot["ours"] += plan.scratch_bytes
+        if ts is not None:
+            tot["triton"] += ts
+            if plan.scratch_bytes > ts:
+                tot["over"] += 1
+        ti = e.get("triton_instructions") or {}
+        rows.append(
+            (
+                e.get("kernel", "?")[:22],
+                e["target"],
+                "x".join(map(str, e["shape"])),
+                e.get("dtype", ""),
+                plan.kind,
+                plan.scratch_bytes,
+                "-" if ts is None else ts,
+                f"{st}/{ld}" if plan.kind == "shared" else "-",
+                f"{mn}/{mn}" if plan.kind == "shared" else "-",
+                f"{plan.store_conflicts}/{plan.load_conflicts}" if plan.kind == "shared" else "-",
+                " ".join(f"{k}={v}" for k, v in sorted(ti.items()) if v),
+            )
+        )
+    head = ("kernel", "target", "shape", "dtype", "plan", "scratch", "triton", "st/ld waves", "minimum", "confl", "triton instructions")
+    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
+    for r in [head] + rows:
+        print("  ".join(str(x).ljust(w) for x, w in zip(r, widths)))
+    print()
+    print(f"{len(rows)} conversions; {tot['n_shared']} through shared memory")
+    print(f"scratch bytes: ours {tot['ours']}, Triton {tot['triton']} (cases where ours is larger: {tot['over']})")
+    print(f"shared-memory wavefronts per CTA: ours {tot['st'] + tot['ld']} (store {tot['st']}, load {tot['ld']}), minimum {tot['min']}")
+    return 0 if tot["over"] == 0 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
