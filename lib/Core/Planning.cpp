@@ -183,18 +183,26 @@ ThreadOffsets threadOffsets(const LinearLayout &addr, int bitwidth,
 
 } // namespace
 
-Expected<AccessInfo> analyzeSharedAccess(const LinearLayout &regLayout,
-                                         const LinearLayout &shared,
-                                         int bitwidth, const Target &target,
-                                         int maxVectorElems) {
-  LL_CHECK(bitwidth >= 8 && bitwidth <= 64 && isPowerOf2(bitwidth),
-           InvalidArgument, "bitwidth must be 8, 16, 32 or 64");
+/// A register layout and a shared layout of one tensor.
+static Expected<bool> checkAccessPair(const LinearLayout &regLayout,
+                                      const LinearLayout &shared) {
   LL_TRY(okReg, checkDistributed(regLayout, "the register layout"));
   (void)okReg;
   LL_CHECK(shared.hasInDim("offset"), InvalidArgument,
            "the shared layout needs an 'offset' in dim");
   LL_CHECK(shared.outDims() == regLayout.outDims(), DimMismatch,
            "the register and shared layouts cover different tensors");
+  return true;
+}
+
+Expected<AccessInfo> analyzeSharedAccess(const LinearLayout &regLayout,
+                                         const LinearLayout &shared,
+                                         int bitwidth, const Target &target,
+                                         int maxVectorElems) {
+  LL_CHECK(bitwidth >= 8 && bitwidth <= 64 && isPowerOf2(bitwidth),
+           InvalidArgument, "bitwidth must be 8, 16, 32 or 64");
+  LL_TRY(okPair, checkAccessPair(regLayout, shared));
+  (void)okPair;
   LL_TRY(inv, shared.invert());
   LL_TRY(addr, regLayout.compose(inv));
   auto masks = regLayout.freeVariableMasks();
@@ -212,12 +220,8 @@ Expected<int> gluonBankConflicts(const LinearLayout &regLayout,
                                  const LinearLayout &shared, int bitwidth) {
   LL_CHECK(bitwidth >= 1 && bitwidth <= 64 && isPowerOf2(bitwidth),
            InvalidArgument, "bitwidth must be a power of two <= 64");
-  LL_TRY(okReg, checkDistributed(regLayout, "the register layout"));
-  (void)okReg;
-  LL_CHECK(shared.hasInDim("offset"), InvalidArgument,
-           "the shared layout needs an 'offset' in dim");
-  LL_CHECK(shared.outDims() == regLayout.outDims(), DimMismatch,
-           "the register and shared layouts cover different tensors");
+  LL_TRY(okPair, checkAccessPair(regLayout, shared));
+  (void)okPair;
   LinearLayout reg = regLayout;
   if (reg.hasInDim("register")) {
     LL_TRY(r, reg.removeZeroBasesAlongDim("register"));

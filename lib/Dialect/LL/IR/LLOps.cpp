@@ -71,6 +71,21 @@ remapOuts(const ::ll::LinearLayout &l, ArrayRef<int64_t> newSizes,
                                     /*requireSurjective=*/false);
 }
 
+/// Both types carry distributed layouts: their linear layouts, or an op
+/// error.
+FailureOr<std::pair<::ll::LinearLayout, ::ll::LinearLayout>>
+distributedLayouts(Operation *op, Type a, StringRef aName, Type b,
+                   StringRef bName) {
+  if (failed(requireDistributed(op, a, aName)) ||
+      failed(requireDistributed(op, b, bName)))
+    return failure();
+  auto la = layoutOf(op, a, (aName + " layout").str());
+  auto lb = layoutOf(op, b, (bName + " layout").str());
+  if (failed(la) || failed(lb))
+    return failure();
+  return std::make_pair(*la, *lb);
+}
+
 LogicalResult mismatch(Operation *op, const ::ll::LinearLayout &want,
                        const ::ll::LinearLayout &got) {
   return op->emitOpError()
@@ -136,13 +151,8 @@ Value mlir::ll::relayoutCheap(PatternRewriter &rewriter, Value v,
 //===----------------------------------------------------------------------===//
 
 LogicalResult ConvertLayoutOp::verify() {
-  if (failed(requireDistributed(*this, getSrc().getType(), "source")) ||
-      failed(requireDistributed(*this, getType(), "result")))
-    return failure();
-  if (failed(layoutOf(*this, getSrc().getType(), "source layout")) ||
-      failed(layoutOf(*this, getType(), "result layout")))
-    return failure();
-  return success();
+  return success(succeeded(distributedLayouts(*this, getSrc().getType(),
+                                             "source", getType(), "result")));
 }
 
 OpFoldResult ConvertLayoutOp::fold(FoldAdaptor) {
@@ -364,13 +374,11 @@ LogicalResult ReshapeOp::verify() {
     return emitOpError() << "the number of elements changes ("
                          << src.getNumElements() << " vs "
                          << dst.getNumElements() << ")";
-  if (failed(requireDistributed(*this, src, "source")) ||
-      failed(requireDistributed(*this, dst, "result")))
+  auto layouts = distributedLayouts(*this, src, "source", dst,
+                                     "result");
+  if (failed(layouts))
     return failure();
-  auto ls = layoutOf(*this, src, "source layout");
-  auto ld = layoutOf(*this, dst, "result layout");
-  if (failed(ls) || failed(ld))
-    return failure();
+  const ::ll::LinearLayout *ls = &layouts->first, *ld = &layouts->second;
   // Row-major reshape of the out dims: flatten with the last dim fastest.
   auto flatten = [](const ::ll::LinearLayout &l) -> ::ll::LinearLayout {
     auto names = l.outDimNames();
@@ -409,13 +417,11 @@ LogicalResult TransOp::verify() {
     if (dst.getDimSize(i) != src.getDimSize(order[i]))
       return emitOpError() << "result dim " << i << " must have size "
                            << src.getDimSize(order[i]);
-  if (failed(requireDistributed(*this, src, "source")) ||
-      failed(requireDistributed(*this, dst, "result")))
+  auto layouts = distributedLayouts(*this, src, "source", dst,
+                                     "result");
+  if (failed(layouts))
     return failure();
-  auto ls = layoutOf(*this, src, "source layout");
-  auto ld = layoutOf(*this, dst, "result layout");
-  if (failed(ls) || failed(ld))
-    return failure();
+  const ::ll::LinearLayout *ls = &layouts->first, *ld = &layouts->second;
   auto want = remapOuts(*ls, dst.getShape(), [&](const ::ll::Basis &b,
                                                  unsigned d) {
     return b[order[d]];
@@ -445,13 +451,11 @@ LogicalResult ExpandDimsOp::verify() {
     return emitOpError() << "result shape must be the source shape with a 1 "
                             "inserted at axis "
                          << axis;
-  if (failed(requireDistributed(*this, src, "source")) ||
-      failed(requireDistributed(*this, dst, "result")))
+  auto layouts = distributedLayouts(*this, src, "source", dst,
+                                     "result");
+  if (failed(layouts))
     return failure();
-  auto ls = layoutOf(*this, src, "source layout");
-  auto ld = layoutOf(*this, dst, "result layout");
-  if (failed(ls) || failed(ld))
-    return failure();
+  const ::ll::LinearLayout *ls = &layouts->first, *ld = &layouts->second;
   auto expected = remapOuts(*ls, dst.getShape(), [&](const ::ll::Basis &b,
                                                      unsigned d) {
     if (int32_t(d) == axis)
@@ -471,13 +475,11 @@ LogicalResult BroadcastOp::verify() {
     if (src.getDimSize(d) != dst.getDimSize(d) && src.getDimSize(d) != 1)
       return emitOpError() << "dim " << d
                            << " can only be broadcast from size 1";
-  if (failed(requireDistributed(*this, src, "source")) ||
-      failed(requireDistributed(*this, dst, "result")))
+  auto layouts = distributedLayouts(*this, src, "source", dst,
+                                     "result");
+  if (failed(layouts))
     return failure();
-  auto ls = layoutOf(*this, src, "source layout");
-  auto ld = layoutOf(*this, dst, "result layout");
-  if (failed(ls) || failed(ld))
-    return failure();
+  const ::ll::LinearLayout *ls = &layouts->first, *ld = &layouts->second;
   // Project the result onto the source: broadcast dims collapse to size 1.
   auto projected = remapOuts(*ld, src.getShape(), [&](const ::ll::Basis &b,
                                                       unsigned d) {
@@ -551,13 +553,11 @@ LogicalResult JoinOp::verify() {
   if (dst.getShape() != ArrayRef<int64_t>(want))
     return emitOpError() << "result shape must be the operand shape with a "
                             "new last dim of size 2";
-  if (failed(requireDistributed(*this, src, "operand")) ||
-      failed(requireDistributed(*this, dst, "result")))
+  auto layouts = distributedLayouts(*this, src, "operand", dst,
+                                     "result");
+  if (failed(layouts))
     return failure();
-  auto ls = layoutOf(*this, src, "operand layout");
-  auto ld = layoutOf(*this, dst, "result layout");
-  if (failed(ls) || failed(ld))
-    return failure();
+  const ::ll::LinearLayout *ls = &layouts->first, *ld = &layouts->second;
   auto part = dropJoinedDim(*this, *ld, src.getShape());
   if (failed(part))
     return failure();
@@ -577,13 +577,11 @@ LogicalResult SplitOp::verify() {
                             "a last dim of size 2";
   if (src.getElementType() != dst.getElementType())
     return emitOpError() << "element types differ";
-  if (failed(requireDistributed(*this, src, "source")) ||
-      failed(requireDistributed(*this, dst, "result")))
+  auto layouts = distributedLayouts(*this, src, "source", dst,
+                                     "result");
+  if (failed(layouts))
     return failure();
-  auto ls = layoutOf(*this, src, "source layout");
-  auto ld = layoutOf(*this, dst, "result layout");
-  if (failed(ls) || failed(ld))
-    return failure();
+  const ::ll::LinearLayout *ls = &layouts->first, *ld = &layouts->second;
   auto part = dropJoinedDim(*this, *ls, dst.getShape());
   if (failed(part))
     return failure();
