@@ -404,20 +404,29 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
       wordVecs.push_back(c);
   };
   // When one wavefront's lanes outnumber the banks (wave64 with 32 banks),
-  // sub-word loads are conflict-free only if lanes share words: reserve
-  // word bits for destination lanes first.
-  int loadBytes = std::max(1, vecElems * bitwidth / 8);
+  // sub-word accesses are conflict-free only if lanes share words: reserve
+  // word bits for lanes of each side (common lanes serve both).
+  int accBytes = std::max(1, vecElems * bitwidth / 8);
   int needLaneWords =
-      std::max(0, log2i(t.lanesPerWavefront(loadBytes)) - log2i(t.numBanks));
+      std::max(0, log2i(t.lanesPerWavefront(accBytes)) - log2i(t.numBanks));
   {
     std::vector<uint64_t> dFull = tileLanes(dc["lane"], vecElems, bitwidth, t);
     std::vector<uint64_t> sFull = tileLanes(sc["lane"], vecElems, bitwidth, t);
+    auto countIn = [&](const std::vector<uint64_t> &side) {
+      int n = 0;
+      for (uint64_t x : wordVecs)
+        n += std::find(side.begin(), side.end(), x) != side.end();
+      return n;
+    };
     for (uint64_t x : dFull)
-      if (int(wordVecs.size()) < needLaneWords &&
-          std::find(sFull.begin(), sFull.end(), x) != sFull.end())
+      if (std::find(sFull.begin(), sFull.end(), x) != sFull.end() &&
+          countIn(dFull) < needLaneWords)
         addWord(x);
     for (uint64_t x : dFull)
-      if (int(wordVecs.size()) < needLaneWords)
+      if (countIn(dFull) < needLaneWords)
+        addWord(x);
+    for (uint64_t x : sFull)
+      if (countIn(sFull) < needLaneWords)
         addWord(x);
   }
   // Sub-word vectors: then fill the word with more source registers, so

@@ -243,6 +243,13 @@ def conflict_free_possible(plan) -> bool:
     bits = plan.bitwidth
     m = (plan.scratch_bytes * 8 // bits).bit_length() - 1
     vec = plan.store_vector_width
+    # The bound counts vector slots; when one wavefront has more lanes than
+    # banks (sub-word accesses on wave64), lanes must also share 4-byte
+    # words, which it does not model: no claim then.
+    for v in (plan.store_vector_width, plan.load_vector_width):
+        nb = max(1, v * bits // 8)
+        if min(plan.warp_size, plan.num_banks * 4 // nb) > plan.num_banks:
+            return False
     v_bits = vec.bit_length() - 1
     lenb = min((plan.num_banks * 32 // (vec * bits)).bit_length() - 1, m - v_bits)
     s = m - v_bits - lenb
