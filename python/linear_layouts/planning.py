@@ -23,7 +23,7 @@ from . import _core
 from ._core import ConversionPlan, LayoutError, LinearLayout
 from .triton_attrs import from_triton
 
-__all__ = ["plan_conversion", "optimal_swizzle", "bank_conflicts", "ConversionPlan"]
+__all__ = ["plan_conversion", "plan_gather", "optimal_swizzle", "bank_conflicts", "ConversionPlan"]
 
 LayoutLike = Union[LinearLayout, str]
 
@@ -58,6 +58,25 @@ def plan_conversion(
     """
     s, d = _layout(src, shape, aliases), _layout(dst, shape, aliases)
     return _core.plan_conversion(s, d, bitwidth, target, -1 if max_scratch_bytes is None else int(max_scratch_bytes), force_shared)
+
+
+def plan_gather(
+    src: LayoutLike,
+    index: LayoutLike,
+    axis: int,
+    bitwidth: int,
+    target: str = "sm_90",
+    *,
+    shape: Sequence[int] | None = None,
+    index_shape: Sequence[int] | None = None,
+    aliases: dict[str, str] | None = None,
+):
+    """Plan ``result = gather(src, index, axis)`` (the result has the index
+    layout): warp shuffles with a select per candidate source register when
+    every needed element lives in the thread's warp, else shared memory."""
+    s = _layout(src, shape, aliases)
+    i = _layout(index, index_shape if index_shape is not None else shape, aliases)
+    return _core.plan_gather(s, i, int(axis), bitwidth, target)
 
 
 def optimal_swizzle(src: LayoutLike, dst: LayoutLike, bitwidth: int, target: str = "sm_90", *, shape=None, aliases=None) -> LinearLayout:

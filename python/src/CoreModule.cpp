@@ -783,6 +783,49 @@ mechanically.)doc")
                    })
       .def("__str__", &ll::ConversionPlan::toString);
 
+  nb::class_<ll::GatherPlan>(m, "GatherPlan",
+                             "How to gather along an axis: warp shuffles "
+                             "when the axis stays inside warps, else "
+                             "shared memory.")
+      .def_ro("kind", &ll::GatherPlan::kind)
+      .def_ro("axis", &ll::GatherPlan::axis)
+      .def_ro("bitwidth", &ll::GatherPlan::bitwidth)
+      .def_prop_ro("target",
+                   [](const ll::GatherPlan &p) { return p.target.name; })
+      .def_ro("src", &ll::GatherPlan::src)
+      .def_ro("index", &ll::GatherPlan::index)
+      .def_ro("coord_to_src", &ll::GatherPlan::coordToSrc)
+      .def_ro("candidates", &ll::GatherPlan::candidates)
+      .def_ro("shared_layout", &ll::GatherPlan::shared)
+      .def_ro("store_address", &ll::GatherPlan::storeAddress)
+      .def_ro("tensor_to_offset", &ll::GatherPlan::tensorToOffset)
+      .def_prop_ro("store_masks",
+                   [](const ll::GatherPlan &p) {
+                     nb::dict d;
+                     for (auto &[n, m] : p.storeMasks)
+                       d[nb::str(n.c_str())] = m;
+                     return d;
+                   })
+      .def_ro("scratch_bytes", &ll::GatherPlan::scratchBytes)
+      .def_prop_ro("cost", [](const ll::GatherPlan &p) {
+        nb::dict d;
+        d["shuffles"] = p.cost.shuffles;
+        d["selects"] = p.cost.registerMoves;
+        d["shared_stores"] = p.cost.sharedStores;
+        d["shared_loads"] = p.cost.sharedLoads;
+        d["barriers"] = p.cost.barriers;
+        d["scratch_bytes"] = p.cost.scratchBytes;
+        return d;
+      });
+  m.def(
+      "plan_gather",
+      [](const LinearLayout &src, const LinearLayout &index, int axis,
+         int bitwidth, const std::string &target) {
+        auto t = unwrap(ll::Target::get(target));
+        return unwrap(ll::planGather(src, index, axis, bitwidth, t));
+      },
+      "src"_a, "index"_a, "axis"_a, "bitwidth"_a, "target"_a = "sm_90");
+
   m.def(
       "plan_conversion",
       [](const LinearLayout &src, const LinearLayout &dst, int bitwidth,

@@ -38,6 +38,18 @@ func.func @within_warps(%b: tensor<8x16xf32, #r0>) {
 
 // -----
 
+// A gather whose axis stays inside each lane group of one warp: shuffles,
+// one per candidate source register (2 registers x 2 candidates).
+#g = #ll.linear<{register = [[1, 0]], lane = [[2, 0], [4, 0], [8, 0], [0, 1], [0, 2]], warp = [], block = []}>
+// CHECK-LABEL: func.func @gather
+// CHECK: ll.gather {{.*}} {axis = 0 : i32, ll.plan = "shuffle", ll.rounds = 4 : i64}
+func.func @gather(%s: tensor<16x4xf32, #g>, %i: tensor<16x4xi32, #g>) {
+  %0 = ll.gather %s[%i] {axis = 0 : i32} : (tensor<16x4xf32, #g>, tensor<16x4xi32, #g>) -> tensor<16x4xf32, #g>
+  return
+}
+
+// -----
+
 // wave64 (gfx942, 32 banks): the registers both layouts hold along dim0 and
 // dim1 form 4 x f32 = 128-bit accesses; 64 lanes x 16 bytes take 8 wavefronts
 // of 128 bytes, the minimum: conflict-free.

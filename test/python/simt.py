@@ -271,3 +271,53 @@ def conflict_free_possible(plan) -> bool:
     du = side(plan.src, plan.store_address, plan.store_masks.get("lane", 0))
     dw = side(plan.dst, plan.load_address, 0)
     return s <= m - max(du, dw)
+
+
+def simulate_gather(plan, rng) -> int:
+    """Run a gather plan on random indices; returns the number of wrong
+    result registers. Source registers hold element ids; result register
+    (r, lane, warp, block) must end up with the source element at the index
+    layout's coordinate with the axis replaced by the index value."""
+    src, idx = plan.src, plan.index
+    R_s, L, W, B = _grid(src)
+    R_d = idx.in_dims.get("register", 1)
+    lane, warp, block = np.meshgrid(np.arange(L), np.arange(W), np.arange(B), indexing="ij")
+    lane, warp, block = lane.ravel(), warp.ravel(), block.ravel()
+    T = lane.size
+    src_regs = _values(src, np.arange(R_s)[None, :], lane[:, None], warp[:, None], block[:, None])
+    coords = _eval(idx, register=np.arange(R_d)[None, :], lane=lane[:, None], warp=warp[:, None], block=block[:, None])
+    names = list(src.out_dims)
+    axis_name = names[plan.axis]
+    axis_size = src.out_dims[axis_name]
+    values = rng.integers(0, axis_size, size=(T, R_d))
+    # Replicated index elements carry one value (they are one element).
+    flat_idx = _flat_index(coords, idx.out_dims)
+    first = {}
+    for k, f in np.ndenumerate(flat_idx):
+        values[k] = first.setdefault(int(f), int(values[k]))
+    need = dict(coords)
+    need[axis_name] = values
+    want = _flat_index(need, src.out_dims)
+    got = np.full((T, R_d), -1, dtype=np.int64)
+    if plan.kind == "shuffle":
+        hw = _eval(plan.coord_to_src, **{n: need[n] for n in names})
+        s_lane, s_reg = hw["lane"], hw["register"]
+        sender = (s_lane * W + warp[:, None]) * B + block[:, None]
+        for q in plan.candidates:
+            offered = src_regs[:, q]  # every lane offers its register q
+            take = s_reg == q
+            got[take] = offered[sender][take]
+    else:
+        size = plan.scratch_bytes * 8 // plan.bitwidth
+        mem = np.full((B, size), -1, dtype=np.int64)
+        masks = plan.store_masks
+        ok = ((lane & masks.get("lane", 0)) == 0) & ((warp & masks.get("warp", 0)) == 0)
+        a = _eval(plan.store_address, register=np.arange(R_s)[None, :], lane=lane[:, None], warp=warp[:, None], block=block[:, None])
+        for r in range(R_s):
+            if r & masks.get("register", 0):
+                continue
+            sel = ok
+            mem[a["block"][sel, r] if "block" in a else 0, a["offset"][sel, r]] = src_regs[sel, r]
+        off = _eval(plan.tensor_to_offset, **{n: need[n] for n in names})
+        got = mem[off["block"] if "block" in off else 0, off["offset"]]
+    return int(np.count_nonzero(got != want))

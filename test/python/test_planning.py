@@ -251,3 +251,38 @@ def test_errors():
     swapped = ll.LinearLayout.from_bases({"register": [[2]], "block": [[1]]}, ["dim0"])
     with pytest.raises(ll.LayoutError, match="cross-CTA"):
         _core.plan_conversion(two_ctas, swapped, 32, "sm_90")
+
+
+def test_random_gathers_simulate_exactly():
+    import numpy as np
+
+    from simt import simulate_gather
+
+    rng = random.Random(17)
+    nrng = np.random.default_rng(17)
+    kinds = {}
+    for _ in range(300):
+        lanes = rng.choice([32, 64])
+        warps = pow2(rng, 1, 4)
+        rank = rng.choice([1, 2, 2])
+        shape = split(rng, 1 << rng.randint(5, 10), rank)
+        axis = rng.randrange(rank)
+        src = rng.choice([random_linear, random_blocked])(rng, shape, lanes, warps)
+        ishape = list(shape)
+        ishape[axis] = pow2(rng, 1, 64)
+        index = rng.choice([random_linear, random_blocked])(rng, ishape, lanes, warps)
+        if rng.random() < 0.5:
+            # Same warp split of the other dims: warp-local gathers.
+            b = {k: list(v) for k, v in index.bases.items()}
+            sb = src.bases
+            ok = all(v[axis] == 0 for v in sb["warp"]) and len(sb["warp"]) == len(b["warp"])
+            if ok:
+                b["warp"] = [list(v) for v in sb["warp"]]
+                try:
+                    index = ll.LinearLayout.from_bases(b, {f"dim{i}": s for i, s in enumerate(ishape)}, require_surjective=False)
+                except ll.LayoutError:
+                    pass
+        plan = _core.plan_gather(src, index, axis, rng.choice([16, 32]), "sm_90" if lanes == 32 else "gfx942")
+        assert simulate_gather(plan, nrng) == 0, (plan.kind, repr(src), repr(index), axis)
+        kinds[plan.kind] = kinds.get(plan.kind, 0) + 1
+    assert kinds.get("shuffle", 0) > 20 and kinds.get("shared", 0) > 20, kinds

@@ -142,6 +142,36 @@ Expected<AccessInfo> analyzeSharedAccess(const LinearLayout &regLayout,
                                          int bitwidth, const Target &target,
                                          int maxVectorElems = 0);
 
+/// A gather along `axis`: result[x] = src[x with coordinate `axis` replaced
+/// by index[x]]; the result has the index tensor's layout.
+///
+///   shuffle  the source holds every element along the axis inside the warp
+///            that needs it (warps and CTAs split only the other dims, the
+///            same way for source and index): for each result register and
+///            each candidate source register q, every lane offers its
+///            register q and lane l reads lane srcLane(c), keeping the value
+///            when srcRegister(c) == q, where c is the element it needs and
+///            (srcRegister, srcLane) = coordToSrc(c);
+///   shared   otherwise: the source is stored once (as a conversion would),
+///            and each result element is loaded from offset
+///            tensorToOffset(c).
+struct GatherPlan {
+  std::string kind;
+  int axis = 0, bitwidth = 32;
+  Target target;
+  LinearLayout src, index;
+  LinearLayout coordToSrc;     ///< tensor -> (register, lane, warp, block)
+  std::vector<int> candidates; ///< source registers a lane may need
+  LinearLayout shared, storeAddress, tensorToOffset;
+  std::vector<std::pair<std::string, int32_t>> storeMasks;
+  int64_t scratchBytes = 0;
+  PlanCost cost;
+};
+
+Expected<GatherPlan> planGather(const LinearLayout &src,
+                                const LinearLayout &index, int axis,
+                                int bitwidth, const Target &target);
+
 /// Gluon's `bank_conflicts` (Triton 3.6), computed the same way: the widest
 /// vector v such that every non-vector basis leaves the low offset bits
 /// alone; "banks" are v-element slots of a 128-byte row; the lanes of one

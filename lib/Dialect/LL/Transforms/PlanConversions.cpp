@@ -67,6 +67,30 @@ struct PlanConversions
       return WalkResult::advance();
     });
     if (result.wasInterrupted())
+      return signalPassFailure();
+    // Gathers: shuffles inside warps, or shared memory.
+    auto gathers = getOperation()->walk([&](GatherOp op) {
+      auto src = getLinearLayout(op.getSrc().getType());
+      auto idx = getLinearLayout(op.getIndices().getType());
+      if (failed(src) || failed(idx)) {
+        op.emitOpError() << "has no linear layouts to plan with";
+        return WalkResult::interrupt();
+      }
+      Type elt = op.getType().getElementType();
+      int bits = std::max(8, elt.isIntOrFloat() ? int(elt.getIntOrFloatBitWidth()) : 32);
+      auto plan = ::ll::planGather(*src, *idx, op.getAxis(), bits, *tgt);
+      if (!plan) {
+        op.emitOpError() << plan.error().message();
+        return WalkResult::interrupt();
+      }
+      op->setAttr("ll.plan", b.getStringAttr(plan->kind));
+      if (plan->kind == "shared")
+        op->setAttr("ll.scratch_bytes", b.getI64IntegerAttr(plan->scratchBytes));
+      else
+        op->setAttr("ll.rounds", b.getI64IntegerAttr(plan->cost.shuffles));
+      return WalkResult::advance();
+    });
+    if (gathers.wasInterrupted())
       signalPassFailure();
   }
 };

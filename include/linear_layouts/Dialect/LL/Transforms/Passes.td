@@ -57,7 +57,7 @@ def LLRemoveConversions : Pass<"ll-remove-conversions"> {
 }
 
 def LLPlanConversions : Pass<"ll-plan-conversions"> {
-  let summary = "Annotate each conversion with how it will be carried out";
+  let summary = "Annotate each conversion and gather with how it will be carried out";
   let description = [{
     Plans every `ll.convert_layout` for the target (the core's
     `planConversion`) and records the plan on the op: `ll.plan` is `"noop"`
@@ -66,7 +66,9 @@ def LLPlanConversions : Pass<"ll-plan-conversions"> {
     (between warps, through shared memory); shuffles add `ll.rounds`;
     shared-memory plans add `ll.scratch_bytes`, `ll.vector_width` (elements
     per access), `ll.rounds`, and `ll.store_wavefronts` /
-    `ll.load_wavefronts` (per warp-wide access).
+    `ll.load_wavefronts` (per warp-wide access). Each `ll.gather` gets
+    `ll.plan = "shuffle"` (with `ll.rounds`) when every element a thread
+    needs lives in its warp, else `"shared"` (with `ll.scratch_bytes`).
 
     ```mlir
     %1 = ll.convert_layout %0 {ll.load_wavefronts = 4 : i64, ll.plan = "shared",
