@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from ._core import LayoutError, LinearLayout
 from .triton_attrs import from_triton, parse_triton, to_triton
-from .planning import ConversionPlan, bank_conflicts, optimal_swizzle, plan_conversion, plan_gather
+from .planning import ConversionPlan, bank_conflicts, global_vector_width, optimal_swizzle, plan_conversion, plan_gather
 from .ttgir import TTGIRParseError, parse_tensor_type
 from . import views as _views
 
@@ -27,6 +27,7 @@ __all__ = [
     "parse_tensor_type",
     "plan_conversion",
     "plan_gather",
+    "global_vector_width",
     "optimal_swizzle",
     "bank_conflicts",
     "ConversionPlan",

@@ -23,7 +23,7 @@ from . import _core
 from ._core import ConversionPlan, LayoutError, LinearLayout
 from .triton_attrs import from_triton
 
-__all__ = ["plan_conversion", "plan_gather", "optimal_swizzle", "bank_conflicts", "ConversionPlan"]
+__all__ = ["plan_conversion", "plan_gather", "global_vector_width", "optimal_swizzle", "bank_conflicts", "ConversionPlan"]
 
 LayoutLike = Union[LinearLayout, str]
 
@@ -77,6 +77,15 @@ def plan_gather(
     s = _layout(src, shape, aliases)
     i = _layout(index, index_shape if index_shape is not None else shape, aliases)
     return _core.plan_gather(s, i, int(axis), bitwidth, target)
+
+
+def global_vector_width(layout: LayoutLike, contiguous_dim: int, bitwidth: int, *, shape=None, aliases=None,
+                        max_bits: int = 128, max_contiguous: int = 0) -> int:
+    """Widest per-thread vector (elements) for global loads/stores of a
+    tensor in ``layout`` whose dim ``contiguous_dim`` is contiguous in
+    memory, capped at ``max_bits`` and at ``max_contiguous`` elements
+    (pointer contiguity / alignment; 0 = no cap)."""
+    return int(_core.global_vector_width(_layout(layout, shape, aliases), contiguous_dim, bitwidth, max_bits, max_contiguous))
 
 
 def optimal_swizzle(src: LayoutLike, dst: LayoutLike, bitwidth: int, target: str = "sm_90", *, shape=None, aliases=None) -> LinearLayout:

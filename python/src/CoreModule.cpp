@@ -818,6 +818,16 @@ mechanically.)doc")
         return d;
       });
   m.def(
+      "global_vector_width",
+      [](const LinearLayout &l, int dim, int bitwidth, int maxBits,
+         int maxContiguous) {
+        return unwrap(
+            ll::globalVectorWidth(l, dim, bitwidth, maxBits, maxContiguous));
+      },
+      "layout"_a, "contiguous_dim"_a, "bitwidth"_a, "max_bits"_a = 128,
+      "max_contiguous"_a = 0,
+      "Widest global-memory vector (elements) along the contiguous dim.");
+  m.def(
       "plan_gather",
       [](const LinearLayout &src, const LinearLayout &index, int axis,
          int bitwidth, const std::string &target) {

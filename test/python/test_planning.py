@@ -286,3 +286,22 @@ def test_random_gathers_simulate_exactly():
         assert simulate_gather(plan, nrng) == 0, (plan.kind, repr(src), repr(index), axis)
         kinds[plan.kind] = kinds.get(plan.kind, 0) + 1
     assert kinds.get("shuffle", 0) > 20 and kinds.get("shared", 0) > 20, kinds
+
+
+def test_global_vector_width():
+    # 4 contiguous fp16 per thread along dim1: 64-bit accesses; along dim0: 1.
+    b = ll.from_triton("#ttg.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>", [64, 64])
+    assert ll.global_vector_width(b, 1, 16) == 4
+    assert ll.global_vector_width(b, 0, 16) == 1
+    # Capped at 128 bits and at the pointers' contiguity.
+    wide = ll.from_triton("#ttg.blocked<{sizePerThread = [1, 16], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>", [64, 64])
+    assert ll.global_vector_width(wide, 1, 16) == 8
+    assert ll.global_vector_width(wide, 1, 8) == 16
+    assert ll.global_vector_width(wide, 1, 16, max_contiguous=2) == 2
+    # The paper's [128, 1] case: the column is contiguous and each thread
+    # holds 4 consecutive elements of it.
+    col = ll.from_triton("#ttg.blocked<{sizePerThread = [4, 1], threadsPerWarp = [32, 1], warpsPerCTA = [1, 1], order = [0, 1]}>", [128, 1])
+    assert ll.global_vector_width(col, 0, 32) == 4
+    # Replicated registers do not break a vector: 2 copies of each element.
+    rep = ll.LinearLayout.from_bases({"register": [[1], [0], [2]], "lane": [[4], [8], [16], [32], [64]]}, ["dim0"])
+    assert ll.global_vector_width(rep, 0, 32) == 4

@@ -142,6 +142,16 @@ Expected<AccessInfo> analyzeSharedAccess(const LinearLayout &regLayout,
                                          int bitwidth, const Target &target,
                                          int maxVectorElems = 0);
 
+/// The widest vector (elements) a thread can load or store from global memory
+/// in `layout` when tensor dim `contiguousDim` is contiguous in memory: the
+/// consecutive elements along that dim in consecutive registers, capped at
+/// `maxBits` (128) and at `maxContiguous` elements (pointer contiguity /
+/// alignment, 0 = no cap). A [128, 1] tensor whose contiguous dim is dim0
+/// vectorizes along dim0, where the legacy heuristic saw size-1 rows.
+Expected<int> globalVectorWidth(const LinearLayout &layout, int contiguousDim,
+                                int bitwidth, int maxBits = 128,
+                                int maxContiguous = 0);
+
 /// A gather along `axis`: result[x] = src[x with coordinate `axis` replaced
 /// by index[x]]; the result has the index tensor's layout.
 ///
