@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -632,10 +633,95 @@ Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt) {
     reduce(dv, bv);
     eCols.push_back({int32_t(dv ? 0 : bv)});
   }
+  DimSizes regDim = {{"register", int32_t(A.outDimSize(0))}};
+  auto ac = A.flatColumns(), cc = C.flatColumns();
+  int nr = int(ac.size());
+  // Rotation: give each K direction k_i a destination register bit q_i
+  // with C q_i independent of image(D) and of each other; lane l then fills
+  // register r + Q P l in round r and reads lane C r + D' l with
+  // D' = D + C Q P invertible, so every sender is read by one lane.
+  {
+    f2::Span span;
+    for (uint64_t c : comp)
+      span.insert(applyLin(dc, c));
+    std::vector<int> q;
+    int32_t freeRegs = 0;
+    for (auto &[d, m] : p.dst.freeVariableMasks())
+      if (d == "register")
+        freeRegs = m;
+    for (size_t i = 0; i < K.size(); ++i)
+      for (int b = 0; b < nr; ++b)
+        if (!((freeRegs >> b) & 1) &&
+            std::find(q.begin(), q.end(), b) == q.end() && cc[b] &&
+            span.insert(cc[b])) {
+          q.push_back(b);
+          break;
+        }
+    if (q.size() == K.size() && srcLaneBits == nl) {
+      // Columns of Q P (lane -> register) and D' (lane -> lane).
+      std::vector<uint64_t> qp(nl), dp(nl);
+      for (int j = 0; j < nl; ++j) {
+        uint64_t y = uint64_t(pCols[j][0]), reg = 0;
+        for (size_t i = 0; i < q.size(); ++i)
+          if ((y >> i) & 1)
+            reg ^= uint64_t(1) << q[i];
+        qp[j] = reg;
+        dp[j] = dc[j] ^ applyLin(cc, reg);
+      }
+      f2::Matrix dm(nl, nl);
+      for (int j = 0; j < nl; ++j)
+        for (int i = 0; i < nl; ++i)
+          if ((dp[j] >> i) & 1)
+            dm.set(i, j);
+      // M = (A Q P + B) D'^{-1}: source lane -> sender register.
+      std::vector<Basis> mCols, sendRegCols, srcLaneCols, dstRegCols;
+      std::vector<uint64_t> mc;
+      for (int i = 0; i < nl; ++i) {
+        auto x = dm.solve({uint64_t(1) << i});
+        if (!x)
+          return Error(ErrorKind::Unsupported, "shuffle planning: D' singular");
+        uint64_t l = (*x)[0];
+        uint64_t v = applyLin(bc, l) ^ applyLin(ac, applyLin(qp, l));
+        mc.push_back(v);
+      }
+      for (int b = 0; b < nr; ++b) {
+        // send(r, s) = (A + M C) r + M s; srcLane = C r + D' l.
+        sendRegCols.push_back({int32_t(ac[b] ^ applyLin(mc, cc[b]))});
+        srcLaneCols.push_back({int32_t(cc[b])});
+        dstRegCols.push_back({int32_t(1) << b});
+      }
+      std::vector<Basis> sendLane, srcLaneL, dstRegL, subL;
+      for (int i = 0; i < nl; ++i) {
+        sendLane.push_back({int32_t(mc[i])});
+        srcLaneL.push_back({int32_t(dp[i])});
+        dstRegL.push_back({int32_t(qp[i])});
+        subL.push_back({0});
+      }
+      DimSizes laneDim = {{"lane", int32_t(1) << nl}};
+      DimSizes dRegDim = {{"register", int32_t(1) << nr}};
+      LL_TRY(send, LinearLayout::create({{"register", sendRegCols},
+                                         {"lane", sendLane},
+                                         {"sub", {}}},
+                                        regDim, false));
+      LL_TRY(srcLane, LinearLayout::create(
+                          {{"register", srcLaneCols}, {"lane", srcLaneL}},
+                          laneDim, false));
+      LL_TRY(dstReg, LinearLayout::create(
+                         {{"register", dstRegCols}, {"lane", dstRegL}},
+                         dRegDim, false));
+      LL_TRY(sub, LinearLayout::create({{"lane", subL}},
+                                       DimSizes{{"sub", 1}}, false));
+      p.shuffleSendRegister = send;
+      p.shuffleSrcLane = srcLane;
+      p.shuffleDstRegister = dstReg;
+      p.shuffleSubRound = sub;
+      p.subRounds = 1;
+      return true;
+    }
+  }
   std::vector<Basis> jCols; // sub coordinate -> register: B(k_i)
   for (uint64_t k : K)
     jCols.push_back({int32_t(applyLin(bc, k))});
-  DimSizes regDim = {{"register", int32_t(A.outDimSize(0))}};
   LL_TRY(E, LinearLayout::create({{"lane", eCols}}, regDim, false));
   LL_TRY(J, LinearLayout::create({{"sub", jCols}}, regDim, false));
   LL_TRY(EC, C.compose(E));
@@ -649,11 +735,178 @@ Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt) {
   LL_TRY(srcLane, C.concatIns(D));
   DimSizes subDim = {{"sub", int32_t(1) << K.size()}};
   LL_TRY(sub, LinearLayout::create({{"lane", pCols}}, subDim, false));
+  LL_TRY(dstReg, LinearLayout::identity1D(int32_t(1) << nr, "register",
+                                          "register"));
+  LL_TRY(noLane, LinearLayout::zeros1D(int32_t(1) << nl, "lane", "register"));
+  LL_TRY(dstRegL, dstReg.product(noLane));
   p.shuffleSendRegister = send;
   p.shuffleSrcLane = srcLane;
+  p.shuffleDstRegister = dstRegL;
   p.shuffleSubRound = sub;
   p.subRounds = 1 << K.size();
   return true;
+}
+
+} // namespace
+
+namespace {
+
+/// Fill the shared-memory part of `p` for storing layout `s` and loading
+/// layout `t` (both complete distributed layouts of one tensor).
+Expected<bool> planShared(ConversionPlan &p, const LinearLayout &s,
+                          const LinearLayout &t, const PlanOptions &options) {
+  int bitwidth = p.bitwidth;
+  const Target &target = p.target;
+  int regs = int(t.inDimSize(0));
+  LL_TRY(design, designShared(s, t, bitwidth, target, options.maxScratchBytes));
+  LL_TRY(tile, sharedLayout(design, s, /*full=*/false));
+  LL_TRY(full, sharedLayout(design, s, /*full=*/true));
+  LL_TRY(inv, full.invert());
+  LL_TRY(storeAddr, s.compose(inv));
+  LL_TRY(loadAddr, t.compose(inv));
+  p.shared = tile;
+  p.storeAddress = storeAddr;
+  p.loadAddress = loadAddr;
+  p.repBits = int(design.reps.size());
+  p.storeMasks = s.freeVariableMasks();
+  int32_t sRegSkip = 0, sLaneSkip = 0, dRegSkip = 0;
+  for (auto &[d, m] : p.storeMasks) {
+    if (d == "register")
+      sRegSkip = m;
+    if (d == "lane")
+      sLaneSkip = m;
+  }
+  for (auto &[d, m] : t.freeVariableMasks())
+    if (d == "register")
+      dRegSkip = m;
+  // Accesses are exactly as wide as the designed vector (stores may pack
+  // source-only registers of the same bank word too).
+  int vecBits = int(design.vec.size());
+  ThreadOffsets so = threadOffsets(storeAddr, bitwidth, target, sRegSkip,
+                                   vecBits + design.storeExtension);
+  ThreadOffsets lo = threadOffsets(loadAddr, bitwidth, target, dRegSkip, vecBits);
+  p.store = countWavefronts(so.lane, sLaneSkip, 1 << so.vectorRegs.size(),
+                            bitwidth, target);
+  p.load = countWavefronts(lo.lane, 0, 1 << lo.vectorRegs.size(), bitwidth,
+                           target);
+  int tileBits = int(design.vec.size() + design.bank.size() + design.seg.size());
+  p.scratchBytes = (int64_t(1) << tileBits) * std::max(1, bitwidth / 8);
+  int sDistinct = int(s.inDimSize(0)) >> __builtin_popcount(uint32_t(sRegSkip));
+  int dDistinct = regs >> __builtin_popcount(uint32_t(dRegSkip));
+  p.cost.sharedStores = sDistinct / p.store.vectorElems;
+  p.cost.sharedLoads = dDistinct / p.load.vectorElems;
+  p.cost.barriers = 2 * (int64_t(1) << p.repBits) - 1;
+  p.cost.scratchBytes = p.scratchBytes;
+  p.cost.storeWavefronts = p.cost.sharedStores * p.store.wavefronts;
+  p.cost.loadWavefronts = p.cost.sharedLoads * p.load.wavefronts;
+  return true;
+}
+
+/// Shared-memory traffic of a plan in wavefront units per warp: one
+/// shuffle moves a warp's worth of 32-bit words through the same crossbar.
+int64_t weight(const ConversionPlan &p) {
+  int64_t shuffleWf = std::max(1, p.target.warpSize * 4 / p.target.wavefrontBytes());
+  int64_t w = p.cost.storeWavefronts + p.cost.loadWavefronts;
+  return w + p.cost.shuffles * shuffleWf;
+}
+
+/// `side` with its register bases swapped for lane bases so that its
+/// registers hold `want` (the other side's lowest distinct registers);
+/// nullopt when some wanted basis is not a lane basis of `side`.
+std::optional<LinearLayout> swapIntoRegisters(const LinearLayout &side,
+                                              const std::vector<uint64_t> &want,
+                                              const std::set<uint64_t> &keep) {
+  auto cols = columnsByDim(side);
+  auto &regs = cols["register"];
+  auto &lanes = cols["lane"];
+  std::set<uint64_t> used;
+  for (uint64_t v : want) {
+    if (std::find(regs.begin(), regs.end(), v) != regs.end()) {
+      used.insert(v);
+      continue;
+    }
+    auto li = std::find(lanes.begin(), lanes.end(), v);
+    if (li == lanes.end())
+      return std::nullopt;
+    // Give up the lowest register basis neither side's vector needs.
+    auto ri = std::find_if(regs.begin(), regs.end(), [&](uint64_t r) {
+      return r && !keep.count(r) && !used.count(r);
+    });
+    if (ri == regs.end())
+      return std::nullopt;
+    std::swap(*ri, *li);
+    used.insert(v);
+  }
+  std::vector<std::pair<std::string, std::vector<Basis>>> ins;
+  for (const char *d : kDist) {
+    std::vector<Basis> b;
+    for (uint64_t v : cols[d])
+      b.push_back(unflatten(v, side));
+    ins.push_back({d, b});
+  }
+  auto r = LinearLayout::create(ins, side.outDims(), false);
+  if (!r)
+    return std::nullopt;
+  return *r;
+}
+
+/// The distinct register bases of `l`, in register order.
+std::vector<uint64_t> distinctRegisters(const LinearLayout &l) {
+  std::vector<uint64_t> r;
+  f2::Span span;
+  auto cols = columnsByDim(l);
+  for (uint64_t x : cols["register"])
+    if (x && span.insert(x))
+      r.push_back(x);
+  return r;
+}
+
+/// The plan that goes through shared memory between `s` and an intermediate
+/// layout sharing a bank word with `s` (before = false: the exchange runs
+/// after the load) or with `t` (before = true: before the store).
+Expected<std::optional<ConversionPlan>>
+tryExchange(const ConversionPlan &base, const LinearLayout &s,
+            const LinearLayout &t, bool before, const PlanOptions &options) {
+  using Result = std::optional<ConversionPlan>;
+  int wordElems = 32 / base.bitwidth;
+  int wantBits = log2i(wordElems);
+  const AccessInfo &narrow = before ? base.store : base.load;
+  if (narrow.vectorElems >= wordElems)
+    return Result();
+  const LinearLayout &wide = before ? t : s;   // keeps its layout
+  const LinearLayout &moved = before ? s : t; // gets an intermediate
+  std::vector<uint64_t> want = distinctRegisters(wide);
+  if (int(want.size()) < wantBits)
+    return Result();
+  want.resize(wantBits);
+  std::set<uint64_t> keep(want.begin(), want.end());
+  auto mid = swapIntoRegisters(moved, want, keep);
+  if (!mid)
+    return Result();
+  PlanOptions sub = options;
+  sub.noExchange = true;
+  sub.forceShared = false;
+  auto ex = before ? planConversion(s, *mid, base.bitwidth, base.target, sub)
+                   : planConversion(*mid, t, base.bitwidth, base.target, sub);
+  if (!ex || (ex->kind != ConversionKind::Shuffle &&
+              ex->kind != ConversionKind::Registers))
+    return Result();
+  ConversionPlan p;
+  p.kind = ConversionKind::Shared;
+  p.bitwidth = base.bitwidth;
+  p.target = base.target;
+  p.src = s;
+  p.dst = t;
+  LL_TRY(ok, before ? planShared(p, *mid, t, options)
+                    : planShared(p, s, *mid, options));
+  (void)ok;
+  if (p.scratchBytes > base.scratchBytes)
+    return Result();
+  p.cost.shuffles += ex->cost.shuffles;
+  p.cost.registerMoves += ex->cost.registerMoves;
+  p.exchange = std::make_shared<const ConversionPlan>(std::move(*ex));
+  p.exchangeBefore = before;
+  return Result(std::move(p));
 }
 
 } // namespace
@@ -709,55 +962,52 @@ Expected<ConversionPlan> planConversion(const LinearLayout &src,
       for (auto &[d, m] : t.freeVariableMasks())
         if (d == "register")
           distinctRegs = regs >> __builtin_popcount(uint32_t(m));
-      p.rounds = distinctRegs * p.subRounds;
-      p.cost.shuffles = p.rounds;
-      p.cost.registerMoves = p.subRounds > 1 ? p.rounds : 0; // selects
+      // Pack sub-word values that come from one lane into 32-bit
+      // shuffles: distinct destination register bits on which the source
+      // lane does not depend.
+      int32_t freeRegs = 0;
+      for (auto &[d, m] : t.freeVariableMasks())
+        if (d == "register")
+          freeRegs = m;
+      auto laneCols = p.shuffleSrcLane.sublayout({"register"}, {"lane"});
+      int packBits = 0;
+      if (laneCols) {
+        auto cols = laneCols->flatColumns();
+        for (int b = 0; b < int(cols.size()) &&
+                        (bitwidth << (packBits + 1)) <= 32;
+             ++b)
+          if (!cols[b] && !((freeRegs >> b) & 1)) {
+            p.packMask |= int32_t(1) << b;
+            ++packBits;
+          }
+      }
+      p.rounds = (distinctRegs >> packBits) * p.subRounds;
+      // 64-bit values travel as two 32-bit shuffles.
+      p.cost.shuffles = int64_t(p.rounds) * std::max(1, bitwidth / 32);
+      // Lane-dependent register choices (sub-rounds or a rotated
+      // schedule) cost a select per shuffle.
+      bool rotated = false;
+      if (auto dl = p.shuffleDstRegister.sublayout({"lane"}, {"register"}))
+        for (uint64_t c : dl->flatColumns())
+          rotated |= c != 0;
+      p.cost.registerMoves = p.subRounds > 1 || rotated ? p.rounds : 0;
       return p;
     }
   }
   // Through shared memory.
   p.kind = ConversionKind::Shared;
-  LL_TRY(design, designShared(s, t, bitwidth, target, options.maxScratchBytes));
-  LL_TRY(tile, sharedLayout(design, s, /*full=*/false));
-  LL_TRY(full, sharedLayout(design, s, /*full=*/true));
-  LL_TRY(inv, full.invert());
-  LL_TRY(storeAddr, s.compose(inv));
-  LL_TRY(loadAddr, t.compose(inv));
-  p.shared = tile;
-  p.storeAddress = storeAddr;
-  p.loadAddress = loadAddr;
-  p.repBits = int(design.reps.size());
-  p.storeMasks = s.freeVariableMasks();
-  int32_t sRegSkip = 0, sLaneSkip = 0, dRegSkip = 0;
-  for (auto &[d, m] : p.storeMasks) {
-    if (d == "register")
-      sRegSkip = m;
-    if (d == "lane")
-      sLaneSkip = m;
+  LL_TRY(okShared, planShared(p, s, t, options));
+  (void)okShared;
+  if (bitwidth < 32 && !options.noExchange) {
+    // A side narrower than a bank word: try exchanging sub-word values in
+    // the warp (shuffles) so both sides access whole words.
+    ConversionPlan direct = p;
+    for (bool before : {false, true}) {
+      LL_TRY(alt, tryExchange(direct, s, t, before, options));
+      if (alt && weight(*alt) < weight(p))
+        p = std::move(*alt);
+    }
   }
-  for (auto &[d, m] : t.freeVariableMasks())
-    if (d == "register")
-      dRegSkip = m;
-  // Accesses are exactly as wide as the designed vector (stores may pack
-  // source-only registers of the same bank word too).
-  int vecBits = int(design.vec.size());
-  ThreadOffsets so = threadOffsets(storeAddr, bitwidth, target, sRegSkip,
-                                   vecBits + design.storeExtension);
-  ThreadOffsets lo = threadOffsets(loadAddr, bitwidth, target, dRegSkip, vecBits);
-  p.store = countWavefronts(so.lane, sLaneSkip, 1 << so.vectorRegs.size(),
-                            bitwidth, target);
-  p.load = countWavefronts(lo.lane, 0, 1 << lo.vectorRegs.size(), bitwidth,
-                           target);
-  int tileBits = int(design.vec.size() + design.bank.size() + design.seg.size());
-  p.scratchBytes = (int64_t(1) << tileBits) * std::max(1, bitwidth / 8);
-  int sDistinct = int(s.inDimSize(0)) >> __builtin_popcount(uint32_t(sRegSkip));
-  int dDistinct = regs >> __builtin_popcount(uint32_t(dRegSkip));
-  p.cost.sharedStores = sDistinct / p.store.vectorElems;
-  p.cost.sharedLoads = dDistinct / p.load.vectorElems;
-  p.cost.barriers = 2 * (int64_t(1) << p.repBits) - 1;
-  p.cost.scratchBytes = p.scratchBytes;
-  p.cost.storeWavefronts = p.cost.sharedStores * p.store.wavefronts;
-  p.cost.loadWavefronts = p.cost.sharedLoads * p.load.wavefronts;
   return p;
 }
 
@@ -925,6 +1175,9 @@ std::string ConversionPlan::toString() const {
     os << "  " << rounds << " shuffle round(s); round r, lane l reads lane"
        << shuffleSrcLane.toString() << "\n  the sender offers register"
        << shuffleSendRegister.toString() << "\n";
+    if (packMask)
+      os << "  each shuffle packs the registers differing in bits 0x"
+         << std::hex << packMask << std::dec << " into one 32-bit word\n";
     break;
   default:
     os << "  shared memory: " << scratchBytes << " bytes, " << (1 << repBits)
@@ -934,6 +1187,14 @@ std::string ConversionPlan::toString() const {
        << " x " << bitwidth << "-bit per access, " << load.wavefronts
        << " wavefront(s) (" << load.conflicts() << " extra)\n"
        << "  shared layout (offset -> tensor):" << shared.toString() << "\n";
+    if (exchange)
+      os << "  sub-word exchange " << (exchangeBefore ? "before the store" : "after the load")
+         << ":\n    " << [&] {
+              std::string e = exchange->toString();
+              for (size_t i = 0; (i = e.find('\n', i)) != std::string::npos; i += 5)
+                e.replace(i, 1, "\n    ");
+              return e;
+            }() << "\n";
   }
   os << "  cost: " << cost.registerMoves << " register moves, "
      << cost.shuffles << " shuffles, " << cost.sharedStores << " stores, "
@@ -942,3 +1203,4 @@ std::string ConversionPlan::toString() const {
 }
 
 } // namespace ll
+

@@ -732,7 +732,13 @@ mechanically.)doc")
       .def_ro("shuffle_src_lane", &ll::ConversionPlan::shuffleSrcLane)
       .def_ro("shuffle_send_register", &ll::ConversionPlan::shuffleSendRegister)
       .def_ro("shuffle_sub_round", &ll::ConversionPlan::shuffleSubRound)
+      .def_ro("shuffle_dst_register", &ll::ConversionPlan::shuffleDstRegister,
+              "(register = round, lane) -> the destination register the "
+              "lane fills in that round.")
       .def_ro("sub_rounds", &ll::ConversionPlan::subRounds)
+      .def_ro("pack_mask", &ll::ConversionPlan::packMask,
+              "Destination register bits one 32-bit shuffle carries "
+              "together (sub-word packing).")
       .def_prop_ro("rounds",
                    [](const ll::ConversionPlan &p) {
                      if (p.kind == ll::ConversionKind::Shuffle)
@@ -768,6 +774,19 @@ mechanically.)doc")
       .def_prop_ro("load_conflicts",
                    [](const ll::ConversionPlan &p) { return p.load.conflicts(); })
       .def_ro("scratch_bytes", &ll::ConversionPlan::scratchBytes)
+      .def_prop_ro(
+          "exchange",
+          [](const ll::ConversionPlan &p) -> std::optional<ll::ConversionPlan> {
+            if (!p.exchange)
+              return std::nullopt;
+            return *p.exchange;
+          },
+          "The intra-warp plan (shuffles) that packs sub-word values around "
+          "shared memory, or None.")
+      .def_ro("exchange_before", &ll::ConversionPlan::exchangeBefore,
+              "True: the exchange runs before the store (src -> "
+              "exchange.dst is what shared memory stores); False: after "
+              "the load (shared memory yields exchange.src).")
       .def_prop_ro("cost",
                    [](const ll::ConversionPlan &p) {
                      nb::dict d;

@@ -98,31 +98,69 @@ def simulate(plan, check_all_instructions: bool = True) -> SimResult:
     got = np.full((T, R_d), -1, dtype=np.int64)
     res = SimResult(0, set(), set())
 
-    if plan.kind == "noop":
-        assert R_s == R_d
-        got = src_regs.copy()
-    elif plan.kind == "registers":
-        for r in range(R_d):
-            s = plan.register_map.apply({"register": r})["register"]
-            got[:, r] = src_regs[:, s]
-    elif plan.kind == "shuffle":
-        my_sub = _eval(plan.shuffle_sub_round, lane=lane)["sub"]
-        regs = np.arange(R_d)[:, None]
-        s_lane = _eval(plan.shuffle_src_lane, register=regs, lane=lane[None, :])["lane"]  # [r, thread]
-        sender = (s_lane * W + warp[None, :]) * B + block[None, :]  # thread index (lane, warp, block)
-        for y in range(plan.sub_rounds):
-            # What a lane offers depends on its own lane id only.
-            offer = _eval(plan.shuffle_send_register, register=regs, lane=lane[None, :], sub=y)["register"]
-            received = src_regs[sender, np.take_along_axis(offer, sender, axis=1)]  # [r, thread]
-            take = my_sub == y
-            got[take, :] = received[:, take].T
-            res.shuffles += R_d
+    if plan.kind == "shared" and plan.exchange is not None:
+        ex = plan.exchange
+        if plan.exchange_before:
+            # Shuffle first (src -> ex.dst), then store ex.dst, load dst.
+            mid_regs = _run_intra_warp(ex, src_regs, ex.dst.in_dims.get("register", 1), lane, warp, block, res)
+            _simulate_shared(plan, mid_regs, got, lane, warp, block, res, check_all_instructions)
+        else:
+            mid = np.full((T, ex.src.in_dims.get("register", 1)), -1, dtype=np.int64)
+            _simulate_shared(plan, src_regs, mid, lane, warp, block, res, check_all_instructions)
+            got = _run_intra_warp(ex, mid, R_d, lane, warp, block, res)
     elif plan.kind == "shared":
         _simulate_shared(plan, src_regs, got, lane, warp, block, res, check_all_instructions)
+    elif plan.kind in ("noop", "registers", "shuffle"):
+        got = _run_intra_warp(plan, src_regs, R_d, lane, warp, block, res)
     else:
         raise AssertionError(f"unknown plan kind {plan.kind}")
     res.mismatches = int(np.count_nonzero(got != want))
     return res
+
+
+def _run_intra_warp(plan, src_regs, R_d, lane, warp, block, res):
+    """Destination registers [thread, register] after a no-op, register or
+    shuffle plan, from the source registers."""
+    W = int(warp.max()) + 1
+    B = int(block.max()) + 1
+    got = np.full((lane.size, R_d), -1, dtype=np.int64)
+    if plan.kind == "noop":
+        assert src_regs.shape[1] == R_d
+        return src_regs.copy()
+    if plan.kind == "registers":
+        for r in range(R_d):
+            s = plan.register_map.apply({"register": r})["register"]
+            got[:, r] = src_regs[:, s]
+        return got
+    assert plan.kind == "shuffle", plan.kind
+    my_sub = _eval(plan.shuffle_sub_round, lane=lane)["sub"]
+    regs = np.arange(R_d)[:, None]
+    s_lane = _eval(plan.shuffle_src_lane, register=regs, lane=lane[None, :])["lane"]  # [r, thread]
+    sender = (s_lane * W + warp[None, :]) * B + block[None, :]  # thread index (lane, warp, block)
+    # Round r: the destination register each lane fills (a permutation of
+    # the registers for every lane).
+    fill = _eval(plan.shuffle_dst_register, register=regs, lane=lane[None, :])["register"]
+    assert all(len(set(fill[:, t])) == R_d for t in range(0, lane.size, max(1, lane.size // 8))), "rounds do not fill every register"
+    # Sub-word packing: registers differing in pack_mask bits travel in one
+    # 32-bit shuffle, so they must come from one lane and fit in 32 bits.
+    pack = plan.pack_mask
+    group = 1 << bin(pack).count("1")
+    assert group == 1 or group * plan.bitwidth <= 32, "packed shuffle wider than 32 bits"
+    for r in range(R_d):
+        for b in range(R_d.bit_length()):
+            if (pack >> b) & 1 and (r ^ (1 << b)) < R_d:
+                assert np.array_equal(s_lane[r], s_lane[r ^ (1 << b)]), "packed values from different lanes"
+    free = plan.dst.free_variable_masks().get("register", 0)
+    # 64-bit values travel as two 32-bit shuffles.
+    words = len({r & ~pack for r in range(R_d) if not r & free}) * max(1, plan.bitwidth // 32)
+    for y in range(plan.sub_rounds):
+        # What a lane offers depends on its own lane id only.
+        offer = _eval(plan.shuffle_send_register, register=regs, lane=lane[None, :], sub=y)["register"]
+        received = src_regs[sender, np.take_along_axis(offer, sender, axis=1)]  # [r, thread]
+        take = np.nonzero(my_sub == y)[0]
+        got[take[None, :], fill[:, take]] = received[:, take]
+        res.shuffles += words
+    return got
 
 
 def _simulate_shared(plan, src_regs, got, lane, warp, block, res, check_all):
@@ -268,9 +306,19 @@ def conflict_free_possible(plan) -> bool:
         lanes = [_flat(b, outs) for j, b in enumerate(layout.bases["lane"][:k]) if not (lane_mask >> j) & 1]
         return _rank(vs + [x for x in lanes if x])
 
-    du = side(plan.src, plan.store_address, plan.store_masks.get("lane", 0))
-    dw = side(plan.dst, plan.load_address, 0)
+    stored, loaded = shared_sides(plan)
+    du = side(stored, plan.store_address, plan.store_masks.get("lane", 0))
+    dw = side(loaded, plan.load_address, 0)
     return s <= m - max(du, dw)
+
+
+def shared_sides(plan):
+    """The layouts a shared plan stores and loads (an exchange replaces one
+    side by its intermediate layout)."""
+    ex = plan.exchange
+    if ex is None:
+        return plan.src, plan.dst
+    return (ex.dst, plan.dst) if plan.exchange_before else (plan.src, ex.src)
 
 
 def simulate_gather(plan, rng) -> int:

@@ -29,6 +29,7 @@
 #include "linear_layouts/Core/Conversion.h"
 #include "linear_layouts/Core/LinearLayout.h"
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -94,8 +95,19 @@ struct ConversionPlan {
   LinearLayout shuffleSrcLane;      ///< (register, lane) -> lane
   LinearLayout shuffleSendRegister; ///< (register, lane, sub) -> register
   LinearLayout shuffleSubRound;     ///< (lane) -> sub
+  /// Rotated schedules: in round r, lane l fills destination register
+  /// shuffleDstRegister(register = r, lane = l) (r itself when lanes that
+  /// would read one sender instead each take a different register, from
+  /// different senders, so that no sub-rounds are needed). srcLane and
+  /// sendRegister are then given per round r too.
+  LinearLayout shuffleDstRegister; ///< (register, lane) -> register
   int subRounds = 1;
   int rounds = 0; ///< shuffles per thread
+  /// Sub-word packing: destination register bits whose values one 32-bit
+  /// shuffle carries together (the source lane does not depend on them).
+  /// For r with these bits 0, the sender packs its registers
+  /// sendRegister(r ^ g, s, y) for every g in the mask's span into one word.
+  int32_t packMask = 0;
 
   /// Shared memory: the layout (offset -> tensor, one tile), and per thread
   /// the linear maps from (register, lane, warp, block) to (offset, rep,
@@ -109,6 +121,16 @@ struct ConversionPlan {
   int repBits = 0; ///< log2 of the number of rounds
   int64_t scratchBytes = 0;
 
+  /// Sub-word exchange: when one side's accesses would be narrower than a
+  /// bank word (e.g. an 8-bit transpose), the plan goes through shared
+  /// memory between `src` and an intermediate layout `exchange->src` whose
+  /// registers share the source's vector, then `exchange` (an intra-warp
+  /// plan) moves the values to `dst` (exchangeBefore = false). With
+  /// exchangeBefore = true, `exchange` first takes `src` to `exchange->dst`,
+  /// which is what shared memory stores. Null when not needed.
+  std::shared_ptr<const ConversionPlan> exchange;
+  bool exchangeBefore = false;
+
   PlanCost cost;
   std::string toString() const;
 };
@@ -119,6 +141,8 @@ struct PlanOptions {
   int64_t maxScratchBytes = -1;
   /// Plan through shared memory even when registers or shuffles would do.
   bool forceShared = false;
+  /// Do not consider sub-word exchanges (shuffles around shared memory).
+  bool noExchange = false;
 };
 
 /// Plan src -> dst (distributed layouts of one tensor, elements of
