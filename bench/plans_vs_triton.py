@@ -47,7 +47,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     corpus = json.loads(Path(args.corpus).read_text())
     rows = []
-    tot = {"ours": 0, "triton": 0, "st": 0, "ld": 0, "min": 0, "n_shared": 0, "over": 0}
+    tot = {"ours": 0, "triton": 0, "st": 0, "ld": 0, "min": 0, "n_shared": 0, "over": 0, "xch": 0, "xch_shfl": 0}
     for e in corpus:
         src = ll.from_triton(e["src"], e["shape"])
         dst = ll.from_triton(e["dst"], e["shape"])
@@ -60,6 +60,9 @@ def main(argv=None) -> int:
             tot["ld"] += ld
             tot["min"] += 2 * mn
             tot["n_shared"] += 1
+            if plan.exchange is not None:
+                tot["xch"] += 1
+                tot["xch_shfl"] += plan.cost["shuffles"] * plan.src.in_dims.get("warp", 1)
         ts = e.get("triton_scratch_bytes")
         tot["ours"] += plan.scratch_bytes
         if ts is not None:
@@ -73,7 +76,7 @@ def main(argv=None) -> int:
                 e["target"],
                 "x".join(map(str, e["shape"])),
                 e.get("dtype", ""),
-                plan.kind,
+                plan.kind + ("+xchg" if plan.exchange is not None else ""),
                 plan.scratch_bytes,
                 "-" if ts is None else ts,
                 f"{st}/{ld}" if plan.kind == "shared" else "-",
@@ -90,6 +93,7 @@ def main(argv=None) -> int:
     print(f"{len(rows)} conversions; {tot['n_shared']} through shared memory")
     print(f"scratch bytes: ours {tot['ours']}, Triton {tot['triton']} (cases where ours is larger: {tot['over']})")
     print(f"shared-memory wavefronts per CTA: ours {tot['st'] + tot['ld']} (store {tot['st']}, load {tot['ld']}), minimum {tot['min']}")
+    print(f"sub-word exchanges (plan '+xchg'): {tot['xch']} conversions, {tot['xch_shfl']} warp shuffles per CTA in all")
     return 0 if tot["over"] == 0 else 1
 
 

@@ -120,12 +120,18 @@ def _steps(plan: ConversionPlan) -> list[str]:
     if k == "registers":
         return [f"rename registers: dst register r <- src register R(r) ({plan.cost['register_moves']} moves)"]
     if k == "shuffle":
-        out = [f"{plan.rounds} shuffle(s): for each dst register r" + (f" and sub-round y < {plan.sub_rounds}" if plan.sub_rounds > 1 else "")]
-        out.append("  lane l reads lane srcLane(r, l); the sender s offers register sendRegister(r, s, y)")
+        out = [f"{plan.cost['shuffles']} shuffle(s): for each round r" + (f" and sub-round y < {plan.sub_rounds}" if plan.sub_rounds > 1 else "")]
+        out.append("  lane l reads lane srcLane(r, l) into register dstRegister(r, l); the sender s offers register sendRegister(r, s, y)")
+        if plan.pack_mask:
+            out.append(f"  registers differing in bits {plan.pack_mask:#x} travel packed in one 32-bit shuffle")
         if plan.sub_rounds > 1:
             out.append("  lane l keeps the value of sub-round y = subRound(l)")
         return out
-    out = []
+    ex = plan.exchange
+    exchange = ["sub-word exchange (" + ("before the store" if plan.exchange_before else "after the load") + "):"]
+    if ex is not None:
+        exchange += ["  " + line for line in _steps(ex)]
+    out = exchange if ex is not None and plan.exchange_before else []
     masks = {d: m for d, m in plan.store_masks.items() if m}
     for q in range(plan.rounds):
         out.append(
@@ -140,6 +146,8 @@ def _steps(plan: ConversionPlan) -> list[str]:
         )
         if q + 1 < plan.rounds:
             out.append("  barrier")
+    if ex is not None and not plan.exchange_before:
+        out += exchange
     return out
 
 

@@ -63,6 +63,9 @@ struct PlanConversions
         setInt("ll.rounds", int64_t(1) << plan->repBits);
         setInt("ll.store_wavefronts", plan->store.wavefronts);
         setInt("ll.load_wavefronts", plan->load.wavefronts);
+        // Sub-word values exchanged by warp shuffles around shared memory.
+        if (plan->exchange)
+          setInt("ll.exchange_shuffles", plan->cost.shuffles);
       }
       return WalkResult::advance();
     });
