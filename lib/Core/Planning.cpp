@@ -81,6 +81,35 @@ Basis unflatten(uint64_t v, const LinearLayout &like) {
 
 bool isUnit(uint64_t v) { return v && !(v & (v - 1)); }
 
+/// The mask of in dim `dim` in a freeVariableMasks() result (0 if absent).
+int32_t maskOf(const std::vector<std::pair<std::string, int32_t>> &masks,
+               const char *dim) {
+  for (auto &[d, m] : masks)
+    if (d == dim)
+      return m;
+  return 0;
+}
+
+/// The nonzero vectors of `v` independent of those before them, in order.
+std::vector<uint64_t> independentPrefix(const std::vector<uint64_t> &v) {
+  std::vector<uint64_t> r;
+  f2::Span span;
+  for (uint64_t x : v)
+    if (x && span.insert(x))
+      r.push_back(x);
+  return r;
+}
+
+/// The `rows` x cols.size() matrix whose column j is the bit vector cols[j].
+f2::Matrix matrixOfColumns(const std::vector<uint64_t> &cols, int rows) {
+  f2::Matrix m(rows, int(cols.size()));
+  for (size_t j = 0; j < cols.size(); ++j)
+    for (int i = 0; i < rows; ++i)
+      if ((cols[j] >> i) & 1)
+        m.set(i, int(j));
+  return m;
+}
+
 Expected<bool> checkDistributed(const LinearLayout &l, const char *what) {
   for (int i = 0; i < l.numInDims(); ++i) {
     bool known = false;
@@ -207,11 +236,7 @@ Expected<AccessInfo> analyzeSharedAccess(const LinearLayout &regLayout,
   (void)okPair;
   LL_TRY(inv, shared.invert());
   LL_TRY(addr, regLayout.compose(inv));
-  auto masks = regLayout.freeVariableMasks();
-  int32_t laneSkip = 0;
-  for (auto &[d, m] : masks)
-    if (d == "lane")
-      laneSkip = m;
+  int32_t laneSkip = maskOf(regLayout.freeVariableMasks(), "lane");
   int maxVecBits = maxVectorElems > 0 ? log2i(maxVectorElems) : 64;
   ThreadOffsets to = threadOffsets(addr, bitwidth, target, 0, maxVecBits);
   return countWavefronts(to.lane, laneSkip, 1 << to.vectorRegs.size(),
@@ -320,16 +345,8 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
   f2::Span blockSpan(d.block);
 
   // Registers holding distinct data, in register order.
-  auto distinct = [](const std::vector<uint64_t> &v) {
-    std::vector<uint64_t> r;
-    f2::Span s;
-    for (uint64_t x : v)
-      if (x && s.insert(x))
-        r.push_back(x);
-    return r;
-  };
-  std::vector<uint64_t> sRegs = distinct(sc["register"]);
-  std::vector<uint64_t> dRegs = distinct(dc["register"]);
+  std::vector<uint64_t> sRegs = independentPrefix(sc["register"]);
+  std::vector<uint64_t> dRegs = independentPrefix(dc["register"]);
   std::set<uint64_t> dRegSet(dRegs.begin(), dRegs.end());
 
   // 1. The vector: register bases both sides share, widest first fitting in
@@ -561,7 +578,8 @@ namespace {
 /// A r + E(s + C r) + B k, where E(D c) = B c. Lanes that differ only in K
 /// read the same sender but want different registers, so each destination
 /// register takes one sub-round per value of k's coordinates y = P(l).
-Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt) {
+Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt,
+                           int32_t freeRegs) {
   LL_TRY(A, cvt.sublayout({"register"}, {"register"}));
   LL_TRY(B, cvt.sublayout({"lane"}, {"register"}));
   LL_TRY(C, cvt.sublayout({"register"}, {"lane"}));
@@ -570,12 +588,7 @@ Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt) {
   int nl = int(dc.size());           // destination lane bits
   int srcLaneBits = D.totalOutBits(); // source lane bits
   // K = ker D (in destination-lane space), and a complement of units.
-  f2::Matrix m(srcLaneBits, nl);
-  for (int j = 0; j < nl; ++j)
-    for (int i = 0; i < srcLaneBits; ++i)
-      if ((dc[j] >> i) & 1)
-        m.set(i, j);
-  f2::Matrix ns = m.nullspace();
+  f2::Matrix ns = matrixOfColumns(dc, srcLaneBits).nullspace();
   std::vector<uint64_t> K;
   for (int r = 0; r < ns.rows(); ++r)
     K.push_back(ns.row(r)[0]);
@@ -584,11 +597,7 @@ Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt) {
   // takes the K part.
   std::vector<uint64_t> basis = K;
   basis.insert(basis.end(), comp.begin(), comp.end());
-  f2::Matrix bm(nl, nl);
-  for (int c = 0; c < nl; ++c)
-    for (int i = 0; i < nl; ++i)
-      if ((basis[c] >> i) & 1)
-        bm.set(i, c);
+  f2::Matrix bm = matrixOfColumns(basis, nl);
   auto applyLin = [](const std::vector<uint64_t> &cols, uint64_t x) {
     uint64_t r = 0;
     for (size_t j = 0; j < cols.size(); ++j)
@@ -645,10 +654,6 @@ Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt) {
     for (uint64_t c : comp)
       span.insert(applyLin(dc, c));
     std::vector<int> q;
-    int32_t freeRegs = 0;
-    for (auto &[d, m] : p.dst.freeVariableMasks())
-      if (d == "register")
-        freeRegs = m;
     for (size_t i = 0; i < K.size(); ++i)
       for (int b = 0; b < nr; ++b)
         if (!((freeRegs >> b) & 1) &&
@@ -668,13 +673,9 @@ Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt) {
         qp[j] = reg;
         dp[j] = dc[j] ^ applyLin(cc, reg);
       }
-      f2::Matrix dm(nl, nl);
-      for (int j = 0; j < nl; ++j)
-        for (int i = 0; i < nl; ++i)
-          if ((dp[j] >> i) & 1)
-            dm.set(i, j);
+      f2::Matrix dm = matrixOfColumns(dp, nl);
       // M = (A Q P + B) D'^{-1}: source lane -> sender register.
-      std::vector<Basis> mCols, sendRegCols, srcLaneCols, dstRegCols;
+      std::vector<Basis> sendRegCols, srcLaneCols, dstRegCols;
       std::vector<uint64_t> mc;
       for (int i = 0; i < nl; ++i) {
         auto x = dm.solve({uint64_t(1) << i});
@@ -769,16 +770,9 @@ Expected<bool> planShared(ConversionPlan &p, const LinearLayout &s,
   p.loadAddress = loadAddr;
   p.repBits = int(design.reps.size());
   p.storeMasks = s.freeVariableMasks();
-  int32_t sRegSkip = 0, sLaneSkip = 0, dRegSkip = 0;
-  for (auto &[d, m] : p.storeMasks) {
-    if (d == "register")
-      sRegSkip = m;
-    if (d == "lane")
-      sLaneSkip = m;
-  }
-  for (auto &[d, m] : t.freeVariableMasks())
-    if (d == "register")
-      dRegSkip = m;
+  int32_t sRegSkip = maskOf(p.storeMasks, "register");
+  int32_t sLaneSkip = maskOf(p.storeMasks, "lane");
+  int32_t dRegSkip = maskOf(t.freeVariableMasks(), "register");
   // Accesses are exactly as wide as the designed vector (stores may pack
   // source-only registers of the same bank word too).
   int vecBits = int(design.vec.size());
@@ -813,29 +807,24 @@ int64_t weight(const ConversionPlan &p) {
 /// `side` with its register bases swapped for lane bases so that its
 /// registers hold `want` (the other side's lowest distinct registers);
 /// nullopt when some wanted basis is not a lane basis of `side`.
-std::optional<LinearLayout> swapIntoRegisters(const LinearLayout &side,
-                                              const std::vector<uint64_t> &want,
-                                              const std::set<uint64_t> &keep) {
+std::optional<LinearLayout>
+swapIntoRegisters(const LinearLayout &side, const std::vector<uint64_t> &want) {
+  std::set<uint64_t> keep(want.begin(), want.end());
   auto cols = columnsByDim(side);
   auto &regs = cols["register"];
   auto &lanes = cols["lane"];
-  std::set<uint64_t> used;
   for (uint64_t v : want) {
-    if (std::find(regs.begin(), regs.end(), v) != regs.end()) {
-      used.insert(v);
+    if (std::find(regs.begin(), regs.end(), v) != regs.end())
       continue;
-    }
     auto li = std::find(lanes.begin(), lanes.end(), v);
     if (li == lanes.end())
       return std::nullopt;
-    // Give up the lowest register basis neither side's vector needs.
-    auto ri = std::find_if(regs.begin(), regs.end(), [&](uint64_t r) {
-      return r && !keep.count(r) && !used.count(r);
-    });
+    // Give up the lowest register basis the wanted vector does not contain.
+    auto ri = std::find_if(regs.begin(), regs.end(),
+                           [&](uint64_t r) { return r && !keep.count(r); });
     if (ri == regs.end())
       return std::nullopt;
     std::swap(*ri, *li);
-    used.insert(v);
   }
   std::vector<std::pair<std::string, std::vector<Basis>>> ins;
   for (const char *d : kDist) {
@@ -848,17 +837,6 @@ std::optional<LinearLayout> swapIntoRegisters(const LinearLayout &side,
   if (!r)
     return std::nullopt;
   return *r;
-}
-
-/// The distinct register bases of `l`, in register order.
-std::vector<uint64_t> distinctRegisters(const LinearLayout &l) {
-  std::vector<uint64_t> r;
-  f2::Span span;
-  auto cols = columnsByDim(l);
-  for (uint64_t x : cols["register"])
-    if (x && span.insert(x))
-      r.push_back(x);
-  return r;
 }
 
 /// The plan that goes through shared memory between `s` and an intermediate
@@ -875,12 +853,11 @@ tryExchange(const ConversionPlan &base, const LinearLayout &s,
     return Result();
   const LinearLayout &wide = before ? t : s;   // keeps its layout
   const LinearLayout &moved = before ? s : t; // gets an intermediate
-  std::vector<uint64_t> want = distinctRegisters(wide);
+  std::vector<uint64_t> want = independentPrefix(columnsByDim(wide)["register"]);
   if (int(want.size()) < wantBits)
     return Result();
   want.resize(wantBits);
-  std::set<uint64_t> keep(want.begin(), want.end());
-  auto mid = swapIntoRegisters(moved, want, keep);
+  auto mid = swapIntoRegisters(moved, want);
   if (!mid)
     return Result();
   PlanOptions sub = options;
@@ -955,20 +932,14 @@ Expected<ConversionPlan> planConversion(const LinearLayout &src,
     return p;
   }
   if (kind == ConversionKind::Shuffle && !options.forceShared) {
-    LL_TRY(ok, planShuffle(p, cvt));
+    int32_t freeRegs = maskOf(t.freeVariableMasks(), "register");
+    LL_TRY(ok, planShuffle(p, cvt, freeRegs));
     if (ok) {
       // Rounds per destination register holding distinct data.
-      int distinctRegs = 0;
-      for (auto &[d, m] : t.freeVariableMasks())
-        if (d == "register")
-          distinctRegs = regs >> __builtin_popcount(uint32_t(m));
+      int distinctRegs = regs >> __builtin_popcount(uint32_t(freeRegs));
       // Pack sub-word values that come from one lane into 32-bit
       // shuffles: distinct destination register bits on which the source
       // lane does not depend.
-      int32_t freeRegs = 0;
-      for (auto &[d, m] : t.freeVariableMasks())
-        if (d == "register")
-          freeRegs = m;
       auto laneCols = p.shuffleSrcLane.sublayout({"register"}, {"lane"});
       int packBits = 0;
       if (laneCols) {

@@ -31,12 +31,18 @@ def _describe(layout) -> list[str]:
     return lines
 
 
+def _module_aliases(path) -> dict:
+    """The `#name = #ttg...` aliases of a TTGIR module file (none without one)."""
+    if not path:
+        return {}
+    with open(path) as f:
+        aliases, _ = scan_module(f.read())
+    return aliases
+
+
 def cmd_show(args) -> int:
     shape, _ = parse_tensor_type(args.type)
-    aliases = {}
-    if args.module:
-        with open(args.module) as f:
-            aliases, _ = scan_module(f.read())
+    aliases = _module_aliases(args.module)
     layout = from_triton(args.attr, shape, aliases=aliases)
     print("\n".join(_describe(layout)))
     print()
@@ -109,10 +115,7 @@ def cmd_explain(args) -> int:
     from .planning import plan_conversion
 
     shape, elt = parse_tensor_type(args.type)
-    aliases = {}
-    if args.module:
-        with open(args.module) as f:
-            aliases, _ = scan_module(f.read())
+    aliases = _module_aliases(args.module)
     bits = args.bitwidth or _element_bits(elt)
     plan = plan_conversion(args.src, args.dst, bits, args.target, shape=shape, aliases=aliases,
                            max_scratch_bytes=args.max_scratch_bytes, force_shared=args.shared)

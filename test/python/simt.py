@@ -253,7 +253,9 @@ def _instruction_wavefronts(plan, addr, regs, reg_mask, active, lane, warp, bloc
     return seen
 
 
-def _flat(basis, out_dims):
+def flat_basis(basis, out_dims):
+    """A basis vector (one component per out dim) as one integer, the first
+    out dim in the lowest bits."""
     v, shift = 0, 0
     for c, size in zip(basis, out_dims.values()):
         v |= int(c) << shift
@@ -261,7 +263,8 @@ def _flat(basis, out_dims):
     return v
 
 
-def _rank(vectors):
+def f2_rank(vectors):
+    """Rank over F2 of integer bit vectors (independent of the core)."""
     basis = {}
     for v in vectors:
         while v:
@@ -300,11 +303,11 @@ def conflict_free_possible(plan) -> bool:
         for b, basis in enumerate(layout.bases["register"]):
             a = addr.apply({"register": 1 << b, "lane": 0, "warp": 0, "block": 0})["offset"] ^ a0
             if a and a < vec and not (a & (a - 1)):
-                vs.append(_flat(basis, outs))
+                vs.append(flat_basis(basis, outs))
         nbytes = max(1, vec * bits // 8)
         k = (max(1, min(plan.warp_size, plan.num_banks * 4 // nbytes))).bit_length() - 1
-        lanes = [_flat(b, outs) for j, b in enumerate(layout.bases["lane"][:k]) if not (lane_mask >> j) & 1]
-        return _rank(vs + [x for x in lanes if x])
+        lanes = [flat_basis(b, outs) for j, b in enumerate(layout.bases["lane"][:k]) if not (lane_mask >> j) & 1]
+        return f2_rank(vs + [x for x in lanes if x])
 
     stored, loaded = shared_sides(plan)
     du = side(stored, plan.store_address, plan.store_masks.get("lane", 0))

@@ -10,6 +10,7 @@ import pytest
 
 import linear_layouts as ll
 import triton_oracle as O
+from simt import f2_rank, flat_basis
 
 pytestmark = pytest.mark.skipif(not O.HAVE_TRITON, reason="triton is not importable")
 
@@ -44,27 +45,7 @@ def rand_layout(rng, in_dims, outs, surjective):
 
 
 def _flat_cols(layout, dims):
-    shifts, sh = {}, 0
-    for d, size in layout.out_dims.items():
-        shifts[d] = sh
-        sh += size.bit_length() - 1
-    cols = []
-    for d in dims:
-        for b in layout.bases[d]:
-            cols.append(sum(v << shifts[o] for v, o in zip(b, layout.out_dims)))
-    return cols
-
-
-def _rank(vectors):
-    basis = {}
-    for v in vectors:
-        while v:
-            lead = v.bit_length() - 1
-            if lead not in basis:
-                basis[lead] = v
-                break
-            v ^= basis[lead]
-    return len(basis)
+    return [flat_basis(b, layout.out_dims) for d in dims for b in layout.bases[d]]
 
 
 def triton_accepts(a, b):
@@ -73,7 +54,7 @@ def triton_accepts(a, b):
     same = [d for d in a.in_dims if d in b.in_dims and a.bases[d] == b.bases[d]]
     ra = _flat_cols(a, [d for d in a.in_dims if d not in same])
     rb = _flat_cols(b, [d for d in b.in_dims if d not in same])
-    return _rank(rb) == _rank(rb + ra)
+    return f2_rank(rb) == f2_rank(rb + ra)
 
 
 def test_invert_and_compose_and_pseudoinvert_match_triton():
