@@ -32,22 +32,56 @@ def cta_wavefronts(plan):
     return c["store_wavefronts"] * (warps >> skip), c["load_wavefronts"] * warps
 
 
-def minimum_wavefronts(plan, shape, bits):
-    """Least store and load wavefronts per CTA. Stores: the tensor's bytes
-    once (replicas need not store). Loads: also every warp must fill its own
-    registers, at most one wavefront's bytes per wavefront, so a destination
-    replicated across lanes or warps needs more (its register bytes)."""
-    n = 1
-    for s in shape:
-        n *= s
-    blocks = plan.src.in_dims.get("block", 1)
-    wave_bytes = plan.num_banks * 4
-    tensor = max(1, n * bits // 8 // blocks // wave_bytes)
-    dst = plan.dst
+def _rank(layout, dims, lane_bits=None):
+    """F2 rank of the image of `dims` (bases flattened to integers; only the
+    first `lane_bits` lane bases when given)."""
+    shift, widths = 0, []
+    for size in layout.out_dims.values():
+        widths.append(shift)
+        shift += int(size).bit_length() - 1
+    pivots = {}
+    for d in dims:
+        bases = layout.bases.get(d, [])
+        if d == "lane" and lane_bits is not None:
+            bases = bases[:lane_bits]
+        for basis in bases:
+            v = sum(int(c) << w for c, w in zip(basis, widths))
+            while v:
+                top = v.bit_length() - 1
+                if top not in pivots:
+                    pivots[top] = v
+                    break
+                v ^= pivots[top]
+    return len(pivots)
+
+
+def minimum_wavefronts(plan, bits):
+    """Least store and load wavefronts per CTA. A wavefront carries at most
+    wavefront-bytes of one warp, from the lanes of one phase (as many lanes
+    as one element per lane fills a wavefront with). Stores: each warp group
+    holding distinct data writes its bytes once (replicas need not store),
+    and phases whose lanes hold data no other phase holds need their own
+    wavefronts. Loads: every warp reads its own distinct bytes, and must
+    also fill its registers, so a destination replicated across lanes needs
+    its register bytes."""
+    wave = plan.num_banks * 4
+    src, dst = plan.src, plan.dst
+
+    def ceil_waves(nbytes):
+        return max(1, -(-nbytes // wave))
+
+    phase_lanes = max(1, min(plan.warp_size, wave // max(1, bits // 8)))
+    low = phase_lanes.bit_length() - 1
+    in_warp = _rank(src, ("register", "lane"))
+    in_phase = _rank(src, ("register", "lane"), lane_bits=low)
+    groups = 1 << (_rank(src, ("register", "lane", "warp")) - in_warp)
+    store = groups * (1 << (in_warp - in_phase)) * ceil_waves((1 << in_phase) * bits // 8)
     free_regs = bin(dst.free_variable_masks().get("register", 0)).count("1")
     regs = dst.in_dims.get("register", 1) >> free_regs
-    fill = dst.in_dims.get("warp", 1) * regs * plan.warp_size * bits // 8 // wave_bytes
-    return tensor, max(tensor, fill)
+    fill = regs * plan.warp_size * bits // 8
+    own = (1 << _rank(dst, ("register", "lane"))) * bits // 8
+    load = dst.in_dims.get("warp", 1) * ceil_waves(max(fill, own))
+    return store, load
 
 
 def main(argv=None) -> int:
@@ -56,7 +90,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     corpus = json.loads(Path(args.corpus).read_text())
     rows = []
-    tot = {"ours": 0, "triton": 0, "st": 0, "ld": 0, "min": 0, "n_shared": 0, "over": 0, "xch": 0, "xch_shfl": 0}
+    tot = {"ours": 0, "triton": 0, "st": 0, "ld": 0, "min": 0, "n_shared": 0, "over": 0, "xch": 0, "xch_shfl": 0, "st_over": 0, "ld_over": 0}
     for e in corpus:
         src = ll.from_triton(e["src"], e["shape"])
         dst = ll.from_triton(e["dst"], e["shape"])
@@ -65,10 +99,12 @@ def main(argv=None) -> int:
         mn = (0, 0)
         if plan.kind == "shared":
             st, ld = cta_wavefronts(plan)
-            mn = minimum_wavefronts(plan, e["shape"], e["bitwidth"])
+            mn = minimum_wavefronts(plan, e["bitwidth"])
             tot["st"] += st
             tot["ld"] += ld
             tot["min"] += mn[0] + mn[1]
+            tot["st_over"] += st > mn[0]
+            tot["ld_over"] += ld > mn[1]
             tot["n_shared"] += 1
             if plan.exchange is not None:
                 tot["xch"] += 1
@@ -103,6 +139,7 @@ def main(argv=None) -> int:
     print(f"{len(rows)} conversions; {tot['n_shared']} through shared memory")
     print(f"scratch bytes: ours {tot['ours']}, Triton {tot['triton']} (cases where ours is larger: {tot['over']})")
     print(f"shared-memory wavefronts per CTA: ours {tot['st'] + tot['ld']} (store {tot['st']}, load {tot['ld']}), minimum {tot['min']}")
+    print(f"conversions above the minimum: {tot['st_over']} (stores), {tot['ld_over']} (loads)")
     print(f"sub-word exchanges (plan '+xchg'): {tot['xch']} conversions, {tot['xch_shfl']} warp shuffles per CTA in all")
     return 0 if tot["over"] == 0 else 1
 

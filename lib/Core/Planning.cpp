@@ -79,6 +79,22 @@ Basis unflatten(uint64_t v, const LinearLayout &like) {
   return b;
 }
 
+/// The layout over the distributed in dims (kDist order) whose flattened
+/// columns are `cols`, with the out dims of `like`.
+Expected<LinearLayout>
+fromColumns(const std::map<std::string, std::vector<uint64_t>> &cols,
+            const LinearLayout &like) {
+  std::vector<std::pair<std::string, std::vector<Basis>>> ins;
+  for (const char *d : kDist) {
+    std::vector<Basis> b;
+    if (auto it = cols.find(d); it != cols.end())
+      for (uint64_t v : it->second)
+        b.push_back(unflatten(v, like));
+    ins.push_back({d, b});
+  }
+  return LinearLayout::create(ins, like.outDims(), false);
+}
+
 bool isUnit(uint64_t v) { return v && !(v & (v - 1)); }
 
 /// The mask of in dim `dim` in a freeVariableMasks() result (0 if absent).
@@ -317,6 +333,9 @@ struct SharedDesign {
   /// stores pack them with the vector into (up to) 32-bit accesses, loads
   /// read the narrower vector.
   int storeExtension = 0;
+  /// Likewise destination-only registers for loads (when stores have no
+  /// extension, or `preferLoad`).
+  int loadExtension = 0;
 };
 
 /// The lane bases one wavefront spans, for accesses of `vecElems` elements.
@@ -333,7 +352,8 @@ std::vector<uint64_t> tileLanes(const std::vector<uint64_t> &lanes,
 
 Expected<SharedDesign> designShared(const LinearLayout &src,
                                     const LinearLayout &dst, int bitwidth,
-                                    const Target &t, int64_t maxScratch) {
+                                    const Target &t, int64_t maxScratch,
+                                    bool preferLoad = false) {
   auto sc = columnsByDim(src), dc = columnsByDim(dst);
   LL_CHECK(sc["block"] == dc["block"], Unsupported,
            "data moves between CTAs: cross-CTA conversions are not supported");
@@ -448,21 +468,33 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
       if (countIn(sFull) < needLaneWords)
         addWord(x);
   }
-  // Sub-word vectors: then fill the word with more source registers, so
-  // stores become 32-bit wide (replicated registers are never stored).
+  // Sub-word vectors: then fill the word with more registers of one side,
+  // so its accesses become 32-bit wide (replicated registers are never
+  // stored): source-only registers for stores, or destination-only ones
+  // for loads (when preferred, or when stores have none).
+  std::set<uint64_t> sAll(sc["register"].begin(), sc["register"].end());
   std::set<uint64_t> dAll(dc["register"].begin(), dc["register"].end());
-  bool contiguous = wordVecs.empty();
-  for (uint64_t r : sRegs)
-    if (!dAll.count(r)) {
-      size_t before = wordVecs.size();
-      addWord(r);
-      if (wordVecs.size() > before && contiguous)
-        ++d.storeExtension;
-    }
+  auto extend = [&](const std::vector<uint64_t> &regs,
+                    const std::set<uint64_t> &other, int &extension) {
+    bool contiguous = wordVecs.empty();
+    for (uint64_t r : regs)
+      if (!other.count(r)) {
+        size_t before = wordVecs.size();
+        addWord(r);
+        if (wordVecs.size() > before && contiguous)
+          ++extension;
+      }
+  };
+  if (preferLoad)
+    extend(dRegs, sAll, d.loadExtension);
+  extend(sRegs, dAll, d.storeExtension);
+  if (!preferLoad)
+    extend(dRegs, sAll, d.loadExtension);
   int storeVecElems = vecElems << d.storeExtension;
   std::vector<uint64_t> sTile =
       tileLanes(sc["lane"], storeVecElems, bitwidth, t);
-  std::vector<uint64_t> dTile = tileLanes(dc["lane"], vecElems, bitwidth, t);
+  std::vector<uint64_t> dTile =
+      tileLanes(dc["lane"], vecElems << d.loadExtension, bitwidth, t);
   for (uint64_t x : sTile)
     if (std::find(dTile.begin(), dTile.end(), x) != dTile.end())
       addWord(x);
@@ -752,14 +784,20 @@ Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt,
 
 namespace {
 
-/// Fill the shared-memory part of `p` for storing layout `s` and loading
-/// layout `t` (both complete distributed layouts of one tensor).
-Expected<bool> planShared(ConversionPlan &p, const LinearLayout &s,
-                          const LinearLayout &t, const PlanOptions &options) {
+/// Fill the shared-memory part of `p`: warps store layout `stored` (lane l
+/// at slot r stores its source register storeReg(r, l); `selectBits` lane
+/// bits choose that register, costing a select tree per stored value) and
+/// load layout `t` (both complete distributed layouts of one tensor).
+Expected<bool> planSharedWith(ConversionPlan &p, const LinearLayout &stored,
+                              const LinearLayout &storeReg, int selectBits,
+                              const LinearLayout &t, bool preferLoad,
+                              const PlanOptions &options) {
+  const LinearLayout &s = stored;
   int bitwidth = p.bitwidth;
   const Target &target = p.target;
   int regs = int(t.inDimSize(0));
-  LL_TRY(design, designShared(s, t, bitwidth, target, options.maxScratchBytes));
+  LL_TRY(design, designShared(s, t, bitwidth, target, options.maxScratchBytes,
+                              preferLoad));
   LL_TRY(tile, sharedLayout(design, s, /*full=*/false));
   LL_TRY(full, sharedLayout(design, s, /*full=*/true));
   LL_TRY(inv, full.invert());
@@ -768,6 +806,7 @@ Expected<bool> planShared(ConversionPlan &p, const LinearLayout &s,
   p.shared = tile;
   p.storeAddress = storeAddr;
   p.loadAddress = loadAddr;
+  p.storeRegister = storeReg;
   p.repBits = int(design.reps.size());
   p.storeMasks = s.freeVariableMasks();
   int32_t sRegSkip = maskOf(p.storeMasks, "register");
@@ -778,7 +817,8 @@ Expected<bool> planShared(ConversionPlan &p, const LinearLayout &s,
   int vecBits = int(design.vec.size());
   ThreadOffsets so = threadOffsets(storeAddr, bitwidth, target, sRegSkip,
                                    vecBits + design.storeExtension);
-  ThreadOffsets lo = threadOffsets(loadAddr, bitwidth, target, dRegSkip, vecBits);
+  ThreadOffsets lo = threadOffsets(loadAddr, bitwidth, target, dRegSkip,
+                                   vecBits + design.loadExtension);
   p.store = countWavefronts(so.lane, sLaneSkip, 1 << so.vectorRegs.size(),
                             bitwidth, target);
   p.load = countWavefronts(lo.lane, 0, 1 << lo.vectorRegs.size(), bitwidth,
@@ -789,11 +829,55 @@ Expected<bool> planShared(ConversionPlan &p, const LinearLayout &s,
   int dDistinct = regs >> __builtin_popcount(uint32_t(dRegSkip));
   p.cost.sharedStores = sDistinct / p.store.vectorElems;
   p.cost.sharedLoads = dDistinct / p.load.vectorElems;
+  p.cost.registerMoves = int64_t(sDistinct) * ((int64_t(1) << selectBits) - 1);
   p.cost.barriers = 2 * (int64_t(1) << p.repBits) - 1;
   p.cost.scratchBytes = p.scratchBytes;
   p.cost.storeWavefronts = p.cost.sharedStores * p.store.wavefronts;
   p.cost.loadWavefronts = p.cost.sharedLoads * p.load.wavefronts;
   return true;
+}
+
+/// Rotated stores for a source replicated across lanes. Each choice pairs
+/// free lane bits of `s` (lowest first: they share a wavefront) with
+/// register bits holding distinct data that `t` does not hold in
+/// registers (those are the vector and the rounds), in a few orders; the
+/// caller keeps the cheapest. Pair (j, b): lane bit j takes register bit
+/// b's basis, so lanes that held copies store different registers.
+std::vector<std::vector<std::pair<int, int>>>
+storeRotations(const LinearLayout &s, const LinearLayout &t) {
+  auto sc = columnsByDim(s);
+  auto tc = columnsByDim(t);
+  std::vector<int> freeLanes;
+  for (int j = 0; j < int(sc["lane"].size()); ++j)
+    if (!sc["lane"][j])
+      freeLanes.push_back(j);
+  if (freeLanes.empty())
+    return {};
+  std::vector<uint64_t> indep = independentPrefix(sc["register"]);
+  std::set<uint64_t> distinct(indep.begin(), indep.end());
+  std::set<uint64_t> tRegs(tc["register"].begin(), tc["register"].end());
+  std::vector<int> own, any; // register bits, ascending
+  std::set<uint64_t> seen;
+  for (int b = 0; b < int(sc["register"].size()); ++b) {
+    uint64_t v = sc["register"][b];
+    if (!distinct.count(v) || !seen.insert(v).second)
+      continue;
+    any.push_back(b);
+    if (!tRegs.count(v))
+      own.push_back(b);
+  }
+  std::vector<std::vector<int>> orders = {
+      std::vector<int>(own.rbegin(), own.rend()), own,
+      std::vector<int>(any.rbegin(), any.rend())};
+  std::vector<std::vector<std::pair<int, int>>> out;
+  for (auto &order : orders) {
+    std::vector<std::pair<int, int>> g;
+    for (size_t i = 0; i < freeLanes.size() && i < order.size(); ++i)
+      g.push_back({freeLanes[i], order[i]});
+    if (!g.empty() && std::find(out.begin(), out.end(), g) == out.end())
+      out.push_back(std::move(g));
+  }
+  return out;
 }
 
 /// Shared-memory traffic of a plan in wavefront units per warp: one
@@ -803,6 +887,56 @@ int64_t weight(const ConversionPlan &p) {
   int64_t w = p.cost.storeWavefronts + p.cost.loadWavefronts;
   return w + p.cost.shuffles * shuffleWf;
 }
+
+/// Fill the shared-memory part of `p` for storing layout `s` and loading
+/// layout `t`: plain stores, or rotated ones (storeRotations) when they
+/// take fewer wavefronts without more scratch.
+Expected<bool> planShared(ConversionPlan &p, const LinearLayout &s,
+                          const LinearLayout &t, const PlanOptions &options) {
+  int regBits = log2i(s.inDimSize(0));
+  int laneBits = log2i(s.inDimSize(1));
+  auto storeRegister = [&](const std::vector<std::pair<int, int>> &g)
+      -> Expected<LinearLayout> {
+    std::vector<Basis> regCols, laneCols(laneBits, Basis{0});
+    for (int b = 0; b < regBits; ++b)
+      regCols.push_back({int32_t(1) << b});
+    for (auto [j, b] : g)
+      laneCols[j] = {int32_t(1) << b};
+    return LinearLayout::create({{"register", regCols}, {"lane", laneCols}},
+                                DimSizes{{"register", int32_t(s.inDimSize(0))}},
+                                false);
+  };
+  LL_TRY(plain, storeRegister({}));
+  LL_TRY(ok, planSharedWith(p, s, plain, 0, t, false, options));
+  (void)ok;
+  std::vector<std::vector<std::pair<int, int>>> rotations = {{}};
+  for (auto &g : storeRotations(s, t))
+    rotations.push_back(std::move(g));
+  // Sub-word elements: words may hold destination-only registers instead.
+  std::vector<bool> preferLoad = {false};
+  if (p.bitwidth < 32)
+    preferLoad.push_back(true);
+  for (const auto &g : rotations)
+    for (bool pl : preferLoad) {
+      if (g.empty() && !pl)
+        continue; // the plan above
+      auto cols = columnsByDim(s);
+      for (auto [j, b] : g) {
+        cols["lane"][j] = cols["register"][b];
+        cols["register"][b] = 0;
+      }
+      LL_TRY(rotated, fromColumns(cols, s));
+      LL_TRY(sel, storeRegister(g));
+      ConversionPlan q = p;
+      LL_TRY(okQ, planSharedWith(q, rotated, sel, int(g.size()), t, pl,
+                                 options));
+      (void)okQ;
+      if (q.scratchBytes <= p.scratchBytes && weight(q) < weight(p))
+        p = std::move(q);
+    }
+  return true;
+}
+
 
 /// `side` with its register bases swapped for lane bases so that its
 /// registers hold `want` (the other side's lowest distinct registers);
@@ -826,14 +960,7 @@ swapIntoRegisters(const LinearLayout &side, const std::vector<uint64_t> &want) {
       return std::nullopt;
     std::swap(*ri, *li);
   }
-  std::vector<std::pair<std::string, std::vector<Basis>>> ins;
-  for (const char *d : kDist) {
-    std::vector<Basis> b;
-    for (uint64_t v : cols[d])
-      b.push_back(unflatten(v, side));
-    ins.push_back({d, b});
-  }
-  auto r = LinearLayout::create(ins, side.outDims(), false);
+  auto r = fromColumns(cols, side);
   if (!r)
     return std::nullopt;
   return *r;
@@ -971,11 +1098,17 @@ Expected<ConversionPlan> planConversion(const LinearLayout &src,
   (void)okShared;
   if (bitwidth < 32 && !options.noExchange) {
     // A side narrower than a bank word: try exchanging sub-word values in
-    // the warp (shuffles) so both sides access whole words.
+    // the warp (shuffles) so both sides access whole words. On equal
+    // weight the exchange wins when it saves shared-memory wavefronts: a
+    // shuffle needs no scratch and no barrier.
     ConversionPlan direct = p;
+    auto wavefronts = [](const ConversionPlan &x) {
+      return x.cost.storeWavefronts + x.cost.loadWavefronts;
+    };
     for (bool before : {false, true}) {
       LL_TRY(alt, tryExchange(direct, s, t, before, options));
-      if (alt && weight(*alt) < weight(p))
+      if (alt && (weight(*alt) < weight(p) ||
+                  (weight(*alt) == weight(p) && wavefronts(*alt) < wavefronts(p))))
         p = std::move(*alt);
     }
   }

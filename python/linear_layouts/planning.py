@@ -133,10 +133,12 @@ def _steps(plan: ConversionPlan) -> list[str]:
         exchange += ["  " + line for line in _steps(ex)]
     out = exchange if ex is not None and plan.exchange_before else []
     masks = {d: m for d, m in plan.store_masks.items() if m}
+    rotated = any(b != [0] for b in plan.store_register.bases.get("lane", []))
+    what = "register storeRegister(r, l)" if rotated else "register r"
     for q in range(plan.rounds):
         out.append(
             f"round {q}: store {plan.cost['shared_stores'] // plan.rounds} x {plan.store_vector_width}x{plan.bitwidth}-bit "
-            f"(st.shared, {plan.store_wavefronts} wavefront(s) each) at storeAddress(r, l, w)"
+            f"(st.shared, {plan.store_wavefronts} wavefront(s) each): {what} at storeAddress(r, l, w)"
             + (f", only where {masks} bits are 0" if masks else "")
         )
         out.append("  barrier")

@@ -750,6 +750,10 @@ mechanically.)doc")
       .def_ro("shared_layout", &ll::ConversionPlan::shared)
       .def_ro("store_address", &ll::ConversionPlan::storeAddress)
       .def_ro("load_address", &ll::ConversionPlan::loadAddress)
+      .def_ro("store_register", &ll::ConversionPlan::storeRegister,
+              "(register, lane) -> register: at store slot r lane l stores "
+              "its register store_register(r, l) (rotated when the source "
+              "is replicated across lanes).")
       .def_prop_ro("store_masks",
                    [](const ll::ConversionPlan &p) {
                      nb::dict d;

@@ -181,6 +181,10 @@ def _simulate_shared(plan, src_regs, got, lane, warp, block, res, check_all):
         return {r: (off[r], rep[r], blk[r]) for r in regs}
 
     st = addresses(plan.store_address, range(R_s))
+    # The register each lane stores at each slot (rotated stores: lanes
+    # holding copies of one value store different registers).
+    st_reg = _eval(plan.store_register, register=np.arange(R_s)[:, None], lane=lane[None, :])["register"]
+    thread = np.arange(lane.size)
     ld = addresses(plan.load_address, range(R_d))
     store_thread_ok = ((lane & masks.get("lane", 0)) == 0) & ((warp & masks.get("warp", 0)) == 0)
     reg_mask = masks.get("register", 0)
@@ -195,9 +199,10 @@ def _simulate_shared(plan, src_regs, got, lane, warp, block, res, check_all):
                 continue
             assert off[sel].max() < size, "store outside the scratch buffer"
             prev = mem[blk[sel], off[sel]]
-            clash = (prev >= 0) & (prev != src_regs[sel, r])
+            value = src_regs[thread[sel], st_reg[r, sel]]
+            clash = (prev >= 0) & (prev != value)
             assert not clash.any(), "two different values stored at one address"
-            mem[blk[sel], off[sel]] = src_regs[sel, r]
+            mem[blk[sel], off[sel]] = value
         # Loads.
         for r in range(R_d):
             off, rep, blk = ld[r]
@@ -320,8 +325,28 @@ def shared_sides(plan):
     side by its intermediate layout)."""
     ex = plan.exchange
     if ex is None:
-        return plan.src, plan.dst
-    return (ex.dst, plan.dst) if plan.exchange_before else (plan.src, ex.src)
+        stored, loaded = plan.src, plan.dst
+    else:
+        stored, loaded = (ex.dst, plan.dst) if plan.exchange_before else (plan.src, ex.src)
+    return _rotated(stored, plan), loaded
+
+
+def _rotated(layout, plan):
+    """The layout a warp's stores write: lane l at slot r stores register
+    store_register(r, l), and slots with masked register bits are skipped."""
+    sel = plan.store_register
+    skip = plan.store_masks.get("register", 0)
+    outs = layout.out_dims
+
+    def at(reg, ln):
+        v = layout.apply({"register": reg, "lane": ln, "warp": 0, "block": 0})
+        return [v[n] for n in outs]
+
+    regs = [[0] * len(outs) if (skip >> b) & 1 else at(sel.apply({"register": 1 << b, "lane": 0})["register"], 0)
+            for b in range(len(layout.bases["register"]))]
+    lanes = [at(sel.apply({"register": 0, "lane": 1 << j})["register"], 1 << j) for j in range(len(layout.bases["lane"]))]
+    bases = {"register": regs, "lane": lanes, "warp": layout.bases["warp"], "block": layout.bases["block"]}
+    return type(layout).from_bases(bases, dict(outs), False)
 
 
 def simulate_gather(plan, rng) -> int:

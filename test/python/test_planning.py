@@ -241,9 +241,36 @@ def test_broadcast_source_is_stored_once():
         {"register": [[32]], "lane": [[1], [2], [4], [8], [16]], "warp": [[0], [0]], "block": []}, ["dim0"]
     )
     p = _core.plan_conversion(src, dst, 32, "sm_90", force_shared=True)
-    assert p.store_masks["lane"] == 0b1 and p.store_masks["warp"] == 0b11
+    # Warps 1-3 hold copies and skip. Lanes 2k and 2k+1 hold the same two
+    # registers: rotated stores have the odd lane store register 1 while the
+    # even one stores register 0, so every lane stores and register bit 0
+    # is no longer a store slot (one select per stored value).
+    assert p.store_masks["warp"] == 0b11 and p.store_masks["lane"] == 0
+    assert p.store_masks["register"] == 0b1
+    assert p.store_register.bases["lane"] == [[1], [0], [0], [0], [0]]
+    assert p.cost["shared_stores"] == 1 and p.cost["register_moves"] == 2
     check_plan(p)
     assert p.scratch_bytes == 64 * 4
+
+
+def test_rotated_stores_reach_the_minimum():
+    # col_stats: a row-sum result (slice of a [1, 32] blocked parent) where
+    # all 32 lanes hold the same 32 values, stored for a 1D blocked layout.
+    # One lane storing all 32 values takes 32 store wavefronts per warp;
+    # rotated, lane l stores register l: one 128-byte wavefront.
+    shape = [128]
+    src = ll.from_triton(
+        "#ttg.slice<{dim = 1, parent = #ttg.blocked<{sizePerThread = [1, 1], threadsPerWarp = [1, 32], "
+        "warpsPerCTA = [4, 2], order = [1, 0]}>}>",
+        shape,
+    )
+    dst = ll.from_triton("#ttg.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [8], order = [0]}>", shape)
+    p = ll.plan_conversion(src, dst, 32, "sm_80")
+    assert p.kind == "shared" and p.store_masks["lane"] == 0
+    assert p.cost["shared_stores"] == 1 and p.cost["store_wavefronts"] == 1
+    assert p.cost["register_moves"] == 31  # a 32-way select tree
+    sim = check_plan(p)
+    assert sim.store_wavefronts == {1}
 
 
 def test_errors():

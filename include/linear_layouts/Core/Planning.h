@@ -117,6 +117,13 @@ struct ConversionPlan {
   /// In-dim bit masks (register, lane, warp): a source register / thread
   /// stores only where these bits are 0 (replicated data is stored once).
   std::vector<std::pair<std::string, int32_t>> storeMasks;
+  /// (register, lane) -> register: at store slot r, lane l stores its
+  /// register storeRegister(r, l) (to storeAddress(r, l, w)). The identity
+  /// on registers, plus a rotation when the source is replicated across
+  /// lanes: the lanes holding copies of one value store different
+  /// registers (r ^ G(l)) in one instruction instead of one lane storing
+  /// them all. Rotated register bits are skipped as slots (storeMasks).
+  LinearLayout storeRegister;
   AccessInfo store, load;
   int repBits = 0; ///< log2 of the number of rounds
   int64_t scratchBytes = 0;
