@@ -84,13 +84,24 @@ def minimum_wavefronts(plan, bits):
     return store, load
 
 
+def _matrix_tag(plan):
+    """'+stm' / '+ldm' (with 'T' for .trans) when a side uses a matrix
+    instruction."""
+    tag = ""
+    if plan.kind == "shared":
+        for instr, short in ((plan.store_instr, "+stm"), (plan.load_instr, "+ldm")):
+            if "matrix" in instr:
+                tag += short + ("T" if instr.endswith(".trans") else "")
+    return tag
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--corpus", default=str(ROOT / "test/data/conversions.json"))
     args = ap.parse_args(argv)
     corpus = json.loads(Path(args.corpus).read_text())
     rows = []
-    tot = {"ours": 0, "triton": 0, "st": 0, "ld": 0, "min": 0, "n_shared": 0, "over": 0, "xch": 0, "xch_shfl": 0, "st_over": 0, "ld_over": 0}
+    tot = {"ours": 0, "triton": 0, "st": 0, "ld": 0, "min": 0, "n_shared": 0, "over": 0, "xch": 0, "xch_shfl": 0, "st_over": 0, "ld_over": 0, "matrix": 0}
     for e in corpus:
         src = ll.from_triton(e["src"], e["shape"])
         dst = ll.from_triton(e["dst"], e["shape"])
@@ -106,6 +117,7 @@ def main(argv=None) -> int:
             tot["st_over"] += st > mn[0]
             tot["ld_over"] += ld > mn[1]
             tot["n_shared"] += 1
+            tot["matrix"] += bool(_matrix_tag(plan))
             if plan.exchange is not None:
                 tot["xch"] += 1
                 tot["xch_shfl"] += plan.cost["shuffles"] * plan.src.in_dims.get("warp", 1)
@@ -122,7 +134,7 @@ def main(argv=None) -> int:
                 e["target"],
                 "x".join(map(str, e["shape"])),
                 e.get("dtype", ""),
-                plan.kind + ("+xchg" if plan.exchange is not None else ""),
+                plan.kind + ("+xchg" if plan.exchange is not None else "") + _matrix_tag(plan),
                 plan.scratch_bytes,
                 "-" if ts is None else ts,
                 f"{st}/{ld}" if plan.kind == "shared" else "-",
@@ -141,6 +153,7 @@ def main(argv=None) -> int:
     print(f"shared-memory wavefronts per CTA: ours {tot['st'] + tot['ld']} (store {tot['st']}, load {tot['ld']}), minimum {tot['min']}")
     print(f"conversions above the minimum: {tot['st_over']} (stores), {tot['ld_over']} (loads)")
     print(f"sub-word exchanges (plan '+xchg'): {tot['xch']} conversions, {tot['xch_shfl']} warp shuffles per CTA in all")
+    print(f"matrix instructions (plan '+stm' / '+ldm', T = .trans): {tot['matrix']} conversions")
     return 0 if tot["over"] == 0 else 1
 
 

@@ -8,6 +8,7 @@
 #include <optional>
 #include <set>
 #include <sstream>
+#include <tuple>
 
 namespace ll {
 
@@ -353,7 +354,8 @@ std::vector<uint64_t> tileLanes(const std::vector<uint64_t> &lanes,
 Expected<SharedDesign> designShared(const LinearLayout &src,
                                     const LinearLayout &dst, int bitwidth,
                                     const Target &t, int64_t maxScratch,
-                                    bool preferLoad = false) {
+                                    bool preferLoad = false,
+                                    const std::vector<uint64_t> &forcedVec = {}) {
   auto sc = columnsByDim(src), dc = columnsByDim(dst);
   LL_CHECK(sc["block"] == dc["block"], Unsupported,
            "data moves between CTAs: cross-CTA conversions are not supported");
@@ -377,8 +379,15 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
     if (dRegSet.count(r) && !blockSpan.contains(r))
       common.push_back(r);
   std::sort(common.begin(), common.end());
+  if (!forcedVec.empty()) {
+    // A matrix instruction's 16-byte row, in its order.
+    for (uint64_t r : forcedVec)
+      LL_CHECK(std::find(common.begin(), common.end(), r) != common.end(),
+               Unsupported, "the matrix row is not in registers on both sides");
+    d.vec = forcedVec;
+  }
   for (uint64_t r : common)
-    if (int(d.vec.size()) < maxVec)
+    if (forcedVec.empty() && int(d.vec.size()) < maxVec)
       d.vec.push_back(r);
 
   // 2. Rounds: further common registers, as scratch allows.
@@ -784,20 +793,38 @@ Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt,
 
 namespace {
 
-/// Fill the shared-memory part of `p`: warps store layout `stored` (lane l
-/// at slot r stores its source register storeReg(r, l); `selectBits` lane
-/// bits choose that register, costing a select tree per stored value) and
-/// load layout `t` (both complete distributed layouts of one tensor).
-Expected<bool> planSharedWith(ConversionPlan &p, const LinearLayout &stored,
-                              const LinearLayout &storeReg, int selectBits,
-                              const LinearLayout &t, bool preferLoad,
+/// How one side accesses shared memory (see ConversionPlan::storeView,
+/// storeRegister, loadRegister).
+struct Access {
+  LinearLayout view; ///< the layout the accesses see
+  LinearLayout reg;  ///< the register map of the plan
+  std::string instr;
+  int selectBits = 0; ///< rotated stores: lane bits choosing the register
+  int rowBits = 0;    ///< matrix instructions: view registers of one row
+};
+
+/// Fill the shared-memory part of `p` for the accesses `st` and `ld`;
+/// false when they do not fit (a matrix row that is not the vector, or
+/// row addresses that are not 16-byte aligned).
+Expected<bool> planSharedWith(ConversionPlan &p, const Access &st,
+                              const Access &ld, bool preferLoad,
                               const PlanOptions &options) {
-  const LinearLayout &s = stored;
+  const LinearLayout &s = st.view, &t = ld.view;
   int bitwidth = p.bitwidth;
   const Target &target = p.target;
   int regs = int(t.inDimSize(0));
+  std::vector<uint64_t> forced;
+  for (const Access *a : {&ld, &st}) {
+    if (!a->rowBits)
+      continue;
+    auto cols = columnsByDim(a->view)["register"];
+    std::vector<uint64_t> row(cols.begin(), cols.begin() + a->rowBits);
+    if (!forced.empty() && forced != row)
+      return false;
+    forced = row;
+  }
   LL_TRY(design, designShared(s, t, bitwidth, target, options.maxScratchBytes,
-                              preferLoad));
+                              preferLoad, forced));
   LL_TRY(tile, sharedLayout(design, s, /*full=*/false));
   LL_TRY(full, sharedLayout(design, s, /*full=*/true));
   LL_TRY(inv, full.invert());
@@ -806,7 +833,12 @@ Expected<bool> planSharedWith(ConversionPlan &p, const LinearLayout &stored,
   p.shared = tile;
   p.storeAddress = storeAddr;
   p.loadAddress = loadAddr;
-  p.storeRegister = storeReg;
+  p.storeView = s;
+  p.loadView = t;
+  p.storeRegister = st.reg;
+  p.loadRegister = ld.reg;
+  p.storeInstr = st.instr;
+  p.loadInstr = ld.instr;
   p.repBits = int(design.reps.size());
   p.storeMasks = s.freeVariableMasks();
   int32_t sRegSkip = maskOf(p.storeMasks, "register");
@@ -819,6 +851,27 @@ Expected<bool> planSharedWith(ConversionPlan &p, const LinearLayout &stored,
                                    vecBits + design.storeExtension);
   ThreadOffsets lo = threadOffsets(loadAddr, bitwidth, target, dRegSkip,
                                    vecBits + design.loadExtension);
+  // A matrix instruction reads (writes) its rows whole: the row is the
+  // vector, in order, and every other bit moves the address by rows.
+  auto fits = [&](const Access &a, const LinearLayout &addr,
+                  const ThreadOffsets &o) {
+    if (!a.rowBits)
+      return true;
+    if (int(o.vectorRegs.size()) != a.rowBits)
+      return false;
+    for (int k = 0; k < a.rowBits; ++k)
+      if (o.vectorRegs[k] != k)
+        return false;
+    int off = addr.outDimIndex("offset");
+    int64_t low = (int64_t(1) << a.rowBits) - 1;
+    for (int i = 0; i < addr.numInDims(); ++i)
+      for (int b = 0; b < addr.inDimSizeLog2(i); ++b)
+        if (!(i == 0 && b < a.rowBits) && (addr.basis(i, b, off) & low))
+          return false;
+    return true;
+  };
+  if (!fits(st, storeAddr, so) || !fits(ld, loadAddr, lo))
+    return false;
   p.store = countWavefronts(so.lane, sLaneSkip, 1 << so.vectorRegs.size(),
                             bitwidth, target);
   p.load = countWavefronts(lo.lane, 0, 1 << lo.vectorRegs.size(), bitwidth,
@@ -829,12 +882,164 @@ Expected<bool> planSharedWith(ConversionPlan &p, const LinearLayout &stored,
   int dDistinct = regs >> __builtin_popcount(uint32_t(dRegSkip));
   p.cost.sharedStores = sDistinct / p.store.vectorElems;
   p.cost.sharedLoads = dDistinct / p.load.vectorElems;
-  p.cost.registerMoves = int64_t(sDistinct) * ((int64_t(1) << selectBits) - 1);
+  p.cost.registerMoves =
+      int64_t(sDistinct) * ((int64_t(1) << st.selectBits) - 1);
   p.cost.barriers = 2 * (int64_t(1) << p.repBits) - 1;
   p.cost.scratchBytes = p.scratchBytes;
   p.cost.storeWavefronts = p.cost.sharedStores * p.store.wavefronts;
   p.cost.loadWavefronts = p.cost.sharedLoads * p.load.wavefronts;
   return true;
+}
+
+/// The register map of a side: in dims register, [lane,] matrix, element.
+/// `regCols` / `laneCols` / `matCols` / `elemCols` are register indices
+/// (as bit masks) of the side.
+Expected<LinearLayout> registerMap(int32_t regs, bool withLane,
+                                   const std::vector<int32_t> &regCols,
+                                   const std::vector<int32_t> &laneCols,
+                                   const std::vector<int32_t> &matCols,
+                                   const std::vector<int32_t> &elemCols) {
+  auto wrap = [](const std::vector<int32_t> &c) {
+    std::vector<Basis> b;
+    for (int32_t v : c)
+      b.push_back({v});
+    return b;
+  };
+  BasesList bl = {{"register", wrap(regCols)}};
+  if (withLane)
+    bl.push_back({"lane", wrap(laneCols)});
+  bl.push_back({"matrix", wrap(matCols)});
+  bl.push_back({"element", wrap(elemCols)});
+  return LinearLayout::create(std::move(bl), DimSizes{{"register", regs}},
+                              false);
+}
+
+/// ld/st.shared of `side`, with store rotation `g` (pairs lane bit j,
+/// register bit b: lane j stores register r ^ b; see storeRotations).
+Expected<Access> plainAccess(const LinearLayout &side, bool store,
+                             const std::vector<std::pair<int, int>> &g) {
+  int regBits = log2i(side.inDimSize(0));
+  int laneBits = log2i(side.inDimSize(1));
+  std::vector<int32_t> regCols, laneCols(laneBits, 0);
+  for (int b = 0; b < regBits; ++b)
+    regCols.push_back(int32_t(1) << b);
+  auto cols = columnsByDim(side);
+  for (auto [j, b] : g) {
+    laneCols[j] = int32_t(1) << b;
+    cols["lane"][j] = cols["register"][b];
+    cols["register"][b] = 0;
+  }
+  Access a;
+  LL_TRY(view, fromColumns(cols, side));
+  LL_TRY(reg, registerMap(int32_t(side.inDimSize(0)), store, regCols,
+                          laneCols, {}, {}));
+  a.view = std::move(view);
+  a.reg = std::move(reg);
+  a.instr = store ? "st.shared" : "ld.shared";
+  a.selectBits = int(g.size());
+  return a;
+}
+
+/// ldmatrix / stmatrix (x4, m8n8) for `side`, or nullopt when the side
+/// does not fit one: 32 lanes all holding distinct data, 8-, 16- or 32-bit
+/// elements (.trans: 16-bit), and enough distinct registers for the
+/// elements of a 32-bit word and the 4 matrices. The matrix registers are
+/// taken from the ones `other` does not hold in registers (which could not
+/// be the vector or rounds anyway), lowest first; the element registers
+/// from those `other` does hold when `elemShared` (so that the row can be
+/// in registers on both sides), else like the matrix ones. The view:
+///   non-trans: registers [element bits, lane 0, lane 1, other registers],
+///              lanes [lane 2, lane 3, lane 4, matrix bits];
+///   trans:     registers [lane 2, lane 3, lane 4, other registers],
+///              lanes [element bit, lane 0, lane 1, matrix bits],
+/// which is how the instruction distributes a matrix: thread t holds the
+/// word t % 4 of row t / 4 (trans: rows 2 (t % 4) + e, column t / 4).
+Expected<std::optional<Access>> matrixAccess(const LinearLayout &side,
+                                             const LinearLayout &other,
+                                             int bitwidth, bool trans,
+                                             bool store, bool elemShared) {
+  using Result = std::optional<Access>;
+  if (side.inDimSize(1) != 32 || bitwidth > 32 || (trans && bitwidth != 16))
+    return Result();
+  auto cols = columnsByDim(side);
+  auto &rc = cols["register"], &lc = cols["lane"];
+  for (uint64_t l : lc)
+    if (!l)
+      return Result();
+  std::vector<uint64_t> indep = independentPrefix(rc);
+  std::set<uint64_t> distinct(indep.begin(), indep.end());
+  auto oc = columnsByDim(other)["register"];
+  std::set<uint64_t> otherRegs(oc.begin(), oc.end());
+  std::vector<int> own, shared, seen;
+  for (int b = 0; b < int(rc.size()); ++b) {
+    if (!distinct.count(rc[b]))
+      continue;
+    bool dup = false;
+    for (int x : seen)
+      dup |= rc[x] == rc[b];
+    if (dup)
+      continue;
+    seen.push_back(b);
+    (otherRegs.count(rc[b]) ? shared : own).push_back(b);
+  }
+  int elemBits = log2i(32 / bitwidth);
+  if (int(own.size() + shared.size()) < elemBits + 2 ||
+      (elemShared && (elemBits == 0 || shared.empty())))
+    return Result();
+  std::vector<int> elem, mat;
+  auto take = [&](std::vector<int> &into, int n, std::vector<int> order) {
+    for (int b : order)
+      if (int(into.size()) < n &&
+          std::find(elem.begin(), elem.end(), b) == elem.end() &&
+          std::find(mat.begin(), mat.end(), b) == mat.end())
+        into.push_back(b);
+  };
+  std::vector<int> ownFirst = own;
+  ownFirst.insert(ownFirst.end(), shared.rbegin(), shared.rend());
+  std::vector<int> sharedFirst = shared;
+  sharedFirst.insert(sharedFirst.end(), own.begin(), own.end());
+  take(elem, elemBits, elemShared ? sharedFirst : ownFirst);
+  take(mat, 2, ownFirst);
+  std::vector<int> rest;
+  for (int b = 0; b < int(rc.size()); ++b)
+    if (std::find(elem.begin(), elem.end(), b) == elem.end() &&
+        std::find(mat.begin(), mat.end(), b) == mat.end())
+      rest.push_back(b);
+  std::vector<uint64_t> vr, vl;
+  auto addRegs = [&](std::vector<uint64_t> &v, const std::vector<int> &bits) {
+    for (int b : bits)
+      v.push_back(rc[b]);
+  };
+  if (!trans) {
+    addRegs(vr, elem);
+    vr.insert(vr.end(), {lc[0], lc[1]});
+    vl = {lc[2], lc[3], lc[4]};
+  } else {
+    vr = {lc[2], lc[3], lc[4]};
+    addRegs(vl, elem);
+    vl.insert(vl.end(), {lc[0], lc[1]});
+  }
+  int rowBits = int(vr.size());
+  addRegs(vr, rest);
+  addRegs(vl, mat);
+  cols["register"] = vr;
+  cols["lane"] = vl;
+  Access a;
+  LL_TRY(view, fromColumns(cols, side));
+  std::vector<int32_t> regCols(rowBits, 0), matCols, elemCols;
+  for (int b : rest)
+    regCols.push_back(int32_t(1) << b);
+  for (int b : mat)
+    matCols.push_back(int32_t(1) << b);
+  for (int b : elem)
+    elemCols.push_back(int32_t(1) << b);
+  LL_TRY(reg, registerMap(int32_t(side.inDimSize(0)), store, regCols,
+                          std::vector<int32_t>(5, 0), matCols, elemCols));
+  a.view = std::move(view);
+  a.reg = std::move(reg);
+  a.instr = std::string(store ? "stmatrix" : "ldmatrix") + (trans ? ".trans" : "");
+  a.rowBits = rowBits;
+  return Result(std::move(a));
 }
 
 /// Rotated stores for a source replicated across lanes. Each choice pairs
@@ -889,54 +1094,57 @@ int64_t weight(const ConversionPlan &p) {
 }
 
 /// Fill the shared-memory part of `p` for storing layout `s` and loading
-/// layout `t`: plain stores, or rotated ones (storeRotations) when they
-/// take fewer wavefronts without more scratch.
+/// layout `t`. Candidates: ld/st.shared, rotated stores (storeRotations),
+/// ldmatrix / stmatrix (+ .trans) where the target has them, and for
+/// sub-word elements words filled from either side. The plain plan sets
+/// the scratch budget; among the candidates within it the one with the
+/// least traffic (weight) wins, then the least scratch, then the fewest
+/// instructions.
 Expected<bool> planShared(ConversionPlan &p, const LinearLayout &s,
                           const LinearLayout &t, const PlanOptions &options) {
-  int regBits = log2i(s.inDimSize(0));
-  int laneBits = log2i(s.inDimSize(1));
-  auto storeRegister = [&](const std::vector<std::pair<int, int>> &g)
-      -> Expected<LinearLayout> {
-    std::vector<Basis> regCols, laneCols(laneBits, Basis{0});
-    for (int b = 0; b < regBits; ++b)
-      regCols.push_back({int32_t(1) << b});
-    for (auto [j, b] : g)
-      laneCols[j] = {int32_t(1) << b};
-    return LinearLayout::create({{"register", regCols}, {"lane", laneCols}},
-                                DimSizes{{"register", int32_t(s.inDimSize(0))}},
-                                false);
-  };
-  LL_TRY(plain, storeRegister({}));
-  LL_TRY(ok, planSharedWith(p, s, plain, 0, t, false, options));
-  (void)ok;
-  std::vector<std::vector<std::pair<int, int>>> rotations = {{}};
-  for (auto &g : storeRotations(s, t))
-    rotations.push_back(std::move(g));
-  // Sub-word elements: words may hold destination-only registers instead.
-  std::vector<bool> preferLoad = {false};
-  if (p.bitwidth < 32)
-    preferLoad.push_back(true);
-  for (const auto &g : rotations)
-    for (bool pl : preferLoad) {
-      if (g.empty() && !pl)
-        continue; // the plan above
-      auto cols = columnsByDim(s);
-      for (auto [j, b] : g) {
-        cols["lane"][j] = cols["register"][b];
-        cols["register"][b] = 0;
+  LL_TRY(plainSt, plainAccess(s, /*store=*/true, {}));
+  LL_TRY(plainLd, plainAccess(t, /*store=*/false, {}));
+  LL_TRY(ok, planSharedWith(p, plainSt, plainLd, false, options));
+  if (!ok)
+    return Error(ErrorKind::Unsupported, "no shared-memory plan");
+  std::vector<Access> stores = {plainSt}, loads = {plainLd};
+  for (auto &g : storeRotations(s, t)) {
+    LL_TRY(a, plainAccess(s, true, g));
+    stores.push_back(std::move(a));
+  }
+  for (bool trans : {false, true})
+    for (bool elemShared : {false, true}) {
+      if (p.target.stmatrix && options.matrixInstructions) {
+        LL_TRY(a, matrixAccess(s, t, p.bitwidth, trans, true, elemShared));
+        if (a)
+          stores.push_back(std::move(*a));
       }
-      LL_TRY(rotated, fromColumns(cols, s));
-      LL_TRY(sel, storeRegister(g));
-      ConversionPlan q = p;
-      LL_TRY(okQ, planSharedWith(q, rotated, sel, int(g.size()), t, pl,
-                                 options));
-      (void)okQ;
-      if (q.scratchBytes <= p.scratchBytes && weight(q) < weight(p))
-        p = std::move(q);
+      if (p.target.ldmatrix && options.matrixInstructions) {
+        LL_TRY(a, matrixAccess(t, s, p.bitwidth, trans, false, elemShared));
+        if (a)
+          loads.push_back(std::move(*a));
+      }
     }
+  auto key = [](const ConversionPlan &x) {
+    return std::make_tuple(weight(x), x.scratchBytes,
+                           x.cost.sharedStores + x.cost.sharedLoads,
+                           x.cost.registerMoves);
+  };
+  int64_t budget = p.scratchBytes;
+  for (size_t i = 0; i < stores.size(); ++i)
+    for (size_t j = 0; j < loads.size(); ++j)
+      for (bool pl : {false, true}) {
+        if ((i == 0 && j == 0 && !pl) || (pl && p.bitwidth >= 32))
+          continue; // the plan above; words only matter below 32 bits
+        ConversionPlan q = p;
+        auto fit = planSharedWith(q, stores[i], loads[j], pl, options);
+        if (!fit || !*fit || q.scratchBytes > budget)
+          continue;
+        if (key(q) < key(p))
+          p = std::move(q);
+      }
   return true;
 }
-
 
 /// `side` with its register bases swapped for lane bases so that its
 /// registers hold `want` (the other side's lowest distinct registers);
@@ -1285,10 +1493,11 @@ std::string ConversionPlan::toString() const {
     break;
   default:
     os << "  shared memory: " << scratchBytes << " bytes, " << (1 << repBits)
-       << " round(s)\n  store: " << store.vectorElems << " x " << bitwidth
-       << "-bit per access, " << store.wavefronts << " wavefront(s) ("
-       << store.conflicts() << " extra)\n  load:  " << load.vectorElems
-       << " x " << bitwidth << "-bit per access, " << load.wavefronts
+       << " round(s)\n  store: " << storeInstr << ", " << store.vectorElems
+       << " x " << bitwidth << "-bit per access, " << store.wavefronts
+       << " wavefront(s) (" << store.conflicts() << " extra)\n  load:  "
+       << loadInstr << ", " << load.vectorElems << " x " << bitwidth
+       << "-bit per access, " << load.wavefronts
        << " wavefront(s) (" << load.conflicts() << " extra)\n"
        << "  shared layout (offset -> tensor):" << shared.toString() << "\n";
     if (exchange)

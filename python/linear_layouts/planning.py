@@ -48,6 +48,7 @@ def plan_conversion(
     aliases: dict[str, str] | None = None,
     max_scratch_bytes: int | None = None,
     force_shared: bool = False,
+    matrix_instructions: bool = True,
 ) -> ConversionPlan:
     """Plan moving a tensor of ``bitwidth``-bit elements from layout ``src``
     to ``dst`` (LinearLayouts, or TTGIR text with ``shape=``).
@@ -55,9 +56,14 @@ def plan_conversion(
     By default a shared-memory plan uses the least scratch that keeps the
     widest vectors and the fewest bank conflicts; a larger
     ``max_scratch_bytes`` trades scratch for fewer rounds (and barriers).
+    On NVIDIA targets the plan may use ``ldmatrix`` / ``stmatrix`` (x4, also
+    ``.trans``) where they let the same traffic go through less scratch or
+    in fewer instructions; ``matrix_instructions=False`` keeps to
+    ``ld/st.shared``.
     """
     s, d = _layout(src, shape, aliases), _layout(dst, shape, aliases)
-    return _core.plan_conversion(s, d, bitwidth, target, -1 if max_scratch_bytes is None else int(max_scratch_bytes), force_shared)
+    scratch = -1 if max_scratch_bytes is None else int(max_scratch_bytes)
+    return _core.plan_conversion(s, d, bitwidth, target, scratch, force_shared, matrix_instructions)
 
 
 def plan_gather(
@@ -134,17 +140,21 @@ def _steps(plan: ConversionPlan) -> list[str]:
     out = exchange if ex is not None and plan.exchange_before else []
     masks = {d: m for d, m in plan.store_masks.items() if m}
     rotated = any(b != [0] for b in plan.store_register.bases.get("lane", []))
-    what = "register storeRegister(r, l)" if rotated else "register r"
+    if plan.store_instr != "st.shared":
+        what = "registers storeRegister(r, matrix, element), lane l giving the address of row l % 8 of matrix l / 8,"
+    else:
+        what = "register storeRegister(r, l)" if rotated else "register r"
     for q in range(plan.rounds):
         out.append(
             f"round {q}: store {plan.cost['shared_stores'] // plan.rounds} x {plan.store_vector_width}x{plan.bitwidth}-bit "
-            f"(st.shared, {plan.store_wavefronts} wavefront(s) each): {what} at storeAddress(r, l, w)"
+            f"({plan.store_instr}, {plan.store_wavefronts} wavefront(s) each): {what} at storeAddress(r, l, w)"
             + (f", only where {masks} bits are 0" if masks else "")
         )
         out.append("  barrier")
         out.append(
             f"  load {plan.cost['shared_loads'] // plan.rounds} x {plan.load_vector_width}x{plan.bitwidth}-bit "
-            f"(ld.shared, {plan.load_wavefronts} wavefront(s) each) at loadAddress(r, l, w)"
+            f"({plan.load_instr}, {plan.load_wavefronts} wavefront(s) each) at loadAddress(r, l, w)"
+            + (" into registers loadRegister(r, matrix, element)" if plan.load_instr != "ld.shared" else "")
         )
         if q + 1 < plan.rounds:
             out.append("  barrier")

@@ -751,9 +751,27 @@ mechanically.)doc")
       .def_ro("store_address", &ll::ConversionPlan::storeAddress)
       .def_ro("load_address", &ll::ConversionPlan::loadAddress)
       .def_ro("store_register", &ll::ConversionPlan::storeRegister,
-              "(register, lane) -> register: at store slot r lane l stores "
-              "its register store_register(r, l) (rotated when the source "
-              "is replicated across lanes).")
+              "(register, lane, matrix, element) -> source register. "
+              "st.shared: at slot r lane l stores its register "
+              "store_register(r, l) (rotated when the source is replicated "
+              "across lanes); stmatrix: the register holding element "
+              "`element` of the 32-bit word of matrix `matrix` at slot r.")
+      .def_ro("load_register", &ll::ConversionPlan::loadRegister,
+              "(register, matrix, element) -> destination register (the "
+              "identity on registers for ld.shared; ldmatrix: where element "
+              "`element` of the word of matrix `matrix` at slot r goes).")
+      .def_ro("store_instr", &ll::ConversionPlan::storeInstr,
+              "'st.shared', 'stmatrix' or 'stmatrix.trans'.")
+      .def_ro("load_instr", &ll::ConversionPlan::loadInstr,
+              "'ld.shared', 'ldmatrix' or 'ldmatrix.trans'.")
+      .def_ro("store_view", &ll::ConversionPlan::storeView,
+              "The layout the stores see (store_address = store_view o "
+              "shared^-1): the source, rotated, or relabeled for stmatrix "
+              "(register bits 0..k-1 one 16-byte row, lanes 0-2 the row, "
+              "3-4 the matrix).")
+      .def_ro("load_view", &ll::ConversionPlan::loadView,
+              "The layout the loads see (load_address = load_view o "
+              "shared^-1), like store_view.")
       .def_prop_ro("store_masks",
                    [](const ll::ConversionPlan &p) {
                      nb::dict d;
@@ -862,15 +880,18 @@ mechanically.)doc")
   m.def(
       "plan_conversion",
       [](const LinearLayout &src, const LinearLayout &dst, int bitwidth,
-         const std::string &target, int64_t maxScratch, bool forceShared) {
+         const std::string &target, int64_t maxScratch, bool forceShared,
+         bool matrixInstructions) {
         auto t = unwrap(ll::Target::get(target));
         ll::PlanOptions o;
         o.maxScratchBytes = maxScratch;
         o.forceShared = forceShared;
+        o.matrixInstructions = matrixInstructions;
         return unwrap(ll::planConversion(src, dst, bitwidth, t, o));
       },
       "src"_a, "dst"_a, "bitwidth"_a, "target"_a = "sm_90",
-      "max_scratch_bytes"_a = -1, "force_shared"_a = false);
+      "max_scratch_bytes"_a = -1, "force_shared"_a = false,
+      "matrix_instructions"_a = true);
   m.def(
       "optimal_swizzle",
       [](const LinearLayout &src, const LinearLayout &dst, int bitwidth,

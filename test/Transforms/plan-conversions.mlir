@@ -1,5 +1,6 @@
 // RUN: ll-opt %s -split-input-file -ll-plan-conversions | FileCheck %s
 // RUN: ll-opt %s -split-input-file -ll-plan-conversions=target=gfx942 | FileCheck %s --check-prefix=AMD
+// RUN: ll-opt %s -split-input-file -ll-plan-conversions=matrix-instructions=false | FileCheck %s --check-prefix=PLAIN
 // Each conversion is classified by the linear map between the layouts and
 // planned; shared-memory plans record scratch, vector width and wavefronts.
 
@@ -10,9 +11,14 @@
 
 // CHECK-LABEL: func.func @across_warps
 func.func @across_warps(%a: tensor<64x64xf16, #blocked>) {
-  // 8 x f16 = 128-bit accesses on both sides, two rounds of 4 KB, and
-  // conflict-free: 4 wavefronts per 128-bit warp access (the minimum).
-  // CHECK: ll.convert_layout %{{.*}} {ll.load_wavefronts = 4 : i64, ll.plan = "shared", ll.rounds = 2 : i64, ll.scratch_bytes = 4096 : i64, ll.store_wavefronts = 4 : i64, ll.vector_width = 8 : i64}
+  // stmatrix.trans / ldmatrix.trans (sm_90): 16-byte matrix rows on both
+  // sides free the registers the instructions regroup for rounds: four
+  // rounds of 2 KB, conflict-free (4 wavefronts per x4 instruction, the
+  // minimum for 512 bytes).
+  // CHECK: ll.convert_layout %{{.*}} {ll.load_instr = "ldmatrix.trans", ll.load_wavefronts = 4 : i64, ll.plan = "shared", ll.rounds = 4 : i64, ll.scratch_bytes = 2048 : i64, ll.store_instr = "stmatrix.trans", ll.store_wavefronts = 4 : i64, ll.vector_width = 8 : i64}
+  // With ld/st.shared only: 8 x f16 = 128-bit accesses on both sides and
+  // two rounds of 4 KB, also conflict-free.
+  // PLAIN: ll.convert_layout %{{.*}} {ll.load_wavefronts = 4 : i64, ll.plan = "shared", ll.rounds = 2 : i64, ll.scratch_bytes = 4096 : i64, ll.store_wavefronts = 4 : i64, ll.vector_width = 8 : i64}
   %0 = ll.convert_layout %a : tensor<64x64xf16, #blocked> -> tensor<64x64xf16, #mma>
   // CHECK: ll.convert_layout %{{.*}} {ll.plan = "noop"}
   %1 = ll.convert_layout %a : tensor<64x64xf16, #blocked> -> tensor<64x64xf16, #blocked_as_linear>

@@ -181,33 +181,37 @@ def _simulate_shared(plan, src_regs, got, lane, warp, block, res, check_all):
         return {r: (off[r], rep[r], blk[r]) for r in regs}
 
     st = addresses(plan.store_address, range(R_s))
-    # The register each lane stores at each slot (rotated stores: lanes
-    # holding copies of one value store different registers).
-    st_reg = _eval(plan.store_register, register=np.arange(R_s)[:, None], lane=lane[None, :])["register"]
-    thread = np.arange(lane.size)
     ld = addresses(plan.load_address, range(R_d))
+    thread = np.arange(lane.size)
     store_thread_ok = ((lane & masks.get("lane", 0)) == 0) & ((warp & masks.get("warp", 0)) == 0)
     reg_mask = masks.get("register", 0)
+    W = int(warp.max()) + 1
+    st_plain = _plain_registers(plan.store_register, R_s, lane, True) if plan.store_instr == "st.shared" else None
+    ld_plain = _plain_registers(plan.load_register, R_d, lane, False) if plan.load_instr == "ld.shared" else None
+    stores = {r: _accesses(plan.store_instr, plan, plan.store_register, r, st[r][0], lane, warp, W, n_blocks, True, st_plain)
+              for r in range(R_s) if not r & reg_mask}
+    loads = {r: _accesses(plan.load_instr, plan, plan.load_register, r, ld[r][0], lane, warp, W, n_blocks, False, ld_plain)
+             for r in range(R_d)}
     for q in range(rounds):
         # Stores: every source register of its round, replicas skipped.
-        for r in range(R_s):
-            if r & reg_mask:
-                continue
-            off, rep, blk = st[r]
+        for r, moves in stores.items():
+            _, rep, blk = st[r]
             sel = store_thread_ok & (rep == q)
             if not sel.any():
                 continue
-            assert off[sel].max() < size, "store outside the scratch buffer"
-            prev = mem[blk[sel], off[sel]]
-            value = src_regs[thread[sel], st_reg[r, sel]]
-            clash = (prev >= 0) & (prev != value)
-            assert not clash.any(), "two different values stored at one address"
-            mem[blk[sel], off[sel]] = value
+            for where, regs in moves:
+                assert where[sel].max() < size, "store outside the scratch buffer"
+                prev = mem[blk[sel], where[sel]]
+                value = src_regs[thread[sel], regs[sel]]
+                clash = (prev >= 0) & (prev != value)
+                assert not clash.any(), "two different values stored at one address"
+                mem[blk[sel], where[sel]] = value
         # Loads.
-        for r in range(R_d):
-            off, rep, blk = ld[r]
+        for r, moves in loads.items():
+            _, rep, blk = ld[r]
             sel = rep == q
-            got[sel, r] = mem[blk[sel], off[sel]]
+            for where, regs in moves:
+                got[thread[sel], regs[sel]] = mem[blk[sel], where[sel]]
         mem[:] = -1  # the next round reuses the buffer
     # Wavefronts per warp-wide instruction, recomputed from the maps.
     res.store_wavefronts = _instruction_wavefronts(
@@ -216,6 +220,48 @@ def _simulate_shared(plan, src_regs, got, lane, warp, block, res, check_all):
     res.load_wavefronts = _instruction_wavefronts(
         plan, ld, R_d, 0, np.ones_like(lane, dtype=bool), lane, warp, block, check_all, plan.load_vector_width
     )
+
+
+def _plain_registers(reg_map, n, lane, store):
+    """[slot, thread] -> register of an ld/st.shared register map."""
+    if store:
+        return _eval(reg_map, register=np.arange(n)[:, None], lane=lane[None, :], matrix=0, element=0)["register"]
+    regs = _eval(reg_map, register=np.arange(n), matrix=0, element=0)["register"]
+    return np.repeat(np.asarray(regs)[:, None], lane.size, axis=1)
+
+
+def _accesses(instr, plan, reg_map, r, off, lane, warp, W, B, store, plain):
+    """What slot r of one instruction moves, as (element offsets, registers)
+    pairs with one entry per thread.
+
+    ld/st.shared: each thread its register (store_register(r, lane) for
+    stores, load_register(r) for loads) at its own address. ldmatrix /
+    stmatrix (x4, m8n8, PTX semantics): lane i gives the address of row
+    i % 8 of matrix i // 8; thread t holds, per matrix m, the 32-bit word
+    t % 4 of row t // 4 (.trans, 16-bit: rows 2 (t % 4) and 2 (t % 4) + 1
+    at column t // 4), in register reg_map(r, m, e) for element e of the
+    word."""
+    if instr in ("ld.shared", "st.shared"):
+        return [(off, plain[r])]
+    if r % (128 // plan.bitwidth):
+        return []  # not a slot: inside a row
+    assert plan.warp_size == 32, "matrix instructions need 32 lanes"
+    per_word = max(1, 32 // plan.bitwidth)
+    row_elems = 128 // plan.bitwidth
+    block = np.arange(lane.size) % B
+    out = []
+    for m in range(4):
+        for e in range(per_word):
+            if instr.endswith(".trans"):
+                assert plan.bitwidth == 16
+                row_lane, col = 8 * m + 2 * (lane % 4) + e, lane // 4
+            else:
+                row_lane, col = 8 * m + lane // 4, (lane % 4) * per_word + e
+            rows = off[(row_lane * W + warp) * B + block]
+            assert not (rows % row_elems).any(), "matrix row not 16-byte aligned"
+            reg = _eval(reg_map, register=r, matrix=m, element=e, **({"lane": 0} if store else {}))["register"]
+            out.append((rows + col, np.full(lane.size, reg)))
+    return out
 
 
 def _vector_regs(addr, regs, reg_mask, vec):
@@ -328,12 +374,18 @@ def shared_sides(plan):
         stored, loaded = plan.src, plan.dst
     else:
         stored, loaded = (ex.dst, plan.dst) if plan.exchange_before else (plan.src, ex.src)
+    if plan.store_instr != "st.shared":
+        stored = plan.store_view  # the relabeling is checked by simulate()
+    if plan.load_instr != "ld.shared":
+        loaded = plan.load_view
     return _rotated(stored, plan), loaded
 
 
 def _rotated(layout, plan):
     """The layout a warp's stores write: lane l at slot r stores register
     store_register(r, l), and slots with masked register bits are skipped."""
+    if plan.store_instr != "st.shared":
+        return layout
     sel = plan.store_register
     skip = plan.store_masks.get("register", 0)
     outs = layout.out_dims
@@ -342,9 +394,11 @@ def _rotated(layout, plan):
         v = layout.apply({"register": reg, "lane": ln, "warp": 0, "block": 0})
         return [v[n] for n in outs]
 
-    regs = [[0] * len(outs) if (skip >> b) & 1 else at(sel.apply({"register": 1 << b, "lane": 0})["register"], 0)
-            for b in range(len(layout.bases["register"]))]
-    lanes = [at(sel.apply({"register": 0, "lane": 1 << j})["register"], 1 << j) for j in range(len(layout.bases["lane"]))]
+    def reg(**ins):
+        return sel.apply({"register": 0, "lane": 0, "matrix": 0, "element": 0, **ins})["register"]
+
+    regs = [[0] * len(outs) if (skip >> b) & 1 else at(reg(register=1 << b), 0) for b in range(len(layout.bases["register"]))]
+    lanes = [at(reg(lane=1 << j), 1 << j) for j in range(len(layout.bases["lane"]))]
     bases = {"register": regs, "lane": lanes, "warp": layout.bases["warp"], "block": layout.bases["block"]}
     return type(layout).from_bases(bases, dict(outs), False)
 

@@ -1,12 +1,15 @@
 """Acceptance on real conversions: every convert_layout of the corpus
 (test/data/conversions.json, collected from Triton 3.6 kernels compiled for
 sm_80, sm_90 and gfx942) is planned, the plan is executed by the SIMT
-simulator, our scratch never exceeds Triton's for the same conversion, and
-accesses are conflict-free whenever the paper's bound allows it."""
+simulator, our scratch never exceeds Triton's for the same conversion,
+accesses are conflict-free whenever the paper's bound allows it, and the
+shared-memory traffic equals the least a CTA needs (bench/plans_vs_triton.py
+computes that bound from the two layouts)."""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,14 +17,10 @@ import pytest
 import linear_layouts as ll
 from simt import conflict_free_possible, simulate
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+from plans_vs_triton import cta_wavefronts, minimum_wavefronts  # noqa: E402
+
 CORPUS = Path(__file__).resolve().parents[1] / "data" / "conversions.json"
-
-# Conversions where Triton needs less scratch than we do because it uses
-# ldmatrix / stmatrix instruction tiles (which regroup registers and lanes,
-# giving more rounds); our planner has only ld/st.shared so far (issue 4).
-# Strict: a case that starts passing must be removed from this list.
-KNOWN_SCRATCH_GAPS = {42, 45, 79, 80, 127, 130, 137, 160, 171, 172, 182}
-
 
 def entries():
     return json.loads(CORPUS.read_text())
@@ -35,22 +34,30 @@ def test_corpus_is_large_and_varied():
 
 def _cases():
     n = len(json.loads(CORPUS.read_text())) if CORPUS.exists() else 0
-    for i in range(n):
-        if i in KNOWN_SCRATCH_GAPS:
-            yield pytest.param(i, marks=pytest.mark.xfail(strict=True, reason="needs ldmatrix/stmatrix tiles"))
-        else:
-            yield i
+    return list(range(n))
 
 
-def test_known_gaps_all_use_matrix_instructions():
-    """Every known gap is a conversion Triton does with ldmatrix/stmatrix."""
-    e = entries()
-    for i in KNOWN_SCRATCH_GAPS:
-        ti = e[i]["triton_instructions"]
-        assert ti.get("ldmatrix", 0) + ti.get("stmatrix", 0) > 0, e[i]
+def test_matrix_instructions_where_triton_uses_them():
+    """The conversions Triton does with ldmatrix/stmatrix: ours use matrix
+    instructions too where that saves scratch (more rounds through a smaller
+    buffer), and every plan is executed by the simulator's PTX semantics in
+    test_real_conversion."""
+    used = 0
+    for e in entries():
+        ti = e["triton_instructions"]
+        if not ti.get("ldmatrix", 0) + ti.get("stmatrix", 0):
+            continue
+        src = ll.from_triton(e["src"], e["shape"])
+        dst = ll.from_triton(e["dst"], e["shape"])
+        plan = ll.plan_conversion(src, dst, e["bitwidth"], e["target"])
+        if plan.kind == "shared" and (plan.store_instr, plan.load_instr) != ("st.shared", "ld.shared"):
+            used += 1
+            if plan.store_instr.startswith("stmatrix"):
+                assert e["target"] == "sm_90"
+    assert used >= 11
 
 
-@pytest.mark.parametrize("i", list(_cases()))
+@pytest.mark.parametrize("i", _cases())
 def test_real_conversion(i):
     e = entries()[i]
     src = ll.from_triton(e["src"], e["shape"])
@@ -63,6 +70,8 @@ def test_real_conversion(i):
         assert sim.load_wavefronts == {plan.load_wavefronts}
         if conflict_free_possible(plan):
             assert (plan.store_conflicts, plan.load_conflicts) == (0, 0), str(plan)
+        # Shared-memory traffic at the bound computed from the layouts alone.
+        assert cta_wavefronts(plan) == minimum_wavefronts(plan, e["bitwidth"]), str(plan)
     ts = e.get("triton_scratch_bytes")
     if ts is not None:
         assert plan.scratch_bytes <= ts, f"ours {plan.scratch_bytes} > Triton {ts}: {e}"

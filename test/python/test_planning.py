@@ -169,10 +169,18 @@ def test_random_conversions_simulate_exactly():
         kinds[plan.kind] = kinds.get(plan.kind, 0) + 1
         if plan.exchange is not None:
             kinds["exchange"] = kinds.get("exchange", 0) + 1
+        if plan.kind == "shared":
+            for instr in {plan.store_instr, plan.load_instr} - {"st.shared", "ld.shared"}:
+                kinds[instr] = kinds.get(instr, 0) + 1
+            if plan.store_masks.get("lane", 0) != plan.src.free_variable_masks().get("lane", 0):
+                kinds["rotated"] = kinds.get("rotated", 0) + 1
         done += 1
     if PAIRS >= 1000:
         assert kinds.get("shared", 0) > PAIRS // 3 and kinds.get("shuffle", 0) > 0 and kinds.get("registers", 0) > 0, kinds
         assert kinds.get("exchange", 0) > 0, kinds
+        # Every store and load instruction, and rotated stores, were simulated.
+        for k in ("ldmatrix", "ldmatrix.trans", "stmatrix", "stmatrix.trans", "rotated"):
+            assert kinds.get(k, 0) > 0, kinds
 
 
 def transpose_16x32():
@@ -197,9 +205,15 @@ def test_paper_transpose_is_conflict_free():
     plan = _core.plan_conversion(rows, cols, 32, "sm_90", force_shared=True)
     assert plan.kind == "shared"
     check_plan(plan)
-    # 16 stores and 16 loads of 32 lanes x 4 bytes: one wavefront each.
-    assert (plan.store_wavefronts, plan.load_wavefronts) == (1, 1)
+    # 2 KB each way in 16 wavefronts (conflict-free): 16 stores and 16 loads
+    # of 32 lanes x 4 bytes, or 4 stmatrix / ldmatrix of 4 wavefronts.
+    assert (plan.store_conflicts, plan.load_conflicts) == (0, 0)
     assert plan.cost["store_wavefronts"] == 16 and plan.cost["load_wavefronts"] == 16
+    plain = _core.plan_conversion(rows, cols, 32, "sm_90", force_shared=True, matrix_instructions=False)
+    check_plan(plain)
+    assert (plain.store_instr, plain.load_instr) == ("st.shared", "ld.shared")
+    assert (plain.store_wavefronts, plain.load_wavefronts) == (1, 1)
+    assert plain.cost["store_wavefronts"] == 16 and plain.cost["load_wavefronts"] == 16
     # Unswizzled, reading columns of a row-major tile hits one bank 16 times.
     row_major = ll.LinearLayout.from_bases({"offset": [[0, 1], [0, 2], [0, 4], [0, 8], [0, 16], [1, 0], [2, 0], [4, 0], [8, 0]]}, ["dim0", "dim1"])
     assert _core.analyze_shared_access(cols, row_major, 32, "sm_90")["wavefronts"] == 16

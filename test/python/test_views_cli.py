@@ -144,8 +144,8 @@ def test_cli_explain_and_svg(tmp_path):
     root = ET.parse(svg).getroot()
     texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
     # Both access panels and the tile, with a column per bank.
-    assert any(t and t.startswith("store:") for t in texts)
-    assert any(t and t.startswith("load:") for t in texts)
+    assert any(t and t.startswith("store (") for t in texts)
+    assert any(t and t.startswith("load (") for t in texts)
     assert sum(1 for t in texts if t == "b31") == 2
     # Every store wavefront row names only lanes of one warp.
     lanes = [t for t in texts if t and t.startswith("T") and t[1:].isdigit()]

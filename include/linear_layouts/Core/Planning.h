@@ -117,13 +117,32 @@ struct ConversionPlan {
   /// In-dim bit masks (register, lane, warp): a source register / thread
   /// stores only where these bits are 0 (replicated data is stored once).
   std::vector<std::pair<std::string, int32_t>> storeMasks;
-  /// (register, lane) -> register: at store slot r, lane l stores its
-  /// register storeRegister(r, l) (to storeAddress(r, l, w)). The identity
-  /// on registers, plus a rotation when the source is replicated across
-  /// lanes: the lanes holding copies of one value store different
-  /// registers (r ^ G(l)) in one instruction instead of one lane storing
-  /// them all. Rotated register bits are skipped as slots (storeMasks).
+  /// Instructions: "st.shared" | "stmatrix" | "stmatrix.trans" and
+  /// "ld.shared" | "ldmatrix" | "ldmatrix.trans" (x4, m8n8).
+  std::string storeInstr = "st.shared", loadInstr = "ld.shared";
+  /// The layouts the accesses see, over (register, lane, warp, block):
+  /// storeAddress = storeView o shared^-1, loadAddress likewise. For
+  /// ld/st.shared they are src and dst (the source rotated, see below).
+  /// For a matrix instruction the view relabels the side's bases so that
+  /// the instruction is a plain 16-byte access per lane: view register
+  /// bits 0..k-1 are one 16-byte matrix row (k = log2(128 / bitwidth)),
+  /// view lanes 0-2 pick the row and 3-4 the matrix; at slot r (view
+  /// register with bits 0..k-1 zero) lane i gives the address of row i % 8
+  /// of matrix i / 8 as storeAddress / loadAddress(r, i, w).
+  LinearLayout storeView, loadView;
+  /// (register, lane, matrix, element) -> source register. ld/st.shared:
+  /// at slot r lane l stores its register storeRegister(r, l), the
+  /// identity plus a rotation when the source is replicated across lanes
+  /// (the lanes holding copies of one value store different registers
+  /// r ^ G(l) in one instruction instead of one lane storing them all;
+  /// rotated register bits are skipped as slots, see storeMasks).
+  /// stmatrix: the register holding element `element` (of a 32-bit word)
+  /// of matrix `matrix` at slot r.
   LinearLayout storeRegister;
+  /// (register, matrix, element) -> destination register: where ldmatrix
+  /// puts element `element` of the word of matrix `matrix` at slot r (for
+  /// ld.shared the identity on registers).
+  LinearLayout loadRegister;
   AccessInfo store, load;
   int repBits = 0; ///< log2 of the number of rounds
   int64_t scratchBytes = 0;
@@ -150,6 +169,9 @@ struct PlanOptions {
   bool forceShared = false;
   /// Do not consider sub-word exchanges (shuffles around shared memory).
   bool noExchange = false;
+  /// Use ldmatrix / stmatrix where the target has them (false: only
+  /// ld/st.shared, e.g. to compare with the paper's plans).
+  bool matrixInstructions = true;
 };
 
 /// Plan src -> dst (distributed layouts of one tensor, elements of

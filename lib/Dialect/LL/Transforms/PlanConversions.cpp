@@ -45,7 +45,9 @@ struct PlanConversions
                      ? int(elt.getIntOrFloatBitWidth())
                      : 32;
       bits = std::max(8, bits); // i1 and sub-byte types move as bytes
-      auto plan = ::ll::planConversion(*src, *dst, bits, *tgt);
+      ::ll::PlanOptions options;
+      options.matrixInstructions = matrixInstructions;
+      auto plan = ::ll::planConversion(*src, *dst, bits, *tgt, options);
       if (!plan) {
         op.emitOpError() << plan.error().message();
         return WalkResult::interrupt();
@@ -63,6 +65,11 @@ struct PlanConversions
         setInt("ll.rounds", int64_t(1) << plan->repBits);
         setInt("ll.store_wavefronts", plan->store.wavefronts);
         setInt("ll.load_wavefronts", plan->load.wavefronts);
+        // Matrix instructions (ldmatrix / stmatrix), where the plan uses them.
+        if (plan->storeInstr != "st.shared")
+          op->setAttr("ll.store_instr", b.getStringAttr(plan->storeInstr));
+        if (plan->loadInstr != "ld.shared")
+          op->setAttr("ll.load_instr", b.getStringAttr(plan->loadInstr));
         // Sub-word values exchanged by warp shuffles around shared memory.
         if (plan->exchange)
           setInt("ll.exchange_shuffles", plan->cost.shuffles);

@@ -66,7 +66,9 @@ def LLPlanConversions : Pass<"ll-plan-conversions"> {
     (between warps, through shared memory); shuffles add `ll.rounds`;
     shared-memory plans add `ll.scratch_bytes`, `ll.vector_width` (elements
     per access), `ll.rounds`, and `ll.store_wavefronts` /
-    `ll.load_wavefronts` (per warp-wide access). Each `ll.gather` gets
+    `ll.load_wavefronts` (per warp-wide access), and `ll.store_instr` /
+    `ll.load_instr` where the plan uses `stmatrix` / `ldmatrix` (`.trans`)
+    instead of `st.shared` / `ld.shared`. Each `ll.gather` gets
     `ll.plan = "shuffle"` (with `ll.rounds`) when every element a thread
     needs lives in its warp, else `"shared"` (with `ll.scratch_bytes`).
 
@@ -79,6 +81,9 @@ def LLPlanConversions : Pass<"ll-plan-conversions"> {
   let options = [
     Option<"target", "target", "std::string", /*default=*/"\"sm_90\"",
            "GPU target: sm_80, sm_90, gfx942, gfx950, ...">,
+    Option<"matrixInstructions", "matrix-instructions", "bool",
+           /*default=*/"true",
+           "Use ldmatrix / stmatrix where the target has them">,
   ];
 }
 
