@@ -389,6 +389,36 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
   for (uint64_t r : common)
     if (forcedVec.empty() && int(d.vec.size()) < maxVec)
       d.vec.push_back(r);
+  // Every other basis of either side (lanes, warps, blocks, the other
+  // registers) must be free of vector components, or a lane's vector would
+  // start inside a vector (only possible with non-unit bases).
+  // (A lane or a second register holding a vector element counts as
+  // another basis: only one register per element and side is the vector.)
+  auto others = [&](const std::vector<uint64_t> &vec) {
+    std::vector<uint64_t> h;
+    for (auto *cols : {&sc, &dc})
+      for (const char *dim : kDist) {
+        std::set<uint64_t> skip;
+        if (std::string(dim) == "register")
+          skip.insert(vec.begin(), vec.end());
+        for (uint64_t b : (*cols)[dim])
+          if (b && !skip.erase(b))
+            h.push_back(b);
+      }
+    return h;
+  };
+  auto separable = [&](const std::vector<uint64_t> &vec) {
+    f2::Span h(others(vec));
+    int dimH = h.dim();
+    for (uint64_t v : vec)
+      h.insert(v);
+    return h.dim() == dimH + int(vec.size());
+  };
+  while (!d.vec.empty() && !separable(d.vec)) {
+    LL_CHECK(forcedVec.empty(), Unsupported,
+             "the matrix row is not separable from the other bases");
+    d.vec.pop_back();
+  }
 
   // 2. Rounds: further common registers, as scratch allows.
   std::vector<uint64_t> repCands;
@@ -408,6 +438,16 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
   // Take the highest common registers as rounds (the lowest stay in rows).
   for (int i = 0; i < nReps; ++i)
     d.reps.push_back(repCands[repCands.size() - 1 - i]);
+  // Rounds must be separable too: a lane in two rounds cannot take part in
+  // one instruction.
+  auto vecAndReps = [&] {
+    std::vector<uint64_t> r = d.vec;
+    r.insert(r.end(), d.reps.begin(), d.reps.end());
+    return r;
+  };
+  while (!d.reps.empty() && !separable(vecAndReps()))
+    d.reps.pop_back();
+  nReps = int(d.reps.size());
   int m = tileBits - nReps; // bits of the tile in shared memory
 
   // The t-space of the tile: units outside blocks and rounds.
@@ -420,12 +460,27 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
     if (!excluded.contains(u))
       tileUnits.push_back(u);
   }
-  // Non-unit bases (never for distributed families) fall back to any
-  // complement of the excluded span.
-  if (int(tileUnits.size()) != m) {
-    tileUnits = f2::complement(
-        std::vector<uint64_t>(excluded.basis().begin(), excluded.basis().end()),
-        n);
+  // The tile must hold the vector and every other basis of both sides
+  // (lanes, warps, other registers): they address inside one round. With
+  // unit bases (every distributed family) the units above do; otherwise
+  // the tile is V + a complement C of V, rounds and CTAs holding them.
+  std::vector<uint64_t> inTileNeeded = others(vecAndReps());
+  inTileNeeded.insert(inTileNeeded.end(), d.vec.begin(), d.vec.end());
+  bool unitsFit = int(tileUnits.size()) == m;
+  if (unitsFit) {
+    f2::Span t(tileUnits);
+    for (uint64_t x : inTileNeeded)
+      unitsFit &= blockSpan.contains(x) || t.contains(x);
+  }
+  if (!unitsFit) {
+    f2::Span grown = excluded;
+    tileUnits.clear();
+    for (uint64_t x : inTileNeeded)
+      if (grown.insert(x))
+        tileUnits.push_back(x);
+    for (int i = 0; i < n; ++i)
+      if (grown.insert(uint64_t(1) << i))
+        tileUnits.push_back(uint64_t(1) << i);
     LL_CHECK(int(tileUnits.size()) == m, Unsupported,
              "cannot separate the shared tile from CTAs and rounds");
   }
@@ -494,10 +549,18 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
           ++extension;
       }
   };
-  if (preferLoad)
+  // (With non-unit bases a side's lanes could have components along an
+  // extension, i.e. start inside its access vector: no extensions then.)
+  bool unitBases = true;
+  for (auto *cols : {&sc, &dc})
+    for (const char *dim : kDist)
+      for (uint64_t b : (*cols)[dim])
+        unitBases &= !b || isUnit(b);
+  if (unitBases && preferLoad)
     extend(dRegs, sAll, d.loadExtension);
-  extend(sRegs, dAll, d.storeExtension);
-  if (!preferLoad)
+  if (unitBases)
+    extend(sRegs, dAll, d.storeExtension);
+  if (unitBases && !preferLoad)
     extend(dRegs, sAll, d.loadExtension);
   int storeVecElems = vecElems << d.storeExtension;
   std::vector<uint64_t> sTile =
@@ -537,9 +600,17 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
     sSpan.insert(c);
     dSpan.insert(c);
   };
-  //   a) units neither side's wavefront lanes touch: conflict-free;
+  //   a) units neither side's wavefront lanes touch: conflict-free; then
+  //      (for non-unit bases) tile vectors reduced by both sides' spans;
   for (uint64_t u : tileUnits)
     tryAdd(u, true, true);
+  {
+    f2::Span both = sSpan;
+    for (uint64_t x : dSpan.basis())
+      both.insert(x);
+    for (uint64_t u : tileUnits)
+      tryAdd(both.reduce(u), true, true);
+  }
   //   b) a_i xor b_i (store-only lane basis with load-only lane basis);
   std::vector<uint64_t> A, B;
   for (uint64_t x : sTile)
@@ -566,6 +637,32 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
       d.bank.push_back(u);
   LL_CHECK(int(d.bank.size()) == bankBits, Unsupported,
            "could not complete the bank bases");
+  // 6. Take the vector and round components out of the bank and segment
+  //    bases along a complement C of V + rounds that holds every other
+  //    basis of both sides, so those address whole vectors of one round.
+  //    Conflicts depend on the bases modulo V only, rounds take no part in
+  //    an access, and the bases already in C stay as they are.
+  std::vector<uint64_t> iterated = vecAndReps();
+  if (!iterated.empty()) {
+    f2::Span c(others(iterated));
+    f2::Span grown(iterated);
+    for (uint64_t x : c.basis())
+      grown.insert(x);
+    for (int i = 0; i < n; ++i)
+      if (grown.insert(uint64_t(1) << i))
+        c.insert(uint64_t(1) << i);
+    std::vector<uint64_t> basis = iterated;
+    basis.insert(basis.end(), c.basis().begin(), c.basis().end());
+    f2::Matrix mat = matrixOfColumns(basis, n);
+    for (auto *part : {&d.bank, &d.seg})
+      for (uint64_t &b : *part) {
+        auto x = mat.solve({b});
+        LL_CHECK(x, Unsupported, "cannot separate the vector and rounds");
+        for (size_t k = 0; k < iterated.size(); ++k)
+          if (((*x)[0] >> k) & 1)
+            b ^= iterated[k];
+      }
+  }
   return d;
 }
 
@@ -852,7 +949,10 @@ Expected<bool> planSharedWith(ConversionPlan &p, const Access &st,
   ThreadOffsets lo = threadOffsets(loadAddr, bitwidth, target, dRegSkip,
                                    vecBits + design.loadExtension);
   // A matrix instruction reads (writes) its rows whole: the row is the
-  // vector, in order, and every other bit moves the address by rows.
+  // vector, in order, and every other bit moves the address by rows. One
+  // instruction serves 512 distinct elements of one round and one CTA: the
+  // row and lane bits are independent, every lane takes part, and neither
+  // moves the round or the block.
   auto fits = [&](const Access &a, const LinearLayout &addr,
                   const ThreadOffsets &o) {
     if (!a.rowBits)
@@ -862,12 +962,25 @@ Expected<bool> planSharedWith(ConversionPlan &p, const Access &st,
     for (int k = 0; k < a.rowBits; ++k)
       if (o.vectorRegs[k] != k)
         return false;
+    auto vc = columnsByDim(a.view);
+    std::vector<uint64_t> instr(vc["register"].begin(),
+                                vc["register"].begin() + a.rowBits);
+    instr.insert(instr.end(), vc["lane"].begin(), vc["lane"].end());
+    if (int(f2::Span(instr).basis().size()) != int(instr.size()) ||
+        maskOf(a.view.freeVariableMasks(), "lane"))
+      return false;
     int off = addr.outDimIndex("offset");
     int64_t low = (int64_t(1) << a.rowBits) - 1;
     for (int i = 0; i < addr.numInDims(); ++i)
-      for (int b = 0; b < addr.inDimSizeLog2(i); ++b)
-        if (!(i == 0 && b < a.rowBits) && (addr.basis(i, b, off) & low))
-          return false;
+      for (int b = 0; b < addr.inDimSizeLog2(i); ++b) {
+        bool inInstr = (i == 0 && b < a.rowBits) || i == 1;
+        for (int j = 0; j < addr.numOutDims(); ++j) {
+          int64_t v = addr.basis(i, b, j);
+          if (j == off ? !(i == 0 && b < a.rowBits) && (v & low)
+                       : inInstr && v)
+            return false;
+        }
+      }
     return true;
   };
   if (!fits(st, storeAddr, so) || !fits(ld, loadAddr, lo))

@@ -33,6 +33,8 @@ class SimResult:
     store_wavefronts: set  # distinct per-instruction wavefront counts seen
     load_wavefronts: set
     shuffles: int = 0
+    store_total: int = 0  # wavefronts of all instructions of CTA 0 (check_all)
+    load_total: int = 0
 
 
 def _grid(layout, dims=DIST):
@@ -188,9 +190,9 @@ def _simulate_shared(plan, src_regs, got, lane, warp, block, res, check_all):
     W = int(warp.max()) + 1
     st_plain = _plain_registers(plan.store_register, R_s, lane, True) if plan.store_instr == "st.shared" else None
     ld_plain = _plain_registers(plan.load_register, R_d, lane, False) if plan.load_instr == "ld.shared" else None
-    stores = {r: _accesses(plan.store_instr, plan, plan.store_register, r, st[r][0], lane, warp, W, n_blocks, True, st_plain)
+    stores = {r: _accesses(plan.store_instr, plan, plan.store_register, r, st[r][0], st[r][1], lane, warp, W, n_blocks, True, st_plain)
               for r in range(R_s) if not r & reg_mask}
-    loads = {r: _accesses(plan.load_instr, plan, plan.load_register, r, ld[r][0], lane, warp, W, n_blocks, False, ld_plain)
+    loads = {r: _accesses(plan.load_instr, plan, plan.load_register, r, ld[r][0], ld[r][1], lane, warp, W, n_blocks, False, ld_plain)
              for r in range(R_d)}
     for q in range(rounds):
         # Stores: every source register of its round, replicas skipped.
@@ -214,11 +216,13 @@ def _simulate_shared(plan, src_regs, got, lane, warp, block, res, check_all):
                 got[thread[sel], regs[sel]] = mem[blk[sel], where[sel]]
         mem[:] = -1  # the next round reuses the buffer
     # Wavefronts per warp-wide instruction, recomputed from the maps.
-    res.store_wavefronts = _instruction_wavefronts(
+    res.store_wavefronts, res.store_total = _instruction_wavefronts(
         plan, st, R_s, reg_mask, store_thread_ok, lane, warp, block, check_all, plan.store_vector_width
     )
-    res.load_wavefronts = _instruction_wavefronts(
-        plan, ld, R_d, 0, np.ones_like(lane, dtype=bool), lane, warp, block, check_all, plan.load_vector_width
+    # Loads of registers that repeat others (free variables) are copies.
+    load_skip = plan.load_view.free_variable_masks().get("register", 0)
+    res.load_wavefronts, res.load_total = _instruction_wavefronts(
+        plan, ld, R_d, load_skip, np.ones_like(lane, dtype=bool), lane, warp, block, check_all, plan.load_vector_width
     )
 
 
@@ -230,7 +234,7 @@ def _plain_registers(reg_map, n, lane, store):
     return np.repeat(np.asarray(regs)[:, None], lane.size, axis=1)
 
 
-def _accesses(instr, plan, reg_map, r, off, lane, warp, W, B, store, plain):
+def _accesses(instr, plan, reg_map, r, off, rep, lane, warp, W, B, store, plain):
     """What slot r of one instruction moves, as (element offsets, registers)
     pairs with one entry per thread.
 
@@ -246,6 +250,8 @@ def _accesses(instr, plan, reg_map, r, off, lane, warp, W, B, store, plain):
     if r % (128 // plan.bitwidth):
         return []  # not a slot: inside a row
     assert plan.warp_size == 32, "matrix instructions need 32 lanes"
+    if store:
+        assert not plan.store_masks.get("lane", 0), "stmatrix needs every lane"
     per_word = max(1, 32 // plan.bitwidth)
     row_elems = 128 // plan.bitwidth
     block = np.arange(lane.size) % B
@@ -257,7 +263,9 @@ def _accesses(instr, plan, reg_map, r, off, lane, warp, W, B, store, plain):
                 row_lane, col = 8 * m + 2 * (lane % 4) + e, lane // 4
             else:
                 row_lane, col = 8 * m + lane // 4, (lane % 4) * per_word + e
-            rows = off[(row_lane * W + warp) * B + block]
+            supplier = (row_lane * W + warp) * B + block
+            assert (rep[supplier] == rep).all(), "one matrix instruction in two rounds"
+            rows = off[supplier]
             assert not (rows % row_elems).any(), "matrix row not 16-byte aligned"
             reg = _eval(reg_map, register=r, matrix=m, element=e, **({"lane": 0} if store else {}))["register"]
             out.append((rows + col, np.full(lane.size, reg)))
@@ -287,21 +295,31 @@ def _vector_regs(addr, regs, reg_mask, vec):
 
 
 def _instruction_wavefronts(plan, addr, regs, reg_mask, active, lane, warp, block, check_all, vec):
+    """Distinct wavefront counts of the instructions of warp 0 (CTA 0) and,
+    with check_all, the total over every instruction of every warp of CTA 0
+    (warps or lanes that sit out skip; an instruction no lane of a warp
+    takes part in is not issued)."""
     L = plan.warp_size
     assert vec * plan.bitwidth <= 128, "vector wider than 128 bits"
     bits = _vector_regs(addr, regs, reg_mask, vec)
     vec_mask = sum(1 << b for b in bits)
-    seen = set()
-    first = (warp == 0) & (block == 0)
+    seen, total = set(), 0
     bases = [r for r in range(regs) if not (r & vec_mask) and not (r & reg_mask)]
+    warps = range(int(warp.max()) + 1) if check_all else [0]
     if not check_all:
         bases = bases[:4]
-    for r in bases:
-        off = addr[r][0][first]
-        act = active[first]
-        order = np.argsort(lane[first])
-        seen.add(_wavefronts(off[order], act[order], vec, plan.bitwidth, L, plan.num_banks))
-    return seen
+    for w in warps:
+        mine = (warp == w) & (block == 0)
+        order = np.argsort(lane[mine])
+        act = active[mine][order]
+        if not act.any():
+            continue
+        for r in bases:
+            n = _wavefronts(addr[r][0][mine][order], act, vec, plan.bitwidth, L, plan.num_banks)
+            total += n
+            if w == 0:
+                seen.add(n)
+    return seen, total
 
 
 def flat_basis(basis, out_dims):

@@ -50,6 +50,9 @@ def random_linear(rng, shape, lanes, warps):
     reg_b = units
     if rng.random() < 0.2:
         reg_b = reg_b + [zero]  # a replicated register
+    copies = [b for b in reg_b + lane_b if any(b)]
+    if copies and rng.random() < 0.1:
+        reg_b = reg_b + [rng.choice(copies)]  # a register repeating another basis
     rng.shuffle(lane_b)
     return ll.LinearLayout.from_bases(
         {"register": reg_b, "lane": lane_b, "warp": warp_b, "block": []}, {f"dim{i}": s for i, s in enumerate(shape)}
@@ -112,6 +115,35 @@ def permute_registers(rng, layout):
     return ll.LinearLayout.from_bases(b, layout.out_dims)
 
 
+def mix_coordinates(rng, layouts):
+    """The same random invertible map on the tensor's bits applied to every
+    layout: the conversion stays the same problem, but bases stop being unit
+    vectors (and may span several dims)."""
+    outs = layouts[0].out_dims
+    widths = [int(v).bit_length() - 1 for v in outs.values()]
+    n = sum(widths)
+    ops = [(rng.randrange(n), rng.randrange(n)) for _ in range(rng.randint(1, 2 * n))]
+
+    def mix(basis):
+        v, shift = 0, 0
+        for c, w in zip(basis, widths):
+            v |= int(c) << shift
+            shift += w
+        for i, j in ops:
+            if i != j and (v >> j) & 1:
+                v ^= 1 << i
+        out, shift = [], 0
+        for w in widths:
+            out.append((v >> shift) & ((1 << w) - 1))
+            shift += w
+        return out
+
+    return [
+        ll.LinearLayout.from_bases({k: [mix(b) for b in vs] for k, vs in l.bases.items()}, dict(outs), False)
+        for l in layouts
+    ]
+
+
 def swap_register_and_lane(rng, layout):
     b = {k: list(v) for k, v in layout.bases.items()}
     if b["register"] and b["lane"]:
@@ -133,6 +165,8 @@ def random_pair(rng):
         dst = permute_registers(rng, src)
     elif u < 0.2:
         dst = swap_register_and_lane(rng, src)
+    if rng.random() < 0.1:
+        src, dst = mix_coordinates(rng, [src, dst])
     if lanes == 32:
         target = rng.choice(["sm_80", "sm_90"])
     else:
