@@ -84,6 +84,19 @@ def minimum_wavefronts(plan, bits):
     return store, load
 
 
+def _our_instructions(plan):
+    """Our plan's instructions per thread, named like Triton's counts."""
+    c = plan.cost
+    n = {}
+    if plan.kind == "shared":
+        n[plan.store_instr] = c["shared_stores"]
+        n[plan.load_instr] = c["shared_loads"]
+        n["bar"] = c["barriers"]
+    if c["shuffles"]:
+        n["shfl"] = c["shuffles"]
+    return " ".join(f"{k}={v}" for k, v in n.items() if v)
+
+
 def _matrix_tag(plan):
     """'+stm' / '+ldm' (with 'T' for .trans) when a side uses a matrix
     instruction."""
@@ -140,10 +153,14 @@ def main(argv=None) -> int:
                 f"{st}/{ld}" if plan.kind == "shared" else "-",
                 f"{mn[0]}/{mn[1]}" if plan.kind == "shared" else "-",
                 f"{plan.store_conflicts}/{plan.load_conflicts}" if plan.kind == "shared" else "-",
+                _our_instructions(plan),
                 " ".join(f"{k}={v}" for k, v in sorted(ti.items()) if v),
             )
         )
-    head = ("kernel", "target", "shape", "dtype", "plan", "scratch", "triton", "st/ld waves", "minimum", "confl", "triton instructions")
+    head = (
+        "kernel", "target", "shape", "dtype", "plan", "scratch", "triton", "st/ld waves", "minimum", "confl",
+        "our instructions (per thread)", "triton instructions",
+    )
     widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
     for r in [head] + rows:
         print("  ".join(str(x).ljust(w) for x, w in zip(r, widths)))
