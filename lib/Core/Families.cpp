@@ -637,22 +637,18 @@ Expected<LinearLayout> AmdMfmaEncoding::toLinearLayout(const Shape &shape) const
   const int W = 64;
   int height = elementBitWidth == 64 ? 1 : 4;
   int ntiles = (M * N) / (W * height);
+  // Registers run along M (N when transposed), lanes first along the other
+  // dim (its instruction size), then along the register dim.
+  const std::string &regDim = isTransposed ? dN : dM;
+  const std::string &laneDim = isTransposed ? dM : dN;
+  int laneSize = isTransposed ? M : N;
   Builder b;
-  if (!isTransposed) {
-    b.id(height, "register", dM);
-    Builder lanes;
-    lanes.id(N, "lane", dN).id(W / N, "lane", dM);
-    b.mul(lanes.get());
-    if (ntiles > 0)
-      b.id(ntiles, "register", dM);
-  } else {
-    b.id(height, "register", dN);
-    Builder lanes;
-    lanes.id(M, "lane", dM).id(W / M, "lane", dN);
-    b.mul(lanes.get());
-    if (ntiles > 0)
-      b.id(ntiles, "register", dN);
-  }
+  b.id(height, "register", regDim);
+  Builder lanes;
+  lanes.id(laneSize, "lane", laneDim).id(W / laneSize, "lane", regDim);
+  b.mul(lanes.get());
+  if (ntiles > 0)
+    b.id(ntiles, "register", regDim);
   LL_TRY(t0, b.get());
   LL_TRY(t1, t0.transposeOuts({dN, dM}));
   LL_TRY(cta, amdRepeat(std::move(t1), warpsPerCTA, tiles, shape, N));

@@ -757,50 +757,29 @@ LinearLayout::divisorOutMap(const LinearLayout &D, const char *op,
 
 Expected<LinearLayout>
 LinearLayout::divideLeft(const LinearLayout &divisor) const {
-  // this == divisor * C: per in dim, divisor's bases lead; per out dim,
-  // divisor's bits are the low ones.
-  const LinearLayout &D = divisor;
-  size_t n = outs_.size();
-  std::vector<OutDim> cOuts;
-  LL_TRY(dOut, divisorOutMap(D, "divideLeft", cOuts));
-  Error notDivisible(ErrorKind::InvalidArgument,
-                     "divideLeft: the layout is not divisor * C for any C");
-  std::vector<InDim> cIns;
-  for (const InDim &d : ins_) {
-    int di = D.inDimIndex(d.name);
-    int k = di >= 0 ? D.ins_[di].log2 : 0;
-    if (k > d.log2)
-      return notDivisible;
-    for (int b = 0; b < k; ++b)
-      for (size_t o = 0; o < n; ++o) {
-        int32_t want = dOut[o] >= 0 ? D.basis(di, b, dOut[o]) : 0;
-        if (d.flat[b * n + o] != want)
-          return notDivisible;
-      }
-    InDim c{d.name, d.log2 - k, {}};
-    for (int b = k; b < d.log2; ++b)
-      for (size_t o = 0; o < n; ++o) {
-        int shift = dOut[o] >= 0 ? D.outs_[dOut[o]].log2 : 0;
-        int32_t v = d.flat[b * n + o];
-        if (v & ((int32_t(1) << shift) - 1))
-          return notDivisible;
-        c.flat.push_back(v >> shift);
-      }
-    cIns.push_back(std::move(c));
-  }
-  return build(std::move(cIns), std::move(cOuts), /*requireSurjective=*/false);
+  return divide(divisor, /*left=*/true);
 }
 
 Expected<LinearLayout>
 LinearLayout::divideRight(const LinearLayout &divisor) const {
-  // this == C * divisor: per in dim, divisor's bases trail and sit above C's
-  // out bits in every shared out dim.
+  return divide(divisor, /*left=*/false);
+}
+
+Expected<LinearLayout> LinearLayout::divide(const LinearLayout &divisor,
+                                            bool left) const {
+  // Left: this == divisor * C; per in dim the divisor's bases lead, and per
+  // out dim its bits are the low ones (C's values sit above them).
+  // Right: this == C * divisor; per in dim the divisor's bases trail and sit
+  // above C's out bits in every shared out dim.
   const LinearLayout &D = divisor;
+  const char *op = left ? "divideLeft" : "divideRight";
   size_t n = outs_.size();
   std::vector<OutDim> cOuts;
-  LL_TRY(dOut, divisorOutMap(D, "divideRight", cOuts));
+  LL_TRY(dOut, divisorOutMap(D, op, cOuts));
   Error notDivisible(ErrorKind::InvalidArgument,
-                     "divideRight: the layout is not C * divisor for any C");
+                     std::string(op) + ": the layout is not " +
+                         (left ? "divisor * C" : "C * divisor") +
+                         " for any C");
   std::vector<InDim> cIns;
   for (const InDim &d : ins_) {
     int di = D.inDimIndex(d.name);
@@ -808,20 +787,24 @@ LinearLayout::divideRight(const LinearLayout &divisor) const {
     if (k > d.log2)
       return notDivisible;
     int keep = d.log2 - k;
+    int dFirst = left ? 0 : keep, cFirst = left ? k : 0;
     for (int b = 0; b < k; ++b)
       for (size_t o = 0; o < n; ++o) {
-        int32_t want =
-            dOut[o] >= 0 ? D.basis(di, b, dOut[o]) << cOuts[o].log2 : 0;
-        if (d.flat[(keep + b) * n + o] != want)
+        int32_t want = dOut[o] >= 0 ? D.basis(di, b, dOut[o]) : 0;
+        if (!left)
+          want <<= cOuts[o].log2;
+        if (d.flat[(dFirst + b) * n + o] != want)
           return notDivisible;
       }
     InDim c{d.name, keep, {}};
     for (int b = 0; b < keep; ++b)
       for (size_t o = 0; o < n; ++o) {
-        int32_t v = d.flat[b * n + o];
-        if (v >= (int32_t(1) << cOuts[o].log2))
+        int shift = left && dOut[o] >= 0 ? D.outs_[dOut[o]].log2 : 0;
+        int32_t v = d.flat[(cFirst + b) * n + o];
+        int32_t cv = v >> shift;
+        if ((cv << shift) != v || cv >= (int32_t(1) << cOuts[o].log2))
           return notDivisible;
-        c.flat.push_back(v);
+        c.flat.push_back(cv);
       }
     cIns.push_back(std::move(c));
   }

@@ -449,6 +449,9 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
     d.reps.pop_back();
   nReps = int(d.reps.size());
   int m = tileBits - nReps; // bits of the tile in shared memory
+  // From here on the vector and rounds are fixed.
+  const std::vector<uint64_t> iterated = vecAndReps();
+  const std::vector<uint64_t> otherBases = others(iterated);
 
   // The t-space of the tile: units outside blocks and rounds.
   f2::Span excluded(d.block);
@@ -464,7 +467,7 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
   // (lanes, warps, other registers): they address inside one round. With
   // unit bases (every distributed family) the units above do; otherwise
   // the tile is V + a complement C of V, rounds and CTAs holding them.
-  std::vector<uint64_t> inTileNeeded = others(vecAndReps());
+  std::vector<uint64_t> inTileNeeded = otherBases;
   inTileNeeded.insert(inTileNeeded.end(), d.vec.begin(), d.vec.end());
   bool unitsFit = int(tileUnits.size()) == m;
   if (unitsFit) {
@@ -642,9 +645,8 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
   //    basis of both sides, so those address whole vectors of one round.
   //    Conflicts depend on the bases modulo V only, rounds take no part in
   //    an access, and the bases already in C stay as they are.
-  std::vector<uint64_t> iterated = vecAndReps();
   if (!iterated.empty()) {
-    f2::Span c(others(iterated));
+    f2::Span c(otherBases);
     f2::Span grown(iterated);
     for (uint64_t x : c.basis())
       grown.insert(x);
@@ -1053,6 +1055,26 @@ Expected<Access> plainAccess(const LinearLayout &side, bool store,
   return a;
 }
 
+/// The register bits of `side` holding distinct data (the first of
+/// repeated bases), ascending: `own` where `other` does not hold the same
+/// basis in a register, `held` where it does.
+struct RegisterSplit {
+  std::vector<int> own, held;
+};
+RegisterSplit splitRegisters(const LinearLayout &side,
+                             const LinearLayout &other) {
+  auto rc = columnsByDim(side)["register"];
+  auto oc = columnsByDim(other)["register"];
+  std::vector<uint64_t> indep = independentPrefix(rc);
+  std::set<uint64_t> distinct(indep.begin(), indep.end());
+  std::set<uint64_t> otherRegs(oc.begin(), oc.end()), seen;
+  RegisterSplit r;
+  for (int b = 0; b < int(rc.size()); ++b)
+    if (distinct.count(rc[b]) && seen.insert(rc[b]).second)
+      (otherRegs.count(rc[b]) ? r.held : r.own).push_back(b);
+  return r;
+}
+
 /// ldmatrix / stmatrix (x4, m8n8) for `side`, or nullopt when the side
 /// does not fit one: 32 lanes all holding distinct data, 8-, 16- or 32-bit
 /// elements (.trans: 16-bit), and enough distinct registers for the
@@ -1079,22 +1101,7 @@ Expected<std::optional<Access>> matrixAccess(const LinearLayout &side,
   for (uint64_t l : lc)
     if (!l)
       return Result();
-  std::vector<uint64_t> indep = independentPrefix(rc);
-  std::set<uint64_t> distinct(indep.begin(), indep.end());
-  auto oc = columnsByDim(other)["register"];
-  std::set<uint64_t> otherRegs(oc.begin(), oc.end());
-  std::vector<int> own, shared, seen;
-  for (int b = 0; b < int(rc.size()); ++b) {
-    if (!distinct.count(rc[b]))
-      continue;
-    bool dup = false;
-    for (int x : seen)
-      dup |= rc[x] == rc[b];
-    if (dup)
-      continue;
-    seen.push_back(b);
-    (otherRegs.count(rc[b]) ? shared : own).push_back(b);
-  }
+  auto [own, shared] = splitRegisters(side, other);
   int elemBits = log2i(32 / bitwidth);
   if (int(own.size() + shared.size()) < elemBits + 2 ||
       (elemShared && (elemBits == 0 || shared.empty())))
@@ -1164,26 +1171,16 @@ Expected<std::optional<Access>> matrixAccess(const LinearLayout &side,
 std::vector<std::vector<std::pair<int, int>>>
 storeRotations(const LinearLayout &s, const LinearLayout &t) {
   auto sc = columnsByDim(s);
-  auto tc = columnsByDim(t);
   std::vector<int> freeLanes;
   for (int j = 0; j < int(sc["lane"].size()); ++j)
     if (!sc["lane"][j])
       freeLanes.push_back(j);
   if (freeLanes.empty())
     return {};
-  std::vector<uint64_t> indep = independentPrefix(sc["register"]);
-  std::set<uint64_t> distinct(indep.begin(), indep.end());
-  std::set<uint64_t> tRegs(tc["register"].begin(), tc["register"].end());
-  std::vector<int> own, any; // register bits, ascending
-  std::set<uint64_t> seen;
-  for (int b = 0; b < int(sc["register"].size()); ++b) {
-    uint64_t v = sc["register"][b];
-    if (!distinct.count(v) || !seen.insert(v).second)
-      continue;
-    any.push_back(b);
-    if (!tRegs.count(v))
-      own.push_back(b);
-  }
+  auto [own, held] = splitRegisters(s, t);
+  std::vector<int> any = own; // register bits, ascending
+  any.insert(any.end(), held.begin(), held.end());
+  std::sort(any.begin(), any.end());
   std::vector<std::vector<int>> orders = {
       std::vector<int>(own.rbegin(), own.rend()), own,
       std::vector<int>(any.rbegin(), any.rend())};

@@ -188,12 +188,8 @@ def _simulate_shared(plan, src_regs, got, lane, warp, block, res, check_all):
     store_thread_ok = ((lane & masks.get("lane", 0)) == 0) & ((warp & masks.get("warp", 0)) == 0)
     reg_mask = masks.get("register", 0)
     W = int(warp.max()) + 1
-    st_plain = _plain_registers(plan.store_register, R_s, lane, True) if plan.store_instr == "st.shared" else None
-    ld_plain = _plain_registers(plan.load_register, R_d, lane, False) if plan.load_instr == "ld.shared" else None
-    stores = {r: _accesses(plan.store_instr, plan, plan.store_register, r, st[r][0], st[r][1], lane, warp, W, n_blocks, True, st_plain)
-              for r in range(R_s) if not r & reg_mask}
-    loads = {r: _accesses(plan.load_instr, plan, plan.load_register, r, ld[r][0], ld[r][1], lane, warp, W, n_blocks, False, ld_plain)
-             for r in range(R_d)}
+    stores = _moves(plan, True, st, R_s, reg_mask, lane, warp, W, n_blocks)
+    loads = _moves(plan, False, ld, R_d, 0, lane, warp, W, n_blocks)
     for q in range(rounds):
         # Stores: every source register of its round, replicas skipped.
         for r, moves in stores.items():
@@ -226,17 +222,10 @@ def _simulate_shared(plan, src_regs, got, lane, warp, block, res, check_all):
     )
 
 
-def _plain_registers(reg_map, n, lane, store):
-    """[slot, thread] -> register of an ld/st.shared register map."""
-    if store:
-        return _eval(reg_map, register=np.arange(n)[:, None], lane=lane[None, :], matrix=0, element=0)["register"]
-    regs = _eval(reg_map, register=np.arange(n), matrix=0, element=0)["register"]
-    return np.repeat(np.asarray(regs)[:, None], lane.size, axis=1)
-
-
-def _accesses(instr, plan, reg_map, r, off, rep, lane, warp, W, B, store, plain):
-    """What slot r of one instruction moves, as (element offsets, registers)
-    pairs with one entry per thread.
+def _moves(plan, store, addr, n, skip, lane, warp, W, B):
+    """What each slot r (registers 0..n-1 without `skip` bits) of one side's
+    instructions moves, as (element offsets, registers) pairs with one entry
+    per thread; `addr` maps r to (offset, rep, block) per thread.
 
     ld/st.shared: each thread its register (store_register(r, lane) for
     stores, load_register(r) for loads) at its own address. ldmatrix /
@@ -245,30 +234,41 @@ def _accesses(instr, plan, reg_map, r, off, rep, lane, warp, W, B, store, plain)
     t % 4 of row t // 4 (.trans, 16-bit: rows 2 (t % 4) and 2 (t % 4) + 1
     at column t // 4), in register reg_map(r, m, e) for element e of the
     word."""
+    instr = plan.store_instr if store else plan.load_instr
+    reg_map = plan.store_register if store else plan.load_register
+    slots = [r for r in range(n) if not r & skip]
     if instr in ("ld.shared", "st.shared"):
-        return [(off, plain[r])]
-    if r % (128 // plan.bitwidth):
-        return []  # not a slot: inside a row
+        if store:
+            regs = _eval(reg_map, register=np.arange(n)[:, None], lane=lane[None, :], matrix=0, element=0)["register"]
+        else:
+            regs = _eval(reg_map, register=np.arange(n), matrix=0, element=0)["register"]
+            regs = np.repeat(np.asarray(regs)[:, None], lane.size, axis=1)
+        return {r: [(addr[r][0], regs[r])] for r in slots}
     assert plan.warp_size == 32, "matrix instructions need 32 lanes"
     if store:
         assert not plan.store_masks.get("lane", 0), "stmatrix needs every lane"
     per_word = max(1, 32 // plan.bitwidth)
     row_elems = 128 // plan.bitwidth
     block = np.arange(lane.size) % B
-    out = []
-    for m in range(4):
-        for e in range(per_word):
-            if instr.endswith(".trans"):
-                assert plan.bitwidth == 16
-                row_lane, col = 8 * m + 2 * (lane % 4) + e, lane // 4
-            else:
-                row_lane, col = 8 * m + lane // 4, (lane % 4) * per_word + e
-            supplier = (row_lane * W + warp) * B + block
-            assert (rep[supplier] == rep).all(), "one matrix instruction in two rounds"
-            rows = off[supplier]
-            assert not (rows % row_elems).any(), "matrix row not 16-byte aligned"
-            reg = _eval(reg_map, register=r, matrix=m, element=e, **({"lane": 0} if store else {}))["register"]
-            out.append((rows + col, np.full(lane.size, reg)))
+    out = {}
+    for r in slots:
+        if r % row_elems:
+            continue  # not a slot: inside a row
+        off, rep, _ = addr[r]
+        out[r] = []
+        for m in range(4):
+            for e in range(per_word):
+                if instr.endswith(".trans"):
+                    assert plan.bitwidth == 16
+                    row_lane, col = 8 * m + 2 * (lane % 4) + e, lane // 4
+                else:
+                    row_lane, col = 8 * m + lane // 4, (lane % 4) * per_word + e
+                supplier = (row_lane * W + warp) * B + block
+                assert (rep[supplier] == rep).all(), "one matrix instruction in two rounds"
+                rows = off[supplier]
+                assert not (rows % row_elems).any(), "matrix row not 16-byte aligned"
+                reg = _eval(reg_map, register=r, matrix=m, element=e, **({"lane": 0} if store else {}))["register"]
+                out[r].append((rows + col, np.full(lane.size, reg)))
     return out
 
 

@@ -245,6 +245,8 @@ private:
   Expected<std::vector<int>>
   divisorOutMap(const LinearLayout &divisor, const char *op,
                 std::vector<OutDim> &quotientOuts) const;
+  // divideLeft (left) or divideRight (!left).
+  Expected<LinearLayout> divide(const LinearLayout &divisor, bool left) const;
 
   std::vector<InDim> ins_;
   std::vector<OutDim> outs_;
