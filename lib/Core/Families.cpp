@@ -22,11 +22,19 @@ std::string vecStr(const UVec &v) {
   return s + "]";
 }
 
+/// Every entry a power of two, and their product (a count of registers,
+/// lanes, warps, tiles, ...) at most 2^30, so no size derived from them wraps.
 Expected<bool> checkPow2(const UVec &v, const char *name) {
-  for (int32_t x : v)
+  int totalLog2 = 0;
+  for (int32_t x : v) {
     LL_CHECK(isPowerOf2(x), NotPowerOfTwo,
              std::string(name) + " = " + vecStr(v) +
                  " must hold powers of two");
+    totalLog2 += log2Floor(x);
+  }
+  LL_CHECK(totalLog2 <= kMaxDimLog2, OutOfRange,
+           std::string(name) + " = " + vecStr(v) + " is too large (its "
+           "product must be at most 2^" + std::to_string(kMaxDimLog2) + ")");
   return true;
 }
 
@@ -55,10 +63,18 @@ Expected<bool> checkShape(const Shape &shape, int rank) {
   LL_CHECK(static_cast<int>(shape.size()) == rank, DimMismatch,
            "the shape has rank " + std::to_string(shape.size()) +
                " but the layout has rank " + std::to_string(rank));
-  for (int64_t s : shape)
-    LL_CHECK(isPowerOf2(s) && s <= (int64_t(1) << 30), NotPowerOfTwo,
+  int totalLog2 = 0;
+  for (int64_t s : shape) {
+    LL_CHECK(isPowerOf2(s), NotPowerOfTwo,
              "every tensor dim must be a power of two (got " +
                  std::to_string(s) + ")");
+    totalLog2 += log2Floor(s);
+  }
+  // Triton's sizes are 32-bit: a tensor holds at most 2^30 elements.
+  LL_CHECK(totalLog2 <= kMaxDimLog2, OutOfRange,
+           "a tensor of 2^" +
+               std::to_string(totalLog2) + " elements is too large (at most "
+               "2^" + std::to_string(kMaxDimLog2) + ")");
   return true;
 }
 
@@ -85,11 +101,11 @@ Expected<LinearLayout> mul(const LinearLayout &a, const LinearLayout &b) {
   return a.product(b);
 }
 
-Expected<LinearLayout> id1(int32_t size, const std::string &in,
+Expected<LinearLayout> id1(int64_t size, const std::string &in,
                            const std::string &out) {
   return LinearLayout::identity1D(size, in, out);
 }
-Expected<LinearLayout> zeros1(int32_t size, const std::string &in,
+Expected<LinearLayout> zeros1(int64_t size, const std::string &in,
                               const std::string &out) {
   return LinearLayout::zeros1D(size, in, out);
 }
@@ -232,6 +248,16 @@ Expected<LinearLayout> ensureLayoutNotLargerThan(const LinearLayout &layout,
         bases[it2.in].second[it2.b][o] = 0;
       actual >>= 1;
     }
+    // A layout that repeats a basis keeps a component past the new size.
+    for (const Item &it2 : items)
+      LL_CHECK(bases[it2.in].second[it2.b][o] < desired ||
+                   (!broadcastRegisters && it2.in == regIdx &&
+                    std::count(droppedRegs.begin(), droppedRegs.end(), it2.b)),
+               InvalidArgument,
+               "cannot shrink the layout to " + std::to_string(desired) +
+                   " elements along " + layout.outDimName(o) + ": basis " +
+                   std::to_string(it2.b) + " of '" +
+                   layout.inDimName(it2.in) + "' repeats another basis");
   }
   if (!broadcastRegisters && regIdx >= 0 && !droppedRegs.empty()) {
     std::vector<Basis> kept;
@@ -345,6 +371,10 @@ Expected<LinearLayout> CGALayout::toLinearLayout(int r) const {
                    1,
                InvalidArgument,
                "each CGALayout basis must move at most one dim");
+      for (int32_t x : b)
+        LL_CHECK(x == 0 || isPowerOf2(x), InvalidArgument,
+                 "each CGALayout basis component must be 0 or a power of two "
+                 "(got " + std::to_string(x) + ")");
     }
     auto l = LinearLayout::create({{"block", *blockBases}}, names,
                                   /*requireSurjective=*/true);
@@ -411,6 +441,24 @@ Expected<LinearLayout> SliceEncoding::toLinearLayout(const Shape &shape) const {
   LL_CHECK(static_cast<int>(shape.size()) == pr - 1, DimMismatch,
            "the shape has rank " + std::to_string(shape.size()) +
                " but the slice layout has rank " + std::to_string(pr - 1));
+  if (parent->kind() == EncodingKind::Linear) {
+    // Triton slices a linear parent through its CTA tiling: every block
+    // basis must lie above the parent's other bases of its dim.
+    const LinearLayout &pl = static_cast<const LinearEncoding &>(*parent).layout;
+    int blk = pl.inDimIndex("block");
+    for (int o = 0; blk >= 0 && o < pr; ++o) {
+      int32_t top = 0;
+      for (int i = 0; i < pl.numInDims(); ++i)
+        for (int b = 0; b < pl.inDimSizeLog2(i); ++b) {
+          int32_t v = pl.basis(i, b, o);
+          LL_CHECK(i != blk || v == 0 || v > top, Unsupported,
+                   "slicing a linear layout whose block bases are not the "
+                   "highest bases of their dim (CTA tiles) is not supported "
+                   "(as in Triton); dim " + std::to_string(o));
+          top = std::max(top, v);
+        }
+    }
+  }
   Shape parentShape = shape;
   parentShape.insert(parentShape.begin() + dim, 1);
   LL_TRY(p, parent->toLinearLayout(parentShape));
@@ -475,12 +523,20 @@ DotOperandEncoding::toLinearLayout(const Shape &shape) const {
   switch (parent->kind()) {
   case EncodingKind::NvidiaMma: {
     auto &mma = static_cast<const NvidiaMmaEncoding &>(*parent);
+    LL_CHECK(mma.versionMajor == 2 || mma.versionMajor == 3, Unsupported,
+             "dot_op parent: nvidia_mma versionMajor " +
+                 std::to_string(mma.versionMajor) +
+                 " is not supported (2 = mma.sync, 3 = wgmma)");
     bool hopper = mma.versionMajor == 3;
     LL_CHECK(!(hopper && opIdx == 1), Unsupported,
              "the B operand of wgmma (nvidia_mma v3) lives in shared memory; "
              "it has no distributed dot_op layout");
-    LL_CHECK(kWidth > 0 && isPowerOf2(kWidth), InvalidArgument,
-             "dot_op with an nvidia_mma parent needs a power-of-two kWidth");
+    LL_CHECK(kWidth > 0 && isPowerOf2(kWidth) &&
+                 kWidth <= (1 << (kMaxDimLog2 - 3)),
+             InvalidArgument,
+             "dot_op with an nvidia_mma parent needs a power-of-two kWidth "
+             "(at most 2^" + std::to_string(kMaxDimLog2 - 3) + ", got " +
+                 std::to_string(kWidth) + ")");
     LL_TRY(okW, checkPow2(mma.warpsPerCTA, "warpsPerCTA"));
     (void)okW;
     UVec tile(r, 1);
@@ -561,10 +617,10 @@ struct Builder {
     return *this;
   }
   Builder &id(int64_t size, const char *in, const std::string &out) {
-    return mul(LinearLayout::identity1D(static_cast<int32_t>(size), in, out));
+    return mul(LinearLayout::identity1D(size, in, out));
   }
   Builder &zeros(int64_t size, const char *in, const std::string &out) {
-    return mul(LinearLayout::zeros1D(static_cast<int32_t>(size), in, out));
+    return mul(LinearLayout::zeros1D(size, in, out));
   }
   Expected<LinearLayout> get() const {
     if (err)
@@ -588,7 +644,7 @@ Expected<LinearLayout> amdRepeat(LinearLayout tile, const UVec &warps,
   int mI = r - 2, nI = r - 1;
   Builder b{std::move(tile), {}};
   b.id(tiles[nI], "register", dN).id(warps[nI], "warp", dN);
-  b.id(shape[nI] / (instrN * warps[nI] * tiles[nI]), "register", dN);
+  b.id(shape[nI] / instrN / warps[nI] / tiles[nI], "register", dN);
   b.id(tiles[mI], "register", dM).id(warps[mI], "warp", dM);
   if (r == 3)
     b.id(1, "register", names[0]).id(1, "lane", names[0]).id(warps[0], "warp",
@@ -830,6 +886,14 @@ LinearEncoding::toLinearLayout(const Shape &shape) const {
                "in a distributed layout, each basis must move in at most one "
                "dimension (basis " +
                    std::to_string(b) + " of '" + kDims[i] + "')");
+      for (int o = 0; o < r; ++o) {
+        int32_t v = layout.basis(i, b, o);
+        LL_CHECK(v == 0 || isPowerOf2(v), InvalidArgument,
+                 "in a distributed layout, each basis component must be 0 or "
+                 "a power of two (basis " +
+                     std::to_string(b) + " of '" + kDims[i] + "' has " +
+                     std::to_string(v) + ")");
+      }
     }
   auto names = layout.outDimNames();
   std::vector<std::string> permuted;
@@ -859,6 +923,11 @@ SwizzledSharedEncoding::toLinearLayout(const Shape &shape) const {
   (void)a, (void)b;
   LL_CHECK(vec >= 1 && perPhase >= 1 && maxPhase >= 1, InvalidArgument,
            "swizzled_shared needs vec, perPhase and maxPhase >= 1");
+  // Triton computes vec * phase in 32 bits.
+  LL_CHECK(int64_t(vec) * (maxPhase - 1) <= INT32_MAX, OutOfRange,
+           "swizzled_shared vec * (maxPhase - 1) = " +
+               std::to_string(int64_t(vec) * (maxPhase - 1)) +
+               " does not fit in 32 bits");
   Shape perCTA(r);
   for (int d = 0; d < r; ++d)
     perCTA[d] = std::max<int64_t>(1, shape[d] / cgaL.outDimSize(d));

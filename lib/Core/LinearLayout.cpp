@@ -31,9 +31,16 @@ Expected<LinearLayout> LinearLayout::build(std::vector<InDim> ins,
     for (size_t j = i + 1; j < ins.size(); ++j)
       LL_CHECK(ins[i].name != ins[j].name, InvalidArgument,
                "duplicate in dim '" + ins[i].name + "'");
+  for (const InDim &in : ins)
+    LL_CHECK(in.log2 <= kMaxDimLog2, OutOfRange,
+             "in dim '" + in.name + "' would have 2^" +
+                 std::to_string(in.log2) + " elements (at most 2^" +
+                 std::to_string(kMaxDimLog2) + " are supported)");
   for (size_t i = 0; i < nOut; ++i) {
-    LL_CHECK(outs[i].log2 >= 0 && outs[i].log2 <= 30, OutOfRange,
-             "out dim '" + outs[i].name + "' is too large (at most 2^30)");
+    LL_CHECK(outs[i].log2 >= 0 && outs[i].log2 <= kMaxDimLog2, OutOfRange,
+             "out dim '" + outs[i].name + "' would have 2^" +
+                 std::to_string(outs[i].log2) + " elements (at most 2^" +
+                 std::to_string(kMaxDimLog2) + " are supported)");
     for (size_t j = i + 1; j < nOut; ++j)
       LL_CHECK(outs[i].name != outs[j].name, InvalidArgument,
                "duplicate out dim '" + outs[i].name + "'");
@@ -165,31 +172,35 @@ Expected<LinearLayout> LinearLayout::create(BasesList bases, DimSizes outDims,
   return build(std::move(ins), std::move(outs), requireSurjective);
 }
 
-Expected<LinearLayout> LinearLayout::identity1D(int32_t size, std::string in,
+Expected<LinearLayout> LinearLayout::identity1D(int64_t size, std::string in,
                                                 std::string out) {
   if (size == 0)
     return LinearLayout();
   return strided1D(size, 1, std::move(in), std::move(out));
 }
 
-Expected<LinearLayout> LinearLayout::strided1D(int32_t size, int32_t stride,
+Expected<LinearLayout> LinearLayout::strided1D(int64_t size, int64_t stride,
                                                std::string in,
                                                std::string out) {
   LL_CHECK(isPowerOf2(size), NotPowerOfTwo,
            "size " + std::to_string(size) + " is not a power of two");
   LL_CHECK(isPowerOf2(stride), NotPowerOfTwo,
            "stride " + std::to_string(stride) + " is not a power of two");
+  int outLog2 = log2Floor(size) + log2Floor(stride);
+  LL_CHECK(outLog2 <= kMaxDimLog2, OutOfRange,
+           "size " + std::to_string(size) + " x stride " +
+               std::to_string(stride) + " exceeds the 2^" +
+               std::to_string(kMaxDimLog2) + " elements a dim can hold");
   InDim d{std::move(in), log2Floor(size), {}};
   for (int i = 0; i < d.log2; ++i)
-    d.flat.push_back(stride << i);
-  int outLog2 = log2Floor(int64_t(size) * stride);
+    d.flat.push_back(static_cast<int32_t>(stride << i));
   return build({std::move(d)}, {{std::move(out), outLog2}},
                /*requireSurjective=*/false);
 }
 
-Expected<LinearLayout> LinearLayout::zeros1D(int32_t size, std::string in,
+Expected<LinearLayout> LinearLayout::zeros1D(int64_t size, std::string in,
                                              std::string out,
-                                             int32_t outSize) {
+                                             int64_t outSize) {
   if (size == 0)
     return LinearLayout();
   LL_CHECK(isPowerOf2(size), NotPowerOfTwo,

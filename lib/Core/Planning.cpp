@@ -144,6 +144,32 @@ Expected<bool> checkDistributed(const LinearLayout &l, const char *what) {
 
 int log2i(int64_t x) { return log2Floor(uint64_t(x)); }
 
+/// The size of in dim `d` (1 where the layout has no such dim).
+int64_t sizeOf(const LinearLayout &l, const char *d) {
+  int i = l.inDimIndex(d);
+  return i < 0 ? 1 : l.inDimSize(i);
+}
+
+/// Two layouts that exchange data run on the same threads: the same numbers
+/// of lanes, warps and blocks, and warps of the target's size (a missing dim
+/// counts as size 1; a layout without lanes runs on one lane).
+Expected<bool> checkSameThreads(const LinearLayout &a, const char *aName,
+                                const LinearLayout &b, const char *bName,
+                                const Target &target) {
+  for (const char *d : {"lane", "warp", "block"})
+    LL_CHECK(sizeOf(a, d) == sizeOf(b, d), DimMismatch,
+             std::string(aName) + " runs on " + std::to_string(sizeOf(a, d)) +
+                 " " + d + "s but " + bName + " on " +
+                 std::to_string(sizeOf(b, d)) +
+                 ": a conversion cannot change the number of " + d + "s");
+  int64_t lanes = sizeOf(a, "lane");
+  LL_CHECK(lanes == 1 || lanes == target.warpSize, DimMismatch,
+           "the layouts have " + std::to_string(lanes) + " lanes per warp but " +
+               target.name + " has " + std::to_string(target.warpSize) +
+               "-lane warps");
+  return true;
+}
+
 } // namespace
 
 //===----------------------------------------------------------------------===//
@@ -700,6 +726,9 @@ Expected<LinearLayout> optimalSwizzle(const LinearLayout &src,
   (void)okS, (void)okD;
   LL_CHECK(src.outDims() == dst.outDims(), DimMismatch,
            "source and destination cover different tensors");
+  LL_TRY(okT, checkSameThreads(src, "the source", dst, "the destination",
+                               target));
+  (void)okT;
   LL_TRY(d, designShared(src, dst, bitwidth, target, -1));
   return sharedLayout(d, src, /*full=*/false);
 }
@@ -1344,6 +1373,9 @@ Expected<ConversionPlan> planConversion(const LinearLayout &src,
            InvalidArgument, "bitwidth must be 8, 16, 32 or 64");
   LL_CHECK(src.outDims() == dst.outDims(), DimMismatch,
            "source and destination cover different tensors");
+  LL_TRY(okT, checkSameThreads(src, "the source", dst, "the destination",
+                               target));
+  (void)okT;
   // Every distributed in dim present, in order.
   auto complete = [](const LinearLayout &l) -> Expected<LinearLayout> {
     LinearLayout r = l;
@@ -1485,14 +1517,9 @@ Expected<GatherPlan> planGather(const LinearLayout &srcIn,
              DimMismatch,
              "source and index differ in dim " + std::to_string(d) +
                  ", which is not the gather axis");
-  auto sizeOf = [](const LinearLayout &l, const char *d) -> int64_t {
-    int i = l.inDimIndex(d);
-    return i < 0 ? 1 : l.inDimSize(i);
-  };
-  LL_CHECK(sizeOf(srcIn, "lane") == sizeOf(indexIn, "lane") &&
-               sizeOf(srcIn, "warp") == sizeOf(indexIn, "warp") &&
-               sizeOf(srcIn, "block") == sizeOf(indexIn, "block"),
-           DimMismatch, "source and index run on different thread counts");
+  LL_TRY(okT, checkSameThreads(srcIn, "the source", indexIn, "the index",
+                               target));
+  (void)okT;
   GatherPlan p;
   p.axis = axis;
   p.bitwidth = bitwidth;

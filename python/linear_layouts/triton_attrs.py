@@ -9,6 +9,7 @@ attribute that Triton parses back to the same layout.
 
 from __future__ import annotations
 
+import numbers
 from typing import Any, Sequence
 
 from ._core import LayoutError, LinearLayout, encoding_to_linear_layout
@@ -77,7 +78,11 @@ def _resolve(params: dict, rank: int) -> dict:
 
 def parse_triton(attr: str, rank: int, *, aliases: dict[str, str] | None = None) -> dict:
     """Parse TTGIR attribute text into the parameter dict used by the core."""
-    return _resolve(parse_attr(attr, aliases=aliases), rank)
+    params = parse_attr(attr, aliases=aliases)
+    try:
+        return _resolve(params, rank)
+    except RecursionError:
+        raise TTGIRParseError("the attribute is nested too deeply") from None
 
 
 def from_triton(attr: str, shape: Sequence[int], *, aliases: dict[str, str] | None = None) -> LinearLayout:
@@ -91,11 +96,25 @@ def from_triton(attr: str, shape: Sequence[int], *, aliases: dict[str, str] | No
     ``#triton_gpu.`` prefix too). ``parent = #name`` references are resolved
     through ``aliases`` ({'#blocked': '#ttg.blocked<...>'}).
     """
-    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
-        raise LayoutError("shape must be a list of integers")
-    shape = [int(s) for s in shape]
+    shape = check_shape(shape)
     spec = parse_triton(attr, len(shape), aliases=aliases)
-    return encoding_to_linear_layout(spec, shape)
+    try:
+        return encoding_to_linear_layout(spec, shape)
+    except RecursionError:
+        raise LayoutError("the attribute is nested too deeply") from None
+
+
+def check_shape(shape) -> list[int]:
+    """A tensor shape as a list of ints: every entry an integer (a bool, a
+    float such as 16.5 or a string is an error, never truncated)."""
+    if isinstance(shape, (str, bytes)) or not hasattr(shape, "__iter__"):
+        raise LayoutError(f"shape must be a list of integers, got {shape!r}")
+    out = []
+    for s in shape:
+        if isinstance(s, bool) or not isinstance(s, numbers.Integral):
+            raise LayoutError(f"shape entries must be integers, got {s!r} in {list(shape)!r}")
+        out.append(int(s))
+    return out
 
 
 def _fmt_bases(bs: list) -> str:

@@ -44,7 +44,8 @@ class TTGIRParseError(LayoutError):
 
 _TOKEN = re.compile(
     r"\s*(?:(?P<attr>#[A-Za-z_][\w.$-]*)|(?P<int>-?\d+)|(?P<ident>[A-Za-z_][\w.$-]*)"
-    r"|(?P<str>\"(?:[^\"\\]|\\.)*\")|(?P<punct>:\+|[{}\[\]<>=,:()]))"
+    r"|(?P<str>\"(?:[^\"\\]|\\.)*\")|(?P<punct>:\+|[{}\[\]<>=,:()]))",
+    re.ASCII,  # '١' is not a digit in TTGIR
 )
 
 
@@ -89,7 +90,7 @@ class _Lexer:
         return False
 
 
-def _parse_value(lx: _Lexer, aliases) -> Any:
+def _parse_value(lx: _Lexer, aliases, expanding: tuple = ()) -> Any:
     kind, v, pos = lx.peek()
     if v == "[":
         lx.next()
@@ -97,12 +98,12 @@ def _parse_value(lx: _Lexer, aliases) -> Any:
         if lx.accept("]"):
             return items
         while True:
-            items.append(_parse_value(lx, aliases))
+            items.append(_parse_value(lx, aliases, expanding))
             if lx.accept("]"):
                 return items
             lx.expect(",")
     if v == "{":
-        return _parse_dict(lx, aliases)
+        return _parse_dict(lx, aliases, expanding)
     if kind == "int":
         lx.next()
         return int(v)
@@ -117,11 +118,11 @@ def _parse_value(lx: _Lexer, aliases) -> Any:
         lx.next()
         return v[1:-1]
     if kind == "attr":
-        return _parse_attr(lx, aliases)
+        return _parse_attr(lx, aliases, expanding)
     raise TTGIRParseError(f"unexpected {v or 'end of input'!r} at offset {pos} in {lx.text!r}")
 
 
-def _parse_dict(lx: _Lexer, aliases) -> dict:
+def _parse_dict(lx: _Lexer, aliases, expanding: tuple = ()) -> dict:
     lx.expect("{")
     d: dict[str, Any] = {}
     if lx.accept("}"):
@@ -131,8 +132,10 @@ def _parse_dict(lx: _Lexer, aliases) -> dict:
         if kind not in ("ident", "str"):
             raise TTGIRParseError(f"expected a parameter name at offset {pos} in {lx.text!r}")
         key = key.strip('"')
+        if key in d:
+            raise TTGIRParseError(f"duplicate parameter {key!r} at offset {pos} in {lx.text!r}")
         if lx.accept("="):
-            d[key] = _parse_value(lx, aliases)
+            d[key] = _parse_value(lx, aliases, expanding)
             if lx.accept(":"):  # a typed literal such as `4 : i32`
                 lx.next()
         else:
@@ -161,7 +164,7 @@ def _parse_intervals(lx: _Lexer) -> tuple[list[int], list[int]]:
         lx.expect(",")
 
 
-def _parse_attr(lx: _Lexer, aliases) -> dict:
+def _parse_attr(lx: _Lexer, aliases, expanding: tuple = ()) -> dict:
     kind, name, pos = lx.next()
     if kind != "attr":
         raise TTGIRParseError(f"expected a layout attribute ('#ttg.<family><...>') at offset {pos} in {lx.text!r}")
@@ -174,7 +177,9 @@ def _parse_attr(lx: _Lexer, aliases) -> dict:
         if text is None:
             known = ", ".join(sorted(aliases)) if aliases else "none given"
             raise TTGIRParseError(f"unknown alias {name!r} (aliases: {known})")
-        return parse_attr(text, aliases=aliases)
+        if name in expanding:
+            raise TTGIRParseError(f"alias cycle: {' -> '.join(expanding + (name,))}")
+        return _parse_text(text, aliases, expanding + (name,))
     prefix, family = body.split(".", 1)
     if prefix not in _DIALECT_PREFIXES:
         raise TTGIRParseError(f"unknown dialect prefix {prefix!r} in {name!r} (expected 'ttg' or 'triton_gpu')")
@@ -190,13 +195,19 @@ def _parse_attr(lx: _Lexer, aliases) -> dict:
         first = False
         k, v, p = lx.peek()
         if v == "{":
-            params.update(_parse_dict(lx, aliases))
+            inner = _parse_dict(lx, aliases, expanding)
+            dup = sorted(set(inner) & set(params))
+            if dup:
+                raise TTGIRParseError(f"duplicate parameter {dup[0]!r} in {lx.text!r}")
+            params.update(inner)
         elif v == "[" and family == "padded_shared":
             params["intervals"], params["paddings"] = _parse_intervals(lx)
         elif k == "ident":
             lx.next()
+            if v in params:
+                raise TTGIRParseError(f"duplicate parameter {v!r} at offset {p} in {lx.text!r}")
             if lx.accept("="):
-                params[v] = _parse_value(lx, aliases)
+                params[v] = _parse_value(lx, aliases, expanding)
             else:
                 params[v] = True
         elif k == "eof":
@@ -208,16 +219,26 @@ def _parse_attr(lx: _Lexer, aliases) -> dict:
 
 def parse_attr(text: str, aliases: dict[str, str] | None = None) -> dict:
     """Parse one TTGIR layout attribute into a parameter dict."""
+    if aliases is not None:
+        if not isinstance(aliases, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in aliases.items()):
+            raise TTGIRParseError("aliases must be a dict mapping alias names ('#blocked') to attribute text")
+    try:
+        return _parse_text(text, aliases or {}, ())
+    except RecursionError:
+        raise TTGIRParseError("the attribute is nested too deeply") from None
+
+
+def _parse_text(text, aliases: dict, expanding: tuple) -> dict:
     if not isinstance(text, str):
         raise TTGIRParseError(f"expected the attribute as a string, got {type(text).__name__}")
     lx = _Lexer(text)
-    d = _parse_attr(lx, aliases or {})
+    d = _parse_attr(lx, aliases, expanding)
     if lx.peek()[0] != "eof":
         raise TTGIRParseError(f"trailing text after the attribute in {text!r}")
     return d
 
 
-_TENSOR = re.compile(r"^\s*(?:tensor|!ttg\.memdesc|memdesc)?\s*<?\s*((?:\d+x)*\d+)x([A-Za-z]\w*)")
+_TENSOR = re.compile(r"^\s*(?:tensor|!ttg\.memdesc|memdesc)?\s*<?\s*((?:\d+x)*\d+)x([A-Za-z]\w*)", re.ASCII)
 
 
 def parse_tensor_type(text: str) -> tuple[list[int], str]:
@@ -229,7 +250,7 @@ def parse_tensor_type(text: str) -> tuple[list[int], str]:
 
 
 _ALIAS_DEF = re.compile(r"^\s*(#[A-Za-z_][\w$.-]*)\s*=\s*(#(?:ttg|triton_gpu)\.\w+<.*>)\s*$", re.M)
-_TYPE_USE = re.compile(r"(tensor|!ttg\.memdesc)<((?:\d+x)+)(\w+),\s*")
+_TYPE_USE = re.compile(r"(tensor|!ttg\.memdesc)<((?:\d+x)+)(\w+),\s*", re.ASCII)
 
 
 def _balanced_attr(text: str, start: int) -> str:

@@ -167,6 +167,18 @@ LinearLayout fromBases(nb::handle bases, nb::handle outDims,
 // Families from a nested parameter dict (built by linear_layouts.ttgir)
 //===----------------------------------------------------------------------===//
 
+/// A layout parameter: an integer (not a bool) in [0, 2^31) — every family
+/// parameter is a size, a count, an index or a version (Triton's are unsigned).
+int32_t toParam(nb::handle h, const char *key) {
+  if (nb::isinstance<nb::bool_>(h))
+    fail(std::string("parameter '") + key + "' must be an integer, got a bool");
+  int32_t v = toInt32(h, key);
+  if (v < 0)
+    fail(std::string("parameter '") + key + "' must be non-negative (got " +
+         std::to_string(v) + ")");
+  return v;
+}
+
 ll::UVec uvec(nb::dict d, const char *key, bool required = true) {
   if (!d.contains(key)) {
     if (required)
@@ -178,7 +190,7 @@ ll::UVec uvec(nb::dict d, const char *key, bool required = true) {
     fail(std::string("parameter '") + key + "' must be a list of integers");
   ll::UVec out;
   for (nb::handle x : v)
-    out.push_back(toInt32(x, key));
+    out.push_back(toParam(x, key));
   return out;
 }
 
@@ -188,19 +200,41 @@ int32_t ival(nb::dict d, const char *key, std::optional<int32_t> dflt = {}) {
       fail(std::string("missing parameter '") + key + "'");
     return *dflt;
   }
-  nb::handle v = d[key];
-  if (nb::isinstance<nb::bool_>(v))
-    return nb::cast<bool>(v) ? 1 : 0;
-  return toInt32(v, key);
+  return toParam(d[key], key);
 }
 
 bool bval(nb::dict d, const char *key, bool dflt) {
   if (!d.contains(key))
     return dflt;
   nb::handle v = d[key];
-  if (nb::isinstance<nb::bool_>(v))
-    return nb::cast<bool>(v);
-  return toInt(v, key) != 0;
+  if (!nb::isinstance<nb::bool_>(v))
+    fail(std::string("parameter '") + key + "' must be true or false");
+  return nb::cast<bool>(v);
+}
+
+/// Reject parameters the family does not have (a typo would otherwise be
+/// silently ignored, and Triton's parser rejects it). Families with a CGA
+/// also take its parameters.
+void checkKeys(nb::dict d, const std::string &kind,
+               std::initializer_list<const char *> allowed,
+               bool withCga = true) {
+  static const char *const cga[] = {"CTAsPerCGA", "CTASplitNum", "CTAOrder",
+                                    "CGALayout"};
+  for (auto [k, v] : d) {
+    std::string key = nb::cast<std::string>(nb::str(k));
+    bool ok = key == "kind";
+    for (const char *a : allowed)
+      ok |= key == a;
+    for (const char *a : cga)
+      ok |= withCga && key == a;
+    if (ok)
+      continue;
+    std::string list;
+    for (const char *a : allowed)
+      list += (list.empty() ? "" : ", ") + std::string(a);
+    fail("#ttg." + kind + " has no parameter '" + key + "' (expected " +
+         list + (withCga ? " and the CGA parameters" : "") + ")");
+  }
 }
 
 ll::CGALayout cgaFrom(nb::dict d, int rank) {
@@ -232,6 +266,7 @@ ll::EncodingPtr encodingFrom(nb::handle spec) {
     fail("an encoding spec needs a 'kind'");
   std::string kind = nb::cast<std::string>(nb::str(d["kind"]));
   if (kind == "blocked") {
+    checkKeys(d, kind, {"sizePerThread", "threadsPerWarp", "warpsPerCTA", "order"});
     auto e = std::make_shared<ll::BlockedEncoding>();
     e->sizePerThread = uvec(d, "sizePerThread");
     e->threadsPerWarp = uvec(d, "threadsPerWarp");
@@ -241,6 +276,7 @@ ll::EncodingPtr encodingFrom(nb::handle spec) {
     return e;
   }
   if (kind == "slice") {
+    checkKeys(d, kind, {"dim", "parent"}, /*withCga=*/false);
     auto e = std::make_shared<ll::SliceEncoding>();
     e->dim = ival(d, "dim");
     if (!d.contains("parent"))
@@ -249,6 +285,7 @@ ll::EncodingPtr encodingFrom(nb::handle spec) {
     return e;
   }
   if (kind == "nvidia_mma") {
+    checkKeys(d, kind, {"versionMajor", "versionMinor", "warpsPerCTA", "instrShape"});
     auto e = std::make_shared<ll::NvidiaMmaEncoding>();
     e->versionMajor = ival(d, "versionMajor");
     e->versionMinor = ival(d, "versionMinor", 0);
@@ -258,6 +295,7 @@ ll::EncodingPtr encodingFrom(nb::handle spec) {
     return e;
   }
   if (kind == "dot_op") {
+    checkKeys(d, kind, {"opIdx", "parent", "kWidth"}, /*withCga=*/false);
     auto e = std::make_shared<ll::DotOperandEncoding>();
     e->opIdx = ival(d, "opIdx");
     e->kWidth = ival(d, "kWidth", 0);
@@ -267,6 +305,8 @@ ll::EncodingPtr encodingFrom(nb::handle spec) {
     return e;
   }
   if (kind == "amd_mfma") {
+    checkKeys(d, kind, {"version", "warpsPerCTA", "instrShape", "isTransposed",
+                        "tilesPerWarp", "elementBitWidth"});
     auto e = std::make_shared<ll::AmdMfmaEncoding>();
     e->version = ival(d, "version", 3);
     e->warpsPerCTA = uvec(d, "warpsPerCTA");
@@ -278,6 +318,8 @@ ll::EncodingPtr encodingFrom(nb::handle spec) {
     return e;
   }
   if (kind == "amd_wmma") {
+    checkKeys(d, kind, {"version", "isTranspose", "isTransposed", "warpsPerCTA",
+                        "instrShape", "tilesPerWarp"});
     auto e = std::make_shared<ll::AmdWmmaEncoding>();
     e->version = ival(d, "version", 2);
     e->isTransposed =
@@ -289,6 +331,7 @@ ll::EncodingPtr encodingFrom(nb::handle spec) {
     return e;
   }
   if (kind == "linear") {
+    checkKeys(d, kind, {"layout"}, /*withCga=*/false);
     auto e = std::make_shared<ll::LinearEncoding>();
     if (!d.contains("layout"))
       fail("linear layout needs 'layout'");
@@ -296,6 +339,7 @@ ll::EncodingPtr encodingFrom(nb::handle spec) {
     return e;
   }
   if (kind == "swizzled_shared") {
+    checkKeys(d, kind, {"vec", "perPhase", "maxPhase", "order"});
     auto e = std::make_shared<ll::SwizzledSharedEncoding>();
     e->vec = ival(d, "vec");
     e->perPhase = ival(d, "perPhase");
@@ -305,6 +349,8 @@ ll::EncodingPtr encodingFrom(nb::handle spec) {
     return e;
   }
   if (kind == "nvmma_shared") {
+    checkKeys(d, kind, {"swizzlingByteWidth", "transposed", "elementBitWidth",
+                        "fp4Padded", "rank"});
     auto e = std::make_shared<ll::NVMMASharedEncoding>();
     e->swizzlingByteWidth = ival(d, "swizzlingByteWidth");
     e->transposed = bval(d, "transposed", false);
@@ -315,6 +361,7 @@ ll::EncodingPtr encodingFrom(nb::handle spec) {
     return e;
   }
   if (kind == "shared_linear") {
+    checkKeys(d, kind, {"layout", "alignment"}, /*withCga=*/false);
     auto e = std::make_shared<ll::SharedLinearEncoding>();
     if (!d.contains("layout"))
       fail("shared_linear layout needs 'layout'");
@@ -323,6 +370,8 @@ ll::EncodingPtr encodingFrom(nb::handle spec) {
     return e;
   }
   if (kind == "padded_shared") {
+    checkKeys(d, kind, {"intervals", "paddings", "layout", "order", "shape"},
+              /*withCga=*/false);
     auto e = std::make_shared<ll::PaddedSharedEncoding>();
     e->intervals = uvec(d, "intervals");
     e->paddings = uvec(d, "paddings");
@@ -343,6 +392,8 @@ ll::Shape toShape(nb::handle h) {
     fail("shape must be a list of integers");
   ll::Shape s;
   for (nb::handle x : h) {
+    if (nb::isinstance<nb::bool_>(x))
+      fail("shape entries must be integers, got a bool");
     int64_t v = toInt(x, "a shape entry");
     if (v <= 0)
       fail("shape entries must be positive (got " + std::to_string(v) + ")");

@@ -1,5 +1,4 @@
 // RUN: ll-opt %s -split-input-file -ll-plan-conversions | FileCheck %s
-// RUN: ll-opt %s -split-input-file -ll-plan-conversions=target=gfx942 | FileCheck %s --check-prefix=AMD
 // RUN: ll-opt %s -split-input-file -ll-plan-conversions=matrix-instructions=false | FileCheck %s --check-prefix=PLAIN
 // Each conversion is classified by the linear map between the layouts and
 // planned; shared-memory plans record scratch, vector width and wavefronts.
@@ -56,20 +55,6 @@ func.func @gather(%s: tensor<16x4xf32, #g>, %i: tensor<16x4xi32, #g>) {
 
 // -----
 
-// wave64 (gfx942, 32 banks): the registers both layouts hold along dim0 and
-// dim1 form 4 x f32 = 128-bit accesses; 64 lanes x 16 bytes take 8 wavefronts
-// of 128 bytes, the minimum: conflict-free.
-#a = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [1, 64], warpsPerCTA = [4, 1], order = [1, 0]}>
-#b = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [64, 1], warpsPerCTA = [1, 4], order = [0, 1]}>
-// AMD-LABEL: func.func @wave64
-// AMD: ll.convert_layout %{{.*}} {ll.load_wavefronts = 8 : i64, ll.plan = "shared", ll.rounds = 1 : i64, ll.scratch_bytes = 65536 : i64, ll.store_wavefronts = 8 : i64, ll.vector_width = 4 : i64}
-func.func @wave64(%x: tensor<128x128xf32, #a>) {
-  %0 = ll.convert_layout %x : tensor<128x128xf32, #a> -> tensor<128x128xf32, #b>
-  return
-}
-
-// -----
-
 // The 8-bit 64x64 transpose: each thread holds 16 bytes of a row and wants
 // 16 bytes of a column, so no bank word is whole on both sides. The plan
 // stores whole 32-bit words (4 bytes of a row), loads whole words, and a
@@ -82,5 +67,22 @@ func.func @wave64(%x: tensor<128x128xf32, #a>) {
 // CHECK: ll.convert_layout %{{.*}} {ll.exchange_shuffles = 8 : i64, ll.load_wavefronts = 1 : i64, ll.plan = "shared", ll.rounds = 1 : i64, ll.scratch_bytes = 4096 : i64, ll.store_wavefronts = 1 : i64, ll.vector_width = 4 : i64}
 func.func @byte_transpose(%x: tensor<64x64xi8, #row>) {
   %0 = ll.convert_layout %x : tensor<64x64xi8, #row> -> tensor<64x64xi8, #col>
+  return
+}
+
+// -----
+
+// Pointers are 64-bit values: the 4 registers both layouts hold along dim1
+// make 2 x 64-bit = 128-bit accesses (a 32-bit guess would make them 4 wide).
+#p = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+#q = #ll.blocked<{sizePerThread = [2, 4], threadsPerWarp = [4, 8], warpsPerCTA = [1, 4], order = [1, 0]}>
+// CHECK-LABEL: func.func @pointers
+// CHECK: ll.convert_layout %{{.*}}ll.vector_width = 2 : i64
+// CHECK: ll.convert_layout %{{.*}}ll.vector_width = 2 : i64
+// CHECK: ll.convert_layout %{{.*}}ll.vector_width = 4 : i64
+func.func @pointers(%x: tensor<64x64x!llvm.ptr<1>, #p>, %i: tensor<64x64xindex, #p>, %f: tensor<64x64xf32, #p>) {
+  %0 = ll.convert_layout %x : tensor<64x64x!llvm.ptr<1>, #p> -> tensor<64x64x!llvm.ptr<1>, #q>
+  %1 = ll.convert_layout %i : tensor<64x64xindex, #p> -> tensor<64x64xindex, #q>
+  %2 = ll.convert_layout %f : tensor<64x64xf32, #p> -> tensor<64x64xf32, #q>
   return
 }

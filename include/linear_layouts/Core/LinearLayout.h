@@ -46,6 +46,9 @@ using BasesList = std::vector<std::pair<std::string, std::vector<Basis>>>;
 using DimSizes = std::vector<std::pair<std::string, int32_t>>;
 
 bool isPowerOf2(int64_t x);
+/// Every in and out dim holds at most 2^30 elements (sizes, bases and masks
+/// are 32-bit values); larger layouts are an error, never a wrapped size.
+constexpr int kMaxDimLog2 = 30;
 int log2Floor(uint64_t x);
 
 class LinearLayout {
@@ -69,13 +72,13 @@ public:
                                        bool requireSurjective);
 
   /// identity1D(4, "i", "o"): i -> o, bases [[1], [2]]. size 0 gives empty.
-  static Expected<LinearLayout> identity1D(int32_t size, std::string in,
+  static Expected<LinearLayout> identity1D(int64_t size, std::string in,
                                            std::string out);
   /// zeros1D(4, "i", "o", outSize): every i maps to 0 (broadcast).
-  static Expected<LinearLayout> zeros1D(int32_t size, std::string in,
-                                        std::string out, int32_t outSize = 1);
+  static Expected<LinearLayout> zeros1D(int64_t size, std::string in,
+                                        std::string out, int64_t outSize = 1);
   /// strided1D(4, 2, "i", "o"): i -> 2*i, bases [[2], [4]].
-  static Expected<LinearLayout> strided1D(int32_t size, int32_t stride,
+  static Expected<LinearLayout> strided1D(int64_t size, int64_t stride,
                                           std::string in, std::string out);
   /// Identity over several dims: prod_i identity1D(sizes[i], names[i], names[i]).
   static Expected<LinearLayout> identity(const DimSizes &dims);

@@ -34,6 +34,8 @@ struct Param {
   SMLoc loc;
 };
 
+constexpr int kMaxAttrNesting = 64;
+
 ParseResult parseParam(AsmParser &p, Param &out, int depth = 0) {
   out.loc = p.getCurrentLocation();
   if (depth > 8)
@@ -71,7 +73,18 @@ ParseResult parseParam(AsmParser &p, Param &out, int depth = 0) {
     return success();
   }
   out.kind = Param::Attr;
-  if (p.parseAttribute(out.attr))
+  // A `parent = #ll.slice<...>` parses its own parameters recursively: bound
+  // the nesting so that 10,000 nested slices are a diagnostic, not a stack
+  // overflow.
+  static thread_local int attrDepth = 0;
+  if (attrDepth >= kMaxAttrNesting)
+    return p.emitError(out.loc, "layout attributes nest too deeply (more "
+                                "than ")
+           << kMaxAttrNesting << " levels)";
+  ++attrDepth;
+  ParseResult parsed = p.parseAttribute(out.attr);
+  --attrDepth;
+  if (failed(parsed))
     return failure();
   // `true` / `false` and typed integers arrive as builtin attributes.
   if (auto b = dyn_cast<BoolAttr>(out.attr)) {

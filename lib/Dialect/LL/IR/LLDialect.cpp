@@ -3,7 +3,10 @@
 #include "linear_layouts/Dialect/LL/IR/LLDialect.h"
 
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/Interfaces/DataLayoutInterfaces.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
@@ -134,6 +137,30 @@ ArrayRef<int64_t> mlir::ll::getLayoutShape(Type type) {
   if (auto m = dyn_cast<MemDescType>(type))
     return m.getShape();
   return {};
+}
+
+FailureOr<unsigned> mlir::ll::getMovedBitWidth(Type type, Operation *scope,
+                                               std::string *reason) {
+  // Only types whose size the data layout knows: anything else would make
+  // DataLayout abort.
+  std::function<bool(Type)> sized = [&](Type t) {
+    if (isa<IntegerType, FloatType, IndexType, DataLayoutTypeInterface>(t))
+      return true;
+    if (auto c = dyn_cast<ComplexType>(t))
+      return sized(c.getElementType());
+    if (auto v = dyn_cast<VectorType>(t))
+      return !v.isScalable() && sized(v.getElementType());
+    return false;
+  };
+  if (!sized(type)) {
+    if (reason) {
+      llvm::raw_string_ostream os(*reason);
+      os << "element type " << type << " has no known size";
+    }
+    return failure();
+  }
+  uint64_t bits = DataLayout::closest(scope).getTypeSizeInBits(type);
+  return unsigned(std::max<uint64_t>(8, llvm::PowerOf2Ceil(bits)));
 }
 
 FailureOr<::ll::LinearLayout> mlir::ll::getLinearLayout(Type type,

@@ -622,8 +622,13 @@ LogicalResult MakeRangeOp::verify() {
     return emitOpError() << "the result must be 1D";
   if (!t.getElementType().isInteger(32))
     return emitOpError() << "the result must hold i32";
-  int64_t start = getStart(), end = getEnd();
-  if (end <= start || end - start != t.getDimSize(0))
+  // The bounds are signed i32 values (as in Triton): 0x7fffff80 to
+  // 0x80000000 wraps around, it is not a range of 128.
+  int64_t start = getStartAttr().getInt(), end = getEndAttr().getInt();
+  if (end <= start)
+    return emitOpError() << "end (" << end << ") must be greater than start ("
+                         << start << ")";
+  if (end - start != t.getDimSize(0))
     return emitOpError() << "end - start (" << end - start
                          << ") must equal the result size ("
                          << t.getDimSize(0) << ")";

@@ -22,6 +22,20 @@ using namespace mlir::ll;
 
 namespace {
 
+/// The bits per element a plan moves; a diagnostic on `op` for element
+/// types without a size or wider than 64 bits.
+FailureOr<unsigned> movedBits(Operation *op, Type elt) {
+  std::string reason;
+  auto bits = getMovedBitWidth(elt, op, &reason);
+  if (failed(bits))
+    return op->emitOpError() << "cannot be planned: " << reason;
+  if (*bits > 64)
+    return op->emitOpError()
+           << "cannot be planned: element type " << elt << " takes " << *bits
+           << " bits, more than the 64 bits a conversion moves per element";
+  return bits;
+}
+
 struct PlanConversions
     : public mlir::ll::impl::LLPlanConversionsBase<PlanConversions> {
   using LLPlanConversionsBase::LLPlanConversionsBase;
@@ -40,14 +54,12 @@ struct PlanConversions
         op.emitOpError() << "has no linear layouts to plan with";
         return WalkResult::interrupt();
       }
-      Type elt = op.getType().getElementType();
-      int bits = elt.isIntOrIndexOrFloat() && !elt.isIndex()
-                     ? int(elt.getIntOrFloatBitWidth())
-                     : 32;
-      bits = std::max(8, bits); // i1 and sub-byte types move as bytes
+      auto bits = movedBits(op, op.getType().getElementType());
+      if (failed(bits))
+        return WalkResult::interrupt();
       ::ll::PlanOptions options;
       options.matrixInstructions = matrixInstructions;
-      auto plan = ::ll::planConversion(*src, *dst, bits, *tgt, options);
+      auto plan = ::ll::planConversion(*src, *dst, *bits, *tgt, options);
       if (!plan) {
         op.emitOpError() << plan.error().message();
         return WalkResult::interrupt();
@@ -86,9 +98,10 @@ struct PlanConversions
         op.emitOpError() << "has no linear layouts to plan with";
         return WalkResult::interrupt();
       }
-      Type elt = op.getType().getElementType();
-      int bits = std::max(8, elt.isIntOrFloat() ? int(elt.getIntOrFloatBitWidth()) : 32);
-      auto plan = ::ll::planGather(*src, *idx, op.getAxis(), bits, *tgt);
+      auto bits = movedBits(op, op.getType().getElementType());
+      if (failed(bits))
+        return WalkResult::interrupt();
+      auto plan = ::ll::planGather(*src, *idx, op.getAxis(), *bits, *tgt);
       if (!plan) {
         op.emitOpError() << plan.error().message();
         return WalkResult::interrupt();

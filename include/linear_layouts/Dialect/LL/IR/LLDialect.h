@@ -45,6 +45,17 @@ ArrayRef<int64_t> getLayoutShape(Type type);
 FailureOr<::ll::LinearLayout> getLinearLayout(Type type,
                                               std::string *reason = nullptr);
 
+/// The bits one element of `type` occupies in a register when it moves
+/// between threads: its storage size from the data layout nearest to `scope`
+/// (integers, floats, index, complex, vectors, LLVM pointers; an index is 64
+/// bits unless the module says otherwise), rounded up to a power of two of at
+/// least 8 (i1 and sub-byte types move as bytes, i24 as 32 bits). Failure,
+/// with `reason` set, for types without a known size.
+///   i1 -> 8, bf16 -> 16, !llvm.ptr<1> -> 64, complex<f32> -> 64,
+///   vector<4xf32> -> 128
+FailureOr<unsigned> getMovedBitWidth(Type type, Operation *scope,
+                                     std::string *reason = nullptr);
+
 /// Layout equality is linear-layout equality: true when both types have the
 /// same shape and their encodings denote the same map for it.
 bool haveEqualLayouts(Type a, Type b);

@@ -1,0 +1,15 @@
+// RUN: ll-opt %s -split-input-file -ll-plan-conversions=target=gfx942 | FileCheck %s
+// Plans for wave64 targets (64-lane layouts are an error on 32-lane targets:
+// plan-conversions-invalid.mlir).
+
+// wave64 (gfx942, 32 banks): the registers both layouts hold along dim0 and
+// dim1 form 4 x f32 = 128-bit accesses; 64 lanes x 16 bytes take 8 wavefronts
+// of 128 bytes, the minimum: conflict-free.
+#a = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [1, 64], warpsPerCTA = [4, 1], order = [1, 0]}>
+#b = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [64, 1], warpsPerCTA = [1, 4], order = [0, 1]}>
+// CHECK-LABEL: func.func @wave64
+// CHECK: ll.convert_layout %{{.*}} {ll.load_wavefronts = 8 : i64, ll.plan = "shared", ll.rounds = 1 : i64, ll.scratch_bytes = 65536 : i64, ll.store_wavefronts = 8 : i64, ll.vector_width = 4 : i64}
+func.func @wave64(%x: tensor<128x128xf32, #a>) {
+  %0 = ll.convert_layout %x : tensor<128x128xf32, #a> -> tensor<128x128xf32, #b>
+  return
+}
