@@ -1362,10 +1362,35 @@ tryExchange(const ConversionPlan &base, const LinearLayout &s,
 
 } // namespace
 
+/// planConversion without the final scratch-budget check.
+static Expected<ConversionPlan>
+planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
+                        int bitwidth, const Target &target,
+                        const PlanOptions &options);
+
 Expected<ConversionPlan> planConversion(const LinearLayout &src,
                                         const LinearLayout &dst, int bitwidth,
                                         const Target &target,
                                         const PlanOptions &options) {
+  LL_TRY(p, planConversionUnbounded(src, dst, bitwidth, target, options));
+  if (options.maxScratchBytes < 0 || p.scratchBytes <= options.maxScratchBytes)
+    return p;
+  // Never a silent excess over the caller's budget: the least-scratch plan
+  // (the default) if it fits, else an error.
+  PlanOptions least = options;
+  least.maxScratchBytes = -1;
+  LL_TRY(q, planConversionUnbounded(src, dst, bitwidth, target, least));
+  LL_CHECK(q.scratchBytes <= options.maxScratchBytes, Unsupported,
+           "the conversion needs " + std::to_string(q.scratchBytes) +
+               " bytes of scratch (the least of its plans), more than the " +
+               std::to_string(options.maxScratchBytes) + " allowed");
+  return q;
+}
+
+static Expected<ConversionPlan>
+planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
+                        int bitwidth, const Target &target,
+                        const PlanOptions &options) {
   LL_TRY(okS, checkDistributed(src, "the source layout"));
   LL_TRY(okD, checkDistributed(dst, "the destination layout"));
   (void)okS, (void)okD;

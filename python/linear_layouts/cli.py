@@ -12,7 +12,7 @@ import sys
 from importlib import resources
 
 from . import LayoutError, from_triton, to_triton
-from .ttgir import parse_tensor_type, scan_module
+from .ttgir import element_bits, parse_tensor_type, scan_module
 
 
 def _describe(layout) -> list[str]:
@@ -47,7 +47,7 @@ def cmd_show(args) -> int:
     print("\n".join(_describe(layout)))
     print()
     if args.hw:
-        print(layout.hardware_view())
+        print(layout.hardware_view(max_rows=args.rows, max_cols=args.cols))
     else:
         print(layout.tensor_view(max_rows=args.rows, max_cols=args.cols))
     return 0
@@ -127,20 +127,16 @@ def cmd_explain(args) -> int:
         from .viz import plan_svg
 
         with open(args.svg, "w") as f:
-            f.write(plan_svg(plan, f"{args.src} -> {args.dst} on {args.type}"[:160]))
+            f.write(plan_svg(plan, f"{args.src} -> {args.dst} on {args.type}"))
         print(f"wrote {args.svg}")
     return 0
 
 
 def _element_bits(elt: str) -> int:
-    import re
-
-    m = re.match(r"^[a-z]*?(\d+)", elt)
-    if elt in ("bf16",):
-        return 16
-    if not m:
-        raise LayoutError(f"cannot tell the bit width of element type {elt!r}; pass --bitwidth")
-    return max(8, int(m.group(1)))
+    try:
+        return element_bits(elt)
+    except LayoutError as e:
+        raise LayoutError(f"{e}; pass --bitwidth") from None
 
 
 def cmd_module(args) -> int:

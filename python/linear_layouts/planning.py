@@ -17,6 +17,7 @@ simulator reads the plan mechanically (see test/python/simt.py).
 
 from __future__ import annotations
 
+import numbers
 from typing import Sequence, Union
 
 from . import _core
@@ -26,6 +27,23 @@ from .triton_attrs import from_triton
 __all__ = ["plan_conversion", "plan_gather", "global_vector_width", "optimal_swizzle", "bank_conflicts", "ConversionPlan"]
 
 LayoutLike = Union[LinearLayout, str]
+
+
+def _int(name: str, value, lo: int = 0, hi: int = 2**31 - 1) -> int:
+    """An integer argument in [lo, hi] (bools, floats and strings are errors,
+    never truncated; out-of-range values are a LayoutError, not nanobind's
+    TypeError)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise LayoutError(f"{name} must be an integer, got {value!r}")
+    if not lo <= int(value) <= hi:
+        raise LayoutError(f"{name} = {value} is out of range [{lo}, {hi}]")
+    return int(value)
+
+
+def _target(target) -> str:
+    if not isinstance(target, str):
+        raise LayoutError(f"target must be a string such as 'sm_90' or 'gfx942', got {target!r}")
+    return target
 
 
 def _layout(x: LayoutLike, shape, aliases) -> LinearLayout:
@@ -62,8 +80,9 @@ def plan_conversion(
     ``ld/st.shared``.
     """
     s, d = _layout(src, shape, aliases), _layout(dst, shape, aliases)
-    scratch = -1 if max_scratch_bytes is None else int(max_scratch_bytes)
-    return _core.plan_conversion(s, d, bitwidth, target, scratch, force_shared, matrix_instructions)
+    scratch = -1 if max_scratch_bytes is None else _int("max_scratch_bytes", max_scratch_bytes, 0, 2**62)
+    return _core.plan_conversion(s, d, _int("bitwidth", bitwidth), _target(target), scratch, bool(force_shared),
+                                 bool(matrix_instructions))
 
 
 def plan_gather(
@@ -82,7 +101,7 @@ def plan_gather(
     every needed element lives in the thread's warp, else shared memory."""
     s = _layout(src, shape, aliases)
     i = _layout(index, index_shape if index_shape is not None else shape, aliases)
-    return _core.plan_gather(s, i, int(axis), bitwidth, target)
+    return _core.plan_gather(s, i, _int("axis", axis), _int("bitwidth", bitwidth), _target(target))
 
 
 def global_vector_width(layout: LayoutLike, contiguous_dim: int, bitwidth: int, *, shape=None, aliases=None,
@@ -91,13 +110,16 @@ def global_vector_width(layout: LayoutLike, contiguous_dim: int, bitwidth: int, 
     tensor in ``layout`` whose dim ``contiguous_dim`` is contiguous in
     memory, capped at ``max_bits`` and at ``max_contiguous`` elements
     (pointer contiguity / alignment; 0 = no cap)."""
-    return int(_core.global_vector_width(_layout(layout, shape, aliases), contiguous_dim, bitwidth, max_bits, max_contiguous))
+    return int(_core.global_vector_width(_layout(layout, shape, aliases), _int("contiguous_dim", contiguous_dim),
+                                         _int("bitwidth", bitwidth), _int("max_bits", max_bits),
+                                         _int("max_contiguous", max_contiguous)))
 
 
 def optimal_swizzle(src: LayoutLike, dst: LayoutLike, bitwidth: int, target: str = "sm_90", *, shape=None, aliases=None) -> LinearLayout:
     """The shared-memory layout (offset -> tensor, one tile) the planner
     picks for ``src -> dst``: widest vectors first, then fewest conflicts."""
-    return _core.optimal_swizzle(_layout(src, shape, aliases), _layout(dst, shape, aliases), bitwidth, target)
+    return _core.optimal_swizzle(_layout(src, shape, aliases), _layout(dst, shape, aliases), _int("bitwidth", bitwidth),
+                                 _target(target))
 
 
 def bank_conflicts(reg_layout: LayoutLike, shared_layout: LayoutLike, bitwidth: int, *, shape=None, aliases=None) -> int:
@@ -109,7 +131,8 @@ def bank_conflicts(reg_layout: LayoutLike, shared_layout: LayoutLike, bitwidth: 
     (Plans report conflicts on the physical model instead: 4-byte banks,
     a word read by several lanes read once; see ``ConversionPlan``.)
     """
-    return int(_core.gluon_bank_conflicts(_layout(reg_layout, shape, aliases), _layout(shared_layout, shape, aliases), bitwidth))
+    return int(_core.gluon_bank_conflicts(_layout(reg_layout, shape, aliases), _layout(shared_layout, shape, aliases),
+                                          _int("bitwidth", bitwidth)))
 
 
 def _vector_width(plan: ConversionPlan) -> int:

@@ -17,7 +17,7 @@ from typing import Any
 
 from ._core import LayoutError
 
-__all__ = ["TTGIRParseError", "parse_attr", "parse_tensor_type", "scan_module"]
+__all__ = ["TTGIRParseError", "element_bits", "parse_attr", "parse_tensor_type", "scan_module"]
 
 _DIALECT_PREFIXES = ("ttg", "triton_gpu")
 _FAMILIES = {
@@ -238,19 +238,42 @@ def _parse_text(text, aliases: dict, expanding: tuple) -> dict:
     return d
 
 
-_TENSOR = re.compile(r"^\s*(?:tensor|!ttg\.memdesc|memdesc)?\s*<?\s*((?:\d+x)*\d+)x([A-Za-z]\w*)", re.ASCII)
+# An element type as Triton prints it: i1, f16, bf16, f8E4M3FN, index,
+# !tt.ptr<f16> / !tt.ptr<f16, 3>, !llvm.ptr<1>.
+_ELEMENT = r"(!tt\.ptr<[^<>]*(?:<[^<>]*>)?[^<>]*>|!llvm\.ptr(?:<\d+>)?|[A-Za-z]\w*)"
+_TENSOR = re.compile(r"^\s*(?:tensor|!ttg\.memdesc|memdesc)?\s*<?\s*((?:\d+x)*\d+)x" + _ELEMENT, re.ASCII)
 
 
 def parse_tensor_type(text: str) -> tuple[list[int], str]:
-    """``'tensor<64x64xf16>'`` -> ``([64, 64], 'f16')``; also ``'64x64xf16'``."""
+    """``'tensor<64x64xf16>'`` -> ``([64, 64], 'f16')``; also ``'64x64xf16'``
+    and Triton's element types (``'tensor<128x!tt.ptr<f16>>'`` ->
+    ``([128], '!tt.ptr<f16>')``)."""
+    if not isinstance(text, str):
+        raise TTGIRParseError(f"expected a tensor type as a string, got {type(text).__name__}")
     m = _TENSOR.match(text)
     if not m:
         raise TTGIRParseError(f"cannot parse a tensor type from {text!r} (expected e.g. 'tensor<64x64xf16>')")
     return [int(x) for x in m.group(1).split("x")], m.group(2)
 
 
+_FLOAT_BITS = {"bf16": 16, "tf32": 32}
+
+
+def element_bits(elt: str) -> int:
+    """The bits an element occupies in a register when it moves between
+    threads, at least a byte: ``i1`` -> 8, ``bf16`` -> 16, ``f8E4M3FN`` -> 8,
+    ``!tt.ptr<f16>`` -> 64 (a pointer), ``index`` -> 64."""
+    if elt.startswith(("!tt.ptr", "!llvm.ptr")) or elt == "index":
+        return 64
+    m = re.fullmatch(r"(?:[iuf]|si|ui)(\d+)(?:[A-Za-z]\w*)?", elt, re.ASCII)
+    bits = _FLOAT_BITS.get(elt) or (int(m.group(1)) if m else None)
+    if not bits:
+        raise TTGIRParseError(f"cannot tell the bit width of element type {elt!r}")
+    return max(8, 1 << (bits - 1).bit_length())
+
+
 _ALIAS_DEF = re.compile(r"^\s*(#[A-Za-z_][\w$.-]*)\s*=\s*(#(?:ttg|triton_gpu)\.\w+<.*>)\s*$", re.M)
-_TYPE_USE = re.compile(r"(tensor|!ttg\.memdesc)<((?:\d+x)+)(\w+),\s*", re.ASCII)
+_TYPE_USE = re.compile(r"(tensor|!ttg\.memdesc)<((?:\d+x)+)" + _ELEMENT + r",\s*", re.ASCII)
 
 
 def _balanced_attr(text: str, start: int) -> str:

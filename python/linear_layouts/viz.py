@@ -11,6 +11,7 @@ reads from; register plans the register renaming.
 
 from __future__ import annotations
 
+import textwrap
 from html import escape
 
 import numpy as np
@@ -140,8 +141,11 @@ def _instr(name: str) -> str:
 def plan_svg(plan, title: str = "") -> str:
     svg = _Svg()
     y = PAD + 12
-    svg.text(PAD, y, title or f"{plan.kind} conversion ({plan.bitwidth}-bit, {plan.target})", size=14, weight="bold")
-    y += 18
+    # A long title (two TTGIR attributes) wraps at 110 characters, never cut.
+    for line in textwrap.wrap(title or f"{plan.kind} conversion ({plan.bitwidth}-bit, {plan.target})", 110,
+                              break_long_words=True, break_on_hyphens=False):
+        svg.text(PAD, y, line, size=14, weight="bold")
+        y += 18
     c = plan.cost
     svg.text(PAD, y, f"scratch {plan.scratch_bytes} B, rounds {plan.rounds}, stores {c['shared_stores']}, loads {c['shared_loads']}, "
                      f"shuffles {c['shuffles']}, barriers {c['barriers']}", size=10)

@@ -155,6 +155,14 @@ TRITON_REJECTS = [
     ("O.shared_linear([[1, 0], [2, 0]], alignment=3)", "#ttg.shared_linear<{offset = [[1, 0], [2, 0]]}, alignment = 3>", [4, 1], "shared_ll"),
     ("O.padded_shared([32], [4], [[1, 0], [0, 0], [2, 0]], [], [4, 1])", "#ttg.padded_shared<[32:+4] {offset = [[1, 0], [0, 0], [2, 0]], block = []}>", [4, 1], "shared_ll"),
     ("O.padded_shared([24], [4], [[1, 0], [2, 0]], [], [4, 1])", "#ttg.padded_shared<[24:+4] {offset = [[1, 0], [2, 0]], block = []}>", [4, 1], "shared_ll"),
+    # Found by test_fuzz_params.py (Triton aborts; we used to answer or crash).
+    ("O.dot_op(0, O.nvidia_mma(2, 0, [1, 1], [16, 8]), 1 << 30)", f"#ttg.dot_op<{{opIdx = 0, parent = {MMA2}, kWidth = 1073741824}}>", [64, 64]),
+    ("O.swizzled_shared(2**31 - 1, 2, 8, [1, 0])", "#ttg.swizzled_shared<{vec = 2147483647, perPhase = 2, maxPhase = 8, order = [1, 0]}>", [128, 64], "shared_ll"),
+    ("O.swizzled_shared(2, 1, 1, [2, 1, 0])", "#ttg.swizzled_shared<{vec = 2, perPhase = 1, maxPhase = 1, order = [2, 1, 0]}>", [1 << 30, 128, 32], "shared_ll"),
+    ("O.dot_op(0, O.nvidia_mma(2, 0, [1, 4], [16, 8], [[3, 0], [1, 0]]), 8)", f"#ttg.dot_op<{{opIdx = 0, parent = {MMA2.replace('}>', ', CGALayout = [[3, 0], [1, 0]]}>')}, kWidth = 8}}>", [2, 32]),
+    ("O.linear([[1, 0], [0, 1], [0, 4], [8, 0]], [[0, 2], [4, 0]], [[0, 5]], [], [16, 8])", "#ttg.linear<{register = [[1, 0], [0, 1], [0, 4], [8, 0]], lane = [[0, 2], [4, 0]], warp = [[0, 5]], block = []}>", [16, 1]),
+    ("O.slice_(0, O.linear([], [[1, 0], [2, 0], [1, 0]], [], [[0, 0]], [4, 1]))", "#ttg.slice<{dim = 0, parent = #ttg.linear<{register = [], lane = [[1, 0], [2, 0], [1, 0]], warp = [], block = [[0, 0]]}>}>", [1]),
+    ("O.slice_(0, O.linear([], [[2, 0], [0, 2]], [[1, 0], [0, 0]], [[0, 1], [0, 0]], [4, 4]))", "#ttg.slice<{dim = 0, parent = #ttg.linear<{register = [], lane = [[2, 0], [0, 2]], warp = [[1, 0], [0, 0]], block = [[0, 1], [0, 0]]}>}>", [4]),
 ]
 
 

@@ -231,3 +231,20 @@ func.func @f(%a: tensor<64x2xf32, #w>) {
   %l, %r = ll.split %a : tensor<64x2xf32, #w> -> tensor<64xf32, #q>
   return
 }
+
+// -----
+
+// The 32-bit bounds are signed: this range wraps around, it does not hold 128
+// values.
+#b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+func.func @f() {
+  // expected-error @+1 {{end (-2147483648) must be greater than start (2147483520)}}
+  %r = ll.make_range {start = 2147483520 : i32, end = -2147483648 : i32} : tensor<128xi32, #ll.slice<{dim = 1, parent = #b}>>
+  return
+}
+
+// -----
+
+// Attributes nest at most 64 levels deep (10,000 would overflow the stack).
+// expected-error @+1 {{layout attributes nest too deeply (more than 64 levels)}}
+#deep = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>
