@@ -94,6 +94,8 @@ def _our_instructions(plan):
         n["bar"] = c["barriers"]
     if c["shuffles"]:
         n["shfl"] = c["shuffles"]
+    if c["selects"]:
+        n["sel"] = c["selects"]
     return " ".join(f"{k}={v}" for k, v in n.items() if v)
 
 

@@ -2,6 +2,9 @@
 
 #include "linear_layouts/Core/Conversion.h"
 
+#include <algorithm>
+#include <optional>
+
 namespace ll {
 
 const char *toString(ConversionKind k) {
@@ -10,6 +13,8 @@ const char *toString(ConversionKind k) {
     return "noop";
   case ConversionKind::Registers:
     return "registers";
+  case ConversionKind::Select:
+    return "select";
   case ConversionKind::Shuffle:
     return "shuffle";
   case ConversionKind::Shared:
@@ -26,6 +31,8 @@ int conversionCost(ConversionKind k) {
     return 0;
   case ConversionKind::Registers:
     return 1;
+  case ConversionKind::Select:
+    return 2;
   case ConversionKind::Shuffle:
     return 4;
   case ConversionKind::Shared:
@@ -36,37 +43,151 @@ int conversionCost(ConversionKind k) {
   return 64;
 }
 
-Expected<ConversionKind> classifyConversion(const LinearLayout &src,
-                                            const LinearLayout &dst) {
+Expected<LinearLayout> withDistributedDims(const LinearLayout &l) {
   static const char *kDims[] = {"register", "lane", "warp", "block"};
-  for (const LinearLayout *l : {&src, &dst})
-    for (int i = 0; i < l->numInDims(); ++i) {
-      bool known = false;
-      for (const char *d : kDims)
-        known |= l->inDimName(i) == d;
-      LL_CHECK(known, InvalidArgument,
-               "conversions are between distributed layouts (in dims "
-               "register, lane, warp, block), got in dim '" +
-                   l->inDimName(i) + "'");
+  for (int i = 0; i < l.numInDims(); ++i) {
+    bool known = false;
+    for (const char *d : kDims)
+      known |= l.inDimName(i) == d;
+    LL_CHECK(known, InvalidArgument,
+             "conversions are between distributed layouts (in dims "
+             "register, lane, warp, block), got in dim '" +
+                 l.inDimName(i) + "'");
+  }
+  LL_CHECK(l.totalOutBits() <= 62, Unsupported,
+           "the layout covers more than 2^62 elements");
+  LinearLayout r = l;
+  for (const char *d : kDims)
+    if (!r.hasInDim(d)) {
+      LL_TRY(z, LinearLayout::zeros1D(1, d, r.numOutDims() ? r.outDimName(0)
+                                                             : "dim0"));
+      LL_TRY(p, r.product(z));
+      r = std::move(p);
     }
+  return r.transposeIns({"register", "lane", "warp", "block"});
+}
+
+namespace {
+
+/// A span over F2 that remembers, for each vector it reduces, which of the
+/// inserted generators make it up.
+class CoordinateSpan {
+public:
+  /// Add generator number `index` (< 64).
+  void add(uint64_t v, int index) {
+    uint64_t c = uint64_t(1) << index;
+    reduce(v, c);
+    if (!v)
+      return;
+    rows_.push_back({v, c});
+    std::sort(rows_.begin(), rows_.end(),
+              [](auto &a, auto &b) { return a.first > b.first; });
+  }
+  /// The generators whose XOR is `v`, or nullopt when `v` is outside the
+  /// span.
+  std::optional<uint64_t> coordinates(uint64_t v) const {
+    uint64_t c = 0;
+    reduce(v, c);
+    if (v)
+      return std::nullopt;
+    return c;
+  }
+
+private:
+  void reduce(uint64_t &v, uint64_t &c) const {
+    // Rows have distinct leading bits, in decreasing order.
+    for (auto &[row, combo] : rows_)
+      if (v & (uint64_t(1) << (63 - __builtin_clzll(row)))) {
+        v ^= row;
+        c ^= combo;
+      }
+  }
+  std::vector<std::pair<uint64_t, uint64_t>> rows_;
+};
+
+} // namespace
+
+Expected<std::optional<LinearLayout>>
+localSourceMap(const LinearLayout &srcIn, const LinearLayout &dstIn,
+               int numLocal) {
+  static const char *kDims[] = {"register", "lane", "warp", "block"};
+  LL_CHECK(numLocal >= 1 && numLocal <= 4, InvalidArgument,
+           "numLocal must be 1..4");
+  LL_CHECK(srcIn.outDims() == dstIn.outDims(), DimMismatch,
+           "source and destination cover different tensors");
+  LL_TRY(src, withDistributedDims(srcIn));
+  LL_TRY(dst, withDistributedDims(dstIn));
+  for (int d = numLocal; d < 4; ++d)
+    LL_CHECK(src.inDimSizeLog2(d) == dst.inDimSizeLog2(d), DimMismatch,
+             std::string("the layouts have different numbers of ") + kDims[d] +
+                 "s");
+  // Generators: the source's columns of the local dims, in order.
+  std::vector<uint64_t> sCols = src.flatColumns(), dCols = dst.flatColumns();
+  int localBits = 0;
+  for (int d = 0; d < numLocal; ++d)
+    localBits += src.inDimSizeLog2(d);
+  LL_CHECK(localBits <= 64, Unsupported, "too many local bits");
+  CoordinateSpan span;
+  for (int j = 0; j < localBits; ++j)
+    span.add(sCols[j], j);
+  // Each destination basis, less the source's basis of a kept dim (the
+  // destination thread sits at the same kept coordinates), must be reached
+  // by the local dims.
+  std::vector<std::pair<std::string, std::vector<Basis>>> bases;
+  int dBit = 0, sBit = 0;
+  for (int d = 0; d < 4; ++d) {
+    std::vector<Basis> out;
+    for (int b = 0; b < dst.inDimSizeLog2(d); ++b, ++dBit) {
+      uint64_t v = dCols[dBit];
+      if (d >= numLocal)
+        v ^= sCols[sBit + b];
+      auto c = span.coordinates(v);
+      if (!c)
+        return std::optional<LinearLayout>();
+      Basis basis;
+      int shift = 0;
+      for (int l = 0; l < numLocal; ++l) {
+        int n = src.inDimSizeLog2(l);
+        basis.push_back(int32_t((*c >> shift) & ((uint64_t(1) << n) - 1)));
+        shift += n;
+      }
+      out.push_back(std::move(basis));
+    }
+    sBit += src.inDimSizeLog2(d);
+    bases.push_back({kDims[d], std::move(out)});
+  }
+  DimSizes outs;
+  for (int l = 0; l < numLocal; ++l)
+    outs.push_back({kDims[l], int32_t(src.inDimSize(l))});
+  LL_TRY(m, LinearLayout::create(std::move(bases), outs,
+                                 /*requireSurjective=*/false));
+  return std::optional<LinearLayout>(std::move(m));
+}
+
+Expected<ConversionKind> classifyConversion(const LinearLayout &srcIn,
+                                            const LinearLayout &dstIn) {
+  LL_TRY(src, withDistributedDims(srcIn));
+  LL_TRY(dst, withDistributedDims(dstIn));
   if (src == dst)
     return ConversionKind::Noop;
-  LL_TRY(cvt, dst.invertAndCompose(src));
-  // Make every distributed dim present, so the quotients below are defined.
-  LinearLayout full = cvt;
-  for (const char *d : kDims)
-    if (!full.hasInDim(d)) {
-      LL_TRY(id, LinearLayout::identity1D(1, d, d));
-      LL_TRY(p, full.product(id));
-      full = std::move(p);
-    }
-  if (!full.isTrivialOver({"block"}))
-    return ConversionKind::CrossCTA;
-  if (!full.isTrivialOver({"block", "warp"}))
-    return ConversionKind::Shared;
-  if (!full.isTrivialOver({"block", "warp", "lane"}))
-    return ConversionKind::Shuffle;
-  return ConversionKind::Registers;
+  // The smallest group of dims whose exchange suffices: each thread's own
+  // registers, the warp's lanes, the CTA's warps.
+  for (int local = 1; local <= 3; ++local) {
+    LL_TRY(m, localSourceMap(src, dst, local));
+    if (!m)
+      continue;
+    if (local > 1)
+      return local == 2 ? ConversionKind::Shuffle : ConversionKind::Shared;
+    // Thread-local: a register renaming, or a choice that depends on the
+    // thread.
+    auto moving = m->sublayout({"lane", "warp", "block"}, {"register"});
+    bool threadDependent = false;
+    if (moving)
+      for (uint64_t c : moving->flatColumns())
+        threadDependent |= c != 0;
+    return threadDependent ? ConversionKind::Select : ConversionKind::Registers;
+  }
+  return ConversionKind::CrossCTA;
 }
 
 } // namespace ll

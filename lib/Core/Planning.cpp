@@ -1362,6 +1362,59 @@ tryExchange(const ConversionPlan &base, const LinearLayout &s,
 
 } // namespace
 
+/// Selects of a thread-local plan: destination register r of a thread takes
+/// source register sel(r, lane, warp, block) = A r xor B (lane, warp, block),
+/// with k = rank(B) thread bits choosing. Either a mux tree per distinct
+/// destination register (2^k - 1 selects each) or a butterfly over the
+/// source registers (k stages, one select per source register each: after
+/// stage j, register x holds register x ^ B_j where thread bit j is set).
+static int64_t selectCount(const LinearLayout &sel, int distinctDstRegs,
+                           int srcRegs) {
+  std::vector<uint64_t> cols;
+  for (const char *d : {"lane", "warp", "block"}) {
+    auto part = sel.sublayout({d}, {"register"});
+    if (part)
+      for (uint64_t c : part->flatColumns())
+        cols.push_back(c);
+  }
+  int k = f2::rank(cols);
+  int64_t tree = int64_t(distinctDstRegs) * ((int64_t(1) << k) - 1);
+  int64_t butterfly = int64_t(k) * srcRegs;
+  return std::min(tree, butterfly);
+}
+
+/// A shuffle plan computed from the register and lane parts of `cvt`
+/// (dst (register, lane, warp, block) -> src (register, lane)) serves warp
+/// 0 and CTA 0. Where the warp or block bits move the source location by
+/// (dr, dl) (a source replicated across warps that the destination spreads
+/// differently), lanes of that warp read lane srcLane ^ dl, and a sender
+/// offers the register the plan's sender at lane s ^ dl would, xor dr:
+/// both maps gain warp and block inputs.
+static Expected<bool> addWarpOffsets(ConversionPlan &p,
+                                     const LinearLayout &cvt) {
+  for (const char *d : {"warp", "block"}) {
+    int idx = cvt.inDimIndex(d);
+    std::vector<Basis> laneBases, regBases;
+    for (int b = 0; b < cvt.inDimSizeLog2(idx); ++b) {
+      int32_t dr = cvt.basis(idx, b, cvt.outDimIndex("register"));
+      int32_t dl = cvt.basis(idx, b, cvt.outDimIndex("lane"));
+      std::vector<std::pair<std::string, int32_t>> at;
+      for (int i = 0; i < p.shuffleSendRegister.numInDims(); ++i) {
+        const std::string &n = p.shuffleSendRegister.inDimName(i);
+        at.push_back({n, n == "lane" ? dl : 0});
+      }
+      LL_TRY(sent, p.shuffleSendRegister.applyNamed(at));
+      laneBases.push_back({dl});
+      regBases.push_back({sent[0] ^ dr});
+    }
+    LL_TRY(lanes, p.shuffleSrcLane.withInDimBases(d, laneBases));
+    LL_TRY(sends, p.shuffleSendRegister.withInDimBases(d, regBases));
+    p.shuffleSrcLane = std::move(lanes);
+    p.shuffleSendRegister = std::move(sends);
+  }
+  return true;
+}
+
 /// planConversion without the final scratch-budget check.
 static Expected<ConversionPlan>
 planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
@@ -1402,18 +1455,8 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
                                target));
   (void)okT;
   // Every distributed in dim present, in order.
-  auto complete = [](const LinearLayout &l) -> Expected<LinearLayout> {
-    LinearLayout r = l;
-    for (const char *d : kDist)
-      if (!r.hasInDim(d)) {
-        LL_TRY(z, LinearLayout::zeros1D(1, d, r.outDimName(0)));
-        LL_TRY(p, r.product(z));
-        r = std::move(p);
-      }
-    return r.transposeIns({"register", "lane", "warp", "block"});
-  };
-  LL_TRY(s, complete(src));
-  LL_TRY(t, complete(dst));
+  LL_TRY(s, withDistributedDims(src));
+  LL_TRY(t, withDistributedDims(dst));
   ConversionPlan p;
   p.bitwidth = bitwidth;
   p.target = target;
@@ -1422,23 +1465,33 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
   LL_TRY(kind, classifyConversion(s, t));
   LL_CHECK(kind != ConversionKind::CrossCTA, Unsupported,
            "data moves between CTAs: cross-CTA conversions are not supported");
-  LL_TRY(cvt, t.invertAndCompose(s));
   p.kind = kind;
   int regs = int(t.inDimSize(0));
+  int32_t freeRegs = maskOf(t.freeVariableMasks(), "register");
+  // Destination registers holding distinct data: the others are copies of
+  // them (free variables of the destination), never moved twice.
+  int distinctRegs = regs >> __builtin_popcount(uint32_t(freeRegs));
   if (kind == ConversionKind::Noop && !options.forceShared)
     return p;
-  if (kind == ConversionKind::Registers && !options.forceShared) {
-    LL_TRY(rm, cvt.sublayout({"register"}, {"register"}));
-    p.registerMap = rm;
-    p.cost.registerMoves = regs;
+  if ((kind == ConversionKind::Registers || kind == ConversionKind::Select) &&
+      !options.forceShared) {
+    LL_TRY(m, localSourceMap(s, t, 1));
+    if (kind == ConversionKind::Registers) {
+      LL_TRY(rm, m->sublayout({"register"}, {"register"}));
+      p.registerMap = rm;
+      p.cost.registerMoves = regs;
+      return p;
+    }
+    p.selectMap = *m;
+    p.cost.selects = selectCount(*m, distinctRegs, int(s.inDimSize(0)));
     return p;
   }
   if (kind == ConversionKind::Shuffle && !options.forceShared) {
-    int32_t freeRegs = maskOf(t.freeVariableMasks(), "register");
-    LL_TRY(ok, planShuffle(p, cvt, freeRegs));
+    LL_TRY(cvt, localSourceMap(s, t, 2));
+    LL_TRY(ok, planShuffle(p, *cvt, freeRegs));
     if (ok) {
-      // Rounds per destination register holding distinct data.
-      int distinctRegs = regs >> __builtin_popcount(uint32_t(freeRegs));
+      LL_TRY(okW, addWarpOffsets(p, *cvt));
+      (void)okW;
       // Pack sub-word values that come from one lane into 32-bit
       // shuffles: distinct destination register bits on which the source
       // lane does not depend.
@@ -1584,7 +1637,15 @@ Expected<GatherPlan> planGather(const LinearLayout &srcIn,
     }
   }
   int regDim = coordToSrc.outDimIndex("register");
-  int dstRegs = int(indexIn.inDimSize(0));
+  // Index registers that are free variables hold copies of other index
+  // registers (the same index, so the same result): copies, never a second
+  // shuffle or load. Likewise replicated source registers are stored once.
+  int dstRegs = int(indexIn.inDimSize(0)) >>
+                __builtin_popcount(uint32_t(
+                    maskOf(indexIn.freeVariableMasks(), "register")));
+  int srcDistinct = int(srcIn.inDimSize(0)) >>
+                    __builtin_popcount(uint32_t(
+                        maskOf(srcIn.freeVariableMasks(), "register")));
   if (warpLocal) {
     // Candidate source registers: those holding some element along the axis
     // of a row a result register needs.
@@ -1592,9 +1653,10 @@ Expected<GatherPlan> planGather(const LinearLayout &srcIn,
     int lanes = int(sizeOf(indexIn, "lane"));
     int laneIdx = indexIn.inDimIndex("lane");
     int64_t axisSize = srcIn.outDimSize(axis);
-    if (int64_t(dstRegs) * lanes * axisSize <= (int64_t(1) << 20)) {
+    int allRegs = int(indexIn.inDimSize(0));
+    if (int64_t(allRegs) * lanes * axisSize <= (int64_t(1) << 20)) {
       std::vector<int32_t> in(indexIn.numInDims(), 0);
-      for (int r = 0; r < dstRegs; ++r)
+      for (int r = 0; r < allRegs; ++r)
         for (int l = 0; l < lanes; ++l) {
           in[0] = r;
           if (laneIdx >= 0)
@@ -1627,7 +1689,7 @@ Expected<GatherPlan> planGather(const LinearLayout &srcIn,
   int tileBits = int(design.vec.size() + design.bank.size() + design.seg.size());
   p.scratchBytes = (int64_t(1) << tileBits) * std::max(1, bitwidth / 8);
   p.cost.scratchBytes = p.scratchBytes;
-  p.cost.sharedStores = srcIn.inDimSize(0);
+  p.cost.sharedStores = srcDistinct;
   p.cost.sharedLoads = dstRegs;
   p.cost.barriers = 1;
   return p;
@@ -1644,6 +1706,11 @@ std::string ConversionPlan::toString() const {
   case ConversionKind::Registers:
     os << "  each thread permutes its registers: dst register -> src register"
        << registerMap.toString() << "\n";
+    break;
+  case ConversionKind::Select:
+    os << "  each thread holds what it needs; dst register r of the thread at "
+          "(lane, warp, block) takes src register"
+       << selectMap.toString() << "\n";
     break;
   case ConversionKind::Shuffle:
     os << "  " << rounds << " shuffle round(s); round r, lane l reads lane"
@@ -1672,7 +1739,7 @@ std::string ConversionPlan::toString() const {
             }() << "\n";
   }
   os << "  cost: " << cost.registerMoves << " register moves, "
-     << cost.shuffles << " shuffles, " << cost.sharedStores << " stores, "
+     << cost.selects << " selects, " << cost.shuffles << " shuffles, " << cost.sharedStores << " stores, "
      << cost.sharedLoads << " loads, " << cost.barriers << " barriers";
   return os.str();
 }

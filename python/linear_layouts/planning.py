@@ -148,6 +148,9 @@ def _steps(plan: ConversionPlan) -> list[str]:
         return ["nothing to do: the layouts are equal"]
     if k == "registers":
         return [f"rename registers: dst register r <- src register R(r) ({plan.cost['register_moves']} moves)"]
+    if k == "select":
+        return [f"thread-local: dst register r <- the thread's own src register sel(r, lane, warp, block) "
+                f"({plan.cost['selects']} selects; no shuffle, no shared memory, no barrier)"]
     if k == "shuffle":
         out = [f"{plan.cost['shuffles']} shuffle(s): for each round r" + (f" and sub-round y < {plan.sub_rounds}" if plan.sub_rounds > 1 else "")]
         out.append("  lane l reads lane srcLane(r, l) into register dstRegister(r, l); the sender s offers register sendRegister(r, s, y)")

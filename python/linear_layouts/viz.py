@@ -163,7 +163,9 @@ def plan_svg(plan, title: str = "") -> str:
         svg.text(PAD, y, "shuffle rounds: the lane each lane reads (per destination register)", size=12, weight="bold")
         y += 10
         for r in range(min(regs, 32)):
-            src = plan.shuffle_src_lane.apply_array(register=r, lane=np.arange(lanes))["lane"]
+            # Warp 0 of CTA 0 (other warps may read lanes shifted by a constant).
+            extra = {d: 0 for d in ("warp", "block") if d in plan.shuffle_src_lane.in_dim_names}
+            src = plan.shuffle_src_lane.apply_array(register=r, lane=np.arange(lanes), **extra)["lane"]
             svg.text(PAD, y + 13, f"r{r}", size=9)
             for l in range(lanes):
                 svg.rect(PAD + 40 + l * 26, y, 26, CELL_H, _color(int(src[l]), lanes), title=f"dst lane {l} <- lane {int(src[l])}")
@@ -177,6 +179,19 @@ def plan_svg(plan, title: str = "") -> str:
             s = plan.register_map.apply({"register": r})["register"]
             svg.rect(PAD + (r % 16) * 60, y + (r // 16) * CELL_H, 60, CELL_H, _color(s, regs))
             svg.text(PAD + (r % 16) * 60 + 30, y + (r // 16) * CELL_H + 13, f"r{r}<-r{s}", size=8, anchor="middle")
+    elif plan.kind == "select":
+        regs = plan.dst.in_dims.get("register", 1)
+        lanes = plan.dst.in_dims.get("lane", 1)
+        svg.text(PAD, y, f"thread-local selection ({plan.cost['selects']} selects): the source register each lane's "
+                         "destination register takes (warp 0)", size=12, weight="bold")
+        y += 10
+        for r in range(min(regs, 32)):
+            src = plan.select_map.apply_array(register=r, lane=np.arange(lanes), warp=0, block=0)["register"]
+            svg.text(PAD, y + 13, f"r{r}", size=9)
+            for l in range(lanes):
+                svg.rect(PAD + 40 + l * 26, y, 26, CELL_H, _color(int(src[l]), regs), title=f"lane {l}: r{r} <- r{int(src[l])}")
+                svg.text(PAD + 40 + l * 26 + 13, y + 13, str(int(src[l])), size=8, anchor="middle")
+            y += CELL_H
     else:
         svg.text(PAD, y, "the layouts are equal: nothing moves", size=12)
     return svg.render()

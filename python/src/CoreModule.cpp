@@ -780,6 +780,7 @@ mechanically.)doc")
       .def_ro("src", &ll::ConversionPlan::src)
       .def_ro("dst", &ll::ConversionPlan::dst)
       .def_ro("register_map", &ll::ConversionPlan::registerMap)
+      .def_ro("select_map", &ll::ConversionPlan::selectMap)
       .def_ro("shuffle_src_lane", &ll::ConversionPlan::shuffleSrcLane)
       .def_ro("shuffle_send_register", &ll::ConversionPlan::shuffleSendRegister)
       .def_ro("shuffle_sub_round", &ll::ConversionPlan::shuffleSubRound)
@@ -864,6 +865,7 @@ mechanically.)doc")
                    [](const ll::ConversionPlan &p) {
                      nb::dict d;
                      d["register_moves"] = p.cost.registerMoves;
+                     d["selects"] = p.cost.selects;
                      d["shuffles"] = p.cost.shuffles;
                      d["shared_stores"] = p.cost.sharedStores;
                      d["shared_loads"] = p.cost.sharedLoads;

@@ -86,3 +86,17 @@ func.func @pointers(%x: tensor<64x64x!llvm.ptr<1>, #p>, %i: tensor<64x64xindex, 
   %2 = ll.convert_layout %f : tensor<64x64xf32, #p> -> tensor<64x64xf32, #q>
   return
 }
+
+// -----
+
+// Thread-local: every lane holds the 4 values (a row statistic), the
+// destination spreads them over lanes 0-3: lane l takes its own register
+// l % 4 with 3 selects, no shuffle, no shared memory, no barrier.
+#rep = #ll.linear<{register = [[1], [2]], lane = [[0], [0], [0], [0], [0]], warp = [[0], [0]], block = []}>
+#spread = #ll.linear<{register = [], lane = [[1], [2], [0], [0], [0]], warp = [[0], [0]], block = []}>
+// CHECK-LABEL: func.func @thread_local
+// CHECK: ll.convert_layout %{{.*}} {ll.plan = "select", ll.selects = 3 : i64}
+func.func @thread_local(%x: tensor<4xf32, #rep>) {
+  %0 = ll.convert_layout %x : tensor<4xf32, #rep> -> tensor<4xf32, #spread>
+  return
+}

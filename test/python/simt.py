@@ -112,7 +112,7 @@ def simulate(plan, check_all_instructions: bool = True) -> SimResult:
             got = _run_intra_warp(ex, mid, R_d, lane, warp, block, res)
     elif plan.kind == "shared":
         _simulate_shared(plan, src_regs, got, lane, warp, block, res, check_all_instructions)
-    elif plan.kind in ("noop", "registers", "shuffle"):
+    elif plan.kind in ("noop", "registers", "select", "shuffle"):
         got = _run_intra_warp(plan, src_regs, R_d, lane, warp, block, res)
     else:
         raise AssertionError(f"unknown plan kind {plan.kind}")
@@ -134,10 +134,18 @@ def _run_intra_warp(plan, src_regs, R_d, lane, warp, block, res):
             s = plan.register_map.apply({"register": r})["register"]
             got[:, r] = src_regs[:, s]
         return got
+    if plan.kind == "select":
+        # Thread-local: each thread picks among its own registers.
+        pick = _eval(plan.select_map, register=np.arange(R_d)[None, :], lane=lane[:, None], warp=warp[:, None],
+                     block=block[:, None])["register"]
+        return np.take_along_axis(src_regs, pick, axis=1)
     assert plan.kind == "shuffle", plan.kind
     my_sub = _eval(plan.shuffle_sub_round, lane=lane)["sub"]
     regs = np.arange(R_d)[:, None]
-    s_lane = _eval(plan.shuffle_src_lane, register=regs, lane=lane[None, :])["lane"]  # [r, thread]
+    # The source lane and the offered register may depend on the warp and
+    # block (layouts whose warps split the data differently).
+    s_lane = _eval(plan.shuffle_src_lane, register=regs, lane=lane[None, :], warp=warp[None, :],
+                   block=block[None, :])["lane"]  # [r, thread]
     sender = (s_lane * W + warp[None, :]) * B + block[None, :]  # thread index (lane, warp, block)
     # Round r: the destination register each lane fills (a permutation of
     # the registers for every lane).
@@ -157,7 +165,8 @@ def _run_intra_warp(plan, src_regs, R_d, lane, warp, block, res):
     words = len({r & ~pack for r in range(R_d) if not r & free}) * max(1, plan.bitwidth // 32)
     for y in range(plan.sub_rounds):
         # What a lane offers depends on its own lane id only.
-        offer = _eval(plan.shuffle_send_register, register=regs, lane=lane[None, :], sub=y)["register"]
+        offer = _eval(plan.shuffle_send_register, register=regs, lane=lane[None, :], sub=y, warp=warp[None, :],
+                      block=block[None, :])["register"]
         received = src_regs[sender, np.take_along_axis(offer, sender, axis=1)]  # [r, thread]
         take = np.nonzero(my_sub == y)[0]
         got[take[None, :], fill[:, take]] = received[:, take]

@@ -12,6 +12,7 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import linear_layouts as ll
@@ -83,3 +84,40 @@ def test_real_conversion(i):
     ts = e.get("triton_scratch_bytes")
     if ts is not None:
         assert plan.scratch_bytes <= ts, f"ours {plan.scratch_bytes} > Triton {ts}: {e}"
+
+
+def _holdings(layout):
+    """[thread, register] -> flat element index, by brute force."""
+    d = layout.in_dims
+    regs, lanes, warps = d.get("register", 1), d.get("lane", 1), d.get("warp", 1)
+    outs = layout.out_dims
+    t = np.arange(lanes * warps)
+    res = layout.apply_array(register=np.arange(regs)[None, :], lane=(t % lanes)[:, None],
+                             warp=(t // lanes)[:, None], **({"block": 0} if "block" in d else {}))
+    idx = 0
+    for name, size in outs.items():
+        idx = idx * size + res[name].astype(np.int64)
+    return idx
+
+
+def test_thread_local_conversions_move_nothing():
+    """Brute force, independent of the planner: a conversion is thread-local
+    when every element each destination thread needs is in that thread's own
+    source registers. Exactly those (other than register renamings) get
+    'select' plans: no shuffle, no shared memory, no barrier. The corpus
+    has 11 of them (Triton goes through shared memory for each)."""
+    local = 0
+    for e in entries():
+        src = ll.from_triton(e["src"], e["shape"])
+        dst = ll.from_triton(e["dst"], e["shape"])
+        have, need = _holdings(src), _holdings(dst)
+        thread_local = all(set(need[t]) <= set(have[t]) for t in range(need.shape[0]))
+        plan = ll.plan_conversion(src, dst, e["bitwidth"], e["target"])
+        if thread_local and plan.kind not in ("noop", "registers"):
+            local += 1
+            assert plan.kind == "select", (e["kernel"], str(plan))
+            c = plan.cost
+            assert c["shuffles"] == c["shared_stores"] == c["shared_loads"] == c["barriers"] == plan.scratch_bytes == 0
+        else:
+            assert plan.kind != "select", e["kernel"]
+    assert local == 11, local

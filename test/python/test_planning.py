@@ -152,6 +152,21 @@ def swap_register_and_lane(rng, layout):
     return ll.LinearLayout.from_bases(b, layout.out_dims, require_surjective=False)
 
 
+def replicate_into_registers(rng, layout, dims):
+    """`layout` with the bases of `dims` (lane / warp) moved into registers
+    and replaced by zeros: every thread (warp) holds all that its lanes
+    (warps) held — the source of a thread-local (warp-local) conversion to
+    `layout`, or a replicated destination from it."""
+    b = {k: list(v) for k, v in layout.bases.items()}
+    zero = [0] * len(layout.out_dims)
+    for d in dims:
+        for i, basis in enumerate(b[d]):
+            if any(basis):
+                b["register"].insert(rng.randint(0, len(b["register"])), basis)
+                b[d][i] = zero
+    return ll.LinearLayout.from_bases(b, layout.out_dims, require_surjective=False)
+
+
 def random_pair(rng):
     lanes = rng.choice([32, 32, 64])
     warps = pow2(rng, 1, 8)
@@ -165,6 +180,14 @@ def random_pair(rng):
         dst = permute_registers(rng, src)
     elif u < 0.2:
         dst = swap_register_and_lane(rng, src)
+    elif u < 0.3:
+        # A source replicated across lanes and/or warps: thread-local
+        # (select) plans, warp-local shuffles whose warps differ, and, the
+        # other way round, replicated destinations.
+        rep = replicate_into_registers(rng, dst, rng.choice([["lane"], ["warp"], ["lane", "warp"]]))
+        if rng.random() < 0.3:
+            rep = swap_register_and_lane(rng, rep)
+        src, dst = (rep, dst) if rng.random() < 0.7 else (dst, rep)
     if rng.random() < 0.1:
         src, dst = mix_coordinates(rng, [src, dst])
     if lanes == 32:
@@ -203,14 +226,22 @@ def test_random_conversions_simulate_exactly():
         kinds[plan.kind] = kinds.get(plan.kind, 0) + 1
         if plan.exchange is not None:
             kinds["exchange"] = kinds.get("exchange", 0) + 1
+        if plan.kind == "shuffle" and any(any(b) for d in ("warp", "block") for b in plan.shuffle_src_lane.bases.get(d, []) + plan.shuffle_send_register.bases.get(d, [])):
+            kinds["warp-dependent shuffle"] = kinds.get("warp-dependent shuffle", 0) + 1
+        dst_free = plan.dst.free_variable_masks()
+        if dst_free.get("lane", 0) or dst_free.get("warp", 0):
+            kinds["replicated destination"] = kinds.get("replicated destination", 0) + 1
         if plan.kind == "shared":
             for instr in {plan.store_instr, plan.load_instr} - {"st.shared", "ld.shared"}:
                 kinds[instr] = kinds.get(instr, 0) + 1
             if plan.store_masks.get("lane", 0) != plan.src.free_variable_masks().get("lane", 0):
                 kinds["rotated"] = kinds.get("rotated", 0) + 1
         done += 1
+    print("plan kinds simulated:", kinds)
     if PAIRS >= 1000:
         assert kinds.get("shared", 0) > PAIRS // 3 and kinds.get("shuffle", 0) > 0 and kinds.get("registers", 0) > 0, kinds
+        for k in ("select", "warp-dependent shuffle", "replicated destination"):
+            assert kinds.get(k, 0) > PAIRS // 200, kinds
         assert kinds.get("exchange", 0) > 0, kinds
         # Every store and load instruction, and rotated stores, were simulated.
         for k in ("ldmatrix", "ldmatrix.trans", "stmatrix", "stmatrix.trans", "rotated"):

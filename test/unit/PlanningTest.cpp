@@ -95,3 +95,54 @@ TEST(Planning, ErrorsAreValues) {
   EXPECT_FALSE(p.ok());
   EXPECT_TRUE(p.error().kind() == ErrorKind::Unsupported);
 }
+
+TEST(Planning, ThreadLocalConversionsSelect) {
+  // Every lane holds the 4 values (register bases 1, 2; lanes zero); the
+  // destination spreads them over lanes 0-3: lane l takes its own register
+  // l % 4, i.e. sel(lane = 1) = 1, sel(lane = 2) = 2, higher lanes 0.
+  Target t = *Target::get("sm_90");
+  auto rep = *LinearLayout::create(
+      {{"register", {{1}, {2}}}, {"lane", {{0}, {0}, {0}, {0}, {0}}}},
+      std::vector<std::string>{"dim0"});
+  auto spread = *LinearLayout::create(
+      {{"register", {}}, {"lane", {{1}, {2}, {0}, {0}, {0}}}},
+      std::vector<std::string>{"dim0"});
+  auto kind = classifyConversion(rep, spread);
+  EXPECT_TRUE(kind.ok() && *kind == ConversionKind::Select);
+  auto p = planConversion(rep, spread, 32, t);
+  EXPECT_TRUE(p.ok());
+  EXPECT_TRUE(p->kind == ConversionKind::Select);
+  EXPECT_EQ(p->selectMap.basis(1, 0, 0), 1);
+  EXPECT_EQ(p->selectMap.basis(1, 1, 0), 2);
+  EXPECT_EQ(p->selectMap.basis(1, 2, 0), 0);
+  // One destination register chosen among 4 by two lane bits: a mux tree
+  // of 3 selects (a butterfly over the 4 source registers would take 8).
+  EXPECT_EQ(p->cost.selects, 3);
+  EXPECT_EQ(p->cost.shuffles + p->cost.sharedStores + p->cost.barriers, 0);
+  // The other way round the data must travel between lanes.
+  auto back = classifyConversion(spread, rep);
+  EXPECT_TRUE(back.ok() && *back == ConversionKind::Shuffle);
+}
+
+TEST(Planning, WarpLocalWhenWarpsDiffer) {
+  // The source is replicated across 2 warps (both hold all 64 values); the
+  // destination's warp 1 holds the upper half: every warp finds what it
+  // needs in its own lanes, so shuffles do (no shared memory).
+  auto src = *LinearLayout::create(
+      {{"register", {{32}}},
+       {"lane", {{1}, {2}, {4}, {8}, {16}}},
+       {"warp", {{0}}}},
+      std::vector<std::string>{"dim0"});
+  auto dst = *LinearLayout::create(
+      {{"register", {}},
+       {"lane", {{2}, {4}, {8}, {16}, {1}}},
+       {"warp", {{32}}}},
+      std::vector<std::string>{"dim0"});
+  auto kind = classifyConversion(src, dst);
+  EXPECT_TRUE(kind.ok() && *kind == ConversionKind::Shuffle);
+  auto m = localSourceMap(src, dst, 2);
+  EXPECT_TRUE(m.ok() && m->has_value());
+  // Warp 1 reads source register 1 (value 32 + x), from the same lanes.
+  EXPECT_EQ((*m)->basis(2, 0, 0), 1);
+  EXPECT_EQ((*m)->basis(2, 0, 1), 0);
+}

@@ -1,16 +1,26 @@
 //===- Conversion.h - Classifying layout conversions ------------*- C++ -*-===//
 //
 // How a conversion between two distributed layouts of one tensor must move
-// data. With cvt = dst.invertAndCompose(src) (for each destination hardware
-// location, the source location holding the same element):
+// data: the smallest group of hardware dims within which every destination
+// location finds its element in the source.
 //
 //   noop       src == dst;
-//   registers  cvt is the identity on block, warp and lane: each thread only
-//              permutes (or duplicates) its own registers;
-//   shuffle    identity on block and warp: data moves between lanes of a warp;
-//   shared     identity on block only: data moves between warps, through
-//              shared memory;
+//   registers  each thread permutes (or duplicates) its own registers, the
+//              same way in every thread;
+//   select     each thread already holds every element it needs, but which
+//              register holds it depends on the thread (a source replicated
+//              across the lanes / warps the destination spreads over): a
+//              per-thread register selection, no communication;
+//   shuffle    every element a warp needs is held by that warp: lanes
+//              exchange registers (the warp bases of the two layouts may
+//              differ, e.g. a source replicated across warps);
+//   shared     data moves between warps of a CTA, through shared memory;
 //   crossCTA   data moves between CTAs (unsupported by the planners).
+//
+// The test is linear algebra (S = source, D = destination, flattened to bit
+// vectors): the data stays within the dims `local` iff every basis of D in a
+// local dim lies in span(S's local bases), and for every basis i of a kept
+// dim, D_i xor S_i does.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,9 +29,11 @@
 
 #include "linear_layouts/Core/LinearLayout.h"
 
+#include <optional>
+
 namespace ll {
 
-enum class ConversionKind { Noop, Registers, Shuffle, Shared, CrossCTA };
+enum class ConversionKind { Noop, Registers, Select, Shuffle, Shared, CrossCTA };
 
 const char *toString(ConversionKind k);
 
@@ -31,8 +43,23 @@ Expected<ConversionKind> classifyConversion(const LinearLayout &src,
                                             const LinearLayout &dst);
 
 /// A relative cost for choosing which conversions to remove: registers 1,
-/// shuffle 4, shared 16, crossCTA 64, noop 0.
+/// select 2, shuffle 4, shared 16, crossCTA 64, noop 0.
 int conversionCost(ConversionKind k);
+
+/// `l` with every distributed in dim (register, lane, warp, block) present,
+/// in that order (missing ones of size 1); an error for other in dims.
+Expected<LinearLayout> withDistributedDims(const LinearLayout &l);
+
+/// For each destination location (register, lane, warp, block), a source
+/// location holding the same element whose coordinates in the dims after
+/// the first `numLocal` (1: register; 2: register, lane; 3: register, lane,
+/// warp) are the destination's own: the map to the source's local dims, or
+/// nullopt when some destination location needs an element held only
+/// elsewhere. Thread-local (numLocal = 1) example: source register = [[1],
+/// [2]] with zero lanes (every lane holds all 4 values), destination lane =
+/// [[1], [2], [0], [0], [0]]: lane l takes source register l % 4.
+Expected<std::optional<LinearLayout>>
+localSourceMap(const LinearLayout &src, const LinearLayout &dst, int numLocal);
 
 } // namespace ll
 

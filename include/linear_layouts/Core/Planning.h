@@ -71,6 +71,7 @@ struct AccessInfo {
 /// Instruction counts (per thread) and resources of a plan.
 struct PlanCost {
   int64_t registerMoves = 0;
+  int64_t selects = 0; ///< thread-local plans: selects per thread
   int64_t shuffles = 0;
   int64_t sharedStores = 0, sharedLoads = 0;
   int64_t barriers = 0;
@@ -88,10 +89,18 @@ struct ConversionPlan {
   /// "register"); every thread keeps its data.
   LinearLayout registerMap;
 
+  /// Select (thread-local): destination register r of the thread at (lane,
+  /// warp, block) takes the same thread's source register
+  /// selectMap(register = r, lane, warp, block); no data crosses threads.
+  LinearLayout selectMap;
+
   /// Shuffles: for each destination register r, `subRounds` shuffles y. In
-  /// shuffle (r, y) the sending lane s offers its register
-  /// sendRegister(register = r, lane = s, sub = y); lane l reads lane
-  /// srcLane(register = r, lane = l) in the shuffle with y = subRound(l).
+  /// shuffle (r, y) the sending lane s of warp w offers its register
+  /// sendRegister(register = r, lane = s, sub = y, warp = w, block = b);
+  /// lane l reads lane srcLane(register = r, lane = l, warp = w, block = b)
+  /// in the shuffle with y = subRound(l). (The warp and block inputs are
+  /// zero unless the layouts' warps split the data differently inside what
+  /// each warp holds.)
   LinearLayout shuffleSrcLane;      ///< (register, lane) -> lane
   LinearLayout shuffleSendRegister; ///< (register, lane, sub) -> register
   LinearLayout shuffleSubRound;     ///< (lane) -> sub

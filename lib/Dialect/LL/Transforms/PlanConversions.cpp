@@ -1,7 +1,7 @@
 //===- PlanConversions.cpp - ll-plan-conversions --------------------------===//
 //
-// Annotates each ll.convert_layout with `ll.plan`: noop, registers, shuffle
-// or shared (the core's classifyConversion). The conversion-planning step
+// Annotates each ll.convert_layout with `ll.plan`: noop, registers, select
+// (thread-local), shuffle or shared (the core's classifyConversion). The conversion-planning step
 // adds scratch bytes, vector widths and predicted bank conflicts.
 //
 //===----------------------------------------------------------------------===//
@@ -68,6 +68,8 @@ struct PlanConversions
       auto setInt = [&](StringRef name, int64_t v) {
         op->setAttr(name, b.getI64IntegerAttr(v));
       };
+      if (plan->kind == ::ll::ConversionKind::Select)
+        setInt("ll.selects", plan->cost.selects);
       if (plan->kind == ::ll::ConversionKind::Shuffle)
         setInt("ll.rounds", plan->rounds);
       if (plan->kind == ::ll::ConversionKind::Shared) {
