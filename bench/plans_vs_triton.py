@@ -99,6 +99,19 @@ def _our_instructions(plan):
     return " ".join(f"{k}={v}" for k, v in n.items() if v)
 
 
+# Triton's opcodes that move data between threads (PTX / AMDGCN names).
+_TRITON_MOVES = ("st.shared", "ld.shared", "ldmatrix", "stmatrix", "shfl.sync", "ds_read", "ds_write", "ds_bpermute")
+
+
+def instruction_counts(plan, triton_counts):
+    """(ours, Triton's) shared-memory + shuffle instructions per thread
+    (each access counted once whatever its width; barriers apart)."""
+    c = plan.cost
+    ours = c["shared_stores"] + c["shared_loads"] + c["shuffles"]
+    theirs = sum(v for k, v in triton_counts.items() if k in _TRITON_MOVES)
+    return ours, theirs
+
+
 def _matrix_tag(plan):
     """'+stm' / '+ldm' (with 'T' for .trans) when a side uses a matrix
     instruction."""
@@ -116,7 +129,8 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     corpus = json.loads(Path(args.corpus).read_text())
     rows = []
-    tot = {"ours": 0, "triton": 0, "st": 0, "ld": 0, "min": 0, "n_shared": 0, "over": 0, "xch": 0, "xch_shfl": 0, "st_over": 0, "ld_over": 0, "matrix": 0}
+    more = []
+    tot = {"select": 0, "ours": 0, "triton": 0, "st": 0, "ld": 0, "min": 0, "n_shared": 0, "over": 0, "xch": 0, "xch_shfl": 0, "st_over": 0, "ld_over": 0, "matrix": 0}
     for e in corpus:
         src = ll.from_triton(e["src"], e["shape"])
         dst = ll.from_triton(e["dst"], e["shape"])
@@ -143,6 +157,12 @@ def main(argv=None) -> int:
             if plan.scratch_bytes > ts:
                 tot["over"] += 1
         ti = e.get("triton_instructions") or {}
+        ours_i, theirs_i = instruction_counts(plan, ti)
+        if plan.kind == "select":
+            tot["select"] += 1
+        if ours_i > theirs_i:
+            more.append(f"{e.get('kernel', '?')} {e['target']} {'x'.join(map(str, e['shape']))} {e.get('dtype', '')}: "
+                        f"ours {ours_i} ({_our_instructions(plan)}), Triton {theirs_i}")
         rows.append(
             (
                 e.get("kernel", "?")[:22],
@@ -173,6 +193,10 @@ def main(argv=None) -> int:
     print(f"conversions above the minimum: {tot['st_over']} (stores), {tot['ld_over']} (loads)")
     print(f"sub-word exchanges (plan '+xchg'): {tot['xch']} conversions, {tot['xch_shfl']} warp shuffles per CTA in all")
     print(f"matrix instructions (plan '+stm' / '+ldm', T = .trans): {tot['matrix']} conversions")
+    print(f"thread-local conversions (plan 'select': no shuffle, no shared memory, no barrier): {tot['select']}")
+    print(f"conversions where we issue more shared-memory + shuffle instructions per thread than Triton: {len(more)}")
+    for m in more:
+        print("  " + m)
     return 0 if tot["over"] == 0 else 1
 
 

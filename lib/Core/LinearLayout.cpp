@@ -541,6 +541,11 @@ Expected<LinearLayout> LinearLayout::product(const LinearLayout &outer) const {
     outs[o].name = outNames[o];
     outs[o].log2 = (innerOut[o] >= 0 ? inner.outs_[innerOut[o]].log2 : 0) +
                    (outerOut[o] >= 0 ? outer.outs_[outerOut[o]].log2 : 0);
+    // Checked before the shifts below, which would overflow.
+    LL_CHECK(outs[o].log2 <= kMaxDimLog2, OutOfRange,
+             "out dim '" + outs[o].name + "' would have 2^" +
+                 std::to_string(outs[o].log2) + " elements (at most 2^" +
+                 std::to_string(kMaxDimLog2) + " are supported)");
   }
   std::vector<InDim> ins;
   for (const std::string &name : inNames) {

@@ -381,7 +381,8 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
                                     const LinearLayout &dst, int bitwidth,
                                     const Target &t, int64_t maxScratch,
                                     bool preferLoad = false,
-                                    const std::vector<uint64_t> &forcedVec = {}) {
+                                    const std::vector<uint64_t> &forcedVec = {},
+                                    int wideLoad = 0) {
   auto sc = columnsByDim(src), dc = columnsByDim(dst);
   LL_CHECK(sc["block"] == dc["block"], Unsupported,
            "data moves between CTAs: cross-CTA conversions are not supported");
@@ -591,6 +592,36 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
     extend(sRegs, dAll, d.storeExtension);
   if (unitBases && !preferLoad)
     extend(dRegs, sAll, d.loadExtension);
+  // One-sided load vectors: past the bank word, destination-only registers
+  // widen the loads up to maxAccessBits, while each source thread stores
+  // its narrower piece of the same vector (the pieces come from different
+  // lanes or warps). A replicated destination (one value per thread on the
+  // source side, many per thread on the destination side) then loads 128
+  // bits at a time instead of one element. At most `wideLoad` registers
+  // past the word (the caller tries each count: a register the source holds
+  // in another warp costs the stores a bank bit); registers that are source
+  // lanes first (their stores stay in one wavefront).
+  if (unitBases && wideLoad > 0 && d.storeExtension == 0 &&
+      d.loadExtension == int(wordVecs.size())) {
+    std::vector<uint64_t> order;
+    for (bool lanesFirst : {true, false})
+      for (uint64_t r : dRegs)
+        if (!sAll.count(r) &&
+            lanesFirst == (std::find(sc["lane"].begin(), sc["lane"].end(),
+                                     r) != sc["lane"].end()))
+          order.push_back(r);
+    int past = 0;
+    for (uint64_t r : order) {
+      if (past >= wideLoad || vecBits + d.loadExtension >= maxVec ||
+          int(wordVecs.size()) >= bankBits)
+        break;
+      if (tileSpan.contains(r) && withinWord.insert(r)) {
+        wordVecs.push_back(r);
+        ++d.loadExtension;
+        ++past;
+      }
+    }
+  }
   int storeVecElems = vecElems << d.storeExtension;
   std::vector<uint64_t> sTile =
       tileLanes(sc["lane"], storeVecElems, bitwidth, t);
@@ -747,8 +778,24 @@ namespace {
 /// A r + E(s + C r) + B k, where E(D c) = B c. Lanes that differ only in K
 /// read the same sender but want different registers, so each destination
 /// register takes one sub-round per value of k's coordinates y = P(l).
+/// sum_j x_j cols[j] over F2.
+uint64_t applyLinear(const std::vector<uint64_t> &cols, uint64_t x) {
+  uint64_t r = 0;
+  for (size_t j = 0; j < cols.size(); ++j)
+    if ((x >> j) & 1)
+      r ^= cols[j];
+  return r;
+}
+
+/// Shuffles for cvt: dst (register r, lane l) <- src (A r + B l, C r + D l).
+/// Destination lanes differing by k in K (ker D, less what B also kills)
+/// would read one sender that must offer different registers; in order of
+/// preference they read different copies of the sender (source lanes in
+/// `replicaLanes` hold the same data: lane l reads C r + D l + Phi(P l)),
+/// fill their registers in different rounds (a rotated schedule), or take
+/// 2^|K| sub-rounds.
 Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt,
-                           int32_t freeRegs) {
+                           int32_t freeRegs, uint64_t replicaLanes) {
   LL_TRY(A, cvt.sublayout({"register"}, {"register"}));
   LL_TRY(B, cvt.sublayout({"lane"}, {"register"}));
   LL_TRY(C, cvt.sublayout({"register"}, {"lane"}));
@@ -758,34 +805,59 @@ Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt,
   int srcLaneBits = D.totalOutBits(); // source lane bits
   // K = ker D (in destination-lane space), and a complement of units.
   f2::Matrix ns = matrixOfColumns(dc, srcLaneBits).nullspace();
-  std::vector<uint64_t> K;
+  std::vector<uint64_t> kernel;
   for (int r = 0; r < ns.rows(); ++r)
-    K.push_back(ns.row(r)[0]);
-  std::vector<uint64_t> comp = f2::complement(K, nl);
+    kernel.push_back(ns.row(r)[0]);
+  // Split ker D = K0 + K: destination lanes differing by K0 read the same
+  // sender *and* the same register (the destination is replicated across
+  // them), so only K needs separate shuffles (or another schedule).
+  std::vector<uint64_t> K0, K;
+  {
+    std::vector<std::pair<uint64_t, uint64_t>> kb; // (k, B k), echelon on B k
+    for (uint64_t k : kernel) {
+      uint64_t bv = applyLinear(bc, k);
+      for (auto &[x, y] : kb)
+        if (bv & (uint64_t(1) << log2Floor(y))) {
+          bv ^= y;
+          k ^= x;
+        }
+      if (!bv) {
+        K0.push_back(k);
+        continue;
+      }
+      for (auto &[x, y] : kb)
+        if (y & (uint64_t(1) << log2Floor(bv))) {
+          y ^= bv;
+          x ^= k;
+        }
+      kb.push_back({k, bv});
+    }
+    for (auto &[x, y] : kb)
+      K.push_back(x);
+  }
+  std::vector<uint64_t> kernelBasis = K0;
+  kernelBasis.insert(kernelBasis.end(), K.begin(), K.end());
+  std::vector<uint64_t> comp = f2::complement(kernelBasis, nl);
   // Coordinates of each destination lane unit in the basis K + comp: P
   // takes the K part.
-  std::vector<uint64_t> basis = K;
+  std::vector<uint64_t> basis = kernelBasis;
   basis.insert(basis.end(), comp.begin(), comp.end());
   f2::Matrix bm = matrixOfColumns(basis, nl);
-  auto applyLin = [](const std::vector<uint64_t> &cols, uint64_t x) {
-    uint64_t r = 0;
-    for (size_t j = 0; j < cols.size(); ++j)
-      if ((x >> j) & 1)
-        r ^= cols[j];
-    return r;
-  };
+  const auto &applyLin = applyLinear;
   std::vector<Basis> pCols; // lane -> sub (K coordinates)
   for (int j = 0; j < nl; ++j) {
     auto x = bm.solve({uint64_t(1) << j});
     if (!x)
       return Error(ErrorKind::Unsupported, "shuffle planning: bad basis");
-    uint64_t kCoords = (*x)[0] & ((uint64_t(1) << K.size()) - 1);
+    uint64_t kCoords =
+        ((*x)[0] >> K0.size()) & ((uint64_t(1) << K.size()) - 1);
     pCols.push_back({int32_t(kCoords)});
   }
   // E on the image of D: pairs (D c, B c) for c in the complement.
   std::vector<std::pair<uint64_t, uint64_t>> pairs;
   for (uint64_t c : comp)
     pairs.push_back({applyLin(dc, c), applyLin(bc, c)});
+
   std::vector<std::pair<uint64_t, uint64_t>> ech;
   auto reduce = [&](uint64_t &dv, uint64_t &bv) {
     for (auto &[x, y] : ech)
@@ -814,6 +886,93 @@ Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt,
   DimSizes regDim = {{"register", int32_t(A.outDimSize(0))}};
   auto ac = A.flatColumns(), cc = C.flatColumns();
   int nr = int(ac.size());
+  DimSizes laneDim = {{"lane", int32_t(1) << nl}};
+  DimSizes dRegDim = {{"register", int32_t(1) << nr}};
+  // Store the schedule: lane l fills register r + Q(l) in round r, reading
+  // lane C r + D' l, whose sender offers (A + M C) r + M s.
+  auto schedule = [&](const std::vector<uint64_t> &qp,
+                      const std::vector<uint64_t> &dp) -> Expected<bool> {
+    // M = (A Q + B) D'^{-1}: source lane -> sender register, defined on
+    // the senders some lane reads (lanes reading one sender need one
+    // register: a replicated destination) and 0 elsewhere. Fully reduced
+    // echelon of the pairs (D' l, (A Q + B) l), so the map is linear.
+    std::vector<std::pair<uint64_t, uint64_t>> rows;
+    for (int j = 0; j < nl; ++j) {
+      uint64_t x = dp[j], y = bc[j] ^ applyLin(ac, qp[j]);
+      for (auto &[rx, ry] : rows)
+        if (x & (uint64_t(1) << log2Floor(rx))) {
+          x ^= rx;
+          y ^= ry;
+        }
+      if (!x) {
+        if (y)
+          return false; // one sender would owe two readers different values
+        continue;
+      }
+      for (auto &[rx, ry] : rows)
+        if (rx & (uint64_t(1) << log2Floor(x))) {
+          rx ^= x;
+          ry ^= y;
+        }
+      rows.push_back({x, y});
+    }
+    std::vector<uint64_t> mc;
+    for (int i = 0; i < nl; ++i) {
+      uint64_t x = uint64_t(1) << i, y = 0;
+      for (auto &[rx, ry] : rows)
+        if (x & (uint64_t(1) << log2Floor(rx))) {
+          x ^= rx;
+          y ^= ry;
+        }
+      mc.push_back(y);
+    }
+    std::vector<Basis> sendRegCols, srcLaneCols, dstRegCols;
+    for (int b = 0; b < nr; ++b) {
+      sendRegCols.push_back({int32_t(ac[b] ^ applyLin(mc, cc[b]))});
+      srcLaneCols.push_back({int32_t(cc[b])});
+      dstRegCols.push_back({int32_t(1) << b});
+    }
+    std::vector<Basis> sendLane, srcLaneL, dstRegL, subL;
+    for (int i = 0; i < nl; ++i) {
+      sendLane.push_back({int32_t(mc[i])});
+      srcLaneL.push_back({int32_t(dp[i])});
+      dstRegL.push_back({int32_t(qp[i])});
+      subL.push_back({0});
+    }
+    LL_TRY(send, LinearLayout::create(
+                     {{"register", sendRegCols}, {"lane", sendLane}, {"sub", {}}},
+                     regDim, false));
+    LL_TRY(srcLane, LinearLayout::create(
+                        {{"register", srcLaneCols}, {"lane", srcLaneL}},
+                        laneDim, false));
+    LL_TRY(dstReg, LinearLayout::create(
+                       {{"register", dstRegCols}, {"lane", dstRegL}},
+                       dRegDim, false));
+    LL_TRY(sub, LinearLayout::create({{"lane", subL}}, DimSizes{{"sub", 1}},
+                                     false));
+    p.shuffleSendRegister = send;
+    p.shuffleSrcLane = srcLane;
+    p.shuffleDstRegister = dstReg;
+    p.shuffleSubRound = sub;
+    p.subRounds = 1;
+    return true;
+  };
+  // Copies: source lanes that differ only in replica bits hold the same
+  // values, so the lanes of one K class read different copies and each
+  // copy offers the register its reader needs.
+  if (!K.empty() && srcLaneBits == nl &&
+      __builtin_popcountll(replicaLanes) >= int(K.size())) {
+    std::vector<uint64_t> phi;
+    for (int i = 0; i < srcLaneBits && phi.size() < K.size(); ++i)
+      if ((replicaLanes >> i) & 1)
+        phi.push_back(uint64_t(1) << i);
+    std::vector<uint64_t> qp(nl, 0), dp(nl);
+    for (int j = 0; j < nl; ++j)
+      dp[j] = dc[j] ^ applyLin(phi, uint64_t(pCols[j][0]));
+    LL_TRY(done, schedule(qp, dp));
+    if (done)
+      return true;
+  }
   // Rotation: give each K direction k_i a destination register bit q_i
   // with C q_i independent of image(D) and of each other; lane l then fills
   // register r + Q P l in round r and reads lane C r + D' l with
@@ -842,51 +1001,9 @@ Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt,
         qp[j] = reg;
         dp[j] = dc[j] ^ applyLin(cc, reg);
       }
-      f2::Matrix dm = matrixOfColumns(dp, nl);
-      // M = (A Q P + B) D'^{-1}: source lane -> sender register.
-      std::vector<Basis> sendRegCols, srcLaneCols, dstRegCols;
-      std::vector<uint64_t> mc;
-      for (int i = 0; i < nl; ++i) {
-        auto x = dm.solve({uint64_t(1) << i});
-        if (!x)
-          return Error(ErrorKind::Unsupported, "shuffle planning: D' singular");
-        uint64_t l = (*x)[0];
-        uint64_t v = applyLin(bc, l) ^ applyLin(ac, applyLin(qp, l));
-        mc.push_back(v);
-      }
-      for (int b = 0; b < nr; ++b) {
-        // send(r, s) = (A + M C) r + M s; srcLane = C r + D' l.
-        sendRegCols.push_back({int32_t(ac[b] ^ applyLin(mc, cc[b]))});
-        srcLaneCols.push_back({int32_t(cc[b])});
-        dstRegCols.push_back({int32_t(1) << b});
-      }
-      std::vector<Basis> sendLane, srcLaneL, dstRegL, subL;
-      for (int i = 0; i < nl; ++i) {
-        sendLane.push_back({int32_t(mc[i])});
-        srcLaneL.push_back({int32_t(dp[i])});
-        dstRegL.push_back({int32_t(qp[i])});
-        subL.push_back({0});
-      }
-      DimSizes laneDim = {{"lane", int32_t(1) << nl}};
-      DimSizes dRegDim = {{"register", int32_t(1) << nr}};
-      LL_TRY(send, LinearLayout::create({{"register", sendRegCols},
-                                         {"lane", sendLane},
-                                         {"sub", {}}},
-                                        regDim, false));
-      LL_TRY(srcLane, LinearLayout::create(
-                          {{"register", srcLaneCols}, {"lane", srcLaneL}},
-                          laneDim, false));
-      LL_TRY(dstReg, LinearLayout::create(
-                         {{"register", dstRegCols}, {"lane", dstRegL}},
-                         dRegDim, false));
-      LL_TRY(sub, LinearLayout::create({{"lane", subL}},
-                                       DimSizes{{"sub", 1}}, false));
-      p.shuffleSendRegister = send;
-      p.shuffleSrcLane = srcLane;
-      p.shuffleDstRegister = dstReg;
-      p.shuffleSubRound = sub;
-      p.subRounds = 1;
-      return true;
+      LL_TRY(done, schedule(qp, dp));
+      if (done)
+        return true;
     }
   }
   std::vector<Basis> jCols; // sub coordinate -> register: B(k_i)
@@ -936,7 +1053,8 @@ struct Access {
 /// row addresses that are not 16-byte aligned).
 Expected<bool> planSharedWith(ConversionPlan &p, const Access &st,
                               const Access &ld, bool preferLoad,
-                              const PlanOptions &options) {
+                              const PlanOptions &options,
+                              int wideLoad = 0) {
   const LinearLayout &s = st.view, &t = ld.view;
   int bitwidth = p.bitwidth;
   const Target &target = p.target;
@@ -952,7 +1070,7 @@ Expected<bool> planSharedWith(ConversionPlan &p, const Access &st,
     forced = row;
   }
   LL_TRY(design, designShared(s, t, bitwidth, target, options.maxScratchBytes,
-                              preferLoad, forced));
+                              preferLoad, forced, wideLoad));
   LL_TRY(tile, sharedLayout(design, s, /*full=*/false));
   LL_TRY(full, sharedLayout(design, s, /*full=*/true));
   LL_TRY(inv, full.invert());
@@ -1270,13 +1388,21 @@ Expected<bool> planShared(ConversionPlan &p, const LinearLayout &s,
                            x.cost.registerMoves);
   };
   int64_t budget = p.scratchBytes;
+  // Loads widen past a bank word by at most this many registers.
+  int maxWide = std::max(0, log2i(std::max(1, p.target.maxAccessBits / 32)));
   for (size_t i = 0; i < stores.size(); ++i)
     for (size_t j = 0; j < loads.size(); ++j)
-      for (bool pl : {false, true}) {
-        if ((i == 0 && j == 0 && !pl) || (pl && p.bitwidth >= 32))
-          continue; // the plan above; words only matter below 32 bits
+      for (int mode = 0; mode < 2 + maxWide; ++mode) {
+        // mode 0: as designed; 1: sub-word words filled for the loads
+        // (only below 32 bits); 2, 3, ..: loads widened by 1, 2, ..
+        // destination-only registers past the word (ld.shared loads only).
+        bool pl = mode >= 1;
+        int wide = std::max(0, mode - 1);
+        if ((i == 0 && j == 0 && mode == 0) ||
+            (mode == 1 && p.bitwidth >= 32) || (wide && j != 0))
+          continue;
         ConversionPlan q = p;
-        auto fit = planSharedWith(q, stores[i], loads[j], pl, options);
+        auto fit = planSharedWith(q, stores[i], loads[j], pl, options, wide);
         if (!fit || !*fit || q.scratchBytes > budget)
           continue;
         if (key(q) < key(p))
@@ -1488,7 +1614,14 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
   }
   if (kind == ConversionKind::Shuffle && !options.forceShared) {
     LL_TRY(cvt, localSourceMap(s, t, 2));
-    LL_TRY(ok, planShuffle(p, *cvt, freeRegs));
+    // Source lanes that hold copies of other lanes' data (zero columns: the
+    // local map never reads them).
+    uint64_t replicaLanes = 0;
+    auto laneCols = columnsByDim(s)["lane"];
+    for (size_t i = 0; i < laneCols.size(); ++i)
+      if (!laneCols[i])
+        replicaLanes |= uint64_t(1) << i;
+    LL_TRY(ok, planShuffle(p, *cvt, freeRegs, replicaLanes));
     if (ok) {
       LL_TRY(okW, addWarpOffsets(p, *cvt));
       (void)okW;

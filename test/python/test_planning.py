@@ -277,7 +277,11 @@ def test_paper_transpose_is_conflict_free():
     plain = _core.plan_conversion(rows, cols, 32, "sm_90", force_shared=True, matrix_instructions=False)
     check_plan(plain)
     assert (plain.store_instr, plain.load_instr) == ("st.shared", "ld.shared")
-    assert (plain.store_wavefronts, plain.load_wavefronts) == (1, 1)
+    # The paper's traffic: 16 scalar stores of one wavefront; the loads read
+    # 4 of a thread's column elements as one 16-byte vector (one-sided: they
+    # are 4 lanes on the store side), 4 loads of 4 wavefronts instead of 16.
+    assert (plain.store_wavefronts, plain.load_wavefronts) == (1, 4)
+    assert (plain.cost["shared_stores"], plain.cost["shared_loads"]) == (16, 4)
     assert plain.cost["store_wavefronts"] == 16 and plain.cost["load_wavefronts"] == 16
     # Unswizzled, reading columns of a row-major tile hits one bank 16 times.
     row_major = ll.LinearLayout.from_bases({"offset": [[0, 1], [0, 2], [0, 4], [0, 8], [0, 16], [1, 0], [2, 0], [4, 0], [8, 0]]}, ["dim0", "dim1"])

@@ -37,10 +37,16 @@ TEST(Planning, PaperTransposeIsConflictFree) {
   auto p = planConversion(rows(), cols(), 32, t, o);
   EXPECT_TRUE(p.ok());
   EXPECT_TRUE(p->kind == ConversionKind::Shared);
-  // 2 KB each way: 16 scalar accesses of 32 lanes x 4 bytes, one wavefront
-  // each, in one round through a 2 KB buffer.
+  // 2 KB each way in one round through a 2 KB buffer: 16 scalar stores of
+  // 32 lanes x 4 bytes (one wavefront each); the loads take the 4 column
+  // elements a thread holds in consecutive registers as one 16-byte vector
+  // (one-sided: the rows side holds them in 4 lanes): 4 loads of 512 bytes,
+  // 4 wavefronts each — the same 16 wavefronts, a quarter of the loads.
   EXPECT_EQ(p->store.wavefronts, 1);
-  EXPECT_EQ(p->load.wavefronts, 1);
+  EXPECT_EQ(p->load.wavefronts, 4);
+  EXPECT_EQ(p->load.vectorElems, 4);
+  EXPECT_EQ(p->cost.sharedStores, 16);
+  EXPECT_EQ(p->cost.sharedLoads, 4);
   EXPECT_EQ(p->cost.storeWavefronts, 16);
   EXPECT_EQ(p->cost.loadWavefronts, 16);
   EXPECT_EQ(p->scratchBytes, 2048);
