@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -112,6 +113,40 @@ def instruction_counts(plan, triton_counts):
     return ours, theirs
 
 
+def _min_wavefronts(info, nbytes):
+    """Wavefronts of one warp-wide access of `nbytes` per lane without
+    conflicts: one per phase of wavefront_bytes / nbytes lanes."""
+    lanes = max(1, min(info["warp_size"], info["wavefront_bytes"] // max(1, nbytes)))
+    return max(1, info["warp_size"] // lanes)
+
+
+def triton_cycles(opcodes, target, warps):
+    """Triton's plan (its PTX / AMDGCN opcodes in the corpus: widths, counts,
+    barriers) costed under our cycle model, assuming no bank conflicts and no
+    ALU work — both in Triton's favour."""
+    info = ll._core.target_info(target)
+    k = info["cycles"]
+    cycles = 0
+    for op, n in opcodes.items():
+        cycles += k["issue"] * n
+        if op.startswith(("st.shared", "ld.shared", "ds_read", "ds_write")):
+            m = re.search(r"(?:v(\d+)\.)?[bu](\d+)$", op)
+            vec = int(m.group(1) or 1) if m else 1
+            bits = int(m.group(2)) if m else 32
+            pair = 2 if re.match(r"ds_(read|write)2", op) else 1
+            cycles += k["wavefront"] * n * pair * _min_wavefronts(info, vec * bits // 8)
+        elif "matrix" in op:
+            x = int(re.search(r"\.x(\d)", op).group(1))
+            cycles += k["wavefront"] * n * x
+        elif op.startswith(("shfl", "ds_bpermute")):
+            cycles += k["shuffle"] * n
+        elif op in ("bar.sync", "s_barrier"):
+            cycles += (k["barrier"] if warps > 1 else k["warp_barrier"]) * n
+        elif op == "bar.warp.sync":
+            cycles += k["warp_barrier"] * n
+    return cycles
+
+
 def _matrix_tag(plan):
     """'+stm' / '+ldm' (with 'T' for .trans) when a side uses a matrix
     instruction."""
@@ -129,8 +164,8 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     corpus = json.loads(Path(args.corpus).read_text())
     rows = []
-    more = []
-    tot = {"select": 0, "ours": 0, "triton": 0, "st": 0, "ld": 0, "min": 0, "n_shared": 0, "over": 0, "xch": 0, "xch_shfl": 0, "st_over": 0, "ld_over": 0, "matrix": 0}
+    more, slower = [], []
+    tot = {"select": 0, "cycles": 0, "least_cycles": 0, "t_cycles": 0, "ours": 0, "triton": 0, "st": 0, "ld": 0, "min": 0, "n_shared": 0, "over": 0, "xch": 0, "xch_shfl": 0, "st_over": 0, "ld_over": 0, "matrix": 0}
     for e in corpus:
         src = ll.from_triton(e["src"], e["shape"])
         dst = ll.from_triton(e["dst"], e["shape"])
@@ -158,11 +193,25 @@ def main(argv=None) -> int:
                 tot["over"] += 1
         ti = e.get("triton_instructions") or {}
         ours_i, theirs_i = instruction_counts(plan, ti)
+        warps = plan.src.in_dims.get("warp", 1)
+        t_cycles = triton_cycles(e.get("triton_opcodes") or {}, e["target"], warps)
+        # Cycles are compared within Triton's own scratch (the budget a
+        # Triton hook hands the planner); the default plan above takes the
+        # least scratch.
+        budget = ts if ts else None
+        within = ll.plan_conversion(src, dst, e["bitwidth"], e["target"], max_scratch_bytes=budget) if budget else plan
+        tot["cycles"] += within.cost["cycles"]
+        tot["least_cycles"] += plan.cost["cycles"]
+        tot["t_cycles"] += t_cycles
         if plan.kind == "select":
             tot["select"] += 1
+        name = f"{e.get('kernel', '?')} {e['target']} {'x'.join(map(str, e['shape']))} {e.get('dtype', '')}"
         if ours_i > theirs_i:
-            more.append(f"{e.get('kernel', '?')} {e['target']} {'x'.join(map(str, e['shape']))} {e.get('dtype', '')}: "
-                        f"ours {ours_i} ({_our_instructions(plan)}), Triton {theirs_i}")
+            more.append(f"{name}: ours {ours_i} ({_our_instructions(plan)}; {plan.cost['cycles']} cycles), "
+                        f"Triton {theirs_i} ({t_cycles} cycles)")
+        if within.cost["cycles"] > t_cycles:
+            slower.append(f"{name}: ours {within.cost['cycles']} cycles ({_our_instructions(within)}), Triton {t_cycles} "
+                          f"({' '.join(f'{k}={v}' for k, v in sorted((e.get('triton_opcodes') or {}).items()))})")
         rows.append(
             (
                 e.get("kernel", "?")[:22],
@@ -194,6 +243,12 @@ def main(argv=None) -> int:
     print(f"sub-word exchanges (plan '+xchg'): {tot['xch']} conversions, {tot['xch_shfl']} warp shuffles per CTA in all")
     print(f"matrix instructions (plan '+stm' / '+ldm', T = .trans): {tot['matrix']} conversions")
     print(f"thread-local conversions (plan 'select': no shuffle, no shared memory, no barrier): {tot['select']}")
+    print(f"estimated cycles per warp (docs/planning.md, 'The cycle model'), all conversions, within Triton's scratch: "
+          f"ours {tot['cycles']} (least-scratch default: {tot['least_cycles']}), Triton {tot['t_cycles']} (its opcodes "
+          f"costed the same way, without conflicts or ALU work)")
+    print(f"conversions where our estimate exceeds Triton's: {len(slower)}")
+    for m in slower:
+        print("  " + m)
     print(f"conversions where we issue more shared-memory + shuffle instructions per thread than Triton: {len(more)}")
     for m in more:
         print("  " + m)

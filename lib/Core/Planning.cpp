@@ -34,7 +34,23 @@ Expected<Target> Target::get(const std::string &name) {
                      "' (known: sm_80, sm_86, sm_89, sm_90, sm_90a, sm_100, "
                      "gfx90a, gfx942, gfx950)");
   }
+  if (t.warpSize == 64) {
+    // wave64: ds_bpermute moves 256 bytes through the LDS (2 wavefronts of
+    // 128 bytes); VALU instructions take 4 passes of a SIMD16.
+    t.cycles.shuffle = 8;
+    t.cycles.alu = 4;
+  }
   return t;
+}
+
+int64_t estimateCycles(const PlanCost &c, const Target &t, int warps) {
+  const Target::Cycles &k = t.cycles;
+  int64_t instructions = c.sharedStores + c.sharedLoads + c.shuffles +
+                         c.selects + c.registerMoves + c.barriers;
+  return k.issue * instructions +
+         k.wavefront * (c.storeWavefronts + c.loadWavefronts) +
+         k.shuffle * c.shuffles + k.alu * (c.selects + c.registerMoves) +
+         (warps > 1 ? k.barrier : k.warpBarrier) * c.barriers;
 }
 
 int Target::lanesPerWavefront(int bytes) const {
@@ -382,7 +398,7 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
                                     const Target &t, int64_t maxScratch,
                                     bool preferLoad = false,
                                     const std::vector<uint64_t> &forcedVec = {},
-                                    int wideLoad = 0) {
+                                    int widen = 0) {
   auto sc = columnsByDim(src), dc = columnsByDim(dst);
   LL_CHECK(sc["block"] == dc["block"], Unsupported,
            "data moves between CTAs: cross-CTA conversions are not supported");
@@ -592,36 +608,45 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
     extend(sRegs, dAll, d.storeExtension);
   if (unitBases && !preferLoad)
     extend(dRegs, sAll, d.loadExtension);
-  // One-sided load vectors: past the bank word, destination-only registers
-  // widen the loads up to maxAccessBits, while each source thread stores
-  // its narrower piece of the same vector (the pieces come from different
-  // lanes or warps). A replicated destination (one value per thread on the
-  // source side, many per thread on the destination side) then loads 128
-  // bits at a time instead of one element. At most `wideLoad` registers
-  // past the word (the caller tries each count: a register the source holds
-  // in another warp costs the stores a bank bit); registers that are source
-  // lanes first (their stores stay in one wavefront).
-  if (unitBases && wideLoad > 0 && d.storeExtension == 0 &&
-      d.loadExtension == int(wordVecs.size())) {
+  // One-sided vectors: past the bank word, registers only one side holds
+  // widen that side's accesses up to maxAccessBits, while the other side
+  // accesses narrower pieces of the same vectors (from different lanes or
+  // warps). A replicated destination (one value per thread on the source
+  // side, many on the destination side) then loads 128 bits at a time
+  // instead of one element; a source replicated across lanes is stored by
+  // one lane in 128-bit pieces. At most |widen| registers past the word
+  // (> 0: loads, < 0: stores; the caller tries each count: a register the
+  // other side holds in another warp costs it a bank bit), the other side's
+  // lanes first (their accesses stay in one wavefront).
+  auto widenSide = [&](const std::vector<uint64_t> &regs,
+                       const std::set<uint64_t> &otherRegs,
+                       const std::vector<uint64_t> &otherLanes, int count,
+                       int &extension) {
     std::vector<uint64_t> order;
     for (bool lanesFirst : {true, false})
-      for (uint64_t r : dRegs)
-        if (!sAll.count(r) &&
-            lanesFirst == (std::find(sc["lane"].begin(), sc["lane"].end(),
-                                     r) != sc["lane"].end()))
+      for (uint64_t r : regs)
+        if (!otherRegs.count(r) &&
+            lanesFirst == (std::find(otherLanes.begin(), otherLanes.end(),
+                                     r) != otherLanes.end()))
           order.push_back(r);
     int past = 0;
     for (uint64_t r : order) {
-      if (past >= wideLoad || vecBits + d.loadExtension >= maxVec ||
+      if (past >= count || vecBits + extension >= maxVec ||
           int(wordVecs.size()) >= bankBits)
         break;
       if (tileSpan.contains(r) && withinWord.insert(r)) {
         wordVecs.push_back(r);
-        ++d.loadExtension;
+        ++extension;
         ++past;
       }
     }
-  }
+  };
+  if (unitBases && widen > 0 && d.storeExtension == 0 &&
+      d.loadExtension == int(wordVecs.size()))
+    widenSide(dRegs, sAll, sc["lane"], widen, d.loadExtension);
+  if (unitBases && widen < 0 && d.loadExtension == 0 &&
+      d.storeExtension == int(wordVecs.size()))
+    widenSide(sRegs, dAll, dc["lane"], -widen, d.storeExtension);
   int storeVecElems = vecElems << d.storeExtension;
   std::vector<uint64_t> sTile =
       tileLanes(sc["lane"], storeVecElems, bitwidth, t);
@@ -1054,7 +1079,7 @@ struct Access {
 Expected<bool> planSharedWith(ConversionPlan &p, const Access &st,
                               const Access &ld, bool preferLoad,
                               const PlanOptions &options,
-                              int wideLoad = 0) {
+                              int widen = 0) {
   const LinearLayout &s = st.view, &t = ld.view;
   int bitwidth = p.bitwidth;
   const Target &target = p.target;
@@ -1070,7 +1095,7 @@ Expected<bool> planSharedWith(ConversionPlan &p, const Access &st,
     forced = row;
   }
   LL_TRY(design, designShared(s, t, bitwidth, target, options.maxScratchBytes,
-                              preferLoad, forced, wideLoad));
+                              preferLoad, forced, widen));
   LL_TRY(tile, sharedLayout(design, s, /*full=*/false));
   LL_TRY(full, sharedLayout(design, s, /*full=*/true));
   LL_TRY(inv, full.invert());
@@ -1382,31 +1407,60 @@ Expected<bool> planShared(ConversionPlan &p, const LinearLayout &s,
           loads.push_back(std::move(*a));
       }
     }
-  auto key = [](const ConversionPlan &x) {
-    return std::make_tuple(weight(x), x.scratchBytes,
-                           x.cost.sharedStores + x.cost.sharedLoads,
-                           x.cost.registerMoves);
+  // No bank conflicts where avoidable, then the least scratch, then the
+  // fewest cycles (instructions, wavefronts, selects, barriers), then the
+  // least traffic; given a scratch budget, the fewest cycles within it come
+  // before the least scratch; with `trafficFirst`, the least traffic first
+  // (the paper's objective).
+  int warps = int(sizeOf(s, "warp"));
+  bool budgeted = options.maxScratchBytes >= 0;
+  // Bank conflicts are never traded: wavefronts over each access's minimum
+  // come first (the paper's guarantee, conflict-free whenever its bound
+  // allows, holds for whatever widths are chosen).
+  auto conflictWavefronts = [](const ConversionPlan &x) {
+    return x.cost.sharedStores * (x.store.wavefronts - x.store.minWavefronts) +
+           x.cost.sharedLoads * (x.load.wavefronts - x.load.minWavefronts);
   };
-  int64_t budget = p.scratchBytes;
+  auto key = [&](const ConversionPlan &x) {
+    int64_t cycles = estimateCycles(x.cost, x.target, warps);
+    if (options.trafficFirst)
+      return std::make_tuple(weight(x), x.scratchBytes, cycles, int64_t(0));
+    return std::make_tuple(conflictWavefronts(x),
+                           budgeted ? cycles : x.scratchBytes,
+                           budgeted ? x.scratchBytes : cycles, weight(x));
+  };
+  // The budget: the caller's, else the plain plan's (the least scratch
+  // of the paper's algorithm). A plain plan over the caller's budget gives
+  // way to any candidate within it.
+  int64_t budget = budgeted ? options.maxScratchBytes : p.scratchBytes;
+  bool fits = p.scratchBytes <= budget;
   // Loads widen past a bank word by at most this many registers.
   int maxWide = std::max(0, log2i(std::max(1, p.target.maxAccessBits / 32)));
   for (size_t i = 0; i < stores.size(); ++i)
     for (size_t j = 0; j < loads.size(); ++j)
-      for (int mode = 0; mode < 2 + maxWide; ++mode) {
+      for (int mode = 0; mode < 2 + 2 * maxWide; ++mode) {
         // mode 0: as designed; 1: sub-word words filled for the loads
-        // (only below 32 bits); 2, 3, ..: loads widened by 1, 2, ..
-        // destination-only registers past the word (ld.shared loads only).
-        bool pl = mode >= 1;
-        int wide = std::max(0, mode - 1);
+        // (only below 32 bits); then loads widened by 1, 2, .. registers
+        // only the destination holds (ld.shared loads only), then stores
+        // by 1, 2, .. registers only the source holds (st.shared, not
+        // rotated).
+        bool pl = mode >= 1 && mode <= 1 + maxWide;
+        int wide = mode < 2 ? 0 : mode <= 1 + maxWide ? mode - 1
+                                                      : -(mode - 1 - maxWide);
         if ((i == 0 && j == 0 && mode == 0) ||
-            (mode == 1 && p.bitwidth >= 32) || (wide && j != 0))
+            (mode == 1 && p.bitwidth >= 32) || (wide > 0 && j != 0) ||
+            (wide < 0 && i != 0))
           continue;
         ConversionPlan q = p;
         auto fit = planSharedWith(q, stores[i], loads[j], pl, options, wide);
-        if (!fit || !*fit || q.scratchBytes > budget)
+        if (!fit || !*fit)
           continue;
-        if (key(q) < key(p))
+        bool qFits = q.scratchBytes <= budget;
+        if ((qFits && (!fits || key(q) < key(p))) ||
+            (!qFits && !fits && q.scratchBytes < p.scratchBytes)) {
           p = std::move(q);
+          fits = qFits;
+        }
       }
   return true;
 }
@@ -1490,12 +1544,16 @@ tryExchange(const ConversionPlan &base, const LinearLayout &s,
 
 /// Selects of a thread-local plan: destination register r of a thread takes
 /// source register sel(r, lane, warp, block) = A r xor B (lane, warp, block),
-/// with k = rank(B) thread bits choosing. Either a mux tree per distinct
-/// destination register (2^k - 1 selects each) or a butterfly over the
-/// source registers (k stages, one select per source register each: after
-/// stage j, register x holds register x ^ B_j where thread bit j is set).
+/// with k = rank(B) thread bits choosing. Sub-word values travel packed in
+/// 32-bit words (the lowest w register bits index within a word, 2^w =
+/// 32 / bitwidth): the kHigh thread bits that choose among words take a mux
+/// tree per distinct destination register (2^kHigh - 1 word selects) or a
+/// butterfly over the source words (kHigh stages, one select per word:
+/// after stage j, word x holds word x ^ B_j where thread bit j is set); the
+/// kLow bits that choose within a word take one shift / prmt per
+/// destination register.
 static int64_t selectCount(const LinearLayout &sel, int distinctDstRegs,
-                           int srcRegs) {
+                           int srcRegs, int bitwidth) {
   std::vector<uint64_t> cols;
   for (const char *d : {"lane", "warp", "block"}) {
     auto part = sel.sublayout({d}, {"register"});
@@ -1504,9 +1562,16 @@ static int64_t selectCount(const LinearLayout &sel, int distinctDstRegs,
         cols.push_back(c);
   }
   int k = f2::rank(cols);
-  int64_t tree = int64_t(distinctDstRegs) * ((int64_t(1) << k) - 1);
-  int64_t butterfly = int64_t(k) * srcRegs;
-  return std::min(tree, butterfly);
+  int w = log2i(std::max(1, 32 / bitwidth));
+  std::vector<uint64_t> high;
+  for (uint64_t c : cols)
+    high.push_back(c >> w);
+  int kHigh = f2::rank(high);
+  int kLow = k - kHigh;
+  int64_t srcWords = std::max<int64_t>(1, int64_t(srcRegs) >> w);
+  int64_t tree = int64_t(distinctDstRegs) * ((int64_t(1) << kHigh) - 1);
+  int64_t butterfly = int64_t(kHigh) * srcWords;
+  return std::min(tree, butterfly) + (kLow ? distinctDstRegs : 0);
 }
 
 /// A shuffle plan computed from the register and lane parts of `cvt`
@@ -1551,7 +1616,28 @@ Expected<ConversionPlan> planConversion(const LinearLayout &src,
                                         const LinearLayout &dst, int bitwidth,
                                         const Target &target,
                                         const PlanOptions &options) {
-  LL_TRY(p, planConversionUnbounded(src, dst, bitwidth, target, options));
+  auto withCycles = [](ConversionPlan plan) {
+    plan.cost.cycles =
+        estimateCycles(plan.cost, plan.target, int(sizeOf(plan.src, "warp")));
+    return plan;
+  };
+  LL_TRY(p0, planConversionUnbounded(src, dst, bitwidth, target, options));
+  ConversionPlan p = withCycles(std::move(p0));
+  // Given a scratch budget, shared memory competes with selects and
+  // shuffles on cycles (a one-warp transpose may be cheaper through a
+  // buffer than by shuffles).
+  if (options.maxScratchBytes > 0 && !options.forceShared &&
+      (p.kind == ConversionKind::Select ||
+       p.kind == ConversionKind::Shuffle)) {
+    PlanOptions viaShared = options;
+    viaShared.forceShared = true;
+    auto q = planConversionUnbounded(src, dst, bitwidth, target, viaShared);
+    if (q && q->scratchBytes <= options.maxScratchBytes) {
+      ConversionPlan shared = withCycles(std::move(*q));
+      if (shared.cost.cycles < p.cost.cycles)
+        p = std::move(shared);
+    }
+  }
   if (options.maxScratchBytes < 0 || p.scratchBytes <= options.maxScratchBytes)
     return p;
   // Never a silent excess over the caller's budget: the least-scratch plan
@@ -1563,7 +1649,7 @@ Expected<ConversionPlan> planConversion(const LinearLayout &src,
            "the conversion needs " + std::to_string(q.scratchBytes) +
                " bytes of scratch (the least of its plans), more than the " +
                std::to_string(options.maxScratchBytes) + " allowed");
-  return q;
+  return withCycles(std::move(q));
 }
 
 static Expected<ConversionPlan>
@@ -1609,7 +1695,8 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
       return p;
     }
     p.selectMap = *m;
-    p.cost.selects = selectCount(*m, distinctRegs, int(s.inDimSize(0)));
+    p.cost.selects =
+        selectCount(*m, distinctRegs, int(s.inDimSize(0)), bitwidth);
     return p;
   }
   if (kind == ConversionKind::Shuffle && !options.forceShared) {
@@ -1645,10 +1732,14 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
       p.cost.shuffles = int64_t(p.rounds) * std::max(1, bitwidth / 32);
       // Lane-dependent register choices (sub-rounds or a rotated
       // schedule) cost a select per shuffle.
+      // The same when the register a sender offers depends on its lane
+      // (copies of replicated lanes offer different registers).
       bool rotated = false;
-      if (auto dl = p.shuffleDstRegister.sublayout({"lane"}, {"register"}))
-        for (uint64_t c : dl->flatColumns())
-          rotated |= c != 0;
+      for (auto part : {p.shuffleDstRegister.sublayout({"lane"}, {"register"}),
+                        p.shuffleSendRegister.sublayout({"lane"}, {"register"})})
+        if (part)
+          for (uint64_t c : part->flatColumns())
+            rotated |= c != 0;
       p.cost.registerMoves = p.subRounds > 1 || rotated ? p.rounds : 0;
       return p;
     }
@@ -1663,13 +1754,25 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
     // weight the exchange wins when it saves shared-memory wavefronts: a
     // shuffle needs no scratch and no barrier.
     ConversionPlan direct = p;
-    auto wavefronts = [](const ConversionPlan &x) {
-      return x.cost.storeWavefronts + x.cost.loadWavefronts;
+    int warps = int(sizeOf(s, "warp"));
+    auto cycles = [&](const ConversionPlan &x) {
+      return estimateCycles(x.cost, x.target, warps);
     };
     for (bool before : {false, true}) {
       LL_TRY(alt, tryExchange(direct, s, t, before, options));
-      if (alt && (weight(*alt) < weight(p) ||
-                  (weight(*alt) == weight(p) && wavefronts(*alt) < wavefronts(p))))
+      if (!alt)
+        continue;
+      // Kept when the cycle model says so (the shuffles cost less than the
+      // narrow accesses they save), within the scratch of the direct plan.
+      auto wavefronts = [](const ConversionPlan &x) {
+        return x.cost.storeWavefronts + x.cost.loadWavefronts;
+      };
+      bool better =
+          options.trafficFirst
+              ? weight(*alt) < weight(p) ||
+                    (weight(*alt) == weight(p) && wavefronts(*alt) < wavefronts(p))
+              : cycles(*alt) < cycles(p);
+      if (alt->scratchBytes <= direct.scratchBytes && better)
         p = std::move(*alt);
     }
   }

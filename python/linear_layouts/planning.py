@@ -67,6 +67,7 @@ def plan_conversion(
     max_scratch_bytes: int | None = None,
     force_shared: bool = False,
     matrix_instructions: bool = True,
+    traffic_first: bool = False,
 ) -> ConversionPlan:
     """Plan moving a tensor of ``bitwidth``-bit elements from layout ``src``
     to ``dst`` (LinearLayouts, or TTGIR text with ``shape=``).
@@ -78,11 +79,17 @@ def plan_conversion(
     ``.trans``) where they let the same traffic go through less scratch or
     in fewer instructions; ``matrix_instructions=False`` keeps to
     ``ld/st.shared``.
+
+    Among shared-memory plans the default takes the least scratch, then the
+    fewest cycles of the cycle model (``plan.cost['cycles']``, docs/planning.md);
+    with ``max_scratch_bytes`` the fewest cycles within that budget (and
+    shared memory competes with selects and shuffles); ``traffic_first=True``
+    takes the least shared-memory traffic first (the paper's objective).
     """
     s, d = _layout(src, shape, aliases), _layout(dst, shape, aliases)
     scratch = -1 if max_scratch_bytes is None else _int("max_scratch_bytes", max_scratch_bytes, 0, 2**62)
     return _core.plan_conversion(s, d, _int("bitwidth", bitwidth), _target(target), scratch, bool(force_shared),
-                                 bool(matrix_instructions))
+                                 bool(matrix_instructions), bool(traffic_first))
 
 
 def plan_gather(

@@ -866,6 +866,7 @@ mechanically.)doc")
                      nb::dict d;
                      d["register_moves"] = p.cost.registerMoves;
                      d["selects"] = p.cost.selects;
+                     d["cycles"] = p.cost.cycles;
                      d["shuffles"] = p.cost.shuffles;
                      d["shared_stores"] = p.cost.sharedStores;
                      d["shared_loads"] = p.cost.sharedLoads;
@@ -931,20 +932,45 @@ mechanically.)doc")
       "src"_a, "index"_a, "axis"_a, "bitwidth"_a, "target"_a = "sm_90");
 
   m.def(
+      "target_info",
+      [](const std::string &target) {
+        auto t = unwrap(ll::Target::get(target));
+        nb::dict d, c;
+        d["name"] = t.name;
+        d["warp_size"] = t.warpSize;
+        d["num_banks"] = t.numBanks;
+        d["wavefront_bytes"] = t.wavefrontBytes();
+        d["ldmatrix"] = t.ldmatrix;
+        d["stmatrix"] = t.stmatrix;
+        c["issue"] = t.cycles.issue;
+        c["wavefront"] = t.cycles.wavefront;
+        c["shuffle"] = t.cycles.shuffle;
+        c["alu"] = t.cycles.alu;
+        c["barrier"] = t.cycles.barrier;
+        c["warp_barrier"] = t.cycles.warpBarrier;
+        d["cycles"] = c;
+        return d;
+      },
+      "target"_a,
+      "The target description the planner uses: lanes, banks, matrix "
+      "instructions, and the cycle model's constants.");
+
+  m.def(
       "plan_conversion",
       [](const LinearLayout &src, const LinearLayout &dst, int bitwidth,
          const std::string &target, int64_t maxScratch, bool forceShared,
-         bool matrixInstructions) {
+         bool matrixInstructions, bool trafficFirst) {
         auto t = unwrap(ll::Target::get(target));
         ll::PlanOptions o;
         o.maxScratchBytes = maxScratch;
         o.forceShared = forceShared;
         o.matrixInstructions = matrixInstructions;
+        o.trafficFirst = trafficFirst;
         return unwrap(ll::planConversion(src, dst, bitwidth, t, o));
       },
       "src"_a, "dst"_a, "bitwidth"_a, "target"_a = "sm_90",
       "max_scratch_bytes"_a = -1, "force_shared"_a = false,
-      "matrix_instructions"_a = true);
+      "matrix_instructions"_a = true, "traffic_first"_a = false);
   m.def(
       "optimal_swizzle",
       [](const LinearLayout &src, const LinearLayout &dst, int bitwidth,

@@ -339,8 +339,8 @@ def test_broadcast_source_is_stored_once():
 def test_rotated_stores_reach_the_minimum():
     # col_stats: a row-sum result (slice of a [1, 32] blocked parent) where
     # all 32 lanes hold the same 32 values, stored for a 1D blocked layout.
-    # One lane storing all 32 values takes 32 store wavefronts per warp;
-    # rotated, lane l stores register l: one 128-byte wavefront.
+    # One lane storing all 32 values one by one takes 32 store wavefronts
+    # per warp; rotated, lane l stores register l: one 128-byte wavefront.
     shape = [128]
     src = ll.from_triton(
         "#ttg.slice<{dim = 1, parent = #ttg.blocked<{sizePerThread = [1, 1], threadsPerWarp = [1, 32], "
@@ -348,12 +348,20 @@ def test_rotated_stores_reach_the_minimum():
         shape,
     )
     dst = ll.from_triton("#ttg.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [8], order = [0]}>", shape)
-    p = ll.plan_conversion(src, dst, 32, "sm_80")
+    # Least traffic (the paper's objective): rotated stores.
+    p = ll.plan_conversion(src, dst, 32, "sm_80", traffic_first=True)
     assert p.kind == "shared" and p.store_masks["lane"] == 0
     assert p.cost["shared_stores"] == 1 and p.cost["store_wavefronts"] == 1
     assert p.cost["register_moves"] == 31  # a 32-way select tree
     sim = check_plan(p)
     assert sim.store_wavefronts == {1}
+    # The default (fewest cycles): one lane stores the 32 values as 8
+    # 128-bit vectors, 8 wavefronts but no selects: 8 * (1 + 4) = 40 store
+    # cycles against 1 + 4 + 31 * (1 + 2) = 98.
+    q = ll.plan_conversion(src, dst, 32, "sm_80")
+    assert (q.cost["shared_stores"], q.store_vector_width, q.cost["store_wavefronts"]) == (8, 4, 8)
+    assert q.cost["register_moves"] == 0 and q.cost["cycles"] == p.cost["cycles"] - 58
+    check_plan(q)
 
 
 def test_errors():

@@ -44,6 +44,21 @@ struct Target {
   int maxAccessBits = 128;
   bool ldmatrix = false, stmatrix = false;
 
+  /// The cycle model (docs/planning.md): a warp's cost of one conversion,
+  /// counting the pipes an SM (CU) shares among its warp schedulers. Initial
+  /// constants, to be calibrated on the GPU by the lowering's checks.
+  struct Cycles {
+    int issue = 1;      ///< every instruction
+    int wavefront = 4;  ///< one shared-memory wavefront (128-byte data path
+                        ///< per SM, shared by 4 schedulers)
+    int shuffle = 4;    ///< one 32-bit warp shuffle (the same data path;
+                        ///< ds_bpermute of 64 lanes: 2 LDS wavefronts)
+    int alu = 2;        ///< one select / register move / prmt (16-lane ALUs;
+                        ///< wave64 on SIMD16: 4)
+    int barrier = 20;   ///< one CTA barrier (bar.sync / s_barrier)
+    int warpBarrier = 1; ///< one barrier when the CTA is a single warp
+  } cycles;
+
   /// sm_80, sm_90 (NVIDIA, 32 lanes, 32 banks), gfx942 (wave64, 32 banks),
   /// gfx950 (wave64, 64 banks).
   static Expected<Target> get(const std::string &name);
@@ -77,7 +92,16 @@ struct PlanCost {
   int64_t barriers = 0;
   int64_t scratchBytes = 0;
   int64_t storeWavefronts = 0, loadWavefronts = 0; ///< per warp, whole plan
+  /// Estimated cycles per warp under the target's cycle model.
+  int64_t cycles = 0;
 };
+
+/// The cycle model: per warp, every instruction issues (shared stores and
+/// loads, shuffles, selects and register moves, barriers), each
+/// shared-memory wavefront and each shuffle occupies the shared data path,
+/// selects the ALU, barriers wait (a CTA of one warp synchronizes for
+/// free). `warps` is the number of warps of the CTA.
+int64_t estimateCycles(const PlanCost &c, const Target &t, int warps);
 
 struct ConversionPlan {
   ConversionKind kind = ConversionKind::Noop;
@@ -181,6 +205,10 @@ struct PlanOptions {
   /// Use ldmatrix / stmatrix where the target has them (false: only
   /// ld/st.shared, e.g. to compare with the paper's plans).
   bool matrixInstructions = true;
+  /// Choose shared-memory plans by the least traffic (wavefronts, the
+  /// paper's objective) before scratch and cycles. By default the least
+  /// scratch comes first, then the fewest cycles of the cycle model.
+  bool trafficFirst = false;
 };
 
 /// Plan src -> dst (distributed layouts of one tensor, elements of
