@@ -248,3 +248,16 @@ func.func @f() {
 // Attributes nest at most 64 levels deep (10,000 would overflow the stack).
 // expected-error @+1 {{layout attributes nest too deeply (more than 64 levels)}}
 #deep = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.slice<{dim = 0, parent = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>}>
+
+// -----
+
+// A kWidth whose operand tile would overflow (was a SIGFPE while parsing).
+// expected-error @+1 {{#ll.dot_op: dot_op with an nvidia_mma parent needs a power-of-two kWidth (at most 2^27, got 1073741824)}}
+#d = #ll.dot_op<{opIdx = 0, parent = #ll.nvidia_mma<{versionMajor = 2, versionMinor = 0, warpsPerCTA = [1, 1], instrShape = [16, 8]}>, kWidth = 1073741824}>
+
+// -----
+
+// A tensor of more than 2^30 elements.
+#b = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [1, 32], warpsPerCTA = [1, 1], order = [1, 0]}>
+// expected-error @+1 {{a tensor of 2^32 elements is too large (at most 2^30)}}
+func.func @f(%x: tensor<65536x65536xf16, #b>) { return }
