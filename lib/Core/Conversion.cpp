@@ -1,6 +1,7 @@
 //===- Conversion.cpp - Classifying layout conversions --------------------===//
 
 #include "linear_layouts/Core/Conversion.h"
+#include "linear_layouts/Core/F2.h"
 
 #include <algorithm>
 #include <optional>
@@ -67,45 +68,6 @@ Expected<LinearLayout> withDistributedDims(const LinearLayout &l) {
   return r.transposeIns({"register", "lane", "warp", "block"});
 }
 
-namespace {
-
-/// A span over F2 that remembers, for each vector it reduces, which of the
-/// inserted generators make it up.
-class CoordinateSpan {
-public:
-  /// Add generator number `index` (< 64).
-  void add(uint64_t v, int index) {
-    uint64_t c = uint64_t(1) << index;
-    reduce(v, c);
-    if (!v)
-      return;
-    rows_.push_back({v, c});
-    std::sort(rows_.begin(), rows_.end(),
-              [](auto &a, auto &b) { return a.first > b.first; });
-  }
-  /// The generators whose XOR is `v`, or nullopt when `v` is outside the
-  /// span.
-  std::optional<uint64_t> coordinates(uint64_t v) const {
-    uint64_t c = 0;
-    reduce(v, c);
-    if (v)
-      return std::nullopt;
-    return c;
-  }
-
-private:
-  void reduce(uint64_t &v, uint64_t &c) const {
-    // Rows have distinct leading bits, in decreasing order.
-    for (auto &[row, combo] : rows_)
-      if (v & (uint64_t(1) << (63 - __builtin_clzll(row)))) {
-        v ^= row;
-        c ^= combo;
-      }
-  }
-  std::vector<std::pair<uint64_t, uint64_t>> rows_;
-};
-
-} // namespace
 
 Expected<std::optional<LinearLayout>>
 localSourceMap(const LinearLayout &srcIn, const LinearLayout &dstIn,
@@ -127,9 +89,9 @@ localSourceMap(const LinearLayout &srcIn, const LinearLayout &dstIn,
   for (int d = 0; d < numLocal; ++d)
     localBits += src.inDimSizeLog2(d);
   LL_CHECK(localBits <= 64, Unsupported, "too many local bits");
-  CoordinateSpan span;
+  f2::PairedSpan span; // column -> which generators make it up
   for (int j = 0; j < localBits; ++j)
-    span.add(sCols[j], j);
+    span.insert(sCols[j], uint64_t(1) << j);
   // Each destination basis, less the source's basis of a kept dim (the
   // destination thread sits at the same kept coordinates), must be reached
   // by the local dims.
@@ -141,14 +103,15 @@ localSourceMap(const LinearLayout &srcIn, const LinearLayout &dstIn,
       uint64_t v = dCols[dBit];
       if (d >= numLocal)
         v ^= sCols[sBit + b];
-      auto c = span.coordinates(v);
-      if (!c)
+      uint64_t coords = 0;
+      span.reduce(v, coords);
+      if (v)
         return std::optional<LinearLayout>();
       Basis basis;
       int shift = 0;
       for (int l = 0; l < numLocal; ++l) {
         int n = src.inDimSizeLog2(l);
-        basis.push_back(int32_t((*c >> shift) & ((uint64_t(1) << n) - 1)));
+        basis.push_back(int32_t((coords >> shift) & ((uint64_t(1) << n) - 1)));
         shift += n;
       }
       out.push_back(std::move(basis));

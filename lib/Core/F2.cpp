@@ -117,6 +117,31 @@ bool Span::insert(uint64_t v) {
   return true;
 }
 
+void PairedSpan::reduce(uint64_t &x, uint64_t &y) const {
+  for (const auto &[rx, ry] : rows_)
+    if (x & (uint64_t(1) << (63 - __builtin_clzll(rx)))) {
+      x ^= rx;
+      y ^= ry;
+    }
+}
+
+bool PairedSpan::insert(uint64_t x, uint64_t y, uint64_t *clash) {
+  reduce(x, y);
+  if (!x) {
+    if (clash)
+      *clash = y;
+    return false;
+  }
+  uint64_t lead = uint64_t(1) << (63 - __builtin_clzll(x));
+  for (auto &[rx, ry] : rows_)
+    if (rx & lead) {
+      rx ^= x;
+      ry ^= y;
+    }
+  rows_.push_back({x, y});
+  return true;
+}
+
 int rank(const std::vector<uint64_t> &vectors) {
   return Span(vectors).dim();
 }

@@ -838,27 +838,14 @@ Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt,
   // them), so only K needs separate shuffles (or another schedule).
   std::vector<uint64_t> K0, K;
   {
-    std::vector<std::pair<uint64_t, uint64_t>> kb; // (k, B k), echelon on B k
+    f2::PairedSpan kb; // B k -> k
     for (uint64_t k : kernel) {
-      uint64_t bv = applyLinear(bc, k);
-      for (auto &[x, y] : kb)
-        if (bv & (uint64_t(1) << log2Floor(y))) {
-          bv ^= y;
-          k ^= x;
-        }
-      if (!bv) {
-        K0.push_back(k);
-        continue;
-      }
-      for (auto &[x, y] : kb)
-        if (y & (uint64_t(1) << log2Floor(bv))) {
-          y ^= bv;
-          x ^= k;
-        }
-      kb.push_back({k, bv});
+      uint64_t bv = applyLinear(bc, k), k0 = k;
+      if (!kb.insert(bv, k, &k0))
+        K0.push_back(k0); // k plus the kb rows with the same B image
     }
-    for (auto &[x, y] : kb)
-      K.push_back(x);
+    for (auto &[bv, k] : kb.rows())
+      K.push_back(k);
   }
   std::vector<uint64_t> kernelBasis = K0;
   kernelBasis.insert(kernelBasis.end(), K.begin(), K.end());
@@ -883,30 +870,15 @@ Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt,
   for (uint64_t c : comp)
     pairs.push_back({applyLin(dc, c), applyLin(bc, c)});
 
-  std::vector<std::pair<uint64_t, uint64_t>> ech;
-  auto reduce = [&](uint64_t &dv, uint64_t &bv) {
-    for (auto &[x, y] : ech)
-      if (dv & (uint64_t(1) << log2Floor(x))) {
-        dv ^= x;
-        bv ^= y;
-      }
-  };
-  for (auto [dv, bv] : pairs) {
-    reduce(dv, bv);
-    if (!dv)
+  f2::PairedSpan onImage; // D c -> B c
+  for (auto [dv, bv] : pairs)
+    if (!onImage.insert(dv, bv))
       return Error(ErrorKind::Unsupported, "shuffle planning: D not injective");
-    for (auto &[x, y] : ech)
-      if (x & (uint64_t(1) << log2Floor(dv))) {
-        x ^= dv;
-        y ^= bv;
-      }
-    ech.push_back({dv, bv});
-  }
-  std::vector<Basis> eCols; // source lane -> register
+  std::vector<Basis> eCols; // source lane -> register (0 off image(D))
   for (int i = 0; i < srcLaneBits; ++i) {
     uint64_t dv = uint64_t(1) << i, bv = 0;
-    reduce(dv, bv);
-    eCols.push_back({int32_t(dv ? 0 : bv)});
+    onImage.reduce(dv, bv);
+    eCols.push_back({int32_t(bv)});
   }
   DimSizes regDim = {{"register", int32_t(A.outDimSize(0))}};
   auto ac = A.flatColumns(), cc = C.flatColumns();
@@ -921,34 +893,16 @@ Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt,
     // the senders some lane reads (lanes reading one sender need one
     // register: a replicated destination) and 0 elsewhere. Fully reduced
     // echelon of the pairs (D' l, (A Q + B) l), so the map is linear.
-    std::vector<std::pair<uint64_t, uint64_t>> rows;
+    f2::PairedSpan M;
     for (int j = 0; j < nl; ++j) {
-      uint64_t x = dp[j], y = bc[j] ^ applyLin(ac, qp[j]);
-      for (auto &[rx, ry] : rows)
-        if (x & (uint64_t(1) << log2Floor(rx))) {
-          x ^= rx;
-          y ^= ry;
-        }
-      if (!x) {
-        if (y)
-          return false; // one sender would owe two readers different values
-        continue;
-      }
-      for (auto &[rx, ry] : rows)
-        if (rx & (uint64_t(1) << log2Floor(x))) {
-          rx ^= x;
-          ry ^= y;
-        }
-      rows.push_back({x, y});
+      uint64_t clash = 0;
+      if (!M.insert(dp[j], bc[j] ^ applyLin(ac, qp[j]), &clash) && clash)
+        return false; // one sender would owe two readers different values
     }
     std::vector<uint64_t> mc;
     for (int i = 0; i < nl; ++i) {
       uint64_t x = uint64_t(1) << i, y = 0;
-      for (auto &[rx, ry] : rows)
-        if (x & (uint64_t(1) << log2Floor(rx))) {
-          x ^= rx;
-          y ^= ry;
-        }
+      M.reduce(x, y);
       mc.push_back(y);
     }
     std::vector<Basis> sendRegCols, srcLaneCols, dstRegCols;

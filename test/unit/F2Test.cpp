@@ -114,3 +114,48 @@ TEST(F2, SpanIntersectionComplement) {
     EXPECT_EQ(static_cast<int>(comp.size()), 8 - sa.dim());
   }
 }
+
+TEST(F2, PairedSpanIsALinearMap) {
+  // f(01) = 5, f(11) = 6, so f(10) = f(01 ^ 11) = 5 ^ 6.
+  PairedSpan f;
+  EXPECT_TRUE(f.insert(0b01, 5));
+  EXPECT_TRUE(f.insert(0b11, 6));
+  uint64_t x = 0b10, y = 0;
+  f.reduce(x, y);
+  EXPECT_EQ(x, 0u);
+  EXPECT_EQ(y, uint64_t(5 ^ 6));
+  // A dependent generator: consistent (clash 0) or not.
+  uint64_t clash = 1;
+  EXPECT_FALSE(f.insert(0b10, 5 ^ 6, &clash));
+  EXPECT_EQ(clash, 0u);
+  EXPECT_FALSE(f.insert(0b10, 7, &clash));
+  EXPECT_EQ(clash, uint64_t(7 ^ 5 ^ 6));
+  // Random maps: reducing any vector of the span applies f linearly.
+  uint64_t seed = 42;
+  auto next = [&] { return seed = seed * 6364136223846793005ull + 1442695040888963407ull; };
+  for (int trial = 0; trial < 200; ++trial) {
+    std::vector<uint64_t> xs, ys;
+    PairedSpan g;
+    for (int i = 0; i < 6; ++i) {
+      xs.push_back(next() >> 56);
+      ys.push_back(next() >> 40);
+      uint64_t c = 0;
+      if (!g.insert(xs.back(), ys.back(), &c)) {
+        xs.pop_back(); // keep the generators independent
+        ys.pop_back();
+      }
+    }
+    for (uint64_t mask = 0; mask < (uint64_t(1) << xs.size()); ++mask) {
+      uint64_t vx = 0, vy = 0;
+      for (size_t i = 0; i < xs.size(); ++i)
+        if ((mask >> i) & 1) {
+          vx ^= xs[i];
+          vy ^= ys[i];
+        }
+      uint64_t got = 0;
+      g.reduce(vx, got);
+      EXPECT_EQ(vx, 0u);
+      EXPECT_EQ(got, vy);
+    }
+  }
+}

@@ -19,6 +19,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace ll::f2 {
@@ -95,6 +96,29 @@ public:
 
 private:
   std::vector<uint64_t> basis_; // each with a distinct highest set bit
+};
+
+/// A linear map given on generators: pairs (x, y) meaning f(x) = y, kept in
+/// fully reduced echelon form on x (every leading bit in one row only), so
+/// that reducing a vector applies f to its component in span(x) linearly.
+///
+///   PairedSpan f;  f.insert(0b01, 5);  f.insert(0b11, 6);
+///   uint64_t x = 0b10, y = 0;  f.reduce(x, y);   // x = 0, y = 5 ^ 6
+class PairedSpan {
+public:
+  /// Reduce `x` by the rows, XOR-ing their values into `y`: afterwards `x`
+  /// is 0 iff it was in the span, and `y` gained f(the part removed).
+  void reduce(uint64_t &x, uint64_t &y) const;
+  /// Add f(x) = y. Returns false (adding nothing) when x is already in the
+  /// span; then `*clash` (if given) is y ^ f(x): 0 iff consistent.
+  bool insert(uint64_t x, uint64_t y, uint64_t *clash = nullptr);
+  int dim() const { return static_cast<int>(rows_.size()); }
+  const std::vector<std::pair<uint64_t, uint64_t>> &rows() const {
+    return rows_;
+  }
+
+private:
+  std::vector<std::pair<uint64_t, uint64_t>> rows_;
 };
 
 /// Rank of a set of vectors.
