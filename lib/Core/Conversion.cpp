@@ -26,24 +26,6 @@ const char *toString(ConversionKind k) {
   return "?";
 }
 
-int conversionCost(ConversionKind k) {
-  switch (k) {
-  case ConversionKind::Noop:
-    return 0;
-  case ConversionKind::Registers:
-    return 1;
-  case ConversionKind::Select:
-    return 2;
-  case ConversionKind::Shuffle:
-    return 4;
-  case ConversionKind::Shared:
-    return 16;
-  case ConversionKind::CrossCTA:
-    return 64;
-  }
-  return 64;
-}
-
 Expected<LinearLayout> withDistributedDims(const LinearLayout &l) {
   static const char *kDims[] = {"register", "lane", "warp", "block"};
   for (int i = 0; i < l.numInDims(); ++i) {

@@ -42,10 +42,6 @@ const char *toString(ConversionKind k);
 Expected<ConversionKind> classifyConversion(const LinearLayout &src,
                                             const LinearLayout &dst);
 
-/// A relative cost for choosing which conversions to remove: registers 1,
-/// select 2, shuffle 4, shared 16, crossCTA 64, noop 0.
-int conversionCost(ConversionKind k);
-
 /// `l` with every distributed in dim (register, lane, warp, block) present,
 /// in that order (missing ones of size 1); an error for other in dims.
 Expected<LinearLayout> withDistributedDims(const LinearLayout &l);

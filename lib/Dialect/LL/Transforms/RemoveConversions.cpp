@@ -1,8 +1,9 @@
 //===- RemoveConversions.cpp - ll-remove-conversions ----------------------===//
 //
 // Removes ll.convert_layout ops by propagating layouts through elementwise
-// ops, deciding with linear-layout equality and a cost per conversion kind
-// (registers < shuffle < shared, ::ll::conversionCost):
+// ops, deciding with linear-layout equality and the planner's cost: the
+// estimated cycles of each conversion's plan on the target (one cost model
+// for planning and for removing conversions):
 //
 //  * canonical patterns: chains collapse, equal types fold, splat /
 //    make_range / splat constants are rebuilt in the wanted layout;
@@ -14,7 +15,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "linear_layouts/Core/Conversion.h"
+#include "linear_layouts/Core/Planning.h"
 #include "linear_layouts/Dialect/LL/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -34,19 +35,27 @@ using namespace mlir::ll;
 
 namespace {
 
-int costOf(Type from, Type to) {
+/// What a conversion that cannot be planned (cross-CTA, no layout) costs:
+/// more than any plan.
+constexpr int64_t kUnplannable = int64_t(1) << 40;
+
+/// The estimated cycles (per warp) of converting `from` to `to` on `target`.
+int64_t costOf(Type from, Type to, const ::ll::Target &target) {
   auto a = getLinearLayout(from), b = getLinearLayout(to);
-  if (failed(a) || failed(b))
-    return ::ll::conversionCost(::ll::ConversionKind::CrossCTA);
-  auto k = ::ll::classifyConversion(*a, *b);
-  return k ? ::ll::conversionCost(*k)
-           : ::ll::conversionCost(::ll::ConversionKind::CrossCTA);
+  auto bits = getMovedBitWidth(cast<ShapedType>(from).getElementType(),
+                               /*scope=*/nullptr);
+  if (failed(a) || failed(b) || failed(bits) || *bits > 64)
+    return kUnplannable;
+  auto plan = ::ll::planConversion(*a, *b, int(*bits), target);
+  return plan ? plan->cost.cycles : kUnplannable;
 }
 
 /// convert(chain : A -> B), where chain is a tree of single-use elementwise
 /// ops: recompute the chain in B when its leaves cost less to bring to B.
 struct RematerializeBackward : OpRewritePattern<ConvertLayoutOp> {
-  using OpRewritePattern::OpRewritePattern;
+  RematerializeBackward(MLIRContext *ctx, ::ll::Target target)
+      : OpRewritePattern(ctx), target(std::move(target)) {}
+  ::ll::Target target;
 
   LogicalResult matchAndRewrite(ConvertLayoutOp cvt,
                                 PatternRewriter &rewriter) const override {
@@ -81,16 +90,16 @@ struct RematerializeBackward : OpRewritePattern<ConvertLayoutOp> {
         return c.getSrc();
       return leaf;
     };
-    int added = 0;
+    int64_t added = 0;
     for (Value leaf : leaves) {
       if (isCheapToRelayout(leaf))
         continue;
       Value from = origin(leaf);
       auto t = cast<RankedTensorType>(from.getType());
       if (getLayoutEncoding(t) != dstEnc)
-        added += costOf(t, t.cloneWithEncoding(dstEnc));
+        added += costOf(t, t.cloneWithEncoding(dstEnc), target);
     }
-    int removed = costOf(cvt.getSrc().getType(), dstType);
+    int64_t removed = costOf(cvt.getSrc().getType(), dstType, target);
     if (added >= removed)
       return failure();
     // Rebuild the chain in the destination layout, operands first.
@@ -125,9 +134,16 @@ struct RematerializeBackward : OpRewritePattern<ConvertLayoutOp> {
 
 struct RemoveConversions
     : public mlir::ll::impl::LLRemoveConversionsBase<RemoveConversions> {
+  using LLRemoveConversionsBase::LLRemoveConversionsBase;
+
   void runOnOperation() override {
+    auto tgt = ::ll::Target::get(target);
+    if (!tgt) {
+      getOperation()->emitError() << tgt.error().message();
+      return signalPassFailure();
+    }
     RewritePatternSet patterns(&getContext());
-    populateRemoveConversionsPatterns(patterns);
+    populateRemoveConversionsPatterns(patterns, *tgt);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
@@ -135,8 +151,9 @@ struct RemoveConversions
 
 } // namespace
 
-void mlir::ll::populateRemoveConversionsPatterns(RewritePatternSet &patterns) {
+void mlir::ll::populateRemoveConversionsPatterns(
+    RewritePatternSet &patterns, const ::ll::Target &target) {
   MLIRContext *ctx = patterns.getContext();
   ConvertLayoutOp::getCanonicalizationPatterns(patterns, ctx);
-  patterns.add<RematerializeBackward>(ctx);
+  patterns.add<RematerializeBackward>(ctx, target);
 }

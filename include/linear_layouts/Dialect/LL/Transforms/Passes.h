@@ -3,6 +3,7 @@
 #ifndef LINEAR_LAYOUTS_DIALECT_LL_TRANSFORMS_PASSES_H
 #define LINEAR_LAYOUTS_DIALECT_LL_TRANSFORMS_PASSES_H
 
+#include "linear_layouts/Core/Planning.h"
 #include "linear_layouts/Dialect/LL/IR/LLDialect.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
@@ -15,8 +16,10 @@ namespace mlir::ll {
 #define GEN_PASS_REGISTRATION
 #include "linear_layouts/Dialect/LL/Transforms/Passes.h.inc"
 
-/// The rewrite patterns of ll-remove-conversions (also usable elsewhere).
-void populateRemoveConversionsPatterns(RewritePatternSet &patterns);
+/// The rewrite patterns of ll-remove-conversions (also usable elsewhere),
+/// costing conversions by their plans' estimated cycles on `target`.
+void populateRemoveConversionsPatterns(RewritePatternSet &patterns,
+                                       const ::ll::Target &target);
 
 } // namespace mlir::ll
 

@@ -32,8 +32,9 @@ def LLRemoveConversions : Pass<"ll-remove-conversions"> {
   let summary = "Propagate layouts through shape and elementwise ops and delete conversions";
   let description = [{
     Removes `ll.convert_layout` ops, deciding by linear-layout equality and a
-    cost: a conversion that only permutes registers is cheap, one within a
-    warp (shuffles) costs more, one through shared memory the most.
+    cost: the estimated cycles of each conversion's plan on the target (the
+    cost model of `ll-plan-conversions`; a register renaming is nearly free,
+    shuffles cost more, shared memory the most).
 
     * conversions between equal layouts disappear, chains collapse;
     * `splat`, `make_range` and constants are rematerialized in the layout
@@ -54,6 +55,10 @@ def LLRemoveConversions : Pass<"ll-remove-conversions"> {
     %c = ll.convert_layout %s : tensor<64xf32, #A> -> tensor<64xf32, #B>
     ```
   }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"sm_90\"",
+           "GPU target whose cost model prices the conversions">,
+  ];
 }
 
 def LLPlanConversions : Pass<"ll-plan-conversions"> {
@@ -62,6 +67,7 @@ def LLPlanConversions : Pass<"ll-plan-conversions"> {
     Plans every `ll.convert_layout` for the target (the core's
     `planConversion`) and records the plan on the op: `ll.plan` is `"noop"`
     (equal layouts), `"registers"` (each thread permutes its registers),
+    `"select"` (each thread picks among its own registers, with `ll.selects`),
     `"shuffle"` (data moves between lanes of a warp only) or `"shared"`
     (between warps, through shared memory); shuffles add `ll.rounds`;
     shared-memory plans add `ll.scratch_bytes`, `ll.vector_width` (elements
