@@ -1,0 +1,233 @@
+//===- Driver.cpp - Classification and choice of plans --------------------===//
+
+#include "Detail.h"
+
+#include <algorithm>
+#include <sstream>
+
+namespace ll {
+using namespace detail;
+
+/// planConversion without the final scratch-budget check.
+static Expected<ConversionPlan>
+planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
+                        int bitwidth, const Target &target,
+                        const PlanOptions &options);
+
+Expected<ConversionPlan> planConversion(const LinearLayout &src,
+                                        const LinearLayout &dst, int bitwidth,
+                                        const Target &target,
+                                        const PlanOptions &options) {
+  auto withCycles = [](ConversionPlan plan) {
+    plan.cost.cycles =
+        estimateCycles(plan.cost, plan.target, int(sizeOf(plan.src, "warp")));
+    return plan;
+  };
+  LL_TRY(p0, planConversionUnbounded(src, dst, bitwidth, target, options));
+  ConversionPlan p = withCycles(std::move(p0));
+  // Given a scratch budget, shared memory competes with selects and
+  // shuffles on cycles (a one-warp transpose may be cheaper through a
+  // buffer than by shuffles).
+  if (options.maxScratchBytes > 0 && !options.forceShared &&
+      (p.kind == ConversionKind::Select ||
+       p.kind == ConversionKind::Shuffle)) {
+    PlanOptions viaShared = options;
+    viaShared.forceShared = true;
+    auto q = planConversionUnbounded(src, dst, bitwidth, target, viaShared);
+    if (q && q->scratchBytes <= options.maxScratchBytes) {
+      ConversionPlan shared = withCycles(std::move(*q));
+      if (shared.cost.cycles < p.cost.cycles)
+        p = std::move(shared);
+    }
+  }
+  if (options.maxScratchBytes < 0 || p.scratchBytes <= options.maxScratchBytes)
+    return p;
+  // Never a silent excess over the caller's budget: the least-scratch plan
+  // (the default) if it fits, else an error.
+  PlanOptions least = options;
+  least.maxScratchBytes = -1;
+  LL_TRY(q, planConversionUnbounded(src, dst, bitwidth, target, least));
+  LL_CHECK(q.scratchBytes <= options.maxScratchBytes, Unsupported,
+           "the conversion needs " + std::to_string(q.scratchBytes) +
+               " bytes of scratch (the least of its plans), more than the " +
+               std::to_string(options.maxScratchBytes) + " allowed");
+  return withCycles(std::move(q));
+}
+
+static Expected<ConversionPlan>
+planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
+                        int bitwidth, const Target &target,
+                        const PlanOptions &options) {
+  LL_TRY(okS, checkDistributed(src, "the source layout"));
+  LL_TRY(okD, checkDistributed(dst, "the destination layout"));
+  (void)okS, (void)okD;
+  LL_CHECK(bitwidth >= 8 && bitwidth <= 64 && isPowerOf2(bitwidth),
+           InvalidArgument, "bitwidth must be 8, 16, 32 or 64");
+  LL_CHECK(src.outDims() == dst.outDims(), DimMismatch,
+           "source and destination cover different tensors");
+  LL_TRY(okT, checkSameThreads(src, "the source", dst, "the destination",
+                               target));
+  (void)okT;
+  // Every distributed in dim present, in order.
+  LL_TRY(s, withDistributedDims(src));
+  LL_TRY(t, withDistributedDims(dst));
+  ConversionPlan p;
+  p.bitwidth = bitwidth;
+  p.target = target;
+  p.src = s;
+  p.dst = t;
+  LL_TRY(kind, classifyConversion(s, t));
+  LL_CHECK(kind != ConversionKind::CrossCTA, Unsupported,
+           "data moves between CTAs: cross-CTA conversions are not supported");
+  p.kind = kind;
+  int regs = int(t.inDimSize(0));
+  int32_t freeRegs = maskOf(t.freeVariableMasks(), "register");
+  // Destination registers holding distinct data: the others are copies of
+  // them (free variables of the destination), never moved twice.
+  int distinctRegs = regs >> __builtin_popcount(uint32_t(freeRegs));
+  if (kind == ConversionKind::Noop && !options.forceShared)
+    return p;
+  if ((kind == ConversionKind::Registers || kind == ConversionKind::Select) &&
+      !options.forceShared) {
+    LL_TRY(m, localSourceMap(s, t, 1));
+    if (kind == ConversionKind::Registers) {
+      LL_TRY(rm, m->sublayout({"register"}, {"register"}));
+      p.registerMap = rm;
+      p.cost.registerMoves = regs;
+      return p;
+    }
+    p.selectMap = *m;
+    p.cost.selects =
+        selectCount(*m, distinctRegs, int(s.inDimSize(0)), bitwidth);
+    return p;
+  }
+  if (kind == ConversionKind::Shuffle && !options.forceShared) {
+    LL_TRY(cvt, localSourceMap(s, t, 2));
+    // Source lanes that hold copies of other lanes' data (zero columns: the
+    // local map never reads them).
+    uint64_t replicaLanes = 0;
+    auto laneCols = columnsByDim(s)["lane"];
+    for (size_t i = 0; i < laneCols.size(); ++i)
+      if (!laneCols[i])
+        replicaLanes |= uint64_t(1) << i;
+    LL_TRY(ok, planShuffle(p, *cvt, freeRegs, replicaLanes));
+    if (ok) {
+      LL_TRY(okW, addWarpOffsets(p, *cvt));
+      (void)okW;
+      // Pack sub-word values that come from one lane into 32-bit
+      // shuffles: distinct destination register bits on which the source
+      // lane does not depend.
+      auto laneCols = p.shuffleSrcLane.sublayout({"register"}, {"lane"});
+      int packBits = 0;
+      if (laneCols) {
+        auto cols = laneCols->flatColumns();
+        for (int b = 0; b < int(cols.size()) &&
+                        (bitwidth << (packBits + 1)) <= 32;
+             ++b)
+          if (!cols[b] && !((freeRegs >> b) & 1)) {
+            p.packMask |= int32_t(1) << b;
+            ++packBits;
+          }
+      }
+      p.rounds = (distinctRegs >> packBits) * p.subRounds;
+      // 64-bit values travel as two 32-bit shuffles.
+      p.cost.shuffles = int64_t(p.rounds) * std::max(1, bitwidth / 32);
+      // Lane-dependent register choices (sub-rounds or a rotated
+      // schedule) cost a select per shuffle.
+      // The same when the register a sender offers depends on its lane
+      // (copies of replicated lanes offer different registers).
+      bool rotated = false;
+      for (auto part : {p.shuffleDstRegister.sublayout({"lane"}, {"register"}),
+                        p.shuffleSendRegister.sublayout({"lane"}, {"register"})})
+        if (part)
+          for (uint64_t c : part->flatColumns())
+            rotated |= c != 0;
+      p.cost.registerMoves = p.subRounds > 1 || rotated ? p.rounds : 0;
+      return p;
+    }
+  }
+  // Through shared memory.
+  p.kind = ConversionKind::Shared;
+  LL_TRY(okShared, planShared(p, s, t, options));
+  (void)okShared;
+  if (bitwidth < 32 && !options.noExchange) {
+    // A side narrower than a bank word: try exchanging sub-word values in
+    // the warp (shuffles) so both sides access whole words. On equal
+    // weight the exchange wins when it saves shared-memory wavefronts: a
+    // shuffle needs no scratch and no barrier.
+    ConversionPlan direct = p;
+    int warps = int(sizeOf(s, "warp"));
+    auto cycles = [&](const ConversionPlan &x) {
+      return estimateCycles(x.cost, x.target, warps);
+    };
+    for (bool before : {false, true}) {
+      LL_TRY(alt, tryExchange(direct, s, t, before, options));
+      if (!alt)
+        continue;
+      // Kept when the cycle model says so (the shuffles cost less than the
+      // narrow accesses they save), within the scratch of the direct plan.
+      auto wavefronts = [](const ConversionPlan &x) {
+        return x.cost.storeWavefronts + x.cost.loadWavefronts;
+      };
+      bool better =
+          options.trafficFirst
+              ? weight(*alt) < weight(p) ||
+                    (weight(*alt) == weight(p) && wavefronts(*alt) < wavefronts(p))
+              : cycles(*alt) < cycles(p);
+      if (alt->scratchBytes <= direct.scratchBytes && better)
+        p = std::move(*alt);
+    }
+  }
+  return p;
+}
+
+std::string ConversionPlan::toString() const {
+  std::ostringstream os;
+  os << "plan: " << ll::toString(kind) << " (" << bitwidth << "-bit, "
+     << target.name << ")\n";
+  switch (kind) {
+  case ConversionKind::Noop:
+    os << "  the layouts are equal: nothing to do\n";
+    break;
+  case ConversionKind::Registers:
+    os << "  each thread permutes its registers: dst register -> src register"
+       << registerMap.toString() << "\n";
+    break;
+  case ConversionKind::Select:
+    os << "  each thread holds what it needs; dst register r of the thread at "
+          "(lane, warp, block) takes src register"
+       << selectMap.toString() << "\n";
+    break;
+  case ConversionKind::Shuffle:
+    os << "  " << rounds << " shuffle round(s); round r, lane l reads lane"
+       << shuffleSrcLane.toString() << "\n  the sender offers register"
+       << shuffleSendRegister.toString() << "\n";
+    if (packMask)
+      os << "  each shuffle packs the registers differing in bits 0x"
+         << std::hex << packMask << std::dec << " into one 32-bit word\n";
+    break;
+  default:
+    os << "  shared memory: " << scratchBytes << " bytes, " << (1 << repBits)
+       << " round(s)\n  store: " << storeInstr << ", " << store.vectorElems
+       << " x " << bitwidth << "-bit per access, " << store.wavefronts
+       << " wavefront(s) (" << store.conflicts() << " extra)\n  load:  "
+       << loadInstr << ", " << load.vectorElems << " x " << bitwidth
+       << "-bit per access, " << load.wavefronts
+       << " wavefront(s) (" << load.conflicts() << " extra)\n"
+       << "  shared layout (offset -> tensor):" << shared.toString() << "\n";
+    if (exchange)
+      os << "  sub-word exchange " << (exchangeBefore ? "before the store" : "after the load")
+         << ":\n    " << [&] {
+              std::string e = exchange->toString();
+              for (size_t i = 0; (i = e.find('\n', i)) != std::string::npos; i += 5)
+                e.replace(i, 1, "\n    ");
+              return e;
+            }() << "\n";
+  }
+  os << "  cost: " << cost.registerMoves << " register moves, "
+     << cost.selects << " selects, " << cost.shuffles << " shuffles, " << cost.sharedStores << " stores, "
+     << cost.sharedLoads << " loads, " << cost.barriers << " barriers";
+  return os.str();
+}
+
+} // namespace ll
