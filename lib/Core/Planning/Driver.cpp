@@ -106,45 +106,45 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
     // Source lanes that hold copies of other lanes' data (zero columns: the
     // local map never reads them).
     uint64_t replicaLanes = 0;
-    auto laneCols = columnsByDim(s)["lane"];
-    for (size_t i = 0; i < laneCols.size(); ++i)
-      if (!laneCols[i])
+    auto srcLaneCols = columnsByDim(s)["lane"];
+    for (size_t i = 0; i < srcLaneCols.size(); ++i)
+      if (!srcLaneCols[i])
         replicaLanes |= uint64_t(1) << i;
+    // Shuffles always succeed (sub-rounds are the last resort): no
+    // fallback to shared memory is needed.
     LL_TRY(ok, planShuffle(p, *cvt, freeRegs, replicaLanes));
-    if (ok) {
-      LL_TRY(okW, addWarpOffsets(p, *cvt));
-      (void)okW;
-      // Pack sub-word values that come from one lane into 32-bit
-      // shuffles: distinct destination register bits on which the source
-      // lane does not depend.
-      auto laneCols = p.shuffleSrcLane.sublayout({"register"}, {"lane"});
-      int packBits = 0;
-      if (laneCols) {
-        auto cols = laneCols->flatColumns();
-        for (int b = 0; b < int(cols.size()) &&
-                        (bitwidth << (packBits + 1)) <= 32;
-             ++b)
-          if (!cols[b] && !((freeRegs >> b) & 1)) {
-            p.packMask |= int32_t(1) << b;
-            ++packBits;
-          }
-      }
-      p.rounds = (distinctRegs >> packBits) * p.subRounds;
-      // 64-bit values travel as two 32-bit shuffles.
-      p.cost.shuffles = int64_t(p.rounds) * std::max(1, bitwidth / 32);
-      // Lane-dependent register choices (sub-rounds or a rotated
-      // schedule) cost a select per shuffle.
-      // The same when the register a sender offers depends on its lane
-      // (copies of replicated lanes offer different registers).
-      bool rotated = false;
-      for (auto part : {p.shuffleDstRegister.sublayout({"lane"}, {"register"}),
-                        p.shuffleSendRegister.sublayout({"lane"}, {"register"})})
-        if (part)
-          for (uint64_t c : part->flatColumns())
-            rotated |= c != 0;
-      p.cost.registerMoves = p.subRounds > 1 || rotated ? p.rounds : 0;
-      return p;
+    (void)ok;
+    LL_TRY(okW, addWarpOffsets(p, *cvt));
+    (void)okW;
+    // Pack sub-word values that come from one lane into 32-bit
+    // shuffles: distinct destination register bits on which the source
+    // lane does not depend.
+    auto laneCols = p.shuffleSrcLane.sublayout({"register"}, {"lane"});
+    int packBits = 0;
+    if (laneCols) {
+      auto cols = laneCols->flatColumns();
+      for (int b = 0; b < int(cols.size()) &&
+                      (bitwidth << (packBits + 1)) <= 32;
+           ++b)
+        if (!cols[b] && !((freeRegs >> b) & 1)) {
+          p.packMask |= int32_t(1) << b;
+          ++packBits;
+        }
     }
+    p.rounds = (distinctRegs >> packBits) * p.subRounds;
+    // 64-bit values travel as two 32-bit shuffles.
+    p.cost.shuffles = int64_t(p.rounds) * std::max(1, bitwidth / 32);
+    // Lane-dependent register choices (sub-rounds, a rotated schedule, or
+    // copies of replicated lanes offering different registers) cost a
+    // select per shuffle.
+    bool rotated = false;
+    for (auto part : {p.shuffleDstRegister.sublayout({"lane"}, {"register"}),
+                      p.shuffleSendRegister.sublayout({"lane"}, {"register"})})
+      if (part)
+        for (uint64_t c : part->flatColumns())
+          rotated |= c != 0;
+    p.cost.registerMoves = p.subRounds > 1 || rotated ? p.rounds : 0;
+    return p;
   }
   // Through shared memory.
   p.kind = ConversionKind::Shared;

@@ -401,6 +401,11 @@ Expected<bool> planShared(ConversionPlan &p, const LinearLayout &s,
           continue;
         ConversionPlan q = p;
         auto fit = planSharedWith(q, stores[i], loads[j], pl, options, wide);
+        // A candidate that does not apply (its matrix row or rounds not
+        // separable, no segment bases left: Unsupported) is skipped; any
+        // other error is a bug and surfaces.
+        if (!fit && fit.error().kind() != ErrorKind::Unsupported)
+          return fit.error();
         if (!fit || !*fit)
           continue;
         bool qFits = q.scratchBytes <= budget;

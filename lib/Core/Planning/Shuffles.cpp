@@ -24,7 +24,7 @@ uint64_t applyLinear(const std::vector<uint64_t> &cols, uint64_t x) {
 /// preference they read different copies of the sender (source lanes in
 /// `replicaLanes` hold the same data: lane l reads C r + D l + Phi(P l)),
 /// fill their registers in different rounds (a rotated schedule), or take
-/// 2^|K| sub-rounds.
+/// 2^|K| sub-rounds. Always succeeds (true) unless the maps are malformed.
 Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt,
                            int32_t freeRegs, uint64_t replicaLanes) {
   LL_TRY(A, cvt.sublayout({"register"}, {"register"}));
