@@ -170,26 +170,20 @@ def ttgir(case) -> str:
 # --- child processes ---------------------------------------------------------
 
 _OURS = r"""
-import json, sys
-sys.path.insert(0, HERE)
 import linear_layouts as ll
 from test_fuzz_params import ttgir
-for line in sys.stdin:
-    item = json.loads(line)
-    signal.alarm(20)
+
+def answer(item):
     try:
         L = ll.from_triton(ttgir(item["case"]), item["shape"])
-        out = ["ok", L.bases, L.out_dims]
+        return ["ok", L.bases, L.out_dims]
     except ll.LayoutError as e:
-        out = ["err", "LayoutError", str(e)]
+        return ["err", "LayoutError", str(e)]
     except Exception as e:  # noqa: BLE001 - the test reports it
-        out = ["err", type(e).__name__, str(e)]
-    print(json.dumps(out), flush=True)
+        return ["err", type(e).__name__, str(e)]
 """
 
 _TRITON = r"""
-import json, sys
-sys.path.insert(0, HERE)
 import triton_oracle as O
 
 def build(case):
@@ -206,28 +200,29 @@ def build(case):
     return {"blocked": O.blocked, "nvidia_mma": O.nvidia_mma, "amd_mfma": O.amd_mfma, "amd_wmma": O.amd_wmma,
             "swizzled_shared": O.swizzled_shared, "nvmma_shared": O.nvmma_shared}[f](**p)
 
-for line in sys.stdin:
-    item = json.loads(line)
-    signal.alarm(20)
+def answer(item):
     try:
         attr = build(item["case"])
         if item["case"]["f"] in ("swizzled_shared", "nvmma_shared"):
             got = O.shared_ll(attr, item["shape"])
         else:
             got = O.distributed_ll(attr, item["shape"])
-        out = ["ok", got[0], got[1]]
+        return ["ok", got[0], got[1]]
     except Exception as e:  # noqa: BLE001 - Triton rejecting is an answer
-        out = ["err", type(e).__name__, str(e)]
-    print(json.dumps(out), flush=True)
+        return ["err", type(e).__name__, str(e)]
 """
 
-
-# Each child gets 4 GiB of address space and 20 s per case: running out of
-# either is a crash (SIGALRM / MemoryError / bad_alloc), i.e. unbounded work.
-_LIMITS = r"""
-import resource, signal
+# Each child: 4 GiB of address space and 20 s per case (running out of
+# either is a crash, i.e. unbounded work), one JSON answer per input line.
+_CHILD = r"""
+import json, resource, signal, sys
+sys.path.insert(0, HERE)
 resource.setrlimit(resource.RLIMIT_AS, (4 << 30, 4 << 30))
 signal.signal(signal.SIGALRM, signal.SIG_DFL)
+{script}
+for line in sys.stdin:
+    signal.alarm(20)
+    print(json.dumps(answer(json.loads(line))), flush=True)
 """
 
 
@@ -236,7 +231,7 @@ def run_children(script: str, items: list, timeout: float = 600) -> list:
     child that dies is restarted after the case it died on, which is
     reported as ``["crash", returncode, stderr tail]``."""
     results: list = []
-    code = f"HERE = {HERE!r}\n" + _LIMITS + script
+    code = f"HERE = {HERE!r}\n" + _CHILD.replace("{script}", script)
     while len(results) < len(items):
         todo = items[len(results):]
         p = subprocess.run([sys.executable, "-c", code], input="".join(json.dumps(i) + "\n" for i in todo),
