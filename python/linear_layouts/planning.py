@@ -166,33 +166,41 @@ def _steps(plan: ConversionPlan) -> list[str]:
         if plan.sub_rounds > 1:
             out.append("  lane l keeps the value of sub-round y = subRound(l)")
         return out
+    # Shared memory: the program's steps in order (the simulator runs the
+    # same list; the sub-word exchange's own steps are expanded in place).
     ex = plan.exchange
-    exchange = ["sub-word exchange (" + ("before the store" if plan.exchange_before else "after the load") + "):"]
-    if ex is not None:
-        exchange += ["  " + line for line in _steps(ex)]
-    out = exchange if ex is not None and plan.exchange_before else []
     masks = {d: m for d, m in plan.store_masks.items() if m}
     rotated = any(b != [0] for b in plan.store_register.bases.get("lane", []))
     if plan.store_instr != "st.shared":
         what = "registers storeRegister(r, matrix, element), lane l giving the address of row l % 8 of matrix l / 8,"
     else:
         what = "register storeRegister(r, l)" if rotated else "register r"
-    for q in range(plan.rounds):
-        out.append(
-            f"round {q}: store {plan.cost['shared_stores'] // plan.rounds} x {plan.store_vector_width}x{plan.bitwidth}-bit "
-            f"({plan.store_instr}, {plan.store_wavefronts} wavefront(s) each): {what} at storeAddress(r, l, w)"
-            + (f", only where {masks} bits are 0" if masks else "")
-        )
-        out.append("  barrier")
-        out.append(
-            f"  load {plan.cost['shared_loads'] // plan.rounds} x {plan.load_vector_width}x{plan.bitwidth}-bit "
-            f"({plan.load_instr}, {plan.load_wavefronts} wavefront(s) each) at loadAddress(r, l, w)"
-            + (" into registers loadRegister(r, matrix, element)" if plan.load_instr != "ld.shared" else "")
-        )
-        if q + 1 < plan.rounds:
+    out, in_exchange = [], False
+    for step in plan.program:
+        if step["exchange"]:
+            if not in_exchange:
+                out.append("sub-word exchange (" + ("before the store" if plan.exchange_before else "after the load") + "):")
+                out += ["  " + line for line in _steps(ex)]
+                in_exchange = True
+            continue
+        in_exchange = False
+        k, q = step["kind"], step["round"]
+        if k == "select":
+            out.append(f"select the register each lane stores ({step['count']} selects)")
+        elif k == "store":
+            out.append(
+                f"round {q}: store {step['count']} x {step['vector_width']}x{plan.bitwidth}-bit "
+                f"({plan.store_instr}, {step['access']}, {plan.store_wavefronts} wavefront(s) each): {what} at "
+                f"storeAddress(r, l, w)" + (f", only where {masks} bits are 0" if masks else "")
+            )
+        elif k == "barrier":
             out.append("  barrier")
-    if ex is not None and not plan.exchange_before:
-        out += exchange
+        elif k == "load":
+            out.append(
+                f"  load {step['count']} x {step['vector_width']}x{plan.bitwidth}-bit "
+                f"({plan.load_instr}, {step['access']}, {plan.load_wavefronts} wavefront(s) each) at loadAddress(r, l, w)"
+                + (" into registers loadRegister(r, matrix, element)" if plan.load_instr != "ld.shared" else "")
+            )
     return out
 
 

@@ -876,6 +876,31 @@ mechanically.)doc")
                      d["load_wavefronts"] = p.cost.loadWavefronts;
                      return d;
                    })
+      .def_prop_ro(
+          "program",
+          [](const ll::ConversionPlan &p) {
+            nb::list out;
+            for (const ll::PlanStep &s : p.steps) {
+              nb::dict d;
+              d["kind"] = ll::toString(s.kind);
+              d["round"] = s.round;
+              d["count"] = s.count;
+              if (s.kind == ll::PlanStep::Kind::Store ||
+                  s.kind == ll::PlanStep::Kind::Load) {
+                d["vector_width"] = s.vectorElems;
+                d["access"] = ll::toString(s.access);
+              }
+              d["exchange"] = s.exchange;
+              out.append(d);
+            }
+            return out;
+          },
+          "The plan's steps in program order (what the simulator runs and "
+          "the lowering emits): dicts with kind (register_move, select, "
+          "shuffle, store, barrier, load), round, count (instructions per "
+          "thread), vector_width and access (plain, matrix, "
+          "matrix_transposed) for stores and loads, and exchange (part of "
+          "the sub-word exchange).")
       .def("__str__", &ll::ConversionPlan::toString);
 
   nb::class_<ll::GatherPlan>(m, "GatherPlan",

@@ -100,18 +100,29 @@ def simulate(plan, check_all_instructions: bool = True) -> SimResult:
     got = np.full((T, R_d), -1, dtype=np.int64)
     res = SimResult(0, set(), set())
 
-    if plan.kind == "shared" and plan.exchange is not None:
+    if plan.kind == "shared":
+        # The program: the sub-word exchange's steps (if any) before or after
+        # the rounds of stores, barriers and loads, run in that order.
+        program = plan.program
+        flags = [s["exchange"] for s in program]
+        first = flags.index(False)
+        last = len(flags) - flags[::-1].index(False)
+        assert not any(flags[first:last]), "exchange steps inside the shared-memory rounds"
+        before, rounds, after = program[:first], program[first:last], program[last:]
         ex = plan.exchange
-        if plan.exchange_before:
+        assert (ex is not None) == bool(before or after) and (not before or not after)
+        if before:
+            assert plan.exchange_before and before == [dict(s, exchange=True) for s in ex.program]
             # Shuffle first (src -> ex.dst), then store ex.dst, load dst.
             mid_regs = _run_intra_warp(ex, src_regs, ex.dst.in_dims.get("register", 1), lane, warp, block, res)
-            _simulate_shared(plan, mid_regs, got, lane, warp, block, res, check_all_instructions)
-        else:
+            _simulate_shared(plan, rounds, mid_regs, got, lane, warp, block, res, check_all_instructions)
+        elif after:
+            assert not plan.exchange_before and after == [dict(s, exchange=True) for s in ex.program]
             mid = np.full((T, ex.src.in_dims.get("register", 1)), -1, dtype=np.int64)
-            _simulate_shared(plan, src_regs, mid, lane, warp, block, res, check_all_instructions)
+            _simulate_shared(plan, rounds, src_regs, mid, lane, warp, block, res, check_all_instructions)
             got = _run_intra_warp(ex, mid, R_d, lane, warp, block, res)
-    elif plan.kind == "shared":
-        _simulate_shared(plan, src_regs, got, lane, warp, block, res, check_all_instructions)
+        else:
+            _simulate_shared(plan, rounds, src_regs, got, lane, warp, block, res, check_all_instructions)
     elif plan.kind in ("noop", "registers", "select", "shuffle"):
         got = _run_intra_warp(plan, src_regs, R_d, lane, warp, block, res)
     else:
@@ -174,7 +185,10 @@ def _run_intra_warp(plan, src_regs, R_d, lane, warp, block, res):
     return got
 
 
-def _simulate_shared(plan, src_regs, got, lane, warp, block, res, check_all):
+def _simulate_shared(plan, program, src_regs, got, lane, warp, block, res, check_all):
+    """Run the plan's stores, barriers and loads in program order. A load
+    must follow a barrier after its round's stores, and a round may reuse
+    the buffer only after a barrier behind the previous round's loads."""
     src, dst = plan.src, plan.dst
     R_s, R_d = src_regs.shape[1], got.shape[1]
     L = src.in_dims.get("lane", 1)
@@ -199,27 +213,54 @@ def _simulate_shared(plan, src_regs, got, lane, warp, block, res, check_all):
     W = int(warp.max()) + 1
     stores = _moves(plan, True, st, R_s, reg_mask, lane, warp, W, n_blocks)
     loads = _moves(plan, False, ld, R_d, 0, lane, warp, W, n_blocks)
-    for q in range(rounds):
-        # Stores: every source register of its round, replicas skipped.
-        for r, moves in stores.items():
-            _, rep, blk = st[r]
-            sel = store_thread_ok & (rep == q)
-            if not sel.any():
-                continue
-            for where, regs in moves:
-                assert where[sel].max() < size, "store outside the scratch buffer"
-                prev = mem[blk[sel], where[sel]]
-                value = src_regs[thread[sel], regs[sel]]
-                clash = (prev >= 0) & (prev != value)
-                assert not clash.any(), "two different values stored at one address"
-                mem[blk[sel], where[sel]] = value
-        # Loads.
+    c = plan.cost
+    kinds = [st_["kind"] for st_ in program]
+    assert kinds.count("barrier") == c["barriers"], (kinds, c)
+    assert sum(st_["count"] for st_ in program if st_["kind"] == "store") == c["shared_stores"]
+    assert sum(st_["count"] for st_ in program if st_["kind"] == "load") == c["shared_loads"]
+    stored = set()  # rounds stored and not yet synchronized
+    synced = set()  # rounds whose stores a barrier has ordered before loads
+    loaded = set()  # rounds loaded and not yet synchronized
+    done_rounds = set()
+    for step in program:
+        q = step["round"]
+        if step["kind"] == "select":
+            continue  # rotated stores: the register choice is in store_register
+        if step["kind"] == "barrier":
+            synced |= stored
+            stored = set()
+            done_rounds |= loaded
+            loaded = set()
+            continue
+        if step["kind"] == "store":
+            assert q not in done_rounds and q not in synced, f"round {q} stored twice"
+            if q > 0:
+                assert q - 1 in done_rounds, f"round {q} overwrites the buffer before round {q - 1} was read"
+                mem[:] = -1  # the buffer is reused
+            stored.add(q)
+            # Every source register of its round, replicas skipped.
+            for r, moves in stores.items():
+                _, rep, blk = st[r]
+                sel = store_thread_ok & (rep == q)
+                if not sel.any():
+                    continue
+                for where, regs in moves:
+                    assert where[sel].max() < size, "store outside the scratch buffer"
+                    prev = mem[blk[sel], where[sel]]
+                    value = src_regs[thread[sel], regs[sel]]
+                    clash = (prev >= 0) & (prev != value)
+                    assert not clash.any(), "two different values stored at one address"
+                    mem[blk[sel], where[sel]] = value
+            continue
+        assert step["kind"] == "load", step
+        assert q in synced, f"round {q} loaded before a barrier behind its stores"
+        loaded.add(q)
         for r, moves in loads.items():
             _, rep, blk = ld[r]
             sel = rep == q
             for where, regs in moves:
                 got[thread[sel], regs[sel]] = mem[blk[sel], where[sel]]
-        mem[:] = -1  # the next round reuses the buffer
+    assert synced | done_rounds | loaded >= set(range(rounds)), "a round was never run"
     # Wavefronts per warp-wide instruction, recomputed from the maps.
     res.store_wavefronts, res.store_total = _instruction_wavefronts(
         plan, st, R_s, reg_mask, store_thread_ok, lane, warp, block, check_all, plan.store_vector_width

@@ -430,3 +430,32 @@ def test_global_vector_width():
     # Replicated registers do not break a vector: 2 copies of each element.
     rep = ll.LinearLayout.from_bases({"register": [[1], [0], [2]], "lane": [[4], [8], [16], [32], [64]]}, ["dim0"])
     assert ll.global_vector_width(rep, 0, 32) == 4
+
+
+class _Reordered:
+    """A plan whose program is replaced (everything else delegated)."""
+
+    def __init__(self, plan, program):
+        self._plan, self.program = plan, program
+
+    def __getattr__(self, name):
+        return getattr(self._plan, name)
+
+
+def test_program_order_is_what_the_simulator_runs():
+    """The simulator runs the plan's program: the same plan with a load moved
+    before its barrier, or a round's store before the previous round was
+    read, is rejected; the program itself passes."""
+    src = ll.from_triton("#ttg.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>", [64, 64])
+    dst = ll.from_triton("#ttg.nvidia_mma<{versionMajor = 2, versionMinor = 0, warpsPerCTA = [2, 2], instrShape = [16, 8]}>", [64, 64])
+    plan = ll.plan_conversion(src, dst, 16, "sm_90")
+    prog = plan.program
+    assert [s["kind"] for s in prog][:4] == ["store", "barrier", "load", "barrier"] and plan.rounds == 4
+    assert all(s["access"] == "matrix_transposed" for s in prog if s["kind"] in ("store", "load"))
+    check_plan(plan)
+    early_load = [prog[0], prog[2], prog[1]] + prog[3:]
+    with pytest.raises(AssertionError, match="loaded before a barrier"):
+        simulate(_Reordered(plan, early_load))
+    no_reuse_barrier = prog[:3] + prog[4:] + [prog[3]]
+    with pytest.raises(AssertionError, match="overwrites the buffer"):
+        simulate(_Reordered(plan, no_reuse_barrier))

@@ -103,6 +103,28 @@ struct PlanCost {
 /// free). `warps` is the number of warps of the CTA.
 int64_t estimateCycles(const PlanCost &c, const Target &t, int warps);
 
+/// One step of a plan's program, in the order a thread executes it: what
+/// the simulator runs, `explain` prints and the lowering emits.
+///
+///   shared, 2 rounds:  store r0, barrier, load r0, barrier, store r1,
+///                      barrier, load r1
+///   shuffle:           select (offered registers), shuffle
+struct PlanStep {
+  enum class Kind { RegisterMove, Select, Shuffle, Store, Barrier, Load };
+  /// Target-neutral access kinds: the target picks the instruction (plain:
+  /// st/ld.shared or ds_write/ds_read; matrix: stmatrix/ldmatrix x4).
+  enum class Access { Plain, Matrix, MatrixTransposed };
+  Kind kind = Kind::RegisterMove;
+  int round = 0;       ///< shared-memory round of a store, barrier or load
+  int64_t count = 0;   ///< instructions per thread
+  int vectorElems = 1; ///< elements per store / load access
+  Access access = Access::Plain;
+  bool exchange = false; ///< part of the sub-word exchange (plan.exchange)
+};
+
+const char *toString(PlanStep::Kind k);
+const char *toString(PlanStep::Access a);
+
 struct ConversionPlan {
   ConversionKind kind = ConversionKind::Noop;
   int bitwidth = 32;
@@ -191,6 +213,8 @@ struct ConversionPlan {
   bool exchangeBefore = false;
 
   PlanCost cost;
+  /// The program: every step in order (see PlanStep).
+  std::vector<PlanStep> steps;
   std::string toString() const;
 };
 

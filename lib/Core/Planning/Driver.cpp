@@ -8,6 +8,112 @@
 namespace ll {
 using namespace detail;
 
+const char *toString(PlanStep::Kind k) {
+  switch (k) {
+  case PlanStep::Kind::RegisterMove:
+    return "register_move";
+  case PlanStep::Kind::Select:
+    return "select";
+  case PlanStep::Kind::Shuffle:
+    return "shuffle";
+  case PlanStep::Kind::Store:
+    return "store";
+  case PlanStep::Kind::Barrier:
+    return "barrier";
+  case PlanStep::Kind::Load:
+    return "load";
+  }
+  return "?";
+}
+
+const char *toString(PlanStep::Access a) {
+  switch (a) {
+  case PlanStep::Access::Plain:
+    return "plain";
+  case PlanStep::Access::Matrix:
+    return "matrix";
+  case PlanStep::Access::MatrixTransposed:
+    return "matrix_transposed";
+  }
+  return "?";
+}
+
+namespace {
+
+PlanStep::Access accessOf(const std::string &instr) {
+  if (instr.find("matrix") == std::string::npos)
+    return PlanStep::Access::Plain;
+  return instr.size() > 6 && instr.compare(instr.size() - 6, 6, ".trans") == 0
+             ? PlanStep::Access::MatrixTransposed
+             : PlanStep::Access::Matrix;
+}
+
+/// The program of a plan (its sub-word exchange, planned first, already
+/// has its own).
+std::vector<PlanStep> programOf(const ConversionPlan &p) {
+  using K = PlanStep::Kind;
+  std::vector<PlanStep> steps;
+  auto add = [&](K kind, int64_t count, int round = 0) {
+    PlanStep s;
+    s.kind = kind;
+    s.count = count;
+    s.round = round;
+    steps.push_back(s);
+    return &steps.back();
+  };
+  switch (p.kind) {
+  case ConversionKind::Noop:
+  case ConversionKind::CrossCTA:
+    break;
+  case ConversionKind::Registers:
+    add(K::RegisterMove, p.cost.registerMoves);
+    break;
+  case ConversionKind::Select:
+    add(K::Select, p.cost.selects);
+    break;
+  case ConversionKind::Shuffle:
+    // Per round: the sender picks the register it offers, then shuffles.
+    if (p.cost.registerMoves)
+      add(K::Select, p.cost.registerMoves);
+    add(K::Shuffle, p.cost.shuffles);
+    break;
+  case ConversionKind::Shared: {
+    auto inline_ = [&](const ConversionPlan &x) {
+      for (PlanStep s : x.steps) {
+        s.exchange = true;
+        steps.push_back(s);
+      }
+    };
+    if (p.exchange && p.exchangeBefore)
+      inline_(*p.exchange);
+    int rounds = 1 << p.repBits;
+    // Rotated stores pick the register each lane stores (the exchange's
+    // own selects are among its steps).
+    int64_t storeSelects =
+        p.cost.registerMoves - (p.exchange ? p.exchange->cost.registerMoves : 0);
+    if (storeSelects)
+      add(K::Select, storeSelects);
+    for (int q = 0; q < rounds; ++q) {
+      PlanStep *st = add(K::Store, p.cost.sharedStores / rounds, q);
+      st->vectorElems = p.store.vectorElems;
+      st->access = accessOf(p.storeInstr);
+      add(K::Barrier, 1, q);
+      PlanStep *ld = add(K::Load, p.cost.sharedLoads / rounds, q);
+      ld->vectorElems = p.load.vectorElems;
+      ld->access = accessOf(p.loadInstr);
+      if (q + 1 < rounds)
+        add(K::Barrier, 1, q);
+    }
+    if (p.exchange && !p.exchangeBefore)
+      inline_(*p.exchange);
+    break;
+  }
+  }
+  return steps;
+}
+
+} // namespace
+
 /// planConversion without the final scratch-budget check.
 static Expected<ConversionPlan>
 planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
@@ -21,6 +127,7 @@ Expected<ConversionPlan> planConversion(const LinearLayout &src,
   auto withCycles = [](ConversionPlan plan) {
     plan.cost.cycles =
         estimateCycles(plan.cost, plan.target, int(sizeOf(plan.src, "warp")));
+    plan.steps = programOf(plan);
     return plan;
   };
   LL_TRY(p0, planConversionUnbounded(src, dst, bitwidth, target, options));
