@@ -8,7 +8,7 @@
 #a = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [1, 64], warpsPerCTA = [4, 1], order = [1, 0]}>
 #b = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [64, 1], warpsPerCTA = [1, 4], order = [0, 1]}>
 // CHECK-LABEL: func.func @wave64
-// CHECK: ll.convert_layout %{{.*}} {ll.load_wavefronts = 8 : i64, ll.plan = "shared", ll.rounds = 1 : i64, ll.scratch_bytes = 65536 : i64, ll.store_wavefronts = 8 : i64, ll.vector_width = 4 : i64}
+// CHECK: ll.convert_layout %{{.*}} {ll.cycles = {{[0-9]+}} : i64, ll.load_wavefronts = 8 : i64, ll.plan = "shared", ll.rounds = 1 : i64, ll.scratch_bytes = 65536 : i64, ll.store_wavefronts = 8 : i64, ll.vector_width = 4 : i64}
 func.func @wave64(%x: tensor<128x128xf32, #a>) {
   %0 = ll.convert_layout %x : tensor<128x128xf32, #a> -> tensor<128x128xf32, #b>
   return

@@ -14,10 +14,10 @@ func.func @across_warps(%a: tensor<64x64xf16, #blocked>) {
   // sides free the registers the instructions regroup for rounds: four
   // rounds of 2 KB, conflict-free (4 wavefronts per x4 instruction, the
   // minimum for 512 bytes).
-  // CHECK: ll.convert_layout %{{.*}} {ll.load_instr = "ldmatrix.trans", ll.load_wavefronts = 4 : i64, ll.plan = "shared", ll.rounds = 4 : i64, ll.scratch_bytes = 2048 : i64, ll.store_instr = "stmatrix.trans", ll.store_wavefronts = 4 : i64, ll.vector_width = 8 : i64}
+  // CHECK: ll.convert_layout %{{.*}} {ll.cycles = {{[0-9]+}} : i64, ll.load_access = "matrix_transposed", ll.load_wavefronts = 4 : i64, ll.plan = "shared", ll.rounds = 4 : i64, ll.scratch_bytes = 2048 : i64, ll.store_access = "matrix_transposed", ll.store_wavefronts = 4 : i64, ll.vector_width = 8 : i64}
   // With ld/st.shared only: 8 x f16 = 128-bit accesses on both sides and
   // two rounds of 4 KB, also conflict-free.
-  // PLAIN: ll.convert_layout %{{.*}} {ll.load_wavefronts = 4 : i64, ll.plan = "shared", ll.rounds = 2 : i64, ll.scratch_bytes = 4096 : i64, ll.store_wavefronts = 4 : i64, ll.vector_width = 8 : i64}
+  // PLAIN: ll.convert_layout %{{.*}} {ll.cycles = {{[0-9]+}} : i64, ll.load_wavefronts = 4 : i64, ll.plan = "shared", ll.rounds = 2 : i64, ll.scratch_bytes = 4096 : i64, ll.store_wavefronts = 4 : i64, ll.vector_width = 8 : i64}
   %0 = ll.convert_layout %a : tensor<64x64xf16, #blocked> -> tensor<64x64xf16, #mma>
   // CHECK: ll.convert_layout %{{.*}} {ll.plan = "noop"}
   %1 = ll.convert_layout %a : tensor<64x64xf16, #blocked> -> tensor<64x64xf16, #blocked_as_linear>
@@ -34,9 +34,9 @@ func.func @across_warps(%a: tensor<64x64xf16, #blocked>) {
 
 // CHECK-LABEL: func.func @within_warps
 func.func @within_warps(%b: tensor<8x16xf32, #r0>) {
-  // CHECK: ll.convert_layout %{{.*}} {ll.plan = "registers"}
+  // CHECK: ll.convert_layout %{{.*}} {ll.cycles = {{[0-9]+}} : i64, ll.plan = "registers"}
   %2 = ll.convert_layout %b : tensor<8x16xf32, #r0> -> tensor<8x16xf32, #r1>
-  // CHECK: ll.convert_layout %{{.*}} {ll.plan = "shuffle", ll.rounds = {{[0-9]+}} : i64}
+  // CHECK: ll.convert_layout %{{.*}} {ll.cycles = {{[0-9]+}} : i64, ll.plan = "shuffle", ll.rounds = {{[0-9]+}} : i64}
   %3 = ll.convert_layout %b : tensor<8x16xf32, #r0> -> tensor<8x16xf32, #s1>
   return
 }
@@ -65,7 +65,7 @@ func.func @gather(%s: tensor<16x4xf32, #g>, %i: tensor<16x4xi32, #g>) {
 #row = #ll.blocked<{sizePerThread = [1, 16], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
 #col = #ll.blocked<{sizePerThread = [16, 1], threadsPerWarp = [4, 8], warpsPerCTA = [1, 4], order = [0, 1]}>
 // CHECK-LABEL: func.func @byte_transpose
-// CHECK: ll.convert_layout %{{.*}} {ll.exchange_shuffles = 8 : i64, ll.load_wavefronts = 4 : i64, ll.plan = "shared", ll.rounds = 1 : i64, ll.scratch_bytes = 4096 : i64, ll.store_wavefronts = 1 : i64, ll.vector_width = 4 : i64}
+// CHECK: ll.convert_layout %{{.*}} {ll.cycles = {{[0-9]+}} : i64, ll.exchange_shuffles = 8 : i64, ll.load_wavefronts = 4 : i64, ll.plan = "shared", ll.rounds = 1 : i64, ll.scratch_bytes = 4096 : i64, ll.store_wavefronts = 1 : i64, ll.vector_width = 4 : i64}
 func.func @byte_transpose(%x: tensor<64x64xi8, #row>) {
   %0 = ll.convert_layout %x : tensor<64x64xi8, #row> -> tensor<64x64xi8, #col>
   return
@@ -92,11 +92,12 @@ func.func @pointers(%x: tensor<64x64x!llvm.ptr<1>, #p>, %i: tensor<64x64xindex, 
 
 // Thread-local: every lane holds the 4 values (a row statistic), the
 // destination spreads them over lanes 0-3: lane l takes its own register
-// l % 4 with 3 selects, no shuffle, no shared memory, no barrier.
+// l % 4 with 3 selects, no shuffle, no shared memory, no barrier: 9 cycles
+// under the cost model (each select issues in 1 and takes the ALU 2).
 #rep = #ll.linear<{register = [[1], [2]], lane = [[0], [0], [0], [0], [0]], warp = [[0], [0]], block = []}>
 #spread = #ll.linear<{register = [], lane = [[1], [2], [0], [0], [0]], warp = [[0], [0]], block = []}>
 // CHECK-LABEL: func.func @thread_local
-// CHECK: ll.convert_layout %{{.*}} {ll.plan = "select", ll.selects = 3 : i64}
+// CHECK: ll.convert_layout %{{.*}} {ll.cycles = 9 : i64, ll.plan = "select", ll.selects = 3 : i64}
 func.func @thread_local(%x: tensor<4xf32, #rep>) {
   %0 = ll.convert_layout %x : tensor<4xf32, #rep> -> tensor<4xf32, #spread>
   return

@@ -65,6 +65,8 @@ struct PlanConversions
         return WalkResult::interrupt();
       }
       op->setAttr("ll.plan", b.getStringAttr(::ll::toString(plan->kind)));
+      if (plan->kind != ::ll::ConversionKind::Noop)
+        op->setAttr("ll.cycles", b.getI64IntegerAttr(plan->cost.cycles));
       auto setInt = [&](StringRef name, int64_t v) {
         op->setAttr(name, b.getI64IntegerAttr(v));
       };
@@ -79,11 +81,16 @@ struct PlanConversions
         setInt("ll.rounds", int64_t(1) << plan->repBits);
         setInt("ll.store_wavefronts", plan->store.wavefronts);
         setInt("ll.load_wavefronts", plan->load.wavefronts);
-        // Matrix instructions (ldmatrix / stmatrix), where the plan uses them.
-        if (plan->storeInstr != "st.shared")
-          op->setAttr("ll.store_instr", b.getStringAttr(plan->storeInstr));
-        if (plan->loadInstr != "ld.shared")
-          op->setAttr("ll.load_instr", b.getStringAttr(plan->loadInstr));
+        // Target-neutral access kinds (the program's), where not plain:
+        // "matrix" / "matrix_transposed" (ldmatrix / stmatrix on NVIDIA).
+        for (const ::ll::PlanStep &step : plan->steps) {
+          bool store = step.kind == ::ll::PlanStep::Kind::Store;
+          if (step.exchange || step.access == ::ll::PlanStep::Access::Plain ||
+              (!store && step.kind != ::ll::PlanStep::Kind::Load))
+            continue;
+          op->setAttr(store ? "ll.store_access" : "ll.load_access",
+                      b.getStringAttr(::ll::toString(step.access)));
+        }
         // Sub-word values exchanged by warp shuffles around shared memory.
         if (plan->exchange)
           setInt("ll.exchange_shuffles", plan->cost.shuffles);

@@ -69,12 +69,13 @@ def LLPlanConversions : Pass<"ll-plan-conversions"> {
     (equal layouts), `"registers"` (each thread permutes its registers),
     `"select"` (each thread picks among its own registers, with `ll.selects`),
     `"shuffle"` (data moves between lanes of a warp only) or `"shared"`
-    (between warps, through shared memory); shuffles add `ll.rounds`;
-    shared-memory plans add `ll.scratch_bytes`, `ll.vector_width` (elements
-    per access), `ll.rounds`, and `ll.store_wavefronts` /
-    `ll.load_wavefronts` (per warp-wide access), and `ll.store_instr` /
-    `ll.load_instr` where the plan uses `stmatrix` / `ldmatrix` (`.trans`)
-    instead of `st.shared` / `ld.shared`. Each `ll.gather` gets
+    (between warps, through shared memory); every plan but a no-op records
+    `ll.cycles` (the cost model's estimate per warp); shuffles add
+    `ll.rounds`; shared-memory plans add `ll.scratch_bytes`, `ll.vector_width`
+    (elements per access), `ll.rounds`, and `ll.store_wavefronts` /
+    `ll.load_wavefronts` (per warp-wide access), and `ll.store_access` /
+    `ll.load_access` (`"matrix"`, `"matrix_transposed"`: `stmatrix` /
+    `ldmatrix` on NVIDIA) where the accesses are not plain. Each `ll.gather` gets
     `ll.plan = "shuffle"` (with `ll.rounds`) when every element a thread
     needs lives in its warp, else `"shared"` (with `ll.scratch_bytes`).
 
