@@ -172,8 +172,11 @@ def _run_intra_warp(plan, src_regs, R_d, lane, warp, block, res):
             if (pack >> b) & 1 and (r ^ (1 << b)) < R_d:
                 assert np.array_equal(s_lane[r], s_lane[r ^ (1 << b)]), "packed values from different lanes"
     free = plan.dst.free_variable_masks().get("register", 0)
-    # 64-bit values travel as two 32-bit shuffles.
-    words = len({r & ~pack for r in range(R_d) if not r & free}) * max(1, plan.bitwidth // 32)
+    # 64-bit values travel as two 32-bit shuffles; a round in which every
+    # lane of every warp reads itself moves nothing between lanes (a
+    # register copy, not a shuffle).
+    moving = {r & ~pack for r in range(R_d) if not r & free and (s_lane[r] != lane).any()}
+    words = len(moving) * max(1, plan.bitwidth // 32)
     for y in range(plan.sub_rounds):
         # What a lane offers depends on its own lane id only.
         offer = _eval(plan.shuffle_send_register, register=regs, lane=lane[None, :], sub=y, warp=warp[None, :],

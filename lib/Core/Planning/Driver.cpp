@@ -239,8 +239,31 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
         }
     }
     p.rounds = (distinctRegs >> packBits) * p.subRounds;
+    // Rounds in which every lane reads itself move nothing between lanes
+    // (a register bit swapped with a lane bit: half the values stay): they
+    // are register copies, not shuffles.
+    int localRounds = 0;
+    {
+      bool identityLanes = p.subRounds == 1 && regs <= 4096;
+      const LinearLayout &sl = p.shuffleSrcLane;
+      for (int i = 0; identityLanes && i < sl.numInDims(); ++i)
+        for (int b = 0; b < sl.inDimSizeLog2(i); ++b) {
+          int32_t v = sl.basis(i, b, 0);
+          const std::string &d = sl.inDimName(i);
+          if (d == "lane" ? v != (int32_t(1) << b) : d != "register" && v)
+            identityLanes = false;
+        }
+      for (int r = 0; identityLanes && r < regs; ++r) {
+        if ((r & freeRegs) || (r & p.packMask))
+          continue; // a copy, or packed with a representative
+        std::vector<int32_t> at(sl.numInDims(), 0);
+        at[sl.inDimIndex("register")] = r;
+        localRounds += sl.apply(at)[0] == 0;
+      }
+    }
     // 64-bit values travel as two 32-bit shuffles.
-    p.cost.shuffles = int64_t(p.rounds) * std::max(1, bitwidth / 32);
+    p.cost.shuffles =
+        int64_t(p.rounds - localRounds) * std::max(1, bitwidth / 32);
     // Lane-dependent register choices (sub-rounds, a rotated schedule, or
     // copies of replicated lanes offering different registers) cost a
     // select per shuffle.
