@@ -141,6 +141,16 @@ def test_cli_explain_and_svg(tmp_path):
     )
     assert r.returncode == 0, r.stderr
     assert "plan: shared (16-bit, sm_90)" in r.stdout and "steps:" in r.stdout
+    # The cost model's estimate, as the plan carries it.
+    import re
+
+    import linear_layouts as ll
+
+    plan = ll.plan_conversion(
+        "#ttg.blocked<{sizePerThread = [1, 8], threadsPerWarp = [4, 8], warpsPerCTA = [4, 1], order = [1, 0]}>",
+        "#ttg.nvidia_mma<{versionMajor = 2, versionMinor = 0, warpsPerCTA = [2, 2], instrShape = [16, 8]}>",
+        16, shape=[64, 64])
+    assert re.search(r"~(\d+) cycles per warp", r.stdout).group(1) == str(plan.cost["cycles"]) != "0"
     root = ET.parse(svg).getroot()
     texts = [t.text for t in root.iter("{http://www.w3.org/2000/svg}text")]
     # Both access panels and the tile, with a column per bank.

@@ -356,7 +356,8 @@ std::string ConversionPlan::toString() const {
   }
   os << "  cost: " << cost.registerMoves << " register moves, "
      << cost.selects << " selects, " << cost.shuffles << " shuffles, " << cost.sharedStores << " stores, "
-     << cost.sharedLoads << " loads, " << cost.barriers << " barriers";
+     << cost.sharedLoads << " loads, " << cost.barriers << " barriers; ~"
+     << cost.cycles << " cycles per warp (cost model)";
   return os.str();
 }
 
