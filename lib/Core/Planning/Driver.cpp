@@ -197,6 +197,8 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
   if ((kind == ConversionKind::Registers || kind == ConversionKind::Select) &&
       !options.forceShared) {
     LL_TRY(m, localSourceMap(s, t, 1));
+    LL_CHECK(m.has_value(), Unsupported,
+             "internal: a thread-local conversion without a local map");
     if (kind == ConversionKind::Registers) {
       LL_TRY(rm, m->sublayout({"register"}, {"register"}));
       p.registerMap = rm;
@@ -210,6 +212,8 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
   }
   if (kind == ConversionKind::Shuffle && !options.forceShared) {
     LL_TRY(cvt, localSourceMap(s, t, 2));
+    LL_CHECK(cvt.has_value(), Unsupported,
+             "internal: a warp-local conversion without a local map");
     // Source lanes that hold copies of other lanes' data (zero columns: the
     // local map never reads them).
     uint64_t replicaLanes = 0;
