@@ -97,6 +97,8 @@ def _our_instructions(plan):
         n["shfl"] = c["shuffles"]
     if c["selects"]:
         n["sel"] = c["selects"]
+    if c["register_moves"]:
+        n["mov"] = c["register_moves"]  # selects of rotated stores / shuffle schedules
     return " ".join(f"{k}={v}" for k, v in n.items() if v)
 
 
@@ -164,7 +166,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     corpus = json.loads(Path(args.corpus).read_text())
     rows = []
-    more, slower = [], []
+    more, slower, above = [], [], []
     tot = {"select": 0, "cycles": 0, "least_cycles": 0, "t_cycles": 0, "ours": 0, "triton": 0, "st": 0, "ld": 0, "min": 0, "n_shared": 0, "over": 0, "xch": 0, "xch_shfl": 0, "st_over": 0, "ld_over": 0, "matrix": 0}
     for e in corpus:
         src = ll.from_triton(e["src"], e["shape"])
@@ -180,6 +182,11 @@ def main(argv=None) -> int:
             tot["min"] += mn[0] + mn[1]
             tot["st_over"] += st > mn[0]
             tot["ld_over"] += ld > mn[1]
+            if (st, ld) != mn:
+                tf = ll.plan_conversion(src, dst, e["bitwidth"], e["target"], traffic_first=True)
+                above.append(f"{e.get('kernel', '?')} {e['target']} {'x'.join(map(str, e['shape']))} {e.get('dtype', '')}: "
+                             f"{st}/{ld} wavefronts against {mn[0]}/{mn[1]}, {plan.cost['cycles']} cycles; the plan at "
+                             f"the bound ({_our_instructions(tf)}) costs {tf.cost['cycles']}")
             tot["n_shared"] += 1
             tot["matrix"] += bool(_matrix_tag(plan))
             if plan.exchange is not None:
@@ -239,7 +246,10 @@ def main(argv=None) -> int:
     print(f"{len(rows)} conversions; {tot['n_shared']} through shared memory")
     print(f"scratch bytes: ours {tot['ours']}, Triton {tot['triton']} (cases where ours is larger: {tot['over']})")
     print(f"shared-memory wavefronts per CTA: ours {tot['st'] + tot['ld']} (store {tot['st']}, load {tot['ld']}), minimum {tot['min']}")
-    print(f"conversions above the minimum: {tot['st_over']} (stores), {tot['ld_over']} (loads)")
+    print(f"conversions above the minimum: {tot['st_over']} (stores), {tot['ld_over']} (loads); each where the "
+          f"cycle model prefers more traffic for fewer instructions or selects:")
+    for a in above:
+        print("  " + a)
     print(f"sub-word exchanges (plan '+xchg'): {tot['xch']} conversions, {tot['xch_shfl']} warp shuffles per CTA in all")
     print(f"matrix instructions (plan '+stm' / '+ldm', T = .trans): {tot['matrix']} conversions")
     print(f"thread-local conversions (plan 'select': no shuffle, no shared memory, no barrier): {tot['select']}")
