@@ -1,5 +1,6 @@
 // RUN: ll-opt %s -split-input-file -ll-plan-conversions | FileCheck %s
 // RUN: ll-opt %s -split-input-file -ll-plan-conversions=matrix-instructions=false | FileCheck %s --check-prefix=PLAIN
+// RUN: ll-opt %s -split-input-file -ll-plan-conversions=max-scratch-bytes=8192 | FileCheck %s --check-prefix=BUDGET
 // Each conversion is classified by the linear map between the layouts and
 // planned; shared-memory plans record scratch, vector width and wavefronts.
 
@@ -18,6 +19,10 @@ func.func @across_warps(%a: tensor<64x64xf16, #blocked>) {
   // With ld/st.shared only: 8 x f16 = 128-bit accesses on both sides and
   // two rounds of 4 KB, also conflict-free.
   // PLAIN: ll.convert_layout %{{.*}} {ll.cycles = {{[0-9]+}} : i64, ll.load_wavefronts = 4 : i64, ll.plan = "shared", ll.rounds = 2 : i64, ll.scratch_bytes = 4096 : i64, ll.store_wavefronts = 4 : i64, ll.vector_width = 8 : i64}
+  // With an 8 KB budget the cost model takes one round (1 barrier instead of
+  // 7) through the whole tile, the same traffic.
+  // BUDGET-LABEL: func.func @across_warps
+  // BUDGET: ll.convert_layout %{{.*}} {ll.cycles = {{[0-9]+}} : i64, ll.load_wavefronts = 4 : i64, ll.plan = "shared", ll.rounds = 1 : i64, ll.scratch_bytes = 8192 : i64, ll.store_wavefronts = 4 : i64, ll.vector_width = 8 : i64}
   %0 = ll.convert_layout %a : tensor<64x64xf16, #blocked> -> tensor<64x64xf16, #mma>
   // CHECK: ll.convert_layout %{{.*}} {ll.plan = "noop"}
   %1 = ll.convert_layout %a : tensor<64x64xf16, #blocked> -> tensor<64x64xf16, #blocked_as_linear>

@@ -59,6 +59,8 @@ struct PlanConversions
         return WalkResult::interrupt();
       ::ll::PlanOptions options;
       options.matrixInstructions = matrixInstructions;
+      options.maxScratchBytes = maxScratchBytes;
+      options.trafficFirst = trafficFirst;
       auto plan = ::ll::planConversion(*src, *dst, *bits, *tgt, options);
       if (!plan) {
         op.emitOpError() << plan.error().message();

@@ -91,6 +91,12 @@ def LLPlanConversions : Pass<"ll-plan-conversions"> {
     Option<"matrixInstructions", "matrix-instructions", "bool",
            /*default=*/"true",
            "Use ldmatrix / stmatrix where the target has them">,
+    Option<"maxScratchBytes", "max-scratch-bytes", "int64_t",
+           /*default=*/"-1",
+           "Scratch budget per conversion: the fewest cycles within it "
+           "(-1: the least scratch)">,
+    Option<"trafficFirst", "traffic-first", "bool", /*default=*/"false",
+           "Choose shared-memory plans by the least traffic first">,
   ];
 }
 
