@@ -232,6 +232,8 @@ def test_random_conversions_simulate_exactly():
         if dst_free.get("lane", 0) or dst_free.get("warp", 0):
             kinds["replicated destination"] = kinds.get("replicated destination", 0) + 1
         if plan.kind == "shared":
+            if plan.store_vector_width != plan.load_vector_width:
+                kinds["one-sided vector"] = kinds.get("one-sided vector", 0) + 1
             for instr in {plan.store_instr, plan.load_instr} - {"st.shared", "ld.shared"}:
                 kinds[instr] = kinds.get(instr, 0) + 1
             if plan.store_masks.get("lane", 0) != plan.src.free_variable_masks().get("lane", 0):
@@ -240,7 +242,7 @@ def test_random_conversions_simulate_exactly():
     print("plan kinds simulated:", kinds)
     if PAIRS >= 1000:
         assert kinds.get("shared", 0) > PAIRS // 3 and kinds.get("shuffle", 0) > 0 and kinds.get("registers", 0) > 0, kinds
-        for k in ("select", "warp-dependent shuffle", "replicated destination"):
+        for k in ("select", "warp-dependent shuffle", "replicated destination", "one-sided vector"):
             assert kinds.get(k, 0) > PAIRS // 200, kinds
         assert kinds.get("exchange", 0) > 0, kinds
         # Every store and load instruction, and rotated stores, were simulated.
