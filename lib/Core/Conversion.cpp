@@ -26,21 +26,28 @@ const char *toString(ConversionKind k) {
   return "?";
 }
 
-Expected<LinearLayout> withDistributedDims(const LinearLayout &l) {
-  static const char *kDims[] = {"register", "lane", "warp", "block"};
+const char *const kDistributedDims[4] = {"register", "lane", "warp", "block"};
+
+Expected<bool> checkDistributed(const LinearLayout &l, const char *what) {
   for (int i = 0; i < l.numInDims(); ++i) {
     bool known = false;
-    for (const char *d : kDims)
+    for (const char *d : kDistributedDims)
       known |= l.inDimName(i) == d;
     LL_CHECK(known, InvalidArgument,
-             "conversions are between distributed layouts (in dims "
-             "register, lane, warp, block), got in dim '" +
+             std::string(what) + " must be a distributed layout (in dims "
+                                 "register, lane, warp, block), not '" +
                  l.inDimName(i) + "'");
   }
   LL_CHECK(l.totalOutBits() <= 62, Unsupported,
-           "the layout covers more than 2^62 elements");
+           std::string(what) + " covers more than 2^62 elements");
+  return true;
+}
+
+Expected<LinearLayout> withDistributedDims(const LinearLayout &l) {
+  LL_TRY(ok, checkDistributed(l, "a conversion's layout"));
+  (void)ok;
   LinearLayout r = l;
-  for (const char *d : kDims)
+  for (const char *d : kDistributedDims)
     if (!r.hasInDim(d)) {
       LL_TRY(z, LinearLayout::zeros1D(1, d, r.numOutDims() ? r.outDimName(0)
                                                              : "dim0"));
@@ -54,7 +61,6 @@ Expected<LinearLayout> withDistributedDims(const LinearLayout &l) {
 Expected<std::optional<LinearLayout>>
 localSourceMap(const LinearLayout &srcIn, const LinearLayout &dstIn,
                int numLocal) {
-  static const char *kDims[] = {"register", "lane", "warp", "block"};
   LL_CHECK(numLocal >= 1 && numLocal <= 4, InvalidArgument,
            "numLocal must be 1..4");
   LL_CHECK(srcIn.outDims() == dstIn.outDims(), DimMismatch,
@@ -63,7 +69,7 @@ localSourceMap(const LinearLayout &srcIn, const LinearLayout &dstIn,
   LL_TRY(dst, withDistributedDims(dstIn));
   for (int d = numLocal; d < 4; ++d)
     LL_CHECK(src.inDimSizeLog2(d) == dst.inDimSizeLog2(d), DimMismatch,
-             std::string("the layouts have different numbers of ") + kDims[d] +
+             std::string("the layouts have different numbers of ") + kDistributedDims[d] +
                  "s");
   // Generators: the source's columns of the local dims, in order.
   std::vector<uint64_t> sCols = src.flatColumns(), dCols = dst.flatColumns();
@@ -99,11 +105,11 @@ localSourceMap(const LinearLayout &srcIn, const LinearLayout &dstIn,
       out.push_back(std::move(basis));
     }
     sBit += src.inDimSizeLog2(d);
-    bases.push_back({kDims[d], std::move(out)});
+    bases.push_back({kDistributedDims[d], std::move(out)});
   }
   DimSizes outs;
   for (int l = 0; l < numLocal; ++l)
-    outs.push_back({kDims[l], int32_t(src.inDimSize(l))});
+    outs.push_back({kDistributedDims[l], int32_t(src.inDimSize(l))});
   LL_TRY(m, LinearLayout::create(std::move(bases), outs,
                                  /*requireSurjective=*/false));
   return std::optional<LinearLayout>(std::move(m));

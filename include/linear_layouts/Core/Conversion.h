@@ -42,6 +42,13 @@ const char *toString(ConversionKind k);
 Expected<ConversionKind> classifyConversion(const LinearLayout &src,
                                             const LinearLayout &dst);
 
+/// The in dims of distributed layouts, in order.
+extern const char *const kDistributedDims[4];
+
+/// `l` has only distributed in dims (register, lane, warp, block) and at
+/// most 2^62 elements; errors name it `what` ("the source layout").
+Expected<bool> checkDistributed(const LinearLayout &l, const char *what);
+
 /// `l` with every distributed in dim (register, lane, warp, block) present,
 /// in that order (missing ones of size 1); an error for other in dims.
 Expected<LinearLayout> withDistributedDims(const LinearLayout &l);

@@ -31,13 +31,11 @@ namespace ll::detail {
 // Helpers on flattened layouts (Helpers.cpp)
 //===----------------------------------------------------------------------===//
 
-extern const char *const kDist[4];
-
 /// Columns (flattened images) of each in dim, by name.
 std::map<std::string, std::vector<uint64_t>> columnsByDim(const LinearLayout &l);
 /// A flattened vector as a basis of `like`'s out dims.
 Basis unflatten(uint64_t v, const LinearLayout &like);
-/// The layout (in dims in `cols`' order of kDist) whose flattened columns
+/// The layout (in dims in `cols`' order of kDistributedDims) whose flattened columns
 /// are `cols`, with the out dims of `like`.
 Expected<LinearLayout>
 fromColumns(const std::map<std::string, std::vector<uint64_t>> &cols,
@@ -50,8 +48,6 @@ int32_t maskOf(const std::vector<std::pair<std::string, int32_t>> &masks,
 std::vector<uint64_t> independentPrefix(const std::vector<uint64_t> &v);
 /// The matrix with these columns (`rows` bits each).
 f2::Matrix matrixOfColumns(const std::vector<uint64_t> &cols, int rows);
-/// In dims register, lane, warp, block only, and at most 2^62 elements.
-Expected<bool> checkDistributed(const LinearLayout &l, const char *what);
 int log2i(int64_t x);
 /// The size of in dim `d` (1 where the layout has no such dim).
 int64_t sizeOf(const LinearLayout &l, const char *d);
@@ -60,6 +56,11 @@ int64_t sizeOf(const LinearLayout &l, const char *d);
 Expected<bool> checkSameThreads(const LinearLayout &a, const char *aName,
                                 const LinearLayout &b, const char *bName,
                                 const Target &target);
+/// Two distributed layouts of elements of `bitwidth` bits (8, 16, 32 or
+/// 64) that a plan moves between: "the source layout", ... in errors.
+Expected<bool> checkPlanInputs(const LinearLayout &a, const char *aName,
+                               const LinearLayout &b, const char *bName,
+                               int bitwidth);
 /// sum_j x_j cols[j] over F2.
 uint64_t applyLinear(const std::vector<uint64_t> &cols, uint64_t x);
 

@@ -165,11 +165,9 @@ static Expected<ConversionPlan>
 planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
                         int bitwidth, const Target &target,
                         const PlanOptions &options) {
-  LL_TRY(okS, checkDistributed(src, "the source layout"));
-  LL_TRY(okD, checkDistributed(dst, "the destination layout"));
-  (void)okS, (void)okD;
-  LL_CHECK(bitwidth >= 8 && bitwidth <= 64 && isPowerOf2(bitwidth),
-           InvalidArgument, "bitwidth must be 8, 16, 32 or 64");
+  LL_TRY(okIn, checkPlanInputs(src, "the source", dst, "the destination",
+                                bitwidth));
+  (void)okIn;
   LL_CHECK(src.outDims() == dst.outDims(), DimMismatch,
            "source and destination cover different tensors");
   LL_TRY(okT, checkSameThreads(src, "the source", dst, "the destination",

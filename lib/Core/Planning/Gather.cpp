@@ -12,11 +12,9 @@ using namespace detail;
 Expected<GatherPlan> planGather(const LinearLayout &srcIn,
                                 const LinearLayout &indexIn, int axis,
                                 int bitwidth, const Target &target) {
-  LL_TRY(okS, checkDistributed(srcIn, "the source layout"));
-  LL_TRY(okI, checkDistributed(indexIn, "the index layout"));
-  (void)okS, (void)okI;
-  LL_CHECK(bitwidth >= 8 && bitwidth <= 64 && isPowerOf2(bitwidth),
-           InvalidArgument, "bitwidth must be 8, 16, 32 or 64");
+  LL_TRY(okIn, checkPlanInputs(srcIn, "the source", indexIn, "the index",
+                                bitwidth));
+  (void)okIn;
   LL_CHECK(srcIn.numOutDims() == indexIn.numOutDims(), DimMismatch,
            "source and index must have the same rank");
   LL_CHECK(axis >= 0 && axis < srcIn.numOutDims(), OutOfRange,

@@ -9,8 +9,6 @@ using namespace detail;
 
 namespace detail {
 
-const char *const kDist[] = {"register", "lane", "warp", "block"};
-
 /// Columns (flattened images) of each in dim, by name.
 std::map<std::string, std::vector<uint64_t>> columnsByDim(const LinearLayout &l) {
   std::vector<uint64_t> cols = l.flatColumns();
@@ -21,7 +19,7 @@ std::map<std::string, std::vector<uint64_t>> columnsByDim(const LinearLayout &l)
     for (int b = 0; b < l.inDimSizeLog2(i); ++b)
       v.push_back(cols[c++]);
   }
-  for (const char *d : kDist)
+  for (const char *d : kDistributedDims)
     r[d];
   return r;
 }
@@ -37,13 +35,13 @@ Basis unflatten(uint64_t v, const LinearLayout &like) {
   return b;
 }
 
-/// The layout over the distributed in dims (kDist order) whose flattened
+/// The layout over the distributed in dims (kDistributedDims order) whose flattened
 /// columns are `cols`, with the out dims of `like`.
 Expected<LinearLayout>
 fromColumns(const std::map<std::string, std::vector<uint64_t>> &cols,
             const LinearLayout &like) {
   std::vector<std::pair<std::string, std::vector<Basis>>> ins;
-  for (const char *d : kDist) {
+  for (const char *d : kDistributedDims) {
     std::vector<Basis> b;
     if (auto it = cols.find(d); it != cols.end())
       for (uint64_t v : it->second)
@@ -84,27 +82,23 @@ f2::Matrix matrixOfColumns(const std::vector<uint64_t> &cols, int rows) {
   return m;
 }
 
-Expected<bool> checkDistributed(const LinearLayout &l, const char *what) {
-  for (int i = 0; i < l.numInDims(); ++i) {
-    bool known = false;
-    for (const char *d : kDist)
-      known |= l.inDimName(i) == d;
-    LL_CHECK(known, InvalidArgument,
-             std::string(what) + " must be a distributed layout (in dims "
-                                 "register, lane, warp, block), not '" +
-                 l.inDimName(i) + "'");
-  }
-  LL_CHECK(l.totalOutBits() <= 62, Unsupported,
-           std::string(what) + " covers more than 2^62 elements");
-  return true;
-}
-
 int log2i(int64_t x) { return log2Floor(uint64_t(x)); }
 
 /// The size of in dim `d` (1 where the layout has no such dim).
 int64_t sizeOf(const LinearLayout &l, const char *d) {
   int i = l.inDimIndex(d);
   return i < 0 ? 1 : l.inDimSize(i);
+}
+
+Expected<bool> checkPlanInputs(const LinearLayout &a, const char *aName,
+                               const LinearLayout &b, const char *bName,
+                               int bitwidth) {
+  LL_TRY(okA, checkDistributed(a, (std::string(aName) + " layout").c_str()));
+  LL_TRY(okB, checkDistributed(b, (std::string(bName) + " layout").c_str()));
+  (void)okA, (void)okB;
+  LL_CHECK(bitwidth >= 8 && bitwidth <= 64 && isPowerOf2(bitwidth),
+           InvalidArgument, "bitwidth must be 8, 16, 32 or 64");
+  return true;
 }
 
 /// Two layouts that exchange data run on the same threads: the same numbers

@@ -69,7 +69,7 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
   auto others = [&](const std::vector<uint64_t> &vec) {
     std::vector<uint64_t> h;
     for (auto *cols : {&sc, &dc})
-      for (const char *dim : kDist) {
+      for (const char *dim : kDistributedDims) {
         std::set<uint64_t> skip;
         if (std::string(dim) == "register")
           skip.insert(vec.begin(), vec.end());
@@ -228,7 +228,7 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
   // extension, i.e. start inside its access vector: no extensions then.)
   bool unitBases = true;
   for (auto *cols : {&sc, &dc})
-    for (const char *dim : kDist)
+    for (const char *dim : kDistributedDims)
       for (uint64_t b : (*cols)[dim])
         unitBases &= !b || isUnit(b);
   if (unitBases && preferLoad)
@@ -406,9 +406,9 @@ Expected<LinearLayout> sharedLayout(const SharedDesign &d,
 Expected<LinearLayout> optimalSwizzle(const LinearLayout &src,
                                       const LinearLayout &dst, int bitwidth,
                                       const Target &target) {
-  LL_TRY(okS, checkDistributed(src, "the source layout"));
-  LL_TRY(okD, checkDistributed(dst, "the destination layout"));
-  (void)okS, (void)okD;
+  LL_TRY(okIn, checkPlanInputs(src, "the source", dst, "the destination",
+                                bitwidth));
+  (void)okIn;
   LL_CHECK(src.outDims() == dst.outDims(), DimMismatch,
            "source and destination cover different tensors");
   LL_TRY(okT, checkSameThreads(src, "the source", dst, "the destination",
