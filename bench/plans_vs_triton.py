@@ -154,9 +154,9 @@ def _matrix_tag(plan):
     instruction."""
     tag = ""
     if plan.kind == "shared":
-        for instr, short in ((plan.store_instr, "+stm"), (plan.load_instr, "+ldm")):
-            if "matrix" in instr:
-                tag += short + ("T" if instr.endswith(".trans") else "")
+        for access, short in ((plan.store_access, "+stm"), (plan.load_access, "+ldm")):
+            if access != "plain":
+                tag += short + ("T" if access == "matrix_transposed" else "")
     return tag
 
 
@@ -225,7 +225,7 @@ def main(argv=None) -> int:
                 e["target"],
                 "x".join(map(str, e["shape"])),
                 e.get("dtype", ""),
-                plan.kind + ("+xchg" if plan.exchange is not None else "") + _matrix_tag(plan),
+                plan.kind + ("+xchg" if plan.kind == "shared" and plan.exchange is not None else "") + _matrix_tag(plan),
                 plan.scratch_bytes,
                 "-" if ts is None else ts,
                 f"{st}/{ld}" if plan.kind == "shared" else "-",

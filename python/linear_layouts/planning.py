@@ -171,7 +171,7 @@ def _steps(plan: ConversionPlan) -> list[str]:
     ex = plan.exchange
     masks = {d: m for d, m in plan.store_masks.items() if m}
     rotated = any(b != [0] for b in plan.store_register.bases.get("lane", []))
-    if plan.store_instr != "st.shared":
+    if plan.store_access != "plain":
         what = "registers storeRegister(r, matrix, element), lane l giving the address of row l % 8 of matrix l / 8,"
     else:
         what = "register storeRegister(r, l)" if rotated else "register r"
@@ -199,7 +199,7 @@ def _steps(plan: ConversionPlan) -> list[str]:
             out.append(
                 f"  load {step['count']} x {step['vector_width']}x{plan.bitwidth}-bit "
                 f"({plan.load_instr}, {step['access']}, {plan.load_wavefronts} wavefront(s) each) at loadAddress(r, l, w)"
-                + (" into registers loadRegister(r, matrix, element)" if plan.load_instr != "ld.shared" else "")
+                + (" into registers loadRegister(r, matrix, element)" if plan.load_access != "plain" else "")
             )
     return out
 

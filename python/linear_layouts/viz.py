@@ -133,9 +133,9 @@ def _draw_tile(svg, plan, x0, y0, max_rows=16):
     return y + 14
 
 
-def _instr(name: str) -> str:
+def _instr(name: str, access: str) -> str:
     """An instruction name, saying what a lane's cell means for matrix ones."""
-    return name if name.endswith(".shared") else f"{name}: T = the lane giving a 16-byte row's address"
+    return name if access == "plain" else f"{name}: T = the lane giving a 16-byte row's address"
 
 
 def plan_svg(plan, title: str = "") -> str:
@@ -154,8 +154,8 @@ def plan_svg(plan, title: str = "") -> str:
         masks = plan.store_masks
         lanes = plan.src.in_dims.get("lane", 1)
         active = [(l & masks.get("lane", 0)) == 0 for l in range(lanes)]
-        y = _draw_access(svg, plan, PAD, y, f"store ({_instr(plan.store_instr)}): {plan.store_vector_width} x {plan.bitwidth}-bit per lane, {plan.store_wavefronts} wavefront(s), {plan.store_conflicts} conflict(s)", plan.store_address, plan.store_vector_width, active)
-        y = _draw_access(svg, plan, PAD, y, f"load ({_instr(plan.load_instr)}): {plan.load_vector_width} x {plan.bitwidth}-bit per lane, {plan.load_wavefronts} wavefront(s), {plan.load_conflicts} conflict(s)", plan.load_address, plan.load_vector_width, [True] * lanes)
+        y = _draw_access(svg, plan, PAD, y, f"store ({_instr(plan.store_instr, plan.store_access)}): {plan.store_vector_width} x {plan.bitwidth}-bit per lane, {plan.store_wavefronts} wavefront(s), {plan.store_conflicts} conflict(s)", plan.store_address, plan.store_vector_width, active)
+        y = _draw_access(svg, plan, PAD, y, f"load ({_instr(plan.load_instr, plan.load_access)}): {plan.load_vector_width} x {plan.bitwidth}-bit per lane, {plan.load_wavefronts} wavefront(s), {plan.load_conflicts} conflict(s)", plan.load_address, plan.load_vector_width, [True] * lanes)
         _draw_tile(svg, plan, PAD, y)
     elif plan.kind == "shuffle":
         lanes = plan.dst.in_dims.get("lane", 1)

@@ -34,6 +34,39 @@ struct LayoutError : std::runtime_error {
 
 [[noreturn]] void fail(const std::string &msg) { throw LayoutError(msg); }
 
+/// The name of the plan kind whose typed value is T.
+template <typename T> const char *planKindName() {
+  if constexpr (std::is_same_v<T, ll::RegisterPlan>)
+    return "registers";
+  else if constexpr (std::is_same_v<T, ll::SelectPlan>)
+    return "select";
+  else if constexpr (std::is_same_v<T, ll::ShufflePlan>)
+    return "shuffle";
+  else
+    return "shared";
+}
+
+/// The typed value of `p` when it is a T plan, else AttributeError naming
+/// the field, the plan's kind and the kind the field belongs to.
+template <typename T>
+const T &planOf(const ll::ConversionPlan &p, const char *name) {
+  if (const T *x = p.as<T>())
+    return *x;
+  throw nb::attribute_error(
+      (std::string(name) + ": this is a " + ll::toString(p.kind()) +
+       " plan; " + name + " belongs to " + planKindName<T>() + " plans")
+          .c_str());
+}
+
+const ll::SharedPlan &sharedOf(const ll::ConversionPlan &p, const char *name) {
+  return planOf<ll::SharedPlan>(p, name);
+}
+
+/// A property getter for a field `f` of the T plans.
+template <typename T, typename F> auto field(const char *name, F f) {
+  return [name, f](const ll::ConversionPlan &p) { return f(planOf<T>(p, name)); };
+}
+
 template <typename T> T unwrap(ll::Expected<T> e) {
   if (!e)
     fail(e.error().message());
@@ -765,10 +798,17 @@ e.g. register/lane/warp/block) to tensor-coordinate bits (out dims dim0..).
 How to convert a tensor between two distributed layouts. Every address,
 source lane and register choice is a linear map of (register, lane, warp,
 block) given as a LinearLayout, so code generators and simulators read it
-mechanically.)doc")
+mechanically.
+
+A plan is one typed value per kind: the fields of a kind exist only on
+plans of that kind (``register_map`` on "registers" plans, ``select_map``
+on "select", ``shuffle_*`` on "shuffle", the shared-memory fields on
+"shared"); reading another kind's field raises AttributeError. ``kind``,
+``bitwidth``, ``target``, ``src``, ``dst``, ``rounds``, ``scratch_bytes``,
+``cost`` and ``program`` exist on every plan.)doc")
       .def_prop_ro("kind",
                    [](const ll::ConversionPlan &p) {
-                     return std::string(ll::toString(p.kind));
+                     return std::string(ll::toString(p.kind()));
                    })
       .def_ro("bitwidth", &ll::ConversionPlan::bitwidth)
       .def_prop_ro("target",
@@ -779,88 +819,132 @@ mechanically.)doc")
                    [](const ll::ConversionPlan &p) { return p.target.numBanks; })
       .def_ro("src", &ll::ConversionPlan::src)
       .def_ro("dst", &ll::ConversionPlan::dst)
-      .def_ro("register_map", &ll::ConversionPlan::registerMap)
-      .def_ro("select_map", &ll::ConversionPlan::selectMap)
-      .def_ro("shuffle_src_lane", &ll::ConversionPlan::shuffleSrcLane)
-      .def_ro("shuffle_send_register", &ll::ConversionPlan::shuffleSendRegister)
-      .def_ro("shuffle_sub_round", &ll::ConversionPlan::shuffleSubRound)
-      .def_ro("shuffle_dst_register", &ll::ConversionPlan::shuffleDstRegister,
-              "(register = round, lane) -> the destination register the "
-              "lane fills in that round.")
-      .def_ro("sub_rounds", &ll::ConversionPlan::subRounds)
-      .def_ro("pack_mask", &ll::ConversionPlan::packMask,
-              "Destination register bits one 32-bit shuffle carries "
-              "together (sub-word packing).")
       .def_prop_ro("rounds",
                    [](const ll::ConversionPlan &p) {
-                     if (p.kind == ll::ConversionKind::Shuffle)
-                       return p.rounds;
-                     if (p.kind == ll::ConversionKind::Shared)
-                       return 1 << p.repBits;
+                     if (auto *sh = p.as<ll::ShufflePlan>())
+                       return sh->rounds;
+                     if (auto *sh = p.as<ll::SharedPlan>())
+                       return sh->rounds();
                      return 0;
-                   })
-      .def_ro("shared_layout", &ll::ConversionPlan::shared)
-      .def_ro("store_address", &ll::ConversionPlan::storeAddress)
-      .def_ro("load_address", &ll::ConversionPlan::loadAddress)
-      .def_ro("store_register", &ll::ConversionPlan::storeRegister,
-              "(register, lane, matrix, element) -> source register. "
-              "st.shared: at slot r lane l stores its register "
-              "store_register(r, l) (rotated when the source is replicated "
-              "across lanes); stmatrix: the register holding element "
-              "`element` of the 32-bit word of matrix `matrix` at slot r.")
-      .def_ro("load_register", &ll::ConversionPlan::loadRegister,
-              "(register, matrix, element) -> destination register (the "
-              "identity on registers for ld.shared; ldmatrix: where element "
-              "`element` of the word of matrix `matrix` at slot r goes).")
-      .def_ro("store_instr", &ll::ConversionPlan::storeInstr,
-              "'st.shared', 'stmatrix' or 'stmatrix.trans'.")
-      .def_ro("load_instr", &ll::ConversionPlan::loadInstr,
-              "'ld.shared', 'ldmatrix' or 'ldmatrix.trans'.")
-      .def_ro("store_view", &ll::ConversionPlan::storeView,
-              "The layout the stores see (store_address = store_view o "
-              "shared^-1): the source, rotated, or relabeled for stmatrix "
-              "(register bits 0..k-1 one 16-byte row, lanes 0-2 the row, "
-              "3-4 the matrix).")
-      .def_ro("load_view", &ll::ConversionPlan::loadView,
-              "The layout the loads see (load_address = load_view o "
-              "shared^-1), like store_view.")
-      .def_prop_ro("store_masks",
+                   },
+                   "Shuffles per thread (shuffle plans), rounds through "
+                   "the buffer (shared plans), else 0.")
+      .def_prop_ro("scratch_bytes", &ll::ConversionPlan::scratchBytes,
+                   "Shared-memory scratch (0 unless a shared plan).")
+      .def_prop_ro("register_map", field<ll::RegisterPlan>(
+          "register_map", [](auto &x) { return x.map; }),
+          "registers plans: (register) -> source register.")
+      .def_prop_ro("select_map", field<ll::SelectPlan>(
+          "select_map", [](auto &x) { return x.map; }),
+          "select plans: (register, lane, warp, block) -> the same "
+          "thread's source register.")
+      .def_prop_ro("shuffle_src_lane", field<ll::ShufflePlan>(
+          "shuffle_src_lane", [](auto &x) { return x.srcLane; }))
+      .def_prop_ro("shuffle_send_register", field<ll::ShufflePlan>(
+          "shuffle_send_register", [](auto &x) { return x.sendRegister; }))
+      .def_prop_ro("shuffle_sub_round", field<ll::ShufflePlan>(
+          "shuffle_sub_round", [](auto &x) { return x.subRound; }))
+      .def_prop_ro("shuffle_dst_register", field<ll::ShufflePlan>(
+          "shuffle_dst_register", [](auto &x) { return x.dstRegister; }),
+          "(register = round, lane) -> the destination register the "
+          "lane fills in that round.")
+      .def_prop_ro("sub_rounds", field<ll::ShufflePlan>(
+          "sub_rounds", [](auto &x) { return x.subRounds; }))
+      .def_prop_ro("pack_mask", field<ll::ShufflePlan>(
+          "pack_mask", [](auto &x) { return x.packMask; }),
+          "Destination register bits one 32-bit shuffle carries "
+          "together (sub-word packing).")
+      .def_prop_ro("shared_layout", field<ll::SharedPlan>(
+          "shared_layout", [](auto &x) { return x.layout; }))
+      .def_prop_ro("store_address", field<ll::SharedPlan>(
+          "store_address", [](auto &x) { return x.storeAddress; }))
+      .def_prop_ro("load_address", field<ll::SharedPlan>(
+          "load_address", [](auto &x) { return x.loadAddress; }))
+      .def_prop_ro("store_register", field<ll::SharedPlan>(
+          "store_register", [](auto &x) { return x.storeRegister; }),
+          "(register, lane, matrix, element) -> source register. "
+          "Plain access: at slot r lane l stores its register "
+          "store_register(r, l) (rotated when the source is replicated "
+          "across lanes); matrix: the register holding element "
+          "`element` of the 32-bit word of matrix `matrix` at slot r.")
+      .def_prop_ro("load_register", field<ll::SharedPlan>(
+          "load_register", [](auto &x) { return x.loadRegister; }),
+          "(register, matrix, element) -> destination register (the "
+          "identity on registers for plain loads; matrix: where element "
+          "`element` of the word of matrix `matrix` at slot r goes).")
+      .def_prop_ro("store_access", field<ll::SharedPlan>(
+          "store_access", [](auto &x) {
+            return std::string(ll::toString(x.storeAccess));
+          }),
+          "'plain', 'matrix' or 'matrix_transposed' (target-neutral; "
+          "store_instr is the target's instruction).")
+      .def_prop_ro("load_access", field<ll::SharedPlan>(
+          "load_access", [](auto &x) {
+            return std::string(ll::toString(x.loadAccess));
+          }),
+          "'plain', 'matrix' or 'matrix_transposed'.")
+      .def_prop_ro("store_instr",
                    [](const ll::ConversionPlan &p) {
-                     nb::dict d;
-                     for (auto &[n, m] : p.storeMasks)
-                       d[nb::str(n.c_str())] = m;
-                     return d;
-                   })
-      .def_prop_ro("store_vector_width",
-                   [](const ll::ConversionPlan &p) { return p.store.vectorElems; })
-      .def_prop_ro("load_vector_width",
-                   [](const ll::ConversionPlan &p) { return p.load.vectorElems; })
-      .def_prop_ro("store_wavefronts",
-                   [](const ll::ConversionPlan &p) { return p.store.wavefronts; })
-      .def_prop_ro("load_wavefronts",
-                   [](const ll::ConversionPlan &p) { return p.load.wavefronts; })
-      .def_prop_ro("store_min_wavefronts",
-                   [](const ll::ConversionPlan &p) { return p.store.minWavefronts; })
-      .def_prop_ro("load_min_wavefronts",
-                   [](const ll::ConversionPlan &p) { return p.load.minWavefronts; })
-      .def_prop_ro("store_conflicts",
-                   [](const ll::ConversionPlan &p) { return p.store.conflicts(); })
-      .def_prop_ro("load_conflicts",
-                   [](const ll::ConversionPlan &p) { return p.load.conflicts(); })
-      .def_ro("scratch_bytes", &ll::ConversionPlan::scratchBytes)
+                     return p.target.sharedInstruction(
+                         true, sharedOf(p, "store_instr").storeAccess);
+                   },
+                   "The target's store instruction: 'st.shared', "
+                   "'stmatrix', 'stmatrix.trans' or 'ds_write'.")
+      .def_prop_ro("load_instr",
+                   [](const ll::ConversionPlan &p) {
+                     return p.target.sharedInstruction(
+                         false, sharedOf(p, "load_instr").loadAccess);
+                   },
+                   "'ld.shared', 'ldmatrix', 'ldmatrix.trans' or 'ds_read'.")
+      .def_prop_ro("store_view", field<ll::SharedPlan>(
+          "store_view", [](auto &x) { return x.storeView; }),
+          "The layout the stores see (store_address = store_view o "
+          "shared^-1): the source, rotated, or relabeled for stmatrix "
+          "(register bits 0..k-1 one 16-byte row, lanes 0-2 the row, "
+          "3-4 the matrix).")
+      .def_prop_ro("load_view", field<ll::SharedPlan>(
+          "load_view", [](auto &x) { return x.loadView; }),
+          "The layout the loads see (load_address = load_view o "
+          "shared^-1), like store_view.")
+      .def_prop_ro("store_masks", field<ll::SharedPlan>(
+          "store_masks", [](auto &x) {
+            nb::dict d;
+            for (auto &[n, m] : x.storeMasks)
+              d[nb::str(n.c_str())] = m;
+            return d;
+          }))
+      .def_prop_ro("store_vector_width", field<ll::SharedPlan>(
+          "store_vector_width", [](auto &x) { return x.store.vectorElems; }))
+      .def_prop_ro("load_vector_width", field<ll::SharedPlan>(
+          "load_vector_width", [](auto &x) { return x.load.vectorElems; }))
+      .def_prop_ro("store_wavefronts", field<ll::SharedPlan>(
+          "store_wavefronts", [](auto &x) { return x.store.wavefronts; }))
+      .def_prop_ro("load_wavefronts", field<ll::SharedPlan>(
+          "load_wavefronts", [](auto &x) { return x.load.wavefronts; }))
+      .def_prop_ro("store_min_wavefronts", field<ll::SharedPlan>(
+          "store_min_wavefronts", [](auto &x) { return x.store.minWavefronts; }))
+      .def_prop_ro("load_min_wavefronts", field<ll::SharedPlan>(
+          "load_min_wavefronts", [](auto &x) { return x.load.minWavefronts; }))
+      .def_prop_ro("store_conflicts", field<ll::SharedPlan>(
+          "store_conflicts", [](auto &x) { return x.store.conflicts(); }))
+      .def_prop_ro("load_conflicts", field<ll::SharedPlan>(
+          "load_conflicts", [](auto &x) { return x.load.conflicts(); }))
       .def_prop_ro(
           "exchange",
-          [](const ll::ConversionPlan &p) -> std::optional<ll::ConversionPlan> {
-            if (!p.exchange)
-              return std::nullopt;
-            return *p.exchange;
-          },
+          field<ll::SharedPlan>(
+              "exchange",
+              [](auto &x) -> std::optional<ll::ConversionPlan> {
+                if (!x.exchange)
+                  return std::nullopt;
+                return *x.exchange;
+              }),
           "The intra-warp plan (shuffles) that packs sub-word values around "
           "shared memory, or None.")
-      .def_ro("exchange_before", &ll::ConversionPlan::exchangeBefore,
-              "True: the exchange runs before the store (src -> "
-              "exchange.dst is what shared memory stores); False: after "
-              "the load (shared memory yields exchange.src).")
+      .def_prop_ro("exchange_before", field<ll::SharedPlan>(
+          "exchange_before", [](auto &x) { return x.exchangeBefore; }),
+          "True: the exchange runs before the store (src -> "
+          "exchange.dst is what shared memory stores); False: after "
+          "the load (shared memory yields exchange.src).")
       .def_prop_ro("cost",
                    [](const ll::ConversionPlan &p) {
                      nb::dict d;
@@ -907,7 +991,10 @@ mechanically.)doc")
                              "How to gather along an axis: warp shuffles "
                              "when the axis stays inside warps, else "
                              "shared memory.")
-      .def_ro("kind", &ll::GatherPlan::kind)
+      .def_prop_ro("kind",
+                   [](const ll::GatherPlan &p) {
+                     return std::string(ll::toString(p.kind));
+                   })
       .def_ro("axis", &ll::GatherPlan::axis)
       .def_ro("bitwidth", &ll::GatherPlan::bitwidth)
       .def_prop_ro("target",

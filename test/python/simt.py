@@ -287,10 +287,10 @@ def _moves(plan, store, addr, n, skip, lane, warp, W, B):
     t % 4 of row t // 4 (.trans, 16-bit: rows 2 (t % 4) and 2 (t % 4) + 1
     at column t // 4), in register reg_map(r, m, e) for element e of the
     word."""
-    instr = plan.store_instr if store else plan.load_instr
+    access = plan.store_access if store else plan.load_access
     reg_map = plan.store_register if store else plan.load_register
     slots = [r for r in range(n) if not r & skip]
-    if instr in ("ld.shared", "st.shared"):
+    if access == "plain":
         if store:
             regs = _eval(reg_map, register=np.arange(n)[:, None], lane=lane[None, :], matrix=0, element=0)["register"]
         else:
@@ -311,7 +311,7 @@ def _moves(plan, store, addr, n, skip, lane, warp, W, B):
         out[r] = []
         for m in range(4):
             for e in range(per_word):
-                if instr.endswith(".trans"):
+                if access == "matrix_transposed":
                     assert plan.bitwidth == 16
                     row_lane, col = 8 * m + 2 * (lane % 4) + e, lane // 4
                 else:
@@ -445,9 +445,9 @@ def shared_sides(plan):
         stored, loaded = plan.src, plan.dst
     else:
         stored, loaded = (ex.dst, plan.dst) if plan.exchange_before else (plan.src, ex.src)
-    if plan.store_instr != "st.shared":
+    if plan.store_access != "plain":
         stored = plan.store_view  # the relabeling is checked by simulate()
-    if plan.load_instr != "ld.shared":
+    if plan.load_access != "plain":
         loaded = plan.load_view
     return _rotated(stored, plan), loaded
 
@@ -455,7 +455,7 @@ def shared_sides(plan):
 def _rotated(layout, plan):
     """The layout a warp's stores write: lane l at slot r stores register
     store_register(r, l), and slots with masked register bits are skipped."""
-    if plan.store_instr != "st.shared":
+    if plan.store_access != "plain":
         return layout
     sel = plan.store_register
     skip = plan.store_masks.get("register", 0)

@@ -52,7 +52,7 @@ def test_matrix_instructions_where_triton_uses_them():
         dst = ll.from_triton(e["dst"], e["shape"])
         plan = ll.plan_conversion(src, dst, e["bitwidth"], e["target"])
         plain = ll.plan_conversion(src, dst, e["bitwidth"], e["target"], matrix_instructions=False)
-        if plan.kind == "shared" and (plan.store_instr, plan.load_instr) != ("st.shared", "ld.shared"):
+        if plan.kind == "shared" and (plan.store_access, plan.load_access) != ("plain", "plain"):
             used += 1
             # Never more scratch or traffic than ld/st.shared alone.
             assert plan.scratch_bytes <= plain.scratch_bytes

@@ -224,7 +224,7 @@ def test_random_conversions_simulate_exactly():
         plan = _core.plan_conversion(src, dst, bits, target, force_shared=rng.random() < 0.5)
         check_plan(plan, check_all_instructions=done % 10 == 0)
         kinds[plan.kind] = kinds.get(plan.kind, 0) + 1
-        if plan.exchange is not None:
+        if plan.kind == "shared" and plan.exchange is not None:
             kinds["exchange"] = kinds.get("exchange", 0) + 1
         if plan.kind == "shuffle" and any(any(b) for d in ("warp", "block") for b in plan.shuffle_src_lane.bases.get(d, []) + plan.shuffle_send_register.bases.get(d, [])):
             kinds["warp-dependent shuffle"] = kinds.get("warp-dependent shuffle", 0) + 1
@@ -278,7 +278,7 @@ def test_paper_transpose_is_conflict_free():
     assert plan.cost["store_wavefronts"] == 16 and plan.cost["load_wavefronts"] == 16
     plain = _core.plan_conversion(rows, cols, 32, "sm_90", force_shared=True, matrix_instructions=False)
     check_plan(plain)
-    assert (plain.store_instr, plain.load_instr) == ("st.shared", "ld.shared")
+    assert (plain.store_access, plain.load_access) == ("plain", "plain")
     # The paper's traffic: 16 scalar stores of one wavefront; the loads read
     # 4 of a thread's column elements as one 16-byte vector (one-sided: they
     # are 4 lanes on the store side), 4 loads of 4 wavefronts instead of 16.
@@ -317,6 +317,58 @@ def test_register_and_shuffle_plans():
     # Half of the values stay in their lane (the swapped bits agree): in 8
     # of the 16 rounds every lane reads itself, a register copy.
     assert sim.shuffles == 8 and p.cost["shuffles"] == 8
+
+
+def test_plans_are_typed_by_kind():
+    """A plan carries only its kind's fields: another kind's field is an
+    AttributeError naming both kinds; the instruction names come from the
+    target, the access kinds are target-neutral."""
+    rows, cols = transpose_16x32()
+    rev = ll.LinearLayout.from_bases(
+        {"register": [[8, 0], [4, 0], [2, 0], [1, 0]], "lane": rows.bases["lane"], "warp": [], "block": []}, ["dim0", "dim1"]
+    )
+    regs = _core.plan_conversion(rows, rev, 32, "sm_80")
+    shuffle = _core.plan_conversion(rows, cols, 32, "sm_90")
+    shared = _core.plan_conversion(rows, cols, 32, "sm_90", force_shared=True)
+    assert (regs.kind, shuffle.kind, shared.kind) == ("registers", "shuffle", "shared")
+    # Register bits reversed: destination register r is source register
+    # bitreverse(r).
+    assert [regs.register_map.apply({"register": r})["register"] for r in range(16)] == [int(f"{r:04b}"[::-1], 2) for r in range(16)]
+    with pytest.raises(AttributeError, match="this is a registers plan; shuffle_src_lane belongs to shuffle plans"):
+        regs.shuffle_src_lane
+    with pytest.raises(AttributeError, match="this is a shuffle plan; store_address belongs to shared plans"):
+        shuffle.store_address
+    with pytest.raises(AttributeError, match="this is a shared plan; select_map belongs to select plans"):
+        shared.select_map
+    assert not hasattr(shuffle, "exchange") and hasattr(shared, "exchange")
+    # Fields every plan has.
+    for p in (regs, shuffle, shared):
+        assert p.scratch_bytes == p.cost["scratch_bytes"]
+    # One shuffle per destination register (16), one round through the buffer.
+    assert (regs.rounds, shuffle.rounds, shared.rounds) == (0, 16, 1)
+    # ldmatrix / stmatrix are NVIDIA's names for the matrix accesses; the
+    # plan itself says "matrix".
+    accesses = {shared.store_access, shared.load_access}
+    assert accesses <= {"plain", "matrix", "matrix_transposed"}
+    for access, instr, names in (
+        (shared.store_access, shared.store_instr, {"plain": "st.shared", "matrix": "stmatrix", "matrix_transposed": "stmatrix.trans"}),
+        (shared.load_access, shared.load_instr, {"plain": "ld.shared", "matrix": "ldmatrix", "matrix_transposed": "ldmatrix.trans"}),
+    ):
+        assert instr == names[access]
+    # On gfx942 (64-lane waves) the same accesses are ds_write / ds_read.
+    wave64 = ll.LinearLayout.from_bases(
+        {"register": [[1, 0], [2, 0], [4, 0]], "lane": [[0, 1], [0, 2], [0, 4], [0, 8], [0, 16], [8, 0]], "warp": [], "block": []},
+        ["dim0", "dim1"],
+    )
+    wave64_t = ll.LinearLayout.from_bases(
+        {"register": [[0, 1], [0, 2], [0, 4]], "lane": [[1, 0], [2, 0], [4, 0], [8, 0], [0, 8], [0, 16]], "warp": [], "block": []},
+        ["dim0", "dim1"],
+    )
+    amd = _core.plan_conversion(wave64, wave64_t, 32, "gfx942", force_shared=True)
+    check_plan(amd)
+    assert (amd.store_access, amd.load_access) == ("plain", "plain")
+    assert (amd.store_instr, amd.load_instr) == ("ds_write", "ds_read")
+    assert "ds_write" in str(amd) and "st.shared" not in str(amd)
 
 
 def test_broadcast_source_is_stored_once():

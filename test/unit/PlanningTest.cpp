@@ -36,21 +36,21 @@ TEST(Planning, PaperTransposeIsConflictFree) {
   o.matrixInstructions = false;
   auto p = planConversion(rows(), cols(), 32, t, o);
   EXPECT_TRUE(p.ok());
-  EXPECT_TRUE(p->kind == ConversionKind::Shared);
+  EXPECT_TRUE(p->kind() == ConversionKind::Shared);
   // 2 KB each way in one round through a 2 KB buffer: 16 scalar stores of
   // 32 lanes x 4 bytes (one wavefront each); the loads take the 4 column
   // elements a thread holds in consecutive registers as one 16-byte vector
   // (one-sided: the rows side holds them in 4 lanes): 4 loads of 512 bytes,
   // 4 wavefronts each — the same 16 wavefronts, a quarter of the loads.
-  EXPECT_EQ(p->store.wavefronts, 1);
-  EXPECT_EQ(p->load.wavefronts, 4);
-  EXPECT_EQ(p->load.vectorElems, 4);
+  EXPECT_EQ(p->as<SharedPlan>()->store.wavefronts, 1);
+  EXPECT_EQ(p->as<SharedPlan>()->load.wavefronts, 4);
+  EXPECT_EQ(p->as<SharedPlan>()->load.vectorElems, 4);
   EXPECT_EQ(p->cost.sharedStores, 16);
   EXPECT_EQ(p->cost.sharedLoads, 4);
   EXPECT_EQ(p->cost.storeWavefronts, 16);
   EXPECT_EQ(p->cost.loadWavefronts, 16);
-  EXPECT_EQ(p->scratchBytes, 2048);
-  EXPECT_EQ(p->storeInstr, std::string("st.shared"));
+  EXPECT_EQ(p->scratchBytes(), 2048);
+  EXPECT_TRUE(p->as<SharedPlan>()->storeAccess == AccessKind::Plain);
 }
 
 TEST(Planning, MatrixInstructionsKeepTheTraffic) {
@@ -62,7 +62,7 @@ TEST(Planning, MatrixInstructionsKeepTheTraffic) {
   // Whatever the instructions, 2 KB each way is 16 wavefronts at best.
   EXPECT_EQ(p->cost.storeWavefronts, 16);
   EXPECT_EQ(p->cost.loadWavefronts, 16);
-  EXPECT_TRUE(p->scratchBytes <= 2048);
+  EXPECT_TRUE(p->scratchBytes() <= 2048);
 }
 
 TEST(Planning, ReplicatedLanesStoreDifferentRegisters) {
@@ -82,7 +82,7 @@ TEST(Planning, ReplicatedLanesStoreDifferentRegisters) {
       std::vector<std::string>{"dim0"});
   auto p = planConversion(src, dst, 32, *Target::get("sm_80"));
   EXPECT_TRUE(p.ok());
-  EXPECT_TRUE(p->kind == ConversionKind::Shared);
+  EXPECT_TRUE(p->kind() == ConversionKind::Shared);
   // Not 32 scalar stores from one lane. Two plans move it in few
   // instructions: lane l stores register l (1 store, 1 wavefront, but a
   // 32-way select per lane: 31 selects), or one lane stores the 32 values
@@ -90,7 +90,7 @@ TEST(Planning, ReplicatedLanesStoreDifferentRegisters) {
   // model (issue 1, wavefront 4, select 2 + issue) prices them at
   // 1 + 4 + 31 * 3 = 98 and 8 * (1 + 4) = 40: the vectors win.
   EXPECT_EQ(p->cost.sharedStores, 8);
-  EXPECT_EQ(p->store.vectorElems, 4);
+  EXPECT_EQ(p->as<SharedPlan>()->store.vectorElems, 4);
   EXPECT_EQ(p->cost.storeWavefronts, 8);
   EXPECT_EQ(p->cost.registerMoves, 0);
   // Without 128-bit stores the rotated plan is the cheaper one.
@@ -131,10 +131,10 @@ TEST(Planning, ThreadLocalConversionsSelect) {
   EXPECT_TRUE(kind.ok() && *kind == ConversionKind::Select);
   auto p = planConversion(rep, spread, 32, t);
   EXPECT_TRUE(p.ok());
-  EXPECT_TRUE(p->kind == ConversionKind::Select);
-  EXPECT_EQ(p->selectMap.basis(1, 0, 0), 1);
-  EXPECT_EQ(p->selectMap.basis(1, 1, 0), 2);
-  EXPECT_EQ(p->selectMap.basis(1, 2, 0), 0);
+  EXPECT_TRUE(p->kind() == ConversionKind::Select);
+  EXPECT_EQ(p->as<SelectPlan>()->map.basis(1, 0, 0), 1);
+  EXPECT_EQ(p->as<SelectPlan>()->map.basis(1, 1, 0), 2);
+  EXPECT_EQ(p->as<SelectPlan>()->map.basis(1, 2, 0), 0);
   // One destination register chosen among 4 by two lane bits: a mux tree
   // of 3 selects (a butterfly over the 4 source registers would take 8).
   EXPECT_EQ(p->cost.selects, 3);

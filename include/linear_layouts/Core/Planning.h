@@ -31,9 +31,21 @@
 
 #include <memory>
 #include <string>
+#include <variant>
 #include <vector>
 
 namespace ll {
+
+/// How one side of a shared-memory plan accesses memory, target-neutral:
+/// the target picks the instruction (Target::sharedInstruction).
+///   Plain             a vector per lane (st.shared / ld.shared,
+///                     ds_write / ds_read);
+///   Matrix            four 8x8 matrices of 16-byte rows per warp
+///                     (stmatrix / ldmatrix .x4);
+///   MatrixTransposed  the same, transposed (.trans; 16-bit elements).
+enum class AccessKind { Plain, Matrix, MatrixTransposed };
+
+const char *toString(AccessKind a);
 
 /// What a conversion may use on a GPU.
 struct Target {
@@ -68,6 +80,10 @@ struct Target {
   int lanesPerWavefront(int bytes) const;
   /// The fewest wavefronts a warp-wide access of `bytes` per lane takes.
   int minWavefronts(int bytes) const;
+  /// The instruction (mnemonic) that performs a shared-memory access:
+  /// sm_*: st.shared / stmatrix / stmatrix.trans, ld.shared / ldmatrix /
+  /// ldmatrix.trans; gfx*: ds_write / ds_read.
+  std::string sharedInstruction(bool store, AccessKind access) const;
 };
 
 /// One access pattern on shared memory: per-thread vector width and the
@@ -111,92 +127,96 @@ int64_t estimateCycles(const PlanCost &c, const Target &t, int warps);
 ///   shuffle:           select (offered registers), shuffle
 struct PlanStep {
   enum class Kind { RegisterMove, Select, Shuffle, Store, Barrier, Load };
-  /// Target-neutral access kinds: the target picks the instruction (plain:
-  /// st/ld.shared or ds_write/ds_read; matrix: stmatrix/ldmatrix x4).
-  enum class Access { Plain, Matrix, MatrixTransposed };
+  using Access = AccessKind;
   Kind kind = Kind::RegisterMove;
   int round = 0;       ///< shared-memory round of a store, barrier or load
   int64_t count = 0;   ///< instructions per thread
   int vectorElems = 1; ///< elements per store / load access
   Access access = Access::Plain;
-  bool exchange = false; ///< part of the sub-word exchange (plan.exchange)
+  bool exchange = false; ///< part of the sub-word exchange (SharedPlan::exchange)
 };
 
 const char *toString(PlanStep::Kind k);
-const char *toString(PlanStep::Access a);
 
-struct ConversionPlan {
-  ConversionKind kind = ConversionKind::Noop;
-  int bitwidth = 32;
-  Target target;
-  LinearLayout src, dst;
+struct ConversionPlan;
 
-  /// Registers: destination register -> source register (in/out dim
-  /// "register"); every thread keeps its data.
-  LinearLayout registerMap;
+/// The layouts are equal: nothing to do.
+struct NoopPlan {};
 
-  /// Select (thread-local): destination register r of the thread at (lane,
-  /// warp, block) takes the same thread's source register
-  /// selectMap(register = r, lane, warp, block); no data crosses threads.
-  LinearLayout selectMap;
+/// Every thread keeps its data and renames its registers: destination
+/// register r is source register map(register = r).
+struct RegisterPlan {
+  LinearLayout map; ///< register -> register
+};
 
-  /// Shuffles: for each destination register r, `subRounds` shuffles y. In
-  /// shuffle (r, y) the sending lane s of warp w offers its register
-  /// sendRegister(register = r, lane = s, sub = y, warp = w, block = b);
-  /// lane l reads lane srcLane(register = r, lane = l, warp = w, block = b)
-  /// in the shuffle with y = subRound(l). (The warp and block inputs are
-  /// zero unless the layouts' warps split the data differently inside what
-  /// each warp holds.)
-  LinearLayout shuffleSrcLane;      ///< (register, lane) -> lane
-  LinearLayout shuffleSendRegister; ///< (register, lane, sub) -> register
-  LinearLayout shuffleSubRound;     ///< (lane) -> sub
+/// Thread-local: destination register r of the thread at (lane, warp,
+/// block) takes the same thread's source register
+/// map(register = r, lane, warp, block); no data crosses threads.
+struct SelectPlan {
+  LinearLayout map;
+};
+
+/// Warp shuffles. For each destination register r, `subRounds` shuffles y.
+/// In shuffle (r, y) the sending lane s of warp w offers its register
+/// sendRegister(register = r, lane = s, sub = y, warp = w, block = b); lane
+/// l reads lane srcLane(register = r, lane = l, warp = w, block = b) in the
+/// shuffle with y = subRound(l). (The warp and block inputs are zero unless
+/// the layouts' warps split the data differently inside what each warp
+/// holds.)
+///
+///   e.g. a 32x32 f32 transpose on one warp: 32 rounds, lane l reads lane
+///   r ^ l's register l ^ r (a rotated schedule: no sub-rounds).
+struct ShufflePlan {
+  LinearLayout srcLane;      ///< (register, lane, warp, block) -> lane
+  LinearLayout sendRegister; ///< (register, lane, sub, warp, block) -> register
+  LinearLayout subRound;     ///< (lane) -> sub
   /// Rotated schedules: in round r, lane l fills destination register
-  /// shuffleDstRegister(register = r, lane = l) (r itself when lanes that
-  /// would read one sender instead each take a different register, from
+  /// dstRegister(register = r, lane = l) (r itself when lanes that would
+  /// read one sender instead each take a different register, from
   /// different senders, so that no sub-rounds are needed). srcLane and
   /// sendRegister are then given per round r too.
-  LinearLayout shuffleDstRegister; ///< (register, lane) -> register
+  LinearLayout dstRegister; ///< (register, lane) -> register
   int subRounds = 1;
-  int rounds = 0; ///< shuffles per thread
+  int rounds = 0; ///< shuffles per thread (64-bit values: twice as many)
   /// Sub-word packing: destination register bits whose values one 32-bit
   /// shuffle carries together (the source lane does not depend on them).
   /// For r with these bits 0, the sender packs its registers
   /// sendRegister(r ^ g, s, y) for every g in the mask's span into one word.
   int32_t packMask = 0;
+};
 
-  /// Shared memory: the layout (offset -> tensor, one tile), and per thread
-  /// the linear maps from (register, lane, warp, block) to (offset, rep,
-  /// block): a value is stored (loaded) in round `rep` at `offset`.
-  LinearLayout shared;
+/// Through shared memory: the layout (offset -> tensor, one tile), and per
+/// thread the linear maps from (register, lane, warp, block) to (offset,
+/// rep, block): a value is stored (loaded) in round `rep` at `offset`.
+struct SharedPlan {
+  LinearLayout layout;
   LinearLayout storeAddress, loadAddress;
   /// In-dim bit masks (register, lane, warp): a source register / thread
   /// stores only where these bits are 0 (replicated data is stored once).
   std::vector<std::pair<std::string, int32_t>> storeMasks;
-  /// Instructions: "st.shared" | "stmatrix" | "stmatrix.trans" and
-  /// "ld.shared" | "ldmatrix" | "ldmatrix.trans" (x4, m8n8).
-  std::string storeInstr = "st.shared", loadInstr = "ld.shared";
+  AccessKind storeAccess = AccessKind::Plain, loadAccess = AccessKind::Plain;
   /// The layouts the accesses see, over (register, lane, warp, block):
-  /// storeAddress = storeView o shared^-1, loadAddress likewise. For
-  /// ld/st.shared they are src and dst (the source rotated, see below).
-  /// For a matrix instruction the view relabels the side's bases so that
-  /// the instruction is a plain 16-byte access per lane: view register
-  /// bits 0..k-1 are one 16-byte matrix row (k = log2(128 / bitwidth)),
-  /// view lanes 0-2 pick the row and 3-4 the matrix; at slot r (view
-  /// register with bits 0..k-1 zero) lane i gives the address of row i % 8
-  /// of matrix i / 8 as storeAddress / loadAddress(r, i, w).
+  /// storeAddress = storeView o layout^-1, loadAddress likewise. For plain
+  /// accesses they are src and dst (the source rotated, see below). For a
+  /// matrix access the view relabels the side's bases so that the
+  /// instruction is a plain 16-byte access per lane: view register bits
+  /// 0..k-1 are one 16-byte matrix row (k = log2(128 / bitwidth)), view
+  /// lanes 0-2 pick the row and 3-4 the matrix; at slot r (view register
+  /// with bits 0..k-1 zero) lane i gives the address of row i % 8 of matrix
+  /// i / 8 as storeAddress / loadAddress(r, i, w).
   LinearLayout storeView, loadView;
-  /// (register, lane, matrix, element) -> source register. ld/st.shared:
-  /// at slot r lane l stores its register storeRegister(r, l), the
-  /// identity plus a rotation when the source is replicated across lanes
-  /// (the lanes holding copies of one value store different registers
-  /// r ^ G(l) in one instruction instead of one lane storing them all;
-  /// rotated register bits are skipped as slots, see storeMasks).
-  /// stmatrix: the register holding element `element` (of a 32-bit word)
-  /// of matrix `matrix` at slot r.
+  /// (register, lane, matrix, element) -> source register. Plain: at slot
+  /// r lane l stores its register storeRegister(r, l), the identity plus a
+  /// rotation when the source is replicated across lanes (the lanes holding
+  /// copies of one value store different registers r ^ G(l) in one
+  /// instruction instead of one lane storing them all; rotated register
+  /// bits are skipped as slots, see storeMasks). Matrix: the register
+  /// holding element `element` (of a 32-bit word) of matrix `matrix` at
+  /// slot r.
   LinearLayout storeRegister;
-  /// (register, matrix, element) -> destination register: where ldmatrix
-  /// puts element `element` of the word of matrix `matrix` at slot r (for
-  /// ld.shared the identity on registers).
+  /// (register, matrix, element) -> destination register: where a matrix
+  /// load puts element `element` of the word of matrix `matrix` at slot r
+  /// (plain: the identity on registers).
   LinearLayout loadRegister;
   AccessInfo store, load;
   int repBits = 0; ///< log2 of the number of rounds
@@ -212,9 +232,29 @@ struct ConversionPlan {
   std::shared_ptr<const ConversionPlan> exchange;
   bool exchangeBefore = false;
 
+  int rounds() const { return 1 << repBits; }
+};
+
+/// A plan: one typed value per kind (the lowering's contract), the
+/// layouts it moves between, its cost and its program.
+///
+///   if (auto *sh = plan.as<SharedPlan>())
+///     emitStores(sh->storeAddress, sh->store.vectorElems, ...);
+struct ConversionPlan {
+  int bitwidth = 32;
+  Target target;
+  LinearLayout src, dst;
+  std::variant<NoopPlan, RegisterPlan, SelectPlan, ShufflePlan, SharedPlan>
+      body;
   PlanCost cost;
   /// The program: every step in order (see PlanStep).
   std::vector<PlanStep> steps;
+
+  ConversionKind kind() const;
+  template <typename T> const T *as() const { return std::get_if<T>(&body); }
+  template <typename T> T *as() { return std::get_if<T>(&body); }
+  /// Shared-memory scratch (0 unless the plan goes through shared memory).
+  int64_t scratchBytes() const;
   std::string toString() const;
 };
 
@@ -280,7 +320,8 @@ Expected<int> globalVectorWidth(const LinearLayout &layout, int contiguousDim,
 ///            and each result element is loaded from offset
 ///            tensorToOffset(c).
 struct GatherPlan {
-  std::string kind;
+  enum class Kind { Shuffle, Shared };
+  Kind kind = Kind::Shared;
   int axis = 0, bitwidth = 32;
   Target target;
   LinearLayout src, index;
@@ -291,6 +332,8 @@ struct GatherPlan {
   int64_t scratchBytes = 0;
   PlanCost cost;
 };
+
+const char *toString(GatherPlan::Kind k);
 
 Expected<GatherPlan> planGather(const LinearLayout &src,
                                 const LinearLayout &index, int axis,

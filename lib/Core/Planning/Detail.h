@@ -117,11 +117,11 @@ Expected<LinearLayout> sharedLayout(const SharedDesign &d,
 // Intra-warp plans (Shuffles.cpp)
 //===----------------------------------------------------------------------===//
 
-Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt,
+Expected<bool> planShuffle(ShufflePlan &p, const LinearLayout &cvt,
                            int32_t freeRegs, uint64_t replicaLanes);
 int64_t selectCount(const LinearLayout &sel, int distinctDstRegs, int srcRegs,
                     int bitwidth);
-Expected<bool> addWarpOffsets(ConversionPlan &p, const LinearLayout &cvt);
+Expected<bool> addWarpOffsets(ShufflePlan &p, const LinearLayout &cvt);
 
 //===----------------------------------------------------------------------===//
 // Plans through shared memory (SharedPlans.cpp)

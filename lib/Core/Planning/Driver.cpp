@@ -26,27 +26,43 @@ const char *toString(PlanStep::Kind k) {
   return "?";
 }
 
-const char *toString(PlanStep::Access a) {
+const char *toString(AccessKind a) {
   switch (a) {
-  case PlanStep::Access::Plain:
+  case AccessKind::Plain:
     return "plain";
-  case PlanStep::Access::Matrix:
+  case AccessKind::Matrix:
     return "matrix";
-  case PlanStep::Access::MatrixTransposed:
+  case AccessKind::MatrixTransposed:
     return "matrix_transposed";
   }
   return "?";
 }
 
-namespace {
-
-PlanStep::Access accessOf(const std::string &instr) {
-  if (instr.find("matrix") == std::string::npos)
-    return PlanStep::Access::Plain;
-  return instr.size() > 6 && instr.compare(instr.size() - 6, 6, ".trans") == 0
-             ? PlanStep::Access::MatrixTransposed
-             : PlanStep::Access::Matrix;
+ConversionKind ConversionPlan::kind() const {
+  struct {
+    ConversionKind operator()(const NoopPlan &) { return ConversionKind::Noop; }
+    ConversionKind operator()(const RegisterPlan &) {
+      return ConversionKind::Registers;
+    }
+    ConversionKind operator()(const SelectPlan &) {
+      return ConversionKind::Select;
+    }
+    ConversionKind operator()(const ShufflePlan &) {
+      return ConversionKind::Shuffle;
+    }
+    ConversionKind operator()(const SharedPlan &) {
+      return ConversionKind::Shared;
+    }
+  } of;
+  return std::visit(of, body);
 }
+
+int64_t ConversionPlan::scratchBytes() const {
+  const SharedPlan *sh = as<SharedPlan>();
+  return sh ? sh->scratchBytes : 0;
+}
+
+namespace {
 
 /// The program of a plan (its sub-word exchange, planned first, already
 /// has its own).
@@ -61,7 +77,7 @@ std::vector<PlanStep> programOf(const ConversionPlan &p) {
     steps.push_back(s);
     return &steps.back();
   };
-  switch (p.kind) {
+  switch (p.kind()) {
   case ConversionKind::Noop:
   case ConversionKind::CrossCTA:
     break;
@@ -78,34 +94,35 @@ std::vector<PlanStep> programOf(const ConversionPlan &p) {
     add(K::Shuffle, p.cost.shuffles);
     break;
   case ConversionKind::Shared: {
+    const SharedPlan &sh = *p.as<SharedPlan>();
     auto inline_ = [&](const ConversionPlan &x) {
       for (PlanStep s : x.steps) {
         s.exchange = true;
         steps.push_back(s);
       }
     };
-    if (p.exchange && p.exchangeBefore)
-      inline_(*p.exchange);
-    int rounds = 1 << p.repBits;
+    if (sh.exchange && sh.exchangeBefore)
+      inline_(*sh.exchange);
+    int rounds = sh.rounds();
     // Rotated stores pick the register each lane stores (the exchange's
     // own selects are among its steps).
     int64_t storeSelects =
-        p.cost.registerMoves - (p.exchange ? p.exchange->cost.registerMoves : 0);
+        p.cost.registerMoves - (sh.exchange ? sh.exchange->cost.registerMoves : 0);
     if (storeSelects)
       add(K::Select, storeSelects);
     for (int q = 0; q < rounds; ++q) {
       PlanStep *st = add(K::Store, p.cost.sharedStores / rounds, q);
-      st->vectorElems = p.store.vectorElems;
-      st->access = accessOf(p.storeInstr);
+      st->vectorElems = sh.store.vectorElems;
+      st->access = sh.storeAccess;
       add(K::Barrier, 1, q);
       PlanStep *ld = add(K::Load, p.cost.sharedLoads / rounds, q);
-      ld->vectorElems = p.load.vectorElems;
-      ld->access = accessOf(p.loadInstr);
+      ld->vectorElems = sh.load.vectorElems;
+      ld->access = sh.loadAccess;
       if (q + 1 < rounds)
         add(K::Barrier, 1, q);
     }
-    if (p.exchange && !p.exchangeBefore)
-      inline_(*p.exchange);
+    if (sh.exchange && !sh.exchangeBefore)
+      inline_(*sh.exchange);
     break;
   }
   }
@@ -136,26 +153,29 @@ Expected<ConversionPlan> planConversion(const LinearLayout &src,
   // shuffles on cycles (a one-warp transpose may be cheaper through a
   // buffer than by shuffles).
   if (options.maxScratchBytes > 0 && !options.forceShared &&
-      (p.kind == ConversionKind::Select ||
-       p.kind == ConversionKind::Shuffle)) {
+      (p.kind() == ConversionKind::Select ||
+       p.kind() == ConversionKind::Shuffle)) {
     PlanOptions viaShared = options;
     viaShared.forceShared = true;
     auto q = planConversionUnbounded(src, dst, bitwidth, target, viaShared);
-    if (q && q->scratchBytes <= options.maxScratchBytes) {
+    if (!q && q.error().kind() != ErrorKind::Unsupported)
+      return q.error();
+    if (q && q->scratchBytes() <= options.maxScratchBytes) {
       ConversionPlan shared = withCycles(std::move(*q));
       if (shared.cost.cycles < p.cost.cycles)
         p = std::move(shared);
     }
   }
-  if (options.maxScratchBytes < 0 || p.scratchBytes <= options.maxScratchBytes)
+  if (options.maxScratchBytes < 0 ||
+      p.scratchBytes() <= options.maxScratchBytes)
     return p;
   // Never a silent excess over the caller's budget: the least-scratch plan
   // (the default) if it fits, else an error.
   PlanOptions least = options;
   least.maxScratchBytes = -1;
   LL_TRY(q, planConversionUnbounded(src, dst, bitwidth, target, least));
-  LL_CHECK(q.scratchBytes <= options.maxScratchBytes, Unsupported,
-           "the conversion needs " + std::to_string(q.scratchBytes) +
+  LL_CHECK(q.scratchBytes() <= options.maxScratchBytes, Unsupported,
+           "the conversion needs " + std::to_string(q.scratchBytes()) +
                " bytes of scratch (the least of its plans), more than the " +
                std::to_string(options.maxScratchBytes) + " allowed");
   return withCycles(std::move(q));
@@ -184,7 +204,6 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
   LL_TRY(kind, classifyConversion(s, t));
   LL_CHECK(kind != ConversionKind::CrossCTA, Unsupported,
            "data moves between CTAs: cross-CTA conversions are not supported");
-  p.kind = kind;
   int regs = int(t.inDimSize(0));
   int32_t freeRegs = maskOf(t.freeVariableMasks(), "register");
   // Destination registers holding distinct data: the others are copies of
@@ -199,11 +218,11 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
              "internal: a thread-local conversion without a local map");
     if (kind == ConversionKind::Registers) {
       LL_TRY(rm, m->sublayout({"register"}, {"register"}));
-      p.registerMap = rm;
+      p.body = RegisterPlan{std::move(rm)};
       p.cost.registerMoves = regs;
       return p;
     }
-    p.selectMap = *m;
+    p.body = SelectPlan{*m};
     p.cost.selects =
         selectCount(*m, distinctRegs, int(s.inDimSize(0)), bitwidth);
     return p;
@@ -221,14 +240,15 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
         replicaLanes |= uint64_t(1) << i;
     // Shuffles always succeed (sub-rounds are the last resort): no
     // fallback to shared memory is needed.
-    LL_TRY(ok, planShuffle(p, *cvt, freeRegs, replicaLanes));
+    ShufflePlan &sp = p.body.emplace<ShufflePlan>();
+    LL_TRY(ok, planShuffle(sp, *cvt, freeRegs, replicaLanes));
     (void)ok;
-    LL_TRY(okW, addWarpOffsets(p, *cvt));
+    LL_TRY(okW, addWarpOffsets(sp, *cvt));
     (void)okW;
     // Pack sub-word values that come from one lane into 32-bit
     // shuffles: distinct destination register bits on which the source
     // lane does not depend.
-    auto laneCols = p.shuffleSrcLane.sublayout({"register"}, {"lane"});
+    auto laneCols = sp.srcLane.sublayout({"register"}, {"lane"});
     int packBits = 0;
     if (laneCols) {
       auto cols = laneCols->flatColumns();
@@ -236,18 +256,18 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
                       (bitwidth << (packBits + 1)) <= 32;
            ++b)
         if (!cols[b] && !((freeRegs >> b) & 1)) {
-          p.packMask |= int32_t(1) << b;
+          sp.packMask |= int32_t(1) << b;
           ++packBits;
         }
     }
-    p.rounds = (distinctRegs >> packBits) * p.subRounds;
+    sp.rounds = (distinctRegs >> packBits) * sp.subRounds;
     // Rounds in which every lane reads itself move nothing between lanes
     // (a register bit swapped with a lane bit: half the values stay): they
     // are register copies, not shuffles.
     int localRounds = 0;
     {
-      bool identityLanes = p.subRounds == 1 && regs <= 4096;
-      const LinearLayout &sl = p.shuffleSrcLane;
+      bool identityLanes = sp.subRounds == 1 && regs <= 4096;
+      const LinearLayout &sl = sp.srcLane;
       for (int i = 0; identityLanes && i < sl.numInDims(); ++i)
         for (int b = 0; b < sl.inDimSizeLog2(i); ++b) {
           int32_t v = sl.basis(i, b, 0);
@@ -256,7 +276,7 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
             identityLanes = false;
         }
       for (int r = 0; identityLanes && r < regs; ++r) {
-        if ((r & freeRegs) || (r & p.packMask))
+        if ((r & freeRegs) || (r & sp.packMask))
           continue; // a copy, or packed with a representative
         std::vector<int32_t> at(sl.numInDims(), 0);
         at[sl.inDimIndex("register")] = r;
@@ -265,21 +285,20 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
     }
     // 64-bit values travel as two 32-bit shuffles.
     p.cost.shuffles =
-        int64_t(p.rounds - localRounds) * std::max(1, bitwidth / 32);
+        int64_t(sp.rounds - localRounds) * std::max(1, bitwidth / 32);
     // Lane-dependent register choices (sub-rounds, a rotated schedule, or
     // copies of replicated lanes offering different registers) cost a
     // select per shuffle.
     bool rotated = false;
-    for (auto part : {p.shuffleDstRegister.sublayout({"lane"}, {"register"}),
-                      p.shuffleSendRegister.sublayout({"lane"}, {"register"})})
+    for (auto part : {sp.dstRegister.sublayout({"lane"}, {"register"}),
+                      sp.sendRegister.sublayout({"lane"}, {"register"})})
       if (part)
         for (uint64_t c : part->flatColumns())
           rotated |= c != 0;
-    p.cost.registerMoves = p.subRounds > 1 || rotated ? p.rounds : 0;
+    p.cost.registerMoves = sp.subRounds > 1 || rotated ? sp.rounds : 0;
     return p;
   }
   // Through shared memory.
-  p.kind = ConversionKind::Shared;
   LL_TRY(okShared, planShared(p, s, t, options));
   (void)okShared;
   if (bitwidth < 32 && !options.noExchange) {
@@ -306,7 +325,7 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
               ? weight(*alt) < weight(p) ||
                     (weight(*alt) == weight(p) && wavefronts(*alt) < wavefronts(p))
               : cycles(*alt) < cycles(p);
-      if (alt->scratchBytes <= direct.scratchBytes && better)
+      if (alt->scratchBytes() <= direct.scratchBytes() && better)
         p = std::move(*alt);
     }
   }
@@ -315,42 +334,41 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
 
 std::string ConversionPlan::toString() const {
   std::ostringstream os;
-  os << "plan: " << ll::toString(kind) << " (" << bitwidth << "-bit, "
+  os << "plan: " << ll::toString(kind()) << " (" << bitwidth << "-bit, "
      << target.name << ")\n";
-  switch (kind) {
-  case ConversionKind::Noop:
+  if (as<NoopPlan>())
     os << "  the layouts are equal: nothing to do\n";
-    break;
-  case ConversionKind::Registers:
+  if (auto *r = as<RegisterPlan>())
     os << "  each thread permutes its registers: dst register -> src register"
-       << registerMap.toString() << "\n";
-    break;
-  case ConversionKind::Select:
+       << r->map.toString() << "\n";
+  if (auto *sel = as<SelectPlan>())
     os << "  each thread holds what it needs; dst register r of the thread at "
           "(lane, warp, block) takes src register"
-       << selectMap.toString() << "\n";
-    break;
-  case ConversionKind::Shuffle:
-    os << "  " << rounds << " shuffle round(s); round r, lane l reads lane"
-       << shuffleSrcLane.toString() << "\n  the sender offers register"
-       << shuffleSendRegister.toString() << "\n";
-    if (packMask)
+       << sel->map.toString() << "\n";
+  if (auto *sh = as<ShufflePlan>()) {
+    os << "  " << sh->rounds << " shuffle round(s); round r, lane l reads lane"
+       << sh->srcLane.toString() << "\n  the sender offers register"
+       << sh->sendRegister.toString() << "\n";
+    if (sh->packMask)
       os << "  each shuffle packs the registers differing in bits 0x"
-         << std::hex << packMask << std::dec << " into one 32-bit word\n";
-    break;
-  default:
-    os << "  shared memory: " << scratchBytes << " bytes, " << (1 << repBits)
-       << " round(s)\n  store: " << storeInstr << ", " << store.vectorElems
-       << " x " << bitwidth << "-bit per access, " << store.wavefronts
-       << " wavefront(s) (" << store.conflicts() << " extra)\n  load:  "
-       << loadInstr << ", " << load.vectorElems << " x " << bitwidth
-       << "-bit per access, " << load.wavefronts
-       << " wavefront(s) (" << load.conflicts() << " extra)\n"
-       << "  shared layout (offset -> tensor):" << shared.toString() << "\n";
-    if (exchange)
-      os << "  sub-word exchange " << (exchangeBefore ? "before the store" : "after the load")
+         << std::hex << sh->packMask << std::dec << " into one 32-bit word\n";
+  }
+  if (auto *sh = as<SharedPlan>()) {
+    os << "  shared memory: " << sh->scratchBytes << " bytes, " << sh->rounds()
+       << " round(s)\n  store: " << target.sharedInstruction(true, sh->storeAccess)
+       << ", " << sh->store.vectorElems << " x " << bitwidth
+       << "-bit per access, " << sh->store.wavefronts << " wavefront(s) ("
+       << sh->store.conflicts() << " extra)\n  load:  "
+       << target.sharedInstruction(false, sh->loadAccess) << ", "
+       << sh->load.vectorElems << " x " << bitwidth << "-bit per access, "
+       << sh->load.wavefronts << " wavefront(s) (" << sh->load.conflicts()
+       << " extra)\n"
+       << "  shared layout (offset -> tensor):" << sh->layout.toString() << "\n";
+    if (sh->exchange)
+      os << "  sub-word exchange "
+         << (sh->exchangeBefore ? "before the store" : "after the load")
          << ":\n    " << [&] {
-              std::string e = exchange->toString();
+              std::string e = sh->exchange->toString();
               for (size_t i = 0; (i = e.find('\n', i)) != std::string::npos; i += 5)
                 e.replace(i, 1, "\n    ");
               return e;

@@ -97,14 +97,14 @@ Expected<GatherPlan> planGather(const LinearLayout &srcIn,
           }
         }
       p.candidates.assign(cands.begin(), cands.end());
-      p.kind = "shuffle";
+      p.kind = GatherPlan::Kind::Shuffle;
       p.cost.shuffles = int64_t(dstRegs) * p.candidates.size();
       p.cost.registerMoves = p.cost.shuffles; // selects
       return p;
     }
   }
   // Through shared memory: the source stored once, unswizzled rounds-free.
-  p.kind = "shared";
+  p.kind = GatherPlan::Kind::Shared;
   LL_TRY(design, designShared(srcIn, srcIn, bitwidth, target,
                               std::numeric_limits<int64_t>::max()));
   LL_TRY(tile, sharedLayout(design, srcIn, /*full=*/false));

@@ -16,7 +16,7 @@ namespace detail {
 struct Access {
   LinearLayout view; ///< the layout the accesses see
   LinearLayout reg;  ///< the register map of the plan
-  std::string instr;
+  AccessKind kind = AccessKind::Plain;
   int selectBits = 0; ///< rotated stores: lane bits choosing the register
   int rowBits = 0;    ///< matrix instructions: view registers of one row
 };
@@ -49,19 +49,20 @@ Expected<bool> planSharedWith(ConversionPlan &p, const Access &st,
   LL_TRY(inv, full.invert());
   LL_TRY(storeAddr, s.compose(inv));
   LL_TRY(loadAddr, t.compose(inv));
-  p.shared = tile;
-  p.storeAddress = storeAddr;
-  p.loadAddress = loadAddr;
-  p.storeView = s;
-  p.loadView = t;
-  p.storeRegister = st.reg;
-  p.loadRegister = ld.reg;
-  p.storeInstr = st.instr;
-  p.loadInstr = ld.instr;
-  p.repBits = int(design.reps.size());
-  p.storeMasks = s.freeVariableMasks();
-  int32_t sRegSkip = maskOf(p.storeMasks, "register");
-  int32_t sLaneSkip = maskOf(p.storeMasks, "lane");
+  SharedPlan &sh = p.body.emplace<SharedPlan>();
+  sh.layout = tile;
+  sh.storeAddress = storeAddr;
+  sh.loadAddress = loadAddr;
+  sh.storeView = s;
+  sh.loadView = t;
+  sh.storeRegister = st.reg;
+  sh.loadRegister = ld.reg;
+  sh.storeAccess = st.kind;
+  sh.loadAccess = ld.kind;
+  sh.repBits = int(design.reps.size());
+  sh.storeMasks = s.freeVariableMasks();
+  int32_t sRegSkip = maskOf(sh.storeMasks, "register");
+  int32_t sLaneSkip = maskOf(sh.storeMasks, "lane");
   int32_t dRegSkip = maskOf(t.freeVariableMasks(), "register");
   // Accesses are exactly as wide as the designed vector (stores may pack
   // source-only registers of the same bank word too).
@@ -107,22 +108,23 @@ Expected<bool> planSharedWith(ConversionPlan &p, const Access &st,
   };
   if (!fits(st, storeAddr, so) || !fits(ld, loadAddr, lo))
     return false;
-  p.store = countWavefronts(so.lane, sLaneSkip, 1 << so.vectorRegs.size(),
-                            bitwidth, target);
-  p.load = countWavefronts(lo.lane, 0, 1 << lo.vectorRegs.size(), bitwidth,
-                           target);
+  sh.store = countWavefronts(so.lane, sLaneSkip, 1 << so.vectorRegs.size(),
+                             bitwidth, target);
+  sh.load = countWavefronts(lo.lane, 0, 1 << lo.vectorRegs.size(), bitwidth,
+                            target);
   int tileBits = int(design.vec.size() + design.bank.size() + design.seg.size());
-  p.scratchBytes = (int64_t(1) << tileBits) * std::max(1, bitwidth / 8);
+  sh.scratchBytes = (int64_t(1) << tileBits) * std::max(1, bitwidth / 8);
   int sDistinct = int(s.inDimSize(0)) >> __builtin_popcount(uint32_t(sRegSkip));
   int dDistinct = regs >> __builtin_popcount(uint32_t(dRegSkip));
-  p.cost.sharedStores = sDistinct / p.store.vectorElems;
-  p.cost.sharedLoads = dDistinct / p.load.vectorElems;
+  p.cost = PlanCost();
+  p.cost.sharedStores = sDistinct / sh.store.vectorElems;
+  p.cost.sharedLoads = dDistinct / sh.load.vectorElems;
   p.cost.registerMoves =
       int64_t(sDistinct) * ((int64_t(1) << st.selectBits) - 1);
-  p.cost.barriers = 2 * (int64_t(1) << p.repBits) - 1;
-  p.cost.scratchBytes = p.scratchBytes;
-  p.cost.storeWavefronts = p.cost.sharedStores * p.store.wavefronts;
-  p.cost.loadWavefronts = p.cost.sharedLoads * p.load.wavefronts;
+  p.cost.barriers = 2 * int64_t(sh.rounds()) - 1;
+  p.cost.scratchBytes = sh.scratchBytes;
+  p.cost.storeWavefronts = p.cost.sharedStores * sh.store.wavefronts;
+  p.cost.loadWavefronts = p.cost.sharedLoads * sh.load.wavefronts;
   return true;
 }
 
@@ -170,7 +172,6 @@ Expected<Access> plainAccess(const LinearLayout &side, bool store,
                           laneCols, {}, {}));
   a.view = std::move(view);
   a.reg = std::move(reg);
-  a.instr = store ? "st.shared" : "ld.shared";
   a.selectBits = int(g.size());
   return a;
 }
@@ -277,7 +278,7 @@ Expected<std::optional<Access>> matrixAccess(const LinearLayout &side,
                           std::vector<int32_t>(5, 0), matCols, elemCols));
   a.view = std::move(view);
   a.reg = std::move(reg);
-  a.instr = std::string(store ? "stmatrix" : "ldmatrix") + (trans ? ".trans" : "");
+  a.kind = trans ? AccessKind::MatrixTransposed : AccessKind::Matrix;
   a.rowBits = rowBits;
   return Result(std::move(a));
 }
@@ -366,22 +367,23 @@ Expected<bool> planShared(ConversionPlan &p, const LinearLayout &s,
   // come first (the paper's guarantee, conflict-free whenever its bound
   // allows, holds for whatever widths are chosen).
   auto conflictWavefronts = [](const ConversionPlan &x) {
-    return x.cost.sharedStores * (x.store.wavefronts - x.store.minWavefronts) +
-           x.cost.sharedLoads * (x.load.wavefronts - x.load.minWavefronts);
+    const SharedPlan &sh = *x.as<SharedPlan>();
+    return x.cost.sharedStores * (sh.store.wavefronts - sh.store.minWavefronts) +
+           x.cost.sharedLoads * (sh.load.wavefronts - sh.load.minWavefronts);
   };
   auto key = [&](const ConversionPlan &x) {
     int64_t cycles = estimateCycles(x.cost, x.target, warps);
     if (options.trafficFirst)
-      return std::make_tuple(weight(x), x.scratchBytes, cycles, int64_t(0));
+      return std::make_tuple(weight(x), x.scratchBytes(), cycles, int64_t(0));
     return std::make_tuple(conflictWavefronts(x),
-                           budgeted ? cycles : x.scratchBytes,
-                           budgeted ? x.scratchBytes : cycles, weight(x));
+                           budgeted ? cycles : x.scratchBytes(),
+                           budgeted ? x.scratchBytes() : cycles, weight(x));
   };
   // The budget: the caller's, else the plain plan's (the least scratch
   // of the paper's algorithm). A plain plan over the caller's budget gives
   // way to any candidate within it.
-  int64_t budget = budgeted ? options.maxScratchBytes : p.scratchBytes;
-  bool fits = p.scratchBytes <= budget;
+  int64_t budget = budgeted ? options.maxScratchBytes : p.scratchBytes();
+  bool fits = p.scratchBytes() <= budget;
   // Loads widen past a bank word by at most this many registers.
   int maxWide = std::max(0, log2i(std::max(1, p.target.maxAccessBits / 32)));
   for (size_t i = 0; i < stores.size(); ++i)
@@ -408,9 +410,9 @@ Expected<bool> planShared(ConversionPlan &p, const LinearLayout &s,
           return fit.error();
         if (!fit || !*fit)
           continue;
-        bool qFits = q.scratchBytes <= budget;
+        bool qFits = q.scratchBytes() <= budget;
         if ((qFits && (!fits || key(q) < key(p))) ||
-            (!qFits && !fits && q.scratchBytes < p.scratchBytes)) {
+            (!qFits && !fits && q.scratchBytes() < p.scratchBytes())) {
           p = std::move(q);
           fits = qFits;
         }
@@ -421,8 +423,9 @@ Expected<bool> planShared(ConversionPlan &p, const LinearLayout &s,
 /// `side` with its register bases swapped for lane bases so that its
 /// registers hold `want` (the other side's lowest distinct registers);
 /// nullopt when some wanted basis is not a lane basis of `side`.
-std::optional<LinearLayout>
+Expected<std::optional<LinearLayout>>
 swapIntoRegisters(const LinearLayout &side, const std::vector<uint64_t> &want) {
+  using Result = std::optional<LinearLayout>;
   std::set<uint64_t> keep(want.begin(), want.end());
   auto cols = columnsByDim(side);
   auto &regs = cols["register"];
@@ -432,18 +435,17 @@ swapIntoRegisters(const LinearLayout &side, const std::vector<uint64_t> &want) {
       continue;
     auto li = std::find(lanes.begin(), lanes.end(), v);
     if (li == lanes.end())
-      return std::nullopt;
+      return Result();
     // Give up the lowest register basis the wanted vector does not contain.
     auto ri = std::find_if(regs.begin(), regs.end(),
                            [&](uint64_t r) { return r && !keep.count(r); });
     if (ri == regs.end())
-      return std::nullopt;
+      return Result();
     std::swap(*ri, *li);
   }
-  auto r = fromColumns(cols, side);
-  if (!r)
-    return std::nullopt;
-  return *r;
+  // A permutation of the side's bases: always a layout.
+  LL_TRY(r, fromColumns(cols, side));
+  return Result(std::move(r));
 }
 
 /// The plan that goes through shared memory between `s` and an intermediate
@@ -455,7 +457,8 @@ tryExchange(const ConversionPlan &base, const LinearLayout &s,
   using Result = std::optional<ConversionPlan>;
   int wordElems = 32 / base.bitwidth;
   int wantBits = log2i(wordElems);
-  const AccessInfo &narrow = before ? base.store : base.load;
+  const SharedPlan &baseShared = *base.as<SharedPlan>();
+  const AccessInfo &narrow = before ? baseShared.store : baseShared.load;
   if (narrow.vectorElems >= wordElems)
     return Result();
   const LinearLayout &wide = before ? t : s;   // keeps its layout
@@ -464,7 +467,7 @@ tryExchange(const ConversionPlan &base, const LinearLayout &s,
   if (int(want.size()) < wantBits)
     return Result();
   want.resize(wantBits);
-  auto mid = swapIntoRegisters(moved, want);
+  LL_TRY(mid, swapIntoRegisters(moved, want));
   if (!mid)
     return Result();
   PlanOptions sub = options;
@@ -472,11 +475,14 @@ tryExchange(const ConversionPlan &base, const LinearLayout &s,
   sub.forceShared = false;
   auto ex = before ? planConversion(s, *mid, base.bitwidth, base.target, sub)
                    : planConversion(*mid, t, base.bitwidth, base.target, sub);
-  if (!ex || (ex->kind != ConversionKind::Shuffle &&
-              ex->kind != ConversionKind::Registers))
+  // An exchange that cannot be planned (Unsupported) is no candidate; any
+  // other error is a bug and surfaces.
+  if (!ex && ex.error().kind() != ErrorKind::Unsupported)
+    return ex.error();
+  if (!ex || (ex->kind() != ConversionKind::Shuffle &&
+              ex->kind() != ConversionKind::Registers))
     return Result();
   ConversionPlan p;
-  p.kind = ConversionKind::Shared;
   p.bitwidth = base.bitwidth;
   p.target = base.target;
   p.src = s;
@@ -484,12 +490,13 @@ tryExchange(const ConversionPlan &base, const LinearLayout &s,
   LL_TRY(ok, before ? planShared(p, *mid, t, options)
                     : planShared(p, s, *mid, options));
   (void)ok;
-  if (p.scratchBytes > base.scratchBytes)
+  if (p.scratchBytes() > base.scratchBytes())
     return Result();
   p.cost.shuffles += ex->cost.shuffles;
   p.cost.registerMoves += ex->cost.registerMoves;
-  p.exchange = std::make_shared<const ConversionPlan>(std::move(*ex));
-  p.exchangeBefore = before;
+  SharedPlan &sh = *p.as<SharedPlan>();
+  sh.exchange = std::make_shared<const ConversionPlan>(std::move(*ex));
+  sh.exchangeBefore = before;
   return Result(std::move(p));
 }
 

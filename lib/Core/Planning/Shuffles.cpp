@@ -25,7 +25,7 @@ uint64_t applyLinear(const std::vector<uint64_t> &cols, uint64_t x) {
 /// `replicaLanes` hold the same data: lane l reads C r + D l + Phi(P l)),
 /// fill their registers in different rounds (a rotated schedule), or take
 /// 2^|K| sub-rounds. Always succeeds (true) unless the maps are malformed.
-Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt,
+Expected<bool> planShuffle(ShufflePlan &p, const LinearLayout &cvt,
                            int32_t freeRegs, uint64_t replicaLanes) {
   LL_TRY(A, cvt.sublayout({"register"}, {"register"}));
   LL_TRY(B, cvt.sublayout({"lane"}, {"register"}));
@@ -135,10 +135,10 @@ Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt,
                        dRegDim, false));
     LL_TRY(sub, LinearLayout::create({{"lane", subL}}, DimSizes{{"sub", 1}},
                                      false));
-    p.shuffleSendRegister = send;
-    p.shuffleSrcLane = srcLane;
-    p.shuffleDstRegister = dstReg;
-    p.shuffleSubRound = sub;
+    p.sendRegister = send;
+    p.srcLane = srcLane;
+    p.dstRegister = dstReg;
+    p.subRound = sub;
     p.subRounds = 1;
     return true;
   };
@@ -211,10 +211,10 @@ Expected<bool> planShuffle(ConversionPlan &p, const LinearLayout &cvt,
                                           "register"));
   LL_TRY(noLane, LinearLayout::zeros1D(int32_t(1) << nl, "lane", "register"));
   LL_TRY(dstRegL, dstReg.product(noLane));
-  p.shuffleSendRegister = send;
-  p.shuffleSrcLane = srcLane;
-  p.shuffleDstRegister = dstRegL;
-  p.shuffleSubRound = sub;
+  p.sendRegister = send;
+  p.srcLane = srcLane;
+  p.dstRegister = dstRegL;
+  p.subRound = sub;
   p.subRounds = 1 << K.size();
   return true;
 }
@@ -262,7 +262,7 @@ int64_t selectCount(const LinearLayout &sel, int distinctDstRegs,
 /// differently), lanes of that warp read lane srcLane ^ dl, and a sender
 /// offers the register the plan's sender at lane s ^ dl would, xor dr:
 /// both maps gain warp and block inputs.
-Expected<bool> addWarpOffsets(ConversionPlan &p,
+Expected<bool> addWarpOffsets(ShufflePlan &p,
                                      const LinearLayout &cvt) {
   for (const char *d : {"warp", "block"}) {
     int idx = cvt.inDimIndex(d);
@@ -271,18 +271,18 @@ Expected<bool> addWarpOffsets(ConversionPlan &p,
       int32_t dr = cvt.basis(idx, b, cvt.outDimIndex("register"));
       int32_t dl = cvt.basis(idx, b, cvt.outDimIndex("lane"));
       std::vector<std::pair<std::string, int32_t>> at;
-      for (int i = 0; i < p.shuffleSendRegister.numInDims(); ++i) {
-        const std::string &n = p.shuffleSendRegister.inDimName(i);
+      for (int i = 0; i < p.sendRegister.numInDims(); ++i) {
+        const std::string &n = p.sendRegister.inDimName(i);
         at.push_back({n, n == "lane" ? dl : 0});
       }
-      LL_TRY(sent, p.shuffleSendRegister.applyNamed(at));
+      LL_TRY(sent, p.sendRegister.applyNamed(at));
       laneBases.push_back({dl});
       regBases.push_back({sent[0] ^ dr});
     }
-    LL_TRY(lanes, p.shuffleSrcLane.withInDimBases(d, laneBases));
-    LL_TRY(sends, p.shuffleSendRegister.withInDimBases(d, regBases));
-    p.shuffleSrcLane = std::move(lanes);
-    p.shuffleSendRegister = std::move(sends);
+    LL_TRY(lanes, p.srcLane.withInDimBases(d, laneBases));
+    LL_TRY(sends, p.sendRegister.withInDimBases(d, regBases));
+    p.srcLane = std::move(lanes);
+    p.sendRegister = std::move(sends);
   }
   return true;
 }

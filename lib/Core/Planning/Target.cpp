@@ -46,6 +46,19 @@ int Target::lanesPerWavefront(int bytes) const {
   return std::max(1, std::min(warpSize, wavefrontBytes() / b));
 }
 
+std::string Target::sharedInstruction(bool store, AccessKind access) const {
+  if (name.rfind("gfx", 0) == 0)
+    return store ? "ds_write" : "ds_read"; // no matrix accesses planned
+  if (access == AccessKind::Plain)
+    return store ? "st.shared" : "ld.shared";
+  std::string base = store ? "stmatrix" : "ldmatrix";
+  return access == AccessKind::MatrixTransposed ? base + ".trans" : base;
+}
+
+const char *toString(GatherPlan::Kind k) {
+  return k == GatherPlan::Kind::Shuffle ? "shuffle" : "shared";
+}
+
 int Target::minWavefronts(int bytes) const {
   return std::max(1, warpSize / lanesPerWavefront(bytes));
 }

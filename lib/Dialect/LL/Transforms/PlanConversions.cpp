@@ -66,35 +66,33 @@ struct PlanConversions
         op.emitOpError() << plan.error().message();
         return WalkResult::interrupt();
       }
-      op->setAttr("ll.plan", b.getStringAttr(::ll::toString(plan->kind)));
-      if (plan->kind != ::ll::ConversionKind::Noop)
+      op->setAttr("ll.plan", b.getStringAttr(::ll::toString(plan->kind())));
+      if (!plan->as<::ll::NoopPlan>())
         op->setAttr("ll.cycles", b.getI64IntegerAttr(plan->cost.cycles));
       auto setInt = [&](StringRef name, int64_t v) {
         op->setAttr(name, b.getI64IntegerAttr(v));
       };
-      if (plan->kind == ::ll::ConversionKind::Select)
+      if (plan->as<::ll::SelectPlan>())
         setInt("ll.selects", plan->cost.selects);
-      if (plan->kind == ::ll::ConversionKind::Shuffle)
-        setInt("ll.rounds", plan->rounds);
-      if (plan->kind == ::ll::ConversionKind::Shared) {
-        setInt("ll.scratch_bytes", plan->scratchBytes);
+      if (auto *sh = plan->as<::ll::ShufflePlan>())
+        setInt("ll.rounds", sh->rounds);
+      if (auto *sh = plan->as<::ll::SharedPlan>()) {
+        setInt("ll.scratch_bytes", sh->scratchBytes);
         setInt("ll.vector_width",
-               std::min(plan->store.vectorElems, plan->load.vectorElems));
-        setInt("ll.rounds", int64_t(1) << plan->repBits);
-        setInt("ll.store_wavefronts", plan->store.wavefronts);
-        setInt("ll.load_wavefronts", plan->load.wavefronts);
-        // Target-neutral access kinds (the program's), where not plain:
-        // "matrix" / "matrix_transposed" (ldmatrix / stmatrix on NVIDIA).
-        for (const ::ll::PlanStep &step : plan->steps) {
-          bool store = step.kind == ::ll::PlanStep::Kind::Store;
-          if (step.exchange || step.access == ::ll::PlanStep::Access::Plain ||
-              (!store && step.kind != ::ll::PlanStep::Kind::Load))
-            continue;
-          op->setAttr(store ? "ll.store_access" : "ll.load_access",
-                      b.getStringAttr(::ll::toString(step.access)));
-        }
+               std::min(sh->store.vectorElems, sh->load.vectorElems));
+        setInt("ll.rounds", sh->rounds());
+        setInt("ll.store_wavefronts", sh->store.wavefronts);
+        setInt("ll.load_wavefronts", sh->load.wavefronts);
+        // Target-neutral access kinds, where not plain: "matrix" /
+        // "matrix_transposed" (ldmatrix / stmatrix on NVIDIA).
+        if (sh->storeAccess != ::ll::AccessKind::Plain)
+          op->setAttr("ll.store_access",
+                      b.getStringAttr(::ll::toString(sh->storeAccess)));
+        if (sh->loadAccess != ::ll::AccessKind::Plain)
+          op->setAttr("ll.load_access",
+                      b.getStringAttr(::ll::toString(sh->loadAccess)));
         // Sub-word values exchanged by warp shuffles around shared memory.
-        if (plan->exchange)
+        if (sh->exchange)
           setInt("ll.exchange_shuffles", plan->cost.shuffles);
       }
       return WalkResult::advance();
@@ -117,8 +115,8 @@ struct PlanConversions
         op.emitOpError() << plan.error().message();
         return WalkResult::interrupt();
       }
-      op->setAttr("ll.plan", b.getStringAttr(plan->kind));
-      if (plan->kind == "shared")
+      op->setAttr("ll.plan", b.getStringAttr(::ll::toString(plan->kind)));
+      if (plan->kind == ::ll::GatherPlan::Kind::Shared)
         op->setAttr("ll.scratch_bytes", b.getI64IntegerAttr(plan->scratchBytes));
       else
         op->setAttr("ll.rounds", b.getI64IntegerAttr(plan->cost.shuffles));
