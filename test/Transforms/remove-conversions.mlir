@@ -20,6 +20,38 @@ func.func @hoist(%x: tensor<64x64xf32, #A>, %y: tensor<64x64xf32, #A>) -> tensor
 #A = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
 #B = #ll.nvidia_mma<{versionMajor = 2, versionMinor = 0, warpsPerCTA = [2, 2], instrShape = [16, 8]}>
 
+// One converted operand and a result used in B: hoisting would trade the
+// operand's conversion for the result's, which costs the same: no move.
+// CHECK-LABEL: func.func @hoist_no_gain
+// CHECK-NEXT: %[[A:.*]] = ll.convert_layout %arg0 : tensor<64x64xf32, #blocked> -> tensor<64x64xf32, #mma>
+// CHECK-NEXT: arith.addf %[[A]], %arg1 : tensor<64x64xf32, #mma>
+func.func @hoist_no_gain(%x: tensor<64x64xf32, #A>, %y: tensor<64x64xf32, #B>) -> tensor<64x64xf32, #B> {
+  %a = ll.convert_layout %x : tensor<64x64xf32, #A> -> tensor<64x64xf32, #B>
+  %c = arith.addf %a, %y : tensor<64x64xf32, #B>
+  return %c : tensor<64x64xf32, #B>
+}
+
+// -----
+
+#A = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+#B = #ll.nvidia_mma<{versionMajor = 2, versionMinor = 0, warpsPerCTA = [2, 2], instrShape = [16, 8]}>
+
+// One converted operand, the result converted back: the round trip goes.
+// CHECK-LABEL: func.func @hoist_round_trip
+// CHECK-NOT: ll.convert_layout
+// CHECK: math.exp %arg0 : tensor<64x64xf32, #blocked>
+func.func @hoist_round_trip(%x: tensor<64x64xf32, #A>) -> tensor<64x64xf32, #A> {
+  %a = ll.convert_layout %x : tensor<64x64xf32, #A> -> tensor<64x64xf32, #B>
+  %e = math.exp %a : tensor<64x64xf32, #B>
+  %r = ll.convert_layout %e : tensor<64x64xf32, #B> -> tensor<64x64xf32, #A>
+  return %r : tensor<64x64xf32, #A>
+}
+
+// -----
+
+#A = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+#B = #ll.nvidia_mma<{versionMajor = 2, versionMinor = 0, warpsPerCTA = [2, 2], instrShape = [16, 8]}>
+
 // A chain whose leaves are free in the target layout (a conversion from it,
 // a splat) is recomputed there: both conversions disappear.
 // CHECK-LABEL: func.func @backward

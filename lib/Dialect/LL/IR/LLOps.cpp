@@ -232,61 +232,6 @@ struct RematerializeCheapSource : OpRewritePattern<ConvertLayoutOp> {
   }
 };
 
-/// op(convert(a : S -> B), convert(b : S -> B), cheap) : B
-///   -> convert(op(a, b, cheap') : S -> B)
-/// when that removes conversions (>= 2 operands converted from S, or one and
-/// the result is only converted again).
-struct HoistConversionAboveElementwise : RewritePattern {
-  HoistConversionAboveElementwise(MLIRContext *ctx)
-      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
-
-  LogicalResult matchAndRewrite(Operation *op,
-                                PatternRewriter &rewriter) const override {
-    if (!isRelayoutable(op))
-      return failure();
-    Type srcType;
-    int converted = 0;
-    for (Value v : op->getOperands()) {
-      if (auto cvt = v.getDefiningOp<ConvertLayoutOp>()) {
-        Type t = cvt.getSrc().getType();
-        auto enc = getLayoutEncoding(t);
-        if (!srcType)
-          srcType = t;
-        else if (getLayoutEncoding(srcType) != enc)
-          return failure();
-        ++converted;
-        continue;
-      }
-      if (!isCheapToRelayout(v))
-        return failure();
-    }
-    if (converted == 0)
-      return failure();
-    Value res = op->getResult(0);
-    bool onlyConverted =
-        !res.use_empty() && llvm::all_of(res.getUsers(), [](Operation *u) {
-          return isa<ConvertLayoutOp>(u);
-        });
-    if (converted < 2 && !onlyConverted)
-      return failure();
-    Attribute srcEnc = getLayoutEncoding(srcType);
-    SmallVector<Value> operands;
-    for (Value v : op->getOperands()) {
-      if (auto cvt = v.getDefiningOp<ConvertLayoutOp>())
-        operands.push_back(cvt.getSrc());
-      else
-        operands.push_back(relayoutCheap(rewriter, v, srcEnc));
-    }
-    auto resType = cast<RankedTensorType>(res.getType());
-    OperationState state(op->getLoc(), op->getName(), operands,
-                         {resType.cloneWithEncoding(srcEnc)}, op->getAttrs());
-    Operation *moved = rewriter.create(state);
-    rewriter.replaceOpWithNewOp<ConvertLayoutOp>(op, resType,
-                                                 moved->getResult(0));
-    return success();
-  }
-};
-
 /// The layout a shape op gives its result when its source has type `src`:
 /// the source layout's linear image.
 FailureOr<Attribute> imageLayout(TransOp op, RankedTensorType src) {
@@ -359,7 +304,6 @@ void ConvertLayoutOp::getCanonicalizationPatterns(RewritePatternSet &results,
                                                   MLIRContext *ctx) {
   results.add<CollapseConversionChain, RematerializeCheapSource,
               RemoveEqualLayoutConversion,
-              HoistConversionAboveElementwise,
               MoveConversionAcrossShapeOp<TransOp>,
               MoveConversionAcrossShapeOp<ReshapeOp>>(ctx);
 }

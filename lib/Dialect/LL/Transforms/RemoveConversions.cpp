@@ -8,7 +8,9 @@
 //  * canonical patterns: chains collapse, equal types fold, splat /
 //    make_range / splat constants are rebuilt in the wanted layout;
 //  * hoisting: an elementwise op whose operands are converted from one
-//    layout S is computed in S and converted once;
+//    layout S is computed in S and converted once, when the conversions
+//    removed cost more cycles than the ones added (this is a cost decision,
+//    so it lives here and not among the canonicalizations);
 //  * backward rematerialization: convert(f(g(x), c) : A -> B) recomputes the
 //    elementwise chain in B when every leaf is free to produce in B, or when
 //    the conversions added at the leaves cost less than the one removed.
@@ -49,6 +51,78 @@ int64_t costOf(Type from, Type to, const ::ll::Target &target) {
   auto plan = ::ll::planConversion(*a, *b, int(*bits), target);
   return plan ? plan->cost.cycles : kUnplannable;
 }
+
+/// op(convert(a : S -> B), convert(b : S -> B), cheap) : B
+///   -> convert(op(a, b, cheap') : S -> B)
+/// when the cycles of the conversions it removes (operand conversions with
+/// no other use; the result's conversions to C, which become S -> C) exceed
+/// those it adds (the result's conversion S -> B, or S -> C per user).
+struct HoistConversionAboveElementwise : RewritePattern {
+  HoistConversionAboveElementwise(MLIRContext *ctx, ::ll::Target target)
+      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx),
+        target(std::move(target)) {}
+  ::ll::Target target;
+
+  LogicalResult matchAndRewrite(Operation *op,
+                                PatternRewriter &rewriter) const override {
+    if (!isRelayoutable(op))
+      return failure();
+    Attribute srcEnc;
+    int64_t removed = 0;
+    int converted = 0;
+    for (Value v : op->getOperands()) {
+      if (auto cvt = v.getDefiningOp<ConvertLayoutOp>()) {
+        Attribute enc = getLayoutEncoding(cvt.getSrc().getType());
+        if (!srcEnc)
+          srcEnc = enc;
+        else if (srcEnc != enc)
+          return failure();
+        ++converted;
+        if (v.hasOneUse())
+          removed += costOf(cvt.getSrc().getType(), v.getType(), target);
+        continue;
+      }
+      if (!isCheapToRelayout(v))
+        return failure();
+    }
+    if (converted == 0)
+      return failure();
+    Value res = op->getResult(0);
+    auto resType = cast<RankedTensorType>(res.getType());
+    auto hoisted = resType.cloneWithEncoding(srcEnc);
+    bool onlyConverted =
+        !res.use_empty() && llvm::all_of(res.getUsers(), [](Operation *u) {
+          return isa<ConvertLayoutOp>(u);
+        });
+    int64_t added = 0;
+    if (onlyConverted) {
+      // Each user's B -> C becomes S -> C (nothing when C is S).
+      for (Operation *u : res.getUsers()) {
+        Type c = u->getResult(0).getType();
+        removed += costOf(resType, c, target);
+        if (getLayoutEncoding(c) != srcEnc)
+          added += costOf(hoisted, c, target);
+      }
+    } else {
+      added = costOf(hoisted, resType, target);
+    }
+    if (added >= removed)
+      return failure();
+    SmallVector<Value> operands;
+    for (Value v : op->getOperands()) {
+      if (auto cvt = v.getDefiningOp<ConvertLayoutOp>())
+        operands.push_back(cvt.getSrc());
+      else
+        operands.push_back(relayoutCheap(rewriter, v, srcEnc));
+    }
+    OperationState state(op->getLoc(), op->getName(), operands, {hoisted},
+                         op->getAttrs());
+    Operation *moved = rewriter.create(state);
+    rewriter.replaceOpWithNewOp<ConvertLayoutOp>(op, resType,
+                                                 moved->getResult(0));
+    return success();
+  }
+};
 
 /// convert(chain : A -> B), where chain is a tree of single-use elementwise
 /// ops: recompute the chain in B when its leaves cost less to bring to B.
@@ -155,5 +229,6 @@ void mlir::ll::populateRemoveConversionsPatterns(
     RewritePatternSet &patterns, const ::ll::Target &target) {
   MLIRContext *ctx = patterns.getContext();
   ConvertLayoutOp::getCanonicalizationPatterns(patterns, ctx);
-  patterns.add<RematerializeBackward>(ctx, target);
+  patterns.add<HoistConversionAboveElementwise, RematerializeBackward>(ctx,
+                                                                      target);
 }

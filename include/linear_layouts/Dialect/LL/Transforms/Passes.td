@@ -39,8 +39,10 @@ def LLRemoveConversions : Pass<"ll-remove-conversions"> {
     * conversions between equal layouts disappear, chains collapse;
     * `splat`, `make_range` and constants are rematerialized in the layout
       their users want;
-    * an elementwise op whose operands are all converted from one layout is
-      computed in that layout and converted once;
+    * an elementwise op whose operands are converted from one layout is
+      computed in that layout and converted once, when the conversions it
+      removes cost more cycles than those it adds (canonicalization never
+      moves ops across layouts: that is this pass's cost decision);
     * a conversion is pushed backwards through a chain of elementwise ops
       when every leaf of the chain can take the new layout for free, or
       when the conversions it adds at the leaves are cheaper than the one it
