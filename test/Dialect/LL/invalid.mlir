@@ -261,3 +261,42 @@ func.func @f() {
 #b = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [1, 32], warpsPerCTA = [1, 1], order = [1, 0]}>
 // expected-error @+1 {{a tensor of 2^32 elements is too large (at most 2^30)}}
 func.func @f(%x: tensor<65536x65536xf16, #b>) { return }
+
+// -----
+
+func.func @f(%p: !ll.ptr<f32>) {
+  // expected-error @+1 {{expected a grid axis x, y or z, got 'w'}}
+  %0 = ll.program_id w : i32
+  return
+}
+
+// -----
+
+func.func @f(%p: !ll.ptr<f32>) {
+  // expected-error @+1 {{the result must be 'f32'}}
+  %0 = ll.load %p : (!ll.ptr<f32>) -> f16
+  return
+}
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+#c = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+func.func @f(%p: tensor<512x!ll.ptr<f32>, #b>, %v: tensor<512xf32, #b>, %m: tensor<512xi1, #c>) {
+  // expected-error @+1 {{the mask must have the pointers' layout}}
+  ll.store %p, %v, %m : (tensor<512x!ll.ptr<f32>, #b>, tensor<512xf32, #b>, tensor<512xi1, #c>) -> ()
+  return
+}
+
+// -----
+
+func.func @f(%p: !ll.ptr<f32>, %o: f32, %m: i1) {
+  // expected-error @+1 {{`other` needs a mask}}
+  %0 = "ll.load"(%p, %o) {operandSegmentSizes = array<i32: 1, 0, 1>} : (!ll.ptr<f32>, f32) -> f32
+  return
+}
+
+// -----
+
+// expected-error @+1 {{a pointer points to scalars, not to 'tensor<4xf32>'}}
+func.func @f(%p: !ll.ptr<tensor<4xf32>>) { return }

@@ -73,3 +73,32 @@ func.func @join_split_gather(%a: tensor<64xf32, #part>, %b: tensor<64xf32, #part
   %g = ll.gather %s[%i] {axis = 0 : i32} : (tensor<8x4xf32, #idx>, tensor<16x4xi32, #idx>) -> tensor<16x4xf32, #idx>
   return %g : tensor<16x4xf32, #idx>
 }
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+
+// Kernel ops: program ids, pointer arithmetic, masked loads and stores.
+// CHECK-LABEL: func.func @kernel_ops
+func.func @kernel_ops(%x: !ll.ptr<f32>, %y: !ll.ptr<f32, 1>, %n: i32, %s: !ll.ptr<i8, 3>) {
+  // CHECK: ll.program_id x : i32
+  %pid = ll.program_id x : i32
+  // CHECK: ll.num_programs z : i32
+  %np = ll.num_programs z : i32
+  %r = ll.make_range {start = 0 : i32, end = 512 : i32} : tensor<512xi32, #b>
+  %base = ll.splat %x : !ll.ptr<f32> -> tensor<512x!ll.ptr<f32>, #b>
+  // CHECK: ll.addptr %{{.*}}, %{{.*}} : tensor<512x!ll.ptr<f32>, #blocked>, tensor<512xi32, #blocked>
+  %p = ll.addptr %base, %r : tensor<512x!ll.ptr<f32>, #b>, tensor<512xi32, #b>
+  %ns = ll.splat %n : i32 -> tensor<512xi32, #b>
+  %m = arith.cmpi slt, %r, %ns : tensor<512xi32, #b>
+  %z = arith.constant dense<0.0> : tensor<512xf32, #b>
+  // CHECK: ll.load %{{.*}}, %{{.*}}, %{{.*}} : (tensor<512x!ll.ptr<f32>, #blocked>, tensor<512xi1, #blocked>, tensor<512xf32, #blocked>) -> tensor<512xf32, #blocked>
+  %v = ll.load %p, %m, %z : (tensor<512x!ll.ptr<f32>, #b>, tensor<512xi1, #b>, tensor<512xf32, #b>) -> tensor<512xf32, #b>
+  // CHECK: ll.store %{{.*}}, %{{.*}}, %{{.*}} : (tensor<512x!ll.ptr<f32>, #blocked>, tensor<512xf32, #blocked>, tensor<512xi1, #blocked>) -> ()
+  ll.store %p, %v, %m : (tensor<512x!ll.ptr<f32>, #b>, tensor<512xf32, #b>, tensor<512xi1, #b>) -> ()
+  // CHECK: ll.load %{{.*}} : (!ll.ptr<f32>) -> f32
+  %w = ll.load %y : (!ll.ptr<f32>) -> f32
+  // CHECK: ll.addptr %{{.*}}, %{{.*}} : !ll.ptr<i8, 3>, i32
+  %q = ll.addptr %s, %pid : !ll.ptr<i8, 3>, i32
+  return
+}

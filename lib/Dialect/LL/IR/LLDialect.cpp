@@ -139,8 +139,26 @@ ArrayRef<int64_t> mlir::ll::getLayoutShape(Type type) {
   return {};
 }
 
+LogicalResult
+PointerType::verify(function_ref<InFlightDiagnostic()> emitError,
+                    Type pointee, int addressSpace) {
+  if (addressSpace < 0)
+    return emitError() << "the address space must be non-negative, got "
+                       << addressSpace;
+  if (isa<RankedTensorType, MemDescType>(pointee))
+    return emitError() << "a pointer points to scalars, not to " << pointee;
+  return success();
+}
+
+bool mlir::ll::isPointerLike(Type type) {
+  return isa<PointerType>(getElementTypeOrSelf(type));
+}
+
 FailureOr<unsigned> mlir::ll::getMovedBitWidth(Type type, Operation *scope,
                                                std::string *reason) {
+  // Pointers move as 64-bit addresses.
+  if (isa<PointerType>(type))
+    return 64u;
   // Only types whose size the data layout knows: anything else would make
   // DataLayout abort.
   std::function<bool(Type)> sized = [&](Type t) {

@@ -12,6 +12,7 @@
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/StringSwitch.h"
 
 using namespace mlir;
 using namespace mlir::ll;
@@ -623,6 +624,84 @@ LogicalResult LocalStoreOp::verify() {
   if (failed(requireDistributed(*this, getSrc().getType(), "source")))
     return failure();
   return checkMemShape(*this, getSrc().getType(), getDst().getType());
+}
+
+//===----------------------------------------------------------------------===//
+// Kernels
+//===----------------------------------------------------------------------===//
+
+/// `x`, `y` or `z` for a grid axis 0-2.
+static ParseResult parseAxis(OpAsmParser &p, IntegerAttr &axis) {
+  StringRef name;
+  SMLoc loc = p.getCurrentLocation();
+  if (p.parseKeyword(&name))
+    return failure();
+  int v = llvm::StringSwitch<int>(name).Case("x", 0).Case("y", 1).Case("z", 2).Default(-1);
+  if (v < 0)
+    return p.emitError(loc) << "expected a grid axis x, y or z, got '" << name
+                            << "'";
+  axis = p.getBuilder().getI32IntegerAttr(v);
+  return success();
+}
+
+static void printAxis(OpAsmPrinter &p, Operation *, IntegerAttr axis) {
+  p << "xyz"[axis.getInt() & 3];
+}
+
+/// The type `ptrLike` points to, with its shape and layout: tensor<8x!ll.ptr<f16>,
+/// #b> -> tensor<8xf16, #b>, !ll.ptr<f16> -> f16.
+static Type pointeeLike(Type ptrLike) {
+  auto ptr = cast<PointerType>(getElementTypeOrSelf(ptrLike));
+  if (auto t = dyn_cast<RankedTensorType>(ptrLike))
+    return t.clone(ptr.getPointeeType());
+  return ptr.getPointeeType();
+}
+
+/// `b` has the shape and layout of `a` (both scalars, or tensors of one
+/// shape whose layouts are equal).
+static LogicalResult requireSameLayout(Operation *op, Type a, Type b,
+                                       StringRef what) {
+  auto ta = dyn_cast<RankedTensorType>(a), tb = dyn_cast<RankedTensorType>(b);
+  if (bool(ta) != bool(tb))
+    return op->emitOpError() << what << " must be "
+                             << (ta ? "a tensor" : "a scalar")
+                             << " like the pointers";
+  if (!ta)
+    return success();
+  if (ta.getShape() != tb.getShape())
+    return op->emitOpError() << what << " must have the pointers' shape";
+  if (ta.getEncoding() != tb.getEncoding() && !haveEqualLayouts(ta, tb))
+    return op->emitOpError() << what << " must have the pointers' layout";
+  return success();
+}
+
+LogicalResult AddPtrOp::verify() {
+  return requireSameLayout(*this, getPtr().getType(), getOffset().getType(),
+                           "the offsets");
+}
+
+LogicalResult LoadOp::verify() {
+  Type want = pointeeLike(getPtr().getType());
+  if (getType() != want)
+    return emitOpError() << "the result must be " << want;
+  if (getMask() && failed(requireSameLayout(*this, getPtr().getType(),
+                                            getMask().getType(), "the mask")))
+    return failure();
+  if (getOther() && !getMask())
+    return emitOpError() << "`other` needs a mask";
+  if (getOther() && getOther().getType() != want)
+    return emitOpError() << "`other` must be " << want;
+  return success();
+}
+
+LogicalResult StoreOp::verify() {
+  Type want = pointeeLike(getPtr().getType());
+  if (getValue().getType() != want)
+    return emitOpError() << "the stored value must be " << want;
+  if (getMask())
+    return requireSameLayout(*this, getPtr().getType(), getMask().getType(),
+                             "the mask");
+  return success();
 }
 
 #define GET_OP_CLASSES

@@ -17,6 +17,7 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/TensorEncoding.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "mlir/IR/OpDefinition.h"
 #include "mlir/IR/OpImplementation.h"
 #include "mlir/IR/PatternMatch.h"
@@ -70,6 +71,9 @@ FailureOr<Attribute> getLinearEncoding(Type type);
 FailureOr<Attribute> getLinearEncoding(MLIRContext *ctx,
                                        const ::ll::LinearLayout &layout,
                                        bool shared);
+
+/// A `!ll.ptr` or a tensor of them.
+bool isPointerLike(Type type);
 
 /// Elementwise ops (arith / math with the Elementwise trait, one result, all
 /// tensors of one shape) that may be recomputed in another layout.

@@ -207,6 +207,98 @@ def LL_SplatOp : LL_Op<"splat", [Pure]> {
 }
 
 //===----------------------------------------------------------------------===//
+// Kernels: program ids, pointers, global memory
+//===----------------------------------------------------------------------===//
+
+def LL_ProgramIdOp : LL_Op<"program_id", [Pure]> {
+  let summary = "The id of this program (CTA) along an axis of the grid";
+  let description = [{
+    ```mlir
+    %pid = ll.program_id x : i32
+    ```
+  }];
+  let arguments = (ins ConfinedAttr<I32Attr, [IntMinValue<0>, IntMaxValue<2>]>:$axis);
+  let results = (outs I32:$result);
+  let assemblyFormat = "custom<Axis>($axis) attr-dict `:` type($result)";
+}
+
+def LL_NumProgramsOp : LL_Op<"num_programs", [Pure]> {
+  let summary = "The number of programs (CTAs) along an axis of the grid";
+  let description = [{
+    ```mlir
+    %n = ll.num_programs y : i32
+    ```
+  }];
+  let arguments = (ins ConfinedAttr<I32Attr, [IntMinValue<0>, IntMaxValue<2>]>:$axis);
+  let results = (outs I32:$result);
+  let assemblyFormat = "custom<Axis>($axis) attr-dict `:` type($result)";
+}
+
+def LL_PtrLike : Type<CPred<"::mlir::ll::isPointerLike($_self)">,
+                      "a pointer or a tensor of pointers">;
+def LL_IntLike : Type<CPred<"::mlir::getElementTypeOrSelf($_self).isSignlessInteger()">,
+                      "an integer or a tensor of integers">;
+def LL_BoolLike : Type<CPred<"::mlir::getElementTypeOrSelf($_self).isSignlessInteger(1)">,
+                       "an i1 or a tensor of i1">;
+
+def LL_AddPtrOp : LL_Op<"addptr", [Pure, Elementwise, SameOperandsAndResultShape,
+                                   AllTypesMatch<["ptr", "result"]>]> {
+  let summary = "Advance pointers by element offsets";
+  let description = [{
+    `ptr + offset * sizeof(pointee)`, elementwise; the offsets are signed.
+
+    ```mlir
+    %p = ll.addptr %base, %offs : tensor<128x!ll.ptr<f32>, #b>, tensor<128xi32, #b>
+    ```
+  }];
+  let arguments = (ins LL_PtrLike:$ptr, LL_IntLike:$offset);
+  let results = (outs LL_PtrLike:$result);
+  let assemblyFormat = "$ptr `,` $offset attr-dict `:` type($result) `,` type($offset)";
+  let hasVerifier = 1;
+}
+
+def LL_LoadOp : LL_Op<"load", [AttrSizedOperandSegments,
+                               MemoryEffects<[MemRead]>]> {
+  let summary = "Load through pointers, optionally masked";
+  let description = [{
+    Each element is read through its pointer; where `mask` is false nothing
+    is read and the element is `other` (or undefined without `other`).
+    Replicated elements (held by several threads) are each loaded by every
+    holder. Hints for the cache are kept as attributes (`cache`,
+    `eviction`, `volatile`) for the lowering.
+
+    ```mlir
+    %v = ll.load %p, %m, %o : (tensor<128x!ll.ptr<f32>, #b>, tensor<128xi1, #b>,
+                               tensor<128xf32, #b>) -> tensor<128xf32, #b>
+    %w = ll.load %q : (!ll.ptr<f32>) -> f32
+    ```
+  }];
+  let arguments = (ins LL_PtrLike:$ptr, Optional<LL_BoolLike>:$mask,
+                   Optional<AnyType>:$other);
+  let results = (outs AnyType:$result);
+  let assemblyFormat =
+      "$ptr (`,` $mask^)? (`,` $other^)? attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+def LL_StoreOp : LL_Op<"store", [MemoryEffects<[MemWrite]>]> {
+  let summary = "Store through pointers, optionally masked";
+  let description = [{
+    Each element is written through its pointer where `mask` is true.
+    Replicated elements are written once (by one of their holders).
+
+    ```mlir
+    ll.store %p, %v, %m : (tensor<128x!ll.ptr<f32>, #b>, tensor<128xf32, #b>,
+                           tensor<128xi1, #b>) -> ()
+    ```
+  }];
+  let arguments = (ins LL_PtrLike:$ptr, AnyType:$value, Optional<LL_BoolLike>:$mask);
+  let assemblyFormat =
+      "$ptr `,` $value (`,` $mask^)? attr-dict `:` functional-type(operands, results)";
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Shared memory
 //===----------------------------------------------------------------------===//
 

@@ -36,4 +36,25 @@ def LL_MemDescType : TypeDef<LL_Dialect, "MemDesc", [ShapedTypeInterface]> {
   }];
 }
 
+def LL_PointerType : TypeDef<LL_Dialect, "Pointer"> {
+  let mnemonic = "ptr";
+  let summary = "A pointer to elements of a type, in an address space";
+  let description = [{
+    A scalar pointer (`tt.ptr` in Triton): the pointee type and the address
+    space (1, global memory, by default; 3 is shared memory). Tensors of
+    pointers carry a layout like any tensor; `ll.addptr` advances them,
+    `ll.load` / `ll.store` access memory through them.
+
+    ```mlir
+    !ll.ptr<f16>          // global
+    !ll.ptr<i32, 3>       // shared
+    tensor<128x!ll.ptr<f32>, #blocked>
+    ```
+  }];
+  let parameters = (ins "::mlir::Type":$pointeeType,
+                    DefaultValuedParameter<"int", "1">:$addressSpace);
+  let assemblyFormat = "`<` $pointeeType (`,` $addressSpace^)? `>`";
+  let genVerifyDecl = 1;
+}
+
 #endif // LINEAR_LAYOUTS_DIALECT_LL_IR_LLTYPES_TD
