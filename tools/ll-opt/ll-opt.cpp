@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "linear_layouts/Conversion/Passes.h"
 #include "linear_layouts/Dialect/LL/IR/LLDialect.h"
 #include "linear_layouts/Dialect/LL/Transforms/Passes.h"
 
@@ -28,6 +29,7 @@
 int main(int argc, char **argv) {
   mlir::registerTransformsPasses();
   mlir::ll::registerLLPasses();
+  mlir::ll::registerLLConversionPasses();
 
   mlir::DialectRegistry registry;
   registry.insert<mlir::ll::LLDialect, mlir::arith::ArithDialect,

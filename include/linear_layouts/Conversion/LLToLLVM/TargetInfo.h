@@ -1,0 +1,55 @@
+//===- TargetInfo.h - What the lowering emits per target --------*- C++ -*-===//
+//
+// One description of a GPU target for planning and lowering: the planner's
+// `ll::Target` (warp size, banks, access widths, matrix instructions, the
+// cycle model) plus how to emit hardware ids, shuffles, barriers and kernel
+// attributes with NVVM (sm_*) or ROCDL (gfx*) ops.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LINEAR_LAYOUTS_CONVERSION_LLTOLLVM_TARGETINFO_H
+#define LINEAR_LAYOUTS_CONVERSION_LLTOLLVM_TARGETINFO_H
+
+#include "linear_layouts/Core/Planning.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/Builders.h"
+
+#include <memory>
+
+namespace mlir::ll {
+
+class TargetInfo {
+public:
+  virtual ~TargetInfo() = default;
+
+  /// The target named `name` (sm_80, sm_90, gfx942, ...); null with a
+  /// message in `error` for an unknown one.
+  static std::unique_ptr<TargetInfo> get(StringRef name, std::string &error);
+
+  /// The planner's description of the target.
+  const ::ll::Target &target() const { return desc; }
+  int warpSize() const { return desc.warpSize; }
+  bool isAMD() const { return desc.warpSize == 64 || desc.name.rfind("gfx", 0) == 0; }
+
+  /// The thread's index in its CTA (x), as i32.
+  virtual Value threadId(OpBuilder &b, Location loc) const = 0;
+  /// The CTA's index / the grid's size along `axis` (0-2), as i32.
+  virtual Value programId(OpBuilder &b, Location loc, int axis) const = 0;
+  virtual Value numPrograms(OpBuilder &b, Location loc, int axis) const = 0;
+  /// The i32 `value` of lane `lane` of this warp (every lane takes part).
+  virtual Value shuffleIdx(OpBuilder &b, Location loc, Value value,
+                           Value lane) const = 0;
+  /// A CTA-wide barrier (shared memory written before it is visible after).
+  virtual void barrier(OpBuilder &b, Location loc) const = 0;
+  /// Mark `func` as a kernel of `threads` threads per CTA.
+  virtual void markKernel(LLVM::LLVMFuncOp func, int threads) const = 0;
+
+protected:
+  explicit TargetInfo(::ll::Target t) : desc(std::move(t)) {}
+  ::ll::Target desc;
+};
+
+} // namespace mlir::ll
+
+#endif // LINEAR_LAYOUTS_CONVERSION_LLTOLLVM_TARGETINFO_H

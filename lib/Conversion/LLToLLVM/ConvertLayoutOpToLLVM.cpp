@@ -1,0 +1,448 @@
+//===- ConvertLayoutOpToLLVM.cpp - ll.convert_layout as planned -----------===//
+//
+// The core's plan for the conversion (ll::planConversion on the target)
+// becomes per-thread code, kind by kind:
+//
+//   noop       the registers as they are;
+//   registers  dst[r] = src[map(r)];
+//   select     dst[r] = src[map(r) ^ k(lane, warp)]: a select per candidate;
+//   shuffle    per round r (and sub-round y): the thread offers
+//              src[sendRegister(r, lane, y, warp)], reads lane
+//              srcLane(r, lane, warp) (nvvm.shfl.sync idx / ds_bpermute) and
+//              fills dst[dstRegister(r, lane)]; values narrower than 32 bits
+//              travel packed (packMask), 64-bit ones as two words; rounds in
+//              which every lane reads itself need no shuffle;
+//   shared     per round: stores of the plan's vector width at
+//              storeAddress(r, lane, warp) (replicas skipped, rotated
+//              registers picked per lane), a barrier, loads at
+//              loadAddress(r, lane, warp), a barrier before the next round.
+//
+// Values move as integers of the plan's bit width; destination registers
+// that repeat others (free variables) are copies.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PatternBase.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace mlir::ll;
+using namespace mlir::ll::lowering;
+using ::ll::LinearLayout;
+
+namespace {
+
+int32_t maskOf(const LinearLayout &l, StringRef dim) {
+  for (auto &[d, m] : l.freeVariableMasks())
+    if (d == dim)
+      return m;
+  return 0;
+}
+
+int32_t maskOf(const std::vector<std::pair<std::string, int32_t>> &masks,
+               StringRef dim) {
+  for (auto &[d, m] : masks)
+    if (d == dim)
+      return m;
+  return 0;
+}
+
+/// Values of `type` as integers of `bits` bits, and back.
+Value toInt(OpBuilder &b, Location loc, Value v, unsigned bits) {
+  Type t = v.getType(), it = b.getIntegerType(bits);
+  if (isa<LLVM::LLVMPointerType>(t))
+    return b.create<LLVM::PtrToIntOp>(loc, it, v);
+  if (isa<FloatType>(t))
+    v = b.create<LLVM::BitcastOp>(
+        loc, b.getIntegerType(t.getIntOrFloatBitWidth()), v);
+  unsigned w = v.getType().getIntOrFloatBitWidth();
+  if (w < bits)
+    return b.create<LLVM::ZExtOp>(loc, it, v);
+  return v;
+}
+
+Value fromInt(OpBuilder &b, Location loc, Value v, Type type) {
+  if (isa<LLVM::LLVMPointerType>(type))
+    return b.create<LLVM::IntToPtrOp>(loc, type, v);
+  unsigned w = type.getIntOrFloatBitWidth();
+  if (v.getType().getIntOrFloatBitWidth() > w)
+    v = b.create<LLVM::TruncOp>(loc, b.getIntegerType(w), v);
+  if (isa<FloatType>(type))
+    v = b.create<LLVM::BitcastOp>(loc, type, v);
+  return v;
+}
+
+/// The register bits whose offsets (out dim `offset` of `addr`) are 1, 2,
+/// ..., vec / 2: the registers of one vector access, in order.
+FailureOr<SmallVector<int32_t>> vectorBits(const LinearLayout &addr, int vec) {
+  SmallVector<int32_t> bits;
+  int reg = addr.inDimIndex("register");
+  for (int j = 0; (1 << j) < vec; ++j) {
+    int found = -1;
+    for (int b = 0; b < addr.inDimSizeLog2(reg); ++b)
+      if (addr.basis(reg, b, addr.outDimIndex("offset")) == (1 << j) &&
+          constPart(addr, "rep", {{"register", 1 << b}}) == 0)
+        found = b;
+    if (found < 0)
+      return failure();
+    bits.push_back(int32_t(1) << found);
+  }
+  // Every other basis keeps the vector aligned.
+  int off = addr.outDimIndex("offset");
+  for (int i = 0; i < addr.numInDims(); ++i)
+    for (int b = 0; b < addr.inDimSizeLog2(i); ++b) {
+      if (i == reg && llvm::is_contained(bits, int32_t(1) << b))
+        continue;
+      if (addr.basis(i, b, off) % vec)
+        return failure();
+    }
+  return bits;
+}
+
+/// The register of element j of the vector at slot r.
+int32_t vectorElement(int32_t slot, ArrayRef<int32_t> bits, int j) {
+  for (auto [k, m] : llvm::enumerate(bits))
+    if ((j >> k) & 1)
+      slot |= m;
+  return slot;
+}
+
+struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
+  ConvertLayoutLowering(LLTypeConverter &tc, MLIRContext *ctx,
+                        const TargetInfo &t, int64_t &sharedBytes)
+      : OpConversionPattern(tc, ctx), target(t), sharedBytes(sharedBytes) {}
+  const TargetInfo &target;
+  int64_t &sharedBytes;
+
+  LogicalResult
+  matchAndRewrite(ConvertLayoutOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto src = layoutOf(op, op.getSrc().getType());
+    auto dst = layoutOf(op, op.getType());
+    auto st = dyn_cast_or_null<LLVM::LLVMStructType>(
+        getTypeConverter()->convertType(op.getType()));
+    if (failed(src) || failed(dst) || !st)
+      return failure();
+    std::string reason;
+    auto bits = getMovedBitWidth(op.getType().getElementType(), op, &reason);
+    if (failed(bits) || *bits > 64)
+      return op.emitOpError() << "cannot be lowered: "
+                              << (reason.empty() ? "elements wider than 64 bits"
+                                                 : reason);
+    // Matrix instructions and sub-word exchanges are not emitted yet: plan
+    // without them.
+    ::ll::PlanOptions options;
+    options.matrixInstructions = false;
+    options.noExchange = true;
+    auto plan = ::ll::planConversion(*src, *dst, int(*bits), target.target(),
+                                     options);
+    if (!plan)
+      return op.emitOpError() << "cannot be lowered: "
+                              << plan.error().message();
+    Type elt = st.getBody()[0];
+    SmallVector<Value> in;
+    for (Value v : unpack(rewriter, loc, adaptor.getSrc()))
+      in.push_back(toInt(rewriter, loc, v, *bits));
+    int rd = int(plan->dst.inDimSize(0));
+    SmallVector<Value> out(rd);
+    LogicalResult ok = success();
+    if (plan->as<::ll::NoopPlan>())
+      out = in;
+    else if (auto *p = plan->as<::ll::RegisterPlan>())
+      for (int r = 0; r < rd; ++r)
+        out[r] = in[constPart(p->map, "register", {{"register", r}})];
+    else if (auto *p = plan->as<::ll::SelectPlan>())
+      lowerSelect(rewriter, loc, *p, *plan, in, out);
+    else if (auto *p = plan->as<::ll::ShufflePlan>())
+      lowerShuffle(rewriter, loc, *p, *plan, int(*bits), in, out);
+    else
+      ok = lowerShared(rewriter, op, *plan->as<::ll::SharedPlan>(), *plan,
+                       int(*bits), in, out);
+    if (failed(ok))
+      return failure();
+    // Registers that repeat others are copies.
+    int32_t free = maskOf(plan->dst, "register");
+    for (int r = 0; r < rd; ++r) {
+      if (!out[r])
+        out[r] = out[r & ~free];
+      if (!out[r])
+        return op.emitOpError()
+               << "cannot be lowered: internal error, the plan leaves "
+                  "destination register "
+               << r << " unset";
+    }
+    SmallVector<Value> vals;
+    for (Value v : out)
+      vals.push_back(fromInt(rewriter, loc, v, elt));
+    rewriter.replaceOp(op, pack(rewriter, loc, st, vals));
+    return success();
+  }
+
+  void lowerSelect(OpBuilder &b, Location loc, const ::ll::SelectPlan &p,
+                   const ::ll::ConversionPlan &plan, ArrayRef<Value> in,
+                   MutableArrayRef<Value> out) const {
+    ThreadIds ids = threadIds(b, loc, target);
+    Value k = runtimePart(b, loc, p.map, "register",
+                          {{"lane", ids.lane}, {"warp", ids.warp}});
+    auto span = spanOf(p.map, "register", {"lane", "warp"});
+    int32_t free = maskOf(plan.dst, "register");
+    for (int r = 0; r < int(out.size()); ++r)
+      if (!(r & free))
+        out[r] = pick(b, loc, in,
+                      constPart(p.map, "register", {{"register", r}}), k, span);
+  }
+
+  void lowerShuffle(OpBuilder &b, Location loc, const ::ll::ShufflePlan &p,
+                    const ::ll::ConversionPlan &plan, int bits,
+                    ArrayRef<Value> in, MutableArrayRef<Value> out) const {
+    ThreadIds ids = threadIds(b, loc, target);
+    int rd = int(out.size());
+    Type it = b.getIntegerType(bits), i32t = b.getI32Type();
+    ArrayRef<std::pair<StringRef, Value>> hw = {{"lane", ids.lane},
+                                                {"warp", ids.warp}};
+    SmallVector<std::pair<StringRef, Value>> hwv(hw.begin(), hw.end());
+    Value srcLaneRT = runtimePart(b, loc, p.srcLane, "lane", hwv);
+    Value sendRT = runtimePart(b, loc, p.sendRegister, "register", hwv);
+    auto sendSpan = spanOf(p.sendRegister, "register", {"lane", "warp"});
+    Value fillRT = runtimePart(b, loc, p.dstRegister, "register",
+                               {{"lane", ids.lane}});
+    auto fillSpan = spanOf(p.dstRegister, "register", {"lane"});
+    Value mySub;
+    if (p.subRounds > 1)
+      mySub = runtimePart(b, loc, p.subRound, "sub", {{"lane", ids.lane}});
+    // Does every lane of a round read itself? (lane bases the identity,
+    // warp bases zero): then the round needs no shuffle when its constant
+    // part is 0.
+    bool laneIdentity = true;
+    for (int i = 0; i < p.srcLane.numInDims(); ++i) {
+      StringRef d = p.srcLane.inDimName(i);
+      for (int bit = 0; bit < p.srcLane.inDimSizeLog2(i); ++bit) {
+        int32_t v = p.srcLane.basis(i, bit, 0);
+        if (d == "lane" ? v != (int32_t(1) << bit) : d != "register" && v)
+          laneIdentity = false;
+      }
+    }
+    // Rounds of copies (free destination registers) are skipped when the
+    // other rounds fill exactly the distinct registers.
+    int32_t free = maskOf(plan.dst, "register");
+    bool skipFree = free != 0;
+    for (int32_t c : fillSpan)
+      skipFree &= !(c & free);
+    for (int r = 0; r < rd && skipFree; ++r)
+      if (!(r & free))
+        skipFree &= !(constPart(p.dstRegister, "register", {{"register", r}}) & free);
+    // Packed groups: the destination registers differing in packMask bits.
+    SmallVector<int32_t> group{0};
+    for (int bit = 0; bit < 31; ++bit)
+      if ((p.packMask >> bit) & 1) {
+        size_t n = group.size();
+        for (size_t k = 0; k < n; ++k)
+          group.push_back(group[k] | (int32_t(1) << bit));
+      }
+    SmallVector<Value> filled(rd);
+    auto fillInto = [&](int32_t reg, Value v, Value sub) {
+      int32_t base = constPart(p.dstRegister, "register", {{"register", reg}});
+      if (fillSpan.size() == 1 && !sub) {
+        filled[base] = v;
+        return;
+      }
+      for (int32_t c : fillSpan) {
+        Value cond = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq,
+                                            fillRT, i32(b, loc, c));
+        if (sub)
+          cond = b.create<LLVM::AndOp>(loc, cond, sub);
+        Value old = filled[base ^ c]
+                        ? filled[base ^ c]
+                        : b.create<LLVM::UndefOp>(loc, it).getResult();
+        filled[base ^ c] = b.create<LLVM::SelectOp>(loc, cond, v, old);
+      }
+    };
+    int words = bits == 64 ? 2 : 1;
+    for (int y = 0; y < p.subRounds; ++y) {
+      Value sub;
+      if (mySub)
+        sub = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, mySub,
+                                     i32(b, loc, y));
+      for (int r = 0; r < rd; ++r) {
+        if ((r & p.packMask) || (skipFree && (r & free)))
+          continue;
+        // What this thread offers: its registers for the group, packed.
+        SmallVector<Value> offered;
+        for (int32_t g : group)
+          offered.push_back(pick(
+              b, loc, in,
+              constPart(p.sendRegister, "register",
+                        {{"register", r ^ g}, {"sub", y}}),
+              sendRT, sendSpan));
+        int32_t laneConst = constPart(p.srcLane, "lane", {{"register", r}});
+        bool local = laneIdentity && laneConst == 0;
+        Value srcLane =
+            laneConst ? b.create<LLVM::XOrOp>(loc, srcLaneRT, i32(b, loc, laneConst))
+                            .getResult()
+                      : srcLaneRT;
+        SmallVector<Value> received;
+        if (bits == 64) {
+          Value v = offered[0];
+          Value lo = b.create<LLVM::TruncOp>(loc, i32t, v);
+          Value hi = b.create<LLVM::TruncOp>(
+              loc, i32t,
+              b.create<LLVM::LShrOp>(
+                  loc, v, b.create<LLVM::ConstantOp>(loc, it, b.getIntegerAttr(it, 32))));
+          if (!local) {
+            lo = target.shuffleIdx(b, loc, lo, srcLane);
+            hi = target.shuffleIdx(b, loc, hi, srcLane);
+          }
+          Value w = b.create<LLVM::OrOp>(
+              loc, b.create<LLVM::ZExtOp>(loc, it, lo),
+              b.create<LLVM::ShlOp>(
+                  loc, b.create<LLVM::ZExtOp>(loc, it, hi),
+                  b.create<LLVM::ConstantOp>(loc, it, b.getIntegerAttr(it, 32))));
+          received.push_back(w);
+        } else {
+          Value word;
+          for (auto [k, v] : llvm::enumerate(offered)) {
+            Value x = bits < 32 ? b.create<LLVM::ZExtOp>(loc, i32t, v).getResult() : v;
+            if (k)
+              x = b.create<LLVM::ShlOp>(loc, x, i32(b, loc, int(k) * bits));
+            word = word ? b.create<LLVM::OrOp>(loc, word, x).getResult() : x;
+          }
+          if (!local)
+            word = target.shuffleIdx(b, loc, word, srcLane);
+          for (size_t k = 0; k < group.size(); ++k) {
+            Value x = k ? b.create<LLVM::LShrOp>(loc, word, i32(b, loc, int(k) * bits))
+                              .getResult()
+                        : word;
+            received.push_back(bits < 32 ? b.create<LLVM::TruncOp>(loc, it, x).getResult()
+                                         : x);
+          }
+        }
+        (void)words;
+        for (auto [k, g] : llvm::enumerate(group))
+          fillInto(r ^ g, received[k], sub);
+      }
+    }
+    for (int r = 0; r < rd; ++r)
+      if (filled[r])
+        out[r] = filled[r];
+  }
+
+  LogicalResult lowerShared(ConversionPatternRewriter &b, Operation *op,
+                            const ::ll::SharedPlan &p,
+                            const ::ll::ConversionPlan &plan, int bits,
+                            ArrayRef<Value> in,
+                            MutableArrayRef<Value> out) const {
+    Location loc = op->getLoc();
+    if (p.storeAccess != ::ll::AccessKind::Plain ||
+        p.loadAccess != ::ll::AccessKind::Plain || p.exchange)
+      return op->emitOpError()
+             << "cannot be lowered: matrix accesses and sub-word exchanges "
+                "are not emitted yet";
+    sharedBytes = std::max(sharedBytes, p.scratchBytes);
+    ThreadIds ids = threadIds(b, loc, target);
+    SmallVector<std::pair<StringRef, Value>> hw = {{"lane", ids.lane},
+                                                   {"warp", ids.warp}};
+    Type it = b.getIntegerType(bits);
+    auto ptrTy = LLVM::LLVMPointerType::get(b.getContext(), 3);
+    Value base = b.create<LLVM::AddressOfOp>(loc, ptrTy, kSharedSymbol);
+    for (const LinearLayout *a : {&p.storeAddress, &p.loadAddress})
+      if (spanOf(*a, "rep", {"lane", "warp"}).size() > 1)
+        return op->emitOpError()
+               << "cannot be lowered: a round that depends on the thread";
+    auto stBits = vectorBits(p.storeAddress, p.store.vectorElems);
+    auto ldBits = vectorBits(p.loadAddress, p.load.vectorElems);
+    if (failed(stBits) || failed(ldBits))
+      return op->emitOpError()
+             << "cannot be lowered: the plan's vectors are not contiguous";
+    Value stOff = runtimePart(b, loc, p.storeAddress, "offset", hw);
+    Value ldOff = runtimePart(b, loc, p.loadAddress, "offset", hw);
+    Value rotRT = runtimePart(b, loc, p.storeRegister, "register",
+                              {{"lane", ids.lane}});
+    auto rotSpan = spanOf(p.storeRegister, "register", {"lane"});
+    int32_t regSkip = maskOf(p.storeMasks, "register");
+    int32_t laneSkip = maskOf(p.storeMasks, "lane");
+    int32_t warpSkip = maskOf(p.storeMasks, "warp");
+    Value storer;
+    if (laneSkip || warpSkip) {
+      Value m = b.create<LLVM::OrOp>(
+          loc, b.create<LLVM::AndOp>(loc, ids.lane, i32(b, loc, laneSkip)),
+          b.create<LLVM::AndOp>(loc, ids.warp, i32(b, loc, warpSkip)));
+      storer = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, m,
+                                      i32(b, loc, 0));
+    }
+    int32_t dstFree = maskOf(plan.dst, "register");
+    int rs = int(plan.src.inDimSize(0)), rd = int(out.size());
+    int32_t stVecMask = 0, ldVecMask = 0;
+    for (int32_t m : *stBits)
+      stVecMask |= m;
+    for (int32_t m : *ldBits)
+      ldVecMask |= m;
+    auto addressAt = [&](const LinearLayout &addr, Value rt, int32_t reg) {
+      int32_t c = constPart(addr, "offset", {{"register", reg}});
+      Value off = c ? b.create<LLVM::XOrOp>(loc, rt, i32(b, loc, c)).getResult() : rt;
+      return b.create<LLVM::GEPOp>(loc, ptrTy, it, base, ArrayRef<LLVM::GEPArg>{off})
+          .getResult();
+    };
+    // A barrier first: the buffer may still be read by an earlier use.
+    target.barrier(b, loc);
+    for (int q = 0; q < p.rounds(); ++q) {
+      if (q)
+        target.barrier(b, loc);
+      for (int32_t r = 0; r < rs; ++r) {
+        if ((r & regSkip) || (r & stVecMask) ||
+            constPart(p.storeAddress, "rep", {{"register", r}}) != q)
+          continue;
+        int vec = p.store.vectorElems;
+        SmallVector<Value> elems;
+        for (int j = 0; j < vec; ++j) {
+          int32_t reg = vectorElement(r, *stBits, j);
+          elems.push_back(pick(
+              b, loc, in, constPart(p.storeRegister, "register", {{"register", reg}}),
+              rotRT, rotSpan));
+        }
+        Value v = elems[0];
+        if (vec > 1) {
+          v = b.create<LLVM::UndefOp>(loc, VectorType::get({vec}, it));
+          for (int j = 0; j < vec; ++j)
+            v = b.create<LLVM::InsertElementOp>(loc, v, elems[j], i32(b, loc, j));
+        }
+        Value ptr = addressAt(p.storeAddress, stOff, r);
+        if (!storer) {
+          b.create<LLVM::StoreOp>(loc, v, ptr);
+          continue;
+        }
+        auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, storer, false);
+        OpBuilder::InsertionGuard g(b);
+        b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+        b.create<LLVM::StoreOp>(loc, v, ptr);
+      }
+      target.barrier(b, loc);
+      for (int32_t r = 0; r < rd; ++r) {
+        if ((r & dstFree) || (r & ldVecMask) ||
+            constPart(p.loadAddress, "rep", {{"register", r}}) != q)
+          continue;
+        int vec = p.load.vectorElems;
+        Value ptr = addressAt(p.loadAddress, ldOff, r);
+        if (vec == 1) {
+          out[r] = b.create<LLVM::LoadOp>(loc, it, ptr);
+          continue;
+        }
+        Value v = b.create<LLVM::LoadOp>(loc, VectorType::get({vec}, it), ptr);
+        for (int j = 0; j < vec; ++j)
+          out[vectorElement(r, *ldBits, j)] =
+              b.create<LLVM::ExtractElementOp>(loc, v, i32(b, loc, j));
+      }
+    }
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::ll::populateConvertLayoutOpToLLVMPatterns(
+    LLTypeConverter &tc, RewritePatternSet &patterns, const TargetInfo &target,
+    int64_t &sharedBytes) {
+  patterns.add<ConvertLayoutLowering>(tc, patterns.getContext(), target,
+                                      sharedBytes);
+}

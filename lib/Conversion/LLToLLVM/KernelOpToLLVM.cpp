@@ -1,0 +1,391 @@
+//===- KernelOpToLLVM.cpp - Kernel ops and elementwise ops ----------------===//
+//
+// Program ids, ranges, splats, pointer arithmetic, global loads and stores,
+// and arith / math ops on tensors (applied register by register).
+//
+//===----------------------------------------------------------------------===//
+
+#include "PatternBase.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+#include <map>
+
+using namespace mlir;
+using namespace mlir::ll;
+using namespace mlir::ll::lowering;
+
+namespace {
+
+struct ProgramIdLowering : OpConversionPattern<ProgramIdOp> {
+  ProgramIdLowering(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t)
+      : OpConversionPattern(tc, ctx), target(t) {}
+  const TargetInfo &target;
+  LogicalResult
+  matchAndRewrite(ProgramIdOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op, target.programId(rewriter, op.getLoc(), op.getAxis()));
+    return success();
+  }
+};
+
+struct NumProgramsLowering : OpConversionPattern<NumProgramsOp> {
+  NumProgramsLowering(LLTypeConverter &tc, MLIRContext *ctx,
+                      const TargetInfo &t)
+      : OpConversionPattern(tc, ctx), target(t) {}
+  const TargetInfo &target;
+  LogicalResult
+  matchAndRewrite(NumProgramsOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    rewriter.replaceOp(op,
+                       target.numPrograms(rewriter, op.getLoc(), op.getAxis()));
+    return success();
+  }
+};
+
+/// Register r of the thread holds start + dim0(r, lane, warp).
+struct MakeRangeLowering : OpConversionPattern<MakeRangeOp> {
+  MakeRangeLowering(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t)
+      : OpConversionPattern(tc, ctx), target(t) {}
+  const TargetInfo &target;
+  LogicalResult
+  matchAndRewrite(MakeRangeOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto l = layoutOf(op, op.getType());
+    Type st = getTypeConverter()->convertType(op.getType());
+    if (failed(l) || !st)
+      return failure();
+    ThreadIds ids = threadIds(rewriter, loc, target);
+    Value thread = runtimePart(rewriter, loc, *l, "dim0",
+                               {{"lane", ids.lane}, {"warp", ids.warp}});
+    Value start = i32(rewriter, loc, op.getStart());
+    SmallVector<Value> vals;
+    int64_t regs = l->inDimSize(l->inDimIndex("register"));
+    for (int64_t r = 0; r < regs; ++r) {
+      int32_t c = constPart(*l, "dim0", {{"register", int32_t(r)}});
+      Value x = c ? rewriter.create<LLVM::XOrOp>(loc, thread, i32(rewriter, loc, c))
+                        .getResult()
+                  : thread;
+      vals.push_back(rewriter.create<LLVM::AddOp>(loc, x, start));
+    }
+    rewriter.replaceOp(op, pack(rewriter, loc, st, vals));
+    return success();
+  }
+};
+
+struct SplatLowering : OpConversionPattern<SplatOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SplatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto st = dyn_cast_or_null<LLVM::LLVMStructType>(
+        getTypeConverter()->convertType(op.getType()));
+    if (!st)
+      return rewriter.notifyMatchFailure(op, "no lowering of the result type");
+    SmallVector<Value> vals(st.getBody().size(), adaptor.getSrc());
+    rewriter.replaceOp(op, pack(rewriter, op.getLoc(), st, vals));
+    return success();
+  }
+};
+
+/// The registers of a converted value: the members of a struct, or the value
+/// itself for a scalar.
+SmallVector<Value> registersOf(OpBuilder &b, Location loc, Value v) {
+  if (isa<LLVM::LLVMStructType>(v.getType()))
+    return unpack(b, loc, v);
+  return {v};
+}
+
+Value fromRegisters(OpBuilder &b, Location loc, Type type,
+                    ArrayRef<Value> vals) {
+  if (isa<LLVM::LLVMStructType>(type))
+    return pack(b, loc, type, vals);
+  return vals[0];
+}
+
+struct AddPtrLowering : OpConversionPattern<AddPtrOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(AddPtrOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type rt = getTypeConverter()->convertType(op.getType());
+    auto ptrTy = cast<PointerType>(getElementTypeOrSelf(op.getType()));
+    Type elt = getTypeConverter()->convertType(ptrTy.getPointeeType());
+    Type llPtr = getTypeConverter()->convertType(ptrTy);
+    if (!rt || !elt || !llPtr)
+      return rewriter.notifyMatchFailure(op, "no lowering of the types");
+    auto ptrs = registersOf(rewriter, loc, adaptor.getPtr());
+    auto offs = registersOf(rewriter, loc, adaptor.getOffset());
+    SmallVector<Value> out;
+    for (auto [p, o] : llvm::zip(ptrs, offs))
+      out.push_back(rewriter.create<LLVM::GEPOp>(loc, llPtr, elt, p,
+                                                 ArrayRef<LLVM::GEPArg>{o}));
+    rewriter.replaceOp(op, fromRegisters(rewriter, loc, rt, out));
+    return success();
+  }
+};
+
+/// The condition "this thread holds the first copy": lanes and warps whose
+/// free-variable bits are zero (true when nothing is replicated).
+Value firstCopy(OpBuilder &b, Location loc, const ::ll::LinearLayout &l,
+                const TargetInfo &target) {
+  int32_t laneFree = 0, warpFree = 0;
+  for (auto &[d, m] : l.freeVariableMasks()) {
+    if (d == "lane")
+      laneFree = m;
+    if (d == "warp")
+      warpFree = m;
+  }
+  if (!laneFree && !warpFree)
+    return {};
+  ThreadIds ids = threadIds(b, loc, target);
+  Value bits = b.create<LLVM::OrOp>(
+      loc, b.create<LLVM::AndOp>(loc, ids.lane, i32(b, loc, laneFree)),
+      b.create<LLVM::AndOp>(loc, ids.warp, i32(b, loc, warpFree)));
+  return b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, bits,
+                                i32(b, loc, 0));
+}
+
+/// Every register loads through its pointer; a masked one only where the
+/// mask holds (else `other`, or undef).
+struct LoadLowering : OpConversionPattern<LoadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(LoadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type rt = getTypeConverter()->convertType(op.getType());
+    Type elt = getTypeConverter()->convertType(getElementTypeOrSelf(op.getType()));
+    if (!rt || !elt)
+      return rewriter.notifyMatchFailure(op, "no lowering of the types");
+    auto ptrs = registersOf(rewriter, loc, adaptor.getPtr());
+    SmallVector<Value> masks, others;
+    if (adaptor.getMask())
+      masks = registersOf(rewriter, loc, adaptor.getMask());
+    if (adaptor.getOther())
+      others = registersOf(rewriter, loc, adaptor.getOther());
+    SmallVector<Value> out;
+    for (auto [i, p] : llvm::enumerate(ptrs)) {
+      if (masks.empty()) {
+        out.push_back(rewriter.create<LLVM::LoadOp>(loc, elt, p));
+        continue;
+      }
+      auto ifOp = rewriter.create<scf::IfOp>(loc, TypeRange{elt}, masks[i],
+                                             /*withElseRegion=*/true);
+      {
+        OpBuilder::InsertionGuard g(rewriter);
+        rewriter.setInsertionPointToStart(&ifOp.getThenRegion().front());
+        Value v = rewriter.create<LLVM::LoadOp>(loc, elt, p);
+        rewriter.create<scf::YieldOp>(loc, v);
+        rewriter.setInsertionPointToStart(&ifOp.getElseRegion().front());
+        Value o = others.empty()
+                      ? rewriter.create<LLVM::UndefOp>(loc, elt).getResult()
+                      : others[i];
+        rewriter.create<scf::YieldOp>(loc, o);
+      }
+      out.push_back(ifOp.getResult(0));
+    }
+    rewriter.replaceOp(op, fromRegisters(rewriter, loc, rt, out));
+    return success();
+  }
+};
+
+/// Each element is written once: registers that repeat others (free
+/// variables) are skipped, and replicated lanes / warps store only from the
+/// first copy.
+struct StoreLowering : OpConversionPattern<StoreOp> {
+  StoreLowering(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t)
+      : OpConversionPattern(tc, ctx), target(t) {}
+  const TargetInfo &target;
+  LogicalResult
+  matchAndRewrite(StoreOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto ptrs = registersOf(rewriter, loc, adaptor.getPtr());
+    auto vals = registersOf(rewriter, loc, adaptor.getValue());
+    SmallVector<Value> masks;
+    if (adaptor.getMask())
+      masks = registersOf(rewriter, loc, adaptor.getMask());
+    int32_t freeRegs = 0;
+    Value first;
+    if (isa<RankedTensorType>(op.getPtr().getType())) {
+      auto l = layoutOf(op, op.getPtr().getType());
+      if (failed(l))
+        return failure();
+      for (auto &[d, m] : l->freeVariableMasks())
+        if (d == "register")
+          freeRegs = m;
+      first = firstCopy(rewriter, loc, *l, target);
+    }
+    for (auto [i, p] : llvm::enumerate(ptrs)) {
+      if (int32_t(i) & freeRegs)
+        continue;
+      Value cond = first;
+      if (!masks.empty())
+        cond = cond ? rewriter.create<LLVM::AndOp>(loc, cond, masks[i]).getResult()
+                    : masks[i];
+      if (!cond) {
+        rewriter.create<LLVM::StoreOp>(loc, vals[i], p);
+        continue;
+      }
+      auto ifOp = rewriter.create<scf::IfOp>(loc, TypeRange{}, cond,
+                                             /*withElseRegion=*/false);
+      OpBuilder::InsertionGuard g(rewriter);
+      rewriter.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      rewriter.create<LLVM::StoreOp>(loc, vals[i], p);
+    }
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
+/// Shape ops that move no data (expand_dims, broadcast, trans, reshape):
+/// result register r is the source register holding, in the same thread,
+/// the element f(coordinate of r), where f maps result coordinates to source
+/// coordinates. The verifiers check that the layouts agree on the threads,
+/// so the registers' own coordinates decide.
+template <typename OpT>
+struct ShapeLowering : OpConversionPattern<OpT> {
+  using OpConversionPattern<OpT>::OpConversionPattern;
+  using Adaptor = typename OpConversionPattern<OpT>::OpAdaptor;
+
+  static SmallVector<int64_t> mapCoord(OpT op, ArrayRef<int64_t> c) {
+    auto srcShape = op.getSrc().getType().getShape();
+    SmallVector<int64_t> out;
+    if constexpr (std::is_same_v<OpT, ExpandDimsOp>) {
+      for (int64_t d = 0; d < int64_t(c.size()); ++d)
+        if (d != op.getAxis())
+          out.push_back(c[d]);
+    } else if constexpr (std::is_same_v<OpT, BroadcastOp>) {
+      for (auto [d, x] : llvm::enumerate(c))
+        out.push_back(srcShape[d] == 1 ? 0 : x);
+    } else if constexpr (std::is_same_v<OpT, TransOp>) {
+      // result dim d is source dim order[d]
+      out.assign(srcShape.size(), 0);
+      for (auto [d, o] : llvm::enumerate(op.getOrder()))
+        out[o] = c[d];
+    } else {
+      auto shape = op.getType().getShape();
+      int64_t flat = 0;
+      for (auto [d, x] : llvm::enumerate(c))
+        flat = flat * shape[d] + x;
+      out.assign(srcShape.size(), 0);
+      for (int64_t d = int64_t(srcShape.size()) - 1; d >= 0; --d) {
+        out[d] = flat % srcShape[d];
+        flat /= srcShape[d];
+      }
+    }
+    return out;
+  }
+
+  static SmallVector<int64_t> coordOf(const ::ll::LinearLayout &l, int32_t r) {
+    SmallVector<int64_t> c;
+    for (int o = 0; o < l.numOutDims(); ++o)
+      c.push_back(constPart(l, l.outDimName(o), {{"register", r}}));
+    return c;
+  }
+
+  LogicalResult
+  matchAndRewrite(OpT op, Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto ls = layoutOf(op, op.getSrc().getType());
+    auto ld = layoutOf(op, op.getType());
+    Type st = this->getTypeConverter()->convertType(op.getType());
+    if (failed(ls) || failed(ld) || !st)
+      return failure();
+    std::map<SmallVector<int64_t>, int32_t> where;
+    int64_t rs = ls->inDimSize(ls->inDimIndex("register"));
+    for (int32_t s = int32_t(rs) - 1; s >= 0; --s)
+      where[coordOf(*ls, s)] = s;
+    auto in = unpack(rewriter, loc, adaptor.getSrc());
+    SmallVector<Value> out;
+    int64_t rd = ld->inDimSize(ld->inDimIndex("register"));
+    for (int32_t r = 0; r < rd; ++r) {
+      auto it = where.find(mapCoord(op, coordOf(*ld, r)));
+      if (it == where.end())
+        return op.emitOpError() << "cannot be lowered: result register " << r
+                                << " has no source register in its thread";
+      out.push_back(in[it->second]);
+    }
+    rewriter.replaceOp(op, pack(rewriter, loc, st, out));
+    return success();
+  }
+};
+
+/// A splat tensor constant: the constant in every register.
+struct ConstantLowering : OpConversionPattern<arith::ConstantOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(arith::ConstantOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto t = dyn_cast<RankedTensorType>(op.getType());
+    if (!t || !t.getEncoding())
+      return failure();
+    auto st = dyn_cast_or_null<LLVM::LLVMStructType>(
+        getTypeConverter()->convertType(t));
+    auto dense = dyn_cast<DenseElementsAttr>(op.getValue());
+    if (!st)
+      return rewriter.notifyMatchFailure(op, "no lowering of the type");
+    if (!dense || !dense.isSplat())
+      return op.emitOpError()
+             << "cannot be lowered: only splat tensor constants are supported";
+    Value c = rewriter.create<LLVM::ConstantOp>(op.getLoc(), t.getElementType(),
+                                                dense.getSplatValue<TypedAttr>());
+    SmallVector<Value> vals(st.getBody().size(), c);
+    rewriter.replaceOp(op, pack(rewriter, op.getLoc(), st, vals));
+    return success();
+  }
+};
+
+/// arith / math elementwise ops on tensors: the same op on each register.
+struct ElementwiseLowering : ConversionPattern {
+  ElementwiseLowering(LLTypeConverter &tc, MLIRContext *ctx)
+      : ConversionPattern(tc, MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isa<arith::ArithDialect, math::MathDialect>(op->getDialect()) ||
+        !op->hasTrait<OpTrait::Elementwise>() || op->getNumResults() != 1)
+      return failure();
+    auto rt = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!rt || !rt.getEncoding())
+      return failure();
+    Location loc = op->getLoc();
+    Type st = getTypeConverter()->convertType(rt);
+    Type elt = getTypeConverter()->convertType(rt.getElementType());
+    if (!st || !elt)
+      return rewriter.notifyMatchFailure(op, "no lowering of the type");
+    SmallVector<SmallVector<Value>> regs;
+    for (Value v : operands)
+      regs.push_back(unpack(rewriter, loc, v));
+    SmallVector<Value> out;
+    for (size_t r = 0, e = regs.empty() ? 0 : regs[0].size(); r < e; ++r) {
+      SmallVector<Value> args;
+      for (auto &rv : regs)
+        args.push_back(rv[r]);
+      OperationState state(loc, op->getName(), args, {elt}, op->getAttrs());
+      out.push_back(rewriter.create(state)->getResult(0));
+    }
+    rewriter.replaceOp(op, pack(rewriter, loc, st, out));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::ll::populateKernelOpToLLVMPatterns(LLTypeConverter &tc,
+                                              RewritePatternSet &patterns,
+                                              const TargetInfo &target) {
+  MLIRContext *ctx = patterns.getContext();
+  patterns.add<ProgramIdLowering, NumProgramsLowering, MakeRangeLowering,
+               StoreLowering>(tc, ctx, target);
+  patterns.add<SplatLowering, AddPtrLowering, LoadLowering, ConstantLowering,
+               ElementwiseLowering, ShapeLowering<ExpandDimsOp>,
+               ShapeLowering<BroadcastOp>, ShapeLowering<TransOp>,
+               ShapeLowering<ReshapeOp>>(tc, ctx);
+}

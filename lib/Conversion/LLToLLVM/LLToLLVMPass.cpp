@@ -1,0 +1,187 @@
+//===- LLToLLVMPass.cpp - convert-ll-to-llvm ------------------------------===//
+//
+// Two conversions in one pass:
+//  1. ll ops, arith / math on tensors, and the types of func / scf ops with
+//     encoded tensors -> LLVM dialect + NVVM / ROCDL (our patterns; scf
+//     stays, with converted types);
+//  2. MLIR's own conversions: scf -> cf, then func / arith / math / cf ->
+//     LLVM; unrealized casts reconciled.
+// Then kernels get their attributes and the module its shared memory.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PatternBase.h"
+#include "linear_layouts/Conversion/Passes.h"
+
+#include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
+#include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
+#include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVM.h"
+#include "mlir/Conversion/LLVMCommon/ConversionTarget.h"
+#include "mlir/Conversion/LLVMCommon/TypeConverter.h"
+#include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
+#include "mlir/Conversion/SCFToControlFlow/SCFToControlFlow.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/Transforms/Patterns.h"
+
+namespace mlir::ll {
+#define GEN_PASS_DEF_CONVERTLLTOLLVM
+#include "linear_layouts/Conversion/Passes.h.inc"
+} // namespace mlir::ll
+
+using namespace mlir;
+using namespace mlir::ll;
+
+namespace {
+
+/// The warps of the layouts in `func` (all must agree); 1 without tensors.
+FailureOr<int> warpsOf(func::FuncOp func) {
+  int warps = 0;
+  WalkResult r = func.walk([&](Operation *op) {
+    auto check = [&](Type t) {
+      auto l = getLinearLayout(t);
+      if (failed(l) || !l->hasInDim("warp"))
+        return true;
+      int w = int(l->inDimSize(l->inDimIndex("warp")));
+      if (warps && w != warps) {
+        op->emitOpError() << "uses " << w << " warps where the kernel's other "
+                          << "layouts use " << warps;
+        return false;
+      }
+      warps = w;
+      return true;
+    };
+    for (Type t : op->getResultTypes())
+      if (!check(t))
+        return WalkResult::interrupt();
+    for (Region &reg : op->getRegions())
+      for (Block &blk : reg)
+        for (BlockArgument a : blk.getArguments())
+          if (!check(a.getType()))
+            return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  if (r.wasInterrupted())
+    return failure();
+  return warps ? warps : 1;
+}
+
+struct ConvertLLToLLVM
+    : public mlir::ll::impl::ConvertLLToLLVMBase<ConvertLLToLLVM> {
+  using ConvertLLToLLVMBase::ConvertLLToLLVMBase;
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    MLIRContext *ctx = &getContext();
+    std::string name = target;
+    if (name.empty())
+      if (auto a = module->getAttrOfType<StringAttr>("ll.target"))
+        name = a.str();
+    if (name.empty())
+      name = "sm_90";
+    std::string error;
+    auto info = TargetInfo::get(name, error);
+    if (!info) {
+      module.emitError() << error;
+      return signalPassFailure();
+    }
+    // Threads per CTA of each kernel, before the types go.
+    llvm::StringMap<int> threads;
+    for (auto func : module.getOps<func::FuncOp>()) {
+      if (!func->hasAttr("ll.kernel"))
+        continue;
+      auto warps = warpsOf(func);
+      if (failed(warps))
+        return signalPassFailure();
+      threads[func.getSymName()] = *warps * info->warpSize();
+    }
+
+    // 1. ll and tensors.
+    int64_t sharedBytes = 0;
+    {
+      LLTypeConverter tc(ctx);
+      RewritePatternSet patterns(ctx);
+      ConversionTarget ct(*ctx);
+      ct.addLegalDialect<LLVM::LLVMDialect, NVVM::NVVMDialect,
+                         ROCDL::ROCDLDialect, scf::SCFDialect,
+                         cf::ControlFlowDialect>();
+      ct.addIllegalDialect<LLDialect>();
+      auto legalTypes = [&](Operation *op) { return tc.isLegal(op); };
+      ct.addDynamicallyLegalDialect<arith::ArithDialect, math::MathDialect>(
+          legalTypes);
+      ct.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp f) {
+        return tc.isSignatureLegal(f.getFunctionType()) &&
+               tc.isLegal(&f.getBody());
+      });
+      ct.addDynamicallyLegalOp<func::ReturnOp, func::CallOp>(legalTypes);
+      ct.markUnknownOpDynamicallyLegal(legalTypes);
+      populateKernelOpToLLVMPatterns(tc, patterns, *info);
+      populateConvertLayoutOpToLLVMPatterns(tc, patterns, *info, sharedBytes);
+      populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                     tc);
+      populateReturnOpTypeConversionPattern(patterns, tc);
+      populateCallOpTypeConversionPattern(patterns, tc);
+      scf::populateSCFStructuralTypeConversionsAndLegality(tc, patterns, ct);
+      if (failed(applyPartialConversion(module, ct, std::move(patterns))))
+        return signalPassFailure();
+    }
+
+    // 2. MLIR's conversions to LLVM.
+    {
+      RewritePatternSet patterns(ctx);
+      populateSCFToControlFlowConversionPatterns(patterns);
+      ConversionTarget ct(*ctx);
+      ct.addIllegalDialect<scf::SCFDialect>();
+      ct.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+      if (failed(applyPartialConversion(module, ct, std::move(patterns))))
+        return signalPassFailure();
+    }
+    {
+      LowerToLLVMOptions options(ctx);
+      LLVMTypeConverter tc(ctx, options);
+      RewritePatternSet patterns(ctx);
+      populateFuncToLLVMConversionPatterns(tc, patterns);
+      arith::populateArithToLLVMConversionPatterns(tc, patterns);
+      populateMathToLLVMConversionPatterns(tc, patterns);
+      cf::populateControlFlowToLLVMConversionPatterns(tc, patterns);
+      LLVMConversionTarget ct(*ctx);
+      ct.addLegalDialect<NVVM::NVVMDialect, ROCDL::ROCDLDialect>();
+      ct.addLegalOp<ModuleOp, UnrealizedConversionCastOp>();
+      if (failed(applyFullConversion(module, ct, std::move(patterns))))
+        return signalPassFailure();
+      SmallVector<UnrealizedConversionCastOp> casts;
+      module.walk([&](UnrealizedConversionCastOp c) { casts.push_back(c); });
+      SmallVector<UnrealizedConversionCastOp> left;
+      reconcileUnrealizedCasts(casts, &left);
+      if (!left.empty()) {
+        left.front().emitOpError()
+            << "cannot be lowered: a value keeps a type LLVM does not have";
+        return signalPassFailure();
+      }
+    }
+
+    // Kernels and shared memory.
+    OpBuilder b(ctx);
+    for (auto func : module.getOps<LLVM::LLVMFuncOp>()) {
+      auto it = threads.find(func.getSymName());
+      if (it == threads.end())
+        continue;
+      func->removeAttr("ll.kernel");
+      info->markKernel(func, it->second);
+    }
+    if (sharedBytes) {
+      b.setInsertionPointToStart(module.getBody());
+      auto arr = LLVM::LLVMArrayType::get(b.getI8Type(), 0);
+      b.create<LLVM::GlobalOp>(module.getLoc(), arr, /*isConstant=*/false,
+                               LLVM::Linkage::External, kSharedSymbol,
+                               Attribute(), /*alignment=*/16,
+                               /*addrSpace=*/3);
+    }
+    module->setAttr("ll.shared", b.getI64IntegerAttr(sharedBytes));
+    module->setAttr("ll.target", b.getStringAttr(name));
+  }
+};
+
+} // namespace

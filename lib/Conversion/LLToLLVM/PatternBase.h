@@ -1,0 +1,84 @@
+//===- PatternBase.h - Shared pieces of the ll -> LLVM patterns -*- C++ -*-===//
+//
+// Private to lib/Conversion/LLToLLVM: the type converter, the patterns'
+// entry points and the helpers that apply linear layouts to hardware ids.
+//
+//   KernelOpToLLVM.cpp        program ids, ranges, splats, pointers, global
+//                             loads and stores, elementwise ops, constants
+//   ConvertLayoutOpToLLVM.cpp ll.convert_layout as planned
+//   LLToLLVMPass.cpp          the pass: ll -> LLVM + NVVM/ROCDL, then MLIR's
+//                             conversions of func/arith/math/scf/cf
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LINEAR_LAYOUTS_LIB_CONVERSION_LLTOLLVM_PATTERNBASE_H
+#define LINEAR_LAYOUTS_LIB_CONVERSION_LLTOLLVM_PATTERNBASE_H
+
+#include "linear_layouts/Conversion/LLToLLVM/TargetInfo.h"
+#include "linear_layouts/Dialect/LL/IR/LLDialect.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace mlir::ll {
+
+/// Tensors with a distributed layout become the thread's registers (an LLVM
+/// struct, one member per register, in register order); `!ll.ptr<T, a>`
+/// becomes `!llvm.ptr<a>`; other types stay.
+class LLTypeConverter : public TypeConverter {
+public:
+  explicit LLTypeConverter(MLIRContext *ctx);
+};
+
+/// The symbol of the CTA's shared memory (an external i8 array in address
+/// space 3).
+constexpr const char *kSharedSymbol = "global_smem";
+
+/// Patterns for the ll ops and for arith / math ops on tensors. `sharedBytes`
+/// grows to the scratch the conversions need.
+void populateKernelOpToLLVMPatterns(LLTypeConverter &tc,
+                                    RewritePatternSet &patterns,
+                                    const TargetInfo &target);
+void populateConvertLayoutOpToLLVMPatterns(LLTypeConverter &tc,
+                                           RewritePatternSet &patterns,
+                                           const TargetInfo &target,
+                                           int64_t &sharedBytes);
+
+namespace lowering {
+
+Value i32(OpBuilder &b, Location loc, int64_t v);
+/// The members of an LLVM struct value.
+SmallVector<Value> unpack(OpBuilder &b, Location loc, Value s);
+/// An LLVM struct of `type` holding `vals`.
+Value pack(OpBuilder &b, Location loc, Type type, ArrayRef<Value> vals);
+
+/// The thread's lane and warp (block: one CTA per cluster).
+struct ThreadIds {
+  Value lane, warp;
+};
+ThreadIds threadIds(OpBuilder &b, Location loc, const TargetInfo &t);
+
+/// Out dim `out` of `l` is constPart(constant inputs) XOR runtimePart(the
+/// hardware ids and other runtime inputs). runtimePart folds runs of bases
+/// that double (b, 2b, 4b, ... with b a power of two) into one mask and
+/// shift; other bases cost a bit test and a select. Inputs not given count
+/// as 0.
+int32_t constPart(const ::ll::LinearLayout &l, StringRef out,
+                  ArrayRef<std::pair<StringRef, int32_t>> consts);
+Value runtimePart(OpBuilder &b, Location loc, const ::ll::LinearLayout &l,
+                  StringRef out, ArrayRef<std::pair<StringRef, Value>> vars);
+/// Every value the part of out dim `out` from in dims `ins` can take (the
+/// span of their images), 0 first.
+SmallVector<int32_t> spanOf(const ::ll::LinearLayout &l, StringRef out,
+                            ArrayRef<StringRef> ins);
+/// vals[base ^ k] for a runtime k that takes one of `span` (0 first): a
+/// select per other candidate.
+Value pick(OpBuilder &b, Location loc, ArrayRef<Value> vals, int32_t base,
+           Value k, ArrayRef<int32_t> span);
+/// The layout of a tensor type (failure with a diagnostic on `op`).
+FailureOr<::ll::LinearLayout> layoutOf(Operation *op, Type type);
+
+} // namespace lowering
+} // namespace mlir::ll
+
+#endif // LINEAR_LAYOUTS_LIB_CONVERSION_LLTOLLVM_PATTERNBASE_H

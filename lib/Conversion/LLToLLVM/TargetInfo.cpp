@@ -1,0 +1,109 @@
+//===- TargetInfo.cpp - NVVM and ROCDL targets ----------------------------===//
+
+#include "linear_layouts/Conversion/LLToLLVM/TargetInfo.h"
+
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
+#include "mlir/Dialect/LLVMIR/ROCDLDialect.h"
+
+using namespace mlir;
+using namespace mlir::ll;
+
+namespace {
+
+Value i32Const(OpBuilder &b, Location loc, int32_t v) {
+  return b.create<LLVM::ConstantOp>(loc, b.getI32Type(), b.getI32IntegerAttr(v));
+}
+
+class NVVMTargetInfo : public TargetInfo {
+public:
+  explicit NVVMTargetInfo(::ll::Target t) : TargetInfo(std::move(t)) {}
+
+  Value threadId(OpBuilder &b, Location loc) const override {
+    return b.create<NVVM::ThreadIdXOp>(loc, b.getI32Type());
+  }
+  Value programId(OpBuilder &b, Location loc, int axis) const override {
+    Type i32 = b.getI32Type();
+    if (axis == 0)
+      return b.create<NVVM::BlockIdXOp>(loc, i32);
+    if (axis == 1)
+      return b.create<NVVM::BlockIdYOp>(loc, i32);
+    return b.create<NVVM::BlockIdZOp>(loc, i32);
+  }
+  Value numPrograms(OpBuilder &b, Location loc, int axis) const override {
+    Type i32 = b.getI32Type();
+    if (axis == 0)
+      return b.create<NVVM::GridDimXOp>(loc, i32);
+    if (axis == 1)
+      return b.create<NVVM::GridDimYOp>(loc, i32);
+    return b.create<NVVM::GridDimZOp>(loc, i32);
+  }
+  Value shuffleIdx(OpBuilder &b, Location loc, Value value,
+                   Value lane) const override {
+    // All 32 lanes take part; clamp 0x1f: one 32-lane segment.
+    return b.create<NVVM::ShflOp>(loc, b.getI32Type(), i32Const(b, loc, -1),
+                                  value, lane, i32Const(b, loc, 0x1f),
+                                  NVVM::ShflKind::idx, UnitAttr());
+  }
+  void barrier(OpBuilder &b, Location loc) const override {
+    b.create<NVVM::Barrier0Op>(loc);
+  }
+  void markKernel(LLVM::LLVMFuncOp func, int threads) const override {
+    OpBuilder b(func);
+    func->setAttr("nvvm.kernel", b.getUnitAttr());
+    func->setAttr("nvvm.reqntid", b.getDenseI32ArrayAttr({threads}));
+  }
+};
+
+class ROCDLTargetInfo : public TargetInfo {
+public:
+  explicit ROCDLTargetInfo(::ll::Target t) : TargetInfo(std::move(t)) {}
+
+  Value threadId(OpBuilder &b, Location loc) const override {
+    return b.create<ROCDL::ThreadIdXOp>(loc, b.getI32Type());
+  }
+  Value programId(OpBuilder &b, Location loc, int axis) const override {
+    Type i32 = b.getI32Type();
+    if (axis == 0)
+      return b.create<ROCDL::BlockIdXOp>(loc, i32);
+    if (axis == 1)
+      return b.create<ROCDL::BlockIdYOp>(loc, i32);
+    return b.create<ROCDL::BlockIdZOp>(loc, i32);
+  }
+  Value numPrograms(OpBuilder &b, Location loc, int axis) const override {
+    Type i32 = b.getI32Type();
+    if (axis == 0)
+      return b.create<ROCDL::GridDimXOp>(loc, i32);
+    if (axis == 1)
+      return b.create<ROCDL::GridDimYOp>(loc, i32);
+    return b.create<ROCDL::GridDimZOp>(loc, i32);
+  }
+  Value shuffleIdx(OpBuilder &b, Location loc, Value value,
+                   Value lane) const override {
+    // ds_bpermute takes a byte address: lane * 4.
+    Value addr = b.create<LLVM::ShlOp>(loc, lane, i32Const(b, loc, 2));
+    return b.create<ROCDL::DsBpermuteOp>(loc, b.getI32Type(), addr, value);
+  }
+  void barrier(OpBuilder &b, Location loc) const override {
+    b.create<ROCDL::SBarrierOp>(loc);
+  }
+  void markKernel(LLVM::LLVMFuncOp func, int threads) const override {
+    OpBuilder b(func);
+    func->setAttr("rocdl.kernel", b.getUnitAttr());
+    func->setAttr("rocdl.flat_work_group_size",
+                  b.getStringAttr("1," + std::to_string(threads)));
+  }
+};
+
+} // namespace
+
+std::unique_ptr<TargetInfo> TargetInfo::get(StringRef name,
+                                            std::string &error) {
+  auto t = ::ll::Target::get(name.str());
+  if (!t) {
+    error = t.error().message();
+    return nullptr;
+  }
+  if (name.starts_with("gfx"))
+    return std::make_unique<ROCDLTargetInfo>(std::move(*t));
+  return std::make_unique<NVVMTargetInfo>(std::move(*t));
+}

@@ -1,0 +1,183 @@
+//===- Utility.cpp - Layouts applied to hardware ids, structs -------------===//
+
+#include "PatternBase.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+using namespace mlir;
+using namespace mlir::ll;
+using ::ll::LinearLayout;
+
+//===----------------------------------------------------------------------===//
+// Types
+//===----------------------------------------------------------------------===//
+
+LLTypeConverter::LLTypeConverter(MLIRContext *ctx) {
+  addConversion([](Type t) { return t; });
+  addConversion([](PointerType p) -> Type {
+    return LLVM::LLVMPointerType::get(p.getContext(), p.getAddressSpace());
+  });
+  addConversion([this](RankedTensorType t) -> std::optional<Type> {
+    auto l = getLinearLayout(t);
+    if (failed(l) || !l->hasInDim("register"))
+      return std::nullopt; // not distributed: no lowering
+    Type elt = convertType(t.getElementType());
+    if (!elt)
+      return std::nullopt;
+    int64_t regs = l->inDimSize(l->inDimIndex("register"));
+    SmallVector<Type> members(regs, elt);
+    return LLVM::LLVMStructType::getLiteral(t.getContext(), members);
+  });
+  auto cast = [](OpBuilder &b, Type type, ValueRange inputs,
+                 Location loc) -> Value {
+    return b.create<UnrealizedConversionCastOp>(loc, type, inputs).getResult(0);
+  };
+  addSourceMaterialization(cast);
+  addTargetMaterialization(cast);
+}
+
+//===----------------------------------------------------------------------===//
+// Helpers
+//===----------------------------------------------------------------------===//
+
+Value lowering::i32(OpBuilder &b, Location loc, int64_t v) {
+  return b.create<LLVM::ConstantOp>(loc, b.getI32Type(),
+                                    b.getI32IntegerAttr(int32_t(v)));
+}
+
+SmallVector<Value> lowering::unpack(OpBuilder &b, Location loc, Value s) {
+  auto st = cast<LLVM::LLVMStructType>(s.getType());
+  SmallVector<Value> out;
+  for (int64_t i = 0, e = st.getBody().size(); i < e; ++i)
+    out.push_back(b.create<LLVM::ExtractValueOp>(loc, s, i));
+  return out;
+}
+
+Value lowering::pack(OpBuilder &b, Location loc, Type type,
+                     ArrayRef<Value> vals) {
+  Value s = b.create<LLVM::UndefOp>(loc, type);
+  for (auto [i, v] : llvm::enumerate(vals))
+    s = b.create<LLVM::InsertValueOp>(loc, s, v, int64_t(i));
+  return s;
+}
+
+lowering::ThreadIds lowering::threadIds(OpBuilder &b, Location loc,
+                                        const TargetInfo &t) {
+  Value tid = t.threadId(b, loc);
+  int ws = t.warpSize();
+  Value lane = b.create<LLVM::AndOp>(loc, tid, i32(b, loc, ws - 1));
+  Value warp = b.create<LLVM::LShrOp>(loc, tid, i32(b, loc, llvm::Log2_32(ws)));
+  return {lane, warp};
+}
+
+int32_t lowering::constPart(const LinearLayout &l, StringRef out,
+                            ArrayRef<std::pair<StringRef, int32_t>> consts) {
+  int o = l.outDimIndex(out.str());
+  if (o < 0)
+    return 0;
+  int32_t v = 0;
+  for (auto [name, x] : consts) {
+    int i = l.inDimIndex(name.str());
+    if (i < 0)
+      continue;
+    for (int bit = 0; bit < l.inDimSizeLog2(i); ++bit)
+      if ((x >> bit) & 1)
+        v ^= l.basis(i, bit, o);
+  }
+  return v;
+}
+
+Value lowering::runtimePart(OpBuilder &b, Location loc, const LinearLayout &l,
+                            StringRef out,
+                            ArrayRef<std::pair<StringRef, Value>> vars) {
+  int o = l.outDimIndex(out.str());
+  Value acc;
+  auto add = [&](Value term) {
+    acc = acc ? b.create<LLVM::XOrOp>(loc, acc, term).getResult() : term;
+  };
+  for (auto [name, x] : vars) {
+    int i = o < 0 ? -1 : l.inDimIndex(name.str());
+    if (i < 0)
+      continue;
+    int n = l.inDimSizeLog2(i);
+    for (int bit = 0; bit < n;) {
+      int32_t v = l.basis(i, bit, o);
+      if (!v) {
+        ++bit;
+        continue;
+      }
+      if (llvm::isPowerOf2_32(uint32_t(v))) {
+        // A run bit, bit+1, ... with images v, 2v, ...: one mask and shift.
+        int len = 1;
+        while (bit + len < n && int64_t(l.basis(i, bit + len, o)) ==
+                                    (int64_t(v) << len))
+          ++len;
+        int to = llvm::Log2_32(uint32_t(v));
+        int32_t mask = int32_t(((int64_t(1) << len) - 1) << bit);
+        Value t = b.create<LLVM::AndOp>(loc, x, i32(b, loc, mask));
+        if (to > bit)
+          t = b.create<LLVM::ShlOp>(loc, t, i32(b, loc, to - bit));
+        else if (to < bit)
+          t = b.create<LLVM::LShrOp>(loc, t, i32(b, loc, bit - to));
+        add(t);
+        bit += len;
+        continue;
+      }
+      // Any other image: (x >> bit & 1) ? v : 0.
+      Value t = b.create<LLVM::AndOp>(loc, x, i32(b, loc, int32_t(1) << bit));
+      Value set = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne, t,
+                                         i32(b, loc, 0));
+      add(b.create<LLVM::SelectOp>(loc, set, i32(b, loc, v), i32(b, loc, 0)));
+      ++bit;
+    }
+  }
+  return acc ? acc : i32(b, loc, 0);
+}
+
+SmallVector<int32_t> lowering::spanOf(const LinearLayout &l, StringRef out,
+                                      ArrayRef<StringRef> ins) {
+  SmallVector<int32_t> span{0};
+  int o = l.outDimIndex(out.str());
+  if (o < 0)
+    return span;
+  for (StringRef name : ins) {
+    int i = l.inDimIndex(name.str());
+    if (i < 0)
+      continue;
+    for (int bit = 0; bit < l.inDimSizeLog2(i); ++bit) {
+      int32_t v = l.basis(i, bit, o);
+      if (!v || llvm::is_contained(span, v))
+        continue;
+      size_t n = span.size();
+      for (size_t k = 0; k < n; ++k)
+        span.push_back(span[k] ^ v);
+    }
+  }
+  return span;
+}
+
+Value lowering::pick(OpBuilder &b, Location loc, ArrayRef<Value> vals,
+                     int32_t base, Value k, ArrayRef<int32_t> span) {
+  Value v = vals[base ^ span[0]];
+  for (int32_t c : span.drop_front()) {
+    Value is = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, k,
+                                      i32(b, loc, c));
+    v = b.create<LLVM::SelectOp>(loc, is, vals[base ^ c], v);
+  }
+  return v;
+}
+
+FailureOr<LinearLayout> lowering::layoutOf(Operation *op, Type type) {
+  std::string reason;
+  auto l = getLinearLayout(type, &reason);
+  if (failed(l)) {
+    op->emitOpError() << "cannot be lowered: " << reason;
+    return failure();
+  }
+  if (l->hasInDim("block") && l->inDimSize(l->inDimIndex("block")) > 1) {
+    op->emitOpError() << "cannot be lowered: layouts over several CTAs "
+                         "(clusters) are not supported";
+    return failure();
+  }
+  return l;
+}

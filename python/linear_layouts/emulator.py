@@ -1,0 +1,1122 @@
+"""The GPU on the CPU: run a kernel in the MLIR LLVM dialect (+ NVVM / ROCDL ops) with numpy.
+
+The input is what an MLIR ``convert-*-to-llvm`` lowering produces, before translation to LLVM
+IR. The kernel ``llvm.func`` is decoded once (per module text and kernel name) into blocks of
+``_Instr`` records -- a handler closure plus operand / result slots -- so execution never goes
+through the MLIR bindings.
+
+Execution model
+---------------
+* **SIMT with masks.** All threads of one CTA execute together: a scalar SSA value is a numpy
+  array with one entry per thread, shape ``[T]``; a vector value is ``[T, n]``; an LLVM struct
+  or array value is a tuple of such values. Integers live in the *unsigned* numpy type of their
+  width (i1 as ``bool``) and wrap; signedness comes from the op (sdiv, ashr, icmp slt, sext,
+  sitofp). f16 / f32 / f64 are numpy floats; bf16 is carried as float32 rounded to bf16 after
+  every op (round to nearest even), converted bit-exactly on load, store and bitcast.
+  ``undef`` and ``poison`` read as zero.
+* **Reconvergence at immediate post-dominators.** A stack of ``[block, mask, reconvergence
+  block]`` entries runs the CFG. A uniform ``llvm.cond_br`` just follows; a divergent one turns
+  the current entry into the reconvergence entry (the branch block's immediate post-dominator,
+  computed once per function) and pushes the false side, then the true side, which therefore
+  runs first. Each side runs with its sub-mask until it reaches the post-dominator, where the
+  lanes wait for the others. Results and block arguments are merged per lane (``np.where``) so
+  lanes that are not active keep their values; loops, divergent or not, need nothing special.
+  Threads that reach ``llvm.return`` exit. Arithmetic is computed for all lanes; loads, stores,
+  shuffles, divisions and error checks only consider the active ones.
+* **Flat address space.** Pointers are int64 addresses. Pointer parameter ``i`` is the numpy
+  array passed for it, mapped in place at ``(i + 1) << 40``; shared memory (address space 3) is
+  one byte buffer per CTA at ``SHARED_WINDOW``, filled with seeded random bytes so reads of
+  unwritten data show. A ``!llvm.ptr<3>`` converts to the integer *offset* in that window
+  (``ptrtoint`` / ``inttoptr``), as on the hardware. Any access outside a mapped buffer raises.
+* **Warps** are threads ``[w * warp_size, (w + 1) * warp_size)`` (32 for NVIDIA, 64 for AMD
+  wave64). ``nvvm.shfl.sync`` follows the PTX pseudo-code exactly, including the packed
+  clamp / segment-mask operand; ``ldmatrix`` / ``stmatrix`` need whole active warps.
+* **Barriers** need every thread of the CTA that has not exited to be active.
+
+Choices where LLVM says "poison": shifts by at least the bit width give 0 (shl, lshr) or the
+sign fill (ashr); signed division overflow wraps; an out-of-range vector index raises.
+Integer division by zero in an active lane raises. ``llvm.intr.fma`` is fused for f16 / bf16 /
+f32 (computed in float64, so a rare double rounding is possible) and unfused for f64.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+__all__ = ["EmulationError", "SHARED_WINDOW", "emulate", "emulate_mlir"]
+
+SHARED_WINDOW = 1 << 32  # flat address of shared-memory offset 0
+_GLOBAL_SHIFT = 40  # pointer parameter i lives at (i + 1) << 40
+_DYNAMIC_INDEX = -(2**31)  # rawConstantIndices marker of a dynamic GEP index
+_MAX_BLOCKS = 1_000_000  # block executions per CTA before we call it a hang
+
+
+class EmulationError(RuntimeError):
+    """The kernel cannot be emulated, or did something a GPU launch would not allow."""
+
+
+# ------------------------------------------------------------------------------------ types
+
+
+@dataclass(frozen=True)
+class _Ty:
+    kind: str  # "int" | "float" | "ptr" | "vector" | "struct" | "array" | "void"
+    bits: int = 0  # int / float width
+    name: str = ""  # float: f16, bf16, f32, f64
+    space: int = 0  # pointer address space
+    elems: tuple["_Ty", ...] = ()  # struct fields; vector / array: the element type
+    count: int = 0  # vector / array length
+    packed: bool = False
+
+
+_FLOAT_BITS = {"f16": 16, "bf16": 16, "f32": 32, "f64": 64}
+_FLOAT_DTYPE = {"f16": np.float16, "bf16": np.float32, "f32": np.float32, "f64": np.float64}
+_UINT = {1: np.bool_, 8: np.uint8, 16: np.uint16, 32: np.uint32, 64: np.uint64}
+_SINT = {8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}
+
+
+@functools.lru_cache(maxsize=None)
+def _parse_type(text: str) -> _Ty:
+    ty, rest = _parse_prefix(text)
+    if rest.strip():
+        raise EmulationError(f"unsupported type {text}")
+    return ty
+
+
+def _parse_prefix(s: str) -> tuple[_Ty, str]:
+    """Parse one type at the start of `s` (as MLIR prints it); return it and the rest."""
+    s = s.lstrip().removeprefix("!llvm.")
+    if m := re.match(r"ptr(?:<(\d+)>)?", s):
+        return _Ty("ptr", space=int(m[1] or 0)), s[m.end():]
+    if m := re.match(r"(vector|array)<(\d+) ?x ?", s):
+        elem, rest = _parse_prefix(s[m.end():])
+        return _Ty(m[1], elems=(elem,), count=int(m[2])), _expect(rest, ">", s)
+    if m := re.match(r'struct<(packed )?(?:"[^"]*", )?\(', s):
+        fields, rest = [], s[m.end():]
+        while not rest.startswith(")"):
+            field, rest = _parse_prefix(rest)
+            fields.append(field)
+            rest = rest.removeprefix(",").lstrip()
+        return _Ty("struct", elems=tuple(fields), packed=bool(m[1])), _expect(rest[1:], ">", s)
+    if m := re.match(r"(?:i(\d+)|(bf16|f16|f32|f64)|(void))\b", s):
+        if m[1]:
+            return _Ty("int", bits=int(m[1])), s[m.end():]
+        if m[2]:
+            return _Ty("float", bits=_FLOAT_BITS[m[2]], name=m[2]), s[m.end():]
+        return _Ty("void"), s[m.end():]
+    raise EmulationError(f"unsupported type {s}")
+
+
+def _expect(rest: str, token: str, whole: str) -> str:
+    if not rest.startswith(token):
+        raise EmulationError(f"unsupported type {whole}")
+    return rest[len(token):]
+
+
+def _elem(ty: _Ty) -> _Ty:
+    return ty.elems[0] if ty.kind == "vector" else ty
+
+
+def _dtype(ty: _Ty) -> type:
+    s = _elem(ty)
+    if s.kind == "int" and s.bits in _UINT:
+        return _UINT[s.bits]
+    if s.kind == "float":
+        return _FLOAT_DTYPE[s.name]
+    if s.kind == "ptr":
+        return np.int64
+    raise EmulationError(f"unsupported value type {ty}")
+
+
+def _pow2(n: int) -> int:
+    return 1 << max(n - 1, 0).bit_length()
+
+
+def _round_up(n: int, align: int) -> int:
+    return -(-n // align) * align
+
+
+def _layout(ty: _Ty) -> tuple[int, int]:
+    """(allocation size, alignment) in bytes, with the default LLVM data layout."""
+    if ty.kind in ("int", "float"):
+        size = _pow2(-(-ty.bits // 8))
+        return size, size
+    if ty.kind == "ptr":
+        return 8, 8
+    if ty.kind == "vector":
+        size = _pow2(ty.count * _layout(ty.elems[0])[0])
+        return size, size
+    if ty.kind == "array":
+        size, align = _layout(ty.elems[0])
+        return ty.count * size, align
+    if ty.kind == "struct":
+        offsets, size, align = _struct_layout(ty)
+        return size, align
+    raise EmulationError(f"type {ty} has no size")
+
+
+def _struct_layout(ty: _Ty) -> tuple[list[int], int, int]:
+    offset, align, offsets = 0, 1, []
+    for field in ty.elems:
+        size, field_align = _layout(field)
+        field_align = 1 if ty.packed else field_align
+        offset = _round_up(offset, field_align)
+        offsets.append(offset)
+        offset, align = offset + size, max(align, field_align)
+    return offsets, _round_up(offset, align), align
+
+
+def _access_bytes(ty: _Ty) -> int:
+    """Bytes read or written by a load / store of `ty` (scalars and vectors only)."""
+    s = _elem(ty)
+    if s.kind == "int" and s.bits == 1 and ty.kind == "vector":
+        raise EmulationError(f"memory access to bit-packed {ty} is not supported")
+    if s.kind not in ("int", "float", "ptr") or ty.kind not in ("int", "float", "ptr", "vector"):
+        raise EmulationError(f"memory access of type {ty} is not supported")
+    return _layout(s)[0] * (ty.count if ty.kind == "vector" else 1)
+
+
+# ------------------------------------------------------------------------------------ values
+
+Value = Any  # np.ndarray [T] or [T, n], or a tuple of values
+
+
+def _sview(x: np.ndarray) -> np.ndarray:
+    """The signed reading of an integer array (i1 true is -1)."""
+    if x.dtype == np.bool_:
+        return -x.astype(np.int8)
+    return x.view(_SINT[8 * x.dtype.itemsize]) if x.dtype.kind == "u" else x
+
+
+def _uview(x: np.ndarray) -> np.ndarray:
+    return x.view(_UINT[8 * x.dtype.itemsize]) if x.dtype.kind == "i" else x
+
+
+def _where(cond: np.ndarray, a: Value, b: Value) -> Value:
+    if isinstance(a, tuple):
+        return tuple(_where(cond, x, y) for x, y in zip(a, b))
+    if a.ndim > cond.ndim:
+        cond = cond[:, None]
+    return np.where(cond, a, b)
+
+
+def _zero(ty: _Ty, T: int) -> Value:
+    if ty.kind == "struct":
+        return tuple(_zero(f, T) for f in ty.elems)
+    if ty.kind == "array":
+        return tuple(_zero(ty.elems[0], T) for _ in range(ty.count))
+    return np.zeros((T, ty.count) if ty.kind == "vector" else (T,), _dtype(ty))
+
+
+def _bf16_bits(x: np.ndarray) -> np.ndarray:
+    """float -> bf16 bit patterns (uint16), round to nearest even, NaN stays NaN."""
+    b = x.astype(np.float32).view(np.uint32)
+    rounded = (b + 0x7FFF + ((b >> 16) & 1)) >> 16
+    return np.where(np.isnan(x), (b >> 16) | 0x40, rounded).astype(np.uint16)
+
+
+def _bf16_value(bits: np.ndarray) -> np.ndarray:
+    return (bits.astype(np.uint32) << 16).view(np.float32)
+
+
+def _round_bf16(x: np.ndarray) -> np.ndarray:
+    return _bf16_value(_bf16_bits(x))
+
+
+def _to_float(x: np.ndarray, ty: _Ty) -> np.ndarray:
+    out = x.astype(_dtype(ty))
+    return _round_bf16(out) if _elem(ty).name == "bf16" else out
+
+
+def _to_bytes(v: np.ndarray, ty: _Ty) -> np.ndarray:
+    """Per-thread in-memory bytes of a scalar or vector value: [T, size] uint8."""
+    s = _elem(ty)
+    if s.kind == "int" and s.bits == 1:
+        if ty.kind == "vector":
+            raise EmulationError(f"bit-packed {ty} is not supported")
+        v = v.astype(np.uint8)
+    elif s.name == "bf16":
+        v = _bf16_bits(v)
+    return np.ascontiguousarray(v).view(np.uint8).reshape(v.shape[0], -1)
+
+
+def _from_bytes(raw: np.ndarray, ty: _Ty) -> np.ndarray:
+    s = _elem(ty)
+    storage = np.uint8 if s.kind == "int" and s.bits == 1 else np.uint16 if s.name == "bf16" else _dtype(ty)
+    v = np.ascontiguousarray(raw).view(storage)
+    v = v if ty.kind == "vector" else v.reshape(-1)
+    if s.kind == "int" and s.bits == 1:
+        return (v & 1).astype(bool)
+    return _bf16_value(v) if s.name == "bf16" else v
+
+
+def _dense_elements(attr: Any, ty: _Ty) -> np.ndarray:
+    """The elements of a dense vector constant, read from its printed form."""
+    body = re.match(r"dense<(.*)> :", str(attr))
+    tokens = re.findall(r"0x[0-9A-Fa-f]+|true|false|[-+]?(?:inf|nan|[\d.]+(?:[eE][-+]?\d+)?)", body[1] if body else "")
+    if body is None or body[1].startswith('"') or len(tokens) not in (1, ty.count):
+        raise EmulationError(f"unsupported constant {attr}")
+    tokens = tokens * ty.count if len(tokens) == 1 else tokens
+    s = ty.elems[0]
+    if s.kind == "int":
+        ints = [{"true": 1, "false": 0}.get(t) if t in ("true", "false") else int(t, 0) for t in tokens]
+        return _int_row(ints, s)
+    if all(t.startswith("0x") for t in tokens):
+        return _from_bytes(np.array([int(t, 16) for t in tokens], _UINT[s.bits]).view(np.uint8)[None], ty)[0]
+    return _to_float(np.array([float(t) for t in tokens]), s)
+
+
+def _int_row(ints: Sequence[int], ty: _Ty) -> np.ndarray:
+    mask = (1 << ty.bits) - 1
+    return np.array([i & mask for i in ints], dtype=np.uint64).astype(_dtype(ty))
+
+
+# ------------------------------------------------------------------------------------ memory
+
+
+class _Memory:
+    """A flat address space of disjoint byte buffers."""
+
+    def __init__(self) -> None:
+        self.regions: list[tuple[int, np.ndarray, str]] = []
+
+    def describe(self) -> str:
+        return ", ".join(f"{name} [{base:#x}, {base + buf.size:#x})" for base, buf, name in self.regions)
+
+    def _split(self, addr: np.ndarray, n: int, st: "_State", lanes: np.ndarray, what: str) -> list:
+        found, parts = np.zeros(addr.shape, bool), []
+        for base, buf, _ in self.regions:
+            inside = (addr >= base) & (addr <= base + buf.size - n)
+            if inside.any():
+                found |= inside
+                parts.append((buf, inside, addr[inside] - base))
+        if not found.all():
+            k = int(np.argmin(found))
+            raise EmulationError(
+                f"{what} of {n} bytes at address {int(addr[k]):#x} by {st.thread(int(lanes[k]))} is outside "
+                f"every mapped buffer: {self.describe() or 'none'}")
+        return parts
+
+    def load(self, addr: np.ndarray, n: int, st: "_State", lanes: np.ndarray) -> np.ndarray:
+        out = np.empty((len(addr), n), np.uint8)
+        for buf, rows, offsets in self._split(addr, n, st, lanes, "load"):
+            out[rows] = buf[offsets[:, None] + np.arange(n)]
+        return out
+
+    def store(self, addr: np.ndarray, data: np.ndarray, st: "_State", lanes: np.ndarray) -> None:
+        n = data.shape[1]
+        for buf, rows, offsets in self._split(addr, n, st, lanes, "store"):
+            buf[offsets[:, None] + np.arange(n)] = data[rows]
+
+
+# ------------------------------------------------------------------------------------ state
+
+
+class _State:
+    """One CTA in flight: geometry, the active mask and the memory."""
+
+    def __init__(self, dims: tuple[int, int, int], warp_size: int, cta: tuple[int, int, int],
+                 grid: tuple[int, int, int], mem: _Memory) -> None:
+        T = dims[0] * dims[1] * dims[2]
+        t = np.arange(T)
+        self.T, self.ws, self.cta, self.mem = T, warp_size, cta, mem
+        self.rows = t
+        self.tid = tuple(x.astype(np.uint32) for x in (t % dims[0], t // dims[0] % dims[1], t // (dims[0] * dims[1])))
+        self.ntid = tuple(np.full(T, d, np.uint32) for d in dims)
+        self.ctaid = tuple(np.full(T, c, np.uint32) for c in cta)
+        self.nctaid = tuple(np.full(T, g, np.uint32) for g in grid)
+        self.lane = t % warp_size
+        self.warp_base = t - self.lane
+        self.exited = np.zeros(T, bool)
+        self.set_mask(np.ones(T, bool))
+
+    def set_mask(self, mask: np.ndarray) -> None:
+        self.mask, self.full, self.lanes = mask, bool(mask.all()), np.flatnonzero(mask)
+
+    def thread(self, t: int) -> str:
+        return f"thread {t} (warp {t // self.ws}, lane {t % self.ws}) of CTA {self.cta}"
+
+    def first_bad(self, bad: np.ndarray) -> int:
+        return int(np.flatnonzero(bad)[0])
+
+
+# ------------------------------------------------------------------------------------ ops
+
+Handler = Callable[[_State, list], Any]
+
+
+@dataclass
+class _Op:
+    """What a handler factory sees of one op (decoded from the bindings)."""
+    name: str
+    ins: list[_Ty]
+    outs: list[_Ty]
+    attrs: dict[str, Any]
+    where: str
+    shared: dict[str, int]  # shared-memory global -> offset
+
+
+_OPS: dict[str, Callable[[_Op], Handler]] = {}
+
+
+def _op(*names: str) -> Callable:
+    def register(factory: Callable[[_Op], Handler]) -> Callable[[_Op], Handler]:
+        _OPS.update(dict.fromkeys(names, factory))
+        return factory
+    return register
+
+
+def _constant_handler(row: np.ndarray, vector: bool) -> Handler:
+    cache: dict[int, np.ndarray] = {}
+
+    def run(st: _State, a: list) -> np.ndarray:
+        if st.T not in cache:
+            cache[st.T] = np.tile(row, (st.T, 1)) if vector else np.full(st.T, row[0], row.dtype)
+            cache[st.T].flags.writeable = False
+        return cache[st.T]
+    return run
+
+
+@_op("llvm.mlir.constant")
+def _constant(op: _Op) -> Handler:
+    ty, attr = op.outs[0], op.attrs["value"]
+    if ty.kind == "vector":
+        return _constant_handler(_dense_elements(attr, ty), True)
+    if ty.kind == "int":
+        return _constant_handler(_int_row([int(attr.value)], ty), False)
+    if ty.kind == "float":
+        return _constant_handler(_to_float(np.array([float(attr.value)]), ty), False)
+    raise EmulationError(f"{op.where}: unsupported constant of type {ty}")
+
+
+@_op("llvm.mlir.undef", "llvm.mlir.poison", "llvm.mlir.zero")
+def _undef(op: _Op) -> Handler:
+    ty = op.outs[0]
+    return lambda st, a: _zero(ty, st.T)
+
+
+@_op("llvm.mlir.addressof")
+def _addressof(op: _Op) -> Handler:
+    name = op.attrs["global_name"].value
+    if name not in op.shared:
+        raise EmulationError(f"{op.where}: only addr_space 3 (shared memory) globals are supported, not @{name}")
+    return _constant_handler(np.array([SHARED_WINDOW + op.shared[name]], np.int64), False)
+
+
+def _nonzero(st: _State, y: np.ndarray) -> np.ndarray:
+    zero = y == 0
+    bad = st.mask & (zero.any(axis=1) if zero.ndim > 1 else zero)
+    if bad.any():
+        raise EmulationError(f"integer division by zero in {st.thread(st.first_bad(bad))}")
+    return np.where(zero, 1, y)
+
+
+def _sdivrem(x: np.ndarray, y: np.ndarray, rem: bool) -> np.ndarray:
+    """Truncating signed division / remainder on unsigned storage (overflow wraps)."""
+    sx, sy = _sview(x), _sview(y)
+    ax, ay = np.where(sx < 0, -x, x), np.where(sy < 0, -y, y)
+    q = ax % ay if rem else ax // ay
+    return np.where(sx < 0 if rem else (sx < 0) ^ (sy < 0), -q, q)
+
+
+_INT_BINARY: dict[str, Callable] = {
+    "add": lambda st, x, y, w: x + y,
+    "sub": lambda st, x, y, w: x - y,
+    "mul": lambda st, x, y, w: x * y,
+    "and": lambda st, x, y, w: x & y,
+    "or": lambda st, x, y, w: x | y,
+    "xor": lambda st, x, y, w: x ^ y,
+    "shl": lambda st, x, y, w: np.where(y >= w, 0, x << np.minimum(y, w - 1)),
+    "lshr": lambda st, x, y, w: np.where(y >= w, 0, x >> np.minimum(y, w - 1)),
+    "ashr": lambda st, x, y, w: (_sview(x) >> np.minimum(y, w - 1).astype(_sview(x).dtype)).view(x.dtype),
+    "udiv": lambda st, x, y, w: x // _nonzero(st, y),
+    "urem": lambda st, x, y, w: x % _nonzero(st, y),
+    "sdiv": lambda st, x, y, w: _sdivrem(x, _nonzero(st, y), rem=False),
+    "srem": lambda st, x, y, w: _sdivrem(x, _nonzero(st, y), rem=True),
+}
+
+
+@_op(*(f"llvm.{k}" for k in _INT_BINARY))
+def _int_binary(op: _Op) -> Handler:
+    fn, w = _INT_BINARY[op.name[5:]], _elem(op.outs[0]).bits
+    if w == 1:  # i1: compute on 0/1 bytes, keep bit 0
+        return lambda st, a: (fn(st, a[0].astype(np.uint8), a[1].astype(np.uint8), 1) & 1).astype(bool)
+    return lambda st, a: fn(st, a[0], a[1], w).astype(a[0].dtype)
+
+
+_INT_MINMAX = {"smax": (np.maximum, _sview), "smin": (np.minimum, _sview),
+               "umax": (np.maximum, _uview), "umin": (np.minimum, _uview)}
+
+
+@_op(*(f"llvm.intr.{k}" for k in _INT_MINMAX))
+def _int_minmax(op: _Op) -> Handler:
+    fn, view = _INT_MINMAX[op.name[10:]]
+    return lambda st, a: fn(view(a[0]), view(a[1])).astype(a[0].dtype)
+
+
+_COMPARE = [np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal]
+
+
+@_op("llvm.icmp")
+def _icmp(op: _Op) -> Handler:
+    p = int(op.attrs["predicate"].value)  # eq ne slt sle sgt sge ult ule ugt uge
+    fn, view = _COMPARE[p if p < 6 else p - 4], (_sview if 2 <= p <= 5 else _uview)
+    return lambda st, a: fn(view(a[0]), view(a[1]))
+
+
+_FCMP = {1: np.equal, 2: np.greater, 3: np.greater_equal, 4: np.less, 5: np.less_equal, 6: np.not_equal}
+
+
+@_op("llvm.fcmp")
+def _fcmp(op: _Op) -> Handler:
+    p = int(op.attrs["predicate"].value)  # false oeq ogt oge olt ole one ord ueq ugt uge ult ule une uno true
+
+    def run(st: _State, a: list) -> np.ndarray:
+        nan = np.isnan(a[0]) | np.isnan(a[1])
+        if p in (0, 15):
+            return np.full(nan.shape, p == 15)
+        if p in (7, 14):
+            return nan if p == 14 else ~nan
+        result = _FCMP[p if p < 8 else p - 7](a[0], a[1])
+        return result & ~nan if p < 8 else result | nan
+    return run
+
+
+@_op("llvm.select")
+def _select(op: _Op) -> Handler:
+    return lambda st, a: _where(a[0], a[1], a[2])
+
+
+@_op("llvm.freeze", "llvm.addrspacecast")
+def _identity(op: _Op) -> Handler:
+    return lambda st, a: a[0]
+
+
+@_op("llvm.trunc", "llvm.zext", "llvm.sext")
+def _int_cast(op: _Op) -> Handler:
+    w, dt = _elem(op.outs[0]).bits, _dtype(op.outs[0])
+    if w == 1:
+        return lambda st, a: (a[0] & 1).astype(bool)
+    if op.name == "llvm.sext":
+        return lambda st, a: _sview(a[0]).astype(_SINT[w]).view(dt)
+    return lambda st, a: a[0].astype(dt)
+
+
+@_op("llvm.bitcast")
+def _bitcast(op: _Op) -> Handler:
+    src, dst = op.ins[0], op.outs[0]
+    if src.kind == "ptr":
+        return lambda st, a: a[0]
+    return lambda st, a: _from_bytes(_to_bytes(a[0], src), dst)
+
+
+@_op("llvm.fptrunc", "llvm.fpext", "llvm.uitofp")
+def _to_float_cast(op: _Op) -> Handler:
+    return lambda st, a: _to_float(_uview(a[0]), op.outs[0])
+
+
+@_op("llvm.sitofp")
+def _sitofp(op: _Op) -> Handler:
+    return lambda st, a: _to_float(_sview(a[0]), op.outs[0])
+
+
+@_op("llvm.fptosi", "llvm.fptoui")
+def _float_to_int(op: _Op) -> Handler:
+    w, signed = _elem(op.outs[0]).bits, op.name == "llvm.fptosi"
+
+    def run(st: _State, a: list) -> np.ndarray:
+        t = np.trunc(a[0].astype(np.float64))
+        v = t.astype(np.int64) if signed else t.astype(np.uint64)
+        return (v & 1).astype(bool) if w == 1 else v.astype(_UINT[w])
+    return run
+
+
+@_op("llvm.ptrtoint")
+def _ptrtoint(op: _Op) -> Handler:
+    shift, dt = SHARED_WINDOW if op.ins[0].space == 3 else 0, _dtype(op.outs[0])
+    return lambda st, a: (a[0] - shift).astype(dt)
+
+
+@_op("llvm.inttoptr")
+def _inttoptr(op: _Op) -> Handler:
+    shift = SHARED_WINDOW if op.outs[0].space == 3 else 0
+    return lambda st, a: _uview(a[0]).astype(np.int64) + shift
+
+
+def _maximum(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return np.where(x == y, np.where(np.signbit(x), y, x), np.maximum(x, y))
+
+
+def _minimum(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return np.where(x == y, np.where(np.signbit(x), x, y), np.minimum(x, y))
+
+
+def _fma(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> np.ndarray:
+    if x.dtype == np.float64:
+        return x * y + z
+    return (x.astype(np.float64) * y + z).astype(x.dtype)
+
+
+_FLOAT_OPS: dict[str, Callable] = {
+    "fadd": np.add, "fsub": np.subtract, "fmul": np.multiply, "fdiv": np.divide, "frem": np.fmod,
+    "fneg": np.negative, "intr.fabs": np.abs, "intr.maxnum": np.fmax, "intr.minnum": np.fmin,
+    "intr.maximum": _maximum, "intr.minimum": _minimum, "intr.exp": np.exp, "intr.exp2": np.exp2,
+    "intr.log": np.log, "intr.log2": np.log2, "intr.sqrt": np.sqrt, "intr.fma": _fma,
+}
+
+
+@_op(*(f"llvm.{k}" for k in _FLOAT_OPS))
+def _float_op(op: _Op) -> Handler:
+    fn = _FLOAT_OPS[op.name[5:]]
+    if _elem(op.outs[0]).name == "bf16":
+        return lambda st, a: _round_bf16(fn(*a))
+    return lambda st, a: fn(*a)
+
+
+@_op("llvm.extractvalue")
+def _extractvalue(op: _Op) -> Handler:
+    position = list(op.attrs["position"])
+    return lambda st, a: functools.reduce(lambda v, p: v[p], position, a[0])
+
+
+def _insert(agg: tuple, position: list[int], value: Value) -> tuple:
+    if not position:
+        return value
+    items = list(agg)
+    items[position[0]] = _insert(agg[position[0]], position[1:], value)
+    return tuple(items)
+
+
+@_op("llvm.insertvalue")
+def _insertvalue(op: _Op) -> Handler:
+    position = list(op.attrs["position"])
+    return lambda st, a: _insert(a[0], position, a[1])
+
+
+def _vector_index(st: _State, index: np.ndarray, n: int) -> np.ndarray:
+    i = _uview(index).astype(np.int64)
+    bad = st.mask & (i >= n)
+    if bad.any():
+        t = st.first_bad(bad)
+        raise EmulationError(f"vector index {i[t]} out of range [0, {n}) in {st.thread(t)}")
+    return np.minimum(i, n - 1)
+
+
+@_op("llvm.extractelement")
+def _extractelement(op: _Op) -> Handler:
+    n = op.ins[0].count
+    return lambda st, a: a[0][st.rows, _vector_index(st, a[1], n)]
+
+
+@_op("llvm.insertelement")
+def _insertelement(op: _Op) -> Handler:
+    n = op.ins[0].count
+
+    def run(st: _State, a: list) -> np.ndarray:
+        out = a[0].copy()
+        out[st.rows, _vector_index(st, a[2], n)] = a[1]
+        return out
+    return run
+
+
+@_op("llvm.shufflevector")
+def _shufflevector(op: _Op) -> Handler:
+    mask = np.array(list(op.attrs["mask"]), np.int64)
+
+    def run(st: _State, a: list) -> np.ndarray:
+        out = np.concatenate([a[0], a[1]], axis=1)[:, np.maximum(mask, 0)]
+        return np.where(mask < 0, 0, out).astype(out.dtype)  # undefined lanes read 0
+    return run
+
+
+@_op("llvm.getelementptr")
+def _gep(op: _Op) -> Handler:
+    ty = _parse_type(str(op.attrs["elem_type"].value))
+    constant, scaled, next_operand = 0, [], 1
+    for k, raw in enumerate(op.attrs["rawConstantIndices"]):
+        if k > 0 and ty.kind == "struct":  # verified constant
+            constant += _struct_layout(ty)[0][raw]
+            ty = ty.elems[raw]
+            continue
+        if k > 0:
+            ty = ty.elems[0]
+        size = _layout(ty)[0]
+        if raw == _DYNAMIC_INDEX:
+            scaled.append((next_operand, size))
+            next_operand += 1
+        else:
+            constant += raw * size
+
+    def run(st: _State, a: list) -> np.ndarray:
+        addr = a[0] + constant
+        for operand, size in scaled:
+            addr = addr + _sview(a[operand]).astype(np.int64) * size
+        return addr
+    return run
+
+
+@_op("llvm.load")
+def _load(op: _Op) -> Handler:
+    ty = op.outs[0]
+    n = _access_bytes(ty)
+
+    def run(st: _State, a: list) -> np.ndarray:
+        raw = np.zeros((st.T, n), np.uint8)
+        raw[st.lanes] = st.mem.load(a[0][st.lanes], n, st, st.lanes)
+        return _from_bytes(raw, ty)
+    return run
+
+
+@_op("llvm.store")
+def _store(op: _Op) -> Handler:
+    ty = op.ins[0]
+    _access_bytes(ty)
+    return lambda st, a: st.mem.store(a[1][st.lanes], _to_bytes(a[0], ty)[st.lanes], st, st.lanes)
+
+
+# ---- special registers
+
+_SREG = {"tid": "tid", "ntid": "ntid", "ctaid": "ctaid", "nctaid": "nctaid", "workitem.id": "tid",
+         "workgroup.id": "ctaid", "workgroup.dim": "ntid"}
+
+
+@_op(*(f"nvvm.read.ptx.sreg.{r}.{d}" for r in ("tid", "ntid", "ctaid", "nctaid") for d in "xyz"),
+     *(f"rocdl.{r}.{d}" for r in ("workitem.id", "workgroup.id", "workgroup.dim") for d in "xyz"))
+def _special_register(op: _Op) -> Handler:
+    base, dim = op.name.removeprefix("nvvm.read.ptx.sreg.").removeprefix("rocdl.").rsplit(".", 1)
+    attr, d, dt = _SREG[base], "xyz".index(dim), _dtype(op.outs[0])
+    return lambda st, a: getattr(st, attr)[d].astype(dt)
+
+
+@_op("nvvm.read.ptx.sreg.laneid", "nvvm.read.ptx.sreg.warpsize", "rocdl.wavefrontsize")
+def _warp_register(op: _Op) -> Handler:
+    dt = _dtype(op.outs[0])
+    if op.name.endswith("laneid"):
+        return lambda st, a: st.lane.astype(dt)
+    return lambda st, a: np.full(st.T, st.ws, dt)
+
+
+# ---- synchronization and warp-level ops
+
+
+@_op("nvvm.barrier0", "nvvm.barrier", "rocdl.s.barrier", "rocdl.barrier")
+def _barrier(op: _Op) -> Handler:
+    if op.ins or op.outs:
+        raise EmulationError(f"{op.where}: only the plain CTA-wide barrier is supported")
+
+    def run(st: _State, a: list) -> None:
+        waiting = ~(st.mask | st.exited)
+        if waiting.any():
+            raise EmulationError(f"barrier under divergence: {int(waiting.sum())} live threads are inactive, "
+                                 f"e.g. {st.thread(st.first_bad(waiting))}")
+    return run
+
+
+def _require_warp32(st: _State, what: str) -> None:
+    if st.ws != 32:
+        raise EmulationError(f"{what} needs warp_size=32, not {st.ws}")
+
+
+def _check_members(st: _State, member: np.ndarray) -> None:
+    """Each active thread is in its member mask, and every lane the mask names is active."""
+    active_bits = (st.mask.reshape(-1, 32).astype(np.int64) << np.arange(32)).sum(axis=1)
+    warp_active = np.repeat(active_bits, 32)
+    bad = st.mask & ((((member >> st.lane) & 1) == 0) | ((member & ~warp_active) != 0))
+    if bad.any():
+        t = st.first_bad(bad)
+        raise EmulationError(f"member mask {int(member[t]):#010x} of {st.thread(t)} does not match the active "
+                             f"lanes {int(warp_active[t]):#010x} (all lanes named must be active, itself included)")
+
+
+@_op("nvvm.shfl.sync")
+def _shfl(op: _Op) -> Handler:
+    kind = re.search(r"bfly|up|down|idx", str(op.attrs["kind"]))[0]
+    with_predicate = "return_value_and_is_valid" in op.attrs
+
+    def run(st: _State, a: list) -> Value:
+        _require_warp32(st, "nvvm.shfl.sync")
+        member, b, c = (x.astype(np.int64) for x in (a[0], a[2], a[3]))
+        _check_members(st, member)
+        lane, bval, cval, seg = st.lane, b & 31, c & 31, (c >> 8) & 31
+        max_lane, min_lane = (lane & seg) | (cval & ~seg), lane & seg
+        j = {"up": lane - bval, "down": lane + bval, "bfly": lane ^ bval, "idx": min_lane | (bval & ~seg)}[kind]
+        valid = j >= max_lane if kind == "up" else j <= max_lane
+        src = st.warp_base + np.where(valid, j, lane)
+        bad = st.mask & ~st.mask[src]
+        if bad.any():
+            t = st.first_bad(bad)
+            raise EmulationError(f"{st.thread(t)} reads inactive lane {int(src[t]) % 32}")
+        value = a[1][src]
+        return (value, valid) if with_predicate else value
+    return run
+
+
+_LANE = np.arange(32)
+_FRAG_ROW, _FRAG_COL = _LANE // 4, 2 * (_LANE % 4)  # lane l holds row l/4, columns 2(l%4), 2(l%4)+1
+
+
+def _matrix_trans(op: _Op) -> bool:
+    if "m = 8, n = 8" not in str(op.attrs["shape"]) or "b16" not in str(op.attrs["eltType"]):
+        raise EmulationError(f"{op.where}: only the m8n8 b16 shape is supported")
+    return "col" in str(op.attrs["layout"])
+
+
+def _whole_warps(st: _State, what: str) -> np.ndarray:
+    _require_warp32(st, what)
+    m = st.mask.reshape(-1, 32)
+    partial = m.any(axis=1) & ~m.all(axis=1)
+    if partial.any():
+        raise EmulationError(f"{what} in warp {int(np.argmax(partial))} of CTA {st.cta} with only some lanes active")
+    return np.flatnonzero(m.all(axis=1))
+
+
+def _row_threads(warps: np.ndarray, num: int) -> np.ndarray:
+    """Threads supplying row addresses: lane 8m + r gives row r of matrix m."""
+    return (warps[:, None] * 32 + np.arange(8 * num)).reshape(-1)
+
+
+@_op("nvvm.ldmatrix")
+def _ldmatrix(op: _Op) -> Handler:
+    num, trans = int(op.attrs["num"].value), _matrix_trans(op)
+
+    def run(st: _State, a: list) -> Value:
+        warps = _whole_warps(st, "nvvm.ldmatrix")
+        rows = _row_threads(warps, num)
+        tiles = st.mem.load(a[0][rows], 16, st, rows).view(np.uint16).reshape(len(warps), num, 8, 8)
+        tiles = tiles.transpose(0, 1, 3, 2) if trans else tiles
+        lo, hi = tiles[:, :, _FRAG_ROW, _FRAG_COL], tiles[:, :, _FRAG_ROW, _FRAG_COL + 1]
+        words = lo.astype(np.uint32) | (hi.astype(np.uint32) << 16)  # [warp, matrix, lane]
+        regs = np.zeros((num, st.T), np.uint32)
+        regs[:, (warps[:, None] * 32 + _LANE).reshape(-1)] = words.transpose(1, 0, 2).reshape(num, -1)
+        return tuple(regs) if op.outs[0].kind == "struct" else regs[0]
+    return run
+
+
+@_op("nvvm.stmatrix")
+def _stmatrix(op: _Op) -> Handler:
+    num, trans = len(op.ins) - 1, _matrix_trans(op)
+
+    def run(st: _State, a: list) -> None:
+        warps = _whole_warps(st, "nvvm.stmatrix")
+        threads = (warps[:, None] * 32 + _LANE).reshape(-1)
+        words = np.stack([r[threads] for r in a[1:]]).reshape(num, len(warps), 32).transpose(1, 0, 2)
+        tiles = np.zeros((len(warps), num, 8, 8), np.uint16)
+        tiles[:, :, _FRAG_ROW, _FRAG_COL] = (words & 0xFFFF).astype(np.uint16)
+        tiles[:, :, _FRAG_ROW, _FRAG_COL + 1] = (words >> 16).astype(np.uint16)
+        tiles = tiles.transpose(0, 1, 3, 2) if trans else tiles
+        rows = _row_threads(warps, num)
+        st.mem.store(a[0][rows], np.ascontiguousarray(tiles).reshape(-1, 8).view(np.uint8), st, rows)
+    return run
+
+
+@_op("rocdl.ds_bpermute")
+def _ds_bpermute(op: _Op) -> Handler:
+    def run(st: _State, a: list) -> np.ndarray:
+        src = st.warp_base + ((_uview(a[0]).astype(np.int64) >> 2) & (st.ws - 1))
+        return np.where(st.mask[src], a[1][src], 0).astype(a[1].dtype)  # inactive sources read 0
+    return run
+
+
+@_op("rocdl.mbcnt.lo", "rocdl.mbcnt.hi")
+def _mbcnt(op: _Op) -> Handler:
+    first = 32 if op.name.endswith("hi") else 0
+
+    def run(st: _State, a: list) -> np.ndarray:
+        below = np.clip(st.lane - first, 0, 32)
+        count = np.bitwise_count(a[0].astype(np.int64) & ((1 << below) - 1))
+        return a[1] + count.astype(a[1].dtype)
+    return run
+
+
+# ------------------------------------------------------------------------------------ decoding
+
+
+@dataclass
+class _Instr:
+    run: Handler
+    ins: tuple[int, ...]
+    out: int  # result slot, -1 if none
+    where: str
+
+
+@dataclass
+class _Block:
+    args: tuple[int, ...]
+    instrs: list[_Instr]
+    term: tuple  # ("ret",) | ("unreachable",) | ("br", dest, ops) | ("cond", c, t, t_ops, f, f_ops)
+    where: str
+
+
+@dataclass
+class _Program:
+    name: str
+    params: list[_Ty]
+    blocks: list[_Block]
+    ipdom: list[int | None]
+    nvalues: int
+    static_shared: int  # bytes of shared memory before the dynamic part
+    threads: int | None  # from nvvm.reqntid / rocdl.flat_work_group_size
+
+
+def _attrs(op: Any) -> dict[str, Any]:
+    named = (op.attributes[i] for i in range(len(op.attributes)))
+    return {a.name: a.attr for a in named}
+
+
+def _where_is(op: Any) -> str:
+    location = re.sub(r"^loc\((.*)\)$", r"\1", str(op.location))
+    return f"{op.name} at {location}"
+
+
+def _shared_layout(module: Any) -> tuple[dict[str, int], int]:
+    """Offsets of addr_space 3 globals: sized ones first, zero-sized (dynamic) ones after them."""
+    sized, dynamic = [], []
+    for op in module.body.operations:
+        op = op.operation
+        attrs = _attrs(op)
+        if op.name == "llvm.mlir.global" and "addr_space" in attrs and attrs["addr_space"].value == 3:
+            size, align = _layout(_parse_type(str(attrs["global_type"].value)))
+            align = max(align, attrs["alignment"].value if "alignment" in attrs else 1)
+            (sized if size else dynamic).append((attrs["sym_name"].value, size, align))
+    offsets, end = {}, 0
+    for name, size, align in sized + dynamic:
+        offsets[name] = end = _round_up(end, align)
+        end += size
+    return offsets, end
+
+
+def _ipdoms(succ: list[list[int]]) -> list[int | None]:
+    """Immediate post-dominators; None for the virtual exit (node len(succ))."""
+    n = len(succ)
+    everything = set(range(n + 1))
+    pdom = [set(everything) for _ in range(n)] + [{n}]
+    changed = True
+    while changed:
+        changed = False
+        for b in reversed(range(n)):
+            new = {b} | set.intersection(*(pdom[s] for s in succ[b]))
+            if new != pdom[b]:
+                pdom[b], changed = new, True
+    ipdom: list[int | None] = []
+    for b in range(n):
+        strict = pdom[b] - {b}
+        d = next((d for d in strict if pdom[d] == strict), n) if pdom[b] != everything else n
+        ipdom.append(None if d == n else d)
+    return ipdom
+
+
+def _pick_function(module: Any, kernel: str | None) -> Any:
+    funcs = [op.operation for op in module.body.operations
+             if op.operation.name == "llvm.func" and len(op.operation.regions[0].blocks) > 0]
+    names = [_attrs(f)["sym_name"].value for f in funcs]
+    if kernel is not None:
+        if kernel not in names:
+            raise EmulationError(f"no llvm.func @{kernel} with a body; functions: {names}")
+        return funcs[names.index(kernel)]
+    kernels = [f for f in funcs if {"nvvm.kernel", "rocdl.kernel"} & set(_attrs(f))]
+    candidates = funcs if len(funcs) == 1 else kernels
+    if len(candidates) != 1:
+        raise EmulationError(f"name the kernel to run; functions: {names}")
+    return candidates[0]
+
+
+def _threads_attr(attrs: dict[str, Any]) -> int | None:
+    if "nvvm.reqntid" in attrs:
+        return int(np.prod(list(attrs["nvvm.reqntid"])))
+    if "rocdl.flat_work_group_size" in attrs:
+        return int(attrs["rocdl.flat_work_group_size"].value.split(",")[-1])
+    return None
+
+
+@functools.lru_cache(maxsize=32)
+def _decode(text: str, kernel: str | None) -> _Program:
+    from mlir import ir
+
+    ctx = ir.Context()
+    try:
+        module = ir.Module.parse(text, ctx)
+    except Exception as e:  # MLIRError carries the diagnostics
+        raise EmulationError(f"cannot parse the module: {e}") from None
+    shared, static_shared = _shared_layout(module)
+    func = _pick_function(module, kernel)
+    blocks = list(func.regions[0].blocks)
+    block_index = {b: i for i, b in enumerate(blocks)}
+    slots: dict[Any, int] = {}
+
+    def slot(v: Any) -> int:
+        return slots.setdefault(v, len(slots))
+
+    decoded, succ = [], []
+    for block in blocks:
+        args = tuple(slot(a) for a in block.arguments)
+        instrs, term, where = [], ("ret",), ""
+        for op in block.operations:
+            op = op.operation
+            where, operands = _where_is(op), [slot(v) for v in op.operands]
+            if op.name in ("llvm.return", "llvm.unreachable"):
+                term = (op.name[5:],)
+            elif op.name == "llvm.br":
+                term = ("br", block_index[op.successors[0]], operands)
+            elif op.name == "llvm.cond_br":
+                t, f = op.successors[0], op.successors[1]
+                nt = len(t.arguments)
+                term = ("cond", operands[0], block_index[t], operands[1:1 + nt], block_index[f], operands[1 + nt:])
+            elif op.name in _OPS:
+                info = _Op(op.name, [_parse_type(str(v.type)) for v in op.operands],
+                           [_parse_type(str(r.type)) for r in op.results], _attrs(op), where, shared)
+                out = slot(op.results[0]) if len(op.results) else -1
+                instrs.append(_Instr(_OPS[op.name](info), tuple(operands), out, where))
+            else:
+                raise EmulationError(f"unsupported op {where}")
+        decoded.append(_Block(args, instrs, term, where))
+        succ.append([term[2], term[4]] if term[0] == "cond" else [term[1]] if term[0] == "br" else [len(blocks)])
+    fattrs = _attrs(func)
+    params = [_parse_type(str(a.type)) for a in blocks[0].arguments]
+    return _Program(fattrs["sym_name"].value, params, decoded, _ipdoms(succ), len(slots), static_shared,
+                    _threads_attr(fattrs))
+
+
+# ------------------------------------------------------------------------------------ execution
+
+
+def _assign(prog: _Program, vals: list, edges: list[tuple[int, list[int], np.ndarray]]) -> None:
+    """Pass block arguments along `edges` (dest, operand slots, lanes), reading all before writing."""
+    incoming = [(dest, [vals[i] for i in ops], m) for dest, ops, m in edges if m.any()]
+    for dest, values, m in incoming:
+        for arg, v in zip(prog.blocks[dest].args, values):
+            old = vals[arg]
+            vals[arg] = v if old is None or m.all() else _where(m, v, old)
+
+
+def _run_block(block: _Block, vals: list, st: _State) -> None:
+    mask, full = st.mask, st.full
+    for ins in block.instrs:
+        try:
+            out = ins.run(st, [vals[i] for i in ins.ins])
+        except EmulationError as e:
+            raise EmulationError(f"{ins.where}: {e}") from None
+        if ins.out >= 0:
+            old = vals[ins.out]
+            vals[ins.out] = out if full or old is None else _where(mask, out, old)
+
+
+def _run_cta(prog: _Program, st: _State, params: list[np.ndarray]) -> None:
+    vals: list = [None] * prog.nvalues
+    for slot, value in zip(prog.blocks[0].args, params):
+        vals[slot] = value
+    stack: list[list] = [[0, np.ones(st.T, bool), None]]  # [block, mask, reconvergence block]
+    executed = 0
+    while stack:
+        top = stack[-1]
+        b, mask, rpc = top[0], top[1] & ~st.exited, top[2]
+        if b is None or b == rpc or not mask.any():
+            stack.pop()
+            continue
+        executed += 1
+        if executed > _MAX_BLOCKS:
+            raise EmulationError(f"CTA {st.cta} executed {_MAX_BLOCKS} blocks: the kernel seems to hang")
+        st.set_mask(mask)
+        block = prog.blocks[b]
+        _run_block(block, vals, st)
+        kind = block.term[0]
+        if kind == "ret":
+            st.exited |= mask
+            stack.pop()
+        elif kind == "unreachable":
+            raise EmulationError(f"{block.where}: reached by {st.thread(int(st.lanes[0]))}")
+        elif kind == "br":
+            _assign(prog, vals, [(block.term[1], block.term[2], mask)])
+            top[0], top[1] = block.term[1], mask
+        else:
+            _, cond, t, t_ops, f, f_ops = block.term
+            taken = mask & vals[cond]
+            other = mask & ~taken
+            _assign(prog, vals, [(t, t_ops, taken), (f, f_ops, other)])
+            if t == f or not other.any() or not taken.any():
+                top[0], top[1] = (t if taken.any() else f), mask
+                continue
+            r = prog.ipdom[b]
+            if r == rpc:  # the entry below already waits at r
+                stack.pop()
+            else:
+                top[0], top[1] = r, mask
+            stack.extend([dest, m, r] for dest, m in ((f, other), (t, taken)) if dest != r)
+
+
+def _dims(value: int | Sequence[int], what: str) -> tuple[int, int, int]:
+    dims = (value,) if isinstance(value, (int, np.integer)) else tuple(value)
+    if not 1 <= len(dims) <= 3 or any(int(d) < 1 for d in dims):
+        raise EmulationError(f"{what} must be a positive int or 1 to 3 positive ints, not {value!r}")
+    return tuple(int(d) for d in dims) + (1,) * (3 - len(dims))  # type: ignore[return-value]
+
+
+def _scalar_param(value: Any, ty: _Ty, i: int) -> Any:
+    if isinstance(value, np.ndarray) and value.ndim > 0:
+        raise EmulationError(f"parameter {i} has type {ty.kind} {ty.bits}, but an array was passed")
+    if ty.kind == "int":
+        if not isinstance(value, (int, np.integer, np.bool_)):
+            raise EmulationError(f"parameter {i} is an i{ty.bits}, not {type(value).__name__}")
+        v = int(value)
+        if not -(1 << (ty.bits - 1)) <= v < (1 << ty.bits) and ty.bits > 1:
+            raise EmulationError(f"parameter {i}: {v} does not fit i{ty.bits}")
+        return _int_row([v], ty)[0]
+    if ty.kind == "float":
+        if not isinstance(value, (int, float, np.integer, np.floating)):
+            raise EmulationError(f"parameter {i} is a {ty.name}, not {type(value).__name__}")
+        return _to_float(np.array([float(value)]), ty)[0]
+    raise EmulationError(f"parameter {i} of type {ty} is not supported")
+
+
+def emulate_mlir(mlir_text: str, kernel: str | None, grid: int | Sequence[int], args: Sequence[Any], *,
+                 threads_per_cta: int | Sequence[int] | None = None, warp_size: int = 32,
+                 shared_bytes: int = 0) -> None:
+    """Run `kernel` of an LLVM-dialect module on every thread of `grid` CTAs, like a launch.
+
+    `args` follow the kernel's parameters: a C-contiguous numpy array for each pointer (read and
+    written in place), a Python / numpy number for each scalar. `threads_per_cta` (an int or up
+    to 3 dims, x fastest) defaults to the function's ``nvvm.reqntid`` or
+    ``rocdl.flat_work_group_size``; `shared_bytes` is the dynamic shared memory, placed after
+    the statically sized shared globals. CTAs run one after another, x fastest.
+    """
+    prog = _decode(mlir_text, kernel)
+    if threads_per_cta is None and prog.threads is None:
+        raise EmulationError(f"@{prog.name} has no nvvm.reqntid / rocdl.flat_work_group_size: pass threads_per_cta")
+    dims = _dims(prog.threads if threads_per_cta is None else threads_per_cta, "threads_per_cta")
+    grid3 = _dims(grid, "grid")
+    T = dims[0] * dims[1] * dims[2]
+    if warp_size < 1 or T % warp_size:
+        raise EmulationError(f"threads_per_cta {T} must be a multiple of warp_size {warp_size}")
+    if len(args) != len(prog.params):
+        raise EmulationError(f"@{prog.name} takes {len(prog.params)} arguments, {len(args)} given")
+    mem, params = _Memory(), []
+    for i, (value, ty) in enumerate(zip(args, prog.params)):
+        if ty.kind == "ptr":
+            if not isinstance(value, np.ndarray):
+                raise EmulationError(f"parameter {i} is a pointer: pass a numpy array, not {type(value).__name__}")
+            if not value.flags.c_contiguous:
+                raise EmulationError(f"the array for parameter {i} must be C-contiguous")
+            base = (i + 1) << _GLOBAL_SHIFT
+            mem.regions.append((base, value.reshape(-1).view(np.uint8), f"parameter {i} ({value.dtype}{list(value.shape)})"))
+            params.append(np.full(T, base, np.int64))
+        else:
+            params.append(np.full(T, _scalar_param(value, ty, i)))
+    shared_size = prog.static_shared + shared_bytes
+    rng = np.random.default_rng(0)
+    with np.errstate(all="ignore"):
+        for z, y, x in itertools.product(range(grid3[2]), range(grid3[1]), range(grid3[0])):
+            shared = rng.integers(0, 256, shared_size, dtype=np.uint8)
+            mem.regions.append((SHARED_WINDOW, shared, f"shared memory ({shared_size} bytes)"))
+            _run_cta(prog, _State(dims, warp_size, (x, y, z), grid3, mem), params)
+            mem.regions.pop()
+
+
+def emulate(kernel: Any, grid: int | Sequence[int], args: Sequence[Any]) -> None:
+    """Run a compiled kernel object (.mlir, .name, .num_warps, .threads_per_warp, .shared_bytes)."""
+    emulate_mlir(kernel.mlir, kernel.name, grid, args, threads_per_cta=kernel.num_warps * kernel.threads_per_warp,
+                 warp_size=kernel.threads_per_warp, shared_bytes=kernel.shared_bytes)
