@@ -2,6 +2,7 @@
 
 #include "linear_layouts-c/Dialects.h"
 
+#include "linear_layouts/Conversion/Passes.h"
 #include "linear_layouts/Dialect/LL/IR/LLDialect.h"
 #include "linear_layouts/Dialect/LL/Transforms/Passes.h"
 
@@ -13,7 +14,10 @@ using namespace mlir;
 
 MLIR_DEFINE_CAPI_DIALECT_REGISTRATION(LL, ll, mlir::ll::LLDialect)
 
-void llRegisterPasses(void) { mlir::ll::registerLLPasses(); }
+void llRegisterPasses(void) {
+  mlir::ll::registerLLPasses();
+  mlir::ll::registerLLConversionPasses();
+}
 
 bool llAttributeIsLayout(MlirAttribute attr) {
   return isa_and_nonnull<mlir::ll::LayoutEncodingInterface>(unwrap(attr));

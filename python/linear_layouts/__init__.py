@@ -31,7 +31,24 @@ __all__ = [
     "optimal_swizzle",
     "bank_conflicts",
     "ConversionPlan",
+    "compile",
+    "emulate",
 ]
 __version__ = "0.1.0"
+
+
+def compile(module, target: str = "sm_90", kernel: str | None = None):
+    """Compile an ``ll`` kernel to PTX / AMDGCN (see :mod:`linear_layouts.compiler`)."""
+    from .compiler import compile as _compile
+
+    return _compile(module, target, kernel)
+
+
+def emulate(kernel, grid, args) -> None:
+    """Run a compiled kernel on the CPU, every thread, numpy arrays in place
+    (see :mod:`linear_layouts.emulator`)."""
+    from .emulator import emulate as _emulate
+
+    _emulate(kernel, grid, args)
 
 _views.install(LinearLayout)

@@ -75,7 +75,6 @@ class _Ty:
     packed: bool = False
 
 
-_FLOAT_BITS = {"f16": 16, "bf16": 16, "f32": 32, "f64": 64}
 _FLOAT_DTYPE = {"f16": np.float16, "bf16": np.float32, "f32": np.float32, "f64": np.float64}
 _UINT = {1: np.bool_, 8: np.uint8, 16: np.uint16, 32: np.uint32, 64: np.uint64}
 _SINT = {8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}
@@ -108,7 +107,7 @@ def _parse_prefix(s: str) -> tuple[_Ty, str]:
         if m[1]:
             return _Ty("int", bits=int(m[1])), s[m.end():]
         if m[2]:
-            return _Ty("float", bits=_FLOAT_BITS[m[2]], name=m[2]), s[m.end():]
+            return _Ty("float", bits=int(m[2][-2:]), name=m[2]), s[m.end():]
         return _Ty("void"), s[m.end():]
     raise EmulationError(f"unsupported type {s}")
 
@@ -156,8 +155,7 @@ def _layout(ty: _Ty) -> tuple[int, int]:
         size, align = _layout(ty.elems[0])
         return ty.count * size, align
     if ty.kind == "struct":
-        offsets, size, align = _struct_layout(ty)
-        return size, align
+        return _struct_layout(ty)[1:]
     raise EmulationError(f"type {ty} has no size")
 
 
@@ -185,6 +183,10 @@ def _access_bytes(ty: _Ty) -> int:
 # ------------------------------------------------------------------------------------ values
 
 Value = Any  # np.ndarray [T] or [T, n], or a tuple of values
+
+
+def _first(bad: np.ndarray) -> int:
+    return int(np.flatnonzero(bad)[0])
 
 
 def _sview(x: np.ndarray) -> np.ndarray:
@@ -342,9 +344,6 @@ class _State:
     def thread(self, t: int) -> str:
         return f"thread {t} (warp {t // self.ws}, lane {t % self.ws}) of CTA {self.cta}"
 
-    def first_bad(self, bad: np.ndarray) -> int:
-        return int(np.flatnonzero(bad)[0])
-
 
 # ------------------------------------------------------------------------------------ ops
 
@@ -358,7 +357,6 @@ class _Op:
     ins: list[_Ty]
     outs: list[_Ty]
     attrs: dict[str, Any]
-    where: str
     shared: dict[str, int]  # shared-memory global -> offset
 
 
@@ -392,7 +390,7 @@ def _constant(op: _Op) -> Handler:
         return _constant_handler(_int_row([int(attr.value)], ty), False)
     if ty.kind == "float":
         return _constant_handler(_to_float(np.array([float(attr.value)]), ty), False)
-    raise EmulationError(f"{op.where}: unsupported constant of type {ty}")
+    raise EmulationError(f"unsupported constant of type {ty}")
 
 
 @_op("llvm.mlir.undef", "llvm.mlir.poison", "llvm.mlir.zero")
@@ -405,7 +403,7 @@ def _undef(op: _Op) -> Handler:
 def _addressof(op: _Op) -> Handler:
     name = op.attrs["global_name"].value
     if name not in op.shared:
-        raise EmulationError(f"{op.where}: only addr_space 3 (shared memory) globals are supported, not @{name}")
+        raise EmulationError(f"only addr_space 3 (shared memory) globals are supported, not @{name}")
     return _constant_handler(np.array([SHARED_WINDOW + op.shared[name]], np.int64), False)
 
 
@@ -413,7 +411,7 @@ def _nonzero(st: _State, y: np.ndarray) -> np.ndarray:
     zero = y == 0
     bad = st.mask & (zero.any(axis=1) if zero.ndim > 1 else zero)
     if bad.any():
-        raise EmulationError(f"integer division by zero in {st.thread(st.first_bad(bad))}")
+        raise EmulationError(f"integer division by zero in {st.thread(_first(bad))}")
     return np.where(zero, 1, y)
 
 
@@ -488,14 +486,11 @@ def _fcmp(op: _Op) -> Handler:
     return run
 
 
-@_op("llvm.select")
-def _select(op: _Op) -> Handler:
-    return lambda st, a: _where(a[0], a[1], a[2])
-
-
-@_op("llvm.freeze", "llvm.addrspacecast")
-def _identity(op: _Op) -> Handler:
-    return lambda st, a: a[0]
+_OPS.update({  # one-line factories
+    "llvm.select": lambda op: lambda st, a: _where(a[0], a[1], a[2]),
+    "llvm.freeze": lambda op: lambda st, a: a[0],
+    "llvm.addrspacecast": lambda op: lambda st, a: a[0],  # pointers are flat addresses
+})
 
 
 @_op("llvm.trunc", "llvm.zext", "llvm.sext")
@@ -516,14 +511,10 @@ def _bitcast(op: _Op) -> Handler:
     return lambda st, a: _from_bytes(_to_bytes(a[0], src), dst)
 
 
-@_op("llvm.fptrunc", "llvm.fpext", "llvm.uitofp")
+@_op("llvm.fptrunc", "llvm.fpext", "llvm.uitofp", "llvm.sitofp")
 def _to_float_cast(op: _Op) -> Handler:
-    return lambda st, a: _to_float(_uview(a[0]), op.outs[0])
-
-
-@_op("llvm.sitofp")
-def _sitofp(op: _Op) -> Handler:
-    return lambda st, a: _to_float(_sview(a[0]), op.outs[0])
+    ty, view = op.outs[0], (_sview if op.name == "llvm.sitofp" else _uview)
+    return lambda st, a: _to_float(view(a[0]), ty)
 
 
 @_op("llvm.fptosi", "llvm.fptoui")
@@ -537,14 +528,12 @@ def _float_to_int(op: _Op) -> Handler:
     return run
 
 
-@_op("llvm.ptrtoint")
-def _ptrtoint(op: _Op) -> Handler:
-    shift, dt = SHARED_WINDOW if op.ins[0].space == 3 else 0, _dtype(op.outs[0])
-    return lambda st, a: (a[0] - shift).astype(dt)
-
-
-@_op("llvm.inttoptr")
-def _inttoptr(op: _Op) -> Handler:
+@_op("llvm.ptrtoint", "llvm.inttoptr")
+def _int_ptr_cast(op: _Op) -> Handler:
+    """A ptr<3> is the offset in the shared window; other pointers are flat addresses."""
+    if op.name == "llvm.ptrtoint":
+        shift, dt = SHARED_WINDOW if op.ins[0].space == 3 else 0, _dtype(op.outs[0])
+        return lambda st, a: (a[0] - shift).astype(dt)
     shift = SHARED_WINDOW if op.outs[0].space == 3 else 0
     return lambda st, a: _uview(a[0]).astype(np.int64) + shift
 
@@ -603,7 +592,7 @@ def _vector_index(st: _State, index: np.ndarray, n: int) -> np.ndarray:
     i = _uview(index).astype(np.int64)
     bad = st.mask & (i >= n)
     if bad.any():
-        t = st.first_bad(bad)
+        t = _first(bad)
         raise EmulationError(f"vector index {i[t]} out of range [0, {n}) in {st.thread(t)}")
     return np.minimum(i, n - 1)
 
@@ -708,13 +697,13 @@ def _warp_register(op: _Op) -> Handler:
 @_op("nvvm.barrier0", "nvvm.barrier", "rocdl.s.barrier", "rocdl.barrier")
 def _barrier(op: _Op) -> Handler:
     if op.ins or op.outs:
-        raise EmulationError(f"{op.where}: only the plain CTA-wide barrier is supported")
+        raise EmulationError("only the plain CTA-wide barrier is supported")
 
     def run(st: _State, a: list) -> None:
         waiting = ~(st.mask | st.exited)
         if waiting.any():
             raise EmulationError(f"barrier under divergence: {int(waiting.sum())} live threads are inactive, "
-                                 f"e.g. {st.thread(st.first_bad(waiting))}")
+                                 f"e.g. {st.thread(_first(waiting))}")
     return run
 
 
@@ -729,7 +718,7 @@ def _check_members(st: _State, member: np.ndarray) -> None:
     warp_active = np.repeat(active_bits, 32)
     bad = st.mask & ((((member >> st.lane) & 1) == 0) | ((member & ~warp_active) != 0))
     if bad.any():
-        t = st.first_bad(bad)
+        t = _first(bad)
         raise EmulationError(f"member mask {int(member[t]):#010x} of {st.thread(t)} does not match the active "
                              f"lanes {int(warp_active[t]):#010x} (all lanes named must be active, itself included)")
 
@@ -750,7 +739,7 @@ def _shfl(op: _Op) -> Handler:
         src = st.warp_base + np.where(valid, j, lane)
         bad = st.mask & ~st.mask[src]
         if bad.any():
-            t = st.first_bad(bad)
+            t = _first(bad)
             raise EmulationError(f"{st.thread(t)} reads inactive lane {int(src[t]) % 32}")
         value = a[1][src]
         return (value, valid) if with_predicate else value
@@ -763,7 +752,7 @@ _FRAG_ROW, _FRAG_COL = _LANE // 4, 2 * (_LANE % 4)  # lane l holds row l/4, colu
 
 def _matrix_trans(op: _Op) -> bool:
     if "m = 8, n = 8" not in str(op.attrs["shape"]) or "b16" not in str(op.attrs["eltType"]):
-        raise EmulationError(f"{op.where}: only the m8n8 b16 shape is supported")
+        raise EmulationError("only the m8n8 b16 shape is supported")
     return "col" in str(op.attrs["layout"])
 
 
@@ -783,7 +772,7 @@ def _row_threads(warps: np.ndarray, num: int) -> np.ndarray:
 
 @_op("nvvm.ldmatrix")
 def _ldmatrix(op: _Op) -> Handler:
-    num, trans = int(op.attrs["num"].value), _matrix_trans(op)
+    num, trans, struct = int(op.attrs["num"].value), _matrix_trans(op), op.outs[0].kind == "struct"
 
     def run(st: _State, a: list) -> Value:
         warps = _whole_warps(st, "nvvm.ldmatrix")
@@ -794,7 +783,7 @@ def _ldmatrix(op: _Op) -> Handler:
         words = lo.astype(np.uint32) | (hi.astype(np.uint32) << 16)  # [warp, matrix, lane]
         regs = np.zeros((num, st.T), np.uint32)
         regs[:, (warps[:, None] * 32 + _LANE).reshape(-1)] = words.transpose(1, 0, 2).reshape(num, -1)
-        return tuple(regs) if op.outs[0].kind == "struct" else regs[0]
+        return tuple(regs) if struct else regs[0]
     return run
 
 
@@ -849,7 +838,7 @@ class _Instr:
 class _Block:
     args: tuple[int, ...]
     instrs: list[_Instr]
-    term: tuple  # ("ret",) | ("unreachable",) | ("br", dest, ops) | ("cond", c, t, t_ops, f, f_ops)
+    term: tuple  # ("return",) | ("unreachable",) | ("br", dest, ops) | ("cond", c, t, t_ops, f, f_ops)
     where: str
 
 
@@ -934,6 +923,20 @@ def _threads_attr(attrs: dict[str, Any]) -> int | None:
     return None
 
 
+def _decode_op(op: Any, shared: dict[str, int], slot: Callable[[Any], int]) -> _Instr:
+    where = _where_is(op)
+    if op.name not in _OPS:
+        raise EmulationError(f"unsupported op {where}")
+    try:
+        info = _Op(op.name, [_parse_type(str(v.type)) for v in op.operands],
+                   [_parse_type(str(r.type)) for r in op.results], _attrs(op), shared)
+        run = _OPS[op.name](info)
+    except EmulationError as e:
+        raise EmulationError(f"{where}: {e}") from None
+    out = slot(op.results[0]) if len(op.results) else -1
+    return _Instr(run, tuple(slot(v) for v in op.operands), out, where)
+
+
 @functools.lru_cache(maxsize=32)
 def _decode(text: str, kernel: str | None) -> _Program:
     from mlir import ir
@@ -954,27 +957,20 @@ def _decode(text: str, kernel: str | None) -> _Program:
 
     decoded, succ = [], []
     for block in blocks:
+        *body, last = [op.operation for op in block.operations]
+        operands = [slot(v) for v in last.operands]
+        if last.name == "llvm.br":
+            term: tuple = ("br", block_index[last.successors[0]], operands)
+        elif last.name == "llvm.cond_br":
+            t, f = last.successors[0], last.successors[1]
+            nt = len(t.arguments)
+            term = ("cond", operands[0], block_index[t], operands[1:1 + nt], block_index[f], operands[1 + nt:])
+        elif last.name in ("llvm.return", "llvm.unreachable"):
+            term = (last.name[5:],)
+        else:
+            raise EmulationError(f"unsupported op {_where_is(last)}")
         args = tuple(slot(a) for a in block.arguments)
-        instrs, term, where = [], ("ret",), ""
-        for op in block.operations:
-            op = op.operation
-            where, operands = _where_is(op), [slot(v) for v in op.operands]
-            if op.name in ("llvm.return", "llvm.unreachable"):
-                term = (op.name[5:],)
-            elif op.name == "llvm.br":
-                term = ("br", block_index[op.successors[0]], operands)
-            elif op.name == "llvm.cond_br":
-                t, f = op.successors[0], op.successors[1]
-                nt = len(t.arguments)
-                term = ("cond", operands[0], block_index[t], operands[1:1 + nt], block_index[f], operands[1 + nt:])
-            elif op.name in _OPS:
-                info = _Op(op.name, [_parse_type(str(v.type)) for v in op.operands],
-                           [_parse_type(str(r.type)) for r in op.results], _attrs(op), where, shared)
-                out = slot(op.results[0]) if len(op.results) else -1
-                instrs.append(_Instr(_OPS[op.name](info), tuple(operands), out, where))
-            else:
-                raise EmulationError(f"unsupported op {where}")
-        decoded.append(_Block(args, instrs, term, where))
+        decoded.append(_Block(args, [_decode_op(op, shared, slot) for op in body], term, _where_is(last)))
         succ.append([term[2], term[4]] if term[0] == "cond" else [term[1]] if term[0] == "br" else [len(blocks)])
     fattrs = _attrs(func)
     params = [_parse_type(str(a.type)) for a in blocks[0].arguments]
@@ -1025,7 +1021,7 @@ def _run_cta(prog: _Program, st: _State, params: list[np.ndarray]) -> None:
         block = prog.blocks[b]
         _run_block(block, vals, st)
         kind = block.term[0]
-        if kind == "ret":
+        if kind == "return":
             st.exited |= mask
             stack.pop()
         elif kind == "unreachable":

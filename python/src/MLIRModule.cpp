@@ -11,6 +11,10 @@
 #include "linear_layouts-c/Dialects.h"
 
 #include "mlir-c/IR.h"
+#include "llvm-c/Core.h"
+#include "llvm-c/IRReader.h"
+#include "llvm-c/Target.h"
+#include "llvm-c/TargetMachine.h"
 #include "mlir/Bindings/Python/NanobindAdaptors.h"
 
 #include <nanobind/nanobind.h>
@@ -19,6 +23,63 @@
 
 namespace nb = nanobind;
 using namespace nb::literals;
+
+namespace {
+
+/// Assembly (PTX for nvptx64) of LLVM IR text, in process through the LLVM
+/// that the wheels' libLLVM.so carries (targets: NVPTX, not AMDGPU).
+std::string emitAsm(const std::string &ir, const std::string &triple,
+                    const std::string &cpu, const std::string &features) {
+  static bool initialized = [] {
+    LLVMInitializeNVPTXTargetInfo();
+    LLVMInitializeNVPTXTarget();
+    LLVMInitializeNVPTXTargetMC();
+    LLVMInitializeNVPTXAsmPrinter();
+    return true;
+  }();
+  (void)initialized;
+  LLVMContextRef ctx = LLVMContextCreate();
+  auto fail = [&](std::string msg, char *detail) {
+    if (detail) {
+      msg += ": ";
+      msg += detail;
+      LLVMDisposeMessage(detail);
+    }
+    LLVMContextDispose(ctx);
+    throw std::runtime_error(msg);
+  };
+  LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(
+      ir.data(), ir.size(), "module");
+  LLVMModuleRef mod;
+  char *err = nullptr;
+  if (LLVMParseIRInContext(ctx, buf, &mod, &err))
+    fail("the LLVM IR does not parse", err);
+  LLVMTargetRef target;
+  if (LLVMGetTargetFromTriple(triple.c_str(), &target, &err))
+    fail("no LLVM target for " + triple, err);
+  LLVMSetTarget(mod, triple.c_str());
+  LLVMTargetMachineRef tm = LLVMCreateTargetMachine(
+      target, triple.c_str(), cpu.c_str(), features.c_str(),
+      LLVMCodeGenLevelAggressive, LLVMRelocDefault, LLVMCodeModelDefault);
+  LLVMTargetDataRef dl = LLVMCreateTargetDataLayout(tm);
+  LLVMSetModuleDataLayout(mod, dl);
+  LLVMDisposeTargetData(dl);
+  LLVMMemoryBufferRef out;
+  if (LLVMTargetMachineEmitToMemoryBuffer(tm, mod, LLVMAssemblyFile, &err,
+                                          &out)) {
+    LLVMDisposeTargetMachine(tm);
+    LLVMDisposeModule(mod);
+    fail("code generation failed", err);
+  }
+  std::string asmText(LLVMGetBufferStart(out), LLVMGetBufferSize(out));
+  LLVMDisposeMemoryBuffer(out);
+  LLVMDisposeTargetMachine(tm);
+  LLVMDisposeModule(mod);
+  LLVMContextDispose(ctx);
+  return asmText;
+}
+
+} // namespace
 
 NB_MODULE(_mlir, m) {
   m.doc() = "The ll dialect registered into the upstream mlir package";
@@ -34,6 +95,12 @@ NB_MODULE(_mlir, m) {
       "context"_a.none() = nb::none(), "load"_a = true,
       "Register (and load) the ll dialect in an mlir.ir.Context (default: "
       "the current one).");
+
+  m.def("emit_asm", &emitAsm, "llvm_ir"_a, "triple"_a, "cpu"_a,
+        "features"_a,
+        "Assembly of LLVM IR text for a target triple (nvptx64-nvidia-cuda "
+        "gives PTX), in process. RuntimeError on bad IR or an unknown "
+        "target.");
 
   m.def("register_passes", &llRegisterPasses,
         "Make ll-legacy-to-linear, ll-remove-conversions and "

@@ -132,3 +132,14 @@ func.func @everywhere(%n: index) -> tensor<64xi32, #b> {
   }
   return %s : tensor<64xi32, #b>
 }
+
+// -----
+
+// Dense constants (arith.constant's value is a property) take the new type.
+#b = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
+// CHECK-LABEL: func.func @constant
+// CHECK: arith.constant dense<7> : tensor<32xi32, #linear>
+func.func @constant() -> tensor<32xi32, #b> {
+  %c = arith.constant dense<7> : tensor<32xi32, #b>
+  return %c : tensor<32xi32, #b>
+}

@@ -10,6 +10,7 @@
 
 #include "linear_layouts/Dialect/LL/Transforms/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/AttrTypeSubElements.h"
 
 namespace mlir::ll {
@@ -54,6 +55,13 @@ struct LegacyToLinear
     replacer.recursivelyReplaceElementsIn(module, /*replaceAttrs=*/true,
                                           /*replaceLocs=*/false,
                                           /*replaceTypes=*/true);
+    // Properties (arith.constant's value) are not among the attributes the
+    // replacer visits: give dense constants their result's type.
+    module.walk([&](arith::ConstantOp op) {
+      auto dense = dyn_cast<DenseElementsAttr>(op.getValue());
+      if (dense && dense.getType() != op.getType())
+        op.setValueAttr(dense.reshape(cast<ShapedType>(op.getType())));
+    });
     if (failedConversion)
       signalPassFailure();
   }

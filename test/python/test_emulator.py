@@ -1,0 +1,685 @@
+"""The CPU emulator of LLVM-dialect GPU kernels (linear_layouts.emulator).
+
+Every kernel is hand-written MLIR; every expected value is computed here with numpy or plain
+Python loops from the documented semantics (CUDA / PTX ISA / LLVM LangRef), never by the
+emulator.
+"""
+
+from __future__ import annotations
+
+import types
+
+import numpy as np
+import pytest
+
+pytest.importorskip("mlir.ir")
+
+from linear_layouts.emulator import EmulationError, emulate, emulate_mlir  # noqa: E402
+
+RNG = np.random.default_rng(1234)
+
+GLOBAL_INDEX = """
+  %bid = nvvm.read.ptx.sreg.ctaid.x : i32
+  %ntid = nvvm.read.ptx.sreg.ntid.x : i32
+  %tid = nvvm.read.ptx.sreg.tid.x : i32
+  %base = llvm.mul %bid, %ntid : i32
+  %i = llvm.add %base, %tid : i32
+"""
+
+SMEM = "llvm.mlir.global external @smem() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<0 x i8>"
+
+
+def run(text: str, grid, args, **kw) -> None:
+    emulate_mlir(text, None, grid, args, **kw)
+
+
+# ----------------------------------------------------------------------------- 1. elementwise
+
+ELEMENTWISE = f"""
+llvm.func @scale(%x: !llvm.ptr<1>, %y: !llvm.ptr<1>, %fx: !llvm.ptr<1>, %fy: !llvm.ptr<1>)
+    attributes {{nvvm.kernel, nvvm.reqntid = array<i32: 64>}} {{
+  {GLOBAL_INDEX}
+  %c3 = llvm.mlir.constant(3 : i32) : i32
+  %c1 = llvm.mlir.constant(1 : i32) : i32
+  %f3 = llvm.mlir.constant(3.0 : f32) : f32
+  %f1 = llvm.mlir.constant(1.0 : f32) : f32
+  %px = llvm.getelementptr %x[%i] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  %v = llvm.load %px : !llvm.ptr<1> -> i32
+  %m = llvm.mul %v, %c3 : i32
+  %r = llvm.add %m, %c1 : i32
+  %py = llvm.getelementptr %y[%i] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  llvm.store %r, %py : i32, !llvm.ptr<1>
+  %pfx = llvm.getelementptr %fx[%i] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, f32
+  %fv = llvm.load %pfx : !llvm.ptr<1> -> f32
+  %fm = llvm.fmul %fv, %f3 : f32
+  %fr = llvm.fadd %fm, %f1 : f32
+  %pfy = llvm.getelementptr %fy[%i] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, f32
+  llvm.store %fr, %pfy : f32, !llvm.ptr<1>
+  llvm.return
+}}
+"""
+
+
+def test_elementwise_i32_f32():
+    n = 4 * 64
+    x = RNG.integers(-(2**31), 2**31, n, dtype=np.int64).astype(np.int32)
+    fx = RNG.standard_normal(n).astype(np.float32)
+    y, fy = np.zeros(n, np.int32), np.zeros(n, np.float32)
+    run(ELEMENTWISE, 4, [x, y, fx, fy])
+    expected = ((x.astype(np.int64) * 3 + 1 + 2**31) % 2**32 - 2**31).astype(np.int32)  # wraps like i32
+    np.testing.assert_array_equal(y, expected)
+    np.testing.assert_array_equal(fy, fx * np.float32(3) + np.float32(1))
+
+
+def test_emulate_wrapper_and_decode_cache():
+    kernel = types.SimpleNamespace(mlir=ELEMENTWISE, name="scale", num_warps=2, threads_per_warp=32, shared_bytes=0)
+    x = np.arange(128, dtype=np.int32)
+    fx = np.arange(128, dtype=np.float32)
+    y, fy = np.zeros(128, np.int32), np.zeros(128, np.float32)
+    emulate(kernel, (2, 1, 1), [x, y, fx, fy])
+    emulate(kernel, 2, [x, y, fx, fy])
+    np.testing.assert_array_equal(y, 3 * x + 1)
+    np.testing.assert_array_equal(fy, 3 * fx + 1)
+
+
+# ----------------------------------------------------------------------------- 2. divergence
+
+MASKED = f"""
+llvm.func @masked(%x: !llvm.ptr<1>, %y: !llvm.ptr<1>, %z: !llvm.ptr<1>, %n: i32)
+    attributes {{nvvm.reqntid = array<i32: 64>}} {{
+  {GLOBAL_INDEX}
+  %in = llvm.icmp "slt" %i, %n : i32
+  llvm.cond_br %in, ^load, ^done
+^load:
+  %px = llvm.getelementptr %x[%i] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  %v = llvm.load %px : !llvm.ptr<1> -> i32
+  %one = llvm.mlir.constant(1 : i32) : i32
+  %v1 = llvm.add %v, %one : i32
+  %py = llvm.getelementptr %y[%i] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  llvm.store %v1, %py : i32, !llvm.ptr<1>
+  %low = llvm.and %v, %one : i32
+  %odd = llvm.icmp "ne" %low, %c0 : i32
+  llvm.cond_br %odd, ^odd, ^even
+^odd:
+  %two = llvm.mlir.constant(2 : i32) : i32
+  %a = llvm.mul %v, %two : i32
+  llvm.br ^merge(%a : i32)
+^even:
+  %seven = llvm.mlir.constant(7 : i32) : i32
+  %b = llvm.sub %v, %seven : i32
+  llvm.br ^merge(%b : i32)
+^merge(%w: i32):
+  %pz = llvm.getelementptr %z[%i] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  llvm.store %w, %pz : i32, !llvm.ptr<1>
+  llvm.br ^done
+^done:
+  llvm.return
+}}
+""".replace("%in = ", "%c0 = llvm.mlir.constant(0 : i32) : i32\n  %in = ")
+
+
+def test_masked_store_and_divergent_if_else():
+    n = 150  # not a multiple of the 64-thread CTA; x has exactly n elements
+    x = RNG.integers(-1000, 1000, n).astype(np.int32)
+    y, z = np.full(192, -1, np.int32), np.full(192, -1, np.int32)
+    run(MASKED, 3, [x, y, z, n])
+    np.testing.assert_array_equal(y[:n], x + 1)
+    np.testing.assert_array_equal(z[:n], np.where(x % 2 != 0, x * 2, x - 7))
+    assert (y[n:] == -1).all() and (z[n:] == -1).all()
+
+
+# ----------------------------------------------------------------------------- 3. loops
+
+LOOPS = """
+llvm.func @loops(%out: !llvm.ptr<1>, %steps: !llvm.ptr<1>, %scale: i32, %base: i32)
+    attributes {nvvm.reqntid = array<i32: 64>} {
+  %tid = nvvm.read.ptx.sreg.tid.x : i32
+  %c0 = llvm.mlir.constant(0 : i32) : i32
+  %c1 = llvm.mlir.constant(1 : i32) : i32
+  %c7 = llvm.mlir.constant(7 : i32) : i32
+  %t7 = llvm.urem %tid, %c7 : i32
+  %k0 = llvm.mul %t7, %scale : i32
+  %k = llvm.add %k0, %base : i32
+  llvm.br ^body(%c0, %c0 : i32, i32)
+^body(%j: i32, %acc: i32):
+  %acc2 = llvm.add %acc, %j : i32
+  %j2 = llvm.add %j, %c1 : i32
+  %more = llvm.icmp "sle" %j2, %k : i32
+  llvm.cond_br %more, ^body(%j2, %acc2 : i32, i32), ^exit(%acc2 : i32)
+^exit(%s: i32):
+  %po = llvm.getelementptr %out[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  llvm.store %s, %po : i32, !llvm.ptr<1>
+  %x0 = llvm.add %tid, %c1 : i32
+  llvm.br ^header(%x0, %c0 : i32, i32)
+^header(%x: i32, %n: i32):
+  %done = llvm.icmp "ule" %x, %c1 : i32
+  llvm.cond_br %done, ^end, ^step
+^step:
+  %bit = llvm.and %x, %c1 : i32
+  %odd = llvm.icmp "eq" %bit, %c1 : i32
+  %n1 = llvm.add %n, %c1 : i32
+  llvm.cond_br %odd, ^up, ^down
+^up:
+  %c3 = llvm.mlir.constant(3 : i32) : i32
+  %x3 = llvm.mul %x, %c3 : i32
+  %x31 = llvm.add %x3, %c1 : i32
+  llvm.br ^header(%x31, %n1 : i32, i32)
+^down:
+  %xh = llvm.lshr %x, %c1 : i32
+  llvm.br ^header(%xh, %n1 : i32, i32)
+^end:
+  %ps = llvm.getelementptr %steps[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  llvm.store %n, %ps : i32, !llvm.ptr<1>
+  llvm.return
+}
+"""
+
+
+def collatz_steps(x: int) -> int:
+    n = 0
+    while x > 1:
+        x, n = (3 * x + 1 if x % 2 else x // 2), n + 1
+    return n
+
+
+@pytest.mark.parametrize("scale,base", [(0, 5), (1, 0), (3, 2)])  # uniform, then divergent trip counts
+def test_loops(scale, base):
+    out, steps = np.zeros(64, np.int32), np.zeros(64, np.int32)
+    run(LOOPS, 1, [out, steps, scale, base])
+    expected = [sum(range(scale * (t % 7) + base + 1)) for t in range(64)]
+    np.testing.assert_array_equal(out, expected)
+    np.testing.assert_array_equal(steps, [collatz_steps(t + 1) for t in range(64)])
+
+
+# ----------------------------------------------------------------------------- 4. shuffles
+
+SHUFFLES = """
+llvm.func @shuffles(%in: !llvm.ptr<1>, %o_idx: !llvm.ptr<1>, %o_sum: !llvm.ptr<1>, %o_fsum: !llvm.ptr<1>,
+                    %o_up: !llvm.ptr<1>, %o_upok: !llvm.ptr<1>, %o_down: !llvm.ptr<1>)
+    attributes {nvvm.reqntid = array<i32: 64>} {
+  %tid = nvvm.read.ptx.sreg.tid.x : i32
+  %lane = nvvm.read.ptx.sreg.laneid : i32
+  %full = llvm.mlir.constant(-1 : i32) : i32
+  %c31 = llvm.mlir.constant(31 : i32) : i32
+  %pin = llvm.getelementptr %in[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  %v = llvm.load %pin : !llvm.ptr<1> -> i32
+  %src = llvm.sub %c31, %lane : i32
+  %r_idx = nvvm.shfl.sync idx %full, %v, %src, %c31 : i32 -> i32
+  %c16 = llvm.mlir.constant(16 : i32) : i32
+  %c8 = llvm.mlir.constant(8 : i32) : i32
+  %c4 = llvm.mlir.constant(4 : i32) : i32
+  %c2 = llvm.mlir.constant(2 : i32) : i32
+  %c1 = llvm.mlir.constant(1 : i32) : i32
+  %s1 = nvvm.shfl.sync bfly %full, %v, %c16, %c31 : i32 -> i32
+  %a1 = llvm.add %v, %s1 : i32
+  %s2 = nvvm.shfl.sync bfly %full, %a1, %c8, %c31 : i32 -> i32
+  %a2 = llvm.add %a1, %s2 : i32
+  %s3 = nvvm.shfl.sync bfly %full, %a2, %c4, %c31 : i32 -> i32
+  %a3 = llvm.add %a2, %s3 : i32
+  %s4 = nvvm.shfl.sync bfly %full, %a3, %c2, %c31 : i32 -> i32
+  %a4 = llvm.add %a3, %s4 : i32
+  %s5 = nvvm.shfl.sync bfly %full, %a4, %c1, %c31 : i32 -> i32
+  %a5 = llvm.add %a4, %s5 : i32
+  %f = llvm.sitofp %v : i32 to f32
+  %g1 = nvvm.shfl.sync bfly %full, %f, %c16, %c31 : f32 -> f32
+  %h1 = llvm.fadd %f, %g1 : f32
+  %g2 = nvvm.shfl.sync bfly %full, %h1, %c8, %c31 : f32 -> f32
+  %h2 = llvm.fadd %h1, %g2 : f32
+  %g3 = nvvm.shfl.sync bfly %full, %h2, %c4, %c31 : f32 -> f32
+  %h3 = llvm.fadd %h2, %g3 : f32
+  %g4 = nvvm.shfl.sync bfly %full, %h3, %c2, %c31 : f32 -> f32
+  %h4 = llvm.fadd %h3, %g4 : f32
+  %g5 = nvvm.shfl.sync bfly %full, %h4, %c1, %c31 : f32 -> f32
+  %h5 = llvm.fadd %h4, %g5 : f32
+  %c_up = llvm.mlir.constant(6144 : i32) : i32
+  %u = nvvm.shfl.sync up %full, %v, %c1, %c_up {return_value_and_is_valid} : i32 -> !llvm.struct<(i32, i1)>
+  %u0 = llvm.extractvalue %u[0] : !llvm.struct<(i32, i1)>
+  %u1 = llvm.extractvalue %u[1] : !llvm.struct<(i32, i1)>
+  %u1w = llvm.zext %u1 : i1 to i32
+  %c_down = llvm.mlir.constant(4127 : i32) : i32
+  %d = nvvm.shfl.sync down %full, %v, %c2, %c_down : i32 -> i32
+  %p1 = llvm.getelementptr %o_idx[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  llvm.store %r_idx, %p1 : i32, !llvm.ptr<1>
+  %p2 = llvm.getelementptr %o_sum[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  llvm.store %a5, %p2 : i32, !llvm.ptr<1>
+  %p3 = llvm.getelementptr %o_fsum[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, f32
+  llvm.store %h5, %p3 : f32, !llvm.ptr<1>
+  %p4 = llvm.getelementptr %o_up[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  llvm.store %u0, %p4 : i32, !llvm.ptr<1>
+  %p5 = llvm.getelementptr %o_upok[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  llvm.store %u1w, %p5 : i32, !llvm.ptr<1>
+  %p6 = llvm.getelementptr %o_down[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  llvm.store %d, %p6 : i32, !llvm.ptr<1>
+  llvm.return
+}
+"""
+
+
+def test_warp_shuffles():
+    v = RNG.integers(-1000, 1000, 64).astype(np.int32)
+    outs = [np.zeros(64, np.int32), np.zeros(64, np.int32), np.zeros(64, np.float32),
+            np.zeros(64, np.int32), np.zeros(64, np.int32), np.zeros(64, np.int32)]
+    run(SHUFFLES, 1, [v, *outs])
+    o_idx, o_sum, o_fsum, o_up, o_upok, o_down = outs
+    for t in range(64):
+        w, lane = 32 * (t // 32), t % 32
+        assert o_idx[t] == v[w + 31 - lane]
+        assert o_sum[t] == v[w:w + 32].sum() and o_fsum[t] == v[w:w + 32].sum()
+        # __shfl_up_sync(full, v, 1, width=8): lanes below delta within their 8-lane segment keep their own value
+        up_ok = lane % 8 >= 1
+        assert (o_up[t], o_upok[t]) == ((v[t - 1], 1) if up_ok else (v[t], 0))
+        # __shfl_down_sync(full, v, 2, width=16)
+        assert o_down[t] == (v[t + 2] if lane % 16 + 2 < 16 else v[t])
+
+
+SHFL_PARTIAL = """
+llvm.func @partial(%out: !llvm.ptr<1>) attributes {nvvm.reqntid = array<i32: 32>} {
+  %tid = nvvm.read.ptx.sreg.tid.x : i32
+  %c16 = llvm.mlir.constant(16 : i32) : i32
+  %low = llvm.icmp "ult" %tid, %c16 : i32
+  llvm.cond_br %low, ^shuffle, ^done
+^shuffle:
+  %mask = llvm.mlir.constant(MASK : i32) : i32
+  %c1 = llvm.mlir.constant(1 : i32) : i32
+  %c31 = llvm.mlir.constant(31 : i32) : i32
+  %s = nvvm.shfl.sync bfly %mask, %tid, %c1, %c31 : i32 -> i32
+  %p = llvm.getelementptr %out[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  llvm.store %s, %p : i32, !llvm.ptr<1>
+  llvm.br ^done
+^done:
+  llvm.return
+}
+"""
+
+
+def test_shuffle_in_divergent_code_needs_its_member_lanes_active():
+    out = np.full(32, -1, np.int32)
+    run(SHFL_PARTIAL.replace("MASK", str(0xFFFF)), 1, [out])
+    np.testing.assert_array_equal(out, [t ^ 1 for t in range(16)] + [-1] * 16)
+    with pytest.raises(EmulationError, match=r"nvvm.shfl.sync at .*member mask 0xffffffff"):
+        run(SHFL_PARTIAL.replace("MASK", "-1"), 1, [out])
+
+
+# ----------------------------------------------------------------------------- 5. shared memory
+
+ROTATE = f"""
+{SMEM}
+llvm.func @rotate(%out: !llvm.ptr<1>, %offsets: !llvm.ptr<1>) attributes {{nvvm.reqntid = array<i32: 128>}} {{
+  %tid = nvvm.read.ptx.sreg.tid.x : i32
+  %ntid = nvvm.read.ptx.sreg.ntid.x : i32
+  %s = llvm.mlir.addressof @smem : !llvm.ptr<3>
+  %p = llvm.getelementptr %s[%tid] : (!llvm.ptr<3>, i32) -> !llvm.ptr<3>, i32
+  llvm.store %tid, %p : i32, !llvm.ptr<3>
+  nvvm.barrier0
+  %c5 = llvm.mlir.constant(5 : i32) : i32
+  %t5 = llvm.add %tid, %c5 : i32
+  %j = llvm.urem %t5, %ntid : i32
+  %q = llvm.getelementptr %s[%j] : (!llvm.ptr<3>, i32) -> !llvm.ptr<3>, i32
+  %v = llvm.load %q : !llvm.ptr<3> -> i32
+  %po = llvm.getelementptr %out[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  llvm.store %v, %po : i32, !llvm.ptr<1>
+  %off = llvm.ptrtoint %p : !llvm.ptr<3> to i32
+  %pf = llvm.getelementptr %offsets[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  llvm.store %off, %pf : i32, !llvm.ptr<1>
+  llvm.return
+}}
+"""
+
+
+def test_shared_memory_rotation():
+    out, offsets = np.zeros(256, np.int32), np.zeros(256, np.int32)
+    run(ROTATE, 2, [out[:128], offsets[:128]], shared_bytes=512)
+    t = np.arange(128)
+    np.testing.assert_array_equal(out[:128], (t + 5) % 128)
+    np.testing.assert_array_equal(offsets[:128], 4 * t)  # a ptr<3> is an offset in the shared window
+    with pytest.raises(EmulationError, match=r"llvm.store at .*store of 4 bytes .*thread 64 .*shared memory \(256 bytes\)"):
+        run(ROTATE, 1, [out[:128], offsets[:128]], shared_bytes=256)
+
+
+BARRIER_IN_BRANCH = """
+llvm.func @bad_barrier() attributes {nvvm.reqntid = array<i32: 64>} {
+  %tid = nvvm.read.ptx.sreg.tid.x : i32
+  %c32 = llvm.mlir.constant(32 : i32) : i32
+  %low = llvm.icmp "ult" %tid, %c32 : i32
+  llvm.cond_br %low, ^sync, ^done
+^sync:
+  nvvm.barrier0
+  llvm.br ^done
+^done:
+  nvvm.barrier0
+  llvm.return
+}
+"""
+
+
+def test_barrier_under_divergence_raises():
+    with pytest.raises(EmulationError, match=r"nvvm.barrier0 at .*:8:.*divergence: 32 live threads .*thread 32"):
+        run(BARRIER_IN_BRANCH, 1, [])
+
+
+# ----------------------------------------------------------------------------- 6. ldmatrix / stmatrix
+
+LAYOUT_ATTRS = ("shape = #nvvm.ld_st_matrix_shape<m = 8, n = 8>, eltType = #nvvm.ld_st_matrix_elt_type<b16>, "
+                "layout = #nvvm.mma_layout<{}>")
+ROW_ADDRESS = """
+  %c5 = llvm.mlir.constant(5 : i32) : i32
+  %c31 = llvm.mlir.constant(31 : i32) : i32
+  %t5 = llvm.mul %tid, %c5 : i32
+  %r = llvm.and %t5, %c31 : i32
+  %a = llvm.getelementptr %s[%r] : (!llvm.ptr<3>, i32) -> !llvm.ptr<3>, vector<8xi16>
+"""
+
+
+def store_fragment(result: str, out: str) -> str:
+    lines = []
+    for k in range(4):
+        lines.append(f"  %{result}{k} = llvm.extractvalue %{result}[{k}] : !llvm.struct<(i32, i32, i32, i32)>")
+        lines.append(f"  %{out}{k} = llvm.getelementptr %{out}[%tid, {k}] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, "
+                     "!llvm.array<4 x i32>")
+        lines.append(f"  llvm.store %{result}{k}, %{out}{k} : i32, !llvm.ptr<1>")
+    return "\n".join(lines)
+
+
+LDMATRIX = f"""
+{SMEM}
+llvm.func @ldm(%tile: !llvm.ptr<1>, %out: !llvm.ptr<1>, %outt: !llvm.ptr<1>) attributes {{nvvm.reqntid = array<i32: 32>}} {{
+  %tid = nvvm.read.ptx.sreg.tid.x : i32
+  %g = llvm.getelementptr %tile[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, vector<8xi16>
+  %row = llvm.load %g : !llvm.ptr<1> -> vector<8xi16>
+  %s = llvm.mlir.addressof @smem : !llvm.ptr<3>
+  %srow = llvm.getelementptr %s[%tid] : (!llvm.ptr<3>, i32) -> !llvm.ptr<3>, vector<8xi16>
+  llvm.store %row, %srow : vector<8xi16>, !llvm.ptr<3>
+  nvvm.barrier0
+  {ROW_ADDRESS}
+  %m = nvvm.ldmatrix %a {{num = 4 : i32, {LAYOUT_ATTRS.format("row")}}} : (!llvm.ptr<3>) -> !llvm.struct<(i32, i32, i32, i32)>
+  %mt = nvvm.ldmatrix %a {{num = 4 : i32, {LAYOUT_ATTRS.format("col")}}} : (!llvm.ptr<3>) -> !llvm.struct<(i32, i32, i32, i32)>
+{store_fragment("m", "out")}
+{store_fragment("mt", "outt")}
+  llvm.return
+}}
+"""
+
+
+def shared_row(matrix: int, row: int) -> int:
+    """The kernels' addressing: lane 8m + r supplies row r of matrix m, at shared row 5(8m + r) mod 32."""
+    return (5 * (8 * matrix + row)) % 32
+
+
+def test_ldmatrix_x4():
+    tile = RNG.integers(0, 2**16, (32, 8)).astype(np.uint16)  # 32 shared rows of 8 b16 elements
+    out, outt = np.zeros((32, 4), np.uint32), np.zeros((32, 4), np.uint32)
+    run(LDMATRIX, 1, [tile, out, outt], shared_bytes=512)
+    for t in range(32):
+        for m in range(4):
+            # PTX ISA, ldmatrix fragment: lane t holds row t/4, columns 2(t%4) and 2(t%4)+1 (low half first)
+            row, col = t // 4, 2 * (t % 4)
+            lo, hi = tile[shared_row(m, row), col], tile[shared_row(m, row), col + 1]
+            assert out[t, m] == int(lo) | int(hi) << 16
+            # .trans: the same fragment of the transposed matrix
+            lo, hi = tile[shared_row(m, col), row], tile[shared_row(m, col + 1), row]
+            assert outt[t, m] == int(lo) | int(hi) << 16
+
+
+STMATRIX = f"""
+{SMEM}
+llvm.func @stm(%words: !llvm.ptr<1>, %out: !llvm.ptr<1>, %back: !llvm.ptr<1>) attributes {{nvvm.reqntid = array<i32: 32>}} {{
+  %tid = nvvm.read.ptx.sreg.tid.x : i32
+  %s = llvm.mlir.addressof @smem : !llvm.ptr<3>
+  {ROW_ADDRESS}
+  %w0p = llvm.getelementptr %words[%tid, 0] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, !llvm.array<4 x i32>
+  %w1p = llvm.getelementptr %words[%tid, 1] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, !llvm.array<4 x i32>
+  %w2p = llvm.getelementptr %words[%tid, 2] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, !llvm.array<4 x i32>
+  %w3p = llvm.getelementptr %words[%tid, 3] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, !llvm.array<4 x i32>
+  %w0 = llvm.load %w0p : !llvm.ptr<1> -> i32
+  %w1 = llvm.load %w1p : !llvm.ptr<1> -> i32
+  %w2 = llvm.load %w2p : !llvm.ptr<1> -> i32
+  %w3 = llvm.load %w3p : !llvm.ptr<1> -> i32
+  nvvm.stmatrix %a, %w0, %w1, %w2, %w3 {{LAYOUT}} : !llvm.ptr<3>, i32, i32, i32, i32
+  nvvm.barrier0
+  %srow = llvm.getelementptr %s[%tid] : (!llvm.ptr<3>, i32) -> !llvm.ptr<3>, vector<8xi16>
+  %row = llvm.load %srow : !llvm.ptr<3> -> vector<8xi16>
+  %g = llvm.getelementptr %out[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, vector<8xi16>
+  llvm.store %row, %g : vector<8xi16>, !llvm.ptr<1>
+  %m = nvvm.ldmatrix %a {{num = 4 : i32, LAYOUT}} : (!llvm.ptr<3>) -> !llvm.struct<(i32, i32, i32, i32)>
+{store_fragment("m", "back")}
+  llvm.return
+}}
+"""
+
+
+@pytest.mark.parametrize("layout", ["row", "col"])
+def test_stmatrix_x4_and_round_trip(layout):
+    words = RNG.integers(0, 2**32, (32, 4), dtype=np.uint64).astype(np.uint32)
+    out, back = np.zeros((32, 8), np.uint16), np.zeros((32, 4), np.uint32)
+    run(STMATRIX.replace("LAYOUT", LAYOUT_ATTRS.format(layout)), 1, [words, out, back], shared_bytes=512)
+    expected = np.zeros((32, 8), np.uint16)
+    for t in range(32):
+        for m in range(4):
+            for e in range(2):
+                row, col = t // 4, 2 * (t % 4) + e  # stmatrix fragment = ldmatrix fragment
+                if layout == "col":
+                    row, col = col, row
+                expected[shared_row(m, row), col] = (int(words[t, m]) >> (16 * e)) & 0xFFFF
+    np.testing.assert_array_equal(out, expected)
+    np.testing.assert_array_equal(back, words)  # ldmatrix inverts stmatrix with the same layout
+
+
+# ----------------------------------------------------------------------------- 7. rocdl
+
+BPERMUTE = """
+llvm.func @rotate64(%in: !llvm.ptr<1>, %out: !llvm.ptr<1>, %lanes: !llvm.ptr<1>, %out2: !llvm.ptr<1>)
+    attributes {rocdl.kernel, rocdl.flat_work_group_size = "1,128"} {
+  %tid = rocdl.workitem.id.x : i32
+  %bid = rocdl.workgroup.id.x : i32
+  %dim = rocdl.workgroup.dim.x : i32
+  %base = llvm.mul %bid, %dim : i32
+  %i = llvm.add %base, %tid : i32
+  %m1 = llvm.mlir.constant(-1 : i32) : i32
+  %c0 = llvm.mlir.constant(0 : i32) : i32
+  %c1 = llvm.mlir.constant(1 : i32) : i32
+  %c4 = llvm.mlir.constant(4 : i32) : i32
+  %c63 = llvm.mlir.constant(63 : i32) : i32
+  %lo = rocdl.mbcnt.lo %m1, %c0 : (i32, i32) -> i32
+  %lane = rocdl.mbcnt.hi %m1, %lo : (i32, i32) -> i32
+  %pin = llvm.getelementptr %in[%i] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  %v = llvm.load %pin : !llvm.ptr<1> -> i32
+  %l1 = llvm.add %lane, %c1 : i32
+  %next = llvm.and %l1, %c63 : i32
+  %idx = llvm.mul %next, %c4 : i32
+  %r = rocdl.ds_bpermute %idx, %v : (i32, i32) -> i32
+  %po = llvm.getelementptr %out[%i] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  llvm.store %r, %po : i32, !llvm.ptr<1>
+  %pl = llvm.getelementptr %lanes[%i] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  llvm.store %lane, %pl : i32, !llvm.ptr<1>
+  %bit = llvm.and %lane, %c1 : i32
+  %even = llvm.icmp "eq" %bit, %c0 : i32
+  llvm.cond_br %even, ^even, ^done
+^even:
+  %r2 = rocdl.ds_bpermute %idx, %v : (i32, i32) -> i32
+  %po2 = llvm.getelementptr %out2[%i] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  llvm.store %r2, %po2 : i32, !llvm.ptr<1>
+  llvm.br ^done
+^done:
+  llvm.return
+}
+"""
+
+
+def test_rocdl_ds_bpermute_wave64():
+    v = RNG.integers(1, 10**6, 512).astype(np.int32)
+    out, lanes, out2 = np.zeros(512, np.int32), np.zeros(512, np.int32), np.full(512, -1, np.int32)
+    run(BPERMUTE, 4, [v, out, lanes, out2], warp_size=64)
+    i = np.arange(512)
+    wave_base, lane = i - i % 64, i % 64
+    np.testing.assert_array_equal(lanes, lane)
+    np.testing.assert_array_equal(out, v[wave_base + (lane + 1) % 64])
+    # under divergence only even lanes run; their sources (odd lanes) are inactive and read 0
+    np.testing.assert_array_equal(out2, np.where(lane % 2 == 0, 0, -1))
+
+
+# ----------------------------------------------------------------------------- integer / float semantics
+
+INT_OPS = ["sdiv", "srem", "udiv", "urem", "ashr", "lshr", "shl"]
+SEMANTICS = """
+llvm.func @ops(%pa: !llvm.ptr<1>, %pb: !llvm.ptr<1>, %out: !llvm.ptr<1>) attributes {nvvm.reqntid = array<i32: 64>} {
+  %tid = nvvm.read.ptx.sreg.tid.x : i32
+  %ga = llvm.getelementptr %pa[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  %gb = llvm.getelementptr %pb[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  %a = llvm.load %ga : !llvm.ptr<1> -> i32
+  %b = llvm.load %gb : !llvm.ptr<1> -> i32
+BODY
+  llvm.return
+}
+"""
+
+
+def semantics_kernel(exprs: list[str]) -> str:
+    """Entry k computes %r<k>, which is stored to out[k][tid] (i32)."""
+    body = []
+    for k, expr in enumerate(exprs):
+        body.append(f"  {expr}")
+        body.append(f"  %o{k} = llvm.getelementptr %out[{k}, %tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, "
+                    "!llvm.array<64 x i32>")
+        body.append(f"  llvm.store %r{k}, %o{k} : i32, !llvm.ptr<1>")
+    return SEMANTICS.replace("BODY", "\n".join(body))
+
+
+def test_integer_semantics():
+    a = RNG.integers(-(2**31), 2**31, 64, dtype=np.int64).astype(np.int32)
+    b = RNG.integers(-40, 40, 64).astype(np.int32)
+    b[b == 0] = 3
+    a[:2] = -(2**31)
+    b[:2] = [-1, 33]  # INT_MIN / -1 wraps; shifting by 33 (>= 32): shl/lshr give 0, ashr the sign
+    n = len(INT_OPS)
+    exprs = [f"%r{k} = llvm.{op} %a, %b : i32" for k, op in enumerate(INT_OPS)] + [
+        f"%lt = llvm.icmp \"slt\" %a, %b : i32\n  %r{n} = llvm.zext %lt : i1 to i32",
+        f"%ult = llvm.icmp \"ult\" %a, %b : i32\n  %r{n + 1} = llvm.zext %ult : i1 to i32",
+        f"%t8 = llvm.trunc %a : i32 to i8\n  %r{n + 2} = llvm.sext %t8 : i8 to i32",
+        f"%r{n + 3} = llvm.intr.smax(%a, %b) : (i32, i32) -> i32",
+        f"%r{n + 4} = llvm.intr.umin(%a, %b) : (i32, i32) -> i32",
+    ]
+    out = np.zeros((n + 5, 64), np.int32)
+    run(semantics_kernel(exprs), 1, [a, b, out])
+
+    def wrap(x: int) -> int:
+        return (x + 2**31) % 2**32 - 2**31
+
+    for t in range(64):
+        x, y = int(a[t]), int(b[t])
+        ux, uy = x % 2**32, y % 2**32
+        q = abs(x) // abs(y) * (1 if (x < 0) == (y < 0) else -1)  # C truncating division
+        expected = [wrap(q), x - y * q, wrap(ux // uy), wrap(ux % uy),
+                    x >> min(uy, 31), wrap(ux >> uy) if uy < 32 else 0, wrap(ux << uy) if uy < 32 else 0,
+                    int(x < y), int(ux < uy), (x & 0xFF) - 256 * ((x & 0xFF) >= 128), max(x, y), wrap(min(ux, uy))]
+        assert list(out[:, t]) == expected, t
+
+
+FLOATS = """
+llvm.func @floats(%px: !llvm.ptr<1>, %py: !llvm.ptr<1>, %cmp: !llvm.ptr<1>, %mm: !llvm.ptr<1>,
+                  %h: !llvm.ptr<1>, %bf: !llvm.ptr<1>) attributes {nvvm.reqntid = array<i32: 32>} {
+  %tid = nvvm.read.ptx.sreg.tid.x : i32
+  %gx = llvm.getelementptr %px[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, f32
+  %gy = llvm.getelementptr %py[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, f32
+  %x = llvm.load %gx : !llvm.ptr<1> -> f32
+  %y = llvm.load %gy : !llvm.ptr<1> -> f32
+  CMPS
+  %m0 = llvm.intr.maxnum(%x, %y) : (f32, f32) -> f32
+  %m1 = llvm.intr.maximum(%x, %y) : (f32, f32) -> f32
+  %m2 = llvm.intr.minnum(%x, %y) : (f32, f32) -> f32
+  %m3 = llvm.intr.minimum(%x, %y) : (f32, f32) -> f32
+  %mv0 = llvm.mlir.undef : vector<4xf32>
+  %k0 = llvm.mlir.constant(0 : i32) : i32
+  %k1 = llvm.mlir.constant(1 : i32) : i32
+  %k2 = llvm.mlir.constant(2 : i32) : i32
+  %k3 = llvm.mlir.constant(3 : i32) : i32
+  %mv1 = llvm.insertelement %m0, %mv0[%k0 : i32] : vector<4xf32>
+  %mv2 = llvm.insertelement %m1, %mv1[%k1 : i32] : vector<4xf32>
+  %mv3 = llvm.insertelement %m2, %mv2[%k2 : i32] : vector<4xf32>
+  %mv4 = llvm.insertelement %m3, %mv3[%k3 : i32] : vector<4xf32>
+  %gm = llvm.getelementptr %mm[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, vector<4xf32>
+  llvm.store %mv4, %gm : vector<4xf32>, !llvm.ptr<1>
+  %gh = llvm.getelementptr %h[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, vector<2xf16>
+  %hv = llvm.load %gh : !llvm.ptr<1> -> vector<2xf16>
+  %sw = llvm.shufflevector %hv, %hv [1, 0] : vector<2xf16>
+  %hs = llvm.fadd %hv, %sw : vector<2xf16>
+  llvm.store %hs, %gh : vector<2xf16>, !llvm.ptr<1>
+  %xb = llvm.fptrunc %x : f32 to bf16
+  %xi = llvm.bitcast %xb : bf16 to i16
+  %gb = llvm.getelementptr %bf[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i16
+  llvm.store %xi, %gb : i16, !llvm.ptr<1>
+  llvm.return
+}
+"""
+FCMP_PREDICATES = ["oeq", "olt", "ult", "une", "one", "uno", "ord", "uge"]
+
+
+def test_float_semantics():
+    x = np.array([1.0, np.nan, -2.5, 0.0, 3.14159274, 1.00390625, 1.01171875, -0.0] * 4, np.float32)
+    y = np.array([1.0, 2.0, np.nan, -0.0, 2.0, 1.0, -1.0, 0.0] * 4, np.float32)
+    cmps = []
+    for k, p in enumerate(FCMP_PREDICATES):
+        cmps += [f"%c{k} = llvm.fcmp \"{p}\" %x, %y : f32", f"%cw{k} = llvm.zext %c{k} : i1 to i8",
+                 f"%gc{k} = llvm.getelementptr %cmp[{k}, %tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, !llvm.array<32 x i8>",
+                 f"llvm.store %cw{k}, %gc{k} : i8, !llvm.ptr<1>"]
+    h = RNG.integers(-100, 100, (32, 2)).astype(np.float16) / np.float16(4)
+    h_in = h.copy()
+    cmp, mm, bf = np.zeros((8, 32), np.uint8), np.zeros((32, 4), np.float32), np.zeros(32, np.uint16)
+    run(FLOATS.replace("CMPS", "\n  ".join(cmps)), 1, [x, y, cmp, mm, h, bf])
+    with np.errstate(invalid="ignore"):
+        nan = np.isnan(x) | np.isnan(y)
+        expected = [(x == y) & ~nan, (x < y) & ~nan, (x < y) | nan, (x != y) | nan, (x != y) & ~nan, nan, ~nan,
+                    (x >= y) | nan]
+    np.testing.assert_array_equal(cmp, np.array(expected, np.uint8))
+    np.testing.assert_array_equal(mm[:, 0], np.fmax(x, y))
+    np.testing.assert_array_equal(mm[:, 2], np.fmin(x, y))
+    assert np.isnan(mm[1, 1]) and np.isnan(mm[2, 3])  # maximum / minimum propagate NaN
+    assert mm[3, 1] == 0 and not np.signbit(mm[3, 1]) and np.signbit(mm[3, 3])  # and order -0 < +0
+    assert mm[7, 1] == 0 and not np.signbit(mm[7, 1]) and np.signbit(mm[7, 3])
+    np.testing.assert_array_equal(h, h_in + h_in[:, ::-1])
+    # hand-computed bf16 encodings; 1 + 2^-8 and 1 + 3 * 2^-8 are ties that round to even
+    assert list(bf[[0, 2, 4, 5, 6]]) == [0x3F80, 0xC020, 0x4049, 0x3F80, 0x3F82]
+
+
+# ----------------------------------------------------------------------------- 8. errors
+
+
+def test_out_of_bounds_global_load():
+    x, y = np.zeros(100, np.int32), np.zeros(128, np.int32)
+    f = np.zeros(128, np.float32)
+    with pytest.raises(EmulationError, match=r"llvm.load at .*load of 4 bytes at address 0x10000000190 by thread 36 "
+                                             r".*of CTA \(1, 0, 0\) is outside every mapped buffer"):
+        run(ELEMENTWISE, 2, [x, y, f, f.copy()])
+
+
+def test_unsupported_op():
+    text = """
+    llvm.func @asm(%p: !llvm.ptr<1>) attributes {nvvm.reqntid = array<i32: 32>} {
+      %tid = nvvm.read.ptx.sreg.tid.x : i32
+      %r = llvm.inline_asm "mov.b32 $0, $1;", "=r,r" %tid : (i32) -> i32
+      llvm.return
+    }"""
+    with pytest.raises(EmulationError, match=r"unsupported op llvm.inline_asm at .*:4:12"):
+        run(text, 1, [np.zeros(32, np.int32)])
+
+
+def test_argument_errors():
+    x, y, f = np.zeros(64, np.int32), np.zeros(64, np.int32), np.zeros(64, np.float32)
+    with pytest.raises(EmulationError, match="takes 4 arguments, 3 given"):
+        run(ELEMENTWISE, 1, [x, y, f])
+    with pytest.raises(EmulationError, match="parameter 2 is a pointer"):
+        run(ELEMENTWISE, 1, [x, y, 1.0, f])
+    with pytest.raises(EmulationError, match="must be C-contiguous"):
+        run(ELEMENTWISE, 1, [x, np.zeros(128, np.int32)[::2], f, f])
+    with pytest.raises(EmulationError, match="parameter 3 has type int 32, but an array was passed"):
+        run(MASKED, 1, [x, y, y, np.array([3, 4])])
+    with pytest.raises(EmulationError, match="pass threads_per_cta"):
+        run(ELEMENTWISE.replace(", nvvm.reqntid = array<i32: 64>", ""), 1, [x, y, f, f])
+
+
+def test_division_by_zero():
+    a = np.arange(1, 65, dtype=np.int32)
+    b = np.ones(64, np.int32)
+    b[40] = 0
+    for op in ("udiv", "sdiv", "urem", "srem"):
+        with pytest.raises(EmulationError, match=rf"llvm.{op} at .*division by zero in thread 40 \(warp 1, lane 8\)"):
+            run(semantics_kernel([f"%r0 = llvm.{op} %a, %b : i32"]), 1, [a, b, np.zeros(64, np.int32)])
