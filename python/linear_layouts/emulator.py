@@ -288,9 +288,6 @@ class _Memory:
     def __init__(self) -> None:
         self.regions: list[tuple[int, np.ndarray, str]] = []
 
-    def describe(self) -> str:
-        return ", ".join(f"{name} [{base:#x}, {base + buf.size:#x})" for base, buf, name in self.regions)
-
     def _split(self, addr: np.ndarray, n: int, st: "_State", lanes: np.ndarray, what: str) -> list:
         found, parts = np.zeros(addr.shape, bool), []
         for base, buf, _ in self.regions:
@@ -300,9 +297,9 @@ class _Memory:
                 parts.append((buf, inside, addr[inside] - base))
         if not found.all():
             k = int(np.argmin(found))
-            raise EmulationError(
-                f"{what} of {n} bytes at address {int(addr[k]):#x} by {st.thread(int(lanes[k]))} is outside "
-                f"every mapped buffer: {self.describe() or 'none'}")
+            mapped = ", ".join(f"{name} [{base:#x}, {base + buf.size:#x})" for base, buf, name in self.regions)
+            raise EmulationError(f"{what} of {n} bytes at address {int(addr[k]):#x} by {st.thread(int(lanes[k]))} "
+                                 f"is outside every mapped buffer: {mapped or 'none'}")
         return parts
 
     def load(self, addr: np.ndarray, n: int, st: "_State", lanes: np.ndarray) -> np.ndarray:
@@ -437,6 +434,10 @@ _INT_BINARY: dict[str, Callable] = {
     "urem": lambda st, x, y, w: x % _nonzero(st, y),
     "sdiv": lambda st, x, y, w: _sdivrem(x, _nonzero(st, y), rem=False),
     "srem": lambda st, x, y, w: _sdivrem(x, _nonzero(st, y), rem=True),
+    "intr.smax": lambda st, x, y, w: np.maximum(_sview(x), _sview(y)),
+    "intr.smin": lambda st, x, y, w: np.minimum(_sview(x), _sview(y)),
+    "intr.umax": lambda st, x, y, w: np.maximum(x, y),
+    "intr.umin": lambda st, x, y, w: np.minimum(x, y),
 }
 
 
@@ -446,16 +447,6 @@ def _int_binary(op: _Op) -> Handler:
     if w == 1:  # i1: compute on 0/1 bytes, keep bit 0
         return lambda st, a: (fn(st, a[0].astype(np.uint8), a[1].astype(np.uint8), 1) & 1).astype(bool)
     return lambda st, a: fn(st, a[0], a[1], w).astype(a[0].dtype)
-
-
-_INT_MINMAX = {"smax": (np.maximum, _sview), "smin": (np.minimum, _sview),
-               "umax": (np.maximum, _uview), "umin": (np.minimum, _uview)}
-
-
-@_op(*(f"llvm.intr.{k}" for k in _INT_MINMAX))
-def _int_minmax(op: _Op) -> Handler:
-    fn, view = _INT_MINMAX[op.name[10:]]
-    return lambda st, a: fn(view(a[0]), view(a[1])).astype(a[0].dtype)
 
 
 _COMPARE = [np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal]
@@ -671,24 +662,21 @@ def _store(op: _Op) -> Handler:
 
 # ---- special registers
 
-_SREG = {"tid": "tid", "ntid": "ntid", "ctaid": "ctaid", "nctaid": "nctaid", "workitem.id": "tid",
-         "workgroup.id": "ctaid", "workgroup.dim": "ntid"}
+_SREGS: dict[str, Callable[[_State], np.ndarray]] = {
+    **{f"{prefix}{d}": (lambda st, r=r, i=i: getattr(st, r)[i]) for i, d in enumerate("xyz") for prefix, r in (
+        ("nvvm.read.ptx.sreg.tid.", "tid"), ("nvvm.read.ptx.sreg.ntid.", "ntid"), ("nvvm.read.ptx.sreg.ctaid.", "ctaid"),
+        ("nvvm.read.ptx.sreg.nctaid.", "nctaid"), ("rocdl.workitem.id.", "tid"), ("rocdl.workgroup.id.", "ctaid"),
+        ("rocdl.workgroup.dim.", "ntid"))},
+    "nvvm.read.ptx.sreg.laneid": lambda st: st.lane,
+    "nvvm.read.ptx.sreg.warpsize": lambda st: np.full(st.T, st.ws),
+    "rocdl.wavefrontsize": lambda st: np.full(st.T, st.ws),
+}
 
 
-@_op(*(f"nvvm.read.ptx.sreg.{r}.{d}" for r in ("tid", "ntid", "ctaid", "nctaid") for d in "xyz"),
-     *(f"rocdl.{r}.{d}" for r in ("workitem.id", "workgroup.id", "workgroup.dim") for d in "xyz"))
+@_op(*_SREGS)
 def _special_register(op: _Op) -> Handler:
-    base, dim = op.name.removeprefix("nvvm.read.ptx.sreg.").removeprefix("rocdl.").rsplit(".", 1)
-    attr, d, dt = _SREG[base], "xyz".index(dim), _dtype(op.outs[0])
-    return lambda st, a: getattr(st, attr)[d].astype(dt)
-
-
-@_op("nvvm.read.ptx.sreg.laneid", "nvvm.read.ptx.sreg.warpsize", "rocdl.wavefrontsize")
-def _warp_register(op: _Op) -> Handler:
-    dt = _dtype(op.outs[0])
-    if op.name.endswith("laneid"):
-        return lambda st, a: st.lane.astype(dt)
-    return lambda st, a: np.full(st.T, st.ws, dt)
+    read, dt = _SREGS[op.name], _dtype(op.outs[0])
+    return lambda st, a: read(st).astype(dt)
 
 
 # ---- synchronization and warp-level ops

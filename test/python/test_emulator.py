@@ -640,6 +640,93 @@ def test_float_semantics():
     assert list(bf[[0, 2, 4, 5, 6]]) == [0x3F80, 0xC020, 0x4049, 0x3F80, 0x3F82]
 
 
+MISC = """
+llvm.func @misc(%px: !llvm.ptr<1>, %outf: !llvm.ptr<1>, %outi: !llvm.ptr<1>) attributes {nvvm.reqntid = array<i32: 32>} {
+  %tid = nvvm.read.ptx.sreg.tid.x : i32
+  %gx = llvm.getelementptr %px[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, f32
+  %x = llvm.load %gx : !llvm.ptr<1> -> f32
+  %c3 = llvm.mlir.constant(3.0 : f32) : f32
+  %half = llvm.mlir.constant(0.5 : f32) : f32
+  %one = llvm.mlir.constant(1.0 : f32) : f32
+  %nx = llvm.fneg %x : f32
+  %f0 = llvm.intr.fma(%x, %c3, %half) : (f32, f32, f32) -> f32
+  %f1 = llvm.intr.sqrt(%x) : (f32) -> f32
+  %f2 = llvm.intr.exp2(%x) : (f32) -> f32
+  %f3 = llvm.intr.log2(%x) : (f32) -> f32
+  %f4 = llvm.intr.exp(%x) : (f32) -> f32
+  %f5 = llvm.intr.log(%x) : (f32) -> f32
+  %f6 = llvm.intr.fabs(%nx) : (f32) -> f32
+  %f7 = llvm.frem %x, %c3 : f32
+  %f8 = llvm.fdiv %x, %c3 : f32
+  %f9 = llvm.fsub %x, %c3 : f32
+  %gt = llvm.fcmp "ogt" %x, %one : f32
+  %f10 = llvm.select %gt, %x, %nx : i1, f32
+  %hv = llvm.mlir.constant(dense<[1.5, -2.0, 0.25, 6.550400e+04]> : vector<4xf16>) : vector<4xf16>
+  %k3 = llvm.mlir.constant(3 : i32) : i32
+  %ti = llvm.and %tid, %k3 : i32
+  %he = llvm.extractelement %hv[%ti : i32] : vector<4xf16>
+  %f11 = llvm.fpext %he : f16 to f32
+  %f12 = llvm.uitofp %tid : i32 to f32
+  %i0 = llvm.fptosi %nx : f32 to i32
+  %i1 = llvm.fptoui %x : f32 to i32
+  %bv = llvm.mlir.constant(dense<[1, 2, 3, -4]> : vector<4xi8>) : vector<4xi8>
+  %i2 = llvm.bitcast %bv : vector<4xi8> to i32
+  %hh = llvm.mlir.constant(dense<[1.5, -2.0]> : vector<2xf16>) : vector<2xf16>
+  %i3 = llvm.bitcast %hh : vector<2xf16> to i32
+  %i4 = llvm.bitcast %x : f32 to i32
+  %u = llvm.mlir.undef : !llvm.struct<(i32, array<2 x i32>)>
+  %u1 = llvm.insertvalue %tid, %u[1, 1] : !llvm.struct<(i32, array<2 x i32>)>
+  %i5 = llvm.extractvalue %u1[1, 1] : !llvm.struct<(i32, array<2 x i32>)>
+  %z = llvm.mlir.zero : !llvm.struct<(i32, array<2 x i32>)>
+  %i6 = llvm.extractvalue %z[1, 0] : !llvm.struct<(i32, array<2 x i32>)>
+  STORES
+  %base = llvm.ptrtoint %outi : !llvm.ptr<1> to i64
+  %row7 = llvm.mlir.constant(224 : i32) : i32
+  %e = llvm.add %row7, %tid : i32
+  %e64 = llvm.zext %e : i32 to i64
+  %four = llvm.mlir.constant(4 : i64) : i64
+  %off = llvm.mul %e64, %four : i64
+  %addr = llvm.add %base, %off : i64
+  %p1 = llvm.inttoptr %addr : i64 to !llvm.ptr<1>
+  %p0 = llvm.addrspacecast %p1 : !llvm.ptr<1> to !llvm.ptr
+  %seven = llvm.mlir.constant(7 : i32) : i32
+  %t7 = llvm.mul %tid, %seven : i32
+  llvm.store %t7, %p0 : i32, !llvm.ptr
+  llvm.return
+}
+"""
+
+
+def test_misc_ops():
+    stores = []
+    for kind, ty, count in (("f", "f32", 13), ("i", "i32", 7)):
+        for k in range(count):
+            stores += [f"%q{kind}{k} = llvm.getelementptr %out{kind}[{k}, %tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, "
+                       f"!llvm.array<32 x {ty}>", f"llvm.store %{kind}{k}, %q{kind}{k} : {ty}, !llvm.ptr<1>"]
+    x = (RNG.random(32) * 10 + 0.1).astype(np.float32)
+    outf, outi = np.zeros((13, 32), np.float32), np.zeros((8, 32), np.int32)
+    run(MISC.replace("STORES", "\n  ".join(stores)), 1, [x, outf, outi])
+    x64, t = x.astype(np.float64), np.arange(32)
+    np.testing.assert_array_equal(outf[0], (x64 * 3 + 0.5).astype(np.float32))  # fused: one rounding
+    approx = [np.sqrt(x64), 2**x64, np.log2(x64), np.exp(x64), np.log(x64)]
+    np.testing.assert_allclose(outf[1:6], np.array(approx), rtol=2e-7)
+    np.testing.assert_array_equal(outf[6], x)
+    np.testing.assert_array_equal(outf[7], [np.float32(np.fmod(v, 3.0)) for v in x64])
+    np.testing.assert_array_equal(outf[8], x / np.float32(3))
+    np.testing.assert_array_equal(outf[9], x - np.float32(3))
+    np.testing.assert_array_equal(outf[10], np.where(x > 1, x, -x))
+    np.testing.assert_array_equal(outf[11], np.array([1.5, -2.0, 0.25, 65504.0] * 8))
+    np.testing.assert_array_equal(outf[12], t)
+    np.testing.assert_array_equal(outi[0], [-int(v) for v in x64])  # toward zero
+    np.testing.assert_array_equal(outi[1], [int(v) for v in x64])
+    assert (outi[2] == np.int32(-0x03FCFDFF)).all()  # bytes 01 02 03 fc, little-endian: 0xfc030201
+    assert (outi[3] == np.int32(-0x3FFFC200)).all()  # f16 1.5 = 0x3e00 (low), -2.0 = 0xc000 (high)
+    np.testing.assert_array_equal(outi[4], x.view(np.int32))
+    np.testing.assert_array_equal(outi[5], t)
+    np.testing.assert_array_equal(outi[6], 0)
+    np.testing.assert_array_equal(outi[7], 7 * t)  # through ptrtoint / inttoptr / addrspacecast
+
+
 # ----------------------------------------------------------------------------- 8. errors
 
 

@@ -200,9 +200,8 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
     ThreadIds ids = threadIds(b, loc, target);
     int rd = int(out.size());
     Type it = b.getIntegerType(bits), i32t = b.getI32Type();
-    ArrayRef<std::pair<StringRef, Value>> hw = {{"lane", ids.lane},
-                                                {"warp", ids.warp}};
-    SmallVector<std::pair<StringRef, Value>> hwv(hw.begin(), hw.end());
+    SmallVector<std::pair<StringRef, Value>> hwv = {{"lane", ids.lane},
+                                                    {"warp", ids.warp}};
     Value srcLaneRT = runtimePart(b, loc, p.srcLane, "lane", hwv);
     Value sendRT = runtimePart(b, loc, p.sendRegister, "register", hwv);
     auto sendSpan = spanOf(p.sendRegister, "register", {"lane", "warp"});

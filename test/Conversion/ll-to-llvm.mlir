@@ -1,0 +1,120 @@
+// RUN: ll-opt %s -split-input-file -convert-ll-to-llvm -canonicalize -cse | FileCheck %s
+
+// A kernel: the function becomes an NVVM kernel of (warps x 32) threads;
+// program ids and global memory. Replicated elements are stored once.
+#r = #ll.linear<{register = [], lane = [[1], [2], [4], [8], [0]], warp = [[0]], block = []}>
+// CHECK-LABEL: llvm.func @kernel
+// CHECK-SAME: nvvm.kernel
+// CHECK-SAME: nvvm.reqntid = array<i32: 64>
+// Lane bit 4 and the warp bit are copies: only their zero side stores.
+// CHECK-DAG: llvm.mlir.constant(16 : i32)
+// CHECK: nvvm.read.ptx.sreg.ctaid.x
+// CHECK: llvm.load {{.*}} : !llvm.ptr<1> -> f32
+// CHECK: llvm.cond_br
+// CHECK: llvm.store {{.*}} : f32, !llvm.ptr<1>
+module attributes {ll.target = "sm_90"} {
+func.func @kernel(%x: !ll.ptr<f32>, %y: !ll.ptr<f32>) attributes {ll.kernel} {
+  %pid = ll.program_id x : i32
+  %xp = ll.addptr %x, %pid : !ll.ptr<f32>, i32
+  %r = ll.make_range {start = 0 : i32, end = 16 : i32} : tensor<16xi32, #r>
+  %xs = ll.splat %xp : !ll.ptr<f32> -> tensor<16x!ll.ptr<f32>, #r>
+  %p = ll.addptr %xs, %r : tensor<16x!ll.ptr<f32>, #r>, tensor<16xi32, #r>
+  %v = ll.load %p : (tensor<16x!ll.ptr<f32>, #r>) -> tensor<16xf32, #r>
+  %ys = ll.splat %y : !ll.ptr<f32> -> tensor<16x!ll.ptr<f32>, #r>
+  %q = ll.addptr %ys, %r : tensor<16x!ll.ptr<f32>, #r>, tensor<16xi32, #r>
+  ll.store %q, %v : (tensor<16x!ll.ptr<f32>, #r>, tensor<16xf32, #r>) -> ()
+  return
+}
+}
+
+// -----
+
+// A register renaming: no shuffle, no shared memory, no barrier.
+#a = #ll.linear<{register = [[1], [2]], lane = [[4], [8], [16], [32], [64]], warp = [], block = []}>
+#b = #ll.linear<{register = [[2], [1]], lane = [[4], [8], [16], [32], [64]], warp = [], block = []}>
+// CHECK-LABEL: llvm.func @registers
+// CHECK-NOT: nvvm.shfl
+// CHECK-NOT: nvvm.barrier0
+// CHECK: llvm.return
+func.func @registers(%x: tensor<128xf32, #a>) -> tensor<128xf32, #b> {
+  %0 = ll.convert_layout %x : tensor<128xf32, #a> -> tensor<128xf32, #b>
+  return %0 : tensor<128xf32, #b>
+}
+
+// -----
+
+// Thread-local (the source held whole by every lane): selects on the lane
+// bits, no shuffle, no shared memory, no barrier.
+#s = #ll.linear<{register = [[1], [2]], lane = [[0], [0], [0], [0], [0]], warp = [], block = []}>
+#d = #ll.linear<{register = [], lane = [[1], [2], [0], [0], [0]], warp = [], block = []}>
+// CHECK-LABEL: llvm.func @select
+// CHECK-NOT: nvvm.shfl
+// CHECK-NOT: nvvm.barrier0
+// CHECK: llvm.select
+// CHECK-NOT: nvvm.shfl
+func.func @select(%x: tensor<4xf32, #s>) -> tensor<4xf32, #d> {
+  %0 = ll.convert_layout %x : tensor<4xf32, #s> -> tensor<4xf32, #d>
+  return %0 : tensor<4xf32, #d>
+}
+
+// -----
+
+// Inside a warp: warp shuffles (idx, all lanes, one 32-lane segment), no
+// shared memory. 16-bit values travel two per 32-bit shuffle.
+#a = #ll.linear<{register = [[0, 1]], lane = [[0, 2], [0, 4], [1, 0], [2, 0], [4, 0]], warp = [], block = []}>
+#b = #ll.linear<{register = [[1, 0]], lane = [[0, 1], [0, 2], [0, 4], [2, 0], [4, 0]], warp = [], block = []}>
+// CHECK-LABEL: llvm.func @shuffle
+// CHECK-NOT: nvvm.barrier0
+// CHECK: nvvm.shfl.sync idx {{.*}} : i32 -> i32
+// CHECK-NOT: llvm.mlir.global
+func.func @shuffle(%x: tensor<8x8xf16, #a>) -> tensor<8x8xf16, #b> {
+  %0 = ll.convert_layout %x : tensor<8x8xf16, #a> -> tensor<8x8xf16, #b>
+  return %0 : tensor<8x8xf16, #b>
+}
+
+// -----
+
+// Across warps: shared memory at the plan's swizzled addresses (scalar
+// stores, 128-bit loads: the least scratch), barriers, and the module's
+// shared bytes.
+#a = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+#b = #ll.blocked<{sizePerThread = [4, 1], threadsPerWarp = [4, 8], warpsPerCTA = [1, 4], order = [0, 1]}>
+// CHECK: module attributes {ll.shared = 4096 : i64
+// CHECK: llvm.mlir.global external @global_smem() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<0 x i8>
+// CHECK-LABEL: llvm.func @shared
+// CHECK: nvvm.barrier0
+// CHECK: llvm.store {{.*}} : i32, !llvm.ptr<3>
+// CHECK: nvvm.barrier0
+// CHECK: llvm.load {{.*}} : !llvm.ptr<3> -> vector<4xi32>
+func.func @shared(%x: tensor<32x32xf32, #a>) -> tensor<32x32xf32, #b> {
+  %0 = ll.convert_layout %x : tensor<32x32xf32, #a> -> tensor<32x32xf32, #b>
+  return %0 : tensor<32x32xf32, #b>
+}
+
+// -----
+
+// AMD (wave64): shuffles are ds_bpermute with byte addresses; kernels are
+// rocdl kernels.
+#a = #ll.linear<{register = [[0, 1]], lane = [[0, 2], [0, 4], [1, 0], [2, 0], [4, 0], [8, 0]], warp = [], block = []}>
+#b = #ll.linear<{register = [[1, 0]], lane = [[0, 1], [0, 2], [0, 4], [2, 0], [4, 0], [8, 0]], warp = [], block = []}>
+// CHECK-LABEL: llvm.func @amd
+// CHECK-SAME: rocdl.flat_work_group_size = "1,64"
+// CHECK-SAME: rocdl.kernel
+// CHECK: rocdl.workitem.id.x
+// CHECK: rocdl.ds_bpermute
+module attributes {ll.target = "gfx942"} {
+func.func @amd(%p: !ll.ptr<i32>) attributes {ll.kernel} {
+  %z = arith.constant dense<0> : tensor<16x8xi32, #a>
+  %r = ll.make_range {start = 0 : i32, end = 16 : i32} : tensor<16xi32, #ll.slice<{dim = 1, parent = #a}>>
+  %e = ll.expand_dims %r {axis = 1 : i32} : tensor<16xi32, #ll.slice<{dim = 1, parent = #a}>> -> tensor<16x1xi32, #a>
+  %f = ll.broadcast %e : tensor<16x1xi32, #a> -> tensor<16x8xi32, #a>
+  %0 = ll.convert_layout %f : tensor<16x8xi32, #a> -> tensor<16x8xi32, #b>
+  %ps = ll.splat %p : !ll.ptr<i32> -> tensor<16x8x!ll.ptr<i32>, #b>
+  %r2 = ll.make_range {start = 0 : i32, end = 16 : i32} : tensor<16xi32, #ll.slice<{dim = 1, parent = #b}>>
+  %e2 = ll.expand_dims %r2 {axis = 1 : i32} : tensor<16xi32, #ll.slice<{dim = 1, parent = #b}>> -> tensor<16x1xi32, #b>
+  %f2 = ll.broadcast %e2 : tensor<16x1xi32, #b> -> tensor<16x8xi32, #b>
+  %q = ll.addptr %ps, %f2 : tensor<16x8x!ll.ptr<i32>, #b>, tensor<16x8xi32, #b>
+  ll.store %q, %0 : (tensor<16x8x!ll.ptr<i32>, #b>, tensor<16x8xi32, #b>) -> ()
+  return
+}
+}
