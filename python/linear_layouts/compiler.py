@@ -15,6 +15,7 @@ wheels have no AMDGPU target).
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import shutil
@@ -40,12 +41,17 @@ class CompileError(LayoutError):
 class CompiledKernel:
     name: str
     target: str
-    asm: str  #: PTX (sm_*) or AMDGCN (gfx*, when Triton is installed; else "")
     llvm_ir: str
     mlir: str  #: the LLVM-dialect module (what the emulator runs)
     num_warps: int
     threads_per_warp: int
     shared_bytes: int
+
+    @functools.cached_property
+    def asm(self) -> str:
+        """PTX (sm_*) or AMDGCN (gfx*, through Triton's LLVM; "" without
+        Triton), generated on first use."""
+        return _amdgcn(self.llvm_ir, self.target) if self.target.startswith("gfx") else _ptx(self.llvm_ir, self.target)
 
 
 # PTX ISA versions the wheels' NVPTX back end should target: sm_90a needs 8.0.
@@ -102,8 +108,7 @@ def compile(module, target: str = "sm_90", kernel: str | None = None) -> Compile
             threads = int(str(fa["rocdl.flat_work_group_size"]).strip('"').split(",")[1])
         llvm_ir = _llvm.translate_module_to_llvmir(m.operation)
     warp = 64 if target.startswith("gfx") else 32
-    asm = _amdgcn(llvm_ir, target) if target.startswith("gfx") else _ptx(llvm_ir, target)
-    return CompiledKernel(name, target, asm, llvm_ir, lowered, threads // warp, warp, shared)
+    return CompiledKernel(name, target, llvm_ir, lowered, threads // warp, warp, shared)
 
 
 def _ptx(llvm_ir: str, target: str) -> str:

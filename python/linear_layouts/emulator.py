@@ -74,6 +74,17 @@ class _Ty:
     count: int = 0  # vector / array length
     packed: bool = False
 
+    def __str__(self) -> str:
+        if self.kind in ("int", "float"):
+            return self.name or f"i{self.bits}"
+        if self.kind == "vector":
+            return f"vector<{self.count}x{self.elems[0]}>"
+        if self.kind == "array":
+            return f"!llvm.array<{self.count} x {self.elems[0]}>"
+        if self.kind == "struct":
+            return f"!llvm.struct<{'packed ' * self.packed}({', '.join(map(str, self.elems))})>"
+        return f"!llvm.ptr<{self.space}>" if self.kind == "ptr" else "!llvm.void"
+
 
 _FLOAT_DTYPE = {"f16": np.float16, "bf16": np.float32, "f32": np.float32, "f64": np.float64}
 _UINT = {1: np.bool_, 8: np.uint8, 16: np.uint16, 32: np.uint32, 64: np.uint64}
@@ -446,7 +457,7 @@ def _int_binary(op: _Op) -> Handler:
     fn, w = _INT_BINARY[op.name[5:]], _elem(op.outs[0]).bits
     if w == 1:  # i1: compute on 0/1 bytes, keep bit 0
         return lambda st, a: (fn(st, a[0].astype(np.uint8), a[1].astype(np.uint8), 1) & 1).astype(bool)
-    return lambda st, a: fn(st, a[0], a[1], w).astype(a[0].dtype)
+    return lambda st, a: fn(st, a[0], a[1], w).astype(a[0].dtype, copy=False)
 
 
 _COMPARE = [np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal]
@@ -806,8 +817,8 @@ def _mbcnt(op: _Op) -> Handler:
 
     def run(st: _State, a: list) -> np.ndarray:
         below = np.clip(st.lane - first, 0, 32)
-        count = np.bitwise_count(a[0].astype(np.int64) & ((1 << below) - 1))
-        return a[1] + count.astype(a[1].dtype)
+        bits = (a[0].astype(np.int64) & ((1 << below) - 1)).astype("<u4").view(np.uint8)
+        return a[1] + np.unpackbits(bits.reshape(-1, 4), axis=1).sum(axis=1).astype(a[1].dtype)
     return run
 
 
@@ -998,7 +1009,7 @@ def _run_cta(prog: _Program, st: _State, params: list[np.ndarray]) -> None:
     executed = 0
     while stack:
         top = stack[-1]
-        b, mask, rpc = top[0], top[1] & ~st.exited, top[2]
+        b, mask, rpc = top  # lanes of an entry all reach its block (they cannot exit before it)
         if b is None or b == rpc or not mask.any():
             stack.pop()
             continue
@@ -1042,17 +1053,18 @@ def _dims(value: int | Sequence[int], what: str) -> tuple[int, int, int]:
 
 def _scalar_param(value: Any, ty: _Ty, i: int) -> Any:
     if isinstance(value, np.ndarray) and value.ndim > 0:
-        raise EmulationError(f"parameter {i} has type {ty.kind} {ty.bits}, but an array was passed")
+        raise EmulationError(f"parameter {i} is a scalar {ty}, but an array was passed")
+    value = value.item() if isinstance(value, np.ndarray) else value
     if ty.kind == "int":
         if not isinstance(value, (int, np.integer, np.bool_)):
-            raise EmulationError(f"parameter {i} is an i{ty.bits}, not {type(value).__name__}")
+            raise EmulationError(f"parameter {i} is an {ty}, not {type(value).__name__}")
         v = int(value)
         if not -(1 << (ty.bits - 1)) <= v < (1 << ty.bits) and ty.bits > 1:
-            raise EmulationError(f"parameter {i}: {v} does not fit i{ty.bits}")
+            raise EmulationError(f"parameter {i}: {v} does not fit {ty}")
         return _int_row([v], ty)[0]
     if ty.kind == "float":
         if not isinstance(value, (int, float, np.integer, np.floating)):
-            raise EmulationError(f"parameter {i} is a {ty.name}, not {type(value).__name__}")
+            raise EmulationError(f"parameter {i} is an {ty}, not {type(value).__name__}")
         return _to_float(np.array([float(value)]), ty)[0]
     raise EmulationError(f"parameter {i} of type {ty} is not supported")
 

@@ -5,14 +5,15 @@ program. The kernel loads tile ``p`` of ``x`` (row-major, ``prod(shape)``
 elements per tile) in layout ``src``, then ``iters`` times converts it to
 ``dst``, adds 1, converts back to ``src`` and adds 1, and stores it to tile
 ``p`` of ``y``: ``y == x + 2 * iters`` (wrapping). Layouts are TTGIR encoding
-strings, as :func:`linear_layouts.from_triton` takes them; the warps come
-from the layouts.
+strings, as :func:`linear_layouts.from_triton` takes them (or
+:class:`LinearLayout` objects); the warps come from the layouts.
 """
 
 from __future__ import annotations
 
 import math
 
+from ._core import LinearLayout
 from .compiler import CompiledKernel, compile
 from .triton_attrs import from_triton
 
@@ -46,7 +47,7 @@ def convert_roundtrip_mlir(src: str, dst: str, shape: list[int], dtype: str, ite
         raise ValueError(f"dtype must be one of {', '.join(_DTYPES)}, got {dtype!r}")
     if iters < 0:
         raise ValueError("iters must be >= 0")
-    ls, ld = from_triton(src, list(shape)), from_triton(dst, list(shape))
+    ls, ld = (x if isinstance(x, LinearLayout) else from_triton(x, list(shape)) for x in (src, dst))
     numel = math.prod(shape)
     a, b = linear_attr_text(ls), linear_attr_text(ld)
     flat = "#ll.linear<{" + ", ".join(f"{d} = {_bases_text(v)}" for d, v in _flat(ls, shape).items()) + "}>"

@@ -14,6 +14,7 @@ import pytest
 
 pytest.importorskip("mlir.ir")
 
+from linear_layouts import emulator  # noqa: E402
 from linear_layouts.emulator import EmulationError, emulate, emulate_mlir  # noqa: E402
 
 RNG = np.random.default_rng(1234)
@@ -77,7 +78,9 @@ def test_emulate_wrapper_and_decode_cache():
     fx = np.arange(128, dtype=np.float32)
     y, fy = np.zeros(128, np.int32), np.zeros(128, np.float32)
     emulate(kernel, (2, 1, 1), [x, y, fx, fy])
+    hits = emulator._decode.cache_info().hits
     emulate(kernel, 2, [x, y, fx, fy])
+    assert emulator._decode.cache_info().hits == hits + 1  # decoded once per (text, kernel)
     np.testing.assert_array_equal(y, 3 * x + 1)
     np.testing.assert_array_equal(fy, 3 * fx + 1)
 
@@ -88,6 +91,7 @@ MASKED = f"""
 llvm.func @masked(%x: !llvm.ptr<1>, %y: !llvm.ptr<1>, %z: !llvm.ptr<1>, %n: i32)
     attributes {{nvvm.reqntid = array<i32: 64>}} {{
   {GLOBAL_INDEX}
+  %c0 = llvm.mlir.constant(0 : i32) : i32
   %in = llvm.icmp "slt" %i, %n : i32
   llvm.cond_br %in, ^load, ^done
 ^load:
@@ -115,7 +119,7 @@ llvm.func @masked(%x: !llvm.ptr<1>, %y: !llvm.ptr<1>, %z: !llvm.ptr<1>, %n: i32)
 ^done:
   llvm.return
 }}
-""".replace("%in = ", "%c0 = llvm.mlir.constant(0 : i32) : i32\n  %in = ")
+"""
 
 
 def test_masked_store_and_divergent_if_else():
@@ -131,7 +135,8 @@ def test_masked_store_and_divergent_if_else():
 # ----------------------------------------------------------------------------- 3. loops
 
 LOOPS = """
-llvm.func @loops(%out: !llvm.ptr<1>, %steps: !llvm.ptr<1>, %scale: i32, %base: i32)
+llvm.func @loops(%out: !llvm.ptr<1>, %steps: !llvm.ptr<1>, %tab: !llvm.ptr<1>, %last: !llvm.ptr<1>,
+                 %scale: i32, %base: i32)
     attributes {nvvm.reqntid = array<i32: 64>} {
   %tid = nvvm.read.ptx.sreg.tid.x : i32
   %c0 = llvm.mlir.constant(0 : i32) : i32
@@ -143,12 +148,16 @@ llvm.func @loops(%out: !llvm.ptr<1>, %steps: !llvm.ptr<1>, %scale: i32, %base: i
   llvm.br ^body(%c0, %c0 : i32, i32)
 ^body(%j: i32, %acc: i32):
   %acc2 = llvm.add %acc, %j : i32
+  %pt = llvm.getelementptr %tab[%j] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  %seen = llvm.load %pt : !llvm.ptr<1> -> i32
   %j2 = llvm.add %j, %c1 : i32
   %more = llvm.icmp "sle" %j2, %k : i32
-  llvm.cond_br %more, ^body(%j2, %acc2 : i32, i32), ^exit(%acc2 : i32)
-^exit(%s: i32):
+  llvm.cond_br %more, ^body(%j2, %acc2 : i32, i32), ^exit
+^exit:
   %po = llvm.getelementptr %out[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
-  llvm.store %s, %po : i32, !llvm.ptr<1>
+  llvm.store %acc2, %po : i32, !llvm.ptr<1>
+  %pl = llvm.getelementptr %last[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  llvm.store %seen, %pl : i32, !llvm.ptr<1>
   %x0 = llvm.add %tid, %c1 : i32
   llvm.br ^header(%x0, %c0 : i32, i32)
 ^header(%x: i32, %n: i32):
@@ -184,10 +193,13 @@ def collatz_steps(x: int) -> int:
 
 @pytest.mark.parametrize("scale,base", [(0, 5), (1, 0), (3, 2)])  # uniform, then divergent trip counts
 def test_loops(scale, base):
-    out, steps = np.zeros(64, np.int32), np.zeros(64, np.int32)
-    run(LOOPS, 1, [out, steps, scale, base])
-    expected = [sum(range(scale * (t % 7) + base + 1)) for t in range(64)]
-    np.testing.assert_array_equal(out, expected)
+    out, steps, last = np.zeros(64, np.int32), np.zeros(64, np.int32), np.zeros(64, np.int32)
+    tab = RNG.integers(1, 1000, 64).astype(np.int32)
+    run(LOOPS, 1, [out, steps, tab, last, scale, base])
+    trips = [scale * (t % 7) + base for t in range(64)]
+    np.testing.assert_array_equal(out, [sum(range(k + 1)) for k in trips])
+    # values defined in the loop and used after it keep each lane's last iteration
+    np.testing.assert_array_equal(last, [tab[k] for k in trips])
     np.testing.assert_array_equal(steps, [collatz_steps(t + 1) for t in range(64)])
 
 
@@ -350,6 +362,38 @@ llvm.func @bad_barrier() attributes {nvvm.reqntid = array<i32: 64>} {
   llvm.return
 }
 """
+
+
+EARLY_EXIT = f"""
+{SMEM}
+llvm.func @early_exit(%out: !llvm.ptr<1>) attributes {{nvvm.reqntid = array<i32: 64>}} {{
+  %tid = nvvm.read.ptx.sreg.tid.x : i32
+  %c40 = llvm.mlir.constant(40 : i32) : i32
+  %gone = llvm.icmp "uge" %tid, %c40 : i32
+  llvm.cond_br %gone, ^exit, ^work
+^exit:
+  llvm.return
+^work:
+  %s = llvm.mlir.addressof @smem : !llvm.ptr<3>
+  %p = llvm.getelementptr %s[%tid] : (!llvm.ptr<3>, i32) -> !llvm.ptr<3>, i32
+  llvm.store %tid, %p : i32, !llvm.ptr<3>
+  nvvm.barrier0
+  %c1 = llvm.mlir.constant(1 : i32) : i32
+  %t1 = llvm.add %tid, %c1 : i32
+  %j = llvm.urem %t1, %c40 : i32
+  %q = llvm.getelementptr %s[%j] : (!llvm.ptr<3>, i32) -> !llvm.ptr<3>, i32
+  %v = llvm.load %q : !llvm.ptr<3> -> i32
+  %po = llvm.getelementptr %out[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  llvm.store %v, %po : i32, !llvm.ptr<1>
+  llvm.return
+}}
+"""
+
+
+def test_barrier_after_early_exit_counts_live_threads_only():
+    out = np.full(64, -1, np.int32)
+    run(EARLY_EXIT, 1, [out], shared_bytes=256)
+    np.testing.assert_array_equal(out, [(t + 1) % 40 for t in range(40)] + [-1] * 24)
 
 
 def test_barrier_under_divergence_raises():
@@ -757,7 +801,7 @@ def test_argument_errors():
         run(ELEMENTWISE, 1, [x, y, 1.0, f])
     with pytest.raises(EmulationError, match="must be C-contiguous"):
         run(ELEMENTWISE, 1, [x, np.zeros(128, np.int32)[::2], f, f])
-    with pytest.raises(EmulationError, match="parameter 3 has type int 32, but an array was passed"):
+    with pytest.raises(EmulationError, match="parameter 3 is a scalar i32, but an array was passed"):
         run(MASKED, 1, [x, y, y, np.array([3, 4])])
     with pytest.raises(EmulationError, match="pass threads_per_cta"):
         run(ELEMENTWISE.replace(", nvvm.reqntid = array<i32: 64>", ""), 1, [x, y, f, f])

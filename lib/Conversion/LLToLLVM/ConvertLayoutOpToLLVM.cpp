@@ -74,7 +74,10 @@ Value fromInt(OpBuilder &b, Location loc, Value v, Type type) {
 }
 
 /// The register bits whose offsets (out dim `offset` of `addr`) are 1, 2,
-/// ..., vec / 2: the registers of one vector access, in order.
+/// ..., vec / 2: the registers of one vector access. Other bases may move
+/// the offset inside the vector (an XOR swizzle of its elements): the access
+/// is the aligned vector, and each element's position is its offset's low
+/// bits.
 FailureOr<SmallVector<int32_t>> vectorBits(const LinearLayout &addr, int vec) {
   SmallVector<int32_t> bits;
   int reg = addr.inDimIndex("register");
@@ -88,16 +91,19 @@ FailureOr<SmallVector<int32_t>> vectorBits(const LinearLayout &addr, int vec) {
       return failure();
     bits.push_back(int32_t(1) << found);
   }
-  // Every other basis keeps the vector aligned.
-  int off = addr.outDimIndex("offset");
-  for (int i = 0; i < addr.numInDims(); ++i)
-    for (int b = 0; b < addr.inDimSizeLog2(i); ++b) {
-      if (i == reg && llvm::is_contained(bits, int32_t(1) << b))
-        continue;
-      if (addr.basis(i, b, off) % vec)
-        return failure();
-    }
   return bits;
+}
+
+/// True when no thread bit moves an offset inside a vector of `vec`.
+bool threadAligned(const LinearLayout &addr, int vec) {
+  int off = addr.outDimIndex("offset");
+  for (StringRef d : {"lane", "warp", "block"}) {
+    int i = addr.inDimIndex(d.str());
+    for (int b = 0; i >= 0 && b < addr.inDimSizeLog2(i); ++b)
+      if (addr.basis(i, b, off) & (vec - 1))
+        return false;
+  }
+  return true;
 }
 
 /// The register of element j of the vector at slot r.
@@ -377,12 +383,29 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
       stVecMask |= m;
     for (int32_t m : *ldBits)
       ldVecMask |= m;
-    auto addressAt = [&](const LinearLayout &addr, Value rt, int32_t reg) {
+    // The aligned vector holding register `reg`'s element, and the element's
+    // position in it (constant unless thread bits swizzle inside vectors).
+    auto vectorAt = [&](const LinearLayout &addr, Value rt, int32_t reg,
+                        int vec, bool aligned) {
       int32_t c = constPart(addr, "offset", {{"register", reg}});
-      Value off = c ? b.create<LLVM::XOrOp>(loc, rt, i32(b, loc, c)).getResult() : rt;
+      Value off = rt;
+      if (c & ~(vec - 1))
+        off = b.create<LLVM::XOrOp>(loc, off, i32(b, loc, c & ~(vec - 1)));
+      if (!aligned)
+        off = b.create<LLVM::AndOp>(loc, off, i32(b, loc, ~(vec - 1)));
       return b.create<LLVM::GEPOp>(loc, ptrTy, it, base, ArrayRef<LLVM::GEPArg>{off})
           .getResult();
     };
+    auto positionOf = [&](const LinearLayout &addr, Value rt, int32_t reg,
+                          int vec, bool aligned) -> Value {
+      int32_t c = constPart(addr, "offset", {{"register", reg}}) & (vec - 1);
+      if (aligned)
+        return i32(b, loc, c);
+      Value low = b.create<LLVM::AndOp>(loc, rt, i32(b, loc, vec - 1));
+      return c ? b.create<LLVM::XOrOp>(loc, low, i32(b, loc, c)).getResult() : low;
+    };
+    bool stAligned = threadAligned(p.storeAddress, p.store.vectorElems);
+    bool ldAligned = threadAligned(p.loadAddress, p.load.vectorElems);
     // A barrier first: the buffer may still be read by an earlier use.
     target.barrier(b, loc);
     for (int q = 0; q < p.rounds(); ++q) {
@@ -403,10 +426,15 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
         Value v = elems[0];
         if (vec > 1) {
           v = b.create<LLVM::UndefOp>(loc, VectorType::get({vec}, it));
-          for (int j = 0; j < vec; ++j)
-            v = b.create<LLVM::InsertElementOp>(loc, v, elems[j], i32(b, loc, j));
+          for (int j = 0; j < vec; ++j) {
+            int32_t reg = vectorElement(r, *stBits, j);
+            v = b.create<LLVM::InsertElementOp>(
+                loc, v, elems[j],
+                positionOf(p.storeAddress, stOff, reg, vec, stAligned));
+          }
         }
-        Value ptr = addressAt(p.storeAddress, stOff, r);
+        Value ptr = vec > 1 ? vectorAt(p.storeAddress, stOff, r, vec, stAligned)
+                            : vectorAt(p.storeAddress, stOff, r, 1, true);
         if (!storer) {
           b.create<LLVM::StoreOp>(loc, v, ptr);
           continue;
@@ -422,15 +450,19 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
             constPart(p.loadAddress, "rep", {{"register", r}}) != q)
           continue;
         int vec = p.load.vectorElems;
-        Value ptr = addressAt(p.loadAddress, ldOff, r);
         if (vec == 1) {
-          out[r] = b.create<LLVM::LoadOp>(loc, it, ptr);
+          out[r] = b.create<LLVM::LoadOp>(
+              loc, it, vectorAt(p.loadAddress, ldOff, r, 1, true));
           continue;
         }
-        Value v = b.create<LLVM::LoadOp>(loc, VectorType::get({vec}, it), ptr);
-        for (int j = 0; j < vec; ++j)
-          out[vectorElement(r, *ldBits, j)] =
-              b.create<LLVM::ExtractElementOp>(loc, v, i32(b, loc, j));
+        Value v = b.create<LLVM::LoadOp>(
+            loc, VectorType::get({vec}, it),
+            vectorAt(p.loadAddress, ldOff, r, vec, ldAligned));
+        for (int j = 0; j < vec; ++j) {
+          int32_t reg = vectorElement(r, *ldBits, j);
+          out[reg] = b.create<LLVM::ExtractElementOp>(
+              loc, v, positionOf(p.loadAddress, ldOff, reg, vec, ldAligned));
+        }
       }
     }
     return success();

@@ -1,0 +1,132 @@
+"""Generated code, executed: ``convert_roundtrip`` kernels compiled through
+``convert-ll-to-llvm`` and run for every thread by the CPU emulator
+(``linear_layouts.emulate``), their PTX assembled by ``ptxas``.
+
+The oracle is arithmetic, independent of the layouts: the kernel adds 1 after
+each of its 2·iters conversions, so ``y == x + 2·iters`` (wrapping) for every
+element of every tile, whatever the layouts and however the conversions are
+planned; a value moved to the wrong register, lane or address breaks it.
+
+Sizes per run: ``LL_CODEGEN_CASES`` random pairs (default 500) and every
+corpus conversion; ``LL_CODEGEN_SEED`` picks the random pairs.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import linear_layouts as ll
+from linear_layouts.compiler import CompileError, ptxas
+from linear_layouts.kernels import convert_roundtrip
+from test_planning import MAKERS, permute_registers
+
+CASES = int(os.environ.get("LL_CODEGEN_CASES", "500"))
+SEED = int(os.environ.get("LL_CODEGEN_SEED", "1"))
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "conversions.json"
+DTYPES = {8: ("i8", np.int8), 16: ("i16", np.int16), 32: ("i32", np.int32), 64: ("i64", np.int64)}
+
+
+def run_roundtrip(src, dst, shape, bits, target, iters=2, grid=2, seed=0):
+    """Compile, emulate and check one round-trip kernel; the kernel."""
+    dtype, npdt = DTYPES[bits]
+    k = convert_roundtrip(src, dst, list(shape), dtype, iters, target)
+    numel = int(np.prod(shape))
+    info = np.iinfo(npdt)
+    x = np.random.default_rng(seed).integers(info.min, info.max, size=grid * numel, dtype=npdt, endpoint=True)
+    y = np.zeros_like(x)
+    ll.emulate(k, grid, [x, y])
+    want = (x.astype(np.int64) + 2 * iters).astype(npdt)  # wrapping
+    bad = np.nonzero(y != want)[0]
+    assert bad.size == 0, f"{bad.size} wrong elements, first at {bad[:8].tolist()}: got {y[bad[:8]].tolist()} want {want[bad[:8]].tolist()}"
+    return k
+
+
+def random_pair(rng):
+    target = rng.choice(["sm_80", "sm_90", "gfx942"])
+    lanes = 64 if target.startswith("gfx") else 32
+    warps = rng.choice([1, 2, 4, 8])
+    rank = rng.choice([1, 2, 2, 3])
+    total = 1 << rng.randint(max(0, (lanes * warps).bit_length() - 3), (lanes * warps).bit_length() + 2)
+    shape = [1] * rank
+    for _ in range(total.bit_length() - 1):
+        shape[rng.randrange(rank)] *= 2
+    src = rng.choice(MAKERS)(rng, shape, lanes, warps)
+    r = rng.random()
+    if r < 0.15:
+        dst = src  # noop
+    elif r < 0.3:
+        dst = permute_registers(rng, src)
+    else:
+        dst = rng.choice(MAKERS)(rng, shape, lanes, warps)
+    return src, dst, shape, rng.choice([8, 16, 32, 64]), target
+
+
+def test_random_roundtrips_execute_exactly():
+    rng = random.Random(SEED)
+    kinds: dict[str, int] = {}
+    done = 0
+    while done < CASES:
+        src, dst, shape, bits, target = random_pair(rng)
+        if src.in_dims.get("lane") != dst.in_dims.get("lane") or src.in_dims.get("warp") != dst.in_dims.get("warp"):
+            continue
+        plan = ll.plan_conversion(src, dst, bits, target, matrix_instructions=False)
+        kinds[plan.kind] = kinds.get(plan.kind, 0) + 1
+        if plan.kind == "shared" and plan.rounds > 1:
+            kinds["rounds"] = kinds.get("rounds", 0) + 1
+        if plan.kind == "shuffle" and plan.pack_mask:
+            kinds["packed"] = kinds.get("packed", 0) + 1
+        try:
+            run_roundtrip(src, dst, shape, bits, target, seed=done)
+        except AssertionError as e:
+            raise AssertionError(f"{target} {shape} {bits}-bit\nsrc {src.bases}\ndst {dst.bases}\nplan {plan}\n{e}") from None
+        done += 1
+    # Every plan kind, packed shuffles and multi-round shared plans ran.
+    for k in ("noop", "registers", "select", "shuffle", "shared", "packed", "rounds"):
+        assert kinds.get(k, 0) > 0, kinds
+
+
+def corpus():
+    return json.loads(CORPUS.read_text())
+
+
+@pytest.mark.parametrize("i", range(len(corpus())))
+def test_corpus_roundtrip_executes_exactly(i):
+    e = corpus()[i]
+    k = run_roundtrip(e["src"], e["dst"], e["shape"], e["bitwidth"], e["target"], iters=1, grid=1)
+    assert k.num_warps == e["num_warps"]
+    if e["target"].startswith("sm_"):
+        assert ptxas(k)[:4] == b"\x7fELF"  # ptxas accepts the PTX
+
+
+def test_ptxas_accepts_sm80_and_sm90a():
+    src = "#ttg.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>"
+    dst = "#ttg.blocked<{sizePerThread = [4, 1], threadsPerWarp = [4, 8], warpsPerCTA = [1, 4], order = [0, 1]}>"
+    for target, arch in (("sm_80", "sm_80"), ("sm_90", "sm_90a")):
+        k = convert_roundtrip(src, dst, [64, 64], "i16", 2, target)
+        assert ".target " + arch in k.asm
+        assert "shfl.sync" not in k.asm and "bar.sync" in k.asm and "ld.shared" in k.asm
+        assert ptxas(k, arch)[:4] == b"\x7fELF"
+
+
+def test_compile_errors_are_clear():
+    with pytest.raises(CompileError, match="unknown target"):
+        ll.compile("module {}", "sm_7")
+    with pytest.raises(CompileError, match="expected one func.func with the ll.kernel attribute"):
+        ll.compile("module {}", "sm_90")
+    with pytest.raises(CompileError, match="custom op 'll.nope' is unknown"):
+        ll.compile("func.func @k() attributes {ll.kernel} { ll.nope }", "sm_90")
+
+
+def test_amdgcn_through_tritons_llvm():
+    # A warp transpose on gfx942: ds_bpermute in the AMDGCN, a kernel end.
+    src = "#ttg.blocked<{sizePerThread = [1, 2], threadsPerWarp = [16, 4], warpsPerCTA = [1, 1], order = [1, 0]}>"
+    dst = "#ttg.blocked<{sizePerThread = [2, 1], threadsPerWarp = [4, 16], warpsPerCTA = [1, 1], order = [0, 1]}>"
+    k = convert_roundtrip(src, dst, [16, 16], "i32", 1, "gfx942")
+    assert (k.num_warps, k.threads_per_warp) == (1, 64)
+    assert "ds_bpermute_b32" in k.asm and "s_endpgm" in k.asm
