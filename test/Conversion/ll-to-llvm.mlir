@@ -118,3 +118,39 @@ func.func @amd(%p: !ll.ptr<i32>) attributes {ll.kernel} {
   return
 }
 }
+
+// -----
+
+// stmatrix on sm_90: four 32-bit words per lane and slot, one row address
+// per lane; the loads stay plain (128-bit).
+#a = #ll.linear<{register = [[1, 0], [0, 8], [8, 0], [16, 0], [32, 0]], lane = [[2, 0], [4, 0], [0, 1], [0, 2], [0, 4]], warp = [[0, 16], [0, 32]], block = []}>
+#b = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [1, 32], warpsPerCTA = [2, 2], order = [1, 0]}>
+// CHECK-LABEL: llvm.func @stmatrix
+// CHECK: nvvm.stmatrix {{.*}} {eltType = #nvvm.ld_st_matrix_elt_type<b16>, layout = #nvvm.mma_layout<row>, shape = #nvvm.ld_st_matrix_shape<m = 8, n = 8>} : !llvm.ptr<3>, i32, i32, i32, i32
+// CHECK: nvvm.barrier0
+// CHECK: llvm.load {{.*}} : !llvm.ptr<3> -> vector<4xi32>
+module attributes {ll.target = "sm_90"} {
+func.func @stmatrix(%x: tensor<64x64xf32, #a>) -> tensor<64x64xf32, #b> {
+  %0 = ll.convert_layout %x : tensor<64x64xf32, #a> -> tensor<64x64xf32, #b>
+  return %0 : tensor<64x64xf32, #b>
+}
+}
+
+// -----
+
+// 8-bit values exchanged inside the warp (shuffles) before the stores so
+// that every access moves whole 32-bit words.
+#a = #ll.blocked<{sizePerThread = [1, 1, 1], threadsPerWarp = [32, 1, 1], warpsPerCTA = [2, 4, 1], order = [0, 1, 2]}>
+#b = #ll.blocked<{sizePerThread = [1, 1, 1], threadsPerWarp = [1, 1, 32], warpsPerCTA = [8, 1, 1], order = [2, 0, 1]}>
+// CHECK-LABEL: llvm.func @exchange
+// CHECK: nvvm.shfl.sync idx
+// CHECK: nvvm.barrier0
+// CHECK: llvm.store {{.*}} !llvm.ptr<3>
+// CHECK: nvvm.barrier0
+// CHECK: llvm.load {{.*}} : !llvm.ptr<3>
+module attributes {ll.target = "sm_90"} {
+func.func @exchange(%x: tensor<64x4x32xi8, #a>) -> tensor<64x4x32xi8, #b> {
+  %0 = ll.convert_layout %x : tensor<64x4x32xi8, #a> -> tensor<64x4x32xi8, #b>
+  return %0 : tensor<64x4x32xi8, #b>
+}
+}

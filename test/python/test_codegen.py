@@ -24,7 +24,7 @@ import pytest
 import linear_layouts as ll
 from linear_layouts.compiler import CompileError, ptxas
 from linear_layouts.kernels import convert_roundtrip
-from test_planning import MAKERS, permute_registers
+from test_planning import MAKERS, permute_registers, random_blocked, random_mma
 
 CASES = int(os.environ.get("LL_CODEGEN_CASES", "500"))
 SEED = int(os.environ.get("LL_CODEGEN_SEED", "1"))
@@ -48,6 +48,21 @@ def run_roundtrip(src, dst, shape, bits, target, iters=2, grid=2, seed=0):
 
 
 def random_pair(rng):
+    if rng.random() < 0.25:
+        # Tensor-core tiles of 8/16-bit values on sm_90 (where matrix
+        # accesses and sub-word exchanges pay): mma <-> blocked.
+        shape = [rng.choice([32, 64, 128]), rng.choice([32, 64, 128])]
+        warps = rng.choice([1, 2, 4, 8])
+        if rng.random() < 0.3:
+            # A transpose of 8-bit values (sub-word exchanges around the buffer).
+            def blocked(order, spt):
+                return ll.from_triton(f"#ttg.blocked<{{sizePerThread = {spt}, threadsPerWarp = {[4, 8] if order[0] else [8, 4]}, "
+                                      f"warpsPerCTA = [{warps}, 1], order = {order}}}>", shape)
+            return blocked([1, 0], [1, 4]), blocked([0, 1], [4, 1]), shape, 8, rng.choice(["sm_90", "sm_80"])
+        a, b = random_mma(rng, shape, 32, warps), random_blocked(rng, shape, 32, warps)
+        if rng.random() < 0.5:
+            a, b = b, a
+        return a, b, shape, rng.choice([8, 16, 16]), rng.choice(["sm_90", "sm_80"])
     target = rng.choice(["sm_80", "sm_90", "gfx942"])
     lanes = 64 if target.startswith("gfx") else 32
     warps = rng.choice([1, 2, 4, 8])
@@ -75,10 +90,12 @@ def test_random_roundtrips_execute_exactly():
         src, dst, shape, bits, target = random_pair(rng)
         if src.in_dims.get("lane") != dst.in_dims.get("lane") or src.in_dims.get("warp") != dst.in_dims.get("warp"):
             continue
-        plan = ll.plan_conversion(src, dst, bits, target, matrix_instructions=False)
+        plan = ll.plan_conversion(src, dst, bits, target)  # what the lowering emits
         kinds[plan.kind] = kinds.get(plan.kind, 0) + 1
-        if plan.kind == "shared" and plan.rounds > 1:
-            kinds["rounds"] = kinds.get("rounds", 0) + 1
+        if plan.kind == "shared":
+            for what, seen in (("rounds", plan.rounds > 1), ("exchange", plan.exchange is not None),
+                               ("stmatrix", plan.store_access != "plain"), ("ldmatrix", plan.load_access != "plain")):
+                kinds[what] = kinds.get(what, 0) + seen
         if plan.kind == "shuffle" and plan.pack_mask:
             kinds["packed"] = kinds.get("packed", 0) + 1
         try:
@@ -86,8 +103,9 @@ def test_random_roundtrips_execute_exactly():
         except AssertionError as e:
             raise AssertionError(f"{target} {shape} {bits}-bit\nsrc {src.bases}\ndst {dst.bases}\nplan {plan}\n{e}") from None
         done += 1
-    # Every plan kind, packed shuffles and multi-round shared plans ran.
-    for k in ("noop", "registers", "select", "shuffle", "shared", "packed", "rounds"):
+    # Every plan kind, packed shuffles, multi-round shared plans, matrix
+    # accesses and sub-word exchanges ran.
+    for k in ("noop", "registers", "select", "shuffle", "shared", "packed", "rounds", "exchange", "stmatrix", "ldmatrix"):
         assert kinds.get(k, 0) > 0, kinds
 
 

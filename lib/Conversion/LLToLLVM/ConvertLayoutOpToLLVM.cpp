@@ -24,6 +24,7 @@
 
 #include "PatternBase.h"
 
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
@@ -137,13 +138,7 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
       return op.emitOpError() << "cannot be lowered: "
                               << (reason.empty() ? "elements wider than 64 bits"
                                                  : reason);
-    // Matrix instructions and sub-word exchanges are not emitted yet: plan
-    // without them.
-    ::ll::PlanOptions options;
-    options.matrixInstructions = false;
-    options.noExchange = true;
-    auto plan = ::ll::planConversion(*src, *dst, int(*bits), target.target(),
-                                     options);
+    auto plan = ::ll::planConversion(*src, *dst, int(*bits), target.target());
     if (!plan)
       return op.emitOpError() << "cannot be lowered: "
                               << plan.error().message();
@@ -151,38 +146,78 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
     SmallVector<Value> in;
     for (Value v : unpack(rewriter, loc, adaptor.getSrc()))
       in.push_back(toInt(rewriter, loc, v, *bits));
-    int rd = int(plan->dst.inDimSize(0));
+    auto out = lowerPlan(rewriter, op, *plan, int(*bits), in);
+    if (failed(out))
+      return failure();
+    SmallVector<Value> vals;
+    for (Value v : *out)
+      vals.push_back(fromInt(rewriter, loc, v, elt));
+    rewriter.replaceOp(op, pack(rewriter, loc, st, vals));
+    return success();
+  }
+
+  /// The destination registers of `plan` from the source registers `in`.
+  FailureOr<SmallVector<Value>> lowerPlan(ConversionPatternRewriter &b,
+                                          Operation *op,
+                                          const ::ll::ConversionPlan &plan,
+                                          int bits, ArrayRef<Value> in) const {
+    const auto *sh = plan.as<::ll::SharedPlan>();
+    if (!sh)
+      return lowerLocal(b, op, plan, bits, in);
+    // The sub-word exchange runs before the stores or after the loads.
+    SmallVector<Value> stored(in.begin(), in.end());
+    const ::ll::LinearLayout *loaded = &plan.dst;
+    if (sh->exchange && sh->exchangeBefore) {
+      auto mid = lowerLocal(b, op, *sh->exchange, bits, in);
+      if (failed(mid))
+        return failure();
+      stored = *mid;
+    }
+    if (sh->exchange && !sh->exchangeBefore)
+      loaded = &sh->exchange->src;
+    auto got = lowerShared(b, op, *sh, *loaded, bits, stored);
+    if (failed(got) || !sh->exchange || sh->exchangeBefore)
+      return got;
+    return lowerLocal(b, op, *sh->exchange, bits, *got);
+  }
+
+  /// Plans inside a warp: noop, registers, select, shuffle; registers that
+  /// repeat others (free variables of the destination) are copies.
+  FailureOr<SmallVector<Value>> lowerLocal(OpBuilder &b, Operation *op,
+                                           const ::ll::ConversionPlan &plan,
+                                           int bits, ArrayRef<Value> in) const {
+    Location loc = op->getLoc();
+    int rd = int(plan.dst.inDimSize(0));
     SmallVector<Value> out(rd);
-    LogicalResult ok = success();
-    if (plan->as<::ll::NoopPlan>())
-      out = in;
-    else if (auto *p = plan->as<::ll::RegisterPlan>())
+    if (plan.as<::ll::NoopPlan>())
+      out.assign(in.begin(), in.end());
+    else if (auto *p = plan.as<::ll::RegisterPlan>())
       for (int r = 0; r < rd; ++r)
         out[r] = in[constPart(p->map, "register", {{"register", r}})];
-    else if (auto *p = plan->as<::ll::SelectPlan>())
-      lowerSelect(rewriter, loc, *p, *plan, in, out);
-    else if (auto *p = plan->as<::ll::ShufflePlan>())
-      lowerShuffle(rewriter, loc, *p, *plan, int(*bits), in, out);
+    else if (auto *p = plan.as<::ll::SelectPlan>())
+      lowerSelect(b, loc, *p, plan, in, out);
+    else if (auto *p = plan.as<::ll::ShufflePlan>())
+      lowerShuffle(b, loc, *p, plan, bits, in, out);
     else
-      ok = lowerShared(rewriter, op, *plan->as<::ll::SharedPlan>(), *plan,
-                       int(*bits), in, out);
-    if (failed(ok))
+      return op->emitOpError() << "cannot be lowered: internal error, a "
+                                  "shared-memory plan inside a warp";
+    if (failed(fillCopies(op, plan.dst, out)))
       return failure();
-    // Registers that repeat others are copies.
-    int32_t free = maskOf(plan->dst, "register");
-    for (int r = 0; r < rd; ++r) {
+    return out;
+  }
+
+  /// Registers that repeat others (free variables of `l`) take their value.
+  static LogicalResult fillCopies(Operation *op, const LinearLayout &l,
+                                  MutableArrayRef<Value> out) {
+    int32_t free = maskOf(l, "register");
+    for (int r = 0; r < int(out.size()); ++r) {
       if (!out[r])
         out[r] = out[r & ~free];
       if (!out[r])
-        return op.emitOpError()
-               << "cannot be lowered: internal error, the plan leaves "
-                  "destination register "
-               << r << " unset";
+        return op->emitOpError() << "cannot be lowered: internal error, the "
+                                    "plan leaves destination register "
+                                 << r << " unset";
     }
-    SmallVector<Value> vals;
-    for (Value v : out)
-      vals.push_back(fromInt(rewriter, loc, v, elt));
-    rewriter.replaceOp(op, pack(rewriter, loc, st, vals));
     return success();
   }
 
@@ -333,33 +368,63 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
         out[r] = filled[r];
   }
 
-  LogicalResult lowerShared(ConversionPatternRewriter &b, Operation *op,
-                            const ::ll::SharedPlan &p,
-                            const ::ll::ConversionPlan &plan, int bits,
-                            ArrayRef<Value> in,
-                            MutableArrayRef<Value> out) const {
+  /// Stores of `stored` (registers of the stored layout), barriers, and
+  /// loads giving the registers of `loaded`, round by round. Plain accesses
+  /// store (load) a vector per lane at store(load)Address(r, lane, warp);
+  /// matrix accesses (stmatrix / ldmatrix x4, m8n8) take one 16-byte row
+  /// address per lane at each slot r (view registers of one row zero), and
+  /// move 32-bit words whose elements store(load)Register names.
+  FailureOr<SmallVector<Value>>
+  lowerShared(ConversionPatternRewriter &b, Operation *op,
+              const ::ll::SharedPlan &p, const LinearLayout &loaded, int bits,
+              ArrayRef<Value> stored) const {
     Location loc = op->getLoc();
-    if (p.storeAccess != ::ll::AccessKind::Plain ||
-        p.loadAccess != ::ll::AccessKind::Plain || p.exchange)
+    using ::ll::AccessKind;
+    bool matrix = p.storeAccess != AccessKind::Plain ||
+                  p.loadAccess != AccessKind::Plain;
+    if (matrix && target.isAMD())
       return op->emitOpError()
-             << "cannot be lowered: matrix accesses and sub-word exchanges "
-                "are not emitted yet";
+             << "cannot be lowered: matrix accesses on an AMD target";
     sharedBytes = std::max(sharedBytes, p.scratchBytes);
     ThreadIds ids = threadIds(b, loc, target);
     SmallVector<std::pair<StringRef, Value>> hw = {{"lane", ids.lane},
                                                    {"warp", ids.warp}};
-    Type it = b.getIntegerType(bits);
+    Type it = b.getIntegerType(bits), i32t = b.getI32Type();
     auto ptrTy = LLVM::LLVMPointerType::get(b.getContext(), 3);
     Value base = b.create<LLVM::AddressOfOp>(loc, ptrTy, kSharedSymbol);
     for (const LinearLayout *a : {&p.storeAddress, &p.loadAddress})
       if (spanOf(*a, "rep", {"lane", "warp"}).size() > 1)
         return op->emitOpError()
                << "cannot be lowered: a round that depends on the thread";
-    auto stBits = vectorBits(p.storeAddress, p.store.vectorElems);
-    auto ldBits = vectorBits(p.loadAddress, p.load.vectorElems);
-    if (failed(stBits) || failed(ldBits))
-      return op->emitOpError()
-             << "cannot be lowered: the plan's vectors are not contiguous";
+    bool stMatrix = p.storeAccess != AccessKind::Plain;
+    bool ldMatrix = p.loadAccess != AccessKind::Plain;
+    int rowBits = llvm::Log2_32(128 / bits); // view registers of one row
+    int perWord = std::max(1, 32 / bits);
+    // Plain accesses: the registers of one vector.
+    SmallVector<int32_t> stBits, ldBits;
+    if (!stMatrix) {
+      auto v = vectorBits(p.storeAddress, p.store.vectorElems);
+      if (failed(v))
+        return op->emitOpError() << "cannot be lowered: the store vector is "
+                                    "not contiguous";
+      stBits = *v;
+    }
+    if (!ldMatrix) {
+      auto v = vectorBits(p.loadAddress, p.load.vectorElems);
+      if (failed(v))
+        return op->emitOpError() << "cannot be lowered: the load vector is "
+                                    "not contiguous";
+      ldBits = *v;
+    }
+    int32_t stVecMask = 0, ldVecMask = 0;
+    for (int32_t m : stBits)
+      stVecMask |= m;
+    for (int32_t m : ldBits)
+      ldVecMask |= m;
+    if (stMatrix)
+      stVecMask = (1 << rowBits) - 1;
+    if (ldMatrix)
+      ldVecMask = (1 << rowBits) - 1;
     Value stOff = runtimePart(b, loc, p.storeAddress, "offset", hw);
     Value ldOff = runtimePart(b, loc, p.loadAddress, "offset", hw);
     Value rotRT = runtimePart(b, loc, p.storeRegister, "register",
@@ -376,13 +441,10 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
       storer = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, m,
                                       i32(b, loc, 0));
     }
-    int32_t dstFree = maskOf(plan.dst, "register");
-    int rs = int(plan.src.inDimSize(0)), rd = int(out.size());
-    int32_t stVecMask = 0, ldVecMask = 0;
-    for (int32_t m : *stBits)
-      stVecMask |= m;
-    for (int32_t m : *ldBits)
-      ldVecMask |= m;
+    int32_t loadedFree = maskOf(loaded, "register");
+    int rs = int(p.storeView.inDimSize(0));
+    int rd = int(loaded.inDimSize(0));
+    SmallVector<Value> out(rd);
     // The aligned vector holding register `reg`'s element, and the element's
     // position in it (constant unless thread bits swizzle inside vectors).
     auto vectorAt = [&](const LinearLayout &addr, Value rt, int32_t reg,
@@ -404,8 +466,29 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
       Value low = b.create<LLVM::AndOp>(loc, rt, i32(b, loc, vec - 1));
       return c ? b.create<LLVM::XOrOp>(loc, low, i32(b, loc, c)).getResult() : low;
     };
-    bool stAligned = threadAligned(p.storeAddress, p.store.vectorElems);
-    bool ldAligned = threadAligned(p.loadAddress, p.load.vectorElems);
+    bool stAligned = stMatrix || threadAligned(p.storeAddress, p.store.vectorElems);
+    bool ldAligned = ldMatrix || threadAligned(p.loadAddress, p.load.vectorElems);
+    // A 32-bit word of matrix m at slot r: elements e from the registers
+    // the side's register map names.
+    auto matrixWord = [&](int32_t r, int m) {
+      Value w;
+      for (int e = 0; e < perWord; ++e) {
+        int32_t reg = constPart(p.storeRegister, "register",
+                                {{"register", r}, {"matrix", m}, {"element", e}});
+        Value x = stored[reg];
+        if (bits < 32)
+          x = b.create<LLVM::ZExtOp>(loc, i32t, x);
+        if (e)
+          x = b.create<LLVM::ShlOp>(loc, x, i32(b, loc, e * bits));
+        w = w ? b.create<LLVM::OrOp>(loc, w, x).getResult() : x;
+      }
+      return w;
+    };
+    auto layoutOf = [&](AccessKind k) {
+      return k == AccessKind::MatrixTransposed ? NVVM::MMALayout::col
+                                               : NVVM::MMALayout::row;
+    };
+    auto shape88 = NVVM::LdStMatrixShapeAttr::get(b.getContext(), 8, 8);
     // A barrier first: the buffer may still be read by an earlier use.
     target.barrier(b, loc);
     for (int q = 0; q < p.rounds(); ++q) {
@@ -415,19 +498,40 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
         if ((r & regSkip) || (r & stVecMask) ||
             constPart(p.storeAddress, "rep", {{"register", r}}) != q)
           continue;
+        auto emit = [&](function_ref<void()> store) {
+          if (!storer)
+            return store();
+          auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, storer, false);
+          OpBuilder::InsertionGuard g(b);
+          b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+          store();
+        };
+        if (stMatrix) {
+          SmallVector<Value> words;
+          for (int m = 0; m < 4; ++m)
+            words.push_back(matrixWord(r, m));
+          Value ptr = vectorAt(p.storeAddress, stOff, r, 1, true);
+          emit([&] {
+            b.create<NVVM::StMatrixOp>(loc, ptr, words,
+                                       layoutOf(p.storeAccess), shape88,
+                                       NVVM::LdStMatrixEltType::B16);
+          });
+          continue;
+        }
         int vec = p.store.vectorElems;
         SmallVector<Value> elems;
         for (int j = 0; j < vec; ++j) {
-          int32_t reg = vectorElement(r, *stBits, j);
+          int32_t reg = vectorElement(r, stBits, j);
           elems.push_back(pick(
-              b, loc, in, constPart(p.storeRegister, "register", {{"register", reg}}),
+              b, loc, stored,
+              constPart(p.storeRegister, "register", {{"register", reg}}),
               rotRT, rotSpan));
         }
         Value v = elems[0];
         if (vec > 1) {
           v = b.create<LLVM::UndefOp>(loc, VectorType::get({vec}, it));
           for (int j = 0; j < vec; ++j) {
-            int32_t reg = vectorElement(r, *stBits, j);
+            int32_t reg = vectorElement(r, stBits, j);
             v = b.create<LLVM::InsertElementOp>(
                 loc, v, elems[j],
                 positionOf(p.storeAddress, stOff, reg, vec, stAligned));
@@ -435,20 +539,38 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
         }
         Value ptr = vec > 1 ? vectorAt(p.storeAddress, stOff, r, vec, stAligned)
                             : vectorAt(p.storeAddress, stOff, r, 1, true);
-        if (!storer) {
-          b.create<LLVM::StoreOp>(loc, v, ptr);
-          continue;
-        }
-        auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, storer, false);
-        OpBuilder::InsertionGuard g(b);
-        b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-        b.create<LLVM::StoreOp>(loc, v, ptr);
+        emit([&] { b.create<LLVM::StoreOp>(loc, v, ptr); });
       }
       target.barrier(b, loc);
-      for (int32_t r = 0; r < rd; ++r) {
-        if ((r & dstFree) || (r & ldVecMask) ||
+      int loadRegs = int(p.loadView.inDimSize(0));
+      for (int32_t r = 0; r < loadRegs; ++r) {
+        if ((r & ldVecMask) ||
             constPart(p.loadAddress, "rep", {{"register", r}}) != q)
           continue;
+        if (ldMatrix) {
+          auto st4 = LLVM::LLVMStructType::getLiteral(
+              b.getContext(), SmallVector<Type>(4, i32t));
+          Value ptr = vectorAt(p.loadAddress, ldOff, r, 1, true);
+          Value res = b.create<NVVM::LdMatrixOp>(
+              loc, st4, ptr, 4, layoutOf(p.loadAccess), shape88,
+              NVVM::LdStMatrixEltType::B16);
+          for (int m = 0; m < 4; ++m) {
+            Value w = b.create<LLVM::ExtractValueOp>(loc, res, m);
+            for (int e = 0; e < perWord; ++e) {
+              int32_t reg = constPart(
+                  p.loadRegister, "register",
+                  {{"register", r}, {"matrix", m}, {"element", e}});
+              Value x = e ? b.create<LLVM::LShrOp>(loc, w, i32(b, loc, e * bits))
+                                .getResult()
+                          : w;
+              out[reg] = bits < 32 ? b.create<LLVM::TruncOp>(loc, it, x).getResult()
+                                   : x;
+            }
+          }
+          continue;
+        }
+        if (r & loadedFree)
+          continue; // a copy
         int vec = p.load.vectorElems;
         if (vec == 1) {
           out[r] = b.create<LLVM::LoadOp>(
@@ -459,13 +581,15 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
             loc, VectorType::get({vec}, it),
             vectorAt(p.loadAddress, ldOff, r, vec, ldAligned));
         for (int j = 0; j < vec; ++j) {
-          int32_t reg = vectorElement(r, *ldBits, j);
+          int32_t reg = vectorElement(r, ldBits, j);
           out[reg] = b.create<LLVM::ExtractElementOp>(
               loc, v, positionOf(p.loadAddress, ldOff, reg, vec, ldAligned));
         }
       }
     }
-    return success();
+    if (failed(fillCopies(op, loaded, out)))
+      return failure();
+    return out;
   }
 };
 
