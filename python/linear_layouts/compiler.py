@@ -95,7 +95,7 @@ def compile(module, target: str = "sm_90", kernel: str | None = None) -> Compile
             raise CompileError(f"expected one func.func with the ll.kernel attribute{' named ' + kernel if kernel else ''}, "
                                f"found {len(kernels)}")
         name = kernels[0].operation.attributes["sym_name"].value
-        _run(m, f"builtin.module(ll-legacy-to-linear,convert-ll-to-llvm{{target={target}}},canonicalize,cse)")
+        _run(m, f"builtin.module(ll-legacy-to-linear,canonicalize,convert-ll-to-llvm{{target={target}}},canonicalize,cse)")
         lowered = str(m)
         attrs = m.operation.attributes
         shared = int(attrs["ll.shared"].value) if "ll.shared" in attrs else 0

@@ -12,6 +12,7 @@
 
 #include "mlir-c/IR.h"
 #include "llvm-c/Core.h"
+#include "llvm-c/Support.h"
 #include "llvm-c/IRReader.h"
 #include "llvm-c/Target.h"
 #include "llvm-c/TargetMachine.h"
@@ -35,6 +36,10 @@ std::string emitAsm(const std::string &ir, const std::string &triple,
     LLVMInitializeNVPTXTarget();
     LLVMInitializeNVPTXTargetMC();
     LLVMInitializeNVPTXAsmPrinter();
+    // 32-bit shared-memory pointers (as Triton sets them): addresses of
+    // ld/st.shared are 32-bit registers, not 64-bit generic-size ones.
+    const char *argv[] = {"linear-layouts", "-nvptx-short-ptr"};
+    LLVMParseCommandLineOptions(2, argv, nullptr);
     return true;
   }();
   (void)initialized;

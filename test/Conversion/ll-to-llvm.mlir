@@ -75,20 +75,29 @@ func.func @shuffle(%x: tensor<8x8xf16, #a>) -> tensor<8x8xf16, #b> {
 // -----
 
 // Across warps: shared memory at the plan's swizzled addresses (scalar
-// stores, 128-bit loads: the least scratch), barriers, and the module's
-// shared bytes.
+// stores, 128-bit loads: the least scratch), the module's shared bytes, and
+// barriers: none before the stores of the function's first use of shared
+// memory, one between stores and loads, and one before a later use.
 #a = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
 #b = #ll.blocked<{sizePerThread = [4, 1], threadsPerWarp = [4, 8], warpsPerCTA = [1, 4], order = [0, 1]}>
 // CHECK: module attributes {ll.shared = 4096 : i64
 // CHECK: llvm.mlir.global external @global_smem() {addr_space = 3 : i32, alignment = 16 : i64} : !llvm.array<0 x i8>
 // CHECK-LABEL: llvm.func @shared
-// CHECK: nvvm.barrier0
+// CHECK-NOT: nvvm.barrier0
 // CHECK: llvm.store {{.*}} : i32, !llvm.ptr<3>
 // CHECK: nvvm.barrier0
 // CHECK: llvm.load {{.*}} : !llvm.ptr<3> -> vector<4xi32>
-func.func @shared(%x: tensor<32x32xf32, #a>) -> tensor<32x32xf32, #b> {
+// CHECK: nvvm.barrier0
+// CHECK: llvm.store {{.*}} !llvm.ptr<3>
+// CHECK: nvvm.barrier0
+// CHECK: llvm.load {{.*}} !llvm.ptr<3>
+// CHECK-NOT: nvvm.barrier0
+// CHECK: llvm.return
+func.func @shared(%x: tensor<32x32xf32, #a>) -> tensor<32x32xf32, #a> {
   %0 = ll.convert_layout %x : tensor<32x32xf32, #a> -> tensor<32x32xf32, #b>
-  return %0 : tensor<32x32xf32, #b>
+  %d = arith.addf %0, %0 : tensor<32x32xf32, #b>
+  %1 = ll.convert_layout %d : tensor<32x32xf32, #b> -> tensor<32x32xf32, #a>
+  return %1 : tensor<32x32xf32, #a>
 }
 
 // -----
@@ -144,7 +153,6 @@ func.func @stmatrix(%x: tensor<64x64xf32, #a>) -> tensor<64x64xf32, #b> {
 #b = #ll.blocked<{sizePerThread = [1, 1, 1], threadsPerWarp = [1, 1, 32], warpsPerCTA = [8, 1, 1], order = [2, 0, 1]}>
 // CHECK-LABEL: llvm.func @exchange
 // CHECK: nvvm.shfl.sync idx
-// CHECK: nvvm.barrier0
 // CHECK: llvm.store {{.*}} !llvm.ptr<3>
 // CHECK: nvvm.barrier0
 // CHECK: llvm.load {{.*}} : !llvm.ptr<3>

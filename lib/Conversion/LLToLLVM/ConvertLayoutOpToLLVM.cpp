@@ -225,14 +225,17 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
                    const ::ll::ConversionPlan &plan, ArrayRef<Value> in,
                    MutableArrayRef<Value> out) const {
     ThreadIds ids = threadIds(b, loc, target);
-    Value k = runtimePart(b, loc, p.map, "register",
-                          {{"lane", ids.lane}, {"warp", ids.warp}});
-    auto span = spanOf(p.map, "register", {"lane", "warp"});
     int32_t free = maskOf(plan.dst, "register");
+    SmallVector<int32_t> regs, bases;
     for (int r = 0; r < int(out.size()); ++r)
-      if (!(r & free))
-        out[r] = pick(b, loc, in,
-                      constPart(p.map, "register", {{"register", r}}), k, span);
+      if (!(r & free)) {
+        regs.push_back(r);
+        bases.push_back(constPart(p.map, "register", {{"register", r}}));
+      }
+    auto vals = pickAll(b, loc, in, bases, p.map, "register",
+                        {{"lane", ids.lane}, {"warp", ids.warp}});
+    for (auto [r, v] : llvm::zip(regs, vals))
+      out[r] = v;
   }
 
   void lowerShuffle(OpBuilder &b, Location loc, const ::ll::ShufflePlan &p,
@@ -244,10 +247,6 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
     SmallVector<std::pair<StringRef, Value>> hwv = {{"lane", ids.lane},
                                                     {"warp", ids.warp}};
     Value srcLaneRT = runtimePart(b, loc, p.srcLane, "lane", hwv);
-    Value sendRT = runtimePart(b, loc, p.sendRegister, "register", hwv);
-    auto sendSpan = spanOf(p.sendRegister, "register", {"lane", "warp"});
-    Value fillRT = runtimePart(b, loc, p.dstRegister, "register",
-                               {{"lane", ids.lane}});
     auto fillSpan = spanOf(p.dstRegister, "register", {"lane"});
     Value mySub;
     if (p.subRounds > 1)
@@ -281,87 +280,100 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
         for (size_t k = 0; k < n; ++k)
           group.push_back(group[k] | (int32_t(1) << bit));
       }
-    SmallVector<Value> filled(rd);
-    auto fillInto = [&](int32_t reg, Value v, Value sub) {
-      int32_t base = constPart(p.dstRegister, "register", {{"register", reg}});
-      if (fillSpan.size() == 1 && !sub) {
-        filled[base] = v;
-        return;
-      }
-      for (int32_t c : fillSpan) {
-        Value cond = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq,
-                                            fillRT, i32(b, loc, c));
-        if (sub)
-          cond = b.create<LLVM::AndOp>(loc, cond, sub);
-        Value old = filled[base ^ c]
-                        ? filled[base ^ c]
-                        : b.create<LLVM::UndefOp>(loc, it).getResult();
-        filled[base ^ c] = b.create<LLVM::SelectOp>(loc, cond, v, old);
-      }
+    // The rounds, and what the thread offers in each: its registers
+    // sendRegister(r ^ g, lane, y, warp), picked all at once (the lane's
+    // XOR rotation of its registers, shared by every round).
+    struct Round {
+      int y, r;
     };
-    int words = bits == 64 ? 2 : 1;
-    for (int y = 0; y < p.subRounds; ++y) {
+    SmallVector<Round> rounds;
+    SmallVector<int32_t> sendBases;
+    for (int y = 0; y < p.subRounds; ++y)
+      for (int r = 0; r < rd; ++r) {
+        if ((r & p.packMask) || (skipFree && (r & free)))
+          continue;
+        rounds.push_back({y, r});
+        for (int32_t g : group)
+          sendBases.push_back(constPart(p.sendRegister, "register",
+                                        {{"register", r ^ g}, {"sub", y}}));
+      }
+    auto offeredAll =
+        pickAll(b, loc, in, sendBases, p.sendRegister, "register", hwv);
+    // Received values land at their constant fill position; the lane's
+    // rotation of the destination registers is applied once at the end.
+    SmallVector<Value> filled(rd);
+    size_t next = 0;
+    for (auto [y, r] : rounds) {
       Value sub;
       if (mySub)
         sub = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, mySub,
                                      i32(b, loc, y));
-      for (int r = 0; r < rd; ++r) {
-        if ((r & p.packMask) || (skipFree && (r & free)))
-          continue;
-        // What this thread offers: its registers for the group, packed.
-        SmallVector<Value> offered;
-        for (int32_t g : group)
-          offered.push_back(pick(
-              b, loc, in,
-              constPart(p.sendRegister, "register",
-                        {{"register", r ^ g}, {"sub", y}}),
-              sendRT, sendSpan));
-        int32_t laneConst = constPart(p.srcLane, "lane", {{"register", r}});
-        bool local = laneIdentity && laneConst == 0;
-        Value srcLane =
-            laneConst ? b.create<LLVM::XOrOp>(loc, srcLaneRT, i32(b, loc, laneConst))
-                            .getResult()
-                      : srcLaneRT;
-        SmallVector<Value> received;
-        if (bits == 64) {
-          Value v = offered[0];
-          Value lo = b.create<LLVM::TruncOp>(loc, i32t, v);
-          Value hi = b.create<LLVM::TruncOp>(
-              loc, i32t,
-              b.create<LLVM::LShrOp>(
-                  loc, v, b.create<LLVM::ConstantOp>(loc, it, b.getIntegerAttr(it, 32))));
-          if (!local) {
-            lo = target.shuffleIdx(b, loc, lo, srcLane);
-            hi = target.shuffleIdx(b, loc, hi, srcLane);
-          }
-          Value w = b.create<LLVM::OrOp>(
-              loc, b.create<LLVM::ZExtOp>(loc, it, lo),
-              b.create<LLVM::ShlOp>(
-                  loc, b.create<LLVM::ZExtOp>(loc, it, hi),
-                  b.create<LLVM::ConstantOp>(loc, it, b.getIntegerAttr(it, 32))));
-          received.push_back(w);
-        } else {
-          Value word;
-          for (auto [k, v] : llvm::enumerate(offered)) {
-            Value x = bits < 32 ? b.create<LLVM::ZExtOp>(loc, i32t, v).getResult() : v;
-            if (k)
-              x = b.create<LLVM::ShlOp>(loc, x, i32(b, loc, int(k) * bits));
-            word = word ? b.create<LLVM::OrOp>(loc, word, x).getResult() : x;
-          }
-          if (!local)
-            word = target.shuffleIdx(b, loc, word, srcLane);
-          for (size_t k = 0; k < group.size(); ++k) {
-            Value x = k ? b.create<LLVM::LShrOp>(loc, word, i32(b, loc, int(k) * bits))
-                              .getResult()
-                        : word;
-            received.push_back(bits < 32 ? b.create<LLVM::TruncOp>(loc, it, x).getResult()
-                                         : x);
-          }
+      ArrayRef<Value> offered(offeredAll.data() + next, group.size());
+      next += group.size();
+      int32_t laneConst = constPart(p.srcLane, "lane", {{"register", r}});
+      bool local = laneIdentity && laneConst == 0;
+      Value srcLane =
+          laneConst ? b.create<LLVM::XOrOp>(loc, srcLaneRT, i32(b, loc, laneConst))
+                          .getResult()
+                    : srcLaneRT;
+      SmallVector<Value> received;
+      if (bits == 64) {
+        Value c32 = b.create<LLVM::ConstantOp>(loc, it, b.getIntegerAttr(it, 32));
+        Value lo = b.create<LLVM::TruncOp>(loc, i32t, offered[0]);
+        Value hi = b.create<LLVM::TruncOp>(
+            loc, i32t, b.create<LLVM::LShrOp>(loc, offered[0], c32));
+        if (!local) {
+          lo = target.shuffleIdx(b, loc, lo, srcLane);
+          hi = target.shuffleIdx(b, loc, hi, srcLane);
         }
-        (void)words;
-        for (auto [k, g] : llvm::enumerate(group))
-          fillInto(r ^ g, received[k], sub);
+        received.push_back(b.create<LLVM::OrOp>(
+            loc, b.create<LLVM::ZExtOp>(loc, it, lo),
+            b.create<LLVM::ShlOp>(loc, b.create<LLVM::ZExtOp>(loc, it, hi), c32)));
+      } else {
+        Value word;
+        for (auto [k, v] : llvm::enumerate(offered)) {
+          Value x = bits < 32 ? b.create<LLVM::ZExtOp>(loc, i32t, v).getResult() : v;
+          if (k)
+            x = b.create<LLVM::ShlOp>(loc, x, i32(b, loc, int(k) * bits));
+          word = word ? b.create<LLVM::OrOp>(loc, word, x).getResult() : x;
+        }
+        if (!local)
+          word = target.shuffleIdx(b, loc, word, srcLane);
+        for (size_t k = 0; k < group.size(); ++k) {
+          Value x = k ? b.create<LLVM::LShrOp>(loc, word, i32(b, loc, int(k) * bits))
+                            .getResult()
+                      : word;
+          received.push_back(bits < 32 ? b.create<LLVM::TruncOp>(loc, it, x).getResult()
+                                       : x);
+        }
       }
+      for (auto [k, g] : llvm::enumerate(group)) {
+        int32_t base =
+            constPart(p.dstRegister, "register", {{"register", r ^ g}});
+        Value v = received[k];
+        if (sub)
+          v = b.create<LLVM::SelectOp>(
+              loc, sub, v,
+              filled[base] ? filled[base]
+                           : b.create<LLVM::UndefOp>(loc, it).getResult());
+        filled[base] = v;
+      }
+    }
+    if (fillSpan.size() > 1) {
+      // out[x] = filled[x ^ rotation(lane)].
+      Value undef = b.create<LLVM::UndefOp>(loc, it);
+      for (Value &v : filled)
+        if (!v)
+          v = undef;
+      SmallVector<int32_t> all;
+      for (int r = 0; r < rd; ++r)
+        all.push_back(r);
+      filled = pickAll(b, loc, filled, all, p.dstRegister, "register",
+                       {{"lane", ids.lane}});
+      if (skipFree)
+        for (int r = 0; r < rd; ++r)
+          if (r & free)
+            filled[r] = Value(); // copies, filled afterwards
     }
     for (int r = 0; r < rd; ++r)
       if (filled[r])
@@ -427,9 +439,6 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
       ldVecMask = (1 << rowBits) - 1;
     Value stOff = runtimePart(b, loc, p.storeAddress, "offset", hw);
     Value ldOff = runtimePart(b, loc, p.loadAddress, "offset", hw);
-    Value rotRT = runtimePart(b, loc, p.storeRegister, "register",
-                              {{"lane", ids.lane}});
-    auto rotSpan = spanOf(p.storeRegister, "register", {"lane"});
     int32_t regSkip = maskOf(p.storeMasks, "register");
     int32_t laneSkip = maskOf(p.storeMasks, "lane");
     int32_t warpSkip = maskOf(p.storeMasks, "warp");
@@ -447,12 +456,36 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
     SmallVector<Value> out(rd);
     // The aligned vector holding register `reg`'s element, and the element's
     // position in it (constant unless thread bits swizzle inside vectors).
+    // Thread bits of each side's offsets: a constant part that avoids them
+    // is added to the thread's base pointer (an immediate offset of the
+    // access) instead of XOR-ed into the index.
+    auto threadBits = [&](const LinearLayout &addr) {
+      int32_t m = 0;
+      for (int32_t v : spanOf(addr, "offset", {"lane", "warp"}))
+        m |= v;
+      return m;
+    };
+    int32_t stThread = threadBits(p.storeAddress);
+    int32_t ldThread = threadBits(p.loadAddress);
+    Value stBase, ldBase;
     auto vectorAt = [&](const LinearLayout &addr, Value rt, int32_t reg,
                         int vec, bool aligned) {
-      int32_t c = constPart(addr, "offset", {{"register", reg}});
+      int32_t c = constPart(addr, "offset", {{"register", reg}}) & ~(vec - 1);
+      bool st = &addr == &p.storeAddress;
+      int32_t thread = st ? stThread : ldThread;
+      if (aligned && !(c & thread)) {
+        Value &tb = st ? stBase : ldBase;
+        if (!tb)
+          tb = b.create<LLVM::GEPOp>(loc, ptrTy, it, base,
+                                     ArrayRef<LLVM::GEPArg>{rt});
+        return c ? b.create<LLVM::GEPOp>(loc, ptrTy, it, tb,
+                                         ArrayRef<LLVM::GEPArg>{c})
+                       .getResult()
+                 : tb;
+      }
       Value off = rt;
-      if (c & ~(vec - 1))
-        off = b.create<LLVM::XOrOp>(loc, off, i32(b, loc, c & ~(vec - 1)));
+      if (c)
+        off = b.create<LLVM::XOrOp>(loc, off, i32(b, loc, c));
       if (!aligned)
         off = b.create<LLVM::AndOp>(loc, off, i32(b, loc, ~(vec - 1)));
       return b.create<LLVM::GEPOp>(loc, ptrTy, it, base, ArrayRef<LLVM::GEPArg>{off})
@@ -489,8 +522,25 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
                                                : NVVM::MMALayout::row;
     };
     auto shape88 = NVVM::LdStMatrixShapeAttr::get(b.getContext(), 8, 8);
-    // A barrier first: the buffer may still be read by an earlier use.
-    target.barrier(b, loc);
+    // Plain stores: at slot r lane l stores its register storeRegister(r,
+    // l) (the rotation of a replicated source), picked for all slots at once.
+    SmallVector<Value> plainStored(rs);
+    if (!stMatrix) {
+      SmallVector<int32_t> regs, bases;
+      for (int32_t r = 0; r < rs; ++r)
+        if (!(r & regSkip)) {
+          regs.push_back(r);
+          bases.push_back(constPart(p.storeRegister, "register", {{"register", r}}));
+        }
+      auto vals = pickAll(b, loc, stored, bases, p.storeRegister, "register",
+                          {{"lane", ids.lane}});
+      for (auto [r, v] : llvm::zip(regs, vals))
+        plainStored[r] = v;
+    }
+    // A barrier first: the buffer may still be read by an earlier use
+    // (none before the first use outside loops: ll.first_shared_use).
+    if (!op->hasAttr(kFirstSharedUse))
+      target.barrier(b, loc);
     for (int q = 0; q < p.rounds(); ++q) {
       if (q)
         target.barrier(b, loc);
@@ -520,13 +570,8 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
         }
         int vec = p.store.vectorElems;
         SmallVector<Value> elems;
-        for (int j = 0; j < vec; ++j) {
-          int32_t reg = vectorElement(r, stBits, j);
-          elems.push_back(pick(
-              b, loc, stored,
-              constPart(p.storeRegister, "register", {{"register", reg}}),
-              rotRT, rotSpan));
-        }
+        for (int j = 0; j < vec; ++j)
+          elems.push_back(plainStored[vectorElement(r, stBits, j)]);
         Value v = elems[0];
         if (vec > 1) {
           v = b.create<LLVM::UndefOp>(loc, VectorType::get({vec}, it));

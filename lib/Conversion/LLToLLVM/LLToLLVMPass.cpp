@@ -25,6 +25,7 @@
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
 
 namespace mlir::ll {
 #define GEN_PASS_DEF_CONVERTLLTOLLVM
@@ -96,6 +97,33 @@ struct ConvertLLToLLVM
       if (failed(warps))
         return signalPassFailure();
       threads[func.getSymName()] = *warps * info->warpSize();
+    }
+
+    // Conversions through shared memory that nothing before them used.
+    for (auto func : module.getOps<func::FuncOp>()) {
+      bool used = false;
+      func.walk<WalkOrder::PreOrder>([&](Operation *op) {
+        if (isa<LocalAllocOp, LocalLoadOp, LocalStoreOp, GatherOp>(op)) {
+          used = true;
+          return;
+        }
+        auto cvt = dyn_cast<ConvertLayoutOp>(op);
+        if (!cvt)
+          return;
+        auto a = getLinearLayout(cvt.getSrc().getType());
+        auto b = getLinearLayout(cvt.getType());
+        if (failed(a) || failed(b))
+          return;
+        auto sa = ::ll::withDistributedDims(*a), sb = ::ll::withDistributedDims(*b);
+        if (!sa || !sb)
+          return;
+        auto kind = ::ll::classifyConversion(*sa, *sb);
+        if (!kind || *kind != ::ll::ConversionKind::Shared)
+          return;
+        if (!used && !op->getParentOfType<LoopLikeOpInterface>())
+          op->setAttr(kFirstSharedUse, UnitAttr::get(ctx));
+        used = true;
+      });
     }
 
     // 1. ll and tensors.

@@ -34,6 +34,10 @@ public:
 /// space 3).
 constexpr const char *kSharedSymbol = "global_smem";
 
+/// Marks the conversions that nothing before them (in program order, outside
+/// loops) has used shared memory: no barrier is needed before their stores.
+constexpr const char *kFirstSharedUse = "ll.first_shared_use";
+
 /// Patterns for the ll ops and for arith / math ops on tensors. `sharedBytes`
 /// grows to the scratch the conversions need.
 void populateKernelOpToLLVMPatterns(LLTypeConverter &tc,
@@ -75,6 +79,15 @@ SmallVector<int32_t> spanOf(const ::ll::LinearLayout &l, StringRef out,
 /// select per other candidate.
 Value pick(OpBuilder &b, Location loc, ArrayRef<Value> vals, int32_t base,
            Value k, ArrayRef<int32_t> span);
+/// vals[base_i ^ k] for each base_i, where k is out dim `out` of `l` over
+/// the runtime inputs `vars` (register indices): whichever is cheaper of a
+/// select chain per result (one select per other candidate k) and a
+/// butterfly over `vals` (per runtime bit with a nonzero image v, swap
+/// vals[x] and vals[x ^ v] where the bit is set: one select per value).
+SmallVector<Value> pickAll(OpBuilder &b, Location loc, ArrayRef<Value> vals,
+                           ArrayRef<int32_t> bases, const ::ll::LinearLayout &l,
+                           StringRef out,
+                           ArrayRef<std::pair<StringRef, Value>> vars);
 /// The layout of a tensor type (failure with a diagnostic on `op`).
 FailureOr<::ll::LinearLayout> layoutOf(Operation *op, Type type);
 

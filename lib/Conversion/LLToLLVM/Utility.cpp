@@ -167,6 +167,62 @@ Value lowering::pick(OpBuilder &b, Location loc, ArrayRef<Value> vals,
   return v;
 }
 
+SmallVector<Value> lowering::pickAll(OpBuilder &b, Location loc,
+                                    ArrayRef<Value> vals,
+                                    ArrayRef<int32_t> bases,
+                                    const LinearLayout &l, StringRef out,
+                                    ArrayRef<std::pair<StringRef, Value>> vars) {
+  // The runtime bits and their images.
+  SmallVector<std::pair<Value, int32_t>> stages;
+  SmallVector<StringRef> ins;
+  int o = l.outDimIndex(out.str());
+  for (auto [name, x] : vars) {
+    ins.push_back(name);
+    int i = o < 0 ? -1 : l.inDimIndex(name.str());
+    for (int bit = 0; i >= 0 && bit < l.inDimSizeLog2(i); ++bit)
+      if (int32_t v = l.basis(i, bit, o))
+        stages.push_back({x, int32_t(1) << bit});
+  }
+  auto span = spanOf(l, out, ins);
+  SmallVector<Value> res;
+  if (span.size() == 1) {
+    for (int32_t base : bases)
+      res.push_back(vals[base]);
+    return res;
+  }
+  int64_t chain = int64_t(bases.size()) * int64_t(span.size() - 1);
+  int64_t butterfly = int64_t(vals.size()) * int64_t(stages.size());
+  if (chain <= butterfly) {
+    Value k = runtimePart(b, loc, l, out, vars);
+    for (int32_t base : bases)
+      res.push_back(pick(b, loc, vals, base, k, span));
+    return res;
+  }
+  SmallVector<Value> cur(vals.begin(), vals.end());
+  int idx = 0;
+  for (auto [name, x] : vars) {
+    int i = o < 0 ? -1 : l.inDimIndex(name.str());
+    for (int bit = 0; i >= 0 && bit < l.inDimSizeLog2(i); ++bit) {
+      int32_t v = l.basis(i, bit, o);
+      if (!v)
+        continue;
+      ++idx;
+      Value set = b.create<LLVM::ICmpOp>(
+          loc, LLVM::ICmpPredicate::ne,
+          b.create<LLVM::AndOp>(loc, x, i32(b, loc, int32_t(1) << bit)),
+          i32(b, loc, 0));
+      SmallVector<Value> next(cur.size());
+      for (size_t r = 0; r < cur.size(); ++r)
+        next[r] = b.create<LLVM::SelectOp>(loc, set, cur[r ^ size_t(v)], cur[r]);
+      cur = std::move(next);
+    }
+  }
+  (void)idx;
+  for (int32_t base : bases)
+    res.push_back(cur[base]);
+  return res;
+}
+
 FailureOr<LinearLayout> lowering::layoutOf(Operation *op, Type type) {
   std::string reason;
   auto l = getLinearLayout(type, &reason);
