@@ -37,11 +37,11 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def compile(module, target: str = "sm_90", kernel: str | None = None):
+def compile(module, target: str = "sm_90", kernel: str | None = None, *, traffic_first: bool = False):
     """Compile an ``ll`` kernel to PTX / AMDGCN (see :mod:`linear_layouts.compiler`)."""
     from .compiler import compile as _compile
 
-    return _compile(module, target, kernel)
+    return _compile(module, target, kernel, traffic_first=traffic_first)
 
 
 def emulate(kernel, grid, args) -> None:

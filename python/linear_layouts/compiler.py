@@ -75,9 +75,11 @@ def _run(module: ir.Module, pipeline: str) -> None:
         h.detach()
 
 
-def compile(module, target: str = "sm_90", kernel: str | None = None) -> CompiledKernel:
+def compile(module, target: str = "sm_90", kernel: str | None = None, *, traffic_first: bool = False) -> CompiledKernel:
     """Compile MLIR text (or an ``ir.Module`` in a context with the ll
-    dialect) holding a ``func.func`` with the ``ll.kernel`` attribute."""
+    dialect) holding a ``func.func`` with the ``ll.kernel`` attribute.
+    Conversions are planned for the fewest cycles of the cycle model, or
+    with ``traffic_first`` for the least shared-memory traffic."""
     if target not in _NVPTX and not target.startswith("gfx"):
         raise CompileError(f"unknown target {target!r} (known: {', '.join(_NVPTX)}, gfx90a, gfx942, gfx950)")
     text = module if isinstance(module, str) else str(module)
@@ -95,7 +97,8 @@ def compile(module, target: str = "sm_90", kernel: str | None = None) -> Compile
             raise CompileError(f"expected one func.func with the ll.kernel attribute{' named ' + kernel if kernel else ''}, "
                                f"found {len(kernels)}")
         name = kernels[0].operation.attributes["sym_name"].value
-        _run(m, f"builtin.module(ll-legacy-to-linear,canonicalize,convert-ll-to-llvm{{target={target}}},canonicalize,cse)")
+        tf = " traffic-first=true" if traffic_first else ""
+        _run(m, f"builtin.module(ll-legacy-to-linear,canonicalize,convert-ll-to-llvm{{target={target}{tf}}},canonicalize,cse)")
         lowered = str(m)
         attrs = m.operation.attributes
         shared = int(attrs["ll.shared"].value) if "ll.shared" in attrs else 0

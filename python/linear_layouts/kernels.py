@@ -91,6 +91,7 @@ func.func @convert_roundtrip(%x: !ll.ptr<{dtype}>, %y: !ll.ptr<{dtype}>) attribu
 """
 
 
-def convert_roundtrip(src: str, dst: str, shape: list[int], dtype: str, iters: int, target: str = "sm_90") -> CompiledKernel:
+def convert_roundtrip(src: str, dst: str, shape: list[int], dtype: str, iters: int, target: str = "sm_90",
+                      *, traffic_first: bool = False) -> CompiledKernel:
     """Compile the round-trip micro-kernel (see the module docstring)."""
-    return compile(convert_roundtrip_mlir(src, dst, shape, dtype, iters, target), target)
+    return compile(convert_roundtrip_mlir(src, dst, shape, dtype, iters, target), target, traffic_first=traffic_first)

@@ -68,6 +68,7 @@ def plan_conversion(
     force_shared: bool = False,
     matrix_instructions: bool = True,
     traffic_first: bool = False,
+    shared_by_cycles: bool = False,
 ) -> ConversionPlan:
     """Plan moving a tensor of ``bitwidth``-bit elements from layout ``src``
     to ``dst`` (LinearLayouts, or TTGIR text with ``shape=``).
@@ -82,14 +83,19 @@ def plan_conversion(
 
     Among shared-memory plans the default takes the least scratch, then the
     fewest cycles of the cycle model (``plan.cost['cycles']``, docs/planning.md);
-    with ``max_scratch_bytes`` the fewest cycles within that budget (and
-    shared memory competes with selects and shuffles); ``traffic_first=True``
-    takes the least shared-memory traffic first (the paper's objective).
+    with ``max_scratch_bytes`` the fewest cycles within that budget.
+    Within a budget shared memory competes with selects and shuffles on
+    cycles; ``shared_by_cycles=True`` lets it (with its least scratch)
+    compete with shuffles without one — a one-warp transpose costs less
+    through a buffer than by rotated shuffles, whose register choices take
+    selects — as the lowering (``convert-ll-to-llvm``) does.
+    ``traffic_first=True`` takes the least shared-memory traffic first (the
+    paper's objective).
     """
     s, d = _layout(src, shape, aliases), _layout(dst, shape, aliases)
     scratch = -1 if max_scratch_bytes is None else _int("max_scratch_bytes", max_scratch_bytes, 0, 2**62)
     return _core.plan_conversion(s, d, _int("bitwidth", bitwidth), _target(target), scratch, bool(force_shared),
-                                 bool(matrix_instructions), bool(traffic_first))
+                                 bool(matrix_instructions), bool(traffic_first), bool(shared_by_cycles))
 
 
 def plan_gather(

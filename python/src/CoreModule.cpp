@@ -1071,18 +1071,20 @@ on "select", ``shuffle_*`` on "shuffle", the shared-memory fields on
       "plan_conversion",
       [](const LinearLayout &src, const LinearLayout &dst, int bitwidth,
          const std::string &target, int64_t maxScratch, bool forceShared,
-         bool matrixInstructions, bool trafficFirst) {
+         bool matrixInstructions, bool trafficFirst, bool sharedByCycles) {
         auto t = unwrap(ll::Target::get(target));
         ll::PlanOptions o;
         o.maxScratchBytes = maxScratch;
         o.forceShared = forceShared;
+        o.sharedByCycles = sharedByCycles;
         o.matrixInstructions = matrixInstructions;
         o.trafficFirst = trafficFirst;
         return unwrap(ll::planConversion(src, dst, bitwidth, t, o));
       },
       "src"_a, "dst"_a, "bitwidth"_a, "target"_a = "sm_90",
       "max_scratch_bytes"_a = -1, "force_shared"_a = false,
-      "matrix_instructions"_a = true, "traffic_first"_a = false);
+      "matrix_instructions"_a = true, "traffic_first"_a = false,
+      "shared_by_cycles"_a = false);
   m.def(
       "optimal_swizzle",
       [](const LinearLayout &src, const LinearLayout &dst, int bitwidth,

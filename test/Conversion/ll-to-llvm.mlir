@@ -60,16 +60,18 @@ func.func @select(%x: tensor<4xf32, #s>) -> tensor<4xf32, #d> {
 // -----
 
 // Inside a warp: warp shuffles (idx, all lanes, one 32-lane segment), no
-// shared memory. 16-bit values travel two per 32-bit shuffle.
-#a = #ll.linear<{register = [[0, 1]], lane = [[0, 2], [0, 4], [1, 0], [2, 0], [4, 0]], warp = [], block = []}>
-#b = #ll.linear<{register = [[1, 0]], lane = [[0, 1], [0, 2], [0, 4], [2, 0], [4, 0]], warp = [], block = []}>
+// shared memory. Two lane bits swap; the two 16-bit registers travel packed
+// in one 32-bit shuffle.
+#a = #ll.linear<{register = [[1]], lane = [[2], [4], [8], [16], [32]], warp = [], block = []}>
+#b = #ll.linear<{register = [[1]], lane = [[4], [2], [8], [16], [32]], warp = [], block = []}>
 // CHECK-LABEL: llvm.func @shuffle
 // CHECK-NOT: nvvm.barrier0
 // CHECK: nvvm.shfl.sync idx {{.*}} : i32 -> i32
+// CHECK-NOT: nvvm.shfl.sync
 // CHECK-NOT: llvm.mlir.global
-func.func @shuffle(%x: tensor<8x8xf16, #a>) -> tensor<8x8xf16, #b> {
-  %0 = ll.convert_layout %x : tensor<8x8xf16, #a> -> tensor<8x8xf16, #b>
-  return %0 : tensor<8x8xf16, #b>
+func.func @shuffle(%x: tensor<64xf16, #a>) -> tensor<64xf16, #b> {
+  %0 = ll.convert_layout %x : tensor<64xf16, #a> -> tensor<64xf16, #b>
+  return %0 : tensor<64xf16, #b>
 }
 
 // -----
@@ -104,8 +106,8 @@ func.func @shared(%x: tensor<32x32xf32, #a>) -> tensor<32x32xf32, #a> {
 
 // AMD (wave64): shuffles are ds_bpermute with byte addresses; kernels are
 // rocdl kernels.
-#a = #ll.linear<{register = [[0, 1]], lane = [[0, 2], [0, 4], [1, 0], [2, 0], [4, 0], [8, 0]], warp = [], block = []}>
-#b = #ll.linear<{register = [[1, 0]], lane = [[0, 1], [0, 2], [0, 4], [2, 0], [4, 0], [8, 0]], warp = [], block = []}>
+#a = #ll.linear<{register = [[1]], lane = [[2], [4], [8], [16], [32], [64]], warp = [], block = []}>
+#b = #ll.linear<{register = [[1]], lane = [[4], [2], [8], [16], [32], [64]], warp = [], block = []}>
 // CHECK-LABEL: llvm.func @amd
 // CHECK-SAME: rocdl.flat_work_group_size = "1,64"
 // CHECK-SAME: rocdl.kernel
@@ -113,17 +115,12 @@ func.func @shared(%x: tensor<32x32xf32, #a>) -> tensor<32x32xf32, #a> {
 // CHECK: rocdl.ds_bpermute
 module attributes {ll.target = "gfx942"} {
 func.func @amd(%p: !ll.ptr<i32>) attributes {ll.kernel} {
-  %z = arith.constant dense<0> : tensor<16x8xi32, #a>
-  %r = ll.make_range {start = 0 : i32, end = 16 : i32} : tensor<16xi32, #ll.slice<{dim = 1, parent = #a}>>
-  %e = ll.expand_dims %r {axis = 1 : i32} : tensor<16xi32, #ll.slice<{dim = 1, parent = #a}>> -> tensor<16x1xi32, #a>
-  %f = ll.broadcast %e : tensor<16x1xi32, #a> -> tensor<16x8xi32, #a>
-  %0 = ll.convert_layout %f : tensor<16x8xi32, #a> -> tensor<16x8xi32, #b>
-  %ps = ll.splat %p : !ll.ptr<i32> -> tensor<16x8x!ll.ptr<i32>, #b>
-  %r2 = ll.make_range {start = 0 : i32, end = 16 : i32} : tensor<16xi32, #ll.slice<{dim = 1, parent = #b}>>
-  %e2 = ll.expand_dims %r2 {axis = 1 : i32} : tensor<16xi32, #ll.slice<{dim = 1, parent = #b}>> -> tensor<16x1xi32, #b>
-  %f2 = ll.broadcast %e2 : tensor<16x1xi32, #b> -> tensor<16x8xi32, #b>
-  %q = ll.addptr %ps, %f2 : tensor<16x8x!ll.ptr<i32>, #b>, tensor<16x8xi32, #b>
-  ll.store %q, %0 : (tensor<16x8x!ll.ptr<i32>, #b>, tensor<16x8xi32, #b>) -> ()
+  %r = ll.make_range {start = 0 : i32, end = 128 : i32} : tensor<128xi32, #a>
+  %0 = ll.convert_layout %r : tensor<128xi32, #a> -> tensor<128xi32, #b>
+  %r2 = ll.make_range {start = 0 : i32, end = 128 : i32} : tensor<128xi32, #b>
+  %ps = ll.splat %p : !ll.ptr<i32> -> tensor<128x!ll.ptr<i32>, #b>
+  %q = ll.addptr %ps, %r2 : tensor<128x!ll.ptr<i32>, #b>, tensor<128xi32, #b>
+  ll.store %q, %0 : (tensor<128x!ll.ptr<i32>, #b>, tensor<128xi32, #b>) -> ()
   return
 }
 }
@@ -142,23 +139,5 @@ module attributes {ll.target = "sm_90"} {
 func.func @stmatrix(%x: tensor<64x64xf32, #a>) -> tensor<64x64xf32, #b> {
   %0 = ll.convert_layout %x : tensor<64x64xf32, #a> -> tensor<64x64xf32, #b>
   return %0 : tensor<64x64xf32, #b>
-}
-}
-
-// -----
-
-// 8-bit values exchanged inside the warp (shuffles) before the stores so
-// that every access moves whole 32-bit words.
-#a = #ll.blocked<{sizePerThread = [1, 1, 1], threadsPerWarp = [32, 1, 1], warpsPerCTA = [2, 4, 1], order = [0, 1, 2]}>
-#b = #ll.blocked<{sizePerThread = [1, 1, 1], threadsPerWarp = [1, 1, 32], warpsPerCTA = [8, 1, 1], order = [2, 0, 1]}>
-// CHECK-LABEL: llvm.func @exchange
-// CHECK: nvvm.shfl.sync idx
-// CHECK: llvm.store {{.*}} !llvm.ptr<3>
-// CHECK: nvvm.barrier0
-// CHECK: llvm.load {{.*}} : !llvm.ptr<3>
-module attributes {ll.target = "sm_90"} {
-func.func @exchange(%x: tensor<64x4x32xi8, #a>) -> tensor<64x4x32xi8, #b> {
-  %0 = ll.convert_layout %x : tensor<64x4x32xi8, #a> -> tensor<64x4x32xi8, #b>
-  return %0 : tensor<64x4x32xi8, #b>
 }
 }

@@ -61,17 +61,15 @@ func.func @gather(%s: tensor<16x4xf32, #g>, %i: tensor<16x4xi32, #g>) {
 // -----
 
 // The 8-bit 64x64 transpose: each thread holds 16 bytes of a row and wants
-// 16 bytes of a column, so no bank word is whole on both sides. The plan
-// stores whole 32-bit words (4 bytes of a row), loads 16 bytes at a time (the
-// loads widen past the word with registers only the loading side holds), and
-// a rotated warp shuffle (4 bytes packed per 32-bit shuffle) puts each byte
-// in its column: 8 stores of one wavefront and 2 loads of four (4 KB / 128 B
-// = 32 per CTA each way, the minimum) and 6 shuffles per thread (8 rounds,
-// 2 of which read the thread's own lane).
+// 16 bytes of a column, so no bank word is whole on both sides. By cycles,
+// 32 one-byte stores (one wavefront each) and 2 loads of 16 bytes beat
+// exchanging bytes inside the warp first (6 packed shuffles, but 128
+// register selects to route the bytes: ll-plan-conversions{traffic-first}
+// takes that plan, see plan-conversions-traffic-first.mlir).
 #row = #ll.blocked<{sizePerThread = [1, 16], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
 #col = #ll.blocked<{sizePerThread = [16, 1], threadsPerWarp = [4, 8], warpsPerCTA = [1, 4], order = [0, 1]}>
 // CHECK-LABEL: func.func @byte_transpose
-// CHECK: ll.convert_layout %{{.*}} {ll.cycles = {{[0-9]+}} : i64, ll.exchange_shuffles = 6 : i64, ll.load_wavefronts = 4 : i64, ll.plan = "shared", ll.rounds = 1 : i64, ll.scratch_bytes = 4096 : i64, ll.store_wavefronts = 1 : i64, ll.vector_width = 4 : i64}
+// CHECK: ll.convert_layout %{{.*}} {ll.cycles = {{[0-9]+}} : i64, ll.load_wavefronts = 4 : i64, ll.plan = "shared", ll.rounds = 1 : i64, ll.scratch_bytes = 4096 : i64, ll.store_wavefronts = 1 : i64, ll.vector_width = 1 : i64}
 func.func @byte_transpose(%x: tensor<64x64xi8, #row>) {
   %0 = ll.convert_layout %x : tensor<64x64xi8, #row> -> tensor<64x64xi8, #col>
   return

@@ -32,10 +32,10 @@ CORPUS = Path(__file__).resolve().parents[1] / "data" / "conversions.json"
 DTYPES = {8: ("i8", np.int8), 16: ("i16", np.int16), 32: ("i32", np.int32), 64: ("i64", np.int64)}
 
 
-def run_roundtrip(src, dst, shape, bits, target, iters=2, grid=2, seed=0):
+def run_roundtrip(src, dst, shape, bits, target, iters=2, grid=2, seed=0, traffic_first=False):
     """Compile, emulate and check one round-trip kernel; the kernel."""
     dtype, npdt = DTYPES[bits]
-    k = convert_roundtrip(src, dst, list(shape), dtype, iters, target)
+    k = convert_roundtrip(src, dst, list(shape), dtype, iters, target, traffic_first=traffic_first)
     numel = int(np.prod(shape))
     info = np.iinfo(npdt)
     x = np.random.default_rng(seed).integers(info.min, info.max, size=grid * numel, dtype=npdt, endpoint=True)
@@ -90,7 +90,10 @@ def test_random_roundtrips_execute_exactly():
         src, dst, shape, bits, target = random_pair(rng)
         if src.in_dims.get("lane") != dst.in_dims.get("lane") or src.in_dims.get("warp") != dst.in_dims.get("warp"):
             continue
-        plan = ll.plan_conversion(src, dst, bits, target)  # what the lowering emits
+        # Plans as the lowering makes them: by cycles (shared memory competing
+        # with shuffles), or by traffic first for a quarter of the pairs.
+        tf = rng.random() < 0.25
+        plan = ll.plan_conversion(src, dst, bits, target, shared_by_cycles=True, traffic_first=tf)
         kinds[plan.kind] = kinds.get(plan.kind, 0) + 1
         if plan.kind == "shared":
             for what, seen in (("rounds", plan.rounds > 1), ("exchange", plan.exchange is not None),
@@ -99,7 +102,7 @@ def test_random_roundtrips_execute_exactly():
         if plan.kind == "shuffle" and plan.pack_mask:
             kinds["packed"] = kinds.get("packed", 0) + 1
         try:
-            run_roundtrip(src, dst, shape, bits, target, seed=done)
+            run_roundtrip(src, dst, shape, bits, target, seed=done, traffic_first=tf)
         except AssertionError as e:
             raise AssertionError(f"{target} {shape} {bits}-bit\nsrc {src.bases}\ndst {dst.bases}\nplan {plan}\n{e}") from None
         done += 1
@@ -142,9 +145,16 @@ def test_compile_errors_are_clear():
 
 
 def test_amdgcn_through_tritons_llvm():
-    # A warp transpose on gfx942: ds_bpermute in the AMDGCN, a kernel end.
-    src = "#ttg.blocked<{sizePerThread = [1, 2], threadsPerWarp = [16, 4], warpsPerCTA = [1, 1], order = [1, 0]}>"
-    dst = "#ttg.blocked<{sizePerThread = [2, 1], threadsPerWarp = [4, 16], warpsPerCTA = [1, 1], order = [0, 1]}>"
-    k = convert_roundtrip(src, dst, [16, 16], "i32", 1, "gfx942")
+    # Lanes exchanged inside a wave64 (two lane bits swapped: one shuffle per
+    # register, no selects): ds_bpermute in the AMDGCN; a transpose across
+    # waves: LDS accesses and barriers.
+    lanes = [[1], [2], [4], [8], [16], [32]]
+    src = ll.LinearLayout.from_bases({"register": [[64]], "lane": lanes, "warp": [], "block": []}, {"dim0": 128})
+    dst = ll.LinearLayout.from_bases({"register": [[64]], "lane": [lanes[1], lanes[0]] + lanes[2:], "warp": [], "block": []}, {"dim0": 128})
+    k = convert_roundtrip(src, dst, [128], "i32", 1, "gfx942")
     assert (k.num_warps, k.threads_per_warp) == (1, 64)
     assert "ds_bpermute_b32" in k.asm and "s_endpgm" in k.asm
+    a = "#ttg.blocked<{sizePerThread = [1, 4], threadsPerWarp = [16, 4], warpsPerCTA = [4, 1], order = [1, 0]}>"
+    b = "#ttg.blocked<{sizePerThread = [4, 1], threadsPerWarp = [4, 16], warpsPerCTA = [1, 4], order = [0, 1]}>"
+    k = convert_roundtrip(a, b, [64, 64], "i16", 1, "gfx942")
+    assert k.num_warps == 4 and "ds_write" in k.asm and "ds_read" in k.asm and "s_barrier" in k.asm

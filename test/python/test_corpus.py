@@ -87,10 +87,13 @@ def test_real_conversion(i):
             # stores from one lane over one rotated store and a 32-way select
             # per lane): the traffic-first plan meets the bound and costs at
             # least as many cycles.
+            # (A conversion that shuffles can do has no shared traffic at all
+            # when shuffled; the default took the buffer for fewer cycles.)
             tf = ll.plan_conversion(src, dst, e["bitwidth"], e["target"], traffic_first=True)
             sim_tf = simulate(tf)
             assert sim_tf.mismatches == 0
-            assert (sim_tf.store_total, sim_tf.load_total) == minimum_wavefronts(tf, e["bitwidth"]), str(tf)
+            if tf.kind == "shared":
+                assert (sim_tf.store_total, sim_tf.load_total) == minimum_wavefronts(tf, e["bitwidth"]), str(tf)
             assert tf.cost["cycles"] >= plan.cost["cycles"], (str(tf), str(plan))
     ts = e.get("triton_scratch_bytes")
     if ts is not None:

@@ -41,6 +41,9 @@ def ConvertLLToLLVM : Pass<"convert-ll-to-llvm", "::mlir::ModuleOp"> {
     Option<"target", "target", "std::string", /*default=*/"\"\"",
            "sm_80, sm_90, gfx942, ... (default: the module's ll.target, "
            "else sm_90)">,
+    Option<"trafficFirst", "traffic-first", "bool", /*default=*/"false",
+           "Plan conversions by the least shared-memory traffic first (the "
+           "paper's objective) instead of the fewest cycles">,
   ];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect",
                            "::mlir::NVVM::NVVMDialect",

@@ -264,6 +264,13 @@ struct PlanOptions {
   int64_t maxScratchBytes = -1;
   /// Plan through shared memory even when registers or shuffles would do.
   bool forceShared = false;
+  /// Without a budget, let a shared-memory plan (its least scratch) compete
+  /// on cycles with a shuffle plan: a one-warp transpose costs less through
+  /// a buffer than by rotated shuffles, whose register choices take
+  /// selects. Off by default (no scratch where shuffles can do); the
+  /// lowering turns it on. With maxScratchBytes > 0 shared memory always
+  /// competes, with selects too.
+  bool sharedByCycles = false;
   /// Do not consider sub-word exchanges (shuffles around shared memory).
   bool noExchange = false;
   /// Use ldmatrix / stmatrix where the target has them (false: only

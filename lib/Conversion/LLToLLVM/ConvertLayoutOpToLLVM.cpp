@@ -75,17 +75,20 @@ Value fromInt(OpBuilder &b, Location loc, Value v, Type type) {
 }
 
 /// The register bits whose offsets (out dim `offset` of `addr`) are 1, 2,
-/// ..., vec / 2: the registers of one vector access. Other bases may move
+/// ..., vec / 2 (not among the `skip` bits, which repeat others): the
+/// registers of one vector access. Other bases may move
 /// the offset inside the vector (an XOR swizzle of its elements): the access
 /// is the aligned vector, and each element's position is its offset's low
 /// bits.
-FailureOr<SmallVector<int32_t>> vectorBits(const LinearLayout &addr, int vec) {
+FailureOr<SmallVector<int32_t>> vectorBits(const LinearLayout &addr, int vec,
+                                           int32_t skip) {
   SmallVector<int32_t> bits;
   int reg = addr.inDimIndex("register");
   for (int j = 0; (1 << j) < vec; ++j) {
     int found = -1;
-    for (int b = 0; b < addr.inDimSizeLog2(reg); ++b)
-      if (addr.basis(reg, b, addr.outDimIndex("offset")) == (1 << j) &&
+    for (int b = 0; b < addr.inDimSizeLog2(reg) && found < 0; ++b)
+      if (!((skip >> b) & 1) &&
+          addr.basis(reg, b, addr.outDimIndex("offset")) == (1 << j) &&
           constPart(addr, "rep", {{"register", 1 << b}}) == 0)
         found = b;
     if (found < 0)
@@ -117,10 +120,13 @@ int32_t vectorElement(int32_t slot, ArrayRef<int32_t> bits, int j) {
 
 struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
   ConvertLayoutLowering(LLTypeConverter &tc, MLIRContext *ctx,
-                        const TargetInfo &t, int64_t &sharedBytes)
-      : OpConversionPattern(tc, ctx), target(t), sharedBytes(sharedBytes) {}
+                        const TargetInfo &t, int64_t &sharedBytes,
+                        bool trafficFirst)
+      : OpConversionPattern(tc, ctx), target(t), sharedBytes(sharedBytes),
+        trafficFirst(trafficFirst) {}
   const TargetInfo &target;
   int64_t &sharedBytes;
+  bool trafficFirst;
 
   LogicalResult
   matchAndRewrite(ConvertLayoutOp op, OpAdaptor adaptor,
@@ -138,7 +144,13 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
       return op.emitOpError() << "cannot be lowered: "
                               << (reason.empty() ? "elements wider than 64 bits"
                                                  : reason);
-    auto plan = ::ll::planConversion(*src, *dst, int(*bits), target.target());
+    // Shared memory competes with shuffles on cycles (as Triton would
+    // allocate a buffer for what rotated shuffles do at a higher cost).
+    ::ll::PlanOptions options;
+    options.sharedByCycles = true;
+    options.trafficFirst = trafficFirst;
+    auto plan = ::ll::planConversion(*src, *dst, int(*bits), target.target(),
+                                     options);
     if (!plan)
       return op.emitOpError() << "cannot be lowered: "
                               << plan.error().message();
@@ -415,14 +427,16 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
     // Plain accesses: the registers of one vector.
     SmallVector<int32_t> stBits, ldBits;
     if (!stMatrix) {
-      auto v = vectorBits(p.storeAddress, p.store.vectorElems);
+      auto v = vectorBits(p.storeAddress, p.store.vectorElems,
+                          maskOf(p.storeMasks, "register"));
       if (failed(v))
         return op->emitOpError() << "cannot be lowered: the store vector is "
                                     "not contiguous";
       stBits = *v;
     }
     if (!ldMatrix) {
-      auto v = vectorBits(p.loadAddress, p.load.vectorElems);
+      auto v = vectorBits(p.loadAddress, p.load.vectorElems,
+                          maskOf(loaded, "register"));
       if (failed(v))
         return op->emitOpError() << "cannot be lowered: the load vector is "
                                     "not contiguous";
@@ -572,6 +586,10 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
         SmallVector<Value> elems;
         for (int j = 0; j < vec; ++j)
           elems.push_back(plainStored[vectorElement(r, stBits, j)]);
+        if (llvm::is_contained(elems, Value()))
+          return op->emitOpError() << "cannot be lowered: internal error, a "
+                                      "vector of the plan stores a register "
+                                      "it skips";
         Value v = elems[0];
         if (vec > 1) {
           v = b.create<LLVM::UndefOp>(loc, VectorType::get({vec}, it));
@@ -642,7 +660,7 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
 
 void mlir::ll::populateConvertLayoutOpToLLVMPatterns(
     LLTypeConverter &tc, RewritePatternSet &patterns, const TargetInfo &target,
-    int64_t &sharedBytes) {
+    int64_t &sharedBytes, bool trafficFirst) {
   patterns.add<ConvertLayoutLowering>(tc, patterns.getContext(), target,
-                                      sharedBytes);
+                                      sharedBytes, trafficFirst);
 }

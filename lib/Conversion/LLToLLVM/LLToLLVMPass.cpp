@@ -146,7 +146,8 @@ struct ConvertLLToLLVM
       ct.addDynamicallyLegalOp<func::ReturnOp, func::CallOp>(legalTypes);
       ct.markUnknownOpDynamicallyLegal(legalTypes);
       populateKernelOpToLLVMPatterns(tc, patterns, *info);
-      populateConvertLayoutOpToLLVMPatterns(tc, patterns, *info, sharedBytes);
+      populateConvertLayoutOpToLLVMPatterns(tc, patterns, *info, sharedBytes,
+                                            trafficFirst);
       populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                      tc);
       populateReturnOpTypeConversionPattern(patterns, tc);

@@ -46,7 +46,8 @@ void populateKernelOpToLLVMPatterns(LLTypeConverter &tc,
 void populateConvertLayoutOpToLLVMPatterns(LLTypeConverter &tc,
                                            RewritePatternSet &patterns,
                                            const TargetInfo &target,
-                                           int64_t &sharedBytes);
+                                           int64_t &sharedBytes,
+                                           bool trafficFirst = false);
 
 namespace lowering {
 

@@ -121,6 +121,14 @@ Expected<bool> planShuffle(ShufflePlan &p, const LinearLayout &cvt,
                            int32_t freeRegs, uint64_t replicaLanes);
 int64_t selectCount(const LinearLayout &sel, int distinctDstRegs, int srcRegs,
                     int bitwidth);
+/// Selects that choose, for `nBases` values, register base ^ k where k is
+/// out dim `out` of `l` over the runtime in dims `ins`: the cheaper of a
+/// select chain per value (one per other candidate) and a butterfly over the
+/// `nVals` registers (one select per register per runtime bit), as the
+/// lowering emits them.
+int64_t pickCost(const LinearLayout &l, const char *out,
+                 const std::vector<const char *> &ins, int64_t nBases,
+                 int64_t nVals);
 Expected<bool> addWarpOffsets(ShufflePlan &p, const LinearLayout &cvt);
 
 //===----------------------------------------------------------------------===//

@@ -150,17 +150,22 @@ Expected<ConversionPlan> planConversion(const LinearLayout &src,
   LL_TRY(p0, planConversionUnbounded(src, dst, bitwidth, target, options));
   ConversionPlan p = withCycles(std::move(p0));
   // Given a scratch budget, shared memory competes with selects and
-  // shuffles on cycles (a one-warp transpose may be cheaper through a
-  // buffer than by shuffles).
-  if (options.maxScratchBytes > 0 && !options.forceShared &&
-      (p.kind() == ConversionKind::Select ||
-       p.kind() == ConversionKind::Shuffle)) {
+  // shuffles on cycles (a one-warp transpose is cheaper through a buffer
+  // than by rotated shuffles); with sharedByCycles, its least scratch
+  // competes with shuffles (a thread-local conversion stays in registers).
+  bool budgeted = options.maxScratchBytes > 0;
+  if (!options.forceShared &&
+      ((budgeted && (p.kind() == ConversionKind::Select ||
+                     p.kind() == ConversionKind::Shuffle)) ||
+       (options.sharedByCycles && options.maxScratchBytes < 0 &&
+        p.kind() == ConversionKind::Shuffle))) {
     PlanOptions viaShared = options;
     viaShared.forceShared = true;
     auto q = planConversionUnbounded(src, dst, bitwidth, target, viaShared);
     if (!q && q.error().kind() != ErrorKind::Unsupported)
       return q.error();
-    if (q && q->scratchBytes() <= options.maxScratchBytes) {
+    if (q && (options.maxScratchBytes < 0 ||
+              q->scratchBytes() <= options.maxScratchBytes)) {
       ConversionPlan shared = withCycles(std::move(*q));
       if (shared.cost.cycles < p.cost.cycles)
         p = std::move(shared);
@@ -286,16 +291,16 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
     // 64-bit values travel as two 32-bit shuffles.
     p.cost.shuffles =
         int64_t(sp.rounds - localRounds) * std::max(1, bitwidth / 32);
-    // Lane-dependent register choices (sub-rounds, a rotated schedule, or
-    // copies of replicated lanes offering different registers) cost a
-    // select per shuffle.
-    bool rotated = false;
-    for (auto part : {sp.dstRegister.sublayout({"lane"}, {"register"}),
-                      sp.sendRegister.sublayout({"lane"}, {"register"})})
-      if (part)
-        for (uint64_t c : part->flatColumns())
-          rotated |= c != 0;
-    p.cost.registerMoves = sp.subRounds > 1 || rotated ? sp.rounds : 0;
+    // Lane-dependent register choices, as the lowering emits them: what a
+    // lane offers (its registers rotated by its lane / warp bits), where it
+    // puts what it receives (a rotated schedule), and the sub-round it keeps.
+    int64_t offered = int64_t(sp.rounds) << packBits;
+    int64_t srcRegs = s.inDimSize(0);
+    p.cost.registerMoves =
+        pickCost(sp.sendRegister, "register", {"lane", "warp"}, offered,
+                 srcRegs) +
+        pickCost(sp.dstRegister, "register", {"lane"}, regs, regs) +
+        (sp.subRounds > 1 ? offered : 0);
     return p;
   }
   // Through shared memory.

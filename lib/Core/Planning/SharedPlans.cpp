@@ -473,6 +473,7 @@ tryExchange(const ConversionPlan &base, const LinearLayout &s,
   PlanOptions sub = options;
   sub.noExchange = true;
   sub.forceShared = false;
+  sub.sharedByCycles = false; // the exchange stays in registers
   auto ex = before ? planConversion(s, *mid, base.bitwidth, base.target, sub)
                    : planConversion(*mid, t, base.bitwidth, base.target, sub);
   // An exchange that cannot be planned (Unsupported) is no candidate; any

@@ -233,6 +233,29 @@ namespace detail {
 /// after stage j, word x holds word x ^ B_j where thread bit j is set); the
 /// kLow bits that choose within a word take one shift / prmt per
 /// destination register.
+int64_t pickCost(const LinearLayout &l, const char *out,
+                 const std::vector<const char *> &ins, int64_t nBases,
+                 int64_t nVals) {
+  int o = l.outDimIndex(out);
+  if (o < 0)
+    return 0;
+  std::vector<uint64_t> cols;
+  int64_t stages = 0;
+  for (const char *d : ins) {
+    int i = l.inDimIndex(d);
+    for (int b = 0; i >= 0 && b < l.inDimSizeLog2(i); ++b)
+      if (int32_t v = l.basis(i, b, o)) {
+        cols.push_back(uint64_t(uint32_t(v)));
+        ++stages;
+      }
+  }
+  int k = f2::rank(cols);
+  if (!k)
+    return 0;
+  int64_t chain = nBases * ((int64_t(1) << k) - 1);
+  return std::min(chain, nVals * stages);
+}
+
 int64_t selectCount(const LinearLayout &sel, int distinctDstRegs,
                            int srcRegs, int bitwidth) {
   std::vector<uint64_t> cols;
