@@ -4,7 +4,9 @@
 program. The kernel loads tile ``p`` of ``x`` (row-major, ``prod(shape)``
 elements per tile) in layout ``src``, then ``iters`` times converts it to
 ``dst``, adds 1, converts back to ``src`` and adds 1, and stores it to tile
-``p`` of ``y``: ``y == x + 2 * iters`` (wrapping). Layouts are TTGIR encoding
+``p`` of ``y``: ``y == x + 2 * iters`` (wrapping); ``x`` and ``y`` are
+16-byte aligned (``ll.divisibility``), so the loads and stores are as wide
+as the layout's registers along the rows allow. Layouts are TTGIR encoding
 strings, as :func:`linear_layouts.from_triton` takes them (or
 :class:`LinearLayout` objects); the warps come from the layouts.
 """
@@ -59,7 +61,8 @@ def convert_roundtrip_mlir(src: str, dst: str, shape: list[int], dtype: str, ite
 #b = {b}
 #flat = {flat}
 module attributes {{ll.target = "{target}"}} {{
-func.func @convert_roundtrip(%x: !ll.ptr<{dtype}>, %y: !ll.ptr<{dtype}>) attributes {{ll.kernel}} {{
+func.func @convert_roundtrip(%x: !ll.ptr<{dtype}> {{ll.divisibility = 16 : i64}},
+                             %y: !ll.ptr<{dtype}> {{ll.divisibility = 16 : i64}}) attributes {{ll.kernel}} {{
   %pid = ll.program_id x : i32
   %numel = arith.constant {numel} : i32
   %tile = arith.muli %pid, %numel : i32

@@ -141,3 +141,31 @@ func.func @stmatrix(%x: tensor<64x64xf32, #a>) -> tensor<64x64xf32, #b> {
   return %0 : tensor<64x64xf32, #b>
 }
 }
+
+// -----
+
+// Global vectors: 16-byte aligned pointers plus a range give runs of 512
+// consecutive elements; each thread's 4 registers along them are one
+// 128-bit load and store. Without the alignment (the second store), one
+// register at a time.
+#v = #ll.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+// CHECK-LABEL: llvm.func @global_vectors
+// CHECK: llvm.load {{.*}} {alignment = 16 : i64} : !llvm.ptr<1> -> vector<4xf32>
+// CHECK: llvm.store {{.*}} {alignment = 16 : i64} : vector<4xf32>, !llvm.ptr<1>
+// CHECK-COUNT-4: llvm.store {{.*}} : f32, !llvm.ptr<1>
+module attributes {ll.target = "sm_90"} {
+func.func @global_vectors(%x: !ll.ptr<f32> {ll.divisibility = 16 : i64}, %y: !ll.ptr<f32> {ll.divisibility = 16 : i64},
+                          %z: !ll.ptr<f32>) attributes {ll.kernel} {
+  %r = ll.make_range {start = 0 : i32, end = 512 : i32} : tensor<512xi32, #v>
+  %xs = ll.splat %x : !ll.ptr<f32> -> tensor<512x!ll.ptr<f32>, #v>
+  %xp = ll.addptr %xs, %r : tensor<512x!ll.ptr<f32>, #v>, tensor<512xi32, #v>
+  %a = ll.load %xp : (tensor<512x!ll.ptr<f32>, #v>) -> tensor<512xf32, #v>
+  %ys = ll.splat %y : !ll.ptr<f32> -> tensor<512x!ll.ptr<f32>, #v>
+  %yp = ll.addptr %ys, %r : tensor<512x!ll.ptr<f32>, #v>, tensor<512xi32, #v>
+  ll.store %yp, %a : (tensor<512x!ll.ptr<f32>, #v>, tensor<512xf32, #v>) -> ()
+  %zs = ll.splat %z : !ll.ptr<f32> -> tensor<512x!ll.ptr<f32>, #v>
+  %zp = ll.addptr %zs, %r : tensor<512x!ll.ptr<f32>, #v>, tensor<512xi32, #v>
+  ll.store %zp, %a : (tensor<512x!ll.ptr<f32>, #v>, tensor<512xf32, #v>) -> ()
+  return
+}
+}

@@ -150,7 +150,37 @@ Value firstCopy(OpBuilder &b, Location loc, const ::ll::LinearLayout &l,
                                 i32(b, loc, 0));
 }
 
-/// Every register loads through its pointer; a masked one only where the
+/// The registers accessed together: per group (slot r with the vector bits
+/// zero) its registers in vector order. Without ll.vector, one register per
+/// group.
+SmallVector<SmallVector<int>> accessGroups(Operation *op, Type ptrType,
+                                           int regs) {
+  SmallVector<int32_t> bits;
+  if (auto v = op->getAttrOfType<DenseI64ArrayAttr>(kVectorAttr))
+    if (auto l = getLinearLayout(ptrType); succeeded(l))
+      bits = globalVectorBits(*l, int(v[0]), int(v[1]));
+  int32_t mask = 0;
+  for (int32_t m : bits)
+    mask |= m;
+  SmallVector<SmallVector<int>> groups;
+  for (int r = 0; r < regs; ++r) {
+    if (r & mask)
+      continue;
+    SmallVector<int> g;
+    for (int j = 0; j < (1 << bits.size()); ++j) {
+      int reg = r;
+      for (auto [k, m] : llvm::enumerate(bits))
+        if ((j >> k) & 1)
+          reg |= m;
+      g.push_back(reg);
+    }
+    groups.push_back(std::move(g));
+  }
+  return groups;
+}
+
+/// Every register loads through its pointer (a vector of registers through
+/// the first one's, where ll.vector says so); a masked one only where the
 /// mask holds (else `other`, or undef).
 struct LoadLowering : OpConversionPattern<LoadOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -168,26 +198,44 @@ struct LoadLowering : OpConversionPattern<LoadOp> {
       masks = registersOf(rewriter, loc, adaptor.getMask());
     if (adaptor.getOther())
       others = registersOf(rewriter, loc, adaptor.getOther());
-    SmallVector<Value> out;
-    for (auto [i, p] : llvm::enumerate(ptrs)) {
+    SmallVector<Value> out(ptrs.size());
+    for (auto &g : accessGroups(op, op.getPtr().getType(), int(ptrs.size()))) {
+      int n = int(g.size());
+      Type vt = n > 1 ? Type(VectorType::get({n}, elt)) : elt;
+      unsigned align = n > 1 ? unsigned(n * std::max(1u, elt.getIntOrFloatBitWidth() / 8)) : 0;
+      auto load = [&]() -> Value {
+        return rewriter.create<LLVM::LoadOp>(loc, vt, ptrs[g[0]], align);
+      };
+      auto fallback = [&]() -> Value {
+        if (n == 1)
+          return others.empty() ? rewriter.create<LLVM::UndefOp>(loc, elt).getResult()
+                                : others[g[0]];
+        Value v = rewriter.create<LLVM::UndefOp>(loc, vt);
+        if (!others.empty())
+          for (int j = 0; j < n; ++j)
+            v = rewriter.create<LLVM::InsertElementOp>(loc, v, others[g[j]],
+                                                       i32(rewriter, loc, j));
+        return v;
+      };
+      Value v;
       if (masks.empty()) {
-        out.push_back(rewriter.create<LLVM::LoadOp>(loc, elt, p));
+        v = load();
+      } else {
+        auto ifOp = rewriter.create<scf::IfOp>(loc, TypeRange{vt}, masks[g[0]],
+                                               /*withElseRegion=*/true);
+        OpBuilder::InsertionGuard guard(rewriter);
+        rewriter.setInsertionPointToStart(&ifOp.getThenRegion().front());
+        rewriter.create<scf::YieldOp>(loc, load());
+        rewriter.setInsertionPointToStart(&ifOp.getElseRegion().front());
+        rewriter.create<scf::YieldOp>(loc, fallback());
+        v = ifOp.getResult(0);
+      }
+      if (n == 1) {
+        out[g[0]] = v;
         continue;
       }
-      auto ifOp = rewriter.create<scf::IfOp>(loc, TypeRange{elt}, masks[i],
-                                             /*withElseRegion=*/true);
-      {
-        OpBuilder::InsertionGuard g(rewriter);
-        rewriter.setInsertionPointToStart(&ifOp.getThenRegion().front());
-        Value v = rewriter.create<LLVM::LoadOp>(loc, elt, p);
-        rewriter.create<scf::YieldOp>(loc, v);
-        rewriter.setInsertionPointToStart(&ifOp.getElseRegion().front());
-        Value o = others.empty()
-                      ? rewriter.create<LLVM::UndefOp>(loc, elt).getResult()
-                      : others[i];
-        rewriter.create<scf::YieldOp>(loc, o);
-      }
-      out.push_back(ifOp.getResult(0));
+      for (int j = 0; j < n; ++j)
+        out[g[j]] = rewriter.create<LLVM::ExtractElementOp>(loc, v, i32(rewriter, loc, j));
     }
     rewriter.replaceOp(op, fromRegisters(rewriter, loc, rt, out));
     return success();
@@ -196,7 +244,7 @@ struct LoadLowering : OpConversionPattern<LoadOp> {
 
 /// Each element is written once: registers that repeat others (free
 /// variables) are skipped, and replicated lanes / warps store only from the
-/// first copy.
+/// first copy; vectors as ll.vector says.
 struct StoreLowering : OpConversionPattern<StoreOp> {
   StoreLowering(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t)
       : OpConversionPattern(tc, ctx), target(t) {}
@@ -221,22 +269,33 @@ struct StoreLowering : OpConversionPattern<StoreOp> {
           freeRegs = m;
       first = firstCopy(rewriter, loc, *l, target);
     }
-    for (auto [i, p] : llvm::enumerate(ptrs)) {
-      if (int32_t(i) & freeRegs)
+    for (auto &g : accessGroups(op, op.getPtr().getType(), int(ptrs.size()))) {
+      if (g[0] & freeRegs)
         continue;
+      int n = int(g.size());
+      Value v = vals[g[0]];
+      unsigned align = 0;
+      if (n > 1) {
+        Type elt = v.getType();
+        v = rewriter.create<LLVM::UndefOp>(loc, VectorType::get({n}, elt));
+        for (int j = 0; j < n; ++j)
+          v = rewriter.create<LLVM::InsertElementOp>(loc, v, vals[g[j]],
+                                                     i32(rewriter, loc, j));
+        align = unsigned(n * std::max(1u, elt.getIntOrFloatBitWidth() / 8));
+      }
       Value cond = first;
       if (!masks.empty())
-        cond = cond ? rewriter.create<LLVM::AndOp>(loc, cond, masks[i]).getResult()
-                    : masks[i];
+        cond = cond ? rewriter.create<LLVM::AndOp>(loc, cond, masks[g[0]]).getResult()
+                    : masks[g[0]];
       if (!cond) {
-        rewriter.create<LLVM::StoreOp>(loc, vals[i], p);
+        rewriter.create<LLVM::StoreOp>(loc, v, ptrs[g[0]], align);
         continue;
       }
       auto ifOp = rewriter.create<scf::IfOp>(loc, TypeRange{}, cond,
                                              /*withElseRegion=*/false);
-      OpBuilder::InsertionGuard g(rewriter);
+      OpBuilder::InsertionGuard guard(rewriter);
       rewriter.setInsertionPointToStart(&ifOp.getThenRegion().front());
-      rewriter.create<LLVM::StoreOp>(loc, vals[i], p);
+      rewriter.create<LLVM::StoreOp>(loc, v, ptrs[g[0]], align);
     }
     rewriter.eraseOp(op);
     return success();

@@ -99,6 +99,9 @@ struct ConvertLLToLLVM
       threads[func.getSymName()] = *warps * info->warpSize();
     }
 
+    // Vector widths of global accesses (from the offsets' contiguity).
+    annotateGlobalVectors(module);
+
     // Conversions through shared memory that nothing before them used.
     for (auto func : module.getOps<func::FuncOp>()) {
       bool used = false;

@@ -34,6 +34,38 @@ public:
 /// space 3).
 constexpr const char *kSharedSymbol = "global_smem";
 
+/// Per tensor dim of an integer or pointer value: the runs of consecutive
+/// values (contiguity), of equal values (constancy), and the largest power
+/// of two dividing the first value of a run (divisibility; elements for
+/// pointers). Scalars have one entry. See AxisInfo.cpp.
+struct AxisInfo {
+  SmallVector<int64_t> contiguity, divisibility, constancy;
+  static AxisInfo unknown(int rank);
+};
+
+class AxisInfoAnalysis {
+public:
+  AxisInfo get(Value v);
+
+private:
+  AxisInfo compute(Value v);
+  llvm::DenseMap<Value, AxisInfo> cache;
+};
+
+/// The vector of global accesses through a tensor of pointers, [dim, width]
+/// (elements along tensor dim `dim` in consecutive registers), recorded on
+/// ll.load / ll.store before the conversion.
+constexpr const char *kVectorAttr = "ll.vector";
+/// Record kVectorAttr on every ll.load / ll.store under `root` whose
+/// pointers allow vectors: the layout's registers along the most contiguous
+/// dim, up to 128 bits, the run's contiguity and alignment, and a mask
+/// constant over the vector.
+void annotateGlobalVectors(Operation *root);
+/// The register bits of `l` whose bases step dim `dim` by 1, 2, 4, ...
+/// (and no other dim), at most `width` elements.
+SmallVector<int32_t> globalVectorBits(const ::ll::LinearLayout &l, int dim,
+                                      int width);
+
 /// Marks the conversions that nothing before them (in program order, outside
 /// loops) has used shared memory: no barrier is needed before their stores.
 constexpr const char *kFirstSharedUse = "ll.first_shared_use";
