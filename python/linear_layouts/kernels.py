@@ -43,8 +43,30 @@ def _flat(layout, shape):
             for d in ("register", "lane", "warp", "block")}
 
 
-def convert_roundtrip_mlir(src: str, dst: str, shape: list[int], dtype: str, iters: int, target: str = "sm_90") -> str:
-    """The ``ll`` module of :func:`convert_roundtrip`."""
+def _loop(t_a: str, t_b: str, iters: int, unroll: bool) -> str:
+    def step(cur: str, i: str, indent: str) -> str:
+        return (f"{indent}%c{i} = ll.convert_layout {cur} : {t_a} -> {t_b}\n"
+                f"{indent}%e{i} = arith.addi %c{i}, %one_b : {t_b}\n"
+                f"{indent}%d{i} = ll.convert_layout %e{i} : {t_b} -> {t_a}\n"
+                f"{indent}%f{i} = arith.addi %d{i}, %one_a : {t_a}\n")
+
+    if not unroll:
+        return (f"  %lo = arith.constant 0 : index\n  %hi = arith.constant {iters} : index\n"
+                f"  %st = arith.constant 1 : index\n"
+                f"  %v = scf.for %i = %lo to %hi step %st iter_args(%cur = %v0) -> ({t_a}) {{\n"
+                + step("%cur", "", "    ") + f"    scf.yield %f : {t_a}\n  }}\n")
+    out, cur = [], "%v0"
+    for i in range(iters):
+        out.append(step(cur, f"_{i}", "  "))
+        cur = f"%f_{i}"
+    out.append(f"  %v = arith.addi {cur}, %zero_a : {t_a}\n")
+    return "".join(out)
+
+
+def convert_roundtrip_mlir(src: str, dst: str, shape: list[int], dtype: str, iters: int, target: str = "sm_90",
+                           unroll: bool = False) -> str:
+    """The ``ll`` module of :func:`convert_roundtrip` (``unroll``: the
+    iterations as straight-line code instead of an ``scf.for``)."""
     if dtype not in _DTYPES:
         raise ValueError(f"dtype must be one of {', '.join(_DTYPES)}, got {dtype!r}")
     if iters < 0:
@@ -75,17 +97,8 @@ func.func @convert_roundtrip(%x: !ll.ptr<{dtype}> {{ll.divisibility = 16 : i64}}
   %v0 = ll.load %xp : ({t_pa}) -> {t_a}
   %one_a = arith.constant dense<1> : {t_a}
   %one_b = arith.constant dense<1> : {t_b}
-  %lo = arith.constant 0 : index
-  %hi = arith.constant {iters} : index
-  %st = arith.constant 1 : index
-  %v = scf.for %i = %lo to %hi step %st iter_args(%cur = %v0) -> ({t_a}) {{
-    %c = ll.convert_layout %cur : {t_a} -> {t_b}
-    %c1 = arith.addi %c, %one_b : {t_b}
-    %d = ll.convert_layout %c1 : {t_b} -> {t_a}
-    %d1 = arith.addi %d, %one_a : {t_a}
-    scf.yield %d1 : {t_a}
-  }}
-  %ys = ll.splat %yt : !ll.ptr<{dtype}> -> {t_pa}
+  %zero_a = arith.constant dense<0> : {t_a}
+{_loop(t_a, t_b, iters, unroll)}  %ys = ll.splat %yt : !ll.ptr<{dtype}> -> {t_pa}
   %yp = ll.addptr %ys, %idx : {t_pa}, {t_ia}
   ll.store %yp, %v : ({t_pa}, {t_a}) -> ()
   return
@@ -95,6 +108,7 @@ func.func @convert_roundtrip(%x: !ll.ptr<{dtype}> {{ll.divisibility = 16 : i64}}
 
 
 def convert_roundtrip(src: str, dst: str, shape: list[int], dtype: str, iters: int, target: str = "sm_90",
-                      *, traffic_first: bool = False) -> CompiledKernel:
+                      *, traffic_first: bool = False, unroll: bool = False) -> CompiledKernel:
     """Compile the round-trip micro-kernel (see the module docstring)."""
-    return compile(convert_roundtrip_mlir(src, dst, shape, dtype, iters, target), target, traffic_first=traffic_first)
+    return compile(convert_roundtrip_mlir(src, dst, shape, dtype, iters, target, unroll), target,
+                   traffic_first=traffic_first)

@@ -158,3 +158,17 @@ def test_amdgcn_through_tritons_llvm():
     b = "#ttg.blocked<{sizePerThread = [4, 1], threadsPerWarp = [4, 16], warpsPerCTA = [1, 4], order = [0, 1]}>"
     k = convert_roundtrip(a, b, [64, 64], "i16", 1, "gfx942")
     assert k.num_warps == 4 and "ds_write" in k.asm and "ds_read" in k.asm and "s_barrier" in k.asm
+
+
+def test_unrolled_roundtrip():
+    # The straight-line form (what bench/codegen_vs_triton.py compares):
+    # three round trips without a loop, still y == x + 6.
+    src = "#ttg.blocked<{sizePerThread = [2, 2], threadsPerWarp = [8, 4], warpsPerCTA = [2, 2], order = [1, 0]}>"
+    dst = "#ttg.nvidia_mma<{versionMajor = 2, versionMinor = 0, warpsPerCTA = [2, 2], instrShape = [16, 8]}>"
+    k = convert_roundtrip(src, dst, [64, 32], "i16", 3, "sm_80", unroll=True)
+    assert "scf" not in k.mlir and "llvm.cond_br" not in k.mlir
+    x = np.arange(2 * 64 * 32, dtype=np.int16)
+    y = np.zeros_like(x)
+    ll.emulate(k, 2, [x, y])
+    assert (y == x + 6).all()
+    assert ptxas(k)[:4] == b"\x7fELF"
