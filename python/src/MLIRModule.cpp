@@ -16,6 +16,7 @@
 #include "llvm-c/IRReader.h"
 #include "llvm-c/Target.h"
 #include "llvm-c/TargetMachine.h"
+#include "llvm-c/Transforms/PassBuilder.h"
 #include "mlir/Bindings/Python/NanobindAdaptors.h"
 
 #include <nanobind/nanobind.h>
@@ -69,6 +70,19 @@ std::string emitAsm(const std::string &ir, const std::string &triple,
   LLVMTargetDataRef dl = LLVMCreateTargetDataLayout(tm);
   LLVMSetModuleDataLayout(mod, dl);
   LLVMDisposeTargetData(dl);
+  // LLVM's O3 pipeline first (as Triton runs before its back end: SLP
+  // vectorization packs 16-bit arithmetic, instcombine folds addressing).
+  LLVMPassBuilderOptionsRef pbo = LLVMCreatePassBuilderOptions();
+  LLVMErrorRef runErr = LLVMRunPasses(mod, "default<O3>", tm, pbo);
+  LLVMDisposePassBuilderOptions(pbo);
+  if (LLVMErrorRef e = runErr) {
+    char *msg = LLVMGetErrorMessage(e);
+    std::string m = std::string("the LLVM optimization pipeline failed: ") + msg;
+    LLVMDisposeErrorMessage(msg);
+    LLVMDisposeTargetMachine(tm);
+    LLVMDisposeModule(mod);
+    fail(m, nullptr);
+  }
   LLVMMemoryBufferRef out;
   if (LLVMTargetMachineEmitToMemoryBuffer(tm, mod, LLVMAssemblyFile, &err,
                                           &out)) {
