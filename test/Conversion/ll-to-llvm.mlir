@@ -169,3 +169,22 @@ func.func @global_vectors(%x: !ll.ptr<f32> {ll.divisibility = 16 : i64}, %y: !ll
   return
 }
 }
+
+// -----
+
+// A lane basis repeating the register basis (register = [1], lane 0 = [1]):
+// odd lanes' registers run 1, 0, so no vectors.
+#w = #ll.linear<{register = [[1]], lane = [[1], [2], [4], [8], [16]], warp = [], block = []}>
+// CHECK-LABEL: llvm.func @unaligned_runs
+// CHECK-NOT: vector<2xf32>
+// CHECK: llvm.return
+module attributes {ll.target = "sm_90"} {
+func.func @unaligned_runs(%x: !ll.ptr<f32> {ll.divisibility = 16 : i64}) attributes {ll.kernel} {
+  %r = ll.make_range {start = 0 : i32, end = 32 : i32} : tensor<32xi32, #w>
+  %xs = ll.splat %x : !ll.ptr<f32> -> tensor<32x!ll.ptr<f32>, #w>
+  %xp = ll.addptr %xs, %r : tensor<32x!ll.ptr<f32>, #w>, tensor<32xi32, #w>
+  %a = ll.load %xp : (tensor<32x!ll.ptr<f32>, #w>) -> tensor<32xf32, #w>
+  ll.store %xp, %a : (tensor<32x!ll.ptr<f32>, #w>, tensor<32xf32, #w>) -> ()
+  return
+}
+}

@@ -220,7 +220,24 @@ void mlir::ll::annotateGlobalVectors(Operation *root) {
                                        a.divisibility[dim]});
     if (mask)
       width = std::min(width, axes.get(mask).constancy[dim]);
-    int v = 1 << globalVectorBits(*l, dim, int(width)).size();
+    auto vbits = globalVectorBits(*l, dim, int(width));
+    // Every other basis must keep the vector's first register first and
+    // aligned: a multiple of the width along the dim (a repeated basis such
+    // as lane = [1] beside register = [1] starts odd lanes' runs at 1).
+    auto aligned = [&](int64_t v) {
+      int reg = l->inDimIndex("register");
+      for (int i = 0; i < l->numInDims(); ++i)
+        for (int b = 0; b < l->inDimSizeLog2(i); ++b) {
+          bool vecBit = i == reg && llvm::is_contained(vbits, int32_t(1) << b) &&
+                        (int64_t(1) << llvm::find(vbits, int32_t(1) << b) - vbits.begin()) < v;
+          if (!vecBit && l->basis(i, b, dim) % v)
+            return false;
+        }
+      return true;
+    };
+    while (!vbits.empty() && !aligned(int64_t(1) << vbits.size()))
+      vbits.pop_back();
+    int v = 1 << vbits.size();
     if (v > 1)
       op->setAttr(kVectorAttr, DenseI64ArrayAttr::get(op->getContext(),
                                                       {int64_t(dim), v}));
