@@ -19,10 +19,15 @@ using namespace mlir::ll::lowering;
 
 namespace {
 
-struct ProgramIdLowering : OpConversionPattern<ProgramIdOp> {
-  ProgramIdLowering(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t)
-      : OpConversionPattern(tc, ctx), target(t) {}
+/// A pattern that emits target-specific ops.
+template <typename OpT> struct TargetPattern : OpConversionPattern<OpT> {
+  TargetPattern(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t)
+      : OpConversionPattern<OpT>(tc, ctx), target(t) {}
   const TargetInfo &target;
+};
+
+struct ProgramIdLowering : TargetPattern<ProgramIdOp> {
+  using TargetPattern::TargetPattern;
   LogicalResult
   matchAndRewrite(ProgramIdOp op, OpAdaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -31,11 +36,8 @@ struct ProgramIdLowering : OpConversionPattern<ProgramIdOp> {
   }
 };
 
-struct NumProgramsLowering : OpConversionPattern<NumProgramsOp> {
-  NumProgramsLowering(LLTypeConverter &tc, MLIRContext *ctx,
-                      const TargetInfo &t)
-      : OpConversionPattern(tc, ctx), target(t) {}
-  const TargetInfo &target;
+struct NumProgramsLowering : TargetPattern<NumProgramsOp> {
+  using TargetPattern::TargetPattern;
   LogicalResult
   matchAndRewrite(NumProgramsOp op, OpAdaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -46,10 +48,8 @@ struct NumProgramsLowering : OpConversionPattern<NumProgramsOp> {
 };
 
 /// Register r of the thread holds start + dim0(r, lane, warp).
-struct MakeRangeLowering : OpConversionPattern<MakeRangeOp> {
-  MakeRangeLowering(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t)
-      : OpConversionPattern(tc, ctx), target(t) {}
-  const TargetInfo &target;
+struct MakeRangeLowering : TargetPattern<MakeRangeOp> {
+  using TargetPattern::TargetPattern;
   LogicalResult
   matchAndRewrite(MakeRangeOp op, OpAdaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -245,10 +245,8 @@ struct LoadLowering : OpConversionPattern<LoadOp> {
 /// Each element is written once: registers that repeat others (free
 /// variables) are skipped, and replicated lanes / warps store only from the
 /// first copy; vectors as ll.vector says.
-struct StoreLowering : OpConversionPattern<StoreOp> {
-  StoreLowering(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t)
-      : OpConversionPattern(tc, ctx), target(t) {}
-  const TargetInfo &target;
+struct StoreLowering : TargetPattern<StoreOp> {
+  using TargetPattern::TargetPattern;
   LogicalResult
   matchAndRewrite(StoreOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
