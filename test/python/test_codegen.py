@@ -218,3 +218,33 @@ def test_masked_loads_and_stores_with_any_size(n, target):
     grid = -(-n // block)
     ll.emulate(k, grid, [x, y, n, 2.5])
     np.testing.assert_array_equal(y, (x * np.float32(2.5) + np.float32(1.0)).astype(np.float32))
+
+
+CASTS = """
+#b = #ll.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [2], order = [0]}>
+module attributes {ll.target = "sm_90"} {
+func.func @casts(%x: !ll.ptr<f32>, %y: !ll.ptr<i32>) attributes {ll.kernel} {
+  %r = ll.make_range {start = 0 : i32, end = 256 : i32} : tensor<256xi32, #b>
+  %xs = ll.splat %x : !ll.ptr<f32> -> tensor<256x!ll.ptr<f32>, #b>
+  %xp = ll.addptr %xs, %r : tensor<256x!ll.ptr<f32>, #b>, tensor<256xi32, #b>
+  %a = ll.ptr_to_int %xp : tensor<256x!ll.ptr<f32>, #b> -> tensor<256xi64, #b>
+  %q = ll.int_to_ptr %a : tensor<256xi64, #b> -> tensor<256x!ll.ptr<f32>, #b>
+  %v = ll.load %q : (tensor<256x!ll.ptr<f32>, #b>) -> tensor<256xf32, #b>
+  %i = ll.bitcast %v : tensor<256xf32, #b> -> tensor<256xi32, #b>
+  %ys = ll.splat %y : !ll.ptr<i32> -> tensor<256x!ll.ptr<i32>, #b>
+  %yp = ll.addptr %ys, %r : tensor<256x!ll.ptr<i32>, #b>, tensor<256xi32, #b>
+  ll.store %yp, %i : (tensor<256x!ll.ptr<i32>, #b>, tensor<256xi32, #b>) -> ()
+  return
+}
+}
+"""
+
+
+def test_casts_execute():
+    # Pointers through integers and back, then the bits of each float.
+    k = ll.compile(CASTS, "sm_90")
+    x = np.random.default_rng(0).standard_normal(256).astype(np.float32)
+    y = np.zeros(256, dtype=np.int32)
+    ll.emulate(k, 1, [x, y])
+    np.testing.assert_array_equal(y, x.view(np.int32))
+    assert ptxas(k)[:4] == b"\x7fELF"

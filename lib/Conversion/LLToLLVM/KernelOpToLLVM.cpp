@@ -374,6 +374,29 @@ struct ShapeLowering : OpConversionPattern<OpT> {
   }
 };
 
+/// Casts, register by register.
+template <typename OpT, typename LLVMOpT>
+struct CastLowering : OpConversionPattern<OpT> {
+  using OpConversionPattern<OpT>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpT op, typename OpConversionPattern<OpT>::OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    const TypeConverter *tc = this->getTypeConverter();
+    Type rt = tc->convertType(op.getType());
+    Type elt = tc->convertType(getElementTypeOrSelf(op.getType()));
+    if (!rt || !elt)
+      return rewriter.notifyMatchFailure(op, "no lowering of the type");
+    SmallVector<Value> out;
+    for (Value v : registersOf(rewriter, loc, adaptor.getSrc()))
+      out.push_back(v.getType() == elt
+                        ? v
+                        : rewriter.create<LLVMOpT>(loc, elt, v).getResult());
+    rewriter.replaceOp(op, fromRegisters(rewriter, loc, rt, out));
+    return success();
+  }
+};
+
 /// A splat tensor constant: the constant in every register.
 struct ConstantLowering : OpConversionPattern<arith::ConstantOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -444,5 +467,8 @@ void mlir::ll::populateKernelOpToLLVMPatterns(LLTypeConverter &tc,
   patterns.add<SplatLowering, AddPtrLowering, LoadLowering, ConstantLowering,
                ElementwiseLowering, ShapeLowering<ExpandDimsOp>,
                ShapeLowering<BroadcastOp>, ShapeLowering<TransOp>,
-               ShapeLowering<ReshapeOp>>(tc, ctx);
+               ShapeLowering<ReshapeOp>,
+               CastLowering<BitcastOp, LLVM::BitcastOp>,
+               CastLowering<IntToPtrOp, LLVM::IntToPtrOp>,
+               CastLowering<PtrToIntOp, LLVM::PtrToIntOp>>(tc, ctx);
 }

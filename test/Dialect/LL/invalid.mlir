@@ -300,3 +300,27 @@ func.func @f(%p: !ll.ptr<f32>, %o: f32, %m: i1) {
 
 // expected-error @+1 {{a pointer points to scalars, not to 'tensor<4xf32>'}}
 func.func @f(%p: !ll.ptr<tensor<4xf32>>) { return }
+
+// -----
+
+func.func @f(%x: f32) -> i16 {
+  // expected-error @+1 {{expects integers or floats of one width, or pointers in one address space, got 'f32' -> 'i16'}}
+  %0 = ll.bitcast %x : f32 -> i16
+  return %0 : i16
+}
+
+// -----
+
+func.func @f(%p: !ll.ptr<f32>) -> !ll.ptr<f32, 3> {
+  // expected-error @+1 {{pointers in one address space}}
+  %0 = ll.bitcast %p : !ll.ptr<f32> -> !ll.ptr<f32, 3>
+  return %0 : !ll.ptr<f32, 3>
+}
+
+// -----
+
+func.func @f(%x: i32) -> !ll.ptr<f32> {
+  // expected-error @+1 {{expects i64 to a pointer, got 'i32' -> '!ll.ptr<f32>'}}
+  %0 = ll.int_to_ptr %x : i32 -> !ll.ptr<f32>
+  return %0 : !ll.ptr<f32>
+}

@@ -102,3 +102,24 @@ func.func @kernel_ops(%x: !ll.ptr<f32>, %y: !ll.ptr<f32, 1>, %n: i32, %s: !ll.pt
   %q = ll.addptr %s, %pid : !ll.ptr<i8, 3>, i32
   return
 }
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
+// CHECK-LABEL: func.func @casts
+func.func @casts(%x: tensor<128xf32, #b>, %p: tensor<128x!ll.ptr<f32>, #b>) {
+  // CHECK: ll.bitcast %{{.*}} : tensor<128xf32, #blocked> -> tensor<128xi32, #blocked>
+  %0 = ll.bitcast %x : tensor<128xf32, #b> -> tensor<128xi32, #b>
+  // CHECK: ll.ptr_to_int %{{.*}} : tensor<128x!ll.ptr<f32>, #blocked> -> tensor<128xi64, #blocked>
+  %1 = ll.ptr_to_int %p : tensor<128x!ll.ptr<f32>, #b> -> tensor<128xi64, #b>
+  // CHECK: ll.int_to_ptr %{{.*}} : tensor<128xi64, #blocked> -> tensor<128x!ll.ptr<i32>, #blocked>
+  %2 = ll.int_to_ptr %1 : tensor<128xi64, #b> -> tensor<128x!ll.ptr<i32>, #b>
+  return
+}
+
+// CHECK-LABEL: func.func @scalar_cast
+func.func @scalar_cast(%q: !ll.ptr<f32>) -> !ll.ptr<i8> {
+  // CHECK: ll.bitcast %{{.*}} : !ll.ptr<f32> -> !ll.ptr<i8>
+  %0 = ll.bitcast %q : !ll.ptr<f32> -> !ll.ptr<i8>
+  return %0 : !ll.ptr<i8>
+}

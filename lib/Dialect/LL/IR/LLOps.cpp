@@ -704,5 +704,45 @@ LogicalResult StoreOp::verify() {
   return success();
 }
 
+/// Casts keep the shape and the layout; `what` names the element types.
+static LogicalResult verifyCast(Operation *op, Type src, Type dst,
+                                function_ref<bool(Type, Type)> elementsOk,
+                                StringRef what) {
+  if (failed(requireSameLayout(op, src, dst, "the result")))
+    return failure();
+  if (!elementsOk(getElementTypeOrSelf(src), getElementTypeOrSelf(dst)))
+    return op->emitOpError() << what << ", got " << getElementTypeOrSelf(src)
+                             << " -> " << getElementTypeOrSelf(dst);
+  return success();
+}
+
+LogicalResult BitcastOp::verify() {
+  return verifyCast(
+      *this, getSrc().getType(), getType(),
+      [](Type a, Type b) {
+        auto pa = dyn_cast<PointerType>(a), pb = dyn_cast<PointerType>(b);
+        if (pa || pb)
+          return pa && pb && pa.getAddressSpace() == pb.getAddressSpace();
+        return a.isIntOrFloat() && b.isIntOrFloat() &&
+               a.getIntOrFloatBitWidth() == b.getIntOrFloatBitWidth();
+      },
+      "expects integers or floats of one width, or pointers in one address "
+      "space");
+}
+
+LogicalResult IntToPtrOp::verify() {
+  return verifyCast(
+      *this, getSrc().getType(), getType(),
+      [](Type a, Type b) { return a.isInteger(64) && isa<PointerType>(b); },
+      "expects i64 to a pointer");
+}
+
+LogicalResult PtrToIntOp::verify() {
+  return verifyCast(
+      *this, getSrc().getType(), getType(),
+      [](Type a, Type b) { return isa<PointerType>(a) && b.isInteger(64); },
+      "expects a pointer to i64");
+}
+
 #define GET_OP_CLASSES
 #include "linear_layouts/Dialect/LL/IR/LLOps.cpp.inc"

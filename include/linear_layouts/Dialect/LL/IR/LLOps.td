@@ -257,6 +257,39 @@ def LL_AddPtrOp : LL_Op<"addptr", [Pure, Elementwise, SameOperandsAndResultShape
   let hasVerifier = 1;
 }
 
+class LL_CastOp<string mnemonic, string summ, string example>
+    : LL_Op<mnemonic, [Pure, Elementwise, SameOperandsAndResultShape]> {
+  let summary = summ;
+  let description = example;
+  let arguments = (ins AnyType:$src);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($result)";
+  let hasVerifier = 1;
+}
+
+def LL_BitcastOp : LL_CastOp<"bitcast",
+    "Reinterpret the bits of each element as another type of the same width", [{
+    Scalars or tensors of one shape and layout; pointers cast to pointers.
+
+    ```mlir
+    %1 = ll.bitcast %0 : tensor<128xf32, #b> -> tensor<128xi32, #b>
+    ```
+  }]>;
+
+def LL_IntToPtrOp : LL_CastOp<"int_to_ptr",
+    "Pointers from 64-bit integer addresses", [{
+    ```mlir
+    %p = ll.int_to_ptr %a : tensor<128xi64, #b> -> tensor<128x!ll.ptr<f32>, #b>
+    ```
+  }]>;
+
+def LL_PtrToIntOp : LL_CastOp<"ptr_to_int",
+    "The 64-bit integer addresses of pointers", [{
+    ```mlir
+    %a = ll.ptr_to_int %p : tensor<128x!ll.ptr<f32>, #b> -> tensor<128xi64, #b>
+    ```
+  }]>;
+
 def LL_LoadOp : LL_Op<"load", [AttrSizedOperandSegments,
                                MemoryEffects<[MemRead]>]> {
   let summary = "Load through pointers, optionally masked";
