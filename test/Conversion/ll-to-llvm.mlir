@@ -188,3 +188,28 @@ func.func @unaligned_runs(%x: !ll.ptr<f32> {ll.divisibility = 16 : i64}) attribu
   return
 }
 }
+
+// -----
+
+// A warp-local transpose that the cycle model sends through the buffer,
+// then a conversion across warps: the second must wait for the first's
+// loads (its stores reuse the buffer), though classification alone calls the
+// first a shuffle.
+#a = #ll.linear<{register = [[1, 0], [2, 0], [4, 0], [8, 0], [16, 0]], lane = [[0, 1], [0, 2], [0, 4], [0, 8], [0, 16]], warp = [[32, 0], [64, 0]], block = []}>
+#b = #ll.linear<{register = [[0, 1], [0, 2], [0, 4], [0, 8], [0, 16]], lane = [[1, 0], [2, 0], [4, 0], [8, 0], [16, 0]], warp = [[32, 0], [64, 0]], block = []}>
+#c = #ll.linear<{register = [[1, 0], [2, 0], [4, 0], [8, 0], [16, 0]], lane = [[32, 0], [64, 0], [0, 1], [0, 2], [0, 4]], warp = [[0, 8], [0, 16]], block = []}>
+// CHECK-LABEL: llvm.func @buffer_reuse
+// CHECK-NOT: nvvm.barrier0
+// CHECK: llvm.store {{.*}} !llvm.ptr<3>
+// CHECK: nvvm.barrier0
+// CHECK: nvvm.ldmatrix
+// CHECK: nvvm.barrier0
+// CHECK: nvvm.stmatrix
+// CHECK: nvvm.barrier0
+// CHECK: llvm.load {{.*}} !llvm.ptr<3>
+func.func @buffer_reuse(%x: tensor<128x32xf32, #a>) -> tensor<128x32xf32, #c> {
+  %0 = ll.convert_layout %x : tensor<128x32xf32, #a> -> tensor<128x32xf32, #b>
+  %d = arith.addf %0, %0 : tensor<128x32xf32, #b>
+  %1 = ll.convert_layout %d : tensor<128x32xf32, #b> -> tensor<128x32xf32, #c>
+  return %1 : tensor<128x32xf32, #c>
+}

@@ -118,47 +118,76 @@ int32_t vectorElement(int32_t slot, ArrayRef<int32_t> bits, int j) {
   return slot;
 }
 
+/// The plan of `op` as it is now, with a diagnostic when there is none.
+FailureOr<::ll::ConversionPlan>
+planOne(ConvertLayoutOp op, const TargetInfo &target, bool trafficFirst) {
+  auto src = layoutOf(op, op.getSrc().getType());
+  auto dst = layoutOf(op, op.getType());
+  if (failed(src) || failed(dst))
+    return failure();
+  std::string reason;
+  auto bits = getMovedBitWidth(op.getType().getElementType(), op, &reason);
+  if (failed(bits) || *bits > 64)
+    return op.emitOpError() << "cannot be lowered: "
+                            << (reason.empty() ? "elements wider than 64 bits"
+                                               : reason);
+  // Shared memory competes with shuffles on cycles (as Triton would
+  // allocate a buffer for what rotated shuffles do at a higher cost).
+  ::ll::PlanOptions options;
+  options.sharedByCycles = true;
+  options.trafficFirst = trafficFirst;
+  auto plan = ::ll::planConversion(*src, *dst, int(*bits), target.target(),
+                                   options);
+  if (!plan)
+    return op.emitOpError() << "cannot be lowered: " << plan.error().message();
+  return std::move(*plan);
+}
+
+/// Whether `plan` converts between `op`'s layouts as they are now.
+bool planMatches(const ::ll::ConversionPlan &plan, ConvertLayoutOp op) {
+  auto src = getLinearLayout(op.getSrc().getType());
+  auto dst = getLinearLayout(op.getType());
+  if (failed(src) || failed(dst))
+    return false;
+  auto s = ::ll::withDistributedDims(*src), d = ::ll::withDistributedDims(*dst);
+  return s && d && *s == plan.src && *d == plan.dst;
+}
+
 struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
   ConvertLayoutLowering(LLTypeConverter &tc, MLIRContext *ctx,
-                        const TargetInfo &t, int64_t &sharedBytes,
-                        bool trafficFirst)
-      : OpConversionPattern(tc, ctx), target(t), sharedBytes(sharedBytes),
-        trafficFirst(trafficFirst) {}
+                        const TargetInfo &t, const ConversionPlans &plans,
+                        int64_t &sharedBytes)
+      : OpConversionPattern(tc, ctx), target(t), plans(plans),
+        sharedBytes(sharedBytes) {}
   const TargetInfo &target;
+  const ConversionPlans &plans;
   int64_t &sharedBytes;
-  bool trafficFirst;
 
   LogicalResult
   matchAndRewrite(ConvertLayoutOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    auto src = layoutOf(op, op.getSrc().getType());
-    auto dst = layoutOf(op, op.getType());
     auto st = dyn_cast_or_null<LLVM::LLVMStructType>(
         getTypeConverter()->convertType(op.getType()));
-    if (failed(src) || failed(dst) || !st)
-      return failure();
-    std::string reason;
-    auto bits = getMovedBitWidth(op.getType().getElementType(), op, &reason);
-    if (failed(bits) || *bits > 64)
-      return op.emitOpError() << "cannot be lowered: "
-                              << (reason.empty() ? "elements wider than 64 bits"
-                                                 : reason);
-    // Shared memory competes with shuffles on cycles (as Triton would
-    // allocate a buffer for what rotated shuffles do at a higher cost).
-    ::ll::PlanOptions options;
-    options.sharedByCycles = true;
-    options.trafficFirst = trafficFirst;
-    auto plan = ::ll::planConversion(*src, *dst, int(*bits), target.target(),
-                                     options);
-    if (!plan)
-      return op.emitOpError() << "cannot be lowered: "
-                              << plan.error().message();
+    if (!st)
+      return rewriter.notifyMatchFailure(op, "no lowering of the type");
+    // The plan made before the conversion, unless the conversion folded the
+    // op since (a chain collapsed into it): then the op's own.
+    auto it = plans.byOp.find(op);
+    std::optional<::ll::ConversionPlan> replanned;
+    if (it == plans.byOp.end() || !planMatches(it->second, op)) {
+      auto p = planOne(op, target, plans.trafficFirst);
+      if (failed(p))
+        return failure();
+      replanned = std::move(*p);
+    }
+    const ::ll::ConversionPlan &plan = replanned ? *replanned : it->second;
+    int bits = plan.bitwidth;
     Type elt = st.getBody()[0];
     SmallVector<Value> in;
     for (Value v : unpack(rewriter, loc, adaptor.getSrc()))
-      in.push_back(toInt(rewriter, loc, v, *bits));
-    auto out = lowerPlan(rewriter, op, *plan, int(*bits), in);
+      in.push_back(toInt(rewriter, loc, v, bits));
+    auto out = lowerPlan(rewriter, op, plan, bits, in);
     if (failed(out))
       return failure();
     SmallVector<Value> vals;
@@ -658,9 +687,25 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
 
 } // namespace
 
+LogicalResult mlir::ll::planConversions(Operation *root,
+                                        const TargetInfo &target,
+                                        bool trafficFirst,
+                                        ConversionPlans &plans) {
+  plans.trafficFirst = trafficFirst;
+  bool ok = true;
+  root->walk([&](ConvertLayoutOp op) {
+    auto plan = planOne(op, target, trafficFirst);
+    if (failed(plan))
+      ok = false;
+    else
+      plans.byOp.try_emplace(op, std::move(*plan));
+  });
+  return success(ok);
+}
+
 void mlir::ll::populateConvertLayoutOpToLLVMPatterns(
     LLTypeConverter &tc, RewritePatternSet &patterns, const TargetInfo &target,
-    int64_t &sharedBytes, bool trafficFirst) {
-  patterns.add<ConvertLayoutLowering>(tc, patterns.getContext(), target,
-                                      sharedBytes, trafficFirst);
+    const ConversionPlans &plans, int64_t &sharedBytes) {
+  patterns.add<ConvertLayoutLowering>(tc, patterns.getContext(), target, plans,
+                                      sharedBytes);
 }

@@ -102,7 +102,11 @@ struct ConvertLLToLLVM
     // Vector widths of global accesses (from the offsets' contiguity).
     annotateGlobalVectors(module);
 
-    // Conversions through shared memory that nothing before them used.
+    // The conversions' plans, once; those through shared memory that nothing
+    // before them used need no leading barrier.
+    ConversionPlans plans;
+    if (failed(planConversions(module, *info, trafficFirst, plans)))
+      return signalPassFailure();
     for (auto func : module.getOps<func::FuncOp>()) {
       bool used = false;
       func.walk<WalkOrder::PreOrder>([&](Operation *op) {
@@ -110,18 +114,8 @@ struct ConvertLLToLLVM
           used = true;
           return;
         }
-        auto cvt = dyn_cast<ConvertLayoutOp>(op);
-        if (!cvt)
-          return;
-        auto a = getLinearLayout(cvt.getSrc().getType());
-        auto b = getLinearLayout(cvt.getType());
-        if (failed(a) || failed(b))
-          return;
-        auto sa = ::ll::withDistributedDims(*a), sb = ::ll::withDistributedDims(*b);
-        if (!sa || !sb)
-          return;
-        auto kind = ::ll::classifyConversion(*sa, *sb);
-        if (!kind || *kind != ::ll::ConversionKind::Shared)
+        auto it = plans.byOp.find(op);
+        if (it == plans.byOp.end() || !it->second.as<::ll::SharedPlan>())
           return;
         if (!used && !op->getParentOfType<LoopLikeOpInterface>())
           op->setAttr(kFirstSharedUse, UnitAttr::get(ctx));
@@ -149,8 +143,8 @@ struct ConvertLLToLLVM
       ct.addDynamicallyLegalOp<func::ReturnOp, func::CallOp>(legalTypes);
       ct.markUnknownOpDynamicallyLegal(legalTypes);
       populateKernelOpToLLVMPatterns(tc, patterns, *info);
-      populateConvertLayoutOpToLLVMPatterns(tc, patterns, *info, sharedBytes,
-                                            trafficFirst);
+      populateConvertLayoutOpToLLVMPatterns(tc, patterns, *info, plans,
+                                            sharedBytes);
       populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                      tc);
       populateReturnOpTypeConversionPattern(patterns, tc);

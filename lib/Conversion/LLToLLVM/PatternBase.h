@@ -75,11 +75,23 @@ constexpr const char *kFirstSharedUse = "ll.first_shared_use";
 void populateKernelOpToLLVMPatterns(LLTypeConverter &tc,
                                     RewritePatternSet &patterns,
                                     const TargetInfo &target);
+/// The plans of the ll.convert_layout ops, by op, and how they were made.
+struct ConversionPlans {
+  llvm::DenseMap<Operation *, ::ll::ConversionPlan> byOp;
+  bool trafficFirst = false;
+};
+/// Plan every ll.convert_layout under `root` for the target, once, before
+/// the conversion (which emits these plans, and whose barriers depend on
+/// which of them use shared memory): the fewest cycles with shared memory
+/// competing with shuffles, or with `trafficFirst` the least traffic. A
+/// diagnostic on each op that cannot be planned.
+LogicalResult planConversions(Operation *root, const TargetInfo &target,
+                              bool trafficFirst, ConversionPlans &plans);
 void populateConvertLayoutOpToLLVMPatterns(LLTypeConverter &tc,
                                            RewritePatternSet &patterns,
                                            const TargetInfo &target,
-                                           int64_t &sharedBytes,
-                                           bool trafficFirst = false);
+                                           const ConversionPlans &plans,
+                                           int64_t &sharedBytes);
 
 namespace lowering {
 
