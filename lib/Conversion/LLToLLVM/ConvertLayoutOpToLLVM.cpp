@@ -34,21 +34,6 @@ using ::ll::LinearLayout;
 
 namespace {
 
-int32_t maskOf(const LinearLayout &l, StringRef dim) {
-  for (auto &[d, m] : l.freeVariableMasks())
-    if (d == dim)
-      return m;
-  return 0;
-}
-
-int32_t maskOf(const std::vector<std::pair<std::string, int32_t>> &masks,
-               StringRef dim) {
-  for (auto &[d, m] : masks)
-    if (d == dim)
-      return m;
-  return 0;
-}
-
 /// Values of `type` as integers of `bits` bits, and back.
 Value toInt(OpBuilder &b, Location loc, Value v, unsigned bits) {
   Type t = v.getType(), it = b.getIntegerType(bits);
@@ -250,7 +235,7 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
   /// Registers that repeat others (free variables of `l`) take their value.
   static LogicalResult fillCopies(Operation *op, const LinearLayout &l,
                                   MutableArrayRef<Value> out) {
-    int32_t free = maskOf(l, "register");
+    int32_t free = freeMask(l, "register");
     for (int r = 0; r < int(out.size()); ++r) {
       if (!out[r])
         out[r] = out[r & ~free];
@@ -266,7 +251,7 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
                    const ::ll::ConversionPlan &plan, ArrayRef<Value> in,
                    MutableArrayRef<Value> out) const {
     ThreadIds ids = threadIds(b, loc, target);
-    int32_t free = maskOf(plan.dst, "register");
+    int32_t free = freeMask(plan.dst, "register");
     SmallVector<int32_t> regs, bases;
     for (int r = 0; r < int(out.size()); ++r)
       if (!(r & free)) {
@@ -306,7 +291,7 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
     }
     // Rounds of copies (free destination registers) are skipped when the
     // other rounds fill exactly the distinct registers.
-    int32_t free = maskOf(plan.dst, "register");
+    int32_t free = freeMask(plan.dst, "register");
     bool skipFree = free != 0;
     for (int32_t c : fillSpan)
       skipFree &= !(c & free);
@@ -465,7 +450,7 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
     }
     if (!ldMatrix) {
       auto v = vectorBits(p.loadAddress, p.load.vectorElems,
-                          maskOf(loaded, "register"));
+                          freeMask(loaded, "register"));
       if (failed(v))
         return op->emitOpError() << "cannot be lowered: the load vector is "
                                     "not contiguous";
@@ -485,15 +470,8 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
     int32_t regSkip = maskOf(p.storeMasks, "register");
     int32_t laneSkip = maskOf(p.storeMasks, "lane");
     int32_t warpSkip = maskOf(p.storeMasks, "warp");
-    Value storer;
-    if (laneSkip || warpSkip) {
-      Value m = b.create<LLVM::OrOp>(
-          loc, b.create<LLVM::AndOp>(loc, ids.lane, i32(b, loc, laneSkip)),
-          b.create<LLVM::AndOp>(loc, ids.warp, i32(b, loc, warpSkip)));
-      storer = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, m,
-                                      i32(b, loc, 0));
-    }
-    int32_t loadedFree = maskOf(loaded, "register");
+    Value storer = firstCopy(b, loc, ids, laneSkip, warpSkip);
+    int32_t loadedFree = freeMask(loaded, "register");
     int rs = int(p.storeView.inDimSize(0));
     int rd = int(loaded.inDimSize(0));
     SmallVector<Value> out(rd);

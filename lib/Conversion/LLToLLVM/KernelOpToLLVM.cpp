@@ -129,27 +129,6 @@ struct AddPtrLowering : OpConversionPattern<AddPtrOp> {
   }
 };
 
-/// The condition "this thread holds the first copy": lanes and warps whose
-/// free-variable bits are zero (true when nothing is replicated).
-Value firstCopy(OpBuilder &b, Location loc, const ::ll::LinearLayout &l,
-                const TargetInfo &target) {
-  int32_t laneFree = 0, warpFree = 0;
-  for (auto &[d, m] : l.freeVariableMasks()) {
-    if (d == "lane")
-      laneFree = m;
-    if (d == "warp")
-      warpFree = m;
-  }
-  if (!laneFree && !warpFree)
-    return {};
-  ThreadIds ids = threadIds(b, loc, target);
-  Value bits = b.create<LLVM::OrOp>(
-      loc, b.create<LLVM::AndOp>(loc, ids.lane, i32(b, loc, laneFree)),
-      b.create<LLVM::AndOp>(loc, ids.warp, i32(b, loc, warpFree)));
-  return b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, bits,
-                                i32(b, loc, 0));
-}
-
 /// The registers accessed together: per group (slot r with the vector bits
 /// zero) its registers in vector order. Without ll.vector, one register per
 /// group.
@@ -262,10 +241,11 @@ struct StoreLowering : TargetPattern<StoreOp> {
       auto l = layoutOf(op, op.getPtr().getType());
       if (failed(l))
         return failure();
-      for (auto &[d, m] : l->freeVariableMasks())
-        if (d == "register")
-          freeRegs = m;
-      first = firstCopy(rewriter, loc, *l, target);
+      freeRegs = freeMask(*l, "register");
+      int32_t lanes = freeMask(*l, "lane"), warps = freeMask(*l, "warp");
+      if (lanes || warps)
+        first = firstCopy(rewriter, loc, threadIds(rewriter, loc, target),
+                          lanes, warps);
     }
     for (auto &g : accessGroups(op, op.getPtr().getType(), int(ptrs.size()))) {
       if (g[0] & freeRegs)

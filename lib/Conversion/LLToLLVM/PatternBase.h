@@ -106,6 +106,15 @@ struct ThreadIds {
   Value lane, warp;
 };
 ThreadIds threadIds(OpBuilder &b, Location loc, const TargetInfo &t);
+/// The mask of in dim `dim` among free-variable masks (0 if absent).
+int32_t maskOf(const std::vector<std::pair<std::string, int32_t>> &masks,
+               StringRef dim);
+/// The free-variable mask of `l`'s in dim `dim`.
+int32_t freeMask(const ::ll::LinearLayout &l, StringRef dim);
+/// "This thread holds the first copy": its lane and warp bits in the masks
+/// are zero; null when both masks are 0 (every thread does).
+Value firstCopy(OpBuilder &b, Location loc, ThreadIds ids, int32_t laneMask,
+                int32_t warpMask);
 
 /// Out dim `out` of `l` is constPart(constant inputs) XOR runtimePart(the
 /// hardware ids and other runtime inputs). runtimePart folds runs of bases

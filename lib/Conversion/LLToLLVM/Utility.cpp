@@ -70,6 +70,29 @@ lowering::ThreadIds lowering::threadIds(OpBuilder &b, Location loc,
   return {lane, warp};
 }
 
+int32_t lowering::maskOf(
+    const std::vector<std::pair<std::string, int32_t>> &masks, StringRef dim) {
+  for (auto &[d, m] : masks)
+    if (d == dim)
+      return m;
+  return 0;
+}
+
+int32_t lowering::freeMask(const LinearLayout &l, StringRef dim) {
+  return maskOf(l.freeVariableMasks(), dim);
+}
+
+Value lowering::firstCopy(OpBuilder &b, Location loc, ThreadIds ids,
+                          int32_t laneMask, int32_t warpMask) {
+  if (!laneMask && !warpMask)
+    return {};
+  Value bits = b.create<LLVM::OrOp>(
+      loc, b.create<LLVM::AndOp>(loc, ids.lane, i32(b, loc, laneMask)),
+      b.create<LLVM::AndOp>(loc, ids.warp, i32(b, loc, warpMask)));
+  return b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, bits,
+                                i32(b, loc, 0));
+}
+
 int32_t lowering::constPart(const LinearLayout &l, StringRef out,
                             ArrayRef<std::pair<StringRef, int32_t>> consts) {
   int o = l.outDimIndex(out.str());
@@ -172,16 +195,15 @@ SmallVector<Value> lowering::pickAll(OpBuilder &b, Location loc,
                                     ArrayRef<int32_t> bases,
                                     const LinearLayout &l, StringRef out,
                                     ArrayRef<std::pair<StringRef, Value>> vars) {
-  // The runtime bits and their images.
-  SmallVector<std::pair<Value, int32_t>> stages;
+  // The runtime bits with a nonzero image: one butterfly stage each.
   SmallVector<StringRef> ins;
+  int64_t stages = 0;
   int o = l.outDimIndex(out.str());
   for (auto [name, x] : vars) {
     ins.push_back(name);
     int i = o < 0 ? -1 : l.inDimIndex(name.str());
     for (int bit = 0; i >= 0 && bit < l.inDimSizeLog2(i); ++bit)
-      if (int32_t v = l.basis(i, bit, o))
-        stages.push_back({x, int32_t(1) << bit});
+      stages += l.basis(i, bit, o) != 0;
   }
   auto span = spanOf(l, out, ins);
   SmallVector<Value> res;
@@ -191,7 +213,7 @@ SmallVector<Value> lowering::pickAll(OpBuilder &b, Location loc,
     return res;
   }
   int64_t chain = int64_t(bases.size()) * int64_t(span.size() - 1);
-  int64_t butterfly = int64_t(vals.size()) * int64_t(stages.size());
+  int64_t butterfly = int64_t(vals.size()) * stages;
   if (chain <= butterfly) {
     Value k = runtimePart(b, loc, l, out, vars);
     for (int32_t base : bases)
@@ -199,14 +221,12 @@ SmallVector<Value> lowering::pickAll(OpBuilder &b, Location loc,
     return res;
   }
   SmallVector<Value> cur(vals.begin(), vals.end());
-  int idx = 0;
   for (auto [name, x] : vars) {
     int i = o < 0 ? -1 : l.inDimIndex(name.str());
     for (int bit = 0; i >= 0 && bit < l.inDimSizeLog2(i); ++bit) {
       int32_t v = l.basis(i, bit, o);
       if (!v)
         continue;
-      ++idx;
       Value set = b.create<LLVM::ICmpOp>(
           loc, LLVM::ICmpPredicate::ne,
           b.create<LLVM::AndOp>(loc, x, i32(b, loc, int32_t(1) << bit)),
@@ -217,7 +237,6 @@ SmallVector<Value> lowering::pickAll(OpBuilder &b, Location loc,
       cur = std::move(next);
     }
   }
-  (void)idx;
   for (int32_t base : bases)
     res.push_back(cur[base]);
   return res;

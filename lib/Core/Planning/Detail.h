@@ -61,6 +61,10 @@ Expected<bool> checkSameThreads(const LinearLayout &a, const char *aName,
 Expected<bool> checkPlanInputs(const LinearLayout &a, const char *aName,
                                const LinearLayout &b, const char *bName,
                                int bitwidth);
+/// A conversion `src` -> `dst` of `bitwidth`-bit elements on `target`:
+/// the plan inputs, one tensor, the same threads.
+Expected<bool> checkConversion(const LinearLayout &src, const LinearLayout &dst,
+                               int bitwidth, const Target &target);
 /// sum_j x_j cols[j] over F2.
 uint64_t applyLinear(const std::vector<uint64_t> &cols, uint64_t x);
 

@@ -190,14 +190,8 @@ static Expected<ConversionPlan>
 planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
                         int bitwidth, const Target &target,
                         const PlanOptions &options) {
-  LL_TRY(okIn, checkPlanInputs(src, "the source", dst, "the destination",
-                                bitwidth));
+  LL_TRY(okIn, checkConversion(src, dst, bitwidth, target));
   (void)okIn;
-  LL_CHECK(src.outDims() == dst.outDims(), DimMismatch,
-           "source and destination cover different tensors");
-  LL_TRY(okT, checkSameThreads(src, "the source", dst, "the destination",
-                               target));
-  (void)okT;
   // Every distributed in dim present, in order.
   LL_TRY(s, withDistributedDims(src));
   LL_TRY(t, withDistributedDims(dst));

@@ -121,6 +121,16 @@ Expected<bool> checkSameThreads(const LinearLayout &a, const char *aName,
   return true;
 }
 
+Expected<bool> checkConversion(const LinearLayout &src, const LinearLayout &dst,
+                               int bitwidth, const Target &target) {
+  LL_TRY(okIn, checkPlanInputs(src, "the source", dst, "the destination",
+                                bitwidth));
+  (void)okIn;
+  LL_CHECK(src.outDims() == dst.outDims(), DimMismatch,
+           "source and destination cover different tensors");
+  return checkSameThreads(src, "the source", dst, "the destination", target);
+}
+
 } // namespace detail
 
 } // namespace ll

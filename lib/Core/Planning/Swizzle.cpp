@@ -406,14 +406,8 @@ Expected<LinearLayout> sharedLayout(const SharedDesign &d,
 Expected<LinearLayout> optimalSwizzle(const LinearLayout &src,
                                       const LinearLayout &dst, int bitwidth,
                                       const Target &target) {
-  LL_TRY(okIn, checkPlanInputs(src, "the source", dst, "the destination",
-                                bitwidth));
+  LL_TRY(okIn, checkConversion(src, dst, bitwidth, target));
   (void)okIn;
-  LL_CHECK(src.outDims() == dst.outDims(), DimMismatch,
-           "source and destination cover different tensors");
-  LL_TRY(okT, checkSameThreads(src, "the source", dst, "the destination",
-                               target));
-  (void)okT;
   LL_TRY(d, designShared(src, dst, bitwidth, target, -1));
   return sharedLayout(d, src, /*full=*/false);
 }
