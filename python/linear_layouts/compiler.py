@@ -130,11 +130,19 @@ def _amdgcn(llvm_ir: str, arch: str) -> str:
     except ImportError:
         return ""
     tl.init_targets()
-    args = [llvm_ir, "amdgcn-amd-amdhsa", arch, "", [], False, False]
+    args = [_for_tritons_llvm(llvm_ir), "amdgcn-amd-amdhsa", arch, "", [], False, False]
     try:
         return tl.translate_to_asm(*args)
     except TypeError:  # Triton >= 3.9: canonicalize_gep
         return tl.translate_to_asm(*args, False)
+
+
+def _for_tritons_llvm(llvm_ir: str) -> str:
+    """LLVM IR from the wheels' LLVM 22.1 as the LLVM inside Triton 3.6
+    parses it (it aborts the process on what it cannot parse): without the
+    attribute ``nocreateundeforpoison`` (on ``llvm.maximum`` and other
+    declarations), which it does not know. Newer Triton takes both."""
+    return re.sub(r"\bnocreateundeforpoison\b ?", "", llvm_ir)
 
 
 def ptxas(kernel: CompiledKernel, arch: str | None = None) -> bytes:

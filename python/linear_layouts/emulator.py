@@ -32,6 +32,10 @@ Execution model
   wave64). ``nvvm.shfl.sync`` follows the PTX pseudo-code exactly, including the packed
   clamp / segment-mask operand; ``ldmatrix`` / ``stmatrix`` need whole active warps.
 * **Barriers** need every thread of the CTA that has not exited to be active.
+* **Races.** CTAs run warps in lockstep, which would hide a missing barrier, so shared memory
+  tracks, per byte, which warp last wrote it and which warps read it since the last barrier:
+  a read of a byte another warp wrote, or a write of a byte another warp read or wrote, with no
+  barrier between them raises (``EmulationError``: "shared-memory race").
 
 Choices where LLVM says "poison": shifts by at least the bit width give 0 (shl, lshr) or the
 sign fill (ashr); signed division overflow wraps; an out-of-range vector index raises.
@@ -293,11 +297,55 @@ def _int_row(ints: Sequence[int], ty: _Ty) -> np.ndarray:
 # ------------------------------------------------------------------------------------ memory
 
 
+class _RaceTracker:
+    """Per byte of shared memory: the epoch (barriers so far) and warp of the last write, and
+    of the reads since (warp -2: several warps read it)."""
+
+    def __init__(self, size: int) -> None:
+        self.epoch = 0
+        self.w_epoch, self.w_warp, self.r_epoch, self.r_warp = (np.full(size, -1, np.int64) for _ in range(4))
+
+    def access(self, offsets: np.ndarray, n: int, threads: np.ndarray, write: bool, st: "_State") -> None:
+        b = (offsets[:, None] + np.arange(n)).reshape(-1)
+        t = np.repeat(threads, n)
+        w = t // st.ws
+        bad = (self.w_epoch[b] == self.epoch) & (self.w_warp[b] != w)
+        what = "written by warp {} since the last barrier"
+        if write:
+            read = (self.r_epoch[b] == self.epoch) & (self.r_warp[b] != w)
+            if read.any() and not bad.any():
+                bad, what = read, "read by warp {} since the last barrier"
+        # Several warps on one byte in this very access.
+        order = np.lexsort((w, b))
+        bs, ws = b[order], w[order]
+        multi = np.zeros(b.shape, bool)
+        multi[order[1:]] = (bs[1:] == bs[:-1]) & (ws[1:] != ws[:-1])
+        if write and multi.any() and not bad.any():
+            bad, what = multi, "written by another warp in the same instruction{}"
+        if bad.any():
+            k = _first(bad)
+            other = self.r_warp[b[k]] if "read" in what else self.w_warp[b[k]]
+            who = "several warps" if other == -2 else str(other)
+            raise EmulationError(f"shared-memory race: {st.thread(int(t[k]))} "
+                                 f"{'writes' if write else 'reads'} byte {int(b[k])}, "
+                                 + what.format("" if "instruction" in what else who))
+        if write:
+            self.w_epoch[b], self.w_warp[b] = self.epoch, w
+        else:
+            other = (self.r_epoch[b] == self.epoch) & (self.r_warp[b] != w)
+            self.r_warp[b] = np.where(other | multi, -2, w)
+            if multi.any():
+                self.r_warp[np.unique(b[multi])] = -2
+            self.r_epoch[b] = self.epoch
+
+
 class _Memory:
     """A flat address space of disjoint byte buffers."""
 
     def __init__(self) -> None:
         self.regions: list[tuple[int, np.ndarray, str]] = []
+        self.shared: np.ndarray | None = None  # the CTA's shared memory, race-tracked
+        self.races: _RaceTracker | None = None
 
     def _split(self, addr: np.ndarray, n: int, st: "_State", lanes: np.ndarray, what: str) -> list:
         found, parts = np.zeros(addr.shape, bool), []
@@ -316,12 +364,16 @@ class _Memory:
     def load(self, addr: np.ndarray, n: int, st: "_State", lanes: np.ndarray) -> np.ndarray:
         out = np.empty((len(addr), n), np.uint8)
         for buf, rows, offsets in self._split(addr, n, st, lanes, "load"):
+            if buf is self.shared and self.races is not None:
+                self.races.access(offsets, n, lanes[rows], False, st)
             out[rows] = buf[offsets[:, None] + np.arange(n)]
         return out
 
     def store(self, addr: np.ndarray, data: np.ndarray, st: "_State", lanes: np.ndarray) -> None:
         n = data.shape[1]
         for buf, rows, offsets in self._split(addr, n, st, lanes, "store"):
+            if buf is self.shared and self.races is not None:
+                self.races.access(offsets, n, lanes[rows], True, st)
             buf[offsets[:, None] + np.arange(n)] = data[rows]
 
 
@@ -703,6 +755,8 @@ def _barrier(op: _Op) -> Handler:
         if waiting.any():
             raise EmulationError(f"barrier under divergence: {int(waiting.sum())} live threads are inactive, "
                                  f"e.g. {st.thread(_first(waiting))}")
+        if st.mem.races is not None:
+            st.mem.races.epoch += 1
     return run
 
 
@@ -1108,6 +1162,7 @@ def emulate_mlir(mlir_text: str, kernel: str | None, grid: int | Sequence[int], 
         for z, y, x in itertools.product(range(grid3[2]), range(grid3[1]), range(grid3[0])):
             shared = rng.integers(0, 256, shared_size, dtype=np.uint8)
             mem.regions.append((SHARED_WINDOW, shared, f"shared memory ({shared_size} bytes)"))
+            mem.shared, mem.races = shared, _RaceTracker(shared_size)
             _run_cta(prog, _State(dims, warp_size, (x, y, z), grid3, mem), params)
             mem.regions.pop()
 

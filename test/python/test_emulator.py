@@ -396,6 +396,29 @@ def test_barrier_after_early_exit_counts_live_threads_only():
     np.testing.assert_array_equal(out, [(t + 1) % 40 for t in range(40)] + [-1] * 24)
 
 
+def test_shared_memory_races_raise():
+    # Without its barrier, thread 31 (warp 0) reads the word thread 32 (warp 1)
+    # wrote: lockstep emulation would hide it, the race tracker does not.
+    out = np.full(64, -1, np.int32)
+    racy = EARLY_EXIT.replace("  nvvm.barrier0\n", "", 1)
+    with pytest.raises(EmulationError, match=r"llvm.load at .*shared-memory race: thread 31 \(warp 0, lane 31\) .*"
+                                             r"reads byte 128, written by warp 1 since the last barrier"):
+        run(racy, 1, [out], shared_bytes=256)
+    # A write after another warp's read, with no barrier between them: thread
+    # t also writes word (t + 39) % 40, which thread (t + 38) % 40 read:
+    # thread 0 (warp 0) overwrites word 39, which thread 38 (warp 1) read.
+    back = ("  %c39 = llvm.mlir.constant(39 : i32) : i32\n  %t39 = llvm.add %tid, %c39 : i32\n"
+            "  %k = llvm.urem %t39, %c40 : i32\n  %r = llvm.getelementptr %s[%k] : (!llvm.ptr<3>, i32) -> !llvm.ptr<3>, i32\n")
+    end = "  llvm.store %v, %po : i32, !llvm.ptr<1>\n"
+    war = EARLY_EXIT.replace(end, end + back + "  llvm.store %tid, %r : i32, !llvm.ptr<3>\n")
+    with pytest.raises(EmulationError, match=r"llvm.store at .*shared-memory race: thread 0 \(warp 0, lane 0\) .*"
+                                             r"writes byte 156, read by warp 1 since the last barrier"):
+        run(war, 1, [out], shared_bytes=256)
+    # The same accesses separated by a barrier are fine.
+    fine = EARLY_EXIT.replace(end, end + back + "  nvvm.barrier0\n  llvm.store %tid, %r : i32, !llvm.ptr<3>\n")
+    run(fine, 1, [out], shared_bytes=256)
+
+
 def test_barrier_under_divergence_raises():
     with pytest.raises(EmulationError, match=r"nvvm.barrier0 at .*:8:.*divergence: 32 live threads .*thread 32"):
         run(BARRIER_IN_BRANCH, 1, [])

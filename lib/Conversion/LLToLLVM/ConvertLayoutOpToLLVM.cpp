@@ -34,31 +34,6 @@ using ::ll::LinearLayout;
 
 namespace {
 
-/// Values of `type` as integers of `bits` bits, and back.
-Value toInt(OpBuilder &b, Location loc, Value v, unsigned bits) {
-  Type t = v.getType(), it = b.getIntegerType(bits);
-  if (isa<LLVM::LLVMPointerType>(t))
-    return b.create<LLVM::PtrToIntOp>(loc, it, v);
-  if (isa<FloatType>(t))
-    v = b.create<LLVM::BitcastOp>(
-        loc, b.getIntegerType(t.getIntOrFloatBitWidth()), v);
-  unsigned w = v.getType().getIntOrFloatBitWidth();
-  if (w < bits)
-    return b.create<LLVM::ZExtOp>(loc, it, v);
-  return v;
-}
-
-Value fromInt(OpBuilder &b, Location loc, Value v, Type type) {
-  if (isa<LLVM::LLVMPointerType>(type))
-    return b.create<LLVM::IntToPtrOp>(loc, type, v);
-  unsigned w = type.getIntOrFloatBitWidth();
-  if (v.getType().getIntOrFloatBitWidth() > w)
-    v = b.create<LLVM::TruncOp>(loc, b.getIntegerType(w), v);
-  if (isa<FloatType>(type))
-    v = b.create<LLVM::BitcastOp>(loc, type, v);
-  return v;
-}
-
 /// The register bits whose offsets (out dim `offset` of `addr`) are 1, 2,
 /// ..., vec / 2 (not among the `skip` bits, which repeat others): the
 /// registers of one vector access. Other bases may move

@@ -115,7 +115,10 @@ struct ConvertLLToLLVM
           return;
         }
         auto it = plans.byOp.find(op);
-        if (it == plans.byOp.end() || !it->second.as<::ll::SharedPlan>())
+        bool shared = it != plans.byOp.end()
+                          ? it->second.as<::ll::SharedPlan>() != nullptr
+                          : isa<ReduceOp, ScanOp>(op) && usesSharedMemory(op);
+        if (!shared)
           return;
         if (!used && !op->getParentOfType<LoopLikeOpInterface>())
           op->setAttr(kFirstSharedUse, UnitAttr::get(ctx));
@@ -145,6 +148,7 @@ struct ConvertLLToLLVM
       populateKernelOpToLLVMPatterns(tc, patterns, *info);
       populateConvertLayoutOpToLLVMPatterns(tc, patterns, *info, plans,
                                             sharedBytes);
+      populateReduceScanOpToLLVMPatterns(tc, patterns, *info, sharedBytes);
       populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                      tc);
       populateReturnOpTypeConversionPattern(patterns, tc);

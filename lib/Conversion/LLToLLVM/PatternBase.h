@@ -6,6 +6,7 @@
 //   KernelOpToLLVM.cpp        program ids, ranges, splats, pointers, global
 //                             loads and stores, elementwise ops, constants
 //   ConvertLayoutOpToLLVM.cpp ll.convert_layout as planned
+//   ReduceScanOpToLLVM.cpp    ll.reduce and ll.scan
 //   LLToLLVMPass.cpp          the pass: ll -> LLVM + NVVM/ROCDL, then MLIR's
 //                             conversions of func/arith/math/scf/cf
 //
@@ -93,6 +94,16 @@ void populateConvertLayoutOpToLLVMPatterns(LLTypeConverter &tc,
                                            const ConversionPlans &plans,
                                            int64_t &sharedBytes);
 
+/// ll.reduce and ll.scan: within threads, by shuffles over lanes, through
+/// shared memory over warps. `sharedBytes` grows to their scratch.
+void populateReduceScanOpToLLVMPatterns(LLTypeConverter &tc,
+                                        RewritePatternSet &patterns,
+                                        const TargetInfo &target,
+                                        int64_t &sharedBytes);
+/// Whether an ll.reduce / ll.scan goes through shared memory (its warps
+/// take part).
+bool usesSharedMemory(Operation *op);
+
 namespace lowering {
 
 Value i32(OpBuilder &b, Location loc, int64_t v);
@@ -142,6 +153,14 @@ SmallVector<Value> pickAll(OpBuilder &b, Location loc, ArrayRef<Value> vals,
                            ArrayRef<int32_t> bases, const ::ll::LinearLayout &l,
                            StringRef out,
                            ArrayRef<std::pair<StringRef, Value>> vars);
+/// Values of `type` (integers, floats, pointers) as integers of `bits` bits
+/// (zero-extended), and back (truncated).
+Value toInt(OpBuilder &b, Location loc, Value v, unsigned bits);
+Value fromInt(OpBuilder &b, Location loc, Value v, Type type);
+/// The value `v` of lane `lane ^ mask` (any type up to 64 bits; 64-bit
+/// values as two words).
+Value shuffleXor(OpBuilder &b, Location loc, const TargetInfo &t, Value v,
+                 Value lane, int32_t mask);
 /// The layout of a tensor type (failure with a diagnostic on `op`).
 FailureOr<::ll::LinearLayout> layoutOf(Operation *op, Type type);
 

@@ -44,6 +44,13 @@ public:
                                   value, lane, i32Const(b, loc, 0x1f),
                                   NVVM::ShflKind::idx, UnitAttr());
   }
+  Value shuffleXor(OpBuilder &b, Location loc, Value value, Value,
+                   int32_t mask) const override {
+    return b.create<NVVM::ShflOp>(loc, b.getI32Type(), i32Const(b, loc, -1),
+                                  value, i32Const(b, loc, mask),
+                                  i32Const(b, loc, 0x1f), NVVM::ShflKind::bfly,
+                                  UnitAttr());
+  }
   void barrier(OpBuilder &b, Location loc) const override {
     b.create<NVVM::Barrier0Op>(loc);
   }
@@ -82,6 +89,11 @@ public:
     // ds_bpermute takes a byte address: lane * 4.
     Value addr = b.create<LLVM::ShlOp>(loc, lane, i32Const(b, loc, 2));
     return b.create<ROCDL::DsBpermuteOp>(loc, b.getI32Type(), addr, value);
+  }
+  Value shuffleXor(OpBuilder &b, Location loc, Value value, Value lane,
+                   int32_t mask) const override {
+    return shuffleIdx(b, loc, value,
+                      b.create<LLVM::XOrOp>(loc, lane, i32Const(b, loc, mask)));
   }
   void barrier(OpBuilder &b, Location loc) const override {
     b.create<ROCDL::SBarrierOp>(loc);

@@ -242,6 +242,54 @@ SmallVector<Value> lowering::pickAll(OpBuilder &b, Location loc,
   return res;
 }
 
+Value lowering::toInt(OpBuilder &b, Location loc, Value v, unsigned bits) {
+  Type t = v.getType(), it = b.getIntegerType(bits);
+  if (isa<LLVM::LLVMPointerType>(t))
+    return b.create<LLVM::PtrToIntOp>(loc, it, v);
+  if (isa<FloatType>(t))
+    v = b.create<LLVM::BitcastOp>(
+        loc, b.getIntegerType(t.getIntOrFloatBitWidth()), v);
+  unsigned w = v.getType().getIntOrFloatBitWidth();
+  if (w < bits)
+    return b.create<LLVM::ZExtOp>(loc, it, v);
+  return v;
+}
+
+Value lowering::fromInt(OpBuilder &b, Location loc, Value v, Type type) {
+  if (isa<LLVM::LLVMPointerType>(type))
+    return b.create<LLVM::IntToPtrOp>(loc, type, v);
+  unsigned w = type.getIntOrFloatBitWidth();
+  if (v.getType().getIntOrFloatBitWidth() > w)
+    v = b.create<LLVM::TruncOp>(loc, b.getIntegerType(w), v);
+  if (isa<FloatType>(type))
+    v = b.create<LLVM::BitcastOp>(loc, type, v);
+  return v;
+}
+
+Value lowering::shuffleXor(OpBuilder &b, Location loc, const TargetInfo &t,
+                           Value v, Value lane, int32_t mask) {
+  Type type = v.getType();
+  unsigned bits = isa<LLVM::LLVMPointerType>(type)
+                      ? 64
+                      : type.getIntOrFloatBitWidth();
+  if (bits <= 32)
+    return fromInt(b, loc, t.shuffleXor(b, loc, toInt(b, loc, v, 32), lane, mask),
+                   type);
+  // Two words.
+  Value x = toInt(b, loc, v, 64);
+  Type i32t = b.getI32Type(), i64t = b.getI64Type();
+  Value lo = b.create<LLVM::TruncOp>(loc, i32t, x);
+  Value hi = b.create<LLVM::TruncOp>(
+      loc, i32t, b.create<LLVM::LShrOp>(
+                     loc, x, b.create<LLVM::ConstantOp>(
+                                 loc, i64t, b.getI64IntegerAttr(32))));
+  lo = b.create<LLVM::ZExtOp>(loc, i64t, t.shuffleXor(b, loc, lo, lane, mask));
+  hi = b.create<LLVM::ZExtOp>(loc, i64t, t.shuffleXor(b, loc, hi, lane, mask));
+  hi = b.create<LLVM::ShlOp>(
+      loc, hi, b.create<LLVM::ConstantOp>(loc, i64t, b.getI64IntegerAttr(32)));
+  return fromInt(b, loc, b.create<LLVM::OrOp>(loc, lo, hi), type);
+}
+
 FailureOr<LinearLayout> lowering::layoutOf(Operation *op, Type type) {
   std::string reason;
   auto l = getLinearLayout(type, &reason);

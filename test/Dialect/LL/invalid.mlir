@@ -324,3 +324,66 @@ func.func @f(%x: i32) -> !ll.ptr<f32> {
   %0 = ll.int_to_ptr %x : i32 -> !ll.ptr<f32>
   return %0 : !ll.ptr<f32>
 }
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [4, 8], warpsPerCTA = [2, 2], order = [1, 0]}>
+func.func @f(%x: tensor<32x64xf32, #b>) {
+  // expected-error @+1 {{result layout is not the one the source layout implies}}
+  %0 = "ll.reduce"(%x) <{axis = 1 : i32}> ({
+  ^bb0(%a: f32, %c: f32):
+    %s = arith.addf %a, %c : f32
+    ll.reduce.return %s : f32
+  }) : (tensor<32x64xf32, #b>) -> tensor<32xf32, #ll.slice<{dim = 0, parent = #b}>>
+  return
+}
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [4, 8], warpsPerCTA = [2, 2], order = [1, 0]}>
+func.func @f(%x: tensor<32x64xf32, #b>) {
+  // expected-error @+1 {{axis 2 is out of range for rank 2}}
+  %0 = "ll.reduce"(%x) <{axis = 2 : i32}> ({
+  ^bb0(%a: f32, %c: f32):
+    %s = arith.addf %a, %c : f32
+    ll.reduce.return %s : f32
+  }) : (tensor<32x64xf32, #b>) -> tensor<32xf32, #ll.slice<{dim = 1, parent = #b}>>
+  return
+}
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [4, 8], warpsPerCTA = [2, 2], order = [1, 0]}>
+func.func @f(%x: tensor<32x64xf32, #b>) {
+  // expected-error @+1 {{the combining region must take 2 arguments (the accumulated values, then the new ones), not 1}}
+  %0 = "ll.reduce"(%x) <{axis = 1 : i32}> ({
+  ^bb0(%a: f32):
+    ll.reduce.return %a : f32
+  }) : (tensor<32x64xf32, #b>) -> tensor<32xf32, #ll.slice<{dim = 1, parent = #b}>>
+  return
+}
+
+// -----
+
+#v = #ll.blocked<{sizePerThread = [2], threadsPerWarp = [32], warpsPerCTA = [2], order = [0]}>
+func.func @f(%x: tensor<128xi32, #v>) {
+  // expected-error @+1 {{combining region argument 1 must have type 'i32'}}
+  %0 = "ll.scan"(%x) <{axis = 0 : i32, reverse = false}> ({
+  ^bb0(%a: i32, %c: i64):
+    ll.scan.return %a : i32
+  }) : (tensor<128xi32, #v>) -> tensor<128xi32, #v>
+  return
+}
+
+// -----
+
+#v = #ll.blocked<{sizePerThread = [2], threadsPerWarp = [32], warpsPerCTA = [2], order = [0]}>
+func.func @f(%x: tensor<128xi32, #v>) {
+  // expected-error @+1 {{reducing a 1-D tensor gives a scalar of its element type}}
+  %0 = "ll.reduce"(%x) <{axis = 0 : i32}> ({
+  ^bb0(%a: i32, %c: i32):
+    %s = arith.addi %a, %c : i32
+    ll.reduce.return %s : i32
+  }) : (tensor<128xi32, #v>) -> tensor<1xi32, #v>
+  return
+}

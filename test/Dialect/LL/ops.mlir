@@ -123,3 +123,38 @@ func.func @scalar_cast(%q: !ll.ptr<f32>) -> !ll.ptr<i8> {
   %0 = ll.bitcast %q : !ll.ptr<f32> -> !ll.ptr<i8>
   return %0 : !ll.ptr<i8>
 }
+
+// -----
+
+// Reductions (several operands; a 1-D operand reduces to scalars) and scans.
+#b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [4, 8], warpsPerCTA = [2, 2], order = [1, 0]}>
+#s = #ll.slice<{dim = 1, parent = #b}>
+#v = #ll.blocked<{sizePerThread = [2], threadsPerWarp = [32], warpsPerCTA = [2], order = [0]}>
+// CHECK-LABEL: func.func @reduce_scan
+func.func @reduce_scan(%x: tensor<32x64xf32, #b>, %i: tensor<32x64xi32, #b>, %w: tensor<128xi32, #v>) {
+  // CHECK: "ll.reduce"(%{{.*}}, %{{.*}}) <{axis = 1 : i32}>
+  // CHECK: ll.reduce.return %{{.*}}, %{{.*}} : f32, i32
+  // CHECK: -> (tensor<32xf32, #ll.slice<{dim = 1, parent = #blocked}>>, tensor<32xi32, #ll.slice<{dim = 1, parent = #blocked}>>)
+  %m:2 = "ll.reduce"(%x, %i) <{axis = 1 : i32}> ({
+  ^bb0(%a: f32, %ai: i32, %c: f32, %ci: i32):
+    %gt = arith.cmpf ogt, %a, %c : f32
+    %v = arith.select %gt, %a, %c : f32
+    %vi = arith.select %gt, %ai, %ci : i32
+    ll.reduce.return %v, %vi : f32, i32
+  }) : (tensor<32x64xf32, #b>, tensor<32x64xi32, #b>) -> (tensor<32xf32, #s>, tensor<32xi32, #s>)
+  // CHECK: "ll.reduce"(%{{.*}}) <{axis = 0 : i32}>
+  // CHECK: -> i32
+  %t = "ll.reduce"(%w) <{axis = 0 : i32}> ({
+  ^bb0(%a: i32, %c: i32):
+    %s = arith.addi %a, %c : i32
+    ll.reduce.return %s : i32
+  }) : (tensor<128xi32, #v>) -> i32
+  // CHECK: "ll.scan"(%{{.*}}) <{axis = 0 : i32, reverse = true}>
+  // CHECK: ll.scan.return
+  %c = "ll.scan"(%w) <{axis = 0 : i32, reverse = true}> ({
+  ^bb0(%a: i32, %c: i32):
+    %s = arith.addi %a, %c : i32
+    ll.scan.return %s : i32
+  }) : (tensor<128xi32, #v>) -> tensor<128xi32, #v>
+  return
+}

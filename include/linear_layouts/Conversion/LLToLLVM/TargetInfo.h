@@ -40,6 +40,10 @@ public:
   /// The i32 `value` of lane `lane` of this warp (every lane takes part).
   virtual Value shuffleIdx(OpBuilder &b, Location loc, Value value,
                            Value lane) const = 0;
+  /// The i32 `value` of lane `lane ^ mask` (every lane takes part; `lane`
+  /// is this thread's lane).
+  virtual Value shuffleXor(OpBuilder &b, Location loc, Value value, Value lane,
+                           int32_t mask) const = 0;
   /// A CTA-wide barrier (shared memory written before it is visible after).
   virtual void barrier(OpBuilder &b, Location loc) const = 0;
   /// Mark `func` as a kernel of `threads` threads per CTA.

@@ -561,6 +561,112 @@ LogicalResult GatherOp::verify() {
   return success();
 }
 
+//===----------------------------------------------------------------------===//
+// Reductions and scans
+//===----------------------------------------------------------------------===//
+
+/// Operands of one shape and one layout, `axis` in range, and a combining
+/// region of 2 N scalars (accumulated, then new) returning N of the
+/// operands' element types.
+static LogicalResult verifyCombining(Operation *op, ValueRange srcs,
+                                     int32_t axis, Region &region) {
+  if (srcs.empty())
+    return op->emitOpError() << "needs at least one operand";
+  auto first = cast<RankedTensorType>(srcs[0].getType());
+  if (axis < 0 || axis >= first.getRank())
+    return op->emitOpError() << "axis " << axis << " is out of range for rank "
+                             << first.getRank();
+  for (Value v : srcs) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (t.getShape() != first.getShape())
+      return op->emitOpError() << "operands must have one shape";
+    if (failed(requireDistributed(op, t, "every operand")))
+      return failure();
+    if (!haveEqualLayouts(t, first))
+      return op->emitOpError() << "operands must have one layout";
+  }
+  Block &body = region.front();
+  size_t n = srcs.size();
+  if (body.getNumArguments() != 2 * n)
+    return op->emitOpError() << "the combining region must take " << 2 * n
+                             << " arguments (the accumulated values, then "
+                                "the new ones), not "
+                             << body.getNumArguments();
+  for (size_t i = 0; i < 2 * n; ++i) {
+    Type want = cast<RankedTensorType>(srcs[i % n].getType()).getElementType();
+    if (body.getArgument(i).getType() != want)
+      return op->emitOpError() << "combining region argument " << i
+                               << " must have type " << want;
+  }
+  Operation *term = body.getTerminator();
+  if (term->getNumOperands() != n)
+    return op->emitOpError() << "the combining region must return " << n
+                             << " values";
+  for (size_t i = 0; i < n; ++i)
+    if (term->getOperand(i).getType() != body.getArgument(i).getType())
+      return op->emitOpError() << "the combining region must return value "
+                               << i << " as " << body.getArgument(i).getType();
+  return success();
+}
+
+LogicalResult ReduceOp::verifyRegions() {
+  return verifyCombining(*this, getSrcs(), getAxis(), getCombineOp());
+}
+
+LogicalResult ReduceOp::verify() {
+  if (getSrcs().empty())
+    return emitOpError() << "needs at least one operand";
+  if (getNumResults() != getSrcs().size())
+    return emitOpError() << "needs one result per operand";
+  auto src = cast<RankedTensorType>(getSrcs()[0].getType());
+  int32_t axis = getAxis();
+  if (axis < 0 || axis >= src.getRank())
+    return emitOpError() << "axis " << axis << " is out of range for rank "
+                         << src.getRank();
+  for (auto [v, r] : llvm::zip(getSrcs(), getResult())) {
+    auto t = cast<RankedTensorType>(v.getType());
+    if (src.getRank() == 1) {
+      if (r.getType() != t.getElementType())
+        return emitOpError() << "reducing a 1-D tensor gives a scalar of its "
+                                "element type";
+      continue;
+    }
+    auto rt = dyn_cast<RankedTensorType>(r.getType());
+    SmallVector<int64_t> want(t.getShape());
+    want.erase(want.begin() + axis);
+    if (!rt || rt.getShape() != ArrayRef<int64_t>(want) ||
+        rt.getElementType() != t.getElementType())
+      return emitOpError() << "result must be the operand's tensor without "
+                              "dim "
+                           << axis;
+    auto layouts = distributedLayouts(*this, t, "operand", rt, "result");
+    if (failed(layouts))
+      return failure();
+    auto expected = remapOuts(layouts->first, rt.getShape(),
+                              [&](const ::ll::Basis &b, unsigned d) {
+                                return b[d < unsigned(axis) ? d : d + 1];
+                              });
+    if (!expected || withoutZeroRegisters(*expected) !=
+                         withoutZeroRegisters(layouts->second))
+      return mismatch(*this, expected ? *expected : layouts->first,
+                      layouts->second);
+  }
+  return success();
+}
+
+LogicalResult ScanOp::verifyRegions() {
+  return verifyCombining(*this, getSrcs(), getAxis(), getCombineOp());
+}
+
+LogicalResult ScanOp::verify() {
+  if (getNumResults() != getSrcs().size())
+    return emitOpError() << "needs one result per operand";
+  for (auto [v, r] : llvm::zip(getSrcs(), getResult()))
+    if (v.getType() != r.getType())
+      return emitOpError() << "results must have the operands' types";
+  return success();
+}
+
 LogicalResult MakeRangeOp::verify() {
   auto t = getType();
   if (t.getRank() != 1)

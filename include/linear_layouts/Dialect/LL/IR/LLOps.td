@@ -15,6 +15,7 @@ include "linear_layouts/Dialect/LL/IR/LLTypes.td"
 include "mlir/IR/OpBase.td"
 include "mlir/IR/CommonAttrConstraints.td"
 include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
 
 class LL_Op<string mnemonic, list<Trait> traits = []>
     : Op<LL_Dialect, mnemonic, traits>;
@@ -178,6 +179,77 @@ def LL_GatherOp : LL_Op<"gather", [Pure]> {
     $src `[` $indices `]` attr-dict `:` functional-type(operands, results)
   }];
   let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions and scans along one axis
+//===----------------------------------------------------------------------===//
+
+def LL_ReduceOp : LL_Op<"reduce", [Pure, SingleBlock]> {
+  let summary = "Reduce tensors along one axis with a combining region";
+  let description = [{
+    Combines the elements of each line along `axis` with the region, as
+    Triton's `tt.reduce`: the region takes the accumulated values of every
+    operand, then the new ones (`2 N` scalars), and returns `N`. The region
+    must be associative and commutative: the lowering combines in the order
+    the layout makes cheapest (within a thread, then over lanes, then over
+    warps). Results have the operands' shape without `axis` and the sliced
+    layout (the source layout with `axis` dropped, replicated registers
+    removed); reducing a 1-D tensor gives scalars. Several operands reduce
+    together (an argmax carries values and indices).
+
+    ```mlir
+    %s = "ll.reduce"(%x) <{axis = 1 : i32}> ({
+    ^bb0(%a: f32, %b: f32):
+      %t = arith.addf %a, %b : f32
+      ll.reduce.return %t : f32
+    }) : (tensor<32x64xf32, #b>) -> tensor<32xf32, #ll.slice<{dim = 1, parent = #b}>>
+    ```
+  }];
+  let arguments = (ins Variadic<LL_Tensor>:$srcs, I32Attr:$axis);
+  let results = (outs Variadic<AnyType>:$result);
+  let regions = (region SizedRegion<1>:$combineOp);
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+}
+
+def LL_ReduceReturnOp : LL_Op<"reduce.return",
+    [HasParent<"ReduceOp">, Pure, Terminator, ReturnLike]> {
+  let summary = "The combined values of an ll.reduce region";
+  let arguments = (ins Variadic<AnyType>:$result);
+  let assemblyFormat = "attr-dict ($result^ `:` type($result))?";
+}
+
+def LL_ScanOp : LL_Op<"scan", [Pure, SingleBlock]> {
+  let summary = "Inclusive scan of tensors along one axis";
+  let description = [{
+    `result[.., i, ..] = x[.., 0, ..] (+) ... (+) x[.., i, ..]` along `axis`
+    with the combining region (associative; the order of the operands of
+    every combine is kept, earlier first), as Triton's `tt.scan`. With
+    `reverse` the scan runs from the end: `x[n-1] (+) ... (+) x[i]`. The
+    results have the operands' types.
+
+    ```mlir
+    %c = "ll.scan"(%x) <{axis = 0 : i32, reverse = false}> ({
+    ^bb0(%a: i32, %b: i32):
+      %t = arith.addi %a, %b : i32
+      ll.scan.return %t : i32
+    }) : (tensor<128xi32, #b>) -> tensor<128xi32, #b>
+    ```
+  }];
+  let arguments = (ins Variadic<LL_Tensor>:$srcs, I32Attr:$axis,
+                   BoolAttr:$reverse);
+  let results = (outs Variadic<LL_Tensor>:$result);
+  let regions = (region SizedRegion<1>:$combineOp);
+  let hasVerifier = 1;
+  let hasRegionVerifier = 1;
+}
+
+def LL_ScanReturnOp : LL_Op<"scan.return",
+    [HasParent<"ScanOp">, Pure, Terminator, ReturnLike]> {
+  let summary = "The combined values of an ll.scan region";
+  let arguments = (ins Variadic<AnyType>:$result);
+  let assemblyFormat = "attr-dict ($result^ `:` type($result))?";
 }
 
 def LL_MakeRangeOp : LL_Op<"make_range", [Pure]> {

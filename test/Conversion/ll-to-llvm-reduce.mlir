@@ -1,0 +1,93 @@
+// RUN: ll-opt %s -split-input-file -convert-ll-to-llvm -canonicalize -cse | FileCheck %s
+
+// A row sum over 4 registers, 8 lanes and 2 warps: three adds within the
+// thread, a butterfly over lanes 4, 2, 1, then one partial per warp to
+// shared memory ([row][warp], only lane 0 of each row stores) read back as a
+// vector of 2. The first user of shared memory needs no leading barrier.
+#b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [4, 8], warpsPerCTA = [2, 2], order = [1, 0]}>
+#s = #ll.slice<{dim = 1, parent = #b}>
+// CHECK-LABEL: llvm.func @row_sum
+// CHECK-NOT: nvvm.barrier0
+// CHECK: llvm.fadd
+// CHECK: llvm.fadd
+// CHECK: llvm.fadd
+// CHECK: nvvm.shfl.sync bfly {{.*}}, %[[C4:.*]], %{{.*}} : i32 -> i32
+// CHECK: nvvm.shfl.sync bfly
+// CHECK: nvvm.shfl.sync bfly
+// CHECK: llvm.cond_br
+// CHECK: llvm.store {{.*}} : f32, !llvm.ptr<3>
+// CHECK: nvvm.barrier0
+// CHECK: llvm.load {{.*}} {alignment = 8 : i64} : !llvm.ptr<3> -> vector<2xf32>
+// CHECK-NOT: nvvm.barrier0
+// CHECK: llvm.return
+module attributes {ll.target = "sm_90"} {
+func.func @row_sum(%x: tensor<32x64xf32, #b>) -> tensor<32xf32, #s> {
+  %0 = "ll.reduce"(%x) <{axis = 1 : i32}> ({
+  ^bb0(%a: f32, %c: f32):
+    %s = arith.addf %a, %c : f32
+    ll.reduce.return %s : f32
+  }) : (tensor<32x64xf32, #b>) -> tensor<32xf32, #s>
+  return %0 : tensor<32xf32, #s>
+}
+}
+
+// -----
+
+// Within one warp: no shared memory. A 1-D tensor reduces to a scalar.
+#w = #ll.blocked<{sizePerThread = [2], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
+// CHECK-LABEL: llvm.func @warp_max
+// CHECK: llvm.intr.maxnum
+// CHECK-COUNT-5: nvvm.shfl.sync bfly
+// CHECK-NOT: llvm.store
+// CHECK: llvm.return {{.*}} : f32
+module attributes {ll.target = "sm_80"} {
+func.func @warp_max(%x: tensor<64xf32, #w>) -> f32 {
+  %0 = "ll.reduce"(%x) <{axis = 0 : i32}> ({
+  ^bb0(%a: f32, %c: f32):
+    %s = arith.maxnumf %a, %c : f32
+    ll.reduce.return %s : f32
+  }) : (tensor<64xf32, #w>) -> f32
+  return %0 : f32
+}
+}
+
+// -----
+
+// AMD: the butterfly is ds_bpermute at lane ^ mask (byte address * 4).
+#w = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [64], warpsPerCTA = [1], order = [0]}>
+// CHECK-LABEL: llvm.func @wave_sum
+// CHECK-COUNT-6: rocdl.ds_bpermute
+// CHECK: llvm.return
+module attributes {ll.target = "gfx942"} {
+func.func @wave_sum(%x: tensor<64xi32, #w>) -> i32 {
+  %0 = "ll.reduce"(%x) <{axis = 0 : i32}> ({
+  ^bb0(%a: i32, %c: i32):
+    %s = arith.addi %a, %c : i32
+    ll.reduce.return %s : i32
+  }) : (tensor<64xi32, #w>) -> i32
+  return %0 : i32
+}
+}
+
+// -----
+
+// A scan over 2 registers and 32 lanes: the register step combines in the
+// thread, each lane step shuffles the partner's block total (bfly 1, 2, ...)
+// and keeps it where this lane's position bit is set.
+#w = #ll.blocked<{sizePerThread = [2], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
+// CHECK-LABEL: llvm.func @cumsum
+// CHECK: llvm.add
+// CHECK: nvvm.shfl.sync bfly
+// CHECK: llvm.select
+// CHECK-NOT: llvm.store
+// CHECK: llvm.return
+module attributes {ll.target = "sm_90"} {
+func.func @cumsum(%x: tensor<64xi32, #w>) -> tensor<64xi32, #w> {
+  %0 = "ll.scan"(%x) <{axis = 0 : i32, reverse = false}> ({
+  ^bb0(%a: i32, %c: i32):
+    %s = arith.addi %a, %c : i32
+    ll.scan.return %s : i32
+  }) : (tensor<64xi32, #w>) -> tensor<64xi32, #w>
+  return %0 : tensor<64xi32, #w>
+}
+}
