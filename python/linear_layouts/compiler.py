@@ -114,10 +114,30 @@ def compile(module, target: str = "sm_90", kernel: str | None = None, *, traffic
     return CompiledKernel(name, target, llvm_ir, lowered, threads // warp, warp, shared)
 
 
+def _math_libraries(llvm_ir: str, prefix: str, names: list[str]) -> list[str]:
+    """The bitcode libraries the kernel's math calls need (``__nv_*``:
+    libdevice; ``__ocml_*``: OCML and OCKL), from the installed Triton,
+    which ships them."""
+    if not re.search(rf"@{prefix}\w+\(", llvm_ir):
+        return []
+    try:
+        import triton
+    except ImportError:
+        raise CompileError(f"the kernel calls {prefix}* math functions, whose library comes from Triton, "
+                           "which is not installed") from None
+    root = os.path.join(os.path.dirname(triton.__file__), "backends")
+    paths = [os.path.join(root, n) for n in names]
+    missing = [p for p in paths if not os.path.exists(p)]
+    if missing:
+        raise CompileError(f"the kernel calls {prefix}* math functions, but {missing[0]} does not exist")
+    return paths
+
+
 def _ptx(llvm_ir: str, target: str) -> str:
     cpu, features = _NVPTX[target]
+    link = _math_libraries(llvm_ir, "__nv_", ["nvidia/lib/libdevice.10.bc"])
     try:
-        return _mlir.emit_asm(llvm_ir, "nvptx64-nvidia-cuda", cpu, features)
+        return _mlir.emit_asm(llvm_ir, "nvptx64-nvidia-cuda", cpu, features, link)
     except RuntimeError as e:
         raise CompileError(str(e)) from None
 
@@ -130,11 +150,32 @@ def _amdgcn(llvm_ir: str, arch: str) -> str:
     except ImportError:
         return ""
     tl.init_targets()
+    link = _math_libraries(llvm_ir, "__ocml_", ["amd/lib/ocml.bc", "amd/lib/ockl.bc"])
+    if link:
+        try:
+            llvm_ir = _mlir.link_ir(_ocml_controls(llvm_ir, arch), link)
+        except RuntimeError as e:
+            raise CompileError(str(e)) from None
     args = [_for_tritons_llvm(llvm_ir), "amdgcn-amd-amdhsa", arch, "", [], False, False]
     try:
         return tl.translate_to_asm(*args)
     except TypeError:  # Triton >= 3.9: canonicalize_gep
         return tl.translate_to_asm(*args, False)
+
+
+def _ocml_controls(llvm_ir: str, arch: str) -> str:
+    """The ``__oclc_*`` constants OCML reads (as the device libraries'
+    oclc_*.bc would define them, and as Triton sets them): IEEE behaviour,
+    no flush to zero, wave64, the ISA version of ``arch``."""
+    m = re.fullmatch(r"gfx(\d+)([0-9a-f])([0-9a-f])", arch)
+    isa = int(m[1]) * 1000 + int(m[2], 16) * 10 + int(m[3], 16) if m else 9000
+    consts = {"__oclc_ISA_version": ("i32", isa), "__oclc_ABI_version": ("i32", 500),
+              "__oclc_finite_only_opt": ("i8", 0), "__oclc_unsafe_math_opt": ("i8", 0),
+              "__oclc_daz_opt": ("i8", 0), "__oclc_correctly_rounded_sqrt32": ("i8", 1),
+              "__oclc_wavefrontsize64": ("i8", 1)}
+    defs = "".join(f"@{n} = linkonce_odr hidden local_unnamed_addr addrspace(4) constant {t} {v}\n"
+                   for n, (t, v) in consts.items())
+    return llvm_ir + "\n" + defs
 
 
 def _for_tritons_llvm(llvm_ir: str) -> str:

@@ -47,6 +47,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Sequence
@@ -611,7 +612,50 @@ _FLOAT_OPS: dict[str, Callable] = {
     "fneg": np.negative, "intr.fabs": np.abs, "intr.maxnum": np.fmax, "intr.minnum": np.fmin,
     "intr.maximum": _maximum, "intr.minimum": _minimum, "intr.exp": np.exp, "intr.exp2": np.exp2,
     "intr.log": np.log, "intr.log2": np.log2, "intr.sqrt": np.sqrt, "intr.fma": _fma,
+    "intr.floor": np.floor, "intr.ceil": np.ceil, "intr.trunc": np.trunc, "intr.roundeven": np.rint,
+    "intr.round": lambda x: np.copysign(np.floor(np.abs(x) + 0.5), x), "intr.copysign": np.copysign,
 }
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+_erfc = np.vectorize(math.erfc, otypes=[np.float64])
+
+# The math library functions of libdevice (__nv_NAME[f]) and OCML (__ocml_NAME_f32/_f64),
+# computed in float64 and rounded to the result type.
+_MATH_CALLS: dict[str, Callable] = {
+    "exp": np.exp, "exp2": np.exp2, "exp10": lambda x: np.power(10.0, x), "expm1": np.expm1,
+    "log": np.log, "log2": np.log2, "log10": np.log10, "log1p": np.log1p,
+    "sin": np.sin, "cos": np.cos, "tan": np.tan, "sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh,
+    "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan, "asinh": np.arcsinh, "acosh": np.arccosh,
+    "atanh": np.arctanh, "erf": _erf, "erfc": _erfc, "cbrt": np.cbrt, "sqrt": np.sqrt,
+    "rsqrt": lambda x: 1.0 / np.sqrt(x), "fabs": np.abs, "floor": np.floor, "ceil": np.ceil,
+    "trunc": np.trunc, "round": lambda x: np.copysign(np.floor(np.abs(x) + 0.5), x), "rint": np.rint,
+    "pow": np.power, "powi": lambda x, n: np.power(x, n.astype(np.float64)), "pown": lambda x, n: np.power(x, n.astype(np.float64)),
+    "atan2": np.arctan2, "fmod": np.fmod, "hypot": np.hypot, "fmax": np.fmax, "fmin": np.fmin,
+}
+
+
+def _math_call(name: str, out: _Ty) -> Callable | None:
+    if name.startswith("__nv_"):  # __nv_expf (f32), __nv_exp (f64)
+        base = name[5:]
+        if _elem(out).name == "f32":
+            base = base[:-1] if base.endswith("f") else ""
+        return _MATH_CALLS.get(base)
+    m = re.fullmatch(r"__ocml_(\w+)_f(16|32|64)", name)
+    return _MATH_CALLS.get(m[1]) if m else None
+
+
+@_op("llvm.call")
+def _call(op: _Op) -> Handler:
+    callee = str(op.attrs.get("callee", "")).lstrip("@")
+    fn = _math_call(callee, op.outs[0]) if len(op.outs) == 1 else None
+    if fn is None:
+        raise EmulationError(f"calls are supported for libdevice / OCML math functions only, not @{callee}")
+    dt = _dtype(op.outs[0])
+
+    def run(st: _State, a: list) -> np.ndarray:
+        args = [x.astype(np.float64) if x.dtype.kind == "f" else x for x in a]
+        return fn(*args).astype(dt)
+    return run
 
 
 @_op(*(f"llvm.{k}" for k in _FLOAT_OPS))

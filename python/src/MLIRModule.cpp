@@ -13,7 +13,9 @@
 #include "mlir-c/IR.h"
 #include "llvm-c/Core.h"
 #include "llvm-c/Support.h"
+#include "llvm-c/BitReader.h"
 #include "llvm-c/IRReader.h"
+#include "llvm-c/Linker.h"
 #include "llvm-c/Target.h"
 #include "llvm-c/TargetMachine.h"
 #include "llvm-c/Transforms/PassBuilder.h"
@@ -23,15 +25,102 @@
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
+#include <algorithm>
+#include <stdexcept>
+
 namespace nb = nanobind;
 using namespace nb::literals;
 
 namespace {
 
+/// Links the bitcode libraries `paths` (libdevice, OCML, ...) into `mod`:
+/// what they define becomes internal, so the optimizer keeps only what the
+/// kernel calls. An error message, or "" on success.
+std::string linkLibraries(LLVMContextRef ctx, LLVMModuleRef mod,
+                          const std::vector<std::string> &paths) {
+  if (paths.empty())
+    return "";
+  std::vector<std::string> own;
+  for (LLVMValueRef f = LLVMGetFirstFunction(mod); f; f = LLVMGetNextFunction(f))
+    if (!LLVMIsDeclaration(f)) {
+      size_t n;
+      own.emplace_back(LLVMGetValueName2(f, &n), n);
+    }
+  for (const std::string &path : paths) {
+    LLVMMemoryBufferRef buf;
+    char *err = nullptr;
+    if (LLVMCreateMemoryBufferWithContentsOfFile(path.c_str(), &buf, &err)) {
+      std::string m = "cannot read " + path + ": " + (err ? err : "");
+      LLVMDisposeMessage(err);
+      return m;
+    }
+    LLVMModuleRef lib;
+    bool bad = LLVMParseBitcodeInContext2(ctx, buf, &lib);
+    LLVMDisposeMemoryBuffer(buf);
+    if (bad)
+      return "cannot parse the bitcode of " + path;
+    LLVMSetTarget(lib, LLVMGetTarget(mod));
+    LLVMSetDataLayout(lib, LLVMGetDataLayoutStr(mod));
+    if (LLVMLinkModules2(mod, lib))
+      return "cannot link " + path;
+  }
+  for (LLVMValueRef f = LLVMGetFirstFunction(mod); f; f = LLVMGetNextFunction(f)) {
+    size_t n;
+    std::string name(LLVMGetValueName2(f, &n), n);
+    if (!LLVMIsDeclaration(f) &&
+        std::find(own.begin(), own.end(), name) == own.end())
+      LLVMSetLinkage(f, LLVMInternalLinkage);
+  }
+  for (LLVMValueRef g = LLVMGetFirstGlobal(mod); g; g = LLVMGetNextGlobal(g))
+    if (!LLVMIsDeclaration(g) && LLVMGetLinkage(g) == LLVMExternalLinkage &&
+        LLVMGetGlobalParent(g) == mod && LLVMGetInitializer(g) &&
+        LLVMIsGlobalConstant(g))
+      LLVMSetLinkage(g, LLVMInternalLinkage);
+  return "";
+}
+
+/// LLVM IR text with the bitcode libraries `paths` linked in (internal) and
+/// what the module does not use dropped.
+std::string linkIR(const std::string &ir, const std::vector<std::string> &paths) {
+  LLVMContextRef ctx = LLVMContextCreate();
+  LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(
+      ir.data(), ir.size(), "module");
+  LLVMModuleRef mod;
+  char *err = nullptr;
+  if (LLVMParseIRInContext(ctx, buf, &mod, &err)) {
+    std::string m = std::string("the LLVM IR does not parse: ") + (err ? err : "");
+    LLVMDisposeMessage(err);
+    LLVMContextDispose(ctx);
+    throw std::runtime_error(m);
+  }
+  std::string m = linkLibraries(ctx, mod, paths);
+  if (m.empty()) {
+    LLVMPassBuilderOptionsRef pbo = LLVMCreatePassBuilderOptions();
+    if (LLVMErrorRef e = LLVMRunPasses(mod, "globaldce", nullptr, pbo)) {
+      char *msg = LLVMGetErrorMessage(e);
+      m = std::string("globaldce failed: ") + msg;
+      LLVMDisposeErrorMessage(msg);
+    }
+    LLVMDisposePassBuilderOptions(pbo);
+  }
+  std::string text;
+  if (m.empty()) {
+    char *s = LLVMPrintModuleToString(mod);
+    text = s;
+    LLVMDisposeMessage(s);
+  }
+  LLVMDisposeModule(mod);
+  LLVMContextDispose(ctx);
+  if (!m.empty())
+    throw std::runtime_error(m);
+  return text;
+}
+
 /// Assembly (PTX for nvptx64) of LLVM IR text, in process through the LLVM
 /// that the wheels' libLLVM.so carries (targets: NVPTX, not AMDGPU).
 std::string emitAsm(const std::string &ir, const std::string &triple,
-                    const std::string &cpu, const std::string &features) {
+                    const std::string &cpu, const std::string &features,
+                    const std::vector<std::string> &link) {
   static bool initialized = [] {
     LLVMInitializeNVPTXTargetInfo();
     LLVMInitializeNVPTXTarget();
@@ -70,6 +159,18 @@ std::string emitAsm(const std::string &ir, const std::string &triple,
   LLVMTargetDataRef dl = LLVMCreateTargetDataLayout(tm);
   LLVMSetModuleDataLayout(mod, dl);
   LLVMDisposeTargetData(dl);
+  if (!link.empty()) {
+    std::string m = linkLibraries(ctx, mod, link);
+    if (!m.empty()) {
+      LLVMDisposeTargetMachine(tm);
+      LLVMDisposeModule(mod);
+      fail(m, nullptr);
+    }
+    // libdevice asks __nvvm_reflect("__CUDA_FTZ"): no flush to zero.
+    LLVMTypeRef i32 = LLVMInt32TypeInContext(ctx);
+    LLVMAddModuleFlag(mod, LLVMModuleFlagBehaviorOverride, "nvvm-reflect-ftz",
+                      16, LLVMValueAsMetadata(LLVMConstInt(i32, 0, 0)));
+  }
   // LLVM's O3 pipeline first (as Triton runs before its back end: SLP
   // vectorization packs 16-bit arithmetic, instcombine folds addressing).
   LLVMPassBuilderOptionsRef pbo = LLVMCreatePassBuilderOptions();
@@ -116,10 +217,14 @@ NB_MODULE(_mlir, m) {
       "the current one).");
 
   m.def("emit_asm", &emitAsm, "llvm_ir"_a, "triple"_a, "cpu"_a,
-        "features"_a,
+        "features"_a, "link"_a = std::vector<std::string>(),
         "Assembly of LLVM IR text for a target triple (nvptx64-nvidia-cuda "
-        "gives PTX), in process. RuntimeError on bad IR or an unknown "
-        "target.");
+        "gives PTX), in process, with the bitcode libraries `link` linked "
+        "in. RuntimeError on bad IR or an unknown target.");
+  m.def("link_ir", &linkIR, "llvm_ir"_a, "paths"_a,
+        "LLVM IR text with the bitcode libraries `paths` linked in (their "
+        "definitions internal, the unused dropped). RuntimeError on bad "
+        "input.");
 
   m.def("register_passes", &llRegisterPasses,
         "Make ll-legacy-to-linear, ll-remove-conversions and "

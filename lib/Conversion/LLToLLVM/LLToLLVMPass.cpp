@@ -16,6 +16,8 @@
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVM.h"
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/MathToROCDL/MathToROCDL.h"
 #include "mlir/Conversion/LLVMCommon/ConversionTarget.h"
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
@@ -67,6 +69,27 @@ FailureOr<int> warpsOf(func::FuncOp func) {
   if (r.wasInterrupted())
     return failure();
   return warps ? warps : 1;
+}
+
+/// Math ops lowered to library calls: those without an exact instruction
+/// (exp, log, trigonometric, hyperbolic, erf, pow, ...). Square roots,
+/// absolute values, fused multiply-adds, rounding to integers, min / max
+/// stay LLVM intrinsics (one instruction each); so do f32 exp / log on AMD.
+bool needsMathLibrary(Operation *op, bool amd) {
+  // AMDGPU has f32 exp / log instructions (MLIR's OCML patterns leave them).
+  if (amd && isa<math::ExpOp, math::Exp2Op, math::LogOp, math::Log2Op>(op) &&
+      op->getResultTypes()[0].isF32())
+    return false;
+  if (!isa<math::ExpOp, math::Exp2Op, math::ExpM1Op, math::LogOp,
+           math::Log2Op, math::Log10Op, math::Log1pOp, math::SinOp,
+           math::CosOp, math::TanOp, math::TanhOp, math::SinhOp,
+           math::CoshOp, math::AsinOp, math::AcosOp, math::AtanOp,
+           math::Atan2Op, math::AsinhOp, math::AcoshOp, math::AtanhOp,
+           math::ErfOp, math::ErfcOp, math::CbrtOp, math::PowFOp,
+           math::FPowIOp, arith::RemFOp>(op))
+    return false;
+  // Scalars only: tensors were lowered to registers before.
+  return llvm::all_of(op->getResultTypes(), [](Type t) { return t.isIntOrFloat(); });
 }
 
 struct ConvertLLToLLVM
@@ -158,7 +181,24 @@ struct ConvertLLToLLVM
         return signalPassFailure();
     }
 
-    // 2. MLIR's conversions to LLVM.
+    // 2. MLIR's conversions to LLVM. Math the targets have no exact
+    //    instruction for becomes calls of the vendor's library (libdevice
+    //    __nv_*, OCML __ocml_*), linked at emission.
+    {
+      LowerToLLVMOptions options(ctx);
+      LLVMTypeConverter tc(ctx, options);
+      RewritePatternSet patterns(ctx);
+      if (info->isAMD())
+        populateMathToROCDLConversionPatterns(tc, patterns, std::nullopt);
+      else
+        populateLibDeviceConversionPatterns(tc, patterns);
+      ConversionTarget ct(*ctx);
+      ct.addDynamicallyLegalDialect<math::MathDialect, arith::ArithDialect>(
+          [&](Operation *op) { return !needsMathLibrary(op, info->isAMD()); });
+      ct.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
+      if (failed(applyPartialConversion(module, ct, std::move(patterns))))
+        return signalPassFailure();
+    }
     {
       RewritePatternSet patterns(ctx);
       populateSCFToControlFlowConversionPatterns(patterns);

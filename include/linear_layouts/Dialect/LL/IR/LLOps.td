@@ -216,6 +216,15 @@ def LL_ReduceOp : LL_Op<"reduce", [Pure, SingleBlock]> {
 def LL_ReduceReturnOp : LL_Op<"reduce.return",
     [HasParent<"ReduceOp">, Pure, Terminator, ReturnLike]> {
   let summary = "The combined values of an ll.reduce region";
+  let description = [{
+    Ends the combining region of `ll.reduce` with one value per operand.
+
+    ```mlir
+    ^bb0(%a: f32, %b: f32):
+      %m = arith.maxnumf %a, %b : f32
+      ll.reduce.return %m : f32
+    ```
+  }];
   let arguments = (ins Variadic<AnyType>:$result);
   let assemblyFormat = "attr-dict ($result^ `:` type($result))?";
 }
@@ -248,6 +257,15 @@ def LL_ScanOp : LL_Op<"scan", [Pure, SingleBlock]> {
 def LL_ScanReturnOp : LL_Op<"scan.return",
     [HasParent<"ScanOp">, Pure, Terminator, ReturnLike]> {
   let summary = "The combined values of an ll.scan region";
+  let description = [{
+    Ends the combining region of `ll.scan` with one value per operand.
+
+    ```mlir
+    ^bb0(%a: i32, %b: i32):
+      %s = arith.addi %a, %b : i32
+      ll.scan.return %s : i32
+    ```
+  }];
   let arguments = (ins Variadic<AnyType>:$result);
   let assemblyFormat = "attr-dict ($result^ `:` type($result))?";
 }
