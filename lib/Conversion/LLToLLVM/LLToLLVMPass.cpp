@@ -172,6 +172,7 @@ struct ConvertLLToLLVM
       populateConvertLayoutOpToLLVMPatterns(tc, patterns, *info, plans,
                                             sharedBytes);
       populateReduceScanOpToLLVMPatterns(tc, patterns, *info, sharedBytes);
+      populateFpToFpOpToLLVMPatterns(tc, patterns);
       populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                      tc);
       populateReturnOpTypeConversionPattern(patterns, tc);

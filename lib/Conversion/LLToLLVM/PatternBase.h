@@ -7,6 +7,7 @@
 //                             loads and stores, elementwise ops, constants
 //   ConvertLayoutOpToLLVM.cpp ll.convert_layout as planned
 //   ReduceScanOpToLLVM.cpp    ll.reduce and ll.scan
+//   FpToFpOpToLLVM.cpp        ll.fp_to_fp
 //   LLToLLVMPass.cpp          the pass: ll -> LLVM + NVVM/ROCDL, then MLIR's
 //                             conversions of func/arith/math/scf/cf
 //
@@ -25,7 +26,8 @@ namespace mlir::ll {
 
 /// Tensors with a distributed layout become the thread's registers (an LLVM
 /// struct, one member per register, in register order); `!ll.ptr<T, a>`
-/// becomes `!llvm.ptr<a>`; other types stay.
+/// becomes `!llvm.ptr<a>`; floats LLVM has no type for (fp8) become
+/// integers of their width; other types stay.
 class LLTypeConverter : public TypeConverter {
 public:
   explicit LLTypeConverter(MLIRContext *ctx);
@@ -100,6 +102,9 @@ void populateReduceScanOpToLLVMPatterns(LLTypeConverter &tc,
                                         RewritePatternSet &patterns,
                                         const TargetInfo &target,
                                         int64_t &sharedBytes);
+/// ll.fp_to_fp: LLVM's float casts, fp8 in integer arithmetic.
+void populateFpToFpOpToLLVMPatterns(LLTypeConverter &tc,
+                                    RewritePatternSet &patterns);
 /// Whether an ll.reduce / ll.scan goes through shared memory (its warps
 /// take part).
 bool usesSharedMemory(Operation *op);

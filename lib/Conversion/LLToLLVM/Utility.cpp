@@ -14,6 +14,11 @@ using ::ll::LinearLayout;
 
 LLTypeConverter::LLTypeConverter(MLIRContext *ctx) {
   addConversion([](Type t) { return t; });
+  addConversion([](FloatType f) -> Type {
+    if (f.isF16() || f.isBF16() || f.isF32() || f.isF64())
+      return f;
+    return IntegerType::get(f.getContext(), f.getWidth());
+  });
   addConversion([](PointerType p) -> Type {
     return LLVM::LLVMPointerType::get(p.getContext(), p.getAddressSpace());
   });

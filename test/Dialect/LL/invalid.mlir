@@ -387,3 +387,27 @@ func.func @f(%x: tensor<128xi32, #v>) {
   }) : (tensor<128xi32, #v>) -> tensor<1xi32, #v>
   return
 }
+
+// -----
+
+func.func @f(%x: f32) -> f8E4M3FN {
+  // expected-error @+1 {{needs a rounding mode: 'f32' -> 'f8E4M3FN' loses precision or range}}
+  %0 = ll.fp_to_fp %x : f32 -> f8E4M3FN
+  return %0 : f8E4M3FN
+}
+
+// -----
+
+func.func @f(%x: f16) -> f32 {
+  // expected-error @+1 {{takes no rounding mode: 'f16' -> 'f32' is exact}}
+  %0 = ll.fp_to_fp %x, rounding = rtz : f16 -> f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @f(%x: i32) -> f32 {
+  // expected-error @+1 {{converts floats, got 'i32' -> 'f32'}}
+  %0 = ll.fp_to_fp %x : i32 -> f32
+  return %0 : f32
+}

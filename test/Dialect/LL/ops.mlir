@@ -158,3 +158,17 @@ func.func @reduce_scan(%x: tensor<32x64xf32, #b>, %i: tensor<32x64xi32, #b>, %w:
   }) : (tensor<128xi32, #v>) -> tensor<128xi32, #v>
   return
 }
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
+// CHECK-LABEL: func.func @fp_to_fp
+func.func @fp_to_fp(%x: tensor<128xf32, #b>, %s: f16) -> f8E5M2 {
+  // CHECK: ll.fp_to_fp %{{.*}}, rounding = rtne : tensor<128xf32, #blocked> -> tensor<128xf8E4M3FN, #blocked>
+  %0 = ll.fp_to_fp %x, rounding = rtne : tensor<128xf32, #b> -> tensor<128xf8E4M3FN, #b>
+  // CHECK: ll.fp_to_fp %{{.*}} : tensor<128xf8E4M3FN, #blocked> -> tensor<128xbf16, #blocked>
+  %1 = ll.fp_to_fp %0 : tensor<128xf8E4M3FN, #b> -> tensor<128xbf16, #b>
+  // CHECK: ll.fp_to_fp %{{.*}}, rounding = rtz : f16 -> f8E5M2
+  %2 = ll.fp_to_fp %s, rounding = rtz : f16 -> f8E5M2
+  return %2 : f8E5M2
+}

@@ -13,6 +13,7 @@ using namespace mlir;
 using namespace mlir::ll;
 
 #include "linear_layouts/Dialect/LL/IR/LLDialect.cpp.inc"
+#include "linear_layouts/Dialect/LL/IR/LLEnums.cpp.inc"
 
 namespace {
 /// Print layouts through aliases (#blocked, #mma, #linear, #shared, ...), as

@@ -822,6 +822,43 @@ static LogicalResult verifyCast(Operation *op, Type src, Type dst,
   return success();
 }
 
+/// Whether every value of float type `from` is a value of `to`.
+static bool floatFits(FloatType from, FloatType to) {
+  const llvm::fltSemantics &a = from.getFloatSemantics(),
+                           &b = to.getFloatSemantics();
+  return llvm::APFloatBase::isRepresentableAsNormalIn(a, b) ||
+         (llvm::APFloat::semanticsPrecision(a) <=
+              llvm::APFloat::semanticsPrecision(b) &&
+          llvm::APFloat::semanticsMaxExponent(a) <=
+              llvm::APFloat::semanticsMaxExponent(b) &&
+          llvm::APFloat::semanticsMinExponent(a) -
+                  int(llvm::APFloat::semanticsPrecision(a)) >=
+              llvm::APFloat::semanticsMinExponent(b) -
+                  int(llvm::APFloat::semanticsPrecision(b)));
+}
+
+LogicalResult FpToFpOp::verify() {
+  Type src = getSrc().getType(), dst = getType();
+  auto fs = dyn_cast<FloatType>(getElementTypeOrSelf(src));
+  auto fd = dyn_cast<FloatType>(getElementTypeOrSelf(dst));
+  if (!fs || !fd)
+    return emitOpError() << "converts floats, got " << src << " -> " << dst;
+  if (isa<RankedTensorType>(src) != isa<RankedTensorType>(dst))
+    return emitOpError() << "converts scalars to scalars and tensors to "
+                            "tensors";
+  if (auto ts = dyn_cast<RankedTensorType>(src))
+    if (!haveEqualLayouts(ts, dst))
+      return emitOpError() << "source and result must have one layout";
+  bool exact = floatFits(fs, fd);
+  if (!exact && !getRounding())
+    return emitOpError() << "needs a rounding mode: " << fs << " -> " << fd
+                         << " loses precision or range";
+  if (exact && getRounding())
+    return emitOpError() << "takes no rounding mode: " << fs << " -> " << fd
+                         << " is exact";
+  return success();
+}
+
 LogicalResult BitcastOp::verify() {
   return verifyCast(
       *this, getSrc().getType(), getType(),

@@ -26,6 +26,8 @@
 
 #include "linear_layouts/Dialect/LL/IR/LLDialect.h.inc"
 
+#include "linear_layouts/Dialect/LL/IR/LLEnums.h.inc"
+
 #include "linear_layouts/Dialect/LL/IR/LLAttrInterfaces.h.inc"
 
 #define GET_ATTRDEF_CLASSES

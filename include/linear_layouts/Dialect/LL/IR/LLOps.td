@@ -11,6 +11,7 @@
 
 include "linear_layouts/Dialect/LL/IR/LLDialect.td"
 include "linear_layouts/Dialect/LL/IR/LLAttrs.td"
+include "linear_layouts/Dialect/LL/IR/LLEnums.td"
 include "linear_layouts/Dialect/LL/IR/LLTypes.td"
 include "mlir/IR/OpBase.td"
 include "mlir/IR/CommonAttrConstraints.td"
@@ -379,6 +380,32 @@ def LL_PtrToIntOp : LL_CastOp<"ptr_to_int",
     %a = ll.ptr_to_int %p : tensor<128x!ll.ptr<f32>, #b> -> tensor<128xi64, #b>
     ```
   }]>;
+
+def LL_FpToFpOp : LL_Op<"fp_to_fp", [Pure, Elementwise,
+                                     SameOperandsAndResultShape]> {
+  let summary = "Convert floats between types, fp8 included";
+  let description = [{
+    Each element converted to the result's float type (as Triton's
+    `tt.fp_to_fp`): `f8E4M3FN`, `f8E5M2`, `f8E4M3FNUZ`, `f8E5M2FNUZ`, `f16`,
+    `bf16`, `f32`, `f64`. A conversion to fewer exponent or mantissa bits
+    needs `rounding` (`rtne`: to nearest, ties to even; `rtz`: toward zero);
+    one that is exact must not have it. Conversions to fp8 saturate as
+    PTX's `cvt.satfinite` does (and Triton on sm_89+): NaN stays NaN,
+    anything beyond the largest finite value, infinities included, becomes
+    that value with its sign. Other conversions follow IEEE 754.
+
+    ```mlir
+    %1 = ll.fp_to_fp %0, rounding = rtne : tensor<128xf32, #b> -> tensor<128xf8E4M3FN, #b>
+    %2 = ll.fp_to_fp %1 : tensor<128xf8E4M3FN, #b> -> tensor<128xf16, #b>
+    ```
+  }];
+  let arguments = (ins AnyType:$src, OptionalAttr<LL_RoundingMode>:$rounding);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = [{
+    $src (`,` `rounding` `=` $rounding^)? attr-dict `:` type($src) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
 
 def LL_LoadOp : LL_Op<"load", [AttrSizedOperandSegments,
                                MemoryEffects<[MemRead]>]> {

@@ -1,0 +1,256 @@
+//===- FpToFpOpToLLVM.cpp - ll.fp_to_fp ------------------------------------===//
+//
+// Float conversions, element by element. Between f16, bf16, f32 and f64:
+// llvm.fpext, and llvm.fptrunc for `rtne`. LLVM has no fp8 types (they are
+// i8 registers), so fp8 goes through f32 in integer arithmetic that works
+// on every target:
+//
+//   decode (fp8 -> f32, exact): sign, exponent E, mantissa M; the value is
+//     (E ? M | 1 << m : M) * 2^(max(E, 1) - bias - m), NaN and infinity
+//     by the format's encodings;
+//   round (f32 -> a narrower format): the input significand shifted right
+//     to the output's quantum, 2^(max(e, emin) - m) (subnormals included),
+//     rounded to nearest even or toward zero; the encoding is
+//     ((max(e, emin) - emin) << m) + q, which carries into the exponent by
+//     itself. Beyond the largest finite value: fp8 saturates (PTX's
+//     satfinite), f16 / bf16 give infinity (rtne) or the largest finite
+//     value (rtz).
+//
+//===----------------------------------------------------------------------===//
+
+#include "PatternBase.h"
+
+using namespace mlir;
+using namespace mlir::ll;
+using namespace mlir::ll::lowering;
+
+namespace {
+
+/// A binary float format: exponent and mantissa bits, bias, and which
+/// encodings are special.
+struct Format {
+  int e, m, bias;
+  enum Kind { IEEE, FN, FNUZ } kind;
+  int bits() const { return 1 + e + m; }
+  int emin() const { return 1 - bias; }
+  int64_t infEnc() const { return ((int64_t(1) << e) - 1) << m; }
+  int64_t maxEnc() const {
+    switch (kind) {
+    case IEEE:
+      return infEnc() - 1;
+    case FN:
+      return (int64_t(1) << (e + m)) - 2; // all ones is NaN
+    case FNUZ:
+      return (int64_t(1) << (e + m)) - 1;
+    }
+    return 0;
+  }
+};
+
+std::optional<Format> formatOf(Type t) {
+  if (isa<Float8E4M3FNType>(t))
+    return Format{4, 3, 7, Format::FN};
+  if (isa<Float8E5M2Type>(t))
+    return Format{5, 2, 15, Format::IEEE};
+  if (isa<Float8E4M3FNUZType>(t))
+    return Format{4, 3, 8, Format::FNUZ};
+  if (isa<Float8E5M2FNUZType>(t))
+    return Format{5, 2, 16, Format::FNUZ};
+  if (t.isF16())
+    return Format{5, 10, 15, Format::IEEE};
+  if (t.isBF16())
+    return Format{8, 7, 127, Format::IEEE};
+  return std::nullopt;
+}
+
+bool isLLVMFloat(Type t) { return t.isF16() || t.isBF16() || t.isF32() || t.isF64(); }
+
+struct Builder {
+  OpBuilder &b;
+  Location loc;
+  Type i32t;
+  Value c(int64_t v) { return i32(b, loc, v); }
+  Value and_(Value x, int64_t m) { return b.create<LLVM::AndOp>(loc, x, c(m)); }
+  Value shr(Value x, int64_t s) { return b.create<LLVM::LShrOp>(loc, x, c(s)); }
+  Value shl(Value x, Value s) { return b.create<LLVM::ShlOp>(loc, x, s); }
+  Value eq(Value x, int64_t v) {
+    return b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, x, c(v));
+  }
+  Value cmp(LLVM::ICmpPredicate p, Value x, Value y) {
+    return b.create<LLVM::ICmpOp>(loc, p, x, y);
+  }
+  Value sel(Value cnd, Value x, Value y) {
+    return b.create<LLVM::SelectOp>(loc, cnd, x, y);
+  }
+  Value add(Value x, Value y) { return b.create<LLVM::AddOp>(loc, x, y); }
+  Value sub(Value x, Value y) { return b.create<LLVM::SubOp>(loc, x, y); }
+  Value or_(Value x, Value y) { return b.create<LLVM::OrOp>(loc, x, y); }
+
+  /// The f32 value of `bits` (an integer of f.bits() bits) in format `f`.
+  Value decode(Value bits, const Format &f) {
+    Value x = b.create<LLVM::ZExtOp>(loc, i32t, bits);
+    Value sgn = and_(shr(x, f.e + f.m), 1);
+    Value e = and_(shr(x, f.m), (1 << f.e) - 1);
+    Value man = and_(x, (1 << f.m) - 1);
+    Value zeroE = eq(e, 0);
+    Value sig = sel(zeroE, man, or_(man, c(1 << f.m)));
+    Value eEff = sel(zeroE, c(1), e);
+    // 2^(eEff - bias - m) as f32 bits.
+    Value pow2 = shl(add(eEff, c(127 - f.bias - f.m)), c(23));
+    Type f32 = b.getF32Type();
+    Value v = b.create<LLVM::FMulOp>(
+        loc, b.create<LLVM::UIToFPOp>(loc, f32, sig),
+        b.create<LLVM::BitcastOp>(loc, f32, pow2));
+    Value neg = b.create<LLVM::FNegOp>(loc, v);
+    v = sel(eq(sgn, 1), neg, v);
+    auto fconst = [&](uint32_t bitsV) {
+      return b.create<LLVM::BitcastOp>(loc, f32, c(int32_t(bitsV)));
+    };
+    Value isNaN;
+    switch (f.kind) {
+    case Format::FN:
+      isNaN = eq(and_(x, (1 << (f.e + f.m)) - 1), (1 << (f.e + f.m)) - 1);
+      break;
+    case Format::FNUZ:
+      isNaN = eq(x, int64_t(1) << (f.e + f.m));
+      break;
+    case Format::IEEE: {
+      Value allOnes = eq(e, (1 << f.e) - 1);
+      Value inf = sel(eq(sgn, 1), fconst(0xff800000u), fconst(0x7f800000u));
+      v = sel(b.create<LLVM::AndOp>(loc, allOnes, eq(man, 0)), inf, v);
+      isNaN = b.create<LLVM::AndOp>(
+          loc, allOnes,
+          b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne, man, c(0)));
+      break;
+    }
+    }
+    return sel(isNaN, fconst(0x7fc00000u), v);
+  }
+
+  /// The bits (an integer of f.bits() bits) of f32 `v` rounded to `f`.
+  Value round(Value v, const Format &f, RoundingMode mode) {
+    bool fp8 = f.bits() == 8;
+    Value x = b.create<LLVM::BitcastOp>(loc, i32t, v);
+    Value sgn = shr(x, 31);
+    Value a = and_(x, 0x7fffffff);
+    Value e = shr(a, 23);
+    Value man = and_(a, 0x7fffff);
+    Value zeroE = eq(e, 0);
+    Value sig = sel(zeroE, man, or_(man, c(0x800000)));
+    Value eEff = sel(zeroE, c(1), e);
+    Value eUnb = sub(eEff, c(127));
+    Value eT = sel(cmp(LLVM::ICmpPredicate::sgt, eUnb, c(f.emin())), eUnb,
+                   c(f.emin()));
+    // sh = (eT - m) - (eEff - 150), at most 25 (beyond: below half the
+    // smallest quantum).
+    Value sh = sub(add(eT, c(150 - f.m)), eEff);
+    sh = sel(cmp(LLVM::ICmpPredicate::sgt, sh, c(25)), c(25), sh);
+    Value q = b.create<LLVM::LShrOp>(loc, sig, sh);
+    if (mode == RoundingMode::RTNE) {
+      Value one = c(1);
+      Value mask = sub(shl(one, sh), one);
+      Value rem = b.create<LLVM::AndOp>(loc, sig, mask);
+      Value half = shl(one, sub(sh, one));
+      Value above = cmp(LLVM::ICmpPredicate::ugt, rem, half);
+      Value tie = b.create<LLVM::AndOp>(
+          loc, cmp(LLVM::ICmpPredicate::eq, rem, half),
+          cmp(LLVM::ICmpPredicate::ne, and_(q, 1), c(0)));
+      Value up = b.create<LLVM::OrOp>(loc, above, tie);
+      q = add(q, b.create<LLVM::ZExtOp>(loc, i32t, up));
+    }
+    Value enc = add(shl(sub(eT, c(f.emin())), c(f.m)), q);
+    // Beyond the largest finite value.
+    int64_t over = fp8 || mode == RoundingMode::RTZ ? f.maxEnc() : f.infEnc();
+    enc = sel(cmp(LLVM::ICmpPredicate::sgt, enc, c(f.maxEnc())), c(over), enc);
+    // Infinity and NaN inputs.
+    Value isInf = eq(a, 0x7f800000);
+    Value isNaN = cmp(LLVM::ICmpPredicate::ugt, a, c(0x7f800000));
+    enc = sel(isInf, c(fp8 ? f.maxEnc() : f.infEnc()), enc);
+    int topBit = f.e + f.m;
+    Value res;
+    if (f.kind == Format::FNUZ) {
+      // No negative zero; NaN is the sign bit alone.
+      Value s = sel(eq(enc, 0), c(0), shl(sgn, c(topBit)));
+      res = or_(s, enc);
+      res = sel(isNaN, c(int64_t(1) << topBit), res);
+    } else {
+      int64_t nan = f.kind == Format::FN ? (int64_t(1) << topBit) - 1
+                                         : f.infEnc() | (int64_t(1) << (f.m - 1));
+      res = or_(shl(sgn, c(topBit)), sel(isNaN, c(nan), enc));
+    }
+    return b.create<LLVM::TruncOp>(loc, b.getIntegerType(f.bits()), res);
+  }
+};
+
+struct FpToFpLowering : OpConversionPattern<FpToFpOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(FpToFpOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type src = getElementTypeOrSelf(op.getSrc().getType());
+    Type dst = getElementTypeOrSelf(op.getType());
+    Type rt = getTypeConverter()->convertType(op.getType());
+    if (!rt)
+      return rewriter.notifyMatchFailure(op, "no lowering of the result type");
+    auto mode = op.getRounding();
+    bool srcNative = isLLVMFloat(src), dstNative = isLLVMFloat(dst);
+    auto fs = formatOf(src), fd = formatOf(dst);
+    if ((!srcNative && !fs) || (!dstNative && !fd))
+      return op.emitOpError() << "cannot be lowered: " << src << " -> " << dst
+                              << " (fp8 E4M3FN / E5M2 / FNUZ, f16, bf16, f32 "
+                                 "and f64 are supported)";
+    unsigned sw = src.getIntOrFloatBitWidth(), dw = dst.getIntOrFloatBitWidth();
+    bool down = mode.has_value();
+    if (src.isF64() && down && (!dstNative || *mode == RoundingMode::RTZ))
+      return op.emitOpError() << "cannot be lowered: f64 -> " << dst
+                              << " with " << stringifyRoundingMode(*mode)
+                              << " (convert to f32 first)";
+    Builder bb{rewriter, loc, rewriter.getI32Type()};
+    SmallVector<Value> regs;
+    Value in = adaptor.getSrc();
+    SmallVector<Value> vals = isa<LLVM::LLVMStructType>(in.getType())
+                                  ? unpack(rewriter, loc, in)
+                                  : SmallVector<Value>{in};
+    for (Value v : vals) {
+      Value r;
+      if (srcNative && dstNative && sw != dw &&
+          (!down || *mode == RoundingMode::RTNE)) {
+        r = dw > sw ? rewriter.create<LLVM::FPExtOp>(loc, dst, v).getResult()
+                    : rewriter.create<LLVM::FPTruncOp>(loc, dst, v).getResult();
+      } else {
+        // Through f32.
+        Type f32 = rewriter.getF32Type();
+        Value w = v;
+        if (!srcNative)
+          w = bb.decode(v, *fs);
+        else if (!src.isF32())
+          w = rewriter.create<LLVM::FPExtOp>(loc, f32, v);
+        if (dst.isF32()) {
+          r = w;
+        } else if (dst.isF64()) {
+          r = rewriter.create<LLVM::FPExtOp>(loc, dst, w);
+        } else if (!down && dstNative) {
+          r = rewriter.create<LLVM::FPTruncOp>(loc, dst, w); // exact
+        } else {
+          r = bb.round(w, *fd, down ? *mode : RoundingMode::RTNE);
+          if (dstNative)
+            r = rewriter.create<LLVM::BitcastOp>(loc, dst, r);
+        }
+      }
+      regs.push_back(r);
+    }
+    rewriter.replaceOp(op, isa<LLVM::LLVMStructType>(rt)
+                               ? pack(rewriter, loc, rt, regs)
+                               : regs[0]);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::ll::populateFpToFpOpToLLVMPatterns(LLTypeConverter &tc,
+                                              RewritePatternSet &patterns) {
+  patterns.add<FpToFpLowering>(tc, patterns.getContext());
+}
