@@ -19,7 +19,8 @@ from ._core import LinearLayout
 from .compiler import CompiledKernel, compile
 from .triton_attrs import from_triton
 
-__all__ = ["convert_roundtrip", "convert_roundtrip_mlir", "linear_attr_text", "reduce", "reduce_mlir", "scan",
+__all__ = ["convert_roundtrip", "convert_roundtrip_mlir", "gather", "gather_mlir", "linear_attr_text", "reduce",
+           "reduce_mlir", "scan",
            "scan_mlir"]
 
 _DTYPES = ("i8", "i16", "i32", "i64")
@@ -290,3 +291,43 @@ def scan(layout, shape: list[int], dtype: str, axis: int, combine: str = "add", 
     (m, c) from ``x`` and ``z`` with (m, c) then (m', c') = (m m', c m' + c'),
     an associative combine that is not commutative, into ``y`` and ``w``."""
     return compile(scan_mlir(layout, shape, dtype, axis, combine, reverse, target), target)
+
+
+# ----------------------------------------------------------------------------- gathers
+
+
+def gather_mlir(src_layout, index_layout, src_shape: list[int], index_shape: list[int], axis: int, dtype: str,
+                target: str = "sm_90") -> str:
+    """The ``ll`` module of :func:`gather`."""
+    if dtype not in _INTS + _FLOATS:
+        raise ValueError(f"dtype must be one of {', '.join(_INTS + _FLOATS)}, got {dtype!r}")
+    ls, li = _layout_of(src_layout, src_shape), _layout_of(index_layout, index_shape)
+    head = (f"#s = {linear_attr_text(ls)}\n#sflat = {_flat_attr(ls.bases, src_shape)}\n"
+            f"#i = {linear_attr_text(li)}\n#iflat = {_flat_attr(li.bases, index_shape)}\n")
+    sdims, idims = "x".join(map(str, src_shape)), "x".join(map(str, index_shape))
+    t_s, t_i, t_r = f"tensor<{sdims}x{dtype}, #s>", f"tensor<{idims}xi32, #i>", f"tensor<{idims}x{dtype}, #i>"
+    a, t_ps = _tile_access("x", "%x", dtype, src_shape, "s", "sflat", "x")
+    b, t_pi = _tile_access("k", "%k", "i32", index_shape, "i", "iflat", "k")
+    c, t_py = _tile_access("y", "%y", dtype, index_shape, "i", "iflat", "y")
+    params = (f"%x: !ll.ptr<{dtype}> {{ll.divisibility = 16 : i64}}, %k: !ll.ptr<i32> {{ll.divisibility = 16 : i64}}, "
+              f"%y: !ll.ptr<{dtype}> {{ll.divisibility = 16 : i64}}")
+    return f"""{head}module attributes {{ll.target = "{target}"}} {{
+func.func @gather({params}) attributes {{ll.kernel}} {{
+  %pid = ll.program_id x : i32
+{a}  %v = ll.load %xp : ({t_ps}) -> {t_s}
+{b}  %kv = ll.load %kp : ({t_pi}) -> {t_i}
+  %g = ll.gather %v[%kv] {{axis = {axis} : i32}} : ({t_s}, {t_i}) -> {t_r}
+{c}  ll.store %yp, %g : ({t_py}, {t_r}) -> ()
+  return
+}}
+}}
+"""
+
+
+def gather(src_layout, index_layout, src_shape: list[int], index_shape: list[int], axis: int, dtype: str,
+           target: str = "sm_90") -> CompiledKernel:
+    """A gather micro-kernel: program ``p`` loads tile ``p`` of ``x``
+    (``src_shape``, row-major) in ``src_layout`` and tile ``p`` of the i32
+    indices ``k`` (``index_shape``) in ``index_layout``, and stores
+    ``take_along_axis(x_tile, k_tile, axis)`` to tile ``p`` of ``y``."""
+    return compile(gather_mlir(src_layout, index_layout, src_shape, index_shape, axis, dtype, target), target)

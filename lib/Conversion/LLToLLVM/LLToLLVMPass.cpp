@@ -133,14 +133,15 @@ struct ConvertLLToLLVM
     for (auto func : module.getOps<func::FuncOp>()) {
       bool used = false;
       func.walk<WalkOrder::PreOrder>([&](Operation *op) {
-        if (isa<LocalAllocOp, LocalLoadOp, LocalStoreOp, GatherOp>(op)) {
+        if (isa<LocalAllocOp, LocalLoadOp, LocalStoreOp>(op)) {
           used = true;
           return;
         }
         auto it = plans.byOp.find(op);
         bool shared = it != plans.byOp.end()
                           ? it->second.as<::ll::SharedPlan>() != nullptr
-                          : isa<ReduceOp, ScanOp>(op) && usesSharedMemory(op);
+                          : isa<GatherOp>(op) ||
+                                (isa<ReduceOp, ScanOp>(op) && usesSharedMemory(op));
         if (!shared)
           return;
         if (!used && !op->getParentOfType<LoopLikeOpInterface>())
@@ -173,6 +174,7 @@ struct ConvertLLToLLVM
                                             sharedBytes);
       populateReduceScanOpToLLVMPatterns(tc, patterns, *info, sharedBytes);
       populateFpToFpOpToLLVMPatterns(tc, patterns);
+      populateGatherOpToLLVMPatterns(tc, patterns, *info, sharedBytes);
       populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                      tc);
       populateReturnOpTypeConversionPattern(patterns, tc);

@@ -8,6 +8,7 @@
 //   ConvertLayoutOpToLLVM.cpp ll.convert_layout as planned
 //   ReduceScanOpToLLVM.cpp    ll.reduce and ll.scan
 //   FpToFpOpToLLVM.cpp        ll.fp_to_fp
+//   GatherOpToLLVM.cpp        ll.gather
 //   LLToLLVMPass.cpp          the pass: ll -> LLVM + NVVM/ROCDL, then MLIR's
 //                             conversions of func/arith/math/scf/cf
 //
@@ -105,6 +106,11 @@ void populateReduceScanOpToLLVMPatterns(LLTypeConverter &tc,
 /// ll.fp_to_fp: LLVM's float casts, fp8 in integer arithmetic.
 void populateFpToFpOpToLLVMPatterns(LLTypeConverter &tc,
                                     RewritePatternSet &patterns);
+/// ll.gather through shared memory.
+void populateGatherOpToLLVMPatterns(LLTypeConverter &tc,
+                                    RewritePatternSet &patterns,
+                                    const TargetInfo &target,
+                                    int64_t &sharedBytes);
 /// Whether an ll.reduce / ll.scan goes through shared memory (its warps
 /// take part).
 bool usesSharedMemory(Operation *op);
@@ -166,6 +172,34 @@ Value fromInt(OpBuilder &b, Location loc, Value v, Type type);
 /// values as two words).
 Value shuffleXor(OpBuilder &b, Location loc, const TargetInfo &t, Value v,
                  Value lane, int32_t mask);
+/// The value `v` of lane `srcLane` (any type up to 64 bits).
+Value shuffleIdx(OpBuilder &b, Location loc, const TargetInfo &t, Value v,
+                 Value srcLane);
+/// Scratch in shared memory (at @global_smem): values of type `t` are
+/// stored as storageType(t) (i1 as i8) in storageBytes(t) bytes.
+Type storageType(Type t);
+int64_t storageBytes(Type t);
+/// Regions of `count` elements, one per type, 16-byte aligned.
+struct Scratch {
+  SmallVector<int64_t> offsets;
+  int64_t bytes = 0;
+  Scratch(ArrayRef<Type> types, int64_t count);
+};
+/// Element `index` of region `k`.
+Value sharedPtr(OpBuilder &b, Location loc, const Scratch &s, int k, Type t,
+                Value index);
+void storeShared(OpBuilder &b, Location loc, const Scratch &s, int k, Value v,
+                 Value index);
+Value loadShared(OpBuilder &b, Location loc, const Scratch &s, int k, Type t,
+                 Value index);
+/// `count` consecutive elements of region `k` from `index` (a multiple of
+/// `count`), in vectors of up to 16 bytes.
+SmallVector<Value> loadSharedRun(OpBuilder &b, Location loc, const Scratch &s,
+                                 int k, Type t, Value index, int64_t count);
+/// `l` with its out dims folded into one, "offset" = sum of dim d times
+/// strides[d] (strides of powers of two keep it linear: a row-major index).
+::ll::LinearLayout indexLayout(const ::ll::LinearLayout &l,
+                               ArrayRef<int64_t> strides);
 /// The layout of a tensor type (failure with a diagnostic on `op`).
 FailureOr<::ll::LinearLayout> layoutOf(Operation *op, Type type);
 

@@ -271,28 +271,138 @@ Value lowering::fromInt(OpBuilder &b, Location loc, Value v, Type type) {
   return v;
 }
 
-Value lowering::shuffleXor(OpBuilder &b, Location loc, const TargetInfo &t,
-                           Value v, Value lane, int32_t mask) {
+/// `v` moved by `word` (a shuffle of i32 words): one word, or two for
+/// 64-bit values.
+static Value shuffleWords(OpBuilder &b, Location loc, Value v,
+                          function_ref<Value(Value)> word) {
   Type type = v.getType();
   unsigned bits = isa<LLVM::LLVMPointerType>(type)
                       ? 64
                       : type.getIntOrFloatBitWidth();
   if (bits <= 32)
-    return fromInt(b, loc, t.shuffleXor(b, loc, toInt(b, loc, v, 32), lane, mask),
-                   type);
-  // Two words.
-  Value x = toInt(b, loc, v, 64);
+    return lowering::fromInt(b, loc, word(lowering::toInt(b, loc, v, 32)), type);
+  Value x = lowering::toInt(b, loc, v, 64);
   Type i32t = b.getI32Type(), i64t = b.getI64Type();
+  Value c32 = b.create<LLVM::ConstantOp>(loc, i64t, b.getI64IntegerAttr(32));
   Value lo = b.create<LLVM::TruncOp>(loc, i32t, x);
-  Value hi = b.create<LLVM::TruncOp>(
-      loc, i32t, b.create<LLVM::LShrOp>(
-                     loc, x, b.create<LLVM::ConstantOp>(
-                                 loc, i64t, b.getI64IntegerAttr(32))));
-  lo = b.create<LLVM::ZExtOp>(loc, i64t, t.shuffleXor(b, loc, lo, lane, mask));
-  hi = b.create<LLVM::ZExtOp>(loc, i64t, t.shuffleXor(b, loc, hi, lane, mask));
-  hi = b.create<LLVM::ShlOp>(
-      loc, hi, b.create<LLVM::ConstantOp>(loc, i64t, b.getI64IntegerAttr(32)));
-  return fromInt(b, loc, b.create<LLVM::OrOp>(loc, lo, hi), type);
+  Value hi = b.create<LLVM::TruncOp>(loc, i32t,
+                                     b.create<LLVM::LShrOp>(loc, x, c32));
+  lo = b.create<LLVM::ZExtOp>(loc, i64t, word(lo));
+  hi = b.create<LLVM::ShlOp>(loc, b.create<LLVM::ZExtOp>(loc, i64t, word(hi)),
+                             c32);
+  return lowering::fromInt(b, loc, b.create<LLVM::OrOp>(loc, lo, hi), type);
+}
+
+Value lowering::shuffleXor(OpBuilder &b, Location loc, const TargetInfo &t,
+                           Value v, Value lane, int32_t mask) {
+  return shuffleWords(b, loc, v, [&](Value w) {
+    return t.shuffleXor(b, loc, w, lane, mask);
+  });
+}
+
+Value lowering::shuffleIdx(OpBuilder &b, Location loc, const TargetInfo &t,
+                           Value v, Value srcLane) {
+  return shuffleWords(b, loc, v, [&](Value w) {
+    return t.shuffleIdx(b, loc, w, srcLane);
+  });
+}
+
+Type lowering::storageType(Type t) {
+  if (t.isInteger(1))
+    return IntegerType::get(t.getContext(), 8);
+  return t;
+}
+
+int64_t lowering::storageBytes(Type t) {
+  if (isa<LLVM::LLVMPointerType>(t))
+    return 8;
+  return std::max<int64_t>(1, storageType(t).getIntOrFloatBitWidth() / 8);
+}
+
+lowering::Scratch::Scratch(ArrayRef<Type> types, int64_t count) {
+  for (Type t : types) {
+    bytes = llvm::alignTo(bytes, 16);
+    offsets.push_back(bytes);
+    bytes += count * storageBytes(t);
+  }
+}
+
+Value lowering::sharedPtr(OpBuilder &b, Location loc, const Scratch &s, int k, Type t,
+                Value index) {
+  auto ptrTy = LLVM::LLVMPointerType::get(b.getContext(), 3);
+  Value base = b.create<LLVM::AddressOfOp>(loc, ptrTy, kSharedSymbol);
+  if (s.offsets[k])
+    base = b.create<LLVM::GEPOp>(loc, ptrTy, b.getI8Type(), base,
+                                 ArrayRef<LLVM::GEPArg>{int32_t(s.offsets[k])});
+  return b.create<LLVM::GEPOp>(loc, ptrTy, storageType(t), base,
+                               ArrayRef<LLVM::GEPArg>{index});
+}
+
+void lowering::storeShared(OpBuilder &b, Location loc, const Scratch &s, int k, Value v,
+                 Value index) {
+  Type t = v.getType();
+  if (t.isInteger(1))
+    v = b.create<LLVM::ZExtOp>(loc, b.getI8Type(), v);
+  b.create<LLVM::StoreOp>(loc, v, sharedPtr(b, loc, s, k, t, index));
+}
+
+Value lowering::loadShared(OpBuilder &b, Location loc, const Scratch &s, int k, Type t,
+                 Value index) {
+  Value v = b.create<LLVM::LoadOp>(loc, storageType(t),
+                                   sharedPtr(b, loc, s, k, t, index));
+  if (t.isInteger(1))
+    v = b.create<LLVM::TruncOp>(loc, t, v);
+  return v;
+}
+
+SmallVector<Value> lowering::loadSharedRun(OpBuilder &b, Location loc, const Scratch &s,
+                                 int k, Type t, Value index, int64_t count) {
+  int64_t bytes = storageBytes(t);
+  int64_t vec = std::min<int64_t>(count, std::max<int64_t>(1, 16 / bytes));
+  if (isa<LLVM::LLVMPointerType>(t))
+    vec = 1;
+  SmallVector<Value> out;
+  for (int64_t q = 0; q < count; q += vec) {
+    Value at = q ? b.create<LLVM::OrOp>(loc, index, i32(b, loc, q)).getResult()
+                 : index;
+    if (vec == 1) {
+      out.push_back(loadShared(b, loc, s, k, t, at));
+      continue;
+    }
+    Type st = storageType(t);
+    Value v = b.create<LLVM::LoadOp>(loc, VectorType::get({vec}, st),
+                                     sharedPtr(b, loc, s, k, t, at),
+                                     /*alignment=*/unsigned(vec * bytes));
+    for (int64_t e = 0; e < vec; ++e) {
+      Value x = b.create<LLVM::ExtractElementOp>(loc, v, i32(b, loc, e));
+      if (st != t)
+        x = b.create<LLVM::TruncOp>(loc, t, x);
+      out.push_back(x);
+    }
+  }
+  return out;
+}
+
+LinearLayout lowering::indexLayout(const LinearLayout &l,
+                                   ArrayRef<int64_t> strides) {
+  ::ll::BasesList bl;
+  int64_t size = 1;
+  for (int d = 0; d < l.numOutDims(); ++d)
+    size += (l.outDimSize(d) - 1) * strides[d];
+  for (int i = 0; i < l.numInDims(); ++i) {
+    std::vector<::ll::Basis> bs;
+    for (int b = 0; b < l.inDimSizeLog2(i); ++b) {
+      int64_t v = 0;
+      for (int d = 0; d < l.numOutDims(); ++d)
+        v += int64_t(l.basis(i, b, d)) * strides[d];
+      bs.push_back({int32_t(v)});
+    }
+    bl.push_back({l.inDimName(i), std::move(bs)});
+  }
+  return *LinearLayout::create(
+      std::move(bl),
+      ::ll::DimSizes{{"offset", int32_t(llvm::PowerOf2Ceil(uint64_t(size)))}},
+      /*requireSurjective=*/false);
 }
 
 FailureOr<LinearLayout> lowering::layoutOf(Operation *op, Type type) {
