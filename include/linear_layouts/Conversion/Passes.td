@@ -5,6 +5,33 @@
 
 include "mlir/Pass/PassBase.td"
 
+def LLAllocateShared : Pass<"ll-allocate-shared", "::mlir::ModuleOp"> {
+  let summary = "Give every shared-memory buffer and scratch an offset";
+  let description = [{
+    Plans the module's conversions for the target (as `convert-ll-to-llvm`
+    does), then gives each `ll.local_alloc` buffer (live from the alloc to
+    its last use; a use inside a loop or an `if` keeps it alive to that op's
+    end) and the scratch of each op that goes through shared memory
+    (conversions planned through it, reductions and scans over warps,
+    gathers across warps; live during the op) a byte offset, `ll.offset`:
+    largest first at the lowest 128-byte aligned offset that no buffer with
+    an overlapping lifetime occupies. The module records the bytes it needs
+    in `ll.shared`; accesses that nothing before them (outside loops) put
+    shared memory to use get `ll.first_shared_use` (no leading barrier).
+    `convert-ll-to-llvm` runs this itself; alone it shows the allocation.
+
+    ```mlir
+    %a = ll.local_alloc %x {ll.offset = 0 : i64} : ...   // live: %a's uses
+    %b = ll.local_alloc %y {ll.offset = 0 : i64} : ...   // after %a's last use
+    ```
+  }];
+  let options = [
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "sm_80, sm_90, gfx942, ... (default: the module's ll.target, "
+           "else sm_90)">,
+  ];
+}
+
 def ConvertLLToLLVM : Pass<"convert-ll-to-llvm", "::mlir::ModuleOp"> {
   let summary = "Lower ll kernels to the LLVM dialect with NVVM or ROCDL ops";
   let description = [{

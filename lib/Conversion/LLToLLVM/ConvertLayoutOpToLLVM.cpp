@@ -404,7 +404,7 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
                                                    {"warp", ids.warp}};
     Type it = b.getIntegerType(bits), i32t = b.getI32Type();
     auto ptrTy = LLVM::LLVMPointerType::get(b.getContext(), 3);
-    Value base = b.create<LLVM::AddressOfOp>(loc, ptrTy, kSharedSymbol);
+    Value base = sharedBase(b, loc, op);
     for (const LinearLayout *a : {&p.storeAddress, &p.loadAddress})
       if (spanOf(*a, "rep", {"lane", "warp"}).size() > 1)
         return op->emitOpError()

@@ -80,7 +80,7 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
       return success();
     }
     auto strides = rowMajorStrides(srcT.getShape());
-    Scratch s({elt}, srcT.getNumElements());
+    Scratch s({elt}, srcT.getNumElements(), sharedOffset(op));
     sharedBytes = std::max(sharedBytes, s.bytes);
     ThreadIds ids = threadIds(b, loc, target);
     SmallVector<std::pair<StringRef, Value>> hw = {{"lane", ids.lane},
@@ -208,6 +208,21 @@ struct GatherLowering : OpConversionPattern<GatherOp> {
 };
 
 } // namespace
+
+int64_t mlir::ll::gatherScratchBytes(GatherOp op, const TargetInfo &target) {
+  auto ls = getLinearLayout(op.getSrc().getType());
+  auto li = getLinearLayout(op.getType());
+  auto bits = getMovedBitWidth(op.getSrc().getType().getElementType(), op);
+  if (failed(ls) || failed(li) || failed(bits))
+    return 0;
+  auto plan = ::ll::planGather(*ls, *li, int(op.getAxis()), int(*bits),
+                               target.target());
+  if (!plan || plan->kind == ::ll::GatherPlan::Kind::Shuffle)
+    return 0;
+  return Scratch({op.getSrc().getType().getElementType()},
+                 op.getSrc().getType().getNumElements())
+      .bytes;
+}
 
 void mlir::ll::populateGatherOpToLLVMPatterns(LLTypeConverter &tc,
                                               RewritePatternSet &patterns,

@@ -31,6 +31,7 @@
 
 namespace mlir::ll {
 #define GEN_PASS_DEF_CONVERTLLTOLLVM
+#define GEN_PASS_DEF_LLALLOCATESHARED
 #include "linear_layouts/Conversion/Passes.h.inc"
 } // namespace mlir::ll
 
@@ -92,6 +93,41 @@ bool needsMathLibrary(Operation *op, bool amd) {
   return llvm::all_of(op->getResultTypes(), [](Type t) { return t.isIntOrFloat(); });
 }
 
+/// The target named by the option, else the module's ll.target, else
+/// sm_90 (null with a diagnostic on the module for an unknown one).
+std::unique_ptr<TargetInfo> targetOf(ModuleOp module, StringRef option) {
+  std::string name = option.str();
+  if (name.empty())
+    if (auto a = module->getAttrOfType<StringAttr>("ll.target"))
+      name = a.str();
+  if (name.empty())
+    name = "sm_90";
+  std::string error;
+  auto info = TargetInfo::get(name, error);
+  if (!info)
+    module.emitError() << error;
+  return info;
+}
+
+struct LLAllocateShared
+    : public mlir::ll::impl::LLAllocateSharedBase<LLAllocateShared> {
+  using LLAllocateSharedBase::LLAllocateSharedBase;
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto info = targetOf(module, target);
+    if (!info)
+      return signalPassFailure();
+    ConversionPlans plans;
+    if (failed(planConversions(module, *info, /*trafficFirst=*/false, plans)))
+      return signalPassFailure();
+    auto bytes = allocateSharedMemory(module, *info, plans);
+    if (failed(bytes))
+      return signalPassFailure();
+    module->setAttr("ll.shared",
+                    IntegerAttr::get(IntegerType::get(&getContext(), 64), *bytes));
+  }
+};
+
 struct ConvertLLToLLVM
     : public mlir::ll::impl::ConvertLLToLLVMBase<ConvertLLToLLVM> {
   using ConvertLLToLLVMBase::ConvertLLToLLVMBase;
@@ -99,18 +135,10 @@ struct ConvertLLToLLVM
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = &getContext();
-    std::string name = target;
-    if (name.empty())
-      if (auto a = module->getAttrOfType<StringAttr>("ll.target"))
-        name = a.str();
-    if (name.empty())
-      name = "sm_90";
-    std::string error;
-    auto info = TargetInfo::get(name, error);
-    if (!info) {
-      module.emitError() << error;
+    auto info = targetOf(module, target);
+    if (!info)
       return signalPassFailure();
-    }
+    std::string name = info->target().name;
     // Threads per CTA of each kernel, before the types go.
     llvm::StringMap<int> threads;
     for (auto func : module.getOps<func::FuncOp>()) {
@@ -125,33 +153,18 @@ struct ConvertLLToLLVM
     // Vector widths of global accesses (from the offsets' contiguity).
     annotateGlobalVectors(module);
 
-    // The conversions' plans, once; those through shared memory that nothing
-    // before them used need no leading barrier.
+    // The conversions' plans, once; then offsets in shared memory for every
+    // buffer and scratch (those nothing used before need no leading
+    // barrier).
     ConversionPlans plans;
     if (failed(planConversions(module, *info, trafficFirst, plans)))
       return signalPassFailure();
-    for (auto func : module.getOps<func::FuncOp>()) {
-      bool used = false;
-      func.walk<WalkOrder::PreOrder>([&](Operation *op) {
-        if (isa<LocalAllocOp, LocalLoadOp, LocalStoreOp>(op)) {
-          used = true;
-          return;
-        }
-        auto it = plans.byOp.find(op);
-        bool shared = it != plans.byOp.end()
-                          ? it->second.as<::ll::SharedPlan>() != nullptr
-                          : isa<GatherOp>(op) ||
-                                (isa<ReduceOp, ScanOp>(op) && usesSharedMemory(op));
-        if (!shared)
-          return;
-        if (!used && !op->getParentOfType<LoopLikeOpInterface>())
-          op->setAttr(kFirstSharedUse, UnitAttr::get(ctx));
-        used = true;
-      });
-    }
+    auto allocated = allocateSharedMemory(module, *info, plans);
+    if (failed(allocated))
+      return signalPassFailure();
 
     // 1. ll and tensors.
-    int64_t sharedBytes = 0;
+    int64_t sharedBytes = *allocated;
     {
       LLTypeConverter tc(ctx);
       RewritePatternSet patterns(ctx);
@@ -175,6 +188,7 @@ struct ConvertLLToLLVM
       populateReduceScanOpToLLVMPatterns(tc, patterns, *info, sharedBytes);
       populateFpToFpOpToLLVMPatterns(tc, patterns);
       populateGatherOpToLLVMPatterns(tc, patterns, *info, sharedBytes);
+      populateLocalOpToLLVMPatterns(tc, patterns, *info);
       populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                      tc);
       populateReturnOpTypeConversionPattern(patterns, tc);

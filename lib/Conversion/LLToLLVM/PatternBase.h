@@ -111,9 +111,26 @@ void populateGatherOpToLLVMPatterns(LLTypeConverter &tc,
                                     RewritePatternSet &patterns,
                                     const TargetInfo &target,
                                     int64_t &sharedBytes);
-/// Whether an ll.reduce / ll.scan goes through shared memory (its warps
-/// take part).
-bool usesSharedMemory(Operation *op);
+/// The shared scratch an ll.reduce / ll.scan needs (0: none, its warps do
+/// not take part), and an ll.gather (0: within warps).
+int64_t reduceScanScratchBytes(Operation *op);
+int64_t gatherScratchBytes(GatherOp op, const TargetInfo &target);
+/// ll.local_alloc / local_load / local_store / local_dealloc.
+void populateLocalOpToLLVMPatterns(LLTypeConverter &tc,
+                                   RewritePatternSet &patterns,
+                                   const TargetInfo &target);
+
+/// The byte offset of an op's shared memory (ll.local_alloc's buffer, or
+/// the scratch of an op that goes through shared memory).
+constexpr const char *kSharedOffsetAttr = "ll.offset";
+/// ll-allocate-shared: offsets for every ll.local_alloc buffer (live from
+/// the alloc to its last use) and every op's scratch (live during the op),
+/// overlapping lifetimes in disjoint bytes; records kSharedOffsetAttr on
+/// each and kFirstSharedUse on the accesses that nothing used shared memory
+/// before (outside loops); returns the bytes needed.
+FailureOr<int64_t> allocateSharedMemory(ModuleOp module,
+                                        const TargetInfo &target,
+                                        const ConversionPlans &plans);
 
 namespace lowering {
 
@@ -179,12 +196,17 @@ Value shuffleIdx(OpBuilder &b, Location loc, const TargetInfo &t, Value v,
 /// stored as storageType(t) (i1 as i8) in storageBytes(t) bytes.
 Type storageType(Type t);
 int64_t storageBytes(Type t);
-/// Regions of `count` elements, one per type, 16-byte aligned.
+/// Regions of `count` elements, one per type, 16-byte aligned, from byte
+/// `base` of the shared memory; `bytes` is their extent.
 struct Scratch {
   SmallVector<int64_t> offsets;
   int64_t bytes = 0;
-  Scratch(ArrayRef<Type> types, int64_t count);
+  Scratch(ArrayRef<Type> types, int64_t count, int64_t base = 0);
 };
+/// The byte offset ll-allocate-shared gave `op` (kSharedOffsetAttr; 0
+/// without), and @global_smem plus that offset.
+int64_t sharedOffset(Operation *op);
+Value sharedBase(OpBuilder &b, Location loc, Operation *op);
 /// Element `index` of region `k`.
 Value sharedPtr(OpBuilder &b, Location loc, const Scratch &s, int k, Type t,
                 Value index);

@@ -443,7 +443,7 @@ struct ReduceLowering : OpConversionPattern<ReduceOp> {
       for (Value v : adaptor.getSrcs())
         elemTypes.push_back(
             cast<LLVM::LLVMStructType>(v.getType()).getBody()[0]);
-      Scratch s(elemTypes, numOut << m);
+      Scratch s(elemTypes, numOut << m, sharedOffset(op));
       sharedBytes = std::max(sharedBytes, s.bytes);
       LinearLayout rest = hw.offsetLayout(hw.restImg, hw.restBits);
       SmallVector<std::pair<StringRef, Value>> vars = {{"lane", ids.lane},
@@ -631,7 +631,8 @@ struct ScanLowering : OpConversionPattern<ScanOp> {
     SmallVector<int64_t> full = hw.fullImg();
     LinearLayout fullL = hw.offsetLayout(full, hw.axisBits + hw.restBits);
     Value fullRt;
-    Scratch s(elemTypes, int64_t(1) << (hw.axisBits + hw.restBits));
+    Scratch s(elemTypes, int64_t(1) << (hw.axisBits + hw.restBits),
+              sharedOffset(op));
     bool usedShared = op->hasAttr(kFirstSharedUse) ? false : true;
     for (int k = 0; k < int(plan->steps.size()); ++k) {
       uint64_t h = plan->steps[k];
@@ -754,16 +755,32 @@ struct ScanLowering : OpConversionPattern<ScanOp> {
 
 } // namespace
 
-bool mlir::ll::usesSharedMemory(Operation *op) {
+/// The element types of the operands of a reduction or scan.
+static SmallVector<Type> elementTypes(ValueRange srcs) {
+  SmallVector<Type> ts;
+  for (Value v : srcs)
+    ts.push_back(cast<RankedTensorType>(v.getType()).getElementType());
+  return ts;
+}
+
+int64_t mlir::ll::reduceScanScratchBytes(Operation *op) {
   if (auto r = dyn_cast<ReduceOp>(op)) {
     auto p = planReduce(r);
-    return succeeded(p) && p->m() > 0;
+    if (failed(p) || p->m() == 0)
+      return 0;
+    return Scratch(elementTypes(r.getSrcs()), int64_t(1)
+                                                  << (p->hw.restBits + p->m()))
+        .bytes;
   }
   if (auto s = dyn_cast<ScanOp>(op)) {
     auto p = planScan(s);
-    return succeeded(p) && p->usesShared();
+    if (failed(p) || !p->usesShared())
+      return 0;
+    return Scratch(elementTypes(s.getSrcs()),
+                   int64_t(1) << (p->hw.axisBits + p->hw.restBits))
+        .bytes;
   }
-  return false;
+  return 0;
 }
 
 void mlir::ll::populateReduceScanOpToLLVMPatterns(LLTypeConverter &tc,

@@ -19,6 +19,9 @@ LLTypeConverter::LLTypeConverter(MLIRContext *ctx) {
       return f;
     return IntegerType::get(f.getContext(), f.getWidth());
   });
+  addConversion([](MemDescType m) -> Type {
+    return LLVM::LLVMPointerType::get(m.getContext(), 3);
+  });
   addConversion([](PointerType p) -> Type {
     return LLVM::LLVMPointerType::get(p.getContext(), p.getAddressSpace());
   });
@@ -314,17 +317,32 @@ Type lowering::storageType(Type t) {
 }
 
 int64_t lowering::storageBytes(Type t) {
-  if (isa<LLVM::LLVMPointerType>(t))
+  if (!t.isIntOrFloat()) // pointers
     return 8;
   return std::max<int64_t>(1, storageType(t).getIntOrFloatBitWidth() / 8);
 }
 
-lowering::Scratch::Scratch(ArrayRef<Type> types, int64_t count) {
+lowering::Scratch::Scratch(ArrayRef<Type> types, int64_t count,
+                           int64_t base) {
   for (Type t : types) {
     bytes = llvm::alignTo(bytes, 16);
-    offsets.push_back(bytes);
+    offsets.push_back(base + bytes);
     bytes += count * storageBytes(t);
   }
+}
+
+int64_t lowering::sharedOffset(Operation *op) {
+  auto a = op->getAttrOfType<IntegerAttr>(kSharedOffsetAttr);
+  return a ? a.getInt() : 0;
+}
+
+Value lowering::sharedBase(OpBuilder &b, Location loc, Operation *op) {
+  auto ptrTy = LLVM::LLVMPointerType::get(b.getContext(), 3);
+  Value base = b.create<LLVM::AddressOfOp>(loc, ptrTy, kSharedSymbol);
+  if (int64_t off = sharedOffset(op))
+    base = b.create<LLVM::GEPOp>(loc, ptrTy, b.getI8Type(), base,
+                                 ArrayRef<LLVM::GEPArg>{int32_t(off)});
+  return base;
 }
 
 Value lowering::sharedPtr(OpBuilder &b, Location loc, const Scratch &s, int k, Type t,

@@ -1,0 +1,139 @@
+//===- SharedMemory.cpp - ll-allocate-shared -------------------------------===//
+//
+// Every buffer in the CTA's shared memory gets a byte offset:
+//   - an ll.local_alloc buffer (its memdesc's elements) lives from the
+//     alloc to its last use (a use inside a loop or an if keeps it alive to
+//     the end of that op);
+//   - the scratch of an op that goes through shared memory (a conversion
+//     planned through it, a reduction or scan over warps, a gather across
+//     warps) lives during the op.
+// Program points are the pre-order numbers of the ops of each function.
+// Buffers are placed largest first at the lowest offset (128-byte
+// aligned) that no buffer with an overlapping lifetime occupies, as
+// Triton's allocation does; the module needs the largest end.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PatternBase.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Interfaces/LoopLikeInterface.h"
+
+using namespace mlir;
+using namespace mlir::ll;
+using namespace mlir::ll::lowering;
+
+namespace {
+
+struct Buffer {
+  Operation *op;
+  int64_t bytes, start, end, offset = -1;
+};
+
+constexpr int64_t kAlign = 128;
+
+/// The bytes of a memdesc's buffer.
+int64_t memdescBytes(MemDescType m) {
+  auto l = getLinearLayout(m);
+  int64_t elems = 1;
+  if (succeeded(l) && l->hasInDim("offset"))
+    elems = l->inDimSize(l->inDimIndex("offset"));
+  else
+    for (int64_t d : m.getShape())
+      elems *= d;
+  return elems * storageBytes(m.getElementType());
+}
+
+} // namespace
+
+FailureOr<int64_t> mlir::ll::allocateSharedMemory(ModuleOp module,
+                                                  const TargetInfo &target,
+                                                  const ConversionPlans &plans) {
+  MLIRContext *ctx = module.getContext();
+  int64_t total = 0;
+  for (auto func : module.getOps<func::FuncOp>()) {
+    // Program points: [pre-order number, last number inside].
+    DenseMap<Operation *, std::pair<int64_t, int64_t>> span;
+    int64_t n = 0;
+    std::function<void(Operation *)> number = [&](Operation *op) {
+      int64_t first = n++;
+      for (Region &r : op->getRegions())
+        for (Block &b : r)
+          for (Operation &o : b)
+            number(&o);
+      span[op] = {first, n - 1};
+    };
+    number(func);
+    SmallVector<Buffer> buffers;
+    func.walk([&](Operation *op) {
+      int64_t bytes = 0;
+      if (auto a = dyn_cast<LocalAllocOp>(op)) {
+        int64_t end = span[op].second;
+        for (Operation *user : a->getUsers()) {
+          Operation *anc = a->getBlock()->findAncestorOpInBlock(*user);
+          if (anc)
+            end = std::max(end, span[anc].second);
+        }
+        buffers.push_back({op, memdescBytes(a.getType()), span[op].first, end});
+        return;
+      }
+      if (auto it = plans.byOp.find(op); it != plans.byOp.end()) {
+        if (it->second.as<::ll::SharedPlan>())
+          bytes = it->second.scratchBytes();
+      } else if (isa<ReduceOp, ScanOp>(op)) {
+        bytes = reduceScanScratchBytes(op);
+      } else if (auto g = dyn_cast<GatherOp>(op)) {
+        bytes = gatherScratchBytes(g, target);
+      }
+      if (bytes)
+        buffers.push_back({op, bytes, span[op].first, span[op].second});
+    });
+    // Largest first, then earliest.
+    SmallVector<Buffer *> order;
+    for (Buffer &b : buffers)
+      order.push_back(&b);
+    llvm::stable_sort(order, [](Buffer *a, Buffer *b) {
+      return a->bytes != b->bytes ? a->bytes > b->bytes : a->start < b->start;
+    });
+    SmallVector<Buffer *> placed;
+    for (Buffer *b : order) {
+      SmallVector<int64_t> candidates = {0};
+      for (Buffer *p : placed)
+        candidates.push_back(llvm::alignTo(p->offset + p->bytes, kAlign));
+      llvm::sort(candidates);
+      for (int64_t c : candidates) {
+        bool clash = llvm::any_of(placed, [&](Buffer *p) {
+          bool live = p->start <= b->end && b->start <= p->end;
+          bool bytes = p->offset < c + b->bytes && c < p->offset + p->bytes;
+          return live && bytes;
+        });
+        if (!clash) {
+          b->offset = c;
+          break;
+        }
+      }
+      placed.push_back(b);
+      total = std::max(total, b->offset + b->bytes);
+      b->op->setAttr(kSharedOffsetAttr,
+                     IntegerAttr::get(IntegerType::get(ctx, 64), b->offset));
+    }
+    // Accesses that nothing before them (in program order, outside loops)
+    // put shared memory to use need no leading barrier.
+    bool used = false;
+    func.walk<WalkOrder::PreOrder>([&](Operation *op) {
+      bool access = false;
+      if (auto a = dyn_cast<LocalAllocOp>(op))
+        access = bool(a.getSrc());
+      else if (isa<LocalLoadOp, LocalStoreOp>(op))
+        access = true;
+      else
+        access = op->hasAttr(kSharedOffsetAttr);
+      if (!access)
+        return;
+      if (!used && !op->getParentOfType<LoopLikeOpInterface>())
+        op->setAttr(kFirstSharedUse, UnitAttr::get(ctx));
+      used = true;
+    });
+  }
+  return total;
+}
