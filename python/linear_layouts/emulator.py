@@ -32,6 +32,8 @@ Execution model
   wave64). ``nvvm.shfl.sync`` follows the PTX pseudo-code exactly, including the packed
   clamp / segment-mask operand; ``ldmatrix`` / ``stmatrix`` need whole active warps.
 * **Barriers** need every thread of the CTA that has not exited to be active.
+* **Atomics** (``llvm.atomicrmw``: add, sub, and, or, xor, xchg, max, min, fadd) run one thread
+  after another in thread order and return the old values.
 * **Races.** CTAs run warps in lockstep, which would hide a missing barrier, so shared memory
   tracks, per byte, which warp last wrote it and which warps read it since the last barrier:
   a read of a byte another warp wrote, or a write of a byte another warp read or wrote, with no
@@ -306,10 +308,17 @@ class _RaceTracker:
         self.epoch = 0
         self.w_epoch, self.w_warp, self.r_epoch, self.r_warp = (np.full(size, -1, np.int64) for _ in range(4))
 
-    def access(self, offsets: np.ndarray, n: int, threads: np.ndarray, write: bool, st: "_State") -> None:
+    def access(self, offsets: np.ndarray, n: int, threads: np.ndarray, write: bool, st: "_State",
+               atomic: bool = False) -> None:
         b = (offsets[:, None] + np.arange(n)).reshape(-1)
         t = np.repeat(threads, n)
         w = t // st.ws
+        if atomic:
+            # Atomics do not race with each other; a plain access of the
+            # byte by any warp before the next barrier does.
+            if write:
+                self.w_epoch[b], self.w_warp[b] = self.epoch, -2
+            return
         bad = (self.w_epoch[b] == self.epoch) & (self.w_warp[b] != w)
         what = "written by warp {} since the last barrier"
         if write:
@@ -362,19 +371,20 @@ class _Memory:
                                  f"is outside every mapped buffer: {mapped or 'none'}")
         return parts
 
-    def load(self, addr: np.ndarray, n: int, st: "_State", lanes: np.ndarray) -> np.ndarray:
+    def load(self, addr: np.ndarray, n: int, st: "_State", lanes: np.ndarray, atomic: bool = False) -> np.ndarray:
         out = np.empty((len(addr), n), np.uint8)
         for buf, rows, offsets in self._split(addr, n, st, lanes, "load"):
             if buf is self.shared and self.races is not None:
-                self.races.access(offsets, n, lanes[rows], False, st)
+                self.races.access(offsets, n, lanes[rows], False, st, atomic)
             out[rows] = buf[offsets[:, None] + np.arange(n)]
         return out
 
-    def store(self, addr: np.ndarray, data: np.ndarray, st: "_State", lanes: np.ndarray) -> None:
+    def store(self, addr: np.ndarray, data: np.ndarray, st: "_State", lanes: np.ndarray,
+              atomic: bool = False) -> None:
         n = data.shape[1]
         for buf, rows, offsets in self._split(addr, n, st, lanes, "store"):
             if buf is self.shared and self.races is not None:
-                self.races.access(offsets, n, lanes[rows], True, st)
+                self.races.access(offsets, n, lanes[rows], True, st, atomic)
             buf[offsets[:, None] + np.arange(n)] = data[rows]
 
 
@@ -765,6 +775,40 @@ def _store(op: _Op) -> Handler:
     ty = op.ins[0]
     _access_bytes(ty)
     return lambda st, a: st.mem.store(a[1][st.lanes], _to_bytes(a[0], ty)[st.lanes], st, st.lanes)
+
+
+_ATOMIC_INT = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "_and": lambda a, b: a & b,
+               "_or": lambda a, b: a | b, "_xor": lambda a, b: a ^ b, "xchg": lambda a, b: b,
+               "max": max, "min": min}
+
+
+@_op("llvm.atomicrmw")
+def _atomicrmw(op: _Op) -> Handler:
+    kind = re.sub(r"^.*<|>.*$", "", str(op.attrs["bin_op"])).strip()
+    if re.match(r"^\d+", kind):  # the enum as an integer (LLVM::AtomicBinOp's order)
+        names = ["xchg", "add", "sub", "_and", "nand", "_or", "_xor", "max", "min", "umax", "umin", "fadd"]
+        i = int(re.match(r"^\d+", kind)[0])
+        kind = names[i] if i < len(names) else kind
+    ty = op.ins[1]
+    fadd = kind == "fadd"
+    fn = _ATOMIC_INT.get(kind) if not fadd else (lambda a, b: a + b)
+    if fn is None or (kind in ("max", "min") and ty.kind != "int"):
+        raise EmulationError(f"atomicrmw {kind} is not supported (add, sub, and, or, xor, xchg, max, min, fadd)")
+    n, dt = _access_bytes(ty), _dtype(ty)
+
+    def run(st: _State, a: list) -> np.ndarray:
+        # One thread after another, in thread order (any order is a valid
+        # execution); the old values are the results.
+        old = np.zeros(st.T, dt)
+        addr, val = a[0], a[1]
+        for t in st.lanes:
+            raw = st.mem.load(addr[t:t + 1], n, st, np.array([t]), atomic=True)
+            cur = _from_bytes(raw, ty)[0]
+            old[t] = cur
+            new = np.array([fn(cur, val[t])], dt)
+            st.mem.store(addr[t:t + 1], _to_bytes(new, ty), st, np.array([t]), atomic=True)
+        return old
+    return run
 
 
 # ---- special registers

@@ -248,3 +248,41 @@ def test_casts_execute():
     ll.emulate(k, 1, [x, y])
     np.testing.assert_array_equal(y, x.view(np.int32))
     assert ptxas(k)[:4] == b"\x7fELF"
+
+
+def test_scf_while_carries_tensors():
+    # A data-dependent loop (its trip count a kernel argument) carrying a
+    # tensor and a counter through scf.while.
+    text = """
+#b = #ll.blocked<{sizePerThread = [2], threadsPerWarp = [32], warpsPerCTA = [2], order = [0]}>
+module attributes {ll.target = "sm_90"} {
+func.func @k(%x: !ll.ptr<i32>, %y: !ll.ptr<i32>, %n: i32) attributes {ll.kernel} {
+  %r = ll.make_range {start = 0 : i32, end = 128 : i32} : tensor<128xi32, #b>
+  %xs = ll.splat %x : !ll.ptr<i32> -> tensor<128x!ll.ptr<i32>, #b>
+  %xp = ll.addptr %xs, %r : tensor<128x!ll.ptr<i32>, #b>, tensor<128xi32, #b>
+  %v = ll.load %xp : (tensor<128x!ll.ptr<i32>, #b>) -> tensor<128xi32, #b>
+  %c0 = arith.constant 0 : i32
+  %c1 = arith.constant 1 : i32
+  %res:2 = scf.while (%acc = %v, %i = %c0) : (tensor<128xi32, #b>, i32) -> (tensor<128xi32, #b>, i32) {
+    %go = arith.cmpi slt, %i, %n : i32
+    scf.condition(%go) %acc, %i : tensor<128xi32, #b>, i32
+  } do {
+  ^bb0(%a: tensor<128xi32, #b>, %j: i32):
+    %a2 = arith.addi %a, %r : tensor<128xi32, #b>
+    %j2 = arith.addi %j, %c1 : i32
+    scf.yield %a2, %j2 : tensor<128xi32, #b>, i32
+  }
+  %ys = ll.splat %y : !ll.ptr<i32> -> tensor<128x!ll.ptr<i32>, #b>
+  %yp = ll.addptr %ys, %r : tensor<128x!ll.ptr<i32>, #b>, tensor<128xi32, #b>
+  ll.store %yp, %res#0 : (tensor<128x!ll.ptr<i32>, #b>, tensor<128xi32, #b>) -> ()
+  return
+}
+}
+"""
+    k = ll.compile(text, "sm_90")
+    x = np.arange(128, dtype=np.int32) * 7
+    for n in (0, 1, 5):
+        y = np.zeros(128, np.int32)
+        ll.emulate(k, 1, [x, y, n])
+        np.testing.assert_array_equal(y, x + n * np.arange(128))
+    assert ptxas(k)[:4] == b"\x7fELF"

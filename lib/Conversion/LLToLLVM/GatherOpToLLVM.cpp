@@ -230,3 +230,123 @@ void mlir::ll::populateGatherOpToLLVMPatterns(LLTypeConverter &tc,
                                               int64_t &sharedBytes) {
   patterns.add<GatherLowering>(tc, patterns.getContext(), target, sharedBytes);
 }
+
+//===----------------------------------------------------------------------===//
+// ll.histogram
+//===----------------------------------------------------------------------===//
+//
+// Bins of i32 in shared memory: zeroed by the CTA's threads in turn (a
+// barrier first unless this is the first use), a barrier, an atomic add per
+// counted element (the first copy of each, where the mask holds and the
+// value is in range), a barrier, then each result register reads its bin.
+
+namespace {
+
+struct HistogramLowering : OpConversionPattern<HistogramOp> {
+  HistogramLowering(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t,
+                    int64_t &sharedBytes)
+      : OpConversionPattern(tc, ctx), target(t), sharedBytes(sharedBytes) {}
+  const TargetInfo &target;
+  int64_t &sharedBytes;
+
+  LogicalResult
+  matchAndRewrite(HistogramOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    auto ls = layoutOf(op, op.getSrc().getType());
+    auto ld = layoutOf(op, op.getType());
+    Type rt = getTypeConverter()->convertType(op.getType());
+    if (failed(ls) || failed(ld) || !rt)
+      return failure();
+    int64_t bins = op.getType().getNumElements();
+    Type i32t = b.getI32Type();
+    Scratch s({i32t}, bins, sharedOffset(op));
+    sharedBytes = std::max(sharedBytes, s.bytes);
+    ThreadIds ids = threadIds(b, loc, target);
+    Value tid = target.threadId(b, loc);
+    int64_t threads = int64_t(target.warpSize()) *
+                      ls->inDimSize(ls->inDimIndex("warp"));
+    if (!op->hasAttr(kFirstSharedUse))
+      target.barrier(b, loc);
+    // Zero the bins: thread t clears t, t + threads, ...
+    for (int64_t j = 0; j < bins; j += threads) {
+      Value at = b.create<LLVM::AddOp>(loc, tid, i32(b, loc, j));
+      auto emit = [&] { storeShared(b, loc, s, 0, i32(b, loc, 0), at); };
+      if (j + threads <= bins) {
+        emit();
+        continue;
+      }
+      Value in = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::slt, at,
+                                        i32(b, loc, bins));
+      OpBuilder::InsertionGuard g(b);
+      auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, in, false);
+      b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      emit();
+    }
+    target.barrier(b, loc);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      if (Value first = firstCopy(b, loc, ids, freeMask(*ls, "lane"),
+                                  freeMask(*ls, "warp"))) {
+        auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, first, false);
+        b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      }
+      SmallVector<Value> vals = unpack(b, loc, adaptor.getSrc());
+      SmallVector<Value> mask;
+      if (adaptor.getMask())
+        mask = unpack(b, loc, adaptor.getMask());
+      int32_t copies = freeMask(*ls, "register");
+      for (auto [r, v] : llvm::enumerate(vals)) {
+        if (int32_t(r) & copies)
+          continue;
+        unsigned w = v.getType().getIntOrFloatBitWidth();
+        Type wide = w > 32 ? v.getType() : i32t;
+        Value x = w < 32 ? b.create<LLVM::SExtOp>(loc, i32t, v).getResult() : v;
+        // In range: 0 <= x < bins, one unsigned compare.
+        Value ok = b.create<LLVM::ICmpOp>(
+            loc, LLVM::ICmpPredicate::ult, x,
+            b.create<LLVM::ConstantOp>(loc, wide, b.getIntegerAttr(wide, bins)));
+        if (!mask.empty())
+          ok = b.create<LLVM::AndOp>(loc, ok, mask[r]);
+        Value at = w > 32 ? b.create<LLVM::TruncOp>(loc, i32t, x).getResult() : x;
+        OpBuilder::InsertionGuard g(b);
+        auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, ok, false);
+        b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+        b.create<LLVM::AtomicRMWOp>(loc, LLVM::AtomicBinOp::add,
+                                    sharedPtr(b, loc, s, 0, i32t, at),
+                                    i32(b, loc, 1),
+                                    LLVM::AtomicOrdering::monotonic);
+      }
+    }
+    target.barrier(b, loc);
+    LinearLayout binIdx = indexLayout(*ld, {1});
+    Value rtIdx = runtimePart(b, loc, binIdx, "offset",
+                              {{"lane", ids.lane}, {"warp", ids.warp}});
+    SmallVector<Value> out;
+    int64_t n = ld->inDimSize(0);
+    for (int64_t r = 0; r < n; ++r) {
+      Value at = b.create<LLVM::XOrOp>(
+          loc, rtIdx,
+          i32(b, loc, constPart(binIdx, "offset", {{"register", int32_t(r)}})));
+      out.push_back(loadShared(b, loc, s, 0, i32t, at));
+    }
+    b.replaceOp(op, pack(b, loc, rt, out));
+    return success();
+  }
+};
+
+} // namespace
+
+int64_t mlir::ll::histogramScratchBytes(HistogramOp op) {
+  return Scratch({IntegerType::get(op.getContext(), 32)},
+                 op.getType().getNumElements())
+      .bytes;
+}
+
+void mlir::ll::populateHistogramOpToLLVMPatterns(LLTypeConverter &tc,
+                                                 RewritePatternSet &patterns,
+                                                 const TargetInfo &target,
+                                                 int64_t &sharedBytes) {
+  patterns.add<HistogramLowering>(tc, patterns.getContext(), target,
+                                  sharedBytes);
+}

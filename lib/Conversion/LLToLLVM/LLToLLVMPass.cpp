@@ -189,6 +189,7 @@ struct ConvertLLToLLVM
       populateFpToFpOpToLLVMPatterns(tc, patterns);
       populateGatherOpToLLVMPatterns(tc, patterns, *info, sharedBytes);
       populateLocalOpToLLVMPatterns(tc, patterns, *info);
+      populateHistogramOpToLLVMPatterns(tc, patterns, *info, sharedBytes);
       populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                      tc);
       populateReturnOpTypeConversionPattern(patterns, tc);

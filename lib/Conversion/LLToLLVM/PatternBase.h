@@ -8,7 +8,7 @@
 //   ConvertLayoutOpToLLVM.cpp ll.convert_layout as planned
 //   ReduceScanOpToLLVM.cpp    ll.reduce and ll.scan
 //   FpToFpOpToLLVM.cpp        ll.fp_to_fp
-//   GatherOpToLLVM.cpp        ll.gather
+//   GatherOpToLLVM.cpp        ll.gather, ll.histogram
 //   LLToLLVMPass.cpp          the pass: ll -> LLVM + NVVM/ROCDL, then MLIR's
 //                             conversions of func/arith/math/scf/cf
 //
@@ -115,6 +115,12 @@ void populateGatherOpToLLVMPatterns(LLTypeConverter &tc,
 /// not take part), and an ll.gather (0: within warps).
 int64_t reduceScanScratchBytes(Operation *op);
 int64_t gatherScratchBytes(GatherOp op, const TargetInfo &target);
+/// ll.histogram through shared-memory atomics, and its scratch.
+void populateHistogramOpToLLVMPatterns(LLTypeConverter &tc,
+                                       RewritePatternSet &patterns,
+                                       const TargetInfo &target,
+                                       int64_t &sharedBytes);
+int64_t histogramScratchBytes(HistogramOp op);
 /// ll.local_alloc / local_load / local_store / local_dealloc.
 void populateLocalOpToLLVMPatterns(LLTypeConverter &tc,
                                    RewritePatternSet &patterns,

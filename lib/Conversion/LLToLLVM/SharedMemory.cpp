@@ -84,6 +84,8 @@ FailureOr<int64_t> mlir::ll::allocateSharedMemory(ModuleOp module,
         bytes = reduceScanScratchBytes(op);
       } else if (auto g = dyn_cast<GatherOp>(op)) {
         bytes = gatherScratchBytes(g, target);
+      } else if (auto h = dyn_cast<HistogramOp>(op)) {
+        bytes = histogramScratchBytes(h);
       }
       if (bytes)
         buffers.push_back({op, bytes, span[op].first, span[op].second});

@@ -411,3 +411,12 @@ func.func @f(%x: i32) -> f32 {
   %0 = ll.fp_to_fp %x : i32 -> f32
   return %0 : f32
 }
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
+func.func @f(%x: tensor<512xf32, #b>) -> tensor<64xi32, #b> {
+  // expected-error @+1 {{counts integers, not 'f32'}}
+  %h = ll.histogram %x : tensor<512xf32, #b> -> tensor<64xi32, #b>
+  return %h : tensor<64xi32, #b>
+}

@@ -172,3 +172,16 @@ func.func @fp_to_fp(%x: tensor<128xf32, #b>, %s: f16) -> f8E5M2 {
   %2 = ll.fp_to_fp %s, rounding = rtz : f16 -> f8E5M2
   return %2 : f8E5M2
 }
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
+#r = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
+// CHECK-LABEL: func.func @histogram
+func.func @histogram(%x: tensor<512xi32, #b>, %m: tensor<512xi1, #b>) -> tensor<64xi32, #r> {
+  // CHECK: ll.histogram %{{.*}}, %{{.*}} : tensor<512xi32, #blocked>, tensor<512xi1, #blocked> -> tensor<64xi32, #blocked1>
+  %h = ll.histogram %x, %m : tensor<512xi32, #b>, tensor<512xi1, #b> -> tensor<64xi32, #r>
+  // CHECK: ll.histogram %{{.*}} : tensor<512xi32, #blocked> -> tensor<64xi32, #blocked1>
+  %g = ll.histogram %x : tensor<512xi32, #b> -> tensor<64xi32, #r>
+  return %h : tensor<64xi32, #r>
+}

@@ -667,6 +667,27 @@ LogicalResult ScanOp::verify() {
   return success();
 }
 
+LogicalResult HistogramOp::verify() {
+  auto src = getSrc().getType(), dst = getType();
+  if (src.getRank() != 1 || dst.getRank() != 1)
+    return emitOpError() << "takes and gives 1-D tensors";
+  if (!src.getElementType().isSignlessInteger())
+    return emitOpError() << "counts integers, not " << src.getElementType();
+  if (!dst.getElementType().isInteger(32))
+    return emitOpError() << "gives i32 counts";
+  for (Type t : {Type(src), Type(dst)})
+    if (failed(requireDistributed(*this, t, "every tensor")))
+      return failure();
+  if (Value m = getMask()) {
+    auto mt = cast<RankedTensorType>(m.getType());
+    if (!mt.getElementType().isInteger(1) || mt.getShape() != src.getShape() ||
+        !haveEqualLayouts(mt, src))
+      return emitOpError() << "the mask must be i1 with the source's shape "
+                              "and layout";
+  }
+  return success();
+}
+
 LogicalResult MakeRangeOp::verify() {
   auto t = getType();
   if (t.getRank() != 1)

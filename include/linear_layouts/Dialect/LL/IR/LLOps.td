@@ -271,6 +271,25 @@ def LL_ScanReturnOp : LL_Op<"scan.return",
   let assemblyFormat = "attr-dict ($result^ `:` type($result))?";
 }
 
+def LL_HistogramOp : LL_Op<"histogram", [Pure]> {
+  let summary = "Count the values of a 1-D integer tensor in bins of width 1";
+  let description = [{
+    As Triton's `tt.histogram`: result element `i` counts the elements of
+    `src` equal to `i` (where `mask` is true); the result's size is the
+    number of bins. Values outside `[0, bins)` are not counted.
+
+    ```mlir
+    %h = ll.histogram %x, %m : tensor<1024xi32, #b>, tensor<1024xi1, #b> -> tensor<64xi32, #r>
+    ```
+  }];
+  let arguments = (ins LL_Tensor:$src, Optional<LL_Tensor>:$mask);
+  let results = (outs LL_Tensor:$result);
+  let assemblyFormat = [{
+    $src (`,` $mask^)? attr-dict `:` type($src) (`,` type($mask)^)? `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def LL_MakeRangeOp : LL_Op<"make_range", [Pure]> {
   let summary = "The 1D tensor start, start + 1, ..., end - 1";
   let description = [{
