@@ -101,6 +101,8 @@ def test_random_roundtrips_execute_exactly():
                 kinds[what] = kinds.get(what, 0) + seen
         if plan.kind == "shuffle" and plan.pack_mask:
             kinds["packed"] = kinds.get("packed", 0) + 1
+        if plan.kind == "select" and bits < 32:
+            kinds["packed select"] = kinds.get("packed select", 0) + 1
         try:
             run_roundtrip(src, dst, shape, bits, target, seed=done, traffic_first=tf)
         except AssertionError as e:
@@ -108,7 +110,8 @@ def test_random_roundtrips_execute_exactly():
         done += 1
     # Every plan kind, packed shuffles, multi-round shared plans, matrix
     # accesses and sub-word exchanges ran.
-    for k in ("noop", "registers", "select", "shuffle", "shared", "packed", "rounds", "exchange", "stmatrix", "ldmatrix"):
+    for k in ("noop", "registers", "select", "packed select", "shuffle", "shared", "packed", "rounds", "exchange",
+              "stmatrix", "ldmatrix"):
         assert kinds.get(k, 0) > 0, kinds
 
 

@@ -196,7 +196,7 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
       for (int r = 0; r < rd; ++r)
         out[r] = in[constPart(p->map, "register", {{"register", r}})];
     else if (auto *p = plan.as<::ll::SelectPlan>())
-      lowerSelect(b, loc, *p, plan, in, out);
+      lowerSelect(b, loc, *p, plan, bits, in, out);
     else if (auto *p = plan.as<::ll::ShufflePlan>())
       lowerShuffle(b, loc, *p, plan, bits, in, out);
     else
@@ -222,10 +222,17 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
     return success();
   }
 
+  /// dst[r] = src[const(r) ^ k(lane, warp)]. Values narrower than 32 bits
+  /// are picked as packed 32-bit words when that halves (quarters) the
+  /// candidates: the word holding src[i] is i >> s (s = log2(32 / bits)),
+  /// picked by the high part of k, and the value is extracted by the low
+  /// part (a constant shift where lanes and warps do not move it).
   void lowerSelect(OpBuilder &b, Location loc, const ::ll::SelectPlan &p,
-                   const ::ll::ConversionPlan &plan, ArrayRef<Value> in,
-                   MutableArrayRef<Value> out) const {
+                   const ::ll::ConversionPlan &plan, int bits,
+                   ArrayRef<Value> in, MutableArrayRef<Value> out) const {
     ThreadIds ids = threadIds(b, loc, target);
+    SmallVector<std::pair<StringRef, Value>> hw = {{"lane", ids.lane},
+                                                   {"warp", ids.warp}};
     int32_t free = freeMask(plan.dst, "register");
     SmallVector<int32_t> regs, bases;
     for (int r = 0; r < int(out.size()); ++r)
@@ -233,8 +240,56 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
         regs.push_back(r);
         bases.push_back(constPart(p.map, "register", {{"register", r}}));
       }
-    auto vals = pickAll(b, loc, in, bases, p.map, "register",
-                        {{"lane", ids.lane}, {"warp", ids.warp}});
+    int sh = bits < 32 ? llvm::Log2_32(32 / bits) : 0;
+    int f = 1 << sh;
+    auto span = spanOf(p.map, "register", {"lane", "warp"});
+    if (sh && in.size() % f == 0 && span.size() > 1) {
+      // Split k into the word index (high) and the position (low).
+      auto part = [&](function_ref<int32_t(int32_t)> g) {
+        ::ll::BasesList bl;
+        for (auto &[name, bs] : p.map.bases()) {
+          std::vector<::ll::Basis> nb;
+          for (const ::ll::Basis &v : bs)
+            nb.push_back({g(v[0])});
+          bl.push_back({name, std::move(nb)});
+        }
+        return *LinearLayout::create(bl, p.map.outDims(),
+                                     /*requireSurjective=*/false);
+      };
+      LinearLayout high = part([&](int32_t v) { return v >> sh; });
+      LinearLayout low = part([&](int32_t v) { return v & (f - 1); });
+      auto highSpan = spanOf(high, "register", {"lane", "warp"});
+      if (highSpan.size() < span.size()) {
+        Type i32t = b.getI32Type();
+        auto vecTy = VectorType::get({f}, b.getIntegerType(bits));
+        SmallVector<Value> words;
+        for (size_t w = 0; w < in.size() / f; ++w) {
+          Value v = b.create<LLVM::UndefOp>(loc, vecTy);
+          for (int j = 0; j < f; ++j)
+            v = b.create<LLVM::InsertElementOp>(loc, v, in[w * f + j],
+                                                i32(b, loc, j));
+          words.push_back(b.create<LLVM::BitcastOp>(loc, i32t, v));
+        }
+        SmallVector<int32_t> wordBases;
+        for (int32_t base : bases)
+          wordBases.push_back(base >> sh);
+        auto picked = pickAll(b, loc, words, wordBases, high, "register", hw);
+        bool lowRuntime = spanOf(low, "register", {"lane", "warp"}).size() > 1;
+        Value lowRt = lowRuntime ? runtimePart(b, loc, low, "register", hw)
+                                 : Value();
+        Type it = b.getIntegerType(bits);
+        for (auto [r, base, w] : llvm::zip(regs, bases, picked)) {
+          Value pos = i32(b, loc, base & (f - 1));
+          if (lowRt)
+            pos = b.create<LLVM::XOrOp>(loc, lowRt, pos);
+          Value shift = b.create<LLVM::MulOp>(loc, pos, i32(b, loc, bits));
+          out[r] = b.create<LLVM::TruncOp>(
+              loc, it, b.create<LLVM::LShrOp>(loc, w, shift));
+        }
+        return;
+      }
+    }
+    auto vals = pickAll(b, loc, in, bases, p.map, "register", hw);
     for (auto [r, v] : llvm::zip(regs, vals))
       out[r] = v;
   }
