@@ -1,0 +1,42 @@
+// RUN: ll-opt %s -split-input-file -convert-ll-to-llvm -canonicalize -cse | FileCheck %s
+
+// A buffer at its allocated offset: the alloc stores the tensor (first use:
+// no barrier), the load starts with a barrier; dealloc emits nothing.
+#b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
+#t = #ll.blocked<{sizePerThread = [4, 1], threadsPerWarp = [4, 8], warpsPerCTA = [1, 4], order = [0, 1]}>
+#s = #ll.swizzled_shared<{vec = 4, perPhase = 1, maxPhase = 8, order = [1, 0]}>
+// CHECK: module attributes {ll.shared = 4096 : i64
+// CHECK-LABEL: llvm.func @round_trip
+// CHECK-NOT: nvvm.barrier0
+// CHECK: llvm.store {{.*}} : f32, !llvm.ptr<3>
+// CHECK: nvvm.barrier0
+// CHECK: llvm.load {{.*}} : !llvm.ptr<3> -> f32
+// CHECK: llvm.return
+module attributes {ll.target = "sm_90"} {
+func.func @round_trip(%x: tensor<32x32xf32, #b>) -> tensor<32x32xf32, #t> {
+  %m = ll.local_alloc %x : (tensor<32x32xf32, #b>) -> !ll.memdesc<32x32xf32, #s>
+  %0 = ll.local_load %m : !ll.memdesc<32x32xf32, #s> -> tensor<32x32xf32, #t>
+  ll.local_dealloc %m : !ll.memdesc<32x32xf32, #s>
+  return %0 : tensor<32x32xf32, #t>
+}
+}
+
+// -----
+
+// A histogram: bins zeroed, a barrier, atomic adds where the value is in
+// range, a barrier, the bins read.
+#v = #ll.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [2], order = [0]}>
+#r = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [2], order = [0]}>
+// CHECK-LABEL: llvm.func @histogram
+// CHECK: llvm.store {{.*}} : i32, !llvm.ptr<3>
+// CHECK: nvvm.barrier0
+// CHECK: llvm.icmp "ult"
+// CHECK: llvm.atomicrmw add {{.*}} monotonic : !llvm.ptr<3>, i32
+// CHECK: nvvm.barrier0
+// CHECK: llvm.load {{.*}} : !llvm.ptr<3> -> i32
+module attributes {ll.target = "sm_90"} {
+func.func @histogram(%x: tensor<512xi32, #v>) -> tensor<64xi32, #r> {
+  %h = ll.histogram %x : tensor<512xi32, #v> -> tensor<64xi32, #r>
+  return %h : tensor<64xi32, #r>
+}
+}
