@@ -20,6 +20,10 @@ MLIR_DECLARE_CAPI_DIALECT_REGISTRATION(LL, ll);
 /// Register ll-legacy-to-linear, ll-remove-conversions, ll-plan-conversions.
 MLIR_CAPI_EXPORTED void llRegisterPasses(void);
 
+/// Load the parse-only `tt` and `ttg` dialects (Triton's TTGIR syntax, read
+/// into ll types and layouts; see convert-triton-to-ll) into `ctx`.
+MLIR_CAPI_EXPORTED void llLoadTritonDialects(MlirContext ctx);
+
 /// True for every `ll` layout attribute (distributed or memory).
 MLIR_CAPI_EXPORTED bool llAttributeIsLayout(MlirAttribute attr);
 

@@ -5,6 +5,7 @@
 #include "linear_layouts/Conversion/Passes.h"
 #include "linear_layouts/Dialect/LL/IR/LLDialect.h"
 #include "linear_layouts/Dialect/LL/Transforms/Passes.h"
+#include "linear_layouts/Dialect/TritonMirror/TritonMirror.h"
 
 #include "mlir/CAPI/IR.h"
 #include "mlir/CAPI/Registration.h"
@@ -13,6 +14,11 @@
 using namespace mlir;
 
 MLIR_DEFINE_CAPI_DIALECT_REGISTRATION(LL, ll, mlir::ll::LLDialect)
+
+void llLoadTritonDialects(MlirContext ctx) {
+  unwrap(ctx)->getOrLoadDialect<mlir::ll::tt::TTDialect>();
+  unwrap(ctx)->getOrLoadDialect<mlir::ll::ttg::TTGDialect>();
+}
 
 void llRegisterPasses(void) {
   mlir::ll::registerLLPasses();

@@ -37,7 +37,7 @@ __all__ = [
 __version__ = "0.1.0"
 
 
-def compile(module, target: str = "sm_90", kernel: str | None = None, *, traffic_first: bool = False):
+def compile(module, target: str | None = None, kernel: str | None = None, *, traffic_first: bool = False):
     """Compile an ``ll`` kernel to PTX / AMDGCN (see :mod:`linear_layouts.compiler`)."""
     from .compiler import compile as _compile
 

@@ -75,13 +75,15 @@ def _run(module: ir.Module, pipeline: str) -> None:
         h.detach()
 
 
-def compile(module, target: str = "sm_90", kernel: str | None = None, *, traffic_first: bool = False) -> CompiledKernel:
+def compile(module, target: str | None = None, kernel: str | None = None, *,
+            traffic_first: bool = False) -> CompiledKernel:
     """Compile MLIR text (or an ``ir.Module`` in a context with the ll
-    dialect) holding a ``func.func`` with the ``ll.kernel`` attribute.
-    Conversions are planned for the fewest cycles of the cycle model, or
-    with ``traffic_first`` for the least shared-memory traffic."""
-    if target not in _NVPTX and not target.startswith("gfx"):
-        raise CompileError(f"unknown target {target!r} (known: {', '.join(_NVPTX)}, gfx90a, gfx942, gfx950)")
+    dialect) holding a ``func.func`` with the ``ll.kernel`` attribute, or
+    Triton's TTGIR as Triton prints it (``tt.func``; converted by
+    ``convert-triton-to-ll`` first). The target defaults to the module's
+    (``ll.target``, or TTGIR's ``ttg.target``), else sm_90. Conversions are
+    planned for the fewest cycles of the cycle model, or with
+    ``traffic_first`` for the least shared-memory traffic."""
     text = module if isinstance(module, str) else str(module)
     with ir.Context() as ctx, ir.Location.unknown():
         _llm.register_dialect(ctx)
@@ -89,6 +91,13 @@ def compile(module, target: str = "sm_90", kernel: str | None = None, *, traffic
             m = ir.Module.parse(text)
         except Exception as e:
             raise CompileError(str(e)) from None
+        if any(op.operation.name == "tt.func" for op in m.body.operations):
+            _run(m, "builtin.module(convert-triton-to-ll)")
+        if target is None:
+            attrs = m.operation.attributes
+            target = attrs["ll.target"].value if "ll.target" in attrs else "sm_90"
+        if target not in _NVPTX and not target.startswith("gfx"):
+            raise CompileError(f"unknown target {target!r} (known: {', '.join(_NVPTX)}, gfx90a, gfx942, gfx950)")
         kernels = [op for op in m.body.operations
                    if op.operation.name == "func.func" and "ll.kernel" in op.operation.attributes]
         if kernel is not None:

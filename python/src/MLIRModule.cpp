@@ -209,8 +209,10 @@ NB_MODULE(_mlir, m) {
       [](MlirContext context, bool load) {
         MlirDialectHandle h = mlirGetDialectHandle__ll__();
         mlirDialectHandleRegisterDialect(h, context);
-        if (load)
+        if (load) {
           mlirDialectHandleLoadDialect(h, context);
+          llLoadTritonDialects(context);
+        }
       },
       "context"_a.none() = nb::none(), "load"_a = true,
       "Register (and load) the ll dialect in an mlir.ir.Context (default: "

@@ -9,6 +9,7 @@
 #include "linear_layouts/Conversion/Passes.h"
 #include "linear_layouts/Dialect/LL/IR/LLDialect.h"
 #include "linear_layouts/Dialect/LL/Transforms/Passes.h"
+#include "linear_layouts/Dialect/TritonMirror/TritonMirror.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
@@ -32,6 +33,7 @@ int main(int argc, char **argv) {
   mlir::ll::registerLLConversionPasses();
 
   mlir::DialectRegistry registry;
+  registry.insert<mlir::ll::tt::TTDialect, mlir::ll::ttg::TTGDialect>();
   registry.insert<mlir::ll::LLDialect, mlir::arith::ArithDialect,
                   mlir::cf::ControlFlowDialect, mlir::func::FuncDialect,
                   mlir::gpu::GPUDialect, mlir::LLVM::LLVMDialect,

@@ -3,7 +3,12 @@
 #ifndef LINEAR_LAYOUTS_CONVERSION_PASSES_H
 #define LINEAR_LAYOUTS_CONVERSION_PASSES_H
 
+#include "linear_layouts/Dialect/LL/IR/LLDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/ControlFlow/IR/ControlFlow.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/LLVMIR/ROCDLDialect.h"

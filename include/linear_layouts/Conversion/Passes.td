@@ -5,6 +5,31 @@
 
 include "mlir/Pass/PassBase.td"
 
+def ConvertTritonToLL : Pass<"convert-triton-to-ll", "::mlir::ModuleOp"> {
+  let summary = "Turn Triton's TTGIR (read by the tt / ttg mirrors) into ll";
+  let description = [{
+    The input is Triton's TTGIR exactly as Triton prints it (custom
+    assembly, `loc(...)` and `#loc` aliases), read by the parse-only `tt` and
+    `ttg` dialects, whose types and layouts already are the ll dialect's.
+    Each op becomes its ll, func or upstream counterpart: `tt.func public`
+    a kernel (`func.func` with `ll.kernel`), `tt.load` / `tt.store` /
+    `tt.reduce` / ... the ll op of the same name, `ttg.convert_layout`
+    `ll.convert_layout`; the module's `ttg.target` ("cuda:90",
+    "hip:gfx942") becomes `ll.target` ("sm_90", "gfx942"). Any other op is
+    an error that names it at its location (Triton's locations carry the
+    kernel's Python file and line).
+
+    ```mlir
+    tt.func public @k(%x: !tt.ptr<f32>) { ... tt.return }
+    // becomes
+    func.func @k(%x: !ll.ptr<f32>) attributes {ll.kernel} { ... return }
+    ```
+  }];
+  let dependentDialects = ["::mlir::ll::LLDialect", "::mlir::func::FuncDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect"];
+}
+
 def LLAllocateShared : Pass<"ll-allocate-shared", "::mlir::ModuleOp"> {
   let summary = "Give every shared-memory buffer and scratch an offset";
   let description = [{

@@ -1,0 +1,361 @@
+//===- TritonMirror.td - Parse-only mirrors of tt / ttg ----*- tablegen -*-===//
+//
+// The dialects `tt` and `ttg` as far as reading Triton's printed TTGIR
+// needs: every op the importer supports, with the assembly format Triton
+// prints (3.6 - 3.9), and Triton's types and layout attributes decoded
+// straight into the ll dialect's (`!tt.ptr<f32>` is `!ll.ptr<f32>`,
+// `#ttg.blocked<...>` is `#ll.blocked<...>`, `!ttg.memdesc<...>` is
+// `!ll.memdesc<...>`). Nothing here is lowered: `convert-triton-to-ll`
+// rewrites these ops into ll, func and upstream ops at once.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LINEAR_LAYOUTS_DIALECT_TRITONMIRROR_TD
+#define LINEAR_LAYOUTS_DIALECT_TRITONMIRROR_TD
+
+include "mlir/IR/OpBase.td"
+include "mlir/IR/EnumAttr.td"
+include "mlir/IR/SymbolInterfaces.td"
+include "mlir/IR/OpAsmInterface.td"
+include "mlir/Interfaces/FunctionInterfaces.td"
+include "mlir/Interfaces/CallInterfaces.td"
+include "mlir/Interfaces/ControlFlowInterfaces.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+
+def TT_Dialect : Dialect {
+  let name = "tt";
+  let cppNamespace = "::mlir::ll::tt";
+  let summary = "Triton's tt dialect, parse-only (see convert-triton-to-ll)";
+  let useDefaultTypePrinterParser = 0;
+  let hasConstantMaterializer = 0;
+  let extraClassDeclaration = [{
+    ::mlir::Type parseType(::mlir::DialectAsmParser &parser) const override;
+    void printType(::mlir::Type type,
+                   ::mlir::DialectAsmPrinter &printer) const override;
+  }];
+}
+
+def TTG_Dialect : Dialect {
+  let name = "ttg";
+  let cppNamespace = "::mlir::ll::ttg";
+  let summary = "Triton's ttg dialect, parse-only (see convert-triton-to-ll)";
+  let extraClassDeclaration = [{
+    ::mlir::Type parseType(::mlir::DialectAsmParser &parser) const override;
+    void printType(::mlir::Type type,
+                   ::mlir::DialectAsmPrinter &printer) const override;
+    ::mlir::Attribute parseAttribute(::mlir::DialectAsmParser &parser,
+                                     ::mlir::Type type) const override;
+    void printAttribute(::mlir::Attribute attr,
+                        ::mlir::DialectAsmPrinter &printer) const override;
+  }];
+}
+
+class TT_Op<string mnemonic, list<Trait> traits = []>
+    : Op<TT_Dialect, mnemonic, traits>;
+class TTG_Op<string mnemonic, list<Trait> traits = []>
+    : Op<TTG_Dialect, mnemonic, traits>;
+
+//===----------------------------------------------------------------------===//
+// Enumerations as Triton prints them
+//===----------------------------------------------------------------------===//
+
+def TT_ProgramDim : I32EnumAttr<"ProgramDim", "a grid axis", [
+    I32EnumAttrCase<"X", 0, "x">, I32EnumAttrCase<"Y", 1, "y">,
+    I32EnumAttrCase<"Z", 2, "z">]> {
+  let cppNamespace = "::mlir::ll::tt";
+}
+
+def TT_CacheModifier : I32EnumAttr<"CacheModifier", "a cache modifier", [
+    I32EnumAttrCase<"NONE", 1, "none">, I32EnumAttrCase<"CA", 2, "ca">,
+    I32EnumAttrCase<"CG", 3, "cg">, I32EnumAttrCase<"WB", 4, "wb">,
+    I32EnumAttrCase<"CS", 5, "cs">, I32EnumAttrCase<"WT", 6, "wt">,
+    I32EnumAttrCase<"CV", 7, "cv">]> {
+  let cppNamespace = "::mlir::ll::tt";
+}
+
+def TT_EvictionPolicy : I32EnumAttr<"EvictionPolicy", "an eviction policy", [
+    I32EnumAttrCase<"NORMAL", 1, "evict_normal">,
+    I32EnumAttrCase<"EVICT_FIRST", 2, "evict_first">,
+    I32EnumAttrCase<"EVICT_LAST", 3, "evict_last">]> {
+  let cppNamespace = "::mlir::ll::tt";
+}
+
+def TT_RoundingMode : I32EnumAttr<"RoundingMode", "a rounding mode", [
+    I32EnumAttrCase<"RTZ", 0, "rtz">, I32EnumAttrCase<"RTNE", 1, "rtne">]> {
+  let cppNamespace = "::mlir::ll::tt";
+}
+
+//===----------------------------------------------------------------------===//
+// Functions
+//===----------------------------------------------------------------------===//
+
+def TT_FuncOp : TT_Op<"func", [AutomaticAllocationScope, IsolatedFromAbove,
+                               FunctionOpInterface, OpAsmOpInterface]> {
+  let summary = "A Triton function (a kernel when public)";
+  let arguments = (ins SymbolNameAttr:$sym_name,
+                       TypeAttrOf<FunctionType>:$function_type,
+                       OptionalAttr<StrAttr>:$sym_visibility,
+                       OptionalAttr<DictArrayAttr>:$arg_attrs,
+                       OptionalAttr<DictArrayAttr>:$res_attrs);
+  let regions = (region AnyRegion:$body);
+  let hasCustomAssemblyFormat = 1;
+  let extraClassDeclaration = [{
+    ::mlir::Region *getCallableRegion() { return &getBody(); }
+    ::llvm::ArrayRef<::mlir::Type> getArgumentTypes() {
+      return getFunctionType().getInputs();
+    }
+    ::llvm::ArrayRef<::mlir::Type> getResultTypes() {
+      return getFunctionType().getResults();
+    }
+    static ::llvm::StringRef getDefaultDialect() { return "tt"; }
+  }];
+}
+
+def TT_ReturnOp : TT_Op<"return", [Pure, ReturnLike, Terminator]> {
+  let arguments = (ins Variadic<AnyType>:$srcs);
+  let assemblyFormat = "attr-dict ($srcs^ `:` type($srcs))?";
+}
+
+def TT_CallOp : TT_Op<"call", [CallOpInterface]> {
+  let arguments = (ins FlatSymbolRefAttr:$callee, Variadic<AnyType>:$operands,
+                       OptionalAttr<DictArrayAttr>:$arg_attrs,
+                       OptionalAttr<DictArrayAttr>:$res_attrs);
+  let results = (outs Variadic<AnyType>);
+  let assemblyFormat = [{
+    $callee `(` $operands `)` attr-dict `:` functional-type($operands, results)
+  }];
+  let extraClassDeclaration = [{
+    ::mlir::CallInterfaceCallable getCallableForCallee() {
+      return (*this)->getAttrOfType<::mlir::SymbolRefAttr>("callee");
+    }
+    void setCalleeFromCallable(::mlir::CallInterfaceCallable callee) {
+      (*this)->setAttr("callee", ::llvm::cast<::mlir::SymbolRefAttr>(callee));
+    }
+    ::mlir::Operation::operand_range getArgOperands() { return getOperands(); }
+    ::mlir::MutableOperandRange getArgOperandsMutable() {
+      return getOperandsMutable();
+    }
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Programs, ranges, pointers, memory
+//===----------------------------------------------------------------------===//
+
+def TT_GetProgramIdOp : TT_Op<"get_program_id", [Pure]> {
+  let arguments = (ins TT_ProgramDim:$axis);
+  let results = (outs I32:$result);
+  let assemblyFormat = "$axis attr-dict `:` type($result)";
+}
+
+def TT_GetNumProgramsOp : TT_Op<"get_num_programs", [Pure]> {
+  let arguments = (ins TT_ProgramDim:$axis);
+  let results = (outs I32:$result);
+  let assemblyFormat = "$axis attr-dict `:` type($result)";
+}
+
+def TT_MakeRangeOp : TT_Op<"make_range", [Pure]> {
+  let arguments = (ins I32Attr:$start, I32Attr:$end);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "attr-dict `:` type($result)";
+}
+
+def TT_SplatOp : TT_Op<"splat", [Pure]> {
+  let arguments = (ins AnyType:$src);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($result)";
+}
+
+def TT_AddPtrOp : TT_Op<"addptr", [Pure, AllTypesMatch<["ptr", "result"]>]> {
+  let arguments = (ins AnyType:$ptr, AnyType:$offset);
+  let results = (outs AnyType:$result);
+  let assemblyFormat =
+      "$ptr `,` $offset attr-dict `:` type($result) `,` type($offset)";
+}
+
+// Load and store: `$ptr (, $mask)? (, $other)? (cacheModifier = c)?
+// (evictionPolicy = e)? attr-dict : type($ptr)`, the other types implied by
+// the pointers' (hand-written parsers: see TritonMirror.cpp).
+def TT_LoadOp : TT_Op<"load", [AttrSizedOperandSegments,
+                               MemoryEffects<[MemRead]>]> {
+  let arguments = (ins AnyType:$ptr, Optional<AnyType>:$mask,
+                       Optional<AnyType>:$other,
+                       OptionalAttr<TT_CacheModifier>:$cache,
+                       OptionalAttr<TT_EvictionPolicy>:$evict,
+                       OptionalAttr<BoolAttr>:$isVolatile);
+  let results = (outs AnyType:$result);
+  let hasCustomAssemblyFormat = 1;
+}
+
+def TT_StoreOp : TT_Op<"store", [MemoryEffects<[MemWrite]>]> {
+  let arguments = (ins AnyType:$ptr, AnyType:$value, Optional<AnyType>:$mask,
+                       OptionalAttr<TT_CacheModifier>:$cache,
+                       OptionalAttr<TT_EvictionPolicy>:$evict);
+  let hasCustomAssemblyFormat = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Shapes
+//===----------------------------------------------------------------------===//
+
+def TT_ExpandDimsOp : TT_Op<"expand_dims", [Pure]> {
+  let arguments = (ins AnyRankedTensor:$src, I32Attr:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($result)";
+}
+
+def TT_BroadcastOp : TT_Op<"broadcast", [Pure]> {
+  let arguments = (ins AnyRankedTensor:$src);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($result)";
+}
+
+def TT_ReshapeOp : TT_Op<"reshape", [Pure]> {
+  let arguments = (ins AnyRankedTensor:$src, UnitAttr:$allow_reorder,
+                       UnitAttr:$efficient_layout);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $src (`allow_reorder` $allow_reorder^)? (`efficient_layout` $efficient_layout^)?
+    attr-dict `:` type($src) `->` type($result)
+  }];
+}
+
+def TT_TransOp : TT_Op<"trans", [Pure]> {
+  let arguments = (ins AnyRankedTensor:$src, DenseI32ArrayAttr:$order);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($result)";
+}
+
+def TT_JoinOp : TT_Op<"join", [Pure, AllTypesMatch<["lhs", "rhs"]>]> {
+  let arguments = (ins AnyRankedTensor:$lhs, AnyRankedTensor:$rhs);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($lhs) `->` type($result)";
+}
+
+def TT_SplitOp : TT_Op<"split", [Pure, AllTypesMatch<["outLHS", "outRHS"]>]> {
+  let arguments = (ins AnyRankedTensor:$src);
+  let results = (outs AnyRankedTensor:$outLHS, AnyRankedTensor:$outRHS);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($outLHS)";
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions, scans, gathers, histograms
+//===----------------------------------------------------------------------===//
+
+def TT_ReduceOp : TT_Op<"reduce", [SingleBlock]> {
+  let arguments = (ins Variadic<AnyRankedTensor>:$srcs, I32Attr:$axis);
+  let results = (outs Variadic<AnyType>:$result);
+  let regions = (region SizedRegion<1>:$combineOp);
+}
+
+def TT_ReduceReturnOp : TT_Op<"reduce.return",
+    [HasParent<"ReduceOp">, Pure, Terminator, ReturnLike]> {
+  let arguments = (ins Variadic<AnyType>:$result);
+  let assemblyFormat = "$result attr-dict `:` type($result)";
+}
+
+def TT_ScanOp : TT_Op<"scan", [SingleBlock]> {
+  let arguments = (ins Variadic<AnyRankedTensor>:$srcs, I32Attr:$axis,
+                       BoolAttr:$reverse);
+  let results = (outs Variadic<AnyRankedTensor>:$result);
+  let regions = (region SizedRegion<1>:$combineOp);
+}
+
+def TT_ScanReturnOp : TT_Op<"scan.return",
+    [HasParent<"ScanOp">, Pure, Terminator, ReturnLike]> {
+  let arguments = (ins Variadic<AnyType>:$result);
+  let assemblyFormat = "$result attr-dict `:` type($result)";
+}
+
+def TT_GatherOp : TT_Op<"gather", [Pure]> {
+  let arguments = (ins AnyRankedTensor:$src, AnyRankedTensor:$indices,
+                       I32Attr:$axis, UnitAttr:$efficient_layout);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $src `[` $indices `]` attr-dict `:` functional-type(operands, results)
+  }];
+}
+
+def TT_HistogramOp : TT_Op<"histogram", [Pure]> {
+  let arguments = (ins AnyRankedTensor:$src, Optional<AnyRankedTensor>:$mask);
+  let results = (outs AnyRankedTensor:$result);
+  // `$src (, $mask)? attr-dict : type($src) -> type($result)`.
+  let hasCustomAssemblyFormat = 1;
+}
+
+//===----------------------------------------------------------------------===//
+// Casts and elementwise math
+//===----------------------------------------------------------------------===//
+
+class TT_Cast<string mnemonic> : TT_Op<mnemonic, [Pure]> {
+  let arguments = (ins AnyType:$src);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($result)";
+}
+def TT_BitcastOp : TT_Cast<"bitcast">;
+def TT_IntToPtrOp : TT_Cast<"int_to_ptr">;
+def TT_PtrToIntOp : TT_Cast<"ptr_to_int">;
+
+def TT_FpToFpOp : TT_Op<"fp_to_fp", [Pure]> {
+  let arguments = (ins AnyType:$src, OptionalAttr<TT_RoundingMode>:$rounding);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = [{
+    $src attr-dict (`,` `rounding` `=` $rounding^)? `:` type($src) `->` type($result)
+  }];
+}
+
+def TT_PreciseSqrtOp : TT_Op<"precise_sqrt", [Pure, SameOperandsAndResultType]> {
+  let arguments = (ins AnyType:$x);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$x attr-dict `:` type($x)";
+}
+
+def TT_PreciseDivFOp : TT_Op<"precise_divf", [Pure, SameOperandsAndResultType]> {
+  let arguments = (ins AnyType:$x, AnyType:$y);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$x `,` $y attr-dict `:` type($x)";
+}
+
+def TT_MulhiUIOp : TT_Op<"mulhiui", [Pure, SameOperandsAndResultType]> {
+  let arguments = (ins AnyType:$x, AnyType:$y);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$x `,` $y attr-dict `:` type($x)";
+}
+
+//===----------------------------------------------------------------------===//
+// ttg
+//===----------------------------------------------------------------------===//
+
+def TTG_ConvertLayoutOp : TTG_Op<"convert_layout", [Pure]> {
+  let arguments = (ins AnyRankedTensor:$src);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($result)";
+}
+
+def TTG_LocalAllocOp : TTG_Op<"local_alloc"> {
+  let arguments = (ins Optional<AnyRankedTensor>:$src,
+                       OptionalAttr<I32Attr>:$alignment);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "($src^)? attr-dict `:` functional-type(operands, results)";
+}
+
+def TTG_LocalLoadOp : TTG_Op<"local_load"> {
+  let arguments = (ins AnyType:$src);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$src attr-dict `:` qualified(type($src)) `->` type($result)";
+}
+
+def TTG_LocalStoreOp : TTG_Op<"local_store"> {
+  let arguments = (ins AnyRankedTensor:$src, AnyType:$dst);
+  let assemblyFormat = [{
+    $src `,` $dst attr-dict `:` type($src) `->` qualified(type($dst))
+  }];
+}
+
+def TTG_LocalDeallocOp : TTG_Op<"local_dealloc"> {
+  let arguments = (ins AnyType:$src);
+  let assemblyFormat = "$src attr-dict `:` qualified(type($src))";
+}
+
+#endif // LINEAR_LAYOUTS_DIALECT_TRITONMIRROR_TD

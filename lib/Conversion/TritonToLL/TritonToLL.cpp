@@ -1,0 +1,178 @@
+//===- TritonToLL.cpp - convert-triton-to-ll -------------------------------===//
+//
+// Triton's TTGIR, as read by the parse-only tt / ttg dialects (whose types
+// and layouts already are ll's), becomes ll, func and upstream ops:
+//
+//   tt.func public @k   -> func.func @k {ll.kernel}  (others: func.func)
+//   tt.return / tt.call -> func.return / func.call
+//   tt.get_program_id, tt.make_range, tt.splat, tt.addptr, tt.load,
+//   tt.store, tt.expand_dims, tt.broadcast, tt.reshape, tt.trans, tt.join,
+//   tt.split, tt.reduce, tt.scan, tt.gather, tt.histogram, tt.bitcast,
+//   tt.fp_to_fp, tt.int_to_ptr, tt.ptr_to_int, ttg.convert_layout,
+//   ttg.local_*         -> the ll op of the same name and operands
+//   tt.precise_sqrt / precise_divf / mulhiui -> math.sqrt / arith.divf /
+//                          the high half of arith.mului_extended
+//   module {ttg.target = "cuda:90" | "hip:gfx942"} -> {ll.target = "sm_90" |
+//                          "gfx942"}
+//
+// Any other tt / ttg op is an error naming it and its location (Triton's
+// locations carry the kernel's Python file and line).
+//
+//===----------------------------------------------------------------------===//
+
+#include "linear_layouts/Conversion/Passes.h"
+#include "linear_layouts/Dialect/TritonMirror/TritonMirror.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/IR/Builders.h"
+#include "llvm/ADT/StringMap.h"
+
+namespace mlir::ll {
+#define GEN_PASS_DEF_CONVERTTRITONTOLL
+#include "linear_layouts/Conversion/Passes.h.inc"
+} // namespace mlir::ll
+
+using namespace mlir;
+using namespace mlir::ll;
+
+namespace {
+
+/// Ops that become the ll op of the same mnemonic with the same operands,
+/// results and (listed) attributes.
+const llvm::StringMap<std::vector<StringRef>> &sameOps() {
+  static const llvm::StringMap<std::vector<StringRef>> m = {
+      {"tt.make_range", {"start", "end"}},
+      {"tt.splat", {}},
+      {"tt.addptr", {}},
+      {"tt.expand_dims", {"axis"}},
+      {"tt.broadcast", {}},
+      {"tt.reshape", {}},
+      {"tt.trans", {"order"}},
+      {"tt.join", {}},
+      {"tt.split", {}},
+      {"tt.gather", {"axis"}},
+      {"tt.histogram", {}},
+      {"tt.bitcast", {}},
+      {"tt.int_to_ptr", {}},
+      {"tt.ptr_to_int", {}},
+      {"tt.reduce", {"axis"}},
+      {"tt.reduce.return", {}},
+      {"tt.scan", {"axis", "reverse"}},
+      {"tt.scan.return", {}},
+      {"ttg.convert_layout", {}},
+      {"ttg.local_alloc", {}},
+      {"ttg.local_load", {}},
+      {"ttg.local_store", {}},
+      {"ttg.local_dealloc", {}},
+  };
+  return m;
+}
+
+/// "cuda:90" -> "sm_90", "hip:gfx942" -> "gfx942".
+std::optional<std::string> targetName(StringRef t) {
+  if (t.consume_front("cuda:"))
+    return ("sm_" + t).str();
+  if (t.consume_front("hip:"))
+    return t.str();
+  return std::nullopt;
+}
+
+struct ConvertTritonToLL
+    : public mlir::ll::impl::ConvertTritonToLLBase<ConvertTritonToLL> {
+  using ConvertTritonToLLBase::ConvertTritonToLLBase;
+
+  LogicalResult convert(Operation *op, OpBuilder &b) {
+    StringRef name = op->getName().getStringRef();
+    Location loc = op->getLoc();
+    b.setInsertionPoint(op);
+    Operation *repl = nullptr;
+    auto &same = sameOps();
+    if (auto it = same.find(name); it != same.end()) {
+      OperationState st(loc, ("ll." + name.drop_front(name.find('.') + 1)).str());
+      st.addOperands(op->getOperands());
+      st.addTypes(op->getResultTypes());
+      for (StringRef a : it->second)
+        if (Attribute v = op->getAttr(a))
+          st.addAttribute(a, v);
+      for (Region &r : op->getRegions())
+        st.addRegion()->takeBody(r);
+      repl = b.create(st);
+    } else if (auto f = dyn_cast<tt::FuncOp>(op)) {
+      auto fn = b.create<func::FuncOp>(loc, f.getSymName(), f.getFunctionType());
+      if (auto a = f.getArgAttrsAttr())
+        fn.setArgAttrsAttr(a);
+      if (auto a = f.getResAttrsAttr())
+        fn.setResAttrsAttr(a);
+      fn.getBody().takeBody(f.getBody());
+      if (f.getSymVisibility() == "public" || !f.getSymVisibility())
+        fn->setAttr("ll.kernel", b.getUnitAttr());
+      else
+        fn.setPrivate();
+      repl = fn;
+    } else if (auto r = dyn_cast<tt::ReturnOp>(op)) {
+      repl = b.create<func::ReturnOp>(loc, r.getSrcs());
+    } else if (auto c = dyn_cast<tt::CallOp>(op)) {
+      repl = b.create<func::CallOp>(loc, c.getCallee(), c.getResultTypes(),
+                                    c.getOperands());
+    } else if (auto p = dyn_cast<tt::GetProgramIdOp>(op)) {
+      repl = b.create<ProgramIdOp>(loc, b.getI32Type(),
+                                   b.getI32IntegerAttr(int32_t(p.getAxis())));
+    } else if (auto p = dyn_cast<tt::GetNumProgramsOp>(op)) {
+      repl = b.create<NumProgramsOp>(loc, b.getI32Type(),
+                                     b.getI32IntegerAttr(int32_t(p.getAxis())));
+    } else if (auto l = dyn_cast<tt::LoadOp>(op)) {
+      repl = b.create<LoadOp>(loc, l.getType(), l.getPtr(), l.getMask(),
+                              l.getOther());
+    } else if (auto s = dyn_cast<tt::StoreOp>(op)) {
+      repl = b.create<StoreOp>(loc, s.getPtr(), s.getValue(), s.getMask());
+    } else if (auto c = dyn_cast<tt::FpToFpOp>(op)) {
+      auto f = b.create<FpToFpOp>(loc, c.getType(), c.getSrc(), RoundingModeAttr());
+      if (auto m = c.getRounding())
+        f.setRounding(*m == tt::RoundingMode::RTZ ? RoundingMode::RTZ
+                                                  : RoundingMode::RTNE);
+      repl = f;
+    } else if (auto s = dyn_cast<tt::PreciseSqrtOp>(op)) {
+      repl = b.create<math::SqrtOp>(loc, s.getX());
+    } else if (auto d = dyn_cast<tt::PreciseDivFOp>(op)) {
+      repl = b.create<arith::DivFOp>(loc, d.getX(), d.getY());
+    } else if (auto m = dyn_cast<tt::MulhiUIOp>(op)) {
+      auto e = b.create<arith::MulUIExtendedOp>(loc, m.getX(), m.getY());
+      op->getResult(0).replaceAllUsesWith(e.getHigh());
+      op->erase();
+      return success();
+    } else {
+      return op->emitError() << "unsupported op " << name;
+    }
+    op->replaceAllUsesWith(repl->getResults());
+    op->erase();
+    return success();
+  }
+
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    OpBuilder b(&getContext());
+    // The module's target and warps.
+    if (auto t = module->getAttrOfType<StringAttr>("ttg.target")) {
+      auto name = targetName(t.getValue());
+      if (!name) {
+        module.emitError() << "unsupported target " << t;
+        return signalPassFailure();
+      }
+      module->setAttr("ll.target", b.getStringAttr(*name));
+    }
+    SmallVector<Operation *> todo;
+    module.walk<WalkOrder::PostOrder>([&](Operation *op) {
+      if (isa<tt::TTDialect, ttg::TTGDialect>(op->getDialect()))
+        todo.push_back(op);
+    });
+    bool ok = true;
+    for (Operation *op : todo)
+      ok &= succeeded(convert(op, b));
+    if (!ok)
+      return signalPassFailure();
+  }
+};
+
+} // namespace

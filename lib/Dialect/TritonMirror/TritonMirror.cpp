@@ -1,0 +1,268 @@
+//===- TritonMirror.cpp - Parse-only mirrors of tt / ttg -------------------===//
+//
+// Triton's types and layout attributes are read into the ll dialect's:
+//   !tt.ptr<T>, !tt.ptr<T, as>          -> !ll.ptr<T, as>
+//   !ttg.memdesc<SHAPExT, #enc, #space(, mutable)(, ALLOC)?>
+//                                       -> !ll.memdesc<SHAPExT, #enc(, mutable)>
+//   #ttg.blocked<...>, #ttg.slice<...>, ... -> #ll.blocked<...>, ...
+//   #ttg.shared_memory                  -> a unit attribute (the memory space)
+// The ll attribute parsers take Triton's parameter syntax.
+//
+//===----------------------------------------------------------------------===//
+
+#include "linear_layouts/Dialect/TritonMirror/TritonMirror.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/OpImplementation.h"
+#include "mlir/Interfaces/FunctionImplementation.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::ll;
+
+#include "linear_layouts/Dialect/TritonMirror/TritonMirrorDialects.cpp.inc"
+#include "linear_layouts/Dialect/TritonMirror/TritonMirrorEnums.cpp.inc"
+#include "linear_layouts/Dialect/TritonMirror/TritonMirrorGPUDialects.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// tt
+//===----------------------------------------------------------------------===//
+
+void tt::TTDialect::initialize() {
+  getContext()->loadDialect<LLDialect>();
+  addOperations<
+#define GET_OP_LIST
+#include "linear_layouts/Dialect/TritonMirror/TritonMirrorOps.cpp.inc"
+      >();
+}
+
+Type tt::TTDialect::parseType(DialectAsmParser &p) const {
+  StringRef name;
+  SMLoc loc = p.getCurrentLocation();
+  if (p.parseKeyword(&name))
+    return {};
+  if (name != "ptr") {
+    p.emitError(loc) << "unsupported Triton type !tt." << name;
+    return {};
+  }
+  Type pointee;
+  int as = 1;
+  if (p.parseLess() || p.parseType(pointee))
+    return {};
+  if (succeeded(p.parseOptionalComma()) && p.parseInteger(as))
+    return {};
+  if (p.parseGreater())
+    return {};
+  if (isa<RankedTensorType>(pointee)) {
+    p.emitError(loc) << "unsupported Triton type: a pointer to a tensor "
+                        "(block pointers)";
+    return {};
+  }
+  return PointerType::get(getContext(), pointee, as);
+}
+
+void tt::TTDialect::printType(Type, DialectAsmPrinter &p) const {
+  p << "<unprintable>"; // the dialect makes no types of its own
+}
+
+Type tt::pointeeOf(Type ptrLike) {
+  auto ptr = dyn_cast<PointerType>(getElementTypeOrSelf(ptrLike));
+  if (!ptr)
+    return ptrLike;
+  if (auto t = dyn_cast<RankedTensorType>(ptrLike))
+    return t.clone(ptr.getPointeeType());
+  return ptr.getPointeeType();
+}
+
+Type tt::maskOf(Type ptrLike) {
+  Type i1 = IntegerType::get(ptrLike.getContext(), 1);
+  if (auto t = dyn_cast<RankedTensorType>(ptrLike))
+    return t.clone(i1);
+  return i1;
+}
+
+ParseResult tt::FuncOp::parse(OpAsmParser &p, OperationState &result) {
+  auto build = [](Builder &b, ArrayRef<Type> args, ArrayRef<Type> results,
+                  function_interface_impl::VariadicFlag, std::string &) {
+    return b.getFunctionType(args, results);
+  };
+  return function_interface_impl::parseFunctionOp(
+      p, result, /*allowVariadic=*/false,
+      getFunctionTypeAttrName(result.name), build,
+      getArgAttrsAttrName(result.name), getResAttrsAttrName(result.name));
+}
+
+void tt::FuncOp::print(OpAsmPrinter &p) {
+  function_interface_impl::printFunctionOp(
+      p, *this, /*isVariadic=*/false, getFunctionTypeAttrName(),
+      getArgAttrsAttrName(), getResAttrsAttrName());
+}
+
+/// The optional `cacheModifier = c` and `evictionPolicy = e` clauses.
+static ParseResult parseHints(OpAsmParser &p, OperationState &result) {
+  MLIRContext *ctx = p.getContext();
+  while (true) {
+    if (succeeded(p.parseOptionalKeyword("cacheModifier"))) {
+      StringRef v;
+      SMLoc loc = p.getCurrentLocation();
+      if (p.parseEqual() || p.parseKeyword(&v))
+        return failure();
+      auto c = tt::symbolizeCacheModifier(v);
+      if (!c)
+        return p.emitError(loc) << "unknown cache modifier " << v;
+      result.addAttribute("cache", tt::CacheModifierAttr::get(ctx, *c));
+      continue;
+    }
+    if (succeeded(p.parseOptionalKeyword("evictionPolicy"))) {
+      StringRef v;
+      SMLoc loc = p.getCurrentLocation();
+      if (p.parseEqual() || p.parseKeyword(&v))
+        return failure();
+      auto e = tt::symbolizeEvictionPolicy(v);
+      if (!e)
+        return p.emitError(loc) << "unknown eviction policy " << v;
+      result.addAttribute("evict", tt::EvictionPolicyAttr::get(ctx, *e));
+      continue;
+    }
+    return success();
+  }
+}
+
+ParseResult tt::LoadOp::parse(OpAsmParser &p, OperationState &result) {
+  SmallVector<OpAsmParser::UnresolvedOperand> ops;
+  Type ptrTy;
+  if (p.parseOperandList(ops) || parseHints(p, result) ||
+      p.parseOptionalAttrDict(result.attributes) || p.parseColonType(ptrTy))
+    return failure();
+  if (ops.empty() || ops.size() > 3)
+    return p.emitError(p.getNameLoc()) << "expects 1 to 3 operands";
+  SmallVector<Type> types = {ptrTy, maskOf(ptrTy), pointeeOf(ptrTy)};
+  types.resize(ops.size());
+  if (p.resolveOperands(ops, types, p.getNameLoc(), result.operands))
+    return failure();
+  result.addAttribute(getOperandSegmentSizesAttrName(result.name),
+                      p.getBuilder().getDenseI32ArrayAttr(
+                          {1, int32_t(ops.size() > 1), int32_t(ops.size() > 2)}));
+  result.addTypes(pointeeOf(ptrTy));
+  return success();
+}
+
+void tt::LoadOp::print(OpAsmPrinter &p) {
+  p << " " << getOperands() << " : " << getPtr().getType();
+}
+
+ParseResult tt::StoreOp::parse(OpAsmParser &p, OperationState &result) {
+  SmallVector<OpAsmParser::UnresolvedOperand> ops;
+  Type ptrTy;
+  if (p.parseOperandList(ops) || parseHints(p, result) ||
+      p.parseOptionalAttrDict(result.attributes) || p.parseColonType(ptrTy))
+    return failure();
+  if (ops.size() < 2 || ops.size() > 3)
+    return p.emitError(p.getNameLoc()) << "expects 2 or 3 operands";
+  SmallVector<Type> types = {ptrTy, pointeeOf(ptrTy), maskOf(ptrTy)};
+  types.resize(ops.size());
+  return p.resolveOperands(ops, types, p.getNameLoc(), result.operands);
+}
+
+void tt::StoreOp::print(OpAsmPrinter &p) {
+  p << " " << getOperands() << " : " << getPtr().getType();
+}
+
+ParseResult tt::HistogramOp::parse(OpAsmParser &p, OperationState &result) {
+  SmallVector<OpAsmParser::UnresolvedOperand> ops;
+  Type src, dst;
+  if (p.parseOperandList(ops) || p.parseOptionalAttrDict(result.attributes) ||
+      p.parseColonType(src) || p.parseArrow() || p.parseType(dst))
+    return failure();
+  if (ops.empty() || ops.size() > 2)
+    return p.emitError(p.getNameLoc()) << "expects 1 or 2 operands";
+  SmallVector<Type> types = {src, maskOf(src)};
+  types.resize(ops.size());
+  result.addTypes(dst);
+  return p.resolveOperands(ops, types, p.getNameLoc(), result.operands);
+}
+
+void tt::HistogramOp::print(OpAsmPrinter &p) {
+  p << " " << getOperands() << " : " << getSrc().getType() << " -> "
+    << getType();
+}
+
+//===----------------------------------------------------------------------===//
+// ttg
+//===----------------------------------------------------------------------===//
+
+void ttg::TTGDialect::initialize() { getContext()->loadDialect<LLDialect>(); }
+
+Type ttg::TTGDialect::parseType(DialectAsmParser &p) const {
+  StringRef name;
+  SMLoc loc = p.getCurrentLocation();
+  if (p.parseKeyword(&name))
+    return {};
+  if (name != "memdesc") {
+    p.emitError(loc) << "unsupported Triton type !ttg." << name;
+    return {};
+  }
+  SmallVector<int64_t> shape;
+  Type elt;
+  Attribute enc, space;
+  if (p.parseLess() || p.parseDimensionList(shape, /*allowDynamic=*/false) ||
+      p.parseType(elt) || p.parseComma() || p.parseAttribute(enc) ||
+      p.parseComma() || p.parseAttribute(space))
+    return {};
+  bool mutableMemory = false;
+  while (succeeded(p.parseOptionalComma())) {
+    if (succeeded(p.parseOptionalKeyword("mutable"))) {
+      mutableMemory = true;
+      continue;
+    }
+    // The allocation shape (multi-buffering): the view's own shape counts.
+    SmallVector<int64_t> alloc;
+    if (p.parseDimensionList(alloc, false, /*withTrailingX=*/false))
+      return {};
+  }
+  if (p.parseGreater())
+    return {};
+  return MemDescType::getChecked([&] { return p.emitError(loc); },
+                                 getContext(), ArrayRef<int64_t>(shape), elt,
+                                 enc, mutableMemory);
+}
+
+void ttg::TTGDialect::printType(Type, DialectAsmPrinter &p) const {
+  p << "<unprintable>";
+}
+
+Attribute ttg::TTGDialect::parseAttribute(DialectAsmParser &p, Type type) const {
+  StringRef name;
+  SMLoc loc = p.getCurrentLocation();
+  if (p.parseKeyword(&name))
+    return {};
+  if (name == "shared_memory")
+    return UnitAttr::get(getContext());
+  Attribute a =
+      llvm::StringSwitch<function_ref<Attribute()>>(name)
+          .Case("blocked", [&] { return BlockedAttr::parse(p, type); })
+          .Case("slice", [&] { return SliceAttr::parse(p, type); })
+          .Cases("nvidia_mma", "mma", [&] { return NvidiaMmaAttr::parse(p, type); })
+          .Case("dot_op", [&] { return DotOperandAttr::parse(p, type); })
+          .Case("amd_mfma", [&] { return AmdMfmaAttr::parse(p, type); })
+          .Case("amd_wmma", [&] { return AmdWmmaAttr::parse(p, type); })
+          .Case("linear", [&] { return LinearAttr::parse(p, type); })
+          .Cases("swizzled_shared", "shared",
+                 [&] { return SwizzledSharedAttr::parse(p, type); })
+          .Case("nvmma_shared", [&] { return NVMMASharedAttr::parse(p, type); })
+          .Case("padded_shared", [&] { return PaddedSharedAttr::parse(p, type); })
+          .Case("shared_linear", [&] { return SharedAttr::parse(p, type); })
+          .Default([&] {
+            p.emitError(loc) << "unsupported Triton attribute #ttg." << name;
+            return Attribute();
+          })();
+  return a;
+}
+
+void ttg::TTGDialect::printAttribute(Attribute, DialectAsmPrinter &p) const {
+  p << "unprintable";
+}
+
+#define GET_OP_CLASSES
+#include "linear_layouts/Dialect/TritonMirror/TritonMirrorOps.cpp.inc"
