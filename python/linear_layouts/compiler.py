@@ -90,7 +90,7 @@ def compile(module, target: str | None = None, kernel: str | None = None, *,
         try:
             m = ir.Module.parse(text)
         except Exception as e:
-            raise CompileError(str(e)) from None
+            raise CompileError(_explain_ttgir_error(text, str(e))) from None
         if any(op.operation.name == "tt.func" for op in m.body.operations):
             _run(m, "builtin.module(convert-triton-to-ll)")
         if target is None:
@@ -121,6 +121,37 @@ def compile(module, target: str | None = None, kernel: str | None = None, *,
         llvm_ir = _llvm.translate_module_to_llvmir(m.operation)
     warp = 64 if target.startswith("gfx") else 32
     return CompiledKernel(name, target, llvm_ir, lowered, threads // warp, warp, shared)
+
+
+def _loc_of(text: str, ref: str, depth: int = 0) -> str | None:
+    """The first "file":line:col a TTGIR location (``#locN`` or inline
+    ``loc(...)`` text) leads to."""
+    m = re.search(r'"([^"]+)":(\d+):(\d+)', ref)
+    if m:
+        return f"{os.path.basename(m[1])}:{m[2]}:{m[3]}"
+    if depth > 20:
+        return None
+    for alias in re.findall(r"#loc\d*", ref):
+        d = re.search(rf"^{re.escape(alias)} = (loc\(.*\))\s*$", text, re.M)
+        if d:
+            found = _loc_of(text, d[1], depth + 1)
+            if found:
+                return found
+    return None
+
+
+def _explain_ttgir_error(text: str, message: str) -> str:
+    """A parse error in Triton's TTGIR names the op and its Python source
+    line (from the failing line's ``loc(...)``), not just the TTGIR line."""
+    m = re.search(r"\"-\":(\d+):\d+: (?:custom op '([\w.]+)' is unknown|"
+                  r"Dialect `\w+' not found for custom op '([\w.]+)')", message)
+    if not m or "tt.func" not in text:
+        return message
+    line = text.splitlines()[int(m[1]) - 1]
+    loc = re.search(r"loc\((.*)\)\s*$", line)
+    where = _loc_of(text, loc[1]) if loc else None
+    op = m[2] or m[3]
+    return f"unsupported op {op}" + (f" at {where}" if where else "") + f"\n{message}"
 
 
 def _math_libraries(llvm_ir: str, prefix: str, names: list[str]) -> list[str]:
