@@ -21,6 +21,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+import dataclasses
 from dataclasses import dataclass
 
 from mlir import ir, passmanager
@@ -46,6 +47,9 @@ class CompiledKernel:
     num_warps: int
     threads_per_warp: int
     shared_bytes: int
+    #: the module's conversions as planned: dicts with ``src`` and ``dst``
+    #: (LinearLayout), ``shape``, ``bits``, ``plan`` (kind) and ``loc``
+    conversions: list = dataclasses.field(default_factory=list)
 
     @functools.cached_property
     def asm(self) -> str:
@@ -76,14 +80,16 @@ def _run(module: ir.Module, pipeline: str) -> None:
 
 
 def compile(module, target: str | None = None, kernel: str | None = None, *,
-            traffic_first: bool = False) -> CompiledKernel:
+            traffic_first: bool = False, scratch_args: bool = False) -> CompiledKernel:
     """Compile MLIR text (or an ``ir.Module`` in a context with the ll
     dialect) holding a ``func.func`` with the ``ll.kernel`` attribute, or
     Triton's TTGIR as Triton prints it (``tt.func``; converted by
     ``convert-triton-to-ll`` first). The target defaults to the module's
     (``ll.target``, or TTGIR's ``ttg.target``), else sm_90. Conversions are
     planned for the fewest cycles of the cycle model, or with
-    ``traffic_first`` for the least shared-memory traffic."""
+    ``traffic_first`` for the least shared-memory traffic. With
+    ``scratch_args`` a TTGIR kernel gets the two trailing global pointers
+    Triton's launcher passes (its kernel ABI)."""
     text = module if isinstance(module, str) else str(module)
     with ir.Context() as ctx, ir.Location.unknown():
         _llm.register_dialect(ctx)
@@ -92,7 +98,8 @@ def compile(module, target: str | None = None, kernel: str | None = None, *,
         except Exception as e:
             raise CompileError(_explain_ttgir_error(text, str(e))) from None
         if any(op.operation.name == "tt.func" for op in m.body.operations):
-            _run(m, "builtin.module(convert-triton-to-ll)")
+            sa = "{scratch-args=true}" if scratch_args else ""
+            _run(m, f"builtin.module(convert-triton-to-ll{sa})")
         if target is None:
             attrs = m.operation.attributes
             target = attrs["ll.target"].value if "ll.target" in attrs else "sm_90"
@@ -107,7 +114,9 @@ def compile(module, target: str | None = None, kernel: str | None = None, *,
                                f"found {len(kernels)}")
         name = kernels[0].operation.attributes["sym_name"].value
         tf = " traffic-first=true" if traffic_first else ""
-        _run(m, f"builtin.module(ll-legacy-to-linear,canonicalize,convert-ll-to-llvm{{target={target}{tf}}},canonicalize,cse)")
+        _run(m, "builtin.module(ll-legacy-to-linear,canonicalize)")
+        conversions = _conversions(m, target, traffic_first)
+        _run(m, f"builtin.module(convert-ll-to-llvm{{target={target}{tf}}},canonicalize,cse)")
         lowered = str(m)
         attrs = m.operation.attributes
         shared = int(attrs["ll.shared"].value) if "ll.shared" in attrs else 0
@@ -120,7 +129,40 @@ def compile(module, target: str | None = None, kernel: str | None = None, *,
             threads = int(str(fa["rocdl.flat_work_group_size"]).strip('"').split(",")[1])
         llvm_ir = _llvm.translate_module_to_llvmir(m.operation)
     warp = 64 if target.startswith("gfx") else 32
-    return CompiledKernel(name, target, llvm_ir, lowered, threads // warp, warp, shared)
+    return CompiledKernel(name, target, llvm_ir, lowered, threads // warp, warp, shared, conversions)
+
+
+def _conversions(m: ir.Module, target: str, traffic_first: bool) -> list:
+    """The ll.convert_layout ops of `m` (after ll-legacy-to-linear) and
+    the kind of plan convert-ll-to-llvm will emit for each."""
+    from ._core import plan_conversion
+
+    out: list = []
+
+    def visit(op):
+        for region in op.regions:
+            for block in region:
+                for o in block:
+                    if o.operation.name == "ll.convert_layout":
+                        src, dst = o.operands[0].type, o.results[0].type
+                        t, u = ir.RankedTensorType(src), ir.RankedTensorType(dst)
+                        shape = list(t.shape)
+                        rec = {"shape": shape, "loc": str(o.location), "src": None, "dst": None, "plan": None}
+                        try:
+                            rec["src"] = _llm.to_linear_layout(t.encoding, shape)
+                            rec["dst"] = _llm.to_linear_layout(u.encoding, shape)
+                            elt = t.element_type
+                            bits = 64 if "ptr" in str(elt) else elt.width
+                            rec["bits"] = bits
+                            rec["plan"] = plan_conversion(rec["src"], rec["dst"], bits, target, shared_by_cycles=True,
+                                                          traffic_first=traffic_first).kind
+                        except Exception as e:  # reported, not fatal: the lowering decides
+                            rec["plan"] = f"unplanned ({str(e).splitlines()[0]})"
+                        out.append(rec)
+                    visit(o.operation)
+
+    visit(m.operation)
+    return out
 
 
 def _loc_of(text: str, ref: str, depth: int = 0) -> str | None:
@@ -219,11 +261,27 @@ def _ocml_controls(llvm_ir: str, arch: str) -> str:
 
 
 def _for_tritons_llvm(llvm_ir: str) -> str:
-    """LLVM IR from the wheels' LLVM 22.1 as the LLVM inside Triton 3.6
-    parses it (it aborts the process on what it cannot parse): without the
-    attribute ``nocreateundeforpoison`` (on ``llvm.maximum`` and other
-    declarations), which it does not know. Newer Triton takes both."""
-    return re.sub(r"\bnocreateundeforpoison\b ?", "", llvm_ir)
+    """LLVM IR from the wheels' LLVM 22.1 as the LLVM inside the installed
+    Triton parses it (it aborts the process on what it cannot parse).
+    Triton 3.6's LLVM 22.0git does not know the attribute
+    ``nocreateundeforpoison`` (on ``llvm.maximum`` and other declarations)
+    and still names ``llvm.nvvm.ex2.approx(.ftz).f32`` ``...f`` (else its
+    PTX declares an extern ``.nvvm`` function ptxas rejects); newer Triton
+    takes the text as it is."""
+    llvm_ir = re.sub(r"\bnocreateundeforpoison\b ?", "", llvm_ir)
+    if _triton_version() < (3, 9):
+        llvm_ir = re.sub(r"llvm\.nvvm\.ex2\.approx(\.ftz)?\.f32\b", r"llvm.nvvm.ex2.approx\1.f", llvm_ir)
+    return llvm_ir
+
+
+@functools.lru_cache(maxsize=1)
+def _triton_version() -> tuple[int, int]:
+    try:
+        import triton
+    except ImportError:
+        return (0, 0)
+    m = re.match(r"(\d+)\.(\d+)", triton.__version__)
+    return (int(m[1]), int(m[2])) if m else (0, 0)
 
 
 def ptxas(kernel: CompiledKernel, arch: str | None = None) -> bytes:

@@ -120,7 +120,7 @@ std::string linkIR(const std::string &ir, const std::vector<std::string> &paths)
 /// that the wheels' libLLVM.so carries (targets: NVPTX, not AMDGPU).
 std::string emitAsm(const std::string &ir, const std::string &triple,
                     const std::string &cpu, const std::string &features,
-                    const std::vector<std::string> &link) {
+                    const std::vector<std::string> &link, bool asmOut) {
   static bool initialized = [] {
     LLVMInitializeNVPTXTargetInfo();
     LLVMInitializeNVPTXTarget();
@@ -184,6 +184,15 @@ std::string emitAsm(const std::string &ir, const std::string &triple,
     LLVMDisposeModule(mod);
     fail(m, nullptr);
   }
+  if (!asmOut) { // the optimized, linked LLVM IR
+    char *text = LLVMPrintModuleToString(mod);
+    std::string irText(text);
+    LLVMDisposeMessage(text);
+    LLVMDisposeTargetMachine(tm);
+    LLVMDisposeModule(mod);
+    LLVMContextDispose(ctx);
+    return irText;
+  }
   LLVMMemoryBufferRef out;
   if (LLVMTargetMachineEmitToMemoryBuffer(tm, mod, LLVMAssemblyFile, &err,
                                           &out)) {
@@ -218,8 +227,27 @@ NB_MODULE(_mlir, m) {
       "Register (and load) the ll dialect in an mlir.ir.Context (default: "
       "the current one).");
 
-  m.def("emit_asm", &emitAsm, "llvm_ir"_a, "triple"_a, "cpu"_a,
-        "features"_a, "link"_a = std::vector<std::string>(),
+  m.def(
+      "optimize_ir",
+      [](const std::string &ir, const std::string &triple,
+         const std::string &cpu, const std::string &features,
+         const std::vector<std::string> &link) {
+        return emitAsm(ir, triple, cpu, features, link, /*asmOut=*/false);
+      },
+      "llvm_ir"_a, "triple"_a, "cpu"_a, "features"_a,
+      "link"_a = std::vector<std::string>(),
+      "LLVM IR text with the target's data layout, the bitcode libraries "
+      "`link` linked in and LLVM's O3 pipeline run (what Triton's llir "
+      "stage hands to its back end). RuntimeError on bad IR.");
+  m.def(
+      "emit_asm",
+      [](const std::string &ir, const std::string &triple,
+         const std::string &cpu, const std::string &features,
+         const std::vector<std::string> &link) {
+        return emitAsm(ir, triple, cpu, features, link, /*asmOut=*/true);
+      },
+      "llvm_ir"_a, "triple"_a, "cpu"_a, "features"_a,
+      "link"_a = std::vector<std::string>(),
         "Assembly of LLVM IR text for a target triple (nvptx64-nvidia-cuda "
         "gives PTX), in process, with the bitcode libraries `link` linked "
         "in. RuntimeError on bad IR or an unknown target.");

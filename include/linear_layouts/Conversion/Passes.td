@@ -25,6 +25,11 @@ def ConvertTritonToLL : Pass<"convert-triton-to-ll", "::mlir::ModuleOp"> {
     func.func @k(%x: !ll.ptr<f32>) attributes {ll.kernel} { ... return }
     ```
   }];
+  let options = [
+    Option<"scratchArgs", "scratch-args", "bool", /*default=*/"false",
+           "Append the two global pointers Triton's launcher passes after a "
+           "kernel's arguments (global scratch, profile scratch; unused)">,
+  ];
   let dependentDialects = ["::mlir::ll::LLDialect", "::mlir::func::FuncDialect",
                            "::mlir::arith::ArithDialect",
                            "::mlir::math::MathDialect"];

@@ -100,13 +100,23 @@ struct ConvertTritonToLL
         st.addRegion()->takeBody(r);
       repl = b.create(st);
     } else if (auto f = dyn_cast<tt::FuncOp>(op)) {
-      auto fn = b.create<func::FuncOp>(loc, f.getSymName(), f.getFunctionType());
-      if (auto a = f.getArgAttrsAttr())
-        fn.setArgAttrsAttr(a);
-      if (auto a = f.getResAttrsAttr())
-        fn.setResAttrsAttr(a);
+      bool kernel = f.getSymVisibility() == "public" || !f.getSymVisibility();
+      SmallVector<Type> args(f.getFunctionType().getInputs());
+      if (kernel && scratchArgs)
+        args.append(2, PointerType::get(b.getContext(), b.getI8Type(), 1));
+      auto fn = b.create<func::FuncOp>(
+          loc, f.getSymName(),
+          b.getFunctionType(args, f.getFunctionType().getResults()));
+      // Argument attributes: Triton's pointer divisibility (bytes) is
+      // ll.divisibility.
+      for (unsigned i = 0; i < f.getNumArguments(); ++i)
+        if (auto d = f.getArgAttrOfType<IntegerAttr>(i, "tt.divisibility"))
+          fn.setArgAttr(i, "ll.divisibility", b.getI64IntegerAttr(d.getInt()));
       fn.getBody().takeBody(f.getBody());
-      if (f.getSymVisibility() == "public" || !f.getSymVisibility())
+      if (kernel && scratchArgs && !fn.getBody().empty())
+        for (int k = 0; k < 2; ++k)
+          fn.getBody().front().addArgument(args[args.size() - 2 + k], loc);
+      if (kernel)
         fn->setAttr("ll.kernel", b.getUnitAttr());
       else
         fn.setPrivate();

@@ -1,0 +1,251 @@
+"""Our pipeline inside Triton: the ``llir`` stage (TTGIR -> LLVM IR) taken over.
+
+>>> import linear_layouts.triton as llt
+>>> llt.install()            # or LINEAR_LAYOUTS_TRITON=1 before importing linear_layouts
+>>> kernel[grid](x, y, ...)  # Triton's front end, our layouts / plans / lowering, Triton's back end
+>>> print(llt.report())      # one record per compiled kernel: ours or fallback, why, times, plans
+
+The hook replaces the backend's ``llir`` stage with one that reads the
+TTGIR text Triton printed, runs ``convert-triton-to-ll`` (with Triton's
+kernel ABI: two trailing global scratch pointers) and ``convert-ll-to-llvm``,
+links libdevice and runs LLVM's O3 pipeline (the wheels' LLVM), fills the
+metadata Triton's runtime reads (``shared`` and the scratch sizes) and hands
+the LLVM IR text to Triton's PTX stage. On any error -- an op we do not
+import, a layout we cannot lower -- Triton's own ``make_llir`` runs and the
+record says why. AMD targets fall back for now (the hand-back through
+Triton's MLIR, which keeps its AMD kernel ABI, is not done yet).
+
+Triton 3.6 leaves the hook out of its cache key, so ``install`` points
+Triton's cache at a directory of its own (``cache_dir``): a kernel Triton
+compiled is never taken for ours or the reverse. Triton 3.9 asks the hook
+for ``(key, hash)`` and keys its cache with them.
+
+``emulate(jit_fn, grid, *args, target="sm_90", **constexprs)`` runs a
+Triton kernel on the CPU through our code: numpy arrays for pointers (in
+place), Python numbers for scalars.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import time
+from dataclasses import dataclass, field
+
+from . import __version__ as _version
+from .compiler import _NVPTX, CompileError, _for_tritons_llvm, _math_libraries
+from .compiler import compile as _compile
+
+__all__ = ["Record", "Report", "emulate", "install", "installed", "report", "uninstall"]
+
+
+@dataclass
+class Record:
+    """One kernel compiled while the hook was installed."""
+    kernel: str
+    target: str
+    path: str  #: "ours" or "fallback"
+    reason: str = ""
+    ours_ms: float | None = None  #: our llir stage (or the failed attempt)
+    triton_ms: float | None = None  #: Triton's make_llir, when it ran
+    shared: int | None = None
+    conversions: list = field(default_factory=list)  #: [(loc, plan kind)]
+
+
+class Report(list):
+    """The records, printable as a table."""
+
+    def __str__(self) -> str:
+        rows = [f"{'kernel':24} {'target':7} {'path':8} {'ours ms':>8} {'triton ms':>9} {'smem':>6}  conversions / reason"]
+        for r in self:
+            conv = ", ".join(f"{kind}@{loc}" for loc, kind in r.conversions) or "-"
+            ours = f"{r.ours_ms:.1f}" if r.ours_ms is not None else "-"
+            tri = f"{r.triton_ms:.1f}" if r.triton_ms is not None else "-"
+            smem = str(r.shared) if r.shared is not None else "-"
+            rows.append(f"{r.kernel:24} {r.target:7} {r.path:8} {ours:>8} {tri:>9} {smem:>6}  "
+                        f"{r.reason if r.path == 'fallback' else conv}")
+        return "\n".join(rows)
+
+
+_records: Report = Report()
+_state: dict = {}
+
+
+def _target(options, capability) -> str:
+    if capability is not None:
+        return f"sm_{int(capability)}"
+    return str(getattr(options, "arch", "") or "")
+
+
+def _short_loc(loc: str) -> str:
+    m = re.search(r'"([^"]+)":(\d+)', loc)
+    return f"{os.path.basename(m[1])}:{m[2]}" if m else loc
+
+
+def _ours(ttgir: str, target: str, metadata: dict) -> tuple[str, Record]:
+    """Our llir stage: LLVM IR text for Triton's PTX stage."""
+    if target.startswith("gfx"):
+        raise CompileError("AMD targets: the hand-back through Triton's MLIR is not implemented yet")
+    if target not in _NVPTX:
+        raise CompileError(f"unsupported target {target}")
+    k = _compile(ttgir, target, scratch_args=True)
+    from . import _mlir
+
+    cpu, features = _NVPTX[target]
+    link = _math_libraries(k.llvm_ir, "__nv_", ["nvidia/lib/libdevice.10.bc"])
+    try:
+        ir_text = _mlir.optimize_ir(k.llvm_ir, "nvptx64-nvidia-cuda", cpu, features, link)
+    except RuntimeError as e:
+        raise CompileError(str(e)) from None
+    ir_text = _for_tritons_llvm(ir_text)
+    # What Triton's make_llir would have done for its later stages: without
+    # the targets initialized its make_ptx crashes; 3.6 also wants 32-bit
+    # shared pointers set (3.9's make_ptx does it itself).
+    from triton._C.libtriton import llvm as tl
+
+    tl.init_targets()
+    try:
+        from triton._C.libtriton import nvidia
+
+        nvidia.set_short_ptr()
+    except (ImportError, AttributeError):
+        pass
+    metadata["shared"] = int(k.shared_bytes)
+    metadata["tmem_size"] = 0
+    metadata["global_scratch_size"] = 0
+    metadata["global_scratch_align"] = 1
+    metadata["profile_scratch_size"] = 0
+    metadata["profile_scratch_align"] = 1
+    rec = Record(k.name, target, "ours", shared=int(k.shared_bytes),
+                 conversions=[(_short_loc(c["loc"]), c["plan"]) for c in k.conversions])
+    return ir_text, rec
+
+
+def _kernel_name(ttgir: str) -> str:
+    m = re.search(r"tt\.func (?:public )?@(\w+)", ttgir)
+    return m[1] if m else "?"
+
+
+def _hook(backend=None, stages=None, options=None, language=None, capability=None):
+    if backend is None:  # Triton >= 3.9: (cache key, in-memory hash)
+        return f"linear-layouts-{_version}", f"linear-layouts-{_version}"
+    original = stages["llir"]
+    target = _target(options, capability)
+
+    def llir(src, metadata):
+        ttgir = str(src)  # before Triton's make_llir rewrites the module
+        t0 = time.perf_counter()
+        try:
+            text, rec = _ours(ttgir, target, metadata)
+            rec.ours_ms = (time.perf_counter() - t0) * 1e3
+            _records.append(rec)
+            return text
+        except Exception as e:  # any failure: Triton's own stage, and why
+            ours_ms = (time.perf_counter() - t0) * 1e3
+            reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            t1 = time.perf_counter()
+            out = original(src, metadata)
+            _records.append(Record(_kernel_name(ttgir), target, "fallback", reason, ours_ms,
+                                   (time.perf_counter() - t1) * 1e3, metadata.get("shared")))
+            return out
+
+    stages["llir"] = llir
+
+
+def install(cache_dir: str | None = None) -> None:
+    """Take over Triton's llir stage for every kernel compiled from now on."""
+    from triton import knobs
+
+    if _state:
+        return
+    _state["hook"] = knobs.runtime.add_stages_inspection_hook
+    _state["cache"] = knobs.cache.dir
+    knobs.runtime.add_stages_inspection_hook = _hook
+    knobs.cache.dir = cache_dir or os.path.join(os.path.expanduser("~"), ".cache", "linear_layouts", "triton")
+
+
+def uninstall() -> None:
+    """Give the llir stage (and the cache directory) back to Triton."""
+    from triton import knobs
+
+    if not _state:
+        return
+    knobs.runtime.add_stages_inspection_hook = _state.pop("hook")
+    knobs.cache.dir = _state.pop("cache")
+
+
+def installed() -> bool:
+    return bool(_state)
+
+
+def report() -> Report:
+    """One record per kernel compiled with the hook installed."""
+    return Report(_records)
+
+
+# ------------------------------------------------------------------------------------ emulation
+
+_NP_TO_TRITON = {"float32": "fp32", "float16": "fp16", "float64": "fp64", "int8": "i8", "int16": "i16",
+                 "int32": "i32", "int64": "i64", "uint8": "u8", "uint16": "u16", "uint32": "u32",
+                 "uint64": "u64", "bool": "i1", "bfloat16": "bf16", "float8_e4m3fn": "fp8e4nv",
+                 "float8_e5m2": "fp8e5"}
+
+_TARGETS = {"sm_80": ("cuda", 80, 32), "sm_90": ("cuda", 90, 32), "gfx942": ("hip", "gfx942", 64)}
+
+
+def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, **constexprs):
+    """Compile a ``@triton.jit`` kernel for `target` (Triton's front end, our
+    layouts and lowering) and run it on the CPU in place, like a launch:
+    numpy arrays (or CPU torch tensors) for pointer parameters, Python ints
+    and floats for scalars, constexprs by keyword. Returns the CompiledKernel."""
+    import numpy as np
+    import triton
+    from triton.backends.compiler import GPUTarget
+
+    from .emulator import emulate as _emulate
+
+    names = [n for n in jit_fn.arg_names]
+    values = list(args)
+    sig, call = {}, []
+    params = [n for n in names if n not in constexprs]
+    if len(values) != len(params):
+        raise TypeError(f"{jit_fn.__name__} takes {len(params)} non-constexpr arguments ({', '.join(params)}), "
+                        f"got {len(values)}")
+    for n, v in zip(params, values):
+        if hasattr(v, "numpy") and not isinstance(v, np.ndarray):  # CPU torch tensors
+            v = v.numpy()
+        if isinstance(v, np.ndarray):
+            t = _NP_TO_TRITON.get(v.dtype.name)
+            if t is None:
+                raise TypeError(f"argument {n}: arrays of {v.dtype} are not supported")
+            sig[n] = "*" + t
+        elif isinstance(v, bool):
+            sig[n] = "i1"
+        elif isinstance(v, int):
+            sig[n] = "i32" if -2**31 <= v < 2**31 else "i64"
+        elif isinstance(v, float):
+            sig[n] = "fp32"
+        else:
+            raise TypeError(f"argument {n}: {type(v).__name__} is not supported (numpy arrays, ints, floats)")
+        call.append(v)
+    for n in constexprs:
+        sig[n] = "constexpr"
+    if target not in _TARGETS:
+        raise ValueError(f"target must be one of {', '.join(_TARGETS)}")
+    src = triton.compiler.ASTSource(jit_fn, sig, dict(constexprs))
+    backend, arch, warp = _TARGETS[target]
+    with triton.knobs.amd.scope():
+        triton.knobs.amd.use_buffer_ops = False  # amdg buffer ops are not imported yet
+        ttgir = triton.compile(src, target=GPUTarget(backend, arch, warp),
+                               options={"num_warps": num_warps}).asm["ttgir"]
+    k = _compile(ttgir, target)
+    g = (grid,) if isinstance(grid, int) else tuple(grid)
+    _emulate(k, g, call)
+    return k
+
+
+if os.environ.get("LINEAR_LAYOUTS_TRITON") == "1":  # zero-code use
+    try:
+        install()
+    except ImportError:
+        pass

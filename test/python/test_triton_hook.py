@@ -1,0 +1,100 @@
+"""The ``llir``-stage hook (``linear_layouts.triton``): Triton kernels
+compiled by the installed Triton with our pipeline in place of its
+``make_llir``, Triton's own PTX / cubin stages after it (``ptxas`` through
+Triton); fallbacks with their reasons; the cache kept apart; and
+``emulate`` running a ``@triton.jit`` kernel on the CPU through our code.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+triton = pytest.importorskip("triton")
+import triton.language as tl  # noqa: E402
+from triton.backends.compiler import GPUTarget  # noqa: E402
+
+import linear_layouts.triton as llt  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "triton"))
+from kernels import KERNELS, softmax, vector_add  # noqa: E402
+
+
+@triton.jit
+def _matmul(A, B, C, M: tl.constexpr):
+    r = tl.arange(0, M)
+    a = tl.load(A + r[:, None] * M + r[None, :])
+    b = tl.load(B + r[:, None] * M + r[None, :])
+    tl.store(C + r[:, None] * M + r[None, :], tl.dot(a, b))
+
+
+def _compile(fn, sig, consts, target, warps=4):
+    src = triton.compiler.ASTSource(fn, {**sig, **{k: "constexpr" for k in consts}}, consts)
+    return triton.compile(src, target=target, options={"num_warps": warps})
+
+
+@pytest.fixture
+def hook(tmp_path):
+    llt.install(cache_dir=str(tmp_path / "ours"))
+    before = len(llt.report())
+    yield lambda: llt.report()[before:]
+    llt.uninstall()
+
+
+@pytest.mark.parametrize("arch", [80, 90])
+def test_kernels_take_our_path(hook, arch):
+    for name in ("vector_add", "softmax", "transpose", "row_sum", "cumsum"):
+        fn, sig, consts, warps, _, _ = KERNELS[name]
+        k = _compile(fn, sig, consts, GPUTarget("cuda", arch, 32), warps)
+        assert k.asm["cubin"][:4] == b"\x7fELF"  # Triton's ptxas took our PTX
+        rec = hook()[-1]
+        assert (rec.kernel, rec.target, rec.path) == (name, f"sm_{arch}", "ours"), rec
+        assert k.metadata.shared == rec.shared and k.metadata.name == name
+        assert rec.ours_ms is not None and rec.ours_ms > 0
+    text = str(llt.report())
+    assert "transpose" in text and "shared@kernels.py" in text
+
+
+def test_fallbacks_say_why(hook):
+    k = _compile(_matmul, {"A": "*fp16", "B": "*fp16", "C": "*fp32"}, {"M": 32}, GPUTarget("cuda", 90, 32))
+    assert k.asm["cubin"][:4] == b"\x7fELF"  # Triton's own make_llir ran
+    rec = hook()[-1]
+    assert rec.path == "fallback" and rec.triton_ms is not None
+    assert "unsupported op" in rec.reason and ("tt.dot" in rec.reason or "warp_group_dot" in rec.reason), rec.reason
+    fn, sig, consts, warps, _, _ = KERNELS["vector_add"]
+    _compile(fn, sig, consts, GPUTarget("hip", "gfx942", 64), warps)
+    rec = hook()[-1]
+    assert rec.path == "fallback" and "AMD" in rec.reason and rec.target == "gfx942"
+
+
+def test_uninstall_gives_triton_its_stage_and_cache_back(tmp_path):
+    from triton import knobs
+
+    cache, hook = knobs.cache.dir, knobs.runtime.add_stages_inspection_hook
+    llt.install(cache_dir=str(tmp_path / "ours"))
+    assert knobs.cache.dir == str(tmp_path / "ours") and llt.installed()
+    llt.uninstall()
+    assert knobs.cache.dir == cache and knobs.runtime.add_stages_inspection_hook is hook and not llt.installed()
+    n = len(llt.report())
+    fn, sig, consts, warps, _, _ = KERNELS["vector_add"]
+    _compile(fn, sig, consts, GPUTarget("cuda", 90, 32), warps)
+    assert len(llt.report()) == n  # Triton's own pipeline: no record
+
+
+def test_emulate_runs_triton_kernels_on_the_cpu():
+    rng = np.random.default_rng(0)
+    x, y = rng.standard_normal(1000).astype(np.float32), rng.standard_normal(1000).astype(np.float32)
+    z = np.zeros_like(x)
+    k = llt.emulate(vector_add, 4, x, y, z, 1000, BLOCK=256)
+    np.testing.assert_array_equal(z, x + y)
+    assert k.name == "vector_add"
+    a = rng.standard_normal((3, 1000)).astype(np.float32)
+    b = np.zeros_like(a)
+    llt.emulate(softmax, 3, a, b, N=1000, BLOCK=1024, target="gfx942")
+    e = np.exp(a - a.max(axis=1, keepdims=True))
+    np.testing.assert_allclose(b, e / e.sum(axis=1, keepdims=True), rtol=1e-5, atol=1e-7)
+    with pytest.raises(TypeError, match="takes 4 non-constexpr arguments"):
+        llt.emulate(vector_add, 4, x, y, z, BLOCK=256)
