@@ -213,3 +213,22 @@ func.func @buffer_reuse(%x: tensor<128x32xf32, #a>) -> tensor<128x32xf32, #c> {
   %1 = ll.convert_layout %d : tensor<128x32xf32, #b> -> tensor<128x32xf32, #c>
   return %1 : tensor<128x32xf32, #c>
 }
+
+// -----
+
+// ll.join interleaves the operands' registers at the register bit holding
+// the new last dim; ll.split takes them apart: no data moves.
+#p = #ll.linear<{register = [[1]], lane = [[2], [4], [8], [16], [32]], warp = [], block = []}>
+#j = #ll.linear<{register = [[0, 1], [1, 0]], lane = [[2, 0], [4, 0], [8, 0], [16, 0], [32, 0]], warp = [], block = []}>
+// CHECK-LABEL: llvm.func @join_split
+// CHECK-NOT: nvvm.shfl
+// CHECK-NOT: llvm.store
+// CHECK: llvm.return
+module attributes {ll.target = "sm_90"} {
+func.func @join_split(%a: tensor<64xi32, #p>, %b: tensor<64xi32, #p>) -> tensor<64xi32, #p> {
+  %j = ll.join %a, %b : tensor<64xi32, #p> -> tensor<64x2xi32, #j>
+  %x, %y = ll.split %j : tensor<64x2xi32, #j> -> tensor<64xi32, #p>
+  %s = arith.subi %y, %x : tensor<64xi32, #p>
+  return %s : tensor<64xi32, #p>
+}
+}

@@ -127,3 +127,208 @@ KERNELS = {
     "cumsum": (cumsum, {"X": "*i32", "Y": "*i32"}, {"N": 1024}, 4, 1, _cumsum),
     "argmax_rows": (argmax_rows, {"X": "*fp32", "Y": "*i32"}, {"M": 32, "N": 64}, 4, 1, _argmax_rows),
 }
+
+
+@triton.jit
+def layer_norm(X, W, B, Y, N: tl.constexpr, BLOCK: tl.constexpr, EPS: tl.constexpr):
+    row = tl.program_id(0)
+    offs = tl.arange(0, BLOCK)
+    m = offs < N
+    x = tl.load(X + row * N + offs, mask=m, other=0.0)
+    mean = tl.sum(x, axis=0) / N
+    d = tl.where(m, x - mean, 0.0)
+    var = tl.sum(d * d, axis=0) / N
+    y = d / tl.sqrt(var + EPS) * tl.load(W + offs, mask=m) + tl.load(B + offs, mask=m)
+    tl.store(Y + row * N + offs, y, mask=m)
+
+
+@triton.jit
+def rms_norm(X, Y, N: tl.constexpr, BLOCK: tl.constexpr):
+    row = tl.program_id(0)
+    offs = tl.arange(0, BLOCK)
+    m = offs < N
+    x = tl.load(X + row * N + offs, mask=m, other=0.0).to(tl.float32)
+    r = tl.rsqrt(tl.sum(x * x, axis=0) / N + 1e-6)
+    tl.store(Y + row * N + offs, (x * r).to(tl.float16), mask=m)
+
+
+@triton.jit
+def add_loop(X, Y, N: tl.constexpr, STEPS):
+    offs = tl.arange(0, N)
+    acc = tl.zeros([N], dtype=tl.float32)
+    for i in range(STEPS):
+        acc += tl.load(X + i * N + offs)
+    tl.store(Y + offs, acc)
+
+
+@triton.jit
+def dequant_i8(X, S, Y, M: tl.constexpr, N: tl.constexpr):
+    r = tl.arange(0, M)
+    c = tl.arange(0, N)
+    q = tl.load(X + r[:, None] * N + c[None, :])
+    s = tl.load(S + r)
+    tl.store(Y + r[:, None] * N + c[None, :], q.to(tl.float32) * s[:, None])
+
+
+@triton.jit
+def fp8_roundtrip(X, Y, Z, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    x = tl.load(X + offs)
+    q = x.to(tl.float8e5)
+    tl.store(Y + offs, q.to(tl.bfloat16, bitcast=False).to(tl.float32))
+    tl.store(Z + offs, x.to(tl.float16))
+
+
+@triton.jit
+def join_split(X, Y, Z, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    x = tl.load(X + offs)
+    j = tl.join(x, x * 2)            # [N, 2]
+    a, b = tl.split(tl.permute(tl.reshape(tl.permute(j, (1, 0)), (2, N)), (1, 0)))
+    tl.store(Y + offs, a + b)
+    tl.store(Z + offs, tl.sum(tl.reshape(j, (N // 2, 4)), axis=1).reshape(N // 2, 1).broadcast_to(N // 2, 2).reshape(N))
+
+
+@triton.jit
+def gather_rows(X, I, Y, M: tl.constexpr, N: tl.constexpr):
+    r = tl.arange(0, M)
+    c = tl.arange(0, N)
+    x = tl.load(X + r[:, None] * N + c[None, :])
+    idx = tl.load(I + r[:, None] * N + c[None, :])
+    tl.store(Y + r[:, None] * N + c[None, :], tl.gather(x, idx, axis=1))
+
+
+@triton.jit
+def embedding(T, I, Y, D: tl.constexpr, B: tl.constexpr):
+    rows = tl.load(I + tl.arange(0, B))
+    d = tl.arange(0, D)
+    v = tl.load(T + rows[:, None] * D + d[None, :])
+    tl.store(Y + tl.arange(0, B)[:, None] * D + d[None, :], v)
+
+
+@triton.jit
+def histogram(X, Y, N: tl.constexpr, BINS: tl.constexpr):
+    x = tl.load(X + tl.arange(0, N))
+    tl.store(Y + tl.arange(0, BINS), tl.histogram(x, BINS))
+
+
+@triton.jit
+def masked_copy_2d(X, Y, M, N, BM: tl.constexpr, BN: tl.constexpr):
+    r = tl.program_id(0) * BM + tl.arange(0, BM)
+    c = tl.arange(0, BN)
+    m = (r[:, None] < M) & (c[None, :] < N)
+    v = tl.load(X + r[:, None] * N + c[None, :], mask=m, other=0)
+    tl.store(Y + r[:, None] * N + c[None, :], v * 3, mask=m)
+
+
+def _layer_norm(rng):
+    x = rng.standard_normal((4, 300)).astype(np.float32)
+    w, b = rng.standard_normal(300).astype(np.float32), rng.standard_normal(300).astype(np.float32)
+    y = np.zeros_like(x)
+
+    def check():
+        mu = x.mean(axis=1, keepdims=True)
+        var = ((x - mu) ** 2).mean(axis=1, keepdims=True)
+        np.testing.assert_allclose(y, (x - mu) / np.sqrt(var + 1e-5) * w + b, rtol=1e-4, atol=1e-5)
+    return [x, w, b, y], check
+
+
+def _rms_norm(rng):
+    x = rng.standard_normal((4, 500)).astype(np.float16)
+    y = np.zeros_like(x)
+
+    def check():
+        xf = x.astype(np.float32)
+        want = (xf / np.sqrt((xf * xf).mean(axis=1, keepdims=True) + 1e-6)).astype(np.float16)
+        np.testing.assert_allclose(y.astype(np.float32), want.astype(np.float32), rtol=2e-3, atol=2e-3)
+    return [x, y], check
+
+
+def _add_loop(rng):
+    x = rng.standard_normal((5, 256)).astype(np.float32)
+    y = np.zeros(256, np.float32)
+    return [x, y, 5], lambda: np.testing.assert_allclose(y, x.sum(axis=0), rtol=1e-5, atol=1e-6)
+
+
+def _dequant_i8(rng):
+    q = rng.integers(-128, 128, (32, 64)).astype(np.int8)
+    s = rng.standard_normal(32).astype(np.float32)
+    y = np.zeros((32, 64), np.float32)
+    return [q, s, y], lambda: np.testing.assert_array_equal(y, q.astype(np.float32) * s[:, None])
+
+
+def _fp8_roundtrip(rng):
+    # Values exact in e5m2 (sign, 5 exponent bits, 2 mantissa bits) and
+    # others that round; the reference rounds to nearest even by hand.
+    x = np.concatenate([rng.choice([0.5, 1.0, 1.25, 1.5, 1.75, -3.0, 96.0], 128),
+                        rng.standard_normal(128)]).astype(np.float32)
+    y, z = np.zeros_like(x), np.zeros(256, np.float16)
+
+    def e5m2(v):
+        v = v.astype(np.float64)  # from the f32 value directly (as cvt.rn.satfinite.e5m2x2.f32)
+        out = np.zeros_like(v)
+        for i, t in enumerate(v):
+            if t == 0:
+                continue
+            e = np.floor(np.log2(abs(t)))
+            q = 2.0 ** (max(e, -14) - 2)
+            out[i] = np.round(t / q) * q  # numpy rounds half to even
+        return out
+
+    def check():
+        np.testing.assert_array_equal(z, x.astype(np.float16))
+        np.testing.assert_array_equal(y, e5m2(x).astype(np.float32))
+    return [x, y, z], check
+
+
+def _join_split(rng):
+    x = rng.integers(-100, 100, 64).astype(np.int32)
+    y, z = np.zeros_like(x), np.zeros_like(x)
+
+    def check():
+        np.testing.assert_array_equal(y, 3 * x)
+        j = np.stack([x, 2 * x], axis=1).reshape(32, 4).sum(axis=1)
+        np.testing.assert_array_equal(z, np.repeat(j, 2))
+    return [x, y, z], check
+
+
+def _gather_rows(rng):
+    x = rng.standard_normal((16, 32)).astype(np.float32)
+    i = rng.integers(0, 32, (16, 32)).astype(np.int32)
+    y = np.zeros_like(x)
+    return [x, i, y], lambda: np.testing.assert_array_equal(y, np.take_along_axis(x, i, axis=1))
+
+
+def _embedding(rng):
+    t = rng.standard_normal((100, 64)).astype(np.float32)
+    i = rng.integers(0, 100, 16).astype(np.int32)
+    y = np.zeros((16, 64), np.float32)
+    return [t, i, y], lambda: np.testing.assert_array_equal(y, t[i])
+
+
+def _histogram(rng):
+    x = rng.integers(0, 64, 1024).astype(np.int32)
+    y = np.zeros(64, np.int32)
+    return [x, y], lambda: np.testing.assert_array_equal(y, np.bincount(x, minlength=64))
+
+
+def _masked_copy_2d(rng):
+    x = rng.integers(-100, 100, (37, 50)).astype(np.int32)
+    y = np.zeros_like(x)
+    return [x, y, 37, 50], lambda: np.testing.assert_array_equal(y, 3 * x)
+
+
+KERNELS.update({
+    "layer_norm": (layer_norm, {"X": "*fp32", "W": "*fp32", "B": "*fp32", "Y": "*fp32"},
+                   {"N": 300, "BLOCK": 512, "EPS": 1e-5}, 4, 4, _layer_norm),
+    "rms_norm": (rms_norm, {"X": "*fp16", "Y": "*fp16"}, {"N": 500, "BLOCK": 512}, 4, 4, _rms_norm),
+    "add_loop": (add_loop, {"X": "*fp32", "Y": "*fp32", "STEPS": "i32"}, {"N": 256}, 4, 1, _add_loop),
+    "dequant_i8": (dequant_i8, {"X": "*i8", "S": "*fp32", "Y": "*fp32"}, {"M": 32, "N": 64}, 4, 1, _dequant_i8),
+    "fp8_roundtrip": (fp8_roundtrip, {"X": "*fp32", "Y": "*fp32", "Z": "*fp16"}, {"N": 256}, 4, 1, _fp8_roundtrip),
+    "join_split": (join_split, {"X": "*i32", "Y": "*i32", "Z": "*i32"}, {"N": 64}, 2, 1, _join_split),
+    "gather_rows": (gather_rows, {"X": "*fp32", "I": "*i32", "Y": "*fp32"}, {"M": 16, "N": 32}, 4, 1, _gather_rows),
+    "embedding": (embedding, {"T": "*fp32", "I": "*i32", "Y": "*fp32"}, {"D": 64, "B": 16}, 4, 1, _embedding),
+    "histogram": (histogram, {"X": "*i32", "Y": "*i32"}, {"N": 1024, "BINS": 64}, 4, 1, _histogram),
+    "masked_copy_2d": (masked_copy_2d, {"X": "*i32", "Y": "*i32", "M": "i32", "N": "i32"}, {"BM": 16, "BN": 64}, 4, 3,
+                       _masked_copy_2d),
+})

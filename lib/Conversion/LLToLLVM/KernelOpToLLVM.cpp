@@ -438,6 +438,81 @@ struct ElementwiseLowering : ConversionPattern {
 
 } // namespace
 
+namespace {
+
+/// The register bit of `whole` (rank n + 1) that holds its last dim (of
+/// size 2; the verifier checks there is exactly one).
+int joinedBit(const ::ll::LinearLayout &whole) {
+  int reg = whole.inDimIndex("register"), last = whole.numOutDims() - 1;
+  for (int b = 0; b < whole.inDimSizeLog2(reg); ++b)
+    if (whole.basis(reg, b, last))
+      return b;
+  return -1;
+}
+
+/// Register r of the whole from the register of one part (bit `bit` of the
+/// whole's index says which part; the other bits are the part's index).
+int32_t wholeRegister(int32_t partReg, int bit, int which) {
+  int32_t low = partReg & ((1 << bit) - 1), high = partReg >> bit;
+  return (high << (bit + 1)) | (which << bit) | low;
+}
+
+/// ll.join: the result's registers interleave the operands' at the register
+/// bit that holds the new last dim; ll.split takes them apart.
+struct JoinLowering : OpConversionPattern<JoinOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(JoinOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto ld = layoutOf(op, op.getType());
+    Type st = getTypeConverter()->convertType(op.getType());
+    if (failed(ld) || !st)
+      return failure();
+    int bit = joinedBit(*ld);
+    if (bit < 0)
+      return op.emitOpError() << "cannot be lowered: no register holds the "
+                                 "joined dim";
+    auto lhs = unpack(rewriter, loc, adaptor.getLhs());
+    auto rhs = unpack(rewriter, loc, adaptor.getRhs());
+    SmallVector<Value> out(2 * lhs.size());
+    for (size_t r = 0; r < lhs.size(); ++r) {
+      out[wholeRegister(int32_t(r), bit, 0)] = lhs[r];
+      out[wholeRegister(int32_t(r), bit, 1)] = rhs[r];
+    }
+    rewriter.replaceOp(op, pack(rewriter, loc, st, out));
+    return success();
+  }
+};
+
+struct SplitLowering : OpConversionPattern<SplitOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(SplitOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    auto ls = layoutOf(op, op.getSrc().getType());
+    Type st = getTypeConverter()->convertType(op.getOutLHS().getType());
+    if (failed(ls) || !st)
+      return failure();
+    int bit = joinedBit(*ls);
+    if (bit < 0)
+      return op.emitOpError() << "cannot be lowered: no register holds the "
+                                 "split dim";
+    auto src = unpack(rewriter, loc, adaptor.getSrc());
+    SmallVector<Value> a(src.size() / 2), b(src.size() / 2);
+    for (size_t r = 0; r < a.size(); ++r) {
+      a[r] = src[wholeRegister(int32_t(r), bit, 0)];
+      b[r] = src[wholeRegister(int32_t(r), bit, 1)];
+    }
+    rewriter.replaceOp(op, {pack(rewriter, loc, st, a),
+                            pack(rewriter, loc, st, b)});
+    return success();
+  }
+};
+
+} // namespace
+
 void mlir::ll::populateKernelOpToLLVMPatterns(LLTypeConverter &tc,
                                               RewritePatternSet &patterns,
                                               const TargetInfo &target) {
@@ -447,7 +522,7 @@ void mlir::ll::populateKernelOpToLLVMPatterns(LLTypeConverter &tc,
   patterns.add<SplatLowering, AddPtrLowering, LoadLowering, ConstantLowering,
                ElementwiseLowering, ShapeLowering<ExpandDimsOp>,
                ShapeLowering<BroadcastOp>, ShapeLowering<TransOp>,
-               ShapeLowering<ReshapeOp>,
+               ShapeLowering<ReshapeOp>, JoinLowering, SplitLowering,
                CastLowering<BitcastOp, LLVM::BitcastOp>,
                CastLowering<IntToPtrOp, LLVM::IntToPtrOp>,
                CastLowering<PtrToIntOp, LLVM::PtrToIntOp>>(tc, ctx);
