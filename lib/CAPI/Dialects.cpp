@@ -18,6 +18,7 @@ MLIR_DEFINE_CAPI_DIALECT_REGISTRATION(LL, ll, mlir::ll::LLDialect)
 void llLoadTritonDialects(MlirContext ctx) {
   unwrap(ctx)->getOrLoadDialect<mlir::ll::tt::TTDialect>();
   unwrap(ctx)->getOrLoadDialect<mlir::ll::ttg::TTGDialect>();
+  unwrap(ctx)->getOrLoadDialect<mlir::ll::amdg::AMDGDialect>();
 }
 
 void llRegisterPasses(void) {

@@ -234,10 +234,8 @@ def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, **co
         raise ValueError(f"target must be one of {', '.join(_TARGETS)}")
     src = triton.compiler.ASTSource(jit_fn, sig, dict(constexprs))
     backend, arch, warp = _TARGETS[target]
-    with triton.knobs.amd.scope():
-        triton.knobs.amd.use_buffer_ops = False  # amdg buffer ops are not imported yet
-        ttgir = triton.compile(src, target=GPUTarget(backend, arch, warp),
-                               options={"num_warps": num_warps}).asm["ttgir"]
+    ttgir = triton.compile(src, target=GPUTarget(backend, arch, warp),
+                           options={"num_warps": num_warps}).asm["ttgir"]
     k = _compile(ttgir, target)
     g = (grid,) if isinstance(grid, int) else tuple(grid)
     _emulate(k, g, call)

@@ -32,11 +32,9 @@ TARGETS = {"sm_80": GPUTarget("cuda", 80, 32), "sm_90": GPUTarget("cuda", 90, 32
 def ttgir(name, target):
     fn, sig, consts, warps, _, _ = KERNELS[name]
     src = triton.compiler.ASTSource(fn, {**sig, **{k: "constexpr" for k in consts}}, consts)
-    # AMD: plain loads and stores (amdg.buffer_load / buffer_store are not
-    # imported yet).
-    with triton.knobs.amd.scope():
-        triton.knobs.amd.use_buffer_ops = False
-        return triton.compile(src, target=TARGETS[target], options={"num_warps": warps}).asm["ttgir"]
+    # AMD: Triton's default, buffer loads and stores (amdg.buffer_load /
+    # buffer_store) where it proves the offsets fit.
+    return triton.compile(src, target=TARGETS[target], options={"num_warps": warps}).asm["ttgir"]
 
 
 @pytest.mark.parametrize("target", sorted(TARGETS))

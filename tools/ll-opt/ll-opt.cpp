@@ -33,7 +33,8 @@ int main(int argc, char **argv) {
   mlir::ll::registerLLConversionPasses();
 
   mlir::DialectRegistry registry;
-  registry.insert<mlir::ll::tt::TTDialect, mlir::ll::ttg::TTGDialect>();
+  registry.insert<mlir::ll::tt::TTDialect, mlir::ll::ttg::TTGDialect,
+                  mlir::ll::amdg::AMDGDialect>();
   registry.insert<mlir::ll::LLDialect, mlir::arith::ArithDialect,
                   mlir::cf::ControlFlowDialect, mlir::func::FuncDialect,
                   mlir::gpu::GPUDialect, mlir::LLVM::LLVMDialect,

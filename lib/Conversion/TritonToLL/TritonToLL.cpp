@@ -10,6 +10,8 @@
 //   tt.split, tt.reduce, tt.scan, tt.gather, tt.histogram, tt.bitcast,
 //   tt.fp_to_fp, tt.int_to_ptr, tt.ptr_to_int, ttg.convert_layout,
 //   ttg.local_*         -> the ll op of the same name and operands
+//   amdg.buffer_load / buffer_store -> ll.load / ll.store through the base
+//                          pointer splat plus the offsets
 //   tt.precise_sqrt / precise_divf / mulhiui -> math.sqrt / arith.divf /
 //                          the high half of arith.mului_extended
 //   module {ttg.target = "cuda:90" | "hip:gfx942"} -> {ll.target = "sm_90" |
@@ -79,6 +81,15 @@ std::optional<std::string> targetName(StringRef t) {
   return std::nullopt;
 }
 
+/// The pointers of an AMD buffer access: the base splat over the offsets'
+/// tensor, plus the offsets (elements).
+Value bufferPointers(OpBuilder &b, Location loc, Value base, Value offsets) {
+  auto t = cast<RankedTensorType>(offsets.getType());
+  auto ptrs = t.clone(base.getType());
+  Value s = b.create<SplatOp>(loc, ptrs, base);
+  return b.create<AddPtrOp>(loc, ptrs, s, offsets);
+}
+
 struct ConvertTritonToLL
     : public mlir::ll::impl::ConvertTritonToLLBase<ConvertTritonToLL> {
   using ConvertTritonToLLBase::ConvertTritonToLLBase;
@@ -143,6 +154,12 @@ struct ConvertTritonToLL
         f.setRounding(*m == tt::RoundingMode::RTZ ? RoundingMode::RTZ
                                                   : RoundingMode::RTNE);
       repl = f;
+    } else if (auto l = dyn_cast<amdg::BufferLoadOp>(op)) {
+      Value ptrs = bufferPointers(b, loc, l.getPtr(), l.getOffsets());
+      repl = b.create<LoadOp>(loc, l.getType(), ptrs, l.getMask(), l.getOther());
+    } else if (auto s = dyn_cast<amdg::BufferStoreOp>(op)) {
+      Value ptrs = bufferPointers(b, loc, s.getPtr(), s.getOffsets());
+      repl = b.create<StoreOp>(loc, ptrs, s.getValue(), s.getMask());
     } else if (auto s = dyn_cast<tt::PreciseSqrtOp>(op)) {
       repl = b.create<math::SqrtOp>(loc, s.getX());
     } else if (auto d = dyn_cast<tt::PreciseDivFOp>(op)) {
@@ -174,7 +191,7 @@ struct ConvertTritonToLL
     }
     SmallVector<Operation *> todo;
     module.walk<WalkOrder::PostOrder>([&](Operation *op) {
-      if (isa<tt::TTDialect, ttg::TTGDialect>(op->getDialect()))
+      if (isa<tt::TTDialect, ttg::TTGDialect, amdg::AMDGDialect>(op->getDialect()))
         todo.push_back(op);
     });
     bool ok = true;

@@ -24,6 +24,7 @@ using namespace mlir::ll;
 #include "linear_layouts/Dialect/TritonMirror/TritonMirrorDialects.cpp.inc"
 #include "linear_layouts/Dialect/TritonMirror/TritonMirrorEnums.cpp.inc"
 #include "linear_layouts/Dialect/TritonMirror/TritonMirrorGPUDialects.cpp.inc"
+#include "linear_layouts/Dialect/TritonMirror/TritonMirrorAMDDialects.cpp.inc"
 
 //===----------------------------------------------------------------------===//
 // tt
@@ -31,10 +32,14 @@ using namespace mlir::ll;
 
 void tt::TTDialect::initialize() {
   getContext()->loadDialect<LLDialect>();
-  addOperations<
-#define GET_OP_LIST
-#include "linear_layouts/Dialect/TritonMirror/TritonMirrorOps.cpp.inc"
-      >();
+  addOperations<tt::FuncOp, tt::ReturnOp, tt::CallOp, tt::GetProgramIdOp,
+                tt::GetNumProgramsOp, tt::MakeRangeOp, tt::SplatOp,
+                tt::AddPtrOp, tt::LoadOp, tt::StoreOp, tt::ExpandDimsOp,
+                tt::BroadcastOp, tt::ReshapeOp, tt::TransOp, tt::JoinOp,
+                tt::SplitOp, tt::ReduceOp, tt::ReduceReturnOp, tt::ScanOp,
+                tt::ScanReturnOp, tt::GatherOp, tt::HistogramOp,
+                tt::BitcastOp, tt::IntToPtrOp, tt::PtrToIntOp, tt::FpToFpOp,
+                tt::PreciseSqrtOp, tt::PreciseDivFOp, tt::MulhiUIOp>();
 }
 
 Type tt::TTDialect::parseType(DialectAsmParser &p) const {
@@ -192,7 +197,90 @@ void tt::HistogramOp::print(OpAsmPrinter &p) {
 // ttg
 //===----------------------------------------------------------------------===//
 
-void ttg::TTGDialect::initialize() { getContext()->loadDialect<LLDialect>(); }
+void ttg::TTGDialect::initialize() {
+  getContext()->loadDialect<LLDialect>();
+  addOperations<ttg::ConvertLayoutOp, ttg::LocalAllocOp, ttg::LocalLoadOp,
+                ttg::LocalStoreOp, ttg::LocalDeallocOp>();
+}
+
+//===----------------------------------------------------------------------===//
+// amdg
+//===----------------------------------------------------------------------===//
+
+void amdg::AMDGDialect::initialize() {
+  getContext()->loadDialect<LLDialect>();
+  addOperations<amdg::BufferLoadOp, amdg::BufferStoreOp>();
+}
+
+/// `$ptr[$offsets]` with the types given by the access's tensor type.
+static ParseResult parseBufferAccess(OpAsmParser &p,
+                                     SmallVectorImpl<OpAsmParser::UnresolvedOperand> &ops) {
+  OpAsmParser::UnresolvedOperand ptr, off;
+  if (p.parseOperand(ptr) || p.parseLSquare() || p.parseOperand(off) ||
+      p.parseRSquare())
+    return failure();
+  ops.push_back(ptr);
+  ops.push_back(off);
+  while (succeeded(p.parseOptionalComma())) {
+    OpAsmParser::UnresolvedOperand o;
+    if (p.parseOperand(o))
+      return failure();
+    ops.push_back(o);
+  }
+  return success();
+}
+
+/// The scalar pointer type of a buffer access to `t`, and its i32 offsets.
+static std::pair<Type, Type> bufferTypes(RankedTensorType t) {
+  MLIRContext *ctx = t.getContext();
+  return {PointerType::get(ctx, t.getElementType(), 1),
+          t.clone(IntegerType::get(ctx, 32))};
+}
+
+ParseResult amdg::BufferLoadOp::parse(OpAsmParser &p, OperationState &result) {
+  SmallVector<OpAsmParser::UnresolvedOperand> ops;
+  Type type;
+  if (parseBufferAccess(p, ops) || parseHints(p, result) ||
+      p.parseOptionalAttrDict(result.attributes) || p.parseColonType(type))
+    return failure();
+  auto t = dyn_cast<RankedTensorType>(type);
+  if (!t || ops.size() > 4)
+    return p.emitError(p.getNameLoc()) << "expects a tensor type and 2 to 4 operands";
+  auto [ptr, off] = bufferTypes(t);
+  SmallVector<Type> types = {ptr, off, tt::maskOf(t), t};
+  types.resize(ops.size());
+  result.addAttribute(getOperandSegmentSizesAttrName(result.name),
+                      p.getBuilder().getDenseI32ArrayAttr(
+                          {1, 1, int32_t(ops.size() > 2), int32_t(ops.size() > 3)}));
+  result.addTypes(t);
+  return p.resolveOperands(ops, types, p.getNameLoc(), result.operands);
+}
+
+void amdg::BufferLoadOp::print(OpAsmPrinter &p) {
+  p << " " << getOperands() << " : " << getType();
+}
+
+ParseResult amdg::BufferStoreOp::parse(OpAsmParser &p, OperationState &result) {
+  OpAsmParser::UnresolvedOperand value;
+  SmallVector<OpAsmParser::UnresolvedOperand> ops;
+  Type type;
+  if (p.parseOperand(value) || p.parseComma() || parseBufferAccess(p, ops) ||
+      parseHints(p, result) || p.parseOptionalAttrDict(result.attributes) ||
+      p.parseColonType(type))
+    return failure();
+  auto t = dyn_cast<RankedTensorType>(type);
+  if (!t || ops.size() > 3)
+    return p.emitError(p.getNameLoc()) << "expects a tensor type and 3 or 4 operands";
+  auto [ptr, off] = bufferTypes(t);
+  ops.insert(ops.begin(), value);
+  SmallVector<Type> types = {t, ptr, off, tt::maskOf(t)};
+  types.resize(ops.size());
+  return p.resolveOperands(ops, types, p.getNameLoc(), result.operands);
+}
+
+void amdg::BufferStoreOp::print(OpAsmPrinter &p) {
+  p << " " << getOperands() << " : " << getValue().getType();
+}
 
 Type ttg::TTGDialect::parseType(DialectAsmParser &p) const {
   StringRef name;

@@ -51,6 +51,15 @@ def TTG_Dialect : Dialect {
   }];
 }
 
+def AMDG_Dialect : Dialect {
+  let name = "amdg";
+  let cppNamespace = "::mlir::ll::amdg";
+  let summary = "Triton's AMD ops (amdg), parse-only (see convert-triton-to-ll)";
+}
+
+class AMDG_Op<string mnemonic, list<Trait> traits = []>
+    : Op<AMDG_Dialect, mnemonic, traits>;
+
 class TT_Op<string mnemonic, list<Trait> traits = []>
     : Op<TT_Dialect, mnemonic, traits>;
 class TTG_Op<string mnemonic, list<Trait> traits = []>
@@ -356,6 +365,26 @@ def TTG_LocalStoreOp : TTG_Op<"local_store"> {
 def TTG_LocalDeallocOp : TTG_Op<"local_dealloc"> {
   let arguments = (ins AnyType:$src);
   let assemblyFormat = "$src attr-dict `:` qualified(type($src))";
+}
+
+//===----------------------------------------------------------------------===//
+// amdg: buffer accesses (a scalar base pointer and a tensor of offsets)
+//===----------------------------------------------------------------------===//
+
+// `$ptr[$offsets] (, $mask)? (, $other)? hints attr-dict : type($result)`.
+def AMDG_BufferLoadOp : AMDG_Op<"buffer_load", [AttrSizedOperandSegments,
+                                               MemoryEffects<[MemRead]>]> {
+  let arguments = (ins AnyType:$ptr, AnyRankedTensor:$offsets,
+                       Optional<AnyType>:$mask, Optional<AnyType>:$other);
+  let results = (outs AnyRankedTensor:$result);
+  let hasCustomAssemblyFormat = 1;
+}
+
+// `$value, $ptr[$offsets] (, $mask)? hints attr-dict : type($value)`.
+def AMDG_BufferStoreOp : AMDG_Op<"buffer_store", [MemoryEffects<[MemWrite]>]> {
+  let arguments = (ins AnyRankedTensor:$value, AnyType:$ptr,
+                       AnyRankedTensor:$offsets, Optional<AnyType>:$mask);
+  let hasCustomAssemblyFormat = 1;
 }
 
 #endif // LINEAR_LAYOUTS_DIALECT_TRITONMIRROR_TD
