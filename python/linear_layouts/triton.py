@@ -10,10 +10,12 @@ TTGIR text Triton printed, runs ``convert-triton-to-ll`` (with Triton's
 kernel ABI: two trailing global scratch pointers) and ``convert-ll-to-llvm``,
 links libdevice and runs LLVM's O3 pipeline (the wheels' LLVM), fills the
 metadata Triton's runtime reads (``shared`` and the scratch sizes) and hands
-the LLVM IR text to Triton's PTX stage. On any error -- an op we do not
-import, a layout we cannot lower -- Triton's own ``make_llir`` runs and the
-record says why. AMD targets fall back for now (the hand-back through
-Triton's MLIR, which keeps its AMD kernel ABI, is not done yet).
+the LLVM IR text to Triton's PTX stage (AMD: OCML linked, target-independent
+O3, Triton's AMDGCN stage; the kernel arguments are not marked ``inreg`` /
+preloaded as Triton's own AMD IR is -- the hand-back through Triton's MLIR
+that would keep that is not done). On any error -- an op we do not import,
+a layout we cannot lower -- Triton's own ``make_llir`` runs and the record
+says why.
 
 Triton 3.6 leaves the hook out of its cache key, so ``install`` points
 Triton's cache at a directory of its own (``cache_dir``): a kernel Triton
@@ -33,7 +35,7 @@ import time
 from dataclasses import dataclass, field
 
 from . import __version__ as _version
-from .compiler import _NVPTX, CompileError, _for_tritons_llvm, _math_libraries
+from .compiler import _NVPTX, CompileError, _for_tritons_llvm, _math_libraries, _ocml_controls
 from .compiler import compile as _compile
 
 __all__ = ["Record", "Report", "emulate", "install", "installed", "report", "uninstall"]
@@ -84,17 +86,23 @@ def _short_loc(loc: str) -> str:
 
 def _ours(ttgir: str, target: str, metadata: dict) -> tuple[str, Record]:
     """Our llir stage: LLVM IR text for Triton's PTX stage."""
-    if target.startswith("gfx"):
-        raise CompileError("AMD targets: the hand-back through Triton's MLIR is not implemented yet")
-    if target not in _NVPTX:
+    if not target.startswith("gfx") and target not in _NVPTX:
         raise CompileError(f"unsupported target {target}")
     k = _compile(ttgir, target, scratch_args=True)
     from . import _mlir
 
-    cpu, features = _NVPTX[target]
-    link = _math_libraries(k.llvm_ir, "__nv_", ["nvidia/lib/libdevice.10.bc"])
     try:
-        ir_text = _mlir.optimize_ir(k.llvm_ir, "nvptx64-nvidia-cuda", cpu, features, link)
+        if target.startswith("gfx"):
+            # AMD: OCML linked with its controls, LLVM's O3 without a target
+            # machine (the wheels' LLVM has no AMDGPU target); Triton's LLVM
+            # generates the code.
+            link = _math_libraries(k.llvm_ir, "__ocml_", ["amd/lib/ocml.bc", "amd/lib/ockl.bc"])
+            src = _ocml_controls(k.llvm_ir, target) if link else k.llvm_ir
+            ir_text = _mlir.link_ir(src, link, "default<O3>")
+        else:
+            cpu, features = _NVPTX[target]
+            link = _math_libraries(k.llvm_ir, "__nv_", ["nvidia/lib/libdevice.10.bc"])
+            ir_text = _mlir.optimize_ir(k.llvm_ir, "nvptx64-nvidia-cuda", cpu, features, link)
     except RuntimeError as e:
         raise CompileError(str(e)) from None
     ir_text = _for_tritons_llvm(ir_text)
@@ -104,12 +112,13 @@ def _ours(ttgir: str, target: str, metadata: dict) -> tuple[str, Record]:
     from triton._C.libtriton import llvm as tl
 
     tl.init_targets()
-    try:
-        from triton._C.libtriton import nvidia
+    if not target.startswith("gfx"):
+        try:
+            from triton._C.libtriton import nvidia
 
-        nvidia.set_short_ptr()
-    except (ImportError, AttributeError):
-        pass
+            nvidia.set_short_ptr()
+        except (ImportError, AttributeError):
+            pass
     metadata["shared"] = int(k.shared_bytes)
     metadata["tmem_size"] = 0
     metadata["global_scratch_size"] = 0

@@ -81,7 +81,8 @@ std::string linkLibraries(LLVMContextRef ctx, LLVMModuleRef mod,
 
 /// LLVM IR text with the bitcode libraries `paths` linked in (internal) and
 /// what the module does not use dropped.
-std::string linkIR(const std::string &ir, const std::vector<std::string> &paths) {
+std::string linkIR(const std::string &ir, const std::vector<std::string> &paths,
+                   const std::string &pipeline) {
   LLVMContextRef ctx = LLVMContextCreate();
   LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(
       ir.data(), ir.size(), "module");
@@ -96,9 +97,9 @@ std::string linkIR(const std::string &ir, const std::vector<std::string> &paths)
   std::string m = linkLibraries(ctx, mod, paths);
   if (m.empty()) {
     LLVMPassBuilderOptionsRef pbo = LLVMCreatePassBuilderOptions();
-    if (LLVMErrorRef e = LLVMRunPasses(mod, "globaldce", nullptr, pbo)) {
+    if (LLVMErrorRef e = LLVMRunPasses(mod, pipeline.c_str(), nullptr, pbo)) {
       char *msg = LLVMGetErrorMessage(e);
-      m = std::string("globaldce failed: ") + msg;
+      m = "the pipeline " + pipeline + " failed: " + msg;
       LLVMDisposeErrorMessage(msg);
     }
     LLVMDisposePassBuilderOptions(pbo);
@@ -252,9 +253,11 @@ NB_MODULE(_mlir, m) {
         "gives PTX), in process, with the bitcode libraries `link` linked "
         "in. RuntimeError on bad IR or an unknown target.");
   m.def("link_ir", &linkIR, "llvm_ir"_a, "paths"_a,
+        "pipeline"_a = std::string("globaldce"),
         "LLVM IR text with the bitcode libraries `paths` linked in (their "
-        "definitions internal, the unused dropped). RuntimeError on bad "
-        "input.");
+        "definitions internal), then the new-pass-manager `pipeline` run "
+        "without a target machine (default: drop what is unused). "
+        "RuntimeError on bad input.");
 
   m.def("register_passes", &llRegisterPasses,
         "Make ll-legacy-to-linear, ll-remove-conversions and "

@@ -259,6 +259,15 @@ struct ConvertLLToLLVM
       func->removeAttr("ll.kernel");
       info->markKernel(func, it->second);
     }
+    if (info->isAMD() && !threads.empty()) {
+      // Code object version 5, as Triton builds AMD kernels (without the
+      // flag the object silently becomes version 6).
+      b.setInsertionPointToEnd(module.getBody());
+      auto flag = LLVM::ModuleFlagAttr::get(
+          ctx, LLVM::ModFlagBehavior::Error,
+          b.getStringAttr("amdhsa_code_object_version"), b.getI32IntegerAttr(500));
+      b.create<LLVM::ModuleFlagsOp>(module.getLoc(), b.getArrayAttr({flag}));
+    }
     if (sharedBytes) {
       b.setInsertionPointToStart(module.getBody());
       auto arr = LLVM::LLVMArrayType::get(b.getI8Type(), 0);
