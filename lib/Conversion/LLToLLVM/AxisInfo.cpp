@@ -168,6 +168,40 @@ AxisInfo AxisInfoAnalysis::compute(Value v) {
     binary(p.getPtr(), p.getOffset(), true);
     return res;
   }
+  // Comparisons (masks): a run of consecutive values starting at a multiple
+  // of g compared with a value constant over it that is a multiple of g
+  // changes only at multiples of g (Triton's rule); otherwise the result is
+  // as constant as both sides.
+  if (auto c = dyn_cast<arith::CmpIOp>(op)) {
+    AxisInfo a = get(c.getLhs()), b = get(c.getRhs());
+    for (int i = 0; i < std::max(rank, 1); ++i) {
+      int64_t k = std::min(a.constancy[i], b.constancy[i]);
+      int64_t full = rank ? shape[i] : 1;
+      auto run = [&](const AxisInfo &x, const AxisInfo &y) {
+        if (y.constancy[i] < full || x.contiguity[i] <= 1)
+          return int64_t(1);
+        return std::min(x.contiguity[i],
+                        std::min(x.divisibility[i], y.divisibility[i]));
+      };
+      res.constancy[i] = std::max({k, run(a, b), run(b, a)});
+    }
+    return res;
+  }
+  // Masks combined, values selected, widths changed: as constant as the
+  // operands (and, for casts, as contiguous and divisible).
+  if (isa<arith::AndIOp, arith::OrIOp, arith::SelectOp>(op)) {
+    for (int i = 0; i < std::max(rank, 1); ++i) {
+      res.constancy[i] = rank ? shape[i] : 1;
+      for (Value x : op->getOperands()) {
+        if (!isa<RankedTensorType>(x.getType()) && rank)
+          continue; // a scalar condition is the same everywhere
+        res.constancy[i] = std::min(res.constancy[i], get(x).constancy[i]);
+      }
+    }
+    return res;
+  }
+  if (isa<arith::ExtSIOp, arith::ExtUIOp>(op))
+    return get(op->getOperand(0));
   return res;
 }
 
