@@ -645,8 +645,10 @@ _MATH_CALLS: dict[str, Callable] = {
 
 
 def _math_call(name: str, out: _Ty) -> Callable | None:
-    if name.startswith("__nv_"):  # __nv_expf (f32), __nv_exp (f64)
+    if name.startswith("__nv_"):  # __nv_expf (f32), __nv_exp (f64), __nv_fast_expf
         base = name[5:]
+        if base.startswith("fast_"):  # the approximations, evaluated exactly
+            base = base[5:]
         if _elem(out).name == "f32":
             base = base[:-1] if base.endswith("f") else ""
         return _MATH_CALLS.get(base)

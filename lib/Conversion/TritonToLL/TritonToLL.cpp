@@ -14,6 +14,9 @@
 //                          pointer splat plus the offsets
 //   tt.precise_sqrt / precise_divf / mulhiui -> math.sqrt / arith.divf /
 //                          the high half of arith.mului_extended
+//   f32 arith.divf, math.exp / exp2 / log / log2 / sin / cos / sqrt / rsqrt
+//                       -> fastmath<afn> (Triton's approximate semantics;
+//                          precise_* stay exact)
 //   module {ttg.target = "cuda:90" | "hip:gfx942"} -> {ll.target = "sm_90" |
 //                          "gfx942"}
 //
@@ -162,8 +165,10 @@ struct ConvertTritonToLL
       repl = b.create<StoreOp>(loc, ptrs, s.getValue(), s.getMask());
     } else if (auto s = dyn_cast<tt::PreciseSqrtOp>(op)) {
       repl = b.create<math::SqrtOp>(loc, s.getX());
+      repl->setAttr("ll.precise", b.getUnitAttr());
     } else if (auto d = dyn_cast<tt::PreciseDivFOp>(op)) {
       repl = b.create<arith::DivFOp>(loc, d.getX(), d.getY());
+      repl->setAttr("ll.precise", b.getUnitAttr());
     } else if (auto m = dyn_cast<tt::MulhiUIOp>(op)) {
       auto e = b.create<arith::MulUIExtendedOp>(loc, m.getX(), m.getY());
       op->getResult(0).replaceAllUsesWith(e.getHigh());
@@ -199,6 +204,22 @@ struct ConvertTritonToLL
       ok &= succeeded(convert(op, b));
     if (!ok)
       return signalPassFailure();
+    // Triton's semantics: f32 division, square roots, exponentials,
+    // logarithms and sines may be approximate (tl.math's precise_* and
+    // libdevice calls are the exact ones): `afn`, which the lowering turns
+    // into the hardware's approximations (__nv_fast_*, div / sqrt .approx).
+    auto afn = arith::FastMathFlagsAttr::get(&getContext(),
+                                            arith::FastMathFlags::afn);
+    module.walk([&](Operation *op) {
+      if (!isa<arith::DivFOp, math::ExpOp, math::Exp2Op, math::LogOp,
+               math::Log2Op, math::SinOp, math::CosOp, math::SqrtOp,
+               math::RsqrtOp>(op) ||
+          !getElementTypeOrSelf(op->getResult(0).getType()).isF32())
+        return;
+      if (op->hasAttr("ll.precise"))
+        return;
+      op->setAttr("fastmath", afn);
+    });
   }
 };
 
