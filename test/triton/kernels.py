@@ -332,3 +332,147 @@ KERNELS.update({
     "masked_copy_2d": (masked_copy_2d, {"X": "*i32", "Y": "*i32", "M": "i32", "N": "i32"}, {"BM": 16, "BN": 64}, 4, 3,
                        _masked_copy_2d),
 })
+
+
+@triton.jit
+def col_sum_masked(X, Y, M, N: tl.constexpr, BM: tl.constexpr):
+    r = tl.arange(0, BM)
+    c = tl.arange(0, N)
+    x = tl.load(X + r[:, None] * N + c[None, :], mask=r[:, None] < M, other=0.0)
+    tl.store(Y + c, tl.sum(x, axis=0))
+
+
+@triton.jit
+def cumsum_rows_reverse(X, Y, M: tl.constexpr, N: tl.constexpr):
+    r = tl.arange(0, M)
+    c = tl.arange(0, N)
+    x = tl.load(X + r[:, None] * N + c[None, :])
+    tl.store(Y + r[:, None] * N + c[None, :], tl.cumsum(x, axis=1, reverse=True))
+
+
+@triton.jit
+def argmin_cols(X, Y, M: tl.constexpr, N: tl.constexpr):
+    r = tl.arange(0, M)
+    c = tl.arange(0, N)
+    x = tl.load(X + r[:, None] * N + c[None, :])
+    tl.store(Y + c, tl.argmin(x, axis=0))
+
+
+@triton.jit
+def transpose_i8(X, Y, M: tl.constexpr, N: tl.constexpr):
+    r = tl.arange(0, M)
+    c = tl.arange(0, N)
+    x = tl.load(X + r[:, None] * N + c[None, :])
+    tl.store(Y + c[:, None] * M + r[None, :], tl.trans(x))
+
+
+@triton.jit
+def outer_add_bf16(A, B, Y, M: tl.constexpr, N: tl.constexpr):
+    a = tl.load(A + tl.arange(0, M)).to(tl.float32)
+    b = tl.load(B + tl.arange(0, N)).to(tl.float32)
+    y = a[:, None] + b[None, :]
+    tl.store(Y + tl.arange(0, M)[:, None] * N + tl.arange(0, N)[None, :], y.to(tl.bfloat16))
+
+
+@triton.jit
+def relu_where_i64(X, Y, N: tl.constexpr):
+    offs = tl.arange(0, N)
+    x = tl.load(X + offs)
+    tl.store(Y + offs, tl.where(x > 0, x * 3 + 1, -x))
+
+
+@triton.jit
+def sum_of_squares_loop(X, Y, N: tl.constexpr, STEPS: tl.constexpr):
+    offs = tl.arange(0, N)
+    acc = tl.zeros([N], dtype=tl.int32)
+    for i in tl.static_range(STEPS):
+        v = tl.load(X + i * N + offs)
+        acc += v * v
+    tl.store(Y, tl.sum(acc, axis=0))
+
+
+@triton.jit
+def softmax_2d_rows(X, Y, M: tl.constexpr, N: tl.constexpr):
+    r = tl.arange(0, M)
+    c = tl.arange(0, N)
+    x = tl.load(X + r[:, None] * N + c[None, :])
+    e = tl.exp(x - tl.max(x, axis=1)[:, None])
+    tl.store(Y + r[:, None] * N + c[None, :], e / tl.sum(e, axis=1)[:, None])
+
+
+def _col_sum_masked(rng):
+    x = rng.integers(-50, 50, (50, 32)).astype(np.float32)
+    y = np.zeros(32, np.float32)
+    return [x, y, 50], lambda: np.testing.assert_array_equal(y, x.sum(axis=0))
+
+
+def _cumsum_rows_reverse(rng):
+    x = rng.integers(-100, 100, (16, 64)).astype(np.int32)
+    y = np.zeros_like(x)
+    return [x, y], lambda: np.testing.assert_array_equal(y, np.flip(np.cumsum(np.flip(x, 1), axis=1), 1))
+
+
+def _argmin_cols(rng):
+    x = rng.integers(0, 6, (64, 32)).astype(np.float32)
+    y = np.zeros(32, np.int32)
+    return [x, y], lambda: np.testing.assert_array_equal(y, x.argmin(axis=0))
+
+
+def _transpose_i8(rng):
+    x = rng.integers(-128, 128, (64, 64)).astype(np.int8)
+    y = np.zeros((64, 64), np.int8)
+    return [x, y], lambda: np.testing.assert_array_equal(y, x.T)
+
+
+def _bf16(v):
+    """float32 -> bfloat16 bits (round to nearest even), as uint16."""
+    b = np.asarray(v, np.float32).view(np.uint32).astype(np.uint64)
+    return ((b + 0x7FFF + ((b >> 16) & 1)) >> 16).astype(np.uint16)
+
+
+def _outer_add_bf16(rng):
+    a = _bf16(rng.standard_normal(32))
+    b = _bf16(rng.standard_normal(64))
+    y = np.zeros((32, 64), np.uint16)
+
+    def f(bits):
+        return (bits.astype(np.uint32) << 16).view(np.float32)
+    return [a, b, y], lambda: np.testing.assert_array_equal(y, _bf16(f(a)[:, None] + f(b)[None, :]))
+
+
+def _relu_where_i64(rng):
+    x = rng.integers(-2**40, 2**40, 512).astype(np.int64)
+    y = np.zeros_like(x)
+    return [x, y], lambda: np.testing.assert_array_equal(y, np.where(x > 0, x * 3 + 1, -x))
+
+
+def _sum_of_squares_loop(rng):
+    x = rng.integers(-30, 30, (4, 256)).astype(np.int32)
+    y = np.zeros(1, np.int32)
+    return [x, y], lambda: np.testing.assert_array_equal(y[0], (x.astype(np.int64) ** 2).sum())
+
+
+def _softmax_2d_rows(rng):
+    x = rng.standard_normal((16, 128)).astype(np.float32)
+    y = np.zeros_like(x)
+
+    def check():
+        e = np.exp(x - x.max(axis=1, keepdims=True))
+        np.testing.assert_allclose(y, e / e.sum(axis=1, keepdims=True), rtol=1e-5, atol=1e-7)
+    return [x, y], check
+
+
+KERNELS.update({
+    "col_sum_masked": (col_sum_masked, {"X": "*fp32", "Y": "*fp32", "M": "i32"}, {"N": 32, "BM": 64}, 4, 1,
+                       _col_sum_masked),
+    "cumsum_rows_reverse": (cumsum_rows_reverse, {"X": "*i32", "Y": "*i32"}, {"M": 16, "N": 64}, 4, 1,
+                            _cumsum_rows_reverse),
+    "argmin_cols": (argmin_cols, {"X": "*fp32", "Y": "*i32"}, {"M": 64, "N": 32}, 4, 1, _argmin_cols),
+    "transpose_i8": (transpose_i8, {"X": "*i8", "Y": "*i8"}, {"M": 64, "N": 64}, 4, 1, _transpose_i8),
+    "outer_add_bf16": (outer_add_bf16, {"A": "*bf16", "B": "*bf16", "Y": "*bf16"}, {"M": 32, "N": 64}, 4, 1,
+                       _outer_add_bf16),
+    "relu_where_i64": (relu_where_i64, {"X": "*i64", "Y": "*i64"}, {"N": 512}, 4, 1, _relu_where_i64),
+    "sum_of_squares_loop": (sum_of_squares_loop, {"X": "*i32", "Y": "*i32"}, {"N": 256, "STEPS": 4}, 4, 1,
+                            _sum_of_squares_loop),
+    "softmax_2d_rows": (softmax_2d_rows, {"X": "*fp32", "Y": "*fp32"}, {"M": 16, "N": 128}, 4, 1, _softmax_2d_rows),
+})
