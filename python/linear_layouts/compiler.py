@@ -91,8 +91,7 @@ def compile(module, target: str | None = None, kernel: str | None = None, *,
     ``scratch_args`` a TTGIR kernel gets the two trailing global pointers
     Triton's launcher passes (its kernel ABI)."""
     text = module if isinstance(module, str) else str(module)
-    with ir.Context() as ctx, ir.Location.unknown():
-        _llm.register_dialect(ctx)
+    with _context(), ir.Location.unknown():
         try:
             m = ir.Module.parse(text)
         except Exception as e:
@@ -163,6 +162,20 @@ def _conversions(m: ir.Module, target: str, traffic_first: bool) -> list:
 
     visit(m.operation)
     return out
+
+
+_CONTEXT: list = []
+
+
+def _context() -> ir.Context:
+    """One MLIR context for every compile in the process, its dialects
+    registered once (creating one costs about as much as lowering a small
+    kernel)."""
+    if not _CONTEXT:
+        ctx = ir.Context()
+        _llm.register_dialect(ctx)
+        _CONTEXT.append(ctx)
+    return _CONTEXT[0]
 
 
 def _loc_of(text: str, ref: str, depth: int = 0) -> str | None:
