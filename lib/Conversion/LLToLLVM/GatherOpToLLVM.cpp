@@ -34,12 +34,8 @@ SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape) {
   return s;
 }
 
-struct GatherLowering : OpConversionPattern<GatherOp> {
-  GatherLowering(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t,
-                 int64_t &sharedBytes)
-      : OpConversionPattern(tc, ctx), target(t), sharedBytes(sharedBytes) {}
-  const TargetInfo &target;
-  int64_t &sharedBytes;
+struct GatherLowering : SharedPattern<GatherOp> {
+  using SharedPattern::SharedPattern;
 
   LogicalResult
   matchAndRewrite(GatherOp op, OpAdaptor adaptor,
@@ -242,12 +238,8 @@ void mlir::ll::populateGatherOpToLLVMPatterns(LLTypeConverter &tc,
 
 namespace {
 
-struct HistogramLowering : OpConversionPattern<HistogramOp> {
-  HistogramLowering(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t,
-                    int64_t &sharedBytes)
-      : OpConversionPattern(tc, ctx), target(t), sharedBytes(sharedBytes) {}
-  const TargetInfo &target;
-  int64_t &sharedBytes;
+struct HistogramLowering : SharedPattern<HistogramOp> {
+  using SharedPattern::SharedPattern;
 
   LogicalResult
   matchAndRewrite(HistogramOp op, OpAdaptor adaptor,

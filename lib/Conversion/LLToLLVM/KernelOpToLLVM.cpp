@@ -19,13 +19,6 @@ using namespace mlir::ll::lowering;
 
 namespace {
 
-/// A pattern that emits target-specific ops.
-template <typename OpT> struct TargetPattern : OpConversionPattern<OpT> {
-  TargetPattern(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t)
-      : OpConversionPattern<OpT>(tc, ctx), target(t) {}
-  const TargetInfo &target;
-};
-
 struct ProgramIdLowering : TargetPattern<ProgramIdOp> {
   using TargetPattern::TargetPattern;
   LogicalResult

@@ -82,10 +82,8 @@ LogicalResult storeTensor(OpBuilder &b, Operation *op, const TargetInfo &target,
   return success();
 }
 
-struct LocalAllocLowering : OpConversionPattern<LocalAllocOp> {
-  LocalAllocLowering(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t)
-      : OpConversionPattern(tc, ctx), target(t) {}
-  const TargetInfo &target;
+struct LocalAllocLowering : TargetPattern<LocalAllocOp> {
+  using TargetPattern::TargetPattern;
 
   LogicalResult
   matchAndRewrite(LocalAllocOp op, OpAdaptor adaptor,
@@ -101,10 +99,8 @@ struct LocalAllocLowering : OpConversionPattern<LocalAllocOp> {
   }
 };
 
-struct LocalStoreLowering : OpConversionPattern<LocalStoreOp> {
-  LocalStoreLowering(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t)
-      : OpConversionPattern(tc, ctx), target(t) {}
-  const TargetInfo &target;
+struct LocalStoreLowering : TargetPattern<LocalStoreOp> {
+  using TargetPattern::TargetPattern;
 
   LogicalResult
   matchAndRewrite(LocalStoreOp op, OpAdaptor adaptor,
@@ -118,10 +114,8 @@ struct LocalStoreLowering : OpConversionPattern<LocalStoreOp> {
   }
 };
 
-struct LocalLoadLowering : OpConversionPattern<LocalLoadOp> {
-  LocalLoadLowering(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t)
-      : OpConversionPattern(tc, ctx), target(t) {}
-  const TargetInfo &target;
+struct LocalLoadLowering : TargetPattern<LocalLoadOp> {
+  using TargetPattern::TargetPattern;
 
   LogicalResult
   matchAndRewrite(LocalLoadOp op, OpAdaptor adaptor,

@@ -138,6 +138,22 @@ FailureOr<int64_t> allocateSharedMemory(ModuleOp module,
                                         const TargetInfo &target,
                                         const ConversionPlans &plans);
 
+/// A pattern that emits target-specific ops.
+template <typename OpT> struct TargetPattern : OpConversionPattern<OpT> {
+  TargetPattern(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t)
+      : OpConversionPattern<OpT>(tc, ctx), target(t) {}
+  const TargetInfo &target;
+};
+
+/// A pattern that also uses shared memory: `sharedBytes` grows to what it
+/// needs.
+template <typename OpT> struct SharedPattern : TargetPattern<OpT> {
+  SharedPattern(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t,
+                int64_t &sharedBytes)
+      : TargetPattern<OpT>(tc, ctx, t), sharedBytes(sharedBytes) {}
+  int64_t &sharedBytes;
+};
+
 namespace lowering {
 
 Value i32(OpBuilder &b, Location loc, int64_t v);

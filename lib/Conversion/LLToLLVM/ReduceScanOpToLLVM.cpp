@@ -333,12 +333,8 @@ FailureOr<ReducePlan> planReduce(ReduceOp op) {
   return p;
 }
 
-struct ReduceLowering : OpConversionPattern<ReduceOp> {
-  ReduceLowering(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t,
-                 int64_t &sharedBytes)
-      : OpConversionPattern(tc, ctx), target(t), sharedBytes(sharedBytes) {}
-  const TargetInfo &target;
-  int64_t &sharedBytes;
+struct ReduceLowering : SharedPattern<ReduceOp> {
+  using SharedPattern::SharedPattern;
 
   LogicalResult
   matchAndRewrite(ReduceOp op, OpAdaptor adaptor,
@@ -568,12 +564,8 @@ FailureOr<ScanPlan> planScan(ScanOp op) {
   return p;
 }
 
-struct ScanLowering : OpConversionPattern<ScanOp> {
-  ScanLowering(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t,
-               int64_t &sharedBytes)
-      : OpConversionPattern(tc, ctx), target(t), sharedBytes(sharedBytes) {}
-  const TargetInfo &target;
-  int64_t &sharedBytes;
+struct ScanLowering : SharedPattern<ScanOp> {
+  using SharedPattern::SharedPattern;
 
   LogicalResult
   matchAndRewrite(ScanOp op, OpAdaptor adaptor,
