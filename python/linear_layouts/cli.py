@@ -2,7 +2,8 @@
 
     linear-layouts show '#ttg.blocked<{...}>' -t 'tensor<64x64xf16>' [--hw]
     linear-layouts module kernel.ttgir          # every layout of a TTGIR module
-    linear-layouts demo                         # the built-in matmul kernel
+    linear-layouts demo                         # Triton kernels through our pipeline, one emulated
+    linear-layouts demo --layouts               # the layouts of the built-in matmul kernel
 """
 
 from __future__ import annotations
@@ -145,6 +146,13 @@ def cmd_module(args) -> int:
 
 
 def cmd_demo(args) -> int:
+    if not args.layouts:
+        try:
+            from .demo import main as triton_demo
+        except ImportError as e:  # no Triton: the layouts of the built-in kernel
+            print(f"(Triton is not installed: {e}; showing the built-in kernel's layouts)")
+        else:
+            return triton_demo()
     text = resources.files("linear_layouts").joinpath("data/matmul_sm80.ttgir").read_text()
     return show_module(text, "built-in kernel: Triton 3.6 matmul 128x128x32 fp16, sm_80, 4 warps", args.rows, args.cols)
 
@@ -176,7 +184,9 @@ def main(argv=None) -> int:
     e.add_argument("--module", help="a TTGIR file whose '#alias = ...' lines resolve aliases")
     e.add_argument("--svg", help="draw the plan into this SVG file")
     e.set_defaults(fn=cmd_explain)
-    d = sub.add_parser("demo", help="the layouts of a built-in Triton matmul kernel")
+    d = sub.add_parser("demo", help="Triton kernels through our pipeline (softmax, transpose; sm_90, gfx942), "
+                                    "one emulated; --layouts: the layouts of a built-in matmul")
+    d.add_argument("--layouts", action="store_true", help="the layouts of the built-in Triton matmul kernel")
     d.add_argument("--rows", type=int, default=8)
     d.add_argument("--cols", type=int, default=8)
     d.set_defaults(fn=cmd_demo)
