@@ -63,8 +63,6 @@ std::optional<Format> formatOf(Type t) {
   return std::nullopt;
 }
 
-bool isLLVMFloat(Type t) { return t.isF16() || t.isBF16() || t.isF32() || t.isF64(); }
-
 struct Builder {
   OpBuilder &b;
   Location loc;

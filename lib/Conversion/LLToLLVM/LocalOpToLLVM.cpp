@@ -65,19 +65,13 @@ LogicalResult storeTensor(OpBuilder &b, Operation *op, const TargetInfo &target,
     auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, first, false);
     b.setInsertionPointToStart(&ifOp.getThenRegion().front());
   }
-  auto ptrTy = LLVM::LLVMPointerType::get(b.getContext(), 3);
   int32_t copies = freeMask(*dist, "register");
   for (auto [r, v] : llvm::enumerate(regs)) {
     if (int32_t(r) & copies)
       continue;
     Value off = b.create<LLVM::XOrOp>(
         loc, rt, i32(b, loc, constPart(*addr, "offset", {{"register", int32_t(r)}})));
-    Value x = v;
-    if (x.getType().isInteger(1))
-      x = b.create<LLVM::ZExtOp>(loc, b.getI8Type(), x);
-    Value p = b.create<LLVM::GEPOp>(loc, ptrTy, x.getType(), base,
-                                    ArrayRef<LLVM::GEPArg>{off});
-    b.create<LLVM::StoreOp>(loc, x, p);
+    storeElement(b, loc, base, v, off);
   }
   return success();
 }
@@ -135,8 +129,6 @@ struct LocalLoadLowering : TargetPattern<LocalLoadOp> {
     Value rt = runtimePart(b, loc, *addr, "offset",
                            {{"lane", ids.lane}, {"warp", ids.warp}});
     Type elt = st.getBody()[0];
-    Type stored = elt.isInteger(1) ? b.getI8Type() : elt;
-    auto ptrTy = LLVM::LLVMPointerType::get(b.getContext(), 3);
     int32_t copies = freeMask(*dist, "register");
     SmallVector<Value> out(st.getBody().size());
     for (size_t r = 0; r < out.size(); ++r) {
@@ -144,10 +136,7 @@ struct LocalLoadLowering : TargetPattern<LocalLoadOp> {
         continue;
       Value off = b.create<LLVM::XOrOp>(
           loc, rt, i32(b, loc, constPart(*addr, "offset", {{"register", int32_t(r)}})));
-      Value p = b.create<LLVM::GEPOp>(loc, ptrTy, stored, adaptor.getSrc(),
-                                      ArrayRef<LLVM::GEPArg>{off});
-      Value v = b.create<LLVM::LoadOp>(loc, stored, p);
-      out[r] = stored != elt ? b.create<LLVM::TruncOp>(loc, elt, v).getResult() : v;
+      out[r] = loadElement(b, loc, adaptor.getSrc(), elt, off);
     }
     for (size_t r = 0; r < out.size(); ++r)
       if (!out[r])

@@ -70,8 +70,9 @@ void annotateGlobalVectors(Operation *root);
 SmallVector<int32_t> globalVectorBits(const ::ll::LinearLayout &l, int dim,
                                       int width);
 
-/// Marks the conversions that nothing before them (in program order, outside
-/// loops) has used shared memory: no barrier is needed before their stores.
+/// Marks the shared-memory accesses (conversions, reductions, scans, gathers,
+/// histograms, local ops) that nothing before them (in program order,
+/// outside loops) has used shared memory: no barrier is needed before them.
 constexpr const char *kFirstSharedUse = "ll.first_shared_use";
 
 /// Patterns for the ll ops and for arith / math ops on tensors. `sharedBytes`
@@ -156,6 +157,8 @@ template <typename OpT> struct SharedPattern : TargetPattern<OpT> {
 
 namespace lowering {
 
+/// Float types LLVM has (others, fp8, are integers of their width).
+bool isLLVMFloat(Type t);
 Value i32(OpBuilder &b, Location loc, int64_t v);
 /// The members of an LLVM struct value.
 SmallVector<Value> unpack(OpBuilder &b, Location loc, Value s);
@@ -229,6 +232,11 @@ struct Scratch {
 /// without), and @global_smem plus that offset.
 int64_t sharedOffset(Operation *op);
 Value sharedBase(OpBuilder &b, Location loc, Operation *op);
+/// Element `index` (of type `t`, stored as storageType(t)) from the shared
+/// pointer `base`, and its store / load.
+Value elementPtr(OpBuilder &b, Location loc, Value base, Type t, Value index);
+void storeElement(OpBuilder &b, Location loc, Value base, Value v, Value index);
+Value loadElement(OpBuilder &b, Location loc, Value base, Type t, Value index);
 /// Element `index` of region `k`.
 Value sharedPtr(OpBuilder &b, Location loc, const Scratch &s, int k, Type t,
                 Value index);

@@ -15,7 +15,7 @@ using ::ll::LinearLayout;
 LLTypeConverter::LLTypeConverter(MLIRContext *ctx) {
   addConversion([](Type t) { return t; });
   addConversion([](FloatType f) -> Type {
-    if (f.isF16() || f.isBF16() || f.isF32() || f.isF64())
+    if (lowering::isLLVMFloat(f))
       return f;
     return IntegerType::get(f.getContext(), f.getWidth());
   });
@@ -47,6 +47,10 @@ LLTypeConverter::LLTypeConverter(MLIRContext *ctx) {
 //===----------------------------------------------------------------------===//
 // Helpers
 //===----------------------------------------------------------------------===//
+
+bool lowering::isLLVMFloat(Type t) {
+  return t.isF16() || t.isBF16() || t.isF32() || t.isF64();
+}
 
 Value lowering::i32(OpBuilder &b, Location loc, int64_t v) {
   return b.create<LLVM::ConstantOp>(loc, b.getI32Type(),
@@ -336,41 +340,57 @@ int64_t lowering::sharedOffset(Operation *op) {
   return a ? a.getInt() : 0;
 }
 
-Value lowering::sharedBase(OpBuilder &b, Location loc, Operation *op) {
+/// @global_smem plus `bytes`.
+static Value sharedAt(OpBuilder &b, Location loc, int64_t bytes) {
   auto ptrTy = LLVM::LLVMPointerType::get(b.getContext(), 3);
   Value base = b.create<LLVM::AddressOfOp>(loc, ptrTy, kSharedSymbol);
-  if (int64_t off = sharedOffset(op))
+  if (bytes)
     base = b.create<LLVM::GEPOp>(loc, ptrTy, b.getI8Type(), base,
-                                 ArrayRef<LLVM::GEPArg>{int32_t(off)});
+                                 ArrayRef<LLVM::GEPArg>{int32_t(bytes)});
   return base;
 }
 
-Value lowering::sharedPtr(OpBuilder &b, Location loc, const Scratch &s, int k, Type t,
-                Value index) {
+Value lowering::sharedBase(OpBuilder &b, Location loc, Operation *op) {
+  return sharedAt(b, loc, sharedOffset(op));
+}
+
+Value lowering::elementPtr(OpBuilder &b, Location loc, Value base, Type t,
+                           Value index) {
   auto ptrTy = LLVM::LLVMPointerType::get(b.getContext(), 3);
-  Value base = b.create<LLVM::AddressOfOp>(loc, ptrTy, kSharedSymbol);
-  if (s.offsets[k])
-    base = b.create<LLVM::GEPOp>(loc, ptrTy, b.getI8Type(), base,
-                                 ArrayRef<LLVM::GEPArg>{int32_t(s.offsets[k])});
   return b.create<LLVM::GEPOp>(loc, ptrTy, storageType(t), base,
                                ArrayRef<LLVM::GEPArg>{index});
 }
 
-void lowering::storeShared(OpBuilder &b, Location loc, const Scratch &s, int k, Value v,
-                 Value index) {
+void lowering::storeElement(OpBuilder &b, Location loc, Value base, Value v,
+                            Value index) {
   Type t = v.getType();
   if (t.isInteger(1))
     v = b.create<LLVM::ZExtOp>(loc, b.getI8Type(), v);
-  b.create<LLVM::StoreOp>(loc, v, sharedPtr(b, loc, s, k, t, index));
+  b.create<LLVM::StoreOp>(loc, v, elementPtr(b, loc, base, t, index));
 }
 
-Value lowering::loadShared(OpBuilder &b, Location loc, const Scratch &s, int k, Type t,
-                 Value index) {
+Value lowering::loadElement(OpBuilder &b, Location loc, Value base, Type t,
+                            Value index) {
   Value v = b.create<LLVM::LoadOp>(loc, storageType(t),
-                                   sharedPtr(b, loc, s, k, t, index));
+                                   elementPtr(b, loc, base, t, index));
   if (t.isInteger(1))
     v = b.create<LLVM::TruncOp>(loc, t, v);
   return v;
+}
+
+Value lowering::sharedPtr(OpBuilder &b, Location loc, const Scratch &s, int k,
+                          Type t, Value index) {
+  return elementPtr(b, loc, sharedAt(b, loc, s.offsets[k]), t, index);
+}
+
+void lowering::storeShared(OpBuilder &b, Location loc, const Scratch &s, int k,
+                           Value v, Value index) {
+  storeElement(b, loc, sharedAt(b, loc, s.offsets[k]), v, index);
+}
+
+Value lowering::loadShared(OpBuilder &b, Location loc, const Scratch &s, int k,
+                           Type t, Value index) {
+  return loadElement(b, loc, sharedAt(b, loc, s.offsets[k]), t, index);
 }
 
 SmallVector<Value> lowering::loadSharedRun(OpBuilder &b, Location loc, const Scratch &s,
