@@ -23,6 +23,7 @@ import subprocess
 import tempfile
 import dataclasses
 from dataclasses import dataclass
+from typing import Any
 
 from mlir import ir, passmanager
 from mlir.dialects import llvm as _llvm
@@ -47,8 +48,7 @@ class CompiledKernel:
     num_warps: int
     threads_per_warp: int
     shared_bytes: int
-    #: the module's conversions as planned: dicts with ``src`` and ``dst``
-    #: (LinearLayout), ``shape``, ``bits``, ``plan`` (kind) and ``loc``
+    #: the module's conversions (:class:`Conversion`), planned on demand
     conversions: list = dataclasses.field(default_factory=list)
 
     @functools.cached_property
@@ -131,11 +131,36 @@ def compile(module, target: str | None = None, kernel: str | None = None, *,
     return CompiledKernel(name, target, llvm_ir, lowered, threads // warp, warp, shared, conversions)
 
 
-def _conversions(m: ir.Module, target: str, traffic_first: bool) -> list:
-    """The ll.convert_layout ops of `m` (after ll-legacy-to-linear) and
-    the kind of plan convert-ll-to-llvm will emit for each."""
-    from ._core import plan_conversion
+@dataclass
+class Conversion:
+    """One ll.convert_layout of a compiled module: its layouts, shape,
+    element bits and location; ``plan`` is the kind of plan
+    convert-ll-to-llvm emits for it (computed on first use: compiling does
+    not pay for it), or why it could not be read."""
+    loc: str
+    shape: list
+    target: str
+    traffic_first: bool
+    src: Any = None
+    dst: Any = None
+    bits: int | None = None
+    error: str | None = None
 
+    @functools.cached_property
+    def plan(self) -> str:
+        if self.error:
+            return f"unplanned ({self.error})"
+        from ._core import plan_conversion
+
+        try:
+            return plan_conversion(self.src, self.dst, self.bits, self.target, shared_by_cycles=True,
+                                   traffic_first=self.traffic_first).kind
+        except Exception as e:  # reported, not fatal: the lowering decides
+            return f"unplanned ({str(e).splitlines()[0]})"
+
+
+def _conversions(m: ir.Module, target: str, traffic_first: bool) -> list:
+    """The ll.convert_layout ops of `m` (after ll-legacy-to-linear)."""
     out: list = []
 
     def visit(op):
@@ -143,21 +168,16 @@ def _conversions(m: ir.Module, target: str, traffic_first: bool) -> list:
             for block in region:
                 for o in block:
                     if o.operation.name == "ll.convert_layout":
-                        src, dst = o.operands[0].type, o.results[0].type
-                        t, u = ir.RankedTensorType(src), ir.RankedTensorType(dst)
-                        shape = list(t.shape)
-                        rec = {"shape": shape, "loc": str(o.location), "src": None, "dst": None, "plan": None}
+                        t = ir.RankedTensorType(o.operands[0].type)
+                        u = ir.RankedTensorType(o.results[0].type)
+                        c = Conversion(str(o.location), list(t.shape), target, traffic_first)
                         try:
-                            rec["src"] = _llm.to_linear_layout(t.encoding, shape)
-                            rec["dst"] = _llm.to_linear_layout(u.encoding, shape)
-                            elt = t.element_type
-                            bits = 64 if "ptr" in str(elt) else elt.width
-                            rec["bits"] = bits
-                            rec["plan"] = plan_conversion(rec["src"], rec["dst"], bits, target, shared_by_cycles=True,
-                                                          traffic_first=traffic_first).kind
-                        except Exception as e:  # reported, not fatal: the lowering decides
-                            rec["plan"] = f"unplanned ({str(e).splitlines()[0]})"
-                        out.append(rec)
+                            c.src = _llm.to_linear_layout(t.encoding, c.shape)
+                            c.dst = _llm.to_linear_layout(u.encoding, c.shape)
+                            c.bits = 64 if "ptr" in str(t.element_type) else t.element_type.width
+                        except Exception as e:
+                            c.error = str(e).splitlines()[0]
+                        out.append(c)
                     visit(o.operation)
 
     visit(m.operation)
@@ -228,9 +248,21 @@ def _math_libraries(llvm_ir: str, prefix: str, names: list[str]) -> list[str]:
     return paths
 
 
+def _libdevice(llvm_ir: str) -> list[str]:
+    """libdevice, when the kernel calls __nv_* functions."""
+    return _math_libraries(llvm_ir, "__nv_", ["nvidia/lib/libdevice.10.bc"])
+
+
+def _ocml(llvm_ir: str, arch: str) -> tuple[str, list[str]]:
+    """OCML and OCKL when the kernel calls __ocml_* functions, with the
+    ``__oclc_*`` controls they read added to the IR."""
+    link = _math_libraries(llvm_ir, "__ocml_", ["amd/lib/ocml.bc", "amd/lib/ockl.bc"])
+    return (_ocml_controls(llvm_ir, arch) if link else llvm_ir), link
+
+
 def _ptx(llvm_ir: str, target: str) -> str:
     cpu, features = _NVPTX[target]
-    link = _math_libraries(llvm_ir, "__nv_", ["nvidia/lib/libdevice.10.bc"])
+    link = _libdevice(llvm_ir)
     try:
         return _mlir.emit_asm(llvm_ir, "nvptx64-nvidia-cuda", cpu, features, link)
     except RuntimeError as e:
@@ -245,10 +277,10 @@ def _amdgcn(llvm_ir: str, arch: str) -> str:
     except ImportError:
         return ""
     tl.init_targets()
-    link = _math_libraries(llvm_ir, "__ocml_", ["amd/lib/ocml.bc", "amd/lib/ockl.bc"])
+    src, link = _ocml(llvm_ir, arch)
     if link:
         try:
-            llvm_ir = _mlir.link_ir(_ocml_controls(llvm_ir, arch), link)
+            llvm_ir = _mlir.link_ir(src, link)
         except RuntimeError as e:
             raise CompileError(str(e)) from None
     args = [_for_tritons_llvm(llvm_ir), "amdgcn-amd-amdhsa", arch, "", [], False, False]

@@ -35,7 +35,7 @@ import time
 from dataclasses import dataclass, field
 
 from . import __version__ as _version
-from .compiler import _NVPTX, CompileError, _for_tritons_llvm, _math_libraries, _ocml_controls
+from .compiler import _NVPTX, CompileError, _for_tritons_llvm, _libdevice, _ocml
 from .compiler import compile as _compile
 
 __all__ = ["Record", "Report", "emulate", "install", "installed", "report", "uninstall"]
@@ -96,13 +96,11 @@ def _ours(ttgir: str, target: str, metadata: dict) -> tuple[str, Record]:
             # AMD: OCML linked with its controls, LLVM's O3 without a target
             # machine (the wheels' LLVM has no AMDGPU target); Triton's LLVM
             # generates the code.
-            link = _math_libraries(k.llvm_ir, "__ocml_", ["amd/lib/ocml.bc", "amd/lib/ockl.bc"])
-            src = _ocml_controls(k.llvm_ir, target) if link else k.llvm_ir
+            src, link = _ocml(k.llvm_ir, target)
             ir_text = _mlir.link_ir(src, link, "default<O3>")
         else:
             cpu, features = _NVPTX[target]
-            link = _math_libraries(k.llvm_ir, "__nv_", ["nvidia/lib/libdevice.10.bc"])
-            ir_text = _mlir.optimize_ir(k.llvm_ir, "nvptx64-nvidia-cuda", cpu, features, link)
+            ir_text = _mlir.optimize_ir(k.llvm_ir, "nvptx64-nvidia-cuda", cpu, features, _libdevice(k.llvm_ir))
     except RuntimeError as e:
         raise CompileError(str(e)) from None
     ir_text = _for_tritons_llvm(ir_text)
@@ -126,7 +124,7 @@ def _ours(ttgir: str, target: str, metadata: dict) -> tuple[str, Record]:
     metadata["profile_scratch_size"] = 0
     metadata["profile_scratch_align"] = 1
     rec = Record(k.name, target, "ours", shared=int(k.shared_bytes),
-                 conversions=[(_short_loc(c["loc"]), c["plan"]) for c in k.conversions])
+                 conversions=[(_short_loc(c.loc), c.plan) for c in k.conversions])
     return ir_text, rec
 
 
