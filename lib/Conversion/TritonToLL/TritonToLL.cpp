@@ -12,7 +12,7 @@
 //   ttg.local_*         -> the ll op of the same name and operands
 //   amdg.buffer_load / buffer_store -> ll.load / ll.store through the base
 //                          pointer splat plus the offsets
-//   tt.precise_sqrt / precise_divf / mulhiui -> math.sqrt / arith.divf /
+//   tt.precise_sqrt / precise_divf / approx_divf / mulhiui -> math.sqrt / arith.divf /
 //                          the high half of arith.mului_extended
 //   f32 arith.divf, math.exp / exp2 / log / log2 / sin / cos / sqrt / rsqrt
 //                       -> fastmath<afn> (Triton's approximate semantics;
@@ -93,6 +93,22 @@ Value bufferPointers(OpBuilder &b, Location loc, Value base, Value offsets) {
   return b.create<AddPtrOp>(loc, ptrs, s, offsets);
 }
 
+/// Triton (3.9) may give a reshape a result layout that holds the same
+/// elements as the source layout's image but repeats them elsewhere (e.g.
+/// tensor<32, #slice<dim 1>> -> tensor<32x1, #blocked>, where the blocked
+/// layout's registers along the size-1 dim repeat). ll.reshape keeps the
+/// image; a conversion to Triton's layout follows when they differ.
+Operation *reshapeThenConvert(OpBuilder &b, ReshapeOp r) {
+  auto dst = cast<RankedTensorType>(r.getType());
+  auto image = getReshapeLayout(cast<RankedTensorType>(r.getSrc().getType()),
+                                dst.getShape());
+  if (failed(image) || haveEqualLayouts(dst.cloneWithEncoding(*image), dst))
+    return r;
+  r.getResult().setType(dst.cloneWithEncoding(*image));
+  b.setInsertionPointAfter(r);
+  return b.create<ConvertLayoutOp>(r.getLoc(), dst, r.getResult());
+}
+
 struct ConvertTritonToLL
     : public mlir::ll::impl::ConvertTritonToLLBase<ConvertTritonToLL> {
   using ConvertTritonToLLBase::ConvertTritonToLLBase;
@@ -113,6 +129,8 @@ struct ConvertTritonToLL
       for (Region &r : op->getRegions())
         st.addRegion()->takeBody(r);
       repl = b.create(st);
+      if (auto r = dyn_cast<ReshapeOp>(repl))
+        repl = reshapeThenConvert(b, r);
     } else if (auto f = dyn_cast<tt::FuncOp>(op)) {
       bool kernel = f.getSymVisibility() == "public" || !f.getSymVisibility();
       SmallVector<Type> args(f.getFunctionType().getInputs());
@@ -169,6 +187,9 @@ struct ConvertTritonToLL
     } else if (auto d = dyn_cast<tt::PreciseDivFOp>(op)) {
       repl = b.create<arith::DivFOp>(loc, d.getX(), d.getY());
       repl->setAttr("ll.precise", b.getUnitAttr());
+    } else if (auto d = dyn_cast<tt::ApproxDivFOp>(op)) {
+      // f32 only; the `afn` below makes it the hardware's approximation.
+      repl = b.create<arith::DivFOp>(loc, d.getX(), d.getY());
     } else if (auto m = dyn_cast<tt::MulhiUIOp>(op)) {
       auto e = b.create<arith::MulUIExtendedOp>(loc, m.getX(), m.getY());
       op->getResult(0).replaceAllUsesWith(e.getHigh());

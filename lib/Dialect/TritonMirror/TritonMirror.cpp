@@ -39,7 +39,8 @@ void tt::TTDialect::initialize() {
                 tt::SplitOp, tt::ReduceOp, tt::ReduceReturnOp, tt::ScanOp,
                 tt::ScanReturnOp, tt::GatherOp, tt::HistogramOp,
                 tt::BitcastOp, tt::IntToPtrOp, tt::PtrToIntOp, tt::FpToFpOp,
-                tt::PreciseSqrtOp, tt::PreciseDivFOp, tt::MulhiUIOp>();
+                tt::PreciseSqrtOp, tt::PreciseDivFOp, tt::ApproxDivFOp,
+                tt::MulhiUIOp>();
 }
 
 Type tt::TTDialect::parseType(DialectAsmParser &p) const {
@@ -230,23 +231,39 @@ static ParseResult parseBufferAccess(OpAsmParser &p,
   return success();
 }
 
-/// The scalar pointer type of a buffer access to `t`, and its i32 offsets.
-static std::pair<Type, Type> bufferTypes(RankedTensorType t) {
+/// The types after the colon of a buffer access: the tensor type alone
+/// (Triton 3.6) or the base pointer's type, `->`, the tensor type (3.9):
+///   amdg.buffer_load %p[%offs], %m : tensor<1024xf32, #blocked>
+///   amdg.buffer_load %p[%offs], %m : !tt.ptr<f32> -> tensor<1024xf32, #blocked>
+static ParseResult parseBufferTypes(OpAsmParser &p, Type &ptrType, Type &type) {
+  if (p.parseColonType(type))
+    return failure();
+  if (failed(p.parseOptionalArrow()))
+    return success();
+  ptrType = type;
+  return p.parseType(type);
+}
+
+/// The scalar pointer type of a buffer access to `t` (`ptrType` when the
+/// text names it), and its i32 offsets.
+static std::pair<Type, Type> bufferTypes(RankedTensorType t, Type ptrType) {
   MLIRContext *ctx = t.getContext();
-  return {PointerType::get(ctx, t.getElementType(), 1),
-          t.clone(IntegerType::get(ctx, 32))};
+  if (!ptrType)
+    ptrType = PointerType::get(ctx, t.getElementType(), 1);
+  return {ptrType, t.clone(IntegerType::get(ctx, 32))};
 }
 
 ParseResult amdg::BufferLoadOp::parse(OpAsmParser &p, OperationState &result) {
   SmallVector<OpAsmParser::UnresolvedOperand> ops;
-  Type type;
+  Type type, ptrType;
   if (parseBufferAccess(p, ops) || parseHints(p, result) ||
-      p.parseOptionalAttrDict(result.attributes) || p.parseColonType(type))
+      p.parseOptionalAttrDict(result.attributes) ||
+      parseBufferTypes(p, ptrType, type))
     return failure();
   auto t = dyn_cast<RankedTensorType>(type);
   if (!t || ops.size() > 4)
     return p.emitError(p.getNameLoc()) << "expects a tensor type and 2 to 4 operands";
-  auto [ptr, off] = bufferTypes(t);
+  auto [ptr, off] = bufferTypes(t, ptrType);
   SmallVector<Type> types = {ptr, off, tt::maskOf(t), t};
   types.resize(ops.size());
   result.addAttribute(getOperandSegmentSizesAttrName(result.name),
@@ -263,15 +280,15 @@ void amdg::BufferLoadOp::print(OpAsmPrinter &p) {
 ParseResult amdg::BufferStoreOp::parse(OpAsmParser &p, OperationState &result) {
   OpAsmParser::UnresolvedOperand value;
   SmallVector<OpAsmParser::UnresolvedOperand> ops;
-  Type type;
+  Type type, ptrType;
   if (p.parseOperand(value) || p.parseComma() || parseBufferAccess(p, ops) ||
       parseHints(p, result) || p.parseOptionalAttrDict(result.attributes) ||
-      p.parseColonType(type))
+      parseBufferTypes(p, ptrType, type))
     return failure();
   auto t = dyn_cast<RankedTensorType>(type);
   if (!t || ops.size() > 3)
     return p.emitError(p.getNameLoc()) << "expects a tensor type and 3 or 4 operands";
-  auto [ptr, off] = bufferTypes(t);
+  auto [ptr, off] = bufferTypes(t, ptrType);
   ops.insert(ops.begin(), value);
   SmallVector<Type> types = {t, ptr, off, tt::maskOf(t)};
   types.resize(ops.size());

@@ -326,6 +326,13 @@ def TT_PreciseDivFOp : TT_Op<"precise_divf", [Pure, SameOperandsAndResultType]> 
   let assemblyFormat = "$x `,` $y attr-dict `:` type($x)";
 }
 
+// Triton 3.9: tl.fdiv(x, y, approx=True).
+def TT_ApproxDivFOp : TT_Op<"approx_divf", [Pure, SameOperandsAndResultType]> {
+  let arguments = (ins AnyType:$x, AnyType:$y);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "$x `,` $y attr-dict `:` type($x)";
+}
+
 def TT_MulhiUIOp : TT_Op<"mulhiui", [Pure, SameOperandsAndResultType]> {
   let arguments = (ins AnyType:$x, AnyType:$y);
   let results = (outs AnyType:$result);

@@ -250,27 +250,7 @@ FailureOr<Attribute> imageLayout(TransOp op, RankedTensorType src) {
 }
 
 FailureOr<Attribute> imageLayout(ReshapeOp op, RankedTensorType src) {
-  auto l = getLinearLayout(src);
-  if (failed(l))
-    return failure();
-  // Row-major: flatten with the last dim fastest, split over the new shape.
-  auto rev = l->outDimNames();
-  std::reverse(rev.begin(), rev.end());
-  auto t = l->transposeOuts(rev);
-  if (!t)
-    return failure();
-  ArrayRef<int64_t> shape = op.getType().getShape();
-  ::ll::DimSizes outs;
-  for (int d = int(shape.size()) - 1; d >= 0; --d)
-    outs.push_back({"dim" + std::to_string(d), int32_t(shape[d])});
-  auto r = t->flattenOuts().reshapeOuts(outs);
-  if (!r)
-    return failure();
-  auto names = ::ll::standardOutDimNames(int(shape.size()));
-  auto img = r->transposeOuts(names);
-  if (!img)
-    return failure();
-  return getLinearEncoding(op.getContext(), *img, /*shared=*/false);
+  return getReshapeLayout(src, op.getType().getShape());
 }
 
 /// convert(shape(convert(x : S -> A)) : B' -> B): the shape op (trans or
@@ -312,6 +292,29 @@ void ConvertLayoutOp::getCanonicalizationPatterns(RewritePatternSet &results,
 //===----------------------------------------------------------------------===//
 // Shape operations
 //===----------------------------------------------------------------------===//
+
+FailureOr<Attribute> mlir::ll::getReshapeLayout(RankedTensorType src,
+                                                ArrayRef<int64_t> shape) {
+  auto l = getLinearLayout(src);
+  if (failed(l))
+    return failure();
+  // Row-major: flatten with the last dim fastest, split over the new shape.
+  auto rev = l->outDimNames();
+  std::reverse(rev.begin(), rev.end());
+  auto t = l->transposeOuts(rev);
+  if (!t)
+    return failure();
+  ::ll::DimSizes outs;
+  for (int d = int(shape.size()) - 1; d >= 0; --d)
+    outs.push_back({"dim" + std::to_string(d), int32_t(shape[d])});
+  auto r = t->flattenOuts().reshapeOuts(outs);
+  if (!r)
+    return failure();
+  auto img = r->transposeOuts(::ll::standardOutDimNames(int(shape.size())));
+  if (!img)
+    return failure();
+  return getLinearEncoding(src.getContext(), *img, /*shared=*/false);
+}
 
 LogicalResult ReshapeOp::verify() {
   auto src = getSrc().getType(), dst = getType();

@@ -75,6 +75,13 @@ FailureOr<Attribute> getLinearEncoding(MLIRContext *ctx,
                                        const ::ll::LinearLayout &layout,
                                        bool shared);
 
+/// The layout `ll.reshape` gives a tensor of type `src` reshaped to `shape`
+/// (row-major: the source layout's linear image, flattened with the last dim
+/// fastest and split over the new shape), as an `#ll.linear`.
+///   tensor<32xi32, #slice> -> [32, 1]: the slice's bases, with dim1 = 0
+FailureOr<Attribute> getReshapeLayout(RankedTensorType src,
+                                      ArrayRef<int64_t> shape);
+
 /// A `!ll.ptr` or a tensor of them.
 bool isPointerLike(Type type);
 
