@@ -72,6 +72,17 @@ test-wheel: $(STAMP)
 
 test: test-unit test-lit test-python test-wheel
 
+# The Triton-dependent tests (oracles, corpus, hook, demo) against another
+# Triton release than the pinned one: `make test-triton TRITON=3.9.0`. That
+# Triton is installed once into .triton-$(TRITON) and put ahead of the venv's.
+TRITON       ?= 3.9.0
+TRITON_TESTS := test_algebra_oracle test_oracle_triton test_errors test_fuzz_params \
+                test_mlir_python test_triton_import test_triton_hook test_views_cli
+test-triton: build
+	test -d .triton-$(TRITON) || $(PY) -m pip install -q --no-deps --target .triton-$(TRITON) triton==$(TRITON)
+	PYTHONPATH=$(abspath .triton-$(TRITON)) TRITON_DEFAULT_FP_FUSION=1 $(PY) -m pytest -q -rxs \
+	  $(foreach t,$(TRITON_TESTS),test/python/$(t).py)
+
 bench: build
 	$(PY) bench/algebra_vs_triton.py
 

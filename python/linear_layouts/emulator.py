@@ -670,6 +670,24 @@ def _call(op: _Op) -> Handler:
     return run
 
 
+# The PTX approximations Triton's approximate f32 math lowers to, evaluated
+# exactly (like libdevice's __nv_fast_*).
+_APPROX_INTRINSICS: dict[str, Callable] = {
+    "llvm.nvvm.ex2.approx.f32": np.exp2, "llvm.nvvm.lg2.approx.f": np.log2,
+    "llvm.nvvm.sin.approx.f": np.sin, "llvm.nvvm.cos.approx.f": np.cos,
+}
+
+
+@_op("llvm.call_intrinsic")
+def _call_intrinsic(op: _Op) -> Handler:
+    name = str(op.attrs.get("intrin", "")).strip('"')
+    fn = _APPROX_INTRINSICS.get(name)
+    if fn is None:
+        raise EmulationError(f"intrinsic {name} is not supported")
+    dt = _dtype(op.outs[0])
+    return lambda st, a: fn(a[0].astype(np.float64)).astype(dt)
+
+
 @_op(*(f"llvm.{k}" for k in _FLOAT_OPS))
 def _float_op(op: _Op) -> Handler:
     fn = _FLOAT_OPS[op.name[5:]]

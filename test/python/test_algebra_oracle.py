@@ -70,7 +70,14 @@ def test_invert_and_compose_and_pseudoinvert_match_triton():
             continue  # Triton aborts; ours solves the full system instead
         got = a.invert_and_compose(b)
         want = to_t(a).invert_and_compose(to_t(b))
-        assert got.bases == t_bases(want), f"{a!r}\n{b!r}"
+        if O.TRITON_3_9 and got.bases != t_bases(want):
+            # 3.9 picks another preimage when b is not injective: both must
+            # be solutions of b(x) = a.
+            assert not b.is_injective(), f"{a!r}\n{b!r}"
+            for c in (got, ll.LinearLayout.from_bases(t_bases(want), dict(want.out_dims), require_surjective=False)):
+                assert c.compose(b).bases == a.bases, f"{a!r}\n{b!r}"
+        else:
+            assert got.bases == t_bases(want), f"{a!r}\n{b!r}"
         assert list(got.out_dims.items()) == list(want.out_dims)
         assert b.pseudoinvert().bases == t_bases(to_t(b).pseudoinvert())
         checked += 1

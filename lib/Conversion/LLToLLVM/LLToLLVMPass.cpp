@@ -29,6 +29,8 @@
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 
+#include <cmath>
+
 namespace mlir::ll {
 #define GEN_PASS_DEF_CONVERTLLTOLLVM
 #define GEN_PASS_DEF_LLALLOCATESHARED
@@ -92,6 +94,54 @@ bool needsMathLibrary(Operation *op, bool amd) {
   // Scalars only: tensors were lowered to registers before.
   return llvm::all_of(op->getResultTypes(), [](Type t) { return t.isIntOrFloat(); });
 }
+
+/// Triton's approximate f32 math (`fastmath<afn>`, what convert-triton-to-ll
+/// gives tl.exp & co.) on NVIDIA: the PTX approximations Triton emits, one or
+/// two instructions each, instead of libdevice's __nv_fast_* (whose bitcode
+/// would have to be linked: ~60 ms per kernel).
+///   exp(x)  -> ex2.approx(x * log2(e))     exp2 -> ex2.approx
+///   log(x)  -> lg2.approx(x) * ln(2)       log2 -> lg2.approx
+///   sin, cos -> sin.approx, cos.approx
+template <typename MathOp>
+struct ApproxMathToNVVM : OpRewritePattern<MathOp> {
+  ApproxMathToNVVM(MLIRContext *ctx)
+      : OpRewritePattern<MathOp>(ctx, /*benefit=*/10) {}
+
+  LogicalResult matchAndRewrite(MathOp op,
+                                PatternRewriter &rewriter) const override {
+    Type f32 = op.getType();
+    if (!f32.isF32() || !arith::bitEnumContainsAll(op.getFastmath(),
+                                                   arith::FastMathFlags::afn))
+      return failure();
+    Location loc = op.getLoc();
+    auto intrinsic = [&](StringRef name, Value x) -> Value {
+      return rewriter
+          .create<LLVM::CallIntrinsicOp>(loc, f32, rewriter.getStringAttr(name),
+                                         ValueRange{x})
+          .getResult(0);
+    };
+    auto scale = [&](Value x, double c) -> Value {
+      Value k = rewriter.create<LLVM::ConstantOp>(
+          loc, f32, rewriter.getF32FloatAttr(float(c)));
+      return rewriter.create<LLVM::FMulOp>(loc, x, k);
+    };
+    Value x = op.getOperand(), r;
+    if (isa<math::ExpOp>(op))
+      r = intrinsic("llvm.nvvm.ex2.approx.f32", scale(x, M_LOG2E));
+    else if (isa<math::Exp2Op>(op))
+      r = intrinsic("llvm.nvvm.ex2.approx.f32", x);
+    else if (isa<math::LogOp>(op))
+      r = scale(intrinsic("llvm.nvvm.lg2.approx.f", x), M_LN2);
+    else if (isa<math::Log2Op>(op))
+      r = intrinsic("llvm.nvvm.lg2.approx.f", x);
+    else if (isa<math::SinOp>(op))
+      r = intrinsic("llvm.nvvm.sin.approx.f", x);
+    else
+      r = intrinsic("llvm.nvvm.cos.approx.f", x);
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
 
 /// The target named by the option, else the module's ll.target, else
 /// sm_90 (null with a diagnostic on the module for an unknown one).
@@ -208,8 +258,13 @@ struct ConvertLLToLLVM
       RewritePatternSet patterns(ctx);
       if (info->isAMD())
         populateMathToROCDLConversionPatterns(tc, patterns, std::nullopt);
-      else
+      else {
+        patterns.add<ApproxMathToNVVM<math::ExpOp>, ApproxMathToNVVM<math::Exp2Op>,
+                     ApproxMathToNVVM<math::LogOp>, ApproxMathToNVVM<math::Log2Op>,
+                     ApproxMathToNVVM<math::SinOp>, ApproxMathToNVVM<math::CosOp>>(
+            ctx);
         populateLibDeviceConversionPatterns(tc, patterns);
+      }
       ConversionTarget ct(*ctx);
       ct.addDynamicallyLegalDialect<math::MathDialect, arith::ArithDialect>(
           [&](Operation *op) { return !needsMathLibrary(op, info->isAMD()); });

@@ -1,0 +1,29 @@
+// RUN: ll-opt %s -split-input-file -convert-ll-to-llvm | FileCheck %s
+// RUN: ll-opt %s -split-input-file -convert-ll-to-llvm=target=gfx942 | FileCheck %s --check-prefix=AMD
+
+// Approximate f32 math (fastmath<afn>, Triton's tl.exp & co.) becomes the
+// PTX approximations; exact math and f64 call libdevice, linked at emission.
+// CHECK-LABEL: llvm.func @math
+// CHECK: %[[L2E:.*]] = llvm.mlir.constant(1.44269502 : f32) : f32
+// CHECK: %[[M:.*]] = llvm.fmul %{{.*}}, %[[L2E]]
+// CHECK: llvm.call_intrinsic "llvm.nvvm.ex2.approx.f32"(%[[M]]) : (f32) -> f32
+// CHECK: %[[LG:.*]] = llvm.call_intrinsic "llvm.nvvm.lg2.approx.f"(%{{.*}}) : (f32) -> f32
+// CHECK: %[[LN2:.*]] = llvm.mlir.constant(0.693147182 : f32) : f32
+// CHECK: llvm.fmul %[[LG]], %[[LN2]]
+// CHECK: llvm.call_intrinsic "llvm.nvvm.sin.approx.f"
+// CHECK: llvm.call @__nv_expf
+// CHECK: llvm.call @__nv_exp(
+// AMD-LABEL: llvm.func @math
+// AMD-NOT: nvvm
+// AMD: llvm.call @__ocml_sin_f32
+// AMD: llvm.call @__ocml_exp_f64
+module attributes {ll.target = "sm_90"} {
+func.func @math(%x: f32, %d: f64) -> (f32, f32, f32, f32, f64) attributes {ll.kernel} {
+  %e = math.exp %x fastmath<afn> : f32
+  %l = math.log %x fastmath<afn> : f32
+  %s = math.sin %x fastmath<afn> : f32
+  %p = math.exp %x : f32
+  %q = math.exp %d fastmath<afn> : f64
+  return %e, %l, %s, %p, %q : f32, f32, f32, f32, f64
+}
+}
