@@ -21,66 +21,13 @@ _DISTRIBUTED_DIMS = ("register", "lane", "warp", "block")
 _SHARED_DIMS = ("offset", "block")
 
 
-def _rank_of(bases: dict, default: int) -> int:
-    for bs in bases.values():
-        for b in bs:
-            return len(b)
-    return default
-
-
-def _bases_layout(params: dict, in_dims: Sequence[str], rank: int, family: str) -> LinearLayout:
-    bases = {}
-    for d in in_dims:
-        v = params.get(d, [])
-        if not isinstance(v, list):
-            raise TTGIRParseError(f"#{family}: '{d}' must be a list of bases")
-        bases[d] = v
-    extra = [k for k in params if k not in in_dims and k not in ("kind", "alignment", "rank")]
-    if extra and family != "padded_shared":
-        raise TTGIRParseError(f"#{family}: unknown in dims {extra} (expected {list(in_dims)})")
-    r = _rank_of(bases, rank)
-    if r != rank:
-        raise LayoutError(f"#{family}: bases have {r} components but the tensor has rank {rank}")
-    names = [f"dim{i}" for i in range(rank)]
-    return LinearLayout.from_bases(bases, names, require_surjective=True)
-
-
-def _resolve(params: dict, rank: int) -> dict:
-    """Turn basis-valued families into specs holding a LinearLayout."""
-    kind = params["kind"]
-    p = dict(params)
-    if kind == "linear":
-        p = {"kind": kind, "layout": _bases_layout(params, _DISTRIBUTED_DIMS, rank, kind)}
-    elif kind == "shared_linear":
-        inner = {k: v for k, v in params.items() if k in _SHARED_DIMS or k == "kind"}
-        p = {
-            "kind": kind,
-            "layout": _bases_layout(inner, _SHARED_DIMS, rank, kind),
-            "alignment": params.get("alignment", 16),
-        }
-    elif kind == "padded_shared":
-        p = {k: v for k, v in params.items() if k not in _SHARED_DIMS}
-        if "offset" in params:
-            if "block" not in params:
-                raise TTGIRParseError("#padded_shared: the long form needs both 'offset' and 'block' bases")
-            inner = {k: v for k, v in params.items() if k in _SHARED_DIMS or k == "kind"}
-            p["layout"] = _bases_layout(inner, _SHARED_DIMS, rank, kind)
-        elif "order" not in params or "shape" not in params:
-            raise TTGIRParseError("#padded_shared needs {order = .., shape = ..} or {offset = .., block = ..}")
-    elif kind in ("slice",):
-        p["parent"] = _resolve(params["parent"], rank + 1)
-    elif kind == "dot_op":
-        p["parent"] = _resolve(params["parent"], rank)
-    elif kind == "nvmma_shared":
-        p.setdefault("rank", rank)
-    return p
-
-
-def parse_triton(attr: str, rank: int, *, aliases: dict[str, str] | None = None) -> dict:
-    """Parse TTGIR attribute text into the parameter dict used by the core."""
-    params = parse_attr(attr, aliases=aliases)
+def parse_triton(attr: str, rank: int | None = None, *, aliases: dict[str, str] | None = None) -> dict:
+    """Parse TTGIR attribute text into its parameter dict ({'kind': 'blocked',
+    'sizePerThread': [...], ...}; a parent is a nested dict), which the core's
+    one decoder of the families (``makeEncoding``, shared with the ``ll``
+    dialect's attributes) reads. ``rank`` is accepted for compatibility."""
     try:
-        return _resolve(params, rank)
+        return parse_attr(attr, aliases=aliases)
     except RecursionError:
         raise TTGIRParseError("the attribute is nested too deeply") from None
 

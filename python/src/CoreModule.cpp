@@ -6,6 +6,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "linear_layouts/Core/Encodings.h"
 #include "linear_layouts/Core/Families.h"
 #include "linear_layouts/Core/Planning.h"
 #include "linear_layouts/Core/LinearLayout.h"
@@ -197,227 +198,51 @@ LinearLayout fromBases(nb::handle bases, nb::handle outDims,
 }
 
 //===----------------------------------------------------------------------===//
-// Families from a nested parameter dict (built by linear_layouts.ttgir)
+// Families from a nested parameter dict (built by linear_layouts.ttgir),
+// decoded by the core's makeEncoding (the decoder the dialect uses too).
 //===----------------------------------------------------------------------===//
 
-/// A layout parameter: an integer (not a bool) in [0, 2^31) — every family
-/// parameter is a size, a count, an index or a version (Triton's are unsigned).
-int32_t toParam(nb::handle h, const char *key) {
-  if (nb::isinstance<nb::bool_>(h))
-    fail(std::string("parameter '") + key + "' must be an integer, got a bool");
-  int32_t v = toInt32(h, key);
-  if (v < 0)
-    fail(std::string("parameter '") + key + "' must be non-negative (got " +
-         std::to_string(v) + ")");
-  return v;
-}
+ll::EncodingPtr encodingFrom(nb::handle spec, int rank);
 
-ll::UVec uvec(nb::dict d, const char *key, bool required = true) {
-  if (!d.contains(key)) {
-    if (required)
-      fail(std::string("missing parameter '") + key + "'");
-    return {};
+/// A Python value as a core parameter: bool, int, (nested) list, or a
+/// nested layout dict (a `parent`).
+ll::Param paramFrom(nb::handle v, const std::string &key, int parentRank) {
+  if (nb::isinstance<nb::bool_>(v))
+    return ll::Param::boolean(nb::cast<bool>(v));
+  if (nb::isinstance<nb::int_>(v)) {
+    int64_t i;
+    if (!nb::try_cast<int64_t>(v, i) || i > (int64_t(1) << 40) ||
+        i < -(int64_t(1) << 40))
+      fail("parameter '" + key + "' is out of range");
+    return ll::Param::integer(i);
   }
-  nb::handle v = d[key];
-  if (!nb::isinstance<nb::sequence>(v) || nb::isinstance<nb::str>(v))
-    fail(std::string("parameter '") + key + "' must be a list of integers");
-  ll::UVec out;
-  for (nb::handle x : v)
-    out.push_back(toParam(x, key));
-  return out;
-}
-
-int32_t ival(nb::dict d, const char *key, std::optional<int32_t> dflt = {}) {
-  if (!d.contains(key)) {
-    if (!dflt)
-      fail(std::string("missing parameter '") + key + "'");
-    return *dflt;
+  if (nb::isinstance<nb::dict>(v))
+    return ll::Param::ofLayout(encodingFrom(v, parentRank));
+  if (nb::isinstance<nb::sequence>(v) && !nb::isinstance<nb::str>(v)) {
+    std::vector<ll::Param> list;
+    for (nb::handle x : v)
+      list.push_back(paramFrom(x, key, parentRank));
+    return ll::Param::ofList(std::move(list));
   }
-  return toParam(d[key], key);
+  fail("parameter '" + key + "' must be an integer, a boolean, a list or a layout");
 }
 
-bool bval(nb::dict d, const char *key, bool dflt) {
-  if (!d.contains(key))
-    return dflt;
-  nb::handle v = d[key];
-  if (!nb::isinstance<nb::bool_>(v))
-    fail(std::string("parameter '") + key + "' must be true or false");
-  return nb::cast<bool>(v);
-}
-
-/// Reject parameters the family does not have (a typo would otherwise be
-/// silently ignored, and Triton's parser rejects it). Families with a CGA
-/// also take its parameters.
-void checkKeys(nb::dict d, const std::string &kind,
-               std::initializer_list<const char *> allowed,
-               bool withCga = true) {
-  static const char *const cga[] = {"CTAsPerCGA", "CTASplitNum", "CTAOrder",
-                                    "CGALayout"};
-  for (auto [k, v] : d) {
-    std::string key = nb::cast<std::string>(nb::str(k));
-    bool ok = key == "kind";
-    for (const char *a : allowed)
-      ok |= key == a;
-    for (const char *a : cga)
-      ok |= withCga && key == a;
-    if (ok)
-      continue;
-    std::string list;
-    for (const char *a : allowed)
-      list += (list.empty() ? "" : ", ") + std::string(a);
-    fail("#ttg." + kind + " has no parameter '" + key + "' (expected " +
-         list + (withCga ? " and the CGA parameters" : "") + ")");
-  }
-}
-
-ll::CGALayout cgaFrom(nb::dict d, int rank) {
-  ll::CGALayout c = ll::CGALayout::single(rank);
-  if (d.contains("CGALayout")) {
-    c.blockBases = toBases(d["CGALayout"], "block");
-    return c;
-  }
-  if (d.contains("CTAsPerCGA"))
-    c.ctasPerCGA = uvec(d, "CTAsPerCGA");
-  if (d.contains("CTASplitNum"))
-    c.ctaSplitNum = uvec(d, "CTASplitNum");
-  if (d.contains("CTAOrder"))
-    c.ctaOrder = uvec(d, "CTAOrder");
-  return c;
-}
-
-LinearLayout layoutFrom(nb::handle h, const char *what) {
-  if (nb::isinstance<LinearLayout>(h))
-    return nb::cast<LinearLayout>(h);
-  fail(std::string(what) + " must be a LinearLayout");
-}
-
-ll::EncodingPtr encodingFrom(nb::handle spec) {
+ll::EncodingPtr encodingFrom(nb::handle spec, int rank) {
   if (!nb::isinstance<nb::dict>(spec))
     fail("an encoding spec must be a dict");
   nb::dict d = nb::borrow<nb::dict>(spec);
   if (!d.contains("kind"))
     fail("an encoding spec needs a 'kind'");
   std::string kind = nb::cast<std::string>(nb::str(d["kind"]));
-  if (kind == "blocked") {
-    checkKeys(d, kind, {"sizePerThread", "threadsPerWarp", "warpsPerCTA", "order"});
-    auto e = std::make_shared<ll::BlockedEncoding>();
-    e->sizePerThread = uvec(d, "sizePerThread");
-    e->threadsPerWarp = uvec(d, "threadsPerWarp");
-    e->warpsPerCTA = uvec(d, "warpsPerCTA");
-    e->order = uvec(d, "order");
-    e->cga = cgaFrom(d, e->rank());
-    return e;
+  // A slice's parent has one more dim than the slice.
+  int parentRank = rank < 0 ? -1 : kind == "slice" ? rank + 1 : rank;
+  ll::ParamMap params;
+  for (auto [k, v] : d) {
+    std::string key = nb::cast<std::string>(nb::str(k));
+    if (key != "kind")
+      params[key] = paramFrom(v, key, parentRank);
   }
-  if (kind == "slice") {
-    checkKeys(d, kind, {"dim", "parent"}, /*withCga=*/false);
-    auto e = std::make_shared<ll::SliceEncoding>();
-    e->dim = ival(d, "dim");
-    if (!d.contains("parent"))
-      fail("slice layout needs a parent");
-    e->parent = encodingFrom(d["parent"]);
-    return e;
-  }
-  if (kind == "nvidia_mma") {
-    checkKeys(d, kind, {"versionMajor", "versionMinor", "warpsPerCTA", "instrShape"});
-    auto e = std::make_shared<ll::NvidiaMmaEncoding>();
-    e->versionMajor = ival(d, "versionMajor");
-    e->versionMinor = ival(d, "versionMinor", 0);
-    e->warpsPerCTA = uvec(d, "warpsPerCTA");
-    e->instrShape = uvec(d, "instrShape");
-    e->cga = cgaFrom(d, e->rank());
-    return e;
-  }
-  if (kind == "dot_op") {
-    checkKeys(d, kind, {"opIdx", "parent", "kWidth"}, /*withCga=*/false);
-    auto e = std::make_shared<ll::DotOperandEncoding>();
-    e->opIdx = ival(d, "opIdx");
-    e->kWidth = ival(d, "kWidth", 0);
-    if (!d.contains("parent"))
-      fail("dot_op layout needs a parent");
-    e->parent = encodingFrom(d["parent"]);
-    return e;
-  }
-  if (kind == "amd_mfma") {
-    checkKeys(d, kind, {"version", "warpsPerCTA", "instrShape", "isTransposed",
-                        "tilesPerWarp", "elementBitWidth"});
-    auto e = std::make_shared<ll::AmdMfmaEncoding>();
-    e->version = ival(d, "version", 3);
-    e->warpsPerCTA = uvec(d, "warpsPerCTA");
-    e->instrShape = uvec(d, "instrShape");
-    e->isTransposed = bval(d, "isTransposed", false);
-    e->tilesPerWarp = uvec(d, "tilesPerWarp", false);
-    e->elementBitWidth = ival(d, "elementBitWidth", 32);
-    e->cga = cgaFrom(d, e->rank());
-    return e;
-  }
-  if (kind == "amd_wmma") {
-    checkKeys(d, kind, {"version", "isTranspose", "isTransposed", "warpsPerCTA",
-                        "instrShape", "tilesPerWarp"});
-    auto e = std::make_shared<ll::AmdWmmaEncoding>();
-    e->version = ival(d, "version", 2);
-    e->isTransposed =
-        bval(d, "isTranspose", false) || bval(d, "isTransposed", false);
-    e->warpsPerCTA = uvec(d, "warpsPerCTA");
-    e->instrShape = uvec(d, "instrShape", false);
-    e->tilesPerWarp = uvec(d, "tilesPerWarp", false);
-    e->cga = cgaFrom(d, e->rank());
-    return e;
-  }
-  if (kind == "linear") {
-    checkKeys(d, kind, {"layout"}, /*withCga=*/false);
-    auto e = std::make_shared<ll::LinearEncoding>();
-    if (!d.contains("layout"))
-      fail("linear layout needs 'layout'");
-    e->layout = layoutFrom(d["layout"], "layout");
-    return e;
-  }
-  if (kind == "swizzled_shared") {
-    checkKeys(d, kind, {"vec", "perPhase", "maxPhase", "order"});
-    auto e = std::make_shared<ll::SwizzledSharedEncoding>();
-    e->vec = ival(d, "vec");
-    e->perPhase = ival(d, "perPhase");
-    e->maxPhase = ival(d, "maxPhase");
-    e->order = uvec(d, "order");
-    e->cga = cgaFrom(d, e->rank());
-    return e;
-  }
-  if (kind == "nvmma_shared") {
-    checkKeys(d, kind, {"swizzlingByteWidth", "transposed", "elementBitWidth",
-                        "fp4Padded", "rank"});
-    auto e = std::make_shared<ll::NVMMASharedEncoding>();
-    e->swizzlingByteWidth = ival(d, "swizzlingByteWidth");
-    e->transposed = bval(d, "transposed", false);
-    e->elementBitWidth = ival(d, "elementBitWidth");
-    e->fp4Padded = bval(d, "fp4Padded", false);
-    e->rank_ = ival(d, "rank", 2);
-    e->cga = cgaFrom(d, e->rank_);
-    return e;
-  }
-  if (kind == "shared_linear") {
-    checkKeys(d, kind, {"layout", "alignment"}, /*withCga=*/false);
-    auto e = std::make_shared<ll::SharedLinearEncoding>();
-    if (!d.contains("layout"))
-      fail("shared_linear layout needs 'layout'");
-    e->layout = layoutFrom(d["layout"], "layout");
-    e->alignment = ival(d, "alignment", 16);
-    return e;
-  }
-  if (kind == "padded_shared") {
-    checkKeys(d, kind, {"intervals", "paddings", "layout", "order", "shape"},
-              /*withCga=*/false);
-    auto e = std::make_shared<ll::PaddedSharedEncoding>();
-    e->intervals = uvec(d, "intervals");
-    e->paddings = uvec(d, "paddings");
-    if (d.contains("layout")) {
-      e->layout = layoutFrom(d["layout"], "layout");
-    } else {
-      e->order = uvec(d, "order");
-      ll::UVec s = uvec(d, "shape");
-      e->shape.assign(s.begin(), s.end());
-    }
-    return e;
-  }
-  fail("unknown layout family '" + kind + "'");
+  return unwrap(ll::makeEncoding(kind, params, rank));
 }
 
 ll::Shape toShape(nb::handle h) {
@@ -1119,10 +944,12 @@ on "select", ``shuffle_*`` on "shuffle", the shared-memory fields on
   m.def(
       "encoding_to_linear_layout",
       [](nb::handle spec, nb::handle shape) {
-        ll::EncodingPtr e = encodingFrom(spec);
-        return unwrap(e->toLinearLayout(toShape(shape)));
+        ll::Shape s = toShape(shape);
+        ll::EncodingPtr e = encodingFrom(spec, int(s.size()));
+        return unwrap(e->toLinearLayout(s));
       },
       "spec"_a, "shape"_a,
       "The LinearLayout of a layout family given as a parameter dict "
-      "{'kind': 'blocked', 'sizePerThread': [...], ...} for a tensor shape.");
+      "{'kind': 'blocked', 'sizePerThread': [...], ...} (as Triton prints "
+      "them; a `parent` is a nested dict) for a tensor shape.");
 }

@@ -88,3 +88,80 @@ TEST(Families, BadParameters) {
   m.cga = CGALayout::single(2);
   EXPECT_FALSE(m.toLinearLayout({16, 16}).ok());
 }
+
+//===----------------------------------------------------------------------===//
+// makeEncoding: the one decoder of Triton's parameters
+//===----------------------------------------------------------------------===//
+
+#include "linear_layouts/Core/Encodings.h"
+
+TEST(Encodings, BlockedFromParameters) {
+  // The worked example above, as Triton prints it.
+  ParamMap p = {{"sizePerThread", Param::ints({2, 2})},
+                {"threadsPerWarp", Param::ints({4, 8})},
+                {"warpsPerCTA", Param::ints({2, 1})},
+                {"order", Param::ints({1, 0})}};
+  auto e = makeEncoding("blocked", p);
+  ASSERT_OK(e);
+  auto l = (*e)->toLinearLayout({16, 16});
+  ASSERT_OK(l);
+  EXPECT_EQ(l->bases(0), (std::vector<Basis>{{0, 1}, {1, 0}}));
+  EXPECT_EQ(l->bases(2), (std::vector<Basis>{{8, 0}}));
+}
+
+TEST(Encodings, LegacyCtaParametersMeanCgaBases) {
+  // CTAsPerCGA [2, 2], CTASplitNum [2, 1], CTAOrder [1, 0] is CGALayout
+  // [[0, 0], [1, 0]] (Families.h): the block bases of both forms agree.
+  ParamMap p = {{"sizePerThread", Param::ints({1, 1})},
+                {"threadsPerWarp", Param::ints({4, 8})},
+                {"warpsPerCTA", Param::ints({1, 1})},
+                {"order", Param::ints({1, 0})},
+                {"CTAsPerCGA", Param::ints({2, 2})},
+                {"CTASplitNum", Param::ints({2, 1})},
+                {"CTAOrder", Param::ints({1, 0})}};
+  auto legacy = makeEncoding("blocked", p);
+  ASSERT_OK(legacy);
+  p.erase("CTAsPerCGA");
+  p.erase("CTASplitNum");
+  p.erase("CTAOrder");
+  p["CGALayout"] = Param::ofList({Param::ints({0, 0}), Param::ints({1, 0})});
+  auto bases = makeEncoding("blocked", p);
+  ASSERT_OK(bases);
+  auto a = (*legacy)->toLinearLayout({64, 64}), b = (*bases)->toLinearLayout({64, 64});
+  ASSERT_OK(a);
+  ASSERT_OK(b);
+  EXPECT_EQ(a->bases(3), b->bases(3));
+  EXPECT_EQ(a->bases(3), (std::vector<Basis>{{0, 0}, {32, 0}}));
+}
+
+TEST(Encodings, ParentsDefaultsAndErrors) {
+  ParamMap mma = {{"versionMajor", Param::integer(2)},
+                  {"warpsPerCTA", Param::ints({1, 1})},
+                  {"instrShape", Param::ints({16, 8})}};
+  auto parent = makeEncoding("nvidia_mma", mma); // versionMinor defaults to 0
+  ASSERT_OK(parent);
+  auto dot = makeEncoding("dot_op", {{"opIdx", Param::integer(0)},
+                                     {"parent", Param::ofLayout(*parent)},
+                                     {"kWidth", Param::integer(2)}});
+  ASSERT_OK(dot);
+  EXPECT_EQ((*dot)->rank(), 2);
+  // Unknown and missing keys, wrong kinds, out-of-range values: errors
+  // naming the family and the key.
+  auto typo = makeEncoding("nvidia_mma", {{"versionMajor", Param::integer(2)},
+                                          {"warpsPerCta", Param::ints({1, 1})}});
+  EXPECT_TRUE(!typo && typo.error().message().find(
+                           "unexpected key 'warpsPerCta'") != std::string::npos);
+  auto missing = makeEncoding("slice", {{"dim", Param::integer(0)}});
+  EXPECT_TRUE(!missing && missing.error().message() ==
+                              "slice: missing parameter 'parent'");
+  auto kind = makeEncoding("amd_mfma", {{"warpsPerCTA", Param::ints({1, 1})},
+                                        {"instrShape", Param::ints({32, 32})},
+                                        {"isTransposed", Param::integer(1)}});
+  EXPECT_TRUE(!kind && kind.error().message().find("must be true or false") !=
+                           std::string::npos);
+  auto big = makeEncoding("swizzled_shared",
+                          {{"vec", Param::integer(int64_t(1) << 31)}});
+  EXPECT_TRUE(!big && big.error().message().find("out of range") !=
+                          std::string::npos);
+  EXPECT_TRUE(!makeEncoding("fancy", {}));
+}

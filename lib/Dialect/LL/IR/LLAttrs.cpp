@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "linear_layouts/Dialect/LL/IR/LLDialect.h"
+#include "linear_layouts/Core/Encodings.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
@@ -135,41 +136,6 @@ struct Params {
     return &it->second;
   }
 
-  FailureOr<int64_t> getInt(StringRef key, std::optional<int64_t> dflt = {}) {
-    const Param *v = find(key);
-    if (!v) {
-      if (dflt)
-        return *dflt;
-      return p.emitError(loc, "missing parameter '") << key << "'";
-    }
-    if (v->kind == Param::Bool)
-      return int64_t(v->b);
-    if (v->kind != Param::Int)
-      return p.emitError(v->loc, "'") << key << "' must be an integer";
-    return v->i;
-  }
-
-  FailureOr<unsigned> getUnsigned(StringRef key,
-                                  std::optional<int64_t> dflt = {}) {
-    FailureOr<int64_t> v = getInt(key, dflt);
-    if (failed(v))
-      return failure();
-    if (*v < 0 || *v > (int64_t(1) << 30))
-      return p.emitError(loc, "'") << key << "' = " << *v << " is out of range";
-    return unsigned(*v);
-  }
-
-  FailureOr<bool> getBool(StringRef key, bool dflt) {
-    const Param *v = find(key);
-    if (!v)
-      return dflt;
-    if (v->kind == Param::Bool)
-      return v->b;
-    if (v->kind == Param::Int && (v->i == 0 || v->i == 1))
-      return v->i == 1;
-    return p.emitError(v->loc, "'") << key << "' must be true or false";
-  }
-
   FailureOr<SmallVector<unsigned>> getList(StringRef key, bool required) {
     const Param *v = find(key);
     if (!v) {
@@ -221,41 +187,56 @@ struct Params {
     return flat;
   }
 
-  FailureOr<Attribute> getAttr(StringRef key) {
-    const Param *v = find(key);
-    if (!v)
-      return p.emitError(loc, "missing parameter '") << key << "'";
-    if (v->kind != Param::Attr)
-      return p.emitError(v->loc, "'") << key << "' must be an attribute";
-    return v->attr;
+  /// Every key, decoded by the core's one decoder of Triton's layout
+  /// parameters (ll::makeEncoding, which the Python bindings use too): the
+  /// family's keys, defaults, CTA parameters. Its errors are diagnostics at
+  /// the dictionary.
+  FailureOr<::ll::EncodingPtr> decode(StringRef family, int rank = -1) {
+    ::ll::ParamMap m;
+    for (auto &kv : map) {
+      used.insert(kv.getKey());
+      m[kv.getKey().str()] = toCore(kv.getValue());
+    }
+    auto e = ::ll::makeEncoding(family.str(), m, rank);
+    if (!e)
+      return p.emitError(loc, "#ll.") << e.error().message();
+    return *e;
   }
 
-  /// The CTA layout: `CGALayout = [[..]]`, or the legacy
-  /// `CTAsPerCGA / CTASplitNum / CTAOrder`, as flattened block bases.
-  FailureOr<SmallVector<int32_t>> getCga(int rank) {
-    if (map.count("CGALayout")) {
-      int r = rank;
-      return getBases("CGALayout", r, true);
+  /// A CTA layout as the attributes store it: flattened block bases (the
+  /// legacy CTAsPerCGA / CTASplitNum / CTAOrder converted).
+  FailureOr<SmallVector<int32_t>> flatCga(const ::ll::CGALayout &c, int rank) {
+    SmallVector<int32_t> flat;
+    if (c.blockBases) {
+      for (const ::ll::Basis &b : *c.blockBases)
+        flat.append(b.begin(), b.end());
+      return flat;
     }
-    if (!map.count("CTAsPerCGA") && !map.count("CTASplitNum") &&
-        !map.count("CTAOrder"))
-      return SmallVector<int32_t>();
-    auto ctas = getList("CTAsPerCGA", true);
-    auto split = getList("CTASplitNum", true);
-    auto order = getList("CTAOrder", true);
-    if (failed(ctas) || failed(split) || failed(order))
-      return failure();
-    ::ll::CGALayout c;
-    c.ctasPerCGA.assign(ctas->begin(), ctas->end());
-    c.ctaSplitNum.assign(split->begin(), split->end());
-    c.ctaOrder.assign(order->begin(), order->end());
     auto l = c.toLinearLayout(rank);
     if (!l)
       return p.emitError(loc, l.error().message());
-    SmallVector<int32_t> flat;
     for (const ::ll::Basis &b : l->bases(0))
       flat.append(b.begin(), b.end());
     return flat;
+  }
+
+  static ::ll::Param toCore(const Param &v) {
+    switch (v.kind) {
+    case Param::Int:
+      return ::ll::Param::integer(v.i);
+    case Param::Bool:
+      return ::ll::Param::boolean(v.b);
+    case Param::List: {
+      std::vector<::ll::Param> l;
+      for (const Param &x : v.list)
+        l.push_back(toCore(x));
+      return ::ll::Param::ofList(std::move(l));
+    }
+    case Param::Attr:
+      break;
+    }
+    auto e = dyn_cast_or_null<LayoutEncodingInterface>(v.attr);
+    return ::ll::Param::ofLayout(e ? e.getEncoding() : nullptr);
   }
 
   ParseResult checkAllUsed() {
@@ -309,6 +290,10 @@ std::vector<::ll::Basis> unflatten(ArrayRef<int32_t> flat, unsigned rank) {
 
 ::ll::UVec uvec(ArrayRef<unsigned> v) {
   return ::ll::UVec(v.begin(), v.end());
+}
+
+SmallVector<unsigned> ulist(const ::ll::UVec &v) {
+  return SmallVector<unsigned>(v.begin(), v.end());
 }
 
 ::ll::CGALayout cgaOf(ArrayRef<int32_t> flat, unsigned rank) {
@@ -521,17 +506,16 @@ Attribute BlockedAttr::parse(AsmParser &p, Type) {
   Params ps(p);
   if (p.parseLess() || ps.parseDict() || p.parseGreater())
     return {};
-  auto spt = ps.getList("sizePerThread", true);
-  auto tpw = ps.getList("threadsPerWarp", true);
-  auto wpc = ps.getList("warpsPerCTA", true);
-  auto order = ps.getList("order", true);
-  if (failed(spt) || failed(tpw) || failed(wpc) || failed(order))
+  auto enc = ps.decode("blocked");
+  if (failed(enc))
     return {};
-  auto cga = ps.getCga(int(order->size()));
-  if (failed(cga) || ps.checkAllUsed())
+  auto &e = static_cast<const ::ll::BlockedEncoding &>(**enc);
+  auto cga = ps.flatCga(e.cga, e.rank());
+  if (failed(cga))
     return {};
-  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(), *spt,
-                    *tpw, *wpc, *order, *cga);
+  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(),
+                    ulist(e.sizePerThread), ulist(e.threadsPerWarp),
+                    ulist(e.warpsPerCTA), ulist(e.order), *cga);
 }
 
 void BlockedAttr::print(AsmPrinter &p) const {
@@ -589,12 +573,12 @@ Attribute SliceAttr::parse(AsmParser &p, Type) {
   Params ps(p);
   if (p.parseLess() || ps.parseDict() || p.parseGreater())
     return {};
-  auto dim = ps.getUnsigned("dim");
-  auto parent = ps.getAttr("parent");
-  if (failed(dim) || failed(parent) || ps.checkAllUsed())
+  auto enc = ps.decode("slice");
+  if (failed(enc))
     return {};
-  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(), *dim,
-                    *parent);
+  auto &e = static_cast<const ::ll::SliceEncoding &>(**enc);
+  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(),
+                    unsigned(e.dim), ps.map.find("parent")->second.attr);
 }
 
 void SliceAttr::print(AsmPrinter &p) const {
@@ -633,13 +617,13 @@ Attribute DotOperandAttr::parse(AsmParser &p, Type) {
   Params ps(p);
   if (p.parseLess() || ps.parseDict() || p.parseGreater())
     return {};
-  auto op = ps.getUnsigned("opIdx");
-  auto parent = ps.getAttr("parent");
-  auto kw = ps.getUnsigned("kWidth", 0);
-  if (failed(op) || failed(parent) || failed(kw) || ps.checkAllUsed())
+  auto enc = ps.decode("dot_op");
+  if (failed(enc))
     return {};
-  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(), *op,
-                    *parent, *kw);
+  auto &e = static_cast<const ::ll::DotOperandEncoding &>(**enc);
+  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(),
+                    unsigned(e.opIdx), ps.map.find("parent")->second.attr,
+                    unsigned(e.kWidth));
 }
 
 void DotOperandAttr::print(AsmPrinter &p) const {
@@ -686,17 +670,16 @@ Attribute NvidiaMmaAttr::parse(AsmParser &p, Type) {
   Params ps(p);
   if (p.parseLess() || ps.parseDict() || p.parseGreater())
     return {};
-  auto major = ps.getUnsigned("versionMajor");
-  auto minor = ps.getUnsigned("versionMinor", 0);
-  auto wpc = ps.getList("warpsPerCTA", true);
-  auto instr = ps.getList("instrShape", true);
-  if (failed(major) || failed(minor) || failed(wpc) || failed(instr))
+  auto enc = ps.decode("nvidia_mma");
+  if (failed(enc))
     return {};
-  auto cga = ps.getCga(int(wpc->size()));
-  if (failed(cga) || ps.checkAllUsed())
+  auto &e = static_cast<const ::ll::NvidiaMmaEncoding &>(**enc);
+  auto cga = ps.flatCga(e.cga, e.rank());
+  if (failed(cga))
     return {};
   return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(),
-                    *major, *minor, *wpc, *instr, *cga);
+                    unsigned(e.versionMajor), unsigned(e.versionMinor),
+                    ulist(e.warpsPerCTA), ulist(e.instrShape), *cga);
 }
 
 void NvidiaMmaAttr::print(AsmPrinter &p) const {
@@ -745,20 +728,17 @@ Attribute AmdMfmaAttr::parse(AsmParser &p, Type) {
   Params ps(p);
   if (p.parseLess() || ps.parseDict() || p.parseGreater())
     return {};
-  auto version = ps.getUnsigned("version");
-  auto wpc = ps.getList("warpsPerCTA", true);
-  auto instr = ps.getList("instrShape", true);
-  auto tr = ps.getBool("isTransposed", false);
-  auto tiles = ps.getList("tilesPerWarp", false);
-  auto ebw = ps.getUnsigned("elementBitWidth", 32);
-  if (failed(version) || failed(wpc) || failed(instr) || failed(tr) ||
-      failed(tiles) || failed(ebw))
+  auto enc = ps.decode("amd_mfma");
+  if (failed(enc))
     return {};
-  auto cga = ps.getCga(int(wpc->size()));
-  if (failed(cga) || ps.checkAllUsed())
+  auto &e = static_cast<const ::ll::AmdMfmaEncoding &>(**enc);
+  auto cga = ps.flatCga(e.cga, e.rank());
+  if (failed(cga))
     return {};
   return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(),
-                    *version, *wpc, *instr, *tr, *tiles, *ebw, *cga);
+                    unsigned(e.version), ulist(e.warpsPerCTA),
+                    ulist(e.instrShape), e.isTransposed, ulist(e.tilesPerWarp),
+                    unsigned(e.elementBitWidth), *cga);
 }
 
 void AmdMfmaAttr::print(AsmPrinter &p) const {
@@ -817,19 +797,16 @@ Attribute AmdWmmaAttr::parse(AsmParser &p, Type) {
   Params ps(p);
   if (p.parseLess() || ps.parseDict() || p.parseGreater())
     return {};
-  auto version = ps.getUnsigned("version");
-  auto tr = ps.getBool("isTranspose", false);
-  auto wpc = ps.getList("warpsPerCTA", true);
-  auto instr = ps.getList("instrShape", false);
-  auto tiles = ps.getList("tilesPerWarp", false);
-  if (failed(version) || failed(tr) || failed(wpc) || failed(instr) ||
-      failed(tiles))
+  auto enc = ps.decode("amd_wmma");
+  if (failed(enc))
     return {};
-  auto cga = ps.getCga(int(wpc->size()));
-  if (failed(cga) || ps.checkAllUsed())
+  auto &e = static_cast<const ::ll::AmdWmmaEncoding &>(**enc);
+  auto cga = ps.flatCga(e.cga, e.rank());
+  if (failed(cga))
     return {};
   return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(),
-                    *version, *tr, *wpc, *instr, *tiles, *cga);
+                    unsigned(e.version), e.isTransposed, ulist(e.warpsPerCTA),
+                    ulist(e.instrShape), ulist(e.tilesPerWarp), *cga);
 }
 
 void AmdWmmaAttr::print(AsmPrinter &p) const {
@@ -894,17 +871,16 @@ Attribute SwizzledSharedAttr::parse(AsmParser &p, Type) {
   Params ps(p);
   if (p.parseLess() || ps.parseDict() || p.parseGreater())
     return {};
-  auto vec = ps.getUnsigned("vec");
-  auto pp = ps.getUnsigned("perPhase");
-  auto mp = ps.getUnsigned("maxPhase");
-  auto order = ps.getList("order", true);
-  if (failed(vec) || failed(pp) || failed(mp) || failed(order))
+  auto enc = ps.decode("swizzled_shared");
+  if (failed(enc))
     return {};
-  auto cga = ps.getCga(int(order->size()));
-  if (failed(cga) || ps.checkAllUsed())
+  auto &e = static_cast<const ::ll::SwizzledSharedEncoding &>(**enc);
+  auto cga = ps.flatCga(e.cga, e.rank());
+  if (failed(cga))
     return {};
-  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(), *vec,
-                    *pp, *mp, *order, *cga);
+  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(),
+                    unsigned(e.vec), unsigned(e.perPhase), unsigned(e.maxPhase),
+                    ulist(e.order), *cga);
 }
 
 void SwizzledSharedAttr::print(AsmPrinter &p) const {
@@ -949,26 +925,17 @@ Attribute NVMMASharedAttr::parse(AsmParser &p, Type) {
   Params ps(p);
   if (p.parseLess() || ps.parseDict() || p.parseGreater())
     return {};
-  auto swz = ps.getUnsigned("swizzlingByteWidth");
-  auto tr = ps.getBool("transposed", false);
-  auto ebw = ps.getUnsigned("elementBitWidth");
-  auto fp4 = ps.getBool("fp4Padded", false);
-  if (failed(swz) || failed(tr) || failed(ebw) || failed(fp4))
+  auto enc = ps.decode("nvmma_shared");
+  if (failed(enc))
     return {};
-  int rank = -1;
-  if (ps.map.count("CGALayout")) {
-    auto cgaProbe = ps.getBases("CGALayout", rank, true);
-    if (failed(cgaProbe))
-      return {};
-  }
-  auto r = ps.getUnsigned("rank", rank > 0 ? rank : 2);
-  if (failed(r))
+  auto &e = static_cast<const ::ll::NVMMASharedEncoding &>(**enc);
+  auto cga = ps.flatCga(e.cga, e.rank());
+  if (failed(cga))
     return {};
-  auto cga = ps.getCga(int(*r));
-  if (failed(cga) || ps.checkAllUsed())
-    return {};
-  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(), *swz,
-                    *tr, *ebw, *fp4, *r, *cga);
+  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(),
+                    unsigned(e.swizzlingByteWidth), e.transposed,
+                    unsigned(e.elementBitWidth), e.fp4Padded, unsigned(e.rank_),
+                    *cga);
 }
 
 void NVMMASharedAttr::print(AsmPrinter &p) const {
