@@ -45,12 +45,17 @@ class CompiledKernel:
     name: str
     target: str
     llvm_ir: str
-    mlir: str  #: the LLVM-dialect module (what the emulator runs)
+    lowered: Any = dataclasses.field(repr=False)  #: the LLVM-dialect module, printed on demand
     num_warps: int
     threads_per_warp: int
     shared_bytes: int
     #: the module's conversions (:class:`Conversion`), planned on demand
     conversions: list = dataclasses.field(default_factory=list)
+
+    @functools.cached_property
+    def mlir(self) -> str:
+        """The LLVM-dialect module as text (what the emulator runs)."""
+        return self.lowered if isinstance(self.lowered, str) else str(self.lowered)
 
     @functools.cached_property
     def asm(self) -> str:
@@ -81,7 +86,7 @@ def _run(module: ir.Module, pipeline: str) -> None:
 
 
 def compile(module, target: str | None = None, kernel: str | None = None, *,
-            traffic_first: bool = False, scratch_args: bool = False) -> CompiledKernel:
+            traffic_first: bool = False, scratch_args: bool = False, cleanup: bool = True) -> CompiledKernel:
     """Compile MLIR text (or an ``ir.Module`` in a context with the ll
     dialect) holding a ``func.func`` with the ``ll.kernel`` attribute, or
     Triton's TTGIR as Triton prints it (``tt.func``; converted by
@@ -90,7 +95,9 @@ def compile(module, target: str | None = None, kernel: str | None = None, *,
     planned for the fewest cycles of the cycle model, or with
     ``traffic_first`` for the least shared-memory traffic. With
     ``scratch_args`` a TTGIR kernel gets the two trailing global pointers
-    Triton's launcher passes (its kernel ABI)."""
+    Triton's launcher passes (its kernel ABI). ``cleanup`` runs MLIR's
+    canonicalizer and CSE on the LLVM-dialect result (the Triton hook skips
+    them: LLVM's O3 follows)."""
     text = module if isinstance(module, str) else str(module)
     with _context(), ir.Location.unknown():
         try:
@@ -116,8 +123,7 @@ def compile(module, target: str | None = None, kernel: str | None = None, *,
         tf = " traffic-first=true" if traffic_first else ""
         _run(m, "builtin.module(ll-legacy-to-linear,canonicalize)")
         conversions = _conversions(m, target, traffic_first)
-        _run(m, f"builtin.module(convert-ll-to-llvm{{target={target}{tf}}},canonicalize,cse)")
-        lowered = str(m)
+        _run(m, f"builtin.module(convert-ll-to-llvm{{target={target}{tf}}}{',canonicalize,cse' if cleanup else ''})")
         attrs = m.operation.attributes
         shared = int(attrs["ll.shared"].value) if "ll.shared" in attrs else 0
         fn = next(op for op in m.body.operations
@@ -129,7 +135,7 @@ def compile(module, target: str | None = None, kernel: str | None = None, *,
             threads = int(str(fa["rocdl.flat_work_group_size"]).strip('"').split(",")[1])
         llvm_ir = _llvm.translate_module_to_llvmir(m.operation)
     warp = 64 if target.startswith("gfx") else 32
-    return CompiledKernel(name, target, llvm_ir, lowered, threads // warp, warp, shared, conversions)
+    return CompiledKernel(name, target, llvm_ir, m, threads // warp, warp, shared, conversions)
 
 
 @dataclass

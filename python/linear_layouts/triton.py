@@ -88,7 +88,7 @@ def _ours(ttgir: str, target: str, metadata: dict) -> tuple[str, Record]:
     """Our llir stage: LLVM IR text for Triton's PTX stage."""
     if not target.startswith("gfx") and target not in _NVPTX:
         raise CompileError(f"unsupported target {target}")
-    k = _compile(ttgir, target, scratch_args=True)
+    k = _compile(ttgir, target, scratch_args=True, cleanup=False)
     from . import _mlir
 
     try:
