@@ -170,24 +170,21 @@ def _conversions(m: ir.Module, target: str, traffic_first: bool) -> list:
     """The ll.convert_layout ops of `m` (after ll-legacy-to-linear)."""
     out: list = []
 
-    def visit(op):
-        for region in op.regions:
-            for block in region:
-                for o in block:
-                    if o.operation.name == "ll.convert_layout":
-                        t = ir.RankedTensorType(o.operands[0].type)
-                        u = ir.RankedTensorType(o.results[0].type)
-                        c = Conversion(str(o.location), list(t.shape), target, traffic_first)
-                        try:
-                            c.src = _llm.to_linear_layout(t.encoding, c.shape)
-                            c.dst = _llm.to_linear_layout(u.encoding, c.shape)
-                            c.bits = 64 if "ptr" in str(t.element_type) else t.element_type.width
-                        except Exception as e:
-                            c.error = str(e).splitlines()[0]
-                        out.append(c)
-                    visit(o.operation)
+    def visit(o: ir.Operation):
+        if o.name == "ll.convert_layout":
+            t = ir.RankedTensorType(o.operands[0].type)
+            u = ir.RankedTensorType(o.results[0].type)
+            c = Conversion(str(o.location), list(t.shape), target, traffic_first)
+            try:
+                c.src = _llm.to_linear_layout(t.encoding, c.shape)
+                c.dst = _llm.to_linear_layout(u.encoding, c.shape)
+                c.bits = 64 if "ptr" in str(t.element_type) else t.element_type.width
+            except Exception as e:
+                c.error = str(e).splitlines()[0]
+            out.append(c)
+        return ir.WalkResult.ADVANCE
 
-    visit(m.operation)
+    m.operation.walk(visit)  # in C++: cheaper than iterating regions here
     return out
 
 
