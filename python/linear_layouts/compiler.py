@@ -104,9 +104,12 @@ def compile(module, target: str | None = None, kernel: str | None = None, *,
             m = ir.Module.parse(text)
         except Exception as e:
             raise CompileError(_explain_ttgir_error(text, str(e))) from None
-        if any(op.operation.name == "tt.func" for op in m.body.operations):
-            sa = "{scratch-args=true}" if scratch_args else ""
-            _run(m, f"builtin.module(convert-triton-to-ll{sa})")
+        # One pass manager for the front: TTGIR's import, then the legacy
+        # layouts to #ll.linear.
+        front = ["ll-legacy-to-linear", "canonicalize"]
+        if _has_op(m, "tt.func"):
+            front.insert(0, "convert-triton-to-ll{scratch-args=true}" if scratch_args else "convert-triton-to-ll")
+        _run(m, f"builtin.module({','.join(front)})")
         if target is None:
             attrs = m.operation.attributes
             target = attrs["ll.target"].value if "ll.target" in attrs else "sm_90"
@@ -121,7 +124,6 @@ def compile(module, target: str | None = None, kernel: str | None = None, *,
                                f"found {len(kernels)}")
         name = kernels[0].operation.attributes["sym_name"].value
         tf = " traffic-first=true" if traffic_first else ""
-        _run(m, "builtin.module(ll-legacy-to-linear,canonicalize)")
         conversions = _conversions(m, target, traffic_first)
         _run(m, f"builtin.module(convert-ll-to-llvm{{target={target}{tf}}}{',canonicalize,cse' if cleanup else ''})")
         attrs = m.operation.attributes
@@ -164,6 +166,22 @@ class Conversion:
                                    traffic_first=self.traffic_first).kind
         except Exception as e:  # reported, not fatal: the lowering decides
             return f"unplanned ({str(e).splitlines()[0]})"
+
+
+def _has_op(m: ir.Module, name: str) -> bool:
+    """Whether the module's top level holds an op `name` (a walk in C++:
+    listing the body from Python would look for a Python module of every
+    unregistered dialect, each time)."""
+    found = []
+
+    def visit(o: ir.Operation):
+        if o.name == name:
+            found.append(o)
+            return ir.WalkResult.INTERRUPT
+        return ir.WalkResult.ADVANCE if o.name == "builtin.module" else ir.WalkResult.SKIP
+
+    m.operation.walk(visit, ir.WalkOrder.PRE_ORDER)
+    return bool(found)
 
 
 def _conversions(m: ir.Module, target: str, traffic_first: bool) -> list:

@@ -51,7 +51,14 @@ class Record:
     ours_ms: float | None = None  #: our llir stage (or the failed attempt)
     triton_ms: float | None = None  #: Triton's make_llir, when it ran
     shared: int | None = None
-    conversions: list = field(default_factory=list)  #: [(loc, plan kind)]
+    #: the kernel's conversions (compiler.Conversion), planned when read
+    layout_conversions: list = field(default_factory=list, repr=False)
+
+    @property
+    def conversions(self) -> list:
+        """[(location, plan kind)] of the kernel's layout conversions (planned
+        on first use: compiling does not pay for the report)."""
+        return [(_short_loc(c.loc), c.plan) for c in self.layout_conversions]
 
 
 class Report(list):
@@ -110,13 +117,8 @@ def _ours(ttgir: str, target: str, metadata: dict) -> tuple[str, Record]:
     from triton._C.libtriton import llvm as tl
 
     tl.init_targets()
-    if not target.startswith("gfx"):
-        try:
-            from triton._C.libtriton import nvidia
-
-            nvidia.set_short_ptr()
-        except (ImportError, AttributeError):
-            pass
+    if not target.startswith("gfx") and not _short_ptr_set:
+        _set_short_ptr()
     metadata["shared"] = int(k.shared_bytes)
     metadata["tmem_size"] = 0
     metadata["global_scratch_size"] = 0
@@ -124,8 +126,24 @@ def _ours(ttgir: str, target: str, metadata: dict) -> tuple[str, Record]:
     metadata["profile_scratch_size"] = 0
     metadata["profile_scratch_align"] = 1
     rec = Record(k.name, target, "ours", shared=int(k.shared_bytes),
-                 conversions=[(_short_loc(c.loc), c.plan) for c in k.conversions])
+                 layout_conversions=k.conversions)
     return ir_text, rec
+
+
+_short_ptr_set = False
+
+
+def _set_short_ptr() -> None:
+    """Triton 3.6's 32-bit shared pointers (an LLVM option of the process,
+    set once; 3.9's make_ptx sets it itself)."""
+    global _short_ptr_set
+    try:
+        from triton._C.libtriton import nvidia
+
+        nvidia.set_short_ptr()
+    except (ImportError, AttributeError):
+        pass
+    _short_ptr_set = True
 
 
 def _kernel_name(ttgir: str) -> str:
