@@ -24,7 +24,7 @@ import pytest
 import linear_layouts as ll
 from linear_layouts.compiler import CompileError, ptxas
 from linear_layouts.kernels import convert_roundtrip
-from test_planning import MAKERS, permute_registers, random_blocked, random_mma
+from test_planning import MAKERS, permute_registers, random_blocked, random_mma, random_target_shape
 
 CASES = int(os.environ.get("LL_CODEGEN_CASES", "500"))
 SEED = int(os.environ.get("LL_CODEGEN_SEED", "1"))
@@ -63,14 +63,7 @@ def random_pair(rng):
         if rng.random() < 0.5:
             a, b = b, a
         return a, b, shape, rng.choice([8, 16, 16]), rng.choice(["sm_90", "sm_80"])
-    target = rng.choice(["sm_80", "sm_90", "gfx942"])
-    lanes = 64 if target.startswith("gfx") else 32
-    warps = rng.choice([1, 2, 4, 8])
-    rank = rng.choice([1, 2, 2, 3])
-    total = 1 << rng.randint(max(0, (lanes * warps).bit_length() - 3), (lanes * warps).bit_length() + 2)
-    shape = [1] * rank
-    for _ in range(total.bit_length() - 1):
-        shape[rng.randrange(rank)] *= 2
+    target, lanes, warps, shape = random_target_shape(rng)
     src = rng.choice(MAKERS)(rng, shape, lanes, warps)
     r = rng.random()
     if r < 0.15:

@@ -22,22 +22,15 @@ import pytest
 import linear_layouts as ll
 from linear_layouts import kernels
 from linear_layouts.compiler import ptxas
-from test_planning import MAKERS
+from test_planning import MAKERS, random_target_shape
 
 CASES = int(os.environ.get("LL_GATHER_CASES", "120"))
 NP = {"i8": np.int8, "i16": np.int16, "i32": np.int32, "i64": np.int64, "f32": np.float32}
 
 
 def random_gather(rng):
-    target = rng.choice(["sm_80", "sm_90", "gfx942"])
-    lanes = 64 if target.startswith("gfx") else 32
-    warps = rng.choice([1, 2, 4])
-    rank = rng.choice([1, 2, 2])
-    total = 1 << rng.randint(max(0, (lanes * warps).bit_length() - 3), (lanes * warps).bit_length() + 1)
-    shape = [1] * rank
-    for _ in range(total.bit_length() - 1):
-        shape[rng.randrange(rank)] *= 2
-    axis = rng.randrange(rank)
+    target, lanes, warps, shape = random_target_shape(rng, warps=(1, 2, 4), ranks=(1, 2, 2), above=1)
+    axis = rng.randrange(len(shape))
     ishape = list(shape)
     ishape[axis] = rng.choice([max(1, shape[axis] // 2), shape[axis], 2 * shape[axis]])
     src = rng.choice(MAKERS)(rng, shape, lanes, warps)

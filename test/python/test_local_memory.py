@@ -20,7 +20,7 @@ import pytest
 import linear_layouts as ll
 from linear_layouts.compiler import CompileError, ptxas
 from linear_layouts.kernels import _attr, _flat_attr, _tile_access, linear_attr_text
-from test_planning import MAKERS
+from test_planning import MAKERS, random_target_shape
 
 CASES = int(os.environ.get("LL_LOCAL_CASES", "60"))
 NP = {"i8": np.int8, "i16": np.int16, "i32": np.int32, "i64": np.int64, "f32": np.float32}
@@ -73,18 +73,11 @@ func.func @k({params}) attributes {{ll.kernel}} {{
 def test_random_round_trips_through_local_memory():
     rng = random.Random(int(os.environ.get("LL_LOCAL_SEED", "1")))
     for i in range(CASES):
-        target = rng.choice(["sm_80", "sm_90", "gfx942"])
-        lanes = 64 if target.startswith("gfx") else 32
-        warps = rng.choice([1, 2, 4])
-        rank = rng.choice([1, 2, 2, 3])
-        total = 1 << rng.randint(max(0, (lanes * warps).bit_length() - 2), (lanes * warps).bit_length() + 2)
-        shape = [1] * rank
-        for _ in range(total.bit_length() - 1):
-            shape[rng.randrange(rank)] *= 2
+        target, lanes, warps, shape = random_target_shape(rng, warps=(1, 2, 4), below=2)
         a = rng.choice(MAKERS)(rng, shape, lanes, warps)
         b = rng.choice(MAKERS)(rng, shape, lanes, warps)
         dtype = rng.choice(list(NP))
-        mem = swizzled(rng, rank)
+        mem = swizzled(rng, len(shape))
         two = rng.random() < 0.5
         k = ll.compile(kernel(a, b, shape, dtype, mem, target, two), target)
         n = int(np.prod(shape))

@@ -107,6 +107,22 @@ def random_slice(rng, shape, lanes, warps):
 MAKERS = [random_linear, random_blocked, random_mma, random_mfma, random_slice]
 
 
+def random_target_shape(rng, warps=(1, 2, 4, 8), ranks=(1, 2, 2, 3), below=3, above=2):
+    """A target, its lanes per warp, a warp count and a shape (a rank from
+    `ranks`, powers of two) of 2^-below to 2^above times lanes * warps
+    elements, drawn in that order (the random kernels of the codegen tests)."""
+    target = rng.choice(["sm_80", "sm_90", "gfx942"])
+    lanes = 64 if target.startswith("gfx") else 32
+    warps = rng.choice(warps)
+    rank = rng.choice(ranks)
+    bits = (lanes * warps).bit_length()
+    total = 1 << rng.randint(max(0, bits - below), bits + above)
+    shape = [1] * rank
+    for _ in range(total.bit_length() - 1):
+        shape[rng.randrange(rank)] *= 2
+    return target, lanes, warps, shape
+
+
 def permute_registers(rng, layout):
     b = dict(layout.bases)
     regs = list(b["register"])

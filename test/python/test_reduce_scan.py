@@ -25,7 +25,7 @@ import pytest
 import linear_layouts as ll
 from linear_layouts import kernels
 from linear_layouts.compiler import CompileError, ptxas
-from test_planning import MAKERS
+from test_planning import MAKERS, random_target_shape
 
 CASES = int(os.environ.get("LL_REDUCE_CASES", "150"))
 SEED = int(os.environ.get("LL_REDUCE_SEED", "1"))
@@ -35,14 +35,7 @@ NP = {"i8": np.int8, "i16": np.int16, "i32": np.int32, "i64": np.int64,
 
 def random_case(rng):
     """A target, a shape of 1-3 dims and a random layout (any family) of it."""
-    target = rng.choice(["sm_80", "sm_90", "gfx942"])
-    lanes = 64 if target.startswith("gfx") else 32
-    warps = rng.choice([1, 2, 4, 8])
-    rank = rng.choice([1, 2, 2, 3])
-    total = 1 << rng.randint(max(0, (lanes * warps).bit_length() - 3), (lanes * warps).bit_length() + 2)
-    shape = [1] * rank
-    for _ in range(total.bit_length() - 1):
-        shape[rng.randrange(rank)] *= 2
+    target, lanes, warps, shape = random_target_shape(rng)
     return target, shape, rng.choice(MAKERS)(rng, shape, lanes, warps)
 
 
