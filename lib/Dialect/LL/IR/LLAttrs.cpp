@@ -136,25 +136,6 @@ struct Params {
     return &it->second;
   }
 
-  FailureOr<SmallVector<unsigned>> getList(StringRef key, bool required) {
-    const Param *v = find(key);
-    if (!v) {
-      if (!required)
-        return SmallVector<unsigned>();
-      return p.emitError(loc, "missing parameter '") << key << "'";
-    }
-    if (v->kind != Param::List)
-      return p.emitError(v->loc, "'") << key << "' must be a list of integers";
-    SmallVector<unsigned> r;
-    for (const Param &e : v->list) {
-      if (e.kind != Param::Int || e.i < 0 || e.i > (int64_t(1) << 30))
-        return p.emitError(e.loc, "'")
-               << key << "' must hold non-negative integers";
-      r.push_back(unsigned(e.i));
-    }
-    return r;
-  }
-
   /// `[[..], [..]]` flattened; `rank` is set from the first basis, or checked
   /// against it when already known (>= 0).
   FailureOr<SmallVector<int32_t>> getBases(StringRef key, int &rank,
@@ -1006,42 +987,35 @@ Attribute PaddedSharedAttr::parse(AsmParser &p, Type) {
   Params ps(p);
   if (p.parseRSquare() || ps.parseDict() || p.parseGreater())
     return {};
-  int rank = -1;
-  SmallVector<int32_t> off, block;
-  if (ps.map.count("offset")) {
-    auto o = ps.getBases("offset", rank, true);
-    auto b = ps.getBases("block", rank, true);
-    if (failed(o) || failed(b))
-      return {};
-    off = *o;
-    block = *b;
-  } else {
-    auto order = ps.getList("order", true);
-    auto shape = ps.getList("shape", true);
-    if (failed(order) || failed(shape))
-      return {};
-    ::ll::PaddedSharedEncoding e;
-    e.intervals = {1};
-    e.paddings = {1};
-    e.order = uvec(*order);
-    e.shape.assign(shape->begin(), shape->end());
-    auto l = e.toLinearLayout(e.shape);
-    if (!l) {
-      p.emitError(ps.loc, "#ll.padded_shared: ") << l.error().message();
+  // The intervals join the dictionary, and the core decodes both forms of
+  // the linear component.
+  for (auto [key, values] : {std::pair{"intervals", &intervals},
+                             std::pair{"paddings", &paddings}}) {
+    Param list;
+    list.kind = Param::List;
+    for (unsigned v : *values) {
+      Param x;
+      x.i = v;
+      list.list.push_back(x);
+    }
+    if (!ps.map.try_emplace(key, std::move(list)).second) {
+      p.emitError(ps.loc, "unexpected key '") << key << "'";
       return {};
     }
-    rank = int(order->size());
-    off = flatBases(*l, "offset");
-    block = flatBases(*l, "block");
   }
-  if (ps.checkAllUsed())
+  auto enc = ps.decode("padded_shared");
+  if (failed(enc))
     return {};
-  if (rank <= 0) {
-    p.emitError(ps.loc, "#ll.padded_shared needs at least one basis");
+  auto &e = static_cast<const ::ll::PaddedSharedEncoding &>(**enc);
+  auto l = e.layout ? ::ll::Expected<::ll::LinearLayout>(*e.layout)
+                    : e.toLinearLayout(e.shape);
+  if (!l) {
+    p.emitError(ps.loc, "#ll.padded_shared: ") << l.error().message();
     return {};
   }
   return getChecked([&] { return p.emitError(loc); }, p.getContext(),
-                    intervals, paddings, unsigned(rank), off, block);
+                    intervals, paddings, unsigned(l->numOutDims()),
+                    flatBases(*l, "offset"), flatBases(*l, "block"));
 }
 
 void PaddedSharedAttr::print(AsmPrinter &p) const {
