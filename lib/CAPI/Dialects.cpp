@@ -26,6 +26,10 @@ void llRegisterPasses(void) {
   mlir::ll::registerLLConversionPasses();
 }
 
+bool llReduceTakesOver(MlirOperation op) {
+  return mlir::ll::reduceTakesOver(unwrap(op));
+}
+
 bool llAttributeIsLayout(MlirAttribute attr) {
   return isa_and_nonnull<mlir::ll::LayoutEncodingInterface>(unwrap(attr));
 }

@@ -44,7 +44,6 @@ class CompileError(LayoutError):
 class CompiledKernel:
     name: str
     target: str
-    llvm_ir: str
     lowered: Any = dataclasses.field(repr=False)  #: the LLVM-dialect module, printed on demand
     num_warps: int
     threads_per_warp: int
@@ -56,6 +55,12 @@ class CompiledKernel:
     def mlir(self) -> str:
         """The LLVM-dialect module as text (what the emulator runs)."""
         return self.lowered if isinstance(self.lowered, str) else str(self.lowered)
+
+    @functools.cached_property
+    def llvm_ir(self) -> str:
+        """The LLVM IR the module translates to (before any optimization),
+        translated on first use."""
+        return _llvm.translate_module_to_llvmir(self.lowered.operation)
 
     @functools.cached_property
     def asm(self) -> str:
@@ -135,9 +140,8 @@ def compile(module, target: str | None = None, kernel: str | None = None, *,
             threads = int(re.findall(r"\d+", str(fa["nvvm.reqntid"]))[-1])
         else:
             threads = int(str(fa["rocdl.flat_work_group_size"]).strip('"').split(",")[1])
-        llvm_ir = _llvm.translate_module_to_llvmir(m.operation)
     warp = 64 if target.startswith("gfx") else 32
-    return CompiledKernel(name, target, llvm_ir, m, threads // warp, warp, shared, conversions)
+    return CompiledKernel(name, target, m, threads // warp, warp, shared, conversions)
 
 
 @dataclass
@@ -145,7 +149,8 @@ class Conversion:
     """One ll.convert_layout of a compiled module: its layouts, shape,
     element bits and location; ``plan`` is the kind of plan
     convert-ll-to-llvm emits for it (computed on first use: compiling does
-    not pay for it), or why it could not be read."""
+    not pay for it), ``in-reduce`` when the reduction producing its operand
+    emits it, or why it could not be read."""
     loc: str
     shape: list
     target: str
@@ -154,9 +159,14 @@ class Conversion:
     dst: Any = None
     bits: int | None = None
     error: str | None = None
+    #: the ll.reduce producing the operand emits it: its partials, in shared
+    #: memory, are read back in this conversion's layout
+    in_reduce: bool = False
 
     @functools.cached_property
     def plan(self) -> str:
+        if self.in_reduce:
+            return "in-reduce"
         if self.error:
             return f"unplanned ({self.error})"
         from ._core import plan_conversion
@@ -192,7 +202,8 @@ def _conversions(m: ir.Module, target: str, traffic_first: bool) -> list:
         if o.name == "ll.convert_layout":
             t = ir.RankedTensorType(o.operands[0].type)
             u = ir.RankedTensorType(o.results[0].type)
-            c = Conversion(str(o.location), list(t.shape), target, traffic_first)
+            c = Conversion(str(o.location), list(t.shape), target, traffic_first,
+                           in_reduce=_mlir.reduce_takes_over(o))
             try:
                 c.src = _llm.to_linear_layout(t.encoding, c.shape)
                 c.dst = _llm.to_linear_layout(u.encoding, c.shape)
@@ -251,11 +262,21 @@ def _explain_ttgir_error(text: str, message: str) -> str:
     return f"unsupported op {op}" + (f" at {where}" if where else "") + f"\n{message}"
 
 
-def _math_libraries(llvm_ir: str, prefix: str, names: list[str]) -> list[str]:
+def _calls(kernel, prefix: str) -> bool:
+    """Whether LLVM IR text, or an LLVM-dialect module, declares functions
+    named ``prefix...``."""
+    if isinstance(kernel, str):
+        return re.search(rf"@{prefix}\w+\(", kernel) is not None
+    return any(op.operation.name == "llvm.func" and op.operation.attributes["sym_name"].value.startswith(prefix)
+               for op in kernel.body.operations)
+
+
+def _math_libraries(kernel, prefix: str, names: list[str]) -> list[str]:
     """The bitcode libraries the kernel's math calls need (``__nv_*``:
     libdevice; ``__ocml_*``: OCML and OCKL), from the installed Triton,
-    which ships them."""
-    if not re.search(rf"@{prefix}\w+\(", llvm_ir):
+    which ships them; ``kernel`` is LLVM IR text or an LLVM-dialect
+    module."""
+    if not _calls(kernel, prefix):
         return []
     try:
         import triton
@@ -270,9 +291,10 @@ def _math_libraries(llvm_ir: str, prefix: str, names: list[str]) -> list[str]:
     return paths
 
 
-def _libdevice(llvm_ir: str) -> list[str]:
-    """libdevice, when the kernel calls __nv_* functions."""
-    return _math_libraries(llvm_ir, "__nv_", ["nvidia/lib/libdevice.10.bc"])
+def _libdevice(kernel) -> list[str]:
+    """libdevice, when the kernel (LLVM IR text or an LLVM-dialect module)
+    calls __nv_* functions."""
+    return _math_libraries(kernel, "__nv_", ["nvidia/lib/libdevice.10.bc"])
 
 
 def _ocml(llvm_ir: str, arch: str) -> tuple[str, list[str]]:
@@ -335,8 +357,11 @@ def _for_tritons_llvm(llvm_ir: str) -> str:
     and still names ``llvm.nvvm.ex2.approx(.ftz).f32`` ``...f`` (else its
     PTX declares an extern ``.nvvm`` function ptxas rejects); newer Triton
     takes the text as it is."""
-    llvm_ir = re.sub(r"\bnocreateundeforpoison\b ?", "", llvm_ir)
-    if _triton_version() < (3, 9):
+    # str.replace first: a regex over the whole module costs milliseconds.
+    llvm_ir = llvm_ir.replace("nocreateundeforpoison ", "")
+    if "nocreateundeforpoison" in llvm_ir:
+        llvm_ir = re.sub(r"\bnocreateundeforpoison\b ?", "", llvm_ir)
+    if _triton_version() < (3, 9) and "llvm.nvvm.ex2.approx" in llvm_ir:
         llvm_ir = re.sub(r"llvm\.nvvm\.ex2\.approx(\.ftz)?\.f32\b", r"llvm.nvvm.ex2.approx\1.f", llvm_ir)
     return llvm_ir
 

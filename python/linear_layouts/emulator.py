@@ -907,6 +907,31 @@ def _shfl(op: _Op) -> Handler:
     return run
 
 
+_REDUX: dict[str, tuple[Callable, int]] = {  # ufunc on int64, identity (for lanes outside the mask)
+    "add": (np.add, 0), "and": (np.bitwise_and, -1), "or": (np.bitwise_or, 0), "xor": (np.bitwise_xor, 0),
+    "min": (np.minimum, 2**31 - 1), "max": (np.maximum, -2**31), "umin": (np.minimum, 2**32 - 1), "umax": (np.maximum, 0),
+}
+
+
+@_op("nvvm.redux.sync")
+def _redux(op: _Op) -> Handler:
+    kind = re.search(r"redux_kind\s*<?\s*(\w+)|\b(umin|umax|min|max|add|and|or|xor)\b", str(op.attrs["kind"]))
+    kind = kind[1] or kind[2]
+    fn, identity = _REDUX[kind]
+    signed = kind in ("min", "max")
+
+    def run(st: _State, a: list) -> Value:
+        _require_warp32(st, "nvvm.redux.sync")
+        member = a[1].astype(np.int64)
+        _check_members(st, member)
+        value = (_sview(a[0]) if signed else a[0]).astype(np.int64)
+        lanes = st.warp_base[:, None] + _LANE  # [thread, lane of its warp]
+        named = ((member[:, None] >> _LANE) & 1).astype(bool)
+        result = fn.reduce(np.where(named, value[lanes], identity), axis=1)
+        return result.astype(a[0].dtype)  # two's complement wrap to 32 bits
+    return run
+
+
 _LANE = np.arange(32)
 _FRAG_ROW, _FRAG_COL = _LANE // 4, 2 * (_LANE % 4)  # lane l holds row l/4, columns 2(l%4), 2(l%4)+1
 

@@ -122,6 +122,11 @@ _FLOATS = ("f16", "bf16", "f32", "f64")
 _INTS = ("i8", "i16", "i32", "i64")
 
 
+#: Integer-only combines (one arith op each).
+_INT_COMBINES = {"min": "arith.minsi", "umin": "arith.minui", "umax": "arith.maxui",
+                 "and": "arith.andi", "or": "arith.ori", "xor": "arith.xori"}
+
+
 def _combine_region(kind: str, dtype: str, tag: str) -> tuple[str, int]:
     """The body of a combining region and its number of operands."""
     f = dtype in _FLOATS
@@ -132,6 +137,11 @@ def _combine_region(kind: str, dtype: str, tag: str) -> tuple[str, int]:
     if kind == "max":
         op = "arith.maximumf" if f else "arith.maxsi"
         return (f"  ^bb0(%c_a: {dtype}, %c_b: {dtype}):\n    %c_s = {op} %c_a, %c_b : {dtype}\n"
+                f"    ll.{tag}.return %c_s : {dtype}\n"), 1
+    if kind in _INT_COMBINES:
+        if f:
+            raise ValueError(f"the {kind} combine takes integers")
+        return (f"  ^bb0(%c_a: {dtype}, %c_b: {dtype}):\n    %c_s = {_INT_COMBINES[kind]} %c_a, %c_b : {dtype}\n"
                 f"    ll.{tag}.return %c_s : {dtype}\n"), 1
     if kind == "argmax":  # (value, index): the larger value, ties to the smaller index
         gt = f"arith.cmpf ogt, %c_a, %c_b : {dtype}" if f else f"arith.cmpi sgt, %c_a, %c_b : {dtype}"
@@ -147,7 +157,7 @@ def _combine_region(kind: str, dtype: str, tag: str) -> tuple[str, int]:
         return (f"  ^bb0(%c_a: {dtype}, %c_ac: {dtype}, %c_b: {dtype}, %c_bc: {dtype}):\n"
                 f"    %c_m = arith.muli %c_a, %c_b : {dtype}\n    %c_t = arith.muli %c_ac, %c_b : {dtype}\n"
                 f"    %c_c = arith.addi %c_t, %c_bc : {dtype}\n    ll.{tag}.return %c_m, %c_c : {dtype}, {dtype}\n"), 2
-    raise ValueError(f"combine must be one of add, max, argmax, affine; got {kind!r}")
+    raise ValueError(f"combine must be one of add, max, {', '.join(_INT_COMBINES)}, argmax, affine; got {kind!r}")
 
 
 def _sliced(layout, axis: int) -> dict:
@@ -188,7 +198,7 @@ def _layout_of(x, shape):
 
 
 def reduce_mlir(layout, shape: list[int], dtype: str, axis: int, combine: str = "add",
-                target: str = "sm_90") -> str:
+                target: str = "sm_90", out_layout=None) -> str:
     """The ``ll`` module of :func:`reduce`."""
     if dtype not in _INTS + _FLOATS:
         raise ValueError(f"dtype must be one of {', '.join(_INTS + _FLOATS)}, got {dtype!r}")
@@ -197,7 +207,7 @@ def reduce_mlir(layout, shape: list[int], dtype: str, axis: int, combine: str = 
         raise ValueError(f"axis {axis} is out of range for rank {len(shape)}")
     body, n = _combine_region(combine, dtype, "reduce")
     if combine == "affine":
-        raise ValueError("reduce takes add, max or argmax")
+        raise ValueError("reduce takes add, max, argmax or an integer min, umin, umax, and, or, xor")
     dims = "x".join(str(s) for s in shape)
     t_in = f"tensor<{dims}x{dtype}, #a>"
     rshape = [s for i, s in enumerate(shape) if i != axis]
@@ -211,20 +221,29 @@ def reduce_mlir(layout, shape: list[int], dtype: str, axis: int, combine: str = 
     params = f"%x: !ll.ptr<{dtype}> {{ll.divisibility = 16 : i64}}, %y: !ll.ptr<{dtype}> {{ll.divisibility = 16 : i64}}"
     if n == 2:
         params += ", %z: !ll.ptr<i32> {ll.divisibility = 16 : i64}"
+    if out_layout is not None and not rshape:
+        raise ValueError("out_layout needs a tensor result (rank 2 or more)")
     if rshape:
         rdims = "x".join(str(s) for s in rshape)
-        head += f"#r = {_attr(rb)}\n#rflat = {_flat_attr(rb, rshape)}\n"
+        head += f"#r = {_attr(rb)}\n"
         t_out = [f"tensor<{rdims}x{dtype}, #r>", f"tensor<{rdims}xi32, #r>"][:n]
+        ob = rb if out_layout is None else _layout_of(out_layout, rshape).bases
+        head += ("" if out_layout is None else f"#o = {_attr(ob)}\n") + f"#rflat = {_flat_attr(ob, rshape)}\n"
+        t_st = [t.replace("#r>", "#o>") for t in t_out] if out_layout is not None else t_out
     else:
-        t_out = [dtype, "i32"][:n]
+        t_out = t_st = [dtype, "i32"][:n]
     res = "%res" if n == 1 else "%res:2"
     lines += (f"  {res} = \"ll.reduce\"({operands}) <{{axis = {axis} : i32}}> ({{\n{body}  }}) : "
               f"({types}) -> ({', '.join(t_out)})\n")
     names = ["%res"] if n == 1 else ["%res#0", "%res#1"]
+    if out_layout is not None:
+        for k in range(n):
+            lines += f"  %cv{k} = ll.convert_layout {names[k]} : {t_out[k]} -> {t_st[k]}\n"
+        names = [f"%cv{k}" for k in range(n)]
     for k, (ptr, dt) in enumerate([("%y", dtype), ("%z", "i32")][:n]):
         if rshape:
-            st, t_pr = _tile_access(f"o{k}", ptr, dt, rshape, "r", "rflat", f"o{k}")
-            lines += st + f"  ll.store %o{k}p, {names[k]} : ({t_pr}, {t_out[k]}) -> ()\n"
+            st, t_pr = _tile_access(f"o{k}", ptr, dt, rshape, "o" if out_layout is not None else "r", "rflat", f"o{k}")
+            lines += st + f"  ll.store %o{k}p, {names[k]} : ({t_pr}, {t_st[k]}) -> ()\n"
         else:
             lines += (f"  %o{k}t = ll.addptr {ptr}, %pid : !ll.ptr<{dt}>, i32\n"
                       f"  ll.store %o{k}t, {names[k]} : (!ll.ptr<{dt}>, {t_out[k]}) -> ()\n")
@@ -237,14 +256,17 @@ func.func @reduce({params}) attributes {{ll.kernel}} {{
 """
 
 
-def reduce(layout, shape: list[int], dtype: str, axis: int, combine: str = "add", target: str = "sm_90") -> CompiledKernel:
+def reduce(layout, shape: list[int], dtype: str, axis: int, combine: str = "add", target: str = "sm_90",
+           out_layout=None) -> CompiledKernel:
     """A reduction micro-kernel: program ``p`` loads tile ``p`` of ``x``
     (row-major, ``prod(shape)`` elements) in ``layout``, reduces it along
-    ``axis`` with ``combine`` (``add``, ``max``, or ``argmax``, which also
+    ``axis`` with ``combine`` (``add``, ``max``, for integers also ``min``,
+    ``umin``, ``umax``, ``and``, ``or``, ``xor``, or ``argmax``, which also
     writes the flat index within the tile of each maximum to ``z``, ties to
     the smaller index) and stores tile ``p`` of the result (row-major) to
-    ``y``."""
-    return compile(reduce_mlir(layout, shape, dtype, axis, combine, target), target)
+    ``y``, converted first to ``out_layout`` (a layout of the result's
+    shape) when given."""
+    return compile(reduce_mlir(layout, shape, dtype, axis, combine, target, out_layout), target)
 
 
 def scan_mlir(layout, shape: list[int], dtype: str, axis: int, combine: str = "add", reverse: bool = False,

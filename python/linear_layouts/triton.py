@@ -107,7 +107,9 @@ def _ours(ttgir: str, target: str, metadata: dict) -> tuple[str, Record]:
             ir_text = _mlir.link_ir(src, link, "default<O3>")
         else:
             cpu, features = _NVPTX[target]
-            ir_text = _mlir.optimize_ir(k.llvm_ir, "nvptx64-nvidia-cuda", cpu, features, _libdevice(k.llvm_ir))
+            # Translated in memory: no LLVM IR text between MLIR and O3.
+            ir_text = _mlir.optimize_module(k.lowered.operation, "nvptx64-nvidia-cuda", cpu, features,
+                                            _libdevice(k.lowered))
     except RuntimeError as e:
         raise CompileError(str(e)) from None
     ir_text = _for_tritons_llvm(ir_text)

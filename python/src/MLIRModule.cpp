@@ -11,6 +11,7 @@
 #include "linear_layouts-c/Dialects.h"
 
 #include "mlir-c/IR.h"
+#include "mlir-c/Target/LLVMIR.h"
 #include "llvm-c/Core.h"
 #include "llvm-c/Support.h"
 #include "llvm-c/BitReader.h"
@@ -117,11 +118,7 @@ std::string linkIR(const std::string &ir, const std::vector<std::string> &paths,
   return text;
 }
 
-/// Assembly (PTX for nvptx64) of LLVM IR text, in process through the LLVM
-/// that the wheels' libLLVM.so carries (targets: NVPTX, not AMDGPU).
-std::string emitAsm(const std::string &ir, const std::string &triple,
-                    const std::string &cpu, const std::string &features,
-                    const std::vector<std::string> &link, bool asmOut) {
+void initNVPTX() {
   static bool initialized = [] {
     LLVMInitializeNVPTXTargetInfo();
     LLVMInitializeNVPTXTarget();
@@ -134,39 +131,45 @@ std::string emitAsm(const std::string &ir, const std::string &triple,
     return true;
   }();
   (void)initialized;
-  LLVMContextRef ctx = LLVMContextCreate();
+}
+
+/// Takes `mod` (and its context `ctx`) over: sets the target's data layout,
+/// links the bitcode libraries `link`, runs LLVM's O3 pipeline and returns
+/// the optimized IR text, or with `asmOut` the target's assembly (PTX for
+/// nvptx64). Both are disposed of, also when it throws.
+std::string optimizeAndPrint(LLVMContextRef ctx, LLVMModuleRef mod,
+                             const std::string &triple, const std::string &cpu,
+                             const std::string &features,
+                             const std::vector<std::string> &link,
+                             bool asmOut) {
+  LLVMTargetMachineRef tm = nullptr;
   auto fail = [&](std::string msg, char *detail) {
     if (detail) {
       msg += ": ";
       msg += detail;
       LLVMDisposeMessage(detail);
     }
+    if (tm)
+      LLVMDisposeTargetMachine(tm);
+    LLVMDisposeModule(mod);
     LLVMContextDispose(ctx);
     throw std::runtime_error(msg);
   };
-  LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(
-      ir.data(), ir.size(), "module");
-  LLVMModuleRef mod;
   char *err = nullptr;
-  if (LLVMParseIRInContext(ctx, buf, &mod, &err))
-    fail("the LLVM IR does not parse", err);
   LLVMTargetRef target;
   if (LLVMGetTargetFromTriple(triple.c_str(), &target, &err))
     fail("no LLVM target for " + triple, err);
   LLVMSetTarget(mod, triple.c_str());
-  LLVMTargetMachineRef tm = LLVMCreateTargetMachine(
-      target, triple.c_str(), cpu.c_str(), features.c_str(),
-      LLVMCodeGenLevelAggressive, LLVMRelocDefault, LLVMCodeModelDefault);
+  tm = LLVMCreateTargetMachine(target, triple.c_str(), cpu.c_str(),
+                               features.c_str(), LLVMCodeGenLevelAggressive,
+                               LLVMRelocDefault, LLVMCodeModelDefault);
   LLVMTargetDataRef dl = LLVMCreateTargetDataLayout(tm);
   LLVMSetModuleDataLayout(mod, dl);
   LLVMDisposeTargetData(dl);
   if (!link.empty()) {
     std::string m = linkLibraries(ctx, mod, link);
-    if (!m.empty()) {
-      LLVMDisposeTargetMachine(tm);
-      LLVMDisposeModule(mod);
+    if (!m.empty())
       fail(m, nullptr);
-    }
     // libdevice asks __nvvm_reflect("__CUDA_FTZ"): no flush to zero.
     LLVMTypeRef i32 = LLVMInt32TypeInContext(ctx);
     LLVMAddModuleFlag(mod, LLVMModuleFlagBehaviorOverride, "nvvm-reflect-ftz",
@@ -181,32 +184,63 @@ std::string emitAsm(const std::string &ir, const std::string &triple,
     char *msg = LLVMGetErrorMessage(e);
     std::string m = std::string("the LLVM optimization pipeline failed: ") + msg;
     LLVMDisposeErrorMessage(msg);
-    LLVMDisposeTargetMachine(tm);
-    LLVMDisposeModule(mod);
     fail(m, nullptr);
   }
+  std::string result;
   if (!asmOut) { // the optimized, linked LLVM IR
     char *text = LLVMPrintModuleToString(mod);
-    std::string irText(text);
+    result = text;
     LLVMDisposeMessage(text);
-    LLVMDisposeTargetMachine(tm);
-    LLVMDisposeModule(mod);
-    LLVMContextDispose(ctx);
-    return irText;
+  } else {
+    LLVMMemoryBufferRef out;
+    if (LLVMTargetMachineEmitToMemoryBuffer(tm, mod, LLVMAssemblyFile, &err,
+                                            &out))
+      fail("code generation failed", err);
+    result.assign(LLVMGetBufferStart(out), LLVMGetBufferSize(out));
+    LLVMDisposeMemoryBuffer(out);
   }
-  LLVMMemoryBufferRef out;
-  if (LLVMTargetMachineEmitToMemoryBuffer(tm, mod, LLVMAssemblyFile, &err,
-                                          &out)) {
-    LLVMDisposeTargetMachine(tm);
-    LLVMDisposeModule(mod);
-    fail("code generation failed", err);
-  }
-  std::string asmText(LLVMGetBufferStart(out), LLVMGetBufferSize(out));
-  LLVMDisposeMemoryBuffer(out);
   LLVMDisposeTargetMachine(tm);
   LLVMDisposeModule(mod);
   LLVMContextDispose(ctx);
-  return asmText;
+  return result;
+}
+
+/// Assembly (PTX for nvptx64), or the optimized IR, of LLVM IR text, in
+/// process through the LLVM that the wheels' libLLVM.so carries (targets:
+/// NVPTX, not AMDGPU).
+std::string emitAsm(const std::string &ir, const std::string &triple,
+                    const std::string &cpu, const std::string &features,
+                    const std::vector<std::string> &link, bool asmOut) {
+  initNVPTX();
+  LLVMContextRef ctx = LLVMContextCreate();
+  LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(
+      ir.data(), ir.size(), "module");
+  LLVMModuleRef mod;
+  char *err = nullptr;
+  if (LLVMParseIRInContext(ctx, buf, &mod, &err)) {
+    std::string m = std::string("the LLVM IR does not parse: ") + (err ? err : "");
+    LLVMDisposeMessage(err);
+    LLVMContextDispose(ctx);
+    throw std::runtime_error(m);
+  }
+  return optimizeAndPrint(ctx, mod, triple, cpu, features, link, asmOut);
+}
+
+/// The same from an LLVM-dialect module, translated in memory: no LLVM IR
+/// text is printed and parsed again between MLIR and LLVM's optimizer.
+std::string optimizeModule(MlirOperation module, const std::string &triple,
+                           const std::string &cpu, const std::string &features,
+                           const std::vector<std::string> &link) {
+  initNVPTX();
+  LLVMContextRef ctx = LLVMContextCreate();
+  LLVMModuleRef mod = mlirTranslateModuleToLLVMIR(module, ctx);
+  if (!mod) {
+    LLVMContextDispose(ctx);
+    throw std::runtime_error("the module does not translate to LLVM IR "
+                             "(the diagnostics say why)");
+  }
+  return optimizeAndPrint(ctx, mod, triple, cpu, features, link,
+                          /*asmOut=*/false);
 }
 
 } // namespace
@@ -240,6 +274,11 @@ NB_MODULE(_mlir, m) {
       "LLVM IR text with the target's data layout, the bitcode libraries "
       "`link` linked in and LLVM's O3 pipeline run (what Triton's llir "
       "stage hands to its back end). RuntimeError on bad IR.");
+  m.def("optimize_module", &optimizeModule, "module"_a, "triple"_a, "cpu"_a,
+        "features"_a, "link"_a = std::vector<std::string>(),
+        "optimize_ir for an LLVM-dialect module (an mlir.ir.Operation), "
+        "translated to LLVM IR in memory. RuntimeError when it does not "
+        "translate.");
   m.def(
       "emit_asm",
       [](const std::string &ir, const std::string &triple,
@@ -263,6 +302,12 @@ NB_MODULE(_mlir, m) {
         "Make ll-legacy-to-linear, ll-remove-conversions and "
         "ll-plan-conversions available to mlir.passmanager.PassManager.");
 
+  m.def(
+      "reduce_takes_over",
+      [](MlirOperation op) { return llReduceTakesOver(op); }, "op"_a,
+      "True when convert-ll-to-llvm emits the ll.convert_layout `op` as part "
+      "of the ll.reduce that produces its operand (a reduction over warps "
+      "reads its partials back in the conversion's layout).");
   m.def(
       "is_layout", [](MlirAttribute a) { return llAttributeIsLayout(a); },
       "attr"_a, "True for ll layout attributes.");

@@ -53,6 +53,109 @@ func.func @warp_max(%x: tensor<64xf32, #w>) -> f32 {
 
 // -----
 
+// A row sum over 32 lanes and 4 warps whose only use converts it to a 1-D
+// blocked layout (Triton's `tl.store(Y + r, tl.sum(x, 1))`): the partials
+// are in shared memory, so the reduction reads them in that layout, one
+// element per thread (a vector of the 4 warps' partials), instead of all 64
+// rows and then a conversion. Within warps: one redux.sync per row.
+#b = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [1, 32], warpsPerCTA = [1, 4], order = [1, 0]}>
+#s = #ll.slice<{dim = 1, parent = #b}>
+#o = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+// CHECK-LABEL: llvm.func @row_sum_stored
+// CHECK-COUNT-64: nvvm.redux.sync add
+// CHECK: nvvm.barrier0
+// CHECK: llvm.load {{.*}} {alignment = 16 : i64} : !llvm.ptr<3> -> vector<4xi32>
+// CHECK-NOT: llvm.load
+// CHECK-NOT: llvm.select
+// CHECK: llvm.return {{.*}} : !llvm.struct<(i32)>
+module attributes {ll.target = "sm_80"} {
+func.func @row_sum_stored(%x: tensor<64x128xi32, #b>) -> tensor<64xi32, #o> {
+  %0 = "ll.reduce"(%x) <{axis = 1 : i32}> ({
+  ^bb0(%a: i32, %c: i32):
+    %s = arith.addi %a, %c : i32
+    ll.reduce.return %s : i32
+  }) : (tensor<64x128xi32, #b>) -> tensor<64xi32, #s>
+  %1 = ll.convert_layout %0 : tensor<64xi32, #s> -> tensor<64xi32, #o>
+  return %1 : tensor<64xi32, #o>
+}
+}
+
+// -----
+
+// An argmax whose values are unused and whose indices are converted: the
+// reduction still combines both, and emits the indices in the conversion's
+// layout (one row per thread: one vector of the 2 warps' partials each).
+#b = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [1, 32], warpsPerCTA = [2, 2], order = [1, 0]}>
+#s = #ll.slice<{dim = 1, parent = #b}>
+#o = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+// CHECK-LABEL: llvm.func @argmax_indices
+// CHECK: nvvm.barrier0
+// CHECK-DAG: llvm.load {{.*}} -> vector<2xf32>
+// CHECK-DAG: llvm.load {{.*}} -> vector<2xi32>
+// CHECK-NOT: llvm.load
+// CHECK: llvm.return {{.*}} : !llvm.struct<(i32)>
+module attributes {ll.target = "sm_90"} {
+func.func @argmax_indices(%x: tensor<32x64xf32, #b>, %i: tensor<32x64xi32, #b>) -> tensor<32xi32, #o> {
+  %0:2 = "ll.reduce"(%x, %i) <{axis = 1 : i32}> ({
+  ^bb0(%a: f32, %ai: i32, %c: f32, %ci: i32):
+    %gt = arith.cmpf ogt, %a, %c : f32
+    %v = arith.select %gt, %a, %c : f32
+    %j = arith.select %gt, %ai, %ci : i32
+    ll.reduce.return %v, %j : f32, i32
+  }) : (tensor<32x64xf32, #b>, tensor<32x64xi32, #b>) -> (tensor<32xf32, #s>, tensor<32xi32, #s>)
+  %1 = ll.convert_layout %0#1 : tensor<32xi32, #s> -> tensor<32xi32, #o>
+  return %1 : tensor<32xi32, #o>
+}
+}
+
+// -----
+
+// An integer min over all 32 lanes on sm_80+: one redux.sync per partial
+// instead of five shuffles; i16 is sign-extended to i32 (a signed order)
+// and truncated back.
+#w = #ll.blocked<{sizePerThread = [2], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
+// CHECK-LABEL: llvm.func @warp_min_i16
+// CHECK: llvm.intr.smin
+// CHECK: %[[W:.*]] = llvm.sext %{{.*}} : i16 to i32
+// CHECK: %[[R:.*]] = nvvm.redux.sync min %[[W]], %{{.*}} : i32 -> i32
+// CHECK: llvm.trunc %[[R]] : i32 to i16
+// CHECK-NOT: nvvm.shfl.sync
+// CHECK: llvm.return
+module attributes {ll.target = "sm_80"} {
+func.func @warp_min_i16(%x: tensor<64xi16, #w>) -> i16 {
+  %0 = "ll.reduce"(%x) <{axis = 0 : i32}> ({
+  ^bb0(%a: i16, %c: i16):
+    %s = arith.minsi %c, %a : i16
+    ll.reduce.return %s : i16
+  }) : (tensor<64xi16, #w>) -> i16
+  return %0 : i16
+}
+}
+
+// -----
+
+// Only 8 of the lanes along the axis (the others hold other rows): the
+// butterfly stays.
+#b = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [4, 8], warpsPerCTA = [1, 1], order = [1, 0]}>
+#s = #ll.slice<{dim = 1, parent = #b}>
+// CHECK-LABEL: llvm.func @partial_warp_xor
+// CHECK-NOT: nvvm.redux.sync
+// CHECK-COUNT-3: nvvm.shfl.sync bfly
+// CHECK-NOT: nvvm.redux.sync
+// CHECK: llvm.return
+module attributes {ll.target = "sm_90"} {
+func.func @partial_warp_xor(%x: tensor<4x8xi32, #b>) -> tensor<4xi32, #s> {
+  %0 = "ll.reduce"(%x) <{axis = 1 : i32}> ({
+  ^bb0(%a: i32, %c: i32):
+    %s = arith.xori %a, %c : i32
+    ll.reduce.return %s : i32
+  }) : (tensor<4x8xi32, #b>) -> tensor<4xi32, #s>
+  return %0 : tensor<4xi32, #s>
+}
+}
+
+// -----
+
 // AMD: the butterfly is ds_bpermute at lane ^ mask (byte address * 4).
 #w = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [64], warpsPerCTA = [1], order = [0]}>
 // CHECK-LABEL: llvm.func @wave_sum

@@ -49,15 +49,24 @@ def random_data(rng, dtype, n):
     return g.integers(info.min, info.max, size=n, dtype=NP[dtype], endpoint=True)
 
 
+#: numpy's reduction of each one-op combine, and whether it reads unsigned.
+UFUNCS = {"max": (np.maximum, False), "min": (np.minimum, False), "umin": (np.minimum, True),
+          "umax": (np.maximum, True), "and": (np.bitwise_and, False), "or": (np.bitwise_or, False),
+          "xor": (np.bitwise_xor, False)}
+INT_ONLY = ["min", "umin", "umax", "and", "or", "xor"]
+
+
 def features(k):
     """What the lowering emitted: shuffles, shared memory, predicated stores."""
     text = k.mlir
     return {"shuffle": "nvvm.shfl.sync" in text or "rocdl.ds_bpermute" in text,
+            "redux": "nvvm.redux.sync" in text,
+            "in-reduce": any(c.plan == "in-reduce" for c in k.conversions),
             "shared": k.shared_bytes > 0, "amd": k.target.startswith("gfx")}
 
 
-def check_reduce(target, shape, layout, axis, dtype, combine, grid=2, seed=0):
-    k = kernels.reduce(layout, shape, dtype, axis, combine, target)
+def check_reduce(target, shape, layout, axis, dtype, combine, grid=2, seed=0, out_layout=None):
+    k = kernels.reduce(layout, shape, dtype, axis, combine, target, out_layout)
     rng = random.Random(seed)
     numel = int(np.prod(shape))
     x = random_data(rng, dtype, grid * numel)
@@ -74,8 +83,10 @@ def check_reduce(target, shape, layout, axis, dtype, combine, grid=2, seed=0):
             np.testing.assert_allclose(y, want, rtol=1e-4, atol=1e-4)
         else:
             np.testing.assert_array_equal(y, want)
-    elif combine == "max":
-        np.testing.assert_array_equal(y, xs.max(axis=ax).reshape(-1))
+    elif combine in UFUNCS:
+        ufunc, unsigned = UFUNCS[combine]
+        v = xs.view(np.dtype(NP[dtype]).str.replace("i", "u")) if unsigned else xs
+        np.testing.assert_array_equal(y, ufunc.reduce(v, axis=ax).reshape(-1).view(NP[dtype]))
     else:
         pos = np.expand_dims(xs.argmax(axis=ax), ax)
         flat = np.broadcast_to(np.arange(numel).reshape(shape), xs.shape)
@@ -127,21 +138,28 @@ def test_random_reductions_match_numpy():
     rng = random.Random(SEED)
     seen: dict[str, int] = {}
     for i in range(CASES):
-        target, shape, layout = random_case(rng)
+        target, lanes, warps, shape = random_target_shape(rng)
+        layout = rng.choice(MAKERS)(rng, shape, lanes, warps)
         axis = rng.randrange(len(shape))
         dtype = rng.choice(list(NP))
-        combine = rng.choice(["add", "max", "argmax"])
+        combine = rng.choice(["add", "max", "argmax"] + (INT_ONLY if dtype.startswith("i") else []))
+        # Half of the tensor results stored from another random layout: the
+        # conversion is emitted by the reduction when it goes over warps.
+        rshape = shape[:axis] + shape[axis + 1:]
+        out = rng.choice(MAKERS)(rng, rshape, lanes, warps) if rshape and rng.random() < 0.5 else None
         try:
-            k = check_reduce(target, shape, layout, axis, dtype, combine, seed=i)
+            k = check_reduce(target, shape, layout, axis, dtype, combine, seed=i, out_layout=out)
         except AssertionError as e:
-            raise AssertionError(f"{target} {shape} axis {axis} {dtype} {combine}\n{layout.bases}\n{e}") from None
+            raise AssertionError(f"{target} {shape} axis {axis} {dtype} {combine}\n{layout.bases}\n"
+                                 f"out {out.bases if out else None}\n{e}") from None
         for f, on in features(k).items():
             seen[f] = seen.get(f, 0) + on
         seen["scalar"] = seen.get("scalar", 0) + (len(shape) == 1)
         seen[combine] = seen.get(combine, 0) + 1
-    # Lanes combined by shuffles, warps through shared memory, 1-D tensors to
-    # scalars, two operands at once, and AMD's ds_bpermute all ran.
-    for f in ("shuffle", "shared", "amd", "scalar", "argmax"):
+    # Lanes combined by shuffles and by redux.sync, warps through shared
+    # memory, 1-D tensors to scalars, two operands at once, AMD's
+    # ds_bpermute and a reduction emitting its conversion all ran.
+    for f in ("shuffle", "redux", "shared", "amd", "scalar", "argmax", "in-reduce"):
         assert seen.get(f, 0) > 0, seen
 
 
@@ -177,6 +195,26 @@ def test_blocked_row_and_column_sums(axis):
     assert features(k)["shuffle"] and k.shared_bytes == [512, 256][axis]
     k = check_scan("sm_90", [32, 64], BLOCKED, axis, "i32", "add", False, grid=3)
     assert features(k)["shared"]
+
+
+WHOLE_WARP = "#ttg.blocked<{sizePerThread = [1, 2], threadsPerWarp = [1, 32], warpsPerCTA = [2, 2], order = [1, 0]}>"
+
+
+@pytest.mark.parametrize("combine", ["add", "max"] + INT_ONLY)
+def test_whole_warp_integer_reductions(combine):
+    # Dim 1 spans all 32 lanes: on sm_80+ each partial takes one redux.sync
+    # (narrow integers widened with the right extension) instead of five
+    # shuffles; 64-bit integers, and AMD, keep the butterflies. Every one
+    # against numpy.
+    for dtype, target, redux in (("i8", "sm_80", True), ("i16", "sm_90", True), ("i32", "sm_80", True),
+                                 ("i64", "sm_90", False), ("i32", "gfx942", False)):
+        shape = [16, 128] if target.startswith("sm") else [16, 256]
+        layout = WHOLE_WARP if target.startswith("sm") else WHOLE_WARP.replace("[1, 32]", "[1, 64]")
+        k = check_reduce(target, shape, layout, 1, dtype, combine, grid=2, seed=sum(map(ord, combine)))
+        f = features(k)
+        assert f["redux"] == redux and f["shuffle"] != redux, (dtype, target, f)
+        if redux:
+            assert k.asm.count("redux.sync") == 8, k.asm.count("redux.sync")  # one per row of each thread
 
 
 def test_ptx_and_amdgcn_assemble():

@@ -702,6 +702,8 @@ LogicalResult mlir::ll::planConversions(Operation *root,
   plans.trafficFirst = trafficFirst;
   bool ok = true;
   root->walk([&](ConvertLayoutOp op) {
+    if (reduceTakesOver(op))
+      return;
     auto plan = planOne(op, target, trafficFirst);
     if (failed(plan))
       ok = false;

@@ -18,6 +18,7 @@
 #define LINEAR_LAYOUTS_LIB_CONVERSION_LLTOLLVM_PATTERNBASE_H
 
 #include "linear_layouts/Conversion/LLToLLVM/TargetInfo.h"
+#include "linear_layouts/Conversion/Passes.h"
 #include "linear_layouts/Dialect/LL/IR/LLDialect.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"

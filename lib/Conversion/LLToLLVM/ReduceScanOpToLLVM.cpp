@@ -12,7 +12,10 @@
 //   1. vectors of C with a register pivot (registers only): combine the
 //      registers of each class within the thread;
 //   2. a lane pivot (lane bits lp, register bits rp): combine with
-//      shfl.bfly(value of register r ^ rp, lp), a butterfly;
+//      shfl.bfly(value of register r ^ rp, lp), a butterfly; when C's lane
+//      vectors are all the lanes and no registers, and the region is one
+//      integer add/and/or/xor/min/max of at most 32 bits, one warp
+//      reduction instruction per partial instead (redux.sync on sm_80+);
 //   3. a warp pivot (m of them): the 2^m partials of each output element go
 //      to shared memory at [element][pivot bits of the warp id]; every
 //      thread then combines the 2^m partials of each of its result
@@ -226,6 +229,36 @@ LogicalResult checkElementTypes(Operation *op, ValueRange srcs) {
 // ll.reduce
 //===----------------------------------------------------------------------===//
 
+/// The region as one warp-reduction kind: a single integer add, and, or,
+/// xor, min or max of its two arguments (in either order) that the
+/// terminator returns.
+std::optional<TargetInfo::WarpReduceKind> warpReduceKind(Region &region) {
+  using K = TargetInfo::WarpReduceKind;
+  Block &blk = region.front();
+  if (blk.getNumArguments() != 2 || !llvm::hasSingleElement(blk.without_terminator()))
+    return std::nullopt;
+  Operation &op = blk.front();
+  Operation *ret = blk.getTerminator();
+  if (op.getNumOperands() != 2 || op.getNumResults() != 1 ||
+      ret->getNumOperands() != 1 || ret->getOperand(0) != op.getResult(0) ||
+      !isa<IntegerType>(op.getResult(0).getType()))
+    return std::nullopt;
+  Value x = blk.getArgument(0), y = blk.getArgument(1);
+  if (!((op.getOperand(0) == x && op.getOperand(1) == y) ||
+        (op.getOperand(0) == y && op.getOperand(1) == x)))
+    return std::nullopt;
+  return llvm::StringSwitch<std::optional<K>>(op.getName().getStringRef())
+      .Cases("arith.addi", "llvm.add", K::Add)
+      .Cases("arith.andi", "llvm.and", K::And)
+      .Cases("arith.ori", "llvm.or", K::Or)
+      .Cases("arith.xori", "llvm.xor", K::Xor)
+      .Cases("arith.minsi", "llvm.intr.smin", K::Min)
+      .Cases("arith.minui", "llvm.intr.umin", K::UMin)
+      .Cases("arith.maxsi", "llvm.intr.smax", K::Max)
+      .Cases("arith.maxui", "llvm.intr.umax", K::UMax)
+      .Default(std::nullopt);
+}
+
 /// The decomposition of a reduction (see the file comment).
 struct ReducePlan {
   HwSpace hw;
@@ -333,6 +366,55 @@ FailureOr<ReducePlan> planReduce(ReduceOp op) {
   return p;
 }
 
+/// Row-major strides of a tensor type's dims.
+SmallVector<int64_t> rowMajorStrides(RankedTensorType t) {
+  SmallVector<int64_t> st(t.getRank(), 1);
+  for (int d = int(t.getRank()) - 2; d >= 0; --d)
+    st[d] = st[d + 1] * t.getDimSize(d + 1);
+  return st;
+}
+
+/// The conversions (one per result, null for an unused one) a reduction
+/// over warps produces its results in directly: its partials are in shared
+/// memory, so reading them in the conversions' layout costs no more than in
+/// its own when that has no more registers, and the conversions disappear.
+/// Every result must have no use or one, an ll.convert_layout, all to one
+/// layout within one CTA; empty when not.
+SmallVector<ConvertLayoutOp> fusedConversions(ReduceOp op) {
+  SmallVector<ConvertLayoutOp> cvts;
+  RankedTensorType dst;
+  for (Value r : op.getResult()) {
+    if (!isa<RankedTensorType>(r.getType()))
+      return {};
+    if (r.use_empty()) {
+      cvts.push_back(nullptr);
+      continue;
+    }
+    auto cvt = r.hasOneUse() ? dyn_cast<ConvertLayoutOp>(*r.getUsers().begin())
+                             : ConvertLayoutOp();
+    if (!cvt)
+      return {};
+    auto ct = cast<RankedTensorType>(cvt.getResult().getType());
+    if (dst && ct.getEncoding() != dst.getEncoding())
+      return {};
+    dst = ct;
+    cvts.push_back(cvt);
+  }
+  if (!dst)
+    return {};
+  auto plan = planReduce(op);
+  if (failed(plan) || plan->m() == 0)
+    return {};
+  auto from = getLinearLayout(cast<RankedTensorType>(op.getResult()[0].getType()));
+  auto to = getLinearLayout(dst);
+  if (failed(from) || failed(to) || !to->hasInDim("register") ||
+      to->inDimSize(to->inDimIndex("register")) >
+          from->inDimSize(from->inDimIndex("register")) ||
+      (to->hasInDim("block") && to->inDimSize(to->inDimIndex("block")) > 1))
+    return {};
+  return cvts;
+}
+
 struct ReduceLowering : SharedPattern<ReduceOp> {
   using SharedPattern::SharedPattern;
 
@@ -377,9 +459,25 @@ struct ReduceLowering : SharedPattern<ReduceOp> {
       }
       part[r] = std::move(acc);
     }
-    // 2. Over lanes.
+    // 2. Over lanes: in one instruction where every lane is combined and
+    // the target has one, else by butterflies.
     ThreadIds ids = threadIds(b, loc, target);
-    for (uint64_t c : plan->cLane) {
+    bool wholeWarp =
+        n == 1 && int(plan->cLane.size()) == hw.laneBits && hw.laneBits > 0 &&
+        llvm::all_of(plan->cLane,
+                     [&](uint64_t c) { return (c & hw.regMask()) == 0; });
+    std::optional<TargetInfo::WarpReduceKind> kind;
+    if (wholeWarp)
+      kind = warpReduceKind(region);
+    // (All partials have one type: the target takes all of them or none.)
+    bool oneInstruction = kind.has_value();
+    for (auto &[r, acc] : part) {
+      Value v = oneInstruction ? target.warpReduce(b, loc, acc[0], *kind) : Value();
+      if (!(oneInstruction = bool(v)))
+        break;
+      acc[0] = v;
+    }
+    for (uint64_t c : oneInstruction ? ArrayRef<uint64_t>() : ArrayRef<uint64_t>(plan->cLane)) {
       int32_t lp = hw.lanePart(c);
       uint64_t rp = c & hw.regMask();
       std::map<uint64_t, SmallVector<Value>> next;
@@ -391,13 +489,25 @@ struct ReduceLowering : SharedPattern<ReduceOp> {
       }
       part = std::move(next);
     }
-    // The results' registers.
+    // The results' registers: in the layout of the conversions the
+    // reduction takes over, if any, else in its own.
+    SmallVector<ConvertLayoutOp> fused = fusedConversions(op);
+    SmallVector<Type> outTypes(op.getResultTypes());
+    if (!fused.empty()) {
+      Attribute enc = cast<RankedTensorType>(
+          llvm::find_if(fused, [](ConvertLayoutOp c) { return bool(c); })
+              ->getResult().getType()).getEncoding();
+      for (Type &t : outTypes) {
+        auto rt = cast<RankedTensorType>(t);
+        t = RankedTensorType::get(rt.getShape(), rt.getElementType(), enc);
+      }
+    }
     SmallVector<Type> resultTypes;
-    for (Type t : op.getResultTypes())
+    for (Type t : outTypes)
       resultTypes.push_back(getTypeConverter()->convertType(t));
-    bool scalar = !isa<RankedTensorType>(op.getResult()[0].getType());
+    bool scalar = !isa<RankedTensorType>(outTypes[0]);
     auto rl = scalar ? FailureOr<LinearLayout>(LinearLayout())
-                     : layoutOf(op, op.getResult()[0].getType());
+                     : layoutOf(op, outTypes[0]);
     if (failed(rl))
       return failure();
     int64_t outRegs = scalar ? 1
@@ -469,9 +579,19 @@ struct ReduceLowering : SharedPattern<ReduceOp> {
       if (storer)
         b.setInsertionPointAfter(b.getInsertionBlock()->getParentOp());
       target.barrier(b, loc);
+      // Each result register's element from the results' layout (any
+      // layout of the result shape reads the partials at the same cost).
+      LinearLayout outIdx =
+          scalar ? LinearLayout()
+                 : indexLayout(*rl, rowMajorStrides(cast<RankedTensorType>(outTypes[0])));
+      Value outRt = scalar ? i32(b, loc, 0) : runtimePart(b, loc, outIdx, "offset", vars);
       for (int64_t i = 0; i < outRegs; ++i) {
-        Value e = b.create<LLVM::XOrOp>(loc, restRt,
-                                        i32(b, loc, restOfResult(i)));
+        Value e = scalar ? outRt
+                         : b.create<LLVM::XOrOp>(
+                               loc, outRt,
+                               i32(b, loc,
+                                   constPart(outIdx, "offset",
+                                             {{"register", int32_t(i)}})));
         Value row = b.create<LLVM::ShlOp>(loc, e, i32(b, loc, m));
         SmallVector<SmallVector<Value>> parts(n);
         for (size_t k = 0; k < n; ++k)
@@ -492,7 +612,14 @@ struct ReduceLowering : SharedPattern<ReduceOp> {
     for (size_t k = 0; k < n; ++k)
       results.push_back(scalar ? out[k][0]
                                : pack(b, loc, resultTypes[k], out[k]));
-    b.replaceOp(op, results);
+    if (fused.empty()) {
+      b.replaceOp(op, results);
+      return success();
+    }
+    for (auto [cvt, v] : llvm::zip(fused, results))
+      if (cvt)
+        b.replaceOp(cvt, v);
+    b.eraseOp(op);
     return success();
   }
 };
@@ -753,6 +880,12 @@ static SmallVector<Type> elementTypes(ValueRange srcs) {
   for (Value v : srcs)
     ts.push_back(cast<RankedTensorType>(v.getType()).getElementType());
   return ts;
+}
+
+bool mlir::ll::reduceTakesOver(Operation *op) {
+  auto cvt = dyn_cast_or_null<ConvertLayoutOp>(op);
+  auto r = cvt ? cvt.getSrc().getDefiningOp<ReduceOp>() : ReduceOp();
+  return r && llvm::is_contained(fusedConversions(r), cvt);
 }
 
 int64_t mlir::ll::reduceScanScratchBytes(Operation *op) {

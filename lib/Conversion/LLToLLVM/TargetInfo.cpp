@@ -18,6 +18,14 @@ class NVVMTargetInfo : public TargetInfo {
 public:
   explicit NVVMTargetInfo(::ll::Target t) : TargetInfo(std::move(t)) {}
 
+  /// 80 for sm_80, 90 for sm_90a, ...
+  int smVersion() const {
+    int v = 0;
+    for (char c : StringRef(desc.name).drop_front(3).take_while(llvm::isDigit))
+      v = v * 10 + (c - '0');
+    return v;
+  }
+
   Value threadId(OpBuilder &b, Location loc) const override {
     return b.create<NVVM::ThreadIdXOp>(loc, b.getI32Type());
   }
@@ -50,6 +58,27 @@ public:
                                   value, i32Const(b, loc, mask),
                                   i32Const(b, loc, 0x1f), NVVM::ShflKind::bfly,
                                   UnitAttr());
+  }
+  Value warpReduce(OpBuilder &b, Location loc, Value value,
+                   WarpReduceKind kind) const override {
+    auto type = dyn_cast<IntegerType>(value.getType());
+    if (!type || type.getWidth() > 32 || smVersion() < 80)
+      return nullptr;
+    static constexpr NVVM::ReduxKind kinds[] = {
+        NVVM::ReduxKind::ADD, NVVM::ReduxKind::AND,  NVVM::ReduxKind::OR,
+        NVVM::ReduxKind::XOR, NVVM::ReduxKind::MIN,  NVVM::ReduxKind::UMIN,
+        NVVM::ReduxKind::MAX, NVVM::ReduxKind::UMAX};
+    Type i32 = b.getI32Type();
+    bool narrow = type.getWidth() < 32;
+    // Narrow integers widened so that the 32-bit result truncates back to
+    // the narrow one: sign-extended for the signed orders, else zero.
+    if (narrow)
+      value = kind == WarpReduceKind::Min || kind == WarpReduceKind::Max
+                  ? Value(b.create<LLVM::SExtOp>(loc, i32, value))
+                  : Value(b.create<LLVM::ZExtOp>(loc, i32, value));
+    Value r = b.create<NVVM::ReduxOp>(loc, i32, value, kinds[int(kind)],
+                                      i32Const(b, loc, -1));
+    return narrow ? Value(b.create<LLVM::TruncOp>(loc, type, r)) : r;
   }
   void barrier(OpBuilder &b, Location loc) const override {
     b.create<NVVM::Barrier0Op>(loc);

@@ -44,6 +44,17 @@ public:
   /// is this thread's lane).
   virtual Value shuffleXor(OpBuilder &b, Location loc, Value value, Value lane,
                            int32_t mask) const = 0;
+  /// What one instruction can combine over all lanes of a warp.
+  enum class WarpReduceKind { Add, And, Or, Xor, Min, UMin, Max, UMax };
+  /// `value` (an integer of at most 32 bits) combined by `kind` over every
+  /// lane of the warp, each lane getting the result, in one instruction
+  /// (NVIDIA's redux.sync, sm_80 and later): 5 shuffles and 5 combines of
+  /// a butterfly become one. Null, with nothing emitted, where the target
+  /// has no such instruction.
+  virtual Value warpReduce(OpBuilder &b, Location loc, Value value,
+                           WarpReduceKind kind) const {
+    return nullptr;
+  }
   /// A CTA-wide barrier (shared memory written before it is visible after).
   virtual void barrier(OpBuilder &b, Location loc) const = 0;
   /// Mark `func` as a kernel of `threads` threads per CTA.
