@@ -30,7 +30,12 @@ Execution model
   (``ptrtoint`` / ``inttoptr``), as on the hardware. Any access outside a mapped buffer raises.
 * **Warps** are threads ``[w * warp_size, (w + 1) * warp_size)`` (32 for NVIDIA, 64 for AMD
   wave64). ``nvvm.shfl.sync`` follows the PTX pseudo-code exactly, including the packed
-  clamp / segment-mask operand; ``ldmatrix`` / ``stmatrix`` need whole active warps.
+  clamp / segment-mask operand; ``nvvm.redux.sync`` combines the lanes of its member mask
+  (all of them active); ``ldmatrix`` / ``stmatrix`` need whole active warps.
+* **fp8 pairs** (``nvvm.convert.f32x2.to.f8x2``, rn / satfinite, and ``f8x2.to.f16x2``; e4m3 and
+  e5m2) follow the PTX ISA: nearest with ties to the even encoding, beyond the largest finite
+  value (infinities too) that value, NaN the canonical ``0x7F``, the first operand in the high
+  byte; widening is exact.
 * **Barriers** need every thread of the CTA that has not exited to be active.
 * **Atomics** (``llvm.atomicrmw``: add, sub, and, or, xor, xchg, max, min, fadd) run one thread
   after another in thread order and return the old values.
@@ -929,6 +934,76 @@ def _redux(op: _Op) -> Handler:
         named = ((member[:, None] >> _LANE) & 1).astype(bool)
         result = fn.reduce(np.where(named, value[lanes], identity), axis=1)
         return result.astype(a[0].dtype)  # two's complement wrap to 32 bits
+    return run
+
+
+#: fp8 formats PTX's cvt knows: exponent and mantissa bits, bias, whether
+#: the all-ones magnitude is NaN (E4M3FN: no infinities) rather than IEEE.
+_FP8 = {"f8E4M3FN": (4, 3, 7, True), "f8E5M2": (5, 2, 15, False)}
+
+
+@functools.lru_cache(maxsize=None)
+def _fp8_values(name: str) -> np.ndarray:
+    """The value of each of the 256 encodings (NaN where NaN), float64."""
+    e, m, bias, fn = _FP8[name]
+    codes = np.arange(256)
+    ex, man = codes >> m & ((1 << e) - 1), codes & ((1 << m) - 1)
+    mag = np.where(ex == 0, man * 2.0 ** (1 - bias - m), (man + 2.0**m) * 2.0 ** (ex - bias - m))
+    if fn:
+        mag = np.where(codes & 0x7F == 0x7F, np.nan, mag)
+    else:
+        top = ex == (1 << e) - 1
+        mag = np.where(top, np.where(man == 0, np.inf, np.nan), mag)
+    return np.where(codes & 0x80, -mag, mag)
+
+
+def _fp8_name(op: _Op, key: str) -> str:
+    name = str(op.attrs[key])
+    if name not in _FP8:
+        raise EmulationError(f"{op.name} to or from {name} is not supported")
+    return name
+
+
+def _round_fp8(x: np.ndarray, name: str) -> np.ndarray:
+    """cvt.rn.satfinite to fp8: nearest, ties to the even encoding; beyond
+    the largest finite value (infinities too) that value; NaN the canonical
+    0x7F; the sign kept (zeros too)."""
+    vals = _fp8_values(name)
+    codes = np.flatnonzero(np.isfinite(vals) & (np.arange(256) < 0x80))
+    mags = vals[codes]  # ascending with the code
+    a = np.abs(x.astype(np.float64))
+    k = np.clip(np.searchsorted(mags, a, side="right") - 1, 0, len(mags) - 1)
+    up = np.minimum(k + 1, len(mags) - 1)
+    lo_d, hi_d = a - mags[k], mags[up] - a
+    k = np.where((lo_d > hi_d) | ((lo_d == hi_d) & (codes[k] & 1 == 1)), up, k)
+    out = codes[k] | np.where(np.signbit(x), 0x80, 0)
+    return np.where(np.isnan(x), 0x7F, out).astype(np.uint8)
+
+
+@_op("nvvm.convert.f32x2.to.f8x2")
+def _cvt_f32x2_f8x2(op: _Op) -> Handler:
+    name = _fp8_name(op, "dstTy")
+    if "rn>" not in str(op.attrs.get("rnd", "")) or "satfinite" not in str(op.attrs.get("sat", "")) \
+            or "true" in str(op.attrs.get("relu", "")):
+        raise EmulationError("nvvm.convert.f32x2.to.f8x2 is emulated with rn and satfinite only")
+    vector = op.outs[0].kind == "vector"
+
+    def run(st: _State, a: list) -> Value:
+        hi, lo = _round_fp8(a[0], name), _round_fp8(a[1], name)  # a: the high byte
+        return np.stack([lo, hi], axis=1) if vector else (hi.astype(np.uint16) << 8) | lo
+    return run
+
+
+@_op("nvvm.convert.f8x2.to.f16x2")
+def _cvt_f8x2_f16x2(op: _Op) -> Handler:
+    vals = _fp8_values(_fp8_name(op, "srcType"))
+    if "true" in str(op.attrs.get("relu", "")):
+        raise EmulationError("nvvm.convert.f8x2.to.f16x2 is emulated without relu")
+    half = np.where(np.isnan(vals), np.nan, vals).astype(np.float16)  # exact
+
+    def run(st: _State, a: list) -> Value:
+        x = a[0] if a[0].ndim == 2 else np.stack([a[0] & 0xFF, a[0] >> 8], axis=1)
+        return half[x.astype(np.intp)]
     return run
 
 

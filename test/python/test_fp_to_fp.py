@@ -81,10 +81,10 @@ def round_to(name, x, mode):
 STORE = {"f16": np.uint16, "bf16": np.uint16}
 
 
-def kernel(src, dst, rounding, n):
+def kernel(src, dst, rounding, n, per_thread=4):
     r = f", rounding = {rounding}" if rounding else ""
     return f"""
-#b = #ll.blocked<{{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [2], order = [0]}}>
+#b = #ll.blocked<{{sizePerThread = [{per_thread}], threadsPerWarp = [32], warpsPerCTA = [2], order = [0]}}>
 module {{
 func.func @k(%x: !ll.ptr<{src}>, %y: !ll.ptr<{dst}>) attributes {{ll.kernel}} {{
   %r = ll.make_range {{start = 0 : i32, end = {n} : i32}} : tensor<{n}xi32, #b>
@@ -120,11 +120,20 @@ def f32_inputs(name):
     return x[: len(x) // 256 * 256]
 
 
+#: On sm_89+ PTX converts e4m3 / e5m2 pairs (cvt.rn.satfinite.e4m3x2.f32,
+#: cvt.rn.f16x2.e4m3x2); sm_80 takes the integer arithmetic every target
+#: has. Both against the same oracle.
+HW_FP8 = ("f8E4M3FN", "f8E5M2")
+
+
+@pytest.mark.parametrize("target", ["sm_80", "sm_90"])
 @pytest.mark.parametrize("mode", ["rtne", "rtz"])
 @pytest.mark.parametrize("name", sorted(FORMATS))
-def test_f32_rounds_to_each_format(name, mode):
+def test_f32_rounds_to_each_format(name, mode, target):
     x = f32_inputs(name)
-    k = ll.compile(kernel("f32", name, mode, 256), "sm_90")
+    k = ll.compile(kernel("f32", name, mode, 256), target)
+    paired = target == "sm_90" and name in HW_FP8 and mode == "rtne"
+    assert ("nvvm.convert.f32x2.to.f8x2" in k.mlir) == paired
     got = np.zeros(len(x), STORE.get(name, np.uint8))
     for i in range(0, len(x), 256):
         y = np.zeros(256, got.dtype)
@@ -137,11 +146,13 @@ def test_f32_rounds_to_each_format(name, mode):
     assert bad.size == 0, [(float(x[i]), hex(int(got[i])), hex(int(want[i]))) for i in bad[:8]]
 
 
+@pytest.mark.parametrize("target", ["sm_80", "sm_90"])
 @pytest.mark.parametrize("name", sorted(FORMATS))
-def test_every_encoding_decodes(name):
+def test_every_encoding_decodes(name, target):
     n = 1 << (1 + FORMATS[name][0] + FORMATS[name][1])
     codes = np.arange(n).astype(STORE.get(name, np.uint8))
-    k = ll.compile(kernel(name, "f32", None, 256), "sm_90")
+    k = ll.compile(kernel(name, "f32", None, 256), target)
+    assert ("nvvm.convert.f8x2.to.f16x2" in k.mlir) == (target == "sm_90" and name in HW_FP8)
     got = np.zeros(n, np.float32)
     for i in range(0, n, 256):
         y = np.zeros(256, np.float32)
@@ -152,6 +163,54 @@ def test_every_encoding_decodes(name):
     ok = ~np.isnan(want)
     np.testing.assert_array_equal(got[ok], want[ok].astype(np.float32))
     assert (np.signbit(got[ok]) == np.signbit(want[ok])).all()
+
+
+@pytest.mark.parametrize("src", ["f16", "bf16"])
+@pytest.mark.parametrize("name", HW_FP8)
+def test_f16_and_bf16_round_to_fp8_in_pairs(name, src):
+    # Widened to f32 (exactly) and converted two at a time on sm_90 (with
+    # 4 registers per thread, and with 1: the pair's other half unused), by
+    # integer arithmetic on sm_80. Every 16-bit value.
+    bits = np.arange(1 << 16).astype(np.uint16)
+    with np.errstate(invalid="ignore"):  # signalling NaNs widen quietly
+        as_f64 = (bits.view(np.float16).astype(np.float64) if src == "f16"
+                  else (bits.astype(np.uint32) << 16).view(np.float32).astype(np.float64))
+    want = round_to(name, as_f64, "rtne")
+    nan = np.isnan(table(name))
+    for target, n, per_thread in (("sm_80", 256, 4), ("sm_90", 256, 4), ("sm_90", 64, 1)):
+        k = ll.compile(kernel(src, name, "rtne", n, per_thread), target)
+        assert ("nvvm.convert.f32x2.to.f8x2" in k.mlir) == (target == "sm_90")
+        got = np.zeros(1 << 16, np.uint8)
+        for i in range(0, 1 << 16, n):
+            y = np.zeros(n, np.uint8)
+            ll.emulate(k, 1, [bits[i:i + n].copy(), y])
+            got[i:i + n] = y
+        bad = np.flatnonzero(~((got == want) | (nan[got] & nan[want])))
+        assert bad.size == 0, (target, [(float(as_f64[i]), hex(int(got[i])), hex(int(want[i]))) for i in bad[:8]])
+
+
+@pytest.mark.parametrize("dst", ["f16", "bf16", "f64"])
+@pytest.mark.parametrize("name", HW_FP8)
+def test_fp8_widens_exactly(name, dst):
+    # Every encoding to f16 / bf16 / f64: by pairs on sm_90 (4 registers
+    # per thread, and 1), by a shift (e5m2 is f16's high byte) or integer
+    # decoding on sm_80.
+    codes = np.arange(256).astype(np.uint8)
+    t = table(name)
+    for target, n, per_thread in (("sm_80", 256, 4), ("sm_90", 256, 4), ("sm_90", 64, 1)):
+        k = ll.compile(kernel(name, dst, None, n, per_thread), target)
+        y = np.zeros(256, {"f16": np.uint16, "bf16": np.uint16, "f64": np.float64}[dst])
+        for i in range(0, 256, n):
+            part = np.zeros(n, y.dtype)
+            ll.emulate(k, 1, [codes[i:i + n].copy(), part])
+            y[i:i + n] = part
+        got = (y.view(np.float16).astype(np.float64) if dst == "f16"
+               else (y.astype(np.uint32) << 16).view(np.float32).astype(np.float64) if dst == "bf16" else y)
+        np.testing.assert_array_equal(np.isnan(got), np.isnan(t), err_msg=target)
+        ok = ~np.isnan(t)
+        np.testing.assert_array_equal(got[ok], t[ok], err_msg=target)
+        assert (np.signbit(got[ok]) == np.signbit(t[ok])).all(), target
+        assert ptxas(k)[:4] == b"\x7fELF"
 
 
 def test_fp8_to_fp8_and_to_f16_and_ptxas():

@@ -8,6 +8,7 @@
 //   decode (fp8 -> f32, exact): sign, exponent E, mantissa M; the value is
 //     (E ? M | 1 << m : M) * 2^(max(E, 1) - bias - m), NaN and infinity
 //     by the format's encodings;
+//   (f8E5M2 -> f16 is a shift: the same exponent, bias and specials;)
 //   round (f32 -> a narrower format): the input significand shifted right
 //     to the output's quantum, 2^(max(e, emin) - m) (subnormals included),
 //     rounded to nearest even or toward zero; the encoding is
@@ -15,6 +16,12 @@
 //     itself. Beyond the largest finite value: fp8 saturates (PTX's
 //     satfinite), f16 / bf16 give infinity (rtne) or the largest finite
 //     value (rtz).
+//
+// Where the target converts pairs in one instruction (sm_89+: f32 ->
+// e4m3 / e5m2 rounded to nearest even with satfinite, and e4m3 / e5m2 ->
+// f16, exactly), registers go two at a time through it instead; f16 and
+// bf16 sources are widened to f32 first, f32 / f64 / bf16 results come from
+// the f16 (every fp8 value is exact in each).
 //
 //===----------------------------------------------------------------------===//
 
@@ -180,8 +187,66 @@ struct Builder {
   }
 };
 
+/// The exact conversion of the f16 `h` to the wider (or bf16, for values
+/// that fit it) float type `dst`.
+Value fromF16(OpBuilder &b, Location loc, Value h, Type dst) {
+  if (dst.isF16())
+    return h;
+  if (dst.isBF16())
+    h = b.create<LLVM::FPExtOp>(loc, b.getF32Type(), h);
+  return dst.isBF16() ? Value(b.create<LLVM::FPTruncOp>(loc, dst, h))
+                      : Value(b.create<LLVM::FPExtOp>(loc, dst, h));
+}
+
+/// `vals` converted two at a time by the target's pair instructions (see
+/// the file comment) into `regs`; false, with nothing emitted, where the
+/// target has none for these types.
+bool convertPairs(OpBuilder &b, Location loc, const TargetInfo &target,
+                  ArrayRef<Value> vals, Type src, Type dst,
+                  std::optional<RoundingMode> mode, SmallVector<Value> &regs) {
+  bool toFp8 = mode == RoundingMode::RTNE &&
+               (src.isF32() || src.isF16() || src.isBF16());
+  bool fromFp8 = !mode && isLLVMFloat(dst);
+  if (!toFp8 && !fromFp8)
+    return false;
+  Type f32 = b.getF32Type(), i8 = b.getI8Type();
+  for (size_t i = 0; i < vals.size(); i += 2) {
+    Value lo = vals[i];
+    bool single = i + 1 == vals.size();
+    if (toFp8) {
+      auto wide = [&](Value v) {
+        return src.isF32() ? v : Value(b.create<LLVM::FPExtOp>(loc, f32, v));
+      };
+      Value hi = single ? Value(b.create<LLVM::ConstantOp>(loc, f32, b.getF32FloatAttr(0)))
+                        : wide(vals[i + 1]);
+      Value p = target.roundToFp8x2(b, loc, hi, wide(lo), dst);
+      if (!p)
+        return false;
+      regs.push_back(b.create<LLVM::TruncOp>(loc, i8, p));
+      if (!single)
+        regs.push_back(b.create<LLVM::TruncOp>(
+            loc, i8, b.create<LLVM::LShrOp>(loc, p, b.create<LLVM::ConstantOp>(
+                                                        loc, p.getType(), b.getI16IntegerAttr(8)))));
+    } else {
+      Value hi = single ? Value(b.create<LLVM::ConstantOp>(loc, i8, b.getI8IntegerAttr(0)))
+                        : vals[i + 1];
+      Value h = target.fp8x2ToF16x2(b, loc, lo, hi, src);
+      if (!h)
+        return false;
+      for (int k = 0; k < (single ? 1 : 2); ++k)
+        regs.push_back(fromF16(
+            b, loc,
+            b.create<LLVM::ExtractElementOp>(loc, h, i32(b, loc, k)), dst));
+    }
+  }
+  return true;
+}
+
 struct FpToFpLowering : OpConversionPattern<FpToFpOp> {
-  using OpConversionPattern::OpConversionPattern;
+  FpToFpLowering(LLTypeConverter &tc, MLIRContext *ctx,
+                 const TargetInfo &target)
+      : OpConversionPattern(tc, ctx), target(target) {}
+  const TargetInfo &target;
 
   LogicalResult
   matchAndRewrite(FpToFpOp op, OpAdaptor adaptor,
@@ -211,6 +276,13 @@ struct FpToFpLowering : OpConversionPattern<FpToFpOp> {
     SmallVector<Value> vals = isa<LLVM::LLVMStructType>(in.getType())
                                   ? unpack(rewriter, loc, in)
                                   : SmallVector<Value>{in};
+    if ((fd && fd->bits() == 8) || (fs && fs->bits() == 8))
+      if (convertPairs(rewriter, loc, target, vals, src, dst, mode, regs)) {
+        rewriter.replaceOp(op, isa<LLVM::LLVMStructType>(rt)
+                                   ? pack(rewriter, loc, rt, regs)
+                                   : regs[0]);
+        return success();
+      }
     for (Value v : vals) {
       Value r;
       if (srcNative && dstNative && sw != dw &&
@@ -221,6 +293,17 @@ struct FpToFpLowering : OpConversionPattern<FpToFpOp> {
         // Through f32.
         Type f32 = rewriter.getF32Type();
         Value w = v;
+        if (isa<Float8E5M2Type>(src) && dstNative && !down) {
+          // The f16 whose high byte it is.
+          Value h = rewriter.create<LLVM::BitcastOp>(
+              loc, rewriter.getF16Type(),
+              rewriter.create<LLVM::ShlOp>(
+                  loc, rewriter.create<LLVM::ZExtOp>(loc, rewriter.getI16Type(), v),
+                  rewriter.create<LLVM::ConstantOp>(loc, rewriter.getI16Type(),
+                                                    rewriter.getI16IntegerAttr(8))));
+          regs.push_back(fromF16(rewriter, loc, h, dst));
+          continue;
+        }
         if (!srcNative)
           w = bb.decode(v, *fs);
         else if (!src.isF32())
@@ -249,6 +332,7 @@ struct FpToFpLowering : OpConversionPattern<FpToFpOp> {
 } // namespace
 
 void mlir::ll::populateFpToFpOpToLLVMPatterns(LLTypeConverter &tc,
-                                              RewritePatternSet &patterns) {
-  patterns.add<FpToFpLowering>(tc, patterns.getContext());
+                                              RewritePatternSet &patterns,
+                                              const TargetInfo &target) {
+  patterns.add<FpToFpLowering>(tc, patterns.getContext(), target);
 }

@@ -236,7 +236,7 @@ struct ConvertLLToLLVM
       populateConvertLayoutOpToLLVMPatterns(tc, patterns, *info, plans,
                                             sharedBytes);
       populateReduceScanOpToLLVMPatterns(tc, patterns, *info, sharedBytes);
-      populateFpToFpOpToLLVMPatterns(tc, patterns);
+      populateFpToFpOpToLLVMPatterns(tc, patterns, *info);
       populateGatherOpToLLVMPatterns(tc, patterns, *info, sharedBytes);
       populateLocalOpToLLVMPatterns(tc, patterns, *info);
       populateHistogramOpToLLVMPatterns(tc, patterns, *info, sharedBytes);

@@ -105,9 +105,11 @@ void populateReduceScanOpToLLVMPatterns(LLTypeConverter &tc,
                                         RewritePatternSet &patterns,
                                         const TargetInfo &target,
                                         int64_t &sharedBytes);
-/// ll.fp_to_fp: LLVM's float casts, fp8 in integer arithmetic.
+/// ll.fp_to_fp: LLVM's float casts, fp8 by the target's pair conversions
+/// or in integer arithmetic.
 void populateFpToFpOpToLLVMPatterns(LLTypeConverter &tc,
-                                    RewritePatternSet &patterns);
+                                    RewritePatternSet &patterns,
+                                    const TargetInfo &target);
 /// ll.gather through shared memory.
 void populateGatherOpToLLVMPatterns(LLTypeConverter &tc,
                                     RewritePatternSet &patterns,

@@ -80,6 +80,25 @@ public:
                                       i32Const(b, loc, -1));
     return narrow ? Value(b.create<LLVM::TruncOp>(loc, type, r)) : r;
   }
+  Value roundToFp8x2(OpBuilder &b, Location loc, Value hi, Value lo,
+                     Type fp8) const override {
+    if (smVersion() < 89 || !isa<Float8E4M3FNType, Float8E5M2Type>(fp8))
+      return nullptr;
+    return b.create<NVVM::ConvertF32x2ToF8x2Op>(
+        loc, b.getI16Type(), hi, lo, NVVM::FPRoundingMode::RN,
+        NVVM::SaturationMode::SATFINITE, /*relu=*/false, fp8);
+  }
+  Value fp8x2ToF16x2(OpBuilder &b, Location loc, Value lo, Value hi,
+                     Type fp8) const override {
+    if (smVersion() < 89 || !isa<Float8E4M3FNType, Float8E5M2Type>(fp8))
+      return nullptr;
+    auto v2i8 = VectorType::get({2}, b.getI8Type());
+    Value pair = b.create<LLVM::UndefOp>(loc, v2i8);
+    pair = b.create<LLVM::InsertElementOp>(loc, pair, lo, i32Const(b, loc, 0));
+    pair = b.create<LLVM::InsertElementOp>(loc, pair, hi, i32Const(b, loc, 1));
+    return b.create<NVVM::ConvertF8x2ToF16x2Op>(
+        loc, VectorType::get({2}, b.getF16Type()), pair, /*relu=*/false, fp8);
+  }
   void barrier(OpBuilder &b, Location loc) const override {
     b.create<NVVM::Barrier0Op>(loc);
   }

@@ -55,6 +55,21 @@ public:
                            WarpReduceKind kind) const {
     return nullptr;
   }
+  /// f32 `hi` and `lo` rounded to nearest even into the fp8 type `fp8`
+  /// (f8E4M3FN or f8E5M2), saturating to the largest finite value: an i16
+  /// with `lo` in its low byte (cvt.rn.satfinite.e4m3x2.f32, sm_89+). Null,
+  /// with nothing emitted, where the target has no such instruction.
+  virtual Value roundToFp8x2(OpBuilder &b, Location loc, Value hi, Value lo,
+                             Type fp8) const {
+    return nullptr;
+  }
+  /// Two fp8 values of type `fp8` (f8E4M3FN or f8E5M2), the i8 `lo` and
+  /// `hi`, as an exact vector<2xf16> (cvt.rn.f16x2.e4m3x2, sm_89+). Null,
+  /// with nothing emitted, where the target has no such instruction.
+  virtual Value fp8x2ToF16x2(OpBuilder &b, Location loc, Value lo, Value hi,
+                             Type fp8) const {
+    return nullptr;
+  }
   /// A CTA-wide barrier (shared memory written before it is visible after).
   virtual void barrier(OpBuilder &b, Location loc) const = 0;
   /// Mark `func` as a kernel of `threads` threads per CTA.
