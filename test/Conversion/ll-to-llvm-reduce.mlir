@@ -110,6 +110,44 @@ func.func @argmax_indices(%x: tensor<32x64xf32, #b>, %i: tensor<32x64xi32, #b>) 
 
 // -----
 
+// Row maxima over 32 lanes and 4 warps, 16 rows per thread, kept in the
+// slice layout (softmax broadcasts them back): rather than every thread
+// combining the 4 warps' partials of each of its 16 rows (48 combines, 16
+// vector loads), thread t reads partial t, the 4 lanes holding one row's
+// partials combine them by butterflies (1, 2), the first writes the total
+// over its slot, and after a second barrier each row is one load.
+#b = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [1, 32], warpsPerCTA = [1, 4], order = [1, 0]}>
+#s = #ll.slice<{dim = 1, parent = #b}>
+// CHECK-LABEL: llvm.func @row_max_shared_combine
+// CHECK-COUNT-80: nvvm.shfl.sync bfly
+// CHECK: nvvm.barrier0
+// 64 entries for 128 threads: warps 2 and 3 skip.
+// CHECK: llvm.icmp "ult"
+// CHECK: llvm.cond_br
+// CHECK: llvm.load {{.*}} : !llvm.ptr<3> -> f32
+// CHECK: nvvm.shfl.sync bfly
+// CHECK: llvm.intr.maxnum
+// CHECK: nvvm.shfl.sync bfly
+// CHECK: llvm.intr.maxnum
+// CHECK: llvm.cond_br
+// CHECK: llvm.store {{.*}} : f32, !llvm.ptr<3>
+// CHECK: nvvm.barrier0
+// CHECK-COUNT-16: llvm.load {{.*}} : !llvm.ptr<3> -> f32
+// CHECK-NOT: llvm.intr.maxnum
+// CHECK: llvm.return
+module attributes {ll.target = "sm_90"} {
+func.func @row_max_shared_combine(%x: tensor<16x128xf32, #b>) -> tensor<16xf32, #s> {
+  %0 = "ll.reduce"(%x) <{axis = 1 : i32}> ({
+  ^bb0(%a: f32, %c: f32):
+    %m = arith.maxnumf %a, %c : f32
+    ll.reduce.return %m : f32
+  }) : (tensor<16x128xf32, #b>) -> tensor<16xf32, #s>
+  return %0 : tensor<16xf32, #s>
+}
+}
+
+// -----
+
 // An integer min over all 32 lanes on sm_80+: one redux.sync per partial
 // instead of five shuffles; i16 is sign-extended to i32 (a signed order)
 // and truncated back.

@@ -62,6 +62,8 @@ def features(k):
     return {"shuffle": "nvvm.shfl.sync" in text or "rocdl.ds_bpermute" in text,
             "redux": "nvvm.redux.sync" in text,
             "in-reduce": any(c.plan == "in-reduce" for c in k.conversions),
+            # the threads share the final combine: a second barrier
+            "shared-combine": text.count("nvvm.barrier0") + text.count("rocdl.s.barrier") >= 2,
             "shared": k.shared_bytes > 0, "amd": k.target.startswith("gfx")}
 
 
@@ -157,9 +159,10 @@ def test_random_reductions_match_numpy():
         seen["scalar"] = seen.get("scalar", 0) + (len(shape) == 1)
         seen[combine] = seen.get(combine, 0) + 1
     # Lanes combined by shuffles and by redux.sync, warps through shared
-    # memory, 1-D tensors to scalars, two operands at once, AMD's
+    # memory (each thread combining its results' partials, and the threads
+    # sharing that), 1-D tensors to scalars, two operands at once, AMD's
     # ds_bpermute and a reduction emitting its conversion all ran.
-    for f in ("shuffle", "redux", "shared", "amd", "scalar", "argmax", "in-reduce"):
+    for f in ("shuffle", "redux", "shared", "amd", "scalar", "argmax", "in-reduce", "shared-combine"):
         assert seen.get(f, 0) > 0, seen
 
 

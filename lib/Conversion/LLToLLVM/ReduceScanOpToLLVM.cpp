@@ -19,7 +19,12 @@
 //   3. a warp pivot (m of them): the 2^m partials of each output element go
 //      to shared memory at [element][pivot bits of the warp id]; every
 //      thread then combines the 2^m partials of each of its result
-//      registers, in one order.
+//      registers, in one order, or, when threads hold many results, the
+//      threads share that: thread t combines entry t with its element's
+//      other slots in the neighbouring lanes by butterflies, writes the
+//      total over slot 0, and each result is one load after a barrier. The
+//      results can be read in any layout: a conversion that is the only
+//      use of the results is emitted here (reduceTakesOver).
 //
 // ll.scan: for each bit k of the axis a vector h_k of K with axis image
 // 2^k (the cheapest such: Z's pivots cleared). Bit by bit from the lowest,
@@ -415,6 +420,84 @@ SmallVector<ConvertLayoutOp> fusedConversions(ReduceOp op) {
   return cvts;
 }
 
+/// Whether the threads should share the final combine of a reduction over
+/// warps (combineAcrossThreads) rather than each combine the 2^m partials
+/// of each of its `outRegs` result registers: when that is fewer
+/// instructions, counting a shuffle twice and the extra barrier as 8.
+bool shareFinalCombine(const ReducePlan &p, int64_t outRegs,
+                       ArrayRef<Type> elemTypes) {
+  int m = p.m();
+  int64_t slots = int64_t(1) << m, n = int64_t(elemTypes.size());
+  if (slots > (int64_t(1) << p.hw.laneBits))
+    return false;
+  int64_t entries = (int64_t(1) << p.hw.restBits) << m;
+  int64_t threads = int64_t(1) << (p.hw.laneBits + p.hw.warpBits);
+  int64_t rounds = (entries + threads - 1) / threads;
+  int64_t runLoads = 0;
+  for (Type t : elemTypes)
+    runLoads += (slots * storageBytes(t) + 15) / 16;
+  int64_t own = outRegs * ((slots - 1) + runLoads);
+  int64_t shared = rounds * (2 * n + m * (2 * n + 1)) + outRegs * n + 8;
+  return shared < own;
+}
+
+/// The final combine shared by the threads: thread t reads entry t (then
+/// t + T, ...) of the partials ([element][slot], 2^m slots), combines it
+/// with the other slots of its element, held by the neighbouring 2^m
+/// lanes, by butterflies, and the lane of slot 0 writes the total over
+/// that slot (an entry only its reader writes); then a barrier.
+void combineAcrossThreads(OpBuilder &b, Location loc, const TargetInfo &target,
+                          const ReducePlan &p, const Scratch &s,
+                          ArrayRef<Type> elemTypes, Region &region,
+                          ThreadIds ids) {
+  int m = p.m();
+  int64_t entries = (int64_t(1) << p.hw.restBits) << m;
+  int64_t threads = int64_t(1) << (p.hw.laneBits + p.hw.warpBits);
+  Value tid = b.create<LLVM::OrOp>(
+      loc, b.create<LLVM::ShlOp>(loc, ids.warp, i32(b, loc, p.hw.laneBits)),
+      ids.lane);
+  for (int64_t c = 0; c * threads < entries; ++c) {
+    OpBuilder::InsertionGuard guard(b);
+    Value j = b.create<LLVM::AddOp>(loc, tid, i32(b, loc, int32_t(c * threads)));
+    Value jc = j;
+    if (entries < threads) {
+      // Fewer entries than threads: whole warps past the last entry skip
+      // (a uniform branch); in the last warp with entries, lanes past them
+      // read one of its own entries, take part in the shuffles and write
+      // nothing.
+      int64_t lanes = int64_t(1) << p.hw.laneBits;
+      Value busy = b.create<LLVM::ICmpOp>(
+          loc, LLVM::ICmpPredicate::ult, ids.warp,
+          i32(b, loc, int32_t((entries + lanes - 1) / lanes)));
+      auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, busy, false);
+      b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      jc = b.create<LLVM::AndOp>(loc, j, i32(b, loc, int32_t(entries - 1)));
+    }
+    SmallVector<Value> acc;
+    for (auto [k, t] : llvm::enumerate(elemTypes))
+      acc.push_back(loadShared(b, loc, s, int(k), t, jc));
+    for (int bit = 0; bit < m; ++bit) {
+      SmallVector<Value> other;
+      for (Value v : acc)
+        other.push_back(shuffleXor(b, loc, target, v, ids.lane, 1 << bit));
+      acc = combine(b, region, acc, other);
+    }
+    Value first = b.create<LLVM::ICmpOp>(
+        loc, LLVM::ICmpPredicate::eq,
+        b.create<LLVM::AndOp>(loc, j, i32(b, loc, (1 << m) - 1)), i32(b, loc, 0));
+    if (entries < threads)
+      first = b.create<LLVM::AndOp>(
+          loc, first,
+          b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ult, j,
+                                 i32(b, loc, int32_t(entries))));
+    auto store = b.create<scf::IfOp>(loc, TypeRange{}, first, false);
+    b.setInsertionPointToStart(&store.getThenRegion().front());
+    for (auto [k, v] : llvm::enumerate(acc))
+      storeShared(b, loc, s, int(k), v, jc);
+  }
+  target.barrier(b, loc);
+}
+
 struct ReduceLowering : SharedPattern<ReduceOp> {
   using SharedPattern::SharedPattern;
 
@@ -585,13 +668,24 @@ struct ReduceLowering : SharedPattern<ReduceOp> {
           scalar ? LinearLayout()
                  : indexLayout(*rl, rowMajorStrides(cast<RankedTensorType>(outTypes[0])));
       Value outRt = scalar ? i32(b, loc, 0) : runtimePart(b, loc, outIdx, "offset", vars);
-      for (int64_t i = 0; i < outRegs; ++i) {
-        Value e = scalar ? outRt
-                         : b.create<LLVM::XOrOp>(
-                               loc, outRt,
-                               i32(b, loc,
-                                   constPart(outIdx, "offset",
-                                             {{"register", int32_t(i)}})));
+      auto elementOf = [&](int64_t i) -> Value {
+        return scalar ? outRt
+                      : b.create<LLVM::XOrOp>(
+                            loc, outRt,
+                            i32(b, loc,
+                                constPart(outIdx, "offset",
+                                          {{"register", int32_t(i)}})));
+      };
+      if (shareFinalCombine(*plan, outRegs, elemTypes)) {
+        combineAcrossThreads(b, loc, target, *plan, s, elemTypes, region, ids);
+        // Each result register reads its element's total (slot 0).
+        for (int64_t i = 0; i < outRegs; ++i) {
+          Value row = b.create<LLVM::ShlOp>(loc, elementOf(i), i32(b, loc, m));
+          for (size_t k = 0; k < n; ++k)
+            out[k][i] = loadShared(b, loc, s, int(k), elemTypes[k], row);
+        }
+      } else for (int64_t i = 0; i < outRegs; ++i) {
+        Value e = elementOf(i);
         Value row = b.create<LLVM::ShlOp>(loc, e, i32(b, loc, m));
         SmallVector<SmallVector<Value>> parts(n);
         for (size_t k = 0; k < n; ++k)
