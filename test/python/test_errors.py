@@ -124,10 +124,11 @@ def test_from_triton_type_errors():
 
 # Parameters Triton rejects: (gluon construction snippet, our attribute text,
 # shape). Triton's failure is checked in a child process (it may abort).
-# Cases Triton 3.6 aborts on and 3.9 accepts (slices of #ttg.linear layouts
+# Cases Triton 3.6 aborts on and later versions accept (slices of #ttg.linear layouts
 # whose bases repeat; a 2^30-row swizzled buffer): we reject them with a
 # LayoutError in either case.
-ACCEPTED_BY_3_9 = pytest.mark.xfail(O.TRITON_3_9, strict=True, reason="Triton 3.9 accepts this")
+ACCEPTED_BY_3_7 = pytest.mark.xfail(O.AFTER_3_6, strict=True, reason="Triton 3.7+ accepts this")
+ACCEPTED_BY_3_8 = pytest.mark.xfail(O.TRITON_3_8, strict=True, reason="Triton 3.8+ accepts this")
 
 TRITON_REJECTS = [
     ("O.blocked([1, 3], [8, 4], [2, 2], [1, 0])", BLOCKED.replace("[1, 4]", "[1, 3]"), [16, 16]),
@@ -163,11 +164,11 @@ TRITON_REJECTS = [
     # Found by test_fuzz_params.py (Triton aborts; we used to answer or crash).
     ("O.dot_op(0, O.nvidia_mma(2, 0, [1, 1], [16, 8]), 1 << 30)", f"#ttg.dot_op<{{opIdx = 0, parent = {MMA2}, kWidth = 1073741824}}>", [64, 64]),
     ("O.swizzled_shared(2**31 - 1, 2, 8, [1, 0])", "#ttg.swizzled_shared<{vec = 2147483647, perPhase = 2, maxPhase = 8, order = [1, 0]}>", [128, 64], "shared_ll"),
-    pytest.param(("O.swizzled_shared(2, 1, 1, [2, 1, 0])", "#ttg.swizzled_shared<{vec = 2, perPhase = 1, maxPhase = 1, order = [2, 1, 0]}>", [1 << 30, 128, 32], "shared_ll"), marks=ACCEPTED_BY_3_9),
+    pytest.param(("O.swizzled_shared(2, 1, 1, [2, 1, 0])", "#ttg.swizzled_shared<{vec = 2, perPhase = 1, maxPhase = 1, order = [2, 1, 0]}>", [1 << 30, 128, 32], "shared_ll"), marks=ACCEPTED_BY_3_7),
     ("O.dot_op(0, O.nvidia_mma(2, 0, [1, 4], [16, 8], [[3, 0], [1, 0]]), 8)", f"#ttg.dot_op<{{opIdx = 0, parent = {MMA2.replace('}>', ', CGALayout = [[3, 0], [1, 0]]}>')}, kWidth = 8}}>", [2, 32]),
     ("O.linear([[1, 0], [0, 1], [0, 4], [8, 0]], [[0, 2], [4, 0]], [[0, 5]], [], [16, 8])", "#ttg.linear<{register = [[1, 0], [0, 1], [0, 4], [8, 0]], lane = [[0, 2], [4, 0]], warp = [[0, 5]], block = []}>", [16, 1]),
-    pytest.param(("O.slice_(0, O.linear([], [[1, 0], [2, 0], [1, 0]], [], [[0, 0]], [4, 1]))", "#ttg.slice<{dim = 0, parent = #ttg.linear<{register = [], lane = [[1, 0], [2, 0], [1, 0]], warp = [], block = [[0, 0]]}>}>", [1]), marks=ACCEPTED_BY_3_9),
-    pytest.param(("O.slice_(0, O.linear([], [[2, 0], [0, 2]], [[1, 0], [0, 0]], [[0, 1], [0, 0]], [4, 4]))", "#ttg.slice<{dim = 0, parent = #ttg.linear<{register = [], lane = [[2, 0], [0, 2]], warp = [[1, 0], [0, 0]], block = [[0, 1], [0, 0]]}>}>", [4]), marks=ACCEPTED_BY_3_9),
+    pytest.param(("O.slice_(0, O.linear([], [[1, 0], [2, 0], [1, 0]], [], [[0, 0]], [4, 1]))", "#ttg.slice<{dim = 0, parent = #ttg.linear<{register = [], lane = [[1, 0], [2, 0], [1, 0]], warp = [], block = [[0, 0]]}>}>", [1]), marks=ACCEPTED_BY_3_8),
+    pytest.param(("O.slice_(0, O.linear([], [[2, 0], [0, 2]], [[1, 0], [0, 0]], [[0, 1], [0, 0]], [4, 4]))", "#ttg.slice<{dim = 0, parent = #ttg.linear<{register = [], lane = [[2, 0], [0, 2]], warp = [[1, 0], [0, 0]], block = [[0, 1], [0, 0]]}>}>", [4]), marks=ACCEPTED_BY_3_7),
 ]
 
 

@@ -113,7 +113,7 @@ def check(attr, shape, rank=None):
     text = O.text_of(attr, len(shape) if rank is None else rank)
     want_bases, want_outs = O.distributed_ll(attr, shape)
     got = ll.from_triton(text, shape).bases
-    if O.TRITON_3_9 and "#ttg.blocked" in text:
+    if O.AFTER_3_6 and "#ttg.blocked" in text:
         got, want_bases = O.drop_zero_registers(got), O.drop_zero_registers(want_bases)
     assert got == want_bases, f"{text} on {shape}:\n ours   {got}\n triton {want_bases}"
     assert ll.from_triton(text, shape).out_dims == want_outs, f"{text} on {shape}: out dims differ from {want_outs}"
@@ -270,10 +270,10 @@ def test_amd_mfma_dot_op():
         check(attr, rand_shape(rng, len(p["wpc"])))
 
 
-# Triton 3.9 builds and prints #ttg.amd_wmma from CTA bases (ctaLayout =
+# Triton 3.7+ builds and prints #ttg.amd_wmma from CTA bases (ctaLayout =
 # {register, warp}); these tests drive the 3.6 parameters.
-WMMA_3_6 = pytest.mark.xfail(O.TRITON_3_9, strict=True, raises=TypeError,
-                             reason="Triton 3.9 parametrizes amd_wmma by ctaLayout bases")
+WMMA_3_6 = pytest.mark.xfail(O.AFTER_3_6, strict=True, raises=TypeError,
+                             reason="Triton 3.7+ parametrizes amd_wmma by ctaLayout bases")
 
 
 @WMMA_3_6
@@ -297,7 +297,7 @@ def test_amd_wmma_dot_op():
 def test_slice_of_amd():
     rng = random.Random(25)
     for _ in range(N // 2):
-        wmma = rng.random() >= 0.5 and not O.TRITON_3_9  # see WMMA_3_6
+        wmma = rng.random() >= 0.5 and not O.AFTER_3_6  # see WMMA_3_6
         parent = O.amd_wmma(**rand_wmma(rng, rank=2)) if wmma else O.amd_mfma(**rand_mfma(rng, rank=2))
         check(O.slice_(rng.randrange(2), parent), [pow2(rng, 16, 256)])
 
@@ -352,8 +352,8 @@ def test_nvmma_shared():
             continue
         if swz and transposed and rank == 3:
             continue
-        if O.TRITON_3_9 and transposed and not swz:
-            continue  # 3.9 lays these out column-major (3.6: row-major)
+        if O.AFTER_3_6 and transposed and not swz:
+            continue  # 3.7+ lays these out column-major (3.6: row-major)
         check_shared(O.nvmma_shared(swz, ebw, transposed, fp4, cga, rank), shape, ebw)
         done += 1
 
@@ -410,8 +410,8 @@ def test_padded_shared():
             units.sort(key=lambda u: [-(i for i, x in enumerate(u) if x).__next__(), max(u)])
         if not units:
             continue
-        if O.TRITON_3_9 and block:
-            continue  # 3.9 aborts: "Layout is expected to be surjective"
+        if O.AFTER_3_6 and block:
+            continue  # 3.7+ aborts: "Layout is expected to be surjective"
         attr = O.padded_shared([pow2(rng, 8, 256)], [pow2(rng, 1, 16)], units, block, shape)
         check_shared(attr, shape)
 
@@ -439,14 +439,14 @@ def test_legacy_cta_layout_form():
         )
         got = ll.from_triton(legacy, shape)
         bases = got.bases
-        if O.TRITON_3_9:  # 3.9 drops the repeated registers
+        if O.AFTER_3_6:  # 3.7+ drops the repeated registers
             bases, want_bases = O.drop_zero_registers(bases), O.drop_zero_registers(want_bases)
         assert bases == want_bases, legacy
         assert got.out_dims == want_outs
 
 
-@pytest.mark.xfail(O.TRITON_3_9, strict=True,
-                   reason="Gluon 3.9 counts other bank conflicts (e.g. 7 where 3.6 and we count 15); not analysed")
+@pytest.mark.xfail(O.TRITON_3_8, strict=True,
+                   reason="Gluon 3.8+ counts other bank conflicts (e.g. 7 where 3.6 and we count 15); not analysed")
 def test_bank_conflicts_match_gluon():
     """linear_layouts.bank_conflicts == Gluon's get_shared_bank_conflicts."""
     b = O.builder()

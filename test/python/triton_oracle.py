@@ -29,8 +29,8 @@ except Exception:  # noqa: BLE001 - any import problem means "no oracle"
     VERSION = (0, 0)
 
 # The layout semantics linear_layouts follows are Triton 3.6's (the pinned
-# version). Triton 3.9 (`make test-triton TRITON=3.9.0`) differs in a few
-# places; the tests name each difference where they meet it:
+# version). Triton 3.7 to 3.9 (`make test-triton TRITON=3.9.0`) differ in a
+# few places; the tests name each difference where they meet it. From 3.7:
 #  - a blocked layout whose sizePerThread exceeds the shape keeps only the
 #    registers that hold distinct elements (3.6 repeats them: zero bases);
 #  - #ttg.amd_wmma is parametrized by its CTA bases (ctaLayout = {register,
@@ -40,12 +40,15 @@ except Exception:  # noqa: BLE001 - any import problem means "no oracle"
 #  - invert_and_compose picks another (equally valid) preimage when the
 #    right-hand layout is not injective;
 #  - a few parameter sets 3.6 rejects are accepted.
-TRITON_3_9 = VERSION >= (3, 9)
+# From 3.8: Gluon counts bank conflicts differently, and one more parameter
+# set is accepted.
+AFTER_3_6 = VERSION >= (3, 7)
+TRITON_3_8 = VERSION >= (3, 8)
 
 
 def drop_zero_registers(bases):
     """Bases without the register bases that are zero: how our (3.6) layouts
-    are compared with Triton 3.9's where only the repeated registers differ."""
+    are compared with Triton 3.7+'s where only the repeated registers differ."""
     return {**bases, "register": [b for b in bases["register"] if any(b)]}
 
 _STATE: dict = {}
@@ -204,14 +207,14 @@ def _unflatten(flat_bases, shape):
 def shared_ll(attr, shape, bits=16):
     """Triton's linear layout of a shared attribute: (bases, out_dims).
 
-    Triton 3.6's to_linear_layout does not take shared encodings (3.9's does), so this reads
+    Triton 3.6's to_linear_layout does not take shared encodings (3.7+'s does), so this reads
     the layout back through ttg.memdesc_reshape, which rewrites the encoding to
     the equal #ttg.shared_linear (reshaping to the same shape, or flattening a
     single-CTA nvmma_shared, which a same-shape reshape would keep)."""
     shape = list(shape)
     outs = {f"dim{i}": s for i, s in enumerate(shape)}
     text = shared_text(attr, shape, bits)
-    if TRITON_3_9 and not text.startswith("#ttg.padded_shared"):  # 3.9 converts shared encodings itself
+    if AFTER_3_6 and not text.startswith("#ttg.padded_shared"):  # 3.7+ converts shared encodings itself
         try:
             lay = builder().to_linear_layout(attr, shape)
             return {"offset": _l(lay.offset_bases), "block": _l(lay.block_bases)}, outs
