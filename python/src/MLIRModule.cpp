@@ -80,11 +80,9 @@ std::string linkLibraries(LLVMContextRef ctx, LLVMModuleRef mod,
   return "";
 }
 
-/// LLVM IR text with the bitcode libraries `paths` linked in (internal) and
-/// what the module does not use dropped.
-std::string linkIR(const std::string &ir, const std::vector<std::string> &paths,
-                   const std::string &pipeline) {
-  LLVMContextRef ctx = LLVMContextCreate();
+/// The module of LLVM IR text `ir` in `ctx`; on a parse error `ctx` is
+/// disposed of and RuntimeError says why.
+LLVMModuleRef parseIR(LLVMContextRef ctx, const std::string &ir) {
   LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(
       ir.data(), ir.size(), "module");
   LLVMModuleRef mod;
@@ -95,6 +93,15 @@ std::string linkIR(const std::string &ir, const std::vector<std::string> &paths,
     LLVMContextDispose(ctx);
     throw std::runtime_error(m);
   }
+  return mod;
+}
+
+/// LLVM IR text with the bitcode libraries `paths` linked in (internal) and
+/// what the module does not use dropped.
+std::string linkIR(const std::string &ir, const std::vector<std::string> &paths,
+                   const std::string &pipeline) {
+  LLVMContextRef ctx = LLVMContextCreate();
+  LLVMModuleRef mod = parseIR(ctx, ir);
   std::string m = linkLibraries(ctx, mod, paths);
   if (m.empty()) {
     LLVMPassBuilderOptionsRef pbo = LLVMCreatePassBuilderOptions();
@@ -213,16 +220,7 @@ std::string emitAsm(const std::string &ir, const std::string &triple,
                     const std::vector<std::string> &link, bool asmOut) {
   initNVPTX();
   LLVMContextRef ctx = LLVMContextCreate();
-  LLVMMemoryBufferRef buf = LLVMCreateMemoryBufferWithMemoryRangeCopy(
-      ir.data(), ir.size(), "module");
-  LLVMModuleRef mod;
-  char *err = nullptr;
-  if (LLVMParseIRInContext(ctx, buf, &mod, &err)) {
-    std::string m = std::string("the LLVM IR does not parse: ") + (err ? err : "");
-    LLVMDisposeMessage(err);
-    LLVMContextDispose(ctx);
-    throw std::runtime_error(m);
-  }
+  LLVMModuleRef mod = parseIR(ctx, ir);
   return optimizeAndPrint(ctx, mod, triple, cpu, features, link, asmOut);
 }
 

@@ -108,3 +108,24 @@ def test_triton_and_the_dialect_in_one_process(first):
     )
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300)
     assert r.returncode == 0 and "OK" in r.stdout, r.stderr
+
+
+def test_llvm_in_memory_equals_the_text_path_and_bad_ir_raises():
+    # The hook's path (the LLVM-dialect module translated in memory, then
+    # O3) gives the same IR as translating to text and parsing it again;
+    # LLVM IR that does not parse is a RuntimeError, not a crash.
+    from linear_layouts import _mlir, kernels
+    from linear_layouts.compiler import _NVPTX
+
+    k = kernels.reduce("#ttg.blocked<{sizePerThread = [1, 4], threadsPerWarp = [4, 8], warpsPerCTA = [2, 2], "
+                       "order = [1, 0]}>", [32, 64], "f32", 1, "add", "sm_90")
+    cpu, features = _NVPTX["sm_90"]
+    memory = _mlir.optimize_module(k.lowered.operation, "nvptx64-nvidia-cuda", cpu, features)
+    text = _mlir.optimize_ir(k.llvm_ir, "nvptx64-nvidia-cuda", cpu, features)
+    assert "shfl.sync.bfly" in memory and "define ptx_kernel void @reduce" in memory
+    assert memory.splitlines()[1:] == text.splitlines()[1:]  # all but the ModuleID line
+    for call in (lambda: _mlir.emit_asm("garbage", "nvptx64-nvidia-cuda", cpu, features),
+                 lambda: _mlir.optimize_ir("garbage", "nvptx64-nvidia-cuda", cpu, features),
+                 lambda: _mlir.link_ir("garbage", [])):
+        with pytest.raises(RuntimeError, match="the LLVM IR does not parse"):
+            call()
