@@ -73,9 +73,15 @@ def ConvertLLToLLVM : Pass<"convert-ll-to-llvm", "::mlir::ModuleOp"> {
     the target says: register moves, thread-local selects, warp shuffles
     (`nvvm.shfl.sync` / `rocdl.ds_bpermute`, sub-word values packed into
     32-bit words) or stores, barriers and loads of shared memory at the
-    plan's swizzled addresses and vector widths. `arith` / `math` ops on
-    tensors are applied per register; `scf`, `cf`, `func`, `arith` and
-    `math` then go through MLIR's own conversions to LLVM.
+    plan's swizzled addresses and vector widths. `ll.reduce` combines
+    within threads, over lanes (butterflies, or one `redux.sync` for whole-
+    warp integer reductions on sm_80+) and over warps through shared
+    memory; there it reads its partials back in the layout of the
+    `ll.convert_layout` ops that are its results' only uses, which then
+    need no plan of their own (`ll-plan-conversions` still annotates them
+    as if alone). `arith` / `math` ops on tensors are applied per register;
+    `scf`, `cf`, `func`, `arith` and `math` then go through MLIR's own
+    conversions to LLVM.
 
     Functions with the `ll.kernel` attribute become kernels
     (`nvvm.kernel` + `nvvm.reqntid`, or `rocdl.kernel` +
