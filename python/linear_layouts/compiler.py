@@ -54,7 +54,7 @@ class CompiledKernel:
     @functools.cached_property
     def mlir(self) -> str:
         """The LLVM-dialect module as text (what the emulator runs)."""
-        return self.lowered if isinstance(self.lowered, str) else str(self.lowered)
+        return str(self.lowered)
 
     @functools.cached_property
     def llvm_ir(self) -> str:

@@ -276,14 +276,10 @@ struct FpToFpLowering : OpConversionPattern<FpToFpOp> {
     SmallVector<Value> vals = isa<LLVM::LLVMStructType>(in.getType())
                                   ? unpack(rewriter, loc, in)
                                   : SmallVector<Value>{in};
-    if ((fd && fd->bits() == 8) || (fs && fs->bits() == 8))
-      if (convertPairs(rewriter, loc, target, vals, src, dst, mode, regs)) {
-        rewriter.replaceOp(op, isa<LLVM::LLVMStructType>(rt)
-                                   ? pack(rewriter, loc, rt, regs)
-                                   : regs[0]);
-        return success();
-      }
-    for (Value v : vals) {
+    // Two registers at a time where the target can; else one by one.
+    bool paired = ((fd && fd->bits() == 8) || (fs && fs->bits() == 8)) &&
+                  convertPairs(rewriter, loc, target, vals, src, dst, mode, regs);
+    for (Value v : paired ? ArrayRef<Value>() : ArrayRef<Value>(vals)) {
       Value r;
       if (srcNative && dstNative && sw != dw &&
           (!down || *mode == RoundingMode::RTNE)) {

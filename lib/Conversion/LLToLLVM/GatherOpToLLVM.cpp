@@ -27,13 +27,6 @@ using ::ll::LinearLayout;
 
 namespace {
 
-SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape) {
-  SmallVector<int64_t> s(shape.size(), 1);
-  for (int d = int(shape.size()) - 2; d >= 0; --d)
-    s[d] = s[d + 1] * shape[d + 1];
-  return s;
-}
-
 struct GatherLowering : SharedPattern<GatherOp> {
   using SharedPattern::SharedPattern;
 

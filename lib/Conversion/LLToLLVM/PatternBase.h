@@ -251,6 +251,8 @@ Value loadShared(OpBuilder &b, Location loc, const Scratch &s, int k, Type t,
 /// `count`), in vectors of up to 16 bytes.
 SmallVector<Value> loadSharedRun(OpBuilder &b, Location loc, const Scratch &s,
                                  int k, Type t, Value index, int64_t count);
+/// The row-major strides of `shape` (the last dim contiguous).
+SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape);
 /// `l` with its out dims folded into one, "offset" = sum of dim d times
 /// strides[d] (strides of powers of two keep it linear: a row-major index).
 ::ll::LinearLayout indexLayout(const ::ll::LinearLayout &l,

@@ -371,21 +371,14 @@ FailureOr<ReducePlan> planReduce(ReduceOp op) {
   return p;
 }
 
-/// Row-major strides of a tensor type's dims.
-SmallVector<int64_t> rowMajorStrides(RankedTensorType t) {
-  SmallVector<int64_t> st(t.getRank(), 1);
-  for (int d = int(t.getRank()) - 2; d >= 0; --d)
-    st[d] = st[d + 1] * t.getDimSize(d + 1);
-  return st;
-}
-
 /// The conversions (one per result, null for an unused one) a reduction
 /// over warps produces its results in directly: its partials are in shared
 /// memory, so reading them in the conversions' layout costs no more than in
 /// its own when that has no more registers, and the conversions disappear.
 /// Every result must have no use or one, an ll.convert_layout, all to one
 /// layout within one CTA; empty when not.
-SmallVector<ConvertLayoutOp> fusedConversions(ReduceOp op) {
+SmallVector<ConvertLayoutOp> fusedConversions(ReduceOp op,
+                                              const ReducePlan &plan) {
   SmallVector<ConvertLayoutOp> cvts;
   RankedTensorType dst;
   for (Value r : op.getResult()) {
@@ -407,8 +400,7 @@ SmallVector<ConvertLayoutOp> fusedConversions(ReduceOp op) {
   }
   if (!dst)
     return {};
-  auto plan = planReduce(op);
-  if (failed(plan) || plan->m() == 0)
+  if (plan.m() == 0)
     return {};
   auto from = getLinearLayout(cast<RankedTensorType>(op.getResult()[0].getType()));
   auto to = getLinearLayout(dst);
@@ -574,7 +566,7 @@ struct ReduceLowering : SharedPattern<ReduceOp> {
     }
     // The results' registers: in the layout of the conversions the
     // reduction takes over, if any, else in its own.
-    SmallVector<ConvertLayoutOp> fused = fusedConversions(op);
+    SmallVector<ConvertLayoutOp> fused = fusedConversions(op, *plan);
     SmallVector<Type> outTypes(op.getResultTypes());
     if (!fused.empty()) {
       Attribute enc = cast<RankedTensorType>(
@@ -666,7 +658,7 @@ struct ReduceLowering : SharedPattern<ReduceOp> {
       // layout of the result shape reads the partials at the same cost).
       LinearLayout outIdx =
           scalar ? LinearLayout()
-                 : indexLayout(*rl, rowMajorStrides(cast<RankedTensorType>(outTypes[0])));
+                 : indexLayout(*rl, rowMajorStrides(cast<RankedTensorType>(outTypes[0]).getShape()));
       Value outRt = scalar ? i32(b, loc, 0) : runtimePart(b, loc, outIdx, "offset", vars);
       auto elementOf = [&](int64_t i) -> Value {
         return scalar ? outRt
@@ -979,7 +971,10 @@ static SmallVector<Type> elementTypes(ValueRange srcs) {
 bool mlir::ll::reduceTakesOver(Operation *op) {
   auto cvt = dyn_cast_or_null<ConvertLayoutOp>(op);
   auto r = cvt ? cvt.getSrc().getDefiningOp<ReduceOp>() : ReduceOp();
-  return r && llvm::is_contained(fusedConversions(r), cvt);
+  if (!r)
+    return false;
+  auto plan = planReduce(r);
+  return succeeded(plan) && llvm::is_contained(fusedConversions(r, *plan), cvt);
 }
 
 int64_t mlir::ll::reduceScanScratchBytes(Operation *op) {

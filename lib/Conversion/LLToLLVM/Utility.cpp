@@ -421,6 +421,13 @@ SmallVector<Value> lowering::loadSharedRun(OpBuilder &b, Location loc, const Scr
   return out;
 }
 
+SmallVector<int64_t> lowering::rowMajorStrides(ArrayRef<int64_t> shape) {
+  SmallVector<int64_t> s(shape.size(), 1);
+  for (int d = int(shape.size()) - 2; d >= 0; --d)
+    s[d] = s[d + 1] * shape[d + 1];
+  return s;
+}
+
 LinearLayout lowering::indexLayout(const LinearLayout &l,
                                    ArrayRef<int64_t> strides) {
   ::ll::BasesList bl;
