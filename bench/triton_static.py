@@ -41,9 +41,16 @@ TARGETS = {"sm_80": (80, "sm_80"), "sm_90": (90, "sm_90a")}
 
 
 def compile_once(name, arch, ours: bool):
-    """One compile in a fresh cache; (compiled kernel, llir stage ms)."""
+    """One compile of a corpus kernel in a fresh cache; (compiled kernel,
+    llir stage ms)."""
     fn, sig, consts, warps, _, _ = KERNELS[name]
-    src = triton.compiler.ASTSource(fn, {**sig, **{k: "constexpr" for k in consts}}, consts)
+    return compile_timed(fn, sig, consts, warps, arch, ours)
+
+
+def compile_timed(fn, sig, consts, warps, arch, ours: bool, attrs=None):
+    """One compile of `fn` for sm_`arch` in a fresh cache, by Triton alone
+    or with our llir stage; (compiled kernel, llir stage ms)."""
+    src = triton.compiler.ASTSource(fn, {**sig, **{k: "constexpr" for k in consts}}, consts, attrs=attrs)
     times: list[float] = []
 
     def timing_hook(backend=None, stages=None, options=None, language=None, capability=None):

@@ -388,6 +388,10 @@ class _Memory:
               atomic: bool = False) -> None:
         n = data.shape[1]
         for buf, rows, offsets in self._split(addr, n, st, lanes, "store"):
+            if not buf.flags.writeable:
+                name = next(name for _, b, name in self.regions if b is buf)
+                raise EmulationError(f"store by {st.thread(int(lanes[rows][0]))} into {name}, "
+                                     "a read-only array")
             if buf is self.shared and self.races is not None:
                 self.races.access(offsets, n, lanes[rows], True, st, atomic)
             buf[offsets[:, None] + np.arange(n)] = data[rows]
@@ -795,6 +799,16 @@ def _load(op: _Op) -> Handler:
     return run
 
 
+@_op("llvm.inline_asm")
+def _inline_asm(op: _Op) -> Handler:
+    """Inline PTX (linear_layouts.ptx: the predicated global accesses our
+    lowering and Triton emit); AMD inline assembly is not modelled."""
+    from .ptx import InlinePtx
+
+    prog = InlinePtx(op.attrs["asm_string"].value, op.attrs["constraints"].value)
+    return lambda st, a: prog.run(st, a)
+
+
 @_op("llvm.store")
 def _store(op: _Op) -> Handler:
     ty = op.ins[0]
@@ -842,15 +856,27 @@ _SREGS: dict[str, Callable[[_State], np.ndarray]] = {
     **{f"{prefix}{d}": (lambda st, r=r, i=i: getattr(st, r)[i]) for i, d in enumerate("xyz") for prefix, r in (
         ("nvvm.read.ptx.sreg.tid.", "tid"), ("nvvm.read.ptx.sreg.ntid.", "ntid"), ("nvvm.read.ptx.sreg.ctaid.", "ctaid"),
         ("nvvm.read.ptx.sreg.nctaid.", "nctaid"), ("rocdl.workitem.id.", "tid"), ("rocdl.workgroup.id.", "ctaid"),
-        ("rocdl.workgroup.dim.", "ntid"))},
+        ("rocdl.workgroup.dim.", "ntid"), ("rocdl.grid.dim.", "nctaid"))},
     "nvvm.read.ptx.sreg.laneid": lambda st: st.lane,
     "nvvm.read.ptx.sreg.warpsize": lambda st: np.full(st.T, st.ws),
     "rocdl.wavefrontsize": lambda st: np.full(st.T, st.ws),
 }
 
 
+def _sreg_bits(name: str) -> int:
+    """The result width LLVM IR translation gives a special register (NVVM:
+    the PTX ISA's 32-bit %tid / %ntid / %ctaid / %nctaid / %laneid; ROCDL:
+    the i32 llvm.amdgcn.workitem.id / workgroup.id intrinsics, and OCKL's
+    ``i64 __ockl_get_local_size / __ockl_get_num_groups`` for the dims)."""
+    return 64 if name.startswith(("rocdl.grid.dim.", "rocdl.workgroup.dim.")) else 32
+
+
 @_op(*_SREGS)
 def _special_register(op: _Op) -> Handler:
+    bits = _sreg_bits(op.name)
+    if (op.outs[0].kind, op.outs[0].bits) != ("int", bits):
+        # Translation would build an i<bits> value for it: LLVM asserts.
+        raise EmulationError(f"{op.name} must give an i{bits}, not {op.outs[0]}")
     read, dt = _SREGS[op.name], _dtype(op.outs[0])
     return lambda st, a: read(st).astype(dt)
 
@@ -1307,8 +1333,14 @@ def _run_cta(prog: _Program, st: _State, params: list[np.ndarray]) -> None:
 
 
 def _dims(value: int | Sequence[int], what: str) -> tuple[int, int, int]:
-    dims = (value,) if isinstance(value, (int, np.integer)) else tuple(value)
-    if not 1 <= len(dims) <= 3 or any(int(d) < 1 for d in dims):
+    def integral(d: Any) -> bool:
+        return isinstance(d, (int, np.integer)) and not isinstance(d, (bool, np.bool_))
+
+    try:
+        dims = (value,) if integral(value) else tuple(value)
+    except TypeError:
+        dims = ()
+    if not 1 <= len(dims) <= 3 or not all(integral(d) and int(d) >= 1 for d in dims):
         raise EmulationError(f"{what} must be a positive int or 1 to 3 positive ints, not {value!r}")
     return tuple(int(d) for d in dims) + (1,) * (3 - len(dims))  # type: ignore[return-value]
 
@@ -1377,5 +1409,9 @@ def emulate_mlir(mlir_text: str, kernel: str | None, grid: int | Sequence[int], 
 
 def emulate(kernel: Any, grid: int | Sequence[int], args: Sequence[Any]) -> None:
     """Run a compiled kernel object (.mlir, .name, .num_warps, .threads_per_warp, .shared_bytes)."""
+    missing = [a for a in ("mlir", "name", "num_warps", "threads_per_warp", "shared_bytes") if not hasattr(kernel, a)]
+    if missing:
+        raise EmulationError(f"emulate runs a compiled kernel (linear_layouts.compile's result), "
+                             f"not {type(kernel).__name__}")
     emulate_mlir(kernel.mlir, kernel.name, grid, args, threads_per_cta=kernel.num_warps * kernel.threads_per_warp,
                  warp_size=kernel.threads_per_warp, shared_bytes=kernel.shared_bytes)

@@ -53,6 +53,9 @@ class Record:
     shared: int | None = None
     #: the kernel's conversions (compiler.Conversion), planned when read
     layout_conversions: list = field(default_factory=list, repr=False)
+    #: served from Triton's cache: `path` and `reason` are those of the
+    #: compile that filled the cache (no stage ran now)
+    cached: bool = False
 
     @property
     def conversions(self) -> list:
@@ -71,7 +74,8 @@ class Report(list):
             ours = f"{r.ours_ms:.1f}" if r.ours_ms is not None else "-"
             tri = f"{r.triton_ms:.1f}" if r.triton_ms is not None else "-"
             smem = str(r.shared) if r.shared is not None else "-"
-            rows.append(f"{r.kernel:24} {r.target:7} {r.path:8} {ours:>8} {tri:>9} {smem:>6}  "
+            path = r.path + (" (cached)" if r.cached else "")
+            rows.append(f"{r.kernel:24} {r.target:7} {path:8} {ours:>8} {tri:>9} {smem:>6}  "
                         f"{r.reason if r.path == 'fallback' else conv}")
         return "\n".join(rows)
 
@@ -91,11 +95,26 @@ def _short_loc(loc: str) -> str:
     return f"{os.path.basename(m[1])}:{m[2]}" if m else loc
 
 
+# The headers MLIR's Python bindings put before the diagnostics they carry.
+_HEADERS = ("Unable to parse module assembly:", "Failure while executing pass pipeline:")
+
+
+def _reason(e: Exception) -> str:
+    """One line for the report: the first line of the failure that is not a
+    bare header (CompileError's first line is the first diagnostic with
+    the kernel's source line)."""
+    for line in str(e).splitlines():
+        line = line.strip()
+        if line and line not in _HEADERS:
+            return line
+    return type(e).__name__
+
+
 def _ours(ttgir: str, target: str, metadata: dict) -> tuple[str, Record]:
     """Our llir stage: LLVM IR text for Triton's PTX stage."""
     if not target.startswith("gfx") and target not in _NVPTX:
         raise CompileError(f"unsupported target {target}")
-    k = _compile(ttgir, target, scratch_args=True, cleanup=False)
+    k = _compile(ttgir, target, scratch_args=True)
     from . import _mlir
 
     try:
@@ -121,6 +140,7 @@ def _ours(ttgir: str, target: str, metadata: dict) -> tuple[str, Record]:
     tl.init_targets()
     if not target.startswith("gfx") and not _short_ptr_set:
         _set_short_ptr()
+    metadata["linear_layouts_path"] = "ours"
     metadata["shared"] = int(k.shared_bytes)
     metadata["tmem_size"] = 0
     metadata["global_scratch_size"] = 0
@@ -169,14 +189,37 @@ def _hook(backend=None, stages=None, options=None, language=None, capability=Non
             return text
         except Exception as e:  # any failure: Triton's own stage, and why
             ours_ms = (time.perf_counter() - t0) * 1e3
-            reason = str(e).strip().splitlines()[0] if str(e).strip() else type(e).__name__
+            reason = _reason(e)
             t1 = time.perf_counter()
             out = original(src, metadata)
+            # Kept in the cached metadata: a later cache hit says why.
+            metadata["linear_layouts_path"] = "fallback"
+            metadata["linear_layouts_reason"] = reason
             _records.append(Record(_kernel_name(ttgir), target, "fallback", reason, ours_ms,
                                    (time.perf_counter() - t1) * 1e3, metadata.get("shared")))
             return out
 
     stages["llir"] = llir
+
+
+def _listener(src=None, metadata=None, metadata_group=None, times=None, cache_hit=False, **kw):
+    """Triton's compilation listener: a kernel served from Triton's cache
+    runs no stage, so it is recorded here, with the path its compile took
+    (kept in its metadata by our llir stage). Chains to the user's listener."""
+    if cache_hit and metadata:
+        path = metadata.get("linear_layouts_path")
+        target = metadata.get("target")
+        arch = getattr(target, "arch", None) if target is not None else None
+        if isinstance(target, dict):
+            arch = target.get("arch")
+        tname = f"sm_{arch}" if isinstance(arch, int) else str(arch or "?")
+        _records.append(Record(str(metadata.get("name", "?")), tname, path or "unknown",
+                               metadata.get("linear_layouts_reason", "") if path else
+                               "cached without a record of its path (an earlier linear-layouts)",
+                               shared=metadata.get("shared"), cached=True))
+    user = _state.get("listener")
+    if user is not None:
+        user(src=src, metadata=metadata, metadata_group=metadata_group, times=times, cache_hit=cache_hit, **kw)
 
 
 def install(cache_dir: str | None = None) -> None:
@@ -187,7 +230,9 @@ def install(cache_dir: str | None = None) -> None:
         return
     _state["hook"] = knobs.runtime.add_stages_inspection_hook
     _state["cache"] = knobs.cache.dir
+    _state["listener"] = knobs.compilation.listener
     knobs.runtime.add_stages_inspection_hook = _hook
+    knobs.compilation.listener = _listener
     knobs.cache.dir = cache_dir or os.path.join(os.path.expanduser("~"), ".cache", "linear_layouts", "triton")
 
 
@@ -199,6 +244,7 @@ def uninstall() -> None:
         return
     knobs.runtime.add_stages_inspection_hook = _state.pop("hook")
     knobs.cache.dir = _state.pop("cache")
+    knobs.compilation.listener = _state.pop("listener")
 
 
 def installed() -> bool:
@@ -229,8 +275,12 @@ def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, **co
     import triton
     from triton.backends.compiler import GPUTarget
 
+    from .emulator import EmulationError, _dims
     from .emulator import emulate as _emulate
 
+    if not isinstance(getattr(jit_fn, "arg_names", None), list):
+        raise EmulationError(f"emulate runs a @triton.jit function, not {type(jit_fn).__name__}")
+    _dims(grid, "grid")  # checked before compiling
     names = [n for n in jit_fn.arg_names]
     values = list(args)
     sig, call = {}, []
@@ -264,8 +314,7 @@ def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, **co
     ttgir = triton.compile(src, target=GPUTarget(backend, arch, warp),
                            options={"num_warps": num_warps}).asm["ttgir"]
     k = _compile(ttgir, target)
-    g = (grid,) if isinstance(grid, int) else tuple(grid)
-    _emulate(k, g, call)
+    _emulate(k, grid, call)
     return k
 
 

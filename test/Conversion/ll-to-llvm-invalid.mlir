@@ -26,3 +26,52 @@ func.func @f() -> tensor<32xi32, #a> {
   %c = arith.constant dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]> : tensor<32xi32, #a>
   return %c : tensor<32xi32, #a>
 }
+
+// -----
+
+// A layout over 64 lanes on a 32-lane target: half its elements would go to
+// threads that do not exist.
+#a = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [64], warpsPerCTA = [2], order = [0]}>
+module attributes {ll.target = "sm_90"} {
+func.func @k(%p: !ll.ptr<i32>) attributes {ll.kernel} {
+  // expected-error @+1 {{has a layout of 64 lanes, but sm_90 has 32 threads per warp}}
+  %0 = ll.make_range {start = 0 : i32, end = 128 : i32} : tensor<128xi32, #a>
+  return
+}
+}
+
+// -----
+
+// The target attribute must name a target.
+// expected-error @+1 {{module attribute ll.target must be a target name such as "sm_90" or "gfx942", not 5 : i32}}
+module attributes {ll.target = 5 : i32} {
+}
+
+// -----
+
+// The warps Triton launches must be a power of two.
+// expected-error @+1 {{ll.num_warps = 3 is not a power of two with at most 1024 threads per CTA}}
+func.func @k(%p: !ll.ptr<i32>) attributes {ll.kernel, ll.num_warps = 3 : i32} {
+  return
+}
+
+// -----
+
+// Shared memory past what the target gives a CTA is refused at the buffer
+// that overflows it (offsets past 2^28 aborted the lowering before).
+#s = #ll.swizzled_shared<{vec = 1, perPhase = 1, maxPhase = 1, order = [0]}>
+module attributes {ll.target = "gfx942"} {
+func.func @k() attributes {ll.kernel} {
+  // expected-error @+1 {{needs shared memory up to byte 1073741824 (1073741824 bytes from offset 0), more than the 65536 bytes gfx942 gives a CTA}}
+  %m = ll.local_alloc : () -> !ll.memdesc<268435456xf32, #s, mutable>
+  return
+}
+}
+
+// -----
+
+// A kernel returns nothing (translation aborted on one that did).
+// expected-error @+1 {{is a kernel (ll.kernel) but returns values; a kernel returns nothing}}
+func.func @k(%x: i32) -> i32 attributes {ll.kernel} {
+  return %x : i32
+}

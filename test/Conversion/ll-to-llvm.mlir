@@ -10,8 +10,9 @@
 // CHECK-DAG: llvm.mlir.constant(16 : i32)
 // CHECK: nvvm.read.ptx.sreg.ctaid.x
 // CHECK: llvm.load {{.*}} : !llvm.ptr<1> -> f32
-// CHECK: llvm.cond_br
-// CHECK: llvm.store {{.*}} : f32, !llvm.ptr<1>
+// One predicated PTX store each (as Triton emits it), no branch:
+// CHECK-NOT: llvm.cond_br
+// CHECK: llvm.inline_asm has_side_effects asm_dialect = att "@$2 st.global.b32 [ $1 + 0 ], { $0 };", "r,l,b"
 module attributes {ll.target = "sm_90"} {
 func.func @kernel(%x: !ll.ptr<f32>, %y: !ll.ptr<f32>) attributes {ll.kernel} {
   %pid = ll.program_id x : i32
@@ -230,5 +231,79 @@ func.func @join_split(%a: tensor<64xi32, #p>, %b: tensor<64xi32, #p>) -> tensor<
   %x, %y = ll.split %j : tensor<64x2xi32, #j> -> tensor<64xi32, #p>
   %s = arith.subi %y, %x : tensor<64xi32, #p>
   return %s : tensor<64xi32, #p>
+}
+}
+
+// -----
+
+// tl.num_programs on AMD: rocdl.grid.dim.x is OCKL's i64
+// __ockl_get_num_groups, truncated (an i32 result made translation assert).
+// CHECK-LABEL: llvm.func @num_programs_amd
+// CHECK: %[[N:.*]] = rocdl.grid.dim.y : i64
+// CHECK: llvm.trunc %[[N]] : i64 to i32
+module attributes {ll.target = "gfx942"} {
+func.func @num_programs_amd(%p: !ll.ptr<i32>) attributes {ll.kernel, ll.num_warps = 4 : i32} {
+  %n = ll.num_programs y : i32
+  ll.store %p, %n : (!ll.ptr<i32>, i32) -> ()
+  return
+}
+}
+
+// -----
+
+// `x if c else y` on tensors: arith.select with a scalar condition picks
+// every register by the same i1.
+#a = #ll.blocked<{sizePerThread = [2], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
+// CHECK-LABEL: llvm.func @select_scalar_condition
+// CHECK-SAME: (%{{.*}}: i1, %[[X:.*]]: !llvm.struct<(f32, f32)>, %[[Y:.*]]: !llvm.struct<(f32, f32)>)
+// CHECK-COUNT-2: llvm.select %arg0, %{{.*}}, %{{.*}} : i1, f32
+func.func @select_scalar_condition(%c: i1, %x: tensor<64xf32, #a>, %y: tensor<64xf32, #a>) -> tensor<64xf32, #a> {
+  %z = arith.select %c, %x, %y : tensor<64xf32, #a>
+  return %z : tensor<64xf32, #a>
+}
+
+// -----
+
+// Masked global accesses: on NVIDIA one predicated instruction per vector,
+// the masked-off registers taking `other` (a mov before the load); on AMD a
+// branch around each (as Triton's AMD back end does).
+#v = #ll.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
+// CHECK-LABEL: llvm.func @masked_nvidia
+// CHECK-NOT: llvm.cond_br
+// CHECK: llvm.inline_asm has_side_effects asm_dialect = att "mov.b32 $0, $6;\0A\09mov.b32 $1, $7;\0A\09mov.b32 $2, $8;\0A\09mov.b32 $3, $9;\0A\09@$5 ld.global.v4.b32 { $0, $1, $2, $3 }, [ $4 + 0 ];", "=r,=r,=r,=r,l,b,r,r,r,r"
+// CHECK: llvm.inline_asm has_side_effects asm_dialect = att "@$5 st.global.v4.b32 [ $4 + 0 ], { $0, $1, $2, $3 };", "r,r,r,r,l,b"
+module attributes {ll.target = "sm_90"} {
+func.func @masked_nvidia(%x: !ll.ptr<f32> {ll.divisibility = 16 : i64}, %n: i32 {ll.divisibility = 16 : i64}) attributes {ll.kernel} {
+  %r = ll.make_range {start = 0 : i32, end = 128 : i32} : tensor<128xi32, #v>
+  %ns = ll.splat %n : i32 -> tensor<128xi32, #v>
+  %m = arith.cmpi slt, %r, %ns : tensor<128xi32, #v>
+  %xs = ll.splat %x : !ll.ptr<f32> -> tensor<128x!ll.ptr<f32>, #v>
+  %p = ll.addptr %xs, %r : tensor<128x!ll.ptr<f32>, #v>, tensor<128xi32, #v>
+  %o = arith.constant dense<1.0> : tensor<128xf32, #v>
+  %v = ll.load %p, %m, %o : (tensor<128x!ll.ptr<f32>, #v>, tensor<128xi1, #v>, tensor<128xf32, #v>) -> tensor<128xf32, #v>
+  ll.store %p, %v, %m : (tensor<128x!ll.ptr<f32>, #v>, tensor<128xf32, #v>, tensor<128xi1, #v>) -> ()
+  return
+}
+}
+
+// -----
+
+#v = #ll.blocked<{sizePerThread = [2], threadsPerWarp = [64], warpsPerCTA = [1], order = [0]}>
+// CHECK-LABEL: llvm.func @masked_amd
+// CHECK: llvm.cond_br
+// CHECK: llvm.load {{.*}} {alignment = 8 : i64} : !llvm.ptr<1> -> vector<2xf32>
+// CHECK: llvm.cond_br
+// CHECK: llvm.store {{.*}} {alignment = 8 : i64} : vector<2xf32>, !llvm.ptr<1>
+// CHECK-NOT: llvm.inline_asm
+module attributes {ll.target = "gfx942"} {
+func.func @masked_amd(%x: !ll.ptr<f32> {ll.divisibility = 16 : i64}, %n: i32 {ll.divisibility = 16 : i64}) attributes {ll.kernel} {
+  %r = ll.make_range {start = 0 : i32, end = 128 : i32} : tensor<128xi32, #v>
+  %ns = ll.splat %n : i32 -> tensor<128xi32, #v>
+  %m = arith.cmpi slt, %r, %ns : tensor<128xi32, #v>
+  %xs = ll.splat %x : !ll.ptr<f32> -> tensor<128x!ll.ptr<f32>, #v>
+  %p = ll.addptr %xs, %r : tensor<128x!ll.ptr<f32>, #v>, tensor<128xi32, #v>
+  %v = ll.load %p, %m : (tensor<128x!ll.ptr<f32>, #v>, tensor<128xi1, #v>) -> tensor<128xf32, #v>
+  ll.store %p, %v, %m : (tensor<128x!ll.ptr<f32>, #v>, tensor<128xf32, #v>, tensor<128xi1, #v>) -> ()
+  return
 }
 }

@@ -538,7 +538,8 @@ llvm.func @rotate64(%in: !llvm.ptr<1>, %out: !llvm.ptr<1>, %lanes: !llvm.ptr<1>,
     attributes {rocdl.kernel, rocdl.flat_work_group_size = "1,128"} {
   %tid = rocdl.workitem.id.x : i32
   %bid = rocdl.workgroup.id.x : i32
-  %dim = rocdl.workgroup.dim.x : i32
+  %dim64 = rocdl.workgroup.dim.x : i64
+  %dim = llvm.trunc %dim64 : i64 to i32
   %base = llvm.mul %bid, %dim : i32
   %i = llvm.add %base, %tid : i32
   %m1 = llvm.mlir.constant(-1 : i32) : i32
@@ -807,12 +808,25 @@ def test_out_of_bounds_global_load():
 
 def test_unsupported_op():
     text = """
-    llvm.func @asm(%p: !llvm.ptr<1>) attributes {nvvm.reqntid = array<i32: 32>} {
+    llvm.func @fence(%p: !llvm.ptr<1>) attributes {nvvm.reqntid = array<i32: 32>} {
       %tid = nvvm.read.ptx.sreg.tid.x : i32
-      %r = llvm.inline_asm "mov.b32 $0, $1;", "=r,r" %tid : (i32) -> i32
+      llvm.fence syncscope("agent") seq_cst
       llvm.return
     }"""
-    with pytest.raises(EmulationError, match=r"unsupported op llvm.inline_asm at .*:4:12"):
+    with pytest.raises(EmulationError, match=r"unsupported op llvm.fence at .*:4:7"):
+        run(text, 1, [np.zeros(32, np.int32)])
+
+
+def test_unmodelled_inline_ptx_is_named():
+    """Inline PTX the emulator does not model is an error naming the
+    instruction, never a silent skip."""
+    text = """
+    llvm.func @asm(%p: !llvm.ptr<1>) attributes {nvvm.reqntid = array<i32: 32>} {
+      %tid = nvvm.read.ptx.sreg.tid.x : i32
+      %r = llvm.inline_asm "vote.sync.ballot.b32 $0, 1, $1;", "=r,r" %tid : (i32) -> i32
+      llvm.return
+    }"""
+    with pytest.raises(EmulationError, match=r"llvm.inline_asm at .*:4:12: inline PTX instruction vote .* is not modelled"):
         run(text, 1, [np.zeros(32, np.int32)])
 
 

@@ -30,8 +30,9 @@ UNARY = {"math.exp": np.exp, "math.exp2": np.exp2, "math.log": np.log, "math.log
 
 def kernel(op: str, dtype: str, target: str) -> str:
     t = f"tensor<128x{dtype}, #b>"
+    lanes = 64 if target.startswith("gfx") else 32  # one warp of the target's lanes
     return f"""
-#b = #ll.blocked<{{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}}>
+#b = #ll.blocked<{{sizePerThread = [{128 // lanes}], threadsPerWarp = [{lanes}], warpsPerCTA = [1], order = [0]}}>
 module attributes {{ll.target = "{target}"}} {{
 func.func @k(%x: !ll.ptr<{dtype}>, %y: !ll.ptr<{dtype}>) attributes {{ll.kernel}} {{
   %r = ll.make_range {{start = 0 : i32, end = 128 : i32}} : tensor<128xi32, #b>

@@ -153,9 +153,10 @@ SmallVector<SmallVector<int>> accessGroups(Operation *op, Type ptrType,
 
 /// Every register loads through its pointer (a vector of registers through
 /// the first one's, where ll.vector says so); a masked one only where the
-/// mask holds (else `other`, or undef).
-struct LoadLowering : OpConversionPattern<LoadOp> {
-  using OpConversionPattern::OpConversionPattern;
+/// mask holds (else `other`, or undef): one predicated instruction where
+/// the target has it (NVIDIA), else a branch.
+struct LoadLowering : TargetPattern<LoadOp> {
+  using TargetPattern::TargetPattern;
   LogicalResult
   matchAndRewrite(LoadOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -192,6 +193,10 @@ struct LoadLowering : OpConversionPattern<LoadOp> {
       Value v;
       if (masks.empty()) {
         v = load();
+      } else if (Value p = target.predicatedLoad(
+                     rewriter, loc, vt, ptrs[g[0]], masks[g[0]],
+                     others.empty() ? Value() : fallback())) {
+        v = p; // one predicated instruction, no branch
       } else {
         auto ifOp = rewriter.create<scf::IfOp>(loc, TypeRange{vt}, masks[g[0]],
                                                /*withElseRegion=*/true);
@@ -262,6 +267,8 @@ struct StoreLowering : TargetPattern<StoreOp> {
         rewriter.create<LLVM::StoreOp>(loc, v, ptrs[g[0]], align);
         continue;
       }
+      if (target.predicatedStore(rewriter, loc, v, ptrs[g[0]], cond))
+        continue; // one predicated instruction, no branch
       auto ifOp = rewriter.create<scf::IfOp>(loc, TypeRange{}, cond,
                                              /*withElseRegion=*/false);
       OpBuilder::InsertionGuard guard(rewriter);
@@ -413,11 +420,27 @@ struct ElementwiseLowering : ConversionPattern {
     Type elt = getTypeConverter()->convertType(rt.getElementType());
     if (!st || !elt)
       return rewriter.notifyMatchFailure(op, "no lowering of the type");
+    // Tensor operands give a register each; a scalar operand (arith.select's
+    // i1 condition on tensors: `x if c else y`) is the same for all.
+    auto structTy = dyn_cast<LLVM::LLVMStructType>(st);
+    if (!structTy)
+      return rewriter.notifyMatchFailure(op, "the result has no registers");
+    size_t regCount = structTy.getBody().size();
     SmallVector<SmallVector<Value>> regs;
-    for (Value v : operands)
+    for (Value v : operands) {
+      if (!isa<LLVM::LLVMStructType>(v.getType())) {
+        if (isa<ShapedType>(v.getType()))
+          return rewriter.notifyMatchFailure(op, "an operand has no registers");
+        regs.push_back(SmallVector<Value>(regCount, v));
+        continue;
+      }
       regs.push_back(unpack(rewriter, loc, v));
+      if (regs.back().size() != regCount)
+        return rewriter.notifyMatchFailure(
+            op, "operands with different register counts");
+    }
     SmallVector<Value> out;
-    for (size_t r = 0, e = regs.empty() ? 0 : regs[0].size(); r < e; ++r) {
+    for (size_t r = 0; r < regCount; ++r) {
       SmallVector<Value> args;
       for (auto &rv : regs)
         args.push_back(rv[r]);
@@ -511,8 +534,8 @@ void mlir::ll::populateKernelOpToLLVMPatterns(LLTypeConverter &tc,
                                               const TargetInfo &target) {
   MLIRContext *ctx = patterns.getContext();
   patterns.add<ProgramIdLowering, NumProgramsLowering, MakeRangeLowering,
-               StoreLowering>(tc, ctx, target);
-  patterns.add<SplatLowering, AddPtrLowering, LoadLowering, ConstantLowering,
+               LoadLowering, StoreLowering>(tc, ctx, target);
+  patterns.add<SplatLowering, AddPtrLowering, ConstantLowering,
                ElementwiseLowering, ShapeLowering<ExpandDimsOp>,
                ShapeLowering<BroadcastOp>, ShapeLowering<TransOp>,
                ShapeLowering<ReshapeOp>, JoinLowering, SplitLowering,

@@ -42,14 +42,37 @@ using namespace mlir::ll;
 
 namespace {
 
-/// The warps of the layouts in `func` (all must agree); 1 without tensors.
-FailureOr<int> warpsOf(func::FuncOp func) {
+/// The warps of the layouts in `func` (all must agree, and agree with the
+/// kernel's `ll.num_warps` where it has one); without tensors its
+/// `ll.num_warps`, else 1. Every distributed layout must spread over the
+/// target's lanes exactly (a layout of 64 lanes on a 32-lane target would
+/// leave half its elements to threads that do not exist).
+FailureOr<int> warpsOf(func::FuncOp func, const TargetInfo &target) {
   int warps = 0;
+  if (auto a = func->getAttrOfType<IntegerAttr>("ll.num_warps")) {
+    if (a.getInt() < 1 || !llvm::isPowerOf2_64(a.getInt()) ||
+        a.getInt() * target.warpSize() > 1024) {
+      func.emitOpError() << "ll.num_warps = " << a.getInt()
+                         << " is not a power of two with at most 1024 "
+                            "threads per CTA";
+      return failure();
+    }
+    warps = int(a.getInt());
+  }
   WalkResult r = func.walk([&](Operation *op) {
     auto check = [&](Type t) {
       auto l = getLinearLayout(t);
       if (failed(l) || !l->hasInDim("warp"))
         return true;
+      if (l->hasInDim("lane")) {
+        int lanes = int(l->inDimSize(l->inDimIndex("lane")));
+        if (lanes != target.warpSize()) {
+          op->emitOpError() << "has a layout of " << lanes << " lanes, but "
+                            << target.target().name << " has "
+                            << target.warpSize() << " threads per warp";
+          return false;
+        }
+      }
       int w = int(l->inDimSize(l->inDimIndex("warp")));
       if (warps && w != warps) {
         op->emitOpError() << "uses " << w << " warps where the kernel's other "
@@ -147,9 +170,17 @@ struct ApproxMathToNVVM : OpRewritePattern<MathOp> {
 /// sm_90 (null with a diagnostic on the module for an unknown one).
 std::unique_ptr<TargetInfo> targetOf(ModuleOp module, StringRef option) {
   std::string name = option.str();
-  if (name.empty())
-    if (auto a = module->getAttrOfType<StringAttr>("ll.target"))
-      name = a.str();
+  if (name.empty()) {
+    Attribute a = module->getAttr("ll.target");
+    if (a && !isa<StringAttr>(a)) {
+      module.emitError() << "module attribute ll.target must be a target "
+                            "name such as \"sm_90\" or \"gfx942\", not "
+                         << a;
+      return nullptr;
+    }
+    if (a)
+      name = cast<StringAttr>(a).str();
+  }
   if (name.empty())
     name = "sm_90";
   std::string error;
@@ -157,6 +188,37 @@ std::unique_ptr<TargetInfo> targetOf(ModuleOp module, StringRef option) {
   if (!info)
     module.emitError() << error;
   return info;
+}
+
+/// What MLIR's LLVM IR translation assumes without verifying (the LLVM we
+/// link is built with assertions: a wrong type there aborts the process):
+/// the target ops that become calls or intrinsics of a fixed type must have
+/// it. NVVM special registers are i32 (but the 64-bit clocks and grid id);
+/// ROCDL's workitem / workgroup ids are i32 intrinsics, its grid and
+/// workgroup dims calls of OCKL's i64 functions.
+LogicalResult checkTranslatable(ModuleOp module) {
+  WalkResult r = module.walk([](Operation *op) {
+    StringRef name = op->getName().getStringRef();
+    unsigned want = 0;
+    if (name.starts_with("nvvm.read.ptx.sreg."))
+      want = name.ends_with("clock64") || name.ends_with("globaltimer") ||
+                     name.ends_with("gridid")
+                 ? 64
+                 : 32;
+    else if (name.starts_with("rocdl.workitem.id.") ||
+             name.starts_with("rocdl.workgroup.id."))
+      want = 32;
+    else if (name.starts_with("rocdl.grid.dim.") ||
+             name.starts_with("rocdl.workgroup.dim."))
+      want = 64;
+    if (!want || op->getNumResults() != 1 ||
+        op->getResult(0).getType().isInteger(want))
+      return WalkResult::advance();
+    op->emitOpError() << "must give an i" << want << " (LLVM IR translation "
+                      << "builds it so), not " << op->getResult(0).getType();
+    return WalkResult::interrupt();
+  });
+  return failure(r.wasInterrupted());
 }
 
 struct LLAllocateShared
@@ -194,7 +256,14 @@ struct ConvertLLToLLVM
     for (auto func : module.getOps<func::FuncOp>()) {
       if (!func->hasAttr("ll.kernel"))
         continue;
-      auto warps = warpsOf(func);
+      // A GPU kernel returns nothing (LLVM's verifier rejects a ptx_kernel /
+      // amdgpu_kernel with a result, aborting translation).
+      if (func.getFunctionType().getNumResults()) {
+        func.emitOpError() << "is a kernel (ll.kernel) but returns values; "
+                              "a kernel returns nothing";
+        return signalPassFailure();
+      }
+      auto warps = warpsOf(func, *info);
       if (failed(warps))
         return signalPassFailure();
       threads[func.getSymName()] = *warps * info->warpSize();
@@ -312,6 +381,7 @@ struct ConvertLLToLLVM
       if (it == threads.end())
         continue;
       func->removeAttr("ll.kernel");
+      func->removeAttr("ll.num_warps");
       info->markKernel(func, it->second);
     }
     if (info->isAMD() && !threads.empty()) {
@@ -333,6 +403,8 @@ struct ConvertLLToLLVM
     }
     module->setAttr("ll.shared", b.getI64IntegerAttr(sharedBytes));
     module->setAttr("ll.target", b.getStringAttr(name));
+    if (failed(checkTranslatable(module)))
+      return signalPassFailure();
   }
 };
 

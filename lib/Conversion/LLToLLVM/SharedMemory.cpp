@@ -10,7 +10,8 @@
 // Program points are the pre-order numbers of the ops of each function.
 // Buffers are placed largest first at the lowest offset (128-byte
 // aligned) that no buffer with an overlapping lifetime occupies, as
-// Triton's allocation does; the module needs the largest end.
+// Triton's allocation does; the module needs the largest end, which must
+// fit the target's shared memory (else a diagnostic on the op past it).
 //
 //===----------------------------------------------------------------------===//
 
@@ -116,6 +117,18 @@ FailureOr<int64_t> mlir::ll::allocateSharedMemory(ModuleOp module,
       }
       placed.push_back(b);
       total = std::max(total, b->offset + b->bytes);
+      // More than the target's shared memory: refused here, where the op
+      // that overflows it is known (offsets past it would not even fit the
+      // lowering's 32-bit address arithmetic).
+      int64_t limit = target.sharedMemoryBytes();
+      if (b->offset + b->bytes > limit) {
+        b->op->emitOpError()
+            << "needs shared memory up to byte " << b->offset + b->bytes
+            << " (" << b->bytes << " bytes from offset " << b->offset
+            << "), more than the " << limit << " bytes "
+            << target.target().name << " gives a CTA";
+        return failure();
+      }
       b->op->setAttr(kSharedOffsetAttr,
                      IntegerAttr::get(IntegerType::get(ctx, 64), b->offset));
     }

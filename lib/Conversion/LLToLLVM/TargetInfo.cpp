@@ -14,6 +14,63 @@ Value i32Const(OpBuilder &b, Location loc, int32_t v) {
   return b.create<LLVM::ConstantOp>(loc, b.getI32Type(), b.getI32IntegerAttr(v));
 }
 
+/// How a predicated PTX access moves `type`: `count` words of `bits` bits
+/// (16: "h" registers, 32: "r"); count 0 where PTX has no such access (a
+/// type of 8 bits, of more than 128, or not a whole number of words).
+struct PtxWords {
+  int count = 0, bits = 0;
+  char constraint = 'r';
+};
+
+PtxWords ptxWords(Type type) {
+  unsigned total = 0;
+  if (auto v = dyn_cast<VectorType>(type))
+    total = v.getNumElements() * v.getElementType().getIntOrFloatBitWidth();
+  else if (type.isIntOrFloat())
+    total = type.getIntOrFloatBitWidth();
+  if (total == 16)
+    return {1, 16, 'h'};
+  if (total == 32 || total == 64 || total == 128)
+    return {int(total / 32), 32, 'r'};
+  return {};
+}
+
+/// `v` (of the type ptxWords(type) describes) as its words, and back.
+SmallVector<Value> toWords(OpBuilder &b, Location loc, Value v, PtxWords w) {
+  Type word = b.getIntegerType(w.bits);
+  if (w.count == 1)
+    return {b.create<LLVM::BitcastOp>(loc, word, v)};
+  Value vec = b.create<LLVM::BitcastOp>(
+      loc, VectorType::get({w.count}, word), v);
+  SmallVector<Value> out;
+  for (int i = 0; i < w.count; ++i)
+    out.push_back(b.create<LLVM::ExtractElementOp>(loc, vec, i32Const(b, loc, i)));
+  return out;
+}
+
+Value fromWords(OpBuilder &b, Location loc, Type type, ArrayRef<Value> words) {
+  if (words.size() == 1)
+    return b.create<LLVM::BitcastOp>(loc, type, words[0]);
+  auto vt = VectorType::get({int64_t(words.size())}, words[0].getType());
+  Value vec = b.create<LLVM::UndefOp>(loc, vt);
+  for (auto [i, w] : llvm::enumerate(words))
+    vec = b.create<LLVM::InsertElementOp>(loc, vec, w, i32Const(b, loc, i));
+  return b.create<LLVM::BitcastOp>(loc, type, vec);
+}
+
+/// "{ $first, $first+1, ... }" for `count` operands.
+std::string ptxRegs(int first, int count) {
+  std::string s = "{ ";
+  for (int i = 0; i < count; ++i)
+    s += (i ? ", $" : "$") + std::to_string(first + i);
+  return s + " }";
+}
+
+bool isGlobalPtr(Value p) {
+  auto t = dyn_cast<LLVM::LLVMPointerType>(p.getType());
+  return t && t.getAddressSpace() == 1;
+}
+
 class NVVMTargetInfo : public TargetInfo {
 public:
   explicit NVVMTargetInfo(::ll::Target t) : TargetInfo(std::move(t)) {}
@@ -99,6 +156,70 @@ public:
     return b.create<NVVM::ConvertF8x2ToF16x2Op>(
         loc, VectorType::get({2}, b.getF16Type()), pair, /*relu=*/false, fp8);
   }
+  /// mov.b32 $0, <other or 0>; ... @$p ld.global.v4.b32 { $0, .. }, [ $a + 0 ];
+  Value predicatedLoad(OpBuilder &b, Location loc, Type type, Value ptr,
+                       Value pred, Value other) const override {
+    PtxWords w = ptxWords(type);
+    if (!w.count || !isGlobalPtr(ptr))
+      return nullptr;
+    SmallVector<Value> operands = {ptr, pred};
+    if (other)
+      operands.append(toWords(b, loc, other, w));
+    std::string bits = std::to_string(w.bits), asmText, constraints;
+    for (int i = 0; i < w.count; ++i) {
+      asmText += "mov.b" + bits + " $" + std::to_string(i) + ", " +
+                 (other ? "$" + std::to_string(w.count + 2 + i) : "0") + ";\n\t";
+      constraints += std::string("=") + w.constraint + ",";
+    }
+    asmText += "@$" + std::to_string(w.count + 1) + " ld.global" +
+               (w.count > 1 ? ".v" + std::to_string(w.count) : "") + ".b" +
+               bits + " " + ptxRegs(0, w.count) + ", [ $" +
+               std::to_string(w.count) + " + 0 ];";
+    constraints += "l,b";
+    for (int i = 0; other && i < w.count; ++i)
+      constraints += std::string(",") + w.constraint;
+    Type word = b.getIntegerType(w.bits);
+    Type result = word;
+    if (w.count > 1)
+      result = LLVM::LLVMStructType::getLiteral(
+          b.getContext(), SmallVector<Type>(w.count, word));
+    auto op = b.create<LLVM::InlineAsmOp>(
+        loc, result, operands, asmText, constraints, /*has_side_effects=*/true,
+        /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
+        LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
+        ArrayAttr());
+    SmallVector<Value> words;
+    if (w.count == 1)
+      words.push_back(op.getResult(0));
+    else
+      for (int i = 0; i < w.count; ++i)
+        words.push_back(b.create<LLVM::ExtractValueOp>(loc, op.getResult(0), i));
+    return fromWords(b, loc, type, words);
+  }
+  /// @$p st.global.v4.b32 [ $a + 0 ], { $0, .. };
+  bool predicatedStore(OpBuilder &b, Location loc, Value value, Value ptr,
+                       Value pred) const override {
+    PtxWords w = ptxWords(value.getType());
+    if (!w.count || !isGlobalPtr(ptr))
+      return false;
+    SmallVector<Value> operands = toWords(b, loc, value, w);
+    operands.append({ptr, pred});
+    std::string asmText = "@$" + std::to_string(w.count + 1) + " st.global" +
+                          (w.count > 1 ? ".v" + std::to_string(w.count) : "") +
+                          ".b" + std::to_string(w.bits) + " [ $" +
+                          std::to_string(w.count) + " + 0 ], " +
+                          ptxRegs(0, w.count) + ";";
+    std::string constraints;
+    for (int i = 0; i < w.count; ++i)
+      constraints += std::string(1, w.constraint) + ",";
+    constraints += "l,b";
+    b.create<LLVM::InlineAsmOp>(
+        loc, Type(), operands, asmText, constraints, /*has_side_effects=*/true,
+        /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
+        LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
+        ArrayAttr());
+    return true;
+  }
   void barrier(OpBuilder &b, Location loc) const override {
     b.create<NVVM::Barrier0Op>(loc);
   }
@@ -124,13 +245,18 @@ public:
       return b.create<ROCDL::BlockIdYOp>(loc, i32);
     return b.create<ROCDL::BlockIdZOp>(loc, i32);
   }
+  /// rocdl.grid.dim.* translate to OCKL's `i64 __ockl_get_num_groups(i32)`
+  /// (linked at emission, as Triton does): an i64 result, truncated.
   Value numPrograms(OpBuilder &b, Location loc, int axis) const override {
-    Type i32 = b.getI32Type();
+    Type i64 = b.getI64Type();
+    Value n;
     if (axis == 0)
-      return b.create<ROCDL::GridDimXOp>(loc, i32);
-    if (axis == 1)
-      return b.create<ROCDL::GridDimYOp>(loc, i32);
-    return b.create<ROCDL::GridDimZOp>(loc, i32);
+      n = b.create<ROCDL::GridDimXOp>(loc, i64);
+    else if (axis == 1)
+      n = b.create<ROCDL::GridDimYOp>(loc, i64);
+    else
+      n = b.create<ROCDL::GridDimZOp>(loc, i64);
+    return b.create<LLVM::TruncOp>(loc, b.getI32Type(), n);
   }
   Value shuffleIdx(OpBuilder &b, Location loc, Value value,
                    Value lane) const override {
@@ -155,6 +281,17 @@ public:
 };
 
 } // namespace
+
+int64_t TargetInfo::sharedMemoryBytes() const {
+  StringRef name = desc.name;
+  if (name == "sm_80")
+    return 163 * 1024;
+  if (name == "sm_86" || name == "sm_89")
+    return 99 * 1024;
+  if (name.starts_with("sm_"))
+    return 227 * 1024;
+  return name == "gfx950" ? 160 * 1024 : 64 * 1024;
+}
 
 std::unique_ptr<TargetInfo> TargetInfo::get(StringRef name,
                                             std::string &error) {

@@ -58,7 +58,11 @@ Value lowering::i32(OpBuilder &b, Location loc, int64_t v) {
 }
 
 SmallVector<Value> lowering::unpack(OpBuilder &b, Location loc, Value s) {
-  auto st = cast<LLVM::LLVMStructType>(s.getType());
+  // Callers pass the converted value of an encoded tensor; anything else is
+  // one register (never an assertion in the user's process).
+  auto st = dyn_cast<LLVM::LLVMStructType>(s.getType());
+  if (!st)
+    return {s};
   SmallVector<Value> out;
   for (int64_t i = 0, e = st.getBody().size(); i < e; ++i)
     out.push_back(b.create<LLVM::ExtractValueOp>(loc, s, i));

@@ -3,7 +3,8 @@
 // Triton's TTGIR, as read by the parse-only tt / ttg dialects (whose types
 // and layouts already are ll's), becomes ll, func and upstream ops:
 //
-//   tt.func public @k   -> func.func @k {ll.kernel}  (others: func.func)
+//   tt.func public @k   -> func.func @k {ll.kernel, ll.num_warps = ttg.num-warps}
+//                          (others: private func.func)
 //   tt.return / tt.call -> func.return / func.call
 //   tt.get_program_id, tt.make_range, tt.splat, tt.addptr, tt.load,
 //   tt.store, tt.expand_dims, tt.broadcast, tt.reshape, tt.trans, tt.join,
@@ -21,7 +22,9 @@
 //                          "gfx942"}
 //
 // Any other tt / ttg op is an error naming it and its location (Triton's
-// locations carry the kernel's Python file and line).
+// locations carry the kernel's Python file and line). The module's facts
+// (threads per warp, warps, CTAs, kernels' results) are checked against the
+// target and the layouts first (verifyModuleFacts).
 //
 //===----------------------------------------------------------------------===//
 
@@ -32,6 +35,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/IR/Builders.h"
+#include "linear_layouts/Core/Planning.h"
+#include "llvm/Support/MathExtras.h"
 #include "llvm/ADT/StringMap.h"
 
 namespace mlir::ll {
@@ -109,6 +114,89 @@ Operation *reshapeThenConvert(OpBuilder &b, ReshapeOp r) {
   return b.create<ConvertLayoutOp>(r.getLoc(), dst, r.getResult());
 }
 
+/// An integer module attribute (Triton's ttg.num-warps & co.): absent is
+/// `dflt`, anything but an integer a diagnostic.
+FailureOr<int64_t> intAttr(ModuleOp module, StringRef name, int64_t dflt) {
+  Attribute a = module->getAttr(name);
+  if (!a)
+    return dflt;
+  auto i = dyn_cast<IntegerAttr>(a);
+  if (!i || !isa<IntegerType>(i.getType())) {
+    module.emitError() << "module attribute " << name
+                       << " must be an integer, not " << a;
+    return failure();
+  }
+  return i.getInt();
+}
+
+/// The module's facts checked once, against the target and the layouts,
+/// before anything is converted (what Triton's own lowering relies on
+/// without checking):
+///   - ttg.threads-per-warp is the target's warp size;
+///   - ttg.num-warps is a power of two, with at most 1024 threads per CTA;
+///   - ttg.num-ctas is 1 (clusters are not lowered);
+///   - every distributed layout spreads over exactly those lanes and warps
+///     and one CTA;
+///   - a kernel (public tt.func) returns nothing.
+LogicalResult verifyModuleFacts(ModuleOp module, StringRef target) {
+  auto lanes = intAttr(module, "ttg.threads-per-warp", 0);
+  auto warps = intAttr(module, "ttg.num-warps", 0);
+  auto ctas = intAttr(module, "ttg.num-ctas", 1);
+  if (failed(lanes) || failed(warps) || failed(ctas))
+    return failure();
+  if (!target.empty()) {
+    auto t = ::ll::Target::get(target.str());
+    if (!t) {
+      module.emitError() << t.error().message();
+      return failure();
+    }
+    if (*lanes && *lanes != t->warpSize)
+      return module.emitError()
+             << "ttg.threads-per-warp = " << *lanes << ", but " << target
+             << " has " << t->warpSize << " threads per warp";
+    if (!*lanes)
+      *lanes = t->warpSize;
+  }
+  if (module->hasAttr("ttg.num-warps") &&
+      (*warps < 1 || !llvm::isPowerOf2_64(*warps) ||
+       (*lanes && *warps * *lanes > 1024)))
+    return module.emitError()
+           << "ttg.num-warps = " << *warps
+           << " is not a power of two with at most 1024 threads per CTA";
+  if (*ctas != 1)
+    return module.emitError() << "ttg.num-ctas = " << *ctas
+                              << ": thread block clusters are not supported";
+  WalkResult r = module.walk([&](Operation *op) {
+    if (auto f = dyn_cast<tt::FuncOp>(op)) {
+      bool kernel = f.getSymVisibility() == "public" || !f.getSymVisibility();
+      if (kernel && f.getFunctionType().getNumResults()) {
+        op->emitError() << "kernel @" << f.getSymName()
+                        << " returns values; a kernel returns nothing";
+        return WalkResult::interrupt();
+      }
+    }
+    for (Type t : op->getResultTypes()) {
+      auto l = getLinearLayout(t);
+      if (failed(l) || !l->hasInDim("lane"))
+        continue;
+      auto size = [&](const std::string &d) {
+        return l->hasInDim(d) ? int64_t(l->inDimSize(l->inDimIndex(d))) : 1;
+      };
+      if ((*lanes && size("lane") != *lanes) ||
+          (*warps && size("warp") != *warps) || size("block") != *ctas) {
+        op->emitError() << "has a layout of " << size("lane") << " lanes, "
+                        << size("warp") << " warps and " << size("block")
+                        << " CTAs, but the module has " << *lanes
+                        << " threads per warp, " << *warps << " warps and "
+                        << *ctas << " CTA";
+        return WalkResult::interrupt();
+      }
+    }
+    return WalkResult::advance();
+  });
+  return failure(r.wasInterrupted());
+}
+
 struct ConvertTritonToLL
     : public mlir::ll::impl::ConvertTritonToLLBase<ConvertTritonToLL> {
   using ConvertTritonToLLBase::ConvertTritonToLLBase;
@@ -148,8 +236,14 @@ struct ConvertTritonToLL
       if (kernel && scratchArgs && !fn.getBody().empty())
         for (int k = 0; k < 2; ++k)
           fn.getBody().front().addArgument(args[args.size() - 2 + k], loc);
-      if (kernel)
+      if (kernel) {
         fn->setAttr("ll.kernel", b.getUnitAttr());
+        // Triton launches num-warps warps whatever the layouts say (a
+        // kernel without tensors still gets them all).
+        if (auto w = op->getParentOfType<ModuleOp>()->getAttrOfType<IntegerAttr>(
+                "ttg.num-warps"))
+          fn->setAttr("ll.num_warps", b.getI32IntegerAttr(w.getInt()));
+      }
       else
         fn.setPrivate();
       repl = fn;
@@ -207,6 +301,12 @@ struct ConvertTritonToLL
     ModuleOp module = getOperation();
     OpBuilder b(&getContext());
     // The module's target and warps.
+    if (Attribute a = module->getAttr("ttg.target"); a && !isa<StringAttr>(a)) {
+      module.emitError() << "module attribute ttg.target must be a string "
+                            "such as \"cuda:90\" or \"hip:gfx942\", not "
+                         << a;
+      return signalPassFailure();
+    }
     if (auto t = module->getAttrOfType<StringAttr>("ttg.target")) {
       auto name = targetName(t.getValue());
       if (!name) {
@@ -215,6 +315,9 @@ struct ConvertTritonToLL
       }
       module->setAttr("ll.target", b.getStringAttr(*name));
     }
+    auto target = module->getAttrOfType<StringAttr>("ll.target");
+    if (failed(verifyModuleFacts(module, target ? target.getValue() : "")))
+      return signalPassFailure();
     SmallVector<Operation *> todo;
     module.walk<WalkOrder::PostOrder>([&](Operation *op) {
       if (isa<tt::TTDialect, ttg::TTGDialect, amdg::AMDGDialect>(op->getDialect()))

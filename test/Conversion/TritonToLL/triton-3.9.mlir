@@ -27,12 +27,12 @@ module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.targ
 // whose registers repeat along the size-1 dim: ll.reshape keeps the source
 // layout's image and a conversion to Triton's layout follows.
 // CHECK: #[[LIN:.+]] = #ll.linear<{register = [], lane = {{\[}}[0, 0], [1, 0], [2, 0], [4, 0], [8, 0]], warp = {{\[}}[16, 0]], block = []}>
-// CHECK-LABEL: func.func @reshape_repeats
+// CHECK-LABEL: func.func private @reshape_repeats
 // CHECK: %[[R:.*]] = ll.reshape %{{.*}} -> tensor<32x1xi32, #[[LIN]]>
 // CHECK: ll.convert_layout %[[R]] : tensor<32x1xi32, #[[LIN]]> -> tensor<32x1xi32, #blocked>
 #blocked = #ttg.blocked<{sizePerThread = [1, 2], threadsPerWarp = [16, 2], warpsPerCTA = [2, 1], order = [1, 0]}>
 module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 2 : i32, ttg.target = "cuda:90", "ttg.threads-per-warp" = 32 : i32} {
-  tt.func public @reshape_repeats(%x: tensor<32xi32, #ttg.slice<{dim = 1, parent = #blocked}>>) -> tensor<32x1xi32, #blocked> {
+  tt.func private @reshape_repeats(%x: tensor<32xi32, #ttg.slice<{dim = 1, parent = #blocked}>>) -> tensor<32x1xi32, #blocked> {
     %r = tt.reshape %x : tensor<32xi32, #ttg.slice<{dim = 1, parent = #blocked}>> -> tensor<32x1xi32, #blocked>
     tt.return %r : tensor<32x1xi32, #blocked>
   }

@@ -31,6 +31,10 @@ public:
   const ::ll::Target &target() const { return desc; }
   int warpSize() const { return desc.warpSize; }
   bool isAMD() const { return desc.warpSize == 64 || desc.name.rfind("gfx", 0) == 0; }
+  /// The most shared memory (bytes) one CTA may use: what the CUDA driver
+  /// lets a kernel opt into (sm_80: 163 KiB, sm_86 / sm_89: 99 KiB, sm_90 /
+  /// sm_100: 227 KiB), a workgroup's LDS on AMD (64 KiB; gfx950: 160 KiB).
+  int64_t sharedMemoryBytes() const;
 
   /// The thread's index in its CTA (x), as i32.
   virtual Value threadId(OpBuilder &b, Location loc) const = 0;
@@ -69,6 +73,24 @@ public:
   virtual Value fp8x2ToF16x2(OpBuilder &b, Location loc, Value lo, Value hi,
                              Type fp8) const {
     return nullptr;
+  }
+  /// A global load of `type` (a scalar or vector of 16, 32, 64 or 128 bits)
+  /// through `ptr` (address space 1) where the i1 `pred` holds, else
+  /// `other` (of `type`; null: zero), without a branch: one predicated
+  /// instruction, as Triton emits it (PTX `@p ld.global.v4.b32`). Null, with
+  /// nothing emitted, where the target has none (the caller branches).
+  /// A branch per masked access would give LLVM's O3 thousands of blocks in
+  /// a large tile (a 64k-element vector add: 37 s instead of 0.3 s).
+  virtual Value predicatedLoad(OpBuilder &b, Location loc, Type type,
+                               Value ptr, Value pred, Value other) const {
+    return nullptr;
+  }
+  /// The global store of `value` through `ptr` where `pred` holds, as one
+  /// predicated instruction; false, with nothing emitted, where the target
+  /// has none.
+  virtual bool predicatedStore(OpBuilder &b, Location loc, Value value,
+                               Value ptr, Value pred) const {
+    return false;
   }
   /// A CTA-wide barrier (shared memory written before it is visible after).
   virtual void barrier(OpBuilder &b, Location loc) const = 0;

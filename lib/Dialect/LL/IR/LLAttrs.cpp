@@ -193,9 +193,15 @@ struct Params {
         flat.append(b.begin(), b.end());
       return flat;
     }
+    // (A family's rank is the length of one of its lists, e.g. `order`: an
+    // empty one leaves no dimension to place the CTAs in.)
+    if (rank < 1)
+      return p.emitError(loc, "a layout of rank 0 (empty parameter lists)");
     auto l = c.toLinearLayout(rank);
     if (!l)
       return p.emitError(loc, l.error().message());
+    if (l->numInDims() == 0)
+      return flat;
     for (const ::ll::Basis &b : l->bases(0))
       flat.append(b.begin(), b.end());
     return flat;

@@ -1,0 +1,141 @@
+"""Inline PTX in the emulator (linear_layouts.ptx): the predicated global
+accesses our lowering emits for masked loads and stores, checked against the
+PTX ISA's semantics and against Triton's own inline assembly for the same
+accesses (the strings Triton's NVIDIA back end puts into its LLVM IR, which
+run on GPUs every day)."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+from linear_layouts.emulator import EmulationError, emulate_mlir
+
+KERNEL = """
+llvm.func @k(%x: !llvm.ptr<1>, %y: !llvm.ptr<1>, %n: i32) attributes {{nvvm.reqntid = array<i32: 64>}} {{
+  %tid = nvvm.read.ptx.sreg.tid.x : i32
+  %c{width} = llvm.mlir.constant({width} : i32) : i32
+  %i = llvm.mul %tid, %c{width} : i32
+  %m = llvm.icmp "slt" %tid, %n : i32
+  %px = llvm.getelementptr %x[%i] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  %py = llvm.getelementptr %y[%i] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+{body}
+  llvm.return
+}}
+"""
+
+
+def run(body: str, width: int, x: np.ndarray, y: np.ndarray, n: int) -> None:
+    emulate_mlir(KERNEL.format(body=body, width=width), "k", 1, [x, y, n])
+
+
+def test_predicated_scalar_load_and_store():
+    x = np.arange(64, dtype=np.int32) + 100
+    y = np.full(64, -1, np.int32)
+    run('''
+  %v = llvm.inline_asm has_side_effects "mov.b32 $0, 7;\\n\\t@$2 ld.global.b32 { $0 }, [ $1 + 0 ];", "=r,l,b" %px, %m : (!llvm.ptr<1>, i1) -> i32
+  llvm.inline_asm has_side_effects "@$2 st.global.b32 [ $1 + 0 ], { $0 };", "r,l,b" %v, %py, %m : (i32, !llvm.ptr<1>, i1) -> ()
+  %t = llvm.xor %m, %m : i1
+''', 1, x, y, 20)
+    # Lanes >= 20 neither load (their value is the mov's 7) nor store.
+    np.testing.assert_array_equal(y, np.where(np.arange(64) < 20, x, -1))
+
+
+def test_vector_load_takes_other_values_where_masked_off():
+    x = np.arange(256, dtype=np.int32)
+    y = np.zeros(256, np.int32)
+    run('''
+  %o = llvm.mlir.constant(-5 : i32) : i32
+  %v = llvm.inline_asm has_side_effects "mov.b32 $0, $4;\\n\\tmov.b32 $1, $4;\\n\\tmov.b32 $2, $4;\\n\\tmov.b32 $3, $4;\\n\\t@$6 ld.global.v4.b32 { $0, $1, $2, $3 }, [ $5 + 0 ];", "=r,=r,=r,=r,r,l,b" %o, %px, %m : (i32, !llvm.ptr<1>, i1) -> !llvm.struct<(i32, i32, i32, i32)>
+  %a = llvm.extractvalue %v[0] : !llvm.struct<(i32, i32, i32, i32)>
+  %b = llvm.extractvalue %v[1] : !llvm.struct<(i32, i32, i32, i32)>
+  %c = llvm.extractvalue %v[2] : !llvm.struct<(i32, i32, i32, i32)>
+  %d = llvm.extractvalue %v[3] : !llvm.struct<(i32, i32, i32, i32)>
+  %t = llvm.mlir.constant(true) : i1
+  llvm.inline_asm has_side_effects "@$5 st.global.v4.b32 [ $4 + 0 ], { $0, $1, $2, $3 };", "r,r,r,r,l,b" %a, %b, %c, %d, %py, %t : (i32, i32, i32, i32, !llvm.ptr<1>, i1) -> ()
+''', 4, x, y, 10)
+    want = np.where(np.arange(256) // 4 < 10, x, -5)
+    np.testing.assert_array_equal(y, want)
+
+
+def test_negated_predicate_and_offsets():
+    x = np.arange(128, dtype=np.int32)
+    y = np.zeros(128, np.int32)
+    run('''
+  %v = llvm.inline_asm has_side_effects "mov.b32 $0, 0x0;\\n\\t@!$2 ld.global.b32 { $0 }, [ $1 + 256 ];", "=r,l,b" %px, %m : (!llvm.ptr<1>, i1) -> i32
+  %t = llvm.mlir.constant(true) : i1
+  llvm.inline_asm has_side_effects "@$2 st.global.b32 [ $1 + 0 ], { $0 };", "r,l,b" %v, %py, %t : (i32, !llvm.ptr<1>, i1) -> ()
+''', 1, x, y, 32)
+    t = np.arange(128)
+    np.testing.assert_array_equal(y[:64], np.where(t[:64] < 32, 0, x[64:]))
+
+
+def test_misaligned_vector_access_is_an_error():
+    x = np.arange(256, dtype=np.int32)
+    with pytest.raises(EmulationError, match="misaligned address"):
+        run('''
+  %v = llvm.inline_asm has_side_effects "@$2 ld.global.v2.b32 { $0, $1 }, [ $3 + 4 ];", "=r,=r,b,l" %m, %px : (i1, !llvm.ptr<1>) -> !llvm.struct<(i32, i32)>
+''', 2, x, np.zeros(4, np.int32), 64)
+
+
+@pytest.mark.parametrize("asm, constraints, match", [
+    ("@$1 ld.shared.b32 { $0 }, [ $2 + 0 ];", "=r,b,l", r"modifier \.shared is not modelled"),
+    ("@$1 ld.global.b32 { $0 }, [ $2 + 0 ];", "=r,r,l", r"predicate \$1 is not a 'b' input"),
+    ("ld.global.cg.b32 { $0 }, [ $1 + 0 ];", "=r,l", r"modifier \.cg is not modelled"),
+    ("ld.global.b32 { $0 }, [ $5 + 0 ];", "=r,l", r"operand \$5 does not exist"),
+    ("mov.b32 $0, %r1;", "=r,l", r"operand '%r1' is not modelled"),
+    ("ld.global.b32 { $0 }, [ $1 + 0 ];", "=f,l", r"constraint 'f'"),
+])
+def test_unmodelled_forms_are_named(asm, constraints, match):
+    from linear_layouts.ptx import InlinePtx
+
+    with pytest.raises(EmulationError, match=match):
+        InlinePtx(asm, constraints)
+
+
+def _llvm_asm_strings(llvm_ir: str) -> list[tuple[str, str]]:
+    """(asm, constraints) of every inline asm call in LLVM IR text."""
+    out = []
+    for m in re.finditer(r'asm sideeffect "((?:[^"\\]|\\.)*)", "([^"]*)"', llvm_ir):
+        asm = re.sub(r"\\([0-9A-Fa-f]{2})", lambda h: chr(int(h[1], 16)), m[1])
+        out.append((asm, m[2]))
+    return out
+
+
+def test_tritons_own_global_accesses_run_as_ptx_says():
+    """Triton's NVIDIA back end emits its masked global loads and stores as
+    predicated inline PTX: the emulator runs Triton's exact strings, and the
+    result is the numpy answer (masked-off lanes keep the mov's value)."""
+    triton = pytest.importorskip("triton")
+    from triton.backends.compiler import GPUTarget
+
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "triton"))
+    from kernels import vector_add
+
+    src = triton.compiler.ASTSource(vector_add, {"X": "*fp32", "Y": "*fp32", "Z": "*fp32", "n": "i32",
+                                                 "BLOCK": "constexpr"}, {"BLOCK": 256})
+    llir = triton.compile(src, target=GPUTarget("cuda", 90, 32)).asm["llir"]
+    strings = _llvm_asm_strings(llir)
+    loads = [s for s in strings if "ld.global" in s[0]]
+    stores = [s for s in strings if "st.global" in s[0]]
+    assert loads and stores, strings
+    from linear_layouts.ptx import InlinePtx
+
+    for asm, cons in strings:
+        InlinePtx(asm, cons)  # every string Triton emitted here is modelled
+    (load, lcons), (store, scons) = loads[0], stores[0]
+    assert lcons == "=r,l,b" and scons == "r,l,b", (lcons, scons)
+    esc = lambda s: s.replace("\\", "\\\\").replace("\n", "\\n").replace("\t", "\\t")  # noqa: E731
+    x = np.arange(64, dtype=np.int32) * 3
+    y = np.full(64, -1, np.int32)
+    run(f'''
+  %v = llvm.inline_asm has_side_effects "{esc(load)}", "{lcons}" %px, %m : (!llvm.ptr<1>, i1) -> i32
+  %t = llvm.mlir.constant(true) : i1
+  llvm.inline_asm has_side_effects "{esc(store)}", "{scons}" %v, %py, %t : (i32, !llvm.ptr<1>, i1) -> ()
+''', 1, x, y, 40)
+    np.testing.assert_array_equal(y, np.where(np.arange(64) < 40, x, 0))

@@ -1,0 +1,114 @@
+"""Kernels shaped after Triton's tutorials and language reference, written
+the way users write them (not around our implementation), with numpy
+references: the reproducers of issue 18 (the hook made safe) and the
+deliberately unsupported kernels whose fallback reasons are checked.
+
+Each entry of TUTORIALS: (kernel, signature, constexprs, launch attrs,
+make(rng) -> (grid, args, check)).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import triton
+import triton.language as tl
+
+
+@triton.jit
+def softmax_tutorial(output_ptr, input_ptr, input_row_stride, output_row_stride, n_rows, n_cols,
+                     BLOCK_SIZE: tl.constexpr, num_stages: tl.constexpr):
+    # Tutorial 02: a persistent row loop over tl.num_programs, pipelined.
+    row_start = tl.program_id(0)
+    row_step = tl.num_programs(0)
+    for row_idx in tl.range(row_start, n_rows, row_step, num_stages=num_stages):
+        row_start_ptr = input_ptr + row_idx * input_row_stride
+        col_offsets = tl.arange(0, BLOCK_SIZE)
+        input_ptrs = row_start_ptr + col_offsets
+        mask = col_offsets < n_cols
+        row = tl.load(input_ptrs, mask=mask, other=-float("inf"))
+        row_minus_max = row - tl.max(row, axis=0)
+        numerator = tl.exp(row_minus_max)
+        denominator = tl.sum(numerator, axis=0)
+        softmax_output = numerator / denominator
+        output_row_start_ptr = output_ptr + row_idx * output_row_stride
+        output_ptrs = output_row_start_ptr + col_offsets
+        tl.store(output_ptrs, softmax_output, mask=mask)
+
+
+@triton.jit
+def row_sum_pipelined(X, Y, n_rows, N: tl.constexpr):
+    c = tl.arange(0, N)
+    for r in tl.range(0, n_rows, num_stages=3):
+        x = tl.load(X + r * N + c)
+        tl.store(Y + r, tl.sum(x, axis=0))
+
+
+@triton.jit
+def select_scalar(X, Y, Z, flag, N: tl.constexpr):
+    o = tl.arange(0, N)
+    x = tl.load(X + o)
+    y = tl.load(Y + o)
+    z = x if flag > 0 else y
+    tl.store(Z + o, z)
+
+
+@triton.jit
+def grid_size(Y):
+    tl.store(Y + tl.program_id(0), tl.num_programs(0))
+
+
+# Deliberately unsupported (today): each falls back with a reason naming the
+# op or attribute and the line here.
+@triton.jit
+def matmul_small(A, B, C, M: tl.constexpr):
+    r = tl.arange(0, M)
+    a = tl.load(A + r[:, None] * M + r[None, :])
+    b = tl.load(B + r[:, None] * M + r[None, :])
+    tl.store(C + r[:, None] * M + r[None, :], tl.dot(a, b))
+
+
+@triton.jit
+def dropout(X, Y, p, seed, N: tl.constexpr):
+    # Tutorial 04's low-memory dropout: philox random numbers.
+    o = tl.arange(0, N)
+    keep = tl.rand(seed, o) > p
+    tl.store(Y + o, tl.where(keep, tl.load(X + o) / (1 - p), 0.0))
+
+
+ALIGNED = lambda *idx: {(i,): [["tt.divisibility", 16]] for i in idx}  # noqa: E731
+
+
+def _softmax(rng):
+    a = rng.standard_normal((7, 1000)).astype(np.float32)
+    b = np.zeros_like(a)
+
+    def check():
+        e = np.exp(a - a.max(axis=1, keepdims=True))
+        np.testing.assert_allclose(b, e / e.sum(axis=1, keepdims=True), rtol=1e-5, atol=1e-7)
+    return 3, [b, a, 1000, 1000, 7, 1000], check
+
+
+def _row_sum(rng):
+    x = rng.standard_normal((5, 256)).astype(np.float32)
+    y = np.zeros(5, np.float32)
+    return 1, [x, y, 5], lambda: np.testing.assert_allclose(y, x.sum(axis=1), rtol=1e-5, atol=1e-5)
+
+
+def _grid_size(rng):
+    y = np.full(6, -1, np.int32)
+    return 5, [y], lambda: np.testing.assert_array_equal(y, [5, 5, 5, 5, 5, -1])
+
+
+TUTORIALS = {
+    "softmax_tutorial": (softmax_tutorial, {"output_ptr": "*fp32", "input_ptr": "*fp32", "input_row_stride": "i32",
+                                            "output_row_stride": "i32", "n_rows": "i32", "n_cols": "i32"},
+                         {"BLOCK_SIZE": 1024, "num_stages": 2}, ALIGNED(0, 1), _softmax),
+    "row_sum_pipelined": (row_sum_pipelined, {"X": "*fp32", "Y": "*fp32", "n_rows": "i32"}, {"N": 256},
+                          ALIGNED(0, 1), _row_sum),
+    "grid_size": (grid_size, {"Y": "*i32"}, {}, ALIGNED(0), _grid_size),
+}
+
+UNSUPPORTED = {
+    "matmul_small": (matmul_small, {"A": "*fp16", "B": "*fp16", "C": "*fp32"}, {"M": 32}),
+    "dropout": (dropout, {"X": "*fp32", "Y": "*fp32", "p": "fp32", "seed": "i32"}, {"N": 256}),
+}
