@@ -396,16 +396,25 @@ def _amdgcn(llvm_ir: str, arch: str) -> str:
         return ""
     tl.init_targets()
     src, link = _ocml(llvm_ir, arch)
-    if link:
-        try:
-            llvm_ir = _mlir.link_ir(src, link)
-        except RuntimeError as e:
-            raise CompileError(str(e)) from None
+    try:  # (masked accesses expanded: Triton's LLVM may spell them differently)
+        llvm_ir = _mlir.link_ir(src, link, "globaldce," + _EXPAND_MASKED)
+    except RuntimeError as e:
+        raise CompileError(str(e)) from None
     args = [_for_tritons_llvm(llvm_ir), "amdgcn-amd-amdhsa", arch, "", [], False, False]
     try:
         return tl.translate_to_asm(*args)
     except TypeError:  # Triton >= 3.9: canonicalize_gep
         return tl.translate_to_asm(*args, False)
+
+
+# The lowering's llvm.masked.load / store (AMD, 8-bit NVIDIA accesses)
+# expanded to one guarded access each, as the back end would, and their
+# declarations dropped: LLVM 22.1 moved the alignment into an attribute, and
+# the LLVM inside Triton 3.6 rejects that declaration (aborting the process).
+_EXPAND_MASKED = "function(scalarize-masked-mem-intrin),strip-dead-prototypes"
+#: what the Triton hook runs before handing LLVM IR over (the NVIDIA path's
+#: optimize_module runs the same pipeline in C++)
+_O3 = "default<O3>," + _EXPAND_MASKED
 
 
 def _ocml_controls(llvm_ir: str, arch: str) -> str:

@@ -799,6 +799,41 @@ def _load(op: _Op) -> Handler:
     return run
 
 
+@_op("llvm.intr.masked.load")
+def _masked_load(op: _Op) -> Handler:
+    """LLVM LangRef ``llvm.masked.load``: lane i of the vector is loaded
+    where mask[i] holds (no access elsewhere), else it is pass_thru[i]
+    (zero without one)."""
+    ty = op.outs[0]
+    e, n = _elem(ty), ty.count
+    size = _access_bytes(e)
+
+    def run(st: _State, a: list) -> np.ndarray:
+        out = np.array(a[2], copy=True) if len(a) > 2 else _zero(ty, st.T)
+        for i in range(n):
+            lanes = np.flatnonzero(st.mask & a[1][:, i])
+            if len(lanes):
+                out[lanes, i] = _from_bytes(st.mem.load(a[0][lanes] + i * size, size, st, lanes), e)
+        return out
+    return run
+
+
+@_op("llvm.intr.masked.store")
+def _masked_store(op: _Op) -> Handler:
+    """LLVM LangRef ``llvm.masked.store``: lane i is stored where mask[i]
+    holds, nothing elsewhere."""
+    ty = op.ins[0]
+    e, n = _elem(ty), ty.count
+    size = _access_bytes(e)
+
+    def run(st: _State, a: list) -> None:
+        for i in range(n):
+            lanes = np.flatnonzero(st.mask & a[2][:, i])
+            if len(lanes):
+                st.mem.store(a[1][lanes] + i * size, _to_bytes(a[0][lanes, i], e), st, lanes)
+    return run
+
+
 @_op("llvm.inline_asm")
 def _inline_asm(op: _Op) -> Handler:
     """Inline PTX (linear_layouts.ptx: the predicated global accesses our

@@ -35,7 +35,7 @@ import time
 from dataclasses import dataclass, field
 
 from . import __version__ as _version
-from .compiler import _NVPTX, CompileError, _for_tritons_llvm, _libdevice, _ocml
+from .compiler import _NVPTX, _O3, CompileError, _for_tritons_llvm, _libdevice, _ocml
 from .compiler import compile as _compile
 
 __all__ = ["Record", "Report", "emulate", "install", "installed", "report", "uninstall"]
@@ -123,7 +123,7 @@ def _ours(ttgir: str, target: str, metadata: dict) -> tuple[str, Record]:
             # machine (the wheels' LLVM has no AMDGPU target); Triton's LLVM
             # generates the code.
             src, link = _ocml(k.llvm_ir, target)
-            ir_text = _mlir.link_ir(src, link, "default<O3>")
+            ir_text = _mlir.link_ir(src, link, _O3)
         else:
             cpu, features = _NVPTX[target]
             # Translated in memory: no LLVM IR text between MLIR and O3.
@@ -230,9 +230,10 @@ def install(cache_dir: str | None = None) -> None:
         return
     _state["hook"] = knobs.runtime.add_stages_inspection_hook
     _state["cache"] = knobs.cache.dir
-    _state["listener"] = knobs.compilation.listener
     knobs.runtime.add_stages_inspection_hook = _hook
-    knobs.compilation.listener = _listener
+    if hasattr(knobs.compilation, "listener"):  # cache hits are recorded through it
+        _state["listener"] = knobs.compilation.listener
+        knobs.compilation.listener = _listener
     knobs.cache.dir = cache_dir or os.path.join(os.path.expanduser("~"), ".cache", "linear_layouts", "triton")
 
 
@@ -244,7 +245,8 @@ def uninstall() -> None:
         return
     knobs.runtime.add_stages_inspection_hook = _state.pop("hook")
     knobs.cache.dir = _state.pop("cache")
-    knobs.compilation.listener = _state.pop("listener")
+    if "listener" in _state:
+        knobs.compilation.listener = _state.pop("listener")
 
 
 def installed() -> bool:

@@ -140,6 +140,14 @@ void initNVPTX() {
   (void)initialized;
 }
 
+/// LLVM's O3, then the masked loads / stores of the lowering (AMD, 8-bit
+/// NVIDIA) expanded to one guarded access each (what the back end would
+/// do) and their declarations dropped: the installed Triton's LLVM may
+/// spell llvm.masked.* differently (22.1 moved the alignment into an
+/// attribute; Triton 3.6's 22.0 rejects that declaration, aborting).
+constexpr const char *kOptimize =
+    "default<O3>,function(scalarize-masked-mem-intrin),strip-dead-prototypes";
+
 /// Takes `mod` (and its context `ctx`) over: sets the target's data layout,
 /// links the bitcode libraries `link`, runs LLVM's O3 pipeline and returns
 /// the optimized IR text, or with `asmOut` the target's assembly (PTX for
@@ -185,7 +193,7 @@ std::string optimizeAndPrint(LLVMContextRef ctx, LLVMModuleRef mod,
   // LLVM's O3 pipeline first (as Triton runs before its back end: SLP
   // vectorization packs 16-bit arithmetic, instcombine folds addressing).
   LLVMPassBuilderOptionsRef pbo = LLVMCreatePassBuilderOptions();
-  LLVMErrorRef runErr = LLVMRunPasses(mod, "default<O3>", tm, pbo);
+  LLVMErrorRef runErr = LLVMRunPasses(mod, kOptimize, tm, pbo);
   LLVMDisposePassBuilderOptions(pbo);
   if (LLVMErrorRef e = runErr) {
     char *msg = LLVMGetErrorMessage(e);

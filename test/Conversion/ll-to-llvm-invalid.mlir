@@ -75,3 +75,14 @@ func.func @k() attributes {ll.kernel} {
 func.func @k(%x: i32) -> i32 attributes {ll.kernel} {
   return %x : i32
 }
+
+// -----
+
+// Past Triton's largest tensor: refused before any register is built (a
+// tensor<2^30 x f32> grew ll-opt past 10 GB).
+#a = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+func.func @k(%p: !ll.ptr<f32>) attributes {ll.kernel} {
+  // expected-error @+1 {{has a tensor of 1073741824 elements, more than Triton's largest (1048576, TRITON_MAX_TENSOR_NUMEL)}}
+  %r = ll.make_range {start = 0 : i32, end = 1073741824 : i32} : tensor<1073741824xi32, #a>
+  return
+}

@@ -265,8 +265,9 @@ func.func @select_scalar_condition(%c: i1, %x: tensor<64xf32, #a>, %y: tensor<64
 // -----
 
 // Masked global accesses: on NVIDIA one predicated instruction per vector,
-// the masked-off registers taking `other` (a mov before the load); on AMD a
-// branch around each (as Triton's AMD back end does).
+// the masked-off registers taking `other` (a mov before the load); on AMD
+// llvm.masked.load / store with the vector's mask (the back end guards each
+// with one branch, as Triton's AMD back end does): no branch in the IR.
 #v = #ll.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
 // CHECK-LABEL: llvm.func @masked_nvidia
 // CHECK-NOT: llvm.cond_br
@@ -290,10 +291,9 @@ func.func @masked_nvidia(%x: !ll.ptr<f32> {ll.divisibility = 16 : i64}, %n: i32 
 
 #v = #ll.blocked<{sizePerThread = [2], threadsPerWarp = [64], warpsPerCTA = [1], order = [0]}>
 // CHECK-LABEL: llvm.func @masked_amd
-// CHECK: llvm.cond_br
-// CHECK: llvm.load {{.*}} {alignment = 8 : i64} : !llvm.ptr<1> -> vector<2xf32>
-// CHECK: llvm.cond_br
-// CHECK: llvm.store {{.*}} {alignment = 8 : i64} : vector<2xf32>, !llvm.ptr<1>
+// CHECK-NOT: llvm.cond_br
+// CHECK: llvm.intr.masked.load %{{.*}}, %[[M:.*]], %{{.*}} {alignment = 8 : i32} : (!llvm.ptr<1>, vector<2xi1>, vector<2xf32>) -> vector<2xf32>
+// CHECK: llvm.intr.masked.store %{{.*}}, %{{.*}}, %[[M]] {alignment = 8 : i32} : vector<2xf32>, vector<2xi1> into !llvm.ptr<1>
 // CHECK-NOT: llvm.inline_asm
 module attributes {ll.target = "gfx942"} {
 func.func @masked_amd(%x: !ll.ptr<f32> {ll.divisibility = 16 : i64}, %n: i32 {ll.divisibility = 16 : i64}) attributes {ll.kernel} {

@@ -201,6 +201,7 @@ def test_fallback_reasons_name_the_op_and_line(tmp_path):
     pattern = {
         "matmul_small": r"unsupported op (tt\.dot|ttng\.warp_group_dot) at tutorials\.py:\d+:\d+",
         "dropout": r"'arith\.mului_extended' .* at tutorials\.py:\d+:\d+ via random\.py:\d+:\d+",
+        "count_positive": r"unsupported op tt\.atomic_rmw at tutorials\.py:\d+:\d+",
     }
     for key, reason in out["reasons"].items():
         name, target = key.split("@")

@@ -75,6 +75,13 @@ def dropout(X, Y, p, seed, N: tl.constexpr):
     tl.store(Y + o, tl.where(keep, tl.load(X + o) / (1 - p), 0.0))
 
 
+@triton.jit
+def count_positive(X, C, N: tl.constexpr):
+    # An atomic counter (tl.atomic_add, as in tutorial 05's locks).
+    o = tl.arange(0, N)
+    tl.atomic_add(C, tl.sum((tl.load(X + o) > 0).to(tl.int32), axis=0))
+
+
 ALIGNED = lambda *idx: {(i,): [["tt.divisibility", 16]] for i in idx}  # noqa: E731
 
 
@@ -111,4 +118,5 @@ TUTORIALS = {
 UNSUPPORTED = {
     "matmul_small": (matmul_small, {"A": "*fp16", "B": "*fp16", "C": "*fp32"}, {"M": 32}),
     "dropout": (dropout, {"X": "*fp32", "Y": "*fp32", "p": "fp32", "seed": "i32"}, {"N": 256}),
+    "count_positive": (count_positive, {"X": "*fp32", "C": "*i32"}, {"N": 256}),
 }

@@ -221,6 +221,35 @@ LogicalResult checkTranslatable(ModuleOp module) {
   return failure(r.wasInterrupted());
 }
 
+/// Triton's largest tensor (TRITON_MAX_TENSOR_NUMEL): a tile is lowered
+/// register by register, so larger ones are refused before anything is
+/// built for them (a tensor<2^30 x f32> grew ll-opt past 10 GB).
+constexpr int64_t kMaxTensorElements = int64_t(1) << 20;
+
+LogicalResult checkTensorSizes(ModuleOp module) {
+  WalkResult r = module.walk([](Operation *op) {
+    auto tooLarge = [&](Type t) {
+      auto rt = dyn_cast<RankedTensorType>(t);
+      if (!rt || !rt.hasStaticShape() || rt.getNumElements() <= kMaxTensorElements)
+        return false;
+      op->emitOpError() << "has a tensor of " << rt.getNumElements()
+                        << " elements, more than Triton's largest ("
+                        << kMaxTensorElements << ", TRITON_MAX_TENSOR_NUMEL)";
+      return true;
+    };
+    for (Type t : op->getResultTypes())
+      if (tooLarge(t))
+        return WalkResult::interrupt();
+    for (Region &reg : op->getRegions())
+      for (Block &blk : reg)
+        for (BlockArgument a : blk.getArguments())
+          if (tooLarge(a.getType()))
+            return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return failure(r.wasInterrupted());
+}
+
 struct LLAllocateShared
     : public mlir::ll::impl::LLAllocateSharedBase<LLAllocateShared> {
   using LLAllocateSharedBase::LLAllocateSharedBase;
@@ -251,6 +280,8 @@ struct ConvertLLToLLVM
     if (!info)
       return signalPassFailure();
     std::string name = info->target().name;
+    if (failed(checkTensorSizes(module)))
+      return signalPassFailure();
     // Threads per CTA of each kernel, before the types go.
     llvm::StringMap<int> threads;
     for (auto func : module.getOps<func::FuncOp>()) {

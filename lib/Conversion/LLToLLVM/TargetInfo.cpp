@@ -71,6 +71,65 @@ bool isGlobalPtr(Value p) {
   return t && t.getAddressSpace() == 1;
 }
 
+/// The vector type llvm.masked.load / store move `type` as (a scalar as a
+/// vector of one), and the access's bytes; null for i1 (packed bits in a
+/// vector) and types that are not integers or floats.
+std::pair<VectorType, unsigned> maskedVector(Type type) {
+  auto vt = dyn_cast<VectorType>(type);
+  Type elt = vt ? vt.getElementType() : type;
+  if (!elt.isIntOrFloat() || elt.isInteger(1) || elt.getIntOrFloatBitWidth() % 8)
+    return {};
+  int64_t n = vt ? vt.getNumElements() : 1;
+  return {VectorType::get({n}, elt), unsigned(n * elt.getIntOrFloatBitWidth() / 8)};
+}
+
+/// vector<n x i1> with every lane `pred`.
+Value splatMask(OpBuilder &b, Location loc, Value pred, int64_t n) {
+  Value m = b.create<LLVM::UndefOp>(loc, VectorType::get({n}, b.getI1Type()));
+  for (int64_t i = 0; i < n; ++i)
+    m = b.create<LLVM::InsertElementOp>(loc, m, pred, i32Const(b, loc, i));
+  return m;
+}
+
+} // namespace
+
+Value TargetInfo::predicatedLoad(OpBuilder &b, Location loc, Type type,
+                                 Value ptr, Value pred, Value other) const {
+  auto [vt, bytes] = maskedVector(type);
+  if (!vt)
+    return nullptr;
+  Value pass;
+  if (!other)
+    pass = b.create<LLVM::ZeroOp>(loc, vt);
+  else if (isa<VectorType>(type))
+    pass = other;
+  else
+    pass = b.create<LLVM::InsertElementOp>(
+        loc, b.create<LLVM::UndefOp>(loc, vt), other, i32Const(b, loc, 0));
+  Value v = b.create<LLVM::MaskedLoadOp>(loc, vt, ptr,
+                                         splatMask(b, loc, pred, vt.getNumElements()),
+                                         pass, bytes);
+  if (isa<VectorType>(type))
+    return v;
+  return b.create<LLVM::ExtractElementOp>(loc, v, i32Const(b, loc, 0));
+}
+
+bool TargetInfo::predicatedStore(OpBuilder &b, Location loc, Value value,
+                                 Value ptr, Value pred) const {
+  auto [vt, bytes] = maskedVector(value.getType());
+  if (!vt)
+    return false;
+  if (!isa<VectorType>(value.getType()))
+    value = b.create<LLVM::InsertElementOp>(
+        loc, b.create<LLVM::UndefOp>(loc, vt), value, i32Const(b, loc, 0));
+  b.create<LLVM::MaskedStoreOp>(loc, value, ptr,
+                                splatMask(b, loc, pred, vt.getNumElements()),
+                                bytes);
+  return true;
+}
+
+namespace {
+
 class NVVMTargetInfo : public TargetInfo {
 public:
   explicit NVVMTargetInfo(::ll::Target t) : TargetInfo(std::move(t)) {}
@@ -161,7 +220,7 @@ public:
                        Value pred, Value other) const override {
     PtxWords w = ptxWords(type);
     if (!w.count || !isGlobalPtr(ptr))
-      return nullptr;
+      return TargetInfo::predicatedLoad(b, loc, type, ptr, pred, other);
     SmallVector<Value> operands = {ptr, pred};
     if (other)
       operands.append(toWords(b, loc, other, w));
@@ -201,7 +260,7 @@ public:
                        Value pred) const override {
     PtxWords w = ptxWords(value.getType());
     if (!w.count || !isGlobalPtr(ptr))
-      return false;
+      return TargetInfo::predicatedStore(b, loc, value, ptr, pred);
     SmallVector<Value> operands = toWords(b, loc, value, w);
     operands.append({ptr, pred});
     std::string asmText = "@$" + std::to_string(w.count + 1) + " st.global" +

@@ -74,24 +74,23 @@ public:
                              Type fp8) const {
     return nullptr;
   }
-  /// A global load of `type` (a scalar or vector of 16, 32, 64 or 128 bits)
-  /// through `ptr` (address space 1) where the i1 `pred` holds, else
-  /// `other` (of `type`; null: zero), without a branch: one predicated
-  /// instruction, as Triton emits it (PTX `@p ld.global.v4.b32`). Null, with
-  /// nothing emitted, where the target has none (the caller branches).
-  /// A branch per masked access would give LLVM's O3 thousands of blocks in
-  /// a large tile (a 64k-element vector add: 37 s instead of 0.3 s).
+  /// A global load of `type` (an integer or float, or a vector of them)
+  /// through `ptr` (address space 1, aligned to the whole access) where the
+  /// i1 `pred` holds, else `other` (of `type`; null: zero), without a branch
+  /// in the IR. By default LLVM's `llvm.masked.load` (its back end guards a
+  /// splat mask with one branch per access; AMD); NVIDIA: one predicated PTX
+  /// instruction, as Triton emits it (`@p ld.global.v4.b32`). Null, with
+  /// nothing emitted, for types neither takes (i1, pointers: the caller
+  /// branches). A branch per masked access in the IR gave LLVM's O3
+  /// thousands of blocks in a large tile (a 64k-element vector add: 37 s
+  /// instead of 0.3 s), and MLIR's SCF-to-CF conversion quadratic memory.
   virtual Value predicatedLoad(OpBuilder &b, Location loc, Type type,
-                               Value ptr, Value pred, Value other) const {
-    return nullptr;
-  }
-  /// The global store of `value` through `ptr` where `pred` holds, as one
-  /// predicated instruction; false, with nothing emitted, where the target
-  /// has none.
+                               Value ptr, Value pred, Value other) const;
+  /// The global store of `value` through `ptr` where `pred` holds, without
+  /// a branch in the IR (`llvm.masked.store`; NVIDIA: `@p st.global`);
+  /// false, with nothing emitted, for types neither takes.
   virtual bool predicatedStore(OpBuilder &b, Location loc, Value value,
-                               Value ptr, Value pred) const {
-    return false;
-  }
+                               Value ptr, Value pred) const;
   /// A CTA-wide barrier (shared memory written before it is visible after).
   virtual void barrier(OpBuilder &b, Location loc) const = 0;
   /// Mark `func` as a kernel of `threads` threads per CTA.
