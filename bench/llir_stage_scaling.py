@@ -7,7 +7,8 @@ warps: 8 to 512 elements per thread), by Triton alone and with our llir stage,
 in the same run, each in a fresh cache, alternating, after one untimed
 warm-up compile of each; medians over repeats. Prints the
 two times and their ratio per size; a ratio above 1 is a size where ours is
-slower. Also one 2-D kernel (a masked 2-D copy) at growing tiles.
+slower. Also a masked 2-D copy at growing tiles. Both kernels are the
+corpus's (test/triton/kernels.py).
 
     .venv/bin/python bench/llir_stage_scaling.py [--repeat 5] [--max 65536]
 """
@@ -19,31 +20,14 @@ import statistics
 import sys
 from pathlib import Path
 
-import triton
-import triton.language as tl
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "test" / "triton"))
+from kernels import masked_copy_2d, vector_add  # noqa: E402
 from triton_static import compile_timed  # noqa: E402
 
 import linear_layouts.triton as llt  # noqa: E402
-
-
-@triton.jit
-def vector_add(X, Y, Z, n, BLOCK: tl.constexpr):
-    pid = tl.program_id(0)
-    offs = pid * BLOCK + tl.arange(0, BLOCK)
-    m = offs < n
-    tl.store(Z + offs, tl.load(X + offs, mask=m) + tl.load(Y + offs, mask=m), mask=m)
-
-
-@triton.jit
-def copy_2d(X, Y, M, N, BM: tl.constexpr, BN: tl.constexpr):
-    r = tl.program_id(0) * BM + tl.arange(0, BM)
-    c = tl.arange(0, BN)
-    m = (r[:, None] < M) & (c[None, :] < N)
-    x = tl.load(X + r[:, None] * N + c[None, :], mask=m, other=0.0)
-    tl.store(Y + r[:, None] * N + c[None, :], x * 2.0, mask=m)
 
 
 ALIGNED = {(0,): [["tt.divisibility", 16]], (1,): [["tt.divisibility", 16]], (2,): [["tt.divisibility", 16]]}
@@ -75,7 +59,7 @@ def main() -> int:
                       {"BLOCK": b}))
         b *= 4 if b < args.max // 2 else 2
     for bm in (16, 64, 256):
-        cases.append(("copy_2d", bm * 64, copy_2d, {"X": "*fp32", "Y": "*fp32", "M": "i32", "N": "i32"},
+        cases.append(("copy_2d", bm * 64, masked_copy_2d, {"X": "*fp32", "Y": "*fp32", "M": "i32", "N": "i32"},
                       {"BM": bm, "BN": 64}))
     # Warm-up, untimed: both pipelines' one-time costs in a process (pass
     # managers, targets, Triton's own first compile) are not per kernel.

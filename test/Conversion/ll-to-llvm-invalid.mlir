@@ -86,3 +86,13 @@ func.func @k(%p: !ll.ptr<f32>) attributes {ll.kernel} {
   %r = ll.make_range {start = 0 : i32, end = 1073741824 : i32} : tensor<1073741824xi32, #a>
   return
 }
+
+// -----
+
+// 2048 registers of one tensor per thread: refused (a GPU thread has 255).
+#a = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+func.func @k(%p: !ll.ptr<f32>) attributes {ll.kernel} {
+  // expected-error @+1 {{holds 2048 registers of one tensor per thread, more than 1024 (split the tile, or use more warps)}}
+  %r = ll.make_range {start = 0 : i32, end = 262144 : i32} : tensor<262144xi32, #a>
+  return
+}

@@ -225,17 +225,36 @@ LogicalResult checkTranslatable(ModuleOp module) {
 /// register by register, so larger ones are refused before anything is
 /// built for them (a tensor<2^30 x f32> grew ll-opt past 10 GB).
 constexpr int64_t kMaxTensorElements = int64_t(1) << 20;
+/// The most registers one thread holds of one tensor. A GPU thread has 255
+/// 32-bit registers; Triton spills larger tiles to local memory and takes
+/// minutes to compile them (a 2^20-element vector add of 4 warps: over 10
+/// minutes). Past this the lowering's time and LLVM's grow faster than
+/// linearly (a 2^20-element histogram of 4 warps: 8 GB), so such kernels are
+/// refused, in bounded memory, and the Triton hook leaves them to Triton.
+constexpr int64_t kMaxRegistersPerThread = 1024;
 
 LogicalResult checkTensorSizes(ModuleOp module) {
   WalkResult r = module.walk([](Operation *op) {
     auto tooLarge = [&](Type t) {
       auto rt = dyn_cast<RankedTensorType>(t);
-      if (!rt || !rt.hasStaticShape() || rt.getNumElements() <= kMaxTensorElements)
+      if (!rt || !rt.hasStaticShape())
         return false;
-      op->emitOpError() << "has a tensor of " << rt.getNumElements()
-                        << " elements, more than Triton's largest ("
-                        << kMaxTensorElements << ", TRITON_MAX_TENSOR_NUMEL)";
-      return true;
+      if (rt.getNumElements() > kMaxTensorElements) {
+        op->emitOpError() << "has a tensor of " << rt.getNumElements()
+                          << " elements, more than Triton's largest ("
+                          << kMaxTensorElements << ", TRITON_MAX_TENSOR_NUMEL)";
+        return true;
+      }
+      auto l = getLinearLayout(rt);
+      if (succeeded(l) && l->hasInDim("register") &&
+          l->inDimSize(l->inDimIndex("register")) > kMaxRegistersPerThread) {
+        op->emitOpError() << "holds " << l->inDimSize(l->inDimIndex("register"))
+                          << " registers of one tensor per thread, more than "
+                          << kMaxRegistersPerThread
+                          << " (split the tile, or use more warps)";
+        return true;
+      }
+      return false;
     };
     for (Type t : op->getResultTypes())
       if (tooLarge(t))
