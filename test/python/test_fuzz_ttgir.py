@@ -205,6 +205,7 @@ def test_mutated_ttgir_never_aborts(tmp_path):
         for k, v in r["outcomes"].items():
             totals[k] = totals.get(k, 0) + v
         odd += r["odd"]
+    print(f"fuzz seed {seed}: {n} inputs: {totals}")
     assert sum(totals.values()) == n
     assert not odd, "\n".join(odd)
     # The mutations keep a fair share valid (a fuzz that only hits the
