@@ -109,7 +109,7 @@ def _parse_statement(s: str, n_operands: int) -> _Instr:
     return _Instr(s, m[3], tuple(x for x in m[4].split(".") if x), pred, m[1] == "!", operands)
 
 
-# ---- instructions: (opcode) -> factory(instr, bits of each operand) -> run(st, regs, active)
+# ---- instructions: opcode -> factory(instr) -> run(st, regs, active)
 
 
 def _width(instr: _Instr) -> int:
@@ -134,7 +134,7 @@ def _known_mods(instr: _Instr, allowed: set[str]) -> None:
             raise _error(f"inline PTX {instr.text!r}: modifier .{mod} is not modelled")
 
 
-def _mov(instr: _Instr, bits: list[int]) -> Callable:
+def _mov(instr: _Instr) -> Callable:
     _known_mods(instr, set())
     if len(instr.operands) != 2 or instr.operands[0].kind != "reg" or instr.operands[1].kind not in ("reg", "imm"):
         raise _error(f"inline PTX {instr.text!r}: mov takes a register and a register or an integer")
@@ -184,10 +184,10 @@ def _memory(instr: _Instr, load: bool) -> Callable:
     return run
 
 
-_INSTRUCTIONS: dict[str, Callable[[_Instr, list[int]], Callable]] = {
+_INSTRUCTIONS: dict[str, Callable[[_Instr], Callable]] = {
     "mov": _mov,
-    "ld": lambda i, b: _memory(i, True),
-    "st": lambda i, b: _memory(i, False),
+    "ld": lambda i: _memory(i, True),
+    "st": lambda i: _memory(i, False),
 }
 
 
@@ -216,7 +216,7 @@ class InlinePtx:
                              f"(modelled: {', '.join(sorted(_INSTRUCTIONS))})")
             if instr.pred is not None and (instr.pred < len(self.outs) or self.ins[instr.pred - len(self.outs)] != "b"):
                 raise _error(f"inline PTX {s!r}: the predicate ${instr.pred} is not a 'b' input")
-            self.instrs.append((instr, factory(instr, [])))
+            self.instrs.append((instr, factory(instr)))
 
     def run(self, st: Any, inputs: list) -> Any:
         regs: list = [None] * len(self.outs) + list(inputs)
