@@ -76,7 +76,7 @@ test: test-unit test-lit test-python test-wheel
 # Triton release than the pinned one: `make test-triton TRITON=3.9.0`. That
 # Triton is installed once into .triton-$(TRITON) and put ahead of the venv's.
 TRITON       ?= 3.9.0
-TRITON_TESTS := test_algebra_oracle test_oracle_triton test_errors test_fuzz_params \
+TRITON_TESTS := test_algebra_oracle test_oracle_triton test_errors test_fuzz_params test_hook_safety test_fuzz_ttgir \
                 test_mlir_python test_triton_import test_triton_hook test_views_cli
 test-triton: build
 	test -d .triton-$(TRITON) || $(PY) -m pip install -q --no-deps --target .triton-$(TRITON) triton==$(TRITON)
