@@ -14,24 +14,16 @@ import numpy as np
 import pytest
 
 triton = pytest.importorskip("triton")
-import triton.language as tl  # noqa: E402
 from triton.backends.compiler import GPUTarget  # noqa: E402
 
 import linear_layouts.triton as llt  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "triton"))
 from kernels import KERNELS, softmax, vector_add  # noqa: E402
+from tutorials import matmul_small  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from children import run_child  # noqa: E402
-
-
-@triton.jit
-def _matmul(A, B, C, M: tl.constexpr):
-    r = tl.arange(0, M)
-    a = tl.load(A + r[:, None] * M + r[None, :])
-    b = tl.load(B + r[:, None] * M + r[None, :])
-    tl.store(C + r[:, None] * M + r[None, :], tl.dot(a, b))
 
 
 def _compile(fn, sig, consts, target, warps=4):
@@ -75,7 +67,7 @@ def _corpus(arch: str, cache: str) -> None:
 
 
 def test_fallbacks_say_why(hook):
-    k = _compile(_matmul, {"A": "*fp16", "B": "*fp16", "C": "*fp32"}, {"M": 32}, GPUTarget("cuda", 90, 32))
+    k = _compile(matmul_small, {"A": "*fp16", "B": "*fp16", "C": "*fp32"}, {"M": 32}, GPUTarget("cuda", 90, 32))
     assert k.asm["cubin"][:4] == b"\x7fELF"  # Triton's own make_llir ran
     rec = hook()[-1]
     assert rec.path == "fallback" and rec.triton_ms is not None

@@ -16,7 +16,6 @@ import numpy as np
 import pytest
 
 triton = pytest.importorskip("triton")
-import triton.language as tl  # noqa: E402
 from triton.backends.compiler import GPUTarget  # noqa: E402
 
 import linear_layouts as ll  # noqa: E402
@@ -61,16 +60,12 @@ def test_unsupported_ops_are_named():
 def test_unsupported_op_names_the_python_line():
     # An op the importer does not read (a matmul's tt.dot): the error names
     # it and the kernel's source line, from Triton's locations.
-    @triton.jit
-    def matmul(A, B, C, M: tl.constexpr):
-        r = tl.arange(0, M)
-        a = tl.load(A + r[:, None] * M + r[None, :])
-        b = tl.load(B + r[:, None] * M + r[None, :])
-        tl.store(C + r[:, None] * M + r[None, :], tl.dot(a, b))
+    from tutorials import matmul_small
 
-    src = triton.compiler.ASTSource(matmul, {"A": "*fp16", "B": "*fp16", "C": "*fp32", "M": "constexpr"}, {"M": 32})
+    src = triton.compiler.ASTSource(matmul_small, {"A": "*fp16", "B": "*fp16", "C": "*fp32", "M": "constexpr"},
+                                    {"M": 32})
     text = triton.compile(src, target=TARGETS["sm_90"], options={"num_warps": 4}).asm["ttgir"]
-    lines, first = inspect.getsourcelines(matmul.fn)
+    lines, first = inspect.getsourcelines(matmul_small.fn)
     line = first + next(i for i, t in enumerate(lines) if "tl.dot" in t)
-    with pytest.raises(CompileError, match=rf"unsupported op (tt.dot|ttng.warp_group_dot) at test_triton_import.py:{line}:"):
+    with pytest.raises(CompileError, match=rf"unsupported op (tt.dot|ttng.warp_group_dot) at tutorials.py:{line}:"):
         ll.compile(text)
