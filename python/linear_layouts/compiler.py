@@ -312,26 +312,28 @@ def _explain_ttgir_error(text: str, message: str) -> str:
     lines = text.splitlines()
     n = int(m[1])
     line = lines[n - 1] if 0 < n <= len(lines) else ""
-    loc = re.search(r"loc\((.*)\)\s*$", line)
-    where = _loc_of(text, loc[1]) if loc else None
-    at = f" at {where}" if where else ""
+
+    def op_at(ln: str) -> tuple[str | None, str]:
+        """The op of a TTGIR line and " at file:line:col" from its loc(...)."""
+        op = re.search(r"(?:^|=)\s*\"?([a-z_]+\.[\w.]+)\"?", ln)
+        loc = re.search(r"loc\((.*)\)\s*$", ln)
+        where = _loc_of(text, loc[1]) if loc else None
+        return (op[1] if op else None), (f" at {where}" if where else "")
+
     unknown = re.match(r"(?:custom op '([\w.]+)' is unknown|Dialect `\w+' not found for custom op '([\w.]+)')",
                        m[2])
     if unknown:
-        return f"unsupported op {unknown[1] or unknown[2]}{at}\n{message}"
+        return f"unsupported op {unknown[1] or unknown[2]}{op_at(line)[1]}\n{message}"
     alias = re.match(r"\s*(#\w+)\s*=", line)
     if alias:  # an attribute alias: the first op using it gives the line
         use = next((u for u in lines if re.search(rf"{re.escape(alias[1])}\b(?!\s*=)", u)
                     and not u.lstrip().startswith("#")), None)
         if use:
-            loc = re.search(r"loc\((.*)\)\s*$", use)
-            op = re.search(r"(?:^|=)\s*\"?([a-z_]+\.[\w.]+)\"?", use)
-            where = _loc_of(text, loc[1]) if loc else None
-            return (f"{m[2].strip()} ({alias[1]}, used by {op[1] if op else 'an op'}"
-                    f"{' at ' + where if where else ''})\n{message}")
+            op, at = op_at(use)
+            return f"{m[2].strip()} ({alias[1]}, used by {op or 'an op'}{at})\n{message}"
         return f"{m[2].strip()} ({alias[1]})\n{message}"
-    op = re.search(r"(?:^|=)\s*\"?([a-z_]+\.[\w.]+)\"?", line)
-    return f"{op[1] + ': ' if op else ''}{m[2].strip()}{at}\n{message}"
+    op, at = op_at(line)
+    return f"{op + ': ' if op else ''}{m[2].strip()}{at}\n{message}"
 
 
 def _calls(kernel, prefix: str) -> bool:

@@ -208,10 +208,8 @@ def _listener(src=None, metadata=None, metadata_group=None, times=None, cache_hi
     (kept in its metadata by our llir stage). Chains to the user's listener."""
     if cache_hit and metadata:
         path = metadata.get("linear_layouts_path")
-        target = metadata.get("target")
-        arch = getattr(target, "arch", None) if target is not None else None
-        if isinstance(target, dict):
-            arch = target.get("arch")
+        target = metadata.get("target")  # a GPUTarget (or its dict)
+        arch = target.get("arch") if isinstance(target, dict) else getattr(target, "arch", None)
         tname = f"sm_{arch}" if isinstance(arch, int) else str(arch or "?")
         _records.append(Record(str(metadata.get("name", "?")), tname, path or "unknown",
                                metadata.get("linear_layouts_reason", "") if path else

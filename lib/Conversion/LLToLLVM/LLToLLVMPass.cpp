@@ -42,6 +42,25 @@ using namespace mlir::ll;
 
 namespace {
 
+/// Calls `check(op, type)` for the type of every value defined under `root`
+/// (op results and block arguments of their regions), stopping at the first
+/// false; failure if it stopped.
+LogicalResult checkDefinedTypes(Operation *root,
+                                function_ref<bool(Operation *, Type)> check) {
+  WalkResult r = root->walk([&](Operation *op) {
+    for (Type t : op->getResultTypes())
+      if (!check(op, t))
+        return WalkResult::interrupt();
+    for (Region &reg : op->getRegions())
+      for (Block &blk : reg)
+        for (BlockArgument a : blk.getArguments())
+          if (!check(op, a.getType()))
+            return WalkResult::interrupt();
+    return WalkResult::advance();
+  });
+  return failure(r.wasInterrupted());
+}
+
 /// The warps of the layouts in `func` (all must agree, and agree with the
 /// kernel's `ll.num_warps` where it has one); without tensors its
 /// `ll.num_warps`, else 1. Every distributed layout must spread over the
@@ -59,8 +78,7 @@ FailureOr<int> warpsOf(func::FuncOp func, const TargetInfo &target) {
     }
     warps = int(a.getInt());
   }
-  WalkResult r = func.walk([&](Operation *op) {
-    auto check = [&](Type t) {
+  auto check = [&](Operation *op, Type t) {
       auto l = getLinearLayout(t);
       if (failed(l) || !l->hasInDim("warp"))
         return true;
@@ -81,18 +99,8 @@ FailureOr<int> warpsOf(func::FuncOp func, const TargetInfo &target) {
       }
       warps = w;
       return true;
-    };
-    for (Type t : op->getResultTypes())
-      if (!check(t))
-        return WalkResult::interrupt();
-    for (Region &reg : op->getRegions())
-      for (Block &blk : reg)
-        for (BlockArgument a : blk.getArguments())
-          if (!check(a.getType()))
-            return WalkResult::interrupt();
-    return WalkResult::advance();
-  });
-  if (r.wasInterrupted())
+  };
+  if (failed(checkDefinedTypes(func, check)))
     return failure();
   return warps ? warps : 1;
 }
@@ -234,16 +242,15 @@ constexpr int64_t kMaxTensorElements = int64_t(1) << 20;
 constexpr int64_t kMaxRegistersPerThread = 1024;
 
 LogicalResult checkTensorSizes(ModuleOp module) {
-  WalkResult r = module.walk([](Operation *op) {
-    auto tooLarge = [&](Type t) {
+  return checkDefinedTypes(module, [](Operation *op, Type t) {
       auto rt = dyn_cast<RankedTensorType>(t);
       if (!rt || !rt.hasStaticShape())
-        return false;
+        return true;
       if (rt.getNumElements() > kMaxTensorElements) {
         op->emitOpError() << "has a tensor of " << rt.getNumElements()
                           << " elements, more than Triton's largest ("
                           << kMaxTensorElements << ", TRITON_MAX_TENSOR_NUMEL)";
-        return true;
+        return false;
       }
       auto l = getLinearLayout(rt);
       if (succeeded(l) && l->hasInDim("register") &&
@@ -252,21 +259,10 @@ LogicalResult checkTensorSizes(ModuleOp module) {
                           << " registers of one tensor per thread, more than "
                           << kMaxRegistersPerThread
                           << " (split the tile, or use more warps)";
-        return true;
+        return false;
       }
-      return false;
-    };
-    for (Type t : op->getResultTypes())
-      if (tooLarge(t))
-        return WalkResult::interrupt();
-    for (Region &reg : op->getRegions())
-      for (Block &blk : reg)
-        for (BlockArgument a : blk.getArguments())
-          if (tooLarge(a.getType()))
-            return WalkResult::interrupt();
-    return WalkResult::advance();
+      return true;
   });
-  return failure(r.wasInterrupted());
 }
 
 struct LLAllocateShared

@@ -66,6 +66,18 @@ std::string ptxRegs(int first, int count) {
   return s + " }";
 }
 
+/// Inline PTX with side effects (never hoisted, merged or dropped), as
+/// Triton emits its memory accesses; `result` null for none.
+LLVM::InlineAsmOp inlinePtx(OpBuilder &b, Location loc, Type result,
+                            ValueRange operands, StringRef text,
+                            StringRef constraints) {
+  return b.create<LLVM::InlineAsmOp>(
+      loc, result, operands, text, constraints, /*has_side_effects=*/true,
+      /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
+      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
+      ArrayAttr());
+}
+
 bool isGlobalPtr(Value p) {
   auto t = dyn_cast<LLVM::LLVMPointerType>(p.getType());
   return t && t.getAddressSpace() == 1;
@@ -242,11 +254,7 @@ public:
     if (w.count > 1)
       result = LLVM::LLVMStructType::getLiteral(
           b.getContext(), SmallVector<Type>(w.count, word));
-    auto op = b.create<LLVM::InlineAsmOp>(
-        loc, result, operands, asmText, constraints, /*has_side_effects=*/true,
-        /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
-        LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
-        ArrayAttr());
+    auto op = inlinePtx(b, loc, result, operands, asmText, constraints);
     SmallVector<Value> words;
     if (w.count == 1)
       words.push_back(op.getResult(0));
@@ -272,11 +280,7 @@ public:
     for (int i = 0; i < w.count; ++i)
       constraints += std::string(1, w.constraint) + ",";
     constraints += "l,b";
-    b.create<LLVM::InlineAsmOp>(
-        loc, Type(), operands, asmText, constraints, /*has_side_effects=*/true,
-        /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
-        LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
-        ArrayAttr());
+    inlinePtx(b, loc, Type(), operands, asmText, constraints);
     return true;
   }
   void barrier(OpBuilder &b, Location loc) const override {
