@@ -49,22 +49,22 @@ test-unit: build
 test-lit: build
 	$(VENV)/bin/lit -sv $(BUILD)/test
 
+# Two workers (pytest-xdist: one per core). Triton must import: its tests
+# fail instead of skipping (LL_REQUIRE_TRITON, test/python/conftest.py).
 test-python: build
-	$(PY) -m pytest -q test/python
+	LL_REQUIRE_TRITON=1 $(PY) -m pytest -q -n $(JOBS) test/python
 
-# The pip wheel, as a user gets it: built from the tracked sources alone (a
-# copy, as a fresh clone would be) with the pinned build requirements of the
-# venv, installed with its `[triton]` extra into a fresh virtualenv, then
-# checked from outside the tree (test/wheel/smoke.py). build/wheel keeps the
-# CMake build between runs.
-WHEEL_SRC  := $(BUILD)/wheel-src
+# The pip wheel, as a user gets it: scikit-build-core drives the same CMake
+# build as `make` in the same build/ (nothing is compiled twice; its options
+# are make's), with the pinned build requirements of the venv; the wheel is
+# installed with its `[triton]` extra into a fresh virtualenv, then checked
+# from outside the tree (test/wheel/smoke.py). The package's Python files are
+# the tracked ones (scikit-build-core leaves git-ignored files out).
 WHEEL_VENV := $(BUILD)/wheel-venv
-test-wheel: $(STAMP)
-	rm -rf $(WHEEL_SRC) $(WHEEL_VENV) $(BUILD)/wheelhouse
-	mkdir -p $(WHEEL_SRC)
-	git ls-files -co --exclude-standard -z | tar --null -T - -cf - | tar -xf - -C $(WHEEL_SRC)
+test-wheel: build
+	rm -rf $(WHEEL_VENV) $(BUILD)/wheelhouse
 	$(PY) -m pip wheel -q --no-build-isolation --no-deps -w $(BUILD)/wheelhouse \
-	  -Cbuild-dir=$(abspath $(BUILD))/wheel $(WHEEL_SRC)
+	  -Cbuild-dir=$(abspath $(BUILD)) -Ccmake.define.LL_ENABLE_TESTS=ON .
 	$(PYTHON) -m venv $(WHEEL_VENV)
 	$(WHEEL_VENV)/bin/pip install -q -c requirements.txt "$$(ls $(BUILD)/wheelhouse/*.whl)[triton]"
 	cd /tmp && $(abspath $(WHEEL_VENV))/bin/python $(abspath test/wheel/smoke.py) \
@@ -75,13 +75,12 @@ test: test-unit test-lit test-python test-wheel
 # The Triton-dependent tests (oracles, corpus, hook, demo) against another
 # Triton release than the pinned one: `make test-triton TRITON=3.9.0`. That
 # Triton is installed once into .triton-$(TRITON) and put ahead of the venv's.
-TRITON       ?= 3.9.0
-TRITON_TESTS := test_algebra_oracle test_oracle_triton test_errors test_fuzz_params test_hook_safety test_fuzz_ttgir \
-                test_mlir_python test_triton_import test_triton_hook test_views_cli
+# The tests marked `triton` (test/python/conftest.py) are the ones run.
+TRITON ?= 3.9.0
 test-triton: build
 	test -d .triton-$(TRITON) || $(PY) -m pip install -q --no-deps --target .triton-$(TRITON) triton==$(TRITON)
-	PYTHONPATH=$(abspath .triton-$(TRITON)) TRITON_DEFAULT_FP_FUSION=1 $(PY) -m pytest -q -rxs \
-	  $(foreach t,$(TRITON_TESTS),test/python/$(t).py)
+	PYTHONPATH=$(abspath .triton-$(TRITON)) TRITON_DEFAULT_FP_FUSION=1 LL_REQUIRE_TRITON=1 \
+	  $(PY) -m pytest -q -rxs -n $(JOBS) -m triton test/python
 
 bench: build
 	$(PY) bench/algebra_vs_triton.py

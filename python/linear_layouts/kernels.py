@@ -84,7 +84,7 @@ def convert_roundtrip_mlir(src: str, dst: str, shape: list[int], dtype: str, ite
     return f"""#a = {a}
 #b = {b}
 #flat = {flat}
-module attributes {{ll.target = "{target}"}} {{
+module attributes {{ll.target = #ll.target<"{target}">}} {{
 func.func @convert_roundtrip(%x: !ll.ptr<{dtype}> {{ll.divisibility = 16 : i64}},
                              %y: !ll.ptr<{dtype}> {{ll.divisibility = 16 : i64}}) attributes {{ll.kernel}} {{
   %pid = ll.program_id x : i32
@@ -247,7 +247,7 @@ def reduce_mlir(layout, shape: list[int], dtype: str, axis: int, combine: str = 
         else:
             lines += (f"  %o{k}t = ll.addptr {ptr}, %pid : !ll.ptr<{dt}>, i32\n"
                       f"  ll.store %o{k}t, {names[k]} : (!ll.ptr<{dt}>, {t_out[k]}) -> ()\n")
-    return f"""{head}module attributes {{ll.target = "{target}"}} {{
+    return f"""{head}module attributes {{ll.target = #ll.target<"{target}">}} {{
 func.func @reduce({params}) attributes {{ll.kernel}} {{
   %pid = ll.program_id x : i32
 {lines}  return
@@ -296,7 +296,7 @@ def scan_mlir(layout, shape: list[int], dtype: str, axis: int, combine: str = "a
     for k, p in enumerate(("y", "w")[:n]):
         acc, t_pa = _tile_access(f"o{k}", f"%{p}", dtype, shape, "a", "aflat", f"o{k}")
         lines += acc + f"  ll.store %o{k}p, {names[k]} : ({t_pa}, {t_in}) -> ()\n"
-    return f"""{head}module attributes {{ll.target = "{target}"}} {{
+    return f"""{head}module attributes {{ll.target = #ll.target<"{target}">}} {{
 func.func @scan({params}) attributes {{ll.kernel}} {{
   %pid = ll.program_id x : i32
 {lines}  return
@@ -333,7 +333,7 @@ def gather_mlir(src_layout, index_layout, src_shape: list[int], index_shape: lis
     c, t_py = _tile_access("y", "%y", dtype, index_shape, "i", "iflat", "y")
     params = (f"%x: !ll.ptr<{dtype}> {{ll.divisibility = 16 : i64}}, %k: !ll.ptr<i32> {{ll.divisibility = 16 : i64}}, "
               f"%y: !ll.ptr<{dtype}> {{ll.divisibility = 16 : i64}}")
-    return f"""{head}module attributes {{ll.target = "{target}"}} {{
+    return f"""{head}module attributes {{ll.target = #ll.target<"{target}">}} {{
 func.func @gather({params}) attributes {{ll.kernel}} {{
   %pid = ll.program_id x : i32
 {a}  %v = ll.load %xp : ({t_ps}) -> {t_s}

@@ -646,14 +646,18 @@ on "select", ``shuffle_*`` on "shuffle", the shared-memory fields on
       .def_ro("dst", &ll::ConversionPlan::dst)
       .def_prop_ro("rounds",
                    [](const ll::ConversionPlan &p) {
-                     if (auto *sh = p.as<ll::ShufflePlan>())
-                       return sh->rounds;
-                     if (auto *sh = p.as<ll::SharedPlan>())
-                       return sh->rounds();
-                     return 0;
+                     auto *sh = p.as<ll::SharedPlan>();
+                     return sh ? sh->rounds() : 0;
                    },
-                   "Shuffles per thread (shuffle plans), rounds through "
-                   "the buffer (shared plans), else 0.")
+                   "Rounds through the buffer (store, barrier, load) of a "
+                   "shared plan, else 0.")
+      .def_prop_ro("shuffle_rounds",
+                   [](const ll::ConversionPlan &p) {
+                     auto *sh = p.as<ll::ShufflePlan>();
+                     return sh ? sh->shuffleRounds : 0;
+                   },
+                   "Shuffle rounds per thread of a shuffle plan (a 64-bit "
+                   "element takes two shuffles per round), else 0.")
       .def_prop_ro("scratch_bytes", &ll::ConversionPlan::scratchBytes,
                    "Shared-memory scratch (0 unless a shared plan).")
       .def_prop_ro("register_map", field<ll::RegisterPlan>(

@@ -1,4 +1,4 @@
-// RUN: ll-opt %s -split-input-file -ll-plan-conversions -verify-diagnostics
+// RUN: ll-opt %s -split-input-file -ll-plan-conversions=target=sm_90 -verify-diagnostics
 // Conversions that cannot be planned get a diagnostic, never a plan.
 
 // 64-lane layouts on a 32-lane target (sm_90 by default).

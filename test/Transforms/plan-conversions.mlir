@@ -1,6 +1,6 @@
-// RUN: ll-opt %s -split-input-file -ll-plan-conversions | FileCheck %s
-// RUN: ll-opt %s -split-input-file -ll-plan-conversions=matrix-instructions=false | FileCheck %s --check-prefix=PLAIN
-// RUN: ll-opt %s -split-input-file -ll-plan-conversions=max-scratch-bytes=8192 | FileCheck %s --check-prefix=BUDGET
+// RUN: ll-opt %s -split-input-file -ll-plan-conversions=target=sm_90 | FileCheck %s
+// RUN: ll-opt %s -split-input-file -ll-plan-conversions='target=sm_90 matrix-instructions=false' | FileCheck %s --check-prefix=PLAIN
+// RUN: ll-opt %s -split-input-file -ll-plan-conversions='target=sm_90 max-scratch-bytes=8192' | FileCheck %s --check-prefix=BUDGET
 // Each conversion is classified by the linear map between the layouts and
 // planned; shared-memory plans record scratch, vector width and wavefronts.
 
@@ -36,13 +36,19 @@ func.func @across_warps(%a: tensor<64x64xf16, #blocked>) {
 #r1 = #ll.linear<{register = [[1, 0], [0, 1]], lane = [[0, 2], [0, 4], [0, 8], [2, 0], [4, 0]], warp = [], block = []}>
 // Lanes exchanged with registers, within the warp.
 #s1 = #ll.linear<{register = [[0, 1], [0, 2]], lane = [[1, 0], [2, 0], [4, 0], [0, 4], [0, 8]], warp = [], block = []}>
+// Lanes permuted, registers kept: one shuffle per register.
+#s2 = #ll.linear<{register = [[0, 1], [1, 0]], lane = [[2, 0], [4, 0], [0, 2], [0, 4], [0, 8]], warp = [], block = []}>
 
 // CHECK-LABEL: func.func @within_warps
 func.func @within_warps(%b: tensor<8x16xf32, #r0>) {
   // CHECK: ll.convert_layout %{{.*}} {ll.cycles = {{[0-9]+}} : i64, ll.plan = "registers"}
   %2 = ll.convert_layout %b : tensor<8x16xf32, #r0> -> tensor<8x16xf32, #r1>
-  // CHECK: ll.convert_layout %{{.*}} {ll.cycles = {{[0-9]+}} : i64, ll.plan = "shuffle", ll.rounds = {{[0-9]+}} : i64}
+  // The plan the lowering emits: a one-warp buffer costs fewer cycles than
+  // rotated shuffles whose register choices take selects.
+  // CHECK: ll.convert_layout %{{.*}} {ll.cycles = {{[0-9]+}} : i64, ll.load_wavefronts = 4 : i64, ll.plan = "shared", ll.rounds = 1 : i64, ll.scratch_bytes = 512 : i64, ll.store_wavefronts = 2 : i64, ll.vector_width = 2 : i64}
   %3 = ll.convert_layout %b : tensor<8x16xf32, #r0> -> tensor<8x16xf32, #s1>
+  // CHECK: ll.convert_layout %{{.*}} {ll.cycles = {{[0-9]+}} : i64, ll.plan = "shuffle", ll.shuffles = 4 : i64}
+  %4 = ll.convert_layout %b : tensor<8x16xf32, #r0> -> tensor<8x16xf32, #s2>
   return
 }
 
@@ -52,7 +58,7 @@ func.func @within_warps(%b: tensor<8x16xf32, #r0>) {
 // one per candidate source register (2 registers x 2 candidates).
 #g = #ll.linear<{register = [[1, 0]], lane = [[2, 0], [4, 0], [8, 0], [0, 1], [0, 2]], warp = [], block = []}>
 // CHECK-LABEL: func.func @gather
-// CHECK: ll.gather {{.*}} {axis = 0 : i32, ll.plan = "shuffle", ll.rounds = 4 : i64}
+// CHECK: ll.gather {{.*}} {axis = 0 : i32, ll.plan = "shuffle", ll.shuffles = 4 : i64}
 func.func @gather(%s: tensor<16x4xf32, #g>, %i: tensor<16x4xi32, #g>) {
   %0 = ll.gather %s[%i] {axis = 0 : i32} : (tensor<16x4xf32, #g>, tensor<16x4xi32, #g>) -> tensor<16x4xf32, #g>
   return

@@ -1,4 +1,4 @@
-// RUN: ll-opt %s -split-input-file -ll-remove-conversions | FileCheck %s
+// RUN: ll-opt %s -split-input-file -ll-remove-conversions=target=sm_90 | FileCheck %s
 
 #A = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
 #B = #ll.nvidia_mma<{versionMajor = 2, versionMinor = 0, warpsPerCTA = [2, 2], instrShape = [16, 8]}>

@@ -12,7 +12,7 @@ import linear_layouts as ll
 import triton_oracle as O
 from simt import f2_rank, flat_basis
 
-pytestmark = pytest.mark.skipif(not O.HAVE_TRITON, reason="triton is not importable")
+pytestmark = pytest.mark.triton
 
 if O.HAVE_TRITON:
     from triton._C.libtriton import linear_layout as tll

@@ -172,7 +172,7 @@ def test_unrolled_roundtrip():
 
 MASKED = """
 #b = #ll.blocked<{{sizePerThread = [{spt}], threadsPerWarp = [{lanes}], warpsPerCTA = [4], order = [0]}}>
-module attributes {{ll.target = "{target}"}} {{
+module attributes {{ll.target = #ll.target<"{target}">}} {{
 func.func @axpb(%x: !ll.ptr<f32> {{ll.divisibility = 16 : i64}}, %y: !ll.ptr<f32> {{ll.divisibility = 16 : i64}},
                 %n: i32, %a: f32) attributes {{ll.kernel}} {{
   %pid = ll.program_id x : i32
@@ -218,7 +218,7 @@ def test_masked_loads_and_stores_with_any_size(n, target):
 
 CASTS = """
 #b = #ll.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [2], order = [0]}>
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @casts(%x: !ll.ptr<f32>, %y: !ll.ptr<i32>) attributes {ll.kernel} {
   %r = ll.make_range {start = 0 : i32, end = 256 : i32} : tensor<256xi32, #b>
   %xs = ll.splat %x : !ll.ptr<f32> -> tensor<256x!ll.ptr<f32>, #b>
@@ -251,7 +251,7 @@ def test_scf_while_carries_tensors():
     # tensor and a counter through scf.while.
     text = """
 #b = #ll.blocked<{sizePerThread = [2], threadsPerWarp = [32], warpsPerCTA = [2], order = [0]}>
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @k(%x: !ll.ptr<i32>, %y: !ll.ptr<i32>, %n: i32) attributes {ll.kernel} {
   %r = ll.make_range {start = 0 : i32, end = 128 : i32} : tensor<128xi32, #b>
   %xs = ll.splat %x : !ll.ptr<i32> -> tensor<128x!ll.ptr<i32>, #b>

@@ -172,7 +172,7 @@ TRITON_REJECTS = [
 ]
 
 
-@pytest.mark.skipif(not O.HAVE_TRITON, reason="triton is not importable")
+@pytest.mark.triton
 @pytest.mark.parametrize("case", TRITON_REJECTS, ids=lambda c: c[1][:60])
 def test_rejected_by_triton_and_by_us(case):
     build, text, shape = case[:3]

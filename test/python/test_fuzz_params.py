@@ -248,7 +248,7 @@ def _uses(case: dict, family: str) -> bool:
     return case["f"] == family or ("parent" in case and _uses(case["parent"], family))
 
 
-@pytest.mark.skipif(not O.HAVE_TRITON, reason="triton is not importable")
+@pytest.mark.triton
 def test_hostile_integer_parameters():
     items = make_cases(CASES, SEED)
     ours = run_children(_OURS, items)

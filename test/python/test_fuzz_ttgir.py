@@ -28,7 +28,10 @@ from pathlib import Path
 
 import pytest
 
-triton = pytest.importorskip("triton")
+import triton_oracle  # noqa: E402
+
+pytestmark = pytest.mark.triton
+triton = triton_oracle.need_triton()
 from triton.backends.compiler import GPUTarget  # noqa: E402
 
 HERE = Path(__file__).resolve()

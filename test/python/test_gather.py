@@ -69,7 +69,7 @@ def histogram_kernel(target, spt, bins, dtype, lanes, warps):
     return f"""
 #b = #ll.blocked<{{sizePerThread = [{spt}], threadsPerWarp = [{lanes}], warpsPerCTA = [{warps}], order = [0]}}>
 #r = #ll.blocked<{{sizePerThread = [1], threadsPerWarp = [{lanes}], warpsPerCTA = [{warps}], order = [0]}}>
-module attributes {{ll.target = "{target}"}} {{
+module attributes {{ll.target = #ll.target<"{target}">}} {{
 func.func @k(%x: !ll.ptr<{dtype}>, %y: !ll.ptr<i32>, %n: i32) attributes {{ll.kernel}} {{
   %r = ll.make_range {{start = 0 : i32, end = 1024 : i32}} : tensor<1024xi32, #b>
   %ns = ll.splat %n : i32 -> tensor<1024xi32, #b>

@@ -17,7 +17,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-triton = pytest.importorskip("triton")
+import triton_oracle  # noqa: E402
+
+pytestmark = pytest.mark.triton
+triton = triton_oracle.need_triton()
 from triton.backends.compiler import GPUTarget  # noqa: E402
 
 import linear_layouts as ll  # noqa: E402
@@ -148,7 +151,7 @@ def test_shared_memory_past_the_target_is_an_error_not_an_abort():
     (PointerEmbeddedInt<int,29>); now the target's shared memory bounds it."""
     text = """
 #s = #ll.swizzled_shared<{vec = 1, perPhase = 1, maxPhase = 1, order = [0]}>
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @k() attributes {ll.kernel} {
   %a = ll.local_alloc : () -> !ll.memdesc<268435456xf32, #s, mutable>
   %b = ll.local_alloc : () -> !ll.memdesc<1024xf32, #s, mutable>

@@ -61,7 +61,7 @@ def kernel(a, b, shape, dtype, mem, target, two=False):
 #b = {linear_attr_text(b)}
 #bflat = {_flat_attr(b.bases, shape)}
 #m = {mem}
-module attributes {{ll.target = "{target}"}} {{
+module attributes {{ll.target = #ll.target<"{target}">}} {{
 func.func @k({params}) attributes {{ll.kernel}} {{
   %pid = ll.program_id x : i32
 {body}  return

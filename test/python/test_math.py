@@ -33,7 +33,7 @@ def kernel(op: str, dtype: str, target: str) -> str:
     lanes = 64 if target.startswith("gfx") else 32  # one warp of the target's lanes
     return f"""
 #b = #ll.blocked<{{sizePerThread = [{128 // lanes}], threadsPerWarp = [{lanes}], warpsPerCTA = [1], order = [0]}}>
-module attributes {{ll.target = "{target}"}} {{
+module attributes {{ll.target = #ll.target<"{target}">}} {{
 func.func @k(%x: !ll.ptr<{dtype}>, %y: !ll.ptr<{dtype}>) attributes {{ll.kernel}} {{
   %r = ll.make_range {{start = 0 : i32, end = 128 : i32}} : tensor<128xi32, #b>
   %xs = ll.splat %x : !ll.ptr<{dtype}> -> tensor<128x!ll.ptr<{dtype}>, #b>

@@ -84,9 +84,9 @@ def test_generated_op_classes():
         assert isinstance(op, ll_ops.MakeRangeOp)
 
 
+@pytest.mark.triton
 @pytest.mark.parametrize("first", ["triton", "mlir"])
 def test_triton_and_the_dialect_in_one_process(first):
-    pytest.importorskip("triton")
     code = textwrap.dedent(
         f"""
         if {first!r} == "triton":

@@ -16,7 +16,7 @@ import pytest
 import linear_layouts as ll
 import triton_oracle as O
 
-pytestmark = pytest.mark.skipif(not O.HAVE_TRITON, reason="triton is not importable")
+pytestmark = pytest.mark.triton
 
 N = 500  # parameter sets per family
 

@@ -246,7 +246,7 @@ def test_shared_memory_users_in_sequence_synchronize():
     text = f"""#a = {kernels.linear_attr_text(a)}
 #t = {kernels.linear_attr_text(t)}
 #r = {rows}
-module attributes {{ll.target = "sm_90"}} {{
+module attributes {{ll.target = #ll.target<"sm_90">}} {{
 func.func @four(%x: !ll.ptr<i32>, %y: !ll.ptr<i32>, %z: !ll.ptr<i32>, %w: !ll.ptr<i32>) attributes {{ll.kernel}} {{
   %i = ll.make_range {{start = 0 : i32, end = 64 : i32}} : tensor<64xi32, #ll.slice<{{dim = 0, parent = #a}}>>
   %j = ll.make_range {{start = 0 : i32, end = 32 : i32}} : tensor<32xi32, #r>

@@ -13,7 +13,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-triton = pytest.importorskip("triton")
+import triton_oracle  # noqa: E402
+
+pytestmark = pytest.mark.triton
+triton = triton_oracle.need_triton()
 from triton.backends.compiler import GPUTarget  # noqa: E402
 
 import linear_layouts.triton as llt  # noqa: E402

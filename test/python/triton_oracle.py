@@ -23,10 +23,26 @@ try:  # pragma: no cover - exercised only where triton is installed
     from triton._C.libtriton import gluon_ir, ir
 
     HAVE_TRITON = True
+    IMPORT_ERROR = ""
     VERSION = tuple(int(x) for x in re.findall(r"\d+", triton.__version__)[:2])
-except Exception:  # noqa: BLE001 - any import problem means "no oracle"
+except Exception as e:  # noqa: BLE001 - any import problem means "no oracle"
     HAVE_TRITON = False
+    IMPORT_ERROR = f"{type(e).__name__}: {e}"
     VERSION = (0, 0)
+
+
+def need_triton():
+    """The triton module; without one, skip the calling test (or module,
+    when called at import), or fail under LL_REQUIRE_TRITON=1."""
+    import os
+
+    import pytest
+
+    if HAVE_TRITON:
+        return triton
+    if os.environ.get("LL_REQUIRE_TRITON") == "1":
+        pytest.fail(f"Triton cannot be imported ({IMPORT_ERROR}) and LL_REQUIRE_TRITON=1", pytrace=False)
+    pytest.skip(f"triton is not importable ({IMPORT_ERROR})", allow_module_level=True)
 
 # The layout semantics linear_layouts follows are Triton 3.6's (the pinned
 # version). Triton 3.7 to 3.9 (`make test-triton TRITON=3.9.0`) differ in a

@@ -47,14 +47,43 @@ enum class AccessKind { Plain, Matrix, MatrixTransposed };
 
 const char *toString(AccessKind a);
 
-/// What a conversion may use on a GPU.
+/// A GPU target: every fact planning, lowering and code emission read about
+/// it, in one place (the `#ll.target` attribute, TargetInfo and Python's
+/// `linear_layouts.Target` all read this). Targets: sm_80, sm_86, sm_89,
+/// sm_90 / sm_90a (NVIDIA); gfx90a, gfx942, gfx950 (AMD CDNA, wave64).
+/// Others are refused by get(): RDNA (gfx10-12, wave32 shuffles and LDS
+/// banks we do not model) and sm_100 (whose tcgen05 / tensor-memory code
+/// Triton emits we do not lower).
 struct Target {
+  enum class Vendor { NVIDIA, AMD };
   std::string name;
+  Vendor vendor = Vendor::NVIDIA;
   int warpSize = 32;
   int numBanks = 32;
   int bankBytes = 4;
   int maxAccessBits = 128;
+  /// Matrix accesses of shared memory (ldmatrix: sm_80+, stmatrix: sm_90+).
   bool ldmatrix = false, stmatrix = false;
+  /// One instruction reduces a 32-bit integer over a warp (redux.sync:
+  /// sm_80+).
+  bool warpReduce = false;
+  /// Packed fp8 <-> f16 / f32 conversions (cvt.*.e4m3x2 / e5m2x2: sm_89+).
+  bool fp8Conversions = false;
+  /// The most shared memory (bytes) one CTA may use: what the CUDA driver
+  /// lets a kernel opt into (sm_80: 163 KiB, sm_86 / sm_89: 99 KiB, sm_90:
+  /// 227 KiB), a workgroup's LDS on AMD (64 KiB; gfx950: 160 KiB).
+  int64_t sharedMemoryBytes = 0;
+  /// NVIDIA: the compute capability (80, 86, 89, 90).
+  int computeCapability = 0;
+  /// Code emission: the LLVM target triple, the processor LLVM's back end
+  /// takes (sm_90a for sm_90: wgmma and setmaxnreg need the "a" variant),
+  /// its features (the PTX ISA version: "+ptx80") and, on AMD, the code
+  /// object version (500: as Triton builds AMD kernels).
+  std::string triple, processor, features;
+  int codeObjectVersion = 0;
+
+  bool isAMD() const { return vendor == Vendor::AMD; }
+  bool isNVIDIA() const { return vendor == Vendor::NVIDIA; }
 
   /// The cycle model (docs/planning.md): a warp's cost of one conversion,
   /// counting the pipes an SM (CU) shares among its warp schedulers. Initial
@@ -71,9 +100,11 @@ struct Target {
     int warpBarrier = 1; ///< one barrier when the CTA is a single warp
   } cycles;
 
-  /// sm_80, sm_90 (NVIDIA, 32 lanes, 32 banks), gfx942 (wave64, 32 banks),
-  /// gfx950 (wave64, 64 banks).
+  /// The target named `name`; InvalidArgument naming the known targets, or
+  /// why a known GPU is not supported.
   static Expected<Target> get(const std::string &name);
+  /// The names get() accepts.
+  static const std::vector<std::string> &names();
   /// Bytes one wavefront of shared memory serves.
   int wavefrontBytes() const { return numBanks * bankBytes; }
   /// Lanes served together for a per-thread access of `bytes`.
@@ -177,7 +208,9 @@ struct ShufflePlan {
   /// sendRegister are then given per round r too.
   LinearLayout dstRegister; ///< (register, lane) -> register
   int subRounds = 1;
-  int rounds = 0; ///< shuffles per thread (64-bit values: twice as many)
+  /// Shuffle rounds per thread (each moves one value of <= 32 bits per
+  /// lane; a 64-bit element takes two shuffle instructions per round).
+  int shuffleRounds = 0;
   /// Sub-word packing: destination register bits whose values one 32-bit
   /// shuffle carries together (the source lane does not depend on them).
   /// For r with these bits 0, the sender packs its registers
@@ -281,6 +314,13 @@ struct PlanOptions {
   /// scratch comes first, then the fewest cycles of the cycle model.
   bool trafficFirst = false;
 };
+
+/// The options the lowering plans with. Everything that reads a plan
+/// (ll-plan-conversions' annotations, ll-remove-conversions' costs,
+/// ll-allocate-shared's scratch sizes, the Python report) starts from these,
+/// so that the plan it reads is the plan the lowering emits: shared memory
+/// competes with shuffles on cycles (sharedByCycles).
+PlanOptions loweringPlanOptions(const Target &target);
 
 /// Plan src -> dst (distributed layouts of one tensor, elements of
 /// `bitwidth` bits).

@@ -91,10 +91,7 @@ planOne(ConvertLayoutOp op, const TargetInfo &target, bool trafficFirst) {
     return op.emitOpError() << "cannot be lowered: "
                             << (reason.empty() ? "elements wider than 64 bits"
                                                : reason);
-  // Shared memory competes with shuffles on cycles (as Triton would
-  // allocate a buffer for what rotated shuffles do at a higher cost).
-  ::ll::PlanOptions options;
-  options.sharedByCycles = true;
+  ::ll::PlanOptions options = ::ll::loweringPlanOptions(target.target());
   options.trafficFirst = trafficFirst;
   auto plan = ::ll::planConversion(*src, *dst, int(*bits), target.target(),
                                    options);
@@ -448,11 +445,12 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
               ArrayRef<Value> stored) const {
     Location loc = op->getLoc();
     using ::ll::AccessKind;
-    bool matrix = p.storeAccess != AccessKind::Plain ||
-                  p.loadAccess != AccessKind::Plain;
-    if (matrix && target.isAMD())
-      return op->emitOpError()
-             << "cannot be lowered: matrix accesses on an AMD target";
+    const ::ll::Target &t = target.target();
+    if ((p.storeAccess != AccessKind::Plain && !t.stmatrix) ||
+        (p.loadAccess != AccessKind::Plain && !t.ldmatrix))
+      return op->emitOpError() << "cannot be lowered: the plan uses matrix "
+                                  "accesses "
+                               << t.name << " does not have";
     sharedBytes = std::max(sharedBytes, p.scratchBytes);
     ThreadIds ids = threadIds(b, loc, target);
     SmallVector<std::pair<StringRef, Value>> hw = {{"lane", ids.lane},
@@ -568,11 +566,6 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
       }
       return w;
     };
-    auto layoutOf = [&](AccessKind k) {
-      return k == AccessKind::MatrixTransposed ? NVVM::MMALayout::col
-                                               : NVVM::MMALayout::row;
-    };
-    auto shape88 = NVVM::LdStMatrixShapeAttr::get(b.getContext(), 8, 8);
     // Plain stores: at slot r lane l stores its register storeRegister(r,
     // l) (the rotation of a replicated source), picked for all slots at once.
     SmallVector<Value> plainStored(rs);
@@ -613,9 +606,8 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
             words.push_back(matrixWord(r, m));
           Value ptr = vectorAt(p.storeAddress, stOff, r, 1, true);
           emit([&] {
-            b.create<NVVM::StMatrixOp>(loc, ptr, words,
-                                       layoutOf(p.storeAccess), shape88,
-                                       NVVM::LdStMatrixEltType::B16);
+            target.storeMatrix(b, loc, ptr, words,
+                               p.storeAccess == AccessKind::MatrixTransposed);
           });
           continue;
         }
@@ -648,14 +640,11 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
             constPart(p.loadAddress, "rep", {{"register", r}}) != q)
           continue;
         if (ldMatrix) {
-          auto st4 = LLVM::LLVMStructType::getLiteral(
-              b.getContext(), SmallVector<Type>(4, i32t));
           Value ptr = vectorAt(p.loadAddress, ldOff, r, 1, true);
-          Value res = b.create<NVVM::LdMatrixOp>(
-              loc, st4, ptr, 4, layoutOf(p.loadAccess), shape88,
-              NVVM::LdStMatrixEltType::B16);
+          SmallVector<Value> res = target.loadMatrix(
+              b, loc, ptr, p.loadAccess == AccessKind::MatrixTransposed);
           for (int m = 0; m < 4; ++m) {
-            Value w = b.create<LLVM::ExtractValueOp>(loc, res, m);
+            Value w = res[m];
             for (int e = 0; e < perWord; ++e) {
               int32_t reg = constPart(
                   p.loadRegister, "register",

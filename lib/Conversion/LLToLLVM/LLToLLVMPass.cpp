@@ -16,8 +16,6 @@
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVM.h"
-#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
-#include "mlir/Conversion/MathToROCDL/MathToROCDL.h"
 #include "mlir/Conversion/LLVMCommon/ConversionTarget.h"
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Conversion/MathToLLVM/MathToLLVM.h"
@@ -29,7 +27,6 @@
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 
-#include <cmath>
 
 namespace mlir::ll {
 #define GEN_PASS_DEF_CONVERTLLTOLLVM
@@ -105,97 +102,13 @@ FailureOr<int> warpsOf(func::FuncOp func, const TargetInfo &target) {
   return warps ? warps : 1;
 }
 
-/// Math ops lowered to library calls: those without an exact instruction
-/// (exp, log, trigonometric, hyperbolic, erf, pow, ...). Square roots,
-/// absolute values, fused multiply-adds, rounding to integers, min / max
-/// stay LLVM intrinsics (one instruction each); so do f32 exp / log on AMD.
-bool needsMathLibrary(Operation *op, bool amd) {
-  // AMDGPU has f32 exp / log instructions (MLIR's OCML patterns leave them).
-  if (amd && isa<math::ExpOp, math::Exp2Op, math::LogOp, math::Log2Op>(op) &&
-      op->getResultTypes()[0].isF32())
-    return false;
-  if (!isa<math::ExpOp, math::Exp2Op, math::ExpM1Op, math::LogOp,
-           math::Log2Op, math::Log10Op, math::Log1pOp, math::SinOp,
-           math::CosOp, math::TanOp, math::TanhOp, math::SinhOp,
-           math::CoshOp, math::AsinOp, math::AcosOp, math::AtanOp,
-           math::Atan2Op, math::AsinhOp, math::AcoshOp, math::AtanhOp,
-           math::ErfOp, math::ErfcOp, math::CbrtOp, math::PowFOp,
-           math::FPowIOp, arith::RemFOp>(op))
-    return false;
-  // Scalars only: tensors were lowered to registers before.
-  return llvm::all_of(op->getResultTypes(), [](Type t) { return t.isIntOrFloat(); });
-}
-
-/// Triton's approximate f32 math (`fastmath<afn>`, what convert-triton-to-ll
-/// gives tl.exp & co.) on NVIDIA: the PTX approximations Triton emits, one or
-/// two instructions each, instead of libdevice's __nv_fast_* (whose bitcode
-/// would have to be linked: ~60 ms per kernel).
-///   exp(x)  -> ex2.approx(x * log2(e))     exp2 -> ex2.approx
-///   log(x)  -> lg2.approx(x) * ln(2)       log2 -> lg2.approx
-///   sin, cos -> sin.approx, cos.approx
-template <typename MathOp>
-struct ApproxMathToNVVM : OpRewritePattern<MathOp> {
-  ApproxMathToNVVM(MLIRContext *ctx)
-      : OpRewritePattern<MathOp>(ctx, /*benefit=*/10) {}
-
-  LogicalResult matchAndRewrite(MathOp op,
-                                PatternRewriter &rewriter) const override {
-    Type f32 = op.getType();
-    if (!f32.isF32() || !arith::bitEnumContainsAll(op.getFastmath(),
-                                                   arith::FastMathFlags::afn))
-      return failure();
-    Location loc = op.getLoc();
-    auto intrinsic = [&](StringRef name, Value x) -> Value {
-      return rewriter
-          .create<LLVM::CallIntrinsicOp>(loc, f32, rewriter.getStringAttr(name),
-                                         ValueRange{x})
-          .getResult(0);
-    };
-    auto scale = [&](Value x, double c) -> Value {
-      Value k = rewriter.create<LLVM::ConstantOp>(
-          loc, f32, rewriter.getF32FloatAttr(float(c)));
-      return rewriter.create<LLVM::FMulOp>(loc, x, k);
-    };
-    Value x = op.getOperand(), r;
-    if (isa<math::ExpOp>(op))
-      r = intrinsic("llvm.nvvm.ex2.approx.f32", scale(x, M_LOG2E));
-    else if (isa<math::Exp2Op>(op))
-      r = intrinsic("llvm.nvvm.ex2.approx.f32", x);
-    else if (isa<math::LogOp>(op))
-      r = scale(intrinsic("llvm.nvvm.lg2.approx.f", x), M_LN2);
-    else if (isa<math::Log2Op>(op))
-      r = intrinsic("llvm.nvvm.lg2.approx.f", x);
-    else if (isa<math::SinOp>(op))
-      r = intrinsic("llvm.nvvm.sin.approx.f", x);
-    else
-      r = intrinsic("llvm.nvvm.cos.approx.f", x);
-    rewriter.replaceOp(op, r);
-    return success();
-  }
-};
-
-/// The target named by the option, else the module's ll.target, else
-/// sm_90 (null with a diagnostic on the module for an unknown one).
+/// The target named by the option, else the module's ll.target (null with
+/// a diagnostic on the module when there is none or it is unknown).
 std::unique_ptr<TargetInfo> targetOf(ModuleOp module, StringRef option) {
-  std::string name = option.str();
-  if (name.empty()) {
-    Attribute a = module->getAttr("ll.target");
-    if (a && !isa<StringAttr>(a)) {
-      module.emitError() << "module attribute ll.target must be a target "
-                            "name such as \"sm_90\" or \"gfx942\", not "
-                         << a;
-      return nullptr;
-    }
-    if (a)
-      name = cast<StringAttr>(a).str();
-  }
-  if (name.empty())
-    name = "sm_90";
-  std::string error;
-  auto info = TargetInfo::get(name, error);
-  if (!info)
-    module.emitError() << error;
-  return info;
+  auto t = lookupTarget(module, option);
+  if (failed(t))
+    return nullptr;
+  return TargetInfo::get(std::move(*t));
 }
 
 /// What MLIR's LLVM IR translation assumes without verifying (the LLVM we
@@ -371,18 +284,10 @@ struct ConvertLLToLLVM
       LowerToLLVMOptions options(ctx);
       LLVMTypeConverter tc(ctx, options);
       RewritePatternSet patterns(ctx);
-      if (info->isAMD())
-        populateMathToROCDLConversionPatterns(tc, patterns, std::nullopt);
-      else {
-        patterns.add<ApproxMathToNVVM<math::ExpOp>, ApproxMathToNVVM<math::Exp2Op>,
-                     ApproxMathToNVVM<math::LogOp>, ApproxMathToNVVM<math::Log2Op>,
-                     ApproxMathToNVVM<math::SinOp>, ApproxMathToNVVM<math::CosOp>>(
-            ctx);
-        populateLibDeviceConversionPatterns(tc, patterns);
-      }
+      info->populateMathPatterns(tc, patterns);
       ConversionTarget ct(*ctx);
       ct.addDynamicallyLegalDialect<math::MathDialect, arith::ArithDialect>(
-          [&](Operation *op) { return !needsMathLibrary(op, info->isAMD()); });
+          [&](Operation *op) { return !info->needsMathLibrary(op); });
       ct.markUnknownOpDynamicallyLegal([](Operation *) { return true; });
       if (failed(applyPartialConversion(module, ct, std::move(patterns))))
         return signalPassFailure();
@@ -430,15 +335,8 @@ struct ConvertLLToLLVM
       func->removeAttr("ll.num_warps");
       info->markKernel(func, it->second);
     }
-    if (info->isAMD() && !threads.empty()) {
-      // Code object version 5, as Triton builds AMD kernels (without the
-      // flag the object silently becomes version 6).
-      b.setInsertionPointToEnd(module.getBody());
-      auto flag = LLVM::ModuleFlagAttr::get(
-          ctx, LLVM::ModFlagBehavior::Error,
-          b.getStringAttr("amdhsa_code_object_version"), b.getI32IntegerAttr(500));
-      b.create<LLVM::ModuleFlagsOp>(module.getLoc(), b.getArrayAttr({flag}));
-    }
+    if (!threads.empty())
+      info->finishModule(b, module);
     if (sharedBytes) {
       b.setInsertionPointToStart(module.getBody());
       auto arr = LLVM::LLVMArrayType::get(b.getI8Type(), 0);
@@ -448,7 +346,7 @@ struct ConvertLLToLLVM
                                /*addrSpace=*/3);
     }
     module->setAttr("ll.shared", b.getI64IntegerAttr(sharedBytes));
-    module->setAttr("ll.target", b.getStringAttr(name));
+    module->setAttr(TargetAttr::kAttrName, TargetAttr::get(ctx, name));
     if (failed(checkTranslatable(module)))
       return signalPassFailure();
   }

@@ -2,8 +2,14 @@
 
 #include "linear_layouts/Conversion/LLToLLVM/TargetInfo.h"
 
+#include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
+#include "mlir/Conversion/MathToROCDL/MathToROCDL.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/LLVMIR/ROCDLDialect.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+
+#include <cmath>
 
 using namespace mlir;
 using namespace mlir::ll;
@@ -105,6 +111,27 @@ Value splatMask(OpBuilder &b, Location loc, Value pred, int64_t n) {
 
 } // namespace
 
+/// Math ops lowered to library calls: those without an exact instruction
+/// (exp, log, trigonometric, hyperbolic, erf, pow, ...). Square roots,
+/// absolute values, fused multiply-adds, rounding to integers, min / max
+/// stay LLVM intrinsics (one instruction each); so do f32 exp / log on AMD.
+bool TargetInfo::needsMathLibrary(Operation *op) const {
+  // AMDGPU has f32 exp / log instructions (MLIR's OCML patterns leave them).
+  if (isAMD() && isa<math::ExpOp, math::Exp2Op, math::LogOp, math::Log2Op>(op) &&
+      op->getResultTypes()[0].isF32())
+    return false;
+  if (!isa<math::ExpOp, math::Exp2Op, math::ExpM1Op, math::LogOp,
+           math::Log2Op, math::Log10Op, math::Log1pOp, math::SinOp,
+           math::CosOp, math::TanOp, math::TanhOp, math::SinhOp,
+           math::CoshOp, math::AsinOp, math::AcosOp, math::AtanOp,
+           math::Atan2Op, math::AsinhOp, math::AcoshOp, math::AtanhOp,
+           math::ErfOp, math::ErfcOp, math::CbrtOp, math::PowFOp,
+           math::FPowIOp, arith::RemFOp>(op))
+    return false;
+  // Scalars only: tensors were lowered to registers before.
+  return llvm::all_of(op->getResultTypes(), [](Type t) { return t.isIntOrFloat(); });
+}
+
 Value TargetInfo::predicatedLoad(OpBuilder &b, Location loc, Type type,
                                  Value ptr, Value pred, Value other) const {
   auto [vt, bytes] = maskedVector(type);
@@ -142,17 +169,57 @@ bool TargetInfo::predicatedStore(OpBuilder &b, Location loc, Value value,
 
 namespace {
 
+/// Triton's approximate f32 math (`fastmath<afn>`, what convert-triton-to-ll
+/// gives tl.exp & co.) on NVIDIA: the PTX approximations Triton emits, one or
+/// two instructions each, instead of libdevice's __nv_fast_* (whose bitcode
+/// would have to be linked: ~60 ms per kernel).
+///   exp(x)  -> ex2.approx(x * log2(e))     exp2 -> ex2.approx
+///   log(x)  -> lg2.approx(x) * ln(2)       log2 -> lg2.approx
+///   sin, cos -> sin.approx, cos.approx
+template <typename MathOp>
+struct ApproxMathToNVVM : OpRewritePattern<MathOp> {
+  ApproxMathToNVVM(MLIRContext *ctx)
+      : OpRewritePattern<MathOp>(ctx, /*benefit=*/10) {}
+
+  LogicalResult matchAndRewrite(MathOp op,
+                                PatternRewriter &rewriter) const override {
+    Type f32 = op.getType();
+    if (!f32.isF32() || !arith::bitEnumContainsAll(op.getFastmath(),
+                                                   arith::FastMathFlags::afn))
+      return failure();
+    Location loc = op.getLoc();
+    auto intrinsic = [&](StringRef name, Value x) -> Value {
+      return rewriter
+          .create<LLVM::CallIntrinsicOp>(loc, f32, rewriter.getStringAttr(name),
+                                         ValueRange{x})
+          .getResult(0);
+    };
+    auto scale = [&](Value x, double c) -> Value {
+      Value k = rewriter.create<LLVM::ConstantOp>(
+          loc, f32, rewriter.getF32FloatAttr(float(c)));
+      return rewriter.create<LLVM::FMulOp>(loc, x, k);
+    };
+    Value x = op.getOperand(), r;
+    if (isa<math::ExpOp>(op))
+      r = intrinsic("llvm.nvvm.ex2.approx.f32", scale(x, M_LOG2E));
+    else if (isa<math::Exp2Op>(op))
+      r = intrinsic("llvm.nvvm.ex2.approx.f32", x);
+    else if (isa<math::LogOp>(op))
+      r = scale(intrinsic("llvm.nvvm.lg2.approx.f", x), M_LN2);
+    else if (isa<math::Log2Op>(op))
+      r = intrinsic("llvm.nvvm.lg2.approx.f", x);
+    else if (isa<math::SinOp>(op))
+      r = intrinsic("llvm.nvvm.sin.approx.f", x);
+    else
+      r = intrinsic("llvm.nvvm.cos.approx.f", x);
+    rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
 class NVVMTargetInfo : public TargetInfo {
 public:
   explicit NVVMTargetInfo(::ll::Target t) : TargetInfo(std::move(t)) {}
-
-  /// 80 for sm_80, 90 for sm_90a, ...
-  int smVersion() const {
-    int v = 0;
-    for (char c : StringRef(desc.name).drop_front(3).take_while(llvm::isDigit))
-      v = v * 10 + (c - '0');
-    return v;
-  }
 
   Value threadId(OpBuilder &b, Location loc) const override {
     return b.create<NVVM::ThreadIdXOp>(loc, b.getI32Type());
@@ -190,7 +257,7 @@ public:
   Value warpReduce(OpBuilder &b, Location loc, Value value,
                    WarpReduceKind kind) const override {
     auto type = dyn_cast<IntegerType>(value.getType());
-    if (!type || type.getWidth() > 32 || smVersion() < 80)
+    if (!type || type.getWidth() > 32 || !desc.warpReduce)
       return nullptr;
     static constexpr NVVM::ReduxKind kinds[] = {
         NVVM::ReduxKind::ADD, NVVM::ReduxKind::AND,  NVVM::ReduxKind::OR,
@@ -210,7 +277,7 @@ public:
   }
   Value roundToFp8x2(OpBuilder &b, Location loc, Value hi, Value lo,
                      Type fp8) const override {
-    if (smVersion() < 89 || !isa<Float8E4M3FNType, Float8E5M2Type>(fp8))
+    if (!desc.fp8Conversions || !isa<Float8E4M3FNType, Float8E5M2Type>(fp8))
       return nullptr;
     return b.create<NVVM::ConvertF32x2ToF8x2Op>(
         loc, b.getI16Type(), hi, lo, NVVM::FPRoundingMode::RN,
@@ -218,7 +285,7 @@ public:
   }
   Value fp8x2ToF16x2(OpBuilder &b, Location loc, Value lo, Value hi,
                      Type fp8) const override {
-    if (smVersion() < 89 || !isa<Float8E4M3FNType, Float8E5M2Type>(fp8))
+    if (!desc.fp8Conversions || !isa<Float8E4M3FNType, Float8E5M2Type>(fp8))
       return nullptr;
     auto v2i8 = VectorType::get({2}, b.getI8Type());
     Value pair = b.create<LLVM::UndefOp>(loc, v2i8);
@@ -286,6 +353,44 @@ public:
   void barrier(OpBuilder &b, Location loc) const override {
     b.create<NVVM::Barrier0Op>(loc);
   }
+  void populateMathPatterns(LLVMTypeConverter &tc,
+                            RewritePatternSet &patterns) const override {
+    patterns.add<ApproxMathToNVVM<math::ExpOp>, ApproxMathToNVVM<math::Exp2Op>,
+                 ApproxMathToNVVM<math::LogOp>, ApproxMathToNVVM<math::Log2Op>,
+                 ApproxMathToNVVM<math::SinOp>, ApproxMathToNVVM<math::CosOp>>(
+        patterns.getContext());
+    populateLibDeviceConversionPatterns(tc, patterns);
+  }
+
+  bool storeMatrix(OpBuilder &b, Location loc, Value ptr,
+                   ArrayRef<Value> words, bool transposed) const override {
+    if (!desc.stmatrix)
+      return false;
+    b.create<NVVM::StMatrixOp>(
+        loc, ptr, words, transposed ? NVVM::MMALayout::col : NVVM::MMALayout::row,
+        NVVM::LdStMatrixShapeAttr::get(b.getContext(), 8, 8),
+        NVVM::LdStMatrixEltType::B16);
+    return true;
+  }
+
+  SmallVector<Value> loadMatrix(OpBuilder &b, Location loc, Value ptr,
+                                bool transposed) const override {
+    if (!desc.ldmatrix)
+      return {};
+    Type i32 = b.getI32Type();
+    auto st4 = LLVM::LLVMStructType::getLiteral(b.getContext(),
+                                                SmallVector<Type>(4, i32));
+    Value res = b.create<NVVM::LdMatrixOp>(
+        loc, st4, ptr, 4,
+        transposed ? NVVM::MMALayout::col : NVVM::MMALayout::row,
+        NVVM::LdStMatrixShapeAttr::get(b.getContext(), 8, 8),
+        NVVM::LdStMatrixEltType::B16);
+    SmallVector<Value> words;
+    for (int m = 0; m < 4; ++m)
+      words.push_back(b.create<LLVM::ExtractValueOp>(loc, res, m));
+    return words;
+  }
+
   void markKernel(LLVM::LLVMFuncOp func, int threads) const override {
     OpBuilder b(func);
     func->setAttr("nvvm.kernel", b.getUnitAttr());
@@ -335,6 +440,23 @@ public:
   void barrier(OpBuilder &b, Location loc) const override {
     b.create<ROCDL::SBarrierOp>(loc);
   }
+  void populateMathPatterns(LLVMTypeConverter &tc,
+                            RewritePatternSet &patterns) const override {
+    populateMathToROCDLConversionPatterns(tc, patterns, std::nullopt);
+  }
+
+  void finishModule(OpBuilder &b, ModuleOp module) const override {
+    // The code object version Triton builds AMD kernels with (without the
+    // flag the object silently becomes version 6).
+    OpBuilder::InsertionGuard g(b);
+    b.setInsertionPointToEnd(module.getBody());
+    auto flag = LLVM::ModuleFlagAttr::get(
+        b.getContext(), LLVM::ModFlagBehavior::Error,
+        b.getStringAttr("amdhsa_code_object_version"),
+        b.getI32IntegerAttr(desc.codeObjectVersion));
+    b.create<LLVM::ModuleFlagsOp>(module.getLoc(), b.getArrayAttr({flag}));
+  }
+
   void markKernel(LLVM::LLVMFuncOp func, int threads) const override {
     OpBuilder b(func);
     func->setAttr("rocdl.kernel", b.getUnitAttr());
@@ -345,25 +467,8 @@ public:
 
 } // namespace
 
-int64_t TargetInfo::sharedMemoryBytes() const {
-  StringRef name = desc.name;
-  if (name == "sm_80")
-    return 163 * 1024;
-  if (name == "sm_86" || name == "sm_89")
-    return 99 * 1024;
-  if (name.starts_with("sm_"))
-    return 227 * 1024;
-  return name == "gfx950" ? 160 * 1024 : 64 * 1024;
-}
-
-std::unique_ptr<TargetInfo> TargetInfo::get(StringRef name,
-                                            std::string &error) {
-  auto t = ::ll::Target::get(name.str());
-  if (!t) {
-    error = t.error().message();
-    return nullptr;
-  }
-  if (name.starts_with("gfx"))
-    return std::make_unique<ROCDLTargetInfo>(std::move(*t));
-  return std::make_unique<NVVMTargetInfo>(std::move(*t));
+std::unique_ptr<TargetInfo> TargetInfo::get(::ll::Target t) {
+  if (t.isAMD())
+    return std::make_unique<ROCDLTargetInfo>(std::move(t));
+  return std::make_unique<NVVMTargetInfo>(std::move(t));
 }

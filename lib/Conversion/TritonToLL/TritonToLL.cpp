@@ -313,10 +313,22 @@ struct ConvertTritonToLL
         module.emitError() << "unsupported target " << t;
         return signalPassFailure();
       }
-      module->setAttr("ll.target", b.getStringAttr(*name));
+      if (auto known = ::ll::Target::get(*name); !known) {
+        module.emitError() << "ttg.target " << t << ": "
+                           << known.error().message();
+        return signalPassFailure();
+      }
+      module->setAttr(TargetAttr::kAttrName,
+                      TargetAttr::get(&getContext(), *name));
     }
-    auto target = module->getAttrOfType<StringAttr>("ll.target");
-    if (failed(verifyModuleFacts(module, target ? target.getValue() : "")))
+    std::string target;
+    if (module->hasAttr(TargetAttr::kAttrName)) {
+      auto t = lookupTarget(module);
+      if (failed(t))
+        return signalPassFailure();
+      target = t->name;
+    }
+    if (failed(verifyModuleFacts(module, target)))
       return signalPassFailure();
     SmallVector<Operation *> todo;
     module.walk<WalkOrder::PostOrder>([&](Operation *op) {

@@ -137,6 +137,12 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
                         int bitwidth, const Target &target,
                         const PlanOptions &options);
 
+PlanOptions loweringPlanOptions(const Target &) {
+  PlanOptions o;
+  o.sharedByCycles = true;
+  return o;
+}
+
 Expected<ConversionPlan> planConversion(const LinearLayout &src,
                                         const LinearLayout &dst, int bitwidth,
                                         const Target &target,
@@ -259,7 +265,7 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
           ++packBits;
         }
     }
-    sp.rounds = (distinctRegs >> packBits) * sp.subRounds;
+    sp.shuffleRounds = (distinctRegs >> packBits) * sp.subRounds;
     // Rounds in which every lane reads itself move nothing between lanes
     // (a register bit swapped with a lane bit: half the values stay): they
     // are register copies, not shuffles.
@@ -284,11 +290,11 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
     }
     // 64-bit values travel as two 32-bit shuffles.
     p.cost.shuffles =
-        int64_t(sp.rounds - localRounds) * std::max(1, bitwidth / 32);
+        int64_t(sp.shuffleRounds - localRounds) * std::max(1, bitwidth / 32);
     // Lane-dependent register choices, as the lowering emits them: what a
     // lane offers (its registers rotated by its lane / warp bits), where it
     // puts what it receives (a rotated schedule), and the sub-round it keeps.
-    int64_t offered = int64_t(sp.rounds) << packBits;
+    int64_t offered = int64_t(sp.shuffleRounds) << packBits;
     int64_t srcRegs = s.inDimSize(0);
     p.cost.registerMoves =
         pickCost(sp.sendRegister, "register", {"lane", "warp"}, offered,
@@ -345,7 +351,7 @@ std::string ConversionPlan::toString() const {
           "(lane, warp, block) takes src register"
        << sel->map.toString() << "\n";
   if (auto *sh = as<ShufflePlan>()) {
-    os << "  " << sh->rounds << " shuffle round(s); round r, lane l reads lane"
+    os << "  " << sh->shuffleRounds << " shuffle round(s); round r, lane l reads lane"
        << sh->srcLane.toString() << "\n  the sender offers register"
        << sh->sendRegister.toString() << "\n";
     if (sh->packMask)

@@ -2,25 +2,64 @@
 
 #include "Detail.h"
 
+#include <algorithm>
+
 namespace ll {
 
+const std::vector<std::string> &Target::names() {
+  static const std::vector<std::string> known = {
+      "sm_80", "sm_86", "sm_89", "sm_90", "sm_90a", "gfx90a", "gfx942", "gfx950"};
+  return known;
+}
+
 Expected<Target> Target::get(const std::string &name) {
+  auto known = [] {
+    std::string s;
+    for (const std::string &n : names())
+      s += (s.empty() ? "" : ", ") + n;
+    return "known targets: " + s;
+  };
+  auto starts = [&](const char *p) { return name.rfind(p, 0) == 0; };
+  if (std::find(names().begin(), names().end(), name) == names().end()) {
+    std::string why = "unknown target '" + name + "'";
+    if (starts("gfx10") || starts("gfx11") || starts("gfx12"))
+      why = "target '" + name +
+            "' is not supported: RDNA GPUs run wave32 and have other LDS "
+            "banks and cross-lane instructions than the CDNA (wave64) "
+            "targets modelled";
+    else if (starts("sm_1") && name.size() >= 6)
+      why = "target '" + name +
+            "' is not supported: Triton's code for it uses tensor memory and "
+            "tcgen05 instructions this project does not lower";
+    else if (starts("sm_") || starts("gfx"))
+      why = "target '" + name + "' is not supported";
+    return Error(ErrorKind::InvalidArgument, why + " (" + known() + ")");
+  }
   Target t;
   t.name = name;
-  if (name == "sm_80" || name == "sm_86" || name == "sm_89") {
-    t.ldmatrix = true;
-  } else if (name == "sm_90" || name == "sm_90a" || name == "sm_100") {
-    t.ldmatrix = t.stmatrix = true;
-  } else if (name == "gfx942" || name == "gfx90a") {
-    t.warpSize = 64;
-  } else if (name == "gfx950") {
-    t.warpSize = 64;
-    t.numBanks = 64;
+  if (starts("sm_")) {
+    t.computeCapability = std::stoi(name.substr(3, 2));
+    t.ldmatrix = t.warpReduce = true;
+    t.stmatrix = t.computeCapability >= 90;
+    t.fp8Conversions = t.computeCapability >= 89;
+    t.sharedMemoryBytes = t.computeCapability == 80   ? 163 * 1024
+                          : t.computeCapability < 90 ? 99 * 1024
+                                                     : 227 * 1024;
+    t.triple = "nvptx64-nvidia-cuda";
+    // The PTX ISA each processor first appeared in (sm_90a: 8.0).
+    t.processor = t.computeCapability == 90 ? "sm_90a" : name;
+    t.features = t.computeCapability == 80   ? "+ptx70"
+                 : t.computeCapability == 86 ? "+ptx71"
+                 : t.computeCapability == 89 ? "+ptx78"
+                                             : "+ptx80";
   } else {
-    return Error(ErrorKind::InvalidArgument,
-                 "unknown target '" + name +
-                     "' (known: sm_80, sm_86, sm_89, sm_90, sm_90a, sm_100, "
-                     "gfx90a, gfx942, gfx950)");
+    t.vendor = Vendor::AMD;
+    t.warpSize = 64;
+    t.numBanks = name == "gfx950" ? 64 : 32;
+    t.sharedMemoryBytes = name == "gfx950" ? 160 * 1024 : 64 * 1024;
+    t.triple = "amdgcn-amd-amdhsa";
+    t.processor = name;
+    t.codeObjectVersion = 500;
   }
   if (t.warpSize == 64) {
     // wave64: ds_bpermute moves 256 bytes through the LDS (2 wavefronts of
@@ -47,7 +86,7 @@ int Target::lanesPerWavefront(int bytes) const {
 }
 
 std::string Target::sharedInstruction(bool store, AccessKind access) const {
-  if (name.rfind("gfx", 0) == 0)
+  if (isAMD())
     return store ? "ds_write" : "ds_read"; // no matrix accesses planned
   if (access == AccessKind::Plain)
     return store ? "st.shared" : "ld.shared";

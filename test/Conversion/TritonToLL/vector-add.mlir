@@ -4,7 +4,7 @@
 // A vector add exactly as Triton 3.6 prints its TTGIR for cuda:90 (locations
 // included): Triton types and layouts read as ll's, ops renamed, the public
 // function a kernel, the target sm_90.
-// CHECK: module attributes {ll.target = "sm_90"
+// CHECK: module attributes {ll.target = #ll.target<"sm_90">
 // CHECK: func.func @vector_add(%{{.*}}: !ll.ptr<f32>, %{{.*}}: !ll.ptr<f32>, %{{.*}}: !ll.ptr<f32>, %{{.*}}: i32) attributes {ll.kernel, ll.num_warps = 4 : i32}
 // CHECK: ll.program_id x : i32
 // CHECK: ll.make_range {end = 256 : i32, start = 0 : i32} : tensor<256xi32, #blocked>

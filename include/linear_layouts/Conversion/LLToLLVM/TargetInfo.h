@@ -12,8 +12,11 @@
 
 #include "linear_layouts/Core/Planning.h"
 
+#include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/Builders.h"
+#include "mlir/IR/PatternMatch.h"
 
 #include <memory>
 
@@ -23,18 +26,15 @@ class TargetInfo {
 public:
   virtual ~TargetInfo() = default;
 
-  /// The target named `name` (sm_80, sm_90, gfx942, ...); null with a
-  /// message in `error` for an unknown one.
-  static std::unique_ptr<TargetInfo> get(StringRef name, std::string &error);
+  /// How to emit code for `t`: NVVM (NVIDIA) or ROCDL (AMD).
+  static std::unique_ptr<TargetInfo> get(::ll::Target t);
 
   /// The planner's description of the target.
   const ::ll::Target &target() const { return desc; }
   int warpSize() const { return desc.warpSize; }
-  bool isAMD() const { return desc.warpSize == 64 || desc.name.rfind("gfx", 0) == 0; }
-  /// The most shared memory (bytes) one CTA may use: what the CUDA driver
-  /// lets a kernel opt into (sm_80: 163 KiB, sm_86 / sm_89: 99 KiB, sm_90 /
-  /// sm_100: 227 KiB), a workgroup's LDS on AMD (64 KiB; gfx950: 160 KiB).
-  int64_t sharedMemoryBytes() const;
+  bool isAMD() const { return desc.isAMD(); }
+  /// The most shared memory (bytes) one CTA may use (::ll::Target).
+  int64_t sharedMemoryBytes() const { return desc.sharedMemoryBytes; }
 
   /// The thread's index in its CTA (x), as i32.
   virtual Value threadId(OpBuilder &b, Location loc) const = 0;
@@ -91,6 +91,34 @@ public:
   /// false, with nothing emitted, for types neither takes.
   virtual bool predicatedStore(OpBuilder &b, Location loc, Value value,
                                Value ptr, Value pred) const;
+  /// The four i32 `words` of this lane stored as 8x8 matrices of 16-bit
+  /// elements to its row address `ptr` in shared memory (`stmatrix.x4`,
+  /// `.trans` when `transposed`: sm_90+). False, with nothing emitted,
+  /// where the target has no matrix stores.
+  virtual bool storeMatrix(OpBuilder &b, Location loc, Value ptr,
+                           ArrayRef<Value> words, bool transposed) const {
+    return false;
+  }
+  /// The four i32 words of this lane loaded from 8x8 matrices of 16-bit
+  /// elements whose rows the lanes address (`ldmatrix.x4`, `.trans`:
+  /// sm_80+). Empty, with nothing emitted, where the target has none.
+  virtual SmallVector<Value> loadMatrix(OpBuilder &b, Location loc, Value ptr,
+                                        bool transposed) const {
+    return {};
+  }
+  /// Math ops the target has no exact instruction for (exp, log,
+  /// trigonometric, hyperbolic, erf, pow, ...) on scalars: lowered by
+  /// populateMathPatterns to its approximations (NVIDIA: Triton's
+  /// `ex2.approx` & co. for `afn` f32) or math library calls (libdevice
+  /// `__nv_*`, OCML `__ocml_*`, linked at emission). Square roots, absolute
+  /// values, fused multiply-adds, rounding, min / max stay LLVM intrinsics;
+  /// so do f32 exp / log on AMD.
+  bool needsMathLibrary(Operation *op) const;
+  virtual void populateMathPatterns(LLVMTypeConverter &tc,
+                                    RewritePatternSet &patterns) const = 0;
+  /// What the module needs once it has kernels (AMD: the code object
+  /// version flag).
+  virtual void finishModule(OpBuilder &b, ModuleOp module) const {}
   /// A CTA-wide barrier (shared memory written before it is visible after).
   virtual void barrier(OpBuilder &b, Location loc) const = 0;
   /// Mark `func` as a kernel of `threads` threads per CTA.

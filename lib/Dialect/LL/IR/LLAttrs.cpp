@@ -1138,6 +1138,56 @@ LL_VERIFY_ENCODING(PaddedSharedAttr)
 #define GET_ATTRDEF_CLASSES
 #include "linear_layouts/Dialect/LL/IR/LLAttrs.cpp.inc"
 
+//===----------------------------------------------------------------------===//
+// #ll.target
+//===----------------------------------------------------------------------===//
+
+LogicalResult TargetAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                                 StringRef name) {
+  auto t = ::ll::Target::get(name.str());
+  if (!t)
+    return emitError() << t.error().message();
+  return success();
+}
+
+::ll::Target TargetAttr::getTarget() const {
+  return *::ll::Target::get(getName().str());
+}
+
+FailureOr<::ll::Target> mlir::ll::lookupTarget(Operation *op,
+                                               StringRef override) {
+  if (!override.empty()) {
+    auto t = ::ll::Target::get(override.str());
+    if (!t)
+      return op->emitError() << t.error().message();
+    return std::move(*t);
+  }
+  for (Operation *p = op; p; p = p->getParentOp())
+    if (Attribute a = p->getAttr(TargetAttr::kAttrName)) {
+      if (auto t = dyn_cast<TargetAttr>(a))
+        return t.getTarget();
+      return p->emitError() << "'" << TargetAttr::kAttrName
+                            << "' must be a target such as "
+                               "#ll.target<\"sm_90\">, not "
+                            << a;
+    }
+  return op->emitError()
+         << "no target: give the module an `ll.target` attribute (e.g. "
+            "#ll.target<\"sm_90\">) or the pass a `target` option";
+}
+
+LogicalResult LLDialect::verifyOperationAttribute(Operation *op,
+                                                  NamedAttribute attr) {
+  if (attr.getName() != TargetAttr::kAttrName)
+    return success();
+  if (!isa<TargetAttr>(attr.getValue()))
+    return op->emitError() << "'" << TargetAttr::kAttrName
+                           << "' must be a target such as "
+                              "#ll.target<\"sm_90\">, not "
+                           << attr.getValue();
+  return success();
+}
+
 void LLDialect::registerAttributes() {
   addAttributes<
 #define GET_ATTRDEF_LIST

@@ -42,11 +42,9 @@ struct PlanConversions
 
   void runOnOperation() override {
     Builder b(&getContext());
-    auto tgt = ::ll::Target::get(target);
-    if (!tgt) {
-      getOperation()->emitError() << tgt.error().message();
+    auto tgt = lookupTarget(getOperation(), target);
+    if (failed(tgt))
       return signalPassFailure();
-    }
     auto result = getOperation()->walk([&](ConvertLayoutOp op) {
       auto src = getLinearLayout(op.getSrc().getType());
       auto dst = getLinearLayout(op.getType());
@@ -57,7 +55,7 @@ struct PlanConversions
       auto bits = movedBits(op, op.getType().getElementType());
       if (failed(bits))
         return WalkResult::interrupt();
-      ::ll::PlanOptions options;
+      ::ll::PlanOptions options = ::ll::loweringPlanOptions(*tgt);
       options.matrixInstructions = matrixInstructions;
       options.maxScratchBytes = maxScratchBytes;
       options.trafficFirst = trafficFirst;
@@ -74,8 +72,8 @@ struct PlanConversions
       };
       if (plan->as<::ll::SelectPlan>())
         setInt("ll.selects", plan->cost.selects);
-      if (auto *sh = plan->as<::ll::ShufflePlan>())
-        setInt("ll.rounds", sh->rounds);
+      if (plan->as<::ll::ShufflePlan>())
+        setInt("ll.shuffles", plan->cost.shuffles);
       if (auto *sh = plan->as<::ll::SharedPlan>()) {
         setInt("ll.scratch_bytes", sh->scratchBytes);
         setInt("ll.vector_width",
@@ -119,7 +117,7 @@ struct PlanConversions
       if (plan->kind == ::ll::GatherPlan::Kind::Shared)
         op->setAttr("ll.scratch_bytes", b.getI64IntegerAttr(plan->scratchBytes));
       else
-        op->setAttr("ll.rounds", b.getI64IntegerAttr(plan->cost.shuffles));
+        op->setAttr("ll.shuffles", b.getI64IntegerAttr(plan->cost.shuffles));
       return WalkResult::advance();
     });
     if (gathers.wasInterrupted())

@@ -48,7 +48,8 @@ int64_t costOf(Type from, Type to, const ::ll::Target &target) {
                                /*scope=*/nullptr);
   if (failed(a) || failed(b) || failed(bits) || *bits > 64)
     return kUnplannable;
-  auto plan = ::ll::planConversion(*a, *b, int(*bits), target);
+  auto plan = ::ll::planConversion(*a, *b, int(*bits), target,
+                                   ::ll::loweringPlanOptions(target));
   return plan ? plan->cost.cycles : kUnplannable;
 }
 
@@ -211,11 +212,9 @@ struct RemoveConversions
   using LLRemoveConversionsBase::LLRemoveConversionsBase;
 
   void runOnOperation() override {
-    auto tgt = ::ll::Target::get(target);
-    if (!tgt) {
-      getOperation()->emitError() << tgt.error().message();
+    auto tgt = lookupTarget(getOperation(), target);
+    if (failed(tgt))
       return signalPassFailure();
-    }
     RewritePatternSet patterns(&getContext());
     populateRemoveConversionsPatterns(patterns, *tgt);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

@@ -201,4 +201,43 @@ def LL_PaddedSharedAttr : LL_Attr<"PaddedShared", "padded_shared"> {
                     LL_FlatBases:$blockBases);
 }
 
+//===----------------------------------------------------------------------===//
+// The target
+//===----------------------------------------------------------------------===//
+
+def LL_TargetAttr : AttrDef<LL_Dialect, "Target"> {
+  let mnemonic = "target";
+  let summary = "The GPU a module is compiled for, with its facts";
+  let description = [{
+    The module attribute `ll.target` names the GPU every pass plans and
+    lowers for; `convert-triton-to-ll` sets it from Triton's `ttg.target`
+    (`"cuda:90"` becomes `#ll.target<"sm_90">`, `"hip:gfx942"`
+    `#ll.target<"gfx942">`), `linear_layouts.compile(..., target=)` from its
+    argument. A pass's `target` option, where given, overrides it; a pass
+    that needs a target and finds neither fails (there is no default
+    target).
+
+    The name is all the attribute stores: its facts (warp size, shared-memory
+    banks and size, matrix accesses, warp reductions, fp8 conversions, the
+    LLVM triple, processor and PTX version or AMD code object version) are
+    the core's `ll::Target` for that name, so one table serves planning,
+    lowering, code emission and Python (`linear_layouts.Target`). Known:
+    sm_80, sm_86, sm_89, sm_90, sm_90a, gfx90a, gfx942, gfx950; RDNA
+    (wave32) and sm_100 are refused with the reason.
+
+    ```mlir
+    module attributes {ll.target = #ll.target<"gfx942">} { ... }
+    ```
+  }];
+  let parameters = (ins StringRefParameter<"the target's name">:$name);
+  let assemblyFormat = "`<` $name `>`";
+  let genVerifyDecl = 1;
+  let extraClassDeclaration = [{
+    /// The module attribute holding the target.
+    static constexpr ::llvm::StringLiteral kAttrName = "ll.target";
+    /// The target's facts (verified to exist).
+    ::ll::Target getTarget() const;
+  }];
+}
+
 #endif // LINEAR_LAYOUTS_DIALECT_LL_IR_LLATTRS_TD

@@ -11,6 +11,7 @@
 
 #include "linear_layouts/Core/Families.h"
 #include "linear_layouts/Core/LinearLayout.h"
+#include "linear_layouts/Core/Planning.h"
 
 #include "mlir/Bytecode/BytecodeOpInterface.h"
 #include "mlir/IR/Attributes.h"
@@ -37,6 +38,12 @@
 #include "linear_layouts/Dialect/LL/IR/LLTypes.h.inc"
 
 namespace mlir::ll {
+
+/// The target `op` is compiled for: `override` (a pass's `target` option)
+/// when not empty, else the `ll.target` of `op` or of its closest enclosing
+/// op that has one (the module). Failure, with a diagnostic on `op`, for an
+/// unknown name or when there is no target at all.
+FailureOr<::ll::Target> lookupTarget(Operation *op, StringRef override = {});
 
 /// The encoding of a tensor or memdesc type as a layout, or null.
 LayoutEncodingInterface getLayoutEncoding(Type type);

@@ -36,6 +36,7 @@ def LL_Dialect : Dialect {
     ```
   }];
   let useDefaultAttributePrinterParser = 1;
+  let hasOperationAttrVerify = 1;
   let useDefaultTypePrinterParser = 1;
   let hasCanonicalizer = 0;
   let extraClassDeclaration = [{

@@ -58,8 +58,9 @@ def LLRemoveConversions : Pass<"ll-remove-conversions"> {
     ```
   }];
   let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"sm_90\"",
-           "GPU target whose cost model prices the conversions">,
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "GPU target whose cost model prices the conversions (default: "
+           "the module's ll.target)">,
   ];
 }
 
@@ -70,15 +71,16 @@ def LLPlanConversions : Pass<"ll-plan-conversions"> {
     `planConversion`) and records the plan on the op: `ll.plan` is `"noop"`
     (equal layouts), `"registers"` (each thread permutes its registers),
     `"select"` (each thread picks among its own registers, with `ll.selects`),
-    `"shuffle"` (data moves between lanes of a warp only) or `"shared"`
+    `"shuffle"` (data moves between lanes of a warp only, with
+    `ll.shuffles`: shuffle instructions per thread) or `"shared"`
     (between warps, through shared memory); every plan but a no-op records
-    `ll.cycles` (the cost model's estimate per warp); shuffles add
-    `ll.rounds`; shared-memory plans add `ll.scratch_bytes`, `ll.vector_width`
-    (elements per access), `ll.rounds`, and `ll.store_wavefronts` /
+    `ll.cycles` (the cost model's estimate per warp); shared-memory plans add
+    `ll.scratch_bytes`, `ll.vector_width` (elements per access), `ll.rounds`
+    (store / barrier / load rounds through the buffer), and `ll.store_wavefronts` /
     `ll.load_wavefronts` (per warp-wide access), and `ll.store_access` /
     `ll.load_access` (`"matrix"`, `"matrix_transposed"`: `stmatrix` /
     `ldmatrix` on NVIDIA) where the accesses are not plain. Each `ll.gather` gets
-    `ll.plan = "shuffle"` (with `ll.rounds`) when every element a thread
+    `ll.plan = "shuffle"` (with `ll.shuffles`) when every element a thread
     needs lives in its warp, else `"shared"` (with `ll.scratch_bytes`).
 
     ```mlir
@@ -88,8 +90,9 @@ def LLPlanConversions : Pass<"ll-plan-conversions"> {
     ```
   }];
   let options = [
-    Option<"target", "target", "std::string", /*default=*/"\"sm_90\"",
-           "GPU target: sm_80, sm_90, gfx942, gfx950, ...">,
+    Option<"target", "target", "std::string", /*default=*/"\"\"",
+           "GPU target: sm_80, sm_90, gfx942, gfx950, ... (default: the "
+           "module's ll.target)">,
     Option<"matrixInstructions", "matrix-instructions", "bool",
            /*default=*/"true",
            "Use ldmatrix / stmatrix where the target has them">,

@@ -17,7 +17,7 @@
 // AMD-NOT: nvvm
 // AMD: llvm.call @__ocml_sin_f32
 // AMD: llvm.call @__ocml_exp_f64
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @math(%x: f32, %d: f64) -> (f32, f32, f32, f32, f64) {
   %e = math.exp %x fastmath<afn> : f32
   %l = math.log %x fastmath<afn> : f32

@@ -8,7 +8,7 @@
 // CHECK: nvvm.shfl.sync idx
 // CHECK-NOT: nvvm.barrier0
 // CHECK: llvm.return
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @in_warp(%x: tensor<4x32xf32, #row>, %i: tensor<4x32xi32, #row>) -> tensor<4x32xf32, #row> {
   %0 = ll.gather %x[%i] {axis = 1 : i32} : (tensor<4x32xf32, #row>, tensor<4x32xi32, #row>) -> tensor<4x32xf32, #row>
   return %0 : tensor<4x32xf32, #row>
@@ -27,7 +27,7 @@ func.func @in_warp(%x: tensor<4x32xf32, #row>, %i: tensor<4x32xi32, #row>) -> te
 // CHECK: nvvm.barrier0
 // CHECK: llvm.mul
 // CHECK: llvm.load {{.*}} : !llvm.ptr<3> -> i32
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @across_warps(%x: tensor<32x4xi32, #col>, %i: tensor<32x4xi32, #col>) -> tensor<32x4xi32, #col> {
   %0 = ll.gather %x[%i] {axis = 1 : i32} : (tensor<32x4xi32, #col>, tensor<32x4xi32, #col>) -> tensor<32x4xi32, #col>
   return %0 : tensor<32x4xi32, #col>

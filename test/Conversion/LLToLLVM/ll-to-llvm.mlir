@@ -13,7 +13,7 @@
 // One predicated PTX store each (as Triton emits it), no branch:
 // CHECK-NOT: llvm.cond_br
 // CHECK: llvm.inline_asm has_side_effects asm_dialect = att "@$2 st.global.b32 [ $1 + 0 ], { $0 };", "r,l,b"
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @kernel(%x: !ll.ptr<f32>, %y: !ll.ptr<f32>) attributes {ll.kernel} {
   %pid = ll.program_id x : i32
   %xp = ll.addptr %x, %pid : !ll.ptr<f32>, i32
@@ -37,9 +37,11 @@ func.func @kernel(%x: !ll.ptr<f32>, %y: !ll.ptr<f32>) attributes {ll.kernel} {
 // CHECK-NOT: nvvm.shfl
 // CHECK-NOT: nvvm.barrier0
 // CHECK: llvm.return
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @registers(%x: tensor<128xf32, #a>) -> tensor<128xf32, #b> {
   %0 = ll.convert_layout %x : tensor<128xf32, #a> -> tensor<128xf32, #b>
   return %0 : tensor<128xf32, #b>
+}
 }
 
 // -----
@@ -53,9 +55,11 @@ func.func @registers(%x: tensor<128xf32, #a>) -> tensor<128xf32, #b> {
 // CHECK-NOT: nvvm.barrier0
 // CHECK: llvm.select
 // CHECK-NOT: nvvm.shfl
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @select(%x: tensor<4xf32, #s>) -> tensor<4xf32, #d> {
   %0 = ll.convert_layout %x : tensor<4xf32, #s> -> tensor<4xf32, #d>
   return %0 : tensor<4xf32, #d>
+}
 }
 
 // -----
@@ -70,9 +74,11 @@ func.func @select(%x: tensor<4xf32, #s>) -> tensor<4xf32, #d> {
 // CHECK: nvvm.shfl.sync idx {{.*}} : i32 -> i32
 // CHECK-NOT: nvvm.shfl.sync
 // CHECK-NOT: llvm.mlir.global
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @shuffle(%x: tensor<64xf16, #a>) -> tensor<64xf16, #b> {
   %0 = ll.convert_layout %x : tensor<64xf16, #a> -> tensor<64xf16, #b>
   return %0 : tensor<64xf16, #b>
+}
 }
 
 // -----
@@ -96,11 +102,13 @@ func.func @shuffle(%x: tensor<64xf16, #a>) -> tensor<64xf16, #b> {
 // CHECK: llvm.load {{.*}} !llvm.ptr<3>
 // CHECK-NOT: nvvm.barrier0
 // CHECK: llvm.return
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @shared(%x: tensor<32x32xf32, #a>) -> tensor<32x32xf32, #a> {
   %0 = ll.convert_layout %x : tensor<32x32xf32, #a> -> tensor<32x32xf32, #b>
   %d = arith.addf %0, %0 : tensor<32x32xf32, #b>
   %1 = ll.convert_layout %d : tensor<32x32xf32, #b> -> tensor<32x32xf32, #a>
   return %1 : tensor<32x32xf32, #a>
+}
 }
 
 // -----
@@ -114,7 +122,7 @@ func.func @shared(%x: tensor<32x32xf32, #a>) -> tensor<32x32xf32, #a> {
 // CHECK-SAME: rocdl.kernel
 // CHECK: rocdl.workitem.id.x
 // CHECK: rocdl.ds_bpermute
-module attributes {ll.target = "gfx942"} {
+module attributes {ll.target = #ll.target<"gfx942">} {
 func.func @amd(%p: !ll.ptr<i32>) attributes {ll.kernel} {
   %r = ll.make_range {start = 0 : i32, end = 128 : i32} : tensor<128xi32, #a>
   %0 = ll.convert_layout %r : tensor<128xi32, #a> -> tensor<128xi32, #b>
@@ -136,7 +144,7 @@ func.func @amd(%p: !ll.ptr<i32>) attributes {ll.kernel} {
 // CHECK: nvvm.stmatrix {{.*}} {eltType = #nvvm.ld_st_matrix_elt_type<b16>, layout = #nvvm.mma_layout<row>, shape = #nvvm.ld_st_matrix_shape<m = 8, n = 8>} : !llvm.ptr<3>, i32, i32, i32, i32
 // CHECK: nvvm.barrier0
 // CHECK: llvm.load {{.*}} : !llvm.ptr<3> -> vector<4xi32>
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @stmatrix(%x: tensor<64x64xf32, #a>) -> tensor<64x64xf32, #b> {
   %0 = ll.convert_layout %x : tensor<64x64xf32, #a> -> tensor<64x64xf32, #b>
   return %0 : tensor<64x64xf32, #b>
@@ -154,7 +162,7 @@ func.func @stmatrix(%x: tensor<64x64xf32, #a>) -> tensor<64x64xf32, #b> {
 // CHECK: llvm.load {{.*}} {alignment = 16 : i64} : !llvm.ptr<1> -> vector<4xf32>
 // CHECK: llvm.store {{.*}} {alignment = 16 : i64} : vector<4xf32>, !llvm.ptr<1>
 // CHECK-COUNT-4: llvm.store {{.*}} : f32, !llvm.ptr<1>
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @global_vectors(%x: !ll.ptr<f32> {ll.divisibility = 16 : i64}, %y: !ll.ptr<f32> {ll.divisibility = 16 : i64},
                           %z: !ll.ptr<f32>) attributes {ll.kernel} {
   %r = ll.make_range {start = 0 : i32, end = 512 : i32} : tensor<512xi32, #v>
@@ -179,7 +187,7 @@ func.func @global_vectors(%x: !ll.ptr<f32> {ll.divisibility = 16 : i64}, %y: !ll
 // CHECK-LABEL: llvm.func @unaligned_runs
 // CHECK-NOT: vector<2xf32>
 // CHECK: llvm.return
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @unaligned_runs(%x: !ll.ptr<f32> {ll.divisibility = 16 : i64}) attributes {ll.kernel} {
   %r = ll.make_range {start = 0 : i32, end = 32 : i32} : tensor<32xi32, #w>
   %xs = ll.splat %x : !ll.ptr<f32> -> tensor<32x!ll.ptr<f32>, #w>
@@ -208,11 +216,13 @@ func.func @unaligned_runs(%x: !ll.ptr<f32> {ll.divisibility = 16 : i64}) attribu
 // CHECK: nvvm.stmatrix
 // CHECK: nvvm.barrier0
 // CHECK: llvm.load {{.*}} !llvm.ptr<3>
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @buffer_reuse(%x: tensor<128x32xf32, #a>) -> tensor<128x32xf32, #c> {
   %0 = ll.convert_layout %x : tensor<128x32xf32, #a> -> tensor<128x32xf32, #b>
   %d = arith.addf %0, %0 : tensor<128x32xf32, #b>
   %1 = ll.convert_layout %d : tensor<128x32xf32, #b> -> tensor<128x32xf32, #c>
   return %1 : tensor<128x32xf32, #c>
+}
 }
 
 // -----
@@ -225,7 +235,7 @@ func.func @buffer_reuse(%x: tensor<128x32xf32, #a>) -> tensor<128x32xf32, #c> {
 // CHECK-NOT: nvvm.shfl
 // CHECK-NOT: llvm.store
 // CHECK: llvm.return
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @join_split(%a: tensor<64xi32, #p>, %b: tensor<64xi32, #p>) -> tensor<64xi32, #p> {
   %j = ll.join %a, %b : tensor<64xi32, #p> -> tensor<64x2xi32, #j>
   %x, %y = ll.split %j : tensor<64x2xi32, #j> -> tensor<64xi32, #p>
@@ -241,7 +251,7 @@ func.func @join_split(%a: tensor<64xi32, #p>, %b: tensor<64xi32, #p>) -> tensor<
 // CHECK-LABEL: llvm.func @num_programs_amd
 // CHECK: %[[N:.*]] = rocdl.grid.dim.y : i64
 // CHECK: llvm.trunc %[[N]] : i64 to i32
-module attributes {ll.target = "gfx942"} {
+module attributes {ll.target = #ll.target<"gfx942">} {
 func.func @num_programs_amd(%p: !ll.ptr<i32>) attributes {ll.kernel, ll.num_warps = 4 : i32} {
   %n = ll.num_programs y : i32
   ll.store %p, %n : (!ll.ptr<i32>, i32) -> ()
@@ -257,9 +267,11 @@ func.func @num_programs_amd(%p: !ll.ptr<i32>) attributes {ll.kernel, ll.num_warp
 // CHECK-LABEL: llvm.func @select_scalar_condition
 // CHECK-SAME: (%{{.*}}: i1, %[[X:.*]]: !llvm.struct<(f32, f32)>, %[[Y:.*]]: !llvm.struct<(f32, f32)>)
 // CHECK-COUNT-2: llvm.select %arg0, %{{.*}}, %{{.*}} : i1, f32
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @select_scalar_condition(%c: i1, %x: tensor<64xf32, #a>, %y: tensor<64xf32, #a>) -> tensor<64xf32, #a> {
   %z = arith.select %c, %x, %y : tensor<64xf32, #a>
   return %z : tensor<64xf32, #a>
+}
 }
 
 // -----
@@ -273,7 +285,7 @@ func.func @select_scalar_condition(%c: i1, %x: tensor<64xf32, #a>, %y: tensor<64
 // CHECK-NOT: llvm.cond_br
 // CHECK: llvm.inline_asm has_side_effects asm_dialect = att "mov.b32 $0, $6;\0A\09mov.b32 $1, $7;\0A\09mov.b32 $2, $8;\0A\09mov.b32 $3, $9;\0A\09@$5 ld.global.v4.b32 { $0, $1, $2, $3 }, [ $4 + 0 ];", "=r,=r,=r,=r,l,b,r,r,r,r"
 // CHECK: llvm.inline_asm has_side_effects asm_dialect = att "@$5 st.global.v4.b32 [ $4 + 0 ], { $0, $1, $2, $3 };", "r,r,r,r,l,b"
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @masked_nvidia(%x: !ll.ptr<f32> {ll.divisibility = 16 : i64}, %n: i32 {ll.divisibility = 16 : i64}) attributes {ll.kernel} {
   %r = ll.make_range {start = 0 : i32, end = 128 : i32} : tensor<128xi32, #v>
   %ns = ll.splat %n : i32 -> tensor<128xi32, #v>
@@ -295,7 +307,7 @@ func.func @masked_nvidia(%x: !ll.ptr<f32> {ll.divisibility = 16 : i64}, %n: i32 
 // CHECK: llvm.intr.masked.load %{{.*}}, %[[M:.*]], %{{.*}} {alignment = 8 : i32} : (!llvm.ptr<1>, vector<2xi1>, vector<2xf32>) -> vector<2xf32>
 // CHECK: llvm.intr.masked.store %{{.*}}, %{{.*}}, %[[M]] {alignment = 8 : i32} : vector<2xf32>, vector<2xi1> into !llvm.ptr<1>
 // CHECK-NOT: llvm.inline_asm
-module attributes {ll.target = "gfx942"} {
+module attributes {ll.target = #ll.target<"gfx942">} {
 func.func @masked_amd(%x: !ll.ptr<f32> {ll.divisibility = 16 : i64}, %n: i32 {ll.divisibility = 16 : i64}) attributes {ll.kernel} {
   %r = ll.make_range {start = 0 : i32, end = 128 : i32} : tensor<128xi32, #v>
   %ns = ll.splat %n : i32 -> tensor<128xi32, #v>

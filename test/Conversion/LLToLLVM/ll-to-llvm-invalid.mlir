@@ -1,30 +1,55 @@
 // RUN: ll-opt %s -split-input-file -convert-ll-to-llvm -verify-diagnostics
 
 // An unknown target is an error naming the known ones.
-// expected-error @+1 {{unknown target 'sm_12'}}
-module attributes {ll.target = "sm_12"} {
+// expected-error @+1 {{target 'sm_12' is not supported (known targets: sm_80, sm_86, sm_89, sm_90, sm_90a, gfx90a, gfx942, gfx950)}}
+module attributes {ll.target = #ll.target<"sm_12">} {
+}
+
+// -----
+
+// Known GPUs that are not handled are refused with the reason, never
+// half-handled.
+// expected-error @+1 {{target 'gfx1100' is not supported: RDNA GPUs run wave32}}
+module attributes {ll.target = #ll.target<"gfx1100">} {
+}
+
+// -----
+
+// expected-error @+1 {{target 'sm_100' is not supported: Triton's code for it uses tensor memory and tcgen05 instructions}}
+module attributes {ll.target = #ll.target<"sm_100">} {
+}
+
+// -----
+
+// There is no default target.
+// expected-error @+1 {{no target: give the module an `ll.target` attribute (e.g. #ll.target<"sm_90">) or the pass a `target` option}}
+module {
 }
 
 // -----
 
 #a = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
 #b = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [2], order = [0]}>
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @k(%p: !ll.ptr<i32>) attributes {ll.kernel} {
   %0 = ll.make_range {start = 0 : i32, end = 128 : i32} : tensor<128xi32, #a>
   // expected-error @+1 {{uses 2 warps where the kernel's other layouts use 4}}
   %1 = ll.make_range {start = 0 : i32, end = 64 : i32} : tensor<64xi32, #b>
   return
 }
+}
 
 // -----
 
 // Non-splat tensor constants are not lowered yet.
 #a = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @f() -> tensor<32xi32, #a> {
   // expected-error @+2 {{cannot be lowered: only splat tensor constants are supported}}
   // expected-error @+1 {{failed to legalize operation 'arith.constant'}}
   %c = arith.constant dense<[0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31]> : tensor<32xi32, #a>
   return %c : tensor<32xi32, #a>
+}
 }
 
 // -----
@@ -32,7 +57,7 @@ func.func @f() -> tensor<32xi32, #a> {
 // A layout over 64 lanes on a 32-lane target: half its elements would go to
 // threads that do not exist.
 #a = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [64], warpsPerCTA = [2], order = [0]}>
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @k(%p: !ll.ptr<i32>) attributes {ll.kernel} {
   // expected-error @+1 {{has a layout of 64 lanes, but sm_90 has 32 threads per warp}}
   %0 = ll.make_range {start = 0 : i32, end = 128 : i32} : tensor<128xi32, #a>
@@ -43,16 +68,18 @@ func.func @k(%p: !ll.ptr<i32>) attributes {ll.kernel} {
 // -----
 
 // The target attribute must name a target.
-// expected-error @+1 {{module attribute ll.target must be a target name such as "sm_90" or "gfx942", not 5 : i32}}
+// expected-error @+1 {{'ll.target' must be a target such as #ll.target<"sm_90">, not 5 : i32}}
 module attributes {ll.target = 5 : i32} {
 }
 
 // -----
 
 // The warps Triton launches must be a power of two.
+module attributes {ll.target = #ll.target<"sm_90">} {
 // expected-error @+1 {{ll.num_warps = 3 is not a power of two with at most 1024 threads per CTA}}
 func.func @k(%p: !ll.ptr<i32>) attributes {ll.kernel, ll.num_warps = 3 : i32} {
   return
+}
 }
 
 // -----
@@ -60,7 +87,7 @@ func.func @k(%p: !ll.ptr<i32>) attributes {ll.kernel, ll.num_warps = 3 : i32} {
 // Shared memory past what the target gives a CTA is refused at the buffer
 // that overflows it (offsets past 2^28 aborted the lowering before).
 #s = #ll.swizzled_shared<{vec = 1, perPhase = 1, maxPhase = 1, order = [0]}>
-module attributes {ll.target = "gfx942"} {
+module attributes {ll.target = #ll.target<"gfx942">} {
 func.func @k() attributes {ll.kernel} {
   // expected-error @+1 {{needs shared memory up to byte 1073741824 (1073741824 bytes from offset 0), more than the 65536 bytes gfx942 gives a CTA}}
   %m = ll.local_alloc : () -> !ll.memdesc<268435456xf32, #s, mutable>
@@ -71,9 +98,11 @@ func.func @k() attributes {ll.kernel} {
 // -----
 
 // A kernel returns nothing (translation aborted on one that did).
+module attributes {ll.target = #ll.target<"sm_90">} {
 // expected-error @+1 {{is a kernel (ll.kernel) but returns values; a kernel returns nothing}}
 func.func @k(%x: i32) -> i32 attributes {ll.kernel} {
   return %x : i32
+}
 }
 
 // -----
@@ -81,18 +110,22 @@ func.func @k(%x: i32) -> i32 attributes {ll.kernel} {
 // Past Triton's largest tensor: refused before any register is built (a
 // tensor<2^30 x f32> grew ll-opt past 10 GB).
 #a = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @k(%p: !ll.ptr<f32>) attributes {ll.kernel} {
   // expected-error @+1 {{has a tensor of 1073741824 elements, more than Triton's largest (1048576, TRITON_MAX_TENSOR_NUMEL)}}
   %r = ll.make_range {start = 0 : i32, end = 1073741824 : i32} : tensor<1073741824xi32, #a>
   return
+}
 }
 
 // -----
 
 // 2048 registers of one tensor per thread: refused (a GPU thread has 255).
 #a = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @k(%p: !ll.ptr<f32>) attributes {ll.kernel} {
   // expected-error @+1 {{holds 2048 registers of one tensor per thread, more than 1024 (split the tile, or use more warps)}}
   %r = ll.make_range {start = 0 : i32, end = 262144 : i32} : tensor<262144xi32, #a>
   return
+}
 }

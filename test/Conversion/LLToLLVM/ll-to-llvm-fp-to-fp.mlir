@@ -14,7 +14,7 @@
 // CHECK: llvm.lshr
 // CHECK: llvm.trunc {{.*}} : i32 to i8
 // CHECK: llvm.return
-module attributes {ll.target = "sm_80"} {
+module attributes {ll.target = #ll.target<"sm_80">} {
 func.func @casts(%x: tensor<64xf8E4M3FN, #b>, %h: tensor<64xf16, #b>) -> tensor<64xf8E5M2, #b> {
   %0 = ll.fp_to_fp %x : tensor<64xf8E4M3FN, #b> -> tensor<64xf32, #b>
   %1 = ll.fp_to_fp %h : tensor<64xf16, #b> -> tensor<64xf32, #b>
@@ -36,7 +36,7 @@ func.func @casts(%x: tensor<64xf8E4M3FN, #b>, %h: tensor<64xf16, #b>) -> tensor<
 // CHECK: llvm.fpext %[[H]] : f16 to f32
 // CHECK-NOT: llvm.fmul
 // CHECK: llvm.return
-module attributes {ll.target = "gfx942"} {
+module attributes {ll.target = #ll.target<"gfx942">} {
 func.func @e5m2_widens(%x: tensor<32xf8E5M2, #b>) -> tensor<32xf32, #b> {
   %0 = ll.fp_to_fp %x : tensor<32xf8E5M2, #b> -> tensor<32xf32, #b>
   return %0 : tensor<32xf32, #b>
@@ -56,7 +56,7 @@ func.func @e5m2_widens(%x: tensor<32xf8E5M2, #b>) -> tensor<32xf32, #b> {
 // CHECK: llvm.trunc %[[P]] : i16 to i8
 // CHECK: nvvm.convert.f8x2.to.f16x2 %{{.*}} : vector<2xi8>(f8E5M2) -> vector<2xf16>
 // CHECK: llvm.return
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @pairs(%x: tensor<64xf32, #b>, %y: tensor<64xf8E5M2, #b>) -> (tensor<64xf8E4M3FN, #b>, tensor<64xf16, #b>) {
   %0 = ll.fp_to_fp %x, rounding = rtne : tensor<64xf32, #b> -> tensor<64xf8E4M3FN, #b>
   %1 = ll.fp_to_fp %y : tensor<64xf8E5M2, #b> -> tensor<64xf16, #b>

@@ -12,7 +12,7 @@
 // CHECK: nvvm.barrier0
 // CHECK: llvm.load {{.*}} : !llvm.ptr<3> -> f32
 // CHECK: llvm.return
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @round_trip(%x: tensor<32x32xf32, #b>) -> tensor<32x32xf32, #t> {
   %m = ll.local_alloc %x : (tensor<32x32xf32, #b>) -> !ll.memdesc<32x32xf32, #s>
   %0 = ll.local_load %m : !ll.memdesc<32x32xf32, #s> -> tensor<32x32xf32, #t>
@@ -34,7 +34,7 @@ func.func @round_trip(%x: tensor<32x32xf32, #b>) -> tensor<32x32xf32, #t> {
 // CHECK: llvm.atomicrmw add {{.*}} monotonic : !llvm.ptr<3>, i32
 // CHECK: nvvm.barrier0
 // CHECK: llvm.load {{.*}} : !llvm.ptr<3> -> i32
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @histogram(%x: tensor<512xi32, #v>) -> tensor<64xi32, #r> {
   %h = ll.histogram %x : tensor<512xi32, #v> -> tensor<64xi32, #r>
   return %h : tensor<64xi32, #r>

@@ -10,7 +10,7 @@
 // CHECK: llvm.store {{.*}} !llvm.ptr<3>
 // CHECK: nvvm.barrier0
 // CHECK: llvm.load {{.*}} : !llvm.ptr<3>
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @exchange(%x: tensor<64x4x32xi8, #a>) -> tensor<64x4x32xi8, #b> {
   %0 = ll.convert_layout %x : tensor<64x4x32xi8, #a> -> tensor<64x4x32xi8, #b>
   return %0 : tensor<64x4x32xi8, #b>

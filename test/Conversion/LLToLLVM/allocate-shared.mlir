@@ -13,7 +13,7 @@
 // CHECK: ll.local_alloc %{{.*}} {ll.offset = 0 : i64}
 // CHECK: ll.local_alloc %{{.*}} {ll.offset = 0 : i64} : (tensor<64x32xf32, #blocked>)
 // CHECK: ll.convert_layout %{{.*}} {ll.offset = 8192 : i64}
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @lifetimes(%x: tensor<32x32xf32, #b>, %y: tensor<64x32xf32, #b>) -> (tensor<32x32xf32, #t>, tensor<32x32xf32, #t>, tensor<32x32xf32, #t>, tensor<64x32xf32, #t>) {
   %a = ll.local_alloc %x : (tensor<32x32xf32, #b>) -> !ll.memdesc<32x32xf32, #s>
   %0 = ll.local_load %a : !ll.memdesc<32x32xf32, #s> -> tensor<32x32xf32, #t>

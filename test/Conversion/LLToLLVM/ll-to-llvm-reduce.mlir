@@ -20,7 +20,7 @@
 // CHECK: llvm.load {{.*}} {alignment = 8 : i64} : !llvm.ptr<3> -> vector<2xf32>
 // CHECK-NOT: nvvm.barrier0
 // CHECK: llvm.return
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @row_sum(%x: tensor<32x64xf32, #b>) -> tensor<32xf32, #s> {
   %0 = "ll.reduce"(%x) <{axis = 1 : i32}> ({
   ^bb0(%a: f32, %c: f32):
@@ -40,7 +40,7 @@ func.func @row_sum(%x: tensor<32x64xf32, #b>) -> tensor<32xf32, #s> {
 // CHECK-COUNT-5: nvvm.shfl.sync bfly
 // CHECK-NOT: llvm.store
 // CHECK: llvm.return {{.*}} : f32
-module attributes {ll.target = "sm_80"} {
+module attributes {ll.target = #ll.target<"sm_80">} {
 func.func @warp_max(%x: tensor<64xf32, #w>) -> f32 {
   %0 = "ll.reduce"(%x) <{axis = 0 : i32}> ({
   ^bb0(%a: f32, %c: f32):
@@ -68,7 +68,7 @@ func.func @warp_max(%x: tensor<64xf32, #w>) -> f32 {
 // CHECK-NOT: llvm.load
 // CHECK-NOT: llvm.select
 // CHECK: llvm.return {{.*}} : !llvm.struct<(i32)>
-module attributes {ll.target = "sm_80"} {
+module attributes {ll.target = #ll.target<"sm_80">} {
 func.func @row_sum_stored(%x: tensor<64x128xi32, #b>) -> tensor<64xi32, #o> {
   %0 = "ll.reduce"(%x) <{axis = 1 : i32}> ({
   ^bb0(%a: i32, %c: i32):
@@ -94,7 +94,7 @@ func.func @row_sum_stored(%x: tensor<64x128xi32, #b>) -> tensor<64xi32, #o> {
 // CHECK-DAG: llvm.load {{.*}} -> vector<2xi32>
 // CHECK-NOT: llvm.load
 // CHECK: llvm.return {{.*}} : !llvm.struct<(i32)>
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @argmax_indices(%x: tensor<32x64xf32, #b>, %i: tensor<32x64xi32, #b>) -> tensor<32xi32, #o> {
   %0:2 = "ll.reduce"(%x, %i) <{axis = 1 : i32}> ({
   ^bb0(%a: f32, %ai: i32, %c: f32, %ci: i32):
@@ -135,7 +135,7 @@ func.func @argmax_indices(%x: tensor<32x64xf32, #b>, %i: tensor<32x64xi32, #b>) 
 // CHECK-COUNT-16: llvm.load {{.*}} : !llvm.ptr<3> -> f32
 // CHECK-NOT: llvm.intr.maxnum
 // CHECK: llvm.return
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @row_max_shared_combine(%x: tensor<16x128xf32, #b>) -> tensor<16xf32, #s> {
   %0 = "ll.reduce"(%x) <{axis = 1 : i32}> ({
   ^bb0(%a: f32, %c: f32):
@@ -159,7 +159,7 @@ func.func @row_max_shared_combine(%x: tensor<16x128xf32, #b>) -> tensor<16xf32, 
 // CHECK: llvm.trunc %[[R]] : i32 to i16
 // CHECK-NOT: nvvm.shfl.sync
 // CHECK: llvm.return
-module attributes {ll.target = "sm_80"} {
+module attributes {ll.target = #ll.target<"sm_80">} {
 func.func @warp_min_i16(%x: tensor<64xi16, #w>) -> i16 {
   %0 = "ll.reduce"(%x) <{axis = 0 : i32}> ({
   ^bb0(%a: i16, %c: i16):
@@ -181,7 +181,7 @@ func.func @warp_min_i16(%x: tensor<64xi16, #w>) -> i16 {
 // CHECK-COUNT-3: nvvm.shfl.sync bfly
 // CHECK-NOT: nvvm.redux.sync
 // CHECK: llvm.return
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @partial_warp_xor(%x: tensor<4x8xi32, #b>) -> tensor<4xi32, #s> {
   %0 = "ll.reduce"(%x) <{axis = 1 : i32}> ({
   ^bb0(%a: i32, %c: i32):
@@ -199,7 +199,7 @@ func.func @partial_warp_xor(%x: tensor<4x8xi32, #b>) -> tensor<4xi32, #s> {
 // CHECK-LABEL: llvm.func @wave_sum
 // CHECK-COUNT-6: rocdl.ds_bpermute
 // CHECK: llvm.return
-module attributes {ll.target = "gfx942"} {
+module attributes {ll.target = #ll.target<"gfx942">} {
 func.func @wave_sum(%x: tensor<64xi32, #w>) -> i32 {
   %0 = "ll.reduce"(%x) <{axis = 0 : i32}> ({
   ^bb0(%a: i32, %c: i32):
@@ -222,7 +222,7 @@ func.func @wave_sum(%x: tensor<64xi32, #w>) -> i32 {
 // CHECK: llvm.select
 // CHECK-NOT: llvm.store
 // CHECK: llvm.return
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @cumsum(%x: tensor<64xi32, #w>) -> tensor<64xi32, #w> {
   %0 = "ll.scan"(%x) <{axis = 0 : i32, reverse = false}> ({
   ^bb0(%a: i32, %c: i32):

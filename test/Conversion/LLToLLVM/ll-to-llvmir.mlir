@@ -11,7 +11,7 @@
 // CHECK: call void @llvm.nvvm.barrier.cta.sync.aligned.all(i32 0)
 // CHECK: load <4 x i32>, ptr addrspace(3)
 // CHECK: "nvvm.reqntid"="128"
-module attributes {ll.target = "sm_90"} {
+module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @k(%p: !ll.ptr<i32>) attributes {ll.kernel} {
   %r = ll.make_range {start = 0 : i32, end = 32 : i32} : tensor<32xi32, #ll.slice<{dim = 1, parent = #a}>>
   %e = ll.expand_dims %r {axis = 1 : i32} : tensor<32xi32, #ll.slice<{dim = 1, parent = #a}>> -> tensor<32x1xi32, #a>
