@@ -112,13 +112,10 @@ bool planMatches(const ::ll::ConversionPlan &plan, ConvertLayoutOp op) {
 
 struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
   ConvertLayoutLowering(LLTypeConverter &tc, MLIRContext *ctx,
-                        const TargetInfo &t, const ConversionPlans &plans,
-                        int64_t &sharedBytes)
-      : OpConversionPattern(tc, ctx), target(t), plans(plans),
-        sharedBytes(sharedBytes) {}
+                        const TargetInfo &t, const ConversionPlans &plans)
+      : OpConversionPattern(tc, ctx), target(t), plans(plans) {}
   const TargetInfo &target;
   const ConversionPlans &plans;
-  int64_t &sharedBytes;
 
   LogicalResult
   matchAndRewrite(ConvertLayoutOp op, OpAdaptor adaptor,
@@ -451,13 +448,15 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
       return op->emitOpError() << "cannot be lowered: the plan uses matrix "
                                   "accesses "
                                << t.name << " does not have";
-    sharedBytes = std::max(sharedBytes, p.scratchBytes);
     ThreadIds ids = threadIds(b, loc, target);
     SmallVector<std::pair<StringRef, Value>> hw = {{"lane", ids.lane},
                                                    {"warp", ids.warp}};
     Type it = b.getIntegerType(bits), i32t = b.getI32Type();
     auto ptrTy = LLVM::LLVMPointerType::get(b.getContext(), 3);
-    Value base = sharedBase(b, loc, op);
+    auto shared = sharedBase(b, loc, op, p.scratchBytes);
+    if (failed(shared))
+      return failure();
+    Value base = *shared;
     for (const LinearLayout *a : {&p.storeAddress, &p.loadAddress})
       if (spanOf(*a, "rep", {"lane", "warp"}).size() > 1)
         return op->emitOpError()
@@ -704,7 +703,6 @@ LogicalResult mlir::ll::planConversions(Operation *root,
 
 void mlir::ll::populateConvertLayoutOpToLLVMPatterns(
     LLTypeConverter &tc, RewritePatternSet &patterns, const TargetInfo &target,
-    const ConversionPlans &plans, int64_t &sharedBytes) {
-  patterns.add<ConvertLayoutLowering>(tc, patterns.getContext(), target, plans,
-                                      sharedBytes);
+    const ConversionPlans &plans) {
+  patterns.add<ConvertLayoutLowering>(tc, patterns.getContext(), target, plans);
 }

@@ -27,8 +27,8 @@ using ::ll::LinearLayout;
 
 namespace {
 
-struct GatherLowering : SharedPattern<GatherOp> {
-  using SharedPattern::SharedPattern;
+struct GatherLowering : TargetPattern<GatherOp> {
+  using TargetPattern::TargetPattern;
 
   LogicalResult
   matchAndRewrite(GatherOp op, OpAdaptor adaptor,
@@ -69,8 +69,10 @@ struct GatherLowering : SharedPattern<GatherOp> {
       return success();
     }
     auto strides = rowMajorStrides(srcT.getShape());
-    Scratch s({elt}, srcT.getNumElements(), sharedOffset(op));
-    sharedBytes = std::max(sharedBytes, s.bytes);
+    auto base = sharedOffset(op, Scratch({elt}, srcT.getNumElements()).bytes);
+    if (failed(base))
+      return failure();
+    Scratch s({elt}, srcT.getNumElements(), *base);
     ThreadIds ids = threadIds(b, loc, target);
     SmallVector<std::pair<StringRef, Value>> hw = {{"lane", ids.lane},
                                                    {"warp", ids.warp}};
@@ -215,9 +217,8 @@ int64_t mlir::ll::gatherScratchBytes(GatherOp op, const TargetInfo &target) {
 
 void mlir::ll::populateGatherOpToLLVMPatterns(LLTypeConverter &tc,
                                               RewritePatternSet &patterns,
-                                              const TargetInfo &target,
-                                              int64_t &sharedBytes) {
-  patterns.add<GatherLowering>(tc, patterns.getContext(), target, sharedBytes);
+                                              const TargetInfo &target) {
+  patterns.add<GatherLowering>(tc, patterns.getContext(), target);
 }
 
 //===----------------------------------------------------------------------===//
@@ -231,8 +232,8 @@ void mlir::ll::populateGatherOpToLLVMPatterns(LLTypeConverter &tc,
 
 namespace {
 
-struct HistogramLowering : SharedPattern<HistogramOp> {
-  using SharedPattern::SharedPattern;
+struct HistogramLowering : TargetPattern<HistogramOp> {
+  using TargetPattern::TargetPattern;
 
   LogicalResult
   matchAndRewrite(HistogramOp op, OpAdaptor adaptor,
@@ -245,8 +246,10 @@ struct HistogramLowering : SharedPattern<HistogramOp> {
       return failure();
     int64_t bins = op.getType().getNumElements();
     Type i32t = b.getI32Type();
-    Scratch s({i32t}, bins, sharedOffset(op));
-    sharedBytes = std::max(sharedBytes, s.bytes);
+    auto base = sharedOffset(op, Scratch({i32t}, bins).bytes);
+    if (failed(base))
+      return failure();
+    Scratch s({i32t}, bins, *base);
     ThreadIds ids = threadIds(b, loc, target);
     Value tid = target.threadId(b, loc);
     int64_t threads = int64_t(target.warpSize()) *
@@ -330,8 +333,6 @@ int64_t mlir::ll::histogramScratchBytes(HistogramOp op) {
 
 void mlir::ll::populateHistogramOpToLLVMPatterns(LLTypeConverter &tc,
                                                  RewritePatternSet &patterns,
-                                                 const TargetInfo &target,
-                                                 int64_t &sharedBytes) {
-  patterns.add<HistogramLowering>(tc, patterns.getContext(), target,
-                                  sharedBytes);
+                                                 const TargetInfo &target) {
+  patterns.add<HistogramLowering>(tc, patterns.getContext(), target);
 }

@@ -242,7 +242,8 @@ struct ConvertLLToLLVM
       return signalPassFailure();
 
     // 1. ll and tensors.
-    int64_t sharedBytes = *allocated;
+    // Allocation alone sizes the shared memory: the patterns read offsets.
+    const int64_t sharedBytes = *allocated;
     {
       LLTypeConverter tc(ctx);
       RewritePatternSet patterns(ctx);
@@ -261,13 +262,12 @@ struct ConvertLLToLLVM
       ct.addDynamicallyLegalOp<func::ReturnOp, func::CallOp>(legalTypes);
       ct.markUnknownOpDynamicallyLegal(legalTypes);
       populateKernelOpToLLVMPatterns(tc, patterns, *info);
-      populateConvertLayoutOpToLLVMPatterns(tc, patterns, *info, plans,
-                                            sharedBytes);
-      populateReduceScanOpToLLVMPatterns(tc, patterns, *info, sharedBytes);
+      populateConvertLayoutOpToLLVMPatterns(tc, patterns, *info, plans);
+      populateReduceScanOpToLLVMPatterns(tc, patterns, *info);
       populateFpToFpOpToLLVMPatterns(tc, patterns, *info);
-      populateGatherOpToLLVMPatterns(tc, patterns, *info, sharedBytes);
+      populateGatherOpToLLVMPatterns(tc, patterns, *info);
       populateLocalOpToLLVMPatterns(tc, patterns, *info);
-      populateHistogramOpToLLVMPatterns(tc, patterns, *info, sharedBytes);
+      populateHistogramOpToLLVMPatterns(tc, patterns, *info);
       populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                      tc);
       populateReturnOpTypeConversionPattern(patterns, tc);

@@ -82,7 +82,10 @@ struct LocalAllocLowering : TargetPattern<LocalAllocOp> {
   LogicalResult
   matchAndRewrite(LocalAllocOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &b) const override {
-    Value base = sharedBase(b, op.getLoc(), op);
+    auto shared = sharedBase(b, op.getLoc(), op, memdescBytes(op.getType()));
+    if (failed(shared))
+      return failure();
+    Value base = *shared;
     if (Value src = adaptor.getSrc())
       if (failed(storeTensor(b, op, target,
                              cast<RankedTensorType>(op.getSrc().getType()),

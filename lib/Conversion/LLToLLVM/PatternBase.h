@@ -76,8 +76,10 @@ SmallVector<int32_t> globalVectorBits(const ::ll::LinearLayout &l, int dim,
 /// outside loops) has used shared memory: no barrier is needed before them.
 constexpr const char *kFirstSharedUse = "ll.first_shared_use";
 
-/// Patterns for the ll ops and for arith / math ops on tensors. `sharedBytes`
-/// grows to the scratch the conversions need.
+/// Patterns for the ll ops and for arith / math ops on tensors. The
+/// patterns that use shared memory read the offset ll-allocate-shared gave
+/// their op (sharedOffset); allocation alone sizes the module's shared
+/// memory.
 void populateKernelOpToLLVMPatterns(LLTypeConverter &tc,
                                     RewritePatternSet &patterns,
                                     const TargetInfo &target);
@@ -96,15 +98,13 @@ LogicalResult planConversions(Operation *root, const TargetInfo &target,
 void populateConvertLayoutOpToLLVMPatterns(LLTypeConverter &tc,
                                            RewritePatternSet &patterns,
                                            const TargetInfo &target,
-                                           const ConversionPlans &plans,
-                                           int64_t &sharedBytes);
+                                           const ConversionPlans &plans);
 
 /// ll.reduce and ll.scan: within threads, by shuffles over lanes, through
-/// shared memory over warps. `sharedBytes` grows to their scratch.
+/// shared memory over warps.
 void populateReduceScanOpToLLVMPatterns(LLTypeConverter &tc,
                                         RewritePatternSet &patterns,
-                                        const TargetInfo &target,
-                                        int64_t &sharedBytes);
+                                        const TargetInfo &target);
 /// ll.fp_to_fp: LLVM's float casts, fp8 by the target's pair conversions
 /// or in integer arithmetic.
 void populateFpToFpOpToLLVMPatterns(LLTypeConverter &tc,
@@ -113,8 +113,7 @@ void populateFpToFpOpToLLVMPatterns(LLTypeConverter &tc,
 /// ll.gather through shared memory.
 void populateGatherOpToLLVMPatterns(LLTypeConverter &tc,
                                     RewritePatternSet &patterns,
-                                    const TargetInfo &target,
-                                    int64_t &sharedBytes);
+                                    const TargetInfo &target);
 /// The shared scratch an ll.reduce / ll.scan needs (0: none, its warps do
 /// not take part), and an ll.gather (0: within warps).
 int64_t reduceScanScratchBytes(Operation *op);
@@ -122,8 +121,7 @@ int64_t gatherScratchBytes(GatherOp op, const TargetInfo &target);
 /// ll.histogram through shared-memory atomics, and its scratch.
 void populateHistogramOpToLLVMPatterns(LLTypeConverter &tc,
                                        RewritePatternSet &patterns,
-                                       const TargetInfo &target,
-                                       int64_t &sharedBytes);
+                                       const TargetInfo &target);
 int64_t histogramScratchBytes(HistogramOp op);
 /// ll.local_alloc / local_load / local_store / local_dealloc.
 void populateLocalOpToLLVMPatterns(LLTypeConverter &tc,
@@ -131,8 +129,9 @@ void populateLocalOpToLLVMPatterns(LLTypeConverter &tc,
                                    const TargetInfo &target);
 
 /// The byte offset of an op's shared memory (ll.local_alloc's buffer, or
-/// the scratch of an op that goes through shared memory).
+/// the scratch of an op that goes through shared memory), and its bytes.
 constexpr const char *kSharedOffsetAttr = "ll.offset";
+constexpr const char *kSharedBytesAttr = "ll.allocated_bytes";
 /// ll-allocate-shared: offsets for every ll.local_alloc buffer (live from
 /// the alloc to its last use) and every op's scratch (live during the op),
 /// overlapping lifetimes in disjoint bytes; records kSharedOffsetAttr on
@@ -149,14 +148,6 @@ template <typename OpT> struct TargetPattern : OpConversionPattern<OpT> {
   const TargetInfo &target;
 };
 
-/// A pattern that also uses shared memory: `sharedBytes` grows to what it
-/// needs.
-template <typename OpT> struct SharedPattern : TargetPattern<OpT> {
-  SharedPattern(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t,
-                int64_t &sharedBytes)
-      : TargetPattern<OpT>(tc, ctx, t), sharedBytes(sharedBytes) {}
-  int64_t &sharedBytes;
-};
 
 namespace lowering {
 
@@ -231,10 +222,16 @@ struct Scratch {
   int64_t bytes = 0;
   Scratch(ArrayRef<Type> types, int64_t count, int64_t base = 0);
 };
-/// The byte offset ll-allocate-shared gave `op` (kSharedOffsetAttr; 0
-/// without), and @global_smem plus that offset.
-int64_t sharedOffset(Operation *op);
-Value sharedBase(OpBuilder &b, Location loc, Operation *op);
+/// The byte offset ll-allocate-shared gave `op`, which uses `bytes` of
+/// shared memory from there, and @global_smem plus that offset. Failure,
+/// with a diagnostic on `op`, when it has no offset or fewer bytes (the op
+/// changed after allocation, e.g. a conversion re-planned after a fold):
+/// never offset 0 by default, which would overlap other buffers.
+FailureOr<int64_t> sharedOffset(Operation *op, int64_t bytes);
+/// The bytes of a memdesc's buffer.
+int64_t memdescBytes(MemDescType m);
+FailureOr<Value> sharedBase(OpBuilder &b, Location loc, Operation *op,
+                            int64_t bytes);
 /// Element `index` (of type `t`, stored as storageType(t)) from the shared
 /// pointer `base`, and its store / load.
 Value elementPtr(OpBuilder &b, Location loc, Value base, Type t, Value index);

@@ -490,8 +490,8 @@ void combineAcrossThreads(OpBuilder &b, Location loc, const TargetInfo &target,
   target.barrier(b, loc);
 }
 
-struct ReduceLowering : SharedPattern<ReduceOp> {
-  using SharedPattern::SharedPattern;
+struct ReduceLowering : TargetPattern<ReduceOp> {
+  using TargetPattern::TargetPattern;
 
   LogicalResult
   matchAndRewrite(ReduceOp op, OpAdaptor adaptor,
@@ -624,8 +624,10 @@ struct ReduceLowering : SharedPattern<ReduceOp> {
       for (Value v : adaptor.getSrcs())
         elemTypes.push_back(
             cast<LLVM::LLVMStructType>(v.getType()).getBody()[0]);
-      Scratch s(elemTypes, numOut << m, sharedOffset(op));
-      sharedBytes = std::max(sharedBytes, s.bytes);
+      auto base = sharedOffset(op, Scratch(elemTypes, numOut << m).bytes);
+      if (failed(base))
+        return failure();
+      Scratch s(elemTypes, numOut << m, *base);
       LinearLayout rest = hw.offsetLayout(hw.restImg, hw.restBits);
       SmallVector<std::pair<StringRef, Value>> vars = {{"lane", ids.lane},
                                                        {"warp", ids.warp}};
@@ -777,8 +779,8 @@ FailureOr<ScanPlan> planScan(ScanOp op) {
   return p;
 }
 
-struct ScanLowering : SharedPattern<ScanOp> {
-  using SharedPattern::SharedPattern;
+struct ScanLowering : TargetPattern<ScanOp> {
+  using TargetPattern::TargetPattern;
 
   LogicalResult
   matchAndRewrite(ScanOp op, OpAdaptor adaptor,
@@ -836,8 +838,15 @@ struct ScanLowering : SharedPattern<ScanOp> {
     SmallVector<int64_t> full = hw.fullImg();
     LinearLayout fullL = hw.offsetLayout(full, hw.axisBits + hw.restBits);
     Value fullRt;
-    Scratch s(elemTypes, int64_t(1) << (hw.axisBits + hw.restBits),
-              sharedOffset(op));
+    int64_t entries = int64_t(1) << (hw.axisBits + hw.restBits);
+    int64_t base = 0;
+    if (llvm::any_of(plan->steps, [&](uint64_t h) { return hw.warpPart(h); })) {
+      auto off = sharedOffset(op, Scratch(elemTypes, entries).bytes);
+      if (failed(off))
+        return failure();
+      base = *off;
+    }
+    Scratch s(elemTypes, entries, base);
     bool usedShared = op->hasAttr(kFirstSharedUse) ? false : true;
     for (int k = 0; k < int(plan->steps.size()); ++k) {
       uint64_t h = plan->steps[k];
@@ -847,7 +856,6 @@ struct ScanLowering : SharedPattern<ScanOp> {
       // The partner's totals.
       std::map<uint64_t, Vals> other;
       if (wp) {
-        sharedBytes = std::max(sharedBytes, s.bytes);
         if (!fullRt)
           fullRt = runtimePart(b, loc, fullL, "offset", vars);
         if (usedShared)
@@ -999,8 +1007,6 @@ int64_t mlir::ll::reduceScanScratchBytes(Operation *op) {
 
 void mlir::ll::populateReduceScanOpToLLVMPatterns(LLTypeConverter &tc,
                                                   RewritePatternSet &patterns,
-                                                  const TargetInfo &target,
-                                                  int64_t &sharedBytes) {
-  patterns.add<ReduceLowering, ScanLowering>(tc, patterns.getContext(), target,
-                                             sharedBytes);
+                                                  const TargetInfo &target) {
+  patterns.add<ReduceLowering, ScanLowering>(tc, patterns.getContext(), target);
 }

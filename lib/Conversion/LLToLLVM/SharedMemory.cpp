@@ -33,18 +33,6 @@ struct Buffer {
 
 constexpr int64_t kAlign = 128;
 
-/// The bytes of a memdesc's buffer.
-int64_t memdescBytes(MemDescType m) {
-  auto l = getLinearLayout(m);
-  int64_t elems = 1;
-  if (succeeded(l) && l->hasInDim("offset"))
-    elems = l->inDimSize(l->inDimIndex("offset"));
-  else
-    for (int64_t d : m.getShape())
-      elems *= d;
-  return elems * storageBytes(m.getElementType());
-}
-
 } // namespace
 
 FailureOr<int64_t> mlir::ll::allocateSharedMemory(ModuleOp module,
@@ -131,6 +119,8 @@ FailureOr<int64_t> mlir::ll::allocateSharedMemory(ModuleOp module,
       }
       b->op->setAttr(kSharedOffsetAttr,
                      IntegerAttr::get(IntegerType::get(ctx, 64), b->offset));
+      b->op->setAttr(kSharedBytesAttr,
+                     IntegerAttr::get(IntegerType::get(ctx, 64), b->bytes));
     }
     // Accesses that nothing before them (in program order, outside loops)
     // put shared memory to use need no leading barrier.

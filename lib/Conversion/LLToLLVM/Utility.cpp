@@ -358,9 +358,33 @@ lowering::Scratch::Scratch(ArrayRef<Type> types, int64_t count,
   }
 }
 
-int64_t lowering::sharedOffset(Operation *op) {
-  auto a = op->getAttrOfType<IntegerAttr>(kSharedOffsetAttr);
-  return a ? a.getInt() : 0;
+/// The bytes of a memdesc's buffer.
+int64_t lowering::memdescBytes(MemDescType m) {
+  auto l = getLinearLayout(m);
+  int64_t elems = 1;
+  if (succeeded(l) && l->hasInDim("offset"))
+    elems = l->inDimSize(l->inDimIndex("offset"));
+  else
+    for (int64_t d : m.getShape())
+      elems *= d;
+  return elems * storageBytes(m.getElementType());
+}
+
+
+FailureOr<int64_t> lowering::sharedOffset(Operation *op, int64_t bytes) {
+  auto off = op->getAttrOfType<IntegerAttr>(kSharedOffsetAttr);
+  auto size = op->getAttrOfType<IntegerAttr>(kSharedBytesAttr);
+  if (!off || !size)
+    return op->emitOpError()
+           << "cannot be lowered: it needs " << bytes
+           << " bytes of shared memory but ll-allocate-shared gave it none "
+              "(the op changed after allocation)";
+  if (size.getInt() < bytes)
+    return op->emitOpError()
+           << "cannot be lowered: it needs " << bytes
+           << " bytes of shared memory but ll-allocate-shared gave it "
+           << size.getInt() << " (the op changed after allocation)";
+  return off.getInt();
 }
 
 /// @global_smem plus `bytes`.
@@ -373,8 +397,12 @@ static Value sharedAt(OpBuilder &b, Location loc, int64_t bytes) {
   return base;
 }
 
-Value lowering::sharedBase(OpBuilder &b, Location loc, Operation *op) {
-  return sharedAt(b, loc, sharedOffset(op));
+FailureOr<Value> lowering::sharedBase(OpBuilder &b, Location loc,
+                                      Operation *op, int64_t bytes) {
+  auto off = sharedOffset(op, bytes);
+  if (failed(off))
+    return failure();
+  return sharedAt(b, loc, *off);
 }
 
 Value lowering::elementPtr(OpBuilder &b, Location loc, Value base, Type t,

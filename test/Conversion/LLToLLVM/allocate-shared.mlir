@@ -8,11 +8,11 @@
 #s = #ll.swizzled_shared<{vec = 4, perPhase = 1, maxPhase = 8, order = [1, 0]}>
 // CHECK: module attributes {ll.shared = 12288 : i64
 // CHECK-LABEL: func.func @lifetimes
-// CHECK: ll.local_alloc %{{.*}} {ll.first_shared_use, ll.offset = 0 : i64}
+// CHECK: ll.local_alloc %{{.*}} {ll.allocated_bytes = 4096 : i64, ll.first_shared_use, ll.offset = 0 : i64}
 // CHECK: ll.local_load
-// CHECK: ll.local_alloc %{{.*}} {ll.offset = 0 : i64}
-// CHECK: ll.local_alloc %{{.*}} {ll.offset = 0 : i64} : (tensor<64x32xf32, #blocked>)
-// CHECK: ll.convert_layout %{{.*}} {ll.offset = 8192 : i64}
+// CHECK: ll.local_alloc %{{.*}} {ll.allocated_bytes = 4096 : i64, ll.offset = 0 : i64}
+// CHECK: ll.local_alloc %{{.*}} {ll.allocated_bytes = 8192 : i64, ll.offset = 0 : i64} : (tensor<64x32xf32, #blocked>)
+// CHECK: ll.convert_layout %{{.*}} {ll.allocated_bytes = 4096 : i64, ll.offset = 8192 : i64}
 module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @lifetimes(%x: tensor<32x32xf32, #b>, %y: tensor<64x32xf32, #b>) -> (tensor<32x32xf32, #t>, tensor<32x32xf32, #t>, tensor<32x32xf32, #t>, tensor<64x32xf32, #t>) {
   %a = ll.local_alloc %x : (tensor<32x32xf32, #b>) -> !ll.memdesc<32x32xf32, #s>
