@@ -24,9 +24,11 @@ MLIR_CAPI_EXPORTED void llRegisterPasses(void);
 /// into ll types and layouts; see convert-triton-to-ll) into `ctx`.
 MLIR_CAPI_EXPORTED void llLoadTritonDialects(MlirContext ctx);
 
-/// True when convert-ll-to-llvm emits the ll.convert_layout `op` as part of
-/// the ll.reduce that produces its operand (mlir::ll::reduceTakesOver).
-MLIR_CAPI_EXPORTED bool llReduceTakesOver(MlirOperation op);
+/// True for `#ll.target<"name">`, the module attribute `ll.target`.
+MLIR_CAPI_EXPORTED bool llAttributeIsATarget(MlirAttribute attr);
+
+/// The name of a `#ll.target` attribute ("sm_90", "gfx942").
+MLIR_CAPI_EXPORTED MlirStringRef llTargetAttrGetName(MlirAttribute attr);
 
 /// True for every `ll` layout attribute (distributed or memory).
 MLIR_CAPI_EXPORTED bool llAttributeIsLayout(MlirAttribute attr);

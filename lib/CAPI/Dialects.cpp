@@ -26,8 +26,12 @@ void llRegisterPasses(void) {
   mlir::ll::registerLLConversionPasses();
 }
 
-bool llReduceTakesOver(MlirOperation op) {
-  return mlir::ll::reduceTakesOver(unwrap(op));
+bool llAttributeIsATarget(MlirAttribute attr) {
+  return isa_and_nonnull<mlir::ll::TargetAttr>(unwrap(attr));
+}
+
+MlirStringRef llTargetAttrGetName(MlirAttribute attr) {
+  return wrap(cast<mlir::ll::TargetAttr>(unwrap(attr)).getName());
 }
 
 bool llAttributeIsLayout(MlirAttribute attr) {

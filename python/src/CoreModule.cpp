@@ -9,6 +9,7 @@
 #include "linear_layouts/Core/Encodings.h"
 #include "linear_layouts/Core/Families.h"
 #include "linear_layouts/Core/Planning.h"
+#include "linear_layouts/Core/ReduceScan.h"
 #include "linear_layouts/Core/LinearLayout.h"
 
 #include <nanobind/nanobind.h>
@@ -872,29 +873,130 @@ on "select", ``shuffle_*`` on "shuffle", the shared-memory fields on
       },
       "src"_a, "index"_a, "axis"_a, "bitwidth"_a, "target"_a = "sm_90");
 
+  nb::class_<ll::Target>(m, "Target", R"doc(A GPU target and its facts: what
+planning, the lowering and code emission know about it (the core's
+``ll::Target``; the ``#ll.target`` attribute of a module names one).
+
+>>> t = Target("gfx942")
+>>> t.vendor, t.warp_size, t.num_banks, t.shared_memory_bytes
+('amd', 64, 32, 65536)
+>>> Target("sm_90").processor, Target("sm_90").features
+('sm_90a', '+ptx80')
+
+Unknown or unsupported targets (RDNA's wave32 gfx1100, sm_100) raise
+LayoutError with the reason.)doc")
+      .def(
+          "__init__",
+          [](ll::Target *t, const std::string &name) {
+            new (t) ll::Target(unwrap(ll::Target::get(name)));
+          },
+          "name"_a)
+      .def_static("names", &ll::Target::names,
+                  "The names Target accepts.")
+      .def_ro("name", &ll::Target::name)
+      .def_prop_ro("vendor",
+                   [](const ll::Target &t) { return t.isAMD() ? "amd" : "nvidia"; },
+                   "'nvidia' or 'amd'.")
+      .def_ro("warp_size", &ll::Target::warpSize)
+      .def_ro("num_banks", &ll::Target::numBanks)
+      .def_ro("bank_bytes", &ll::Target::bankBytes)
+      .def_prop_ro("wavefront_bytes", &ll::Target::wavefrontBytes,
+                   "Bytes one shared-memory wavefront serves.")
+      .def_ro("max_access_bits", &ll::Target::maxAccessBits)
+      .def_ro("ldmatrix", &ll::Target::ldmatrix)
+      .def_ro("stmatrix", &ll::Target::stmatrix)
+      .def_ro("warp_reduce", &ll::Target::warpReduce,
+              "One instruction reduces a 32-bit integer over a warp "
+              "(redux.sync).")
+      .def_ro("fp8_conversions", &ll::Target::fp8Conversions,
+              "Packed fp8 conversions (cvt.*.e4m3x2 / e5m2x2).")
+      .def_ro("shared_memory_bytes", &ll::Target::sharedMemoryBytes,
+              "The most shared memory one CTA may use.")
+      .def_ro("compute_capability", &ll::Target::computeCapability,
+              "NVIDIA: 80, 86, 89, 90; AMD: 0.")
+      .def_ro("triple", &ll::Target::triple, "The LLVM target triple.")
+      .def_ro("processor", &ll::Target::processor,
+              "The processor LLVM's back end takes (sm_90a for sm_90).")
+      .def_ro("features", &ll::Target::features,
+              "LLVM target features (the PTX ISA version, '+ptx80'); '' "
+              "on AMD.")
+      .def_ro("code_object_version", &ll::Target::codeObjectVersion,
+              "AMD: the code object version (500); NVIDIA: 0.")
+      .def_prop_ro(
+          "cycles",
+          [](const ll::Target &t) {
+            nb::dict c;
+            c["issue"] = t.cycles.issue;
+            c["wavefront"] = t.cycles.wavefront;
+            c["shuffle"] = t.cycles.shuffle;
+            c["alu"] = t.cycles.alu;
+            c["barrier"] = t.cycles.barrier;
+            c["warp_barrier"] = t.cycles.warpBarrier;
+            return c;
+          },
+          "The cycle model's constants.")
+      .def("__eq__",
+           [](const ll::Target &a, nb::handle b) {
+             if (nb::isinstance<ll::Target>(b))
+               return a.name == nb::cast<const ll::Target &>(b).name;
+             return false;
+           })
+      .def("__hash__",
+           [](const ll::Target &t) { return std::hash<std::string>()(t.name); })
+      .def("__str__", [](const ll::Target &t) { return t.name; })
+      .def("__repr__",
+           [](const ll::Target &t) { return "Target('" + t.name + "')"; });
+
+  // Reductions and scans (core/ReduceScan.h), as plain data for the SIMT
+  // simulator of the tests.
+  auto hardware = [](const ll::HardwareSpace &hw) {
+    nb::dict d;
+    d["register_bits"] = hw.regBits;
+    d["lane_bits"] = hw.laneBits;
+    d["warp_bits"] = hw.warpBits;
+    d["axis_bits"] = hw.axisBits;
+    d["rest_bits"] = hw.restBits;
+    d["axis_images"] = hw.axisImg;
+    d["rest_images"] = hw.restImg;
+    return d;
+  };
   m.def(
-      "target_info",
-      [](const std::string &target) {
-        auto t = unwrap(ll::Target::get(target));
-        nb::dict d, c;
-        d["name"] = t.name;
-        d["warp_size"] = t.warpSize;
-        d["num_banks"] = t.numBanks;
-        d["wavefront_bytes"] = t.wavefrontBytes();
-        d["ldmatrix"] = t.ldmatrix;
-        d["stmatrix"] = t.stmatrix;
-        c["issue"] = t.cycles.issue;
-        c["wavefront"] = t.cycles.wavefront;
-        c["shuffle"] = t.cycles.shuffle;
-        c["alu"] = t.cycles.alu;
-        c["barrier"] = t.cycles.barrier;
-        c["warp_barrier"] = t.cycles.warpBarrier;
-        d["cycles"] = c;
+      "plan_reduce",
+      [hardware](const LinearLayout &layout, std::vector<int64_t> shape,
+                 int axis) {
+        auto p = unwrap(ll::planReduce(layout, shape, axis));
+        nb::dict d = hardware(p.hw);
+        d["c_register"] = p.cReg;
+        d["c_lane"] = p.cLane;
+        d["c_warp"] = p.cWarp;
+        d["same_register"] = p.classes.rows;
+        d["slot"] = p.slot;
+        d["lane_copies"] = p.laneCopies;
+        d["warp_copies"] = p.warpCopies;
+        d["shared_entries"] = p.sharedEntries();
         return d;
       },
-      "target"_a,
-      "The target description the planner uses: lanes, banks, matrix "
-      "instructions, and the cycle model's constants.");
+      "layout"_a, "shape"_a, "axis"_a,
+      "How the threads of `layout` reduce a tensor of `shape` along `axis` "
+      "(core/ReduceScan.h): the hardware bits and their images, the vectors "
+      "of C combined by registers, lanes (butterflies) and warps (shared "
+      "memory slots), as a dict of plain values.");
+  m.def(
+      "plan_scan",
+      [hardware](const LinearLayout &layout, std::vector<int64_t> shape,
+                 int axis) {
+        auto p = unwrap(ll::planScan(layout, shape, axis));
+        nb::dict d = hardware(p.hw);
+        d["steps"] = p.steps;
+        d["same_register"] = p.copies.rows;
+        d["lane_copies"] = p.laneCopies;
+        d["warp_copies"] = p.warpCopies;
+        d["shared_entries"] = p.sharedEntries();
+        return d;
+      },
+      "layout"_a, "shape"_a, "axis"_a,
+      "How the threads of `layout` scan a tensor of `shape` along `axis`: "
+      "the point h_k combined with at each axis bit k, as a dict.");
 
   m.def(
       "plan_conversion",

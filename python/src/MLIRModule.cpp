@@ -23,6 +23,7 @@
 #include "mlir/Bindings/Python/NanobindAdaptors.h"
 
 #include <nanobind/nanobind.h>
+#include <nanobind/stl/optional.h>
 #include <nanobind/stl/string.h>
 #include <nanobind/stl/vector.h>
 
@@ -309,11 +310,16 @@ NB_MODULE(_mlir, m) {
         "ll-plan-conversions available to mlir.passmanager.PassManager.");
 
   m.def(
-      "reduce_takes_over",
-      [](MlirOperation op) { return llReduceTakesOver(op); }, "op"_a,
-      "True when convert-ll-to-llvm emits the ll.convert_layout `op` as part "
-      "of the ll.reduce that produces its operand (a reduction over warps "
-      "reads its partials back in the conversion's layout).");
+      "target_name",
+      [](MlirAttribute a) -> std::optional<std::string> {
+        if (!llAttributeIsATarget(a))
+          return std::nullopt;
+        MlirStringRef s = llTargetAttrGetName(a);
+        return std::string(s.data, s.length);
+      },
+      "attr"_a,
+      "The name of a #ll.target attribute (the module attribute ll.target), "
+      "else None.");
   m.def(
       "is_layout", [](MlirAttribute a) { return llAttributeIsLayout(a); },
       "attr"_a, "True for ll layout attributes.");

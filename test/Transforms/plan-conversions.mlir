@@ -112,3 +112,23 @@ func.func @thread_local(%x: tensor<4xf32, #rep>) {
   %0 = ll.convert_layout %x : tensor<4xf32, #rep> -> tensor<4xf32, #spread>
   return
 }
+
+// -----
+
+// A reduction over warps reads its partials back from shared memory in the
+// layout of the one conversion of its result: the conversion has no plan of
+// its own (convert-ll-to-llvm emits it with the reduction).
+#b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [1, 4], order = [1, 0]}>
+#s = #ll.slice<{dim = 1, parent = #b}>
+#o = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+// CHECK-LABEL: func.func @row_sum
+// CHECK: ll.convert_layout %{{.*}} {ll.plan = "in-reduce"}
+func.func @row_sum(%x: tensor<64x128xi32, #b>) -> tensor<64xi32, #o> {
+  %0 = "ll.reduce"(%x) <{axis = 1 : i32}> ({
+  ^bb0(%a: i32, %c: i32):
+    %s = arith.addi %a, %c : i32
+    ll.reduce.return %s : i32
+  }) : (tensor<64x128xi32, #b>) -> tensor<64xi32, #s>
+  %1 = ll.convert_layout %0 : tensor<64xi32, #s> -> tensor<64xi32, #o>
+  return %1 : tensor<64xi32, #o>
+}

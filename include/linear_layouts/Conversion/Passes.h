@@ -24,13 +24,6 @@ namespace mlir::ll {
 #define GEN_PASS_REGISTRATION
 #include "linear_layouts/Conversion/Passes.h.inc"
 
-/// Whether convert-ll-to-llvm emits the ll.convert_layout `op` as part of the
-/// ll.reduce that produces its operand: a reduction over warps reads its
-/// partials back from shared memory, and reads them in `op`'s layout as
-/// cheaply as in its own when that has no more registers per thread. `op`
-/// then has no plan and no scratch of its own. False for any other op.
-bool reduceTakesOver(Operation *op);
-
 } // namespace mlir::ll
 
 #endif // LINEAR_LAYOUTS_CONVERSION_PASSES_H

@@ -690,7 +690,7 @@ LogicalResult mlir::ll::planConversions(Operation *root,
   plans.trafficFirst = trafficFirst;
   bool ok = true;
   root->walk([&](ConvertLayoutOp op) {
-    if (reduceTakesOver(op))
+    if (isFusedIntoReduce(op))
       return;
     auto plan = planOne(op, target, trafficFirst);
     if (failed(plan))

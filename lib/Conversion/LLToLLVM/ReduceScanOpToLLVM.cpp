@@ -24,7 +24,7 @@
 //      other slots in the neighbouring lanes by butterflies, writes the
 //      total over slot 0, and each result is one load after a barrier. The
 //      results can be read in any layout: a conversion that is the only
-//      use of the results is emitted here (reduceTakesOver).
+//      use of the results is emitted here (getFusedConversions).
 //
 // ll.scan: for each bit k of the axis a vector h_k of K with axis image
 // 2^k (the cheapest such: Z's pivots cleared). Bit by bit from the lowest,
@@ -39,6 +39,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "PatternBase.h"
+#include "linear_layouts/Core/ReduceScan.h"
 
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/IRMapping.h"
@@ -53,153 +54,14 @@ using ::ll::LinearLayout;
 
 namespace {
 
-int highBit(uint64_t v) { return 63 - llvm::countl_zero(v); }
+using ::ll::HardwareSpace;
+using ::ll::ReducePlan;
+using ::ll::ScanPlan;
 
-/// Rows spanning the same space as `vs`, each with a distinct highest bit
-/// (its pivot) that no other row has: reduced row echelon form.
-SmallVector<uint64_t> echelon(ArrayRef<uint64_t> vs) {
-  SmallVector<uint64_t> rows;
-  for (uint64_t v : vs) {
-    for (uint64_t r : rows)
-      if (v & (uint64_t(1) << highBit(r)))
-        v ^= r;
-    if (!v)
-      continue;
-    for (uint64_t &r : rows)
-      if (r & (uint64_t(1) << highBit(v)))
-        r ^= v;
-    rows.push_back(v);
-    // Keep rows ordered by pivot, highest first (reduction order).
-    llvm::sort(rows, [](uint64_t a, uint64_t b) { return a > b; });
-  }
-  return rows;
+/// A tensor type's shape as the core takes it.
+std::vector<int64_t> shapeOf(RankedTensorType t) {
+  return std::vector<int64_t>(t.getShape().begin(), t.getShape().end());
 }
-
-/// `v` with the pivots of the echelon `rows` cleared.
-uint64_t reduceBy(uint64_t v, ArrayRef<uint64_t> rows) {
-  for (uint64_t r : rows)
-    if (v & (uint64_t(1) << highBit(r)))
-      v ^= r;
-  return v;
-}
-
-/// The combinations of the hardware bits whose images are zero.
-SmallVector<uint64_t> kernelOf(ArrayRef<int64_t> images) {
-  SmallVector<std::pair<int64_t, uint64_t>> pivots; // highest image bit first
-  SmallVector<uint64_t> ker;
-  for (auto [i, img] : llvm::enumerate(images)) {
-    int64_t x = img;
-    uint64_t combo = uint64_t(1) << i;
-    for (auto &[pi, pc] : pivots)
-      if (x & (int64_t(1) << highBit(uint64_t(pi)))) {
-        x ^= pi;
-        combo ^= pc;
-      }
-    if (!x) {
-      ker.push_back(combo);
-      continue;
-    }
-    pivots.push_back({x, combo});
-    llvm::sort(pivots, [](auto &a, auto &b) { return a.first > b.first; });
-  }
-  return ker;
-}
-
-/// The hardware bits of a distributed layout and their images.
-struct HwSpace {
-  int regBits = 0, laneBits = 0, warpBits = 0, axisBits = 0, restBits = 0;
-  SmallVector<int64_t> axisImg, restImg; // per hardware bit
-  LinearLayout layout;
-
-  int bits() const { return regBits + laneBits + warpBits; }
-  uint64_t regMask() const { return (uint64_t(1) << regBits) - 1; }
-  int32_t lanePart(uint64_t h) const {
-    return int32_t((h >> regBits) & ((uint64_t(1) << laneBits) - 1));
-  }
-  int32_t warpPart(uint64_t h) const {
-    return int32_t(h >> (regBits + laneBits));
-  }
-  int64_t image(uint64_t h, bool axis) const {
-    int64_t v = 0;
-    for (int i = 0; i < bits(); ++i)
-      if ((h >> i) & 1)
-        v ^= axis ? axisImg[i] : restImg[i];
-    return v;
-  }
-  /// Element index: rest, then the axis position in the low bits.
-  SmallVector<int64_t> fullImg() const {
-    SmallVector<int64_t> f;
-    for (int i = 0; i < bits(); ++i)
-      f.push_back((restImg[i] << axisBits) | axisImg[i]);
-    return f;
-  }
-  /// A layout from the hardware dims to one out dim "offset" whose bases
-  /// are `img` (for constPart / runtimePart).
-  LinearLayout offsetLayout(ArrayRef<int64_t> img, int outBits) const {
-    ::ll::BasesList bl;
-    int i = 0;
-    for (auto [name, n] : {std::pair<const char *, int>{"register", regBits},
-                           {"lane", laneBits},
-                           {"warp", warpBits}}) {
-      std::vector<::ll::Basis> bs;
-      for (int k = 0; k < n; ++k)
-        bs.push_back({int32_t(img[i++])});
-      bl.push_back({name, std::move(bs)});
-    }
-    auto l = LinearLayout::create(
-        std::move(bl), ::ll::DimSizes{{"offset", int32_t(1) << outBits}},
-        /*requireSurjective=*/false);
-    return *l;
-  }
-};
-
-FailureOr<HwSpace> hwSpace(Operation *op, RankedTensorType type, int axis) {
-  auto l = layoutOf(op, type);
-  if (failed(l))
-    return failure();
-  HwSpace s;
-  s.layout = *l;
-  auto shape = type.getShape();
-  int rank = int(shape.size());
-  SmallVector<int64_t> stride(rank, 0);
-  int64_t st = 1;
-  for (int d = rank - 1; d >= 0; --d) {
-    if (d == axis)
-      continue;
-    stride[d] = st;
-    st *= shape[d];
-  }
-  s.restBits = llvm::Log2_64(uint64_t(st));
-  s.axisBits = llvm::Log2_64(uint64_t(shape[axis]));
-  for (auto [name, n] :
-       {std::pair<const char *, int *>{"register", &s.regBits},
-        {"lane", &s.laneBits},
-        {"warp", &s.warpBits}}) {
-    int i = l->inDimIndex(name);
-    if (i < 0)
-      continue;
-    *n = l->inDimSizeLog2(i);
-    for (int b = 0; b < *n; ++b) {
-      int64_t rest = 0;
-      for (int d = 0; d < rank; ++d)
-        if (d != axis)
-          rest += int64_t(l->basis(i, b, d)) * stride[d];
-      s.axisImg.push_back(l->basis(i, b, axis));
-      s.restImg.push_back(rest);
-    }
-  }
-  if (s.bits() > 62)
-    return op->emitOpError() << "cannot be lowered: too many hardware bits";
-  return s;
-}
-
-/// Register classes: registers that differ by `rows` (register-only
-/// echelon vectors) hold the same value; canon(r) is the class's
-/// representative.
-struct RegClasses {
-  SmallVector<uint64_t> rows;
-  uint64_t canon(uint64_t r) const { return reduceBy(r, rows); }
-};
 
 /// Applies the combining region of `op` to (acc, cur), cloning its ops.
 SmallVector<Value> combine(OpBuilder &b, Region &region, ArrayRef<Value> acc,
@@ -264,152 +126,17 @@ std::optional<TargetInfo::WarpReduceKind> warpReduceKind(Region &region) {
       .Default(std::nullopt);
 }
 
-/// The decomposition of a reduction (see the file comment).
-struct ReducePlan {
-  HwSpace hw;
-  SmallVector<uint64_t> cReg, cLane, cWarp;
-  // Registers holding one partial after step 1; also those holding one
-  // output element (a register-only vector of K is a sum of C's and Z's).
-  RegClasses classes;
-  // Step 3: the slot of a partial among its element's 2^m, slot(h) (linear,
-  // zero on Z, Creg and Clane, e_i on Cwarp[i]), per hardware bit; and the
-  // lane / warp bits of the threads that store (others hold copies).
-  SmallVector<int64_t> slot;
-  int32_t laneCopies = 0, warpCopies = 0;
-  int m() const { return int(cWarp.size()); }
-};
-
-/// Per hardware bit i (of `bits`): the coordinates of unit vector i on the
-/// vectors `picked` (indices into `basis`), `basis` being independent and
-/// extended to all of the space by unit vectors.
-SmallVector<int64_t> coordinates(ArrayRef<uint64_t> basis, int bits,
-                                 ArrayRef<int> picked) {
-  // Rows (vector, combination of basis indices), distinct highest bits.
-  SmallVector<std::pair<uint64_t, uint64_t>> rows;
-  auto reduce = [&](uint64_t v, uint64_t tag) {
-    for (auto &[rv, rt] : rows)
-      if (v & (uint64_t(1) << highBit(rv))) {
-        v ^= rv;
-        tag ^= rt;
-      }
-    return std::make_pair(v, tag);
-  };
-  auto insert = [&](uint64_t v, uint64_t tag) {
-    auto [x, t] = reduce(v, tag);
-    if (!x)
-      return;
-    rows.push_back({x, t});
-    llvm::sort(rows, [](auto &a, auto &b) { return a.first > b.first; });
-  };
-  for (auto [i, v] : llvm::enumerate(basis))
-    insert(v, uint64_t(1) << i);
-  for (int i = 0; i < bits; ++i)
-    insert(uint64_t(1) << i, 0); // extension: coordinate 0 on the picked
-  SmallVector<int64_t> out;
-  for (int i = 0; i < bits; ++i) {
-    uint64_t tag = reduce(uint64_t(1) << i, 0).second;
-    int64_t c = 0;
-    for (auto [q, idx] : llvm::enumerate(picked))
-      if ((tag >> idx) & 1)
-        c |= int64_t(1) << q;
-    out.push_back(c);
-  }
-  return out;
-}
-
+/// The core's plan for `op` (lib/Core/Planning/ReduceScan.cpp); a
+/// diagnostic when there is none.
 FailureOr<ReducePlan> planReduce(ReduceOp op) {
   auto type = cast<RankedTensorType>(op.getSrcs()[0].getType());
-  auto hw = hwSpace(op, type, int(op.getAxis()));
-  if (failed(hw))
+  auto l = layoutOf(op, type);
+  if (failed(l))
     return failure();
-  ReducePlan p;
-  p.hw = std::move(*hw);
-  SmallVector<int64_t> full = p.hw.fullImg();
-  auto z = echelon(kernelOf(full));
-  SmallVector<uint64_t> reduced;
-  for (uint64_t k : kernelOf(p.hw.restImg))
-    if (uint64_t v = reduceBy(k, z))
-      reduced.push_back(v);
-  auto c = echelon(reduced);
-  uint64_t regMask = p.hw.regMask();
-  uint64_t laneEnd = uint64_t(1) << (p.hw.regBits + p.hw.laneBits);
-  for (uint64_t v : c) {
-    uint64_t piv = uint64_t(1) << highBit(v);
-    (piv <= regMask ? p.cReg : piv < laneEnd ? p.cLane : p.cWarp).push_back(v);
-  }
-  // Registers combine in ascending order (r0, r1, r2, ... for a run).
-  llvm::sort(p.cReg);
-  SmallVector<uint64_t> same(p.cReg);
-  for (uint64_t v : z)
-    if (v <= regMask)
-      same.push_back(v);
-  p.classes.rows = echelon(same);
-  if (!p.cWarp.empty()) {
-    SmallVector<uint64_t> basis(z);
-    basis.append(p.cReg);
-    basis.append(p.cLane);
-    SmallVector<int> picked;
-    for (uint64_t v : p.cWarp) {
-      picked.push_back(int(basis.size()));
-      basis.push_back(v);
-    }
-    if (basis.size() > 63)
-      return op.emitOpError() << "cannot be lowered: too many hardware bits";
-    p.slot = coordinates(basis, p.hw.bits(), picked);
-    SmallVector<uint64_t> copies(z);
-    copies.append(p.cLane);
-    for (uint64_t v : echelon(copies)) {
-      int piv = highBit(v);
-      if (piv < p.hw.regBits)
-        continue;
-      if (piv < p.hw.regBits + p.hw.laneBits)
-        p.laneCopies |= int32_t(1) << (piv - p.hw.regBits);
-      else
-        p.warpCopies |= int32_t(1) << (piv - p.hw.regBits - p.hw.laneBits);
-    }
-  }
-  return p;
-}
-
-/// The conversions (one per result, null for an unused one) a reduction
-/// over warps produces its results in directly: its partials are in shared
-/// memory, so reading them in the conversions' layout costs no more than in
-/// its own when that has no more registers, and the conversions disappear.
-/// Every result must have no use or one, an ll.convert_layout, all to one
-/// layout within one CTA; empty when not.
-SmallVector<ConvertLayoutOp> fusedConversions(ReduceOp op,
-                                              const ReducePlan &plan) {
-  SmallVector<ConvertLayoutOp> cvts;
-  RankedTensorType dst;
-  for (Value r : op.getResult()) {
-    if (!isa<RankedTensorType>(r.getType()))
-      return {};
-    if (r.use_empty()) {
-      cvts.push_back(nullptr);
-      continue;
-    }
-    auto cvt = r.hasOneUse() ? dyn_cast<ConvertLayoutOp>(*r.getUsers().begin())
-                             : ConvertLayoutOp();
-    if (!cvt)
-      return {};
-    auto ct = cast<RankedTensorType>(cvt.getResult().getType());
-    if (dst && ct.getEncoding() != dst.getEncoding())
-      return {};
-    dst = ct;
-    cvts.push_back(cvt);
-  }
-  if (!dst)
-    return {};
-  if (plan.m() == 0)
-    return {};
-  auto from = getLinearLayout(cast<RankedTensorType>(op.getResult()[0].getType()));
-  auto to = getLinearLayout(dst);
-  if (failed(from) || failed(to) || !to->hasInDim("register") ||
-      to->inDimSize(to->inDimIndex("register")) >
-          from->inDimSize(from->inDimIndex("register")) ||
-      (to->hasInDim("block") && to->inDimSize(to->inDimIndex("block")) > 1))
-    return {};
-  return cvts;
+  auto p = ::ll::planReduce(*l, shapeOf(type), int(op.getAxis()));
+  if (!p)
+    return op.emitOpError() << "cannot be lowered: " << p.error().message();
+  return std::move(*p);
 }
 
 /// Whether the threads should share the final combine of a reduction over
@@ -502,7 +229,7 @@ struct ReduceLowering : TargetPattern<ReduceOp> {
     auto plan = planReduce(op);
     if (failed(plan))
       return failure();
-    const HwSpace &hw = plan->hw;
+    const HardwareSpace &hw = plan->hw;
     size_t n = op.getSrcs().size();
     Region &region = op.getCombineOp();
     // vals[k][r]: register r of operand k.
@@ -566,7 +293,7 @@ struct ReduceLowering : TargetPattern<ReduceOp> {
     }
     // The results' registers: in the layout of the conversions the
     // reduction takes over, if any, else in its own.
-    SmallVector<ConvertLayoutOp> fused = fusedConversions(op, *plan);
+    SmallVector<ConvertLayoutOp> fused = getFusedConversions(op);
     SmallVector<Type> outTypes(op.getResultTypes());
     if (!fused.empty()) {
       Attribute enc = cast<RankedTensorType>(
@@ -716,67 +443,15 @@ struct ReduceLowering : TargetPattern<ReduceOp> {
 // ll.scan
 //===----------------------------------------------------------------------===//
 
-struct ScanPlan {
-  HwSpace hw;
-  SmallVector<uint64_t> steps; // h_k per axis bit
-  RegClasses copies;           // registers holding one element
-  int32_t laneCopies = 0, warpCopies = 0; // threads that do not store
-  bool usesShared() const {
-    for (uint64_t h : steps)
-      if (hw.warpPart(h))
-        return true;
-    return false;
-  }
-};
-
 FailureOr<ScanPlan> planScan(ScanOp op) {
   auto type = cast<RankedTensorType>(op.getSrcs()[0].getType());
-  auto hw = hwSpace(op, type, int(op.getAxis()));
-  if (failed(hw))
+  auto l = layoutOf(op, type);
+  if (failed(l))
     return failure();
-  ScanPlan p;
-  p.hw = std::move(*hw);
-  auto z = echelon(kernelOf(p.hw.fullImg()));
-  SmallVector<uint64_t> zReg;
-  for (uint64_t v : z)
-    if (v <= p.hw.regMask())
-      zReg.push_back(v);
-  p.copies.rows = echelon(zReg);
-  for (uint64_t v : z) {
-    int piv = highBit(v);
-    if (piv >= p.hw.regBits + p.hw.laneBits)
-      p.warpCopies |= int32_t(1) << (piv - p.hw.regBits - p.hw.laneBits);
-    else if (piv >= p.hw.regBits)
-      p.laneCopies |= int32_t(1) << (piv - p.hw.regBits);
-  }
-  // Rows of K with their axis images, in echelon form on the images.
-  SmallVector<std::pair<int64_t, uint64_t>> rows;
-  for (uint64_t v : kernelOf(p.hw.restImg)) {
-    int64_t img = p.hw.image(v, /*axis=*/true);
-    for (auto &[ri, rv] : rows)
-      if (img & (int64_t(1) << highBit(uint64_t(ri)))) {
-        img ^= ri;
-        v ^= rv;
-      }
-    if (!img)
-      continue;
-    rows.push_back({img, v});
-    llvm::sort(rows, [](auto &a, auto &b) { return a.first > b.first; });
-  }
-  for (int k = 0; k < p.hw.axisBits; ++k) {
-    int64_t t = int64_t(1) << k;
-    uint64_t v = 0;
-    for (auto &[ri, rv] : rows)
-      if (t & (int64_t(1) << highBit(uint64_t(ri)))) {
-        t ^= ri;
-        v ^= rv;
-      }
-    if (t)
-      return op.emitOpError() << "cannot be lowered: the layout does not "
-                                 "cover every position of the axis";
-    p.steps.push_back(reduceBy(v, z));
-  }
-  return p;
+  auto p = ::ll::planScan(*l, shapeOf(type), int(op.getAxis()));
+  if (!p)
+    return op.emitOpError() << "cannot be lowered: " << p.error().message();
+  return std::move(*p);
 }
 
 struct ScanLowering : TargetPattern<ScanOp> {
@@ -791,7 +466,7 @@ struct ScanLowering : TargetPattern<ScanOp> {
     auto plan = planScan(op);
     if (failed(plan))
       return failure();
-    const HwSpace &hw = plan->hw;
+    const HardwareSpace &hw = plan->hw;
     size_t n = op.getSrcs().size();
     Region &region = op.getCombineOp();
     bool reverse = op.getReverse();
@@ -835,7 +510,7 @@ struct ScanLowering : TargetPattern<ScanOp> {
                                                      {"warp", ids.warp}};
     LinearLayout axisL = hw.offsetLayout(hw.axisImg, hw.axisBits);
     Value axisRt;
-    SmallVector<int64_t> full = hw.fullImg();
+    std::vector<int64_t> full = hw.fullImg();
     LinearLayout fullL = hw.offsetLayout(full, hw.axisBits + hw.restBits);
     Value fullRt;
     int64_t entries = int64_t(1) << (hw.axisBits + hw.restBits);
@@ -974,15 +649,6 @@ static SmallVector<Type> elementTypes(ValueRange srcs) {
   for (Value v : srcs)
     ts.push_back(cast<RankedTensorType>(v.getType()).getElementType());
   return ts;
-}
-
-bool mlir::ll::reduceTakesOver(Operation *op) {
-  auto cvt = dyn_cast_or_null<ConvertLayoutOp>(op);
-  auto r = cvt ? cvt.getSrc().getDefiningOp<ReduceOp>() : ReduceOp();
-  if (!r)
-    return false;
-  auto plan = planReduce(r);
-  return succeeded(plan) && llvm::is_contained(fusedConversions(r, *plan), cvt);
 }
 
 int64_t mlir::ll::reduceScanScratchBytes(Operation *op) {

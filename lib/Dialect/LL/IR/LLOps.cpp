@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "linear_layouts/Dialect/LL/IR/LLDialect.h"
+#include "linear_layouts/Core/ReduceScan.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/IR/Builders.h"
@@ -909,6 +910,57 @@ LogicalResult PtrToIntOp::verify() {
       *this, getSrc().getType(), getType(),
       [](Type a, Type b) { return isa<PointerType>(a) && b.isInteger(64); },
       "expects a pointer to i64");
+}
+
+//===----------------------------------------------------------------------===//
+// Reductions that produce their results in a conversion's layout
+//===----------------------------------------------------------------------===//
+
+SmallVector<ConvertLayoutOp> mlir::ll::getFusedConversions(ReduceOp op) {
+  SmallVector<ConvertLayoutOp> cvts;
+  RankedTensorType dst;
+  for (Value r : op.getResult()) {
+    if (!isa<RankedTensorType>(r.getType()))
+      return {};
+    if (r.use_empty()) {
+      cvts.push_back(nullptr);
+      continue;
+    }
+    auto cvt = r.hasOneUse() ? dyn_cast<ConvertLayoutOp>(*r.getUsers().begin())
+                             : ConvertLayoutOp();
+    if (!cvt)
+      return {};
+    auto ct = cast<RankedTensorType>(cvt.getResult().getType());
+    if (dst && ct.getEncoding() != dst.getEncoding())
+      return {};
+    dst = ct;
+    cvts.push_back(cvt);
+  }
+  if (!dst)
+    return {};
+  auto srcType = cast<RankedTensorType>(op.getSrcs()[0].getType());
+  auto src = getLinearLayout(srcType);
+  if (failed(src))
+    return {};
+  auto plan = ::ll::planReduce(
+      *src, std::vector<int64_t>(srcType.getShape().begin(), srcType.getShape().end()),
+      int(op.getAxis()));
+  if (!plan || plan->m() == 0)
+    return {};
+  auto from = getLinearLayout(cast<RankedTensorType>(op.getResult()[0].getType()));
+  auto to = getLinearLayout(dst);
+  if (failed(from) || failed(to) || !to->hasInDim("register") ||
+      to->inDimSize(to->inDimIndex("register")) >
+          from->inDimSize(from->inDimIndex("register")) ||
+      (to->hasInDim("block") && to->inDimSize(to->inDimIndex("block")) > 1))
+    return {};
+  return cvts;
+}
+
+
+bool mlir::ll::isFusedIntoReduce(ConvertLayoutOp op) {
+  auto r = op.getSrc().getDefiningOp<ReduceOp>();
+  return r && llvm::is_contained(getFusedConversions(r), op);
 }
 
 #define GET_OP_CLASSES

@@ -46,6 +46,11 @@ struct PlanConversions
     if (failed(tgt))
       return signalPassFailure();
     auto result = getOperation()->walk([&](ConvertLayoutOp op) {
+      // Emitted by the reduction producing its operand: no plan of its own.
+      if (isFusedIntoReduce(op)) {
+        op->setAttr("ll.plan", b.getStringAttr("in-reduce"));
+        return WalkResult::advance();
+      }
       auto src = getLinearLayout(op.getSrc().getType());
       auto dst = getLinearLayout(op.getType());
       if (failed(src) || failed(dst)) {

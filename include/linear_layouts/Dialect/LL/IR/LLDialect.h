@@ -105,4 +105,19 @@ Value relayoutCheap(PatternRewriter &rewriter, Value v, Attribute encoding);
 #define GET_OP_CLASSES
 #include "linear_layouts/Dialect/LL/IR/LLOps.h.inc"
 
+namespace mlir::ll {
+/// The conversions (one per result, null for an unused one) an ll.reduce
+/// over warps produces its results in directly: its partials go through
+/// shared memory (the core's planReduce), so reading them back in the
+/// conversions' layout costs no more than in its own when that has no more
+/// registers, and the conversions disappear (convert-ll-to-llvm emits them
+/// with the reduction; ll-plan-conversions marks them ll.plan = "in-reduce").
+/// Every result must have no use or one, an ll.convert_layout, all to one
+/// layout within one CTA; empty when not.
+SmallVector<ConvertLayoutOp> getFusedConversions(ReduceOp op);
+/// Whether `op` is one of the conversions of the ll.reduce producing its
+/// operand (getFusedConversions): it has no plan or scratch of its own.
+bool isFusedIntoReduce(ConvertLayoutOp op);
+} // namespace mlir::ll
+
 #endif // LINEAR_LAYOUTS_DIALECT_LL_IR_LLDIALECT_H

@@ -67,8 +67,12 @@ def LLRemoveConversions : Pass<"ll-remove-conversions"> {
 def LLPlanConversions : Pass<"ll-plan-conversions"> {
   let summary = "Annotate each conversion and gather with how it will be carried out";
   let description = [{
-    Plans every `ll.convert_layout` for the target (the core's
-    `planConversion`) and records the plan on the op: `ll.plan` is `"noop"`
+    Plans every `ll.convert_layout` for the target (the module's
+    `ll.target` unless the `target` option names one) with the options the
+    lowering plans with (the core's `loweringPlanOptions`, so the recorded
+    plan is the one `convert-ll-to-llvm` emits), and records the plan on the
+    op: `ll.plan` is `"in-reduce"` (the `ll.reduce` producing the operand
+    reads its partials back in this layout: no plan of its own), `"noop"`
     (equal layouts), `"registers"` (each thread permutes its registers),
     `"select"` (each thread picks among its own registers, with `ll.selects`),
     `"shuffle"` (data moves between lanes of a warp only, with
