@@ -118,16 +118,16 @@ def instruction_counts(plan, triton_counts):
 def _min_wavefronts(info, nbytes):
     """Wavefronts of one warp-wide access of `nbytes` per lane without
     conflicts: one per phase of wavefront_bytes / nbytes lanes."""
-    lanes = max(1, min(info["warp_size"], info["wavefront_bytes"] // max(1, nbytes)))
-    return max(1, info["warp_size"] // lanes)
+    lanes = max(1, min(info.warp_size, info.wavefront_bytes // max(1, nbytes)))
+    return max(1, info.warp_size // lanes)
 
 
 def triton_cycles(opcodes, target, warps):
     """Triton's plan (its PTX / AMDGCN opcodes in the corpus: widths, counts,
     barriers) costed under our cycle model, assuming no bank conflicts and no
     ALU work — both in Triton's favour."""
-    info = ll._core.target_info(target)
-    k = info["cycles"]
+    info = ll.Target(target)
+    k = info.cycles
     cycles = 0
     for op, n in opcodes.items():
         cycles += k["issue"] * n

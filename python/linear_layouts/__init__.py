@@ -11,7 +11,7 @@
 
 from __future__ import annotations
 
-from ._core import LayoutError, LinearLayout
+from ._core import LayoutError, LinearLayout, Target
 from .triton_attrs import from_triton, parse_triton, to_triton
 from .planning import ConversionPlan, bank_conflicts, global_vector_width, optimal_swizzle, plan_conversion, plan_gather
 from .ttgir import TTGIRParseError, parse_tensor_type
@@ -20,6 +20,7 @@ from . import views as _views
 __all__ = [
     "LayoutError",
     "LinearLayout",
+    "Target",
     "TTGIRParseError",
     "from_triton",
     "parse_triton",

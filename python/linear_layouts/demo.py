@@ -20,6 +20,8 @@ import triton.language as tl
 from triton.backends.compiler import GPUTarget
 
 from . import triton as llt
+from ._core import Target
+from .backends import backend
 
 
 @triton.jit
@@ -45,7 +47,7 @@ KERNELS = [
     (softmax, {"X": "*fp32", "Y": "*fp32"}, {"N": 1000, "BLOCK": 1024}),
     (transpose, {"X": "*fp16", "Y": "*fp16"}, {"M": 64, "N": 128}),
 ]
-TARGETS = {"sm_90": GPUTarget("cuda", 90, 32), "gfx942": GPUTarget("hip", "gfx942", 64)}
+TARGETS = {name: GPUTarget(*backend(name).triton_target()) for name in ("sm_90", "gfx942")}
 
 
 def main(out_dir: str = os.path.join("build", "demo")) -> int:
@@ -57,7 +59,7 @@ def main(out_dir: str = os.path.join("build", "demo")) -> int:
                 src = triton.compiler.ASTSource(fn, {**sig, **{k: "constexpr" for k in consts}}, consts)
                 for name, target in TARGETS.items():
                     k = triton.compile(src, target=target, options={"num_warps": 4})
-                    ext = "amdgcn" if name.startswith("gfx") else "ptx"
+                    ext = "amdgcn" if Target(name).vendor == "amd" else "ptx"
                     path = os.path.join(out_dir, f"{fn.__name__}.{name}.{ext}")
                     with open(path, "w") as f:
                         f.write(k.asm[ext])

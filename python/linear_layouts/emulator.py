@@ -1237,12 +1237,6 @@ def _pick_function(module: Any, kernel: str | None) -> Any:
     return candidates[0]
 
 
-def _threads_attr(attrs: dict[str, Any]) -> int | None:
-    if "nvvm.reqntid" in attrs:
-        return int(np.prod(list(attrs["nvvm.reqntid"])))
-    if "rocdl.flat_work_group_size" in attrs:
-        return int(attrs["rocdl.flat_work_group_size"].value.split(",")[-1])
-    return None
 
 
 def _decode_op(op: Any, shared: dict[str, int], slot: Callable[[Any], int]) -> _Instr:
@@ -1263,9 +1257,11 @@ def _decode_op(op: Any, shared: dict[str, int], slot: Callable[[Any], int]) -> _
 def _decode(text: str, kernel: str | None) -> _Program:
     from mlir import ir
 
-    ctx = ir.Context()
-    try:
-        module = ir.Module.parse(text, ctx)
+    from .compiler import _context
+    from .mlir import kernel_threads
+
+    try:  # in the context with the ll dialect (the module's ll.target)
+        module = ir.Module.parse(text, _context())
     except Exception as e:  # MLIRError carries the diagnostics
         raise EmulationError(f"cannot parse the module: {e}") from None
     shared, static_shared = _shared_layout(module)
@@ -1297,7 +1293,7 @@ def _decode(text: str, kernel: str | None) -> _Program:
     fattrs = _attrs(func)
     params = [_parse_type(str(a.type)) for a in blocks[0].arguments]
     return _Program(fattrs["sym_name"].value, params, decoded, _ipdoms(succ), len(slots), static_shared,
-                    _threads_attr(fattrs))
+                    kernel_threads(fattrs))
 
 
 # ------------------------------------------------------------------------------------ execution

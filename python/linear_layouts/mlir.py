@@ -48,6 +48,20 @@ def register_dialect(context: "ir.Context | None" = None, load: bool = True) -> 
     register_passes()
 
 
+def kernel_threads(attrs) -> int | None:
+    """Threads per CTA of a lowered kernel, from its function attributes
+    (``nvvm.reqntid`` = array<i32: x[, y, z]>; ROCDL's
+    ``rocdl.flat_work_group_size`` = "1,N"); None without either."""
+    if "nvvm.reqntid" in attrs:
+        n = 1
+        for x in attrs["nvvm.reqntid"]:
+            n *= int(x)
+        return n
+    if "rocdl.flat_work_group_size" in attrs:
+        return int(attrs["rocdl.flat_work_group_size"].value.split(",")[-1])
+    return None
+
+
 def is_layout(attr: "ir.Attribute") -> bool:
     return _mlir.is_layout(attr)
 

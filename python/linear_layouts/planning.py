@@ -41,8 +41,10 @@ def _int(name: str, value, lo: int = 0, hi: int = 2**31 - 1) -> int:
 
 
 def _target(target) -> str:
+    if isinstance(target, _core.Target):
+        return target.name
     if not isinstance(target, str):
-        raise LayoutError(f"target must be a string such as 'sm_90' or 'gfx942', got {target!r}")
+        raise LayoutError(f"target must be a Target or a name such as 'sm_90' or 'gfx942', got {target!r}")
     return target
 
 

@@ -35,7 +35,10 @@ import time
 from dataclasses import dataclass, field
 
 from . import __version__ as _version
-from .compiler import _NVPTX, _O3, CompileError, _for_tritons_llvm, _libdevice, _ocml
+from ._core import LayoutError
+from .backends import backend as _backend
+from .backends import target_of_triton
+from .compiler import CompileError
 from .compiler import compile as _compile
 
 __all__ = ["Record", "Report", "emulate", "install", "installed", "report", "uninstall"]
@@ -86,8 +89,8 @@ _state: dict = {}
 
 def _target(options, capability) -> str:
     if capability is not None:
-        return f"sm_{int(capability)}"
-    return str(getattr(options, "arch", "") or "")
+        return target_of_triton("cuda", int(capability))
+    return target_of_triton("hip", str(getattr(options, "arch", "") or ""))
 
 
 def _short_loc(loc: str) -> str:
@@ -112,34 +115,14 @@ def _reason(e: Exception) -> str:
 
 def _ours(ttgir: str, target: str, metadata: dict) -> tuple[str, Record]:
     """Our llir stage: LLVM IR text for Triton's PTX stage."""
-    if not target.startswith("gfx") and target not in _NVPTX:
-        raise CompileError(f"unsupported target {target}")
-    k = _compile(ttgir, target, scratch_args=True)
-    from . import _mlir
-
     try:
-        if target.startswith("gfx"):
-            # AMD: OCML linked with its controls, LLVM's O3 without a target
-            # machine (the wheels' LLVM has no AMDGPU target); Triton's LLVM
-            # generates the code.
-            src, link = _ocml(k.llvm_ir, target)
-            ir_text = _mlir.link_ir(src, link, _O3)
-        else:
-            cpu, features = _NVPTX[target]
-            # Translated in memory: no LLVM IR text between MLIR and O3.
-            ir_text = _mlir.optimize_module(k.lowered.operation, "nvptx64-nvidia-cuda", cpu, features,
-                                            _libdevice(k.lowered))
-    except RuntimeError as e:
+        b = _backend(target)
+    except LayoutError as e:
         raise CompileError(str(e)) from None
-    ir_text = _for_tritons_llvm(ir_text)
-    # What Triton's make_llir would have done for its later stages: without
-    # the targets initialized its make_ptx crashes; 3.6 also wants 32-bit
-    # shared pointers set (3.9's make_ptx does it itself).
-    from triton._C.libtriton import llvm as tl
-
-    tl.init_targets()
-    if not target.startswith("gfx") and not _short_ptr_set:
-        _set_short_ptr()
+    k = _compile(ttgir, target, scratch_args=True)
+    ir_text = b.llvm_ir_for_triton(k.lowered)
+    # What Triton's make_llir would have done for its later stages.
+    b.prepare_triton()
     metadata["linear_layouts_path"] = "ours"
     metadata["shared"] = int(k.shared_bytes)
     metadata["tmem_size"] = 0
@@ -150,22 +133,6 @@ def _ours(ttgir: str, target: str, metadata: dict) -> tuple[str, Record]:
     rec = Record(k.name, target, "ours", shared=int(k.shared_bytes),
                  layout_conversions=k.conversions)
     return ir_text, rec
-
-
-_short_ptr_set = False
-
-
-def _set_short_ptr() -> None:
-    """Triton 3.6's 32-bit shared pointers (an LLVM option of the process,
-    set once; 3.9's make_ptx sets it itself)."""
-    global _short_ptr_set
-    try:
-        from triton._C.libtriton import nvidia
-
-        nvidia.set_short_ptr()
-    except (ImportError, AttributeError):
-        pass
-    _short_ptr_set = True
 
 
 def _kernel_name(ttgir: str) -> str:
@@ -210,7 +177,7 @@ def _listener(src=None, metadata=None, metadata_group=None, times=None, cache_hi
         path = metadata.get("linear_layouts_path")
         target = metadata.get("target")  # a GPUTarget (or its dict)
         arch = target.get("arch") if isinstance(target, dict) else getattr(target, "arch", None)
-        tname = f"sm_{arch}" if isinstance(arch, int) else str(arch or "?")
+        tname = target_of_triton("cuda" if isinstance(arch, int) else "hip", arch or "?")
         _records.append(Record(str(metadata.get("name", "?")), tname, path or "unknown",
                                metadata.get("linear_layouts_reason", "") if path else
                                "cached without a record of its path (an earlier linear-layouts)",
@@ -263,9 +230,6 @@ _NP_TO_TRITON = {"float32": "fp32", "float16": "fp16", "float64": "fp64", "int8"
                  "uint64": "u64", "bool": "i1", "bfloat16": "bf16", "float8_e4m3fn": "fp8e4nv",
                  "float8_e5m2": "fp8e5"}
 
-_TARGETS = {"sm_80": ("cuda", 80, 32), "sm_90": ("cuda", 90, 32), "gfx942": ("hip", "gfx942", 64)}
-
-
 def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, **constexprs):
     """Compile a ``@triton.jit`` kernel for `target` (Triton's front end, our
     layouts and lowering) and run it on the CPU in place, like a launch:
@@ -307,10 +271,11 @@ def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, **co
         call.append(v)
     for n in constexprs:
         sig[n] = "constexpr"
-    if target not in _TARGETS:
-        raise ValueError(f"target must be one of {', '.join(_TARGETS)}")
+    try:
+        backend, arch, warp = _backend(target).triton_target()
+    except LayoutError as e:
+        raise ValueError(str(e)) from None
     src = triton.compiler.ASTSource(jit_fn, sig, dict(constexprs))
-    backend, arch, warp = _TARGETS[target]
     ttgir = triton.compile(src, target=GPUTarget(backend, arch, warp),
                            options={"num_warps": num_warps}).asm["ttgir"]
     k = _compile(ttgir, target)

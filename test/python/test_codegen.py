@@ -132,8 +132,16 @@ def test_ptxas_accepts_sm80_and_sm90a():
 
 
 def test_compile_errors_are_clear():
-    with pytest.raises(CompileError, match="unknown target"):
+    with pytest.raises(CompileError, match="target 'sm_7' is not supported .known targets: sm_80"):
         ll.compile("module {}", "sm_7")
+    with pytest.raises(CompileError, match="unknown target 'volta'"):
+        ll.compile("module {}", "volta")
+    with pytest.raises(CompileError, match="RDNA GPUs run wave32"):
+        ll.compile("module {}", "gfx1100")
+    with pytest.raises(CompileError, match="tcgen05"):
+        ll.compile("module {}", "sm_100")
+    with pytest.raises(CompileError, match="no target: pass target="):
+        ll.compile("module {}")
     with pytest.raises(CompileError, match="expected one func.func with the ll.kernel attribute"):
         ll.compile("module {}", "sm_90")
     with pytest.raises(CompileError, match="custom op 'll.nope' is unknown"):

@@ -163,7 +163,7 @@ def test_sizes_at_2_30_are_exact():
                                 [64, 64]), "'isTransposed' must be true or false"),
         (lambda: ll.plan_conversion(BLOCKED, COLS, 2**31, shape=[64, 64]), "bitwidth = 2147483648 is out of range"),
         (lambda: ll.plan_conversion(BLOCKED, COLS, 16.0, shape=[64, 64]), "bitwidth must be an integer"),
-        (lambda: ll.plan_conversion(BLOCKED, COLS, 16, 90, shape=[64, 64]), "target must be a string"),
+        (lambda: ll.plan_conversion(BLOCKED, COLS, 16, 90, shape=[64, 64]), "target must be a Target or a name"),
         (lambda: ll.plan_conversion(BLOCKED, COLS, 16, shape=[64, 64], max_scratch_bytes=True), "must be an integer"),
         (lambda: ll.plan_conversion(BLOCKED, COLS, 16, shape=[64, 64], max_scratch_bytes=4096),
          "needs 8192 bytes of scratch \\(the least of its plans\\), more than the 4096 allowed"),

@@ -33,7 +33,7 @@ def test_parse_and_run_passes():
     with ir.Context() as ctx:
         llm.register_dialect(ctx)
         m = ir.Module.parse(MODULE)
-        pm = passmanager.PassManager.parse("builtin.module(ll-legacy-to-linear,func.func(ll-plan-conversions))")
+        pm = passmanager.PassManager.parse("builtin.module(ll-legacy-to-linear,func.func(ll-plan-conversions{target=sm_90}))")
         pm.run(m.operation)
         text = str(m)
     assert "#ll.blocked" not in text and "#ll.nvidia_mma" not in text
@@ -115,12 +115,13 @@ def test_llvm_in_memory_equals_the_text_path_and_bad_ir_raises():
     # O3) gives the same IR as translating to text and parsing it again;
     # LLVM IR that does not parse is a RuntimeError, not a crash.
     from linear_layouts import _mlir, kernels
-    from linear_layouts.compiler import _NVPTX
+    from linear_layouts import Target
 
     k = kernels.reduce("#ttg.blocked<{sizePerThread = [1, 4], threadsPerWarp = [4, 8], warpsPerCTA = [2, 2], "
                        "order = [1, 0]}>", [32, 64], "f32", 1, "add", "sm_90")
-    cpu, features = _NVPTX["sm_90"]
-    memory = _mlir.optimize_module(k.lowered.operation, "nvptx64-nvidia-cuda", cpu, features)
+    t = Target("sm_90")
+    cpu, features = t.processor, t.features
+    memory = _mlir.optimize_module(k.lowered.operation, t.triple, cpu, features)
     text = _mlir.optimize_ir(k.llvm_ir, "nvptx64-nvidia-cuda", cpu, features)
     assert "shfl.sync.bfly" in memory and "define ptx_kernel void @reduce" in memory
     assert memory.splitlines()[1:] == text.splitlines()[1:]  # all but the ModuleID line

@@ -335,7 +335,7 @@ def test_register_and_shuffle_plans():
     # Lanes 0 and 1 would read one sender for different registers; the
     # rotated schedule has them fill different registers from different
     # senders instead: one shuffle per destination register, no sub-rounds.
-    assert p.kind == "shuffle" and p.sub_rounds == 1 and p.rounds == 16
+    assert p.kind == "shuffle" and p.sub_rounds == 1 and p.shuffle_rounds == 16 and p.rounds == 0
     assert p.shuffle_dst_register.bases["lane"][0] != [0]
     sim = check_plan(p)
     # Half of the values stay in their lane (the swapped bits agree): in 8
@@ -368,8 +368,10 @@ def test_plans_are_typed_by_kind():
     # Fields every plan has.
     for p in (regs, shuffle, shared):
         assert p.scratch_bytes == p.cost["scratch_bytes"]
-    # One shuffle per destination register (16), one round through the buffer.
-    assert (regs.rounds, shuffle.rounds, shared.rounds) == (0, 16, 1)
+    # One shuffle per destination register (16), one round through the buffer:
+    # each name counts one thing.
+    assert (regs.rounds, shuffle.rounds, shared.rounds) == (0, 0, 1)
+    assert (regs.shuffle_rounds, shuffle.shuffle_rounds, shared.shuffle_rounds) == (0, 16, 0)
     # ldmatrix / stmatrix are NVIDIA's names for the matrix accesses; the
     # plan itself says "matrix".
     accesses = {shared.store_access, shared.load_access}
@@ -446,8 +448,10 @@ def test_rotated_stores_reach_the_minimum():
 
 def test_errors():
     rows, cols = transpose_16x32()
-    with pytest.raises(ll.LayoutError, match="unknown target"):
+    with pytest.raises(ll.LayoutError, match="target 'sm_10' is not supported"):
         _core.plan_conversion(rows, cols, 32, "sm_10")
+    with pytest.raises(ll.LayoutError, match="unknown target 'hopper'"):
+        _core.plan_conversion(rows, cols, 32, "hopper")
     with pytest.raises(ll.LayoutError, match="bitwidth"):
         _core.plan_conversion(rows, cols, 12, "sm_90")
     with pytest.raises(ll.LayoutError, match="different tensors"):
