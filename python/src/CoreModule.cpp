@@ -815,6 +815,18 @@ on "select", ``shuffle_*`` on "shuffle", the shared-memory fields on
           "thread), vector_width and access (plain, matrix, "
           "matrix_transposed) for stores and loads, and exchange (part of "
           "the sub-word exchange).")
+      .def_prop_ro("steps", &ll::ConversionPlan::explain,
+                   "The plan in words, one line per step of its program "
+                   "(what `linear-layouts explain` prints).")
+      .def_prop_ro(
+          "vector_width",
+          [](const ll::ConversionPlan &p) {
+            auto *sh = p.as<ll::SharedPlan>();
+            return sh ? std::min(sh->store.vectorElems, sh->load.vectorElems)
+                      : 1;
+          },
+          "Elements per shared-memory access (the narrower side; 1 unless "
+          "a shared plan).")
       .def("__str__", &ll::ConversionPlan::toString);
 
   nb::class_<ll::GatherPlan>(m, "GatherPlan",

@@ -543,3 +543,36 @@ def test_program_order_is_what_the_simulator_runs():
     no_reuse_barrier = prog[:3] + prog[4:] + [prog[3]]
     with pytest.raises(AssertionError, match="overwrites the buffer"):
         simulate(_Reordered(plan, no_reuse_barrier))
+
+
+def test_explain_prints_the_program():
+    """plan.steps (the C++ printer, one line per step) follows the plan's
+    program: a store and a load line per round with the target's
+    instruction and the steps' counts and widths, a barrier between, and
+    the shuffle count of a shuffle plan."""
+    B = "#ttg.blocked<{sizePerThread = [1, 8], threadsPerWarp = [4, 8], warpsPerCTA = [4, 1], order = [1, 0]}>"
+    C = "#ttg.blocked<{sizePerThread = [8, 1], threadsPerWarp = [8, 4], warpsPerCTA = [1, 4], order = [0, 1]}>"
+    B64 = "#ttg.blocked<{sizePerThread = [1, 8], threadsPerWarp = [8, 8], warpsPerCTA = [4, 1], order = [1, 0]}>"
+    C64 = "#ttg.blocked<{sizePerThread = [8, 1], threadsPerWarp = [8, 8], warpsPerCTA = [1, 4], order = [0, 1]}>"
+    for bits, target, budget, (src, dst) in ((16, "sm_90", None, (B, C)), (32, "sm_80", 65536, (B, C)),
+                                              (16, "gfx942", None, (B64, C64))):
+        p = ll.plan_conversion(src, dst, bits, target, shape=[64, 64], max_scratch_bytes=budget)
+        assert p.kind == "shared"
+        lines, prog = p.steps, [s for s in p.program if not s["exchange"]]
+        stores = [ln for ln in lines if ": store " in ln]
+        loads = [ln for ln in lines if ln.strip().startswith("load ")]
+        assert len(stores) == len(loads) == p.rounds == sum(s["kind"] == "store" for s in prog)
+        assert sum(ln.strip() == "barrier" for ln in lines) == sum(s["kind"] == "barrier" for s in prog)
+        for ln, s in zip(stores, [s for s in prog if s["kind"] == "store"]):
+            assert f"store {s['count']} x {s['vector_width']}x{bits}-bit ({p.store_instr}, {s['access']}" in ln
+        for ln, s in zip(loads, [s for s in prog if s["kind"] == "load"]):
+            assert f"load {s['count']} x {s['vector_width']}x{bits}-bit ({p.load_instr}, {s['access']}" in ln
+        assert p.vector_width == min(p.store_vector_width, p.load_vector_width)
+    rows, _ = transpose_16x32()
+    swap = ll.LinearLayout.from_bases(
+        {"register": [[0, 1], [2, 0], [4, 0], [8, 0]], "lane": [[1, 0], [0, 2], [0, 4], [0, 8], [0, 16]], "warp": [], "block": []},
+        ["dim0", "dim1"],
+    )
+    s = _core.plan_conversion(rows, swap, 32, "sm_80")
+    assert s.kind == "shuffle" and s.steps[0].startswith(f"{s.cost['shuffles']} shuffle(s)") and s.vector_width == 1
+    assert ll.plan_conversion(B, B, 16, "sm_90", shape=[64, 64]).steps == ["nothing to do: the layouts are equal"]

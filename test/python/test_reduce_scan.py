@@ -314,3 +314,99 @@ def test_unsupported_element_types_are_clear_errors():
     with pytest.raises(CompileError, match=r"'ll.reduce' op cannot be lowered: elements of type '!ll.ptr<i32>' "
                                            r"\(integers and floats up to 64 bits are\)"):
         ll.compile(text, "sm_90")
+
+
+# ------------------------------------------------------------ the core's plans, simulated
+
+
+def _elements(plan: dict) -> list[int]:
+    """The element (row-major rest index, then the axis position in the low
+    bits) each hardware point h of the plan's layout holds."""
+    full = [(r << plan["axis_bits"]) | a for r, a in zip(plan["rest_images"], plan["axis_images"])]
+    bits = plan["register_bits"] + plan["lane_bits"] + plan["warp_bits"]
+    out = []
+    for h in range(1 << bits):
+        e = 0
+        for i in range(bits):
+            if (h >> i) & 1:
+                e ^= full[i]
+        out.append(e)
+    return out
+
+
+def _union(a: int, b: int, what) -> int:
+    """Two sets of elements (bit sets) combined: they must be disjoint, or an
+    element would be counted twice."""
+    assert a & b == 0, f"an element counted twice: {what}"
+    return a | b
+
+
+def test_core_reduce_plans_combine_each_element_of_a_line_once():
+    """The SIMT model of a reduction plan (Core/ReduceScan.h): every point
+    combines its value with the point h ^ c for each vector c of C, in
+    order (registers, lane butterflies, warps through the slots). After
+    that, every point must hold each element of its output line exactly
+    once -- no element missed (the complement spans K / Z) and no copy
+    counted twice (it avoids Z) -- on random layouts of every family."""
+    from collections import Counter
+
+    rng = random.Random(SEED + 7)
+    seen = Counter()
+    for _ in range(CASES):
+        target, lanes, warps, shape = random_target_shape(rng)
+        layout = rng.choice(MAKERS)(rng, shape, lanes, warps)
+        axis = rng.randrange(len(shape))
+        p = ll._core.plan_reduce(layout, shape, axis)
+        elem = _elements(p)
+        ab = p["axis_bits"]
+        lines: dict[int, int] = {}
+        for e in elem:
+            lines[e >> ab] = lines.get(e >> ab, 0) | (1 << e)
+        vals = [1 << e for e in elem]
+        for c in p["c_register"] + p["c_lane"] + p["c_warp"]:
+            vals = [_union(vals[h], vals[h ^ c], (shape, axis, layout.bases)) for h in range(len(vals))]
+        for h, v in enumerate(vals):
+            assert v == lines[elem[h] >> ab], (shape, axis, layout.bases, h)
+        # Registers of one class hold one partial.
+        for r in range(1 << p["register_bits"]):
+            canon = r
+            for row in p["same_register"]:
+                if canon & (1 << (row.bit_length() - 1)):
+                    canon ^= row
+            assert vals[r] == vals[canon]
+        assert p["shared_entries"] == ((1 << p["rest_bits"]) << len(p["c_warp"]) if p["c_warp"] else 0)
+        seen.update(k for k in ("c_register", "c_lane", "c_warp") if p[k])
+    assert all(seen[k] > 0 for k in ("c_register", "c_lane", "c_warp")), seen
+
+
+def test_core_scan_plans_give_every_prefix():
+    """The SIMT model of a scan plan: for each axis bit k each point h
+    combines its block with the neighbouring block at h ^ h_k (upper half:
+    P = T' + P, T = T' + T; lower half: T = T + T'). Every point must end
+    with the elements of its line at or before its position, each once."""
+    rng = random.Random(SEED + 8)
+    for _ in range(CASES):
+        target, lanes, warps, shape = random_target_shape(rng)
+        layout = rng.choice(MAKERS)(rng, shape, lanes, warps)
+        axis = rng.randrange(len(shape))
+        p = ll._core.plan_scan(layout, shape, axis)
+        elem = _elements(p)
+        ab = p["axis_bits"]
+        what = (shape, axis, layout.bases)
+        P = [1 << e for e in elem]
+        T = list(P)
+        for k, hk in enumerate(p["steps"]):
+            nP, nT = list(P), list(T)
+            for h, e in enumerate(elem):
+                other = T[h ^ hk]
+                if (e >> k) & 1:
+                    nP[h], nT[h] = _union(other, P[h], what), _union(other, T[h], what)
+                else:
+                    nT[h] = _union(T[h], other, what)
+            P, T = nP, nT
+        for h, e in enumerate(elem):
+            base = (e >> ab) << ab
+            want = ((1 << (e + 1)) - 1) & ~((1 << base) - 1)  # elements base..e of the line
+            assert P[h] == want, (what, h)
+        assert p["shared_entries"] == (1 << (ab + p["rest_bits"]) if any(
+            s >> (p["register_bits"] + p["lane_bits"]) for s in p["steps"]) else 0)

@@ -288,6 +288,14 @@ struct ConversionPlan {
   template <typename T> T *as() { return std::get_if<T>(&body); }
   /// Shared-memory scratch (0 unless the plan goes through shared memory).
   int64_t scratchBytes() const;
+  /// The plan in words, one line per step of its program (what
+  /// `linear-layouts explain` prints; toString() summarizes the plan):
+  ///   round 0: store 4 x 8x16-bit (st.shared, plain, 4 wavefront(s) each):
+  ///     register r at storeAddress(r, l, w)
+  ///     barrier
+  ///     load 4 x 8x16-bit (ld.shared, plain, 4 wavefront(s) each) at
+  ///     loadAddress(r, l, w)
+  std::vector<std::string> explain() const;
   std::string toString() const;
 };
 

@@ -337,6 +337,103 @@ planConversionUnbounded(const LinearLayout &src, const LinearLayout &dst,
   return p;
 }
 
+std::vector<std::string> ConversionPlan::explain() const {
+  std::vector<std::string> out;
+  auto str = [](auto... xs) {
+    std::ostringstream os;
+    (os << ... << xs);
+    return os.str();
+  };
+  if (as<NoopPlan>())
+    return {"nothing to do: the layouts are equal"};
+  if (as<RegisterPlan>())
+    return {str("rename registers: dst register r <- src register R(r) (",
+                cost.registerMoves, " moves)")};
+  if (as<SelectPlan>())
+    return {str("thread-local: dst register r <- the thread's own src "
+                "register sel(r, lane, warp, block) (",
+                cost.selects,
+                " selects; no shuffle, no shared memory, no barrier)")};
+  if (auto *sh = as<ShufflePlan>()) {
+    out.push_back(str(cost.shuffles, " shuffle(s): for each round r",
+                      sh->subRounds > 1
+                          ? str(" and sub-round y < ", sh->subRounds)
+                          : std::string()));
+    out.push_back("  lane l reads lane srcLane(r, l) into register "
+                  "dstRegister(r, l); the sender s offers register "
+                  "sendRegister(r, s, y)");
+    if (sh->packMask)
+      out.push_back(str("  registers differing in bits 0x", std::hex,
+                        sh->packMask, " travel packed in one 32-bit shuffle"));
+    if (sh->subRounds > 1)
+      out.push_back("  lane l keeps the value of sub-round y = subRound(l)");
+    return out;
+  }
+  // Shared memory: the program's steps in order (the simulator runs the
+  // same list; the sub-word exchange's own steps are expanded in place).
+  const SharedPlan &sh = *as<SharedPlan>();
+  std::string masks;
+  for (const auto &[dim, m] : sh.storeMasks)
+    if (m)
+      masks += str(masks.empty() ? "" : ", ", dim, ": ", m);
+  bool rotated = false;
+  if (int i = sh.storeRegister.inDimIndex("lane"); i >= 0)
+    for (int b = 0; b < sh.storeRegister.inDimSizeLog2(i); ++b)
+      rotated |= sh.storeRegister.basis(i, b, 0) != 0;
+  std::string what =
+      sh.storeAccess != AccessKind::Plain
+          ? "registers storeRegister(r, matrix, element), lane l giving the "
+            "address of row l % 8 of matrix l / 8,"
+      : rotated ? "register storeRegister(r, l)"
+                : "register r";
+  bool inExchange = false;
+  for (const PlanStep &s : steps) {
+    if (s.exchange) {
+      if (!inExchange) {
+        out.push_back(str("sub-word exchange (",
+                          sh.exchangeBefore ? "before the store"
+                                            : "after the load",
+                          "):"));
+        for (const std::string &line : sh.exchange->explain())
+          out.push_back("  " + line);
+        inExchange = true;
+      }
+      continue;
+    }
+    inExchange = false;
+    switch (s.kind) {
+    case PlanStep::Kind::Select:
+      out.push_back(str("select the register each lane stores (", s.count,
+                        " selects)"));
+      break;
+    case PlanStep::Kind::Store:
+      out.push_back(str(
+          "round ", s.round, ": store ", s.count, " x ", s.vectorElems, "x",
+          bitwidth, "-bit (", target.sharedInstruction(true, sh.storeAccess),
+          ", ", ll::toString(s.access), ", ", sh.store.wavefronts,
+          " wavefront(s) each): ", what, " at storeAddress(r, l, w)",
+          masks.empty() ? "" : ", only where the bits {" + masks + "} are 0"));
+      break;
+    case PlanStep::Kind::Barrier:
+      out.push_back("  barrier");
+      break;
+    case PlanStep::Kind::Load:
+      out.push_back(str(
+          "  load ", s.count, " x ", s.vectorElems, "x", bitwidth, "-bit (",
+          target.sharedInstruction(false, sh.loadAccess), ", ",
+          ll::toString(s.access), ", ", sh.load.wavefronts,
+          " wavefront(s) each) at loadAddress(r, l, w)",
+          sh.loadAccess != AccessKind::Plain
+              ? " into registers loadRegister(r, matrix, element)"
+              : ""));
+      break;
+    default:
+      break;
+    }
+  }
+  return out;
+}
+
 std::string ConversionPlan::toString() const {
   std::ostringstream os;
   os << "plan: " << ll::toString(kind()) << " (" << bitwidth << "-bit, "

@@ -1,0 +1,453 @@
+"""The LLVM dialect: constants, integer and float arithmetic, casts, math
+library calls and intrinsics, aggregates and vectors, memory accesses
+(masked too), inline PTX (linear_layouts.ptx) and atomics.
+
+Part of the emulator (linear_layouts.emulator; the execution model is in
+its package docstring)."""
+
+from __future__ import annotations
+
+import functools
+import math
+import re
+from typing import Callable
+
+import numpy as np
+
+from .values import EmulationError, SHARED_WINDOW, Value, _DYNAMIC_INDEX, _SINT, _Ty, _UINT, _access_bytes, _dense_elements, _dtype, _elem, _first, _from_bytes, _int_row, _layout, _parse_type, _round_bf16, _struct_layout, _sview, _to_bytes, _to_float, _uview, _where, _zero
+from .registry import Handler, _OPS, _Op, _State, _op
+
+
+def _constant_handler(row: np.ndarray, vector: bool) -> Handler:
+    cache: dict[int, np.ndarray] = {}
+
+    def run(st: _State, a: list) -> np.ndarray:
+        if st.T not in cache:
+            cache[st.T] = np.tile(row, (st.T, 1)) if vector else np.full(st.T, row[0], row.dtype)
+            cache[st.T].flags.writeable = False
+        return cache[st.T]
+    return run
+
+
+@_op("llvm.mlir.constant")
+def _constant(op: _Op) -> Handler:
+    ty, attr = op.outs[0], op.attrs["value"]
+    if ty.kind == "vector":
+        return _constant_handler(_dense_elements(attr, ty), True)
+    if ty.kind == "int":
+        return _constant_handler(_int_row([int(attr.value)], ty), False)
+    if ty.kind == "float":
+        return _constant_handler(_to_float(np.array([float(attr.value)]), ty), False)
+    raise EmulationError(f"unsupported constant of type {ty}")
+
+
+@_op("llvm.mlir.undef", "llvm.mlir.poison", "llvm.mlir.zero")
+def _undef(op: _Op) -> Handler:
+    ty = op.outs[0]
+    return lambda st, a: _zero(ty, st.T)
+
+
+@_op("llvm.mlir.addressof")
+def _addressof(op: _Op) -> Handler:
+    name = op.attrs["global_name"].value
+    if name not in op.shared:
+        raise EmulationError(f"only addr_space 3 (shared memory) globals are supported, not @{name}")
+    return _constant_handler(np.array([SHARED_WINDOW + op.shared[name]], np.int64), False)
+
+
+def _nonzero(st: _State, y: np.ndarray) -> np.ndarray:
+    zero = y == 0
+    bad = st.mask & (zero.any(axis=1) if zero.ndim > 1 else zero)
+    if bad.any():
+        raise EmulationError(f"integer division by zero in {st.thread(_first(bad))}")
+    return np.where(zero, 1, y)
+
+
+def _sdivrem(x: np.ndarray, y: np.ndarray, rem: bool) -> np.ndarray:
+    """Truncating signed division / remainder on unsigned storage (overflow wraps)."""
+    sx, sy = _sview(x), _sview(y)
+    ax, ay = np.where(sx < 0, -x, x), np.where(sy < 0, -y, y)
+    q = ax % ay if rem else ax // ay
+    return np.where(sx < 0 if rem else (sx < 0) ^ (sy < 0), -q, q)
+
+
+_INT_BINARY: dict[str, Callable] = {
+    "add": lambda st, x, y, w: x + y,
+    "sub": lambda st, x, y, w: x - y,
+    "mul": lambda st, x, y, w: x * y,
+    "and": lambda st, x, y, w: x & y,
+    "or": lambda st, x, y, w: x | y,
+    "xor": lambda st, x, y, w: x ^ y,
+    "shl": lambda st, x, y, w: np.where(y >= w, 0, x << np.minimum(y, w - 1)),
+    "lshr": lambda st, x, y, w: np.where(y >= w, 0, x >> np.minimum(y, w - 1)),
+    "ashr": lambda st, x, y, w: (_sview(x) >> np.minimum(y, w - 1).astype(_sview(x).dtype)).view(x.dtype),
+    "udiv": lambda st, x, y, w: x // _nonzero(st, y),
+    "urem": lambda st, x, y, w: x % _nonzero(st, y),
+    "sdiv": lambda st, x, y, w: _sdivrem(x, _nonzero(st, y), rem=False),
+    "srem": lambda st, x, y, w: _sdivrem(x, _nonzero(st, y), rem=True),
+    "intr.smax": lambda st, x, y, w: np.maximum(_sview(x), _sview(y)),
+    "intr.smin": lambda st, x, y, w: np.minimum(_sview(x), _sview(y)),
+    "intr.umax": lambda st, x, y, w: np.maximum(x, y),
+    "intr.umin": lambda st, x, y, w: np.minimum(x, y),
+}
+
+
+@_op(*(f"llvm.{k}" for k in _INT_BINARY))
+def _int_binary(op: _Op) -> Handler:
+    fn, w = _INT_BINARY[op.name[5:]], _elem(op.outs[0]).bits
+    if w == 1:  # i1: compute on 0/1 bytes, keep bit 0
+        return lambda st, a: (fn(st, a[0].astype(np.uint8), a[1].astype(np.uint8), 1) & 1).astype(bool)
+    return lambda st, a: fn(st, a[0], a[1], w).astype(a[0].dtype, copy=False)
+
+
+_COMPARE = [np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.greater_equal]
+
+
+@_op("llvm.icmp")
+def _icmp(op: _Op) -> Handler:
+    p = int(op.attrs["predicate"].value)  # eq ne slt sle sgt sge ult ule ugt uge
+    fn, view = _COMPARE[p if p < 6 else p - 4], (_sview if 2 <= p <= 5 else _uview)
+    return lambda st, a: fn(view(a[0]), view(a[1]))
+
+
+_FCMP = {1: np.equal, 2: np.greater, 3: np.greater_equal, 4: np.less, 5: np.less_equal, 6: np.not_equal}
+
+
+@_op("llvm.fcmp")
+def _fcmp(op: _Op) -> Handler:
+    p = int(op.attrs["predicate"].value)  # false oeq ogt oge olt ole one ord ueq ugt uge ult ule une uno true
+
+    def run(st: _State, a: list) -> np.ndarray:
+        nan = np.isnan(a[0]) | np.isnan(a[1])
+        if p in (0, 15):
+            return np.full(nan.shape, p == 15)
+        if p in (7, 14):
+            return nan if p == 14 else ~nan
+        result = _FCMP[p if p < 8 else p - 7](a[0], a[1])
+        return result & ~nan if p < 8 else result | nan
+    return run
+
+
+_OPS.update({  # one-line factories
+    "llvm.select": lambda op: lambda st, a: _where(a[0], a[1], a[2]),
+    "llvm.freeze": lambda op: lambda st, a: a[0],
+    "llvm.addrspacecast": lambda op: lambda st, a: a[0],  # pointers are flat addresses
+})
+
+
+@_op("llvm.trunc", "llvm.zext", "llvm.sext")
+def _int_cast(op: _Op) -> Handler:
+    w, dt = _elem(op.outs[0]).bits, _dtype(op.outs[0])
+    if w == 1:
+        return lambda st, a: (a[0] & 1).astype(bool)
+    if op.name == "llvm.sext":
+        return lambda st, a: _sview(a[0]).astype(_SINT[w]).view(dt)
+    return lambda st, a: a[0].astype(dt)
+
+
+@_op("llvm.bitcast")
+def _bitcast(op: _Op) -> Handler:
+    src, dst = op.ins[0], op.outs[0]
+    if src.kind == "ptr":
+        return lambda st, a: a[0]
+    return lambda st, a: _from_bytes(_to_bytes(a[0], src), dst)
+
+
+@_op("llvm.fptrunc", "llvm.fpext", "llvm.uitofp", "llvm.sitofp")
+def _to_float_cast(op: _Op) -> Handler:
+    ty, view = op.outs[0], (_sview if op.name == "llvm.sitofp" else _uview)
+    return lambda st, a: _to_float(view(a[0]), ty)
+
+
+@_op("llvm.fptosi", "llvm.fptoui")
+def _float_to_int(op: _Op) -> Handler:
+    w, signed = _elem(op.outs[0]).bits, op.name == "llvm.fptosi"
+
+    def run(st: _State, a: list) -> np.ndarray:
+        t = np.trunc(a[0].astype(np.float64))
+        v = t.astype(np.int64) if signed else t.astype(np.uint64)
+        return (v & 1).astype(bool) if w == 1 else v.astype(_UINT[w])
+    return run
+
+
+@_op("llvm.ptrtoint", "llvm.inttoptr")
+def _int_ptr_cast(op: _Op) -> Handler:
+    """A ptr<3> is the offset in the shared window; other pointers are flat addresses."""
+    if op.name == "llvm.ptrtoint":
+        shift, dt = SHARED_WINDOW if op.ins[0].space == 3 else 0, _dtype(op.outs[0])
+        return lambda st, a: (a[0] - shift).astype(dt)
+    shift = SHARED_WINDOW if op.outs[0].space == 3 else 0
+    return lambda st, a: _uview(a[0]).astype(np.int64) + shift
+
+
+def _maximum(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return np.where(x == y, np.where(np.signbit(x), y, x), np.maximum(x, y))
+
+
+def _minimum(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    return np.where(x == y, np.where(np.signbit(x), x, y), np.minimum(x, y))
+
+
+def _fma(x: np.ndarray, y: np.ndarray, z: np.ndarray) -> np.ndarray:
+    if x.dtype == np.float64:
+        return x * y + z
+    return (x.astype(np.float64) * y + z).astype(x.dtype)
+
+
+_FLOAT_OPS: dict[str, Callable] = {
+    "fadd": np.add, "fsub": np.subtract, "fmul": np.multiply, "fdiv": np.divide, "frem": np.fmod,
+    "fneg": np.negative, "intr.fabs": np.abs, "intr.maxnum": np.fmax, "intr.minnum": np.fmin,
+    "intr.maximum": _maximum, "intr.minimum": _minimum, "intr.exp": np.exp, "intr.exp2": np.exp2,
+    "intr.log": np.log, "intr.log2": np.log2, "intr.sqrt": np.sqrt, "intr.fma": _fma,
+    "intr.floor": np.floor, "intr.ceil": np.ceil, "intr.trunc": np.trunc, "intr.roundeven": np.rint,
+    "intr.round": lambda x: np.copysign(np.floor(np.abs(x) + 0.5), x), "intr.copysign": np.copysign,
+}
+
+_erf = np.vectorize(math.erf, otypes=[np.float64])
+_erfc = np.vectorize(math.erfc, otypes=[np.float64])
+
+# The math library functions of libdevice (__nv_NAME[f]) and OCML (__ocml_NAME_f32/_f64),
+# computed in float64 and rounded to the result type.
+_MATH_CALLS: dict[str, Callable] = {
+    "exp": np.exp, "exp2": np.exp2, "exp10": lambda x: np.power(10.0, x), "expm1": np.expm1,
+    "log": np.log, "log2": np.log2, "log10": np.log10, "log1p": np.log1p,
+    "sin": np.sin, "cos": np.cos, "tan": np.tan, "sinh": np.sinh, "cosh": np.cosh, "tanh": np.tanh,
+    "asin": np.arcsin, "acos": np.arccos, "atan": np.arctan, "asinh": np.arcsinh, "acosh": np.arccosh,
+    "atanh": np.arctanh, "erf": _erf, "erfc": _erfc, "cbrt": np.cbrt, "sqrt": np.sqrt,
+    "rsqrt": lambda x: 1.0 / np.sqrt(x), "fabs": np.abs, "floor": np.floor, "ceil": np.ceil,
+    "trunc": np.trunc, "round": lambda x: np.copysign(np.floor(np.abs(x) + 0.5), x), "rint": np.rint,
+    "pow": np.power, "powi": lambda x, n: np.power(x, n.astype(np.float64)), "pown": lambda x, n: np.power(x, n.astype(np.float64)),
+    "atan2": np.arctan2, "fmod": np.fmod, "hypot": np.hypot, "fmax": np.fmax, "fmin": np.fmin,
+}
+
+
+def _math_call(name: str, out: _Ty) -> Callable | None:
+    if name.startswith("__nv_"):  # __nv_expf (f32), __nv_exp (f64), __nv_fast_expf
+        base = name[5:]
+        if base.startswith("fast_"):  # the approximations, evaluated exactly
+            base = base[5:]
+        if _elem(out).name == "f32":
+            base = base[:-1] if base.endswith("f") else ""
+        return _MATH_CALLS.get(base)
+    m = re.fullmatch(r"__ocml_(\w+)_f(16|32|64)", name)
+    return _MATH_CALLS.get(m[1]) if m else None
+
+
+@_op("llvm.call")
+def _call(op: _Op) -> Handler:
+    callee = str(op.attrs.get("callee", "")).lstrip("@")
+    fn = _math_call(callee, op.outs[0]) if len(op.outs) == 1 else None
+    if fn is None:
+        raise EmulationError(f"calls are supported for libdevice / OCML math functions only, not @{callee}")
+    dt = _dtype(op.outs[0])
+
+    def run(st: _State, a: list) -> np.ndarray:
+        args = [x.astype(np.float64) if x.dtype.kind == "f" else x for x in a]
+        return fn(*args).astype(dt)
+    return run
+
+
+# The PTX approximations Triton's approximate f32 math lowers to, evaluated
+# exactly (like libdevice's __nv_fast_*).
+_APPROX_INTRINSICS: dict[str, Callable] = {
+    "llvm.nvvm.ex2.approx.f32": np.exp2, "llvm.nvvm.lg2.approx.f": np.log2,
+    "llvm.nvvm.sin.approx.f": np.sin, "llvm.nvvm.cos.approx.f": np.cos,
+}
+
+
+@_op("llvm.call_intrinsic")
+def _call_intrinsic(op: _Op) -> Handler:
+    name = str(op.attrs.get("intrin", "")).strip('"')
+    fn = _APPROX_INTRINSICS.get(name)
+    if fn is None:
+        raise EmulationError(f"intrinsic {name} is not supported")
+    dt = _dtype(op.outs[0])
+    return lambda st, a: fn(a[0].astype(np.float64)).astype(dt)
+
+
+@_op(*(f"llvm.{k}" for k in _FLOAT_OPS))
+def _float_op(op: _Op) -> Handler:
+    fn = _FLOAT_OPS[op.name[5:]]
+    if _elem(op.outs[0]).name == "bf16":
+        return lambda st, a: _round_bf16(fn(*a))
+    return lambda st, a: fn(*a)
+
+
+@_op("llvm.extractvalue")
+def _extractvalue(op: _Op) -> Handler:
+    position = list(op.attrs["position"])
+    return lambda st, a: functools.reduce(lambda v, p: v[p], position, a[0])
+
+
+def _insert(agg: tuple, position: list[int], value: Value) -> tuple:
+    if not position:
+        return value
+    items = list(agg)
+    items[position[0]] = _insert(agg[position[0]], position[1:], value)
+    return tuple(items)
+
+
+@_op("llvm.insertvalue")
+def _insertvalue(op: _Op) -> Handler:
+    position = list(op.attrs["position"])
+    return lambda st, a: _insert(a[0], position, a[1])
+
+
+def _vector_index(st: _State, index: np.ndarray, n: int) -> np.ndarray:
+    i = _uview(index).astype(np.int64)
+    bad = st.mask & (i >= n)
+    if bad.any():
+        t = _first(bad)
+        raise EmulationError(f"vector index {i[t]} out of range [0, {n}) in {st.thread(t)}")
+    return np.minimum(i, n - 1)
+
+
+@_op("llvm.extractelement")
+def _extractelement(op: _Op) -> Handler:
+    n = op.ins[0].count
+    return lambda st, a: a[0][st.rows, _vector_index(st, a[1], n)]
+
+
+@_op("llvm.insertelement")
+def _insertelement(op: _Op) -> Handler:
+    n = op.ins[0].count
+
+    def run(st: _State, a: list) -> np.ndarray:
+        out = a[0].copy()
+        out[st.rows, _vector_index(st, a[2], n)] = a[1]
+        return out
+    return run
+
+
+@_op("llvm.shufflevector")
+def _shufflevector(op: _Op) -> Handler:
+    mask = np.array(list(op.attrs["mask"]), np.int64)
+
+    def run(st: _State, a: list) -> np.ndarray:
+        out = np.concatenate([a[0], a[1]], axis=1)[:, np.maximum(mask, 0)]
+        return np.where(mask < 0, 0, out).astype(out.dtype)  # undefined lanes read 0
+    return run
+
+
+@_op("llvm.getelementptr")
+def _gep(op: _Op) -> Handler:
+    ty = _parse_type(str(op.attrs["elem_type"].value))
+    constant, scaled, next_operand = 0, [], 1
+    for k, raw in enumerate(op.attrs["rawConstantIndices"]):
+        if k > 0 and ty.kind == "struct":  # verified constant
+            constant += _struct_layout(ty)[0][raw]
+            ty = ty.elems[raw]
+            continue
+        if k > 0:
+            ty = ty.elems[0]
+        size = _layout(ty)[0]
+        if raw == _DYNAMIC_INDEX:
+            scaled.append((next_operand, size))
+            next_operand += 1
+        else:
+            constant += raw * size
+
+    def run(st: _State, a: list) -> np.ndarray:
+        addr = a[0] + constant
+        for operand, size in scaled:
+            addr = addr + _sview(a[operand]).astype(np.int64) * size
+        return addr
+    return run
+
+
+@_op("llvm.load")
+def _load(op: _Op) -> Handler:
+    ty = op.outs[0]
+    n = _access_bytes(ty)
+
+    def run(st: _State, a: list) -> np.ndarray:
+        raw = np.zeros((st.T, n), np.uint8)
+        raw[st.lanes] = st.mem.load(a[0][st.lanes], n, st, st.lanes)
+        return _from_bytes(raw, ty)
+    return run
+
+
+@_op("llvm.intr.masked.load")
+def _masked_load(op: _Op) -> Handler:
+    """LLVM LangRef ``llvm.masked.load``: lane i of the vector is loaded
+    where mask[i] holds (no access elsewhere), else it is pass_thru[i]
+    (zero without one)."""
+    ty = op.outs[0]
+    e, n = _elem(ty), ty.count
+    size = _access_bytes(e)
+
+    def run(st: _State, a: list) -> np.ndarray:
+        out = np.array(a[2], copy=True) if len(a) > 2 else _zero(ty, st.T)
+        for i in range(n):
+            lanes = np.flatnonzero(st.mask & a[1][:, i])
+            if len(lanes):
+                out[lanes, i] = _from_bytes(st.mem.load(a[0][lanes] + i * size, size, st, lanes), e)
+        return out
+    return run
+
+
+@_op("llvm.intr.masked.store")
+def _masked_store(op: _Op) -> Handler:
+    """LLVM LangRef ``llvm.masked.store``: lane i is stored where mask[i]
+    holds, nothing elsewhere."""
+    ty = op.ins[0]
+    e, n = _elem(ty), ty.count
+    size = _access_bytes(e)
+
+    def run(st: _State, a: list) -> None:
+        for i in range(n):
+            lanes = np.flatnonzero(st.mask & a[2][:, i])
+            if len(lanes):
+                st.mem.store(a[1][lanes] + i * size, _to_bytes(a[0][lanes, i], e), st, lanes)
+    return run
+
+
+@_op("llvm.inline_asm")
+def _inline_asm(op: _Op) -> Handler:
+    """Inline PTX (linear_layouts.ptx: the predicated global accesses our
+    lowering and Triton emit); AMD inline assembly is not modelled."""
+    from ..ptx import InlinePtx
+
+    prog = InlinePtx(op.attrs["asm_string"].value, op.attrs["constraints"].value)
+    return lambda st, a: prog.run(st, a)
+
+
+@_op("llvm.store")
+def _store(op: _Op) -> Handler:
+    ty = op.ins[0]
+    _access_bytes(ty)
+    return lambda st, a: st.mem.store(a[1][st.lanes], _to_bytes(a[0], ty)[st.lanes], st, st.lanes)
+
+
+_ATOMIC_INT = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "_and": lambda a, b: a & b,
+               "_or": lambda a, b: a | b, "_xor": lambda a, b: a ^ b, "xchg": lambda a, b: b,
+               "max": max, "min": min}
+
+
+@_op("llvm.atomicrmw")
+def _atomicrmw(op: _Op) -> Handler:
+    kind = re.sub(r"^.*<|>.*$", "", str(op.attrs["bin_op"])).strip()
+    if re.match(r"^\d+", kind):  # the enum as an integer (LLVM::AtomicBinOp's order)
+        names = ["xchg", "add", "sub", "_and", "nand", "_or", "_xor", "max", "min", "umax", "umin", "fadd"]
+        i = int(re.match(r"^\d+", kind)[0])
+        kind = names[i] if i < len(names) else kind
+    ty = op.ins[1]
+    fadd = kind == "fadd"
+    fn = _ATOMIC_INT.get(kind) if not fadd else (lambda a, b: a + b)
+    if fn is None or (kind in ("max", "min") and ty.kind != "int"):
+        raise EmulationError(f"atomicrmw {kind} is not supported (add, sub, and, or, xor, xchg, max, min, fadd)")
+    n, dt = _access_bytes(ty), _dtype(ty)
+
+    def run(st: _State, a: list) -> np.ndarray:
+        # One thread after another, in thread order (any order is a valid
+        # execution); the old values are the results.
+        old = np.zeros(st.T, dt)
+        addr, val = a[0], a[1]
+        for t in st.lanes:
+            raw = st.mem.load(addr[t:t + 1], n, st, np.array([t]), atomic=True)
+            cur = _from_bytes(raw, ty)[0]
+            old[t] = cur
+            new = np.array([fn(cur, val[t])], dt)
+            st.mem.store(addr[t:t + 1], _to_bytes(new, ty), st, np.array([t]), atomic=True)
+        return old
+    return run

@@ -1,0 +1,110 @@
+"""One CTA in flight (_State), the op registry (one handler factory per op
+name, registered by the dialect modules), and what the dialects share:
+special registers and CTA barriers.
+
+Part of the emulator (linear_layouts.emulator; the execution model is in
+its package docstring)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from .values import EmulationError, _Ty, _dtype, _first
+from .memory import _Memory
+
+
+# ------------------------------------------------------------------------------------ state
+
+
+class _State:
+    """One CTA in flight: geometry, the active mask and the memory."""
+
+    def __init__(self, dims: tuple[int, int, int], warp_size: int, cta: tuple[int, int, int],
+                 grid: tuple[int, int, int], mem: _Memory) -> None:
+        T = dims[0] * dims[1] * dims[2]
+        t = np.arange(T)
+        self.T, self.ws, self.cta, self.mem = T, warp_size, cta, mem
+        self.rows = t
+        self.tid = tuple(x.astype(np.uint32) for x in (t % dims[0], t // dims[0] % dims[1], t // (dims[0] * dims[1])))
+        self.ntid = tuple(np.full(T, d, np.uint32) for d in dims)
+        self.ctaid = tuple(np.full(T, c, np.uint32) for c in cta)
+        self.nctaid = tuple(np.full(T, g, np.uint32) for g in grid)
+        self.lane = t % warp_size
+        self.warp_base = t - self.lane
+        self.exited = np.zeros(T, bool)
+        self.set_mask(np.ones(T, bool))
+
+    def set_mask(self, mask: np.ndarray) -> None:
+        self.mask, self.full, self.lanes = mask, bool(mask.all()), np.flatnonzero(mask)
+
+    def thread(self, t: int) -> str:
+        return f"thread {t} (warp {t // self.ws}, lane {t % self.ws}) of CTA {self.cta}"
+
+
+# ------------------------------------------------------------------------------------ ops
+
+Handler = Callable[[_State, list], Any]
+
+
+@dataclass
+class _Op:
+    """What a handler factory sees of one op (decoded from the bindings)."""
+    name: str
+    ins: list[_Ty]
+    outs: list[_Ty]
+    attrs: dict[str, Any]
+    shared: dict[str, int]  # shared-memory global -> offset
+
+
+_OPS: dict[str, Callable[[_Op], Handler]] = {}
+
+
+def _op(*names: str) -> Callable:
+    def register(factory: Callable[[_Op], Handler]) -> Callable[[_Op], Handler]:
+        _OPS.update(dict.fromkeys(names, factory))
+        return factory
+    return register
+
+
+# ---- special registers (each dialect registers its own names)
+
+
+def _sreg_bits(name: str) -> int:
+    """The result width LLVM IR translation gives a special register (NVVM:
+    the PTX ISA's 32-bit %tid / %ntid / %ctaid / %nctaid / %laneid; ROCDL:
+    the i32 llvm.amdgcn.workitem.id / workgroup.id intrinsics, and OCKL's
+    ``i64 __ockl_get_local_size / __ockl_get_num_groups`` for the dims)."""
+    return 64 if name.startswith(("rocdl.grid.dim.", "rocdl.workgroup.dim.")) else 32
+
+
+def _special_registers(table: dict[str, Callable[[_State], np.ndarray]]) -> None:
+    """Register ops reading the special registers of `table` (name -> the
+    per-thread value of a CTA's state)."""
+
+    def factory(op: _Op) -> Handler:
+        bits = _sreg_bits(op.name)
+        if (op.outs[0].kind, op.outs[0].bits) != ("int", bits):
+            # Translation would build an i<bits> value for it: LLVM asserts.
+            raise EmulationError(f"{op.name} must give an i{bits}, not {op.outs[0]}")
+        read, dt = table[op.name], _dtype(op.outs[0])
+        return lambda st, a: read(st).astype(dt)
+
+    _op(*table)(factory)
+
+
+def _barrier(op: _Op) -> Handler:
+    """A CTA-wide barrier (bar.sync, s_barrier): every live thread active."""
+    if op.ins or op.outs:
+        raise EmulationError("only the plain CTA-wide barrier is supported")
+
+    def run(st: _State, a: list) -> None:
+        waiting = ~(st.mask | st.exited)
+        if waiting.any():
+            raise EmulationError(f"barrier under divergence: {int(waiting.sum())} live threads are inactive, "
+                                 f"e.g. {st.thread(_first(waiting))}")
+        if st.mem.races is not None:
+            st.mem.races.epoch += 1
+    return run

@@ -1,0 +1,253 @@
+"""Types and per-thread values: LLVM types parsed from their text, numpy
+representations of integers, floats (bf16, fp8 bits) and aggregates.
+
+Part of the emulator (linear_layouts.emulator; the execution model is in
+its package docstring)."""
+
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import numpy as np
+
+
+SHARED_WINDOW = 1 << 32  # flat address of shared-memory offset 0
+_GLOBAL_SHIFT = 40  # pointer parameter i lives at (i + 1) << 40
+_DYNAMIC_INDEX = -(2**31)  # rawConstantIndices marker of a dynamic GEP index
+_MAX_BLOCKS = 1_000_000  # block executions per CTA before we call it a hang
+
+
+class EmulationError(RuntimeError):
+    """The kernel cannot be emulated, or did something a GPU launch would not allow."""
+
+
+# ------------------------------------------------------------------------------------ types
+
+
+@dataclass(frozen=True)
+class _Ty:
+    kind: str  # "int" | "float" | "ptr" | "vector" | "struct" | "array" | "void"
+    bits: int = 0  # int / float width
+    name: str = ""  # float: f16, bf16, f32, f64
+    space: int = 0  # pointer address space
+    elems: tuple["_Ty", ...] = ()  # struct fields; vector / array: the element type
+    count: int = 0  # vector / array length
+    packed: bool = False
+
+    def __str__(self) -> str:
+        if self.kind in ("int", "float"):
+            return self.name or f"i{self.bits}"
+        if self.kind == "vector":
+            return f"vector<{self.count}x{self.elems[0]}>"
+        if self.kind == "array":
+            return f"!llvm.array<{self.count} x {self.elems[0]}>"
+        if self.kind == "struct":
+            return f"!llvm.struct<{'packed ' * self.packed}({', '.join(map(str, self.elems))})>"
+        return f"!llvm.ptr<{self.space}>" if self.kind == "ptr" else "!llvm.void"
+
+
+_FLOAT_DTYPE = {"f16": np.float16, "bf16": np.float32, "f32": np.float32, "f64": np.float64}
+_UINT = {1: np.bool_, 8: np.uint8, 16: np.uint16, 32: np.uint32, 64: np.uint64}
+_SINT = {8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}
+
+
+@functools.lru_cache(maxsize=None)
+def _parse_type(text: str) -> _Ty:
+    ty, rest = _parse_prefix(text)
+    if rest.strip():
+        raise EmulationError(f"unsupported type {text}")
+    return ty
+
+
+def _parse_prefix(s: str) -> tuple[_Ty, str]:
+    """Parse one type at the start of `s` (as MLIR prints it); return it and the rest."""
+    s = s.lstrip().removeprefix("!llvm.")
+    if m := re.match(r"ptr(?:<(\d+)>)?", s):
+        return _Ty("ptr", space=int(m[1] or 0)), s[m.end():]
+    if m := re.match(r"(vector|array)<(\d+) ?x ?", s):
+        elem, rest = _parse_prefix(s[m.end():])
+        return _Ty(m[1], elems=(elem,), count=int(m[2])), _expect(rest, ">", s)
+    if m := re.match(r'struct<(packed )?(?:"[^"]*", )?\(', s):
+        fields, rest = [], s[m.end():]
+        while not rest.startswith(")"):
+            field, rest = _parse_prefix(rest)
+            fields.append(field)
+            rest = rest.removeprefix(",").lstrip()
+        return _Ty("struct", elems=tuple(fields), packed=bool(m[1])), _expect(rest[1:], ">", s)
+    if m := re.match(r"(?:i(\d+)|(bf16|f16|f32|f64)|(void))\b", s):
+        if m[1]:
+            return _Ty("int", bits=int(m[1])), s[m.end():]
+        if m[2]:
+            return _Ty("float", bits=int(m[2][-2:]), name=m[2]), s[m.end():]
+        return _Ty("void"), s[m.end():]
+    raise EmulationError(f"unsupported type {s}")
+
+
+def _expect(rest: str, token: str, whole: str) -> str:
+    if not rest.startswith(token):
+        raise EmulationError(f"unsupported type {whole}")
+    return rest[len(token):]
+
+
+def _elem(ty: _Ty) -> _Ty:
+    return ty.elems[0] if ty.kind == "vector" else ty
+
+
+def _dtype(ty: _Ty) -> type:
+    s = _elem(ty)
+    if s.kind == "int" and s.bits in _UINT:
+        return _UINT[s.bits]
+    if s.kind == "float":
+        return _FLOAT_DTYPE[s.name]
+    if s.kind == "ptr":
+        return np.int64
+    raise EmulationError(f"unsupported value type {ty}")
+
+
+def _pow2(n: int) -> int:
+    return 1 << max(n - 1, 0).bit_length()
+
+
+def _round_up(n: int, align: int) -> int:
+    return -(-n // align) * align
+
+
+def _layout(ty: _Ty) -> tuple[int, int]:
+    """(allocation size, alignment) in bytes, with the default LLVM data layout."""
+    if ty.kind in ("int", "float"):
+        size = _pow2(-(-ty.bits // 8))
+        return size, size
+    if ty.kind == "ptr":
+        return 8, 8
+    if ty.kind == "vector":
+        size = _pow2(ty.count * _layout(ty.elems[0])[0])
+        return size, size
+    if ty.kind == "array":
+        size, align = _layout(ty.elems[0])
+        return ty.count * size, align
+    if ty.kind == "struct":
+        return _struct_layout(ty)[1:]
+    raise EmulationError(f"type {ty} has no size")
+
+
+def _struct_layout(ty: _Ty) -> tuple[list[int], int, int]:
+    offset, align, offsets = 0, 1, []
+    for field in ty.elems:
+        size, field_align = _layout(field)
+        field_align = 1 if ty.packed else field_align
+        offset = _round_up(offset, field_align)
+        offsets.append(offset)
+        offset, align = offset + size, max(align, field_align)
+    return offsets, _round_up(offset, align), align
+
+
+def _access_bytes(ty: _Ty) -> int:
+    """Bytes read or written by a load / store of `ty` (scalars and vectors only)."""
+    s = _elem(ty)
+    if s.kind == "int" and s.bits == 1 and ty.kind == "vector":
+        raise EmulationError(f"memory access to bit-packed {ty} is not supported")
+    if s.kind not in ("int", "float", "ptr") or ty.kind not in ("int", "float", "ptr", "vector"):
+        raise EmulationError(f"memory access of type {ty} is not supported")
+    return _layout(s)[0] * (ty.count if ty.kind == "vector" else 1)
+
+
+# ------------------------------------------------------------------------------------ values
+
+Value = Any  # np.ndarray [T] or [T, n], or a tuple of values
+
+
+def _first(bad: np.ndarray) -> int:
+    return int(np.flatnonzero(bad)[0])
+
+
+def _sview(x: np.ndarray) -> np.ndarray:
+    """The signed reading of an integer array (i1 true is -1)."""
+    if x.dtype == np.bool_:
+        return -x.astype(np.int8)
+    return x.view(_SINT[8 * x.dtype.itemsize]) if x.dtype.kind == "u" else x
+
+
+def _uview(x: np.ndarray) -> np.ndarray:
+    return x.view(_UINT[8 * x.dtype.itemsize]) if x.dtype.kind == "i" else x
+
+
+def _where(cond: np.ndarray, a: Value, b: Value) -> Value:
+    if isinstance(a, tuple):
+        return tuple(_where(cond, x, y) for x, y in zip(a, b))
+    if a.ndim > cond.ndim:
+        cond = cond[:, None]
+    return np.where(cond, a, b)
+
+
+def _zero(ty: _Ty, T: int) -> Value:
+    if ty.kind == "struct":
+        return tuple(_zero(f, T) for f in ty.elems)
+    if ty.kind == "array":
+        return tuple(_zero(ty.elems[0], T) for _ in range(ty.count))
+    return np.zeros((T, ty.count) if ty.kind == "vector" else (T,), _dtype(ty))
+
+
+def _bf16_bits(x: np.ndarray) -> np.ndarray:
+    """float -> bf16 bit patterns (uint16), round to nearest even, NaN stays NaN."""
+    b = x.astype(np.float32).view(np.uint32)
+    rounded = (b + 0x7FFF + ((b >> 16) & 1)) >> 16
+    return np.where(np.isnan(x), (b >> 16) | 0x40, rounded).astype(np.uint16)
+
+
+def _bf16_value(bits: np.ndarray) -> np.ndarray:
+    return (bits.astype(np.uint32) << 16).view(np.float32)
+
+
+def _round_bf16(x: np.ndarray) -> np.ndarray:
+    return _bf16_value(_bf16_bits(x))
+
+
+def _to_float(x: np.ndarray, ty: _Ty) -> np.ndarray:
+    out = x.astype(_dtype(ty))
+    return _round_bf16(out) if _elem(ty).name == "bf16" else out
+
+
+def _to_bytes(v: np.ndarray, ty: _Ty) -> np.ndarray:
+    """Per-thread in-memory bytes of a scalar or vector value: [T, size] uint8."""
+    s = _elem(ty)
+    if s.kind == "int" and s.bits == 1:
+        if ty.kind == "vector":
+            raise EmulationError(f"bit-packed {ty} is not supported")
+        v = v.astype(np.uint8)
+    elif s.name == "bf16":
+        v = _bf16_bits(v)
+    return np.ascontiguousarray(v).view(np.uint8).reshape(v.shape[0], -1)
+
+
+def _from_bytes(raw: np.ndarray, ty: _Ty) -> np.ndarray:
+    s = _elem(ty)
+    storage = np.uint8 if s.kind == "int" and s.bits == 1 else np.uint16 if s.name == "bf16" else _dtype(ty)
+    v = np.ascontiguousarray(raw).view(storage)
+    v = v if ty.kind == "vector" else v.reshape(-1)
+    if s.kind == "int" and s.bits == 1:
+        return (v & 1).astype(bool)
+    return _bf16_value(v) if s.name == "bf16" else v
+
+
+def _dense_elements(attr: Any, ty: _Ty) -> np.ndarray:
+    """The elements of a dense vector constant, read from its printed form."""
+    body = re.match(r"dense<(.*)> :", str(attr))
+    tokens = re.findall(r"0x[0-9A-Fa-f]+|true|false|[-+]?(?:inf|nan|[\d.]+(?:[eE][-+]?\d+)?)", body[1] if body else "")
+    if body is None or body[1].startswith('"') or len(tokens) not in (1, ty.count):
+        raise EmulationError(f"unsupported constant {attr}")
+    tokens = tokens * ty.count if len(tokens) == 1 else tokens
+    s = ty.elems[0]
+    if s.kind == "int":
+        ints = [{"true": 1, "false": 0}.get(t) if t in ("true", "false") else int(t, 0) for t in tokens]
+        return _int_row(ints, s)
+    if all(t.startswith("0x") for t in tokens):
+        return _from_bytes(np.array([int(t, 16) for t in tokens], _UINT[s.bits]).view(np.uint8)[None], ty)[0]
+    return _to_float(np.array([float(t) for t in tokens]), s)
+
+
+def _int_row(ints: Sequence[int], ty: _Ty) -> np.ndarray:
+    mask = (1 << ty.bits) - 1
+    return np.array([i & mask for i in ints], dtype=np.uint64).astype(_dtype(ty))
