@@ -54,6 +54,12 @@ const std::vector<std::string> &encodingFamilies() {
   return names;
 }
 
+const std::map<std::string, std::string> &encodingFamilyAliases() {
+  static const std::map<std::string, std::string> aliases = {
+      {"mma", "nvidia_mma"}, {"shared", "swizzled_shared"}};
+  return aliases;
+}
+
 namespace {
 
 /// Every parameter is a size, a count, an index, a version or a basis

@@ -15,27 +15,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from . import _core
 from ._core import LayoutError
 
 __all__ = ["TTGIRParseError", "element_bits", "parse_attr", "parse_tensor_type", "scan_module"]
 
 _DIALECT_PREFIXES = ("ttg", "triton_gpu")
-_FAMILIES = {
-    "blocked",
-    "slice",
-    "nvidia_mma",
-    "mma",
-    "dot_op",
-    "amd_mfma",
-    "amd_wmma",
-    "linear",
-    "swizzled_shared",
-    "shared",
-    "nvmma_shared",
-    "shared_linear",
-    "padded_shared",
-}
-_RENAMES = {"mma": "nvidia_mma", "shared": "swizzled_shared"}
+#: mnemonic -> family, from the core (the families makeEncoding decodes)
+_FAMILIES = _core.encoding_families()
 
 
 class TTGIRParseError(LayoutError):
@@ -185,7 +172,7 @@ def _parse_attr(lx: _Lexer, aliases, expanding: tuple = ()) -> dict:
         raise TTGIRParseError(f"unknown dialect prefix {prefix!r} in {name!r} (expected 'ttg' or 'triton_gpu')")
     if family not in _FAMILIES:
         raise TTGIRParseError(f"unknown layout family {family!r} in {name!r}")
-    family = _RENAMES.get(family, family)
+    family = _FAMILIES[family]
     params: dict[str, Any] = {"kind": family}
     lx.expect("<")
     first = True

@@ -14,6 +14,7 @@
 
 #include <nanobind/nanobind.h>
 #include <nanobind/ndarray.h>
+#include <nanobind/stl/map.h>
 #include <nanobind/stl/optional.h>
 #include <nanobind/stl/pair.h>
 #include <nanobind/stl/shared_ptr.h>
@@ -1059,6 +1060,17 @@ LayoutError with the reason.)doc")
       "reg_layout"_a, "shared_layout"_a, "bitwidth"_a, "target"_a = "sm_90",
       "max_vector_width"_a = 0);
 
+  m.def(
+      "encoding_families",
+      [] {
+        std::map<std::string, std::string> out(ll::encodingFamilyAliases());
+        for (const std::string &f : ll::encodingFamilies())
+          out[f] = f;
+        return out;
+      },
+      "Every layout family mnemonic the core decodes (Triton's, with the "
+      "older `mma` / `shared`), to the family's name: the one table of "
+      "families, which the TTGIR reader uses.");
   m.def(
       "encoding_to_linear_layout",
       [](nb::handle spec, nb::handle shape) {

@@ -61,6 +61,9 @@ Expected<EncodingPtr> makeEncoding(const std::string &family,
 
 /// The families `makeEncoding` knows.
 const std::vector<std::string> &encodingFamilies();
+/// Older mnemonics Triton printed for some families (#triton_gpu.mma,
+/// #triton_gpu.shared), to the family's name.
+const std::map<std::string, std::string> &encodingFamilyAliases();
 
 } // namespace ll
 

@@ -428,7 +428,6 @@ LogicalResult LinearAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   e->layout = std::move(*l);
   return e;
 }
-bool LinearAttr::isSharedLayout() const { return false; }
 
 Attribute SharedAttr::parse(AsmParser &p, Type) {
   Params ps(p);
@@ -483,7 +482,6 @@ LogicalResult SharedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   e->layout = std::move(*l);
   return e;
 }
-bool SharedAttr::isSharedLayout() const { return true; }
 
 //===----------------------------------------------------------------------===//
 // #ll.blocked
@@ -550,7 +548,6 @@ LogicalResult BlockedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return blockedEncoding(getSizePerThread(), getThreadsPerWarp(),
                          getWarpsPerCTA(), getOrder(), getCgaBases());
 }
-bool BlockedAttr::isSharedLayout() const { return false; }
 
 //===----------------------------------------------------------------------===//
 // #ll.slice and #ll.dot_op (layouts with a parent)
@@ -598,7 +595,6 @@ LogicalResult SliceAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   e->parent = par.getEncoding();
   return e->parent ? e : nullptr;
 }
-bool SliceAttr::isSharedLayout() const { return false; }
 
 Attribute DotOperandAttr::parse(AsmParser &p, Type) {
   Params ps(p);
@@ -647,7 +643,6 @@ DotOperandAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 ::ll::EncodingPtr DotOperandAttr::getEncoding() const {
   return dotEncoding(getOpIdx(), getParent(), getKWidth());
 }
-bool DotOperandAttr::isSharedLayout() const { return false; }
 
 //===----------------------------------------------------------------------===//
 // #ll.nvidia_mma, #ll.amd_mfma, #ll.amd_wmma
@@ -709,7 +704,6 @@ LogicalResult NvidiaMmaAttr::verify(function_ref<InFlightDiagnostic()> emitError
   return mmaEncoding(getVersionMajor(), getVersionMinor(), getWarpsPerCTA(),
                      getInstrShape(), getCgaBases());
 }
-bool NvidiaMmaAttr::isSharedLayout() const { return false; }
 
 Attribute AmdMfmaAttr::parse(AsmParser &p, Type) {
   Params ps(p);
@@ -778,7 +772,6 @@ LogicalResult AmdMfmaAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                       getIsTransposed(), getTilesPerWarp(),
                       getElementBitWidth(), getCgaBases());
 }
-bool AmdMfmaAttr::isSharedLayout() const { return false; }
 
 Attribute AmdWmmaAttr::parse(AsmParser &p, Type) {
   Params ps(p);
@@ -848,7 +841,6 @@ LogicalResult AmdWmmaAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return wmmaEncoding(getVersion(), getIsTranspose(), getWarpsPerCTA(),
                       getInstrShape(), getTilesPerWarp(), getCgaBases());
 }
-bool AmdWmmaAttr::isSharedLayout() const { return false; }
 
 //===----------------------------------------------------------------------===//
 // Shared-memory families
@@ -906,7 +898,6 @@ SwizzledSharedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return swizzledEncoding(getVec(), getPerPhase(), getMaxPhase(), getOrder(),
                           getCgaBases());
 }
-bool SwizzledSharedAttr::isSharedLayout() const { return true; }
 
 Attribute NVMMASharedAttr::parse(AsmParser &p, Type) {
   Params ps(p);
@@ -967,7 +958,6 @@ NVMMASharedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                        getElementBitWidth(), getFp4Padded(), getRank(),
                        getCgaBases());
 }
-bool NVMMASharedAttr::isSharedLayout() const { return true; }
 
 Attribute PaddedSharedAttr::parse(AsmParser &p, Type) {
   // <[interval:+padding, ...] {order = [..], shape = [..]}> or
@@ -1072,29 +1062,11 @@ PaddedSharedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   return paddedEncoding(getIntervals(), getPaddings(), getRank(),
                         getOffsetBases(), getBlockBases());
 }
-bool PaddedSharedAttr::isSharedLayout() const { return true; }
 
 //===----------------------------------------------------------------------===//
 // Ranks, tensor-encoding verification
 //===----------------------------------------------------------------------===//
 
-unsigned LinearAttr::getLayoutRank() const { return getRank(); }
-unsigned SharedAttr::getLayoutRank() const { return getRank(); }
-unsigned BlockedAttr::getLayoutRank() const { return getOrder().size(); }
-unsigned SliceAttr::getLayoutRank() const {
-  auto p = asDistributed(getParent());
-  return p ? p.getLayoutRank() - 1 : 0;
-}
-unsigned DotOperandAttr::getLayoutRank() const {
-  auto p = asDistributed(getParent());
-  return p ? p.getLayoutRank() : 0;
-}
-unsigned NvidiaMmaAttr::getLayoutRank() const { return getWarpsPerCTA().size(); }
-unsigned AmdMfmaAttr::getLayoutRank() const { return getWarpsPerCTA().size(); }
-unsigned AmdWmmaAttr::getLayoutRank() const { return getWarpsPerCTA().size(); }
-unsigned SwizzledSharedAttr::getLayoutRank() const { return getOrder().size(); }
-unsigned NVMMASharedAttr::getLayoutRank() const { return getRank(); }
-unsigned PaddedSharedAttr::getLayoutRank() const { return getRank(); }
 
 /// A tensor's encoding must be a distributed layout that applies to its shape.
 static LogicalResult
@@ -1113,25 +1085,6 @@ verifyTensorEncoding(LayoutEncodingInterface enc, ArrayRef<int64_t> shape,
   return success();
 }
 
-#define LL_VERIFY_ENCODING(Attr)                                               \
-  LogicalResult Attr::verifyEncoding(                                          \
-      ArrayRef<int64_t> shape, Type,                                           \
-      function_ref<InFlightDiagnostic()> emitError) const {                    \
-    return verifyTensorEncoding(cast<LayoutEncodingInterface>(*this), shape,   \
-                                emitError);                                    \
-  }
-LL_VERIFY_ENCODING(LinearAttr)
-LL_VERIFY_ENCODING(SharedAttr)
-LL_VERIFY_ENCODING(BlockedAttr)
-LL_VERIFY_ENCODING(SliceAttr)
-LL_VERIFY_ENCODING(DotOperandAttr)
-LL_VERIFY_ENCODING(NvidiaMmaAttr)
-LL_VERIFY_ENCODING(AmdMfmaAttr)
-LL_VERIFY_ENCODING(AmdWmmaAttr)
-LL_VERIFY_ENCODING(SwizzledSharedAttr)
-LL_VERIFY_ENCODING(NVMMASharedAttr)
-LL_VERIFY_ENCODING(PaddedSharedAttr)
-#undef LL_VERIFY_ENCODING
 
 #include "linear_layouts/Dialect/LL/IR/LLAttrInterfaces.cpp.inc"
 

@@ -209,9 +209,8 @@ bool mlir::ll::haveEqualLayouts(Type a, Type b) {
 }
 
 bool mlir::ll::isLegacyLayout(Attribute attr) {
-  return isa<BlockedAttr, SliceAttr, NvidiaMmaAttr, DotOperandAttr,
-             AmdMfmaAttr, AmdWmmaAttr, SwizzledSharedAttr, NVMMASharedAttr,
-             PaddedSharedAttr>(attr);
+  auto e = dyn_cast_or_null<LayoutEncodingInterface>(attr);
+  return e && e.isLegacyLayout();
 }
 
 FailureOr<Attribute> mlir::ll::getLinearEncoding(Type type) {

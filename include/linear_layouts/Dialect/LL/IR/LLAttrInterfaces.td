@@ -20,10 +20,25 @@ def LL_LayoutEncodingInterface : AttrInterface<"LayoutEncodingInterface"> {
   let methods = [
     InterfaceMethod<"The core encoding (parameters of the family).",
       "::ll::EncodingPtr", "getEncoding", (ins)>,
+    // What follows comes from the core encoding: each family defines only
+    // getEncoding (and its syntax and verifier).
     InterfaceMethod<"True for memory (shared) layouts: in dims offset, block.",
-      "bool", "isSharedLayout", (ins)>,
+      "bool", "isSharedLayout", (ins), [{}], [{
+        ::ll::EncodingPtr e = $_attr.getEncoding();
+        return e && e->isShared();
+      }]>,
     InterfaceMethod<"The tensor rank the layout is for.",
-      "unsigned", "getLayoutRank", (ins)>,
+      "unsigned", "getLayoutRank", (ins), [{}], [{
+        ::ll::EncodingPtr e = $_attr.getEncoding();
+        return e ? unsigned(e->rank()) : 0;
+      }]>,
+    InterfaceMethod<[{True for the families `ll-legacy-to-linear` replaces
+      (all but #ll.linear and #ll.shared, which give their bases).}],
+      "bool", "isLegacyLayout", (ins), [{}], [{
+        ::ll::EncodingPtr e = $_attr.getEncoding();
+        return e && e->kind() != ::ll::EncodingKind::Linear &&
+               e->kind() != ::ll::EncodingKind::SharedLinear;
+      }]>,
   ];
   let extraSharedClassDeclaration = [{
     /// The linear layout for `shape`, or the core's error message.

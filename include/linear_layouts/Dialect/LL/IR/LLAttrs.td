@@ -20,6 +20,15 @@ class LL_Attr<string name, string attrMnemonic>
   let mnemonic = attrMnemonic;
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
+  // One tensor-encoding check for every family (LLAttrs.cpp).
+  let extraClassDefinition = [{
+    ::llvm::LogicalResult $cppClass::verifyEncoding(
+        ::llvm::ArrayRef<int64_t> shape, ::mlir::Type,
+        ::llvm::function_ref<::mlir::InFlightDiagnostic()> emitError) const {
+      return verifyTensorEncoding(
+          ::llvm::cast<LayoutEncodingInterface>(*this), shape, emitError);
+    }
+  }];
 }
 
 def LL_FlatBases : ArrayRefParameter<"int32_t", "bases, flattened">;
