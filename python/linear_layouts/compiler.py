@@ -181,6 +181,8 @@ def compile(module, target: str | None = None, kernel: str | None = None, *,
             info = Target(target)
         except LayoutError as e:
             raise CompileError(str(e)) from None
+        # The module carries its target: every pass reads it from there.
+        m.operation.attributes["ll.target"] = ir.Attribute.parse(f'#ll.target<"{info.name}">')
         kernels = [op for op in m.body.operations
                    if op.operation.name == "func.func" and "ll.kernel" in op.operation.attributes]
         if kernel is not None:
@@ -189,12 +191,12 @@ def compile(module, target: str | None = None, kernel: str | None = None, *,
             raise CompileError(f"expected one func.func with the ll.kernel attribute{' named ' + kernel if kernel else ''}, "
                                f"found {len(kernels)}")
         name = kernels[0].operation.attributes["sym_name"].value
-        tf = " traffic-first=true" if traffic_first else ""
+        tf = "traffic-first=true" if traffic_first else ""
         # The plans the lowering emits, recorded on the conversions for the
         # report (the same options: one plan).
-        _run(m, f"builtin.module(ll-plan-conversions{{target={target}{tf}}})")
+        _run(m, f"builtin.module(ll-plan-conversions{{{tf}}})")
         conversions = _conversions(m)
-        _run(m, f"builtin.module(convert-ll-to-llvm{{target={target}{tf}}}{',canonicalize{region-simplify=disabled},cse' if cleanup else ''})")
+        _run(m, f"builtin.module(convert-ll-to-llvm{{{tf}}}{',canonicalize{region-simplify=disabled},cse' if cleanup else ''})")
         attrs = m.operation.attributes
         shared = int(attrs["ll.shared"].value) if "ll.shared" in attrs else 0
         fn = next(op for op in m.body.operations

@@ -290,3 +290,38 @@ func.func @k(%x: !ll.ptr<i32>, %y: !ll.ptr<i32>, %n: i32) attributes {ll.kernel}
         ll.emulate(k, 1, [x, y, n])
         np.testing.assert_array_equal(y, x + n * np.arange(128))
     assert ptxas(k)[:4] == b"\x7fELF"
+
+
+I1_KERNEL = """
+#a = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+#b = #ll.linear<{register = [], lane = [[4], [8], [16], [32], [64]], warp = [[1], [2]], block = []}>
+func.func @k(%y: !ll.ptr<i32>) attributes {ll.kernel} {
+  %r = ll.make_range {start = 0 : i32, end = 128 : i32} : tensor<128xi32, #a>
+  %c = arith.constant dense<37> : tensor<128xi32, #a>
+  %m = arith.cmpi slt, %r, %c : tensor<128xi32, #a>
+  %n = ll.convert_layout %m : tensor<128xi1, #a> -> tensor<128xi1, #b>
+  %rb = ll.make_range {start = 0 : i32, end = 128 : i32} : tensor<128xi32, #b>
+  %z = arith.constant dense<0> : tensor<128xi32, #b>
+  %v = arith.select %n, %rb, %z : tensor<128xi1, #b>, tensor<128xi32, #b>
+  %ys = ll.splat %y : !ll.ptr<i32> -> tensor<128x!ll.ptr<i32>, #b>
+  %q = ll.addptr %ys, %rb : tensor<128x!ll.ptr<i32>, #b>, tensor<128xi32, #b>
+  ll.store %q, %v : (tensor<128x!ll.ptr<i32>, #b>, tensor<128xi32, #b>) -> ()
+  return
+}
+"""
+
+
+@pytest.mark.parametrize("target", ["sm_80", "sm_90"])
+def test_report_reads_the_plan_the_lowering_emits(target):
+    """The report reads what ll-plan-conversions recorded with the
+    lowering's options: an i1 conversion (moved as bytes) between warps is
+    planned through shared memory, not "unplanned"; compile(target=) puts
+    the target on the module (no pass option), and the kernel runs."""
+    from linear_layouts import Target
+
+    k = ll.compile(I1_KERNEL, Target(target))
+    assert [c.plan for c in k.conversions] == ["shared"] and k.shared_bytes > 0
+    assert f'll.target = #ll.target<"{target}">' in k.mlir and k.target_info.name == target
+    y = np.full(128, -1, np.int32)
+    ll.emulate(k, grid=1, args=[y])
+    assert (y == np.where(np.arange(128) < 37, np.arange(128), 0)).all()

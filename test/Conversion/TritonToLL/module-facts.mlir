@@ -84,3 +84,17 @@ module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.targ
     tt.return %x : i32
   }
 }
+
+// -----
+
+// Triton's targets become #ll.target; GPUs that are not handled are refused
+// at import with the reason (a wave32 RDNA GPU, Blackwell).
+// expected-error @+1 {{ttg.target "hip:gfx1100": target 'gfx1100' is not supported: RDNA GPUs run wave32}}
+module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.target = "hip:gfx1100", "ttg.threads-per-warp" = 32 : i32} {
+}
+
+// -----
+
+// expected-error @+1 {{ttg.target "cuda:100": target 'sm_100' is not supported: Triton's code for it uses tensor memory and tcgen05 instructions}}
+module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.target = "cuda:100", "ttg.threads-per-warp" = 32 : i32} {
+}
