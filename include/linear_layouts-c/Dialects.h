@@ -24,6 +24,14 @@ MLIR_CAPI_EXPORTED void llRegisterPasses(void);
 /// into ll types and layouts; see convert-triton-to-ll) into `ctx`.
 MLIR_CAPI_EXPORTED void llLoadTritonDialects(MlirContext ctx);
 
+/// LLVM IR text (e.g. Triton's `llir`) imported into the LLVM dialect (with
+/// NVVM ops for NVVM intrinsics) in `ctx`, by MLIR's LLVM IR importer; a
+/// null module when the text does not parse or import, with the reason
+/// passed to `onError`.
+MLIR_CAPI_EXPORTED MlirModule llImportLLVMIR(MlirContext ctx, MlirStringRef text,
+                                            MlirStringCallback onError,
+                                            void *userData);
+
 /// True for `#ll.target<"name">`, the module attribute `ll.target`.
 MLIR_CAPI_EXPORTED bool llAttributeIsATarget(MlirAttribute attr);
 

@@ -10,6 +10,15 @@
 #include "mlir/CAPI/IR.h"
 #include "mlir/CAPI/Registration.h"
 #include "mlir/CAPI/Support.h"
+#include "mlir/Dialect/DLTI/DLTI.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMIRToLLVMTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/NVVM/LLVMIRToNVVMTranslation.h"
+#include "mlir/Target/LLVMIR/Import.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/Module.h"
+#include "llvm/IRReader/IRReader.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/SourceMgr.h"
 
 using namespace mlir;
 
@@ -24,6 +33,38 @@ void llLoadTritonDialects(MlirContext ctx) {
 void llRegisterPasses(void) {
   mlir::ll::registerLLPasses();
   mlir::ll::registerLLConversionPasses();
+}
+
+MlirModule llImportLLVMIR(MlirContext ctx, MlirStringRef text,
+                          MlirStringCallback onError, void *userData) {
+  auto fail = [&](const std::string &msg) {
+    onError(mlirStringRefCreate(msg.data(), msg.size()), userData);
+    return MlirModule{nullptr};
+  };
+  mlir::MLIRContext *context = unwrap(ctx);
+  mlir::DialectRegistry registry;
+  registry.insert<mlir::DLTIDialect>();
+  mlir::registerLLVMDialectImport(registry);
+  mlir::registerNVVMDialectImport(registry);
+  context->appendDialectRegistry(registry);
+  llvm::LLVMContext llvmContext;
+  llvm::SMDiagnostic err;
+  std::unique_ptr<llvm::Module> module = llvm::parseIR(
+      llvm::MemoryBufferRef(llvm::StringRef(text.data, text.length), "llir"),
+      err, llvmContext);
+  if (!module) {
+    std::string msg;
+    llvm::raw_string_ostream os(msg);
+    err.print("llir", os);
+    return fail("the LLVM IR does not parse: " + msg);
+  }
+  // Diagnostics of the import (e.g. an unknown metadata kind) are the
+  // context's; the importer's expensive warnings are off.
+  mlir::OwningOpRef<mlir::ModuleOp> m = mlir::translateLLVMIRToModule(
+      std::move(module), context, /*emitExpensiveWarnings=*/false);
+  if (!m)
+    return fail("the LLVM IR could not be imported into the LLVM dialect");
+  return wrap(m.release());
 }
 
 bool llAttributeIsATarget(MlirAttribute attr) {

@@ -51,7 +51,9 @@ def register_dialect(context: "ir.Context | None" = None, load: bool = True) -> 
 def kernel_threads(attrs) -> int | None:
     """Threads per CTA of a lowered kernel, from its function attributes
     (``nvvm.reqntid`` = array<i32: x[, y, z]>; ROCDL's
-    ``rocdl.flat_work_group_size`` = "1,N"); None without either."""
+    ``rocdl.flat_work_group_size`` = "1,N"), or of an imported LLVM IR
+    kernel (Triton's: ``passthrough`` [["nvvm.reqntid", "128"]] or
+    [["amdgpu-flat-work-group-size", "1,256"]]); None without any."""
     if "nvvm.reqntid" in attrs:
         n = 1
         for x in attrs["nvvm.reqntid"]:
@@ -59,6 +61,19 @@ def kernel_threads(attrs) -> int | None:
         return n
     if "rocdl.flat_work_group_size" in attrs:
         return int(attrs["rocdl.flat_work_group_size"].value.split(",")[-1])
+    if "passthrough" in attrs:
+        for entry in attrs["passthrough"]:
+            try:
+                key, value = (str(x).strip('"') for x in entry)
+            except (TypeError, ValueError):
+                continue  # a bare attribute ("nounwind")
+            if key == "nvvm.reqntid":
+                n = 1
+                for x in value.split(","):
+                    n *= int(x)
+                return n
+            if key == "amdgpu-flat-work-group-size":
+                return int(value.split(",")[-1])
     return None
 
 

@@ -27,8 +27,11 @@ from typing import Any, Callable
 import numpy as np
 
 # Register constraint -> bits (PTX's .b16 "h", .b32 "r", .b64 "l", predicate "b").
-_CONSTRAINT_BITS = {"h": 16, "r": 32, "l": 64, "b": 1}
-_UINT = {1: np.bool_, 16: np.uint16, 32: np.uint32, 64: np.uint64}
+# LLVM's NVPTX inline-asm constraints (the register class): c and h 16-bit
+# (c: an i8 or i16 value in a 16-bit register), r 32-bit, l 64-bit, b a
+# predicate.
+_CONSTRAINT_BITS = {"c": 16, "h": 16, "r": 32, "l": 64, "b": 1}
+_UINT = {1: np.bool_, 8: np.uint8, 16: np.uint16, 32: np.uint32, 64: np.uint64}
 
 
 def _error(msg: str) -> Exception:
@@ -151,11 +154,15 @@ def _mov(instr: _Instr) -> Callable:
 
 
 def _memory(instr: _Instr, load: bool) -> Callable:
-    _known_mods(instr, {"global"})
-    if "global" not in instr.mods:
-        raise _error(f"inline PTX {instr.text!r}: only .global accesses are modelled")
+    """ld / st (PTX ISA: "ld", "st") of .global or .shared memory: a shared
+    address is a 32-bit offset in the CTA's window (or the emulator's flat
+    address of it)."""
+    _known_mods(instr, {"global", "shared"})
+    shared = "shared" in instr.mods
+    if not shared and "global" not in instr.mods:
+        raise _error(f"inline PTX {instr.text!r}: only .global and .shared accesses are modelled")
     w, n = _width(instr), _vector(instr)
-    if w not in (16, 32, 64):
+    if w not in (8, 16, 32, 64):
         raise _error(f"inline PTX {instr.text!r}: {w}-bit accesses are not modelled")
     ops = instr.operands
     data, addr = (ops[0], ops[1]) if load else (ops[1], ops[0])
@@ -167,6 +174,10 @@ def _memory(instr: _Instr, load: bool) -> Callable:
     def run(st: Any, regs: list, active: np.ndarray) -> None:
         lanes = np.flatnonzero(active)
         a = np.asarray(regs[addr.regs[0]]).astype(np.int64) + addr.imm
+        if shared:
+            from .emulator import SHARED_WINDOW
+
+            a = np.where(a < SHARED_WINDOW, a + SHARED_WINDOW, a)
         if len(lanes) and (a[lanes] % size).any():
             t = int(lanes[np.argmax(a[lanes] % size != 0)])
             raise _error(f"{instr.opcode} of {size} bytes at misaligned address {int(a[t]):#x} by {st.thread(t)}")
@@ -179,7 +190,9 @@ def _memory(instr: _Instr, load: bool) -> Callable:
                 old = regs[r]
                 regs[r] = words[:, k].copy() if old is None else np.where(active, words[:, k], old)
         elif len(lanes):
-            words = np.stack([np.asarray(regs[r]).astype(dt) for r in data.regs], axis=1)
+            # (an operand may be a one-element vector: vector<1xi32>)
+            words = np.concatenate([np.asarray(regs[r]).reshape(st.T, -1)[:, :1].astype(dt) for r in data.regs],
+                                   axis=1)
             st.mem.store(a[lanes], np.ascontiguousarray(words[lanes]).view(np.uint8), st, lanes)
     return run
 
@@ -229,7 +242,9 @@ class InlinePtx:
         outs = []
         for k, c in enumerate(self.outs):
             v = regs[k]
-            outs.append(np.zeros(st.T, _UINT[_CONSTRAINT_BITS[c]]) if v is None else v)
+            # The register class's width.
+            dt = _UINT[_CONSTRAINT_BITS[c]]
+            outs.append(np.zeros(st.T, dt) if v is None else np.asarray(v).astype(dt))
         if not outs:
             return None
         return outs[0] if len(outs) == 1 else tuple(outs)

@@ -41,7 +41,7 @@ from .backends import target_of_triton
 from .compiler import CompileError
 from .compiler import compile as _compile
 
-__all__ = ["Record", "Report", "emulate", "install", "installed", "report", "uninstall"]
+__all__ = ["Difference", "Record", "Report", "compare", "emulate", "install", "installed", "report", "uninstall"]
 
 
 @dataclass
@@ -230,29 +230,22 @@ _NP_TO_TRITON = {"float32": "fp32", "float16": "fp16", "float64": "fp64", "int8"
                  "uint64": "u64", "bool": "i1", "bfloat16": "bf16", "float8_e4m3fn": "fp8e4nv",
                  "float8_e5m2": "fp8e5"}
 
-def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, **constexprs):
-    """Compile a ``@triton.jit`` kernel for `target` (Triton's front end, our
-    layouts and lowering) and run it on the CPU in place, like a launch:
-    numpy arrays (or CPU torch tensors) for pointer parameters, Python ints
-    and floats for scalars, constexprs by keyword. Returns the CompiledKernel."""
+def _launch_args(jit_fn, args, constexprs):
+    """Triton's signature for a launch (numpy arrays or CPU torch tensors
+    for pointers, Python ints and floats for scalars, constexprs by
+    keyword) and the values to pass."""
     import numpy as np
-    import triton
-    from triton.backends.compiler import GPUTarget
 
-    from .emulator import EmulationError, _dims
-    from .emulator import emulate as _emulate
+    from .emulator import EmulationError
 
     if not isinstance(getattr(jit_fn, "arg_names", None), list):
         raise EmulationError(f"emulate runs a @triton.jit function, not {type(jit_fn).__name__}")
-    _dims(grid, "grid")  # checked before compiling
-    names = [n for n in jit_fn.arg_names]
-    values = list(args)
-    sig, call = {}, []
-    params = [n for n in names if n not in constexprs]
-    if len(values) != len(params):
+    params = [n for n in jit_fn.arg_names if n not in constexprs]
+    if len(args) != len(params):
         raise TypeError(f"{jit_fn.__name__} takes {len(params)} non-constexpr arguments ({', '.join(params)}), "
-                        f"got {len(values)}")
-    for n, v in zip(params, values):
+                        f"got {len(args)}")
+    sig, call = {}, []
+    for n, v in zip(params, args):
         if hasattr(v, "numpy") and not isinstance(v, np.ndarray):  # CPU torch tensors
             v = v.numpy()
         if isinstance(v, np.ndarray):
@@ -271,16 +264,114 @@ def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, **co
         call.append(v)
     for n in constexprs:
         sig[n] = "constexpr"
+    return sig, call
+
+
+def _tritons_compile(jit_fn, sig, constexprs, target: str, num_warps: int):
+    """Triton's own compile of the kernel for `target` (our hook, if
+    installed, set aside for it)."""
+    import triton
+    from triton import knobs
+    from triton.backends.compiler import GPUTarget
+
     try:
         backend, arch, warp = _backend(target).triton_target()
     except LayoutError as e:
         raise ValueError(str(e)) from None
     src = triton.compiler.ASTSource(jit_fn, sig, dict(constexprs))
-    ttgir = triton.compile(src, target=GPUTarget(backend, arch, warp),
-                           options={"num_warps": num_warps}).asm["ttgir"]
-    k = _compile(ttgir, target)
-    _emulate(k, grid, call)
+    hook = knobs.runtime.add_stages_inspection_hook
+    if _state:
+        knobs.runtime.add_stages_inspection_hook = _state["hook"]
+    try:
+        return triton.compile(src, target=GPUTarget(backend, arch, warp), options={"num_warps": num_warps})
+    finally:
+        knobs.runtime.add_stages_inspection_hook = hook
+
+
+def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, code: str = "ours", **constexprs):
+    """Compile a ``@triton.jit`` kernel for `target` and run it on the CPU in
+    place, like a launch: numpy arrays (or CPU torch tensors) for pointer
+    parameters, Python ints and floats for scalars, constexprs by keyword.
+
+    ``code="ours"`` (the default) runs our code: Triton's front end to TTGIR,
+    then our layouts and lowering; returns the CompiledKernel. ``code="triton"``
+    runs **Triton's own** LLVM IR (its ``llir``, imported by MLIR's LLVM IR
+    importer): an oracle independent of our lowering; returns Triton's
+    compiled kernel. Its global and profile scratch buffers are allocated at
+    the sizes its metadata asks for."""
+    import numpy as np
+
+    from .emulator import EmulationError, _dims, emulate_llvm_ir
+    from .emulator import emulate as _emulate
+
+    if code not in ("ours", "triton"):
+        raise ValueError(f"code must be 'ours' or 'triton', not {code!r}")
+    grid3 = _dims(grid, "grid")  # checked before compiling
+    sig, call = _launch_args(jit_fn, list(args), constexprs)
+    k = _tritons_compile(jit_fn, sig, constexprs, target, num_warps)
+    if code == "ours":
+        ours = _compile(k.asm["ttgir"], target)
+        _emulate(ours, grid, call)
+        return ours
+    md = k.metadata
+    programs = grid3[0] * grid3[1] * grid3[2]
+    scratch = [np.zeros(max(1, int(getattr(md, f"{w}_scratch_size", 0) or 0) * programs), np.uint8)
+               for w in ("global", "profile")]
+    warp = _backend(target).target.warp_size
+    try:
+        emulate_llvm_ir(k.asm["llir"], grid, call + scratch, kernel=md.name, warp_size=warp,
+                        threads_per_cta=md.num_warps * warp, shared_bytes=int(md.shared or 0))
+    except EmulationError as e:
+        raise EmulationError(f"Triton's code for {md.name} on {target}: {e}") from None
     return k
+
+
+@dataclass
+class Difference:
+    """One output array of :func:`compare`: ours against Triton's code."""
+    index: int  #: the argument's position
+    equal: bool  #: bitwise equal
+    max_abs: float  #: the largest absolute difference (0 when equal)
+    max_ulp: int  #: the largest distance in units in the last place (floats; integers: 0 or the abs)
+    first: tuple | None  #: the first differing index
+
+
+def compare(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, **constexprs) -> list[Difference]:
+    """Run our code and Triton's own code for the kernel on copies of the
+    same inputs (:func:`emulate` with ``code="ours"`` and ``"triton"``) and
+    report, per array argument, whether the results are bitwise equal, the
+    largest absolute and ulp difference and the first differing index. The
+    arguments themselves are left as they were."""
+    import numpy as np
+
+    runs = {}
+    for code in ("ours", "triton"):
+        copies = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
+        emulate(jit_fn, grid, *copies, target=target, num_warps=num_warps, code=code, **constexprs)
+        runs[code] = copies
+    out = []
+    for i, (a, b) in enumerate(zip(runs["ours"], runs["triton"])):
+        if not isinstance(a, np.ndarray):
+            continue
+        ab, bb = a.view(np.uint8).reshape(a.shape + (-1,)), b.view(np.uint8).reshape(b.shape + (-1,))
+        diff = (ab != bb).any(axis=-1)
+        if not diff.any():
+            out.append(Difference(i, True, 0.0, 0, None))
+            continue
+        first = tuple(int(x) for x in np.argwhere(diff)[0])
+        x, y = a.astype(np.float64), b.astype(np.float64)
+        max_abs = float(np.nanmax(np.abs(x - y)))
+        if a.dtype.kind == "f":
+            bits = {2: np.int16, 4: np.int32, 8: np.int64}[a.dtype.itemsize]
+            ia, ib = a.view(bits).astype(np.int64), b.view(bits).astype(np.int64)
+            # ordered integers: the ulp distance of two floats of one sign
+            ia = np.where(ia < 0, np.iinfo(bits).min - ia, ia)
+            ib = np.where(ib < 0, np.iinfo(bits).min - ib, ib)
+            max_ulp = int(np.abs(ia - ib).max())
+        else:
+            max_ulp = int(max_abs)
+        out.append(Difference(i, False, max_abs, max_ulp, first))
+    return out
 
 
 if os.environ.get("LINEAR_LAYOUTS_TRITON") == "1":  # zero-code use

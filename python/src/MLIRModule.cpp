@@ -310,6 +310,24 @@ NB_MODULE(_mlir, m) {
         "ll-plan-conversions available to mlir.passmanager.PassManager.");
 
   m.def(
+      "import_llvm_ir",
+      [](const std::string &text, MlirContext ctx) {
+        std::string err;
+        MlirModule mod = llImportLLVMIR(
+            ctx, mlirStringRefCreate(text.data(), text.size()),
+            [](MlirStringRef s, void *user) {
+              static_cast<std::string *>(user)->append(s.data, s.length);
+            },
+            &err);
+        if (mlirModuleIsNull(mod))
+          throw std::runtime_error(err);
+        return mod;
+      },
+      "text"_a, "context"_a,
+      "LLVM IR text (Triton's `llir`) as an LLVM-dialect module in "
+      "`context`, by MLIR's LLVM IR importer (NVVM intrinsics become NVVM "
+      "ops). RuntimeError when it does not parse or import.");
+  m.def(
       "target_name",
       [](MlirAttribute a) -> std::optional<std::string> {
         if (!llAttributeIsATarget(a))

@@ -808,12 +808,12 @@ def test_out_of_bounds_global_load():
 
 def test_unsupported_op():
     text = """
-    llvm.func @fence(%p: !llvm.ptr<1>) attributes {nvvm.reqntid = array<i32: 32>} {
+    llvm.func @trap(%p: !llvm.ptr<1>) attributes {nvvm.reqntid = array<i32: 32>} {
       %tid = nvvm.read.ptx.sreg.tid.x : i32
-      llvm.fence syncscope("agent") seq_cst
+      "llvm.intr.debugtrap"() : () -> ()
       llvm.return
     }"""
-    with pytest.raises(EmulationError, match=r"unsupported op llvm.fence at .*:4:7"):
+    with pytest.raises(EmulationError, match=r"unsupported op llvm.intr.debugtrap at .*:4:7"):
         run(text, 1, [np.zeros(32, np.int32)])
 
 

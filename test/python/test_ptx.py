@@ -81,7 +81,7 @@ def test_misaligned_vector_access_is_an_error():
 
 
 @pytest.mark.parametrize("asm, constraints, match", [
-    ("@$1 ld.shared.b32 { $0 }, [ $2 + 0 ];", "=r,b,l", r"modifier \.shared is not modelled"),
+    ("@$1 ld.local.b32 { $0 }, [ $2 + 0 ];", "=r,b,l", r"modifier \.local is not modelled"),
     ("@$1 ld.global.b32 { $0 }, [ $2 + 0 ];", "=r,r,l", r"predicate \$1 is not a 'b' input"),
     ("ld.global.cg.b32 { $0 }, [ $1 + 0 ];", "=r,l", r"modifier \.cg is not modelled"),
     ("ld.global.b32 { $0 }, [ $5 + 0 ];", "=r,l", r"operand \$5 does not exist"),
@@ -140,3 +140,40 @@ def test_tritons_own_global_accesses_run_as_ptx_says():
   llvm.inline_asm has_side_effects "{esc(store)}", "{scons}" %v, %py, %t : (i32, !llvm.ptr<1>, i1) -> ()
 ''', 1, x, y, 40)
     np.testing.assert_array_equal(y, np.where(np.arange(64) < 40, x, 0))
+
+
+def test_shared_accesses_take_the_ctas_window():
+    """st.shared / ld.shared (Triton's predicated shared accesses, with a
+    !llvm.ptr<3> address or its 32-bit offset): lane t stores at word t and
+    reads word 63 - t after the barrier; a masked-off lane keeps the mov's
+    value; the race tracker sees the accesses (no barrier: a race)."""
+    def text(barrier: bool) -> str:
+        return f"""
+llvm.mlir.global external @smem() {{addr_space = 3 : i32, alignment = 16 : i64}} : !llvm.array<0 x i8>
+llvm.func @k(%x: !llvm.ptr<1>, %y: !llvm.ptr<1>) attributes {{nvvm.reqntid = array<i32: 64>}} {{
+  %tid = nvvm.read.ptx.sreg.tid.x : i32
+  %c63 = llvm.mlir.constant(63 : i32) : i32
+  %c60 = llvm.mlir.constant(60 : i32) : i32
+  %t = llvm.mlir.constant(true) : i1
+  %base = llvm.mlir.addressof @smem : !llvm.ptr<3>
+  %ps = llvm.getelementptr %base[%tid] : (!llvm.ptr<3>, i32) -> !llvm.ptr<3>, i32
+  %px = llvm.getelementptr %x[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  %py = llvm.getelementptr %y[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  %v = llvm.load %px : !llvm.ptr<1> -> i32
+  llvm.inline_asm has_side_effects "@$2 st.shared.b32 [ $0 + 0 ], $1;", "r,r,b" %ps, %v, %t : (!llvm.ptr<3>, i32, i1) -> ()
+  {"nvvm.barrier0" if barrier else ""}
+  %r = llvm.sub %c63, %tid : i32
+  %pr = llvm.getelementptr %base[%r] : (!llvm.ptr<3>, i32) -> !llvm.ptr<3>, i32
+  %off = llvm.ptrtoint %pr : !llvm.ptr<3> to i32
+  %m = llvm.icmp "slt" %tid, %c60 : i32
+  %w = llvm.inline_asm has_side_effects "mov.u32 $0, 0x7;\\n\\t@$2 ld.shared.b32 {{ $0 }}, [ $1 + 0 ];", "=r,r,b" %off, %m : (i32, i1) -> i32
+  llvm.store %w, %py : i32, !llvm.ptr<1>
+  llvm.return
+}}
+"""
+    x = np.arange(64, dtype=np.int32) * 3
+    y = np.zeros(64, np.int32)
+    emulate_mlir(text(True), "k", 1, [x, y], shared_bytes=256)
+    assert (y == np.where(np.arange(64) < 60, x[::-1], 7)).all()
+    with pytest.raises(EmulationError, match="shared-memory race"):
+        emulate_mlir(text(False), "k", 1, [x, np.zeros(64, np.int32)], shared_bytes=256)

@@ -54,7 +54,7 @@ from __future__ import annotations
 
 # The dialect modules register their ops on import.
 from . import llvm, nvvm, rocdl  # noqa: F401
-from .run import _decode, _dims, emulate, emulate_mlir  # noqa: F401
+from .run import _decode, _dims, emulate, emulate_llvm_ir, emulate_mlir  # noqa: F401
 from .values import SHARED_WINDOW, EmulationError
 
-__all__ = ["EmulationError", "SHARED_WINDOW", "emulate", "emulate_mlir"]
+__all__ = ["EmulationError", "SHARED_WINDOW", "emulate", "emulate_llvm_ir", "emulate_mlir"]

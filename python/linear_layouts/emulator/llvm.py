@@ -10,12 +10,12 @@ from __future__ import annotations
 import functools
 import math
 import re
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
 from .values import EmulationError, SHARED_WINDOW, Value, _DYNAMIC_INDEX, _SINT, _Ty, _UINT, _access_bytes, _dense_elements, _dtype, _elem, _first, _from_bytes, _int_row, _layout, _parse_type, _round_bf16, _struct_layout, _sview, _to_bytes, _to_float, _uview, _where, _zero
-from .registry import Handler, _OPS, _Op, _State, _op
+from .registry import _INTRINSICS, Handler, _OPS, _Op, _State, _op
 
 
 def _constant_handler(row: np.ndarray, vector: bool) -> Handler:
@@ -258,6 +258,8 @@ _APPROX_INTRINSICS: dict[str, Callable] = {
 @_op("llvm.call_intrinsic")
 def _call_intrinsic(op: _Op) -> Handler:
     name = str(op.attrs.get("intrin", "")).strip('"')
+    if name in _INTRINSICS:
+        return _INTRINSICS[name](op)
     fn = _APPROX_INTRINSICS.get(name)
     if fn is None:
         raise EmulationError(f"intrinsic {name} is not supported")
@@ -402,6 +404,14 @@ def _masked_store(op: _Op) -> Handler:
     return run
 
 
+@_op("llvm.fence")
+def _fence(op: _Op) -> Handler:
+    """A memory fence orders one thread's accesses; the emulator performs
+    every access in program order already (what other threads see is
+    decided by barriers, which the race tracker checks): nothing to do."""
+    return lambda st, a: None
+
+
 @_op("llvm.inline_asm")
 def _inline_asm(op: _Op) -> Handler:
     """Inline PTX (linear_layouts.ptx: the predicated global accesses our
@@ -409,7 +419,21 @@ def _inline_asm(op: _Op) -> Handler:
     from ..ptx import InlinePtx
 
     prog = InlinePtx(op.attrs["asm_string"].value, op.attrs["constraints"].value)
-    return lambda st, a: prog.run(st, a)
+    out = op.outs[0] if op.outs and op.outs[0].kind != "void" else None
+    types = list(out.elems) if out is not None and out.kind == "struct" else [out] if out is not None else []
+    if len(types) != len(prog.outs):
+        raise EmulationError(f"inline PTX with {len(prog.outs)} outputs gives {out}")
+
+    def run(st: _State, a: list) -> Any:
+        r = prog.run(st, a)
+        if out is None:
+            return None
+        # The registers' bits as the result types (f32, vector<1xi32>, ...).
+        # (an i8 result comes in a 16-bit register: its low byte)
+        vals = tuple(_from_bytes(np.ascontiguousarray(v).view(np.uint8).reshape(st.T, -1)[:, :_layout(ty)[0]], ty)
+                     for v, ty in zip(r if isinstance(r, tuple) else (r,), types))
+        return vals if out.kind == "struct" else vals[0]
+    return run
 
 
 @_op("llvm.store")

@@ -29,7 +29,7 @@ class _RaceTracker:
         self.w_epoch, self.w_warp, self.r_epoch, self.r_warp = (np.full(size, -1, np.int64) for _ in range(4))
 
     def access(self, offsets: np.ndarray, n: int, threads: np.ndarray, write: bool, st: "_State",
-               atomic: bool = False) -> None:
+               atomic: bool = False, data: np.ndarray | None = None) -> None:
         b = (offsets[:, None] + np.arange(n)).reshape(-1)
         t = np.repeat(threads, n)
         w = t // st.ws
@@ -50,6 +50,12 @@ class _RaceTracker:
         bs, ws = b[order], w[order]
         multi = np.zeros(b.shape, bool)
         multi[order[1:]] = (bs[1:] == bs[:-1]) & (ws[1:] != ws[:-1])
+        if write and data is not None and multi.any():
+            # Warps writing one byte in one instruction race only if they
+            # write different values (the same value is the result in any
+            # order: Triton stores replicated reduction results so).
+            vs = data.reshape(-1)[order]
+            multi[order[1:]] &= vs[1:] != vs[:-1]
         if write and multi.any() and not bad.any():
             bad, what = multi, "written by another warp in the same instruction{}"
         if bad.any():
@@ -108,5 +114,5 @@ class _Memory:
                 raise EmulationError(f"store by {st.thread(int(lanes[rows][0]))} into {name}, "
                                      "a read-only array")
             if buf is self.shared and self.races is not None:
-                self.races.access(offsets, n, lanes[rows], True, st, atomic)
+                self.races.access(offsets, n, lanes[rows], True, st, atomic, data[rows])
             buf[offsets[:, None] + np.arange(n)] = data[rows]

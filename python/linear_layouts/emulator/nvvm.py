@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 
 from .values import EmulationError, Value, _first, _sview
-from .registry import Handler, _Op, _State, _barrier, _op, _special_registers
+from .registry import Handler, _Op, _State, _barrier, _intrinsic, _op, _special_registers
 
 
 _special_registers({
@@ -46,7 +46,11 @@ def _check_members(st: _State, member: np.ndarray) -> None:
 @_op("nvvm.shfl.sync")
 def _shfl(op: _Op) -> Handler:
     kind = re.search(r"bfly|up|down|idx", str(op.attrs["kind"]))[0]
-    with_predicate = "return_value_and_is_valid" in op.attrs
+    return _shfl_handler(kind, "return_value_and_is_valid" in op.attrs)
+
+
+def _shfl_handler(kind: str, with_predicate: bool) -> Handler:
+    """shfl.sync (PTX ISA: "shfl.sync"): operands member mask, value, b, c."""
 
     def run(st: _State, a: list) -> Value:
         _require_warp32(st, "nvvm.shfl.sync")
@@ -75,7 +79,11 @@ _REDUX: dict[str, tuple[Callable, int]] = {  # ufunc on int64, identity (for lan
 @_op("nvvm.redux.sync")
 def _redux(op: _Op) -> Handler:
     kind = re.search(r"redux_kind\s*<?\s*(\w+)|\b(umin|umax|min|max|add|and|or|xor)\b", str(op.attrs["kind"]))
-    kind = kind[1] or kind[2]
+    return _redux_handler(kind[1] or kind[2])
+
+
+def _redux_handler(kind: str) -> Handler:
+    """redux.sync (PTX ISA: "redux.sync"): operands value, member mask."""
     fn, identity = _REDUX[kind]
     signed = kind in ("min", "max")
 
@@ -216,4 +224,32 @@ def _stmatrix(op: _Op) -> Handler:
         tiles = tiles.transpose(0, 1, 3, 2) if trans else tiles
         rows = _row_threads(warps, num)
         st.mem.store(a[0][rows], np.ascontiguousarray(tiles).reshape(-1, 8).view(np.uint8), st, rows)
+    return run
+
+
+# ---- the same instructions as LLVM intrinsics (Triton's LLVM IR, imported)
+
+for _k in ("bfly", "up", "down", "idx"):
+    for _t in ("i32", "f32"):
+        _intrinsic(f"llvm.nvvm.shfl.sync.{_k}.{_t}")(lambda op, k=_k: _shfl_handler(k, False))
+        _intrinsic(f"llvm.nvvm.shfl.sync.{_k}.{_t}p")(lambda op, k=_k: _shfl_handler(k, True))
+for _k in _REDUX:
+    _intrinsic(f"llvm.nvvm.redux.sync.{_k}")(lambda op, k=_k: _redux_handler(k))
+_intrinsic("llvm.nvvm.barrier0", "llvm.nvvm.barrier.cta.sync.aligned.all",
+           "llvm.nvvm.barrier.cta.sync.all")(_barrier)
+
+
+@_intrinsic("llvm.nvvm.vote.ballot.sync")
+def _ballot(op: _Op) -> Handler:
+    """vote.sync.ballot.b32 (PTX ISA: "vote.sync"): operands member mask,
+    predicate; bit i of the result is lane i's predicate, for the lanes of
+    the member mask (all of them active)."""
+
+    def run(st: _State, a: list) -> Value:
+        _require_warp32(st, "vote.sync.ballot")
+        member = a[0].astype(np.int64)
+        _check_members(st, member)
+        pred = a[1].astype(bool).reshape(-1, 32)
+        bits = (pred.astype(np.int64) << _LANE).sum(axis=1)
+        return (np.repeat(bits, 32) & member).astype(np.uint32)
     return run

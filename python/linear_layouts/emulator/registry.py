@@ -95,16 +95,38 @@ def _special_registers(table: dict[str, Callable[[_State], np.ndarray]]) -> None
     _op(*table)(factory)
 
 
+#: LLVM intrinsics by name (``llvm.call_intrinsic``, what MLIR's LLVM IR
+#: importer keeps as calls): the dialect modules register the ones whose
+#: semantics they define, sharing the handler of their op.
+_INTRINSICS: dict[str, Callable[[_Op], Handler]] = {}
+
+
+def _intrinsic(*names: str) -> Callable:
+    def register(factory: Callable[[_Op], Handler]) -> Callable[[_Op], Handler]:
+        _INTRINSICS.update(dict.fromkeys(names, factory))
+        return factory
+    return register
+
+
+def _cta_barrier(st: _State) -> None:
+    """A CTA-wide barrier: every live thread active, then a new epoch for
+    the race tracker."""
+    waiting = ~(st.mask | st.exited)
+    if waiting.any():
+        raise EmulationError(f"barrier under divergence: {int(waiting.sum())} live threads are inactive, "
+                             f"e.g. {st.thread(_first(waiting))}")
+    if st.mem.races is not None:
+        st.mem.races.epoch += 1
+
+
 def _barrier(op: _Op) -> Handler:
-    """A CTA-wide barrier (bar.sync, s_barrier): every live thread active."""
-    if op.ins or op.outs:
+    """A CTA-wide barrier (bar.sync, s_barrier): every live thread active.
+    An operand is the barrier's id (bar.sync 0 only)."""
+    if op.outs or len(op.ins) > 1:
         raise EmulationError("only the plain CTA-wide barrier is supported")
 
     def run(st: _State, a: list) -> None:
-        waiting = ~(st.mask | st.exited)
-        if waiting.any():
-            raise EmulationError(f"barrier under divergence: {int(waiting.sum())} live threads are inactive, "
-                                 f"e.g. {st.thread(_first(waiting))}")
-        if st.mem.races is not None:
-            st.mem.races.epoch += 1
+        if a and (a[0][st.mask] != 0).any():
+            raise EmulationError("only barrier 0 (the CTA-wide barrier) is modelled")
+        _cta_barrier(st)
     return run

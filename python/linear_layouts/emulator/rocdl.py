@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .values import _uview
-from .registry import Handler, _Op, _State, _barrier, _op, _special_registers
+from .values import EmulationError, _uview
+from .registry import Handler, _Op, _State, _barrier, _intrinsic, _op, _special_registers
 
 
 _special_registers({
@@ -39,3 +39,21 @@ def _mbcnt(op: _Op) -> Handler:
         bits = (a[0].astype(np.int64) & ((1 << below) - 1)).astype("<u4").view(np.uint8)
         return a[1] + np.unpackbits(bits.reshape(-1, 4), axis=1).sum(axis=1).astype(a[1].dtype)
     return run
+
+
+# ---- the same as LLVM intrinsics (Triton's AMD LLVM IR, imported): the ids
+# are i32 (llvm.amdgcn.workitem.id.x / workgroup.id.x); s_barrier.
+
+def _id_intrinsic(field: str, axis: int):
+    def factory(op: _Op) -> Handler:
+        if (op.outs[0].kind, op.outs[0].bits) != ("int", 32):
+            raise EmulationError(f"llvm.amdgcn.{field} gives an i32, not {op.outs[0]}")
+        return lambda st, a: getattr(st, field)[axis].astype(np.uint32)
+    return factory
+
+
+for _i, _d in enumerate("xyz"):
+    _intrinsic(f"llvm.amdgcn.workitem.id.{_d}")(_id_intrinsic("tid", _i))
+    _intrinsic(f"llvm.amdgcn.workgroup.id.{_d}")(_id_intrinsic("ctaid", _i))
+_intrinsic("llvm.amdgcn.s.barrier")(_barrier)
+_intrinsic("llvm.amdgcn.ds.bpermute")(_ds_bpermute)

@@ -311,6 +311,29 @@ def emulate_mlir(mlir_text: str, kernel: str | None, grid: int | Sequence[int], 
             mem.regions.pop()
 
 
+def emulate_llvm_ir(llvm_ir: str, grid: int | Sequence[int], args: Sequence[Any], *, kernel: str | None = None,
+                    warp_size: int = 32, threads_per_cta: int | Sequence[int] | None = None,
+                    shared_bytes: int = 0) -> None:
+    """Run LLVM IR text -- Triton's own ``llir`` for a kernel, say -- like
+    :func:`emulate_mlir`: MLIR's LLVM IR importer turns it into the LLVM
+    dialect (NVVM intrinsics into NVVM ops), which the emulator runs. The
+    threads per CTA default to the kernel's ``nvvm.reqntid`` /
+    ``amdgpu-flat-work-group-size``; `args` follow the IR's parameters (for
+    Triton's kernels: the non-constexpr arguments, then its global and
+    profile scratch pointers)."""
+    from .. import _mlir
+    from ..compiler import _context
+
+    if not isinstance(llvm_ir, str):
+        raise EmulationError(f"emulate_llvm_ir runs LLVM IR text, not {type(llvm_ir).__name__}")
+    try:
+        module = _mlir.import_llvm_ir(llvm_ir, _context())
+    except RuntimeError as e:
+        raise EmulationError(str(e)) from None
+    emulate_mlir(str(module), kernel, grid, args, threads_per_cta=threads_per_cta, warp_size=warp_size,
+                 shared_bytes=shared_bytes)
+
+
 def emulate(kernel: Any, grid: int | Sequence[int], args: Sequence[Any]) -> None:
     """Run a compiled kernel object (.mlir, .name, .num_warps, .threads_per_warp, .shared_bytes)."""
     missing = [a for a in ("mlir", "name", "num_warps", "threads_per_warp", "shared_bytes") if not hasattr(kernel, a)]
