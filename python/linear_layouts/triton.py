@@ -230,10 +230,11 @@ _NP_TO_TRITON = {"float32": "fp32", "float16": "fp16", "float64": "fp64", "int8"
                  "uint64": "u64", "bool": "i1", "bfloat16": "bf16", "float8_e4m3fn": "fp8e4nv",
                  "float8_e5m2": "fp8e5"}
 
-def _launch_args(jit_fn, args, constexprs):
+def _launch_args(jit_fn, args, constexprs, signature=None):
     """Triton's signature for a launch (numpy arrays or CPU torch tensors
     for pointers, Python ints and floats for scalars, constexprs by
-    keyword) and the values to pass."""
+    keyword) and the values to pass. `signature` names types the arrays
+    cannot say (``{"A": "*bf16"}`` for a uint16 array of bfloat16 bits)."""
     import numpy as np
 
     from .emulator import EmulationError
@@ -264,6 +265,10 @@ def _launch_args(jit_fn, args, constexprs):
         call.append(v)
     for n in constexprs:
         sig[n] = "constexpr"
+    for n, t in (signature or {}).items():
+        if n not in sig:
+            raise TypeError(f"signature names {n!r}, which {jit_fn.__name__} does not take")
+        sig[n] = t
     return sig, call
 
 
@@ -288,7 +293,8 @@ def _tritons_compile(jit_fn, sig, constexprs, target: str, num_warps: int):
         knobs.runtime.add_stages_inspection_hook = hook
 
 
-def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, code: str = "ours", **constexprs):
+def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, code: str = "ours",
+            signature: dict | None = None, **constexprs):
     """Compile a ``@triton.jit`` kernel for `target` and run it on the CPU in
     place, like a launch: numpy arrays (or CPU torch tensors) for pointer
     parameters, Python ints and floats for scalars, constexprs by keyword.
@@ -298,7 +304,8 @@ def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, code
     runs **Triton's own** LLVM IR (its ``llir``, imported by MLIR's LLVM IR
     importer): an oracle independent of our lowering; returns Triton's
     compiled kernel. Its global and profile scratch buffers are allocated at
-    the sizes its metadata asks for."""
+    the sizes its metadata asks for. ``signature`` gives the types of
+    arguments whose numpy dtype does not say them (``{"A": "*bf16"}``)."""
     import numpy as np
 
     from .emulator import EmulationError, _dims, emulate_llvm_ir
@@ -307,7 +314,7 @@ def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, code
     if code not in ("ours", "triton"):
         raise ValueError(f"code must be 'ours' or 'triton', not {code!r}")
     grid3 = _dims(grid, "grid")  # checked before compiling
-    sig, call = _launch_args(jit_fn, list(args), constexprs)
+    sig, call = _launch_args(jit_fn, list(args), constexprs, signature)
     k = _tritons_compile(jit_fn, sig, constexprs, target, num_warps)
     if code == "ours":
         ours = _compile(k.asm["ttgir"], target)
@@ -336,7 +343,8 @@ class Difference:
     first: tuple | None  #: the first differing index
 
 
-def compare(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, **constexprs) -> list[Difference]:
+def compare(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, signature: dict | None = None,
+            **constexprs) -> list[Difference]:
     """Run our code and Triton's own code for the kernel on copies of the
     same inputs (:func:`emulate` with ``code="ours"`` and ``"triton"``) and
     report, per array argument, whether the results are bitwise equal, the
@@ -347,7 +355,8 @@ def compare(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, **co
     runs = {}
     for code in ("ours", "triton"):
         copies = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
-        emulate(jit_fn, grid, *copies, target=target, num_warps=num_warps, code=code, **constexprs)
+        emulate(jit_fn, grid, *copies, target=target, num_warps=num_warps, code=code, signature=signature,
+                **constexprs)
         runs[code] = copies
     out = []
     for i, (a, b) in enumerate(zip(runs["ours"], runs["triton"])):

@@ -135,6 +135,31 @@ _OPS.update({  # one-line factories
 })
 
 
+@_op("llvm.intr.ctpop")
+def _ctpop(op: _Op) -> Handler:
+    """The set bits of each integer (of a vector: per element)."""
+    dt = _dtype(op.outs[0])
+
+    def run(st: _State, a: list) -> np.ndarray:
+        x = np.ascontiguousarray(a[0])
+        bits = np.unpackbits(x.view(np.uint8).reshape(x.shape + (-1,)), axis=-1)
+        return bits.sum(axis=-1).astype(dt)
+    return run
+
+
+@_op("llvm.intr.vector.reduce.add", "llvm.intr.vector.reduce.mul", "llvm.intr.vector.reduce.and",
+     "llvm.intr.vector.reduce.or", "llvm.intr.vector.reduce.xor")
+def _vector_reduce(op: _Op) -> Handler:
+    """An integer vector reduced to a scalar (wrapping, as LLVM's
+    integer reductions)."""
+    fn = {"add": np.add, "mul": np.multiply, "and": np.bitwise_and, "or": np.bitwise_or,
+          "xor": np.bitwise_xor}[op.name.rsplit(".", 1)[1]]
+    if _elem(op.outs[0]).kind != "int":
+        raise EmulationError(f"{op.name} of {op.ins[0]} is not modelled (integer vectors are)")
+    dt = _dtype(op.outs[0])
+    return lambda st, a: fn.reduce(a[0], axis=1).astype(dt)
+
+
 @_op("llvm.trunc", "llvm.zext", "llvm.sext")
 def _int_cast(op: _Op) -> Handler:
     w, dt = _elem(op.outs[0]).bits, _dtype(op.outs[0])
@@ -252,6 +277,9 @@ def _call(op: _Op) -> Handler:
 _APPROX_INTRINSICS: dict[str, Callable] = {
     "llvm.nvvm.ex2.approx.f32": np.exp2, "llvm.nvvm.lg2.approx.f": np.log2,
     "llvm.nvvm.sin.approx.f": np.sin, "llvm.nvvm.cos.approx.f": np.cos,
+    # div.full.f32 (PTX ISA: "div"): a full-range approximation within 2 ulp,
+    # evaluated exactly.
+    "llvm.nvvm.div.full": np.divide,
 }
 
 
@@ -264,7 +292,7 @@ def _call_intrinsic(op: _Op) -> Handler:
     if fn is None:
         raise EmulationError(f"intrinsic {name} is not supported")
     dt = _dtype(op.outs[0])
-    return lambda st, a: fn(a[0].astype(np.float64)).astype(dt)
+    return lambda st, a: fn(*(x.astype(np.float64) for x in a)).astype(dt)
 
 
 @_op(*(f"llvm.{k}" for k in _FLOAT_OPS))

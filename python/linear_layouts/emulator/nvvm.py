@@ -195,7 +195,12 @@ def _row_threads(warps: np.ndarray, num: int) -> np.ndarray:
 
 @_op("nvvm.ldmatrix")
 def _ldmatrix(op: _Op) -> Handler:
-    num, trans, struct = int(op.attrs["num"].value), _matrix_trans(op), op.outs[0].kind == "struct"
+    return _ldmatrix_handler(int(op.attrs["num"].value), _matrix_trans(op), op.outs[0].kind == "struct")
+
+
+def _ldmatrix_handler(num: int, trans: bool, struct: bool) -> Handler:
+    """ldmatrix.sync.aligned.m8n8.x{num}[.trans].b16 (PTX ISA: "ldmatrix"):
+    operand the lane's row address."""
 
     def run(st: _State, a: list) -> Value:
         warps = _whole_warps(st, "nvvm.ldmatrix")
@@ -253,3 +258,10 @@ def _ballot(op: _Op) -> Handler:
         bits = (pred.astype(np.int64) << _LANE).sum(axis=1)
         return (np.repeat(bits, 32) & member).astype(np.uint32)
     return run
+
+
+for _num in (1, 2, 4):
+    for _trans in (False, True):
+        _intrinsic(f"llvm.nvvm.ldmatrix.sync.aligned.m8n8.x{_num}{'.trans' if _trans else ''}.b16.p3",
+                   f"llvm.nvvm.ldmatrix.sync.aligned.m8n8.x{_num}{'.trans' if _trans else ''}.b16")(
+            lambda op, n=_num, t=_trans: _ldmatrix_handler(n, t, op.outs[0].kind == "struct"))
