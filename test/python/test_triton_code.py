@@ -31,7 +31,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "triton"))
 from kernels import KERNELS  # noqa: E402
 
 TARGETS = ["sm_80", "sm_90", "gfx942"]
-_BUFFER = "llvm.amdgcn.make.buffer.rsrc"  # AMD buffer resources
 _DPP = "llvm.amdgcn.update.dpp"
 #: (kernel, target) -> the instruction the emulator does not model yet.
 NOT_MODELLED = {
@@ -39,10 +38,9 @@ NOT_MODELLED = {
     **{(k, t): "llvm.mlir.addressof" for k in ("layer_norm", "rms_norm") for t in ("sm_80", "sm_90")},
     ("fp8_roundtrip", "sm_80"): "cvt", ("fp8_roundtrip", "sm_90"): "cvt",
     ("fp8_roundtrip", "gfx942"): "llvm.amdgcn.s.setreg",
-    **{(k, "gfx942"): _BUFFER for k in ("add_loop", "cumsum", "dequant_i8", "embedding", "histogram", "join_split",
-                                        "layer_norm", "outer_add_bf16", "relu_where_i64", "rms_norm", "softmax",
-                                        "sum_of_squares_loop")},
-    **{(k, "gfx942"): _DPP for k in ("argmin_cols", "col_max", "col_sum_masked", "row_sum", "softmax_2d_rows")},
+    **{(k, "gfx942"): _DPP for k in ("argmin_cols", "col_max", "col_sum_masked", "join_split", "layer_norm",
+                                     "rms_norm", "row_sum", "softmax", "softmax_2d_rows", "sum_of_squares_loop")},
+    ("cumsum", "gfx942"): "llvm.intr.usub.sat", ("histogram", "gfx942"): "llvm.amdgcn.ballot",
     **{(k, "gfx942"): "llvm.amdgcn.ds.swizzle" for k in ("argmax_rows", "cumsum_rows_reverse")},
 }
 

@@ -15,7 +15,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .values import EmulationError, SHARED_WINDOW, Value, _DYNAMIC_INDEX, _SINT, _Ty, _UINT, _access_bytes, _dense_elements, _dtype, _elem, _first, _from_bytes, _int_row, _layout, _parse_type, _round_bf16, _struct_layout, _sview, _to_bytes, _to_float, _uview, _where, _zero
-from .registry import _INTRINSICS, Handler, _OPS, _Op, _State, _op
+from .registry import Handler, _OPS, _Op, _State, _intrinsic_handler, _op
 
 
 def _constant_handler(row: np.ndarray, vector: bool) -> Handler:
@@ -286,8 +286,9 @@ _APPROX_INTRINSICS: dict[str, Callable] = {
 @_op("llvm.call_intrinsic")
 def _call_intrinsic(op: _Op) -> Handler:
     name = str(op.attrs.get("intrin", "")).strip('"')
-    if name in _INTRINSICS:
-        return _INTRINSICS[name](op)
+    factory = _intrinsic_handler(name)
+    if factory is not None:
+        return factory(op)
     fn = _APPROX_INTRINSICS.get(name)
     if fn is None:
         raise EmulationError(f"intrinsic {name} is not supported")

@@ -102,10 +102,21 @@ _INTRINSICS: dict[str, Callable[[_Op], Handler]] = {}
 
 
 def _intrinsic(*names: str) -> Callable:
+    """Register a handler factory for intrinsics by name; a name ending in
+    "." stands for every overload (llvm.amdgcn.raw.ptr.buffer.load.v4i32)."""
     def register(factory: Callable[[_Op], Handler]) -> Callable[[_Op], Handler]:
         _INTRINSICS.update(dict.fromkeys(names, factory))
         return factory
     return register
+
+
+def _intrinsic_handler(name: str) -> Callable[[_Op], Handler] | None:
+    if name in _INTRINSICS:
+        return _INTRINSICS[name]
+    for prefix, factory in _INTRINSICS.items():
+        if prefix.endswith(".") and name.startswith(prefix):
+            return factory
+    return None
 
 
 def _cta_barrier(st: _State) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .values import EmulationError, _uview
+from .values import EmulationError, Value, _from_bytes, _layout, _to_bytes, _uview
 from .registry import Handler, _Op, _State, _barrier, _intrinsic, _op, _special_registers
 
 
@@ -57,3 +57,50 @@ for _i, _d in enumerate("xyz"):
     _intrinsic(f"llvm.amdgcn.workgroup.id.{_d}")(_id_intrinsic("ctaid", _i))
 _intrinsic("llvm.amdgcn.s.barrier")(_barrier)
 _intrinsic("llvm.amdgcn.ds.bpermute")(_ds_bpermute)
+
+
+# ---- buffer resources (CDNA3 ISA, "Buffer instructions"; Triton's masked
+# AMD accesses): a raw buffer (stride 0) of num_records bytes from a base
+# address; a lane whose access does not lie wholly inside reads 0 and does
+# not write (Triton masks lanes by giving them an offset past the end).
+# A resource value is the pair (base address, num_records) per thread.
+
+
+@_intrinsic("llvm.amdgcn.make.buffer.rsrc.p8.p1", "llvm.amdgcn.make.buffer.rsrc.p8.p0")
+def _make_buffer_rsrc(op: _Op) -> Handler:
+    return lambda st, a: (a[0].astype(np.int64), _uview(a[2]).astype(np.int64))
+
+
+def _buffer_addresses(st: _State, rsrc: tuple, offset: np.ndarray, soffset: np.ndarray, size: int):
+    """The active lanes whose access lies inside the buffer, and the
+    addresses of all lanes."""
+    base, records = rsrc
+    off = _uview(offset).astype(np.int64) + _uview(soffset).astype(np.int64)
+    inside = st.mask & (off + size <= records)
+    return np.flatnonzero(inside), base + off
+
+
+@_intrinsic("llvm.amdgcn.raw.ptr.buffer.load.")
+def _buffer_load(op: _Op) -> Handler:
+    ty = op.outs[0]
+    size = _layout(ty)[0]
+
+    def run(st: _State, a: list) -> Value:
+        lanes, addr = _buffer_addresses(st, a[0], a[1], a[2], size)
+        raw = np.zeros((st.T, size), np.uint8)
+        if len(lanes):
+            raw[lanes] = st.mem.load(addr[lanes], size, st, lanes)
+        return _from_bytes(raw, ty)
+    return run
+
+
+@_intrinsic("llvm.amdgcn.raw.ptr.buffer.store.")
+def _buffer_store(op: _Op) -> Handler:
+    ty = op.ins[0]
+    size = _layout(ty)[0]
+
+    def run(st: _State, a: list) -> None:
+        lanes, addr = _buffer_addresses(st, a[1], a[2], a[3], size)
+        if len(lanes):
+            st.mem.store(addr[lanes], _to_bytes(a[0], ty)[lanes], st, lanes)
+    return run
