@@ -34,8 +34,6 @@ TARGETS = ["sm_80", "sm_90", "gfx942"]
 _DPP = "llvm.amdgcn.update.dpp"
 #: (kernel, target) -> the instruction the emulator does not model yet.
 NOT_MODELLED = {
-    # libdevice's __nvvm_reflect("__CUDA_FTZ"): a constant string global
-    **{(k, t): "llvm.mlir.addressof" for k in ("layer_norm", "rms_norm") for t in ("sm_80", "sm_90")},
     ("fp8_roundtrip", "sm_80"): "cvt", ("fp8_roundtrip", "sm_90"): "cvt",
     ("fp8_roundtrip", "gfx942"): "llvm.amdgcn.s.setreg",
     **{(k, "gfx942"): _DPP for k in ("argmin_cols", "col_max", "col_sum_masked", "join_split", "layer_norm",

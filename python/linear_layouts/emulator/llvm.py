@@ -50,8 +50,10 @@ def _undef(op: _Op) -> Handler:
 @_op("llvm.mlir.addressof")
 def _addressof(op: _Op) -> Handler:
     name = op.attrs["global_name"].value
+    if name in op.constants:
+        return _constant_handler(np.array([op.constants[name]], np.int64), False)
     if name not in op.shared:
-        raise EmulationError(f"only addr_space 3 (shared memory) globals are supported, not @{name}")
+        raise EmulationError(f"only shared-memory globals and constant strings are supported, not @{name}")
     return _constant_handler(np.array([SHARED_WINDOW + op.shared[name]], np.int64), False)
 
 
@@ -261,6 +263,8 @@ def _math_call(name: str, out: _Ty) -> Callable | None:
 @_op("llvm.call")
 def _call(op: _Op) -> Handler:
     callee = str(op.attrs.get("callee", "")).lstrip("@")
+    if callee == "__nvvm_reflect":
+        return _nvvm_reflect(op)
     fn = _math_call(callee, op.outs[0]) if len(op.outs) == 1 else None
     if fn is None:
         raise EmulationError(f"calls are supported for libdevice / OCML math functions only, not @{callee}")
@@ -272,6 +276,32 @@ def _call(op: _Op) -> Handler:
     return run
 
 
+#: NVVMReflect's names for the module flags it reads (LLVM's NVVMReflect
+#: pass: "__CUDA_FTZ" is "nvvm-reflect-ftz", "__CUDA_PREC_SQRT"
+#: "nvvm-reflect-prec-sqrt"; absent flags are 0).
+_REFLECT = {"__CUDA_FTZ": "nvvm-reflect-ftz", "__CUDA_PREC_SQRT": "nvvm-reflect-prec-sqrt"}
+
+
+def _nvvm_reflect(op: _Op) -> Handler:
+    """libdevice's __nvvm_reflect("__CUDA_FTZ"): the value NVVMReflect
+    would fold the call to, from the module's flags (the name read from the
+    constant string the pointer addresses)."""
+    def run(st: _State, a: list) -> np.ndarray:
+        t = int(st.lanes[0])
+        name = bytearray()
+        while len(name) < 64:
+            c = int(st.mem.load(a[0][[t]], 1, st, np.array([t]))[0, 0])
+            if c == 0:
+                break
+            name.append(c)
+            a = [a[0] + 1]
+        key = _REFLECT.get(name.decode("latin-1"))
+        if key is None:
+            raise EmulationError(f"__nvvm_reflect({name.decode('latin-1')!r}) is not modelled")
+        return np.full(st.T, op.flags.get(key, 0), np.uint32)
+    return run
+
+
 # The PTX approximations Triton's approximate f32 math lowers to, evaluated
 # exactly (like libdevice's __nv_fast_*).
 _APPROX_INTRINSICS: dict[str, Callable] = {
@@ -280,7 +310,18 @@ _APPROX_INTRINSICS: dict[str, Callable] = {
     # div.full.f32 (PTX ISA: "div"): a full-range approximation within 2 ulp,
     # evaluated exactly.
     "llvm.nvvm.div.full": np.divide,
+    # sqrt.rn.f32 is correctly rounded (the float64 root rounded to f32 is);
+    # rsqrt.approx / sqrt.approx evaluated exactly. ".ftz" variants flush
+    # subnormal inputs and results to zero (PTX ISA: "sqrt", "rsqrt").
+    **{f"llvm.nvvm.{n}{ftz}.f": f for n, f in (("sqrt.rn", np.sqrt), ("sqrt.approx", np.sqrt),
+                                               ("rsqrt.approx", lambda x: 1.0 / np.sqrt(x)))
+       for ftz in ("", ".ftz")},
 }
+
+
+def _flush_f32(x: np.ndarray) -> np.ndarray:
+    """f32 subnormals to zero of the same sign (PTX's .ftz)."""
+    return np.where(np.abs(x) < np.finfo(np.float32).tiny, np.copysign(0.0, x), x)
 
 
 @_op("llvm.call_intrinsic")
@@ -293,6 +334,8 @@ def _call_intrinsic(op: _Op) -> Handler:
     if fn is None:
         raise EmulationError(f"intrinsic {name} is not supported")
     dt = _dtype(op.outs[0])
+    if ".ftz." in name:
+        return lambda st, a: _flush_f32(fn(*(_flush_f32(x.astype(np.float64)) for x in a)).astype(dt))
     return lambda st, a: fn(*(x.astype(np.float64) for x in a)).astype(dt)
 
 

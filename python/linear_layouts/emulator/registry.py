@@ -7,7 +7,7 @@ its package docstring)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import numpy as np
@@ -57,6 +57,10 @@ class _Op:
     outs: list[_Ty]
     attrs: dict[str, Any]
     shared: dict[str, int]  # shared-memory global -> offset
+    #: read-only constant globals (e.g. libdevice's "__CUDA_FTZ") -> flat address
+    constants: dict[str, int] = field(default_factory=dict)
+    #: the module's integer flags (llvm.module_flags: "nvvm-reflect-ftz" -> 1)
+    flags: dict[str, int] = field(default_factory=dict)
 
 
 _OPS: dict[str, Callable[[_Op], Handler]] = {}

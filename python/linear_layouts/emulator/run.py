@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .values import EmulationError, SHARED_WINDOW, _GLOBAL_SHIFT, _MAX_BLOCKS, _Ty, _int_row, _layout, _parse_type, _round_up, _to_float, _where
+from .values import EmulationError, SHARED_WINDOW, _CONST_WINDOW, _GLOBAL_SHIFT, _MAX_BLOCKS, _Ty, _int_row, _layout, _parse_type, _round_up, _to_float, _where
 from .memory import _Memory, _RaceTracker
 from .registry import Handler, _OPS, _Op, _State
 
@@ -48,6 +48,7 @@ class _Program:
     nvalues: int
     static_shared: int  # bytes of shared memory before the dynamic part
     threads: int | None  # from nvvm.reqntid / rocdl.flat_work_group_size
+    constants: bytes = b""  # the constant globals, at _CONST_WINDOW
 
 
 def _attrs(op: Any) -> dict[str, Any]:
@@ -75,6 +76,28 @@ def _shared_layout(module: Any) -> tuple[dict[str, int], int]:
         offsets[name] = end = _round_up(end, align)
         end += size
     return offsets, end
+
+
+def _constants_and_flags(module: Any) -> tuple[dict[str, int], bytes, dict[str, int]]:
+    """The module's constant globals of addr_space 0 / 1 / 4 with an
+    initializer (libdevice's "__CUDA_FTZ" strings), laid out read-only at
+    _CONST_WINDOW, and its integer module flags."""
+    addresses, data, flags = {}, bytearray(), {}
+    for op in module.body.operations:
+        op = op.operation
+        attrs = _attrs(op)
+        if op.name == "llvm.mlir.global" and "constant" in attrs and "value" in attrs \
+                and ("addr_space" not in attrs or attrs["addr_space"].value in (0, 1, 4)):
+            value = attrs["value"]
+            if not hasattr(value, "value") or not isinstance(value.value, str):
+                continue  # only strings so far
+            data += bytes((-len(data)) % 16)
+            addresses[attrs["sym_name"].value] = _CONST_WINDOW + len(data)
+            data += value.value.encode("latin-1")
+        elif op.name == "llvm.module_flags":
+            for m in re.finditer(r'module_flag<\w+, "([^"]+)", (-?\d+) : i32>', str(attrs.get("flags", ""))):
+                flags[m[1]] = int(m[2])
+    return addresses, bytes(data), flags
 
 
 def _ipdoms(succ: list[list[int]]) -> list[int | None]:
@@ -112,13 +135,14 @@ def _pick_function(module: Any, kernel: str | None) -> Any:
     return candidates[0]
 
 
-def _decode_op(op: Any, shared: dict[str, int], slot: Callable[[Any], int]) -> _Instr:
+def _decode_op(op: Any, shared: dict[str, int], slot: Callable[[Any], int], constants: dict[str, int],
+               flags: dict[str, int]) -> _Instr:
     where = _where_is(op)
     if op.name not in _OPS:
         raise EmulationError(f"unsupported op {where}")
     try:
         info = _Op(op.name, [_parse_type(str(v.type)) for v in op.operands],
-                   [_parse_type(str(r.type)) for r in op.results], _attrs(op), shared)
+                   [_parse_type(str(r.type)) for r in op.results], _attrs(op), shared, constants, flags)
         run = _OPS[op.name](info)
     except EmulationError as e:
         raise EmulationError(f"{where}: {e}") from None
@@ -138,6 +162,7 @@ def _decode(text: str, kernel: str | None) -> _Program:
     except Exception as e:  # MLIRError carries the diagnostics
         raise EmulationError(f"cannot parse the module: {e}") from None
     shared, static_shared = _shared_layout(module)
+    constants, const_bytes, flags = _constants_and_flags(module)
     func = _pick_function(module, kernel)
     blocks = list(func.regions[0].blocks)
     block_index = {b: i for i, b in enumerate(blocks)}
@@ -161,12 +186,12 @@ def _decode(text: str, kernel: str | None) -> _Program:
         else:
             raise EmulationError(f"unsupported op {_where_is(last)}")
         args = tuple(slot(a) for a in block.arguments)
-        decoded.append(_Block(args, [_decode_op(op, shared, slot) for op in body], term, _where_is(last)))
+        decoded.append(_Block(args, [_decode_op(op, shared, slot, constants, flags) for op in body], term, _where_is(last)))
         succ.append([term[2], term[4]] if term[0] == "cond" else [term[1]] if term[0] == "br" else [len(blocks)])
     fattrs = _attrs(func)
     params = [_parse_type(str(a.type)) for a in blocks[0].arguments]
     return _Program(fattrs["sym_name"].value, params, decoded, _ipdoms(succ), len(slots), static_shared,
-                    kernel_threads(fattrs))
+                    kernel_threads(fattrs), const_bytes)
 
 
 # ------------------------------------------------------------------------------------ execution
@@ -300,6 +325,9 @@ def emulate_mlir(mlir_text: str, kernel: str | None, grid: int | Sequence[int], 
             params.append(np.full(T, base, np.int64))
         else:
             params.append(np.full(T, _scalar_param(value, ty, i)))
+    if prog.constants:
+        const = np.frombuffer(prog.constants, np.uint8)  # read-only
+        mem.regions.append((_CONST_WINDOW, const, "the module's constants"))
     shared_size = prog.static_shared + shared_bytes
     rng = np.random.default_rng(0)
     with np.errstate(all="ignore"):
