@@ -197,7 +197,69 @@ def _memory(instr: _Instr, load: bool) -> Callable:
     return run
 
 
+def _as_float(v: Any, bits: int) -> np.ndarray:
+    """A register's value as a float of `bits` bits: the emulator's float
+    value itself, or the float those bits encode."""
+    v = np.asarray(v)
+    ft = {16: np.float16, 32: np.float32}[bits]
+    return v.astype(ft) if v.dtype.kind == "f" else v.astype(_UINT[bits]).view(ft)
+
+
+def _cvt(instr: _Instr) -> Callable:
+    """cvt (PTX ISA: "cvt"), the forms Triton's conversions emit, with the
+    emulator's fp8 model (linear_layouts.emulator.nvvm, one definition):
+      cvt.rn.satfinite.{e4m3x2,e5m2x2}.f32 d, a, b  (a in the high byte)
+      cvt.rn.f16x2.{e4m3x2,e5m2x2} d, a             (exact)
+      cvt.{rn,rz}.f16.f32 d, a;  cvt.f32.f16 d, a"""
+    from .emulator.nvvm import _fp8_values, _round_fp8
+
+    mods, ops = instr.mods, instr.operands
+    fp8 = {"e4m3x2": "f8E4M3FN", "e5m2x2": "f8E5M2"}
+    if any(o.kind != "reg" for o in ops):
+        raise _error(f"inline PTX {instr.text!r}: cvt takes registers")
+    dst = ops[0].regs[0]
+
+    def put(regs: list, active: np.ndarray, value: np.ndarray) -> None:
+        old = regs[dst]
+        regs[dst] = value if old is None else np.where(active, value, old)
+
+    if len(mods) == 4 and mods[:2] == ("rn", "satfinite") and mods[2] in fp8 and mods[3] == "f32" and len(ops) == 3:
+        name = fp8[mods[2]]
+
+        def run(st: Any, regs: list, active: np.ndarray) -> None:
+            hi = _round_fp8(_as_float(regs[ops[1].regs[0]], 32), name)
+            lo = _round_fp8(_as_float(regs[ops[2].regs[0]], 32), name)
+            put(regs, active, (hi.astype(np.uint16) << 8) | lo)
+        return run
+    if len(mods) == 3 and mods[:2] == ("rn", "f16x2") and mods[2] in fp8 and len(ops) == 2:
+        half = _fp8_values(fp8[mods[2]]).astype(np.float16).view(np.uint16).astype(np.uint32)  # exact
+
+        def run(st: Any, regs: list, active: np.ndarray) -> None:
+            codes = np.asarray(regs[ops[1].regs[0]]).astype(np.uint32)
+            put(regs, active, half[codes & 0xFF] | (half[(codes >> 8) & 0xFF] << 16))
+        return run
+    if mods in (("rn", "f16", "f32"), ("rz", "f16", "f32")) and len(ops) == 2:
+        toward_zero = mods[0] == "rz"
+
+        def run(st: Any, regs: list, active: np.ndarray) -> None:
+            x = _as_float(regs[ops[1].regs[0]], 32)
+            with np.errstate(over="ignore"):
+                h = x.astype(np.float16)  # nearest even
+            if toward_zero:  # one step back where nearest rounded away from zero
+                away = np.isfinite(x) & (np.abs(h.astype(np.float32)) > np.abs(x))
+                h = np.where(away, np.nextafter(h, np.float16(0)), h)
+                h = np.where(np.isinf(h) & np.isfinite(x), np.copysign(np.finfo(np.float16).max, x), h)
+            put(regs, active, h.astype(np.float16).view(np.uint16))
+        return run
+    if mods == ("f32", "f16") and len(ops) == 2:
+        def run(st: Any, regs: list, active: np.ndarray) -> None:
+            put(regs, active, _as_float(regs[ops[1].regs[0]], 16).astype(np.float32).view(np.uint32))
+        return run
+    raise _error(f"inline PTX {instr.text!r}: this form of cvt is not modelled")
+
+
 _INSTRUCTIONS: dict[str, Callable[[_Instr], Callable]] = {
+    "cvt": _cvt,
     "mov": _mov,
     "ld": lambda i: _memory(i, True),
     "st": lambda i: _memory(i, False),

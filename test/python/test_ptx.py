@@ -177,3 +177,47 @@ llvm.func @k(%x: !llvm.ptr<1>, %y: !llvm.ptr<1>) attributes {{nvvm.reqntid = arr
     assert (y == np.where(np.arange(64) < 60, x[::-1], 7)).all()
     with pytest.raises(EmulationError, match="shared-memory race"):
         emulate_mlir(text(False), "k", 1, [x, np.zeros(64, np.int32)], shared_bytes=256)
+
+
+class _Lanes:
+    """The part of the emulator's CTA state inline PTX reads: 4 active threads."""
+    T = 4
+    mask = np.ones(4, bool)
+
+
+@pytest.mark.parametrize("asm, constraints, inputs, expected", [
+    # f32 -> fp8 pairs, nearest even, saturating, NaN canonical; $1 in the high byte.
+    # e4m3: 1.0 = 0x38, 448 (largest) = 0x7E, -0.0 = 0x80; e5m2: 1.0 = 0x3C, 57344 (largest) = 0x7B.
+    ("cvt.rn.satfinite.e4m3x2.f32 $0, $1, $2;", "=h,r,r",
+     [np.float32([1.0, 1000.0, np.nan, -0.0]), np.float32([448.0, -1.0, 0.0, 1.0])],
+     [0x387E, 0x7EB8, 0x7F00, 0x8038]),
+    ("cvt.rn.satfinite.e5m2x2.f32 $0, $1, $2;", "=h,r,r",
+     [np.float32([1.0, 1e6, -2.0, 0.0]), np.float32([1.0, 57344.0, 0.5, 0.0])],
+     [0x3C3C, 0x7B7B, 0xC038, 0x0000]),
+    # fp8 pairs -> f16 pairs, exact: the low byte in the low half (1.0 = 0x3C00, -2.0 = 0xC000).
+    ("cvt.rn.f16x2.e4m3x2 $0, $1;", "=r,h", [np.uint16([0x3838, 0xC038, 0, 0x0038])],
+     [0x3C003C00, 0xC0003C00, 0, 0x3C00]),
+    # f32 -> f16 to nearest and toward zero: 1 + 2^-11 + 2^-12 is 1 + 2^-10 (rn) or 1.0 (rz);
+    # 70000 overflows to inf (rn) but saturates to 65504 (rz).
+    ("cvt.rn.f16.f32 $0, $1;", "=h,r", [np.float32([1 + 2**-11 + 2**-12, 70000.0, -1.5, 0.0])],
+     [0x3C01, 0x7C00, 0xBE00, 0]),
+    ("cvt.rz.f16.f32 $0, $1;", "=h,r", [np.float32([1 + 2**-11 + 2**-12, 70000.0, -1.5, 0.0])],
+     [0x3C00, 0x7BFF, 0xBE00, 0]),
+    ("cvt.f32.f16 $0, $1;", "=r,h", [np.uint16([0x3C00, 0xC000, 0x7BFF, 0])],
+     [0x3F800000, 0xC0000000, 0x477FE000, 0]),
+])
+def test_cvt_forms_follow_the_formats(asm, constraints, inputs, expected):
+    """The cvt forms of Triton's fp8 / f16 conversions, against the formats'
+    own encodings (the values in the parameters come from the OCP fp8 and
+    IEEE binary16 definitions, not from the emulator)."""
+    from linear_layouts.ptx import InlinePtx
+
+    out = InlinePtx(asm, constraints).run(_Lanes(), inputs)
+    assert [int(x) for x in out] == expected
+
+
+def test_register_blocks_are_named_as_not_modelled():
+    from linear_layouts.ptx import InlinePtx
+
+    with pytest.raises(EmulationError, match="is not an instruction"):
+        InlinePtx("{ .reg .b32 a<2>; mov.b32 a0, $1; mov.b32 $0, a0; }", "=r,r")
