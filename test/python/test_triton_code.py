@@ -7,12 +7,16 @@ instruction it uses, independently of our lowering.
 
 Where the emulator does not model an instruction yet, the run must stop
 with an EmulationError naming it (never a silent skip); the table below
-lists each, so that a kernel that starts to run fails the test until it is
-moved to the passing set.
+lists each for the pinned Triton (3.6), so that a kernel that starts to run
+fails the test until it is moved to the passing set. Other Triton releases
+(`make test-triton`) emit other code: there a named EmulationError is an
+expected failure (xfail, reported with its reason), a wrong result still
+fails.
 """
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -49,6 +53,17 @@ NOT_MODELLED = {
 def test_tritons_code_runs_in_the_emulator(name, target):
     fn, sig, consts, warps, grid, make = KERNELS[name]
     args, check = make(np.random.default_rng(0))
+    if triton_oracle.VERSION != (3, 6):
+        try:
+            llt.emulate(fn, grid, *args, target=target, num_warps=warps, code="triton", signature=sig, **consts)
+        except EmulationError as e:
+            # (Triton 3.9's LLVM writes hex floats as `f0x3FB8AA3B`, which
+            # the LLVM 22 importer does not parse)
+            if re.search(r"is not (supported|modelled|an instruction)|unsupported op|does not parse", str(e)):
+                pytest.xfail(f"Triton {triton.__version__}: {str(e).splitlines()[0]}")
+            raise
+        check()
+        return
     missing = NOT_MODELLED.get((name, target))
     if missing:
         with pytest.raises(EmulationError, match=f"Triton's code for {name} on {target}: .*{missing}"):
