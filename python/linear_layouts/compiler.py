@@ -49,7 +49,7 @@ class CompiledKernel:
     num_warps: int
     threads_per_warp: int
     shared_bytes: int
-    #: the module's conversions (:class:`Conversion`), planned on demand
+    #: the module's conversions (:class:`Conversion`) and the plans ll-plan-conversions recorded
     conversions: list = dataclasses.field(default_factory=list)
 
     @property
@@ -211,7 +211,8 @@ class Conversion:
     """One ll.convert_layout of a compiled module: its location, shape and
     the kind of plan convert-ll-to-llvm emits for it, as ll-plan-conversions
     recorded it (``ll.plan``: ``in-reduce`` when the reduction producing its
-    operand emits it), or ``unplanned (why)``."""
+    operand emits it). A conversion the pass cannot plan fails the compile
+    with its diagnostic instead."""
     loc: str
     shape: list
     plan: str

@@ -170,13 +170,12 @@ def _memory(instr: _Instr, load: bool) -> Callable:
         raise _error(f"inline PTX {instr.text!r}: expected {'{regs}, [addr]' if load else '[addr], {regs}'} "
                      f"with {n} registers")
     size, dt = n * w // 8, _UINT[w]
+    from .emulator import SHARED_WINDOW  # (imported when decoding: the package imports this module lazily)
 
     def run(st: Any, regs: list, active: np.ndarray) -> None:
         lanes = np.flatnonzero(active)
         a = np.asarray(regs[addr.regs[0]]).astype(np.int64) + addr.imm
         if shared:
-            from .emulator import SHARED_WINDOW
-
             a = np.where(a < SHARED_WINDOW, a + SHARED_WINDOW, a)
         if len(lanes) and (a[lanes] % size).any():
             t = int(lanes[np.argmax(a[lanes] % size != 0)])

@@ -495,6 +495,7 @@ def _inline_asm(op: _Op) -> Handler:
     types = list(out.elems) if out is not None and out.kind == "struct" else [out] if out is not None else []
     if len(types) != len(prog.outs):
         raise EmulationError(f"inline PTX with {len(prog.outs)} outputs gives {out}")
+    sizes = [_layout(ty)[0] for ty in types]
 
     def run(st: _State, a: list) -> Any:
         r = prog.run(st, a)
@@ -502,8 +503,8 @@ def _inline_asm(op: _Op) -> Handler:
             return None
         # The registers' bits as the result types (f32, vector<1xi32>, ...).
         # (an i8 result comes in a 16-bit register: its low byte)
-        vals = tuple(_from_bytes(np.ascontiguousarray(v).view(np.uint8).reshape(st.T, -1)[:, :_layout(ty)[0]], ty)
-                     for v, ty in zip(r if isinstance(r, tuple) else (r,), types))
+        vals = tuple(_from_bytes(np.ascontiguousarray(v).view(np.uint8).reshape(st.T, -1)[:, :size], ty)
+                     for v, ty, size in zip(r if isinstance(r, tuple) else (r,), types, sizes))
         return vals if out.kind == "struct" else vals[0]
     return run
 
