@@ -604,6 +604,9 @@ BODY
 def semantics_kernel(exprs: list[str]) -> str:
     """Entry k computes %r<k>, which is stored to out[k][tid] (i32)."""
     body = []
+    if exprs and "%r" not in exprs[0]:  # a prologue
+        body.append(f"  {exprs[0]}")
+        exprs = exprs[1:]
     for k, expr in enumerate(exprs):
         body.append(f"  {expr}")
         body.append(f"  %o{k} = llvm.getelementptr %out[{k}, %tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, "
@@ -617,9 +620,11 @@ def test_integer_semantics():
     b = RNG.integers(-40, 40, 64).astype(np.int32)
     b[b == 0] = 3
     a[:2] = -(2**31)
-    b[:2] = [-1, 33]  # INT_MIN / -1 wraps; shifting by 33 (>= 32): shl/lshr give 0, ashr the sign
+    b[:2] = [-1, 33]  # INT_MIN / -1 wraps
     n = len(INT_OPS)
-    exprs = [f"%r{k} = llvm.{op} %a, %b : i32" for k, op in enumerate(INT_OPS)] + [
+    # (shift amounts below the width: larger ones are poison, tested below)
+    exprs = ["%c31 = llvm.mlir.constant(31 : i32) : i32\n  %s = llvm.and %b, %c31 : i32"] + \
+        [f"%r{k} = llvm.{op} %a, {'%s' if 'sh' in op else '%b'} : i32" for k, op in enumerate(INT_OPS)] + [
         f"%lt = llvm.icmp \"slt\" %a, %b : i32\n  %r{n} = llvm.zext %lt : i1 to i32",
         f"%ult = llvm.icmp \"ult\" %a, %b : i32\n  %r{n + 1} = llvm.zext %ult : i1 to i32",
         f"%t8 = llvm.trunc %a : i32 to i8\n  %r{n + 2} = llvm.sext %t8 : i8 to i32",
@@ -637,9 +642,42 @@ def test_integer_semantics():
         ux, uy = x % 2**32, y % 2**32
         q = abs(x) // abs(y) * (1 if (x < 0) == (y < 0) else -1)  # C truncating division
         expected = [wrap(q), x - y * q, wrap(ux // uy), wrap(ux % uy),
-                    x >> min(uy, 31), wrap(ux >> uy) if uy < 32 else 0, wrap(ux << uy) if uy < 32 else 0,
+                    x >> (uy & 31), wrap(ux >> (uy & 31)), wrap(ux << (uy & 31)),
                     int(x < y), int(ux < uy), (x & 0xFF) - 256 * ((x & 0xFF) >= 128), max(x, y), wrap(min(ux, uy))]
         assert list(out[:, t]) == expected, t
+
+
+@pytest.mark.parametrize("op", ["shl", "lshr", "ashr"])
+def test_shifts_by_the_width_or_more_are_poison(op):
+    """LLVM LangRef: a shift by at least the bit width is poison; the
+    hardware answers differently by target (PTX clamps, AMD masks the
+    amount), so an active thread doing it is named, not given a value."""
+    a = np.ones(64, np.int32)
+    b = np.where(np.arange(64) == 5, 32, 3).astype(np.int32)
+    with pytest.raises(EmulationError, match=rf"{op} of an i32 by 32 bits is poison .* thread 5 "):
+        run(semantics_kernel([f"%r0 = llvm.{op} %a, %b : i32"]), 1, [a, b, np.zeros((1, 64), np.int32)])
+
+
+@pytest.mark.parametrize("op, lo, hi", [("fptosi", -2**31, 2**31 - 1), ("fptoui", 0, 2**32 - 1)])
+def test_float_to_int_saturates_as_the_targets_do(op, lo, hi):
+    """PTX cvt.rzi.{s,u}32.f32 and AMD v_cvt_{i,u}32_f32 clamp to the
+    integer's range and give 0 for NaN (LLVM calls these inputs poison)."""
+    x = np.float32([1e10, -1e10, np.nan, 3.7, -3.7, np.inf, -np.inf, 2.0**31] * 8)
+    out = np.zeros(64, np.uint32)
+    run(f"""
+llvm.func @k(%px: !llvm.ptr<1>, %py: !llvm.ptr<1>) attributes {{nvvm.reqntid = array<i32: 64>}} {{
+  %tid = nvvm.read.ptx.sreg.tid.x : i32
+  %gx = llvm.getelementptr %px[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, f32
+  %gy = llvm.getelementptr %py[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  %x = llvm.load %gx : !llvm.ptr<1> -> f32
+  %i = llvm.{op} %x : f32 to i32
+  llvm.store %i, %gy : i32, !llvm.ptr<1>
+  llvm.return
+}}""", 1, [x, out])
+    want = [0 if np.isnan(v) else int(min(max(np.trunc(float(v)), lo), hi)) if np.isfinite(v) else
+            (hi if v > 0 else lo) for v in x]
+    got = out.view(np.int32) if lo < 0 else out
+    assert [int(v) for v in got] == want
 
 
 FLOATS = """

@@ -1,4 +1,4 @@
-"""Inline PTX in the emulator (linear_layouts.ptx): the predicated global
+"""Inline PTX in the emulator (linear_layouts.emulator.ptx): the predicated global
 accesses our lowering emits for masked loads and stores, checked against the
 PTX ISA's semantics and against Triton's own inline assembly for the same
 accesses (the strings Triton's NVIDIA back end puts into its LLVM IR, which
@@ -85,11 +85,11 @@ def test_misaligned_vector_access_is_an_error():
     ("@$1 ld.global.b32 { $0 }, [ $2 + 0 ];", "=r,r,l", r"predicate \$1 is not a 'b' input"),
     ("ld.global.cg.b32 { $0 }, [ $1 + 0 ];", "=r,l", r"modifier \.cg is not modelled"),
     ("ld.global.b32 { $0 }, [ $5 + 0 ];", "=r,l", r"operand \$5 does not exist"),
-    ("mov.b32 $0, %r1;", "=r,l", r"operand '%r1' is not modelled"),
+    ("mov.b32 $0, %r1;", "=r,l", r"operand .%r1. is not modelled \(not a declared register\)"),
     ("ld.global.b32 { $0 }, [ $1 + 0 ];", "=f,l", r"constraint 'f'"),
 ])
 def test_unmodelled_forms_are_named(asm, constraints, match):
-    from linear_layouts.ptx import InlinePtx
+    from linear_layouts.emulator.ptx import InlinePtx
 
     with pytest.raises(EmulationError, match=match):
         InlinePtx(asm, constraints)
@@ -125,7 +125,7 @@ def test_tritons_own_global_accesses_run_as_ptx_says():
     loads = [s for s in strings if "ld.global" in s[0]]
     stores = [s for s in strings if "st.global" in s[0]]
     assert loads and stores, strings
-    from linear_layouts.ptx import InlinePtx
+    from linear_layouts.emulator.ptx import InlinePtx
 
     for asm, cons in strings:
         InlinePtx(asm, cons)  # every string Triton emitted here is modelled
@@ -210,14 +210,102 @@ def test_cvt_forms_follow_the_formats(asm, constraints, inputs, expected):
     """The cvt forms of Triton's fp8 / f16 conversions, against the formats'
     own encodings (the values in the parameters come from the OCP fp8 and
     IEEE binary16 definitions, not from the emulator)."""
-    from linear_layouts.ptx import InlinePtx
+    from linear_layouts.emulator.ptx import InlinePtx
 
     out = InlinePtx(asm, constraints).run(_Lanes(), inputs)
     assert [int(x) for x in out] == expected
 
 
-def test_register_blocks_are_named_as_not_modelled():
-    from linear_layouts.ptx import InlinePtx
+def _lanes(asm: str, constraints: str, *inputs) -> list:
+    from linear_layouts.emulator.ptx import InlinePtx
 
-    with pytest.raises(EmulationError, match="is not an instruction"):
-        InlinePtx("{ .reg .b32 a<2>; mov.b32 a0, $1; mov.b32 $0, a0; }", "=r,r")
+    out = InlinePtx(asm, constraints).run(_Lanes(), [np.asarray(v) for v in inputs])
+    return [int(x) for x in out] if not isinstance(out, tuple) else [[int(x) for x in o] for o in out]
+
+
+def _prmt(a: int, b: int, c: int) -> int:
+    """prmt.b32's default mode as the PTX ISA states it, one byte at a time."""
+    pool = [(a >> 8 * i) & 0xFF for i in range(4)] + [(b >> 8 * i) & 0xFF for i in range(4)]
+    d = 0
+    for i in range(4):
+        sel = (c >> 4 * i) & 0xF
+        byte = pool[sel & 7]
+        d |= ((0xFF if byte & 0x80 else 0) if sel & 8 else byte) << 8 * i
+    return d
+
+
+def _lop3(a: int, b: int, c: int, lut: int) -> int:
+    return sum(((lut >> ((a >> k & 1) << 2 | (b >> k & 1) << 1 | (c >> k & 1))) & 1) << k for k in range(32))
+
+
+_A = np.uint32([0x01234567, 0x89ABCDEF, 0xFFFFFFFF, 0x80000001])
+_B = np.uint32([0x76543210, 0x00FF00FF, 0x12345678, 0x7FFFFFFF])
+_C = np.uint32([0xF0F0F0F0, 0x0F0F0F0F, 0xDEADBEEF, 0x00000001])
+
+
+@pytest.mark.parametrize("selector", [0x3210, 0x7654, 0x5140, 0x7362, 0x7531, 0x3276, 0x89AB, 0x0000, 0xFEDC])
+def test_prmt_selects_bytes_as_the_isa_says(selector):
+    got = _lanes(f"prmt.b32 $0, $1, $2, {selector:#x};", "=r,r,r", _A, _B)
+    assert got == [_prmt(int(a), int(b), selector) for a, b in zip(_A, _B)]
+
+
+@pytest.mark.parametrize("lut", [0xF0, 0xCC, 0xAA, 0x80, 0xC0, 0xF8, 0x96, 0xE8, 0x1E])
+def test_lop3_is_its_truth_table(lut):
+    got = _lanes(f"lop3.b32 $0, $1, $2, $3, {lut:#x};", "=r,r,r,r", _A, _B, _C)
+    assert got == [_lop3(int(a), int(b), int(c), lut) for a, b, c in zip(_A, _B, _C)]
+
+
+@pytest.mark.parametrize("asm, expected", [
+    # logical and arithmetic shifts; PTX clamps shift amounts past the width
+    ("shr.b32 $0, $1, 4;", lambda a, b: a >> 4),
+    ("shr.s32 $0, $1, 4;", lambda a, b: ((a - (1 << 32) if a >> 31 else a) >> 4) & 0xFFFFFFFF),
+    ("shl.b32 $0, $1, 40;", lambda a, b: 0),
+    ("shr.s32 $0, $1, 40;", lambda a, b: 0xFFFFFFFF if a >> 31 else 0),
+    ("add.u32 $0, $1, $2;", lambda a, b: (a + b) & 0xFFFFFFFF),
+    ("sub.s32 $0, $1, $2;", lambda a, b: (a - b) & 0xFFFFFFFF),
+    ("mul.lo.u32 $0, $1, $2;", lambda a, b: (a * b) & 0xFFFFFFFF),
+    ("mul.hi.u32 $0, $1, $2;", lambda a, b: (a * b) >> 32),
+    ("mul.hi.s32 $0, $1, $2;", lambda a, b: (((a - (a >> 31 << 32)) * (b - (b >> 31 << 32))) >> 32) & 0xFFFFFFFF),
+    ("and.b32 $0, $1, 0xFFFF0000;", lambda a, b: a & 0xFFFF0000),
+    ("not.b32 $0, $1;", lambda a, b: ~a & 0xFFFFFFFF),
+    # a register block of its own: .reg ranges, a .pred, setp and selp, a predicated mov
+    ("{ .reg .b32 t<2>; .reg .pred p; xor.b32 t0, $1, $2; setp.lo.u32 p, $1, $2; selp.b32 t1, $1, $2, p; "
+     "@!p mov.b32 t0, 0; or.b32 $0, t0, t1; }",
+     lambda a, b: ((a ^ b) | a) if a < b else b),
+])
+def test_integer_instructions_follow_the_isa(asm, expected):
+    assert _lanes(asm, "=r,r,r", _A, _B) == [expected(int(a), int(b)) for a, b in zip(_A, _B)]
+
+
+def test_float_arithmetic_rounds_to_nearest_even():
+    x, y = np.float32([1.0, 3.0, 1e38, 0.1]), np.float32([2**-24, 7.0, 10.0, 0.2])
+    got = _lanes("mul.f32 $0, $1, $2;", "=r,r,r", x, y)
+    with np.errstate(over="ignore"):  # 1e38 * 10 is inf
+        assert got == [int(v) for v in (x * y).view(np.uint32)]
+    got = _lanes("{ .reg .f32 s; add.f32 s, $1, $2; mov.b32 $0, s; }", "=r,r,r", x, y)
+    assert got == [int(v) for v in (x + y).view(np.uint32)]
+
+
+def test_tritons_fp8_to_bf16_block_gives_every_e5m2_value():
+    """Triton 3.6's e5m2 -> bf16 conversion for sm_80 / sm_90, a register
+    block of prmt / lop3 / shr / and / shl / mul.f32, run on all 256 codes:
+    every finite e5m2 value comes out exactly (ml_dtypes' format tables)."""
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    asm = ("{ .reg .b32 a<2>, b<2>, c<4>, d<4>, e112; mov.u32 e112, 0x77800000; "
+           "prmt.b32 a0, 0, $2, 0x5140; prmt.b32 a1, 0, $2, 0x7362; "
+           "lop3.b32 b0, a0, 0x7fff7fff, 0, 0xc0; lop3.b32 b1, a1, 0x7fff7fff, 0, 0xc0; "
+           "shr.b32 b0, b0, 3; shr.b32 b1, b1, 3; and.b32 c0, b0, 0xFFFF0000; shl.b32 c1, b0, 16; "
+           "and.b32 c2, b1, 0xFFFF0000; shl.b32 c3, b1, 16; mul.f32 d0, c0, e112; mul.f32 d1, c1, e112; "
+           "mul.f32 d2, c2, e112; mul.f32 d3, c3, e112; prmt.b32 b0, d0, d1, 0x3276; prmt.b32 b1, d2, d3, 0x3276; "
+           "lop3.b32 $0, b0, 0x80008000, a0, 0xf8; lop3.b32 $1, b1, 0x80008000, a1, 0xf8; }")
+    from linear_layouts.emulator.ptx import InlinePtx
+
+    codes = np.arange(256, dtype=np.uint8).reshape(64, 4)  # four codes per thread
+    lanes = type("L", (), {"T": 64, "mask": np.ones(64, bool)})()
+    lo, hi = InlinePtx(asm, "=r,=r,r").run(lanes, [codes])
+    bf16 = np.stack([lo & 0xFFFF, lo >> 16, hi & 0xFFFF, hi >> 16], axis=1).astype(np.uint16).reshape(-1)
+    want = np.arange(256, dtype=np.uint8).view(ml_dtypes.float8_e5m2).astype(np.float32)
+    got = (bf16.astype(np.uint32) << 16).view(np.float32)
+    finite = np.isfinite(want)
+    assert finite.sum() == 248
+    np.testing.assert_array_equal(got[finite], want[finite])

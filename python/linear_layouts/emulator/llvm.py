@@ -1,6 +1,6 @@
 """The LLVM dialect: constants, integer and float arithmetic, casts, math
 library calls and intrinsics, aggregates and vectors, memory accesses
-(masked too), inline PTX (linear_layouts.ptx) and atomics.
+(masked too), inline PTX (.ptx) and atomics.
 
 Part of the emulator (linear_layouts.emulator; the execution model is in
 its package docstring)."""
@@ -80,9 +80,9 @@ _INT_BINARY: dict[str, Callable] = {
     "and": lambda st, x, y, w: x & y,
     "or": lambda st, x, y, w: x | y,
     "xor": lambda st, x, y, w: x ^ y,
-    "shl": lambda st, x, y, w: np.where(y >= w, 0, x << np.minimum(y, w - 1)),
-    "lshr": lambda st, x, y, w: np.where(y >= w, 0, x >> np.minimum(y, w - 1)),
-    "ashr": lambda st, x, y, w: (_sview(x) >> np.minimum(y, w - 1).astype(_sview(x).dtype)).view(x.dtype),
+    "shl": lambda st, x, y, w: x << _shift(st, y, w, "shl"),
+    "lshr": lambda st, x, y, w: x >> _shift(st, y, w, "lshr"),
+    "ashr": lambda st, x, y, w: (_sview(x) >> _shift(st, y, w, "ashr").astype(_sview(x).dtype)).view(x.dtype),
     "udiv": lambda st, x, y, w: x // _nonzero(st, y),
     "urem": lambda st, x, y, w: x % _nonzero(st, y),
     "sdiv": lambda st, x, y, w: _sdivrem(x, _nonzero(st, y), rem=False),
@@ -91,7 +91,37 @@ _INT_BINARY: dict[str, Callable] = {
     "intr.smin": lambda st, x, y, w: np.minimum(_sview(x), _sview(y)),
     "intr.umax": lambda st, x, y, w: np.maximum(x, y),
     "intr.umin": lambda st, x, y, w: np.minimum(x, y),
+    # saturating arithmetic (LangRef "Saturation Arithmetic Intrinsics")
+    "intr.uadd.sat": lambda st, x, y, w: np.where(x + y < x, _umax(w, x.dtype), x + y),
+    "intr.usub.sat": lambda st, x, y, w: np.where(x < y, 0, x - y),
+    "intr.sadd.sat": lambda st, x, y, w: _ssat(x, y, w, np.add),
+    "intr.ssub.sat": lambda st, x, y, w: _ssat(x, y, w, np.subtract),
 }
+
+
+def _umax(w: int, dt: Any) -> Any:
+    return dt.type((1 << w) - 1)
+
+
+def _ssat(x: np.ndarray, y: np.ndarray, w: int, fn: Callable) -> np.ndarray:
+    exact = fn(_sview(x).astype(np.int64), _sview(y).astype(np.int64)) if w < 64 else \
+        fn(_sview(x).astype(object), _sview(y).astype(object))
+    return np.clip(exact, -(1 << (w - 1)), (1 << (w - 1)) - 1).astype(_SINT[w]).view(x.dtype)
+
+
+def _shift(st: _State, y: np.ndarray, w: int, name: str) -> np.ndarray:
+    """A shift amount: one of at least the bit width gives poison (LangRef
+    "shl"), which the emulator does not carry: an active thread shifting so
+    far is an EmulationError (the hardware's answer differs by target)."""
+    big = y >= w
+    if big.any():
+        bad = st.mask & (big.any(axis=1) if big.ndim > 1 else big)
+        if bad.any():
+            t = _first(bad)
+            amount = int(y[t].max() if y.ndim > 1 else y[t])
+            raise EmulationError(f"{name} of an i{w} by {amount} bits is poison (LLVM LangRef), "
+                                 f"in {st.thread(t)}")
+    return np.minimum(y, w - 1)
 
 
 @_op(*(f"llvm.{k}" for k in _INT_BINARY))
@@ -183,18 +213,46 @@ def _bitcast(op: _Op) -> Handler:
 @_op("llvm.fptrunc", "llvm.fpext", "llvm.uitofp", "llvm.sitofp")
 def _to_float_cast(op: _Op) -> Handler:
     ty, view = op.outs[0], (_sview if op.name == "llvm.sitofp" else _uview)
+    if op.name == "llvm.fptrunc" and _elem(ty).name == "f16":
+        def run(st: _State, a: list) -> np.ndarray:
+            with np.errstate(over="ignore"):
+                h = _to_float(a[0], ty)
+            if st.fp16_overflow_clamps:  # AMD MODE.FP16_OVFL (s_setreg): overflow clamps, inf stays inf
+                h = np.where(np.isinf(h) & np.isfinite(a[0]), np.copysign(np.float16(65504), h), h).astype(h.dtype)
+            return h
+        return run
     return lambda st, a: _to_float(view(a[0]), ty)
 
 
-@_op("llvm.fptosi", "llvm.fptoui")
+@_op("llvm.fptosi", "llvm.fptoui", "llvm.intr.fptosi.sat", "llvm.intr.fptoui.sat")
 def _float_to_int(op: _Op) -> Handler:
-    w, signed = _elem(op.outs[0]).bits, op.name == "llvm.fptosi"
+    """Float to integer toward zero, saturating to the integer's range and
+    NaN to 0: what both targets' instructions do (PTX cvt.rzi.{s,u}N.f32,
+    AMD v_cvt_{i,u}32_f32) for inputs LLVM calls poison, and what the .sat
+    intrinsics define."""
+    w, signed = _elem(op.outs[0]).bits, op.name in ("llvm.fptosi", "llvm.intr.fptosi.sat")
+    lo, hi = (-(1 << (w - 1)), (1 << (w - 1)) - 1) if signed and w > 1 else (0, (1 << w) - 1)
 
     def run(st: _State, a: list) -> np.ndarray:
-        t = np.trunc(a[0].astype(np.float64))
-        v = t.astype(np.int64) if signed else t.astype(np.uint64)
-        return (v & 1).astype(bool) if w == 1 else v.astype(_UINT[w])
+        x = a[0].astype(np.float64)
+        t = np.trunc(np.where(np.isnan(x), 0.0, x))
+        if w == 1:
+            return (t.astype(np.int64) & 1).astype(bool)
+        if w < 64:
+            v = np.clip(t, lo, hi).astype(np.int64)
+        else:  # 2**63 is not an int64: clip in float, then saturate the top
+            big = t >= float(hi)
+            v = np.clip(t, lo, hi).astype(np.int64 if signed else np.uint64)
+            v = np.where(big, np.array(hi).astype(v.dtype), v)
+        return v.astype(_UINT[w])
     return run
+
+
+@_op("llvm.intr.abs")
+def _abs(op: _Op) -> Handler:
+    """|x| of a signed integer (INT_MIN stays INT_MIN: poison when the
+    is_int_min_poison flag is set, which the emulator does not carry)."""
+    return lambda st, a: np.abs(_sview(a[0])).view(a[0].dtype)
 
 
 @_op("llvm.ptrtoint", "llvm.inttoptr")
@@ -316,6 +374,10 @@ _APPROX_INTRINSICS: dict[str, Callable] = {
     **{f"llvm.nvvm.{n}{ftz}.f": f for n, f in (("sqrt.rn", np.sqrt), ("sqrt.approx", np.sqrt),
                                                ("rsqrt.approx", lambda x: 1.0 / np.sqrt(x)))
        for ftz in ("", ".ftz")},
+    # AMD transcendental approximations (CDNA3 ISA: V_RSQ_F32, V_RCP_F32,
+    # V_SQRT_F32, V_EXP_F32, V_LOG_F32: 1 ulp), evaluated exactly.
+    "llvm.amdgcn.rsq.f32": lambda x: 1.0 / np.sqrt(x), "llvm.amdgcn.rcp.f32": lambda x: 1.0 / x,
+    "llvm.amdgcn.sqrt.f32": np.sqrt, "llvm.amdgcn.exp2.f32": np.exp2, "llvm.amdgcn.log.f32": np.log2,
 }
 
 
@@ -486,11 +548,12 @@ def _fence(op: _Op) -> Handler:
 
 @_op("llvm.inline_asm")
 def _inline_asm(op: _Op) -> Handler:
-    """Inline PTX (linear_layouts.ptx: the predicated global accesses our
+    """Inline PTX (.ptx: the predicated global accesses our
     lowering and Triton emit); AMD inline assembly is not modelled."""
-    from ..ptx import InlinePtx
+    from .ptx import InlinePtx
 
     prog = InlinePtx(op.attrs["asm_string"].value, op.attrs["constraints"].value)
+    ins = op.ins
     out = op.outs[0] if op.outs and op.outs[0].kind != "void" else None
     types = list(out.elems) if out is not None and out.kind == "struct" else [out] if out is not None else []
     if len(types) != len(prog.outs):
@@ -498,7 +561,7 @@ def _inline_asm(op: _Op) -> Handler:
     sizes = [_layout(ty)[0] for ty in types]
 
     def run(st: _State, a: list) -> Any:
-        r = prog.run(st, a)
+        r = prog.run(st, [_to_bytes(v, ty) for v, ty in zip(a, ins)])  # inputs as their bits
         if out is None:
             return None
         # The registers' bits as the result types (f32, vector<1xi32>, ...).

@@ -35,6 +35,8 @@ class _State:
         self.lane = t % warp_size
         self.warp_base = t - self.lane
         self.exited = np.zeros(T, bool)
+        #: AMD MODE.FP16_OVFL (s_setreg): f16 overflow clamps to +-65504
+        self.fp16_overflow_clamps = False
         self.set_mask(np.ones(T, bool))
 
     def set_mask(self, mask: np.ndarray) -> None:
@@ -61,6 +63,9 @@ class _Op:
     constants: dict[str, int] = field(default_factory=dict)
     #: the module's integer flags (llvm.module_flags: "nvvm-reflect-ftz" -> 1)
     flags: dict[str, int] = field(default_factory=dict)
+    #: operand position -> its value, for operands that are integer constants
+    #: (an intrinsic's immediate arguments: DPP controls, hwreg fields)
+    operand_ints: dict[int, int] = field(default_factory=dict)
 
 
 _OPS: dict[str, Callable[[_Op], Handler]] = {}

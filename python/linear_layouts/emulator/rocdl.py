@@ -104,3 +104,154 @@ def _buffer_store(op: _Op) -> Handler:
         if len(lanes):
             st.mem.store(addr[lanes], _to_bytes(a[0], ty)[lanes], st, lanes)
     return run
+
+
+# ---- cross-lane data movement (CDNA3 ISA, "Data Parallel Processing (DPP)"
+# and "DS_SWIZZLE_B32"; LLVM AMDGPU usage of llvm.amdgcn.update.dpp)
+
+
+def _dpp_sources(ctrl: int, lane: np.ndarray, ws: int) -> tuple[np.ndarray, np.ndarray]:
+    """For a DPP control word (GFX9 / CDNA encoding) the lane each lane reads
+    and whether that lane exists: quad_perm 0x00-0xFF, row_shl 0x101-0x10F,
+    row_shr 0x111-0x11F, row_ror 0x121-0x12F, wave_shl/rol/shr/ror 0x130 /
+    0x134 / 0x138 / 0x13C, row_mirror 0x140, row_half_mirror 0x141,
+    row_bcast15 0x142 (lane 15 of each row to the next row), row_bcast31
+    0x143 (lane 31 to rows 2 and 3). Rows are 16 lanes."""
+    row, r = lane // 16 * 16, lane % 16
+    ok = np.ones(lane.shape, bool)
+    if ctrl <= 0xFF:
+        src = (lane & ~3) | ((ctrl >> (2 * (lane & 3))) & 3)
+    elif 0x101 <= ctrl <= 0x10F or 0x111 <= ctrl <= 0x11F:
+        s = r + (ctrl & 0xF) if ctrl < 0x110 else r - (ctrl & 0xF)
+        ok, src = (s >= 0) & (s < 16), row + (s & 15)
+    elif 0x121 <= ctrl <= 0x12F:
+        src = row + ((r - (ctrl & 0xF)) & 15)
+    elif ctrl in (0x130, 0x134, 0x138, 0x13C):
+        s = lane + (1 if ctrl <= 0x134 else -1)
+        ok = np.ones(lane.shape, bool) if ctrl in (0x134, 0x13C) else (s >= 0) & (s < ws)
+        src = s % ws
+    elif ctrl == 0x140:
+        src = row + 15 - r
+    elif ctrl == 0x141:
+        src = row + (r & 8) + 7 - (r & 7)
+    elif ctrl == 0x142:
+        ok, src = row >= 16, np.maximum(row - 1, 0)
+    elif ctrl == 0x143:
+        ok, src = row >= 32, np.full(lane.shape, 31)
+    else:
+        raise EmulationError(f"DPP control {ctrl:#x} is not a GFX9 / CDNA DPP control")
+    return src, ok
+
+
+def _const_int(op: _Op, k: int, what: str) -> int:
+    value = op.operand_ints.get(k)
+    if value is None:
+        raise EmulationError(f"{op.name}: its {what} must be a constant")
+    return value
+
+
+@_intrinsic("llvm.amdgcn.update.dpp.")
+def _update_dpp(op: _Op) -> Handler:
+    """llvm.amdgcn.update.dpp(old, src, dpp_ctrl, row_mask, bank_mask,
+    bound_ctrl): v_mov_b32_dpp of `src` into a register holding `old`. A
+    lane whose row (row_mask bit) or bank of 4 lanes (bank_mask bit) is
+    disabled keeps `old`; one whose source lane does not exist or is
+    inactive gets 0 with bound_ctrl, else keeps `old`."""
+    ctrl, row_mask, bank_mask, bound = (_const_int(op, k, w) for k, w in
+                                        ((2, "dpp_ctrl"), (3, "row_mask"), (4, "bank_mask"), (5, "bound_ctrl")))
+
+    def run(st: _State, a: list) -> np.ndarray:
+        src, ok = _dpp_sources(ctrl, st.lane, st.ws)
+        src = st.warp_base + src
+        ok = ok & st.mask[src]
+        write = ((row_mask >> (st.lane % st.ws // 16)) & 1).astype(bool) & ((bank_mask >> (st.lane % 16 // 4)) & 1).astype(bool)
+        old, value = a[0], a[1]
+        moved = np.where(ok, value[src], 0 if bound else old)
+        return np.where(write, moved, old).astype(value.dtype)
+    return run
+
+
+@_intrinsic("llvm.amdgcn.ds.swizzle")
+def _ds_swizzle(op: _Op) -> Handler:
+    """ds_swizzle_b32 (CDNA3 ISA): offset bit 15 set is a quad permutation
+    (2 bits per lane of each 4); clear, a bit-mask permutation in each group
+    of 32 lanes, lane j reading ((j & and) | or) ^ xor with the 5-bit masks
+    at offset bits 0, 5, 10. An inactive source lane reads 0."""
+    off = _const_int(op, 1, "offset")
+
+    def run(st: _State, a: list) -> np.ndarray:
+        lane = st.lane
+        if off & 0x8000:
+            src = (lane & ~3) | ((off >> (2 * (lane & 3))) & 3)
+        else:
+            j = lane & 31
+            src = (lane & ~31) | (((j & (off & 31)) | ((off >> 5) & 31)) ^ ((off >> 10) & 31))
+        src = st.warp_base + src
+        return np.where(st.mask[src], a[0][src], 0).astype(a[0].dtype)
+    return run
+
+
+def _warp_uniform(st: _State, values: np.ndarray, lane: np.ndarray) -> np.ndarray:
+    """Each thread gets `values` at lane `lane` of its warp (lane per thread)."""
+    return values[st.warp_base + lane]
+
+
+@_intrinsic("llvm.amdgcn.readlane.", "llvm.amdgcn.readlane")
+def _readlane(op: _Op) -> Handler:
+    """v_readlane_b32: the value of lane `lane` (uniform) in every lane."""
+    def run(st: _State, a: list) -> np.ndarray:
+        lane = _uview(a[1]).astype(np.int64) % st.ws
+        return _warp_uniform(st, a[0], lane)
+    return run
+
+
+@_intrinsic("llvm.amdgcn.readfirstlane.", "llvm.amdgcn.readfirstlane")
+def _readfirstlane(op: _Op) -> Handler:
+    """v_readfirstlane_b32: the value of the lowest active lane of the wave."""
+    def run(st: _State, a: list) -> np.ndarray:
+        active = st.mask.reshape(-1, st.ws)
+        first = np.repeat(np.argmax(active, axis=1), st.ws)
+        return _warp_uniform(st, a[0], first)
+    return run
+
+
+@_intrinsic("llvm.amdgcn.ballot.i64", "llvm.amdgcn.ballot.i32")
+def _amd_ballot(op: _Op) -> Handler:
+    """The active lanes whose predicate is true, bit per lane (i64 for
+    wave64: i32 only on a 32-lane wave)."""
+    bits = op.outs[0].bits
+
+    def run(st: _State, a: list) -> np.ndarray:
+        if bits < st.ws:
+            raise EmulationError(f"{op.name} on a {st.ws}-lane wave")
+        pred = (a[0].astype(bool) & st.mask).reshape(-1, st.ws).astype(np.uint64)
+        words = (pred << np.arange(st.ws, dtype=np.uint64)).sum(axis=1, dtype=np.uint64)
+        return np.repeat(words, st.ws).astype(_UINT_OF[bits])
+    return run
+
+
+_UINT_OF = {32: np.uint32, 64: np.uint64}
+#: MODE register fields the emulator models (hwreg 1; CDNA3 ISA "MODE"):
+#: FP16_OVFL (bit 23): an f16 result that overflows clamps to +-65504.
+_HW_REG_MODE, _FP16_OVFL = 1, 23
+
+
+@_intrinsic("llvm.amdgcn.s.setreg")
+def _setreg(op: _Op) -> Handler:
+    """s_setreg_b32 hwreg(id, offset, size): only MODE.FP16_OVFL is modelled
+    (Triton sets it on gfx942 for its f16 / fp8 conversions); it holds for
+    the CTA's later f32 -> f16 truncations."""
+    reg = _const_int(op, 0, "hwreg")
+    ident, offset, size = reg & 63, (reg >> 6) & 31, ((reg >> 11) & 31) + 1
+    if (ident, offset, size) != (_HW_REG_MODE, _FP16_OVFL, 1):
+        raise EmulationError(f"s_setreg of hwreg({ident}, {offset}, {size}) is not modelled "
+                             f"(MODE.FP16_OVFL, hwreg(1, 23, 1), is)")
+
+    def run(st: _State, a: list) -> None:
+        if st.lanes.size:
+            st.fp16_overflow_clamps = bool(a[1][st.lanes[0]] & 1)
+    return run
+
+
+_intrinsic("llvm.amdgcn.s.waitcnt", "llvm.amdgcn.s.sleep", "llvm.amdgcn.sched.barrier",
+           "llvm.amdgcn.s.setprio")(lambda op: lambda st, a: None)

@@ -135,6 +135,18 @@ def _pick_function(module: Any, kernel: str | None) -> Any:
     return candidates[0]
 
 
+def _operand_ints(op: Any) -> dict[int, int]:
+    """The operands of `op` defined by integer ``llvm.mlir.constant`` ops."""
+    out = {}
+    for k, v in enumerate(op.operands):
+        owner = v.owner
+        if getattr(owner, "name", None) == "llvm.mlir.constant":
+            value = _attrs(owner)["value"]
+            if isinstance(getattr(value, "value", None), int):  # (i1: a bool)
+                out[k] = int(value.value)
+    return out
+
+
 def _decode_op(op: Any, shared: dict[str, int], slot: Callable[[Any], int], constants: dict[str, int],
                flags: dict[str, int]) -> _Instr:
     where = _where_is(op)
@@ -142,7 +154,8 @@ def _decode_op(op: Any, shared: dict[str, int], slot: Callable[[Any], int], cons
         raise EmulationError(f"unsupported op {where}")
     try:
         info = _Op(op.name, [_parse_type(str(v.type)) for v in op.operands],
-                   [_parse_type(str(r.type)) for r in op.results], _attrs(op), shared, constants, flags)
+                   [_parse_type(str(r.type)) for r in op.results], _attrs(op), shared, constants, flags,
+                   _operand_ints(op))
         run = _OPS[op.name](info)
     except EmulationError as e:
         raise EmulationError(f"{where}: {e}") from None

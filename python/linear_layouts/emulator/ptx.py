@@ -1,0 +1,588 @@
+"""Inline PTX for the emulator: ``llvm.inline_asm`` strings run per thread.
+
+Our lowering and Triton's NVIDIA back end emit work as inline PTX, e.g. a
+masked global load, one predicated instruction (no branch)::
+
+    mov.b32 $0, 0;  mov.b32 $1, $5;  @$3 ld.global.v2.b32 { $0, $1 }, [ $2 + 0 ];
+
+or a conversion in a register block of its own::
+
+    { .reg .b32 a<2>;  and.b32 a0, $1, 0xfffefffe;  ...  prmt.b32 $0, a0, a1, 0x7531; }
+
+This module parses such a string with its constraint string once (operand
+numbering: outputs ``=r`` first, then inputs; scope braces and ``.reg``
+declarations, ``name<n>`` ranges and ``.pred`` registers included;
+predicates ``@$n`` / ``@!p``; vector braces; ``[ $n + imm ]`` addresses;
+integer, hex and ``0f`` float immediates; several instructions separated by
+``;``) and runs it on the emulator's per-thread values. Registers hold the
+bits of their width (inputs are given as their in-memory bytes).
+
+It is table-driven: each opcode is one entry of ``_INSTRUCTIONS`` whose
+docstring names the PTX ISA section its semantics come from. An
+instruction, modifier or operand form that is not modelled raises
+EmulationError naming it -- never a silent skip.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable
+
+import numpy as np
+
+from .values import EmulationError
+
+# LLVM's NVPTX inline-asm constraints (the register class): c and h 16-bit
+# (c: an i8 or i16 value in a 16-bit register), r 32-bit, l 64-bit, b a
+# predicate.
+_CONSTRAINT_BITS = {"c": 16, "h": 16, "r": 32, "l": 64, "b": 1}
+_UINT = {1: np.bool_, 8: np.uint8, 16: np.uint16, 32: np.uint32, 64: np.uint64}
+_SINT = {8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}
+_FLOAT = {16: np.float16, 32: np.float32, 64: np.float64}
+#: .reg types -> bits
+_REG_TYPES = {"pred": 1, **{f"{k}{w}": w for k in "bsu" for w in (8, 16, 32, 64)},
+              **{f"f{w}": w for w in (16, 32, 64)}, "f16x2": 32, "bf16x2": 32, "bf16": 16}
+
+
+def _error(msg: str) -> Exception:
+    return EmulationError(msg)
+
+
+@dataclass(frozen=True)
+class _Operand:
+    kind: str  # "reg", "imm", "vec" (braces of registers), "addr" ([ reg + imm ])
+    regs: tuple[int, ...] = ()
+    imm: int = 0
+
+
+@dataclass(frozen=True)
+class _Instr:
+    text: str
+    opcode: str  # e.g. "ld", "st", "mov"
+    mods: tuple[str, ...]  # e.g. ("global", "v4", "b32")
+    pred: int | None  # predicate register, or None
+    pred_negated: bool
+    operands: tuple[_Operand, ...]
+    widths: tuple[int, ...]  # bits of every register of the string
+
+
+_REG = r"\$\d+|[%A-Za-z_][\w$%]*"
+_INT = r"-?(?:0[xX][0-9a-fA-F]+|\d+)"
+
+
+class _Registers:
+    """Register names of one string: ``$n`` operands, then ``.reg`` locals."""
+
+    def __init__(self, widths: list[int]) -> None:
+        self.index = {f"${i}": i for i in range(len(widths))}
+        self.widths = list(widths)
+
+    def declare(self, decl: str, where: str) -> None:
+        m = re.fullmatch(r"\.reg\s+\.(\w+)\s+(.*)", decl, re.S)
+        if not m or m[1] not in _REG_TYPES:
+            raise _error(f"inline PTX {where!r}: declaration {decl!r} is not modelled (.reg .b32 a, b<2>, ...)")
+        for name in (n.strip() for n in m[2].split(",")):
+            r = re.fullmatch(r"([%A-Za-z_][\w$]*)(?:<(\d+)>)?", name)
+            if not r:
+                raise _error(f"inline PTX {where!r}: register name {name!r} is not modelled")
+            for full in ([f"{r[1]}{k}" for k in range(int(r[2]))] if r[2] else [r[1]]):
+                self.index[full] = len(self.widths)
+                self.widths.append(_REG_TYPES[m[1]])
+
+    def __call__(self, name: str, where: str) -> int:
+        if name not in self.index:
+            if name.startswith("$"):
+                raise _error(f"inline PTX {where!r}: operand {name} does not exist "
+                             f"({sum(k.startswith('$') for k in self.index)} operands)")
+            raise _error(f"inline PTX {where!r}: operand {name!r} is not modelled (not a declared register)")
+        return self.index[name]
+
+
+def _immediate(t: str) -> int | None:
+    if re.fullmatch(_INT, t):
+        return int(t, 0)
+    m = re.fullmatch(r"0[fF]([0-9a-fA-F]{8})|0[dD]([0-9a-fA-F]{16})", t)  # PTX float immediates: raw bits
+    if m:
+        return int(m[1] or m[2], 16)
+    return None
+
+
+def _parse_operand(text: str, regs: _Registers, where: str) -> _Operand:
+    t = text.strip()
+    if re.fullmatch(_REG, t):
+        return _Operand("reg", (regs(t, where),))
+    m = re.fullmatch(r"\{(.*)\}", t, re.S)
+    if m:
+        out = []
+        for r in m[1].split(","):
+            r = r.strip()
+            if not re.fullmatch(_REG, r):
+                raise _error(f"inline PTX {where!r}: vector element {r!r} is not a register")
+            out.append(regs(r, where))
+        return _Operand("vec", tuple(out))
+    m = re.fullmatch(rf"\[\s*({_REG})\s*(?:\+\s*({_INT})\s*)?\]", t)
+    if m:
+        return _Operand("addr", (regs(m[1], where),), int(m[2] or "0", 0))
+    imm = _immediate(t)
+    if imm is not None:
+        return _Operand("imm", (), imm)
+    raise _error(f"inline PTX {where!r}: operand {t!r} is not modelled (a register, an integer, "
+                 f"{{ $a, ... }}, [ $n + imm ])")
+
+
+def _split_operands(text: str) -> list[str]:
+    out, depth, cur = [], 0, ""
+    for c in text:
+        if c in "{[":
+            depth += 1
+        elif c in "}]":
+            depth -= 1
+        if c == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += c
+    if cur.strip():
+        out.append(cur)
+    return out
+
+
+def _parse_statement(s: str, regs: _Registers) -> _Instr:
+    m = re.fullmatch(rf"(?:@(!?)({_REG})\s+)?([a-z][a-z0-9]*)((?:\.[a-z0-9:]+)*)\s*(.*)", s, re.S)
+    if not m:
+        raise _error(f"inline PTX {s!r} is not an instruction")
+    pred = regs(m[2], s) if m[2] else None
+    operands = tuple(_parse_operand(o, regs, s) for o in _split_operands(m[5]))
+    return _Instr(s, m[3], tuple(x for x in m[4].split(".") if x), pred, m[1] == "!", operands,
+                  tuple(regs.widths))
+
+
+def _statements(asm: str) -> list[str]:
+    """The statements of a string: split at ';', scope braces dropped."""
+    out = []
+    for s in asm.split(";"):
+        s = " ".join(s.split())
+        while s.startswith(("{", "}")):
+            s = s[1:].strip()
+        while s.endswith("}") and "{" not in s:
+            s = s[:-1].strip()
+        if s:
+            out.append(s)
+    return out
+
+
+# ---- register values: bits of the register's width, per thread
+
+
+def _to_register(v: Any, bits: int, T: int) -> np.ndarray:
+    """An input value (any dtype, [T] or [T, n]) as register bits: its
+    in-memory bytes zero-extended or truncated to the register's width."""
+    v = np.asarray(v)
+    if bits == 1:
+        return (v.reshape(T, -1) != 0).any(axis=1)
+    raw = np.ascontiguousarray(v).view(np.uint8).reshape(T, -1) if v.dtype != np.bool_ else \
+        v.reshape(T, -1).astype(np.uint8)
+    n = bits // 8
+    if raw.shape[1] < n:
+        raw = np.concatenate([raw, np.zeros((T, n - raw.shape[1]), np.uint8)], axis=1)
+    return np.ascontiguousarray(raw[:, :n]).view(_UINT[bits]).reshape(T)
+
+
+def _read(op: _Operand, bits: int) -> Callable[[list, int], np.ndarray]:
+    """A source operand as `bits`-bit values (an immediate: its low bits;
+    a register: its bits truncated / zero-extended)."""
+    if op.kind == "imm":
+        value = op.imm & ((1 << bits) - 1) if bits > 1 else bool(op.imm)
+        return lambda regs, T: np.full(T, value, _UINT[bits])
+    if op.kind != "reg":
+        raise _error(f"a {op.kind} operand where a register or an immediate is expected")
+    i = op.regs[0]
+
+    def read(regs: list, T: int) -> np.ndarray:
+        v = regs[i]
+        if v is None:  # never written: PTX leaves it undefined; the emulator reads 0
+            return np.zeros(T, _UINT[bits])
+        return v.astype(bool) if bits == 1 else v.astype(_UINT[bits])
+    return read
+
+
+def _write(regs: list, i: int, active: np.ndarray, value: np.ndarray, widths: tuple[int, ...]) -> None:
+    value = value.astype(_UINT[widths[i]])
+    old = regs[i]
+    regs[i] = value if old is None else np.where(active, value, old.astype(value.dtype))
+
+
+def _as_float(bits: np.ndarray, w: int) -> np.ndarray:
+    return bits.astype(_UINT[w]).view(_FLOAT[w])
+
+
+def _bits_of(x: np.ndarray, w: int) -> np.ndarray:
+    return np.asarray(x, _FLOAT[w]).view(_UINT[w])
+
+
+# ---- instructions: opcode -> factory(instr) -> run(st, regs, active)
+
+
+def _type(instr: _Instr) -> tuple[str, int]:
+    """The kind (b, s, u, f, pred) and bits of the instruction's type modifier."""
+    for mod in reversed(instr.mods):
+        m = re.fullmatch(r"([bsuf])(8|16|32|64)", mod)
+        if m:
+            return m[1], int(m[2])
+        if mod == "pred":
+            return "pred", 1
+    raise _error(f"inline PTX {instr.text!r}: no type modifier (.b32, .u16, ...)")
+
+
+def _width(instr: _Instr) -> int:
+    return _type(instr)[1]
+
+
+def _known_mods(instr: _Instr, allowed: set[str]) -> None:
+    for mod in instr.mods:
+        if mod not in allowed and not re.fullmatch(r"[bsuf](8|16|32|64)|v[24]|pred", mod):
+            raise _error(f"inline PTX {instr.text!r}: modifier .{mod} is not modelled")
+
+
+def _arity(instr: _Instr, n: int, what: str) -> None:
+    if len(instr.operands) != n or instr.operands[0].kind != "reg":
+        raise _error(f"inline PTX {instr.text!r}: {instr.opcode} takes {what}")
+
+
+def _mov(instr: _Instr) -> Callable:
+    """mov (PTX ISA 9.7.9.1 "mov"): a register or immediate into a register."""
+    _known_mods(instr, set())
+    _arity(instr, 2, "a register and a register or an integer")
+    w, dst = _width(instr), instr.operands[0].regs[0]
+    src = _read(instr.operands[1], w)
+    return lambda st, regs, active: _write(regs, dst, active, src(regs, st.T), instr.widths)
+
+
+def _binary(fn: Callable[[np.ndarray, np.ndarray, int, str], np.ndarray], kinds: str, mods: set[str] = set(),
+            arity: int = 3) -> Callable[[_Instr], Callable]:
+    """A factory for a d = f(a, b[, c]) instruction on `kinds` of types."""
+    def factory(instr: _Instr) -> Callable:
+        _known_mods(instr, mods)
+        kind, w = _type(instr)
+        if kind[0] not in kinds:
+            raise _error(f"inline PTX {instr.text!r}: .{kind}{w} operands are not modelled for {instr.opcode}")
+        _arity(instr, arity, f"{arity} operands")
+        dst = instr.operands[0].regs[0]
+        srcs = [_read(o, w) for o in instr.operands[1:]]
+        m = instr.mods
+
+        def run(st: Any, regs: list, active: np.ndarray) -> None:
+            _write(regs, dst, active, fn(*(s(regs, st.T) for s in srcs), w, kind, m), instr.widths)
+        return run
+    return factory
+
+
+def _float_binary(fn: Callable) -> Callable:
+    """An IEEE float operation rounded to nearest even (.rn, the default)."""
+    def run(x: np.ndarray, y: np.ndarray, w: int, kind: str, mods: tuple) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            return _bits_of(fn(_as_float(x, w), _as_float(y, w)), w)
+    return run
+
+
+def _integer_or_float(int_fn: Callable, float_fn: Callable) -> Callable:
+    fl = _float_binary(float_fn)
+
+    def run(x: np.ndarray, y: np.ndarray, w: int, kind: str, mods: tuple) -> np.ndarray:
+        if kind == "f":
+            if any(m in ("rz", "rm", "rp", "sat", "ftz") for m in mods):
+                raise _error(f"{'.'.join(mods)}: only round-to-nearest float arithmetic is modelled")
+            return fl(x, y, w, kind, mods)
+        return int_fn(x, y)
+    return run
+
+
+def _mul(x: np.ndarray, y: np.ndarray, w: int, kind: str, mods: tuple) -> np.ndarray:
+    """mul (PTX ISA "mul": .lo / .hi / .wide of integers; floats: .rn)."""
+    if kind == "f":
+        return _float_binary(np.multiply)(x, y, w, kind, mods)
+    part = next((m for m in mods if m in ("lo", "hi", "wide")), None)
+    if part is None:
+        raise _error("integer mul needs .lo, .hi or .wide")
+    if w == 64 and part != "lo":  # the 128-bit product
+        view = (lambda v: v.view(np.int64)) if kind == "s" else (lambda v: v)
+        full = [int(a) * int(b) for a, b in zip(view(x), view(y))]
+        return np.array([(v >> 64) & ((1 << 64) - 1) for v in full], np.uint64)
+    if kind == "s" and w < 64:
+        full = x.view(_SINT[w]).astype(np.int64) * y.view(_SINT[w]).astype(np.int64)
+    else:
+        full = x.astype(np.uint64) * y.astype(np.uint64)  # exact below 64 bits, mod 2^64 for .lo
+    if part == "hi":
+        return (full >> w).astype(np.uint64) & np.uint64((1 << w) - 1)
+    return full.astype(np.uint64)
+
+
+def _shift(left: bool) -> Callable:
+    """shl / shr (PTX ISA "shl", "shr"): amounts past the width clamp to it
+    (0, or the sign fill for shr.s)."""
+    def run(x: np.ndarray, n: np.ndarray, w: int, kind: str, mods: tuple) -> np.ndarray:
+        n = np.minimum(n.astype(np.uint64), w)
+        if left:
+            return np.where(n >= w, 0, x.astype(np.uint64) << np.minimum(n, w - 1))
+        if kind == "s":
+            return (x.view(_SINT[w]).astype(np.int64) >> np.minimum(n, w - 1).astype(np.int64)).astype(_SINT[w]) \
+                .view(_UINT[w])
+        return np.where(n >= w, 0, x.astype(np.uint64) >> np.minimum(n, w - 1))
+    return run
+
+
+def _prmt(a: np.ndarray, b: np.ndarray, c: np.ndarray, w: int, kind: str, mods: tuple) -> np.ndarray:
+    """prmt.b32 (PTX ISA "prmt", default mode): byte i of d is byte
+    (c >> 4i) & 7 of {b, a} (a's bytes 0-3, b's 4-7); selector bit 3
+    replicates that byte's sign bit."""
+    if mods != ("b32",):
+        raise _error(f"prmt.{'.'.join(mods)}: only the default mode is modelled")
+    pool = np.stack([a.astype(np.uint32), b.astype(np.uint32)], axis=1).view(np.uint8)  # [T, 8]
+    out = np.zeros(a.shape, np.uint32)
+    rows = np.arange(len(a))
+    for i in range(4):
+        sel = (c.astype(np.uint32) >> (4 * i)) & 0xF
+        byte = pool[rows, sel & 7].astype(np.uint32)
+        byte = np.where(sel & 8, np.where(byte & 0x80, 0xFF, 0), byte).astype(np.uint32)
+        out |= byte << np.uint32(8 * i)
+    return out
+
+
+def _lop3(a: np.ndarray, b: np.ndarray, c: np.ndarray, lut: np.ndarray, w: int, kind: str,
+          mods: tuple) -> np.ndarray:
+    """lop3.b32 (PTX ISA "lop3"): bit k of d is bit (a_k b_k c_k) of immLut,
+    with a_k the most significant (the LUT of 0xF0, 0xCC, 0xAA)."""
+    out = np.zeros(a.shape, np.uint32)
+    lut = int(lut[0]) if len(lut) else 0
+    for i in range(8):
+        if (lut >> i) & 1:
+            out |= (a if i & 4 else ~a) & (b if i & 2 else ~b) & (c if i & 1 else ~c)
+    return out
+
+
+_SETP = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal, "gt": np.greater,
+         "ge": np.greater_equal, "lo": np.less, "ls": np.less_equal, "hi": np.greater, "hs": np.greater_equal}
+
+
+def _setp(instr: _Instr) -> Callable:
+    """setp.CmpOp.type p, a, b (PTX ISA "setp"; ordered float comparisons:
+    NaN compares false except ne)."""
+    cmp = next((m for m in instr.mods if m in _SETP), None)
+    _known_mods(instr, set(_SETP))
+    if cmp is None:
+        raise _error(f"inline PTX {instr.text!r}: setp needs a comparison")
+    kind, w = _type(instr)
+    _arity(instr, 3, "a predicate and two operands")
+    dst, (x, y) = instr.operands[0].regs[0], [_read(o, w) for o in instr.operands[1:]]
+    view = (lambda v: v.view(_SINT[w])) if kind == "s" else (lambda v: _as_float(v, w)) if kind == "f" else \
+        (lambda v: v)
+
+    def run(st: Any, regs: list, active: np.ndarray) -> None:
+        with np.errstate(invalid="ignore"):
+            _write(regs, dst, active, _SETP[cmp](view(x(regs, st.T)), view(y(regs, st.T))), instr.widths)
+    return run
+
+
+def _selp(instr: _Instr) -> Callable:
+    """selp.type d, a, b, p (PTX ISA "selp"): a where p, else b."""
+    _known_mods(instr, set())
+    w = _width(instr)
+    _arity(instr, 4, "a destination, two values and a predicate")
+    dst, x, y, p = instr.operands[0].regs[0], _read(instr.operands[1], w), _read(instr.operands[2], w), \
+        _read(instr.operands[3], 1)
+    return lambda st, regs, active: _write(regs, dst, active, np.where(p(regs, st.T), x(regs, st.T),
+                                                                        y(regs, st.T)), instr.widths)
+
+
+def _vector(instr: _Instr) -> int:
+    for mod in instr.mods:
+        if mod in ("v2", "v4"):
+            return int(mod[1])
+    return 1
+
+
+def _memory(instr: _Instr, load: bool) -> Callable:
+    """ld / st (PTX ISA 9.7.9.8 "ld", 9.7.9.10 "st") of .global or .shared
+    memory: a shared address is a 32-bit offset in the CTA's window (or the
+    emulator's flat address of it). ``.v2`` / ``.v4`` move consecutive words
+    of the vector's total size, which must be aligned to it."""
+    _known_mods(instr, {"global", "shared"})
+    shared = "shared" in instr.mods
+    if not shared and "global" not in instr.mods:
+        raise _error(f"inline PTX {instr.text!r}: only .global and .shared accesses are modelled")
+    w, n = _width(instr), _vector(instr)
+    if w not in (8, 16, 32, 64):
+        raise _error(f"inline PTX {instr.text!r}: {w}-bit accesses are not modelled")
+    ops = instr.operands
+    data, addr = (ops[0], ops[1]) if load else (ops[1], ops[0])
+    if len(ops) != 2 or addr.kind != "addr" or data.kind not in ("vec", "reg") or len(data.regs) != n:
+        raise _error(f"inline PTX {instr.text!r}: expected {'{regs}, [addr]' if load else '[addr], {regs}'} "
+                     f"with {n} registers")
+    size, dt = n * w // 8, _UINT[w]
+    from .values import SHARED_WINDOW
+    where = addr.regs[0]
+
+    def run(st: Any, regs: list, active: np.ndarray) -> None:
+        lanes = np.flatnonzero(active)
+        a = np.asarray(regs[where]).astype(np.int64) + addr.imm
+        if shared:
+            a = np.where(a < SHARED_WINDOW, a + SHARED_WINDOW, a)
+        if len(lanes) and (a[lanes] % size).any():
+            t = int(lanes[np.argmax(a[lanes] % size != 0)])
+            raise _error(f"{instr.opcode} of {size} bytes at misaligned address {int(a[t]):#x} by {st.thread(t)}")
+        if load:
+            raw = np.zeros((st.T, size), np.uint8)
+            if len(lanes):
+                raw[lanes] = st.mem.load(a[lanes], size, st, lanes)
+            words = raw.view(dt)  # [T, n]
+            for k, r in enumerate(data.regs):
+                _write(regs, r, active, words[:, k], instr.widths)
+        elif len(lanes):
+            words = np.stack([_read(_Operand("reg", (r,)), w)(regs, st.T) for r in data.regs], axis=1)
+            st.mem.store(a[lanes], np.ascontiguousarray(words[lanes]).view(np.uint8), st, lanes)
+    return run
+
+
+def _cvt(instr: _Instr) -> Callable:
+    """cvt (PTX ISA 9.7.9.21 "cvt"), the forms Triton's conversions emit,
+    with the emulator's fp8 model (linear_layouts.emulator.nvvm, one
+    definition):
+      cvt.rn.satfinite.{e4m3x2,e5m2x2}.f32 d, a, b  (a in the high byte)
+      cvt.rn.f16x2.{e4m3x2,e5m2x2} d, a             (exact)
+      cvt.rn.{f16x2,bf16x2}.f32 d, a, b             (a in the high half)
+      cvt.{rn,rz}.f16.f32 d, a;  cvt.rn.bf16.f32 d, a;  cvt.f32.{f16,bf16} d, a"""
+    from .nvvm import _fp8_values, _round_fp8
+    from .values import _round_bf16
+
+    mods, ops = instr.mods, instr.operands
+    fp8 = {"e4m3x2": "f8E4M3FN", "e5m2x2": "f8E5M2"}
+    if any(o.kind != "reg" for o in ops):
+        raise _error(f"inline PTX {instr.text!r}: cvt takes registers")
+    dst = ops[0].regs[0]
+    src = [_read(o, 32) for o in ops[1:]]
+
+    def put(regs: list, active: np.ndarray, value: np.ndarray) -> None:
+        _write(regs, dst, active, value, instr.widths)
+
+    def half(x: np.ndarray, to: str, toward_zero: bool = False) -> np.ndarray:
+        """f32 values -> f16 / bf16 bits (nearest even, or toward zero)."""
+        if to == "bf16":
+            return (_round_bf16(x).view(np.uint32) >> 16).astype(np.uint16)
+        with np.errstate(over="ignore"):
+            h = x.astype(np.float16)  # nearest even
+        if toward_zero:  # one step back where nearest rounded away from zero
+            away = np.isfinite(x) & (np.abs(h.astype(np.float32)) > np.abs(x))
+            h = np.where(away, np.nextafter(h, np.float16(0)), h)
+            h = np.where(np.isinf(h) & np.isfinite(x), np.copysign(np.finfo(np.float16).max, x), h)
+        return h.astype(np.float16).view(np.uint16)
+
+    f32 = lambda regs, T, k=0: _as_float(src[k](regs, T), 32)  # noqa: E731
+    if len(mods) == 4 and mods[:2] == ("rn", "satfinite") and mods[2] in fp8 and mods[3] == "f32" and len(ops) == 3:
+        name = fp8[mods[2]]
+
+        def run(st: Any, regs: list, active: np.ndarray) -> None:
+            hi, lo = (_round_fp8(f32(regs, st.T, k), name) for k in (0, 1))
+            put(regs, active, (hi.astype(np.uint16) << 8) | lo)
+        return run
+    if len(mods) == 3 and mods[:2] == ("rn", "f16x2") and mods[2] in fp8 and len(ops) == 2:
+        table = _fp8_values(fp8[mods[2]]).astype(np.float16).view(np.uint16).astype(np.uint32)  # exact
+
+        def run(st: Any, regs: list, active: np.ndarray) -> None:
+            codes = src[0](regs, st.T)
+            put(regs, active, table[codes & 0xFF] | (table[(codes >> 8) & 0xFF] << 16))
+        return run
+    if mods in (("rn", "f16x2", "f32"), ("rn", "bf16x2", "f32")) and len(ops) == 3:
+        to = mods[1][:-2]
+
+        def run(st: Any, regs: list, active: np.ndarray) -> None:
+            hi, lo = (half(f32(regs, st.T, k), to).astype(np.uint32) for k in (0, 1))
+            put(regs, active, (hi << 16) | lo)
+        return run
+    if mods in (("rn", "f16", "f32"), ("rz", "f16", "f32"), ("rn", "bf16", "f32")) and len(ops) == 2:
+        def run(st: Any, regs: list, active: np.ndarray) -> None:
+            put(regs, active, half(f32(regs, st.T), mods[1], mods[0] == "rz"))
+        return run
+    if mods in (("f32", "f16"), ("f32", "bf16")) and len(ops) == 2:
+        def run(st: Any, regs: list, active: np.ndarray) -> None:
+            h = src[0](regs, st.T).astype(np.uint16)
+            value = h.view(np.float16).astype(np.float32) if mods[1] == "f16" else \
+                (h.astype(np.uint32) << 16).view(np.float32)
+            put(regs, active, value.view(np.uint32))
+        return run
+    raise _error(f"inline PTX {instr.text!r}: this form of cvt is not modelled")
+
+
+_INSTRUCTIONS: dict[str, Callable[[_Instr], Callable]] = {
+    "mov": _mov,
+    "cvt": _cvt,
+    "ld": lambda i: _memory(i, True),
+    "st": lambda i: _memory(i, False),
+    # PTX ISA 9.7.8 "Logic and Shift Instructions"
+    "and": _binary(lambda x, y, w, k, m: x & y, "bp"),
+    "or": _binary(lambda x, y, w, k, m: x | y, "bp"),
+    "xor": _binary(lambda x, y, w, k, m: x ^ y, "bp"),
+    "not": _binary(lambda x, w, k, m: ~x, "bp", arity=2),
+    "shl": _binary(_shift(True), "b"),
+    "shr": _binary(_shift(False), "bus"),
+    "lop3": _binary(_lop3, "b", arity=5),
+    # PTX ISA 9.7.1 "Integer Arithmetic", 9.7.3 "Floating-Point"
+    "add": _binary(_integer_or_float(lambda x, y: x + y, np.add), "usf", {"rn"}),
+    "sub": _binary(_integer_or_float(lambda x, y: x - y, np.subtract), "usf", {"rn"}),
+    "mul": _binary(_mul, "usf", {"lo", "hi", "wide", "rn"}),
+    # PTX ISA 9.7.9.7 "prmt"; 9.7.7 "Comparison and Selection"
+    "prmt": _binary(_prmt, "b", arity=4),
+    "setp": _setp,
+    "selp": _selp,
+}
+
+
+class InlinePtx:
+    """One parsed ``llvm.inline_asm`` string: ``run(st, inputs)`` gives the
+    outputs (one value, a tuple for several, None for none) as register
+    bits (unsigned integers of the register class's width)."""
+
+    def __init__(self, asm: str, constraints: str) -> None:
+        cons = [c.strip() for c in constraints.split(",") if c.strip()]
+        self.outs = [c[1:] for c in cons if c.startswith("=")]
+        self.ins = [c for c in cons if not c.startswith("=") and not c.startswith("~")]
+        for c in self.outs + self.ins:
+            if c not in _CONSTRAINT_BITS:
+                raise _error(f"inline PTX constraint {c!r} of {constraints!r} is not modelled "
+                             f"({', '.join(_CONSTRAINT_BITS)})")
+        regs = _Registers([_CONSTRAINT_BITS[c] for c in self.outs + self.ins])
+        self.instrs = []
+        for s in _statements(asm):
+            if s.startswith(".reg"):
+                regs.declare(s, asm)
+                continue
+            instr = _parse_statement(s, regs)
+            factory = _INSTRUCTIONS.get(instr.opcode)
+            if factory is None:
+                raise _error(f"inline PTX instruction {instr.opcode} ({s!r}) is not modelled "
+                             f"(modelled: {', '.join(sorted(_INSTRUCTIONS))})")
+            if instr.pred is not None and regs.widths[instr.pred] != 1:
+                name = re.match(r"@!?(\S+)", s)[1]
+                raise _error(f"inline PTX {s!r}: the predicate {name} is not a 'b' input or a .pred register")
+            self.instrs.append((instr, factory(instr)))
+        self.widths = regs.widths
+
+    def run(self, st: Any, inputs: list) -> Any:
+        n_out = len(self.outs)
+        regs: list = [None] * len(self.widths)
+        for k, v in enumerate(inputs):
+            regs[n_out + k] = _to_register(v, self.widths[n_out + k], st.T)
+        for instr, fn in self.instrs:
+            active = st.mask.copy()
+            if instr.pred is not None:
+                p = np.asarray(regs[instr.pred]).astype(bool) if regs[instr.pred] is not None \
+                    else np.zeros(st.T, bool)
+                active &= ~p if instr.pred_negated else p
+            fn(st, regs, active)
+        outs = []
+        for k, c in enumerate(self.outs):
+            v, dt = regs[k], _UINT[_CONSTRAINT_BITS[c]]
+            outs.append(np.zeros(st.T, dt) if v is None else np.asarray(v).astype(dt))
+        if not outs:
+            return None
+        return outs[0] if len(outs) == 1 else tuple(outs)
