@@ -84,3 +84,69 @@ def test_llvm_ir_that_does_not_parse_is_an_emulation_error():
 
     with pytest.raises(EmulationError, match="the LLVM IR does not parse"):
         emulate_llvm_ir("define void @k(", 1, [])
+
+
+# ------------------------------------------------------------------------------------ tensor cores
+
+from dot_kernels import DOT_KERNELS  # noqa: E402
+
+_DOT_RUNS = [(name, target) for name, entry in sorted(DOT_KERNELS.items()) for target in entry[-1]]
+
+
+@pytest.mark.parametrize("name, target", _DOT_RUNS)
+def test_tritons_tensor_core_code_runs_in_the_emulator(name, target):
+    """Triton's own matmul / attention code -- mma.sync with ldmatrix and
+    cp.async on sm_80, wgmma with shared-memory descriptors on sm_90, MFMA
+    on gfx942 -- equals numpy (bitwise where the data make every order of
+    accumulation exact; tf32 and attention within stated bounds)."""
+    fn, sig, consts, warps, grid, make, _ = DOT_KERNELS[name]
+    args, check = make(np.random.default_rng(0))
+    if triton_oracle.VERSION != (3, 6):
+        try:
+            llt.emulate(fn, grid, *args, target=target, num_warps=warps, code="triton", signature=sig, **consts)
+        except EmulationError as e:
+            if re.search(r"is not (supported|modelled|an instruction)|unsupported op|does not parse", str(e)):
+                pytest.xfail(f"Triton {triton.__version__}: {str(e).splitlines()[0]}")
+            raise
+    else:
+        llt.emulate(fn, grid, *args, target=target, num_warps=warps, code="triton", signature=sig, **consts)
+    check()
+
+
+def _tritons_llir(name: str, target: str):
+    fn, sig, consts, warps, grid, make, _ = DOT_KERNELS[name]
+    args, check = make(np.random.default_rng(0))
+    s, call = llt._launch_args(fn, list(args), consts, sig)
+    k = llt._tritons_compile(fn, s, consts, target, warps)
+    assert not k.metadata.global_scratch_size and not k.metadata.profile_scratch_size
+
+    def run(llir: str) -> None:
+        from linear_layouts.emulator import emulate_llvm_ir
+
+        emulate_llvm_ir(llir, grid, call + [np.zeros(1, np.uint8)] * 2, kernel=k.metadata.name, warp_size=32,
+                        threads_per_cta=warps * 32, shared_bytes=int(k.metadata.shared))
+    return k.asm["llir"], run, check
+
+
+@pytest.mark.skipif(triton_oracle.VERSION != (3, 6), reason="edits Triton 3.6's code")
+def test_a_wgmma_accumulator_read_before_its_wait_is_named():
+    """Triton's sm_90 matmul with its wgmma.wait_group taken out: the
+    accumulators go to the stores while the group is in flight."""
+    llir, run, check = _tritons_llir("matmul_f16", "sm_90")
+    run(llir)
+    check()
+    assert llir.count("wgmma.wait_group.sync.aligned 0;") == 1
+    with pytest.raises(EmulationError, match=r"reads the result of a wgmma.mma_async .* before the "
+                                             r"wgmma.wait_group that completes it"):
+        run(llir.replace("wgmma.wait_group.sync.aligned 0;", ""))
+
+
+@pytest.mark.skipif(triton_oracle.VERSION != (3, 6), reason="edits Triton 3.6's code")
+def test_shared_memory_read_before_its_cp_async_lands_is_named():
+    """Triton's pipelined sm_80 tf32 matmul (cp.async into shared memory,
+    ldmatrix out of it) with its cp.async.wait_group calls taken out."""
+    llir, run, check = _tritons_llir("matmul_tf32", "sm_80")
+    waits = re.findall(r".*call void @llvm\.nvvm\.cp\.async\.wait\.group\(i32 \d+\).*\n", llir)
+    assert waits
+    with pytest.raises(EmulationError, match="while a cp.async to it is in flight"):
+        run(re.sub(r".*call void @llvm\.nvvm\.cp\.async\.wait\.group\(i32 \d+\).*\n", "", llir))

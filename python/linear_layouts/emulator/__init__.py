@@ -53,7 +53,7 @@ f32 (computed in float64, so a rare double rounding is possible) and unfused for
 from __future__ import annotations
 
 # The dialect modules register their ops on import.
-from . import llvm, nvvm, rocdl  # noqa: F401
+from . import llvm, nvvm, rocdl, tensor_core  # noqa: F401
 from .run import _decode, _dims, emulate, emulate_llvm_ir, emulate_mlir  # noqa: F401
 from .values import SHARED_WINDOW, EmulationError
 

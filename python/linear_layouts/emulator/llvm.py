@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .values import EmulationError, SHARED_WINDOW, Value, _DYNAMIC_INDEX, _SINT, _Ty, _UINT, _access_bytes, _dense_elements, _dtype, _elem, _first, _from_bytes, _int_row, _layout, _parse_type, _round_bf16, _struct_layout, _sview, _to_bytes, _to_float, _uview, _where, _zero
+from .values import EmulationError, Pending, SHARED_WINDOW, Value, pending, _DYNAMIC_INDEX, _SINT, _Ty, _UINT, _access_bytes, _dense_elements, _dtype, _elem, _first, _from_bytes, _int_row, _layout, _parse_type, _round_bf16, _struct_layout, _sview, _to_bytes, _to_float, _uview, _where, _zero
 from .registry import Handler, _OPS, _Op, _State, _intrinsic_handler, _op
 
 
@@ -284,6 +284,8 @@ _FLOAT_OPS: dict[str, Callable] = {
     "fneg": np.negative, "intr.fabs": np.abs, "intr.maxnum": np.fmax, "intr.minnum": np.fmin,
     "intr.maximum": _maximum, "intr.minimum": _minimum, "intr.exp": np.exp, "intr.exp2": np.exp2,
     "intr.log": np.log, "intr.log2": np.log2, "intr.sqrt": np.sqrt, "intr.fma": _fma,
+    # fmuladd: both back ends fuse it (NVPTX fma.rn, AMDGPU v_fma / v_fmac)
+    "intr.fmuladd": _fma,
     "intr.floor": np.floor, "intr.ceil": np.ceil, "intr.trunc": np.trunc, "intr.roundeven": np.rint,
     "intr.round": lambda x: np.copysign(np.floor(np.abs(x) + 0.5), x), "intr.copysign": np.copysign,
 }
@@ -560,15 +562,36 @@ def _inline_asm(op: _Op) -> Handler:
         raise EmulationError(f"inline PTX with {len(prog.outs)} outputs gives {out}")
     sizes = [_layout(ty)[0] for ty in types]
 
+    n_out = len(prog.outs)
+
     def run(st: _State, a: list) -> Any:
+        # wgmma accumulators still in flight may only go into a wgmma or
+        # through the asm that waits for them (values.Pending).
+        pend = {k: v for k, v in enumerate(a) if isinstance(v, Pending)}
+        if pend and not prog.issues_wgmma and not prog.waits_wgmma:
+            for v in pend.values():
+                v.ready()
+        a = [np.asarray(v) if k in pend else v for k, v in enumerate(a)]
         r = prog.run(st, [_to_bytes(v, ty) for v, ty in zip(a, ins)])  # inputs as their bits
         if out is None:
             return None
         # The registers' bits as the result types (f32, vector<1xi32>, ...).
         # (an i8 result comes in a 16-bit register: its low byte)
-        vals = tuple(_from_bytes(np.ascontiguousarray(v).view(np.uint8).reshape(st.T, -1)[:, :size], ty)
-                     for v, ty, size in zip(r if isinstance(r, tuple) else (r,), types, sizes))
-        return vals if out.kind == "struct" else vals[0]
+        vals = _pend_outputs(st, [_from_bytes(np.ascontiguousarray(v).view(np.uint8).reshape(st.T, -1)[:, :size], ty)
+                                  for v, ty, size in zip(r if isinstance(r, tuple) else (r,), types, sizes)], pend)
+        return tuple(vals) if out.kind == "struct" else vals[0]
+
+    def _pend_outputs(st: _State, outs: list, pend: dict) -> list:
+        if not prog.issues_wgmma and not pend:
+            return outs
+        for j in range(len(outs)):
+            if prog.issues_wgmma:  # the results of the open group
+                outs[j] = pending(outs[j], st.wgmma.add(), st.wgmma)
+            elif prog.ties.get(j, -1) - n_out in pend:  # passed through a wait that left it in flight
+                src = pend[prog.ties[j] - n_out]
+                if not src.groups.complete(src.group):
+                    outs[j] = pending(outs[j], src.group, src.groups)
+        return outs
     return run
 
 

@@ -82,6 +82,23 @@ class _Memory:
         self.regions: list[tuple[int, np.ndarray, str]] = []
         self.shared: np.ndarray | None = None  # the CTA's shared memory, race-tracked
         self.races: _RaceTracker | None = None
+        #: per shared byte: cp.async copies in flight to it (written when their group completes)
+        self.inflight: np.ndarray | None = None
+
+    def expect_async_write(self, addr: np.ndarray, n: int, delta: int) -> None:
+        """Mark (delta 1) or clear (-1) shared bytes [addr, addr + n) as the
+        destination of an asynchronous copy in flight."""
+        if self.shared is None:
+            return
+        if self.inflight is None:
+            self.inflight = np.zeros(self.shared.size, np.int32)
+        base = self.regions_base(self.shared)
+        b = ((addr - base)[:, None] + np.arange(n)).reshape(-1)
+        b = b[(b >= 0) & (b < self.shared.size)]
+        np.add.at(self.inflight, b, delta)
+
+    def regions_base(self, buf: np.ndarray) -> int:
+        return next(base for base, b, _ in self.regions if b is buf)
 
     def _split(self, addr: np.ndarray, n: int, st: "_State", lanes: np.ndarray, what: str) -> list:
         found, parts = np.zeros(addr.shape, bool), []
@@ -100,6 +117,13 @@ class _Memory:
     def load(self, addr: np.ndarray, n: int, st: "_State", lanes: np.ndarray, atomic: bool = False) -> np.ndarray:
         out = np.empty((len(addr), n), np.uint8)
         for buf, rows, offsets in self._split(addr, n, st, lanes, "load"):
+            if buf is self.shared and self.inflight is not None:
+                busy = self.inflight[offsets[:, None] + np.arange(n)].any(axis=1)
+                if busy.any():
+                    k = int(np.argmax(busy))
+                    raise EmulationError(f"{st.thread(int(lanes[rows][k]))} reads shared byte {int(offsets[k])} "
+                                         "while a cp.async to it is in flight (no cp.async.wait_group "
+                                         "completes it first)")
             if buf is self.shared and self.races is not None:
                 self.races.access(offsets, n, lanes[rows], False, st, atomic)
             out[rows] = buf[offsets[:, None] + np.arange(n)]

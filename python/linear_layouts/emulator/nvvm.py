@@ -217,7 +217,12 @@ def _ldmatrix_handler(num: int, trans: bool, struct: bool) -> Handler:
 
 @_op("nvvm.stmatrix")
 def _stmatrix(op: _Op) -> Handler:
-    num, trans = len(op.ins) - 1, _matrix_trans(op)
+    return _stmatrix_handler(len(op.ins) - 1, _matrix_trans(op))
+
+
+def _stmatrix_handler(num: int, trans: bool) -> Handler:
+    """stmatrix.sync.aligned.m8n8.x{num}[.trans].b16 (PTX ISA: "stmatrix"):
+    operands the lane's row address and `num` registers."""
 
     def run(st: _State, a: list) -> None:
         warps = _whole_warps(st, "nvvm.stmatrix")
@@ -262,6 +267,9 @@ def _ballot(op: _Op) -> Handler:
 
 for _num in (1, 2, 4):
     for _trans in (False, True):
+        _intrinsic(f"llvm.nvvm.stmatrix.sync.aligned.m8n8.x{_num}{'.trans' if _trans else ''}.b16.p3",
+                   f"llvm.nvvm.stmatrix.sync.aligned.m8n8.x{_num}{'.trans' if _trans else ''}.b16")(
+            lambda op, n=_num, t=_trans: _stmatrix_handler(n, t))
         _intrinsic(f"llvm.nvvm.ldmatrix.sync.aligned.m8n8.x{_num}{'.trans' if _trans else ''}.b16.p3",
                    f"llvm.nvvm.ldmatrix.sync.aligned.m8n8.x{_num}{'.trans' if _trans else ''}.b16")(
             lambda op, n=_num, t=_trans: _ldmatrix_handler(n, t, op.outs[0].kind == "struct"))

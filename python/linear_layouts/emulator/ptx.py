@@ -34,9 +34,11 @@ import numpy as np
 from .values import EmulationError
 
 # LLVM's NVPTX inline-asm constraints (the register class): c and h 16-bit
-# (c: an i8 or i16 value in a 16-bit register), r 32-bit, l 64-bit, b a
-# predicate.
-_CONSTRAINT_BITS = {"c": 16, "h": 16, "r": 32, "l": 64, "b": 1}
+# (c: an i8 or i16 value in a 16-bit register), r 32-bit, l 64-bit, f a
+# 32-bit float, d a 64-bit float, b a predicate. An input constraint that
+# is a number ties the input to that output (one register: the input is
+# its initial value).
+_CONSTRAINT_BITS = {"c": 16, "h": 16, "r": 32, "l": 64, "f": 32, "d": 64, "b": 1}
 _UINT = {1: np.bool_, 8: np.uint8, 16: np.uint16, 32: np.uint32, 64: np.uint64}
 _SINT = {8: np.int8, 16: np.int16, 32: np.int32, 64: np.int64}
 _FLOAT = {16: np.float16, 32: np.float32, 64: np.float64}
@@ -149,7 +151,7 @@ def _split_operands(text: str) -> list[str]:
 
 
 def _parse_statement(s: str, regs: _Registers) -> _Instr:
-    m = re.fullmatch(rf"(?:@(!?)({_REG})\s+)?([a-z][a-z0-9]*)((?:\.[a-z0-9:]+)*)\s*(.*)", s, re.S)
+    m = re.fullmatch(rf"(?:@(!?)({_REG})\s+)?([a-z][a-z0-9]*)((?:\.[a-z0-9_:]+)*)\s*(.*)", s, re.S)
     if not m:
         raise _error(f"inline PTX {s!r} is not an instruction")
     pred = regs(m[2], s) if m[2] else None
@@ -161,6 +163,7 @@ def _parse_statement(s: str, regs: _Registers) -> _Instr:
 def _statements(asm: str) -> list[str]:
     """The statements of a string: split at ';', scope braces dropped."""
     out = []
+    asm = re.sub(r"//[^\n]*", "", asm)  # comments (Triton's "// wait for regs: $0, ...")
     for s in asm.split(";"):
         s = " ".join(s.split())
         while s.startswith(("{", "}")):
@@ -534,6 +537,7 @@ _INSTRUCTIONS: dict[str, Callable[[_Instr], Callable]] = {
     "prmt": _binary(_prmt, "b", arity=4),
     "setp": _setp,
     "selp": _selp,
+    # (tensor-core and asynchronous-copy instructions: .tensor_core registers them)
 }
 
 
@@ -546,11 +550,17 @@ class InlinePtx:
         cons = [c.strip() for c in constraints.split(",") if c.strip()]
         self.outs = [c[1:] for c in cons if c.startswith("=")]
         self.ins = [c for c in cons if not c.startswith("=") and not c.startswith("~")]
-        for c in self.outs + self.ins:
+        #: output -> the operand number of the input tied to it
+        self.ties = {int(c): len(self.outs) + k for k, c in enumerate(self.ins) if c.isdigit()}
+        for c in self.outs + [c for c in self.ins if not c.isdigit()]:
             if c not in _CONSTRAINT_BITS:
                 raise _error(f"inline PTX constraint {c!r} of {constraints!r} is not modelled "
                              f"({', '.join(_CONSTRAINT_BITS)})")
-        regs = _Registers([_CONSTRAINT_BITS[c] for c in self.outs + self.ins])
+        if any(t >= len(self.outs) for t in self.ties):
+            raise _error(f"inline PTX constraints {constraints!r} tie an input to an output that does not exist")
+        regs = _Registers([_CONSTRAINT_BITS[c] for c in self.outs] +
+                          [_CONSTRAINT_BITS[self.outs[int(c)]] if c.isdigit() else _CONSTRAINT_BITS[c]
+                           for c in self.ins])
         self.instrs = []
         for s in _statements(asm):
             if s.startswith(".reg"):
@@ -566,12 +576,18 @@ class InlinePtx:
                 raise _error(f"inline PTX {s!r}: the predicate {name} is not a 'b' input or a .pred register")
             self.instrs.append((instr, factory(instr)))
         self.widths = regs.widths
+        opcodes = {(i.opcode, i.mods[0] if i.mods else "") for i, _ in self.instrs}
+        #: issues wgmma.mma_async (its outputs are pending until a wait) / waits for wgmma groups
+        self.issues_wgmma = ("wgmma", "mma_async") in opcodes
+        self.waits_wgmma = ("wgmma", "wait_group") in opcodes
 
     def run(self, st: Any, inputs: list) -> Any:
         n_out = len(self.outs)
         regs: list = [None] * len(self.widths)
         for k, v in enumerate(inputs):
             regs[n_out + k] = _to_register(v, self.widths[n_out + k], st.T)
+        for out, tied in self.ties.items():
+            regs[out] = regs[tied]
         for instr, fn in self.instrs:
             active = st.mask.copy()
             if instr.pred is not None:

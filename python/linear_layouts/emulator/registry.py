@@ -19,6 +19,45 @@ from .memory import _Memory
 # ------------------------------------------------------------------------------------ state
 
 
+class _AsyncGroups:
+    """Asynchronous operations in commit groups (PTX ISA: cp.async.commit_group
+    / wait_group, wgmma.commit_group / wait_group): an operation joins the
+    open group; ``commit`` closes it; ``wait(n)`` completes every committed
+    group but the newest `n`, running their deferred effects in order. One
+    set per CTA (the CTA's threads issue them together)."""
+
+    def __init__(self, what: str, wait: str) -> None:
+        self.what, self.wait_name = what, wait
+        self.committed = 0  # groups closed so far; the open group is number `committed`
+        self.done = 0  # groups [0, done) are complete
+        self.deferred: list[tuple[int, Callable[[], None]]] = []
+
+    @property
+    def wait(self) -> str:
+        return self.wait_name
+
+    def add(self, effect: Callable[[], None] | None = None) -> int:
+        if effect is not None:
+            self.deferred.append((self.committed, effect))
+        return self.committed
+
+    def commit(self) -> None:
+        self.committed += 1
+
+    def wait_for(self, newest_pending: int) -> None:
+        self.done = max(self.done, self.committed - newest_pending)
+        keep = []
+        for group, effect in self.deferred:
+            if group < self.done:
+                effect()
+            else:
+                keep.append((group, effect))
+        self.deferred = keep
+
+    def complete(self, group: int) -> bool:
+        return group < self.done
+
+
 class _State:
     """One CTA in flight: geometry, the active mask and the memory."""
 
@@ -37,6 +76,8 @@ class _State:
         self.exited = np.zeros(T, bool)
         #: AMD MODE.FP16_OVFL (s_setreg): f16 overflow clamps to +-65504
         self.fp16_overflow_clamps = False
+        self.wgmma = _AsyncGroups("wgmma.mma_async", "wgmma.wait_group")
+        self.cp_async = _AsyncGroups("cp.async", "cp.async.wait_group")
         self.set_mask(np.ones(T, bool))
 
     def set_mask(self, mask: np.ndarray) -> None:

@@ -347,7 +347,7 @@ def emulate_mlir(mlir_text: str, kernel: str | None, grid: int | Sequence[int], 
         for z, y, x in itertools.product(range(grid3[2]), range(grid3[1]), range(grid3[0])):
             shared = rng.integers(0, 256, shared_size, dtype=np.uint8)
             mem.regions.append((SHARED_WINDOW, shared, f"shared memory ({shared_size} bytes)"))
-            mem.shared, mem.races = shared, _RaceTracker(shared_size)
+            mem.shared, mem.races, mem.inflight = shared, _RaceTracker(shared_size), None
             _run_cta(prog, _State(dims, warp_size, (x, y, z), grid3, mem), params)
             mem.regions.pop()
 

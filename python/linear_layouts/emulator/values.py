@@ -211,8 +211,59 @@ def _to_float(x: np.ndarray, ty: _Ty) -> np.ndarray:
     return _round_bf16(out) if _elem(ty).name == "bf16" else out
 
 
+class Pending(np.ndarray):
+    """The result of an asynchronous instruction (wgmma.mma_async) before
+    the wait that completes it: any use of it -- arithmetic, a store, a
+    conversion -- while its group is not complete is an EmulationError
+    (PTX ISA, "wgmma.wait_group": accessing the accumulator registers
+    before the wait is undefined behaviour); once complete it is a value.
+    ``group`` is its group number in ``groups`` (registry._AsyncGroups)."""
+
+    group: int
+    groups: Any
+
+    def __array_finalize__(self, obj: Any) -> None:
+        self.group, self.groups = getattr(obj, "group", -1), getattr(obj, "groups", None)
+
+    def ready(self) -> np.ndarray:
+        if self.groups is not None and not self.groups.complete(self.group):
+            raise EmulationError(f"reads the result of a {self.groups.what} (group {self.group}) before "
+                                 f"the {self.groups.wait} that completes it")
+        return np.asarray(self)
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kw: Any) -> Any:
+        inputs = tuple(_ready(x) for x in inputs)
+        if "out" in kw:
+            kw["out"] = tuple(_ready(x) for x in kw["out"])
+        return getattr(ufunc, method)(*inputs, **kw)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        return func(*_ready(args), **{k: _ready(v) for k, v in kwargs.items()})
+
+    def astype(self, *a: Any, **k: Any) -> np.ndarray:  # type: ignore[override]
+        return self.ready().astype(*a, **k)
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.ready()[key]
+
+
+def pending(value: np.ndarray, group: int, groups: Any) -> Pending:
+    v = np.asarray(value).view(Pending)
+    v.group, v.groups = group, groups
+    return v
+
+
+def _ready(x: Any) -> Any:
+    if isinstance(x, Pending):
+        return x.ready()
+    if isinstance(x, (list, tuple)):
+        return type(x)(_ready(y) for y in x)
+    return x
+
+
 def _to_bytes(v: np.ndarray, ty: _Ty) -> np.ndarray:
     """Per-thread in-memory bytes of a scalar or vector value: [T, size] uint8."""
+    v = _ready(v)
     s = _elem(ty)
     if s.kind == "int" and s.bits == 1:
         if ty.kind == "vector":
