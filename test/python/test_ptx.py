@@ -86,7 +86,7 @@ def test_misaligned_vector_access_is_an_error():
     ("ld.global.cg.b32 { $0 }, [ $1 + 0 ];", "=r,l", r"modifier \.cg is not modelled"),
     ("ld.global.b32 { $0 }, [ $5 + 0 ];", "=r,l", r"operand \$5 does not exist"),
     ("mov.b32 $0, %r1;", "=r,l", r"operand .%r1. is not modelled \(not a declared register\)"),
-    ("ld.global.b32 { $0 }, [ $1 + 0 ];", "=f,l", r"constraint 'f'"),
+    ("ld.global.b32 { $0 }, [ $1 + 0 ];", "=r,n", r"constraint 'n'"),
 ])
 def test_unmodelled_forms_are_named(asm, constraints, match):
     from linear_layouts.emulator.ptx import InlinePtx
