@@ -59,8 +59,9 @@ class CompiledKernel:
 
     @functools.cached_property
     def mlir(self) -> str:
-        """The LLVM-dialect module as text (what the emulator runs)."""
-        return str(self.lowered)
+        """The LLVM-dialect module as text (what the emulator runs), with its
+        locations: the emulator's errors name the kernel's source lines."""
+        return self.lowered.operation.get_asm(enable_debug_info=True)
 
     @functools.cached_property
     def llvm_ir(self) -> str:

@@ -839,8 +839,9 @@ def test_misc_ops():
 def test_out_of_bounds_global_load():
     x, y = np.zeros(100, np.int32), np.zeros(128, np.int32)
     f = np.zeros(128, np.float32)
-    with pytest.raises(EmulationError, match=r"llvm.load at .*load of 4 bytes at address 0x10000000190 by thread 36 "
-                                             r".*of CTA \(1, 0, 0\) is outside every mapped buffer"):
+    with pytest.raises(EmulationError, match=r"llvm.load at .*out-of-bounds load of 4 bytes at address 0x10000000190 "
+                                             r"by thread 36 .*of CTA \(1, 0, 0\): 0 bytes past the end of parameter 0 "
+                                             r"\(int32\[100\]\) \(400 bytes\), outside every mapped buffer"):
         run(ELEMENTWISE, 2, [x, y, f, f.copy()])
 
 

@@ -84,6 +84,10 @@ class _Memory:
         self.races: _RaceTracker | None = None
         #: per shared byte: cp.async copies in flight to it (written when their group completes)
         self.inflight: np.ndarray | None = None
+        #: per shared byte: written by some thread of the CTA (a read of one not written is an error)
+        self.written: np.ndarray | None = None
+        #: per global buffer (id): per byte, the writer's CTA (-1 none, -2 an atomic), warp and barrier epoch
+        self.global_writers: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
 
     def expect_async_write(self, addr: np.ndarray, n: int, delta: int) -> None:
         """Mark (delta 1) or clear (-1) shared bytes [addr, addr + n) as the
@@ -109,10 +113,23 @@ class _Memory:
                 parts.append((buf, inside, addr[inside] - base))
         if not found.all():
             k = int(np.argmin(found))
-            mapped = ", ".join(f"{name} [{base:#x}, {base + buf.size:#x})" for base, buf, name in self.regions)
-            raise EmulationError(f"{what} of {n} bytes at address {int(addr[k]):#x} by {st.thread(int(lanes[k]))} "
-                                 f"is outside every mapped buffer: {mapped or 'none'}")
+            raise EmulationError(f"out-of-bounds {what} of {n} bytes at address {int(addr[k]):#x} by "
+                                 f"{st.thread(int(lanes[k]))}: {self._relation(int(addr[k]), n)}")
         return parts
+
+    def _relation(self, a: int, n: int) -> str:
+        """Where an address lies with respect to the mapped buffers."""
+        below = [(base, buf, name) for base, buf, name in self.regions if base <= a]
+        if below:
+            base, buf, name = max(below, key=lambda r: r[0])
+            end = base + buf.size
+            if a < end:
+                return f"{a + n - end} of its bytes lie past the end of {name} (offset {a - base} of {buf.size} bytes)"
+            return f"{a - end} bytes past the end of {name} ({buf.size} bytes), outside every mapped buffer"
+        if self.regions:
+            base, buf, name = min(self.regions, key=lambda r: r[0])
+            return f"{base - a} bytes before {name}, outside every mapped buffer"
+        return "no buffer is mapped"
 
     def load(self, addr: np.ndarray, n: int, st: "_State", lanes: np.ndarray, atomic: bool = False) -> np.ndarray:
         out = np.empty((len(addr), n), np.uint8)
@@ -124,10 +141,52 @@ class _Memory:
                     raise EmulationError(f"{st.thread(int(lanes[rows][k]))} reads shared byte {int(offsets[k])} "
                                          "while a cp.async to it is in flight (no cp.async.wait_group "
                                          "completes it first)")
+            if buf is self.shared and self.written is not None:
+                fresh = ~self.written[offsets[:, None] + np.arange(n)].all(axis=1)
+                if fresh.any():
+                    k = int(np.argmax(fresh))
+                    raise EmulationError(f"{st.thread(int(lanes[rows][k]))} reads shared bytes "
+                                         f"[{int(offsets[k])}, {int(offsets[k]) + n}) that no thread of the CTA "
+                                         "has written: uninitialized shared memory")
             if buf is self.shared and self.races is not None:
                 self.races.access(offsets, n, lanes[rows], False, st, atomic)
+            elif buf is not self.shared and buf.flags.writeable and not atomic:
+                self._global_race(buf, offsets, n, lanes[rows], st, None)
             out[rows] = buf[offsets[:, None] + np.arange(n)]
         return out
+
+    def _global_race(self, buf: np.ndarray, offsets: np.ndarray, n: int, threads: np.ndarray, st: "_State",
+                     data: np.ndarray | None) -> None:
+        """Global memory between programs and warps: a read of bytes another
+        program wrote, or another warp of this program wrote since the last
+        barrier, is a race (no order between them); so is a write of a
+        different value over such bytes. Atomic writes are exempt (the
+        programs synchronize through them)."""
+        key = id(buf)
+        if key not in self.global_writers:
+            self.global_writers[key] = (np.full(buf.size, -1, np.int64), np.zeros(buf.size, np.int64),
+                                        np.zeros(buf.size, np.int64))
+        w_cta, w_warp, w_epoch = self.global_writers[key]
+        b = (offsets[:, None] + np.arange(n)).reshape(-1)
+        warp = np.repeat(threads // st.ws, n)
+        cta = st.cta[0] + (st.cta[1] << 20) + (st.cta[2] << 40)
+        epoch = self.races.epoch if self.races is not None else 0
+        other = ((w_cta[b] >= 0) & (w_cta[b] != cta)) | \
+            ((w_cta[b] == cta) & (w_warp[b] != warp) & (w_epoch[b] == epoch))
+        if data is not None and other.any():
+            other &= buf[b] != data.reshape(-1)  # the same value: the same result in any order
+        if other.any():
+            k = int(np.argmax(other))
+            t = int(np.repeat(threads, n)[k])
+            c = int(w_cta[b[k]])
+            by = f"CTA {(c & 0xFFFFF, (c >> 20) & 0xFFFFF, c >> 40)}" if c != cta else \
+                f"warp {int(w_warp[b[k]])} of this CTA since the last barrier"
+            name = next(name for _, r, name in self.regions if r is buf)
+            raise EmulationError(f"global-memory race: {st.thread(t)} {'writes' if data is not None else 'reads'} "
+                                 f"byte {int(b[k])} of {name}, written by {by} with no synchronization between "
+                                 "them")
+        if data is not None:
+            w_cta[b], w_warp[b], w_epoch[b] = cta, warp, epoch
 
     def store(self, addr: np.ndarray, data: np.ndarray, st: "_State", lanes: np.ndarray,
               atomic: bool = False) -> None:
@@ -139,4 +198,12 @@ class _Memory:
                                      "a read-only array")
             if buf is self.shared and self.races is not None:
                 self.races.access(offsets, n, lanes[rows], True, st, atomic, data[rows])
+            elif buf is not self.shared:
+                if atomic:
+                    if id(buf) in self.global_writers:
+                        self.global_writers[id(buf)][0][(offsets[:, None] + np.arange(n)).reshape(-1)] = -2
+                else:
+                    self._global_race(buf, offsets, n, lanes[rows], st, data[rows])
             buf[offsets[:, None] + np.arange(n)] = data[rows]
+            if buf is self.shared and self.written is not None:
+                self.written[offsets[:, None] + np.arange(n)] = True

@@ -56,9 +56,22 @@ def _attrs(op: Any) -> dict[str, Any]:
     return {a.name: a.attr for a in named}
 
 
+def source_line(location: str) -> str:
+    """A location as the source line a user reads: ``file:line:col`` of the
+    outermost frame (the kernel's own line), with the inlined frames inside
+    it (Triton's standard library, say) after it. Debug-info locations of
+    imported LLVM IR and TTGIR's call sites both print file:line:col
+    frames, callee first."""
+    frames = [f"{f}:{line}:{col}" for f, line, col in re.findall(r'"([^"]*)":(\d+):(\d+)', location)]
+    if not frames:
+        return re.sub(r"^loc\((.*)\)$", r"\1", location)
+    *inner, outer = frames
+    inner = list(dict.fromkeys(f for f in inner if f != outer))
+    return outer + (f" (inlined from {', '.join(inner)})" if inner else "")
+
+
 def _where_is(op: Any) -> str:
-    location = re.sub(r"^loc\((.*)\)$", r"\1", str(op.location))
-    return f"{op.name} at {location}"
+    return f"{op.name} at {source_line(str(op.location))}"
 
 
 def _shared_layout(module: Any) -> tuple[dict[str, int], int]:
@@ -348,6 +361,7 @@ def emulate_mlir(mlir_text: str, kernel: str | None, grid: int | Sequence[int], 
             shared = rng.integers(0, 256, shared_size, dtype=np.uint8)
             mem.regions.append((SHARED_WINDOW, shared, f"shared memory ({shared_size} bytes)"))
             mem.shared, mem.races, mem.inflight = shared, _RaceTracker(shared_size), None
+            mem.written = np.zeros(shared_size, bool)
             _run_cta(prog, _State(dims, warp_size, (x, y, z), grid3, mem), params)
             mem.regions.pop()
 
@@ -371,8 +385,9 @@ def emulate_llvm_ir(llvm_ir: str, grid: int | Sequence[int], args: Sequence[Any]
         module = _mlir.import_llvm_ir(llvm_ir, _context())
     except RuntimeError as e:
         raise EmulationError(str(e)) from None
-    emulate_mlir(str(module), kernel, grid, args, threads_per_cta=threads_per_cta, warp_size=warp_size,
-                 shared_bytes=shared_bytes)
+    # (with its debug info: an error names the kernel's source line)
+    emulate_mlir(module.operation.get_asm(enable_debug_info=True), kernel, grid, args,
+                 threads_per_cta=threads_per_cta, warp_size=warp_size, shared_bytes=shared_bytes)
 
 
 def emulate(kernel: Any, grid: int | Sequence[int], args: Sequence[Any]) -> None:
