@@ -158,8 +158,16 @@ def cmd_demo(args) -> int:
 
 
 def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["sanitize"]:  # its own parser: the script's arguments follow it
+        from .sanitize import main as sanitize
+
+        return sanitize(argv[1:])
     ap = argparse.ArgumentParser(prog="linear-layouts", description="Tensor layouts as linear maps over F2.")
     sub = ap.add_subparsers(dest="cmd", required=True)
+    sub.add_parser("sanitize", help="run a script's Triton launches in the emulator (CPU) and report "
+                                    "out-of-bounds accesses, races, uninitialized shared memory: "
+                                    "sanitize script.py [--target sm_90] [--code triton|ours] [args...]")
     s = sub.add_parser("show", help="show one TTGIR layout attribute as a linear layout")
     s.add_argument("attr", help="e.g. '#ttg.blocked<{sizePerThread = [1, 4], ...}>' or '#blocked' with --module")
     s.add_argument("-t", "--type", required=True, help="tensor type or shape, e.g. 'tensor<64x64xf16>'")

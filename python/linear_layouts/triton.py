@@ -272,7 +272,7 @@ def _launch_args(jit_fn, args, constexprs, signature=None):
     return sig, call
 
 
-def _tritons_compile(jit_fn, sig, constexprs, target: str, num_warps: int):
+def _tritons_compile(jit_fn, sig, constexprs, target: str, num_warps: int, options: dict | None = None):
     """Triton's own compile of the kernel for `target` (our hook, if
     installed, set aside for it)."""
     import triton
@@ -288,13 +288,15 @@ def _tritons_compile(jit_fn, sig, constexprs, target: str, num_warps: int):
     if _state:
         knobs.runtime.add_stages_inspection_hook = _state["hook"]
     try:
-        return triton.compile(src, target=GPUTarget(backend, arch, warp), options={"num_warps": num_warps})
+        return triton.compile(src, target=GPUTarget(backend, arch, warp),
+                              options={**(options or {}), "num_warps": num_warps})
     finally:
         knobs.runtime.add_stages_inspection_hook = hook
 
 
 def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, code: str = "ours",
-            signature: dict | None = None, **constexprs):
+            signature: dict | None = None, options: dict | None = None, max_blocks: int | None = None,
+            **constexprs):
     """Compile a ``@triton.jit`` kernel for `target` and run it on the CPU in
     place, like a launch: numpy arrays (or CPU torch tensors) for pointer
     parameters, Python ints and floats for scalars, constexprs by keyword.
@@ -305,7 +307,11 @@ def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, code
     importer): an oracle independent of our lowering; returns Triton's
     compiled kernel. Its global and profile scratch buffers are allocated at
     the sizes its metadata asks for. ``signature`` gives the types of
-    arguments whose numpy dtype does not say them (``{"A": "*bf16"}``)."""
+    arguments whose numpy dtype does not say them (``{"A": "*bf16"}``);
+    ``options`` are further compile options (``{"num_stages": 3}``);
+    ``max_blocks`` raises the emulator's hang budget (basic blocks per CTA)
+    for long loops. Errors name the kernel's source line, the thread and,
+    for memory, the argument and how far outside it the access lies."""
     import numpy as np
 
     from .emulator import EmulationError, _dims, emulate_llvm_ir
@@ -315,10 +321,12 @@ def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, code
         raise ValueError(f"code must be 'ours' or 'triton', not {code!r}")
     grid3 = _dims(grid, "grid")  # checked before compiling
     sig, call = _launch_args(jit_fn, list(args), constexprs, signature)
-    k = _tritons_compile(jit_fn, sig, constexprs, target, num_warps)
+    names = [n for n in jit_fn.arg_names if n not in constexprs]
+    budget = {} if max_blocks is None else {"max_blocks": max_blocks}
+    k = _tritons_compile(jit_fn, sig, constexprs, target, num_warps, options)
     if code == "ours":
         ours = _compile(k.asm["ttgir"], target)
-        _emulate(ours, grid, call)
+        _emulate(ours, grid, call, arg_names=names, **budget)
         return ours
     md = k.metadata
     programs = grid3[0] * grid3[1] * grid3[2]
@@ -327,7 +335,8 @@ def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, code
     warp = _backend(target).target.warp_size
     try:
         emulate_llvm_ir(k.asm["llir"], grid, call + scratch, kernel=md.name, warp_size=warp,
-                        threads_per_cta=md.num_warps * warp, shared_bytes=int(md.shared or 0))
+                        threads_per_cta=md.num_warps * warp, shared_bytes=int(md.shared or 0),
+                        arg_names=names + ["global scratch", "profile scratch"], **budget)
     except EmulationError as e:
         raise EmulationError(f"Triton's code for {md.name} on {target}: {e}") from None
     return k
@@ -344,7 +353,7 @@ class Difference:
 
 
 def compare(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, signature: dict | None = None,
-            **constexprs) -> list[Difference]:
+            options: dict | None = None, **constexprs) -> list[Difference]:
     """Run our code and Triton's own code for the kernel on copies of the
     same inputs (:func:`emulate` with ``code="ours"`` and ``"triton"``) and
     report, per array argument, whether the results are bitwise equal, the
@@ -356,7 +365,7 @@ def compare(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, sign
     for code in ("ours", "triton"):
         copies = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
         emulate(jit_fn, grid, *copies, target=target, num_warps=num_warps, code=code, signature=signature,
-                **constexprs)
+                options=options, **constexprs)
         runs[code] = copies
     out = []
     for i, (a, b) in enumerate(zip(runs["ours"], runs["triton"])):

@@ -309,3 +309,41 @@ def test_tritons_fp8_to_bf16_block_gives_every_e5m2_value():
     finite = np.isfinite(want)
     assert finite.sum() == 248
     np.testing.assert_array_equal(got[finite], want[finite])
+
+
+_ATOMS = """
+llvm.func @k(%acc: !llvm.ptr<1>, %olds: !llvm.ptr<1>, %vals: !llvm.ptr<1>) attributes {{nvvm.reqntid = array<i32: 64>}} {{
+  %tid = nvvm.read.ptx.sreg.tid.x : i32
+  %t = llvm.mlir.constant(true) : i1
+  %pv = llvm.getelementptr %vals[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  %v = llvm.load %pv : !llvm.ptr<1> -> i32
+  %old = llvm.inline_asm has_side_effects "mov.u32 $0, 0x0; @$3 {asm} $0, [ $1 + 0 ], $2{extra};", "=r,l,r,b{cons}" %acc, {b}, %t{args} : (!llvm.ptr<1>, i32, i1{types}) -> i32
+  %po = llvm.getelementptr %olds[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  llvm.store %old, %po : i32, !llvm.ptr<1>
+  llvm.return
+}}
+"""
+
+
+def _atoms(asm: str, acc0, vals, dtype=np.uint32, cas: bool = False):
+    acc, olds = np.array([acc0], dtype), np.zeros(64, dtype)
+    text = _ATOMS.format(asm=asm, extra=", $4" if cas else "", cons=",r" if cas else "", b="%tid" if cas else "%v",
+                         args=", %v" if cas else "", types=", i32" if cas else "")
+    emulate_mlir(text, "k", 1, [acc, olds, np.asarray(vals, dtype)])
+    return acc[0], olds
+
+
+def test_atomics_run_one_thread_after_another():
+    """atom (PTX ISA "atom"): the old values in thread order, the final
+    value the whole sequence's; signed max, cas, add.f32's flush."""
+    acc, olds = _atoms("atom.global.gpu.acq_rel.add.u32", 5, np.ones(64))
+    assert acc == 69 and list(olds) == list(range(5, 69))
+    vals = np.arange(64, dtype=np.int64) - 40  # -40 .. 23
+    acc, olds = _atoms("atom.global.max.s32", -100, vals, np.int32)
+    assert acc == 23 and olds[0] == -100 and list(olds[1:]) == list(np.maximum.accumulate(vals)[:-1])
+    # cas with compare tid, swap tid + 1: a chain 0 -> 1 -> ... -> 64 in thread order
+    acc, olds = _atoms("atom.global.cas.b32", 0, np.arange(64) + 1, cas=True)
+    assert acc == 64 and list(olds) == list(range(64))
+    tiny = np.float32(1e-40)  # subnormal: flushed to zero by atom.add.f32
+    acc, olds = _atoms("atom.global.add.f32", np.float32(1.0).view(np.uint32), np.full(64, tiny).view(np.uint32))
+    assert np.uint32(acc).view(np.float32) == 1.0

@@ -150,3 +150,27 @@ def test_shared_memory_read_before_its_cp_async_lands_is_named():
     assert waits
     with pytest.raises(EmulationError, match="while a cp.async to it is in flight"):
         run(re.sub(r".*call void @llvm\.nvvm\.cp\.async\.wait\.group\(i32 \d+\).*\n", "", llir))
+
+
+@pytest.mark.skipif(triton_oracle.VERSION != (3, 6), reason="edits Triton 3.6's code")
+def test_a_missing_barrier_is_a_shared_memory_race():
+    """Triton's sm_80 matmul with its CTA barriers taken out: ldmatrix reads
+    tiles other warps stored with no barrier between."""
+    llir, run, check = _tritons_llir("matmul_f16", "sm_80")
+    barrier = r".*call void @llvm\.nvvm\.barrier\.cta\.sync\.aligned\.all\(i32 0\).*\n"
+    assert re.search(barrier, llir)
+    with pytest.raises(EmulationError, match=r"shared-memory race: thread \d+ .* reads byte \d+, written by warp"):
+        run(re.sub(barrier, "", llir))
+
+
+@pytest.mark.skipif(triton_oracle.VERSION != (3, 6), reason="edits Triton 3.6's code")
+def test_reading_shared_memory_nobody_wrote_is_named():
+    """Triton's sm_80 matmul with the stores of its B tile taken out: the
+    ldmatrix of B reads shared memory no thread wrote."""
+    llir, run, check = _tritons_llir("matmul_f16", "sm_80")
+    tile_b = re.findall(r".*store <1 x i16> %\d+, ptr addrspace\(3\) %\S+, align 2, !dbg (!\d+)\n", llir)
+    assert len(set(tile_b)) == 2  # the A and the B tile, one source line each
+    edited = re.sub(rf".*store <1 x i16> %\d+, ptr addrspace\(3\) %\S+, align 2, !dbg {tile_b[-1]}\n", "", llir)
+    with pytest.raises(EmulationError, match=r"reads shared bytes \[\d+, \d+\) that no thread of the CTA has "
+                                             r"written: uninitialized shared memory"):
+        run(edited)

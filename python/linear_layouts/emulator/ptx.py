@@ -516,7 +516,86 @@ def _cvt(instr: _Instr) -> Callable:
     raise _error(f"inline PTX {instr.text!r}: this form of cvt is not modelled")
 
 
+_ATOM_OPS = ("add", "and", "or", "xor", "exch", "max", "min", "inc", "dec", "cas")
+_ATOM_IGNORED = {"relaxed", "acquire", "release", "acq_rel", "sys", "gpu", "cta", "global", "shared", "noftz"}
+
+
+def _atom(instr: _Instr, returns: bool) -> Callable:
+    """atom / red (PTX ISA 9.7.13.5, 9.7.13.6) on .global or .shared memory:
+    ``atom.sem.scope.space.op.type d, [a], b[, c]`` and ``red ... [a], b``.
+    Threads run one after another in thread order (any order is a valid
+    execution, and the emulator is sequentially consistent, so the .sem /
+    .scope qualifiers need nothing more); atom's result is the old value.
+    add.f32 rounds to nearest even and flushes subnormal inputs and results
+    to zero (the ISA's rule for atom.add.f32); inc / dec wrap at b; cas
+    writes c where the old value equals b."""
+    op = next((m for m in instr.mods if m in _ATOM_OPS), None)
+    if op is None or any(m not in _ATOM_IGNORED and m not in _ATOM_OPS and
+                         not re.fullmatch(r"[bsuf](32|64)", m) for m in instr.mods):
+        raise _error(f"inline PTX {instr.text!r}: this form of {instr.opcode} is not modelled")
+    kind, w = _type(instr)
+    shared = "shared" in instr.mods
+    ops = instr.operands
+    n_in = 3 if op == "cas" else 2
+    ops_d, ops_rest = (ops[0], ops[1:]) if returns else (None, ops)
+    if len(ops_rest) != n_in or ops_rest[0].kind != "addr" or (returns and ops_d.kind != "reg"):
+        raise _error(f"inline PTX {instr.text!r}: expected {'d, ' if returns else ''}[a], b{', c' if op == 'cas' else ''}")
+    addr = ops_rest[0]
+    vals = [_read(o, w) for o in ops_rest[1:]]
+    ut = _UINT[w]
+    view = (lambda v: v.view(_SINT[w])) if kind == "s" else (lambda v: v)
+    if kind == "f" and op not in ("add", "exch"):
+        raise _error(f"inline PTX {instr.text!r}: float {op} is not modelled (add, exch are)")
+
+    def combine(old: np.ndarray, b: np.ndarray, c: np.ndarray | None) -> np.ndarray:
+        if op == "exch":
+            return b
+        if op == "cas":
+            return c if old[0] == b[0] else old
+        if kind == "f":
+            x, y = _as_float(old, w), _as_float(b, w)
+            if w == 32:
+                flush = lambda v: np.where(np.abs(v) < np.finfo(np.float32).tiny, np.copysign(np.float32(0), v), v)  # noqa: E731
+                return _bits_of(flush(flush(x) + flush(y)), w)
+            return _bits_of(x + y, w)
+        if op == "add":
+            return old + b
+        if op in ("and", "or", "xor"):
+            return {"and": old & b, "or": old | b, "xor": old ^ b}[op]
+        if op in ("max", "min"):
+            pick = (view(old) >= view(b)) if op == "max" else (view(old) <= view(b))
+            return np.where(pick, old, b)
+        if op == "inc":
+            return np.where(old >= b, 0, old + 1).astype(ut)
+        return np.where((old == 0) | (old > b), b, old - 1).astype(ut)  # dec
+
+    from .values import SHARED_WINDOW
+
+    def run(st: Any, regs: list, active: np.ndarray) -> None:
+        a = _read(_Operand("reg", addr.regs), 64)(regs, st.T).astype(np.int64) + addr.imm
+        if shared:
+            a = np.where(a < SHARED_WINDOW, a + SHARED_WINDOW, a)
+        b = vals[0](regs, st.T)
+        c = vals[1](regs, st.T) if op == "cas" else None
+        result = np.zeros(st.T, ut)
+        with np.errstate(all="ignore"):
+            for t in np.flatnonzero(active):
+                if a[t] % (w // 8):
+                    raise _error(f"{instr.opcode} of {w // 8} bytes at misaligned address {int(a[t]):#x} "
+                                 f"by {st.thread(int(t))}")
+                one = np.array([t])
+                old = st.mem.load(a[t:t + 1], w // 8, st, one, atomic=True).view(ut).reshape(1)
+                result[t] = old[0]
+                new = combine(old, b[t:t + 1], None if c is None else c[t:t + 1]).astype(ut)
+                st.mem.store(a[t:t + 1], new.view(np.uint8).reshape(1, -1), st, one, atomic=True)
+        if returns:
+            _write(regs, ops_d.regs[0], active, result, instr.widths)
+    return run
+
+
 _INSTRUCTIONS: dict[str, Callable[[_Instr], Callable]] = {
+    "atom": lambda i: _atom(i, True),
+    "red": lambda i: _atom(i, False),
     "mov": _mov,
     "cvt": _cvt,
     "ld": lambda i: _memory(i, True),

@@ -244,7 +244,7 @@ def _run_block(block: _Block, vals: list, st: _State) -> None:
             vals[ins.out] = out if full or old is None else _where(mask, out, old)
 
 
-def _run_cta(prog: _Program, st: _State, params: list[np.ndarray]) -> None:
+def _run_cta(prog: _Program, st: _State, params: list[np.ndarray], max_blocks: int = _MAX_BLOCKS) -> None:
     vals: list = [None] * prog.nvalues
     for slot, value in zip(prog.blocks[0].args, params):
         vals[slot] = value
@@ -257,8 +257,9 @@ def _run_cta(prog: _Program, st: _State, params: list[np.ndarray]) -> None:
             stack.pop()
             continue
         executed += 1
-        if executed > _MAX_BLOCKS:
-            raise EmulationError(f"CTA {st.cta} executed {_MAX_BLOCKS} blocks: the kernel seems to hang")
+        if executed > max_blocks:
+            raise EmulationError(f"CTA {st.cta} executed {max_blocks} basic blocks: the kernel seems to hang "
+                                 f"(a longer loop? pass max_blocks= a larger budget to the emulate call)")
         st.set_mask(mask)
         block = prog.blocks[b]
         _run_block(block, vals, st)
@@ -320,14 +321,18 @@ def _scalar_param(value: Any, ty: _Ty, i: int) -> Any:
 
 def emulate_mlir(mlir_text: str, kernel: str | None, grid: int | Sequence[int], args: Sequence[Any], *,
                  threads_per_cta: int | Sequence[int] | None = None, warp_size: int = 32,
-                 shared_bytes: int = 0) -> None:
+                 shared_bytes: int = 0, arg_names: Sequence[str] | None = None,
+                 max_blocks: int = _MAX_BLOCKS) -> None:
     """Run `kernel` of an LLVM-dialect module on every thread of `grid` CTAs, like a launch.
 
     `args` follow the kernel's parameters: a C-contiguous numpy array for each pointer (read and
     written in place), a Python / numpy number for each scalar. `threads_per_cta` (an int or up
     to 3 dims, x fastest) defaults to the function's ``nvvm.reqntid`` or
     ``rocdl.flat_work_group_size``; `shared_bytes` is the dynamic shared memory, placed after
-    the statically sized shared globals. CTAs run one after another, x fastest.
+    the statically sized shared globals. CTAs run one after another, x fastest. `arg_names`
+    name the arguments in messages ("X (float32[1000])" rather than "parameter 0"); a CTA
+    that executes more than `max_blocks` basic blocks is taken to hang (raise it for long
+    loops).
     """
     prog = _decode(mlir_text, kernel)
     if threads_per_cta is None and prog.threads is None:
@@ -347,7 +352,8 @@ def emulate_mlir(mlir_text: str, kernel: str | None, grid: int | Sequence[int], 
             if not value.flags.c_contiguous:
                 raise EmulationError(f"the array for parameter {i} must be C-contiguous")
             base = (i + 1) << _GLOBAL_SHIFT
-            mem.regions.append((base, value.reshape(-1).view(np.uint8), f"parameter {i} ({value.dtype}{list(value.shape)})"))
+            mem.regions.append((base, value.reshape(-1).view(np.uint8), f"{arg_names[i] if arg_names and i < len(arg_names) else f'parameter {i}'} "
+                                f"({value.dtype}{list(value.shape)})"))
             params.append(np.full(T, base, np.int64))
         else:
             params.append(np.full(T, _scalar_param(value, ty, i)))
@@ -362,13 +368,14 @@ def emulate_mlir(mlir_text: str, kernel: str | None, grid: int | Sequence[int], 
             mem.regions.append((SHARED_WINDOW, shared, f"shared memory ({shared_size} bytes)"))
             mem.shared, mem.races, mem.inflight = shared, _RaceTracker(shared_size), None
             mem.written = np.zeros(shared_size, bool)
-            _run_cta(prog, _State(dims, warp_size, (x, y, z), grid3, mem), params)
+            _run_cta(prog, _State(dims, warp_size, (x, y, z), grid3, mem), params, max_blocks)
             mem.regions.pop()
 
 
 def emulate_llvm_ir(llvm_ir: str, grid: int | Sequence[int], args: Sequence[Any], *, kernel: str | None = None,
                     warp_size: int = 32, threads_per_cta: int | Sequence[int] | None = None,
-                    shared_bytes: int = 0) -> None:
+                    shared_bytes: int = 0, arg_names: Sequence[str] | None = None,
+                    max_blocks: int = _MAX_BLOCKS) -> None:
     """Run LLVM IR text -- Triton's own ``llir`` for a kernel, say -- like
     :func:`emulate_mlir`: MLIR's LLVM IR importer turns it into the LLVM
     dialect (NVVM intrinsics into NVVM ops), which the emulator runs. The
@@ -387,14 +394,17 @@ def emulate_llvm_ir(llvm_ir: str, grid: int | Sequence[int], args: Sequence[Any]
         raise EmulationError(str(e)) from None
     # (with its debug info: an error names the kernel's source line)
     emulate_mlir(module.operation.get_asm(enable_debug_info=True), kernel, grid, args,
-                 threads_per_cta=threads_per_cta, warp_size=warp_size, shared_bytes=shared_bytes)
+                 threads_per_cta=threads_per_cta, warp_size=warp_size, shared_bytes=shared_bytes,
+                 arg_names=arg_names, max_blocks=max_blocks)
 
 
-def emulate(kernel: Any, grid: int | Sequence[int], args: Sequence[Any]) -> None:
+def emulate(kernel: Any, grid: int | Sequence[int], args: Sequence[Any], *, arg_names: Sequence[str] | None = None,
+            max_blocks: int = _MAX_BLOCKS) -> None:
     """Run a compiled kernel object (.mlir, .name, .num_warps, .threads_per_warp, .shared_bytes)."""
     missing = [a for a in ("mlir", "name", "num_warps", "threads_per_warp", "shared_bytes") if not hasattr(kernel, a)]
     if missing:
         raise EmulationError(f"emulate runs a compiled kernel (linear_layouts.compile's result), "
                              f"not {type(kernel).__name__}")
     emulate_mlir(kernel.mlir, kernel.name, grid, args, threads_per_cta=kernel.num_warps * kernel.threads_per_warp,
-                 warp_size=kernel.threads_per_warp, shared_bytes=kernel.shared_bytes)
+                 warp_size=kernel.threads_per_warp, shared_bytes=kernel.shared_bytes, arg_names=arg_names,
+                 max_blocks=max_blocks)
