@@ -493,14 +493,34 @@ def _gep(op: _Op) -> Handler:
     return run
 
 
+def _aligned(op: _Op, what: str) -> Callable[[_State, np.ndarray], None]:
+    """The check of an access's declared alignment (``alignment`` of
+    llvm.load / store: what Triton derives from divisibility hints; the
+    hardware faults on a misaligned vector access)."""
+    align = int(op.attrs["alignment"].value) if "alignment" in op.attrs else 1
+
+    def check(st: _State, addr: np.ndarray) -> None:
+        if align > 1:
+            bad = addr % align != 0
+            if bad.any():
+                k = _first(bad)
+                raise EmulationError(f"misaligned {what}: address {int(addr[k]):#x} by {st.thread(int(st.lanes[k]))} "
+                                     f"is not a multiple of the access's alignment {align} (a divisibility hint "
+                                     "the argument does not meet?)")
+    return check
+
+
 @_op("llvm.load")
 def _load(op: _Op) -> Handler:
     ty = op.outs[0]
     n = _access_bytes(ty)
+    check = _aligned(op, f"load of {n} bytes")
 
     def run(st: _State, a: list) -> np.ndarray:
         raw = np.zeros((st.T, n), np.uint8)
-        raw[st.lanes] = st.mem.load(a[0][st.lanes], n, st, st.lanes)
+        addr = a[0][st.lanes]
+        check(st, addr)
+        raw[st.lanes] = st.mem.load(addr, n, st, st.lanes)
         return _from_bytes(raw, ty)
     return run
 
@@ -598,8 +618,13 @@ def _inline_asm(op: _Op) -> Handler:
 @_op("llvm.store")
 def _store(op: _Op) -> Handler:
     ty = op.ins[0]
-    _access_bytes(ty)
-    return lambda st, a: st.mem.store(a[1][st.lanes], _to_bytes(a[0], ty)[st.lanes], st, st.lanes)
+    check = _aligned(op, f"store of {_access_bytes(ty)} bytes")
+
+    def run(st: _State, a: list) -> None:
+        addr = a[1][st.lanes]
+        check(st, addr)
+        st.mem.store(addr, _to_bytes(a[0], ty)[st.lanes], st, st.lanes)
+    return run
 
 
 _ATOMIC_INT = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "_and": lambda a, b: a & b,

@@ -351,7 +351,9 @@ def emulate_mlir(mlir_text: str, kernel: str | None, grid: int | Sequence[int], 
                 raise EmulationError(f"parameter {i} is a pointer: pass a numpy array, not {type(value).__name__}")
             if not value.flags.c_contiguous:
                 raise EmulationError(f"the array for parameter {i} must be C-contiguous")
-            base = (i + 1) << _GLOBAL_SHIFT
+            # (the data pointer's low bits kept: an array that starts off a
+            # 256-byte boundary -- a slice -- is as misaligned as on a GPU)
+            base = ((i + 1) << _GLOBAL_SHIFT) + value.ctypes.data % 256
             mem.regions.append((base, value.reshape(-1).view(np.uint8), f"{arg_names[i] if arg_names and i < len(arg_names) else f'parameter {i}'} "
                                 f"({value.dtype}{list(value.shape)})"))
             params.append(np.full(T, base, np.int64))
