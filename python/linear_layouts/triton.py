@@ -119,7 +119,7 @@ def _ours(ttgir: str, target: str, metadata: dict) -> tuple[str, Record]:
         b = _backend(target)
     except LayoutError as e:
         raise CompileError(str(e)) from None
-    k = _compile(ttgir, target, scratch_args=True)
+    k = _our_kernel(ttgir, target)
     ir_text = b.llvm_ir_for_triton(k.lowered)
     # What Triton's make_llir would have done for its later stages.
     b.prepare_triton()
@@ -133,6 +133,13 @@ def _ours(ttgir: str, target: str, metadata: dict) -> tuple[str, Record]:
     rec = Record(k.name, target, "ours", shared=int(k.shared_bytes),
                  layout_conversions=k.conversions)
     return ir_text, rec
+
+
+def _our_kernel(ttgir: str, target: str):
+    """Our compile of a kernel's TTGIR, the one module both the hook hands
+    to Triton and emulate(code="ours") runs: Triton's ABI, with its global
+    and profile scratch pointers after the kernel's arguments."""
+    return _compile(ttgir, target, scratch_args=True)
 
 
 def _kernel_name(ttgir: str) -> str:
@@ -324,14 +331,15 @@ def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, code
     names = [n for n in jit_fn.arg_names if n not in constexprs]
     budget = {} if max_blocks is None else {"max_blocks": max_blocks}
     k = _tritons_compile(jit_fn, sig, constexprs, target, num_warps, options)
-    if code == "ours":
-        ours = _compile(k.asm["ttgir"], target)
-        _emulate(ours, grid, call, arg_names=names, **budget)
-        return ours
     md = k.metadata
     programs = grid3[0] * grid3[1] * grid3[2]
     scratch = [np.zeros(max(1, int(getattr(md, f"{w}_scratch_size", 0) or 0) * programs), np.uint8)
                for w in ("global", "profile")]
+    if code == "ours":  # (our code asks for no scratch: the pointers are passed as Triton passes them)
+        ours = _our_kernel(k.asm["ttgir"], target)
+        _emulate(ours, grid, call + [np.zeros(1, np.uint8)] * 2,
+                 arg_names=names + ["global scratch", "profile scratch"], **budget)
+        return ours
     warp = _backend(target).target.warp_size
     try:
         emulate_llvm_ir(k.asm["llir"], grid, call + scratch, kernel=md.name, warp_size=warp,
