@@ -24,9 +24,9 @@ Execution model
   Threads that reach ``llvm.return`` exit. Arithmetic is computed for all lanes; loads, stores,
   shuffles, divisions and error checks only consider the active ones.
 * **Flat address space.** Pointers are int64 addresses. Pointer parameter ``i`` is the numpy
-  array passed for it, mapped in place at ``(i + 1) << 40``; shared memory (address space 3) is
-  one byte buffer per CTA at ``SHARED_WINDOW``, filled with seeded random bytes so reads of
-  unwritten data show. A ``!llvm.ptr<3>`` converts to the integer *offset* in that window
+  array passed for it, mapped in place at ``(i + 1) << 40`` plus its data pointer's low 8 bits;
+  shared memory (address space 3) is one byte buffer per CTA at ``SHARED_WINDOW``, whose bytes
+  no thread has written may not be read. A ``!llvm.ptr<3>`` converts to the integer *offset* in that window
   (``ptrtoint`` / ``inttoptr``), as on the hardware. Any access outside a mapped buffer raises.
 * **Warps** are threads ``[w * warp_size, (w + 1) * warp_size)`` (32 for NVIDIA, 64 for AMD
   wave64). ``nvvm.shfl.sync`` follows the PTX pseudo-code exactly, including the packed
@@ -44,10 +44,21 @@ Execution model
   a read of a byte another warp wrote, or a write of a byte another warp read or wrote, with no
   barrier between them raises (``EmulationError``: "shared-memory race").
 
-Choices where LLVM says "poison": shifts by at least the bit width give 0 (shl, lshr) or the
-sign fill (ashr); signed division overflow wraps; an out-of-range vector index raises.
-Integer division by zero in an active lane raises. ``llvm.intr.fma`` is fused for f16 / bf16 /
-f32 (computed in float64, so a rare double rounding is possible) and unfused for f64.
+Choices where LLVM says "poison": a shift by at least the bit width in an active thread raises
+(the targets disagree on the result); float-to-integer conversions saturate, NaN to 0 (what PTX
+``cvt.rzi`` and AMD ``v_cvt`` do); signed division overflow wraps; an out-of-range vector index
+raises. Integer division by zero in an active lane raises. ``llvm.intr.fma`` / ``fmuladd`` are fused
+for f16 / bf16 / f32 (computed in float64, so a rare double rounding is possible) and unfused for f64.
+
+Checks beyond the races: a read of shared memory no thread of the CTA wrote, a read of a shared byte
+a ``cp.async`` is still copying, a ``wgmma`` result used before its wait (``values.Pending``), global
+races between programs (a read of bytes another program wrote, a write of a different value over
+them; atomics exempt) and between warps without a barrier, accesses misaligned for their declared
+alignment (arrays keep their data pointer's low bits), out-of-bounds accesses (named with the
+argument and the distance past its end), and a CTA past its basic-block budget (``max_blocks``).
+Errors name the op and the kernel's source line (``file:line:col`` from the module's locations).
+Tensor-core and asynchronous instructions are in ``tensor_core`` (one definition each, shared by
+inline PTX and intrinsics); inline PTX in ``ptx``.
 """
 
 from __future__ import annotations
