@@ -277,6 +277,15 @@ def test_integer_instructions_follow_the_isa(asm, expected):
     assert _lanes(asm, "=r,r,r", _A, _B) == [expected(int(a), int(b)) for a, b in zip(_A, _B)]
 
 
+def test_approximations_are_exact_within_the_isa_error():
+    x = np.float32([1.0, -2.5, 10.0, 0.0])
+    got = _lanes("ex2.approx.ftz.f32 $0, $1;", "=r,r", x)
+    assert got == [int(v) for v in np.exp2(x.astype(np.float64)).astype(np.float32).view(np.uint32)]
+    tiny = np.float32([1e-40, -1e-40, 4.0, 0.25])  # .ftz: a subnormal input is 0: rcp gives inf
+    got = np.uint32(_lanes("rcp.approx.ftz.f32 $0, $1;", "=r,r", tiny)).view(np.float32)
+    assert list(got) == [np.inf, -np.inf, 0.25, 4.0]
+
+
 def test_float_arithmetic_rounds_to_nearest_even():
     x, y = np.float32([1.0, 3.0, 1e38, 0.1]), np.float32([2**-24, 7.0, 10.0, 0.2])
     got = _lanes("mul.f32 $0, $1, $2;", "=r,r,r", x, y)

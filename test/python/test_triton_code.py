@@ -79,6 +79,28 @@ def test_compare_reports_bitwise_equality_and_differences():
         llt.emulate(fn, grid, *args, target="sm_90", code="theirs", **consts)
 
 
+def test_newer_llvm_hex_floats_are_read():
+    """Triton 3.9's LLVM prints float constants as f0x + their own bits;
+    they are respelled for LLVM 22's parser (f32 1.4427 = 0x3FB8AA3B,
+    half 1.0 = 0x3C00, bfloat 2.0 = 0x4000)."""
+    from linear_layouts.emulator import emulate_llvm_ir
+
+    ir = """
+define void @k(ptr addrspace(1) %x, ptr addrspace(1) %h, ptr addrspace(1) %b) {
+  %v = load float, ptr addrspace(1) %x, align 4
+  %w = fmul float %v, f0x3FB8AA3B
+  store float %w, ptr addrspace(1) %x, align 4
+  store half f0x3C00, ptr addrspace(1) %h, align 2
+  store bfloat f0x4000, ptr addrspace(1) %b, align 2
+  ret void
+}
+"""
+    x, h, b = np.float32([2.0]), np.zeros(1, np.float16), np.zeros(1, np.uint16)
+    emulate_llvm_ir(ir, 1, [x, h, b], threads_per_cta=32)
+    assert x[0] == np.float32(2.0) * np.uint32(0x3FB8AA3B).view(np.float32)
+    assert h[0] == 1.0 and b[0] == 0x4000
+
+
 def test_llvm_ir_that_does_not_parse_is_an_emulation_error():
     from linear_layouts.emulator import emulate_llvm_ir
 
@@ -146,6 +168,8 @@ def test_shared_memory_read_before_its_cp_async_lands_is_named():
     """Triton's pipelined sm_80 tf32 matmul (cp.async into shared memory,
     ldmatrix out of it) with its cp.async.wait_group calls taken out."""
     llir, run, check = _tritons_llir("matmul_tf32", "sm_80")
+    run(llir)
+    check()
     waits = re.findall(r".*call void @llvm\.nvvm\.cp\.async\.wait\.group\(i32 \d+\).*\n", llir)
     assert waits
     with pytest.raises(EmulationError, match="while a cp.async to it is in flight"):
@@ -157,6 +181,8 @@ def test_a_missing_barrier_is_a_shared_memory_race():
     """Triton's sm_80 matmul with its CTA barriers taken out: ldmatrix reads
     tiles other warps stored with no barrier between."""
     llir, run, check = _tritons_llir("matmul_f16", "sm_80")
+    run(llir)  # as Triton compiled it: no finding, the right product
+    check()
     barrier = r".*call void @llvm\.nvvm\.barrier\.cta\.sync\.aligned\.all\(i32 0\).*\n"
     assert re.search(barrier, llir)
     with pytest.raises(EmulationError, match=r"shared-memory race: thread \d+ .* reads byte \d+, written by warp"):
@@ -168,6 +194,8 @@ def test_reading_shared_memory_nobody_wrote_is_named():
     """Triton's sm_80 matmul with the stores of its B tile taken out: the
     ldmatrix of B reads shared memory no thread wrote."""
     llir, run, check = _tritons_llir("matmul_f16", "sm_80")
+    run(llir)
+    check()
     tile_b = re.findall(r".*store <1 x i16> %\d+, ptr addrspace\(3\) %\S+, align 2, !dbg (!\d+)\n", llir)
     assert len(set(tile_b)) == 2  # the A and the B tile, one source line each
     edited = re.sub(rf".*store <1 x i16> %\d+, ptr addrspace\(3\) %\S+, align 2, !dbg {tile_b[-1]}\n", "", llir)

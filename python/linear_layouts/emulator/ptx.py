@@ -616,8 +616,48 @@ _INSTRUCTIONS: dict[str, Callable[[_Instr], Callable]] = {
     "prmt": _binary(_prmt, "b", arity=4),
     "setp": _setp,
     "selp": _selp,
+    "ex2": lambda i: _approx(i, np.exp2),
+    "lg2": lambda i: _approx(i, np.log2),
+    "rsqrt": lambda i: _approx(i, lambda x: 1.0 / np.sqrt(x)),
+    "rcp": lambda i: _approx(i, lambda x: 1.0 / x),
+    "bar": lambda i: _bar_sync(i),
+    "barrier": lambda i: _bar_sync(i),
     # (tensor-core and asynchronous-copy instructions: .tensor_core registers them)
 }
+
+
+def _approx(instr: _Instr, fn: Callable) -> Callable:
+    """ex2 / lg2 / rsqrt / rcp ``.approx[.ftz].f32`` (PTX ISA 9.7.3): within
+    the ISA's stated error of the exact value, which the emulator gives
+    (evaluated in float64, rounded to f32); .ftz flushes subnormal inputs
+    and results."""
+    mods = instr.mods
+    if "f32" not in mods or not ({"approx", "rn"} & set(mods)) or \
+            any(m not in ("approx", "rn", "ftz", "f32") for m in mods):
+        raise _error(f"inline PTX {instr.text!r}: only .approx[.ftz].f32 / .rn.f32 is modelled")
+    _arity(instr, 2, "a register and a source")
+    dst, src = instr.operands[0].regs[0], _read(instr.operands[1], 32)
+    ftz = "ftz" in mods
+
+    def flush(x: np.ndarray) -> np.ndarray:
+        return np.where(np.abs(x) < np.finfo(np.float32).tiny, np.copysign(0.0, x), x) if ftz else x
+
+    def run(st: Any, regs: list, active: np.ndarray) -> None:
+        with np.errstate(all="ignore"):
+            y = flush(fn(flush(_as_float(src(regs, st.T), 32).astype(np.float64))).astype(np.float32))
+        _write(regs, dst, active, _bits_of(y, 32), instr.widths)
+    return run
+
+
+def _bar_sync(instr: _Instr) -> Callable:
+    """bar.sync 0 / barrier.sync 0 (PTX ISA 9.7.13.1): the CTA-wide barrier
+    (every live thread active; the race tracker's new epoch)."""
+    if instr.mods not in (("sync",), ("sync", "aligned")) or len(instr.operands) != 1 or \
+            instr.operands[0].kind != "imm" or instr.operands[0].imm != 0:
+        raise _error(f"inline PTX {instr.text!r}: only the CTA-wide barrier (bar.sync 0) is modelled")
+    from .registry import _cta_barrier
+
+    return lambda st, regs, active: _cta_barrier(st)
 
 
 class InlinePtx:

@@ -374,6 +374,31 @@ def emulate_mlir(mlir_text: str, kernel: str | None, grid: int | Sequence[int], 
             mem.regions.pop()
 
 
+def _llvm22_float_literals(text: str) -> str:
+    """Newer LLVMs (Triton 3.9's) print a float constant as ``f0x`` and the
+    bits of its own type (``float f0x3FB8AA3B``); LLVM 22's parser reads
+    ``0x`` + the double's 16 hex digits for float and double, ``0xH`` /
+    ``0xR`` + 4 for half / bfloat. The same values, respelled (a line that
+    names bfloat and not half takes ``0xR``)."""
+    if "f0x" not in text:
+        return text
+
+    def line(m: re.Match) -> str:
+        s = m[0]
+        bf = "bfloat" in s and "half" not in s
+
+        def one(c: re.Match) -> str:
+            h = c[1]
+            if len(h) == 4:
+                return ("0xR" if bf else "0xH") + h.upper()
+            if len(h) == 8:
+                d = np.array([int(h, 16)], np.uint32).view(np.float32).astype(np.float64)
+                return "0x%016X" % int(d.view(np.uint64)[0])
+            return "0x" + h.upper()
+        return re.sub(r"\bf0x([0-9A-Fa-f]{16}|[0-9A-Fa-f]{8}|[0-9A-Fa-f]{4})\b", one, s)
+    return re.sub(r"^.*f0x.*$", line, text, flags=re.M)
+
+
 def emulate_llvm_ir(llvm_ir: str, grid: int | Sequence[int], args: Sequence[Any], *, kernel: str | None = None,
                     warp_size: int = 32, threads_per_cta: int | Sequence[int] | None = None,
                     shared_bytes: int = 0, arg_names: Sequence[str] | None = None,
@@ -391,7 +416,7 @@ def emulate_llvm_ir(llvm_ir: str, grid: int | Sequence[int], args: Sequence[Any]
     if not isinstance(llvm_ir, str):
         raise EmulationError(f"emulate_llvm_ir runs LLVM IR text, not {type(llvm_ir).__name__}")
     try:
-        module = _mlir.import_llvm_ir(llvm_ir, _context())
+        module = _mlir.import_llvm_ir(_llvm22_float_literals(llvm_ir), _context())
     except RuntimeError as e:
         raise EmulationError(str(e)) from None
     # (with its debug info: an error names the kernel's source line)
