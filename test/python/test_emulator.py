@@ -872,6 +872,22 @@ llvm.func @k(%x: !llvm.ptr<1>, %y: !llvm.ptr<1>) attributes {nvvm.reqntid = arra
         emulate_mlir(text, "k", 1, [buf[start + 1:start + 129], y])
 
 
+def test_an_assumption_that_does_not_hold_is_named():
+    """llvm.assume: the compiler may have relied on it (Triton's range and
+    divisibility facts), so a thread where it is false is an error."""
+    text = """
+llvm.func @k(%x: !llvm.ptr<1>) attributes {nvvm.reqntid = array<i32: 32>} {
+  %tid = nvvm.read.ptx.sreg.tid.x : i32
+  %c20 = llvm.mlir.constant(20 : i32) : i32
+  %ok = llvm.icmp "ult" %tid, %c20 : i32
+  llvm.intr.assume %ok : i1
+  llvm.return
+}
+"""
+    with pytest.raises(EmulationError, match=r"an llvm.assume does not hold in thread 20 "):
+        emulate_mlir(text, "k", 1, [np.zeros(1, np.int32)])
+
+
 def test_unsupported_op():
     text = """
     llvm.func @trap(%p: !llvm.ptr<1>) attributes {nvvm.reqntid = array<i32: 32>} {

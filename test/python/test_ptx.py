@@ -203,6 +203,10 @@ class _Lanes:
      [0x3C01, 0x7C00, 0xBE00, 0]),
     ("cvt.rz.f16.f32 $0, $1;", "=h,r", [np.float32([1 + 2**-11 + 2**-12, 70000.0, -1.5, 0.0])],
      [0x3C00, 0x7BFF, 0xBE00, 0]),
+    # pairs: $1 in the high half
+    ("cvt.rz.f16x2.f32 $0, $1, $2;", "=r,r,r", [np.float32([1.0, 70000.0, -1.5, 0.0]),
+                                                 np.float32([1 + 2**-11 + 2**-12, 2.0, 0.5, -0.0])],
+     [0x3C003C00, 0x7BFF4000, 0xBE003800, 0x00008000]),
     ("cvt.f32.f16 $0, $1;", "=r,h", [np.uint16([0x3C00, 0xC000, 0x7BFF, 0])],
      [0x3F800000, 0xC0000000, 0x477FE000, 0]),
 ])
@@ -284,6 +288,21 @@ def test_approximations_are_exact_within_the_isa_error():
     tiny = np.float32([1e-40, -1e-40, 4.0, 0.25])  # .ftz: a subnormal input is 0: rcp gives inf
     got = np.uint32(_lanes("rcp.approx.ftz.f32 $0, $1;", "=r,r", tiny)).view(np.float32)
     assert list(got) == [np.inf, -np.inf, 0.25, 4.0]
+
+
+@pytest.mark.parametrize("op, fn", [("mul", np.multiply), ("add", np.add), ("sub", np.subtract)])
+@pytest.mark.parametrize("fmt", ["bf16x2", "f16x2"])
+def test_packed_half_arithmetic_rounds_each_half_once(op, fn, fmt):
+    """add / sub / mul .rn.{f16x2,bf16x2}: each half computed exactly and
+    rounded to nearest even (ml_dtypes' bfloat16 and numpy's float16, whose
+    operations on these moderate values round once, are the oracle)."""
+    ml_dtypes = pytest.importorskip("ml_dtypes")
+    rng = np.random.default_rng(7)
+    dt = ml_dtypes.bfloat16 if fmt == "bf16x2" else np.float16
+    a, b = (rng.standard_normal((4, 2)).astype(dt) for _ in range(2))
+    pack = lambda v: v.view(np.uint16).astype(np.uint32)[:, 0] | (v.view(np.uint16).astype(np.uint32)[:, 1] << 16)  # noqa: E731
+    got = _lanes(f"{op}.rn.{fmt} $0, $1, $2;", "=r,r,r", pack(a), pack(b))
+    assert got == [int(v) for v in pack(fn(a, b).astype(dt))]
 
 
 def test_float_arithmetic_rounds_to_nearest_even():

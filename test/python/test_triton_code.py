@@ -82,13 +82,15 @@ define void @k(ptr addrspace(1) %x, ptr addrspace(1) %h, ptr addrspace(1) %b) {
   store float %w, ptr addrspace(1) %x, align 4
   store half f0x3C00, ptr addrspace(1) %h, align 2
   store bfloat f0x4000, ptr addrspace(1) %b, align 2
+  %n = getelementptr half, ptr addrspace(1) %h, i32 1
+  store half -inf, ptr addrspace(1) %n, align 2
   ret void
 }
 """
-    x, h, b = np.float32([2.0]), np.zeros(1, np.float16), np.zeros(1, np.uint16)
+    x, h, b = np.float32([2.0]), np.zeros(2, np.float16), np.zeros(1, np.uint16)
     emulate_llvm_ir(ir, 1, [x, h, b], threads_per_cta=32)
     assert x[0] == np.float32(2.0) * np.uint32(0x3FB8AA3B).view(np.float32)
-    assert h[0] == 1.0 and b[0] == 0x4000
+    assert h[0] == 1.0 and h[1] == -np.inf and b[0] == 0x4000
 
 
 def test_llvm_ir_that_does_not_parse_is_an_emulation_error():

@@ -15,7 +15,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .values import EmulationError, Pending, SHARED_WINDOW, Value, pending, _DYNAMIC_INDEX, _SINT, _Ty, _UINT, _access_bytes, _dense_elements, _dtype, _elem, _first, _from_bytes, _int_row, _layout, _parse_type, _round_bf16, _struct_layout, _sview, _to_bytes, _to_float, _uview, _where, _zero
-from .registry import Handler, _OPS, _Op, _State, _intrinsic_handler, _op
+from .registry import Handler, _OPS, _Op, _State, _intrinsic, _intrinsic_handler, _op
 
 
 def _constant_handler(row: np.ndarray, vector: bool) -> Handler:
@@ -163,8 +163,28 @@ def _fcmp(op: _Op) -> Handler:
 _OPS.update({  # one-line factories
     "llvm.select": lambda op: lambda st, a: _where(a[0], a[1], a[2]),
     "llvm.freeze": lambda op: lambda st, a: a[0],
+    # canonicalize (LangRef): the same value, NaNs quieted; the emulator's NaNs are quiet
+    "llvm.intr.canonicalize": lambda op: lambda st, a: a[0],
     "llvm.addrspacecast": lambda op: lambda st, a: a[0],  # pointers are flat addresses
 })
+
+
+_intrinsic("llvm.canonicalize.")(_OPS["llvm.intr.canonicalize"])
+
+
+@_op("llvm.intr.assume")
+def _assume(op: _Op) -> Handler:
+    """llvm.assume (LangRef): the compiler may rely on the condition, so
+    an active thread where it does not hold is named (the kernel was
+    compiled on a false premise: Triton's divisibility or range facts)."""
+    if len(op.ins) != 1:
+        raise EmulationError("llvm.assume with operand bundles is not modelled")
+
+    def run(st: _State, a: list) -> None:
+        bad = st.mask & ~np.asarray(a[0]).astype(bool)
+        if bad.any():
+            raise EmulationError(f"an llvm.assume does not hold in {st.thread(_first(bad))}")
+    return run
 
 
 @_op("llvm.intr.ctpop")
@@ -176,6 +196,24 @@ def _ctpop(op: _Op) -> Handler:
         x = np.ascontiguousarray(a[0])
         bits = np.unpackbits(x.view(np.uint8).reshape(x.shape + (-1,)), axis=-1)
         return bits.sum(axis=-1).astype(dt)
+    return run
+
+
+@_op("llvm.intr.vector.reduce.fadd", "llvm.intr.vector.reduce.fmul")
+def _vector_reduce_float(op: _Op) -> Handler:
+    """vector.reduce.fadd / fmul (LangRef): the start value, then the
+    elements in order, each step rounded to the element type (the ordered
+    reduction; ``reassoc`` would allow any order, and this is one)."""
+    mul = op.name.endswith("fmul")
+    dt, bf = _dtype(op.outs[0]), _elem(op.outs[0]).name == "bf16"
+
+    def run(st: _State, a: list) -> np.ndarray:
+        acc = np.asarray(a[0]).astype(dt)
+        with np.errstate(all="ignore"):
+            for i in range(a[1].shape[1]):
+                acc = (acc * a[1][:, i] if mul else acc + a[1][:, i]).astype(dt)
+                acc = _round_bf16(acc) if bf else acc
+        return acc
     return run
 
 
@@ -369,7 +407,8 @@ _APPROX_INTRINSICS: dict[str, Callable] = {
     "llvm.nvvm.sin.approx.f": np.sin, "llvm.nvvm.cos.approx.f": np.cos,
     # div.full.f32 (PTX ISA: "div"): a full-range approximation within 2 ulp,
     # evaluated exactly.
-    "llvm.nvvm.div.full": np.divide,
+    "llvm.nvvm.div.full": np.divide, "llvm.nvvm.div.approx.f": np.divide,
+    "llvm.nvvm.div.approx.ftz.f": np.divide,
     # sqrt.rn.f32 is correctly rounded (the float64 root rounded to f32 is);
     # rsqrt.approx / sqrt.approx evaluated exactly. ".ftz" variants flush
     # subnormal inputs and results to zero (PTX ISA: "sqrt", "rsqrt").

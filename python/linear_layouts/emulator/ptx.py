@@ -410,8 +410,8 @@ def _memory(instr: _Instr, load: bool) -> Callable:
     memory: a shared address is a 32-bit offset in the CTA's window (or the
     emulator's flat address of it). ``.v2`` / ``.v4`` move consecutive words
     of the vector's total size, which must be aligned to it."""
-    _known_mods(instr, {"global", "shared"})
-    shared = "shared" in instr.mods
+    _known_mods(instr, {"global", "shared", "shared::cta"})
+    shared = "shared" in instr.mods or "shared::cta" in instr.mods
     if not shared and "global" not in instr.mods:
         raise _error(f"inline PTX {instr.text!r}: only .global and .shared accesses are modelled")
     w, n = _width(instr), _vector(instr)
@@ -495,11 +495,11 @@ def _cvt(instr: _Instr) -> Callable:
             codes = src[0](regs, st.T)
             put(regs, active, table[codes & 0xFF] | (table[(codes >> 8) & 0xFF] << 16))
         return run
-    if mods in (("rn", "f16x2", "f32"), ("rn", "bf16x2", "f32")) and len(ops) == 3:
+    if mods in (("rn", "f16x2", "f32"), ("rz", "f16x2", "f32"), ("rn", "bf16x2", "f32")) and len(ops) == 3:
         to = mods[1][:-2]
 
         def run(st: Any, regs: list, active: np.ndarray) -> None:
-            hi, lo = (half(f32(regs, st.T, k), to).astype(np.uint32) for k in (0, 1))
+            hi, lo = (half(f32(regs, st.T, k), to, mods[0] == "rz").astype(np.uint32) for k in (0, 1))
             put(regs, active, (hi << 16) | lo)
         return run
     if mods in (("rn", "f16", "f32"), ("rz", "f16", "f32"), ("rn", "bf16", "f32")) and len(ops) == 2:
@@ -516,8 +516,33 @@ def _cvt(instr: _Instr) -> Callable:
     raise _error(f"inline PTX {instr.text!r}: this form of cvt is not modelled")
 
 
+def _or_packed(scalar: Callable[[_Instr], Callable], fn: Callable, arity: int) -> Callable[[_Instr], Callable]:
+    """The scalar form's factory, or the packed f16x2 / bf16x2 one."""
+    def factory(instr: _Instr) -> Callable:
+        if "f16x2" in instr.mods or "bf16x2" in instr.mods:
+            return _packed_half(instr, fn, arity)
+        return scalar(instr)
+    return factory
+
+
+def _fma_f32(instr: _Instr) -> Callable:
+    """fma.rn.f32 (PTX ISA 9.7.3): a * b + c rounded once (float64 holds
+    the f32 product exactly; a rare double rounding of the sum is possible)."""
+    if instr.mods != ("rn", "f32"):
+        raise _error(f"inline PTX {instr.text!r}: only fma.rn.f32 (and .rn f16x2 / bf16x2) is modelled")
+    _arity(instr, 4, "4 operands")
+    dst, (a, b, c) = instr.operands[0].regs[0], [_read(o, 32) for o in instr.operands[1:]]
+
+    def run(st: Any, regs: list, active: np.ndarray) -> None:
+        f = [_as_float(x(regs, st.T), 32).astype(np.float64) for x in (a, b, c)]
+        with np.errstate(all="ignore"):
+            _write(regs, dst, active, _bits_of((f[0] * f[1] + f[2]).astype(np.float32), 32), instr.widths)
+    return run
+
+
 _ATOM_OPS = ("add", "and", "or", "xor", "exch", "max", "min", "inc", "dec", "cas")
-_ATOM_IGNORED = {"relaxed", "acquire", "release", "acq_rel", "sys", "gpu", "cta", "global", "shared", "noftz"}
+_ATOM_IGNORED = {"relaxed", "acquire", "release", "acq_rel", "sys", "gpu", "cta", "global", "shared", "shared::cta",
+                 "noftz"}
 
 
 def _atom(instr: _Instr, returns: bool) -> Callable:
@@ -534,7 +559,7 @@ def _atom(instr: _Instr, returns: bool) -> Callable:
                          not re.fullmatch(r"[bsuf](32|64)", m) for m in instr.mods):
         raise _error(f"inline PTX {instr.text!r}: this form of {instr.opcode} is not modelled")
     kind, w = _type(instr)
-    shared = "shared" in instr.mods
+    shared = "shared" in instr.mods or "shared::cta" in instr.mods
     ops = instr.operands
     n_in = 3 if op == "cas" else 2
     ops_d, ops_rest = (ops[0], ops[1:]) if returns else (None, ops)
@@ -609,9 +634,10 @@ _INSTRUCTIONS: dict[str, Callable[[_Instr], Callable]] = {
     "shr": _binary(_shift(False), "bus"),
     "lop3": _binary(_lop3, "b", arity=5),
     # PTX ISA 9.7.1 "Integer Arithmetic", 9.7.3 "Floating-Point"
-    "add": _binary(_integer_or_float(lambda x, y: x + y, np.add), "usf", {"rn"}),
-    "sub": _binary(_integer_or_float(lambda x, y: x - y, np.subtract), "usf", {"rn"}),
-    "mul": _binary(_mul, "usf", {"lo", "hi", "wide", "rn"}),
+    "add": _or_packed(_binary(_integer_or_float(lambda x, y: x + y, np.add), "usf", {"rn"}), np.add, 3),
+    "sub": _or_packed(_binary(_integer_or_float(lambda x, y: x - y, np.subtract), "usf", {"rn"}), np.subtract, 3),
+    "mul": _or_packed(_binary(_mul, "usf", {"lo", "hi", "wide", "rn"}), np.multiply, 3),
+    "fma": _or_packed(lambda i: _fma_f32(i), lambda a, b, c: a * b + c, 4),
     # PTX ISA 9.7.9.7 "prmt"; 9.7.7 "Comparison and Selection"
     "prmt": _binary(_prmt, "b", arity=4),
     "setp": _setp,
@@ -624,6 +650,35 @@ _INSTRUCTIONS: dict[str, Callable[[_Instr], Callable]] = {
     "barrier": lambda i: _bar_sync(i),
     # (tensor-core and asynchronous-copy instructions: .tensor_core registers them)
 }
+
+
+def _packed_half(instr: _Instr, fn: Callable, arity: int) -> Callable:
+    """add / sub / mul / fma ``.rn.{f16x2,bf16x2}`` (PTX ISA 9.7.4 "Half
+    Precision Floating-Point"): both halves of 32-bit registers, each
+    computed exactly and rounded once to nearest even."""
+    fmt = next(m for m in instr.mods if m in ("f16x2", "bf16x2"))
+    if any(m not in ("rn", fmt) for m in instr.mods):
+        raise _error(f"inline PTX {instr.text!r}: only .rn {fmt} arithmetic is modelled")
+    _arity(instr, arity, f"{arity} operands")
+    dst, srcs = instr.operands[0].regs[0], [_read(o, 32) for o in instr.operands[1:]]
+    from .values import _round_bf16
+
+    def halves(w: np.ndarray) -> list[np.ndarray]:
+        h = [w & 0xFFFF, w >> 16]
+        return [x.astype(np.uint16).view(np.float16).astype(np.float64) if fmt == "f16x2"
+                else (x.astype(np.uint32) << 16).view(np.float32).astype(np.float64) for x in h]
+
+    def pack(x: np.ndarray) -> np.ndarray:
+        if fmt == "f16x2":
+            return x.astype(np.float16).view(np.uint16).astype(np.uint32)
+        return (_round_bf16(x.astype(np.float32)).view(np.uint32) >> 16).astype(np.uint32)
+
+    def run(st: Any, regs: list, active: np.ndarray) -> None:
+        parts = [halves(s(regs, st.T)) for s in srcs]
+        with np.errstate(all="ignore"):
+            lo, hi = (pack(fn(*(p[k] for p in parts))) for k in (0, 1))
+        _write(regs, dst, active, lo | (hi << 16), instr.widths)
+    return run
 
 
 def _approx(instr: _Instr, fn: Callable) -> Callable:

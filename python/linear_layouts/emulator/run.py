@@ -374,29 +374,59 @@ def emulate_mlir(mlir_text: str, kernel: str | None, grid: int | Sequence[int], 
             mem.regions.pop()
 
 
+_SPECIAL_FLOATS = {  # LLVM 22 spellings of the special constants newer LLVMs print by name
+    "half": {"inf": "0xH7C00", "-inf": "0xHFC00", "qnan": "0xH7E00", "-qnan": "0xHFE00"},
+    "bfloat": {"inf": "0xR7F80", "-inf": "0xRFF80", "qnan": "0xR7FC0", "-qnan": "0xRFFC0"},
+    "float": {"inf": "0x7FF0000000000000", "-inf": "0xFFF0000000000000", "qnan": "0x7FF8000000000000",
+              "-qnan": "0xFFF8000000000000"},
+}
+_SPECIAL_FLOATS["double"] = _SPECIAL_FLOATS["float"]
+
+
 def _llvm22_float_literals(text: str) -> str:
     """Newer LLVMs (Triton 3.9's) print a float constant as ``f0x`` and the
-    bits of its own type (``float f0x3FB8AA3B``); LLVM 22's parser reads
-    ``0x`` + the double's 16 hex digits for float and double, ``0xH`` /
-    ``0xR`` + 4 for half / bfloat. The same values, respelled (a line that
-    names bfloat and not half takes ``0xR``)."""
-    if "f0x" not in text:
+    bits of its own type (``float f0x3FB8AA3B``) and the special values by
+    name (``float -inf``); LLVM 22's parser reads ``0x`` + the double's 16
+    hex digits for float and double, ``0xH`` / ``0xR`` + 4 for half /
+    bfloat. The same values, respelled; a literal's type is the nearest
+    float type named before it on its line."""
+    if "f0x" not in text and "inf" not in text and "nan" not in text:
         return text
+    literal = re.compile(r"(?<![%@\w.])(f0x[0-9A-Fa-f]+|[+-]?s?nan\(0x[0-9A-Fa-f]+\)|[+-]?(?:inf|qnan|nan)\b)")
+    types = re.compile(r"\b(half|bfloat|float|double)\b")
 
     def line(m: re.Match) -> str:
         s = m[0]
-        bf = "bfloat" in s and "half" not in s
 
         def one(c: re.Match) -> str:
-            h = c[1]
-            if len(h) == 4:
-                return ("0xR" if bf else "0xH") + h.upper()
-            if len(h) == 8:
-                d = np.array([int(h, 16)], np.uint32).view(np.float32).astype(np.float64)
-                return "0x%016X" % int(d.view(np.uint64)[0])
-            return "0x" + h.upper()
-        return re.sub(r"\bf0x([0-9A-Fa-f]{16}|[0-9A-Fa-f]{8}|[0-9A-Fa-f]{4})\b", one, s)
-    return re.sub(r"^.*f0x.*$", line, text, flags=re.M)
+            before = types.findall(s, 0, c.start())
+            ty = before[-1] if before else None
+            tok = c[1]
+            if tok.startswith("f0x"):
+                h = tok[3:]
+                ty = ty or {4: "half", 8: "float", 16: "double"}.get(len(h))
+                if ty in ("half", "bfloat") and len(h) == 4:
+                    return ("0xR" if ty == "bfloat" else "0xH") + h.upper()
+                if ty == "float" and len(h) == 8:
+                    d = np.array([int(h, 16)], np.uint32).view(np.float32).astype(np.float64)
+                    return "0x%016X" % int(d.view(np.uint64)[0])
+                if len(h) == 16:
+                    return "0x" + h.upper()
+                return tok
+            if ty is None:
+                return tok
+            m = re.fullmatch(r"([+-]?)(s?)nan\(0x([0-9A-Fa-f]+)\)", tok)
+            if m:  # a NaN with a payload: all-ones exponent, the quiet bit unless snan, the payload
+                bits, man = {"half": (16, 10), "bfloat": (16, 7), "float": (32, 23), "double": (64, 52)}[ty]
+                v = ((1 << (bits - 1 - man)) - 1) << man | (0 if m[2] else 1 << (man - 1)) | int(m[3], 16)
+                v |= (1 << (bits - 1)) if m[1] == "-" else 0
+                if ty == "float":
+                    v = int(np.array([v], np.uint32).view(np.float32).astype(np.float64).view(np.uint64)[0])
+                return {"half": "0xH%04X", "bfloat": "0xR%04X", "float": "0x%016X", "double": "0x%016X"}[ty] % v
+            key = tok.lstrip("+").replace("nan", "qnan").replace("qqnan", "qnan")
+            return _SPECIAL_FLOATS[ty].get(key, tok)
+        return literal.sub(one, s)
+    return re.sub(r"^.*(?:f0x|inf|qnan|nan).*$", line, text, flags=re.M)
 
 
 def emulate_llvm_ir(llvm_ir: str, grid: int | Sequence[int], args: Sequence[Any], *, kernel: str | None = None,

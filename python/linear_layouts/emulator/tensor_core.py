@@ -435,7 +435,10 @@ def _fence(instr: _Instr) -> Callable:
 
 _intrinsic("llvm.nvvm.cp.async.commit.group")(lambda op: lambda st, a: st.cp_async.commit())
 _intrinsic("llvm.nvvm.wgmma.commit_group.sync.aligned")(lambda op: lambda st, a: st.wgmma.commit())
-_intrinsic("llvm.nvvm.wgmma.fence.sync.aligned", "llvm.nvvm.bar.warp.sync")(lambda op: lambda st, a: None)
+# (fence.proxy.async: the emulator has one memory -- see _fence)
+_intrinsic("llvm.nvvm.wgmma.fence.sync.aligned", "llvm.nvvm.bar.warp.sync", "llvm.nvvm.fence.proxy.async",
+           "llvm.nvvm.fence.proxy.async.shared_cta", "llvm.nvvm.fence.proxy.async.shared_cluster",
+           "llvm.nvvm.fence.proxy.async.global")(lambda op: lambda st, a: None)
 
 
 def _wait_intrinsic(which: str) -> Callable[[_Op], Handler]:
