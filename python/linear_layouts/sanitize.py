@@ -11,8 +11,9 @@ with the kernel's source line, the thread and the address:
   written, a shared-memory read while a ``cp.async`` to it is in flight;
 * a ``wgmma`` accumulator read before its ``wgmma.wait_group``;
 * barriers under divergence, misaligned vector accesses, integer division
-  by zero, shifts by the bit width or more (poison), instructions the
-  emulator does not model (named, never skipped).
+  by zero, a poison value (a shift by the bit width or more) reaching a
+  store, an address or a branch, an ``llvm.assume`` that does not hold,
+  instructions the emulator does not model (named, never skipped).
 
 By default the code run is **Triton's own** (its LLVM IR for the target),
 so the findings are about the user's kernel as Triton compiles it;

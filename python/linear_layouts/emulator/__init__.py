@@ -44,8 +44,10 @@ Execution model
   a read of a byte another warp wrote, or a write of a byte another warp read or wrote, with no
   barrier between them raises (``EmulationError``: "shared-memory race").
 
-Choices where LLVM says "poison": a shift by at least the bit width in an active thread raises
-(the targets disagree on the result); float-to-integer conversions saturate, NaN to 0 (what PTX
+Choices where LLVM says "poison": a shift by at least the bit width gives the target's bits (PTX
+clamps the amount, AMD uses its low bits) marked poison in those threads (``values.Poisoned``:
+arithmetic carries the mark, a select taking the other arm drops it, and a store, an address, a
+branch condition or an inline asm operand that is poison in an active thread raises); float-to-integer conversions saturate, NaN to 0 (what PTX
 ``cvt.rzi`` and AMD ``v_cvt`` do); signed division overflow wraps; an out-of-range vector index
 raises. Integer division by zero in an active lane raises. ``llvm.intr.fma`` / ``fmuladd`` are fused
 for f16 / bf16 / f32 (computed in float64, so a rare double rounding is possible) and unfused for f64.

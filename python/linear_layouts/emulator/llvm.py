@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .values import EmulationError, Pending, SHARED_WINDOW, Value, pending, _DYNAMIC_INDEX, _SINT, _Ty, _UINT, _access_bytes, _dense_elements, _dtype, _elem, _first, _from_bytes, _int_row, _layout, _parse_type, _round_bf16, _struct_layout, _sview, _to_bytes, _to_float, _uview, _where, _zero
+from .values import EmulationError, Pending, SHARED_WINDOW, Value, _no_poison, _poisoned, pending, _DYNAMIC_INDEX, _SINT, _Ty, _UINT, _access_bytes, _dense_elements, _dtype, _elem, _first, _from_bytes, _int_row, _layout, _parse_type, _round_bf16, _struct_layout, _sview, _to_bytes, _to_float, _uview, _where, _zero
 from .registry import Handler, _OPS, _Op, _State, _intrinsic, _intrinsic_handler, _op
 
 
@@ -80,9 +80,9 @@ _INT_BINARY: dict[str, Callable] = {
     "and": lambda st, x, y, w: x & y,
     "or": lambda st, x, y, w: x | y,
     "xor": lambda st, x, y, w: x ^ y,
-    "shl": lambda st, x, y, w: x << _shift(st, y, w, "shl"),
-    "lshr": lambda st, x, y, w: x >> _shift(st, y, w, "lshr"),
-    "ashr": lambda st, x, y, w: (_sview(x) >> _shift(st, y, w, "ashr").astype(_sview(x).dtype)).view(x.dtype),
+    "shl": lambda st, x, y, w: _shifted(st, x, y, w, "shl"),
+    "lshr": lambda st, x, y, w: _shifted(st, x, y, w, "lshr"),
+    "ashr": lambda st, x, y, w: _shifted(st, x, y, w, "ashr"),
     "udiv": lambda st, x, y, w: x // _nonzero(st, y),
     "urem": lambda st, x, y, w: x % _nonzero(st, y),
     "sdiv": lambda st, x, y, w: _sdivrem(x, _nonzero(st, y), rem=False),
@@ -109,19 +109,25 @@ def _ssat(x: np.ndarray, y: np.ndarray, w: int, fn: Callable) -> np.ndarray:
     return np.clip(exact, -(1 << (w - 1)), (1 << (w - 1)) - 1).astype(_SINT[w]).view(x.dtype)
 
 
-def _shift(st: _State, y: np.ndarray, w: int, name: str) -> np.ndarray:
-    """A shift amount: one of at least the bit width gives poison (LangRef
-    "shl"), which the emulator does not carry: an active thread shifting so
-    far is an EmulationError (the hardware's answer differs by target)."""
+def _shifted(st: _State, x: np.ndarray, y: np.ndarray, w: int, name: str) -> np.ndarray:
+    """shl / lshr / ashr (LangRef): a shift by at least the bit width is
+    poison. Its bits are what the target's instruction gives -- PTX shl /
+    shr clamp the amount (0, or the sign fill), AMD v_lshlrev / v_lshrrev /
+    v_ashrrev use its low bits -- and the result is values.Poisoned in those
+    threads (an error only where it is used: a store, an address, a branch)."""
     big = y >= w
-    if big.any():
-        bad = st.mask & (big.any(axis=1) if big.ndim > 1 else big)
-        if bad.any():
-            t = _first(bad)
-            amount = int(y[t].max() if y.ndim > 1 else y[t])
-            raise EmulationError(f"{name} of an i{w} by {amount} bits is poison (LLVM LangRef), "
-                                 f"in {st.thread(t)}")
-    return np.minimum(y, w - 1)
+    amount = (y & (w - 1)) if st.ws == 64 else np.minimum(y, w - 1)
+    if name == "ashr":
+        out = (_sview(x) >> amount.astype(_sview(x).dtype)).view(x.dtype)
+    else:
+        out = x << amount if name == "shl" else x >> amount
+        if st.ws != 64:
+            out = np.where(big, 0, out)
+    if not big.any():
+        return out
+    lanes = big.any(axis=1) if big.ndim > 1 else big
+    t = _first(lanes)
+    return _poisoned(out, [], lanes, f"{name} of an i{w} by {int(np.max(y[t]))} bits")
 
 
 @_op(*(f"llvm.{k}" for k in _INT_BINARY))
@@ -556,6 +562,7 @@ def _load(op: _Op) -> Handler:
     check = _aligned(op, f"load of {n} bytes")
 
     def run(st: _State, a: list) -> np.ndarray:
+        _no_poison(a[0], st.mask, "a load's address", st.thread)
         raw = np.zeros((st.T, n), np.uint8)
         addr = a[0][st.lanes]
         check(st, addr)
@@ -626,6 +633,8 @@ def _inline_asm(op: _Op) -> Handler:
     def run(st: _State, a: list) -> Any:
         # wgmma accumulators still in flight may only go into a wgmma or
         # through the asm that waits for them (values.Pending).
+        for v in a:
+            _no_poison(v, st.mask, "an inline asm operand", st.thread)
         pend = {k: v for k, v in enumerate(a) if isinstance(v, Pending)}
         if pend and not prog.issues_wgmma and not prog.waits_wgmma:
             for v in pend.values():
@@ -660,6 +669,8 @@ def _store(op: _Op) -> Handler:
     check = _aligned(op, f"store of {_access_bytes(ty)} bytes")
 
     def run(st: _State, a: list) -> None:
+        _no_poison(a[1], st.mask, "a store's address", st.thread)
+        _no_poison(a[0], st.mask, "a store", st.thread)
         addr = a[1][st.lanes]
         check(st, addr)
         st.mem.store(addr, _to_bytes(a[0], ty)[st.lanes], st, st.lanes)

@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .values import EmulationError, SHARED_WINDOW, _CONST_WINDOW, _GLOBAL_SHIFT, _MAX_BLOCKS, _Ty, _int_row, _layout, _parse_type, _round_up, _to_float, _where
+from .values import EmulationError, SHARED_WINDOW, _no_poison, _CONST_WINDOW, _GLOBAL_SHIFT, _MAX_BLOCKS, _Ty, _int_row, _layout, _parse_type, _round_up, _to_float, _where
 from .memory import _Memory, _RaceTracker
 from .registry import Handler, _OPS, _Op, _State
 
@@ -274,6 +274,7 @@ def _run_cta(prog: _Program, st: _State, params: list[np.ndarray], max_blocks: i
             top[0], top[1] = block.term[1], mask
         else:
             _, cond, t, t_ops, f, f_ops = block.term
+            _no_poison(vals[cond], mask, "a branch condition", st.thread)
             taken = mask & vals[cond]
             other = mask & ~taken
             _assign(prog, vals, [(t, t_ops, taken), (f, f_ops, other)])

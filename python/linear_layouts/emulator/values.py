@@ -183,6 +183,97 @@ def _where(cond: np.ndarray, a: Value, b: Value) -> Value:
     return np.where(cond, a, b)
 
 
+class Poisoned(np.ndarray):
+    """A value some of whose threads hold LLVM's poison (LangRef
+    "Poison Values"): ``poison`` marks them ([T] bool), ``origin`` says
+    what made it. The bits are what the target's instruction gives (a
+    shift by the width or more: 0 on NVIDIA, the amount's low bits on AMD),
+    so a poison value that is never used -- a ``select`` that picks the
+    other arm, a lane masked off -- costs nothing, as in LLVM; arithmetic
+    carries the mark; a store, an address, a branch condition or an inline
+    asm operand that is poison in an active thread is an EmulationError
+    (:func:`_no_poison`)."""
+
+    poison: Any
+    origin: str
+
+    def __array_finalize__(self, obj: Any) -> None:
+        m = getattr(obj, "poison", None)
+        self.poison = m if m is not None and self.ndim and m.shape[0] == self.shape[0] else None
+        self.origin = getattr(obj, "origin", "")
+
+    def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kw: Any) -> Any:
+        marks = [x for x in inputs if isinstance(x, Poisoned) and x.poison is not None]
+        base = tuple(np.asarray(x) if isinstance(x, Poisoned) else x for x in inputs)
+        if "out" in kw:
+            kw["out"] = tuple(np.asarray(x) if isinstance(x, Poisoned) else x for x in kw["out"])
+        out = getattr(ufunc, method)(*base, **kw)
+        return _poisoned(out, marks) if method == "__call__" else out
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        plain = _plain(args)
+        out = func(*plain, **{k: _plain(v) for k, v in kwargs.items()})
+        if func is np.where and len(args) == 3 and isinstance(out, np.ndarray) and out.ndim:
+            # a select: a thread's result is poison where it takes an element of a poisoned arm
+            cond = np.broadcast_to(np.asarray(args[0]).astype(bool), out.shape)
+            lanes = np.zeros(out.shape, bool)
+            for arm, take in ((args[1], cond), (args[2], ~cond)):
+                if isinstance(arm, Poisoned) and arm.poison is not None and arm.poison.shape[0] == out.shape[0]:
+                    lanes |= take & arm.poison.reshape((-1,) + (1,) * (out.ndim - 1))
+            mask = lanes.reshape(out.shape[0], -1).any(axis=1)
+            origin = next((x.origin for x in args[1:] if isinstance(x, Poisoned)), "")
+            return _poisoned(out, [], mask, origin)
+        marks = [x for x in _flat(args) if isinstance(x, Poisoned) and x.poison is not None]
+        return _poisoned(out, marks)
+
+    def __getitem__(self, key: Any) -> Any:
+        out = np.asarray(self)[key]
+        if self.poison is None or not isinstance(out, np.ndarray) or not out.ndim:
+            return out
+        try:
+            m = self.poison[key[0] if isinstance(key, tuple) else key]
+        except (IndexError, TypeError):
+            return out
+        return _poisoned(out, [], m, self.origin) if np.shape(m)[:1] == out.shape[:1] else out
+
+
+def _flat(x: Any) -> list:
+    return [z for y in x for z in _flat(y)] if isinstance(x, (list, tuple)) else [x]
+
+
+def _plain(x: Any) -> Any:
+    if isinstance(x, Poisoned):
+        return np.asarray(x)
+    if isinstance(x, (list, tuple)):
+        return type(x)(_plain(y) for y in x)
+    return x
+
+
+def _poisoned(out: Any, marks: list, mask: np.ndarray | None = None, origin: str = "") -> Any:
+    """`out` marked poison where `mask` or any of `marks` is (per thread)."""
+    if not isinstance(out, np.ndarray) or not out.ndim:
+        return out
+    for x in marks:
+        if x.poison.shape[0] == out.shape[0]:
+            mask = x.poison if mask is None else mask | x.poison
+            origin = origin or x.origin
+    if mask is None or not mask.any():
+        return out
+    v = np.asarray(out).view(Poisoned)
+    v.poison, v.origin = mask, origin
+    return v
+
+
+def _no_poison(value: Any, mask: np.ndarray, what: str, thread: Any) -> None:
+    """Raise if `value` is poison in a thread of `mask` (a use LLVM calls
+    undefined behaviour)."""
+    for v in _flat(value) if isinstance(value, tuple) else [value]:
+        if isinstance(v, Poisoned) and v.poison is not None:
+            bad = v.poison & mask
+            if bad.any():
+                raise EmulationError(f"a poison value ({v.origin}) reaches {what} in {thread(_first(bad))}")
+
+
 def _zero(ty: _Ty, T: int) -> Value:
     if ty.kind == "struct":
         return tuple(_zero(f, T) for f in ty.elems)
