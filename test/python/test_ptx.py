@@ -305,6 +305,18 @@ def test_packed_half_arithmetic_rounds_each_half_once(op, fn, fmt):
     assert got == [int(v) for v in pack(fn(a, b).astype(dt))]
 
 
+def test_inline_shfl_is_the_shuffle_the_nvvm_op_is():
+    """shfl.sync.bfly.b32 with the full member mask: lane l reads lane l ^ 5
+    (PTX ISA "shfl.sync"; c = 0x1f: one segment of 32 lanes)."""
+    lanes = type("L", (), {"T": 64, "mask": np.ones(64, bool), "ws": 32,
+                           "lane": np.arange(64) % 32, "warp_base": np.arange(64) // 32 * 32})()
+    from linear_layouts.emulator.ptx import InlinePtx
+
+    x = (np.arange(64) * 7).astype(np.uint32)
+    out = InlinePtx("shfl.sync.bfly.b32 $0, $1, 5, 0x1f, 0xffffffff;", "=r,r").run(lanes, [x])
+    assert list(out) == list(x[np.arange(64) ^ 5])
+
+
 def test_float_arithmetic_rounds_to_nearest_even():
     x, y = np.float32([1.0, 3.0, 1e38, 0.1]), np.float32([2**-24, 7.0, 10.0, 0.2])
     got = _lanes("mul.f32 $0, $1, $2;", "=r,r,r", x, y)

@@ -646,6 +646,7 @@ _INSTRUCTIONS: dict[str, Callable[[_Instr], Callable]] = {
     "lg2": lambda i: _approx(i, np.log2),
     "rsqrt": lambda i: _approx(i, lambda x: 1.0 / np.sqrt(x)),
     "rcp": lambda i: _approx(i, lambda x: 1.0 / x),
+    "shfl": lambda i: _shfl(i),
     "bar": lambda i: _bar_sync(i),
     "barrier": lambda i: _bar_sync(i),
     # (tensor-core and asynchronous-copy instructions: .tensor_core registers them)
@@ -701,6 +702,28 @@ def _approx(instr: _Instr, fn: Callable) -> Callable:
         with np.errstate(all="ignore"):
             y = flush(fn(flush(_as_float(src(regs, st.T), 32).astype(np.float64))).astype(np.float32))
         _write(regs, dst, active, _bits_of(y, 32), instr.widths)
+    return run
+
+
+def _shfl(instr: _Instr) -> Callable:
+    """shfl.sync.{up,down,bfly,idx}.b32 d, a, b, c, membermask (PTX ISA
+    9.7.9.6): the same definition as the NVVM op and intrinsic
+    (emulator.nvvm._shfl_handler)."""
+    kind = next((m for m in instr.mods if m in ("up", "down", "bfly", "idx")), None)
+    if kind is None or "sync" not in instr.mods or _width(instr) != 32 or len(instr.operands) != 5 or \
+            instr.operands[0].kind != "reg":
+        raise _error(f"inline PTX {instr.text!r}: only shfl.sync.{{up,down,bfly,idx}}.b32 d, a, b, c, mask "
+                     "is modelled")
+    from .nvvm import _shfl_handler
+
+    handler = _shfl_handler(kind, False)
+    dst, (a, b, c, m) = instr.operands[0].regs[0], [_read(o, 32) for o in instr.operands[1:]]
+
+    def run(st: Any, regs: list, active: np.ndarray) -> None:
+        if (active != st.mask).any():
+            raise _error(f"inline PTX {instr.text!r}: a predicated shfl is not modelled")
+        value = handler(st, [m(regs, st.T), a(regs, st.T), b(regs, st.T), c(regs, st.T)])
+        _write(regs, dst, active, value, instr.widths)
     return run
 
 
