@@ -667,6 +667,37 @@ def test_shifts_by_the_width_or_more_are_poison(op):
     assert out[0, 5] == 1 and (np.delete(out[0], 5) == want).all()
 
 
+@pytest.mark.parametrize("keep, poisoned", [("1", False), ("2", True)])
+def test_poison_is_per_element(keep, poisoned):
+    """Triton 3.7's matmul: a vector shl whose last elements shift by 96
+    and 384 bits, of which a shufflevector keeps only the first: element 1
+    is clean, element 2 is poison (and so is its bitcast)."""
+    text = f"""
+llvm.func @k(%y: !llvm.ptr<1>) attributes {{nvvm.reqntid = array<i32: 32>}} {{
+  %tid = nvvm.read.ptx.sreg.tid.x : i32
+  %one = llvm.mlir.constant(dense<1> : vector<4xi32>) : vector<4xi32>
+  %amt = llvm.mlir.constant(dense<[8, 1, 96, 384]> : vector<4xi32>) : vector<4xi32>
+  %s = llvm.shl %one, %amt : vector<4xi32>
+  %t = llvm.shufflevector %s, %s [0, 1, 0, 1] : vector<4xi32>
+  %e = llvm.mlir.constant({keep} : i32) : i32
+  %v = llvm.extractelement %s[%e : i32] : vector<4xi32>
+  %f = llvm.bitcast %v : i32 to f32
+  %u = llvm.extractelement %t[%e : i32] : vector<4xi32>
+  %py = llvm.getelementptr %y[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i32
+  llvm.store %u, %py : i32, !llvm.ptr<1>
+  llvm.store %f, %py : f32, !llvm.ptr<1>
+  llvm.return
+}}
+"""
+    y = np.zeros(32, np.int32)
+    if poisoned:
+        with pytest.raises(EmulationError, match=r"a poison value \(shl of an i32 by \d+ bits\) reaches a store"):
+            emulate_mlir(text, "k", 1, [y])
+    else:
+        emulate_mlir(text, "k", 1, [y])
+        assert (y == 2).all()
+
+
 @pytest.mark.parametrize("op, lo, hi", [("fptosi", -2**31, 2**31 - 1), ("fptoui", 0, 2**32 - 1)])
 def test_float_to_int_saturates_as_the_targets_do(op, lo, hi):
     """PTX cvt.rzi.{s,u}32.f32 and AMD v_cvt_{i,u}32_f32 clamp to the

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .values import EmulationError, Pending, SHARED_WINDOW, Value, _no_poison, _poisoned, pending, _DYNAMIC_INDEX, _SINT, _Ty, _UINT, _access_bytes, _dense_elements, _dtype, _elem, _first, _from_bytes, _int_row, _layout, _parse_type, _round_bf16, _struct_layout, _sview, _to_bytes, _to_float, _uview, _where, _zero
+from .values import EmulationError, Pending, Poisoned, SHARED_WINDOW, Value, _marks, _no_poison, _origin, _plain, _poisoned, _ready, carry_poison, pending, _DYNAMIC_INDEX, _SINT, _Ty, _UINT, _access_bytes, _dense_elements, _dtype, _elem, _first, _from_bytes, _int_row, _layout, _parse_type, _round_bf16, _struct_layout, _sview, _to_bytes, _to_float, _uview, _where, _zero
 from .registry import Handler, _OPS, _Op, _State, _intrinsic, _intrinsic_handler, _op
 
 
@@ -123,11 +123,13 @@ def _shifted(st: _State, x: np.ndarray, y: np.ndarray, w: int, name: str) -> np.
         out = x << amount if name == "shl" else x >> amount
         if st.ws != 64:
             out = np.where(big, 0, out)
+    carried = [_marks(x, out.shape), _marks(y, out.shape)]
     if not big.any():
-        return out
+        return _poisoned(out, carried, _origin([x, y]))
     lanes = big.any(axis=1) if big.ndim > 1 else big
     t = _first(lanes)
-    return _poisoned(out, [], lanes, f"{name} of an i{w} by {int(np.max(y[t]))} bits")
+    return _poisoned(out, [np.broadcast_to(big, out.shape)] + carried,
+                     f"{name} of an i{w} by {int(np.max(y[t]))} bits")
 
 
 @_op(*(f"llvm.{k}" for k in _INT_BINARY))
@@ -251,7 +253,7 @@ def _bitcast(op: _Op) -> Handler:
     src, dst = op.ins[0], op.outs[0]
     if src.kind == "ptr":
         return lambda st, a: a[0]
-    return lambda st, a: _from_bytes(_to_bytes(a[0], src), dst)
+    return lambda st, a: carry_poison(_from_bytes(_to_bytes(a[0], src), dst), a[0])
 
 
 @_op("llvm.fptrunc", "llvm.fpext", "llvm.uitofp", "llvm.sitofp")
@@ -496,9 +498,14 @@ def _insertelement(op: _Op) -> Handler:
     n = op.ins[0].count
 
     def run(st: _State, a: list) -> np.ndarray:
-        out = a[0].copy()
-        out[st.rows, _vector_index(st, a[2], n)] = a[1]
-        return out
+        idx = _vector_index(st, a[2], n)
+        out = np.array(_ready(_plain(a[0])), copy=True)
+        out[st.rows, idx] = _ready(_plain(a[1]))
+        if not isinstance(a[0], Poisoned) and not isinstance(a[1], Poisoned):
+            return out
+        mask = np.array(_marks(a[0], out.shape), copy=True)  # the element written takes the scalar's mark
+        mask[st.rows, idx] = _marks(a[1], (st.T,))
+        return _poisoned(out, [mask], _origin([a[0], a[1]]))
     return run
 
 

@@ -176,65 +176,93 @@ def _uview(x: np.ndarray) -> np.ndarray:
 
 
 def _where(cond: np.ndarray, a: Value, b: Value) -> Value:
+    """Per-thread merge of two values (divergent results, block arguments):
+    a merge is not a read, so a wgmma result in flight stays in flight."""
     if isinstance(a, tuple):
         return tuple(_where(cond, x, y) for x, y in zip(a, b))
     if a.ndim > cond.ndim:
         cond = cond[:, None]
+    flight = [x for x in (a, b) if isinstance(x, Pending)]
+    if flight:
+        g = max(flight, key=lambda x: x.group)
+        return pending(np.where(cond, np.asarray(a), np.asarray(b)), g.group, g.groups)
     return np.where(cond, a, b)
 
 
 class Poisoned(np.ndarray):
-    """A value some of whose threads hold LLVM's poison (LangRef
-    "Poison Values"): ``poison`` marks them ([T] bool), ``origin`` says
-    what made it. The bits are what the target's instruction gives (a
-    shift by the width or more: 0 on NVIDIA, the amount's low bits on AMD),
-    so a poison value that is never used -- a ``select`` that picks the
-    other arm, a lane masked off -- costs nothing, as in LLVM; arithmetic
-    carries the mark; a store, an address, a branch condition or an inline
-    asm operand that is poison in an active thread is an EmulationError
-    (:func:`_no_poison`)."""
+    """A value some of whose elements hold LLVM's poison (LangRef "Poison
+    Values"): ``poison`` marks them (a bool array of the value's shape),
+    ``origin`` says what made it. The bits are what the target's
+    instruction gives (a shift by the width or more: 0 on NVIDIA, the
+    amount's low bits on AMD), so a poison value that is never used -- a
+    ``select`` that picks the other arm, an element not extracted, a lane
+    masked off -- costs nothing, as in LLVM; arithmetic carries the mark; a
+    store, an address, a branch condition or an inline asm operand that is
+    poison in an active thread is an EmulationError (:func:`_no_poison`)."""
 
     poison: Any
     origin: str
 
     def __array_finalize__(self, obj: Any) -> None:
         m = getattr(obj, "poison", None)
-        self.poison = m if m is not None and self.ndim and m.shape[0] == self.shape[0] else None
+        self.poison = m if m is not None and m.shape == self.shape else None
         self.origin = getattr(obj, "origin", "")
 
     def __array_ufunc__(self, ufunc: Any, method: str, *inputs: Any, **kw: Any) -> Any:
-        marks = [x for x in inputs if isinstance(x, Poisoned) and x.poison is not None]
-        base = tuple(np.asarray(x) if isinstance(x, Poisoned) else x for x in inputs)
         if "out" in kw:
-            kw["out"] = tuple(np.asarray(x) if isinstance(x, Poisoned) else x for x in kw["out"])
-        out = getattr(ufunc, method)(*base, **kw)
-        return _poisoned(out, marks) if method == "__call__" else out
+            kw["out"] = tuple(_plain(x) for x in kw["out"])
+        out = getattr(ufunc, method)(*_plain(inputs), **kw)
+        if method == "reduce":  # a thread's reduction is poison if any element of it is
+            axis = kw.get("axis", 0)
+            marks = [_marks(x, x.shape).any(axis=axis) for x in inputs[:1] if isinstance(x, Poisoned)]
+            return _poisoned(out, marks, _origin(inputs))
+        return _poisoned(out, [_marks(x, np.shape(out)) for x in inputs], _origin(inputs))
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
-        plain = _plain(args)
-        out = func(*plain, **{k: _plain(v) for k, v in kwargs.items()})
-        if func is np.where and len(args) == 3 and isinstance(out, np.ndarray) and out.ndim:
-            # a select: a thread's result is poison where it takes an element of a poisoned arm
-            cond = np.broadcast_to(np.asarray(args[0]).astype(bool), out.shape)
-            lanes = np.zeros(out.shape, bool)
-            for arm, take in ((args[1], cond), (args[2], ~cond)):
-                if isinstance(arm, Poisoned) and arm.poison is not None and arm.poison.shape[0] == out.shape[0]:
-                    lanes |= take & arm.poison.reshape((-1,) + (1,) * (out.ndim - 1))
-            mask = lanes.reshape(out.shape[0], -1).any(axis=1)
-            origin = next((x.origin for x in args[1:] if isinstance(x, Poisoned)), "")
-            return _poisoned(out, [], mask, origin)
-        marks = [x for x in _flat(args) if isinstance(x, Poisoned) and x.poison is not None]
-        return _poisoned(out, marks)
+        out = func(*_plain(args), **{k: _plain(v) for k, v in kwargs.items()})
+        if not isinstance(out, np.ndarray) or not out.ndim:
+            return out
+        if func is np.where and len(args) == 3:  # a select: the mark of the arm taken, or a poison condition
+            cond = np.broadcast_to(np.asarray(_plain(args[0])).astype(bool), out.shape)
+            mask = (cond & _marks(args[1], out.shape)) | (~cond & _marks(args[2], out.shape)) | \
+                _marks(args[0], out.shape)
+            return _poisoned(out, [mask], _origin(args))
+        if func in (np.concatenate, np.stack) and args and isinstance(args[0], (list, tuple)):
+            # element by element: the marks concatenated / stacked the same way
+            mask = func([_marks(x, np.shape(x)) for x in args[0]], *args[1:], **kwargs)
+            return _poisoned(out, [mask], _origin(args))
+        # anything else: a thread is poison where any poisoned input of it was
+        marks = [x for x in _flat(args) if isinstance(x, Poisoned) and x.poison is not None
+                 and x.shape[:1] == out.shape[:1]]
+        lanes = [m.poison.reshape(m.shape[0], -1).any(axis=1) for m in marks]
+        return _poisoned(out, [np.broadcast_to(x.reshape((-1,) + (1,) * (out.ndim - 1)), out.shape) for x in lanes],
+                         _origin(args))
 
     def __getitem__(self, key: Any) -> Any:
         out = np.asarray(self)[key]
-        if self.poison is None or not isinstance(out, np.ndarray) or not out.ndim:
+        if self.poison is None or not isinstance(out, np.ndarray):
             return out
-        try:
-            m = self.poison[key[0] if isinstance(key, tuple) else key]
-        except (IndexError, TypeError):
-            return out
-        return _poisoned(out, [], m, self.origin) if np.shape(m)[:1] == out.shape[:1] else out
+        return _poisoned(out, [self.poison[key]], self.origin)
+
+
+def _marks(x: Any, shape: tuple) -> np.ndarray:
+    """The poison mark of an operand, broadcast to `shape` (a [T] mark
+    against a [T, n] result: per thread)."""
+    if not isinstance(x, Poisoned) or x.poison is None:
+        return np.zeros(shape, bool)
+    m = x.poison
+    if m.ndim < len(shape) and m.shape[:1] == shape[:1]:
+        m = m.reshape(m.shape + (1,) * (len(shape) - m.ndim))
+    try:
+        return np.broadcast_to(m, shape)
+    except ValueError:  # (a shape numpy broadcast differently: per thread, conservatively)
+        lanes = m.reshape(m.shape[0], -1).any(axis=1) if m.ndim else m
+        return np.broadcast_to(lanes.reshape((-1,) + (1,) * (len(shape) - 1)), shape) \
+            if len(shape) and lanes.shape[:1] == shape[:1] else np.zeros(shape, bool)
+
+
+def _origin(args: Any) -> str:
+    return next((x.origin for x in _flat(args) if isinstance(x, Poisoned)), "")
 
 
 def _flat(x: Any) -> list:
@@ -249,27 +277,46 @@ def _plain(x: Any) -> Any:
     return x
 
 
-def _poisoned(out: Any, marks: list, mask: np.ndarray | None = None, origin: str = "") -> Any:
-    """`out` marked poison where `mask` or any of `marks` is (per thread)."""
+def _poisoned(out: Any, marks: list, origin: str = "") -> Any:
+    """`out` marked poison where any of `marks` -- bool arrays of its
+    shape (see _marks), or Poisoned values -- is."""
     if not isinstance(out, np.ndarray) or not out.ndim:
         return out
-    for x in marks:
-        if x.poison.shape[0] == out.shape[0]:
-            mask = x.poison if mask is None else mask | x.poison
-            origin = origin or x.origin
-    if mask is None or not mask.any():
-        return out
+    mask = None
+    for m in marks:
+        if isinstance(m, Poisoned):
+            origin = origin or m.origin
+            m = _marks(m, out.shape)
+        if np.shape(m) == out.shape and np.asarray(m).dtype == np.bool_ and m.any():
+            mask = m if mask is None else mask | m
+    if mask is None:
+        return np.asarray(out) if isinstance(out, Poisoned) else out
     v = np.asarray(out).view(Poisoned)
-    v.poison, v.origin = mask, origin
+    v.poison, v.origin = np.array(mask, bool), origin
     return v
+
+
+def carry_poison(out: Any, *inputs: Any) -> Any:
+    """`out` (one value per thread, or [T, n]) poison in the threads where
+    any of `inputs` is: for ops that move bits through bytes or element
+    stores (bitcast, insertelement), which numpy's dispatch does not see."""
+    marks = [x for x in inputs if isinstance(x, Poisoned) and x.poison is not None]
+    if not marks or not isinstance(out, np.ndarray) or not out.ndim:
+        return out
+    lanes = np.zeros(out.shape[0], bool)
+    for x in marks:
+        if x.shape[:1] == out.shape[:1]:
+            lanes |= x.poison.reshape(x.shape[0], -1).any(axis=1)
+    return _poisoned(out, [np.broadcast_to(lanes.reshape((-1,) + (1,) * (out.ndim - 1)), out.shape)],
+                     marks[0].origin)
 
 
 def _no_poison(value: Any, mask: np.ndarray, what: str, thread: Any) -> None:
     """Raise if `value` is poison in a thread of `mask` (a use LLVM calls
     undefined behaviour)."""
     for v in _flat(value) if isinstance(value, tuple) else [value]:
-        if isinstance(v, Poisoned) and v.poison is not None:
-            bad = v.poison & mask
+        if isinstance(v, Poisoned) and v.poison is not None and v.shape[:1] == mask.shape:
+            bad = v.poison.reshape(v.shape[0], -1).any(axis=1) & mask
             if bad.any():
                 raise EmulationError(f"a poison value ({v.origin}) reaches {what} in {thread(_first(bad))}")
 
