@@ -163,3 +163,24 @@ def test_the_command_line_runs_a_users_script(tmp_path, buggy):
     else:
         assert r.returncode == 0, r.stderr
         assert "script done" in r.stdout and "1 launch, 0 findings" in r.stderr, (r.stdout, r.stderr)
+
+
+@triton.jit
+def sum_locked(X, Y, Lock, BLOCK: tl.constexpr):
+    # Tutorial 05's pattern: a spin lock taken with atomic_cas around a
+    # plain read-modify-write, released with atomic_xchg.
+    offs = tl.program_id(0) * BLOCK + tl.arange(0, BLOCK)
+    part = tl.sum(tl.load(X + offs), axis=0)
+    while tl.atomic_cas(Lock, 0, 1) == 1:
+        pass
+    tl.store(Y, tl.load(Y) + part)
+    tl.atomic_xchg(Lock, 0)
+
+
+def test_programs_ordered_by_a_lock_do_not_race():
+    x = np.arange(512, dtype=np.int32)
+    y, lock = np.zeros(1, np.int32), np.zeros(1, np.int32)
+    with Sanitizer() as s:
+        sum_locked[(4,)](x, y, lock, BLOCK=128)
+    assert s.findings == [], s.findings
+    assert int(y[0]) == int(x.sum()) and lock[0] == 0

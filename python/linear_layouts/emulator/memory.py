@@ -86,8 +86,12 @@ class _Memory:
         self.inflight: np.ndarray | None = None
         #: per shared byte: written by some thread of the CTA (a read of one not written is an error)
         self.written: np.ndarray | None = None
-        #: per global buffer (id): per byte, the writer's CTA (-1 none, -2 an atomic), warp and barrier epoch
-        self.global_writers: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        #: per global buffer (id): per byte, the writer's CTA number (-1 none, -2 an atomic), warp, barrier
+        #: epoch and the atomics its CTA had done when it wrote
+        self.global_writers: dict[int, tuple[np.ndarray, ...]] = {}
+        self.cta_numbers: dict[tuple, int] = {}
+        self.cta_names: list[tuple] = []
+        self.atomics_done = np.zeros(16, np.int32)  # CTA number -> atomics it has done
 
     def expect_async_write(self, addr: np.ndarray, n: int, delta: int) -> None:
         """Mark (delta 1) or clear (-1) shared bytes [addr, addr + n) as the
@@ -164,14 +168,17 @@ class _Memory:
         programs synchronize through them)."""
         key = id(buf)
         if key not in self.global_writers:
-            self.global_writers[key] = (np.full(buf.size, -1, np.int64), np.zeros(buf.size, np.int64),
-                                        np.zeros(buf.size, np.int64))
-        w_cta, w_warp, w_epoch = self.global_writers[key]
+            self.global_writers[key] = tuple(np.full(buf.size, -1, np.int32) for _ in range(4))
+        w_cta, w_warp, w_epoch, w_atomics = self.global_writers[key]
         b = (offsets[:, None] + np.arange(n)).reshape(-1)
         warp = np.repeat(threads // st.ws, n)
-        cta = st.cta[0] + (st.cta[1] << 20) + (st.cta[2] << 40)
+        cta = self._cta_number(st)
         epoch = self.races.epoch if self.races is not None else 0
-        other = ((w_cta[b] >= 0) & (w_cta[b] != cta)) | \
+        # Programs ordered through atomics (a lock, a flag): the writer did an
+        # atomic after its write and this program did one before this access.
+        synced = (self.atomics_done[cta] > 0) & (w_cta[b] >= 0) & \
+            (self.atomics_done[np.maximum(w_cta[b], 0)] > w_atomics[b])
+        other = ((w_cta[b] >= 0) & (w_cta[b] != cta) & ~synced) | \
             ((w_cta[b] == cta) & (w_warp[b] != warp) & (w_epoch[b] == epoch))
         if data is not None and other.any():
             other &= buf[b] != data.reshape(-1)  # the same value: the same result in any order
@@ -179,14 +186,28 @@ class _Memory:
             k = int(np.argmax(other))
             t = int(np.repeat(threads, n)[k])
             c = int(w_cta[b[k]])
-            by = f"CTA {(c & 0xFFFFF, (c >> 20) & 0xFFFFF, c >> 40)}" if c != cta else \
+            by = f"CTA {self.cta_names[c]}" if c != cta else \
                 f"warp {int(w_warp[b[k]])} of this CTA since the last barrier"
             name = next(name for _, r, name in self.regions if r is buf)
             raise EmulationError(f"global-memory race: {st.thread(t)} {'writes' if data is not None else 'reads'} "
                                  f"byte {int(b[k])} of {name}, written by {by} with no synchronization between "
                                  "them")
         if data is not None:
-            w_cta[b], w_warp[b], w_epoch[b] = cta, warp, epoch
+            w_cta[b], w_warp[b], w_epoch[b], w_atomics[b] = cta, warp, epoch, self.atomics_done[cta]
+
+    def _cta_number(self, st: "_State") -> int:
+        """A small number per CTA (in the order they ran) for the writer tables."""
+        if st.cta not in self.cta_numbers:
+            self.cta_numbers[st.cta] = len(self.cta_names)
+            self.cta_names.append(st.cta)
+            if len(self.cta_names) > len(self.atomics_done):
+                self.atomics_done = np.concatenate([self.atomics_done, np.zeros(len(self.atomics_done) + 16, np.int32)])
+        return self.cta_numbers[st.cta]
+
+    def note_atomic(self, st: "_State") -> None:
+        """An atomic by the CTA: what it wrote before is ordered before what
+        programs do after their own atomics (see _global_race)."""
+        self.atomics_done[self._cta_number(st)] += 1
 
     def store(self, addr: np.ndarray, data: np.ndarray, st: "_State", lanes: np.ndarray,
               atomic: bool = False) -> None:
@@ -200,6 +221,7 @@ class _Memory:
                 self.races.access(offsets, n, lanes[rows], True, st, atomic, data[rows])
             elif buf is not self.shared:
                 if atomic:
+                    self.note_atomic(st)
                     if id(buf) in self.global_writers:
                         self.global_writers[id(buf)][0][(offsets[:, None] + np.arange(n)).reshape(-1)] = -2
                 else:
