@@ -72,6 +72,8 @@ def prepare(out: Path, target: str = "sm_90", only: set[str] | None = None) -> d
     import linear_layouts.triton as llt
     from linear_layouts.emulator import _dims
 
+    if not target.startswith("sm_"):
+        raise SystemExit(f"gpu_check prepares NVIDIA cubins (the lent machines' GPUs), not {target}")
     out.mkdir(parents=True, exist_ok=True)
     entries = []
     for name, (fn, sig, consts, warps, grid, make) in sorted(corpus().items()):
@@ -182,7 +184,9 @@ def main(argv=None) -> int:
         return 0
     import gpu_check_device
 
-    report = dry_run(root)
+    if a.only and "," in a.only:
+        raise SystemExit("dry-run --only takes one kernel name")
+    report = dry_run(root, a.only)
     gpu_check_device.print_report(report)
     return 0 if report["ok"] else 1
 

@@ -720,6 +720,30 @@ llvm.func @k(%px: !llvm.ptr<1>, %py: !llvm.ptr<1>) attributes {{nvvm.reqntid = a
     assert [int(v) for v in got] == want
 
 
+def test_a_narrow_float_to_int_out_of_range_is_poison():
+    """fptosi f32 -> i8 of 200.0: poison in LLVM (and the targets disagree:
+    both convert to 32 bits and truncate, but NVPTX may use a 16-bit cvt);
+    storing it is named, 100.0 converts."""
+    text = """
+llvm.func @k(%px: !llvm.ptr<1>, %py: !llvm.ptr<1>) attributes {nvvm.reqntid = array<i32: 32>} {
+  %tid = nvvm.read.ptx.sreg.tid.x : i32
+  %gx = llvm.getelementptr %px[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, f32
+  %gy = llvm.getelementptr %py[%tid] : (!llvm.ptr<1>, i32) -> !llvm.ptr<1>, i8
+  %x = llvm.load %gx : !llvm.ptr<1> -> f32
+  %i = llvm.fptosi %x : f32 to i8
+  llvm.store %i, %gy : i8, !llvm.ptr<1>
+  llvm.return
+}"""
+    y = np.zeros(32, np.int8)
+    emulate_mlir(text, "k", 1, [np.full(32, 100.0, np.float32), y])
+    assert (y == 100).all()
+    x = np.full(32, -3.5, np.float32)
+    x[7] = 200.0
+    with pytest.raises(EmulationError, match=r"a poison value \(fptosi of a value out of i8's range\) reaches a "
+                                             r"store in thread 7 "):
+        emulate_mlir(text, "k", 1, [x, y])
+
+
 FLOATS = """
 llvm.func @floats(%px: !llvm.ptr<1>, %py: !llvm.ptr<1>, %cmp: !llvm.ptr<1>, %mm: !llvm.ptr<1>,
                   %h: !llvm.ptr<1>, %bf: !llvm.ptr<1>) attributes {nvvm.reqntid = array<i32: 32>} {

@@ -83,7 +83,8 @@ def test_misaligned_vector_access_is_an_error():
 @pytest.mark.parametrize("asm, constraints, match", [
     ("@$1 ld.local.b32 { $0 }, [ $2 + 0 ];", "=r,b,l", r"modifier \.local is not modelled"),
     ("@$1 ld.global.b32 { $0 }, [ $2 + 0 ];", "=r,r,l", r"predicate \$1 is not a 'b' input"),
-    ("ld.global.cg.b32 { $0 }, [ $1 + 0 ];", "=r,l", r"modifier \.cg is not modelled"),
+    ("ld.global.L2::cache_hint.b32 { $0 }, [ $1 + 0 ], $2;", "=r,l,l", r"\.L2::cache_hint .* is not modelled"),
+    ("ld.global.weak.b32 { $0 }, [ $1 + 0 ];", "=r,l", r"modifier \.weak is not modelled"),
     ("ld.global.b32 { $0 }, [ $5 + 0 ];", "=r,l", r"operand \$5 does not exist"),
     ("mov.b32 $0, %r1;", "=r,l", r"operand .%r1. is not modelled \(not a declared register\)"),
     ("ld.global.b32 { $0 }, [ $1 + 0 ];", "=r,n", r"constraint 'n'"),
@@ -279,6 +280,16 @@ def test_lop3_is_its_truth_table(lut):
 ])
 def test_integer_instructions_follow_the_isa(asm, expected):
     assert _lanes(asm, "=r,r,r", _A, _B) == [expected(int(a), int(b)) for a, b in zip(_A, _B)]
+
+
+def test_float_comparisons_are_ordered_unless_u():
+    """setp (PTX ISA): ne is ordered (NaN != x is false), neu is not."""
+    x, y = np.float32([np.nan, 1.0, 2.0, np.nan]), np.float32([1.0, 1.0, 3.0, np.nan])
+    body = "{{ .reg .pred p; setp.{c}.f32 p, $1, $2; selp.u32 $0, 1, 0, p; }}"
+    assert _lanes(body.format(c="ne"), "=r,r,r", x, y) == [0, 0, 1, 0]
+    assert _lanes(body.format(c="neu"), "=r,r,r", x, y) == [1, 0, 1, 1]
+    assert _lanes(body.format(c="lt"), "=r,r,r", x, y) == [0, 0, 1, 0]
+    assert _lanes(body.format(c="nan"), "=r,r,r", x, y) == [1, 0, 0, 1]
 
 
 def test_approximations_are_exact_within_the_isa_error():

@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .values import EmulationError, Pending, Poisoned, SHARED_WINDOW, Value, _marks, _no_poison, _origin, _plain, _poisoned, _ready, carry_poison, pending, _DYNAMIC_INDEX, _SINT, _Ty, _UINT, _access_bytes, _dense_elements, _dtype, _elem, _first, _from_bytes, _int_row, _layout, _parse_type, _round_bf16, _struct_layout, _sview, _to_bytes, _to_float, _uview, _where, _zero
+from .values import EmulationError, Pending, Poisoned, SHARED_WINDOW, Value, _flush_f32, _marks, _no_poison, _origin, _plain, _poisoned, _ready, carry_poison, pending, _DYNAMIC_INDEX, _SINT, _Ty, _UINT, _access_bytes, _dense_elements, _dtype, _elem, _first, _from_bytes, _int_row, _layout, _parse_type, _round_bf16, _struct_layout, _sview, _to_bytes, _to_float, _uview, _where, _zero
 from .registry import Handler, _OPS, _Op, _State, _intrinsic, _intrinsic_handler, _op
 
 
@@ -272,25 +272,37 @@ def _to_float_cast(op: _Op) -> Handler:
 
 @_op("llvm.fptosi", "llvm.fptoui", "llvm.intr.fptosi.sat", "llvm.intr.fptoui.sat")
 def _float_to_int(op: _Op) -> Handler:
-    """Float to integer toward zero, saturating to the integer's range and
-    NaN to 0: what both targets' instructions do (PTX cvt.rzi.{s,u}N.f32,
-    AMD v_cvt_{i,u}32_f32) for inputs LLVM calls poison, and what the .sat
-    intrinsics define."""
+    """Float to integer toward zero. The .sat intrinsics clamp to the
+    integer's range (NaN to 0). The plain conversions do what both targets'
+    instructions do for the inputs LLVM calls poison: 32 and 64 bits
+    saturate, NaN to 0 (PTX cvt.rzi.{s,u}32.f32, AMD v_cvt_{i,u}32_f32);
+    narrower results come from the 32-bit conversion truncated, marked
+    poison (values.Poisoned) where out of range."""
     w, signed = _elem(op.outs[0]).bits, op.name in ("llvm.fptosi", "llvm.intr.fptosi.sat")
-    lo, hi = (-(1 << (w - 1)), (1 << (w - 1)) - 1) if signed and w > 1 else (0, (1 << w) - 1)
+    sat = op.name.startswith("llvm.intr.")
+
+    def bounds(bits: int) -> tuple[int, int]:
+        return (-(1 << (bits - 1)), (1 << (bits - 1)) - 1) if signed else (0, (1 << bits) - 1)
+    # Below 32 bits both back ends convert to 32 bits (cvt.rzi.s32 / v_cvt_i32)
+    # and truncate: out-of-range values (poison in LLVM) wrap from there.
+    lo, hi = bounds(max(w, 32) if not sat else w)
 
     def run(st: _State, a: list) -> np.ndarray:
         x = a[0].astype(np.float64)
         t = np.trunc(np.where(np.isnan(x), 0.0, x))
         if w == 1:
             return (t.astype(np.int64) & 1).astype(bool)
-        if w < 64:
-            v = np.clip(t, lo, hi).astype(np.int64)
-        else:  # 2**63 is not an int64: clip in float, then saturate the top
+        if lo == 0 and hi >= 1 << 63 or hi >= (1 << 63) - 1:  # 2**63 is not an int64: clip, then saturate the top
             big = t >= float(hi)
             v = np.clip(t, lo, hi).astype(np.int64 if signed else np.uint64)
             v = np.where(big, np.array(hi).astype(v.dtype), v)
-        return v.astype(_UINT[w])
+        else:
+            v = np.clip(t, lo, hi).astype(np.int64)
+        out = v.astype(_UINT[w])
+        if w < 32 and not sat:
+            wlo, whi = bounds(w)
+            return _poisoned(out, [(t < wlo) | (t > whi) | np.isnan(x)], f"{op.name[5:]} of a value out of i{w}'s range")
+        return out
     return run
 
 
@@ -428,11 +440,6 @@ _APPROX_INTRINSICS: dict[str, Callable] = {
     "llvm.amdgcn.rsq.f32": lambda x: 1.0 / np.sqrt(x), "llvm.amdgcn.rcp.f32": lambda x: 1.0 / x,
     "llvm.amdgcn.sqrt.f32": np.sqrt, "llvm.amdgcn.exp2.f32": np.exp2, "llvm.amdgcn.log.f32": np.log2,
 }
-
-
-def _flush_f32(x: np.ndarray) -> np.ndarray:
-    """f32 subnormals to zero of the same sign (PTX's .ftz)."""
-    return np.where(np.abs(x) < np.finfo(np.float32).tiny, np.copysign(0.0, x), x)
 
 
 @_op("llvm.call_intrinsic")
@@ -647,21 +654,23 @@ def _inline_asm(op: _Op) -> Handler:
             for v in pend.values():
                 v.ready()
         a = [np.asarray(v) if k in pend else v for k, v in enumerate(a)]
+        group = st.wgmma.add()  # (the open group when the asm starts: its wgmmas join it)
         r = prog.run(st, [_to_bytes(v, ty) for v, ty in zip(a, ins)])  # inputs as their bits
         if out is None:
             return None
         # The registers' bits as the result types (f32, vector<1xi32>, ...).
         # (an i8 result comes in a 16-bit register: its low byte)
         vals = _pend_outputs(st, [_from_bytes(np.ascontiguousarray(v).view(np.uint8).reshape(st.T, -1)[:, :size], ty)
-                                  for v, ty, size in zip(r if isinstance(r, tuple) else (r,), types, sizes)], pend)
+                                  for v, ty, size in zip(r if isinstance(r, tuple) else (r,), types, sizes)], pend,
+                             group)
         return tuple(vals) if out.kind == "struct" else vals[0]
 
-    def _pend_outputs(st: _State, outs: list, pend: dict) -> list:
+    def _pend_outputs(st: _State, outs: list, pend: dict, group: int) -> list:
         if not prog.issues_wgmma and not pend:
             return outs
         for j in range(len(outs)):
-            if prog.issues_wgmma:  # the results of the open group
-                outs[j] = pending(outs[j], st.wgmma.add(), st.wgmma)
+            if prog.issues_wgmma:  # the results of the group open when the wgmma was issued
+                outs[j] = pending(outs[j], group, st.wgmma)
             elif prog.ties.get(j, -1) - n_out in pend:  # passed through a wait that left it in flight
                 src = pend[prog.ties[j] - n_out]
                 if not src.groups.complete(src.group):

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .values import EmulationError, _first
+from .values import SHARED_WINDOW, EmulationError, _first
 
 if TYPE_CHECKING:  # (the state holds the memory)
     from .registry import _State
@@ -100,13 +100,9 @@ class _Memory:
             return
         if self.inflight is None:
             self.inflight = np.zeros(self.shared.size, np.int32)
-        base = self.regions_base(self.shared)
-        b = ((addr - base)[:, None] + np.arange(n)).reshape(-1)
+        b = ((addr - SHARED_WINDOW)[:, None] + np.arange(n)).reshape(-1)
         b = b[(b >= 0) & (b < self.shared.size)]
         np.add.at(self.inflight, b, delta)
-
-    def regions_base(self, buf: np.ndarray) -> int:
-        return next(base for base, b, _ in self.regions if b is buf)
 
     def _split(self, addr: np.ndarray, n: int, st: "_State", lanes: np.ndarray, what: str) -> list:
         found, parts = np.zeros(addr.shape, bool), []

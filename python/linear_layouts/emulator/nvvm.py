@@ -14,7 +14,7 @@ from typing import Callable
 import numpy as np
 
 from .values import EmulationError, Value, _first, _sview
-from .registry import Handler, _Op, _State, _barrier, _intrinsic, _op, _special_registers
+from .registry import Handler, _Op, _State, _barrier, _intrinsic, _op, _special_registers, _whole_groups
 
 
 _special_registers({
@@ -181,11 +181,7 @@ def _matrix_trans(op: _Op) -> bool:
 
 def _whole_warps(st: _State, what: str) -> np.ndarray:
     _require_warp32(st, what)
-    m = st.mask.reshape(-1, 32)
-    partial = m.any(axis=1) & ~m.all(axis=1)
-    if partial.any():
-        raise EmulationError(f"{what} in warp {int(np.argmax(partial))} of CTA {st.cta} with only some lanes active")
-    return np.flatnonzero(m.all(axis=1))
+    return _whole_groups(st, 32, what)
 
 
 def _row_threads(warps: np.ndarray, num: int) -> np.ndarray:

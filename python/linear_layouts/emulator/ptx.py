@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .values import EmulationError
+from .values import EmulationError, _flush_f32, _shared_flat
 
 # LLVM's NVPTX inline-asm constraints (the register class): c and h 16-bit
 # (c: an i8 or i16 value in a 16-bit register), r 32-bit, l 64-bit, f a
@@ -151,7 +151,7 @@ def _split_operands(text: str) -> list[str]:
 
 
 def _parse_statement(s: str, regs: _Registers) -> _Instr:
-    m = re.fullmatch(rf"(?:@(!?)({_REG})\s+)?([a-z][a-z0-9]*)((?:\.[a-z0-9_:]+)*)\s*(.*)", s, re.S)
+    m = re.fullmatch(rf"(?:@(!?)({_REG})\s+)?([a-z][a-z0-9]*)((?:\.[A-Za-z0-9_:]+)*)\s*(.*)", s, re.S)
     if not m:
         raise _error(f"inline PTX {s!r} is not an instruction")
     pred = regs(m[2], s) if m[2] else None
@@ -242,9 +242,16 @@ def _width(instr: _Instr) -> int:
     return _type(instr)[1]
 
 
+#: cache eviction priorities and prefetch sizes (PTX ISA 9.7.9.8 "ld"): no effect on values
+_CACHE_HINTS = re.compile(r"L1::(evict_\w+|no_allocate)|L2::(evict_\w+|64B|128B|256B)|ca|cg|cs|lu|cv|wb|wt|nc")
+
+
 def _known_mods(instr: _Instr, allowed: set[str]) -> None:
     for mod in instr.mods:
-        if mod not in allowed and not re.fullmatch(r"[bsuf](8|16|32|64)|v[24]|pred", mod):
+        if mod == "L2::cache_hint":
+            raise _error(f"inline PTX {instr.text!r}: .L2::cache_hint (an extra operand) is not modelled")
+        if mod not in allowed and not re.fullmatch(r"[bsuf](8|16|32|64)|v[24]|pred", mod) and \
+                not (instr.opcode in ("ld", "st") and _CACHE_HINTS.fullmatch(mod)):
             raise _error(f"inline PTX {instr.text!r}: modifier .{mod} is not modelled")
 
 
@@ -290,15 +297,9 @@ def _float_binary(fn: Callable) -> Callable:
 
 
 def _integer_or_float(int_fn: Callable, float_fn: Callable) -> Callable:
+    """(other rounding modes, .sat and .ftz are refused by the modifier check)"""
     fl = _float_binary(float_fn)
-
-    def run(x: np.ndarray, y: np.ndarray, w: int, kind: str, mods: tuple) -> np.ndarray:
-        if kind == "f":
-            if any(m in ("rz", "rm", "rp", "sat", "ftz") for m in mods):
-                raise _error(f"{'.'.join(mods)}: only round-to-nearest float arithmetic is modelled")
-            return fl(x, y, w, kind, mods)
-        return int_fn(x, y)
-    return run
+    return lambda x, y, w, kind, mods: fl(x, y, w, kind, mods) if kind == "f" else int_fn(x, y)
 
 
 def _mul(x: np.ndarray, y: np.ndarray, w: int, kind: str, mods: tuple) -> np.ndarray:
@@ -365,12 +366,16 @@ def _lop3(a: np.ndarray, b: np.ndarray, c: np.ndarray, lut: np.ndarray, w: int, 
 
 
 _SETP = {"eq": np.equal, "ne": np.not_equal, "lt": np.less, "le": np.less_equal, "gt": np.greater,
-         "ge": np.greater_equal, "lo": np.less, "ls": np.less_equal, "hi": np.greater, "hs": np.greater_equal}
+         "ge": np.greater_equal, "lo": np.less, "ls": np.less_equal, "hi": np.greater, "hs": np.greater_equal,
+         **{f"{k}u": f for k, f in (("eq", np.equal), ("ne", np.not_equal), ("lt", np.less), ("le", np.less_equal),
+                                    ("gt", np.greater), ("ge", np.greater_equal))},
+         "num": lambda x, y: np.zeros(np.shape(x), bool), "nan": lambda x, y: np.zeros(np.shape(x), bool)}
 
 
 def _setp(instr: _Instr) -> Callable:
-    """setp.CmpOp.type p, a, b (PTX ISA "setp"; ordered float comparisons:
-    NaN compares false except ne)."""
+    """setp.CmpOp.type p, a, b (PTX ISA 9.7.7.4 "setp"): float comparisons
+    are ordered (false where either is NaN, ne included); the ...u forms
+    are unordered (true there); num / nan test for NaN."""
     cmp = next((m for m in instr.mods if m in _SETP), None)
     _known_mods(instr, set(_SETP))
     if cmp is None:
@@ -382,8 +387,13 @@ def _setp(instr: _Instr) -> Callable:
         (lambda v: v)
 
     def run(st: Any, regs: list, active: np.ndarray) -> None:
+        a, b = view(x(regs, st.T)), view(y(regs, st.T))
         with np.errstate(invalid="ignore"):
-            _write(regs, dst, active, _SETP[cmp](view(x(regs, st.T)), view(y(regs, st.T))), instr.widths)
+            r = _SETP[cmp](a, b)
+        if kind == "f":
+            nan = np.isnan(a) | np.isnan(b)
+            r = (r | nan) if cmp.endswith("u") or cmp == "nan" else (r & ~nan) if cmp != "num" else ~nan
+        _write(regs, dst, active, r, instr.widths)
     return run
 
 
@@ -423,14 +433,13 @@ def _memory(instr: _Instr, load: bool) -> Callable:
         raise _error(f"inline PTX {instr.text!r}: expected {'{regs}, [addr]' if load else '[addr], {regs}'} "
                      f"with {n} registers")
     size, dt = n * w // 8, _UINT[w]
-    from .values import SHARED_WINDOW
     where = addr.regs[0]
 
     def run(st: Any, regs: list, active: np.ndarray) -> None:
         lanes = np.flatnonzero(active)
         a = np.asarray(regs[where]).astype(np.int64) + addr.imm
         if shared:
-            a = np.where(a < SHARED_WINDOW, a + SHARED_WINDOW, a)
+            a = _shared_flat(a)
         if len(lanes) and (a[lanes] % size).any():
             t = int(lanes[np.argmax(a[lanes] % size != 0)])
             raise _error(f"{instr.opcode} of {size} bytes at misaligned address {int(a[t]):#x} by {st.thread(t)}")
@@ -533,16 +542,17 @@ def _fma_f32(instr: _Instr) -> Callable:
     _arity(instr, 4, "4 operands")
     dst, (a, b, c) = instr.operands[0].regs[0], [_read(o, 32) for o in instr.operands[1:]]
 
+    from .llvm import _fma
+
     def run(st: Any, regs: list, active: np.ndarray) -> None:
-        f = [_as_float(x(regs, st.T), 32).astype(np.float64) for x in (a, b, c)]
+        f = [_as_float(x(regs, st.T), 32) for x in (a, b, c)]
         with np.errstate(all="ignore"):
-            _write(regs, dst, active, _bits_of((f[0] * f[1] + f[2]).astype(np.float32), 32), instr.widths)
+            _write(regs, dst, active, _bits_of(_fma(*f), 32), instr.widths)
     return run
 
 
 _ATOM_OPS = ("add", "and", "or", "xor", "exch", "max", "min", "inc", "dec", "cas")
-_ATOM_IGNORED = {"relaxed", "acquire", "release", "acq_rel", "sys", "gpu", "cta", "global", "shared", "shared::cta",
-                 "noftz"}
+_ATOM_IGNORED = {"relaxed", "acquire", "release", "acq_rel", "sys", "gpu", "cta", "global", "shared", "shared::cta"}
 
 
 def _atom(instr: _Instr, returns: bool) -> Callable:
@@ -580,8 +590,7 @@ def _atom(instr: _Instr, returns: bool) -> Callable:
         if kind == "f":
             x, y = _as_float(old, w), _as_float(b, w)
             if w == 32:
-                flush = lambda v: np.where(np.abs(v) < np.finfo(np.float32).tiny, np.copysign(np.float32(0), v), v)  # noqa: E731
-                return _bits_of(flush(flush(x) + flush(y)), w)
+                return _bits_of(_flush_f32(_flush_f32(x) + _flush_f32(y)).astype(np.float32), w)
             return _bits_of(x + y, w)
         if op == "add":
             return old + b
@@ -594,12 +603,10 @@ def _atom(instr: _Instr, returns: bool) -> Callable:
             return np.where(old >= b, 0, old + 1).astype(ut)
         return np.where((old == 0) | (old > b), b, old - 1).astype(ut)  # dec
 
-    from .values import SHARED_WINDOW
-
     def run(st: Any, regs: list, active: np.ndarray) -> None:
         a = _read(_Operand("reg", addr.regs), 64)(regs, st.T).astype(np.int64) + addr.imm
         if shared:
-            a = np.where(a < SHARED_WINDOW, a + SHARED_WINDOW, a)
+            a = _shared_flat(a)
         b = vals[0](regs, st.T)
         c = vals[1](regs, st.T) if op == "cas" else None
         result = np.zeros(st.T, ut)
@@ -656,7 +663,8 @@ _INSTRUCTIONS: dict[str, Callable[[_Instr], Callable]] = {
 def _packed_half(instr: _Instr, fn: Callable, arity: int) -> Callable:
     """add / sub / mul / fma ``.rn.{f16x2,bf16x2}`` (PTX ISA 9.7.4 "Half
     Precision Floating-Point"): both halves of 32-bit registers, each
-    computed exactly and rounded once to nearest even."""
+    computed in float64 (exact for add, sub, mul; fma's sum can round
+    twice in rare cases) and rounded to nearest even."""
     fmt = next(m for m in instr.mods if m in ("f16x2", "bf16x2"))
     if any(m not in ("rn", fmt) for m in instr.mods):
         raise _error(f"inline PTX {instr.text!r}: only .rn {fmt} arithmetic is modelled")
@@ -693,10 +701,7 @@ def _approx(instr: _Instr, fn: Callable) -> Callable:
         raise _error(f"inline PTX {instr.text!r}: only .approx[.ftz].f32 / .rn.f32 is modelled")
     _arity(instr, 2, "a register and a source")
     dst, src = instr.operands[0].regs[0], _read(instr.operands[1], 32)
-    ftz = "ftz" in mods
-
-    def flush(x: np.ndarray) -> np.ndarray:
-        return np.where(np.abs(x) < np.finfo(np.float32).tiny, np.copysign(0.0, x), x) if ftz else x
+    flush = _flush_f32 if "ftz" in mods else (lambda x: x)
 
     def run(st: Any, regs: list, active: np.ndarray) -> None:
         with np.errstate(all="ignore"):
@@ -758,6 +763,8 @@ class InlinePtx:
         regs = _Registers([_CONSTRAINT_BITS[c] for c in self.outs] +
                           [_CONSTRAINT_BITS[self.outs[int(c)]] if c.isdigit() else _CONSTRAINT_BITS[c]
                            for c in self.ins])
+        for out, tied in self.ties.items():  # one register: $tied names the output's
+            regs.index[f"${tied}"] = out
         self.instrs = []
         for s in _statements(asm):
             if s.startswith(".reg"):

@@ -27,14 +27,10 @@ class _AsyncGroups:
     set per CTA (the CTA's threads issue them together)."""
 
     def __init__(self, what: str, wait: str) -> None:
-        self.what, self.wait_name = what, wait
+        self.what, self.wait = what, wait
         self.committed = 0  # groups closed so far; the open group is number `committed`
         self.done = 0  # groups [0, done) are complete
         self.deferred: list[tuple[int, Callable[[], None]]] = []
-
-    @property
-    def wait(self) -> str:
-        return self.wait_name
 
     def add(self, effect: Callable[[], None] | None = None) -> int:
         if effect is not None:
@@ -54,8 +50,28 @@ class _AsyncGroups:
                 keep.append((group, effect))
         self.deferred = keep
 
+    def wait_all(self) -> None:
+        """(cp.async.wait_all: commit the open group, wait for every group)"""
+        self.commit()
+        self.wait_for(0)
+
     def complete(self, group: int) -> bool:
         return group < self.done
+
+
+def _whole_groups(st: "_State", size: int, what: str) -> np.ndarray:
+    """The groups of `size` threads (warps, warpgroups, waves) that are
+    wholly active; one only partly active is an error (.aligned / .sync
+    instructions need all of them)."""
+    if st.T % size:
+        raise EmulationError(f"{what} needs whole groups of {size} threads; the CTA has {st.T}")
+    m = st.mask.reshape(-1, size)
+    partial = m.any(axis=1) & ~m.all(axis=1)
+    if partial.any():
+        g = int(np.argmax(partial))
+        raise EmulationError(f"{what} executed by only some threads of threads [{g * size}, {(g + 1) * size}) "
+                             f"of CTA {st.cta}")
+    return np.flatnonzero(m.all(axis=1))
 
 
 class _State:

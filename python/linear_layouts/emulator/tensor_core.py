@@ -35,8 +35,8 @@ import numpy as np
 
 from . import ptx
 from .ptx import _Instr, _read, _write
-from .registry import Handler, _Op, _State, _intrinsic
-from .values import SHARED_WINDOW, EmulationError, _to_bytes
+from .registry import Handler, _Op, _State, _intrinsic, _whole_groups
+from .values import SHARED_WINDOW, EmulationError, _layout, _shared_flat, _to_bytes
 
 # ------------------------------------------------------------------------------------ elements
 
@@ -120,20 +120,6 @@ def _frag_d(N: int) -> tuple[np.ndarray, np.ndarray]:
     return np.broadcast_arrays(l // 4 + 8 * ((i // 2) % 2), 8 * (i // 4) + 2 * (l % 4) + i % 2)
 
 
-def _whole(st: _State, size: int, what: str) -> np.ndarray:
-    """The groups of `size` threads (warps, warpgroups) that are wholly
-    active; one only partly active is an error (.aligned instructions)."""
-    if st.T % size:
-        raise EmulationError(f"{what} needs whole groups of {size} threads; the CTA has {st.T}")
-    m = st.mask.reshape(-1, size)
-    partial = m.any(axis=1) & ~m.all(axis=1)
-    if partial.any():
-        g = int(np.argmax(partial))
-        raise EmulationError(f"{what} executed by only some threads of threads [{g * size}, {(g + 1) * size}) "
-                             f"of CTA {st.cta}")
-    return np.flatnonzero(m.all(axis=1))
-
-
 def _gather(regs: list, ops: tuple[int, ...], T: int, threads: np.ndarray) -> np.ndarray:
     """Registers `ops` of `threads` ([G, n]): [len(ops), G, n] 32-bit words."""
     return np.stack([_read(ptx._Operand("reg", (r,)), 32)(regs, T) for r in ops])[:, threads]
@@ -195,7 +181,7 @@ def _mma_sync(instr: _Instr) -> Callable:
     integer, sat = dtype == "s32", "satfinite" in mods
 
     def run(st: Any, regs: list, active: np.ndarray) -> None:
-        warps = _whole(st, 32, "mma.sync.aligned")
+        warps = _whole_groups(st, 32, "mma.sync.aligned")
         if not len(warps):
             return
         threads = warps[:, None] * 32 + _L  # [W, 32]
@@ -291,8 +277,9 @@ def _wgmma(instr: _Instr) -> Callable:
     if sub != "mma_async":
         raise _bad(instr, f"wgmma.{sub} is not modelled")
     M, N, K = _shape(instr)
-    shape_at = next(i for i, m in enumerate(instr.mods) if re.fullmatch(r"m\d+n\d+k\d+", m))
-    dtype, atype, btype = (instr.mods[shape_at + 1:shape_at + 4] + ("", "", ""))[:3]
+    mods = tuple(m for m in instr.mods if m != "satfinite")
+    shape_at = next(i for i, m in enumerate(mods) if re.fullmatch(r"m\d+n\d+k\d+", m))
+    dtype, atype, btype = (mods[shape_at + 1:shape_at + 4] + ("", "", ""))[:3]
     if M != 64 or dtype not in _D_TYPES or atype not in _BITS or btype not in _BITS or \
             _BITS[atype] * K != 256 or _BITS[btype] != _BITS[atype]:
         raise _bad(instr, f"this wgmma form (m{M}n{N}k{K}.{dtype}.{atype}.{btype}) is not modelled")
@@ -324,7 +311,7 @@ def _wgmma(instr: _Instr) -> Callable:
     a_ks = np.broadcast_to(ak[:, None], a_rows.shape)
 
     def run(st: Any, regs: list, active: np.ndarray) -> None:
-        groups = _whole(st, 128, "wgmma.mma_async.sync.aligned")
+        groups = _whole_groups(st, 128, "wgmma.mma_async.sync.aligned")
         if not len(groups):
             return
         G = len(groups)
@@ -371,12 +358,10 @@ def _cp_async(instr: _Instr) -> Callable:
             raise _bad(instr, "cp.async.wait_group takes an integer")
         return lambda st, regs, active: st.cp_async.wait_for(n)
     if mods[:2] == ("async", "wait_all"):
-        def wait_all(st: Any, regs: list, active: np.ndarray) -> None:
-            st.cp_async.commit()
-            st.cp_async.wait_for(0)
-        return wait_all
-    if mods[0] != "async" or "shared" not in mods or "global" not in mods or \
-            any(m not in ("async", "ca", "cg", "shared", "global") and not m.startswith("L2::") for m in mods):
+        return lambda st, regs, active: st.cp_async.wait_all()
+    if mods[0] != "async" or not ({"shared", "shared::cta"} & set(mods)) or "global" not in mods or \
+            any(m not in ("async", "ca", "cg", "shared", "shared::cta", "global")
+                and not re.fullmatch(r"L2::(64B|128B|256B)", m) for m in mods):
         raise _bad(instr, "only cp.async.{ca,cg}.shared.global is modelled")
     ops = instr.operands
     if len(ops) not in (3, 4) or ops[0].kind != "addr" or ops[1].kind != "addr" or ops[2].kind != "imm":
@@ -385,6 +370,8 @@ def _cp_async(instr: _Instr) -> Callable:
     if size not in (4, 8, 16):
         raise _bad(instr, f"cp-size {size} is not 4, 8 or 16")
     dst, src = ops[0], ops[1]
+    if len(ops) == 4 and ops[3].kind == "reg" and instr.widths[ops[3].regs[0]] == 1:
+        raise _bad(instr, "the ignore-src predicate form is not modelled (src-size is)")
     src_size = _read(ops[3], 32) if len(ops) == 4 else None
 
     def run(st: Any, regs: list, active: np.ndarray) -> None:
@@ -392,7 +379,7 @@ def _cp_async(instr: _Instr) -> Callable:
         if not len(lanes):
             return
         d = _read(ptx._Operand("reg", dst.regs), 64)(regs, st.T).astype(np.int64)[lanes] + dst.imm
-        d = np.where(d < SHARED_WINDOW, d + SHARED_WINDOW, d)
+        d = _shared_flat(d)
         s = _read(ptx._Operand("reg", src.regs), 64)(regs, st.T).astype(np.int64)[lanes] + src.imm
         n = src_size(regs, st.T)[lanes].astype(np.int64) if src_size is not None else np.full(len(lanes), size)
         if ((d % size) != 0).any() or ((s % size) != 0).any():
@@ -454,12 +441,7 @@ _intrinsic("llvm.nvvm.cp.async.wait.group")(_wait_intrinsic("cp_async"))
 _intrinsic("llvm.nvvm.wgmma.wait_group.sync.aligned")(_wait_intrinsic("wgmma"))
 
 
-@_intrinsic("llvm.nvvm.cp.async.wait.all")
-def _cp_async_wait_all(op: _Op) -> Handler:
-    def run(st: _State, a: list) -> None:
-        st.cp_async.commit()
-        st.cp_async.wait_for(0)
-    return run
+_intrinsic("llvm.nvvm.cp.async.wait.all")(lambda op: lambda st, a: st.cp_async.wait_all())
 
 
 # ------------------------------------------------------------------------------------ MFMA
@@ -485,7 +467,7 @@ def _mfma(op: _Op) -> Handler:
         raise EmulationError(f"{name}: cbsz / abid / blgp broadcasts are not modelled")
     kp = K * M // 64
     bits = _BITS[fmt]
-    a_bytes = _to_bytes_size(op.ins[0])
+    a_bytes = _layout(op.ins[0])[0]
     if M != N or M not in (16, 32) or a_bytes * 8 != kp * bits:
         raise EmulationError(f"{name}: {a_bytes * 8 // bits} elements per lane, not {kp}: multi-block MFMAs are "
                              "not modelled")
@@ -501,7 +483,7 @@ def _mfma(op: _Op) -> Handler:
     def run(st: _State, a: list) -> np.ndarray:
         if st.ws != 64:
             raise EmulationError(f"{name} on a {st.ws}-lane wave")
-        waves = _whole(st, 64, name)
+        waves = _whole_groups(st, 64, name)
         out = np.zeros((st.T, M * N // 64), np.uint32 if integer else np.float32)
         if not len(waves):
             return out
@@ -523,8 +505,3 @@ def _mfma(op: _Op) -> Handler:
         return out
     return run
 
-
-def _to_bytes_size(ty: Any) -> int:
-    from .values import _layout
-
-    return _layout(ty)[0]

@@ -175,6 +175,17 @@ def _uview(x: np.ndarray) -> np.ndarray:
     return x.view(_UINT[8 * x.dtype.itemsize]) if x.dtype.kind == "i" else x
 
 
+def _flush_f32(x: np.ndarray) -> np.ndarray:
+    """f32 subnormals to zero of the same sign (PTX's .ftz)."""
+    return np.where(np.abs(x) < np.finfo(np.float32).tiny, np.copysign(0.0, x), x)
+
+
+def _shared_flat(addr: np.ndarray) -> np.ndarray:
+    """A .shared address operand (an offset in the CTA's window, or the
+    emulator's flat address of it) as a flat address."""
+    return np.where(addr < SHARED_WINDOW, addr + SHARED_WINDOW, addr)
+
+
 def _where(cond: np.ndarray, a: Value, b: Value) -> Value:
     """Per-thread merge of two values (divergent results, block arguments):
     a merge is not a read, so a wgmma result in flight stays in flight."""
