@@ -458,3 +458,88 @@ KERNELS.update({
                             _sum_of_squares_loop),
     "softmax_2d_rows": (softmax_2d_rows, {"X": "*fp32", "Y": "*fp32"}, {"M": 16, "N": 128}, 4, 1, _softmax_2d_rows),
 })
+
+
+# ---- triton.language beyond the basics (step 10): a barrier, umulhi, random
+# numbers (philox: arith.mului_extended), sort (a reshape to one size-2
+# dimension per bit), a 4-D tensor.
+
+
+@triton.jit
+def debug_barrier_copy(X, Y, N: tl.constexpr):
+    o = tl.arange(0, N)
+    x = tl.load(X + o)
+    tl.debug_barrier()
+    tl.store(Y + o, x * 2)
+
+
+@triton.jit
+def umulhi(X, Y, Z, N: tl.constexpr):
+    o = tl.arange(0, N)
+    tl.store(Z + o, tl.umulhi(tl.load(X + o), tl.load(Y + o)))
+
+
+@triton.jit
+def rand_uniform(Y, seed, N: tl.constexpr):
+    o = tl.program_id(0) * N + tl.arange(0, N)
+    tl.store(Y + o, tl.rand(seed, o))
+
+
+@triton.jit
+def sort_rows(X, Y, M: tl.constexpr, N: tl.constexpr):
+    r = tl.arange(0, M)[:, None]
+    c = tl.arange(0, N)[None, :]
+    tl.store(Y + r * N + c, tl.sort(tl.load(X + r * N + c), dim=1))
+
+
+@triton.jit
+def add_4d(X, Y):
+    a = tl.arange(0, 2)
+    off = (a[:, None, None, None] * 64 + a[None, :, None, None] * 32 + tl.arange(0, 4)[None, None, :, None] * 8
+           + tl.arange(0, 8)[None, None, None, :])
+    tl.store(Y + off, tl.load(X + off) + 1)
+
+
+def _debug_barrier_copy(rng):
+    x = rng.standard_normal(256).astype(np.float32)
+    y = np.zeros_like(x)
+    return [x, y], lambda: np.testing.assert_array_equal(y, 2 * x)
+
+
+def _umulhi(rng):
+    x, y = (rng.integers(0, 2**32, 256, dtype=np.uint64).astype(np.uint32) for _ in range(2))
+    z = np.zeros_like(x)
+    want = ((x.astype(np.uint64) * y.astype(np.uint64)) >> 32).astype(np.uint32)
+    return [x, y, z], lambda: np.testing.assert_array_equal(z, want)
+
+
+def _rand_uniform(rng):
+    y = np.full(2048, -1.0, np.float32)
+
+    def check():
+        # Triton's philox stream (its bits are checked against Triton's own
+        # code by test_triton_code); here: uniform on [0, 1).
+        assert ((y >= 0) & (y < 1)).all() and len(np.unique(y)) > 2000
+        assert abs(float(y.mean()) - 0.5) < 0.03 and abs(float((y < 0.25).mean()) - 0.25) < 0.04
+    return [y, 1234], check
+
+
+def _sort_rows(rng):
+    x = rng.standard_normal((8, 32)).astype(np.float32)
+    y = np.zeros_like(x)
+    return [x, y], lambda: np.testing.assert_array_equal(y, np.sort(x, axis=1))
+
+
+def _add_4d(rng):
+    x = rng.integers(-50, 50, 128).astype(np.float32)
+    y = np.zeros_like(x)
+    return [x, y], lambda: np.testing.assert_array_equal(y, x + 1)
+
+
+KERNELS.update({
+    "debug_barrier_copy": (debug_barrier_copy, {"X": "*fp32", "Y": "*fp32"}, {"N": 256}, 4, 1, _debug_barrier_copy),
+    "umulhi": (umulhi, {"X": "*u32", "Y": "*u32", "Z": "*u32"}, {"N": 256}, 4, 1, _umulhi),
+    "rand_uniform": (rand_uniform, {"Y": "*fp32", "seed": "i32"}, {"N": 512}, 4, 4, _rand_uniform),
+    "sort_rows": (sort_rows, {"X": "*fp32", "Y": "*fp32"}, {"M": 8, "N": 32}, 4, 1, _sort_rows),
+    "add_4d": (add_4d, {"X": "*fp32", "Y": "*fp32"}, {}, 4, 1, _add_4d),
+})

@@ -104,6 +104,18 @@ def _grid_size(rng):
     return 5, [y], lambda: np.testing.assert_array_equal(y, [5, 5, 5, 5, 5, -1])
 
 
+def _dropout(rng):
+    x = (rng.standard_normal(256) + 3).astype(np.float32)  # (no zeros: a dropped element shows)
+    y = np.full(256, np.nan, np.float32)
+    p = 0.3
+
+    def check():
+        kept = y != 0
+        np.testing.assert_array_equal(y[kept], x[kept] / np.float32(1 - p))
+        assert 0.55 < kept.mean() < 0.85, kept.mean()  # each element kept with probability 0.7
+    return 1, [x, y, p, 42], check
+
+
 TUTORIALS = {
     "softmax_tutorial": (softmax_tutorial, {"output_ptr": "*fp32", "input_ptr": "*fp32", "input_row_stride": "i32",
                                             "output_row_stride": "i32", "n_rows": "i32", "n_cols": "i32"},
@@ -111,10 +123,11 @@ TUTORIALS = {
     "row_sum_pipelined": (row_sum_pipelined, {"X": "*fp32", "Y": "*fp32", "n_rows": "i32"}, {"N": 256},
                           ALIGNED(0, 1), _row_sum),
     "grid_size": (grid_size, {"Y": "*i32"}, {}, ALIGNED(0), _grid_size),
+    "dropout": (dropout, {"X": "*fp32", "Y": "*fp32", "p": "fp32", "seed": "i32"}, {"N": 256}, ALIGNED(0, 1),
+                _dropout),
 }
 
 UNSUPPORTED = {
     "matmul_small": (matmul_small, {"A": "*fp16", "B": "*fp16", "C": "*fp32"}, {"M": 32}),
-    "dropout": (dropout, {"X": "*fp32", "Y": "*fp32", "p": "fp32", "seed": "i32"}, {"N": 256}),
     "count_positive": (count_positive, {"X": "*fp32", "C": "*i32"}, {"N": 256}),
 }

@@ -8,6 +8,7 @@
 #include "PatternBase.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
@@ -36,6 +37,18 @@ struct NumProgramsLowering : TargetPattern<NumProgramsOp> {
                   ConversionPatternRewriter &rewriter) const override {
     rewriter.replaceOp(op,
                        target.numPrograms(rewriter, op.getLoc(), op.getAxis()));
+    return success();
+  }
+};
+
+/// gpu.barrier (tl.debug_barrier): the target's CTA-wide barrier.
+struct GpuBarrierLowering : TargetPattern<gpu::BarrierOp> {
+  using TargetPattern::TargetPattern;
+  LogicalResult
+  matchAndRewrite(gpu::BarrierOp op, OpAdaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    target.barrier(rewriter, op.getLoc());
+    rewriter.eraseOp(op);
     return success();
   }
 };
@@ -402,7 +415,9 @@ struct ConstantLowering : OpConversionPattern<arith::ConstantOp> {
   }
 };
 
-/// arith / math elementwise ops on tensors: the same op on each register.
+/// arith / math elementwise ops on tensors: the same op on each register
+/// (each result's registers packed apart: arith.mului_extended's low and
+/// high halves, which tl.umulhi and tl.rand's philox use).
 struct ElementwiseLowering : ConversionPattern {
   ElementwiseLowering(LLTypeConverter &tc, MLIRContext *ctx)
       : ConversionPattern(tc, MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
@@ -410,15 +425,23 @@ struct ElementwiseLowering : ConversionPattern {
   matchAndRewrite(Operation *op, ArrayRef<Value> operands,
                   ConversionPatternRewriter &rewriter) const override {
     if (!isa<arith::ArithDialect, math::MathDialect>(op->getDialect()) ||
-        !op->hasTrait<OpTrait::Elementwise>() || op->getNumResults() != 1)
+        !op->hasTrait<OpTrait::Elementwise>() || op->getNumResults() < 1)
       return failure();
     auto rt = dyn_cast<RankedTensorType>(op->getResult(0).getType());
     if (!rt || !rt.getEncoding())
       return failure();
     Location loc = op->getLoc();
     Type st = getTypeConverter()->convertType(rt);
-    Type elt = getTypeConverter()->convertType(rt.getElementType());
-    if (!st || !elt)
+    SmallVector<Type> elts;
+    for (Type t : op->getResultTypes()) {
+      auto r = dyn_cast<RankedTensorType>(t);
+      if (!r || r.getShape() != rt.getShape() || r.getEncoding() != rt.getEncoding())
+        return rewriter.notifyMatchFailure(op, "results of different layouts");
+      elts.push_back(getTypeConverter()->convertType(r.getElementType()));
+      if (!elts.back())
+        return rewriter.notifyMatchFailure(op, "no lowering of the type");
+    }
+    if (!st)
       return rewriter.notifyMatchFailure(op, "no lowering of the type");
     // Tensor operands give a register each; a scalar operand (arith.select's
     // i1 condition on tensors: `x if c else y`) is the same for all.
@@ -439,15 +462,22 @@ struct ElementwiseLowering : ConversionPattern {
         return rewriter.notifyMatchFailure(
             op, "operands with different register counts");
     }
-    SmallVector<Value> out;
+    SmallVector<SmallVector<Value>> out(elts.size());
     for (size_t r = 0; r < regCount; ++r) {
       SmallVector<Value> args;
       for (auto &rv : regs)
         args.push_back(rv[r]);
-      OperationState state(loc, op->getName(), args, {elt}, op->getAttrs());
-      out.push_back(rewriter.create(state)->getResult(0));
+      OperationState state(loc, op->getName(), args, elts, op->getAttrs());
+      Operation *scalar = rewriter.create(state);
+      for (auto [k, res] : llvm::enumerate(scalar->getResults()))
+        out[k].push_back(res);
     }
-    rewriter.replaceOp(op, pack(rewriter, loc, st, out));
+    SmallVector<Value> packed;
+    for (auto [k, regsK] : llvm::enumerate(out)) {
+      Type stK = getTypeConverter()->convertType(op->getResult(k).getType());
+      packed.push_back(pack(rewriter, loc, stK, regsK));
+    }
+    rewriter.replaceOp(op, packed);
     return success();
   }
 };
@@ -534,7 +564,7 @@ void mlir::ll::populateKernelOpToLLVMPatterns(LLTypeConverter &tc,
                                               const TargetInfo &target) {
   MLIRContext *ctx = patterns.getContext();
   patterns.add<ProgramIdLowering, NumProgramsLowering, MakeRangeLowering,
-               LoadLowering, StoreLowering>(tc, ctx, target);
+               LoadLowering, StoreLowering, GpuBarrierLowering>(tc, ctx, target);
   patterns.add<SplatLowering, AddPtrLowering, ConstantLowering,
                ElementwiseLowering, ShapeLowering<ExpandDimsOp>,
                ShapeLowering<BroadcastOp>, ShapeLowering<TransOp>,

@@ -13,6 +13,7 @@
 #include "PatternBase.h"
 #include "linear_layouts/Conversion/Passes.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Conversion/ArithToLLVM/ArithToLLVM.h"
 #include "mlir/Conversion/ControlFlowToLLVM/ControlFlowToLLVM.h"
 #include "mlir/Conversion/FuncToLLVM/ConvertFuncToLLVM.h"
@@ -252,6 +253,7 @@ struct ConvertLLToLLVM
                          ROCDL::ROCDLDialect, scf::SCFDialect,
                          cf::ControlFlowDialect>();
       ct.addIllegalDialect<LLDialect>();
+      ct.addIllegalOp<gpu::BarrierOp>(); // (tl.debug_barrier: the target's barrier)
       auto legalTypes = [&](Operation *op) { return tc.isLegal(op); };
       ct.addDynamicallyLegalDialect<arith::ArithDialect, math::MathDialect>(
           legalTypes);

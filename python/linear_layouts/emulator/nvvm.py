@@ -269,3 +269,28 @@ for _num in (1, 2, 4):
         _intrinsic(f"llvm.nvvm.ldmatrix.sync.aligned.m8n8.x{_num}{'.trans' if _trans else ''}.b16.p3",
                    f"llvm.nvvm.ldmatrix.sync.aligned.m8n8.x{_num}{'.trans' if _trans else ''}.b16")(
             lambda op, n=_num, t=_trans: _ldmatrix_handler(n, t, op.outs[0].kind == "struct"))
+
+
+def _mulhi(bits: int, signed: bool) -> Callable[[_Op], Handler]:
+    """llvm.nvvm.mulhi.* (PTX ISA "mul.hi"): the high half of the full
+    product (tl.umulhi on NVIDIA)."""
+    dt = {16: np.uint16, 32: np.uint32, 64: np.uint64}[bits]
+    sdt = {16: np.int16, 32: np.int32, 64: np.int64}[bits]
+
+    def factory(op: _Op) -> Handler:
+        def run(st: _State, a: list) -> np.ndarray:
+            x, y = (np.asarray(v).astype(dt) for v in a[:2])
+            if bits < 64:
+                wide = (x.view(sdt).astype(np.int64) * y.view(sdt).astype(np.int64)) if signed else \
+                    (x.astype(np.uint64) * y.astype(np.uint64))
+                return (wide >> bits).astype(np.uint64).astype(dt) if not signed else (wide >> bits).astype(sdt).view(dt)
+            xs = [int(v) for v in (x.view(sdt) if signed else x)]
+            ys = [int(v) for v in (y.view(sdt) if signed else y)]
+            return np.array([((p * q) >> 64) & ((1 << 64) - 1) for p, q in zip(xs, ys)], np.uint64)
+        return run
+    return factory
+
+
+for _name, _bits, _signed in (("s", 16, True), ("us", 16, False), ("i", 32, True), ("ui", 32, False),
+                              ("ll", 64, True), ("ull", 64, False)):
+    _intrinsic(f"llvm.nvvm.mulhi.{_name}")(_mulhi(_bits, _signed))

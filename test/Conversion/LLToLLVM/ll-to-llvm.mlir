@@ -319,3 +319,35 @@ func.func @masked_amd(%x: !ll.ptr<f32> {ll.divisibility = 16 : i64}, %n: i32 {ll
   return
 }
 }
+
+// -----
+
+// tl.umulhi / tl.rand's philox: arith.mului_extended on tensors, each
+// register's product split into its low and high halves (the full product
+// in i64); tl.debug_barrier: gpu.barrier is the target's CTA barrier.
+#r = #ll.linear<{register = [[1]], lane = [[2], [4], [8], [16], [32]], warp = [], block = []}>
+// CHECK-LABEL: llvm.func @umulhi_barrier
+// CHECK-COUNT-2: llvm.mul {{.*}} : i64
+// CHECK: nvvm.barrier0
+// CHECK-NOT: gpu.barrier
+// CHECK-NOT: arith.mului_extended
+module attributes {ll.target = #ll.target<"sm_90">} {
+func.func @umulhi_barrier(%x: tensor<64xi32, #r>, %y: tensor<64xi32, #r>) -> tensor<64xi32, #r> {
+  %lo, %hi = arith.mului_extended %x, %y : tensor<64xi32, #r>
+  gpu.barrier
+  %s = arith.addi %lo, %hi : tensor<64xi32, #r>
+  return %s : tensor<64xi32, #r>
+}
+}
+
+// -----
+
+// The same barrier on AMD.
+// CHECK-LABEL: llvm.func @barrier_amd
+// CHECK: rocdl.s.barrier
+module attributes {ll.target = #ll.target<"gfx942">} {
+func.func @barrier_amd() {
+  gpu.barrier
+  return
+}
+}

@@ -63,3 +63,13 @@ func.func @memory(%a: !ll.memdesc<64x64xf16, #swz>, %b: !ll.memdesc<64x64xf16, #
                   %c: !ll.memdesc<4x4xf32, #shared>, %d: !ll.memdesc<16x64xf16, #padded>) {
   return
 }
+
+// High ranks are ordinary (tl.sort reshapes a 4 x 32 tensor to one size-2
+// dimension per bit): a rank-7 blocked layout verifies on a probe shape
+// within the 2^30 elements, and on its own small tensor.
+// CHECK-LABEL: func.func @rank7
+// CHECK-SAME: tensor<4x2x2x2x2x2x1xf32, #{{.*}}>
+#rank7 = #ll.blocked<{sizePerThread = [1, 1, 1, 1, 1, 1, 1], threadsPerWarp = [1, 2, 2, 2, 2, 2, 1], warpsPerCTA = [4, 1, 1, 1, 1, 1, 1], order = [6, 5, 4, 3, 2, 1, 0]}>
+func.func @rank7(%a: tensor<4x2x2x2x2x2x1xf32, #rank7>) {
+  return
+}

@@ -308,9 +308,16 @@ LayoutEncodingInterface asDistributed(Attribute a) {
   return e && !e.isSharedLayout() ? e : nullptr;
 }
 
-/// A shape the family's parameters can be checked on without a tensor.
+/// A shape the family's parameters can be checked on without a tensor:
+/// 256 per dimension, fewer at high rank so the whole stays within the
+/// core's 2^30 elements (a rank-7 reshape of tl.sort is ordinary).
+::ll::Shape probeShape(unsigned rank) {
+  unsigned log2 = std::min<unsigned>(8, ::ll::kMaxDimLog2 / std::max(1u, rank));
+  return ::ll::Shape(rank, int64_t(1) << log2);
+}
+
 ::ll::Shape probeShape(LayoutEncodingInterface e) {
-  return ::ll::Shape(e.getLayoutRank(), 256);
+  return probeShape(e.getLayoutRank());
 }
 
 /// Verify an encoding through the core on a probe shape.
@@ -541,7 +548,7 @@ LogicalResult BlockedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return failure();
   return verifyThroughCore(emitError,
                            blockedEncoding(spt, tpw, wpc, order, cga),
-                           ::ll::Shape(order.size(), 256), "blocked");
+                           probeShape(order.size()), "blocked");
 }
 
 ::ll::EncodingPtr BlockedAttr::getEncoding() const {
@@ -697,7 +704,7 @@ LogicalResult NvidiaMmaAttr::verify(function_ref<InFlightDiagnostic()> emitError
   if (!cga.empty() && failed(verifyRankedCga(emitError, cga, wpc.size())))
     return failure();
   return verifyThroughCore(emitError, mmaEncoding(major, minor, wpc, instr, cga),
-                           ::ll::Shape(wpc.size(), 256), "nvidia_mma");
+                           probeShape(wpc.size()), "nvidia_mma");
 }
 
 ::ll::EncodingPtr NvidiaMmaAttr::getEncoding() const {
@@ -764,7 +771,7 @@ LogicalResult AmdMfmaAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return failure();
   return verifyThroughCore(emitError,
                            mfmaEncoding(version, wpc, instr, tr, tiles, ebw, cga),
-                           ::ll::Shape(wpc.size(), 256), "amd_mfma");
+                           probeShape(wpc.size()), "amd_mfma");
 }
 
 ::ll::EncodingPtr AmdMfmaAttr::getEncoding() const {
@@ -834,7 +841,7 @@ LogicalResult AmdWmmaAttr::verify(function_ref<InFlightDiagnostic()> emitError,
     return failure();
   return verifyThroughCore(emitError,
                            wmmaEncoding(version, tr, wpc, instr, tiles, cga),
-                           ::ll::Shape(wpc.size(), 256), "amd_wmma");
+                           probeShape(wpc.size()), "amd_wmma");
 }
 
 ::ll::EncodingPtr AmdWmmaAttr::getEncoding() const {
@@ -891,7 +898,7 @@ SwizzledSharedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (!cga.empty() && failed(verifyRankedCga(emitError, cga, order.size())))
     return failure();
   return verifyThroughCore(emitError, swizzledEncoding(vec, pp, mp, order, cga),
-                           ::ll::Shape(order.size(), 256), "swizzled_shared");
+                           probeShape(order.size()), "swizzled_shared");
 }
 
 ::ll::EncodingPtr SwizzledSharedAttr::getEncoding() const {
@@ -950,7 +957,7 @@ NVMMASharedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
   if (!cga.empty() && failed(verifyRankedCga(emitError, cga, rank)))
     return failure();
   return verifyThroughCore(emitError, nvmmaEncoding(swz, tr, ebw, fp4, rank, cga),
-                           ::ll::Shape(rank, 256), "nvmma_shared");
+                           probeShape(rank), "nvmma_shared");
 }
 
 ::ll::EncodingPtr NVMMASharedAttr::getEncoding() const {
