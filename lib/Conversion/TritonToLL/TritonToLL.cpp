@@ -15,6 +15,8 @@
 //                          pointer splat plus the offsets
 //   tt.precise_sqrt / precise_divf / approx_divf / mulhiui -> math.sqrt / arith.divf /
 //                          the high half of arith.mului_extended
+//   tt.clampf            -> arith.maxnumf + minnumf (propagateNan none) or
+//                          maximumf + minimumf (all)
 //   f32 arith.divf, math.exp / exp2 / log / log2 / sin / cos / sqrt / rsqrt
 //                       -> fastmath<afn> (Triton's approximate semantics;
 //                          precise_* stay exact)
@@ -284,6 +286,16 @@ struct ConvertTritonToLL
     } else if (auto d = dyn_cast<tt::ApproxDivFOp>(op)) {
       // f32 only; the `afn` below makes it the hardware's approximation.
       repl = b.create<arith::DivFOp>(loc, d.getX(), d.getY());
+    } else if (auto c = dyn_cast<tt::ClampFOp>(op)) {
+      // PTX max / min (none: a NaN operand gives the other) or max.NaN /
+      // min.NaN (all): arith's maxnumf / minnumf or maximumf / minimumf.
+      if (c.getPropagateNan() == tt::PropagateNan::ALL) {
+        Value lo = b.create<arith::MaximumFOp>(loc, c.getX(), c.getMin());
+        repl = b.create<arith::MinimumFOp>(loc, lo, c.getMax());
+      } else {
+        Value lo = b.create<arith::MaxNumFOp>(loc, c.getX(), c.getMin());
+        repl = b.create<arith::MinNumFOp>(loc, lo, c.getMax());
+      }
     } else if (auto m = dyn_cast<tt::MulhiUIOp>(op)) {
       auto e = b.create<arith::MulUIExtendedOp>(loc, m.getX(), m.getY());
       op->getResult(0).replaceAllUsesWith(e.getHigh());

@@ -40,7 +40,7 @@ void tt::TTDialect::initialize() {
                 tt::ScanReturnOp, tt::GatherOp, tt::HistogramOp,
                 tt::BitcastOp, tt::IntToPtrOp, tt::PtrToIntOp, tt::FpToFpOp,
                 tt::PreciseSqrtOp, tt::PreciseDivFOp, tt::ApproxDivFOp,
-                tt::MulhiUIOp>();
+                tt::MulhiUIOp, tt::ClampFOp>();
 }
 
 Type tt::TTDialect::parseType(DialectAsmParser &p) const {

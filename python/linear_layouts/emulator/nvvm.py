@@ -294,3 +294,36 @@ def _mulhi(bits: int, signed: bool) -> Callable[[_Op], Handler]:
 for _name, _bits, _signed in (("s", 16, True), ("us", 16, False), ("i", 32, True), ("ui", 32, False),
                               ("ll", 64, True), ("ull", 64, False)):
     _intrinsic(f"llvm.nvvm.mulhi.{_name}")(_mulhi(_bits, _signed))
+
+
+def _fminmax(is_max: bool, ftz: bool, nan: bool, xorsign: bool) -> Callable[[_Op], Handler]:
+    """llvm.nvvm.f{min,max}[.ftz][.nan][.xorsign.abs].f (PTX ISA "min" /
+    "max"): a NaN operand gives the other (both NaN, or .NaN: canonical
+    NaN); .xorsign.abs compares magnitudes and gives the result the XOR of
+    the operands' signs (Triton's symmetric tl.clamp on sm_86+)."""
+    from .values import _flush_f32
+
+    def factory(op: _Op) -> Handler:
+        def run(st: _State, a: list) -> np.ndarray:
+            x, y = (np.asarray(v, np.float32) for v in a[:2])
+            if ftz:
+                x, y = _flush_f32(x).astype(np.float32), _flush_f32(y).astype(np.float32)
+            sign = np.signbit(x) ^ np.signbit(y)
+            if xorsign:
+                x, y = np.abs(x), np.abs(y)
+            d = np.fmax(x, y) if is_max else np.fmin(x, y)  # (fmax / fmin: a NaN gives the other)
+            both = np.isnan(x) & np.isnan(y)
+            d = np.where(both | (nan & (np.isnan(x) | np.isnan(y))), np.float32(np.nan), d)
+            if xorsign:
+                d = np.where(np.isnan(d), d, np.where(sign, -np.abs(d), np.abs(d)))
+            return d.astype(np.float32)
+        return run
+    return factory
+
+
+for _mx in (False, True):
+    for _ftz in ("", ".ftz"):
+        for _nan in ("", ".nan"):
+            for _xs in ("", ".xorsign.abs"):
+                _intrinsic(f"llvm.nvvm.f{'max' if _mx else 'min'}{_ftz}{_nan}{_xs}.f")(
+                    _fminmax(_mx, bool(_ftz), bool(_nan), bool(_xs)))

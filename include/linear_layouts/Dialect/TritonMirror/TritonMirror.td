@@ -90,6 +90,11 @@ def TT_EvictionPolicy : I32EnumAttr<"EvictionPolicy", "an eviction policy", [
   let cppNamespace = "::mlir::ll::tt";
 }
 
+def TT_PropagateNan : I32EnumAttr<"PropagateNan", "NaN propagation of tt.clampf", [
+    I32EnumAttrCase<"NONE", 0, "none">, I32EnumAttrCase<"ALL", 65535, "all">]> {
+  let cppNamespace = "::mlir::ll::tt";
+}
+
 def TT_RoundingMode : I32EnumAttr<"RoundingMode", "a rounding mode", [
     I32EnumAttrCase<"RTZ", 0, "rtz">, I32EnumAttrCase<"RTNE", 1, "rtne">]> {
   let cppNamespace = "::mlir::ll::tt";
@@ -331,6 +336,16 @@ def TT_ApproxDivFOp : TT_Op<"approx_divf", [Pure, SameOperandsAndResultType]> {
   let arguments = (ins AnyType:$x, AnyType:$y);
   let results = (outs AnyType:$result);
   let assemblyFormat = "$x `,` $y attr-dict `:` type($x)";
+}
+
+// tl.clamp on floats: min(max(x, min), max); propagateNan = all keeps a
+// NaN x (or bound), none returns the other operand.
+def TT_ClampFOp : TT_Op<"clampf", [Pure, SameOperandsAndResultType]> {
+  let arguments = (ins AnyType:$x, AnyType:$min, AnyType:$max, TT_PropagateNan:$propagateNan);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = [{
+    $x `,` $min `,` $max `,` `propagateNan` `=` $propagateNan attr-dict `:` type($result)
+  }];
 }
 
 def TT_MulhiUIOp : TT_Op<"mulhiui", [Pure, SameOperandsAndResultType]> {

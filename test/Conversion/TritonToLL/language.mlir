@@ -1,0 +1,24 @@
+// RUN: ll-opt %s -split-input-file -convert-triton-to-ll | FileCheck %s
+
+// tl.clamp on floats (tt.clampf): without NaN propagation the max / min
+// that return the other operand of a NaN, with it the ones that keep NaN.
+// tl.umulhi (tt.mulhiui): the high half of arith.mului_extended.
+// CHECK-LABEL: func.func private @clamp_umulhi
+// CHECK: %[[A:.*]] = arith.maxnumf %{{.*}}, %[[LO:.*]] : tensor<128xf32, #blocked>
+// CHECK: arith.minnumf %[[A]], %[[HI:.*]] : tensor<128xf32, #blocked>
+// CHECK: %[[B:.*]] = arith.maximumf %{{.*}}, %[[LO]] : tensor<128xf32, #blocked>
+// CHECK: arith.minimumf %[[B]], %[[HI]] : tensor<128xf32, #blocked>
+// CHECK: %{{.*}}, %[[H:.*]] = arith.mului_extended %{{.*}}, %{{.*}} : tensor<128xi32, #blocked>
+// CHECK: return %{{.*}}, %{{.*}}, %[[H]]
+#blocked = #ttg.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.target = "cuda:90", "ttg.threads-per-warp" = 32 : i32} {
+  tt.func private @clamp_umulhi(%x: tensor<128xf32, #blocked>, %i: tensor<128xi32, #blocked>)
+      -> (tensor<128xf32, #blocked>, tensor<128xf32, #blocked>, tensor<128xi32, #blocked>) {
+    %lo = arith.constant dense<-1.0> : tensor<128xf32, #blocked>
+    %hi = arith.constant dense<1.0> : tensor<128xf32, #blocked>
+    %a = tt.clampf %x, %lo, %hi, propagateNan = none : tensor<128xf32, #blocked>
+    %b = tt.clampf %x, %lo, %hi, propagateNan = all : tensor<128xf32, #blocked>
+    %h = tt.mulhiui %i, %i : tensor<128xi32, #blocked>
+    tt.return %a, %b, %h : tensor<128xf32, #blocked>, tensor<128xf32, #blocked>, tensor<128xi32, #blocked>
+  }
+}
