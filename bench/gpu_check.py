@@ -49,7 +49,14 @@ def corpus() -> dict:
     return out
 
 
-def _hooked_compile(fn, sig, consts, target, warps):
+def _all_args(fn, consts, launch, inputs) -> list:
+    """The non-constexpr arguments of the call, specialized constants back
+    in their places (compare() specializes them again)."""
+    passed = dict(zip(launch.names, inputs))
+    return [passed.get(n, launch.constexprs.get(n)) for n in fn.arg_names if n not in consts]
+
+
+def _hooked_compile(fn, sig, consts, target, warps, attrs=None):
     """The hook's compile: our code where it takes the kernel, else None."""
     import triton
     from triton.backends.compiler import GPUTarget
@@ -60,7 +67,7 @@ def _hooked_compile(fn, sig, consts, target, warps):
     was = llt.installed()
     llt.install()
     try:
-        k = triton.compile(triton.compiler.ASTSource(fn, sig, dict(consts)), target=GPUTarget(backend, arch, warp),
+        k = triton.compile(triton.compiler.ASTSource(fn, sig, dict(consts), attrs), target=GPUTarget(backend, arch, warp),
                            options={"num_warps": warps})
     finally:
         if not was:
@@ -80,11 +87,12 @@ def prepare(out: Path, target: str = "sm_90", only: set[str] | None = None) -> d
         if only and name not in only:
             continue
         args, check = make(np.random.default_rng(0))
-        signature, call = llt._launch_args(fn, list(args), consts, sig)
+        launch = llt._launch_args(fn, list(args), consts, sig)  # (specialized as Triton's launcher does)
+        signature, call = launch.signature, launch.call
         grid3 = list(_dims(grid, "grid"))
         inputs = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in call]
         try:
-            k = llt._tritons_compile(fn, signature, consts, target, warps)
+            k = llt._tritons_compile(fn, signature, launch.constexprs, target, warps, attrs=launch.attrs)
         except Exception as e:  # a kernel Triton does not compile for this target (fp8 on sm_80)
             print(f"{name}: Triton does not compile it for {target}: {str(e).splitlines()[0][:100]}")
             continue
@@ -95,8 +103,7 @@ def prepare(out: Path, target: str = "sm_90", only: set[str] | None = None) -> d
         ident = f"{name}.{target}"
         desc = {"id": ident, "kernel": name, "target": target, "grid": grid3, "args": [], "reference": [],
                 "rtol": 2e-3, "atol": 2e-3}
-        params = [p for p in fn.arg_names if p not in consts]
-        for pname, value in zip(params, inputs):
+        for pname, value in zip(launch.names, inputs):
             if isinstance(value, np.ndarray):
                 f = f"{ident}.{pname}.npy"
                 np.save(out / f, value)
@@ -114,11 +121,11 @@ def prepare(out: Path, target: str = "sm_90", only: set[str] | None = None) -> d
         desc["triton"] = {"cubin": f"{ident}.triton.cubin", "emu": f"{ident}.triton.ll", "emu_kind": "llvm",
                           "name": md.name, "threads": md.num_warps * 32, "shared": int(md.shared or 0),
                           "scratch": [int(getattr(md, f"{w}_scratch_size", 0) or 0) for w in ("global", "profile")]}
-        ours = _hooked_compile(fn, signature, consts, target, warps)
+        ours = _hooked_compile(fn, signature, launch.constexprs, target, warps, launch.attrs)
         if ours is not None:
             diffs = llt.compare(fn, grid, *[np.array(a, copy=True) if isinstance(a, np.ndarray) else a
-                                            for a in inputs], target=target, num_warps=warps, signature=sig,
-                                **consts)
+                                            for a in _all_args(fn, consts, launch, inputs)],
+                                target=target, num_warps=warps, signature=sig, **consts)
             ok = llt._our_kernel(k.asm["ttgir"], target)
             (out / f"{ident}.ours.cubin").write_bytes(ours.asm["cubin"])
             (out / f"{ident}.ours.mlir").write_text(ok.mlir)

@@ -237,11 +237,40 @@ _NP_TO_TRITON = {"float32": "fp32", "float16": "fp16", "float64": "fp64", "int8"
                  "uint64": "u64", "bool": "i1", "bfloat16": "bf16", "float8_e4m3fn": "fp8e4nv",
                  "float8_e5m2": "fp8e5"}
 
-def _launch_args(jit_fn, args, constexprs, signature=None):
+@dataclass
+class _Launch:
+    """A launch as Triton's launcher sees it: the signature, the values
+    passed (constexprs and arguments specialized to constants left out),
+    their names, the constexprs (the caller's and the specialized ones) and
+    the attributes specialization derives (``tt.divisibility = 16`` on
+    16-byte-aligned pointers and on integers divisible by 16)."""
+    signature: dict
+    call: list
+    names: list
+    constexprs: dict
+    attrs: dict
+
+
+class _ArrayArg:
+    """A numpy array as Triton's specialization reads a tensor: its data
+    pointer (alignment) and its element type."""
+
+    def __init__(self, a) -> None:
+        self.a, self.dtype = a, a.dtype.name
+
+    def data_ptr(self) -> int:
+        return self.a.ctypes.data
+
+
+def _launch_args(jit_fn, args, constexprs, signature=None, specialize: bool = True) -> _Launch:
     """Triton's signature for a launch (numpy arrays or CPU torch tensors
     for pointers, Python ints and floats for scalars, constexprs by
     keyword) and the values to pass. `signature` names types the arrays
-    cannot say (``{"A": "*bf16"}`` for a uint16 array of bfloat16 bits)."""
+    cannot say (``{"A": "*bf16"}`` for a uint16 array of bfloat16 bits).
+    With `specialize` (the launcher's default) the arguments are
+    specialized as Triton's launcher does (its own native_specialize_impl):
+    divisibility by 16 of data pointers and integers, integers equal to 1
+    as constants; a parameter marked do_not_specialize keeps its type."""
     import numpy as np
 
     from .emulator import EmulationError
@@ -252,7 +281,8 @@ def _launch_args(jit_fn, args, constexprs, signature=None):
     if len(args) != len(params):
         raise TypeError(f"{jit_fn.__name__} takes {len(params)} non-constexpr arguments ({', '.join(params)}), "
                         f"got {len(args)}")
-    sig, call = {}, []
+    kparams = {p.name: p for p in getattr(jit_fn, "params", [])}
+    sig, values = {}, {}
     for n, v in zip(params, args):
         if hasattr(v, "numpy") and not isinstance(v, np.ndarray):  # CPU torch tensors
             v = v.numpy()
@@ -269,17 +299,36 @@ def _launch_args(jit_fn, args, constexprs, signature=None):
             sig[n] = "fp32"
         else:
             raise TypeError(f"argument {n}: {type(v).__name__} is not supported (numpy arrays, ints, floats)")
-        call.append(v)
-    for n in constexprs:
-        sig[n] = "constexpr"
+        values[n] = v
     for n, t in (signature or {}).items():
-        if n not in sig:
+        if n not in sig and n not in constexprs:
             raise TypeError(f"signature names {n!r}, which {jit_fn.__name__} does not take")
-        sig[n] = t
-    return sig, call
+        if n in sig:
+            sig[n] = t
+    consts, attrs = dict(constexprs), {}
+    if specialize:
+        from triton._C.libtriton import native_specialize_impl
+        from triton.backends.compiler import BaseBackend
+
+        for n, v in values.items():
+            p = kparams.get(n)
+            if isinstance(v, (float, bool)) or (p is not None and p.do_not_specialize):
+                continue
+            align = not (p is not None and p.do_not_specialize_on_alignment)
+            kind, key = native_specialize_impl(BaseBackend, _ArrayArg(v) if isinstance(v, np.ndarray) else v,
+                                               False, True, align)
+            if kind == "constexpr":  # (an int equal to 1: a constant, not passed)
+                consts[n] = key
+            elif key == "D":
+                attrs[(jit_fn.arg_names.index(n),)] = [["tt.divisibility", 16]]
+    for n in consts:
+        sig[n] = "constexpr"
+    names = [n for n in params if n not in consts]
+    return _Launch({n: sig[n] for n in jit_fn.arg_names}, [values[n] for n in names], names, consts, attrs)
 
 
-def _tritons_compile(jit_fn, sig, constexprs, target: str, num_warps: int, options: dict | None = None):
+def _tritons_compile(jit_fn, sig, constexprs, target: str, num_warps: int, options: dict | None = None,
+                     attrs: dict | None = None):
     """Triton's own compile of the kernel for `target` (our hook, if
     installed, set aside for it)."""
     import triton
@@ -290,7 +339,7 @@ def _tritons_compile(jit_fn, sig, constexprs, target: str, num_warps: int, optio
         backend, arch, warp = _backend(target).triton_target()
     except LayoutError as e:
         raise ValueError(str(e)) from None
-    src = triton.compiler.ASTSource(jit_fn, sig, dict(constexprs))
+    src = triton.compiler.ASTSource(jit_fn, sig, dict(constexprs), attrs)
     hook = knobs.runtime.add_stages_inspection_hook
     if _state:
         knobs.runtime.add_stages_inspection_hook = _state["hook"]
@@ -303,7 +352,7 @@ def _tritons_compile(jit_fn, sig, constexprs, target: str, num_warps: int, optio
 
 def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, code: str = "ours",
             signature: dict | None = None, options: dict | None = None, max_blocks: int | None = None,
-            **constexprs):
+            specialize: bool = True, **constexprs):
     """Compile a ``@triton.jit`` kernel for `target` and run it on the CPU in
     place, like a launch: numpy arrays (or CPU torch tensors) for pointer
     parameters, Python ints and floats for scalars, constexprs by keyword.
@@ -317,7 +366,11 @@ def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, code
     arguments whose numpy dtype does not say them (``{"A": "*bf16"}``);
     ``options`` are further compile options (``{"num_stages": 3}``);
     ``max_blocks`` raises the emulator's hang budget (basic blocks per CTA)
-    for long loops. Errors name the kernel's source line, the thread and,
+    for long loops. The kernel is compiled as Triton's launcher would
+    compile it for these arguments (``specialize``: 16-byte-aligned
+    pointers and integers divisible by 16 carry ``tt.divisibility = 16``,
+    an integer equal to 1 is a constant); ``specialize=False`` compiles the
+    unspecialized kernel. Errors name the kernel's source line, the thread and,
     for memory, the argument and how far outside it the access lies."""
     import numpy as np
 
@@ -327,10 +380,10 @@ def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, code
     if code not in ("ours", "triton"):
         raise ValueError(f"code must be 'ours' or 'triton', not {code!r}")
     grid3 = _dims(grid, "grid")  # checked before compiling
-    sig, call = _launch_args(jit_fn, list(args), constexprs, signature)
-    names = [n for n in jit_fn.arg_names if n not in constexprs]
+    launch = _launch_args(jit_fn, list(args), constexprs, signature, specialize)
+    call, names = launch.call, launch.names
     budget = {} if max_blocks is None else {"max_blocks": max_blocks}
-    k = _tritons_compile(jit_fn, sig, constexprs, target, num_warps, options)
+    k = _tritons_compile(jit_fn, launch.signature, launch.constexprs, target, num_warps, options, launch.attrs)
     md = k.metadata
     programs = grid3[0] * grid3[1] * grid3[2]
     scratch = [np.zeros(max(1, int(getattr(md, f"{w}_scratch_size", 0) or 0) * programs), np.uint8)
@@ -361,7 +414,7 @@ class Difference:
 
 
 def compare(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, signature: dict | None = None,
-            options: dict | None = None, **constexprs) -> list[Difference]:
+            options: dict | None = None, specialize: bool = True, **constexprs) -> list[Difference]:
     """Run our code and Triton's own code for the kernel on copies of the
     same inputs (:func:`emulate` with ``code="ours"`` and ``"triton"``) and
     report, per array argument, whether the results are bitwise equal, the
@@ -373,7 +426,7 @@ def compare(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, sign
     for code in ("ours", "triton"):
         copies = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
         emulate(jit_fn, grid, *copies, target=target, num_warps=num_warps, code=code, signature=signature,
-                options=options, **constexprs)
+                options=options, specialize=specialize, **constexprs)
         runs[code] = copies
     out = []
     for i, (a, b) in enumerate(zip(runs["ours"], runs["triton"])):

@@ -122,8 +122,9 @@ def test_tritons_tensor_core_code_runs_in_the_emulator(name, target):
 def _tritons_llir(name: str, target: str):
     fn, sig, consts, warps, grid, make, _ = DOT_KERNELS[name]
     args, check = make(np.random.default_rng(0))
-    s, call = llt._launch_args(fn, list(args), consts, sig)
-    k = llt._tritons_compile(fn, s, consts, target, warps)
+    launch = llt._launch_args(fn, list(args), consts, sig)
+    call = launch.call
+    k = llt._tritons_compile(fn, launch.signature, launch.constexprs, target, warps, attrs=launch.attrs)
     assert not k.metadata.global_scratch_size and not k.metadata.profile_scratch_size
 
     def run(llir: str) -> None:
@@ -175,17 +176,20 @@ def test_a_missing_barrier_is_a_shared_memory_race():
 
 @pytest.mark.skipif(triton_oracle.VERSION != (3, 6), reason="edits Triton 3.6's code")
 def test_reading_shared_memory_nobody_wrote_is_named():
-    """Triton's sm_80 matmul with the stores of its B tile taken out: the
+    """Triton's sm_80 matmul (compiled as its launcher compiles it: the
+    tiles arrive by cp.async) with the copies of its B tile taken out: the
     ldmatrix of B reads shared memory no thread wrote."""
     llir, run, check = _tritons_llir("matmul_f16", "sm_80")
     run(llir)
     check()
-    tile_b = re.findall(r".*store <1 x i16> %\d+, ptr addrspace\(3\) %\S+, align 2, !dbg (!\d+)\n", llir)
-    assert len(set(tile_b)) == 2  # the A and the B tile, one source line each
-    edited = re.sub(rf".*store <1 x i16> %\d+, ptr addrspace\(3\) %\S+, align 2, !dbg {tile_b[-1]}\n", "", llir)
+    copy = r'.*asm sideeffect "cp\.async\.[^"]*".*!dbg {}\n'
+    tiles = set(re.findall(copy.format(r"(!\d+)"), llir))
+    assert len(tiles) == 2  # the A and the B tile, one source line each
+    line = {t: int(re.search(rf"^{t} = !DILocation\(line: (\d+)", llir, re.M)[1]) for t in tiles}
+    tile_b = max(tiles, key=line.get)  # (b = tl.load(...) comes after a's)
     with pytest.raises(EmulationError, match=r"reads shared bytes \[\d+, \d+\) that no thread of the CTA has "
                                              r"written: uninitialized shared memory"):
-        run(edited)
+        run(re.sub(copy.format(tile_b), "", llir))
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -196,3 +200,22 @@ def test_random_numbers_are_tritons_bits(target):
     args, _ = make(np.random.default_rng(0))
     diffs = llt.compare(fn, grid, *args, target=target, num_warps=warps, signature=sig, **consts)
     assert [d.equal for d in diffs] == [True], diffs
+
+
+def test_kernels_compile_as_the_launcher_compiles_them():
+    """emulate() specializes the arguments as Triton's launcher does (its
+    own native_specialize_impl): aligned arrays and n % 16 == 0 give
+    vector loads; specialize=False, or an array 4 bytes off, the
+    scalar code; an integer equal to 1 becomes a constant."""
+    fn, _, consts, warps, grid, make = KERNELS["vector_add"]
+    x, y = np.arange(1024, dtype=np.float32), np.ones(1024, np.float32)
+    for kwargs, arrays, n, vectors in (({}, (x, y), 1024, True), ({"specialize": False}, (x, y), 1024, False),
+                                       ({}, (x[1:], y[1:]), 1023, False)):
+        z = np.zeros(n, np.float32)
+        k = llt.emulate(fn, 4, *arrays, z, n, target="sm_90", num_warps=warps, code="triton", **kwargs, **consts)
+        assert bool(re.search(r"ld\.global\.v[24]\.b32", k.asm["llir"])) == vectors, kwargs
+        np.testing.assert_array_equal(z, arrays[0] + arrays[1])
+    launch = llt._launch_args(fn, [x, y, z, 1], consts)
+    assert launch.constexprs["n"] == 1 and launch.names == ["X", "Y", "Z"]
+    assert launch.attrs == {(0,): [["tt.divisibility", 16]], (1,): [["tt.divisibility", 16]],
+                            (2,): [["tt.divisibility", 16]]}

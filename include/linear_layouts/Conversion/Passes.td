@@ -32,7 +32,8 @@ def ConvertTritonToLL : Pass<"convert-triton-to-ll", "::mlir::ModuleOp"> {
   ];
   let dependentDialects = ["::mlir::ll::LLDialect", "::mlir::func::FuncDialect",
                            "::mlir::arith::ArithDialect",
-                           "::mlir::math::MathDialect"];
+                           "::mlir::math::MathDialect",
+                           "::mlir::gpu::GPUDialect"];
 }
 
 def LLAllocateShared : Pass<"ll-allocate-shared", "::mlir::ModuleOp"> {

@@ -15,6 +15,7 @@
 //                          pointer splat plus the offsets
 //   tt.precise_sqrt / precise_divf / approx_divf / mulhiui -> math.sqrt / arith.divf /
 //                          the high half of arith.mului_extended
+//   ttg.barrier (3.7+)   -> gpu.barrier
 //   tt.clampf            -> arith.maxnumf + minnumf (propagateNan none) or
 //                          maximumf + minimumf (all)
 //   f32 arith.divf, math.exp / exp2 / log / log2 / sin / cos / sqrt / rsqrt
@@ -33,6 +34,7 @@
 #include "linear_layouts/Conversion/Passes.h"
 #include "linear_layouts/Dialect/TritonMirror/TritonMirror.h"
 
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Math/IR/Math.h"
@@ -286,6 +288,11 @@ struct ConvertTritonToLL
     } else if (auto d = dyn_cast<tt::ApproxDivFOp>(op)) {
       // f32 only; the `afn` below makes it the hardware's approximation.
       repl = b.create<arith::DivFOp>(loc, d.getX(), d.getY());
+    } else if (isa<ttg::BarrierOp>(op)) {
+      // Triton 3.7+'s tl.debug_barrier: a CTA barrier orders every space.
+      b.create<gpu::BarrierOp>(loc);
+      op->erase();
+      return success();
     } else if (auto c = dyn_cast<tt::ClampFOp>(op)) {
       // PTX max / min (none: a NaN operand gives the other) or max.NaN /
       // min.NaN (all): arith's maxnumf / minnumf or maximumf / minimumf.

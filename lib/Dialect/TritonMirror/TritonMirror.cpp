@@ -88,6 +88,23 @@ Type tt::maskOf(Type ptrLike) {
   return i1;
 }
 
+ParseResult ttg::BarrierOp::parse(OpAsmParser &p, OperationState &result) {
+  std::string spaces;
+  do {
+    StringRef word;
+    if (p.parseKeyword(&word))
+      return failure();
+    spaces += (spaces.empty() ? "" : "|") + word.str();
+  } while (succeeded(p.parseOptionalVerticalBar()));
+  result.addAttribute("spaces", p.getBuilder().getStringAttr(spaces));
+  return p.parseOptionalAttrDict(result.attributes);
+}
+
+void ttg::BarrierOp::print(OpAsmPrinter &p) {
+  p << " " << getSpaces();
+  p.printOptionalAttrDict((*this)->getAttrs(), {"spaces"});
+}
+
 ParseResult tt::FuncOp::parse(OpAsmParser &p, OperationState &result) {
   auto build = [](Builder &b, ArrayRef<Type> args, ArrayRef<Type> results,
                   function_interface_impl::VariadicFlag, std::string &) {
@@ -201,7 +218,7 @@ void tt::HistogramOp::print(OpAsmPrinter &p) {
 void ttg::TTGDialect::initialize() {
   getContext()->loadDialect<LLDialect>();
   addOperations<ttg::ConvertLayoutOp, ttg::LocalAllocOp, ttg::LocalLoadOp,
-                ttg::LocalStoreOp, ttg::LocalDeallocOp>();
+                ttg::LocalStoreOp, ttg::LocalDeallocOp, ttg::BarrierOp>();
 }
 
 //===----------------------------------------------------------------------===//

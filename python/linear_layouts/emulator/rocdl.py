@@ -255,3 +255,17 @@ def _setreg(op: _Op) -> Handler:
 
 _intrinsic("llvm.amdgcn.s.waitcnt", "llvm.amdgcn.s.sleep", "llvm.amdgcn.sched.barrier",
            "llvm.amdgcn.s.setprio")(lambda op: lambda st, a: None)
+
+
+@_intrinsic("llvm.amdgcn.fmed3.")
+def _fmed3(op: _Op) -> Handler:
+    """v_med3_f32 (CDNA3 ISA): the median of three; with a NaN operand,
+    min3 (each min giving the other operand of a NaN) -- Triton's tl.clamp
+    on AMD."""
+    def run(st: _State, a: list) -> np.ndarray:
+        x, y, z = a[:3]
+        nan = np.isnan(x) | np.isnan(y) | np.isnan(z)
+        with np.errstate(invalid="ignore"):
+            med = np.maximum(np.minimum(x, y), np.minimum(np.maximum(x, y), z))
+            return np.where(nan, np.fmin(np.fmin(x, y), z), med).astype(x.dtype)
+    return run

@@ -22,3 +22,18 @@ module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.targ
     tt.return %a, %b, %h : tensor<128xf32, #blocked>, tensor<128xf32, #blocked>, tensor<128xi32, #blocked>
   }
 }
+
+// -----
+
+// Triton 3.7+ prints tl.debug_barrier as ttg.barrier with the memory it
+// orders: a CTA barrier (gpu.barrier, lowered to the target's).
+// CHECK-LABEL: func.func private @barrier
+// CHECK: gpu.barrier
+// CHECK-NOT: ttg.barrier
+module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.target = "cuda:90", "ttg.threads-per-warp" = 32 : i32} {
+  tt.func private @barrier() {
+    ttg.barrier all
+    ttg.barrier local|global_read
+    tt.return
+  }
+}

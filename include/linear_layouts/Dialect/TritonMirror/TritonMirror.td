@@ -389,6 +389,13 @@ def TTG_LocalDeallocOp : TTG_Op<"local_dealloc"> {
   let assemblyFormat = "$src attr-dict `:` qualified(type($src))";
 }
 
+// Triton 3.7+: tl.debug_barrier as `ttg.barrier all` (the memory it orders,
+// `|`-separated keywords, kept as the `spaces` string).
+def TTG_BarrierOp : TTG_Op<"barrier"> {
+  let arguments = (ins StrAttr:$spaces);
+  let hasCustomAssemblyFormat = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // amdg: buffer accesses (a scalar base pointer and a tensor of offsets)
 //===----------------------------------------------------------------------===//
