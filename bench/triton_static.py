@@ -5,7 +5,10 @@ For every kernel of test/triton/kernels.py and target (sm_80, sm_90a):
 the kernel compiled by the installed Triton as is, and again with
 ``linear_layouts.triton`` installed (our layouts, plans and lowering in
 place of Triton's ``make_llir``; Triton's PTX and cubin stages after it),
-in the same run, each with a fresh cache. Both PTX are assembled by
+in the same run, each with a fresh cache, both compiled as Triton's
+launcher compiles them for the corpus' arguments (``tt.divisibility`` on
+aligned pointers and integers divisible by 16; ``--unspecialized``
+without). Both PTX are assembled by
 Triton's ``ptxas`` and disassembled: SASS instructions of the whole kernel
 and by class, registers, spills, shared bytes; and the llir stage's time
 (ours vs Triton's ``make_llir``, medians over repeats). Prints one row per
@@ -43,8 +46,20 @@ TARGETS = {"sm_80": (80, "sm_80"), "sm_90": (90, "sm_90a")}
 def compile_once(name, arch, ours: bool):
     """One compile of a corpus kernel in a fresh cache; (compiled kernel,
     llir stage ms)."""
-    fn, sig, consts, warps, _, _ = KERNELS[name]
-    return compile_timed(fn, sig, consts, warps, arch, ours)
+    fn, sig, consts, warps, _, make = KERNELS[name]
+    if not SPECIALIZE:
+        return compile_timed(fn, sig, consts, warps, arch, ours)
+    # As Triton's launcher compiles it for the corpus' own arguments.
+    import numpy as np
+
+    args, _ = make(np.random.default_rng(0))
+    launch = llt._launch_args(fn, list(args), consts, sig)
+    sig = {n: t for n, t in launch.signature.items() if t != "constexpr"}
+    return compile_timed(fn, sig, launch.constexprs, warps, arch, ours, attrs=launch.attrs)
+
+
+#: compile as Triton's launcher does (tt.divisibility from the arguments); --unspecialized: without
+SPECIALIZE = True
 
 
 def compile_timed(fn, sig, consts, warps, arch, ours: bool, attrs=None):
@@ -93,7 +108,11 @@ def compile_timed(fn, sig, consts, warps, arch, ours: bool, attrs=None):
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--unspecialized", action="store_true",
+                    help="compile without the launcher's specialization (no tt.divisibility)")
     args = ap.parse_args()
+    global SPECIALIZE
+    SPECIALIZE = not args.unspecialized
     totals, worse, ours_t, tri_t, fallbacks = Counter(), [], [], [], []
     print(f"{'kernel':16} {'tgt':5} | ours: total {' '.join(f'{c:>4}' for c in CLASSES)} regs spill smem  ms "
           f"| triton: total {' '.join(f'{c:>4}' for c in CLASSES)} regs spill smem  ms")
