@@ -14,7 +14,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .values import EmulationError, Pending, Poisoned, SHARED_WINDOW, Value, _flush_f32, _marks, _no_poison, _origin, _plain, _poisoned, _ready, carry_poison, pending, _DYNAMIC_INDEX, _SINT, _Ty, _UINT, _access_bytes, _dense_elements, _dtype, _elem, _first, _from_bytes, _int_row, _layout, _parse_type, _round_bf16, _struct_layout, _sview, _to_bytes, _to_float, _uview, _where, _zero
+from .values import EmulationError, Pending, Poisoned, SHARED_WINDOW, Value, _flush_f32, _require_aligned, _marks, _no_poison, _origin, _plain, _poisoned, _ready, carry_poison, pending, _DYNAMIC_INDEX, _SINT, _Ty, _UINT, _access_bytes, _dense_elements, _dtype, _elem, _first, _from_bytes, _int_row, _layout, _parse_type, _round_bf16, _struct_layout, _sview, _to_bytes, _to_float, _uview, _where, _zero
 from .registry import Handler, _OPS, _Op, _State, _intrinsic, _intrinsic_handler, _op
 
 
@@ -292,7 +292,7 @@ def _float_to_int(op: _Op) -> Handler:
         t = np.trunc(np.where(np.isnan(x), 0.0, x))
         if w == 1:
             return (t.astype(np.int64) & 1).astype(bool)
-        if lo == 0 and hi >= 1 << 63 or hi >= (1 << 63) - 1:  # 2**63 is not an int64: clip, then saturate the top
+        if w == 64:  # 2**63 is not an int64: clip, then saturate the top
             big = t >= float(hi)
             v = np.clip(t, lo, hi).astype(np.int64 if signed else np.uint64)
             v = np.where(big, np.array(hi).astype(v.dtype), v)
@@ -560,12 +560,8 @@ def _aligned(op: _Op, what: str) -> Callable[[_State, np.ndarray], None]:
 
     def check(st: _State, addr: np.ndarray) -> None:
         if align > 1:
-            bad = addr % align != 0
-            if bad.any():
-                k = _first(bad)
-                raise EmulationError(f"misaligned {what}: address {int(addr[k]):#x} by {st.thread(int(st.lanes[k]))} "
-                                     f"is not a multiple of the access's alignment {align} (a divisibility hint "
-                                     "the argument does not meet?)")
+            _require_aligned(st, addr, st.lanes, align, what, f"the access's alignment {align} (a divisibility "
+                             "hint the argument does not meet?)")
     return check
 
 
@@ -654,7 +650,7 @@ def _inline_asm(op: _Op) -> Handler:
             for v in pend.values():
                 v.ready()
         a = [np.asarray(v) if k in pend else v for k, v in enumerate(a)]
-        group = st.wgmma.add()  # (the open group when the asm starts: its wgmmas join it)
+        group = st.wgmma.committed  # (the open group when the asm starts: its wgmmas join it)
         r = prog.run(st, [_to_bytes(v, ty) for v, ty in zip(a, ins)])  # inputs as their bits
         if out is None:
             return None

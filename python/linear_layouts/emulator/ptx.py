@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .values import EmulationError, _flush_f32, _shared_flat
+from .values import EmulationError, _flush_f32, _require_aligned, _shared_flat
 
 # LLVM's NVPTX inline-asm constraints (the register class): c and h 16-bit
 # (c: an i8 or i16 value in a 16-bit register), r 32-bit, l 64-bit, f a
@@ -440,9 +440,7 @@ def _memory(instr: _Instr, load: bool) -> Callable:
         a = np.asarray(regs[where]).astype(np.int64) + addr.imm
         if shared:
             a = _shared_flat(a)
-        if len(lanes) and (a[lanes] % size).any():
-            t = int(lanes[np.argmax(a[lanes] % size != 0)])
-            raise _error(f"{instr.opcode} of {size} bytes at misaligned address {int(a[t]):#x} by {st.thread(t)}")
+        _require_aligned(st, a[lanes], lanes, size, f"{instr.opcode} of {size} bytes", f"its size {size}")
         if load:
             raw = np.zeros((st.T, size), np.uint8)
             if len(lanes):
@@ -610,11 +608,10 @@ def _atom(instr: _Instr, returns: bool) -> Callable:
         b = vals[0](regs, st.T)
         c = vals[1](regs, st.T) if op == "cas" else None
         result = np.zeros(st.T, ut)
+        lanes = np.flatnonzero(active)
+        _require_aligned(st, a[lanes], lanes, w // 8, f"{instr.opcode} of {w // 8} bytes", f"its size {w // 8}")
         with np.errstate(all="ignore"):
-            for t in np.flatnonzero(active):
-                if a[t] % (w // 8):
-                    raise _error(f"{instr.opcode} of {w // 8} bytes at misaligned address {int(a[t]):#x} "
-                                 f"by {st.thread(int(t))}")
+            for t in lanes:
                 one = np.array([t])
                 old = st.mem.load(a[t:t + 1], w // 8, st, one, atomic=True).view(ut).reshape(1)
                 result[t] = old[0]

@@ -36,7 +36,7 @@ import numpy as np
 from . import ptx
 from .ptx import _Instr, _read, _write
 from .registry import Handler, _Op, _State, _intrinsic, _whole_groups
-from .values import SHARED_WINDOW, EmulationError, _layout, _shared_flat, _to_bytes
+from .values import SHARED_WINDOW, EmulationError, _layout, _require_aligned, _shared_flat, _to_bytes
 
 # ------------------------------------------------------------------------------------ elements
 
@@ -382,9 +382,8 @@ def _cp_async(instr: _Instr) -> Callable:
         d = _shared_flat(d)
         s = _read(ptx._Operand("reg", src.regs), 64)(regs, st.T).astype(np.int64)[lanes] + src.imm
         n = src_size(regs, st.T)[lanes].astype(np.int64) if src_size is not None else np.full(len(lanes), size)
-        if ((d % size) != 0).any() or ((s % size) != 0).any():
-            k = int(np.argmax((d % size != 0) | (s % size != 0)))
-            raise EmulationError(f"cp.async of {size} bytes at a misaligned address by {st.thread(int(lanes[k]))}")
+        for where, a in (("destination", d), ("source", s)):
+            _require_aligned(st, a, lanes, size, f"cp.async {where} of {size} bytes", f"its size {size}")
         data = np.zeros((len(lanes), size), np.uint8)
         for m in np.unique(n):
             rows = np.flatnonzero(n == m)

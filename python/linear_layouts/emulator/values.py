@@ -180,6 +180,16 @@ def _flush_f32(x: np.ndarray) -> np.ndarray:
     return np.where(np.abs(x) < np.finfo(np.float32).tiny, np.copysign(0.0, x), x)
 
 
+def _require_aligned(st: Any, addr: np.ndarray, threads: np.ndarray, align: int, what: str, reason: str) -> None:
+    """Raise for the first of `threads` whose address (`addr`, one per
+    thread) is not a multiple of `align`: the hardware faults on it."""
+    bad = addr % align != 0
+    if bad.any():
+        k = _first(bad)
+        raise EmulationError(f"misaligned {what}: address {int(addr[k]):#x} by {st.thread(int(threads[k]))} "
+                             f"is not a multiple of {reason}")
+
+
 def _shared_flat(addr: np.ndarray) -> np.ndarray:
     """A .shared address operand (an offset in the CTA's window, or the
     emulator's flat address of it) as a flat address."""
