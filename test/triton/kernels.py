@@ -570,3 +570,195 @@ def _clamp_nan(rng):
 
 
 KERNELS["clamp_nan"] = (clamp_nan, {"X": "*fp32", "Y": "*fp32", "Z": "*fp32"}, {"N": 256}, 4, 1, _clamp_nan)
+
+
+# ---- atomics (step 10): tensor and scalar forms, returned old values,
+# replicated elements (applied once, old values to every holder), masks,
+# orderings and scopes, and tutorial 05's spin lock between programs.
+
+
+@triton.jit
+def atomic_add_bins(X, Y, Old, n, N: tl.constexpr, BINS: tl.constexpr):
+    # Many elements add into few addresses; the old values say in which
+    # order (any order is valid: checked as a chain of partial sums).
+    o = tl.arange(0, N)
+    m = o < n
+    old = tl.atomic_add(Y + o % BINS, tl.load(X + o, mask=m), mask=m, sem="relaxed", scope="gpu")
+    tl.store(Old + o, old, mask=m)
+
+
+@triton.jit
+def atomic_replicated(X, Y, Old, N: tl.constexpr):
+    # 16 elements held by 4 warps x 32 lanes: each element is added once,
+    # and every copy gets its old value (held across warps).
+    o = tl.arange(0, N)
+    old = tl.atomic_add(Y + o, tl.load(X + o))
+    tl.store(Old + o, old + 1)
+
+
+@triton.jit
+def atomic_minmax(F, I, Fmax, Imin, Umax, Bits, N: tl.constexpr):
+    # tl.atomic_max on floats (Triton: a signed max for positive values, an
+    # unsigned min for negative ones), signed min, unsigned max, and / or /
+    # xor. (Exchange: atomic_ticket; Triton 3.6 cannot compile a tensor
+    # atomic_xchg for gfx942: its buffer atomic names an intrinsic
+    # "...buffer.atomic.exch" that LLVM does not have.)
+    o = tl.arange(0, N)
+    f = tl.load(F + o)
+    i = tl.load(I + o)
+    tl.atomic_max(Fmax + o % 4, f)
+    tl.atomic_min(Imin + o % 4, i, sem="acquire", scope="cta")
+    tl.atomic_max(Umax + o % 4, i.to(tl.uint32), sem="release")
+    tl.atomic_and(Bits + 0 * o, ~(1 << (o % 32)) | (i != 0).to(tl.int32) * 0, mask=o % 3 == 0)
+    tl.atomic_or(Bits + 1 + 0 * o, (1 << (o % 32)), mask=o % 5 == 0)
+    tl.atomic_xor(Bits + 2 + 0 * o, i)
+
+
+@triton.jit
+def atomic_cas_tensor(X, Y, N: tl.constexpr):
+    # Y[i] becomes i where it equals X[i]; the old value tells which did.
+    o = tl.arange(0, N)
+    old = tl.atomic_cas(Y + o, tl.load(X + o), o)
+    tl.store(X + o, old)
+
+
+@triton.jit
+def atomic_ticket(Counter, T, Last, Prev, X):
+    # Scalar atomics, once per program, their results used by every thread:
+    # a ticket, and the exchange of a float; an f16 tensor add.
+    pid = tl.program_id(0)
+    t = tl.atomic_add(Counter, 1)
+    tl.store(T + pid, t)
+    tl.store(Prev + pid, tl.atomic_xchg(Last, pid.to(tl.float32)))
+    tl.atomic_add(X + tl.arange(0, 64), tl.zeros([64], tl.float16) + 1.0)
+
+
+@triton.jit
+def locked_accumulate(X, Acc, Lock, Count, N: tl.constexpr):
+    # Tutorial 05's layer-norm backward: programs take a lock per group of
+    # rows (atomic_cas spin), the first stores and the others accumulate,
+    # then release it (atomic_xchg) after a barrier.
+    pid = tl.program_id(0)
+    o = tl.arange(0, N)
+    x = tl.load(X + pid * N + o)
+    g = pid % 2
+    Lock += g
+    Count += g
+    Acc += g * N
+    while tl.atomic_cas(Lock, 0, 1) == 1:
+        pass
+    count = tl.load(Count)
+    if count == 0:
+        tl.atomic_xchg(Count, 1)
+    else:
+        x += tl.load(Acc + o)
+    tl.store(Acc + o, x)
+    tl.debug_barrier()
+    tl.atomic_xchg(Lock, 0)
+
+
+def _partial_sums_chain(old, x, y, bins):
+    """The old values of each bin, in their order, are the partial sums of
+    its additions, ending at the bin's total."""
+    for b in range(bins):
+        idx = np.arange(len(x)) % bins == b
+        o, v = old[idx].astype(np.float64), x[idx].astype(np.float64)
+        order = np.argsort(o, kind="stable")
+        np.testing.assert_array_equal(o[order][1:], np.cumsum(v[order])[:-1])
+        assert o[order][0] == 0 and y[b] == v.sum()
+
+
+def _atomic_add_bins(rng):
+    n, N, bins = 200, 256, 8
+    x = rng.integers(1, 9, N).astype(np.float32)  # positive: the partial sums increase
+    y, old = np.zeros(bins, np.float32), np.full(N, -1, np.float32)
+
+    def check():
+        _partial_sums_chain(old[:n], x[:n], y, bins)
+        assert (old[n:] == -1).all()
+    return [x, y, old, n], check
+
+
+def _atomic_replicated(rng):
+    x = rng.integers(-9, 9, 16).astype(np.int32)
+    y = rng.integers(-9, 9, 16).astype(np.int32)
+    y0, old = y.copy(), np.zeros(16, np.int32)
+
+    def check():
+        np.testing.assert_array_equal(y, y0 + x)  # once per element, not once per copy
+        np.testing.assert_array_equal(old, y0 + 1)
+    return [x, y, old], check
+
+
+def _atomic_minmax(rng):
+    N = 128
+    f = (rng.standard_normal(N) * 4).astype(np.float32)
+    i = rng.integers(-2**31, 2**31, N, dtype=np.int64).astype(np.int32)
+    fmax = np.full(4, -np.inf, np.float32)
+    imin = np.zeros(4, np.int32)
+    umax = np.zeros(4, np.uint32)
+    bits = np.array([-1, 0, 0], np.int32)
+
+    def check():
+        o = np.arange(N)
+        np.testing.assert_array_equal(fmax, [f[o % 4 == k].max() for k in range(4)])
+        np.testing.assert_array_equal(imin, [min(0, i[o % 4 == k].min()) for k in range(4)])
+        np.testing.assert_array_equal(umax, [i.view(np.uint32)[o % 4 == k].max() for k in range(4)])
+        a = np.int32(-1)
+        for k in o[o % 3 == 0]:
+            a &= ~np.int32(1 << (k % 32)) if k % 32 != 31 else np.int32(2**31 - 1)
+        assert bits[0] == a
+        assert bits[1] == np.bitwise_or.reduce([np.uint32(1) << np.uint32(k % 32) for k in o[o % 5 == 0]]).view(np.int32)
+        assert bits[2] == np.bitwise_xor.reduce(i)
+    return [f, i, fmax, imin, umax, bits], check
+
+
+def _atomic_cas_tensor(rng):
+    N = 128
+    y = rng.integers(0, 3, N).astype(np.int32)
+    x = rng.integers(0, 3, N).astype(np.int32)
+    y0, x0 = y.copy(), x.copy()
+
+    def check():
+        hit = x0 == y0
+        np.testing.assert_array_equal(y, np.where(hit, np.arange(N), y0))
+        np.testing.assert_array_equal(x, y0)  # the old values
+    return [x, y], check
+
+
+def _atomic_ticket(rng):
+    counter, t, x = np.zeros(1, np.int32), np.full(8, -1, np.int32), np.zeros(64, np.float16)
+    last, prev = np.float32([-1]), np.zeros(8, np.float32)
+
+    def check():
+        assert counter[0] == 8 and sorted(t) == list(range(8)), (counter, t)
+        # The exchanges form one chain from -1 through every program id.
+        assert sorted(prev.tolist() + [last[0]]) == [-1.0] + list(range(8)), (prev, last)
+        np.testing.assert_array_equal(x, np.full(64, 8, np.float16))
+    return [counter, t, last, prev, x], check
+
+
+def _locked_accumulate(rng):
+    x = rng.integers(-50, 50, (6, 64)).astype(np.float32)
+    acc = np.zeros((2, 64), np.float32)
+    lock, count = np.zeros(2, np.int32), np.zeros(2, np.int32)
+
+    def check():
+        np.testing.assert_array_equal(acc, [x[0::2].sum(0), x[1::2].sum(0)])
+        assert (lock == 0).all() and (count == 1).all()
+    return [x, acc, lock, count], check
+
+
+KERNELS.update({
+    "atomic_add_bins": (atomic_add_bins, {"X": "*fp32", "Y": "*fp32", "Old": "*fp32", "n": "i32"},
+                        {"N": 256, "BINS": 8}, 4, 1, _atomic_add_bins),
+    "atomic_replicated": (atomic_replicated, {"X": "*i32", "Y": "*i32", "Old": "*i32"}, {"N": 16}, 4, 1,
+                          _atomic_replicated),
+    "atomic_minmax": (atomic_minmax, {"F": "*fp32", "I": "*i32", "Fmax": "*fp32", "Imin": "*i32", "Umax": "*u32",
+                                      "Bits": "*i32"}, {"N": 128}, 4, 1, _atomic_minmax),
+    "atomic_cas_tensor": (atomic_cas_tensor, {"X": "*i32", "Y": "*i32"}, {"N": 128}, 4, 1, _atomic_cas_tensor),
+    "atomic_ticket": (atomic_ticket, {"Counter": "*i32", "T": "*i32", "Last": "*fp32", "Prev": "*fp32",
+                                      "X": "*fp16"}, {}, 4, 8, _atomic_ticket),
+    "locked_accumulate": (locked_accumulate, {"X": "*fp32", "Acc": "*fp32", "Lock": "*i32", "Count": "*i32"},
+                          {"N": 64}, 4, 6, _locked_accumulate),
+})

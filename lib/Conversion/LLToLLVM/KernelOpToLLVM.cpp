@@ -97,21 +97,6 @@ struct SplatLowering : OpConversionPattern<SplatOp> {
   }
 };
 
-/// The registers of a converted value: the members of a struct, or the value
-/// itself for a scalar.
-SmallVector<Value> registersOf(OpBuilder &b, Location loc, Value v) {
-  if (isa<LLVM::LLVMStructType>(v.getType()))
-    return unpack(b, loc, v);
-  return {v};
-}
-
-Value fromRegisters(OpBuilder &b, Location loc, Type type,
-                    ArrayRef<Value> vals) {
-  if (isa<LLVM::LLVMStructType>(type))
-    return pack(b, loc, type, vals);
-  return vals[0];
-}
-
 struct AddPtrLowering : OpConversionPattern<AddPtrOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult

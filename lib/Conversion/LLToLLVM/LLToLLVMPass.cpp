@@ -270,6 +270,7 @@ struct ConvertLLToLLVM
       populateGatherOpToLLVMPatterns(tc, patterns, *info);
       populateLocalOpToLLVMPatterns(tc, patterns, *info);
       populateHistogramOpToLLVMPatterns(tc, patterns, *info);
+      populateAtomicOpToLLVMPatterns(tc, patterns, *info);
       populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                      tc);
       populateReturnOpTypeConversionPattern(patterns, tc);

@@ -9,6 +9,7 @@
 //   ReduceScanOpToLLVM.cpp    ll.reduce and ll.scan
 //   FpToFpOpToLLVM.cpp        ll.fp_to_fp
 //   GatherOpToLLVM.cpp        ll.gather, ll.histogram
+//   AtomicOpToLLVM.cpp        ll.atomic_rmw, ll.atomic_cas
 //   LLToLLVMPass.cpp          the pass: ll -> LLVM + NVVM/ROCDL, then MLIR's
 //                             conversions of func/arith/math/scf/cf
 //
@@ -123,6 +124,13 @@ void populateHistogramOpToLLVMPatterns(LLTypeConverter &tc,
                                        RewritePatternSet &patterns,
                                        const TargetInfo &target);
 int64_t histogramScratchBytes(HistogramOp op);
+/// ll.atomic_rmw / ll.atomic_cas, and their scratch: the old values of
+/// elements (or a scalar) applied by one thread and wanted by threads of
+/// other warps go through shared memory.
+void populateAtomicOpToLLVMPatterns(LLTypeConverter &tc,
+                                    RewritePatternSet &patterns,
+                                    const TargetInfo &target);
+int64_t atomicScratchBytes(Operation *op);
 /// ll.local_alloc / local_load / local_store / local_dealloc.
 void populateLocalOpToLLVMPatterns(LLTypeConverter &tc,
                                    RewritePatternSet &patterns,
@@ -158,6 +166,11 @@ Value i32(OpBuilder &b, Location loc, int64_t v);
 SmallVector<Value> unpack(OpBuilder &b, Location loc, Value s);
 /// An LLVM struct of `type` holding `vals`.
 Value pack(OpBuilder &b, Location loc, Type type, ArrayRef<Value> vals);
+
+/// The registers of a converted value: the members of a struct, or the
+/// value itself for a scalar; and back.
+SmallVector<Value> registersOf(OpBuilder &b, Location loc, Value v);
+Value fromRegisters(OpBuilder &b, Location loc, Type type, ArrayRef<Value> vals);
 
 /// The thread's lane and warp (block: one CTA per cluster).
 struct ThreadIds {

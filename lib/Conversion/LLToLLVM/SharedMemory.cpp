@@ -75,6 +75,8 @@ FailureOr<int64_t> mlir::ll::allocateSharedMemory(ModuleOp module,
         bytes = gatherScratchBytes(g, target);
       } else if (auto h = dyn_cast<HistogramOp>(op)) {
         bytes = histogramScratchBytes(h);
+      } else if (isa<AtomicRMWOp, AtomicCASOp>(op)) {
+        bytes = atomicScratchBytes(op);
       }
       if (bytes)
         buffers.push_back({op, bytes, span[op].first, span[op].second});

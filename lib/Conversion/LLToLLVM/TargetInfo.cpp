@@ -353,6 +353,9 @@ public:
   void barrier(OpBuilder &b, Location loc) const override {
     b.create<NVVM::Barrier0Op>(loc);
   }
+  StringRef syncScope(MemScope scope) const override {
+    return scope == MemScope::CTA ? "block" : scope == MemScope::GPU ? "device" : "";
+  }
   void populateMathPatterns(LLVMTypeConverter &tc,
                             RewritePatternSet &patterns) const override {
     patterns.add<ApproxMathToNVVM<math::ExpOp>, ApproxMathToNVVM<math::Exp2Op>,
@@ -439,6 +442,9 @@ public:
   }
   void barrier(OpBuilder &b, Location loc) const override {
     b.create<ROCDL::SBarrierOp>(loc);
+  }
+  StringRef syncScope(MemScope scope) const override {
+    return scope == MemScope::CTA ? "workgroup" : scope == MemScope::GPU ? "agent" : "";
   }
   void populateMathPatterns(LLVMTypeConverter &tc,
                             RewritePatternSet &patterns) const override {

@@ -117,6 +117,19 @@ int32_t lowering::freeMask(const LinearLayout &l, StringRef dim) {
   return maskOf(l.freeVariableMasks(), dim);
 }
 
+SmallVector<Value> lowering::registersOf(OpBuilder &b, Location loc, Value v) {
+  if (isa<LLVM::LLVMStructType>(v.getType()))
+    return unpack(b, loc, v);
+  return {v};
+}
+
+Value lowering::fromRegisters(OpBuilder &b, Location loc, Type type,
+                              ArrayRef<Value> vals) {
+  if (isa<LLVM::LLVMStructType>(type))
+    return pack(b, loc, type, vals);
+  return vals[0];
+}
+
 Value lowering::firstCopy(OpBuilder &b, Location loc, ThreadIds ids,
                           int32_t laneMask, int32_t warpMask) {
   if (!laneMask && !warpMask)

@@ -279,6 +279,26 @@ struct ConvertTritonToLL
     } else if (auto s = dyn_cast<amdg::BufferStoreOp>(op)) {
       Value ptrs = bufferPointers(b, loc, s.getPtr(), s.getOffsets());
       repl = b.create<StoreOp>(loc, ptrs, s.getValue(), s.getMask());
+    } else if (auto a = dyn_cast<tt::AtomicRMWOp>(op)) {
+      repl = b.create<AtomicRMWOp>(
+          loc, a.getType(), AtomicRMWKind(a.getAtomicRmwOp()),
+          MemSemantic(a.getSem()), MemScope(a.getScope()), a.getPtr(),
+          a.getVal(), a.getMask());
+    } else if (auto a = dyn_cast<tt::AtomicCASOp>(op)) {
+      repl = b.create<AtomicCASOp>(loc, a.getType(), MemSemantic(a.getSem()),
+                                   MemScope(a.getScope()), a.getPtr(),
+                                   a.getCmp(), a.getVal());
+    } else if (auto a = dyn_cast<amdg::BufferAtomicRMWOp>(op)) {
+      Value ptrs = bufferPointers(b, loc, a.getPtr(), a.getOffsets());
+      repl = b.create<AtomicRMWOp>(
+          loc, a.getType(), AtomicRMWKind(a.getAtomicRmwOp()),
+          MemSemantic(a.getSem()), MemScope(a.getScope()), ptrs, a.getValue(),
+          a.getMask());
+    } else if (auto a = dyn_cast<amdg::BufferAtomicCASOp>(op)) {
+      Value ptrs = bufferPointers(b, loc, a.getPtr(), a.getOffsets());
+      repl = b.create<AtomicCASOp>(loc, a.getType(), MemSemantic(a.getSem()),
+                                   MemScope(a.getScope()), ptrs, a.getCmp(),
+                                   a.getValue());
     } else if (auto s = dyn_cast<tt::PreciseSqrtOp>(op)) {
       repl = b.create<math::SqrtOp>(loc, s.getX());
       repl->setAttr("ll.precise", b.getUnitAttr());

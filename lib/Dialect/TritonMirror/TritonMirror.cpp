@@ -40,7 +40,8 @@ void tt::TTDialect::initialize() {
                 tt::ScanReturnOp, tt::GatherOp, tt::HistogramOp,
                 tt::BitcastOp, tt::IntToPtrOp, tt::PtrToIntOp, tt::FpToFpOp,
                 tt::PreciseSqrtOp, tt::PreciseDivFOp, tt::ApproxDivFOp,
-                tt::MulhiUIOp, tt::ClampFOp>();
+                tt::MulhiUIOp, tt::ClampFOp, tt::AtomicRMWOp,
+                tt::AtomicCASOp>();
 }
 
 Type tt::TTDialect::parseType(DialectAsmParser &p) const {
@@ -227,7 +228,8 @@ void ttg::TTGDialect::initialize() {
 
 void amdg::AMDGDialect::initialize() {
   getContext()->loadDialect<LLDialect>();
-  addOperations<amdg::BufferLoadOp, amdg::BufferStoreOp>();
+  addOperations<amdg::BufferLoadOp, amdg::BufferStoreOp,
+                amdg::BufferAtomicRMWOp, amdg::BufferAtomicCASOp>();
 }
 
 /// `$ptr[$offsets]` with the types given by the access's tensor type.
@@ -314,6 +316,105 @@ ParseResult amdg::BufferStoreOp::parse(OpAsmParser &p, OperationState &result) {
 
 void amdg::BufferStoreOp::print(OpAsmPrinter &p) {
   p << " " << getOperands() << " : " << getValue().getType();
+}
+
+/// `kw,` for each enum keyword of an atomic (op, sem, scope), as
+/// attributes `names`.
+template <typename... Enums>
+static ParseResult parseAtomicKeywords(OpAsmParser &p, OperationState &result,
+                                       ArrayRef<StringRef> names) {
+  MLIRContext *ctx = p.getContext();
+  size_t i = 0;
+  auto one = [&](auto symbolize, auto makeAttr) -> ParseResult {
+    StringRef kw;
+    SMLoc loc = p.getCurrentLocation();
+    if (p.parseKeyword(&kw) || p.parseComma())
+      return failure();
+    auto v = symbolize(kw);
+    if (!v)
+      return p.emitError(loc) << "unknown " << names[i] << " '" << kw << "'";
+    result.addAttribute(names[i++], makeAttr(ctx, *v));
+    return success();
+  };
+  (void)one;
+  ParseResult r = success();
+  ((r = succeeded(r) ? one(Enums::symbolize, Enums::make) : r), ...);
+  return r;
+}
+
+namespace {
+struct RMWKeyword {
+  static std::optional<tt::RMWOp> symbolize(StringRef s) { return tt::symbolizeRMWOp(s); }
+  static Attribute make(MLIRContext *c, tt::RMWOp v) { return tt::RMWOpAttr::get(c, v); }
+};
+struct SemKeyword {
+  static std::optional<tt::MemSemantic> symbolize(StringRef s) {
+    return tt::symbolizeMemSemantic(s);
+  }
+  static Attribute make(MLIRContext *c, tt::MemSemantic v) {
+    return tt::MemSemanticAttr::get(c, v);
+  }
+};
+struct ScopeKeyword {
+  static std::optional<tt::MemSyncScope> symbolize(StringRef s) {
+    return tt::symbolizeMemSyncScope(s);
+  }
+  static Attribute make(MLIRContext *c, tt::MemSyncScope v) {
+    return tt::MemSyncScopeAttr::get(c, v);
+  }
+};
+} // namespace
+
+ParseResult amdg::BufferAtomicRMWOp::parse(OpAsmParser &p,
+                                           OperationState &result) {
+  OpAsmParser::UnresolvedOperand value;
+  SmallVector<OpAsmParser::UnresolvedOperand> ops;
+  Type type, ptrType;
+  if (parseAtomicKeywords<RMWKeyword, SemKeyword, ScopeKeyword>(
+          p, result, {"atomic_rmw_op", "sem", "scope"}) ||
+      p.parseOperand(value) || p.parseComma() || parseBufferAccess(p, ops) ||
+      parseHints(p, result) || p.parseOptionalAttrDict(result.attributes) ||
+      parseBufferTypes(p, ptrType, type))
+    return failure();
+  auto t = dyn_cast<RankedTensorType>(type);
+  if (!t || ops.size() > 3)
+    return p.emitError(p.getNameLoc()) << "expects a tensor type and 3 or 4 operands";
+  auto [ptr, off] = bufferTypes(t, ptrType);
+  ops.insert(ops.begin(), value);
+  SmallVector<Type> types = {t, ptr, off, tt::maskOf(t)};
+  types.resize(ops.size());
+  result.addTypes(t);
+  return p.resolveOperands(ops, types, p.getNameLoc(), result.operands);
+}
+
+void amdg::BufferAtomicRMWOp::print(OpAsmPrinter &p) {
+  p << " " << getOperands() << " : " << getType();
+}
+
+ParseResult amdg::BufferAtomicCASOp::parse(OpAsmParser &p,
+                                           OperationState &result) {
+  OpAsmParser::UnresolvedOperand cmp, value;
+  SmallVector<OpAsmParser::UnresolvedOperand> ops;
+  Type type, ptrType;
+  if (parseAtomicKeywords<SemKeyword, ScopeKeyword>(p, result,
+                                                    {"sem", "scope"}) ||
+      p.parseOperand(cmp) || p.parseComma() || p.parseOperand(value) ||
+      p.parseComma() || parseBufferAccess(p, ops) || parseHints(p, result) ||
+      p.parseOptionalAttrDict(result.attributes) ||
+      parseBufferTypes(p, ptrType, type))
+    return failure();
+  auto t = dyn_cast<RankedTensorType>(type);
+  if (!t || ops.size() != 2)
+    return p.emitError(p.getNameLoc()) << "expects a tensor type and 4 operands";
+  auto [ptr, off] = bufferTypes(t, ptrType);
+  ops.insert(ops.begin(), {cmp, value});
+  SmallVector<Type> types = {t, t, ptr, off};
+  result.addTypes(t);
+  return p.resolveOperands(ops, types, p.getNameLoc(), result.operands);
+}
+
+void amdg::BufferAtomicCASOp::print(OpAsmPrinter &p) {
+  p << " " << getOperands() << " : " << getType();
 }
 
 Type ttg::TTGDialect::parseType(DialectAsmParser &p) const {

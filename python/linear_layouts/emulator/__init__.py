@@ -37,8 +37,12 @@ Execution model
   value (infinities too) that value, NaN the canonical ``0x7F``, the first operand in the high
   byte; widening is exact.
 * **Barriers** need every thread of the CTA that has not exited to be active.
-* **Atomics** (``llvm.atomicrmw``: add, sub, and, or, xor, xchg, max, min, fadd) run one thread
-  after another in thread order and return the old values.
+* **Atomics** (``llvm.atomicrmw``: add, sub, and, or, xor, xchg, max, min, umax, umin on
+  integers, fadd, xchg, fmax, fmin on floats; ``llvm.cmpxchg``) run one thread after another in
+  thread order, need their natural alignment, and return the old values (cmpxchg: and whether
+  it swapped). Orderings and scopes are not modelled: CTAs run one after another, each to its
+  end, which is one valid schedule of the grid -- a spin lock between programs (tutorial 05's)
+  always finds the lock free.
 * **Races.** CTAs run warps in lockstep, which would hide a missing barrier, so shared memory
   tracks, per byte, which warp last wrote it and which warps read it since the last barrier:
   a read of a byte another warp wrote, or a write of a byte another warp read or wrote, with no

@@ -627,8 +627,13 @@ def _fence(op: _Op) -> Handler:
 @_op("llvm.inline_asm")
 def _inline_asm(op: _Op) -> Handler:
     """Inline PTX (.ptx: the predicated global accesses our
-    lowering and Triton emit); AMD inline assembly is not modelled."""
+    lowering and Triton emit). Of AMD inline assembly only ``s_waitcnt``
+    (a wait for this thread's memory operations, which the emulator
+    performs in program order: nothing to do)."""
     from .ptx import InlinePtx
+
+    if re.fullmatch(r"\s*(s_waitcnt(\s+\w+\(\d+\))*\s*[;\n]?\s*)+", op.attrs["asm_string"].value) and not op.ins:
+        return lambda st, a: None
 
     prog = InlinePtx(op.attrs["asm_string"].value, op.attrs["constraints"].value)
     ins = op.ins
@@ -689,35 +694,94 @@ def _store(op: _Op) -> Handler:
     return run
 
 
-_ATOMIC_INT = {"add": lambda a, b: a + b, "sub": lambda a, b: a - b, "_and": lambda a, b: a & b,
-               "_or": lambda a, b: a | b, "_xor": lambda a, b: a ^ b, "xchg": lambda a, b: b,
-               "max": max, "min": min}
+def _signed(x: int, bits: int) -> int:
+    return x - (1 << bits) if x >> (bits - 1) & 1 else x
+
+
+# Integers are held unsigned (values._dtype): max / min compare them signed.
+_ATOMIC_INT = {"add": lambda a, b, w: a + b, "sub": lambda a, b, w: a - b, "_and": lambda a, b, w: a & b,
+               "_or": lambda a, b, w: a | b, "_xor": lambda a, b, w: a ^ b, "xchg": lambda a, b, w: b,
+               "max": lambda a, b, w: a if _signed(a, w) >= _signed(b, w) else b,
+               "min": lambda a, b, w: a if _signed(a, w) <= _signed(b, w) else b,
+               "umax": lambda a, b, w: max(a, b), "umin": lambda a, b, w: min(a, b)}
+_ATOMIC_FLOAT = {"fadd": lambda a, b: a + b, "xchg": lambda a, b: b, "fmax": np.fmax, "fmin": np.fmin}
+
+
+def _atomic_kind(attr: Any) -> str:
+    kind = re.sub(r"^.*<|>.*$", "", str(attr)).strip()
+    if re.match(r"^\d+", kind):  # the enum as an integer (LLVM::AtomicBinOp's order)
+        names = ["xchg", "add", "sub", "_and", "nand", "_or", "_xor", "max", "min", "umax", "umin", "fadd",
+                 "fsub", "fmax", "fmin"]
+        i = int(re.match(r"^\d+", kind)[0])
+        kind = names[i] if i < len(names) else kind
+    return kind
+
+
+def _natural(ty: _Ty, what: str) -> Callable[[_State, np.ndarray], None]:
+    """Atomics need their natural alignment (the hardware faults otherwise)."""
+    n = _access_bytes(ty)
+    return lambda st, addr: _require_aligned(st, addr, st.lanes, n, what, "an atomic's natural alignment")
+
+
+def serially(st: _State, addr: np.ndarray, ty: _Ty, step: Callable[[int, Any], Any],
+             lanes: np.ndarray | None = None) -> np.ndarray:
+    """One active thread (of `lanes`, by default all) after another, in
+    thread order (any order is a valid execution): each reads its element,
+    `step(thread, old)` gives the new one (None: no write); the old values
+    are the results (0 in other threads)."""
+    n, dt = _access_bytes(ty), _dtype(ty)
+    old = np.zeros((st.T, ty.count) if ty.kind == "vector" else st.T, dt)
+    for t in st.lanes if lanes is None else lanes:
+        raw = st.mem.load(addr[t:t + 1], n, st, np.array([t]), atomic=True)
+        cur = _from_bytes(raw, ty)[0]
+        old[t] = cur
+        new = step(t, cur)
+        if new is not None:
+            st.mem.store(addr[t:t + 1], _to_bytes(np.array([new], dt), ty), st, np.array([t]), atomic=True)
+    return old
+
+
+def atomic_step(kind: str, ty: _Ty, what: str) -> Callable[[Any, Any], Any]:
+    """new = step(old, value) of an atomic read-modify-write `kind` (LLVM's
+    names) on `ty` (an integer, a float, or a vector of floats: packed f16
+    pairs, per element)."""
+    step = None
+    if ty.kind == "int":
+        fn, w = _ATOMIC_INT.get(kind), ty.bits
+        mask = (1 << w) - 1
+        step = None if fn is None else (lambda a, b: fn(int(a), int(b), w) & mask)
+    elif ty.kind == "float" or (ty.kind == "vector" and _elem(ty).kind == "float"):
+        step = _ATOMIC_FLOAT.get(kind)
+    if step is None:
+        raise EmulationError(f"{what} {kind} on {ty} is not supported (integers: add, sub, and, or, xor, xchg, "
+                             "max, min, umax, umin; floats and float vectors: fadd, xchg, fmax, fmin)")
+    return step
 
 
 @_op("llvm.atomicrmw")
 def _atomicrmw(op: _Op) -> Handler:
-    kind = re.sub(r"^.*<|>.*$", "", str(op.attrs["bin_op"])).strip()
-    if re.match(r"^\d+", kind):  # the enum as an integer (LLVM::AtomicBinOp's order)
-        names = ["xchg", "add", "sub", "_and", "nand", "_or", "_xor", "max", "min", "umax", "umin", "fadd"]
-        i = int(re.match(r"^\d+", kind)[0])
-        kind = names[i] if i < len(names) else kind
+    kind = _atomic_kind(op.attrs["bin_op"])
     ty = op.ins[1]
-    fadd = kind == "fadd"
-    fn = _ATOMIC_INT.get(kind) if not fadd else (lambda a, b: a + b)
-    if fn is None or (kind in ("max", "min") and ty.kind != "int"):
-        raise EmulationError(f"atomicrmw {kind} is not supported (add, sub, and, or, xor, xchg, max, min, fadd)")
-    n, dt = _access_bytes(ty), _dtype(ty)
+    step = atomic_step(kind, ty, "atomicrmw")
+    check = _natural(ty, f"atomicrmw of {_access_bytes(ty)} bytes")
 
     def run(st: _State, a: list) -> np.ndarray:
-        # One thread after another, in thread order (any order is a valid
-        # execution); the old values are the results.
-        old = np.zeros(st.T, dt)
-        addr, val = a[0], a[1]
-        for t in st.lanes:
-            raw = st.mem.load(addr[t:t + 1], n, st, np.array([t]), atomic=True)
-            cur = _from_bytes(raw, ty)[0]
-            old[t] = cur
-            new = np.array([fn(cur, val[t])], dt)
-            st.mem.store(addr[t:t + 1], _to_bytes(new, ty), st, np.array([t]), atomic=True)
-        return old
+        _no_poison(a[0], st.mask, "an atomic's address", st.thread)
+        _no_poison(a[1], st.mask, "an atomic's value", st.thread)
+        check(st, a[0][st.lanes])
+        return serially(st, a[0], ty, lambda t, cur: step(cur, a[1][t]))
+    return run
+
+
+@_op("llvm.cmpxchg")
+def _cmpxchg(op: _Op) -> Handler:
+    ty = op.ins[1]
+    check = _natural(ty, f"cmpxchg of {_access_bytes(ty)} bytes")
+
+    def run(st: _State, a: list) -> tuple:
+        for v, what in zip(a, ("an atomic's address", "a compared value", "a swapped value")):
+            _no_poison(v, st.mask, what, st.thread)
+        check(st, a[0][st.lanes])
+        old = serially(st, a[0], ty, lambda t, cur: a[2][t] if cur == a[1][t] else None)
+        return old, (old == np.asarray(a[1], old.dtype)).astype(np.bool_)
     return run

@@ -31,7 +31,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .values import EmulationError, _flush_f32, _require_aligned, _shared_flat
+from .values import EmulationError, _bf16_bits, _bf16_value, _flush_f32, _require_aligned, _shared_flat
 
 # LLVM's NVPTX inline-asm constraints (the register class): c and h 16-bit
 # (c: an i8 or i16 value in a 16-bit register), r 32-bit, l 64-bit, f a
@@ -550,7 +550,25 @@ def _fma_f32(instr: _Instr) -> Callable:
 
 
 _ATOM_OPS = ("add", "and", "or", "xor", "exch", "max", "min", "inc", "dec", "cas")
-_ATOM_IGNORED = {"relaxed", "acquire", "release", "acq_rel", "sys", "gpu", "cta", "global", "shared", "shared::cta"}
+_ATOM_IGNORED = {"relaxed", "acquire", "release", "acq_rel", "sys", "gpu", "cta", "global", "shared", "shared::cta",
+                 "noftz"}
+#: 16-bit float atomics (add.noftz: no flush, nearest even), alone or packed in pairs
+_ATOM_HALF = {"f16": 1, "bf16": 1, "f16x2": 2, "bf16x2": 2}
+
+
+def _half_add(old: np.ndarray, b: np.ndarray, bf16: bool, pairs: int) -> np.ndarray:
+    """add.noftz.{f16,bf16}[x2] on bit patterns: each 16-bit half summed in
+    float64 and rounded once to the type."""
+    out = np.zeros_like(old)
+    for h in range(pairs):
+        x, y = (old >> (16 * h)) & 0xFFFF, (b >> (16 * h)) & 0xFFFF
+        if bf16:
+            r = _bf16_bits(_bf16_value(x).astype(np.float64) + _bf16_value(y).astype(np.float64))
+        else:
+            r = (x.astype(np.uint16).view(np.float16).astype(np.float64) +
+                 y.astype(np.uint16).view(np.float16).astype(np.float64)).astype(np.float16).view(np.uint16)
+        out = out | (r.astype(old.dtype) << (16 * h))
+    return out
 
 
 def _atom(instr: _Instr, returns: bool) -> Callable:
@@ -560,13 +578,16 @@ def _atom(instr: _Instr, returns: bool) -> Callable:
     execution, and the emulator is sequentially consistent, so the .sem /
     .scope qualifiers need nothing more); atom's result is the old value.
     add.f32 rounds to nearest even and flushes subnormal inputs and results
-    to zero (the ISA's rule for atom.add.f32); inc / dec wrap at b; cas
-    writes c where the old value equals b."""
+    to zero (the ISA's rule for atom.add.f32); add.noftz.f16 / bf16 (and
+    their x2 pairs) round each half to nearest even without flushing; inc /
+    dec wrap at b; cas writes c where the old value equals b."""
     op = next((m for m in instr.mods if m in _ATOM_OPS), None)
-    if op is None or any(m not in _ATOM_IGNORED and m not in _ATOM_OPS and
-                         not re.fullmatch(r"[bsuf](32|64)", m) for m in instr.mods):
+    half = next((m for m in instr.mods if m in _ATOM_HALF), None)
+    if op is None or any(m not in _ATOM_IGNORED and m not in _ATOM_OPS and m not in _ATOM_HALF and
+                         not re.fullmatch(r"[bsuf](32|64)", m) for m in instr.mods) or \
+            (half and op != "add"):
         raise _error(f"inline PTX {instr.text!r}: this form of {instr.opcode} is not modelled")
-    kind, w = _type(instr)
+    kind, w = ("f", 16 * _ATOM_HALF[half]) if half else _type(instr)
     shared = "shared" in instr.mods or "shared::cta" in instr.mods
     ops = instr.operands
     n_in = 3 if op == "cas" else 2
@@ -585,6 +606,8 @@ def _atom(instr: _Instr, returns: bool) -> Callable:
             return b
         if op == "cas":
             return c if old[0] == b[0] else old
+        if half:
+            return _half_add(old, b, half.startswith("bf"), _ATOM_HALF[half])
         if kind == "f":
             x, y = _as_float(old, w), _as_float(b, w)
             if w == 32:

@@ -11,6 +11,7 @@ import numpy as np
 
 from .values import EmulationError, Value, _from_bytes, _layout, _to_bytes, _uview
 from .registry import Handler, _Op, _State, _barrier, _intrinsic, _op, _special_registers
+from .llvm import atomic_step, serially
 
 
 _special_registers({
@@ -30,9 +31,23 @@ def _ds_bpermute(op: _Op) -> Handler:
     return run
 
 
+@_op("rocdl.ds_permute")
+def _ds_permute(op: _Op) -> Handler:
+    """ds_permute_b32 (CDNA3 ISA): a forward permute -- each active lane
+    sends its data to lane (addr / 4) mod 64; in lane order, so the highest
+    sender wins; a lane nothing was sent to reads 0."""
+    def run(st: _State, a: list) -> np.ndarray:
+        out = np.zeros_like(a[1])
+        dst = st.warp_base + ((_uview(a[0]).astype(np.int64) >> 2) & (st.ws - 1))
+        for t in st.lanes:  # in thread order: later senders overwrite
+            out[dst[t]] = a[1][t]
+        return out
+    return run
+
+
 @_op("rocdl.mbcnt.lo", "rocdl.mbcnt.hi")
 def _mbcnt(op: _Op) -> Handler:
-    first = 32 if op.name.endswith("hi") else 0
+    first = 32 if (op.attrs["intrin"].value if "intrin" in op.attrs else op.name).endswith("hi") else 0
 
     def run(st: _State, a: list) -> np.ndarray:
         below = np.clip(st.lane - first, 0, 32)
@@ -57,6 +72,8 @@ for _i, _d in enumerate("xyz"):
     _intrinsic(f"llvm.amdgcn.workgroup.id.{_d}")(_id_intrinsic("ctaid", _i))
 _intrinsic("llvm.amdgcn.s.barrier")(_barrier)
 _intrinsic("llvm.amdgcn.ds.bpermute")(_ds_bpermute)
+_intrinsic("llvm.amdgcn.ds.permute")(_ds_permute)
+_intrinsic("llvm.amdgcn.mbcnt.lo", "llvm.amdgcn.mbcnt.hi")(_mbcnt)
 
 
 # ---- buffer resources (CDNA3 ISA, "Buffer instructions"; Triton's masked
@@ -103,6 +120,36 @@ def _buffer_store(op: _Op) -> Handler:
         lanes, addr = _buffer_addresses(st, a[1], a[2], a[3], size)
         if len(lanes):
             st.mem.store(addr[lanes], _to_bytes(a[0], ty)[lanes], st, lanes)
+    return run
+
+
+#: the buffer atomics' operations, as LLVM's atomicrmw names them
+_BUFFER_ATOMICS = {"add": "add", "sub": "sub", "smax": "max", "smin": "min", "umax": "umax", "umin": "umin",
+                   "and": "_and", "or": "_or", "xor": "_xor", "swap": "xchg", "fadd": "fadd", "fmax": "fmax",
+                   "fmin": "fmin"}
+
+
+@_intrinsic("llvm.amdgcn.raw.ptr.buffer.atomic.")
+def _buffer_atomic(op: _Op) -> Handler:
+    """raw.ptr.buffer.atomic.<op> (vdata, rsrc, offset, soffset, aux) and
+    .cmpswap (src, cmp, rsrc, ...): per in-bounds active lane, one after
+    another; the old value (0 out of bounds)."""
+    name = op.attrs["intrin"].value.split(".")[6]
+    ty = op.outs[0]
+    size = _layout(ty)[0]
+    if name == "cmpswap":
+        step = None
+    elif name in _BUFFER_ATOMICS:
+        step = atomic_step(_BUFFER_ATOMICS[name], ty, "buffer atomic")
+    else:
+        raise EmulationError(f"buffer atomic {name} is not supported")
+    k = 2 if step is None else 1
+
+    def run(st: _State, a: list) -> Value:
+        lanes, addr = _buffer_addresses(st, a[k], a[k + 1], a[k + 2], size)
+        if step is None:
+            return serially(st, addr, ty, lambda t, cur: a[0][t] if cur == a[1][t] else None, lanes)
+        return serially(st, addr, ty, lambda t, cur: step(cur, a[0][t]), lanes)
     return run
 
 

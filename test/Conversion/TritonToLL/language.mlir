@@ -37,3 +37,33 @@ module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.targ
     tt.return
   }
 }
+
+// -----
+
+// Atomics keep their operation, ordering and scope: tl.atomic_add (tensor,
+// masked), tl.atomic_cas / tl.atomic_xchg on a scalar (a spin lock), and
+// AMD's buffer atomics (a base pointer plus offsets) as pointers.
+// CHECK-LABEL: func.func private @atomics
+// CHECK: ll.atomic_rmw fadd, relaxed, cta, %{{.*}}, %{{.*}}, %{{.*}} : (tensor<128x!ll.ptr<f32>, #blocked>, tensor<128xf32, #blocked>, tensor<128xi1, #blocked>) -> tensor<128xf32, #blocked>
+// CHECK: ll.atomic_cas acq_rel, gpu, %{{.*}}, %{{.*}}, %{{.*}} : (!ll.ptr<i32>, i32, i32) -> i32
+// CHECK: ll.atomic_rmw exch, acq_rel, gpu, %{{.*}}, %{{.*}}, %{{.*}} : (!ll.ptr<i32>, i32, i1) -> i32
+// CHECK: %[[S:.*]] = ll.splat %{{.*}} : !ll.ptr<f32> -> tensor<128x!ll.ptr<f32>, #blocked>
+// CHECK: %[[P:.*]] = ll.addptr %[[S]], %{{.*}}
+// CHECK: ll.atomic_rmw fadd, release, sys, %[[P]], %{{.*}}, %{{.*}}
+// CHECK: ll.atomic_cas acquire, gpu, %{{.*}}, %{{.*}}, %{{.*}} : (tensor<128x!ll.ptr<i32>, #blocked>
+#blocked = #ttg.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.target = "cuda:90", "ttg.threads-per-warp" = 32 : i32} {
+  tt.func private @atomics(%p: tensor<128x!tt.ptr<f32>, #blocked>, %v: tensor<128xf32, #blocked>,
+                           %m: tensor<128xi1, #blocked>, %lock: !tt.ptr<i32>, %base: !tt.ptr<f32>,
+                           %o: tensor<128xi32, #blocked>, %ibase: !tt.ptr<i32>) -> tensor<128xf32, #blocked> {
+    %c0 = arith.constant 0 : i32
+    %c1 = arith.constant 1 : i32
+    %true = arith.constant true
+    %a = tt.atomic_rmw fadd, relaxed, cta, %p, %v, %m : (tensor<128x!tt.ptr<f32>, #blocked>, tensor<128xf32, #blocked>, tensor<128xi1, #blocked>) -> tensor<128xf32, #blocked>
+    %c = tt.atomic_cas acq_rel, gpu, %lock, %c0, %c1 : (!tt.ptr<i32>, i32, i32) -> i32
+    %x = tt.atomic_rmw exch, acq_rel, gpu, %lock, %c0, %true : (!tt.ptr<i32>, i32, i1) -> i32
+    %b = amdg.buffer_atomic_rmw fadd, release, sys, %v, %base[%o], %m : tensor<128xf32, #blocked>
+    %d = amdg.buffer_atomic_cas acquire, gpu, %o, %o, %ibase[%o] : tensor<128xi32, #blocked>
+    tt.return %a : tensor<128xf32, #blocked>
+  }
+}

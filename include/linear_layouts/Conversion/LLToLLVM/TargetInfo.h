@@ -11,6 +11,7 @@
 #define LINEAR_LAYOUTS_CONVERSION_LLTOLLVM_TARGETINFO_H
 
 #include "linear_layouts/Core/Planning.h"
+#include "linear_layouts/Dialect/LL/IR/LLDialect.h"
 
 #include "mlir/Conversion/LLVMCommon/TypeConverter.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
@@ -119,6 +120,9 @@ public:
   /// What the module needs once it has kernels (AMD: the code object
   /// version flag).
   virtual void finishModule(OpBuilder &b, ModuleOp module) const {}
+  /// The LLVM sync scope of an atomic's scope: NVPTX "block" / "device" /
+  /// "" (system), AMDGPU "workgroup" / "agent" / "".
+  virtual StringRef syncScope(MemScope scope) const = 0;
   /// A CTA-wide barrier (shared memory written before it is visible after).
   virtual void barrier(OpBuilder &b, Location loc) const = 0;
   /// Mark `func` as a kernel of `threads` threads per CTA.

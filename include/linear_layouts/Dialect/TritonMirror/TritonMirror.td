@@ -100,6 +100,27 @@ def TT_RoundingMode : I32EnumAttr<"RoundingMode", "a rounding mode", [
   let cppNamespace = "::mlir::ll::tt";
 }
 
+def TT_RMWOp : I32EnumAttr<"RMWOp", "an atomic read-modify-write", [
+    I32EnumAttrCase<"AND", 1, "and">, I32EnumAttrCase<"OR", 2, "or">,
+    I32EnumAttrCase<"XOR", 3, "xor">, I32EnumAttrCase<"ADD", 4, "add">,
+    I32EnumAttrCase<"FADD", 5, "fadd">, I32EnumAttrCase<"MAX", 6, "max">,
+    I32EnumAttrCase<"MIN", 7, "min">, I32EnumAttrCase<"UMAX", 8, "umax">,
+    I32EnumAttrCase<"UMIN", 9, "umin">, I32EnumAttrCase<"XCHG", 10, "exch">]> {
+  let cppNamespace = "::mlir::ll::tt";
+}
+
+def TT_MemSemantic : I32EnumAttr<"MemSemantic", "an atomic's ordering", [
+    I32EnumAttrCase<"RELAXED", 1, "relaxed">, I32EnumAttrCase<"ACQUIRE", 2, "acquire">,
+    I32EnumAttrCase<"RELEASE", 3, "release">, I32EnumAttrCase<"ACQ_REL", 4, "acq_rel">]> {
+  let cppNamespace = "::mlir::ll::tt";
+}
+
+def TT_MemSyncScope : I32EnumAttr<"MemSyncScope", "an atomic's scope", [
+    I32EnumAttrCase<"GPU", 1, "gpu">, I32EnumAttrCase<"CTA", 2, "cta">,
+    I32EnumAttrCase<"SYSTEM", 3, "sys">]> {
+  let cppNamespace = "::mlir::ll::tt";
+}
+
 //===----------------------------------------------------------------------===//
 // Functions
 //===----------------------------------------------------------------------===//
@@ -355,6 +376,31 @@ def TT_MulhiUIOp : TT_Op<"mulhiui", [Pure, SameOperandsAndResultType]> {
 }
 
 //===----------------------------------------------------------------------===//
+// Atomics
+//===----------------------------------------------------------------------===//
+
+def TT_AtomicRMWOp : TT_Op<"atomic_rmw", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let arguments = (ins TT_RMWOp:$atomic_rmw_op, TT_MemSemantic:$sem,
+                       TT_MemSyncScope:$scope, AnyType:$ptr, AnyType:$val,
+                       Optional<AnyType>:$mask);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = [{
+    $atomic_rmw_op `,` $sem `,` $scope `,` $ptr `,` $val (`,` $mask^)? attr-dict
+    `:` functional-type(operands, $result)
+  }];
+}
+
+def TT_AtomicCASOp : TT_Op<"atomic_cas", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let arguments = (ins TT_MemSemantic:$sem, TT_MemSyncScope:$scope,
+                       AnyType:$ptr, AnyType:$cmp, AnyType:$val);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = [{
+    $sem `,` $scope `,` $ptr `,` $cmp `,` $val attr-dict
+    `:` functional-type(operands, $result)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // ttg
 //===----------------------------------------------------------------------===//
 
@@ -413,6 +459,28 @@ def AMDG_BufferLoadOp : AMDG_Op<"buffer_load", [AttrSizedOperandSegments,
 def AMDG_BufferStoreOp : AMDG_Op<"buffer_store", [MemoryEffects<[MemWrite]>]> {
   let arguments = (ins AnyRankedTensor:$value, AnyType:$ptr,
                        AnyRankedTensor:$offsets, Optional<AnyType>:$mask);
+  let hasCustomAssemblyFormat = 1;
+}
+
+// `$op, $sem, $scope, $value, $ptr[$offsets] (, $mask)? hints attr-dict :
+// type($value)` (or `: ptr type -> type($value)`, 3.9).
+def AMDG_BufferAtomicRMWOp : AMDG_Op<"buffer_atomic_rmw",
+                                    [MemoryEffects<[MemRead, MemWrite]>]> {
+  let arguments = (ins TT_RMWOp:$atomic_rmw_op, TT_MemSemantic:$sem,
+                       TT_MemSyncScope:$scope, AnyRankedTensor:$value,
+                       AnyType:$ptr, AnyRankedTensor:$offsets,
+                       Optional<AnyType>:$mask);
+  let results = (outs AnyRankedTensor:$result);
+  let hasCustomAssemblyFormat = 1;
+}
+
+// `$sem, $scope, $cmp, $value, $ptr[$offsets] hints attr-dict : type($value)`.
+def AMDG_BufferAtomicCASOp : AMDG_Op<"buffer_atomic_cas",
+                                    [MemoryEffects<[MemRead, MemWrite]>]> {
+  let arguments = (ins TT_MemSemantic:$sem, TT_MemSyncScope:$scope,
+                       AnyRankedTensor:$cmp, AnyRankedTensor:$value,
+                       AnyType:$ptr, AnyRankedTensor:$offsets);
+  let results = (outs AnyRankedTensor:$result);
   let hasCustomAssemblyFormat = 1;
 }
 

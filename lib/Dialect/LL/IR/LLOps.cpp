@@ -835,6 +835,54 @@ LogicalResult StoreOp::verify() {
   return success();
 }
 
+/// The value operands of an atomic (`vals`, named by `names`) and its
+/// result are what `ptr` points to; `kind` decides the element types.
+static LogicalResult verifyAtomic(Operation *op, Type ptr, ValueRange vals,
+                                  ArrayRef<StringRef> names, Type result) {
+  Type want = pointeeLike(ptr);
+  for (auto [v, n] : llvm::zip(vals, names))
+    if (v.getType() != want)
+      return op->emitOpError() << n << " must be " << want << ", got "
+                               << v.getType();
+  if (result != want)
+    return op->emitOpError() << "the result must be " << want;
+  Type elt = getElementTypeOrSelf(want);
+  unsigned bits = elt.isIntOrFloat() ? elt.getIntOrFloatBitWidth() : 0;
+  if (bits != 16 && bits != 32 && bits != 64)
+    return op->emitOpError() << "needs 16-, 32- or 64-bit elements, got "
+                             << elt;
+  return success();
+}
+
+LogicalResult AtomicRMWOp::verify() {
+  Type elt = getElementTypeOrSelf(getVal().getType());
+  if (failed(verifyAtomic(*this, getPtr().getType(), {getVal()}, {"the value"},
+                          getType())))
+    return failure();
+  if (getMask() && failed(requireSameLayout(*this, getPtr().getType(),
+                                            getMask().getType(), "the mask")))
+    return failure();
+  AtomicRMWKind k = getKind();
+  if (k == AtomicRMWKind::FADD && !isa<FloatType>(elt))
+    return emitOpError() << "fadd needs floats, got " << elt;
+  if (k != AtomicRMWKind::FADD && k != AtomicRMWKind::XCHG &&
+      !elt.isSignlessInteger())
+    return emitOpError() << stringifyAtomicRMWKind(k)
+                         << " needs integers, got " << elt;
+  if (k != AtomicRMWKind::XCHG && elt.getIntOrFloatBitWidth() == 16 &&
+      k != AtomicRMWKind::FADD)
+    return emitOpError() << stringifyAtomicRMWKind(k)
+                         << " needs 32- or 64-bit integers, got " << elt;
+  return success();
+}
+
+LogicalResult AtomicCASOp::verify() {
+  if (failed(verifyAtomic(*this, getPtr().getType(), {getCmp(), getVal()},
+                          {"the compared value", "the value"}, getType())))
+    return failure();
+  return success();
+}
+
 /// Casts keep the shape and the layout; `what` names the element types.
 static LogicalResult verifyCast(Operation *op, Type src, Type dst,
                                 function_ref<bool(Type, Type)> elementsOk,

@@ -15,4 +15,37 @@ def LL_RoundingMode : I32EnumAttr<"RoundingMode",
   let cppNamespace = "::mlir::ll";
 }
 
+/// The operation of ll.atomic_rmw (Triton's RMWOp, same spellings): integer
+/// and/or/xor/add/max/min (signed), umax/umin, float fadd, and exch (swap,
+/// any type).
+def LL_AtomicRMWKind : I32EnumAttr<"AtomicRMWKind",
+    "the read-modify-write of an atomic", [
+      I32EnumAttrCase<"AND", 1, "and">, I32EnumAttrCase<"OR", 2, "or">,
+      I32EnumAttrCase<"XOR", 3, "xor">, I32EnumAttrCase<"ADD", 4, "add">,
+      I32EnumAttrCase<"FADD", 5, "fadd">, I32EnumAttrCase<"MAX", 6, "max">,
+      I32EnumAttrCase<"MIN", 7, "min">, I32EnumAttrCase<"UMAX", 8, "umax">,
+      I32EnumAttrCase<"UMIN", 9, "umin">, I32EnumAttrCase<"XCHG", 10, "exch">
+    ]> {
+  let cppNamespace = "::mlir::ll";
+}
+
+/// The memory ordering of an atomic (Triton's MemSemantic).
+def LL_MemSemantic : I32EnumAttr<"MemSemantic", "the ordering of an atomic", [
+      I32EnumAttrCase<"RELAXED", 1, "relaxed">,
+      I32EnumAttrCase<"ACQUIRE", 2, "acquire">,
+      I32EnumAttrCase<"RELEASE", 3, "release">,
+      I32EnumAttrCase<"ACQ_REL", 4, "acq_rel">
+    ]> {
+  let cppNamespace = "::mlir::ll";
+}
+
+/// The threads an atomic's ordering is with (Triton's MemSyncScope): the
+/// program (CTA), the GPU, or the system.
+def LL_MemScope : I32EnumAttr<"MemScope", "the scope of an atomic", [
+      I32EnumAttrCase<"GPU", 1, "gpu">, I32EnumAttrCase<"CTA", 2, "cta">,
+      I32EnumAttrCase<"SYSTEM", 3, "sys">
+    ]> {
+  let cppNamespace = "::mlir::ll";
+}
+
 #endif // LINEAR_LAYOUTS_DIALECT_LL_IR_LLENUMS_TD

@@ -467,6 +467,57 @@ def LL_StoreOp : LL_Op<"store", [MemoryEffects<[MemWrite]>]> {
   let hasVerifier = 1;
 }
 
+def LL_AtomicRMWOp : LL_Op<"atomic_rmw", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Atomic read-modify-write through pointers, optionally masked";
+  let description = [{
+    Each element `i` atomically replaces `*ptr[i]` by `kind(*ptr[i],
+    val[i])` where `mask` holds, with the ordering `sem` among the threads
+    of `scope`, and the result is the value it replaced (undefined where
+    the mask is false). Every element is applied once, however many threads
+    hold it: replicated elements are applied by their first holder and the
+    old value is given to every holder. A scalar atomic is applied once per
+    program.
+
+    ```mlir
+    %old = ll.atomic_rmw fadd, acq_rel, gpu, %p, %v, %m
+        : (tensor<128x!ll.ptr<f32>, #b>, tensor<128xf32, #b>,
+           tensor<128xi1, #b>) -> tensor<128xf32, #b>
+    %o = ll.atomic_rmw exch, release, gpu, %lock, %c0 : (!ll.ptr<i32>, i32) -> i32
+    ```
+  }];
+  let arguments = (ins LL_AtomicRMWKind:$kind, LL_MemSemantic:$sem,
+                   LL_MemScope:$scope, LL_PtrLike:$ptr, AnyType:$val,
+                   Optional<LL_BoolLike>:$mask);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = [{
+    $kind `,` $sem `,` $scope `,` $ptr `,` $val (`,` $mask^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def LL_AtomicCASOp : LL_Op<"atomic_cas", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Atomic compare-and-swap through pointers";
+  let description = [{
+    Each element `i` atomically writes `val[i]` to `*ptr[i]` if it equals
+    `cmp[i]`; the result is the value read. Replicated elements and scalars
+    are applied once, as in `ll.atomic_rmw`. The ordering `sem` holds when
+    the swap happens (a failed compare only acquires).
+
+    ```mlir
+    %old = ll.atomic_cas acq_rel, gpu, %lock, %c0, %c1 : (!ll.ptr<i32>, i32, i32) -> i32
+    ```
+  }];
+  let arguments = (ins LL_MemSemantic:$sem, LL_MemScope:$scope,
+                   LL_PtrLike:$ptr, AnyType:$cmp, AnyType:$val);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = [{
+    $sem `,` $scope `,` $ptr `,` $cmp `,` $val attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
 //===----------------------------------------------------------------------===//
 // Shared memory
 //===----------------------------------------------------------------------===//

@@ -1,0 +1,304 @@
+//===- AtomicOpToLLVM.cpp - ll.atomic_rmw and ll.atomic_cas ---------------===//
+//
+// An atomic applies each element once: the layout's free variables say
+// which threads and registers repeat an element, and only its first holder
+// (lane and warp bits of the free masks zero, the register's free bits
+// zero) issues the LLVM atomicrmw / cmpxchg. A scalar atomic is issued by
+// thread 0. When the old values are used, every holder gets them:
+//   - repeated registers copy the first one;
+//   - lanes of one warp: a shuffle from the first holder's lane;
+//   - other warps (or a scalar): through shared memory, the first holder
+//     writing the element's row-major slot, a barrier, every holder reading
+//     it.
+// Masked-off elements issue nothing; their old value is 0.
+//
+//   %o = ll.atomic_rmw fadd, acq_rel, gpu, %p, %v : (tensor<128x!ll.ptr<f32>, #b>, ...)
+//     -> per register r the thread's first holder of:
+//        %o_r = llvm.atomicrmw fadd %p_r, %v_r syncscope("device") acq_rel
+//
+//===----------------------------------------------------------------------===//
+
+#include "PatternBase.h"
+
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
+using namespace mlir;
+using namespace mlir::ll;
+using namespace mlir::ll::lowering;
+using ::ll::LinearLayout;
+
+namespace {
+
+LLVM::AtomicOrdering ordering(MemSemantic s) {
+  switch (s) {
+  case MemSemantic::RELAXED:
+    return LLVM::AtomicOrdering::monotonic;
+  case MemSemantic::ACQUIRE:
+    return LLVM::AtomicOrdering::acquire;
+  case MemSemantic::RELEASE:
+    return LLVM::AtomicOrdering::release;
+  case MemSemantic::ACQ_REL:
+    return LLVM::AtomicOrdering::acq_rel;
+  }
+  return LLVM::AtomicOrdering::acq_rel;
+}
+
+/// A failed compare-and-swap only reads: no release.
+LLVM::AtomicOrdering failureOrdering(MemSemantic s) {
+  return s == MemSemantic::RELAXED || s == MemSemantic::RELEASE
+             ? LLVM::AtomicOrdering::monotonic
+             : LLVM::AtomicOrdering::acquire;
+}
+
+LLVM::AtomicBinOp binOp(AtomicRMWKind k) {
+  switch (k) {
+  case AtomicRMWKind::AND:
+    return LLVM::AtomicBinOp::_and;
+  case AtomicRMWKind::OR:
+    return LLVM::AtomicBinOp::_or;
+  case AtomicRMWKind::XOR:
+    return LLVM::AtomicBinOp::_xor;
+  case AtomicRMWKind::ADD:
+    return LLVM::AtomicBinOp::add;
+  case AtomicRMWKind::FADD:
+    return LLVM::AtomicBinOp::fadd;
+  case AtomicRMWKind::MAX:
+    return LLVM::AtomicBinOp::max;
+  case AtomicRMWKind::MIN:
+    return LLVM::AtomicBinOp::min;
+  case AtomicRMWKind::UMAX:
+    return LLVM::AtomicBinOp::umax;
+  case AtomicRMWKind::UMIN:
+    return LLVM::AtomicBinOp::umin;
+  case AtomicRMWKind::XCHG:
+    return LLVM::AtomicBinOp::xchg;
+  }
+  return LLVM::AtomicBinOp::xchg;
+}
+
+/// Who holds which element of an atomic's tensor (or its scalar).
+struct Holders {
+  std::optional<LinearLayout> layout; // none for a scalar
+  int32_t regs = 0, lanes = 0, warps = 0;
+  /// Old values cross warps (or leave thread 0): through shared memory.
+  bool viaShared(bool used) const {
+    return used && (!layout || warps != 0);
+  }
+};
+
+FailureOr<Holders> holdersOf(Operation *op, Type ptrType) {
+  Holders h;
+  if (!isa<RankedTensorType>(ptrType))
+    return h;
+  auto l = getLinearLayout(ptrType);
+  if (failed(l))
+    return op->emitOpError() << "has no linear layout for " << ptrType;
+  h.layout = *l;
+  h.regs = freeMask(*l, "register");
+  h.lanes = freeMask(*l, "lane");
+  h.warps = freeMask(*l, "warp");
+  return h;
+}
+
+Type elementOf(Operation *op) {
+  return getElementTypeOrSelf(op->getResult(0).getType());
+}
+
+/// The elements' row-major index of each register (its shared slot).
+SmallVector<Value> slots(OpBuilder &b, Location loc, const Holders &h,
+                         Type tensorType, ThreadIds ids, int64_t regs) {
+  if (!h.layout)
+    return {i32(b, loc, 0)};
+  auto t = cast<RankedTensorType>(tensorType);
+  LinearLayout idx = indexLayout(*h.layout, rowMajorStrides(t.getShape()));
+  Value rt = runtimePart(b, loc, idx, "offset",
+                         {{"lane", ids.lane}, {"warp", ids.warp}});
+  SmallVector<Value> out;
+  for (int64_t r = 0; r < regs; ++r) {
+    int32_t c = constPart(idx, "offset", {{"register", int32_t(r)}});
+    out.push_back(c ? b.create<LLVM::XOrOp>(loc, rt, i32(b, loc, c)).getResult()
+                    : rt);
+  }
+  return out;
+}
+
+/// Lowers an atomic given `issue(r)`, the LLVM atomic of register r (its
+/// old value), and the per-register masks (empty: none).
+template <typename OpT> struct AtomicLowering : TargetPattern<OpT> {
+  using TargetPattern<OpT>::TargetPattern;
+  using TargetPattern<OpT>::target;
+
+  virtual Value issue(ConversionPatternRewriter &b, Location loc, OpT op,
+                      ArrayRef<SmallVector<Value>> regs, Value ptr,
+                      int64_t r) const = 0;
+
+  LogicalResult lower(OpT op, Value ptrs, ArrayRef<Value> operands,
+                      Value mask, ConversionPatternRewriter &b) const {
+    Location loc = op.getLoc();
+    Type rt = this->getTypeConverter()->convertType(op.getType());
+    if (!rt)
+      return b.notifyMatchFailure(op, "no lowering of the result type");
+    Type elt = getElementTypeOrSelf(rt);
+    if (auto st = dyn_cast<LLVM::LLVMStructType>(rt))
+      elt = st.getBody()[0];
+    auto h = holdersOf(op, op.getPtr().getType());
+    if (failed(h))
+      return failure();
+    bool used = !op->use_empty();
+    SmallVector<Value> ptrRegs = registersOf(b, loc, ptrs);
+    SmallVector<SmallVector<Value>> regs;
+    for (Value v : operands)
+      regs.push_back(registersOf(b, loc, v));
+    SmallVector<Value> masks;
+    if (mask)
+      masks = registersOf(b, loc, mask);
+    int64_t n = int64_t(ptrRegs.size());
+    ThreadIds ids = threadIds(b, loc, target);
+    Value first =
+        h->layout ? firstCopy(b, loc, ids, h->lanes, h->warps)
+                  : b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq,
+                                           target.threadId(b, loc),
+                                           i32(b, loc, 0))
+                        .getResult();
+    bool shared = h->viaShared(used);
+    Value base;
+    SmallVector<Value> at;
+    if (shared) {
+      int64_t bytes = atomicScratchBytes(op);
+      auto sb = sharedBase(b, loc, op, bytes);
+      if (failed(sb))
+        return failure();
+      base = *sb;
+      at = slots(b, loc, *h, op.getType(), ids, n);
+      // The slots may still be read by an earlier use of the scratch.
+      if (!op->hasAttr(kFirstSharedUse))
+        target.barrier(b, loc);
+    }
+    SmallVector<Value> old(n);
+    for (int64_t r = 0; r < n; ++r) {
+      if (r & h->regs)
+        continue;
+      Value cond = first;
+      if (!masks.empty())
+        cond = cond ? b.create<LLVM::AndOp>(loc, cond, masks[r]).getResult()
+                    : masks[r];
+      auto body = [&]() -> Value {
+        Value v = issue(b, loc, op, regs, ptrRegs[r], r);
+        if (shared)
+          storeElement(b, loc, base, v, at[r]);
+        return v;
+      };
+      if (!cond) {
+        old[r] = body();
+        continue;
+      }
+      auto ifOp = b.create<scf::IfOp>(loc, used ? TypeRange{elt} : TypeRange{},
+                                      cond, /*withElseRegion=*/used);
+      OpBuilder::InsertionGuard guard(b);
+      b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      Value v = body();
+      if (!used)
+        continue;
+      b.create<scf::YieldOp>(loc, v);
+      b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+      // Masked off (or not the first holder): 0, written by the first
+      // holder so that every slot read below was written (`first` is set
+      // whenever shared memory is: warps repeat, or a scalar).
+      Value zero = b.create<LLVM::ZeroOp>(loc, elt);
+      if (shared && !masks.empty())
+        b.create<scf::IfOp>(
+            loc, first, [&](OpBuilder &tb, Location l) {
+              storeElement(tb, l, base, zero, at[r]);
+              tb.create<scf::YieldOp>(l);
+            });
+      b.create<scf::YieldOp>(loc, zero);
+      old[r] = ifOp.getResult(0);
+    }
+    if (!used) {
+      b.eraseOp(op);
+      return success();
+    }
+    if (shared) {
+      target.barrier(b, loc);
+      for (int64_t r = 0; r < n; ++r)
+        if (!(r & h->regs))
+          old[r] = loadElement(b, loc, base, elt, at[r]);
+    } else if (h->lanes) {
+      Value src = b.create<LLVM::AndOp>(loc, ids.lane, i32(b, loc, ~h->lanes));
+      for (int64_t r = 0; r < n; ++r)
+        if (!(r & h->regs))
+          old[r] = shuffleIdx(b, loc, target, old[r], src);
+    }
+    for (int64_t r = 0; r < n; ++r)
+      if (r & h->regs)
+        old[r] = old[r & ~h->regs];
+    b.replaceOp(op, fromRegisters(b, loc, rt, old));
+    return success();
+  }
+};
+
+struct AtomicRMWLowering : AtomicLowering<AtomicRMWOp> {
+  using AtomicLowering::AtomicLowering;
+  Value issue(ConversionPatternRewriter &b, Location loc, AtomicRMWOp op,
+              ArrayRef<SmallVector<Value>> regs, Value ptr,
+              int64_t r) const override {
+    return b.create<LLVM::AtomicRMWOp>(loc, binOp(op.getKind()), ptr,
+                                       regs[0][r], ordering(op.getSem()),
+                                       target.syncScope(op.getScope()));
+  }
+  LogicalResult
+  matchAndRewrite(AtomicRMWOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &b) const override {
+    return lower(op, adaptor.getPtr(), {adaptor.getVal()}, adaptor.getMask(),
+                 b);
+  }
+};
+
+/// LLVM's cmpxchg takes integers: floats compare and swap as their bits.
+struct AtomicCASLowering : AtomicLowering<AtomicCASOp> {
+  using AtomicLowering::AtomicLowering;
+  Value issue(ConversionPatternRewriter &b, Location loc, AtomicCASOp op,
+              ArrayRef<SmallVector<Value>> regs, Value ptr,
+              int64_t r) const override {
+    Value cmp = regs[0][r], val = regs[1][r];
+    Type t = val.getType();
+    Type it = t.isInteger() ? t : b.getIntegerType(t.getIntOrFloatBitWidth());
+    if (it != t) {
+      cmp = b.create<LLVM::BitcastOp>(loc, it, cmp);
+      val = b.create<LLVM::BitcastOp>(loc, it, val);
+    }
+    auto x = b.create<LLVM::AtomicCmpXchgOp>(
+        loc, ptr, cmp, val, ordering(op.getSem()), failureOrdering(op.getSem()),
+        target.syncScope(op.getScope()));
+    Value old = b.create<LLVM::ExtractValueOp>(loc, x, 0);
+    return it != t ? b.create<LLVM::BitcastOp>(loc, t, old).getResult() : old;
+  }
+  LogicalResult
+  matchAndRewrite(AtomicCASOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &b) const override {
+    return lower(op, adaptor.getPtr(), {adaptor.getCmp(), adaptor.getVal()},
+                 Value(), b);
+  }
+};
+
+} // namespace
+
+int64_t mlir::ll::atomicScratchBytes(Operation *op) {
+  if (!isa<AtomicRMWOp, AtomicCASOp>(op) || op->use_empty())
+    return 0;
+  Type ptrType = op->getOperand(0).getType();
+  auto h = holdersOf(op, ptrType);
+  if (failed(h) || !h->viaShared(true))
+    return 0;
+  int64_t count = 1;
+  if (auto t = dyn_cast<RankedTensorType>(ptrType))
+    count = t.getNumElements();
+  return Scratch({elementOf(op)}, count).bytes;
+}
+
+void mlir::ll::populateAtomicOpToLLVMPatterns(LLTypeConverter &tc,
+                                              RewritePatternSet &patterns,
+                                              const TargetInfo &target) {
+  patterns.add<AtomicRMWLowering, AtomicCASLowering>(tc, patterns.getContext(),
+                                                     target);
+}
