@@ -110,13 +110,18 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--unspecialized", action="store_true",
                     help="compile without the launcher's specialization (no tt.divisibility)")
+    ap.add_argument("--only", default="",
+                    help="comma-separated kernel names or prefixes (default: the whole corpus)")
     args = ap.parse_args()
     global SPECIALIZE
     SPECIALIZE = not args.unspecialized
     totals, worse, ours_t, tri_t, fallbacks = Counter(), [], [], [], []
     print(f"{'kernel':16} {'tgt':5} | ours: total {' '.join(f'{c:>4}' for c in CLASSES)} regs spill smem  ms "
           f"| triton: total {' '.join(f'{c:>4}' for c in CLASSES)} regs spill smem  ms")
+    picked = [p for p in args.only.split(",") if p]
     for name in sorted(KERNELS):
+        if picked and not any(name.startswith(p) for p in picked):
+            continue
         for tgt, (arch, sass_arch) in TARGETS.items():
             n = len(llt.report())
             runs_o = [compile_once(name, arch, True) for _ in range(args.repeat)]

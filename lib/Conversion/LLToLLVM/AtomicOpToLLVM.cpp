@@ -122,15 +122,16 @@ SmallVector<Value> slots(OpBuilder &b, Location loc, const Holders &h,
   return out;
 }
 
-/// Lowers an atomic given `issue(r)`, the LLVM atomic of register r (its
-/// old value), and the per-register masks (empty: none).
+/// Lowers an atomic given `issue`, the LLVM atomic of one register's
+/// operands (its old value), and `kindOf`, its operation (none: a
+/// compare-and-swap) for the target's predicated atomics.
 template <typename OpT> struct AtomicLowering : TargetPattern<OpT> {
   using TargetPattern<OpT>::TargetPattern;
   using TargetPattern<OpT>::target;
 
   virtual Value issue(ConversionPatternRewriter &b, Location loc, OpT op,
-                      ArrayRef<SmallVector<Value>> regs, Value ptr,
-                      int64_t r) const = 0;
+                      ArrayRef<Value> vals, Value ptr) const = 0;
+  virtual std::optional<AtomicRMWKind> kindOf(OpT op) const = 0;
 
   LogicalResult lower(OpT op, Value ptrs, ArrayRef<Value> operands,
                       Value mask, ConversionPatternRewriter &b) const {
@@ -182,37 +183,37 @@ template <typename OpT> struct AtomicLowering : TargetPattern<OpT> {
       if (!masks.empty())
         cond = cond ? b.create<LLVM::AndOp>(loc, cond, masks[r]).getResult()
                     : masks[r];
-      auto body = [&]() -> Value {
-        Value v = issue(b, loc, op, regs, ptrRegs[r], r);
-        if (shared)
-          storeElement(b, loc, base, v, at[r]);
-        return v;
-      };
+      SmallVector<Value> vals;
+      for (auto &reg : regs)
+        vals.push_back(reg[r]);
+      Value v;
       if (!cond) {
-        old[r] = body();
-        continue;
+        v = issue(b, loc, op, vals, ptrRegs[r]);
+      } else if (Value p = target.predicatedAtomic(
+                     b, loc, kindOf(op), ptrRegs[r], vals, cond, op.getSem(),
+                     op.getScope())) {
+        v = p; // one predicated instruction, no branch
+      } else {
+        auto ifOp = b.create<scf::IfOp>(loc, used ? TypeRange{elt} : TypeRange{},
+                                        cond, /*withElseRegion=*/used);
+        OpBuilder::InsertionGuard guard(b);
+        b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+        Value x = issue(b, loc, op, vals, ptrRegs[r]);
+        if (used) {
+          b.create<scf::YieldOp>(loc, x);
+          b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+          b.create<scf::YieldOp>(loc, b.create<LLVM::ZeroOp>(loc, elt).getResult());
+          v = ifOp.getResult(0);
+        }
       }
-      auto ifOp = b.create<scf::IfOp>(loc, used ? TypeRange{elt} : TypeRange{},
-                                      cond, /*withElseRegion=*/used);
-      OpBuilder::InsertionGuard guard(b);
-      b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-      Value v = body();
-      if (!used)
-        continue;
-      b.create<scf::YieldOp>(loc, v);
-      b.setInsertionPointToStart(&ifOp.getElseRegion().front());
-      // Masked off (or not the first holder): 0, written by the first
-      // holder so that every slot read below was written (`first` is set
-      // whenever shared memory is: warps repeat, or a scalar).
-      Value zero = b.create<LLVM::ZeroOp>(loc, elt);
-      if (shared && !masks.empty())
-        b.create<scf::IfOp>(
-            loc, first, [&](OpBuilder &tb, Location l) {
-              storeElement(tb, l, base, zero, at[r]);
-              tb.create<scf::YieldOp>(l);
-            });
-      b.create<scf::YieldOp>(loc, zero);
-      old[r] = ifOp.getResult(0);
+      // The first holder publishes the old value (0 where masked off:
+      // every slot read below is written).
+      if (shared)
+        b.create<scf::IfOp>(loc, first, [&](OpBuilder &tb, Location l) {
+          storeElement(tb, l, base, v, at[r]);
+          tb.create<scf::YieldOp>(l);
+        });
+      old[r] = v;
     }
     if (!used) {
       b.eraseOp(op);
@@ -240,11 +241,13 @@ template <typename OpT> struct AtomicLowering : TargetPattern<OpT> {
 struct AtomicRMWLowering : AtomicLowering<AtomicRMWOp> {
   using AtomicLowering::AtomicLowering;
   Value issue(ConversionPatternRewriter &b, Location loc, AtomicRMWOp op,
-              ArrayRef<SmallVector<Value>> regs, Value ptr,
-              int64_t r) const override {
-    return b.create<LLVM::AtomicRMWOp>(loc, binOp(op.getKind()), ptr,
-                                       regs[0][r], ordering(op.getSem()),
+              ArrayRef<Value> vals, Value ptr) const override {
+    return b.create<LLVM::AtomicRMWOp>(loc, binOp(op.getKind()), ptr, vals[0],
+                                       ordering(op.getSem()),
                                        target.syncScope(op.getScope()));
+  }
+  std::optional<AtomicRMWKind> kindOf(AtomicRMWOp op) const override {
+    return op.getKind();
   }
   LogicalResult
   matchAndRewrite(AtomicRMWOp op, OpAdaptor adaptor,
@@ -258,9 +261,8 @@ struct AtomicRMWLowering : AtomicLowering<AtomicRMWOp> {
 struct AtomicCASLowering : AtomicLowering<AtomicCASOp> {
   using AtomicLowering::AtomicLowering;
   Value issue(ConversionPatternRewriter &b, Location loc, AtomicCASOp op,
-              ArrayRef<SmallVector<Value>> regs, Value ptr,
-              int64_t r) const override {
-    Value cmp = regs[0][r], val = regs[1][r];
+              ArrayRef<Value> vals, Value ptr) const override {
+    Value cmp = vals[0], val = vals[1];
     Type t = val.getType();
     Type it = t.isInteger() ? t : b.getIntegerType(t.getIntOrFloatBitWidth());
     if (it != t) {
@@ -272,6 +274,9 @@ struct AtomicCASLowering : AtomicLowering<AtomicCASOp> {
         target.syncScope(op.getScope()));
     Value old = b.create<LLVM::ExtractValueOp>(loc, x, 0);
     return it != t ? b.create<LLVM::BitcastOp>(loc, t, old).getResult() : old;
+  }
+  std::optional<AtomicRMWKind> kindOf(AtomicCASOp) const override {
+    return std::nullopt;
   }
   LogicalResult
   matchAndRewrite(AtomicCASOp op, OpAdaptor adaptor,

@@ -175,6 +175,9 @@ Value fromRegisters(OpBuilder &b, Location loc, Type type, ArrayRef<Value> vals)
 /// The thread's lane and warp (block: one CTA per cluster).
 struct ThreadIds {
   Value lane, warp;
+  /// The thread's index in the CTA ((warp << laneBits) | lane), when known.
+  Value tid = {};
+  int laneBits = 0;
 };
 ThreadIds threadIds(OpBuilder &b, Location loc, const TargetInfo &t);
 /// The mask of in dim `dim` among free-variable masks (0 if absent).

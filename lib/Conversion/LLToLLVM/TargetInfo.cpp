@@ -356,6 +356,73 @@ public:
   StringRef syncScope(MemScope scope) const override {
     return scope == MemScope::CTA ? "block" : scope == MemScope::GPU ? "device" : "";
   }
+  /// `@p atom.sem.scope.global.op.type` (PTX ISA 9.7.13.5), as Triton emits
+  /// its atomics: 32- and 64-bit integers, f32 / f64 add, f16 add (and bf16
+  /// on sm_90) without flushing, 32- / 64-bit exchange and cas.
+  Value predicatedAtomic(OpBuilder &b, Location loc,
+                         std::optional<AtomicRMWKind> kind, Value ptr,
+                         ArrayRef<Value> vals, Value pred, MemSemantic sem,
+                         MemScope scope) const override {
+    Type t = vals[0].getType();
+    if (!isGlobalPtr(ptr) || !t.isIntOrFloat())
+      return {};
+    unsigned bits = t.getIntOrFloatBitWidth();
+    std::string w = std::to_string(bits), op, type;
+    bool wide = bits == 32 || bits == 64;
+    if (!kind) {
+      op = "cas", type = "b" + w;
+    } else {
+      switch (*kind) {
+      case AtomicRMWKind::AND:
+      case AtomicRMWKind::OR:
+      case AtomicRMWKind::XOR:
+      case AtomicRMWKind::XCHG:
+        op = *kind == AtomicRMWKind::XCHG ? "exch" : stringifyAtomicRMWKind(*kind).str();
+        type = "b" + w;
+        break;
+      case AtomicRMWKind::ADD:
+        op = "add", type = "u" + w;
+        break;
+      case AtomicRMWKind::FADD:
+        op = "add";
+        if (t.isF16() || (t.isBF16() && desc.computeCapability >= 90))
+          type = std::string("noftz.") + (t.isF16() ? "f16" : "bf16"), wide = true;
+        else if (t.isF32() || t.isF64())
+          type = "f" + w;
+        else
+          return {};
+        break;
+      case AtomicRMWKind::MAX:
+      case AtomicRMWKind::MIN:
+        op = *kind == AtomicRMWKind::MAX ? "max" : "min", type = "s" + w;
+        break;
+      case AtomicRMWKind::UMAX:
+      case AtomicRMWKind::UMIN:
+        op = *kind == AtomicRMWKind::UMAX ? "max" : "min", type = "u" + w;
+        break;
+      }
+    }
+    if (!wide)
+      return {};
+    const char *semText[] = {"", "relaxed", "acquire", "release", "acq_rel"};
+    const char *scopeText[] = {"", "gpu", "cta", "sys"};
+    std::string reg = bits == 16 ? "h" : bits == 32 ? "r" : "l";
+    Type word = b.getIntegerType(bits);
+    SmallVector<Value> operands = {ptr};
+    for (Value v : vals)
+      operands.push_back(v.getType() == word
+                             ? v
+                             : b.create<LLVM::BitcastOp>(loc, word, v).getResult());
+    operands.push_back(pred);
+    std::string p = std::to_string(operands.size()); // $0 is the result
+    std::string text = "mov.b" + w + " $0, 0;\n\t@$" + p + " atom." +
+                       semText[int(sem)] + "." + scopeText[int(scope)] +
+                       ".global." + op + "." + type + " $0, [ $1 + 0 ], $2" +
+                       (vals.size() > 1 ? ", $3;" : ";");
+    std::string constraints = "=" + reg + ",l," + reg + (vals.size() > 1 ? "," + reg : "") + ",b";
+    Value old = inlinePtx(b, loc, word, operands, text, constraints).getResult(0);
+    return t == word ? old : b.create<LLVM::BitcastOp>(loc, t, old).getResult();
+  }
   void populateMathPatterns(LLVMTypeConverter &tc,
                             RewritePatternSet &patterns) const override {
     patterns.add<ApproxMathToNVVM<math::ExpOp>, ApproxMathToNVVM<math::Exp2Op>,

@@ -102,7 +102,7 @@ lowering::ThreadIds lowering::threadIds(OpBuilder &b, Location loc,
   int ws = t.warpSize();
   Value lane = b.create<LLVM::AndOp>(loc, tid, i32(b, loc, ws - 1));
   Value warp = b.create<LLVM::LShrOp>(loc, tid, i32(b, loc, llvm::Log2_32(ws)));
-  return {lane, warp};
+  return {lane, warp, tid, int(llvm::Log2_32(ws))};
 }
 
 int32_t lowering::maskOf(
@@ -134,9 +134,16 @@ Value lowering::firstCopy(OpBuilder &b, Location loc, ThreadIds ids,
                           int32_t laneMask, int32_t warpMask) {
   if (!laneMask && !warpMask)
     return {};
-  Value bits = b.create<LLVM::OrOp>(
-      loc, b.create<LLVM::AndOp>(loc, ids.lane, i32(b, loc, laneMask)),
-      b.create<LLVM::AndOp>(loc, ids.warp, i32(b, loc, warpMask)));
+  // One mask of the thread id: (warp << laneBits) | lane.
+  Value bits =
+      ids.tid ? b.create<LLVM::AndOp>(
+                    loc, ids.tid,
+                    i32(b, loc, (int64_t(warpMask) << ids.laneBits) | laneMask))
+                    .getResult()
+              : b.create<LLVM::OrOp>(
+                    loc, b.create<LLVM::AndOp>(loc, ids.lane, i32(b, loc, laneMask)),
+                    b.create<LLVM::AndOp>(loc, ids.warp, i32(b, loc, warpMask)))
+                    .getResult();
   return b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, bits,
                                 i32(b, loc, 0));
 }

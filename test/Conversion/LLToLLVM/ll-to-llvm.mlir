@@ -6,8 +6,9 @@
 // CHECK-LABEL: llvm.func @kernel
 // CHECK-SAME: nvvm.kernel
 // CHECK-SAME: nvvm.reqntid = array<i32: 64>
-// Lane bit 4 and the warp bit are copies: only their zero side stores.
-// CHECK-DAG: llvm.mlir.constant(16 : i32)
+// Lane bit 4 and the warp bit are copies: only their zero side stores
+// (thread id & (32 | 16) == 0).
+// CHECK-DAG: llvm.mlir.constant(48 : i32)
 // CHECK: nvvm.read.ptx.sreg.ctaid.x
 // CHECK: llvm.load {{.*}} : !llvm.ptr<1> -> f32
 // One predicated PTX store each (as Triton emits it), no branch:

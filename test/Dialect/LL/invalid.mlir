@@ -420,3 +420,37 @@ func.func @f(%x: tensor<512xf32, #b>) -> tensor<64xi32, #b> {
   %h = ll.histogram %x : tensor<512xf32, #b> -> tensor<64xi32, #b>
   return %h : tensor<64xi32, #b>
 }
+
+// -----
+
+// An atomic's value must be what its pointers point to.
+func.func @atomic_value(%p: !ll.ptr<f32>, %v: f16) -> f32 {
+  // expected-error @+1 {{the value must be 'f32', got 'f16'}}
+  %0 = ll.atomic_rmw fadd, relaxed, gpu, %p, %v : (!ll.ptr<f32>, f16) -> f32
+  return %0 : f32
+}
+
+// -----
+
+// Integer operations need integers; fadd needs floats.
+func.func @atomic_kind(%p: !ll.ptr<f32>, %v: f32) -> f32 {
+  // expected-error @+1 {{umax needs integers, got 'f32'}}
+  %0 = ll.atomic_rmw umax, relaxed, gpu, %p, %v : (!ll.ptr<f32>, f32) -> f32
+  return %0 : f32
+}
+
+// -----
+
+func.func @atomic_width(%p: !ll.ptr<i8>, %c: i8) -> i8 {
+  // expected-error @+1 {{needs 16-, 32- or 64-bit elements, got 'i8'}}
+  %0 = ll.atomic_cas acq_rel, gpu, %p, %c, %c : (!ll.ptr<i8>, i8, i8) -> i8
+  return %0 : i8
+}
+
+// -----
+
+func.func @atomic_sem(%p: !ll.ptr<i32>, %c: i32) -> i32 {
+  // expected-error @+1 {{enum values for attribute 'sem' [relaxed, acquire, release, acq_rel]}}
+  %0 = ll.atomic_cas seq_cst, gpu, %p, %c, %c : (!ll.ptr<i32>, i32, i32) -> i32
+  return %0 : i32
+}

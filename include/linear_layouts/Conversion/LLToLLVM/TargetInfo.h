@@ -120,6 +120,17 @@ public:
   /// What the module needs once it has kernels (AMD: the code object
   /// version flag).
   virtual void finishModule(OpBuilder &b, ModuleOp module) const {}
+  /// An atomic issued where `pred` holds, without a branch: `kind` of
+  /// ll.atomic_rmw with `vals[0]`, or (no kind) a compare-and-swap of
+  /// `vals[0]` (compared) and `vals[1]` (written) through global `ptr`;
+  /// its old value, 0 where `pred` is false. Null where the target has no
+  /// such instruction (the caller branches around LLVM's atomic).
+  virtual Value predicatedAtomic(OpBuilder &b, Location loc,
+                                 std::optional<AtomicRMWKind> kind, Value ptr,
+                                 ArrayRef<Value> vals, Value pred,
+                                 MemSemantic sem, MemScope scope) const {
+    return {};
+  }
   /// The LLVM sync scope of an atomic's scope: NVPTX "block" / "device" /
   /// "" (system), AMDGPU "workgroup" / "agent" / "".
   virtual StringRef syncScope(MemScope scope) const = 0;
