@@ -53,13 +53,12 @@ def compile_with(fn, sig, consts, target, attrs=None, warps=4):
 
 def test_tutorial_reproducers_compile_and_run(tmp_path):
     """Tutorial 02's softmax (tl.num_programs, a pipelined tl.range), a
-    pipelined row sum, tl.num_programs and tutorial 04's dropout (tl.rand's
-    philox): on gfx942 our path, Triton's
-    AMDGPU back end assembles it, and the emulator gives numpy's answer (the
-    i32 / i64 mismatch of rocdl.grid.dim.x aborted the process before, and
-    tl.num_programs stored 8 bytes into 4-byte slots). On NVIDIA the
-    pipelined loops fall back (multi-buffered shared memory: step 10) with
-    the op and line."""
+    pipelined row sum, tl.num_programs, tutorial 04's dropout (tl.rand's
+    philox) and an atomic counter: our path on every target, the back end
+    assembles it, and the emulator gives numpy's answer (the i32 / i64
+    mismatch of rocdl.grid.dim.x aborted the process before, and
+    tl.num_programs stored 8 bytes into 4-byte slots). NVIDIA's pipelined
+    loops are cp.async into multi-buffered shared memory."""
     out = json.loads(child("reproducers", str(tmp_path)))
     for name in TUTORIALS:
         assert out[name]["gfx942"]["path"] == "ours", out[name]
@@ -67,10 +66,7 @@ def test_tutorial_reproducers_compile_and_run(tmp_path):
         assert out[name]["gfx942"]["emulated"] == "ok", out[name]
         for t in ("sm_80", "sm_90"):
             rec = out[name][t]
-            if rec["path"] == "fallback":
-                assert re.search(r"ttg\.\w+: .* at tutorials\.py:\d+:\d+", rec["reason"]), rec
-            else:
-                assert rec["elf"] and rec["emulated"] == "ok", rec
+            assert rec["path"] == "ours" and rec["elf"] and rec["emulated"] == "ok", rec
     assert out["grid_size"]["sm_90"]["path"] == "ours"
     # The i32 grid size is stored as 4 bytes, not 8.
     assert "global_store_dwordx2" not in out["grid_size"]["gfx942"]["amdgcn"]
@@ -204,7 +200,7 @@ def test_fallback_reasons_name_the_op_and_line(tmp_path):
     out = json.loads(child("reasons", str(tmp_path)))
     pattern = {
         "matmul_small": r"unsupported op (tt\.dot|ttng\.warp_group_dot) at tutorials\.py:\d+:\d+",
-        "count_positive": r"unsupported op tt\.atomic_rmw at tutorials\.py:\d+:\d+",
+        "print_values": r"unsupported op tt\.print at tutorials\.py:\d+:\d+",
     }
     for key, reason in out["reasons"].items():
         name, target = key.split("@")

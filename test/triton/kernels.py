@@ -762,3 +762,51 @@ KERNELS.update({
     "locked_accumulate": (locked_accumulate, {"X": "*fp32", "Acc": "*fp32", "Lock": "*i32", "Count": "*i32"},
                           {"N": 64}, 4, 6, _locked_accumulate),
 })
+
+
+# ---- software pipelining (step 10): loops with num_stages, which Triton's
+# pipeliner turns into multi-buffered shared memory filled by asynchronous
+# copies (cp.async on NVIDIA; registers on AMD).
+
+
+@triton.jit
+def softmax_pipelined(Y, X, n_rows, n_cols, BLOCK: tl.constexpr, STAGES: tl.constexpr):
+    # Tutorial 02's persistent form: rows of 1000 (unaligned: 4-byte copies).
+    for row in tl.range(tl.program_id(0), n_rows, tl.num_programs(0), num_stages=STAGES):
+        o = tl.arange(0, BLOCK)
+        m = o < n_cols
+        x = tl.load(X + row * n_cols + o, mask=m, other=-float("inf"))
+        e = tl.exp(x - tl.max(x, axis=0))
+        tl.store(Y + row * n_cols + o, e / tl.sum(e, axis=0), mask=m)
+
+
+@triton.jit
+def tile_sum_pipelined(X, Y, n_tiles, BM: tl.constexpr, BN: tl.constexpr, STAGES: tl.constexpr):
+    # 2-D tiles of a contiguous array, summed over a pipelined loop (16-byte
+    # copies of aligned rows); the accumulator is a tensor.
+    r = tl.arange(0, BM)[:, None]
+    c = tl.arange(0, BN)[None, :]
+    acc = tl.zeros([BM, BN], tl.float32)
+    for t in tl.range(0, n_tiles, num_stages=STAGES):
+        acc += tl.load(X + t * BM * BN + r * BN + c)
+    tl.store(Y + r * BN + c, acc)
+
+
+def _softmax_pipelined(rng):
+    x = rng.standard_normal((7, 1000)).astype(np.float32)
+    y = np.zeros_like(x)
+    return [y, x, 7, 1000], lambda: check_softmax(y, x)
+
+
+def _tile_sum_pipelined(rng):
+    x = rng.integers(-8, 8, (5, 32, 64)).astype(np.float32)
+    y = np.zeros((32, 64), np.float32)
+    return [x, y, 5], lambda: np.testing.assert_array_equal(y, x.sum(0))
+
+
+KERNELS.update({
+    "softmax_pipelined": (softmax_pipelined, {"Y": "*fp32", "X": "*fp32", "n_rows": "i32", "n_cols": "i32"},
+                          {"BLOCK": 1024, "STAGES": 3}, 8, 2, _softmax_pipelined),
+    "tile_sum_pipelined": (tile_sum_pipelined, {"X": "*fp32", "Y": "*fp32", "n_tiles": "i32"},
+                           {"BM": 32, "BN": 64, "STAGES": 3}, 4, 1, _tile_sum_pipelined),
+})

@@ -80,8 +80,14 @@ def dropout(X, Y, p, seed, N: tl.constexpr):
 @triton.jit
 def count_positive(X, C, N: tl.constexpr):
     # An atomic counter (tl.atomic_add, as in tutorial 05's locks).
-    o = tl.arange(0, N)
+    o = tl.program_id(0) * N + tl.arange(0, N)
     tl.atomic_add(C, tl.sum((tl.load(X + o) > 0).to(tl.int32), axis=0))
+
+
+@triton.jit
+def print_values(X, N: tl.constexpr):
+    # tl.device_print (tt.print): not read yet.
+    tl.device_print("x", tl.load(X + tl.arange(0, N)))
 
 
 ALIGNED = lambda *idx: {(i,): [["tt.divisibility", 16]] for i in idx}  # noqa: E731
@@ -116,6 +122,12 @@ def _dropout(rng):
     return 1, [x, y, p, 42], check
 
 
+def _count_positive(rng):
+    x = rng.standard_normal((3, 256)).astype(np.float32)
+    c = np.zeros(1, np.int32)
+    return 3, [x, c], lambda: np.testing.assert_array_equal(c, [(x > 0).sum()])
+
+
 TUTORIALS = {
     "softmax_tutorial": (softmax_tutorial, {"output_ptr": "*fp32", "input_ptr": "*fp32", "input_row_stride": "i32",
                                             "output_row_stride": "i32", "n_rows": "i32", "n_cols": "i32"},
@@ -125,9 +137,10 @@ TUTORIALS = {
     "grid_size": (grid_size, {"Y": "*i32"}, {}, ALIGNED(0), _grid_size),
     "dropout": (dropout, {"X": "*fp32", "Y": "*fp32", "p": "fp32", "seed": "i32"}, {"N": 256}, ALIGNED(0, 1),
                 _dropout),
+    "count_positive": (count_positive, {"X": "*fp32", "C": "*i32"}, {"N": 256}, ALIGNED(0, 1), _count_positive),
 }
 
 UNSUPPORTED = {
     "matmul_small": (matmul_small, {"A": "*fp16", "B": "*fp16", "C": "*fp32"}, {"M": 32}),
-    "count_positive": (count_positive, {"X": "*fp32", "C": "*i32"}, {"N": 256}),
+    "print_values": (print_values, {"X": "*fp32"}, {"N": 256}),
 }

@@ -235,6 +235,9 @@ void mlir::ll::annotateGlobalVectors(Operation *root) {
     } else if (auto st = dyn_cast<StoreOp>(op)) {
       ptr = st.getPtr();
       mask = st.getMask();
+    } else if (auto c = dyn_cast<AsyncCopyOp>(op)) {
+      ptr = c.getPtr();
+      mask = c.getMask();
     } else {
       return;
     }

@@ -120,35 +120,6 @@ struct AddPtrLowering : OpConversionPattern<AddPtrOp> {
   }
 };
 
-/// The registers accessed together: per group (slot r with the vector bits
-/// zero) its registers in vector order. Without ll.vector, one register per
-/// group.
-SmallVector<SmallVector<int>> accessGroups(Operation *op, Type ptrType,
-                                           int regs) {
-  SmallVector<int32_t> bits;
-  if (auto v = op->getAttrOfType<DenseI64ArrayAttr>(kVectorAttr))
-    if (auto l = getLinearLayout(ptrType); succeeded(l))
-      bits = globalVectorBits(*l, int(v[0]), int(v[1]));
-  int32_t mask = 0;
-  for (int32_t m : bits)
-    mask |= m;
-  SmallVector<SmallVector<int>> groups;
-  for (int r = 0; r < regs; ++r) {
-    if (r & mask)
-      continue;
-    SmallVector<int> g;
-    for (int j = 0; j < (1 << bits.size()); ++j) {
-      int reg = r;
-      for (auto [k, m] : llvm::enumerate(bits))
-        if ((j >> k) & 1)
-          reg |= m;
-      g.push_back(reg);
-    }
-    groups.push_back(std::move(g));
-  }
-  return groups;
-}
-
 /// Every register loads through its pointer (a vector of registers through
 /// the first one's, where ll.vector says so); a masked one only where the
 /// mask holds (else `other`, or undef): one predicated instruction where

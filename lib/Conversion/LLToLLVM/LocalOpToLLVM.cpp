@@ -10,10 +10,17 @@
 // previous accesses may be other warps'); ll.local_dealloc ends a lifetime
 // and emits nothing.
 //
+// Software pipelining: ll.memdesc_index is the buffer's address plus index
+// times its bytes; ll.async_copy on NVIDIA is one cp.async per run of
+// registers contiguous in both memories (4, 8 or 16 bytes, the source size
+// 0 where the mask is false: zero-filled), with commit and wait groups as
+// PTX has them. Other targets copy synchronously (a load, then a store).
+//
 //===----------------------------------------------------------------------===//
 
 #include "PatternBase.h"
 
+#include "mlir/Dialect/LLVMIR/NVVMDialect.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
@@ -149,6 +156,175 @@ struct LocalLoadLowering : TargetPattern<LocalLoadOp> {
   }
 };
 
+struct MemDescIndexLowering : OpConversionPattern<MemDescIndexOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MemDescIndexOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Value bytes = b.create<LLVM::MulOp>(
+        loc, adaptor.getIndex(), i32(b, loc, memdescBytes(op.getType())));
+    b.replaceOpWithNewOp<LLVM::GEPOp>(op, adaptor.getSrc().getType(),
+                                      b.getI8Type(), adaptor.getSrc(),
+                                      ArrayRef<LLVM::GEPArg>{bytes});
+    return success();
+  }
+};
+
+/// The registers of `group` (vector order) whose elements are consecutive
+/// in shared memory too: the first n with addr(register bit k) = 2^k
+/// elements and no other basis touching those offset bits.
+int sharedRun(const LinearLayout &addr, ArrayRef<int> group) {
+  int reg = addr.inDimIndex("register");
+  int n = int(group.size());
+  auto ok = [&](int n) {
+    int32_t low = n - 1;
+    for (int i = 0; i < addr.numInDims(); ++i)
+      for (int bit = 0; bit < addr.inDimSizeLog2(i); ++bit) {
+        int32_t v = addr.basis(i, bit, 0);
+        bool vec = i == reg && n > 1 && llvm::is_contained(
+            ArrayRef<int>(group).take_front(n).drop_front(), group[0] | (1 << bit));
+        if (vec)
+          continue;
+        if (v & low)
+          return false;
+      }
+    for (int j = 1; j < n; ++j) {
+      int32_t o = constPart(addr, "offset", {{"register", group[j]}}) ^
+                  constPart(addr, "offset", {{"register", group[0]}});
+      if (o != j)
+        return false;
+    }
+    return true;
+  };
+  while (n > 1 && !ok(n))
+    n /= 2;
+  return n;
+}
+
+struct AsyncCopyLowering : TargetPattern<AsyncCopyOp> {
+  using TargetPattern::TargetPattern;
+
+  LogicalResult
+  matchAndRewrite(AsyncCopyOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    auto ptrType = cast<RankedTensorType>(op.getPtr().getType());
+    MemDescType mem = op.getDst().getType();
+    auto addr = addressLayout(op, ptrType, mem);
+    auto dist = layoutOf(op, ptrType);
+    if (failed(addr) || failed(dist))
+      return failure();
+    Type elt = getTypeConverter()->convertType(mem.getElementType());
+    if (!elt)
+      return b.notifyMatchFailure(op, "no lowering of the element type");
+    int64_t eltBytes = storageBytes(elt);
+    SmallVector<Value> ptrs = registersOf(b, loc, adaptor.getPtr());
+    SmallVector<Value> masks;
+    if (adaptor.getMask())
+      masks = registersOf(b, loc, adaptor.getMask());
+    // Runs of registers that are consecutive in both memories.
+    SmallVector<SmallVector<int>> runs;
+    for (auto &g : accessGroups(op, ptrType, int(ptrs.size()))) {
+      int n = sharedRun(*addr, g);
+      for (size_t j = 0; j < g.size(); j += n)
+        runs.push_back(SmallVector<int>(ArrayRef<int>(g).slice(j, n)));
+    }
+    bool async = !target.isAMD();
+    if (async)
+      for (auto &run : runs) {
+        int64_t bytes = int64_t(run.size()) * eltBytes;
+        if (bytes != 4 && bytes != 8 && bytes != 16)
+          return op.emitOpError()
+                 << "cannot be lowered: cp.async copies 4, 8 or 16 bytes, but "
+                    "the pointers' layout and the memory layout give runs of "
+                 << run.size() << " elements of " << eltBytes << " bytes";
+      }
+    if (!op->hasAttr(kFirstSharedUse))
+      target.barrier(b, loc);
+    ThreadIds ids = threadIds(b, loc, target);
+    Value rt = runtimePart(b, loc, *addr, "offset",
+                           {{"lane", ids.lane}, {"warp", ids.warp}});
+    {
+      OpBuilder::InsertionGuard guard(b);
+      if (Value first = firstCopy(b, loc, ids, freeMask(*dist, "lane"),
+                                  freeMask(*dist, "warp"))) {
+        auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, first, false);
+        b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      }
+      int32_t copies = freeMask(*dist, "register");
+      for (auto &run : runs) {
+        if (run[0] & copies)
+          continue;
+        Value off = b.create<LLVM::XOrOp>(
+            loc, rt,
+            i32(b, loc, constPart(*addr, "offset", {{"register", run[0]}})));
+        Value dst = elementPtr(b, loc, adaptor.getDst(), elt, off);
+        int n = int(run.size());
+        Value mask = masks.empty() ? Value() : masks[run[0]];
+        if (async) {
+          int32_t bytes = int32_t(n * eltBytes);
+          Value srcSize;
+          if (mask)
+            srcSize = b.create<LLVM::SelectOp>(loc, mask, i32(b, loc, bytes),
+                                               i32(b, loc, 0));
+          b.create<NVVM::CpAsyncOp>(loc, dst, ptrs[run[0]], bytes,
+                                    bytes == 16 ? NVVM::LoadCacheModifierKind::CG
+                                                : NVVM::LoadCacheModifierKind::CA,
+                                    srcSize);
+          continue;
+        }
+        // Synchronously: the elements (0 where masked off), then the store.
+        for (int j = 0; j < n; ++j) {
+          Value p = ptrs[run[j]];
+          Value v;
+          if (!mask) {
+            v = b.create<LLVM::LoadOp>(loc, elt, p);
+          } else {
+            Value zero = b.create<LLVM::ZeroOp>(loc, elt);
+            auto ifOp = b.create<scf::IfOp>(loc, TypeRange{elt}, mask, true);
+            OpBuilder::InsertionGuard g2(b);
+            b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+            b.create<scf::YieldOp>(loc, b.create<LLVM::LoadOp>(loc, elt, p).getResult());
+            b.setInsertionPointToStart(&ifOp.getElseRegion().front());
+            b.create<scf::YieldOp>(loc, zero);
+            v = ifOp.getResult(0);
+            b.setInsertionPointAfter(ifOp);
+          }
+          Value at = j ? b.create<LLVM::XOrOp>(loc, off, i32(b, loc, j)).getResult() : off;
+          storeElement(b, loc, adaptor.getDst(), v, at);
+        }
+      }
+    }
+    b.replaceOp(op, i32(b, loc, 0));
+    return success();
+  }
+};
+
+struct AsyncCommitGroupLowering : TargetPattern<AsyncCommitGroupOp> {
+  using TargetPattern::TargetPattern;
+  LogicalResult
+  matchAndRewrite(AsyncCommitGroupOp op, OpAdaptor,
+                  ConversionPatternRewriter &b) const override {
+    if (!target.isAMD())
+      b.create<NVVM::CpAsyncCommitGroupOp>(op.getLoc());
+    b.replaceOp(op, i32(b, op.getLoc(), 0));
+    return success();
+  }
+};
+
+struct AsyncWaitLowering : TargetPattern<AsyncWaitOp> {
+  using TargetPattern::TargetPattern;
+  LogicalResult
+  matchAndRewrite(AsyncWaitOp op, OpAdaptor,
+                  ConversionPatternRewriter &b) const override {
+    if (!target.isAMD())
+      b.create<NVVM::CpAsyncWaitGroupOp>(op.getLoc(), op.getNum());
+    b.replaceOp(op, i32(b, op.getLoc(), 0));
+    return success();
+  }
+};
+
 struct LocalDeallocLowering : OpConversionPattern<LocalDeallocOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -165,7 +341,8 @@ void mlir::ll::populateLocalOpToLLVMPatterns(LLTypeConverter &tc,
                                              RewritePatternSet &patterns,
                                              const TargetInfo &target) {
   MLIRContext *ctx = patterns.getContext();
-  patterns.add<LocalAllocLowering, LocalStoreLowering, LocalLoadLowering>(
+  patterns.add<LocalAllocLowering, LocalStoreLowering, LocalLoadLowering,
+               AsyncCopyLowering, AsyncCommitGroupLowering, AsyncWaitLowering>(
       tc, ctx, target);
-  patterns.add<LocalDeallocLowering>(tc, ctx);
+  patterns.add<LocalDeallocLowering, MemDescIndexLowering>(tc, ctx);
 }

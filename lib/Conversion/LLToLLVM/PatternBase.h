@@ -172,6 +172,12 @@ Value pack(OpBuilder &b, Location loc, Type type, ArrayRef<Value> vals);
 SmallVector<Value> registersOf(OpBuilder &b, Location loc, Value v);
 Value fromRegisters(OpBuilder &b, Location loc, Type type, ArrayRef<Value> vals);
 
+/// The registers a global access moves together: per group (slot r with
+/// the vector bits zero) its registers in vector order, as kVectorAttr on
+/// `op` says (one register per group without it).
+SmallVector<SmallVector<int>> accessGroups(Operation *op, Type ptrType,
+                                           int regs);
+
 /// The thread's lane and warp (block: one CTA per cluster).
 struct ThreadIds {
   Value lane, warp;

@@ -58,10 +58,16 @@ FailureOr<int64_t> mlir::ll::allocateSharedMemory(ModuleOp module,
       int64_t bytes = 0;
       if (auto a = dyn_cast<LocalAllocOp>(op)) {
         int64_t end = span[op].second;
-        for (Operation *user : a->getUsers()) {
-          Operation *anc = a->getBlock()->findAncestorOpInBlock(*user);
-          if (anc)
-            end = std::max(end, span[anc].second);
+        // Uses of the buffer and of its views (ll.memdesc_index).
+        SmallVector<Value> views = {a.getResult()};
+        while (!views.empty()) {
+          Value v = views.pop_back_val();
+          for (Operation *user : v.getUsers()) {
+            if (auto idx = dyn_cast<MemDescIndexOp>(user))
+              views.push_back(idx.getResult());
+            if (Operation *anc = a->getBlock()->findAncestorOpInBlock(*user))
+              end = std::max(end, span[anc].second);
+          }
         }
         buffers.push_back({op, memdescBytes(a.getType()), span[op].first, end});
         return;
@@ -131,7 +137,7 @@ FailureOr<int64_t> mlir::ll::allocateSharedMemory(ModuleOp module,
       bool access = false;
       if (auto a = dyn_cast<LocalAllocOp>(op))
         access = bool(a.getSrc());
-      else if (isa<LocalLoadOp, LocalStoreOp>(op))
+      else if (isa<LocalLoadOp, LocalStoreOp, AsyncCopyOp>(op))
         access = true;
       else
         access = op->hasAttr(kSharedOffsetAttr);

@@ -22,6 +22,10 @@ LLTypeConverter::LLTypeConverter(MLIRContext *ctx) {
   addConversion([](MemDescType m) -> Type {
     return LLVM::LLVMPointerType::get(m.getContext(), 3);
   });
+  // Async tokens carry no data: an i32 0.
+  addConversion([](AsyncTokenType t) -> Type {
+    return IntegerType::get(t.getContext(), 32);
+  });
   addConversion([](PointerType p) -> Type {
     return LLVM::LLVMPointerType::get(p.getContext(), p.getAddressSpace());
   });
@@ -378,16 +382,16 @@ lowering::Scratch::Scratch(ArrayRef<Type> types, int64_t count,
   }
 }
 
-/// The bytes of a memdesc's buffer.
+/// The bytes of a memdesc's buffers (all of them when multi-buffered).
 int64_t lowering::memdescBytes(MemDescType m) {
   auto l = getLinearLayout(m);
   int64_t elems = 1;
   if (succeeded(l) && l->hasInDim("offset"))
     elems = l->inDimSize(l->inDimIndex("offset"));
   else
-    for (int64_t d : m.getShape())
+    for (int64_t d : m.getBufferShape())
       elems *= d;
-  return elems * storageBytes(m.getElementType());
+  return m.getNumBuffers() * elems * storageBytes(m.getElementType());
 }
 
 
@@ -535,3 +539,33 @@ FailureOr<LinearLayout> lowering::layoutOf(Operation *op, Type type) {
   }
   return l;
 }
+
+/// The registers accessed together: per group (slot r with the vector bits
+/// zero) its registers in vector order. Without ll.vector, one register per
+/// group.
+SmallVector<SmallVector<int>> lowering::accessGroups(Operation *op, Type ptrType,
+                                           int regs) {
+  SmallVector<int32_t> bits;
+  if (auto v = op->getAttrOfType<DenseI64ArrayAttr>(kVectorAttr))
+    if (auto l = getLinearLayout(ptrType); succeeded(l))
+      bits = globalVectorBits(*l, int(v[0]), int(v[1]));
+  int32_t mask = 0;
+  for (int32_t m : bits)
+    mask |= m;
+  SmallVector<SmallVector<int>> groups;
+  for (int r = 0; r < regs; ++r) {
+    if (r & mask)
+      continue;
+    SmallVector<int> g;
+    for (int j = 0; j < (1 << bits.size()); ++j) {
+      int reg = r;
+      for (auto [k, m] : llvm::enumerate(bits))
+        if ((j >> k) & 1)
+          reg |= m;
+      g.push_back(reg);
+    }
+    groups.push_back(std::move(g));
+  }
+  return groups;
+}
+

@@ -77,7 +77,7 @@ const llvm::StringMap<std::vector<StringRef>> &sameOps() {
       {"tt.scan.return", {}},
       {"ttg.convert_layout", {}},
       {"ttg.local_alloc", {}},
-      {"ttg.local_load", {}},
+      {"ttg.memdesc_index", {}},
       {"ttg.local_store", {}},
       {"ttg.local_dealloc", {}},
   };
@@ -299,6 +299,19 @@ struct ConvertTritonToLL
       repl = b.create<AtomicCASOp>(loc, a.getType(), MemSemantic(a.getSem()),
                                    MemScope(a.getScope()), ptrs, a.getCmp(),
                                    a.getValue());
+    } else if (auto l = dyn_cast<ttg::LocalLoadOp>(op)) {
+      // (the token: program order already puts the load after its wait)
+      repl = b.create<LocalLoadOp>(loc, l.getType(), l.getSrc());
+    } else if (auto c = dyn_cast<ttg::AsyncCopyGlobalToLocalOp>(op)) {
+      repl = b.create<AsyncCopyOp>(loc, AsyncTokenType::get(b.getContext()),
+                                   c.getPtr(), c.getDst(), c.getMask(),
+                                   c.getOther());
+    } else if (auto c = dyn_cast<ttg::AsyncCommitGroupOp>(op)) {
+      repl = b.create<AsyncCommitGroupOp>(
+          loc, AsyncTokenType::get(b.getContext()), c.getTokens());
+    } else if (auto w = dyn_cast<ttg::AsyncWaitOp>(op)) {
+      repl = b.create<AsyncWaitOp>(loc, AsyncTokenType::get(b.getContext()),
+                                   w.getTokens(), w.getNumAttr());
     } else if (auto s = dyn_cast<tt::PreciseSqrtOp>(op)) {
       repl = b.create<math::SqrtOp>(loc, s.getX());
       repl->setAttr("ll.precise", b.getUnitAttr());

@@ -219,7 +219,9 @@ void tt::HistogramOp::print(OpAsmPrinter &p) {
 void ttg::TTGDialect::initialize() {
   getContext()->loadDialect<LLDialect>();
   addOperations<ttg::ConvertLayoutOp, ttg::LocalAllocOp, ttg::LocalLoadOp,
-                ttg::LocalStoreOp, ttg::LocalDeallocOp, ttg::BarrierOp>();
+                ttg::LocalStoreOp, ttg::LocalDeallocOp, ttg::BarrierOp,
+                ttg::MemDescIndexOp, ttg::AsyncCopyGlobalToLocalOp,
+                ttg::AsyncCommitGroupOp, ttg::AsyncWaitOp>();
 }
 
 //===----------------------------------------------------------------------===//
@@ -417,15 +419,10 @@ void amdg::BufferAtomicCASOp::print(OpAsmPrinter &p) {
   p << " " << getOperands() << " : " << getType();
 }
 
-Type ttg::TTGDialect::parseType(DialectAsmParser &p) const {
-  StringRef name;
+/// `<SHAPExT, #enc, #space(, mutable)(, ALLOC)?>`, the body of a
+/// !ttg.memdesc, as !ll.memdesc.
+static Type parseMemDescBody(AsmParser &p) {
   SMLoc loc = p.getCurrentLocation();
-  if (p.parseKeyword(&name))
-    return {};
-  if (name != "memdesc") {
-    p.emitError(loc) << "unsupported Triton type !ttg." << name;
-    return {};
-  }
   SmallVector<int64_t> shape;
   Type elt;
   Attribute enc, space;
@@ -447,9 +444,101 @@ Type ttg::TTGDialect::parseType(DialectAsmParser &p) const {
   if (p.parseGreater())
     return {};
   return MemDescType::getChecked([&] { return p.emitError(loc); },
-                                 getContext(), ArrayRef<int64_t>(shape), elt,
+                                 p.getContext(), ArrayRef<int64_t>(shape), elt,
                                  enc, mutableMemory);
 }
+
+Type ttg::TTGDialect::parseType(DialectAsmParser &p) const {
+  StringRef name;
+  SMLoc loc = p.getCurrentLocation();
+  if (p.parseKeyword(&name))
+    return {};
+  if (name == "async.token")
+    return AsyncTokenType::get(getContext());
+  if (name != "memdesc") {
+    p.emitError(loc) << "unsupported Triton type !ttg." << name;
+    return {};
+  }
+  return parseMemDescBody(p);
+}
+
+ParseResult ttg::AsyncCopyGlobalToLocalOp::parse(OpAsmParser &p,
+                                                 OperationState &result) {
+  OpAsmParser::UnresolvedOperand ptr, dst, mask, other;
+  bool hasMask = false, hasOther = false;
+  Type ptrType, dstType;
+  if (p.parseOperand(ptr) || p.parseComma() || p.parseOperand(dst))
+    return failure();
+  if (succeeded(p.parseOptionalKeyword("mask"))) {
+    hasMask = true;
+    if (p.parseOperand(mask))
+      return failure();
+  }
+  if (succeeded(p.parseOptionalKeyword("other"))) {
+    hasOther = true;
+    if (p.parseOperand(other))
+      return failure();
+  }
+  if (parseHints(p, result) || p.parseOptionalAttrDict(result.attributes) ||
+      p.parseColonType(ptrType) || p.parseArrow())
+    return failure();
+  // `<...>` (3.6: the memdesc without its prefix) or a whole type.
+  OptionalParseResult r = p.parseOptionalType(dstType);
+  if (r.has_value()) {
+    if (failed(*r))
+      return failure();
+  } else if (!(dstType = parseMemDescBody(p))) {
+    return failure();
+  }
+  SmallVector<OpAsmParser::UnresolvedOperand> ops = {ptr, dst};
+  SmallVector<Type> types = {ptrType, dstType};
+  if (hasMask) {
+    ops.push_back(mask);
+    types.push_back(tt::maskOf(ptrType));
+  }
+  if (hasOther) {
+    ops.push_back(other);
+    types.push_back(tt::pointeeOf(ptrType));
+  }
+  result.addAttribute(getOperandSegmentSizesAttrName(result.name),
+                      p.getBuilder().getDenseI32ArrayAttr(
+                          {1, 1, int32_t(hasMask), int32_t(hasOther)}));
+  result.addTypes(AsyncTokenType::get(p.getContext()));
+  return p.resolveOperands(ops, types, p.getNameLoc(), result.operands);
+}
+
+void ttg::AsyncCopyGlobalToLocalOp::print(OpAsmPrinter &p) {
+  p << " " << getOperands() << " : " << getPtr().getType();
+}
+
+/// `(tokens)? %t, ... attr-dict`: async tokens.
+static ParseResult parseTokens(OpAsmParser &p, OperationState &result) {
+  (void)p.parseOptionalKeyword("tokens");
+  SmallVector<OpAsmParser::UnresolvedOperand> ops;
+  if (p.parseOperandList(ops) || p.parseOptionalAttrDict(result.attributes))
+    return failure();
+  Type token = AsyncTokenType::get(p.getContext());
+  result.addTypes(token);
+  return p.resolveOperands(ops, SmallVector<Type>(ops.size(), token),
+                           p.getNameLoc(), result.operands);
+}
+
+ParseResult ttg::AsyncCommitGroupOp::parse(OpAsmParser &p,
+                                           OperationState &result) {
+  return parseTokens(p, result);
+}
+
+void ttg::AsyncCommitGroupOp::print(OpAsmPrinter &p) { p << " " << getOperands(); }
+
+ParseResult ttg::AsyncWaitOp::parse(OpAsmParser &p, OperationState &result) {
+  if (failed(parseTokens(p, result)))
+    return failure();
+  if (!result.attributes.get("num"))
+    return p.emitError(p.getNameLoc()) << "expects {num = N : i32}";
+  return success();
+}
+
+void ttg::AsyncWaitOp::print(OpAsmPrinter &p) { p << " " << getOperands(); }
 
 void ttg::TTGDialect::printType(Type, DialectAsmPrinter &p) const {
   p << "<unprintable>";

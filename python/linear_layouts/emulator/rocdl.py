@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .values import EmulationError, Value, _from_bytes, _layout, _to_bytes, _uview
+from .values import _IMPLICIT_WINDOW, EmulationError, Value, _from_bytes, _layout, _to_bytes, _uview
 from .registry import Handler, _Op, _State, _barrier, _intrinsic, _op, _special_registers
 from .llvm import atomic_step, serially
 
@@ -73,6 +73,8 @@ for _i, _d in enumerate("xyz"):
 _intrinsic("llvm.amdgcn.s.barrier")(_barrier)
 _intrinsic("llvm.amdgcn.ds.bpermute")(_ds_bpermute)
 _intrinsic("llvm.amdgcn.ds.permute")(_ds_permute)
+# the hidden kernel arguments (the grid's size: Triton's tl.num_programs)
+_intrinsic("llvm.amdgcn.implicitarg.ptr")(lambda op: lambda st, a: np.full(st.T, _IMPLICIT_WINDOW, np.int64))
 _intrinsic("llvm.amdgcn.mbcnt.lo", "llvm.amdgcn.mbcnt.hi")(_mbcnt)
 
 

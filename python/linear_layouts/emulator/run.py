@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .values import EmulationError, SHARED_WINDOW, _no_poison, _CONST_WINDOW, _GLOBAL_SHIFT, _MAX_BLOCKS, _Ty, _int_row, _layout, _parse_type, _round_up, _to_float, _where
+from .values import EmulationError, SHARED_WINDOW, _no_poison, _CONST_WINDOW, _IMPLICIT_WINDOW, _GLOBAL_SHIFT, _MAX_BLOCKS, _Ty, _int_row, _layout, _parse_type, _round_up, _to_float, _where
 from .memory import _Memory, _RaceTracker
 from .registry import Handler, _OPS, _Op, _State
 
@@ -320,6 +320,18 @@ def _scalar_param(value: Any, ty: _Ty, i: int) -> Any:
     raise EmulationError(f"parameter {i} of type {ty} is not supported")
 
 
+def _implicit_args(grid: tuple[int, int, int], block: tuple[int, int, int]) -> np.ndarray:
+    """AMD's hidden kernel arguments (code object v5, LLVM AMDGPUUsage
+    "Hidden kernel arguments"), what llvm.amdgcn.implicitarg.ptr points to:
+    the block counts (u32 at 0, 4, 8), the group sizes (u16 at 12, 14, 16),
+    the remainders (0: whole groups) and the grid's dims (u16 at 64 + 24)."""
+    a = np.zeros(256, np.uint8)
+    a[0:12] = np.array(grid, "<u4").view(np.uint8)
+    a[12:18] = np.array(block, "<u2").view(np.uint8)
+    a[88:90] = np.array([sum(d > 1 for d in grid) or 1], "<u2").view(np.uint8)
+    return a
+
+
 def emulate_mlir(mlir_text: str, kernel: str | None, grid: int | Sequence[int], args: Sequence[Any], *,
                  threads_per_cta: int | Sequence[int] | None = None, warp_size: int = 32,
                  shared_bytes: int = 0, arg_names: Sequence[str] | None = None,
@@ -363,6 +375,7 @@ def emulate_mlir(mlir_text: str, kernel: str | None, grid: int | Sequence[int], 
     if prog.constants:
         const = np.frombuffer(prog.constants, np.uint8)  # read-only
         mem.regions.append((_CONST_WINDOW, const, "the module's constants"))
+    mem.regions.append((_IMPLICIT_WINDOW, _implicit_args(grid3, dims), "the hidden kernel arguments"))
     shared_size = prog.static_shared + shared_bytes
     rng = np.random.default_rng(0)
     with np.errstate(all="ignore"):

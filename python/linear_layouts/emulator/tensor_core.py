@@ -35,7 +35,7 @@ import numpy as np
 
 from . import ptx
 from .ptx import _Instr, _read, _write
-from .registry import Handler, _Op, _State, _intrinsic, _whole_groups
+from .registry import Handler, _Op, _State, _intrinsic, _op, _whole_groups
 from .values import SHARED_WINDOW, EmulationError, _layout, _require_aligned, _shared_flat, _to_bytes
 
 # ------------------------------------------------------------------------------------ elements
@@ -379,25 +379,59 @@ def _cp_async(instr: _Instr) -> Callable:
         if not len(lanes):
             return
         d = _read(ptx._Operand("reg", dst.regs), 64)(regs, st.T).astype(np.int64)[lanes] + dst.imm
-        d = _shared_flat(d)
         s = _read(ptx._Operand("reg", src.regs), 64)(regs, st.T).astype(np.int64)[lanes] + src.imm
-        n = src_size(regs, st.T)[lanes].astype(np.int64) if src_size is not None else np.full(len(lanes), size)
-        for where, a in (("destination", d), ("source", s)):
-            _require_aligned(st, a, lanes, size, f"cp.async {where} of {size} bytes", f"its size {size}")
-        data = np.zeros((len(lanes), size), np.uint8)
-        for m in np.unique(n):
-            rows = np.flatnonzero(n == m)
-            if m > size:
-                raise EmulationError(f"cp.async src-size {int(m)} exceeds cp-size {size}")
-            if m > 0:
-                data[rows, :m] = st.mem.load(s[rows], int(m), st, lanes[rows])
-        st.mem.expect_async_write(d, size, 1)
-
-        def land() -> None:
-            st.mem.expect_async_write(d, size, -1)
-            st.mem.store(d, data, st, lanes)
-        st.cp_async.add(land)
+        n = src_size(regs, st.T)[lanes].astype(np.int64) if src_size is not None else None
+        cp_async(st, lanes, _shared_flat(d), s, size, n)
     return run
+
+
+def cp_async(st: Any, lanes: np.ndarray, d: np.ndarray, s: np.ndarray, size: int, n: np.ndarray | None) -> None:
+    """One cp.async per lane of `lanes`: `size` bytes to shared address `d`
+    (flat) of which the first n (src-size; all when None) from global `s`,
+    the rest zero; read now, written when its commit group completes."""
+    n = np.full(len(lanes), size) if n is None else n
+    for where, a in (("destination", d), ("source", s)):
+        _require_aligned(st, a, lanes, size, f"cp.async {where} of {size} bytes", f"its size {size}")
+    data = np.zeros((len(lanes), size), np.uint8)
+    for m in np.unique(n):
+        rows = np.flatnonzero(n == m)
+        if m > size:
+            raise EmulationError(f"cp.async src-size {int(m)} exceeds cp-size {size}")
+        if m > 0:
+            data[rows, :m] = st.mem.load(s[rows], int(m), st, lanes[rows])
+    st.mem.expect_async_write(d, size, 1)
+
+    def land() -> None:
+        st.mem.expect_async_write(d, size, -1)
+        st.mem.store(d, data, st, lanes)
+    st.cp_async.add(land)
+
+
+# The same as NVVM ops (our lowering's MLIR): one definition, cp_async.
+@_op("nvvm.cp.async.shared.global")
+def _nvvm_cp_async(op: _Op) -> Handler:
+    size = int(op.attrs["size"].value)
+    if size not in (4, 8, 16):
+        raise EmulationError(f"cp.async of {size} bytes (4, 8 or 16)")
+
+    def run(st: _State, a: list) -> None:
+        lanes = st.lanes
+        d = _shared_flat(np.asarray(a[0]).astype(np.int64)[lanes])  # (pointers are flat addresses)
+        s = np.asarray(a[1]).astype(np.int64)[lanes]
+        n = np.asarray(a[2]).astype(np.int64)[lanes] if len(a) > 2 else None
+        cp_async(st, lanes, d, s, size, n)
+    return run
+
+
+@_op("nvvm.cp.async.commit.group")
+def _nvvm_commit(op: _Op) -> Handler:
+    return lambda st, a: st.cp_async.commit()
+
+
+@_op("nvvm.cp.async.wait.group")
+def _nvvm_wait(op: _Op) -> Handler:
+    n = int(op.attrs["n"].value)
+    return lambda st, a: st.cp_async.wait_for(n)
 
 
 ptx._INSTRUCTIONS.update({

@@ -16,6 +16,7 @@ import numpy as np
 
 SHARED_WINDOW = 1 << 32  # flat address of shared-memory offset 0
 _CONST_WINDOW = 1 << 36  # read-only constant globals (below the parameters)
+_IMPLICIT_WINDOW = (1 << 36) + (1 << 34)  # AMD's hidden kernel arguments (llvm.amdgcn.implicitarg.ptr)
 _GLOBAL_SHIFT = 40  # pointer parameter i lives at (i + 1) << 40
 _DYNAMIC_INDEX = -(2**31)  # rawConstantIndices marker of a dynamic GEP index
 _MAX_BLOCKS = 1_000_000  # block executions per CTA before we call it a hang

@@ -417,10 +417,52 @@ def TTG_LocalAllocOp : TTG_Op<"local_alloc"> {
   let assemblyFormat = "($src^)? attr-dict `:` functional-type(operands, results)";
 }
 
+// !ttg.async.token, read as !ll.async_token.
+def TTG_AsyncToken : Type<CPred<"::llvm::isa<::mlir::ll::AsyncTokenType>($_self)">,
+                          "async token", "::mlir::ll::AsyncTokenType">,
+                     BuildableType<"::mlir::ll::AsyncTokenType::get($_builder.getContext())">;
+
+// The token (Triton 3.6+: the async wait the load follows) orders nothing
+// the program order does not: dropped on import.
 def TTG_LocalLoadOp : TTG_Op<"local_load"> {
-  let arguments = (ins AnyType:$src);
+  let arguments = (ins AnyType:$src, Optional<TTG_AsyncToken>:$token);
   let results = (outs AnyRankedTensor:$result);
-  let assemblyFormat = "$src attr-dict `:` qualified(type($src)) `->` type($result)";
+  let assemblyFormat = [{
+    $src (`token` $token^)? attr-dict `:` qualified(type($src)) `->` type($result)
+  }];
+}
+
+// Software pipelining: multi-buffered memory, asynchronous copies.
+def TTG_MemDescIndexOp : TTG_Op<"memdesc_index", [Pure]> {
+  let arguments = (ins AnyType:$src, I32:$index);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = [{
+    $src `[` $index `]` attr-dict `:` qualified(type($src)) `->` qualified(type($result))
+  }];
+}
+
+// `$ptr, $dst (mask $m)? (other $o)? hints attr-dict : type($ptr) ->
+// MEMDESC`, the memdesc with or without its `!ttg.memdesc` prefix.
+def TTG_AsyncCopyGlobalToLocalOp : TTG_Op<"async_copy_global_to_local",
+    [AttrSizedOperandSegments, MemoryEffects<[MemRead, MemWrite]>]> {
+  let arguments = (ins AnyType:$ptr, AnyType:$dst, Optional<AnyType>:$mask,
+                       Optional<AnyType>:$other);
+  let results = (outs AnyType:$token);
+  let hasCustomAssemblyFormat = 1;
+}
+
+// `(tokens)? $tokens attr-dict`.
+def TTG_AsyncCommitGroupOp : TTG_Op<"async_commit_group",
+                                    [MemoryEffects<[MemRead, MemWrite]>]> {
+  let arguments = (ins Variadic<AnyType>:$tokens);
+  let results = (outs AnyType:$token);
+  let hasCustomAssemblyFormat = 1;
+}
+
+def TTG_AsyncWaitOp : TTG_Op<"async_wait", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let arguments = (ins Variadic<AnyType>:$tokens, I32Attr:$num);
+  let results = (outs AnyType:$token);
+  let hasCustomAssemblyFormat = 1;
 }
 
 def TTG_LocalStoreOp : TTG_Op<"local_store"> {

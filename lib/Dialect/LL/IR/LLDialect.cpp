@@ -99,15 +99,28 @@ LogicalResult MemDescType::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "!ll.memdesc needs a memory layout (#ll.shared, "
                           "#ll.swizzled_shared, #ll.nvmma_shared, "
                           "#ll.padded_shared)";
-  if (enc.getLayoutRank() != shape.size())
+  if (enc.getLayoutRank() > shape.size())
     return emitError() << "the layout has rank " << enc.getLayoutRank()
                        << " but the memory descriptor has rank "
                        << shape.size();
-  auto r = enc.tryLinearLayout(shape);
+  // Leading dims beyond the layout's rank count buffers.
+  auto r = enc.tryLinearLayout(shape.take_back(enc.getLayoutRank()));
   if (!r)
     return emitError() << "the layout does not apply to the shape: "
                        << r.error().message();
   return success();
+}
+
+ArrayRef<int64_t> MemDescType::getBufferShape() const {
+  auto enc = dyn_cast<LayoutEncodingInterface>(getEncoding());
+  return enc ? getShape().take_back(enc.getLayoutRank()) : getShape();
+}
+
+int64_t MemDescType::getNumBuffers() const {
+  int64_t n = 1;
+  for (int64_t d : getShape().drop_back(getBufferShape().size()))
+    n *= d;
+  return n;
 }
 
 #define GET_TYPEDEF_CLASSES
@@ -136,7 +149,7 @@ ArrayRef<int64_t> mlir::ll::getLayoutShape(Type type) {
   if (auto t = dyn_cast<RankedTensorType>(type))
     return t.getShape();
   if (auto m = dyn_cast<MemDescType>(type))
-    return m.getShape();
+    return m.getBufferShape();
   return {};
 }
 

@@ -883,6 +883,39 @@ LogicalResult AtomicCASOp::verify() {
   return success();
 }
 
+LogicalResult MemDescIndexOp::verify() {
+  MemDescType src = getSrc().getType(), dst = getType();
+  if (src.getShape().size() != dst.getShape().size() + 1 ||
+      src.getShape().drop_front() != dst.getShape())
+    return emitOpError() << "the result must be one buffer of the leading dim: "
+                         << src << " -> " << dst;
+  if (src.getElementType() != dst.getElementType() ||
+      src.getEncoding() != dst.getEncoding() ||
+      src.getMutableMemory() != dst.getMutableMemory())
+    return emitOpError() << "the result must keep the element type, layout "
+                            "and mutability";
+  return success();
+}
+
+LogicalResult AsyncCopyOp::verify() {
+  MemDescType m = getDst().getType();
+  auto p = cast<RankedTensorType>(getPtr().getType());
+  if (!m.getMutableMemory())
+    return emitOpError() << "cannot copy to immutable shared memory";
+  if (p.getShape() != m.getShape() ||
+      pointeeLike(p) != p.clone(m.getElementType()))
+    return emitOpError() << "the pointers must have the shape of the "
+                            "destination and point to its element type";
+  if (failed(requireDistributed(*this, p, "the pointers")))
+    return failure();
+  if (getMask() && failed(requireSameLayout(*this, p, getMask().getType(),
+                                            "the mask")))
+    return failure();
+  if (getOther() && getOther().getType() != pointeeLike(p))
+    return emitOpError() << "`other` must be " << pointeeLike(p);
+  return success();
+}
+
 /// Casts keep the shape and the layout; `what` names the element types.
 static LogicalResult verifyCast(Operation *op, Type src, Type dst,
                                 function_ref<bool(Type, Type)> elementsOk,

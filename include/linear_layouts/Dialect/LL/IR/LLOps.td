@@ -24,6 +24,9 @@ class LL_Op<string mnemonic, list<Trait> traits = []>
 def LL_Tensor : RankedTensorOf<[AnyType]>;
 def LL_MemDesc : Type<CPred<"::llvm::isa<::mlir::ll::MemDescType>($_self)">,
                       "shared-memory descriptor", "::mlir::ll::MemDescType">;
+def LL_AsyncToken : Type<CPred<"::llvm::isa<::mlir::ll::AsyncTokenType>($_self)">,
+                         "async token", "::mlir::ll::AsyncTokenType">,
+                    BuildableType<"::mlir::ll::AsyncTokenType::get($_builder.getContext())">;
 
 //===----------------------------------------------------------------------===//
 // Layout conversion
@@ -573,6 +576,84 @@ def LL_LocalDeallocOp : LL_Op<"local_dealloc", [MemoryEffects<[MemFree]>]> {
   }];
   let arguments = (ins LL_MemDesc:$src);
   let assemblyFormat = "$src attr-dict `:` qualified(type($src))";
+}
+
+def LL_MemDescIndexOp : LL_Op<"memdesc_index", [Pure]> {
+  let summary = "One buffer of a multi-buffered memory descriptor";
+  let description = [{
+    Buffer `index` along the leading dim (0 <= index < its size; not
+    checked at run time): the same memory layout over the trailing dims.
+
+    ```mlir
+    %b = ll.memdesc_index %m[%i] : !ll.memdesc<3x1024xf32, #s, mutable>
+                                -> !ll.memdesc<1024xf32, #s, mutable>
+    ```
+  }];
+  let arguments = (ins LL_MemDesc:$src, I32:$index);
+  let results = (outs LL_MemDesc:$result);
+  let assemblyFormat = [{
+    $src `[` $index `]` attr-dict `:` qualified(type($src)) `->`
+    qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+def LL_AsyncCopyOp : LL_Op<"async_copy", [AttrSizedOperandSegments,
+                                          MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Copy global memory to shared memory asynchronously";
+  let description = [{
+    Each element of `dst` receives what its pointer (in `ptr`, a tensor of
+    the descriptor's shape) points to, where `mask` holds, and 0 where it
+    does not; the copy joins the open commit group and is complete (and
+    visible to this thread) after an `ll.async_wait` that leaves fewer
+    groups pending than have been committed since. Other threads see it
+    after a barrier. `other` is accepted as Triton prints it: Triton's
+    pipeliner applies it with a select after the load, and the hardware
+    zero-fills (NVIDIA: `cp.async` with a source size of 0; other targets
+    copy synchronously).
+
+    ```mlir
+    %t = ll.async_copy %p, %b mask %m
+        : (tensor<1024x!ll.ptr<f32>, #bl>, !ll.memdesc<1024xf32, #s, mutable>,
+           tensor<1024xi1, #bl>) -> !ll.async_token
+    ```
+  }];
+  let arguments = (ins LL_Tensor:$ptr, LL_MemDesc:$dst,
+                   Optional<LL_Tensor>:$mask, Optional<LL_Tensor>:$other);
+  let results = (outs LL_AsyncToken:$token);
+  let assemblyFormat = [{
+    $ptr `,` $dst (`mask` $mask^)? (`other` $other^)? attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def LL_AsyncCommitGroupOp : LL_Op<"async_commit_group",
+                                  [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Close the open group of asynchronous copies";
+  let description = [{
+    ```mlir
+    %g = ll.async_commit_group tokens %t
+    ```
+  }];
+  let arguments = (ins Variadic<LL_AsyncToken>:$tokens);
+  let results = (outs LL_AsyncToken:$token);
+  let assemblyFormat = "(`tokens` $tokens^)? attr-dict";
+}
+
+def LL_AsyncWaitOp : LL_Op<"async_wait", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Wait until at most `num` commit groups are pending";
+  let description = [{
+    The copies of every commit group but the newest `num` are complete for
+    this thread.
+
+    ```mlir
+    %w = ll.async_wait %g {num = 1 : i32}
+    ```
+  }];
+  let arguments = (ins Variadic<LL_AsyncToken>:$tokens, I32Attr:$num);
+  let results = (outs LL_AsyncToken:$token);
+  let assemblyFormat = "($tokens^)? attr-dict";
 }
 
 #endif // LINEAR_LAYOUTS_DIALECT_LL_IR_LLOPS_TD

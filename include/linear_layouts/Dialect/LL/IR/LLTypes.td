@@ -14,7 +14,10 @@ def LL_MemDescType : TypeDef<LL_Dialect, "MemDesc", [ShapedTypeInterface]> {
     `!ll.memdesc<128x64xf16, #shared>` (read-only) or
     `!ll.memdesc<128x64xf16, #shared, mutable>`. The encoding is a memory
     layout (`#ll.shared`, `#ll.swizzled_shared`, `#ll.nvmma_shared`,
-    `#ll.padded_shared`) that covers the shape.
+    `#ll.padded_shared`) that covers the shape. A shape with more dims than
+    the layout has is multi-buffered (Triton's software pipelining): the
+    leading dims count buffers, each laid out by the layout over the
+    trailing dims, one after another (`ll.memdesc_index` picks one).
 
     ```mlir
     !ll.memdesc<128x64xf16, #ll.swizzled_shared<{vec = 8, perPhase = 1, maxPhase = 8, order = [1, 0]}>, mutable>
@@ -33,6 +36,20 @@ def LL_MemDescType : TypeDef<LL_Dialect, "MemDesc", [ShapedTypeInterface]> {
       return MemDescType::get(getContext(), shape ? *shape : getShape(),
                               elementType, getEncoding(), getMutableMemory());
     }
+    /// The dims the layout covers (one buffer) and the number of buffers
+    /// (the product of the leading dims; 1 when the ranks agree).
+    ::llvm::ArrayRef<int64_t> getBufferShape() const;
+    int64_t getNumBuffers() const;
+  }];
+}
+
+def LL_AsyncTokenType : TypeDef<LL_Dialect, "AsyncToken"> {
+  let mnemonic = "async_token";
+  let summary = "Orders asynchronous copies with the waits for them";
+  let description = [{
+    `!ll.async_token`: what `ll.async_copy`, `ll.async_commit_group` and
+    `ll.async_wait` produce (Triton's `!ttg.async.token`). It carries no
+    data; the ops' program order is what the lowering keeps.
   }];
 }
 
