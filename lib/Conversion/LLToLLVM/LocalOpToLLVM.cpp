@@ -52,6 +52,79 @@ FailureOr<LinearLayout> addressLayout(Operation *op, RankedTensorType tensor,
   return *addr;
 }
 
+/// The register bits whose elements are consecutive in shared memory
+/// (addr(bit k) = 2^k elements), as many as fit `maxElems` and keep every
+/// other basis a multiple of the run: registers that differ in them move
+/// as one vector access.
+SmallVector<int32_t> sharedVectorBits(const LinearLayout &addr, int maxElems) {
+  int reg = addr.inDimIndex("register");
+  SmallVector<int32_t> bits;
+  if (reg < 0)
+    return bits;
+  while ((int64_t(1) << (bits.size() + 1)) <= maxElems) {
+    int found = -1;
+    for (int b = 0; b < addr.inDimSizeLog2(reg) && found < 0; ++b)
+      if (addr.basis(reg, b, 0) == (int32_t(1) << bits.size()))
+        found = b;
+    if (found < 0)
+      break;
+    bits.push_back(int32_t(1) << found);
+  }
+  auto aligned = [&](int32_t n) {
+    for (int i = 0; i < addr.numInDims(); ++i)
+      for (int b = 0; b < addr.inDimSizeLog2(i); ++b) {
+        int32_t v = addr.basis(i, b, 0);
+        bool vec = i == reg && llvm::any_of(llvm::enumerate(bits), [&](auto e) {
+          return e.value() == (int32_t(1) << b) && (int32_t(1) << e.index()) < n;
+        });
+        if (!vec && (v & (n - 1)))
+          return false;
+      }
+    return true;
+  };
+  while (!bits.empty() && !aligned(int32_t(1) << bits.size()))
+    bits.pop_back();
+  return bits;
+}
+
+/// Registers [0, regs) grouped by `bits`: per register with those bits zero,
+/// its group in vector order.
+SmallVector<SmallVector<int>> groupRegisters(ArrayRef<int32_t> bits, int regs) {
+  int32_t mask = 0;
+  for (int32_t m : bits)
+    mask |= m;
+  SmallVector<SmallVector<int>> groups;
+  for (int r = 0; r < regs; ++r) {
+    if (r & mask)
+      continue;
+    SmallVector<int> g;
+    for (int j = 0; j < (1 << bits.size()); ++j) {
+      int x = r;
+      for (auto [k, m] : llvm::enumerate(bits))
+        if ((j >> k) & 1)
+          x |= m;
+      g.push_back(x);
+    }
+    groups.push_back(std::move(g));
+  }
+  return groups;
+}
+
+/// The shared-memory vectors of a tensor's registers: up to 16 bytes.
+SmallVector<SmallVector<int>> sharedGroups(const LinearLayout &addr, Type elt,
+                                           int regs) {
+  int maxElems = int(16 / std::max<int64_t>(1, storageBytes(elt)));
+  return groupRegisters(sharedVectorBits(addr, maxElems), regs);
+}
+
+Value loadVector(OpBuilder &b, Location loc, Value base, Type elt, Value off,
+                 int n) {
+  Type st = storageType(elt);
+  Value p = elementPtr(b, loc, base, elt, off);
+  return b.create<LLVM::LoadOp>(loc, VectorType::get({n}, st), p,
+                                unsigned(n * storageBytes(elt)));
+}
+
 /// The registers `regs` of a tensor to the buffer at `base`.
 LogicalResult storeTensor(OpBuilder &b, Operation *op, const TargetInfo &target,
                           RankedTensorType tensor, MemDescType mem, Value base,
@@ -73,12 +146,26 @@ LogicalResult storeTensor(OpBuilder &b, Operation *op, const TargetInfo &target,
     b.setInsertionPointToStart(&ifOp.getThenRegion().front());
   }
   int32_t copies = freeMask(*dist, "register");
-  for (auto [r, v] : llvm::enumerate(regs)) {
-    if (int32_t(r) & copies)
+  Type elt = regs.empty() ? Type() : regs[0].getType();
+  for (auto &g : sharedGroups(*addr, elt, int(regs.size()))) {
+    if (g[0] & copies)
       continue;
     Value off = b.create<LLVM::XOrOp>(
-        loc, rt, i32(b, loc, constPart(*addr, "offset", {{"register", int32_t(r)}})));
-    storeElement(b, loc, base, v, off);
+        loc, rt, i32(b, loc, constPart(*addr, "offset", {{"register", g[0]}})));
+    if (g.size() == 1) {
+      storeElement(b, loc, base, regs[g[0]], off);
+      continue;
+    }
+    Type st = storageType(elt);
+    Value v = b.create<LLVM::UndefOp>(loc, VectorType::get({int64_t(g.size())}, st));
+    for (auto [j, r] : llvm::enumerate(g)) {
+      Value x = regs[r];
+      if (st != elt)
+        x = b.create<LLVM::ZExtOp>(loc, st, x);
+      v = b.create<LLVM::InsertElementOp>(loc, v, x, i32(b, loc, int64_t(j)));
+    }
+    b.create<LLVM::StoreOp>(loc, v, elementPtr(b, loc, base, elt, off),
+                            unsigned(g.size() * storageBytes(elt)));
   }
   return success();
 }
@@ -141,12 +228,20 @@ struct LocalLoadLowering : TargetPattern<LocalLoadOp> {
     Type elt = st.getBody()[0];
     int32_t copies = freeMask(*dist, "register");
     SmallVector<Value> out(st.getBody().size());
-    for (size_t r = 0; r < out.size(); ++r) {
-      if (int32_t(r) & copies)
+    for (auto &g : sharedGroups(*addr, elt, int(out.size()))) {
+      if (g[0] & copies)
         continue;
       Value off = b.create<LLVM::XOrOp>(
-          loc, rt, i32(b, loc, constPart(*addr, "offset", {{"register", int32_t(r)}})));
-      out[r] = loadElement(b, loc, adaptor.getSrc(), elt, off);
+          loc, rt, i32(b, loc, constPart(*addr, "offset", {{"register", g[0]}})));
+      if (g.size() == 1) {
+        out[g[0]] = loadElement(b, loc, adaptor.getSrc(), elt, off);
+        continue;
+      }
+      Value v = loadVector(b, loc, adaptor.getSrc(), elt, off, int(g.size()));
+      for (auto [j, r] : llvm::enumerate(g)) {
+        Value x = b.create<LLVM::ExtractElementOp>(loc, v, i32(b, loc, int64_t(j)));
+        out[r] = storageType(elt) != elt ? b.create<LLVM::TruncOp>(loc, elt, x).getResult() : x;
+      }
     }
     for (size_t r = 0; r < out.size(); ++r)
       if (!out[r])

@@ -1,14 +1,16 @@
 // RUN: ll-opt %s -split-input-file -convert-ll-to-llvm -canonicalize -cse | FileCheck %s
 
 // A buffer at its allocated offset: the alloc stores the tensor (first use:
-// no barrier), the load starts with a barrier; dealloc emits nothing.
+// no barrier; each thread's 4 registers contiguous in the swizzled layout
+// (vec = 4): one 16-byte store), the load starts with a barrier; dealloc
+// emits nothing.
 #b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [8, 4], warpsPerCTA = [4, 1], order = [1, 0]}>
 #t = #ll.blocked<{sizePerThread = [4, 1], threadsPerWarp = [4, 8], warpsPerCTA = [1, 4], order = [0, 1]}>
 #s = #ll.swizzled_shared<{vec = 4, perPhase = 1, maxPhase = 8, order = [1, 0]}>
 // CHECK: module attributes {ll.shared = 4096 : i64
 // CHECK-LABEL: llvm.func @round_trip
 // CHECK-NOT: nvvm.barrier0
-// CHECK: llvm.store {{.*}} : f32, !llvm.ptr<3>
+// CHECK: llvm.store {{.*}} {alignment = 16 : i64} : vector<4xf32>, !llvm.ptr<3>
 // CHECK: nvvm.barrier0
 // CHECK: llvm.load {{.*}} : !llvm.ptr<3> -> f32
 // CHECK: llvm.return

@@ -67,3 +67,34 @@ module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.targ
     tt.return %a : tensor<128xf32, #blocked>
   }
 }
+
+// -----
+
+// Software pipelining as Triton 3.6 prints it: a multi-buffered memdesc
+// (leading dim: buffers), memdesc_index, the async copy (its memdesc
+// printed without the !ttg.memdesc prefix), commit / wait with tokens, and
+// a local_load that names its wait's token (dropped: program order).
+// CHECK-LABEL: func.func private @pipelined
+// CHECK: %[[A:.*]] = ll.local_alloc : () -> !ll.memdesc<2x64xf32, #shared, mutable>
+// CHECK: %[[B:.*]] = ll.memdesc_index %[[A]][%{{.*}}] : !ll.memdesc<2x64xf32, #shared, mutable> -> !ll.memdesc<64xf32, #shared, mutable>
+// CHECK: %[[T:.*]] = ll.async_copy %{{.*}}, %[[B]] mask %{{.*}} other %{{.*}} : (tensor<64x!ll.ptr<f32>, #blocked>, !ll.memdesc<64xf32, #shared, mutable>, tensor<64xi1, #blocked>, tensor<64xf32, #blocked>) -> !ll.async_token
+// CHECK: %[[G:.*]] = ll.async_commit_group tokens %[[T]]
+// CHECK: ll.async_wait %[[G]] {num = 0 : i32}
+// CHECK: ll.local_load %[[B]] : !ll.memdesc<64xf32, #shared, mutable> -> tensor<64xf32, #blocked>
+#blocked = #ttg.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [2], order = [0]}>
+#shared = #ttg.swizzled_shared<{vec = 1, perPhase = 1, maxPhase = 1, order = [0]}>
+#smem = #ttg.shared_memory
+module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 2 : i32, ttg.target = "cuda:80", "ttg.threads-per-warp" = 32 : i32} {
+  tt.func private @pipelined(%p: tensor<64x!tt.ptr<f32>, #blocked>, %m: tensor<64xi1, #blocked>) -> tensor<64xf32, #blocked> {
+    %c0 = arith.constant 0 : i32
+    %other = arith.constant dense<0.0> : tensor<64xf32, #blocked>
+    %a = ttg.local_alloc : () -> !ttg.memdesc<2x64xf32, #shared, #smem, mutable>
+    %b = ttg.memdesc_index %a[%c0] : !ttg.memdesc<2x64xf32, #shared, #smem, mutable> -> !ttg.memdesc<64xf32, #shared, #smem, mutable>
+    %t = ttg.async_copy_global_to_local %p, %b mask %m other %other : tensor<64x!tt.ptr<f32>, #blocked> -> <64xf32, #shared, #smem, mutable>
+    %g = ttg.async_commit_group tokens %t
+    %w = ttg.async_wait %g {num = 0 : i32}
+    %v = ttg.local_load %b token %w : !ttg.memdesc<64xf32, #shared, #smem, mutable> -> tensor<64xf32, #blocked>
+    ttg.local_dealloc %a : !ttg.memdesc<2x64xf32, #shared, #smem, mutable>
+    tt.return %v : tensor<64xf32, #blocked>
+  }
+}

@@ -454,3 +454,22 @@ func.func @atomic_sem(%p: !ll.ptr<i32>, %c: i32) -> i32 {
   %0 = ll.atomic_cas seq_cst, gpu, %p, %c, %c : (!ll.ptr<i32>, i32, i32) -> i32
   return %0 : i32
 }
+
+// -----
+
+#s = #ll.swizzled_shared<{vec = 1, perPhase = 1, maxPhase = 1, order = [0]}>
+func.func @memdesc_index(%a: !ll.memdesc<2x64xf32, #s, mutable>, %i: i32) {
+  // expected-error @+1 {{the result must be one buffer of the leading dim}}
+  %b = ll.memdesc_index %a[%i] : !ll.memdesc<2x64xf32, #s, mutable> -> !ll.memdesc<32xf32, #s, mutable>
+  return
+}
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [2], order = [0]}>
+#s = #ll.swizzled_shared<{vec = 1, perPhase = 1, maxPhase = 1, order = [0]}>
+func.func @async_copy_immutable(%p: tensor<64x!ll.ptr<f32>, #b>, %a: !ll.memdesc<64xf32, #s>) {
+  // expected-error @+1 {{cannot copy to immutable shared memory}}
+  %t = ll.async_copy %p, %a : (tensor<64x!ll.ptr<f32>, #b>, !ll.memdesc<64xf32, #s>) -> !ll.async_token
+  return
+}

@@ -50,6 +50,11 @@ def LL_AsyncTokenType : TypeDef<LL_Dialect, "AsyncToken"> {
     `!ll.async_token`: what `ll.async_copy`, `ll.async_commit_group` and
     `ll.async_wait` produce (Triton's `!ttg.async.token`). It carries no
     data; the ops' program order is what the lowering keeps.
+
+    ```mlir
+    %g = ll.async_commit_group tokens %t
+    %w = ll.async_wait %g {num = 0 : i32}  // both !ll.async_token
+    ```
   }];
 }
 
