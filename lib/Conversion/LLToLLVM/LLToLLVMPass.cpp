@@ -26,6 +26,7 @@
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
+#include "mlir/IR/Dominance.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 
 
@@ -325,6 +326,35 @@ struct ConvertLLToLLVM
         left.front().emitOpError()
             << "cannot be lowered: a value keeps a type LLVM does not have";
         return signalPassFailure();
+      }
+    }
+
+    // Loops of a run-time trip count are not unrolled by LLVM, as in
+    // Triton's code (LLVM runtime-unrolls our plain loads 4x where Triton's
+    // inline asm keeps it from it; tl.range's loop_unroll_factor unrolls
+    // before the TTGIR): llvm.loop.unroll.runtime.disable on every back
+    // edge. (Not unroll.disable: that becomes PTX's `.pragma "nounroll"`,
+    // and ptxas unrolls Triton's loops.)
+    auto noUnroll = LLVM::LoopAnnotationAttr::get(
+        ctx, {}, {}, {},
+        LLVM::LoopUnrollAttr::get(ctx, {}, {}, BoolAttr::get(ctx, true), {},
+                                  {}, {}, {}),
+        {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});
+    for (auto func : module.getOps<LLVM::LLVMFuncOp>()) {
+      if (func.isExternal())
+        continue;
+      DominanceInfo dom(func);
+      for (Block &block : func.getBody()) {
+        Operation *t = block.getTerminator();
+        bool back = llvm::any_of(t->getSuccessors(), [&](Block *s) {
+          return dom.dominates(s, &block);
+        });
+        if (!back)
+          continue;
+        if (auto br = dyn_cast<LLVM::BrOp>(t))
+          br.setLoopAnnotationAttr(noUnroll);
+        else if (auto br = dyn_cast<LLVM::CondBrOp>(t))
+          br.setLoopAnnotationAttr(noUnroll);
       }
     }
 
