@@ -810,3 +810,27 @@ KERNELS.update({
     "tile_sum_pipelined": (tile_sum_pipelined, {"X": "*fp32", "Y": "*fp32", "n_tiles": "i32"},
                            {"BM": 32, "BN": 64, "STAGES": 3}, 4, 1, _tile_sum_pipelined),
 })
+
+
+@triton.jit
+def cat_sorted(X, Y, Z, S, N: tl.constexpr):
+    # tl.cat (can_reorder: the order is the layouts'), then an order-free
+    # use of it: sorted, and summed.
+    o = tl.arange(0, N)
+    z = tl.cat(tl.load(X + o), tl.load(Y + o), can_reorder=True)
+    tl.store(Z + tl.arange(0, 2 * N), tl.sort(z))
+    tl.store(S, tl.sum(z, axis=0))
+
+
+def _cat_sorted(rng):
+    x, y = (rng.integers(-99, 99, 128).astype(np.float32) for _ in range(2))
+    z, s = np.zeros(256, np.float32), np.zeros(1, np.float32)
+
+    def check():
+        np.testing.assert_array_equal(z, np.sort(np.concatenate([x, y])))
+        assert s[0] == x.sum() + y.sum()
+    return [x, y, z, s], check
+
+
+KERNELS["cat_sorted"] = (cat_sorted, {"X": "*fp32", "Y": "*fp32", "Z": "*fp32", "S": "*fp32"}, {"N": 128}, 4, 1,
+                         _cat_sorted)

@@ -487,6 +487,23 @@ struct JoinLowering : OpConversionPattern<JoinOp> {
   }
 };
 
+/// ll.cat: the lhs registers, then the rhs registers (as Triton).
+struct CatLowering : OpConversionPattern<CatOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(CatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Type st = getTypeConverter()->convertType(op.getType());
+    if (!st)
+      return rewriter.notifyMatchFailure(op, "no lowering of the result type");
+    auto out = unpack(rewriter, loc, adaptor.getLhs());
+    out.append(unpack(rewriter, loc, adaptor.getRhs()));
+    rewriter.replaceOp(op, pack(rewriter, loc, st, out));
+    return success();
+  }
+};
+
 struct SplitLowering : OpConversionPattern<SplitOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -524,7 +541,7 @@ void mlir::ll::populateKernelOpToLLVMPatterns(LLTypeConverter &tc,
   patterns.add<SplatLowering, AddPtrLowering, ConstantLowering,
                ElementwiseLowering, ShapeLowering<ExpandDimsOp>,
                ShapeLowering<BroadcastOp>, ShapeLowering<TransOp>,
-               ShapeLowering<ReshapeOp>, JoinLowering, SplitLowering,
+               ShapeLowering<ReshapeOp>, JoinLowering, CatLowering, SplitLowering,
                CastLowering<BitcastOp, LLVM::BitcastOp>,
                CastLowering<IntToPtrOp, LLVM::IntToPtrOp>,
                CastLowering<PtrToIntOp, LLVM::PtrToIntOp>>(tc, ctx);

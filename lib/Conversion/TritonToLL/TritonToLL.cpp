@@ -65,6 +65,7 @@ const llvm::StringMap<std::vector<StringRef>> &sameOps() {
       {"tt.reshape", {}},
       {"tt.trans", {"order"}},
       {"tt.join", {}},
+      {"tt.cat", {}},
       {"tt.split", {}},
       {"tt.gather", {"axis"}},
       {"tt.histogram", {}},

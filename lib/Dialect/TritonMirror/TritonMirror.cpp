@@ -35,7 +35,7 @@ void tt::TTDialect::initialize() {
   addOperations<tt::FuncOp, tt::ReturnOp, tt::CallOp, tt::GetProgramIdOp,
                 tt::GetNumProgramsOp, tt::MakeRangeOp, tt::SplatOp,
                 tt::AddPtrOp, tt::LoadOp, tt::StoreOp, tt::ExpandDimsOp,
-                tt::BroadcastOp, tt::ReshapeOp, tt::TransOp, tt::JoinOp,
+                tt::BroadcastOp, tt::ReshapeOp, tt::TransOp, tt::JoinOp, tt::CatOp,
                 tt::SplitOp, tt::ReduceOp, tt::ReduceReturnOp, tt::ScanOp,
                 tt::ScanReturnOp, tt::GatherOp, tt::HistogramOp,
                 tt::BitcastOp, tt::IntToPtrOp, tt::PtrToIntOp, tt::FpToFpOp,

@@ -352,3 +352,20 @@ func.func @barrier_amd() {
   return
 }
 }
+
+// -----
+
+// ll.cat moves nothing: the lhs registers, then the rhs registers.
+#b = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+// CHECK-LABEL: llvm.func @cat
+// CHECK: %[[A:.*]] = llvm.extractvalue %arg0[0]
+// CHECK: %[[B:.*]] = llvm.extractvalue %arg1[0]
+// CHECK: %[[U:.*]] = llvm.insertvalue %[[A]], %{{.*}}[0] : !llvm.struct<(f32, f32)>
+// CHECK: llvm.insertvalue %[[B]], %[[U]][1] : !llvm.struct<(f32, f32)>
+// CHECK-NOT: nvvm.shfl
+module attributes {ll.target = #ll.target<"sm_90">} {
+func.func @cat(%a: tensor<128xf32, #b>, %c: tensor<128xf32, #b>) -> tensor<256xf32, #b> {
+  %0 = ll.cat %a, %c : tensor<128xf32, #b> -> tensor<256xf32, #b>
+  return %0 : tensor<256xf32, #b>
+}
+}

@@ -98,3 +98,16 @@ module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 2 : i32, ttg.targ
     tt.return %v : tensor<64xf32, #blocked>
   }
 }
+
+// -----
+
+// tl.cat (can_reorder): ll.cat with the same types.
+// CHECK-LABEL: func.func private @cat
+// CHECK: ll.cat %{{.*}}, %{{.*}} : tensor<128xf32, #blocked> -> tensor<256xf32, #blocked>
+#blocked = #ttg.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.target = "cuda:80", "ttg.threads-per-warp" = 32 : i32} {
+  tt.func private @cat(%a: tensor<128xf32, #blocked>, %b: tensor<128xf32, #blocked>) -> tensor<256xf32, #blocked> {
+    %c = tt.cat %a, %b : tensor<128xf32, #blocked> -> tensor<256xf32, #blocked>
+    tt.return %c : tensor<256xf32, #blocked>
+  }
+}

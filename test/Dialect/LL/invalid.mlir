@@ -473,3 +473,12 @@ func.func @async_copy_immutable(%p: tensor<64x!ll.ptr<f32>, #b>, %a: !ll.memdesc
   %t = ll.async_copy %p, %a : (tensor<64x!ll.ptr<f32>, #b>, !ll.memdesc<64xf32, #s>) -> !ll.async_token
   return
 }
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+func.func @cat_size(%a: tensor<128xf32, #b>) -> tensor<128xf32, #b> {
+  // expected-error @+1 {{the result must hold the elements of both operands}}
+  %0 = ll.cat %a, %a : tensor<128xf32, #b> -> tensor<128xf32, #b>
+  return %0 : tensor<128xf32, #b>
+}

@@ -916,6 +916,30 @@ LogicalResult AsyncCopyOp::verify() {
   return success();
 }
 
+LogicalResult CatOp::verify() {
+  auto src = cast<RankedTensorType>(getLhs().getType());
+  auto dst = cast<RankedTensorType>(getType());
+  if (src.getElementType() != dst.getElementType() ||
+      dst.getNumElements() != 2 * src.getNumElements())
+    return emitOpError() << "the result must hold the elements of both "
+                            "operands: " << src << " -> " << dst;
+  if (failed(requireDistributed(*this, src, "the operands")) ||
+      failed(requireDistributed(*this, dst, "the result")))
+    return failure();
+  auto ls = getLinearLayout(src), ld = getLinearLayout(dst);
+  if (failed(ls) || failed(ld))
+    return emitOpError() << "needs linear layouts";
+  auto size = [](const ::ll::LinearLayout &l, const char *d) {
+    return l.hasInDim(d) ? l.inDimSize(l.inDimIndex(d)) : 1;
+  };
+  if (size(*ld, "register") != 2 * size(*ls, "register") ||
+      size(*ld, "lane") != size(*ls, "lane") ||
+      size(*ld, "warp") != size(*ls, "warp"))
+    return emitOpError() << "the result layout must have twice the "
+                            "operands' registers over the same lanes and warps";
+  return success();
+}
+
 /// Casts keep the shape and the layout; `what` names the element types.
 static LogicalResult verifyCast(Operation *op, Type src, Type dst,
                                 function_ref<bool(Type, Type)> elementsOk,

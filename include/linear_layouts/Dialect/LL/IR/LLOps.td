@@ -149,6 +149,25 @@ def LL_JoinOp : LL_Op<"join", [Pure, SameTypeOperands]> {
   let hasVerifier = 1;
 }
 
+def LL_CatOp : LL_Op<"cat", [Pure, SameTypeOperands]> {
+  let summary = "Concatenate two tensors, in an unspecified element order";
+  let description = [{
+    Triton's `tl.cat(a, b, can_reorder=True)`: the result holds every
+    element of `lhs` and of `rhs`, in an order the layouts decide: each
+    thread's registers are the lhs registers followed by the rhs registers.
+    The result has twice the elements and twice the registers per thread,
+    over the same lanes and warps.
+
+    ```mlir
+    %2 = ll.cat %0, %1 : tensor<128xf32, #b> -> tensor<256xf32, #b>
+    ```
+  }];
+  let arguments = (ins LL_Tensor:$lhs, LL_Tensor:$rhs);
+  let results = (outs LL_Tensor:$result);
+  let assemblyFormat = "$lhs `,` $rhs attr-dict `:` type($lhs) `->` type($result)";
+  let hasVerifier = 1;
+}
+
 def LL_SplitOp : LL_Op<"split", [Pure, AllTypesMatch<["outLHS", "outRHS"]>]> {
   let summary = "Split a tensor along its last dim of size 2";
   let description = [{
