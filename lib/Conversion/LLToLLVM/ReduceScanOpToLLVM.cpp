@@ -523,6 +523,15 @@ struct ScanLowering : TargetPattern<ScanOp> {
     }
     Scratch s(elemTypes, entries, base);
     bool usedShared = op->hasAttr(kFirstSharedUse) ? false : true;
+    std::map<std::pair<void *, int32_t>, Value> shuffled;
+    std::map<std::tuple<void *, void *, void *>, Value> selected;
+    auto select = [&](Value c, Value x, Value y) -> Value {
+      Value &v = selected[{c.getAsOpaquePointer(), x.getAsOpaquePointer(),
+                           y.getAsOpaquePointer()}];
+      if (!v)
+        v = b.create<LLVM::SelectOp>(loc, c, x, y);
+      return v;
+    };
     for (int k = 0; k < int(plan->steps.size()); ++k) {
       uint64_t h = plan->steps[k];
       bool last = k + 1 == int(plan->steps.size());
@@ -574,8 +583,14 @@ struct ScanLowering : TargetPattern<ScanOp> {
             continue;
           }
           Vals v;
-          for (Value x : src)
-            v.push_back(shuffleXor(b, loc, target, x, ids.lane, lp));
+          for (Value x : src) {
+            // Registers with one total (after the register steps, every
+            // register of a block) shuffle it once.
+            Value &sh = shuffled[{x.getAsOpaquePointer(), lp}];
+            if (!sh)
+              sh = shuffleXor(b, loc, target, x, ids.lane, lp);
+            v.push_back(sh);
+          }
           other[r] = v;
         }
       }
@@ -598,6 +613,7 @@ struct ScanLowering : TargetPattern<ScanOp> {
             bit, i32(b, loc, 0));
       }
       std::map<uint64_t, Vals> nextP, nextT;
+      Value upFlipped;
       for (auto &[r, t] : tot) {
         const Vals &p = pre[r], &o = other[r];
         int64_t regBit = (hw.image(r, /*axis=*/true) >> k) & 1;
@@ -610,18 +626,22 @@ struct ScanLowering : TargetPattern<ScanOp> {
         }
         // up = upRt XOR regBit.
         Value up = upRt;
-        if (regBit)
-          up = b.create<LLVM::XOrOp>(loc, up,
-                                     b.create<LLVM::ConstantOp>(
-                                         loc, b.getI1Type(), b.getBoolAttr(true)));
+        if (regBit) {
+          if (!upFlipped)
+            upFlipped = b.create<LLVM::XOrOp>(
+                loc, upRt,
+                b.create<LLVM::ConstantOp>(loc, b.getI1Type(),
+                                           b.getBoolAttr(true)));
+          up = upFlipped;
+        }
         Vals a = comb(o, p), pv;
         for (size_t q = 0; q < n; ++q)
-          pv.push_back(b.create<LLVM::SelectOp>(loc, up, a[q], p[q]));
+          pv.push_back(select(up, a[q], p[q]));
         nextP[r] = pv;
         if (!last) {
           Vals tu = comb(o, t), td = comb(t, o), tv;
           for (size_t q = 0; q < n; ++q)
-            tv.push_back(b.create<LLVM::SelectOp>(loc, up, tu[q], td[q]));
+            tv.push_back(select(up, tu[q], td[q]));
           nextT[r] = tv;
         }
       }
