@@ -87,29 +87,6 @@ SmallVector<int32_t> sharedVectorBits(const LinearLayout &addr, int maxElems) {
   return bits;
 }
 
-/// Registers [0, regs) grouped by `bits`: per register with those bits zero,
-/// its group in vector order.
-SmallVector<SmallVector<int>> groupRegisters(ArrayRef<int32_t> bits, int regs) {
-  int32_t mask = 0;
-  for (int32_t m : bits)
-    mask |= m;
-  SmallVector<SmallVector<int>> groups;
-  for (int r = 0; r < regs; ++r) {
-    if (r & mask)
-      continue;
-    SmallVector<int> g;
-    for (int j = 0; j < (1 << bits.size()); ++j) {
-      int x = r;
-      for (auto [k, m] : llvm::enumerate(bits))
-        if ((j >> k) & 1)
-          x |= m;
-      g.push_back(x);
-    }
-    groups.push_back(std::move(g));
-  }
-  return groups;
-}
-
 /// The shared-memory vectors of a tensor's registers: up to 16 bytes.
 SmallVector<SmallVector<int>> sharedGroups(const LinearLayout &addr, Type elt,
                                            int regs) {

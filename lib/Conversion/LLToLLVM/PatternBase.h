@@ -172,6 +172,9 @@ Value pack(OpBuilder &b, Location loc, Type type, ArrayRef<Value> vals);
 SmallVector<Value> registersOf(OpBuilder &b, Location loc, Value v);
 Value fromRegisters(OpBuilder &b, Location loc, Type type, ArrayRef<Value> vals);
 
+/// Registers [0, regs) grouped by `bits` (register bits): per register
+/// with those bits zero, its group in vector order.
+SmallVector<SmallVector<int>> groupRegisters(ArrayRef<int32_t> bits, int regs);
 /// The registers a global access moves together: per group (slot r with
 /// the vector bits zero) its registers in vector order, as kVectorAttr on
 /// `op` says (one register per group without it).

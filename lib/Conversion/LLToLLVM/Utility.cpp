@@ -540,15 +540,8 @@ FailureOr<LinearLayout> lowering::layoutOf(Operation *op, Type type) {
   return l;
 }
 
-/// The registers accessed together: per group (slot r with the vector bits
-/// zero) its registers in vector order. Without ll.vector, one register per
-/// group.
-SmallVector<SmallVector<int>> lowering::accessGroups(Operation *op, Type ptrType,
-                                           int regs) {
-  SmallVector<int32_t> bits;
-  if (auto v = op->getAttrOfType<DenseI64ArrayAttr>(kVectorAttr))
-    if (auto l = getLinearLayout(ptrType); succeeded(l))
-      bits = globalVectorBits(*l, int(v[0]), int(v[1]));
+SmallVector<SmallVector<int>> lowering::groupRegisters(ArrayRef<int32_t> bits,
+                                                     int regs) {
   int32_t mask = 0;
   for (int32_t m : bits)
     mask |= m;
@@ -558,14 +551,22 @@ SmallVector<SmallVector<int>> lowering::accessGroups(Operation *op, Type ptrType
       continue;
     SmallVector<int> g;
     for (int j = 0; j < (1 << bits.size()); ++j) {
-      int reg = r;
+      int x = r;
       for (auto [k, m] : llvm::enumerate(bits))
         if ((j >> k) & 1)
-          reg |= m;
-      g.push_back(reg);
+          x |= m;
+      g.push_back(x);
     }
     groups.push_back(std::move(g));
   }
   return groups;
 }
 
+SmallVector<SmallVector<int>> lowering::accessGroups(Operation *op,
+                                                   Type ptrType, int regs) {
+  SmallVector<int32_t> bits;
+  if (auto v = op->getAttrOfType<DenseI64ArrayAttr>(kVectorAttr))
+    if (auto l = getLinearLayout(ptrType); succeeded(l))
+      bits = globalVectorBits(*l, int(v[0]), int(v[1]));
+  return groupRegisters(bits, regs);
+}
