@@ -399,7 +399,7 @@ def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, code
                         threads_per_cta=md.num_warps * warp, shared_bytes=int(md.shared or 0),
                         arg_names=names + ["global scratch", "profile scratch"], **budget)
     except EmulationError as e:
-        raise EmulationError(f"Triton's code for {md.name} on {target}: {e}") from None
+        raise type(e)(f"Triton's code for {md.name} on {target}: {e}") from None
     return k
 
 

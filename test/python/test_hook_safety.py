@@ -200,7 +200,7 @@ def test_fallback_reasons_name_the_op_and_line(tmp_path):
     out = json.loads(child("reasons", str(tmp_path)))
     pattern = {
         "matmul_small": r"unsupported op (tt\.dot|ttng\.warp_group_dot) at tutorials\.py:\d+:\d+",
-        "print_values": r"unsupported op tt\.print at tutorials\.py:\d+:\d+",
+        "tile_copy_desc": r"unsupported op ttg\.global_scratch_alloc at tutorials\.py:\d+:\d+",
     }
     for key, reason in out["reasons"].items():
         name, target = key.split("@")
@@ -220,14 +220,14 @@ def test_fallback_reasons_name_the_op_and_line(tmp_path):
 def _reasons(cache: str) -> None:
     llt.install(cache_dir=cache)
     reasons = {}
-    for name, (fn, sig, consts) in UNSUPPORTED.items():
-        for target in TARGETS:
-            compile_with(fn, sig, consts, target)
+    for name, (fn, sig, consts, targets, attrs) in UNSUPPORTED.items():
+        for target in targets:
+            compile_with(fn, sig, consts, target, attrs)
             rec = llt.report()[-1]
             assert rec.path == "fallback", rec
             reasons[f"{name}@{target}"] = rec.reason
     n = len(llt.report())
-    compile_with(*UNSUPPORTED["matmul_small"], "sm_90")  # a cache hit now
+    compile_with(*UNSUPPORTED["matmul_small"][:3], "sm_90")  # a cache hit now
     fn, sig, consts, attrs, _ = TUTORIALS["grid_size"]
     compile_with(fn, sig, consts, "sm_90", attrs)
     compile_with(fn, sig, consts, "sm_90", attrs)  # a cache hit

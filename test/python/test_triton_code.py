@@ -25,6 +25,8 @@ import triton_oracle
 pytestmark = pytest.mark.triton
 triton = triton_oracle.need_triton()
 
+import triton.language as tl  # noqa: E402
+
 import linear_layouts.triton as llt  # noqa: E402
 from linear_layouts.emulator import EmulationError  # noqa: E402
 
@@ -219,3 +221,58 @@ def test_kernels_compile_as_the_launcher_compiles_them():
     assert launch.constexprs["n"] == 1 and launch.names == ["X", "Y", "Z"]
     assert launch.attrs == {(0,): [["tt.divisibility", 16]], (1,): [["tt.divisibility", 16]],
                             (2,): [["tt.divisibility", 16]]}
+
+
+# ---- tl.device_print / tl.device_assert: our code prints what Triton's does
+
+
+@triton.jit
+def _printing(X, N: tl.constexpr):
+    o = tl.arange(0, N)
+    x = tl.load(X + o)
+    tl.device_print("x: ", x)
+    tl.device_print("pair", x.to(tl.float16), o.to(tl.int64), o < 3)
+    tl.device_print("hex", o, hex=True)
+    tl.device_print("pid", tl.program_id(0))
+    tl.device_print("2d", tl.load(X + o[:, None] * 0 + o[None, :]))
+
+
+def test_device_print_matches_tritons_text(capfd):
+    """Every line Triton's own NVIDIA code prints (pid, index, prefix,
+    operand, value formats, replicas: every thread prints what it holds),
+    our code prints, in the same order; on AMD (wave64, OCKL's printf) the
+    same lines, each element printed by its 64-lane replicas."""
+    x = (np.arange(8) * 1.5 - 3).astype(np.float32)
+    text = {}
+    for target, code in (("sm_80", "triton"), ("sm_80", "ours"), ("gfx942", "ours")):
+        llt.emulate(_printing, 2, x, target=target, num_warps=1, code=code, N=8)
+        text[target, code] = capfd.readouterr().out
+    tri = text["sm_80", "triton"]
+    assert "pid (1, 0, 0) idx (7) x: 7.500000\n" in tri and "idx (2) pair: (operand 2) 1\n" in tri
+    assert "idx (5) hex: 0x00000005\n" in tri and "idx () pid: 1\n" in tri and "idx (7, 7) 2d: 7.500000\n" in tri
+    assert text["sm_80", "ours"] == tri
+    assert set(text["gfx942", "ours"].splitlines()) == set(tri.splitlines())
+
+
+@triton.jit
+def _checked(X, N: tl.constexpr):
+    x = tl.load(X + tl.arange(0, N))
+    tl.device_assert(x < 100, "x too big")
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_device_assert_stops_the_launch(target):
+    """debug=True: a false element stops the launch with the message and
+    the kernel's line (ours on every target; Triton's own code on NVIDIA:
+    its AMD code links OCKL's printf internals the emulator does not
+    model); with every element true, nothing happens."""
+    from linear_layouts.emulator.values import DeviceAssertion
+
+    x = np.arange(8, dtype=np.float32)
+    codes = ("ours", "triton") if target != "gfx942" else ("ours",)
+    for code in codes:
+        llt.emulate(_checked, 1, x, target=target, num_warps=1, code=code, N=8, options={"debug": True})
+        bad = x.copy()
+        bad[5] = 500
+        with pytest.raises(DeviceAssertion, match="x too big|trapped"):
+            llt.emulate(_checked, 1, bad, target=target, num_warps=1, code=code, N=8, options={"debug": True})

@@ -272,6 +272,7 @@ struct ConvertLLToLLVM
       populateLocalOpToLLVMPatterns(tc, patterns, *info);
       populateHistogramOpToLLVMPatterns(tc, patterns, *info);
       populateAtomicOpToLLVMPatterns(tc, patterns, *info);
+      populateDebugOpToLLVMPatterns(tc, patterns, *info);
       populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                      tc);
       populateReturnOpTypeConversionPattern(patterns, tc);

@@ -10,6 +10,7 @@
 //   FpToFpOpToLLVM.cpp        ll.fp_to_fp
 //   GatherOpToLLVM.cpp        ll.gather, ll.histogram
 //   AtomicOpToLLVM.cpp        ll.atomic_rmw, ll.atomic_cas
+//   DebugOpToLLVM.cpp         ll.print, ll.assert
 //   LLToLLVMPass.cpp          the pass: ll -> LLVM + NVVM/ROCDL, then MLIR's
 //                             conversions of func/arith/math/scf/cf
 //
@@ -124,6 +125,10 @@ void populateHistogramOpToLLVMPatterns(LLTypeConverter &tc,
                                        RewritePatternSet &patterns,
                                        const TargetInfo &target);
 int64_t histogramScratchBytes(HistogramOp op);
+/// ll.print and ll.assert.
+void populateDebugOpToLLVMPatterns(LLTypeConverter &tc,
+                                   RewritePatternSet &patterns,
+                                   const TargetInfo &target);
 /// ll.atomic_rmw / ll.atomic_cas, and their scratch: the old values of
 /// elements (or a scalar) applied by one thread and wanted by threads of
 /// other warps go through shared memory.
@@ -279,6 +284,14 @@ SmallVector<int64_t> rowMajorStrides(ArrayRef<int64_t> shape);
 /// strides[d] (strides of powers of two keep it linear: a row-major index).
 ::ll::LinearLayout indexLayout(const ::ll::LinearLayout &l,
                                ArrayRef<int64_t> strides);
+/// A pointer (address space 0) to a NUL-terminated constant string, an
+/// internal global of the module named after `name` (one per text), held
+/// in address space `space` (cast to 0 when it is not).
+Value globalString(OpBuilder &b, Location loc, StringRef name, StringRef text,
+                   unsigned space = 0);
+/// The module's declaration of external function `name` (made once).
+LLVM::LLVMFuncOp declareFunction(OpBuilder &b, Location loc, StringRef name,
+                                 LLVM::LLVMFunctionType type);
 /// The layout of a tensor type (failure with a diagnostic on `op`).
 FailureOr<::ll::LinearLayout> layoutOf(Operation *op, Type type);
 

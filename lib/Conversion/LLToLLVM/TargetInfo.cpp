@@ -1,6 +1,7 @@
 //===- TargetInfo.cpp - NVVM and ROCDL targets ----------------------------===//
 
 #include "linear_layouts/Conversion/LLToLLVM/TargetInfo.h"
+#include "PatternBase.h"
 
 #include "mlir/Conversion/GPUToNVVM/GPUToNVVMPass.h"
 #include "mlir/Conversion/MathToROCDL/MathToROCDL.h"
@@ -356,6 +357,49 @@ public:
   StringRef syncScope(MemScope scope) const override {
     return scope == MemScope::CTA ? "block" : scope == MemScope::GPU ? "device" : "";
   }
+  /// vprintf(format, args): the arguments in a local struct, each at its
+  /// natural alignment (CUDA's packing).
+  void printf(OpBuilder &b, Location loc, StringRef format,
+              ValueRange args) const override {
+    MLIRContext *ctx = b.getContext();
+    auto ptr = LLVM::LLVMPointerType::get(ctx);
+    auto fn = lowering::declareFunction(
+        b, loc, "vprintf",
+        LLVM::LLVMFunctionType::get(b.getI32Type(), {ptr, ptr}));
+    Value fmt = lowering::globalString(b, loc, "printfFormat", format);
+    Value buf = b.create<LLVM::ZeroOp>(loc, ptr);
+    if (!args.empty()) {
+      SmallVector<Type> types;
+      for (Value a : args)
+        types.push_back(a.getType());
+      auto st = LLVM::LLVMStructType::getLiteral(ctx, types);
+      buf = b.create<LLVM::AllocaOp>(loc, ptr, st, i32Const(b, loc, 1), 8);
+      for (auto [k, a] : llvm::enumerate(args)) {
+        Value at = b.create<LLVM::GEPOp>(
+            loc, ptr, st, buf, ArrayRef<LLVM::GEPArg>{0, int32_t(k)});
+        b.create<LLVM::StoreOp>(loc, a, at);
+      }
+    }
+    b.create<LLVM::CallOp>(loc, fn, ValueRange{fmt, buf});
+  }
+  void assertFail(OpBuilder &b, Location loc, StringRef message,
+                  StringRef file, int line, StringRef func) const override {
+    MLIRContext *ctx = b.getContext();
+    auto ptr = LLVM::LLVMPointerType::get(ctx);
+    auto fn = lowering::declareFunction(
+        b, loc, "__assertfail",
+        LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx),
+                                    {ptr, ptr, b.getI32Type(), ptr,
+                                     b.getI64Type()}));
+    Value m = lowering::globalString(b, loc, "assertMessage", message);
+    Value f = lowering::globalString(b, loc, "assertFile", file);
+    Value fn2 = lowering::globalString(b, loc, "assertFunc", func);
+    b.create<LLVM::CallOp>(
+        loc, fn,
+        ValueRange{m, f, i32Const(b, loc, line), fn2,
+                   b.create<LLVM::ConstantOp>(loc, b.getI64Type(),
+                                              b.getI64IntegerAttr(1))});
+  }
   /// `@p atom.sem.scope.global.op.type` (PTX ISA 9.7.13.5), as Triton emits
   /// its atomics: 32- and 64-bit integers, f32 / f64 add, f16 add (and bf16
   /// on sm_90) without flushing, 32- / 64-bit exchange and cas.
@@ -512,6 +556,67 @@ public:
   }
   StringRef syncScope(MemScope scope) const override {
     return scope == MemScope::CTA ? "workgroup" : scope == MemScope::GPU ? "agent" : "";
+  }
+  /// OCKL's printf (HIP's device printf, linked at emission): begin, the
+  /// format, then the arguments as i64 (doubles by their bits), seven per
+  /// call, the last call flagged.
+  void printf(OpBuilder &b, Location loc, StringRef format,
+              ValueRange args) const override {
+    MLIRContext *ctx = b.getContext();
+    Type i64 = b.getI64Type(), i32 = b.getI32Type();
+    auto ptr = LLVM::LLVMPointerType::get(ctx);
+    auto begin = lowering::declareFunction(
+        b, loc, "__ockl_printf_begin", LLVM::LLVMFunctionType::get(i64, {i64}));
+    auto str = lowering::declareFunction(
+        b, loc, "__ockl_printf_append_string_n",
+        LLVM::LLVMFunctionType::get(i64, {i64, ptr, i64, i32}));
+    SmallVector<Type> argTypes = {i64, i32};
+    argTypes.append(7, i64);
+    argTypes.push_back(i32);
+    auto append = lowering::declareFunction(
+        b, loc, "__ockl_printf_append_args",
+        LLVM::LLVMFunctionType::get(i64, argTypes));
+    auto c64 = [&](int64_t v) -> Value {
+      return b.create<LLVM::ConstantOp>(loc, i64, b.getI64IntegerAttr(v));
+    };
+    Value h = b.create<LLVM::CallOp>(loc, begin, ValueRange{c64(0)}).getResult();
+    Value fmt = lowering::globalString(b, loc, "printfFormat", format, 4);
+    h = b.create<LLVM::CallOp>(
+            loc, str,
+            ValueRange{h, fmt, c64(int64_t(format.size()) + 1),
+                       i32Const(b, loc, args.empty() ? 1 : 0)})
+            .getResult();
+    SmallVector<Value> words;
+    for (Value a : args) {
+      Type t = a.getType();
+      if (isa<LLVM::LLVMPointerType>(t))
+        words.push_back(b.create<LLVM::PtrToIntOp>(loc, i64, a));
+      else if (isa<FloatType>(t))
+        words.push_back(b.create<LLVM::BitcastOp>(loc, i64, a));
+      else if (t.getIntOrFloatBitWidth() < 64)
+        words.push_back(b.create<LLVM::ZExtOp>(loc, i64, a));
+      else
+        words.push_back(a);
+    }
+    for (size_t k = 0; k < words.size(); k += 7) {
+      SmallVector<Value> ops = {h, i32Const(b, loc, int64_t(std::min<size_t>(7, words.size() - k)))};
+      for (size_t j = 0; j < 7; ++j)
+        ops.push_back(k + j < words.size() ? words[k + j] : c64(0));
+      ops.push_back(i32Const(b, loc, k + 7 >= words.size() ? 1 : 0));
+      h = b.create<LLVM::CallOp>(loc, append, ops).getResult();
+    }
+  }
+  /// A printf of the failure (as Triton's AMD code words it), then a trap.
+  void assertFail(OpBuilder &b, Location loc, StringRef message,
+                  StringRef file, int line, StringRef func) const override {
+    std::string text = ("device assertion failed: '" + message + "', in " +
+                        func + " at " + file + ":" + Twine(line) + "\n")
+                           .str();
+    std::string escaped; // (a literal % in the message)
+    for (char c : text)
+      escaped += c == '%' ? std::string("%%") : std::string(1, c);
+    printf(b, loc, escaped, {});
+    b.create<LLVM::Trap>(loc);
   }
   void populateMathPatterns(LLVMTypeConverter &tc,
                             RewritePatternSet &patterns) const override {

@@ -570,3 +570,50 @@ SmallVector<SmallVector<int>> lowering::accessGroups(Operation *op,
       bits = globalVectorBits(*l, int(v[0]), int(v[1]));
   return groupRegisters(bits, regs);
 }
+
+Value lowering::globalString(OpBuilder &b, Location loc, StringRef name,
+                             StringRef text, unsigned space) {
+  Operation *scope = b.getInsertionBlock()->getParentOp();
+  auto module = isa<ModuleOp>(scope) ? cast<ModuleOp>(scope)
+                                     : scope->getParentOfType<ModuleOp>();
+  std::string bytes = (text + Twine('\0')).str();
+  auto type = LLVM::LLVMArrayType::get(b.getI8Type(), bytes.size());
+  LLVM::GlobalOp global;
+  for (auto g : module.getOps<LLVM::GlobalOp>())
+    if (g.getName().starts_with(name) && g.getAddrSpace() == space)
+      if (auto v = dyn_cast_or_null<StringAttr>(g.getValueOrNull()))
+        if (v.getValue() == bytes)
+          global = g;
+  if (!global) {
+    std::string sym;
+    for (int i = 0;; ++i) {
+      sym = (name + "_" + Twine(i)).str();
+      if (!SymbolTable::lookupSymbolIn(module, sym))
+        break;
+    }
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPointToStart(module.getBody());
+    global = b.create<LLVM::GlobalOp>(loc, type, /*isConstant=*/true,
+                                      LLVM::Linkage::Internal, sym,
+                                      b.getStringAttr(bytes), /*alignment=*/1,
+                                      space);
+  }
+  Value p = b.create<LLVM::AddressOfOp>(loc, global);
+  if (space != 0)
+    p = b.create<LLVM::AddrSpaceCastOp>(
+        loc, LLVM::LLVMPointerType::get(b.getContext(), 0), p);
+  return p;
+}
+
+LLVM::LLVMFuncOp lowering::declareFunction(OpBuilder &b, Location loc,
+                                           StringRef name,
+                                           LLVM::LLVMFunctionType type) {
+  Operation *scope = b.getInsertionBlock()->getParentOp();
+  auto module = isa<ModuleOp>(scope) ? cast<ModuleOp>(scope)
+                                     : scope->getParentOfType<ModuleOp>();
+  if (auto f = module.lookupSymbol<LLVM::LLVMFuncOp>(name))
+    return f;
+  OpBuilder::InsertionGuard guard(b);
+  b.setInsertionPointToStart(module.getBody());
+  return b.create<LLVM::LLVMFuncOp>(loc, name, type);
+}

@@ -66,6 +66,8 @@ const llvm::StringMap<std::vector<StringRef>> &sameOps() {
       {"tt.trans", {"order"}},
       {"tt.join", {}},
       {"tt.cat", {}},
+      {"tt.print", {"prefix", "hex", "isSigned"}},
+      {"tt.assert", {"message"}},
       {"tt.split", {}},
       {"tt.gather", {"axis"}},
       {"tt.histogram", {}},

@@ -41,7 +41,7 @@ void tt::TTDialect::initialize() {
                 tt::BitcastOp, tt::IntToPtrOp, tt::PtrToIntOp, tt::FpToFpOp,
                 tt::PreciseSqrtOp, tt::PreciseDivFOp, tt::ApproxDivFOp,
                 tt::MulhiUIOp, tt::ClampFOp, tt::AtomicRMWOp,
-                tt::AtomicCASOp>();
+                tt::AtomicCASOp, tt::PrintOp, tt::AssertOp>();
 }
 
 Type tt::TTDialect::parseType(DialectAsmParser &p) const {

@@ -43,6 +43,11 @@ Execution model
   it swapped). Orderings and scopes are not modelled: CTAs run one after another, each to its
   end, which is one valid schedule of the grid -- a spin lock between programs (tutorial 05's)
   always finds the lock free.
+* **printf and assertions.** ``vprintf`` (CUDA's packing: each argument at its natural alignment in
+  a per-thread ``llvm.alloca`` struct) and OCKL's printf (begin / format / 64-bit argument words)
+  print each active thread's line, in thread order, on standard output; ``__assertfail`` and
+  ``llvm.trap`` raise ``DeviceAssertion`` (an ``EmulationError``) with the message, file and line.
+  ``llvm.alloca`` is per-thread stack memory, fresh in each CTA.
 * **Races.** CTAs run warps in lockstep, which would hide a missing barrier, so shared memory
   tracks, per byte, which warp last wrote it and which warps read it since the last barrier:
   a read of a byte another warp wrote, or a write of a byte another warp read or wrote, with no

@@ -8,13 +8,15 @@ its package docstring)."""
 from __future__ import annotations
 
 import functools
+import itertools
 import math
 import re
+import sys
 from typing import Any, Callable
 
 import numpy as np
 
-from .values import EmulationError, Pending, Poisoned, SHARED_WINDOW, Value, _flush_f32, _require_aligned, _marks, _no_poison, _origin, _plain, _poisoned, _ready, carry_poison, pending, _DYNAMIC_INDEX, _SINT, _Ty, _UINT, _access_bytes, _dense_elements, _dtype, _elem, _first, _from_bytes, _int_row, _layout, _parse_type, _round_bf16, _struct_layout, _sview, _to_bytes, _to_float, _uview, _where, _zero
+from .values import _LOCAL_SPAN, _LOCAL_WINDOW, DeviceAssertion, EmulationError, Pending, Poisoned, SHARED_WINDOW, Value, _flush_f32, _require_aligned, _marks, _no_poison, _origin, _plain, _poisoned, _ready, carry_poison, pending, _DYNAMIC_INDEX, _SINT, _Ty, _UINT, _access_bytes, _dense_elements, _dtype, _elem, _first, _from_bytes, _int_row, _layout, _parse_type, _round_bf16, _struct_layout, _sview, _to_bytes, _to_float, _uview, _where, _zero
 from .registry import Handler, _OPS, _Op, _State, _intrinsic, _intrinsic_handler, _op
 
 
@@ -378,11 +380,198 @@ def _math_call(name: str, out: _Ty) -> Callable | None:
     return _MATH_CALLS.get(m[1]) if m else None
 
 
+_ALLOCAS = itertools.count()
+
+
+@_op("llvm.alloca")
+def _alloca(op: _Op) -> Handler:
+    """Per-thread stack memory (PTX .local; what printf's argument buffers
+    live in): each alloca op its own window, one slot per thread, fresh in
+    each CTA."""
+    ty = _parse_type(str(op.attrs["elem_type"].value))
+    size, align = _layout(ty)
+    key = next(_ALLOCAS)
+    window = _LOCAL_WINDOW + (key % (1 << 8)) * _LOCAL_SPAN
+
+    def run(st: _State, a: list) -> np.ndarray:
+        count = np.unique(np.asarray(a[0])[st.lanes])
+        if len(count) != 1 or int(count[0]) < 1:
+            raise EmulationError("llvm.alloca needs one positive count in all threads")
+        stride = -(-size * int(count[0]) // 16) * 16
+        if key not in st.local:
+            if stride * st.T > _LOCAL_SPAN:
+                raise EmulationError(f"llvm.alloca of {stride} bytes per thread is too large")
+            st.mem.regions.append((window, np.zeros(stride * st.T, np.uint8), "a thread's stack (llvm.alloca)"))
+            st.local[key] = stride
+        return (window + np.arange(st.T, dtype=np.int64) * st.local[key]).astype(np.int64)
+    return run
+
+
+def _c_string(st: _State, t: int, addr: int, limit: int = 4096) -> str:
+    out = bytearray()
+    while len(out) < limit:
+        c = int(st.mem.load(np.array([addr + len(out)], np.int64), 1, st, np.array([t]))[0, 0])
+        if c == 0:
+            break
+        out.append(c)
+    return out.decode("latin-1")
+
+
+_PRINTF_SPEC = re.compile(r"%([-+ #0]*)(\d*)(?:\.(\d+))?(hh|h|ll|l|z|j|t)?([diouxXeEfFgGcsp%])")
+
+
+def format_c(fmt: str, fetch: Callable[[int, str], Any], string: Callable[[int], str] | None = None) -> str:
+    """C's printf of `fmt`, each argument from `fetch(size, kind)` (kind
+    "i" signed, "u" unsigned, "f" double; size in bytes as C passes it);
+    `string(address)` reads a %s argument."""
+    def one(m: re.Match) -> str:
+        flags, width, prec, length, conv = m.groups()
+        if conv == "%":
+            return "%"
+        wide = length in ("ll", "l", "z", "j", "t")
+        if conv in "di":
+            v = fetch(8 if wide else 4, "i")
+        elif conv in "ouxX":
+            v = fetch(8 if wide else 4, "u")
+        elif conv in "eEfFgG":
+            v = fetch(8, "f")
+        elif conv == "c":
+            v = chr(fetch(4, "u") & 0xFF)
+        elif conv == "s":
+            p = fetch(8, "u")
+            v = string(p) if string else "(string)"
+        else:  # %p
+            return "0x%x" % fetch(8, "u")
+        spec = "%" + flags + width + ("." + prec if prec is not None else "") + ("d" if conv == "u" else conv)
+        return spec % v
+    return _PRINTF_SPEC.sub(one, fmt)
+
+
+def printf(st: _State, t: int, fmt: str, args: int) -> str:
+    """C's printf of `fmt` with its arguments packed as CUDA's vprintf packs
+    them (each aligned to its size: 4-byte ints and chars, 8-byte long longs,
+    doubles and pointers), from address `args` of thread `t`'s memory."""
+    offset = 0
+
+    def fetch(size: int, kind: str) -> Any:
+        nonlocal offset
+        offset = -(-offset // size) * size
+        raw = st.mem.load(np.array([args + offset], np.int64), size, st, np.array([t]))[0]
+        offset += size
+        dt = {"f": np.float64, "i": {4: np.int32, 8: np.int64}[size], "u": {4: np.uint32, 8: np.uint64}[size]}[kind]
+        return raw.view(dt)[0].item()
+    return format_c(fmt, fetch, lambda p: _c_string(st, t, p))
+
+
+def _vprintf(op: _Op) -> Handler:
+    """CUDA's vprintf(format, args): each active thread, in thread order,
+    prints its line to standard output (a GPU's order is unspecified);
+    returns the characters printed."""
+    def run(st: _State, a: list) -> np.ndarray:
+        out = np.zeros(st.T, np.uint32)
+        for t in st.lanes:
+            text = printf(st, int(t), _c_string(st, int(t), int(a[0][t])), int(a[1][t]))
+            sys.stdout.write(text)
+            out[t] = len(text)
+        sys.stdout.flush()
+        return out
+    return run
+
+
+class _Ockl:
+    """OCKL's printf (HIP's device printf: a message descriptor, its format
+    string, then its arguments as 64-bit words, doubles by their bits),
+    what Triton's AMD code and ours call: per thread, the message being
+    built; printed when its last piece arrives."""
+
+    messages: dict[int, list] = {}
+    ids = itertools.count(1)
+
+    @classmethod
+    def begin(cls, op: _Op) -> Handler:
+        def run(st: _State, a: list) -> np.ndarray:
+            out = np.zeros(st.T, np.uint64)
+            for t in st.lanes:
+                h = next(cls.ids)
+                cls.messages[h] = ["", []]
+                out[t] = h
+            return out
+        return run
+
+    @classmethod
+    def string(cls, op: _Op) -> Handler:
+        def run(st: _State, a: list) -> np.ndarray:
+            for t in st.lanes:
+                msg = cls.messages[int(a[0][t])]
+                msg[0] += _c_string(st, int(t), int(a[1][t]), int(a[2][t]))
+                if int(a[3][t]):
+                    cls.emit(st, int(t), int(a[0][t]))
+            return np.asarray(a[0]).astype(np.uint64)
+        return run
+
+    @classmethod
+    def args(cls, op: _Op) -> Handler:
+        def run(st: _State, a: list) -> np.ndarray:
+            for t in st.lanes:
+                msg = cls.messages[int(a[0][t])]
+                msg[1] += [np.uint64(a[2 + j][t]) for j in range(int(a[1][t]))]
+                if int(a[9][t]):
+                    cls.emit(st, int(t), int(a[0][t]))
+            return np.asarray(a[0]).astype(np.uint64)
+        return run
+
+    @classmethod
+    def emit(cls, st: _State, t: int, h: int) -> None:
+        fmt, words = cls.messages.pop(h)
+        words = iter(words)
+
+        def fetch(size: int, kind: str) -> Any:
+            w = np.array([next(words, np.uint64(0))], np.uint64)
+            if kind == "f":
+                return w.view(np.float64)[0].item()
+            v = int(w[0]) & ((1 << (8 * size)) - 1)
+            return v - (1 << (8 * size)) if kind == "i" and v >> (8 * size - 1) else v
+        sys.stdout.write(format_c(fmt.rstrip("\0"), fetch))
+        sys.stdout.flush()
+
+
+def _assertfail(op: _Op) -> Handler:
+    """CUDA's __assertfail(message, file, line, function, char size): the
+    launch stops; the emulator raises DeviceAssertion with what the GPU
+    prints."""
+    def run(st: _State, a: list) -> None:
+        t = int(st.lanes[0])
+        msg, file, fn = (_c_string(st, t, int(a[k][t])) for k in (0, 1, 3))
+        raise DeviceAssertion(f"{file}:{int(a[2][t])}: {fn}: block {st.cta}, thread {t}: "
+                              f"Assertion `{msg}` failed.")
+    return run
+
+
+@_op("llvm.intr.trap")
+def _trap(op: _Op) -> Handler:
+    """A trap (AMD's failed device assertion, after its printf) stops the launch."""
+    def run(st: _State, a: list) -> None:
+        raise DeviceAssertion(f"{st.thread(int(st.lanes[0]))} trapped (llvm.trap)")
+    return run
+
+
 @_op("llvm.call")
 def _call(op: _Op) -> Handler:
     callee = str(op.attrs.get("callee", "")).lstrip("@")
     if callee == "__nvvm_reflect":
         return _nvvm_reflect(op)
+    if callee == "vprintf":
+        return _vprintf(op)
+    if callee == "__assertfail":
+        return _assertfail(op)
+    ockl = {"__ockl_printf_begin": (1, _Ockl.begin), "__ockl_fprintf_stderr_begin": (1, _Ockl.begin),
+            "__ockl_printf_append_string_n": (4, _Ockl.string), "__ockl_printf_append_args": (10, _Ockl.args)}
+    if callee in ockl:
+        arity, factory = ockl[callee]
+        if len(op.ins) != arity:  # Triton links OCKL and LLVM specializes its functions
+            raise EmulationError(f"@{callee} with {len(op.ins)} arguments (OCKL linked and specialized, as in "
+                                 f"Triton's AMD code) is not modelled; its declared form ({arity}) is")
+        return factory(op)
     fn = _math_call(callee, op.outs[0]) if len(op.outs) == 1 else None
     if fn is None:
         raise EmulationError(f"calls are supported for libdevice / OCML math functions only, not @{callee}")

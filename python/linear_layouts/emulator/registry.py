@@ -92,6 +92,8 @@ class _State:
         self.exited = np.zeros(T, bool)
         #: AMD MODE.FP16_OVFL (s_setreg): f16 overflow clamps to +-65504
         self.fp16_overflow_clamps = False
+        #: llvm.alloca op -> its per-thread stack region in this CTA
+        self.local: dict[int, int] = {}
         self.wgmma = _AsyncGroups("wgmma.mma_async", "wgmma.wait_group")
         self.cp_async = _AsyncGroups("cp.async", "cp.async.wait_group")
         self.set_mask(np.ones(T, bool))

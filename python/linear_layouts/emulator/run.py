@@ -15,7 +15,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-from .values import EmulationError, SHARED_WINDOW, _no_poison, _CONST_WINDOW, _IMPLICIT_WINDOW, _GLOBAL_SHIFT, _MAX_BLOCKS, _Ty, _int_row, _layout, _parse_type, _round_up, _to_float, _where
+from .values import EmulationError, SHARED_WINDOW, _no_poison, _CONST_WINDOW, _IMPLICIT_WINDOW, _LOCAL_END, _LOCAL_WINDOW, _GLOBAL_SHIFT, _MAX_BLOCKS, _Ty, _int_row, _layout, _parse_type, _round_up, _to_float, _where
 from .memory import _Memory, _RaceTracker
 from .registry import Handler, _OPS, _Op, _State
 
@@ -237,8 +237,8 @@ def _run_block(block: _Block, vals: list, st: _State) -> None:
     for ins in block.instrs:
         try:
             out = ins.run(st, [vals[i] for i in ins.ins])
-        except EmulationError as e:
-            raise EmulationError(f"{ins.where}: {e}") from None
+        except EmulationError as e:  # (the same class: a DeviceAssertion stays one)
+            raise type(e)(f"{ins.where}: {e}") from None
         if ins.out >= 0:
             old = vals[ins.out]
             vals[ins.out] = out if full or old is None else _where(mask, out, old)
@@ -385,7 +385,9 @@ def emulate_mlir(mlir_text: str, kernel: str | None, grid: int | Sequence[int], 
             mem.shared, mem.races, mem.inflight = shared, _RaceTracker(shared_size), None
             mem.written = np.zeros(shared_size, bool)
             _run_cta(prog, _State(dims, warp_size, (x, y, z), grid3, mem), params, max_blocks)
-            mem.regions.pop()
+            # (the CTA's shared memory and stack go with it)
+            mem.regions[:] = [r for r in mem.regions
+                              if r[0] != SHARED_WINDOW and not _LOCAL_WINDOW <= r[0] < _LOCAL_END]
 
 
 _SPECIAL_FLOATS = {  # LLVM 22 spellings of the special constants newer LLVMs print by name

@@ -17,6 +17,9 @@ import numpy as np
 SHARED_WINDOW = 1 << 32  # flat address of shared-memory offset 0
 _CONST_WINDOW = 1 << 36  # read-only constant globals (below the parameters)
 _IMPLICIT_WINDOW = (1 << 36) + (1 << 34)  # AMD's hidden kernel arguments (llvm.amdgcn.implicitarg.ptr)
+_LOCAL_WINDOW = (1 << 36) + (1 << 35)  # per-thread stack memory (llvm.alloca): one window per alloca op
+_LOCAL_SPAN = 1 << 26
+_LOCAL_END = _LOCAL_WINDOW + 256 * _LOCAL_SPAN
 _GLOBAL_SHIFT = 40  # pointer parameter i lives at (i + 1) << 40
 _DYNAMIC_INDEX = -(2**31)  # rawConstantIndices marker of a dynamic GEP index
 _MAX_BLOCKS = 1_000_000  # block executions per CTA before we call it a hang
@@ -24,6 +27,11 @@ _MAX_BLOCKS = 1_000_000  # block executions per CTA before we call it a hang
 
 class EmulationError(RuntimeError):
     """The kernel cannot be emulated, or did something a GPU launch would not allow."""
+
+
+class DeviceAssertion(EmulationError):
+    """A device-side assertion failed (``__assertfail``: Triton's
+    ``tl.device_assert`` with ``debug=True``), as it would stop the launch."""
 
 
 # ------------------------------------------------------------------------------------ types

@@ -111,3 +111,20 @@ module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.targ
     tt.return %c : tensor<256xf32, #blocked>
   }
 }
+
+// -----
+
+// tl.device_print / tl.device_assert as Triton prints them.
+// CHECK-LABEL: func.func private @debugging
+// CHECK: ll.print " x: " {hex = false, isSigned = array<i32: 0, 1>} : %{{.*}}, %{{.*}} : tensor<8xf32, #blocked>, tensor<8xi32, #blocked>
+// CHECK: ll.print " pid: " {hex = false, isSigned = array<i32: 1>} : %{{.*}} : i32
+// CHECK: ll.assert %{{.*}}, "too big" : tensor<8xi1, #blocked>
+#blocked = #ttg.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
+module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 1 : i32, ttg.target = "cuda:80", "ttg.threads-per-warp" = 32 : i32} {
+  tt.func private @debugging(%x: tensor<8xf32, #blocked>, %o: tensor<8xi32, #blocked>, %ok: tensor<8xi1, #blocked>, %p: i32) {
+    tt.print " x: " {hex = false, isSigned = array<i32: 0, 1>} : %x, %o : tensor<8xf32, #blocked>, tensor<8xi32, #blocked>
+    tt.print " pid: " {hex = false, isSigned = array<i32: 1>} : %p : i32
+    tt.assert %ok, "too big" : tensor<8xi1, #blocked>
+    tt.return
+  }
+}

@@ -482,3 +482,11 @@ func.func @cat_size(%a: tensor<128xf32, #b>) -> tensor<128xf32, #b> {
   %0 = ll.cat %a, %a : tensor<128xf32, #b> -> tensor<128xf32, #b>
   return %0 : tensor<128xf32, #b>
 }
+
+// -----
+
+func.func @print_signs(%x: f32, %y: f32) {
+  // expected-error @+1 {{needs one isSigned entry per operand, got 1 for 2}}
+  ll.print " x: " {hex = false, isSigned = array<i32: 0>} : %x, %y : f32, f32
+  return
+}

@@ -131,6 +131,15 @@ public:
                                  MemSemantic sem, MemScope scope) const {
     return {};
   }
+  /// This thread prints C format `format` with `args` (promoted as C
+  /// varargs: i32, i64, f64, pointers). NVIDIA: vprintf; AMD: OCKL's
+  /// printf.
+  virtual void printf(OpBuilder &b, Location loc, StringRef format,
+                      ValueRange args) const = 0;
+  /// This thread reports a failed assertion (`message` at file:line in
+  /// `func`) and stops the launch.
+  virtual void assertFail(OpBuilder &b, Location loc, StringRef message,
+                          StringRef file, int line, StringRef func) const = 0;
   /// The LLVM sync scope of an atomic's scope: NVPTX "block" / "device" /
   /// "" (system), AMDGPU "workgroup" / "agent" / "".
   virtual StringRef syncScope(MemScope scope) const = 0;

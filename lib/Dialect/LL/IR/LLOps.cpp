@@ -940,6 +940,33 @@ LogicalResult CatOp::verify() {
   return success();
 }
 
+LogicalResult PrintOp::verify() {
+  if (getIsSigned().size() != getArgs().size())
+    return emitOpError() << "needs one isSigned entry per operand, got "
+                         << getIsSigned().size() << " for "
+                         << getArgs().size();
+  for (Value a : getArgs()) {
+    Type t = getElementTypeOrSelf(a.getType());
+    bool printable = isa<PointerType>(t) ||
+                     (t.isIntOrFloat() && t.getIntOrFloatBitWidth() <= 64 &&
+                      (!isa<FloatType>(t) || t.isF16() || t.isBF16() ||
+                       t.isF32() || t.isF64()));
+    if (!printable)
+      return emitOpError() << "cannot print " << a.getType();
+    if (getHex() && isa<FloatType>(t))
+      return emitOpError() << "prints floats in decimal only, got hex for "
+                           << a.getType();
+  }
+  return success();
+}
+
+LogicalResult AssertOp::verify() {
+  if (!getElementTypeOrSelf(getCondition().getType()).isInteger(1))
+    return emitOpError() << "needs an i1 condition, got "
+                         << getCondition().getType();
+  return success();
+}
+
 /// Casts keep the shape and the layout; `what` names the element types.
 static LogicalResult verifyCast(Operation *op, Type src, Type dst,
                                 function_ref<bool(Type, Type)> elementsOk,

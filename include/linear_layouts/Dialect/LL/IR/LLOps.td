@@ -675,4 +675,45 @@ def LL_AsyncWaitOp : LL_Op<"async_wait", [MemoryEffects<[MemRead, MemWrite]>]> {
   let assemblyFormat = "($tokens^)? attr-dict";
 }
 
+//===----------------------------------------------------------------------===//
+// Debugging
+//===----------------------------------------------------------------------===//
+
+def LL_PrintOp : LL_Op<"print", [MemoryEffects<[MemWrite]>]> {
+  let summary = "Print every element each thread holds (tl.device_print)";
+  let description = [{
+    Each thread prints, per operand and per register, one line as Triton
+    formats it: `pid (x, y, z) idx (i, j) <prefix><value>` (with
+    `(operand k) ` before the value when there are several operands;
+    `idx ()` for scalars, which every thread prints). Integers print
+    signed where `isSigned` says so, in hexadecimal with `hex`; floats as
+    `%f`. NVIDIA: `vprintf`; AMD: OCKL's printf.
+
+    ```mlir
+    ll.print " x: " {hex = false, isSigned = array<i32: 0>} : %x : tensor<128xf32, #b>
+    ```
+  }];
+  let arguments = (ins StrAttr:$prefix, BoolAttr:$hex,
+                   DenseI32ArrayAttr:$isSigned, Variadic<AnyType>:$args);
+  let assemblyFormat = "$prefix attr-dict (`:` $args^ `:` type($args))?";
+  let hasVerifier = 1;
+}
+
+def LL_AssertOp : LL_Op<"assert", [MemoryEffects<[MemWrite]>]> {
+  let summary = "Stop the launch where a condition is false (tl.device_assert)";
+  let description = [{
+    A thread any of whose elements of `condition` is false reports
+    `message` with the op's file and line and stops the launch (NVIDIA:
+    `__assertfail`; AMD: a printf, then a trap). Triton emits it only with
+    `debug=True` (or `TRITON_DEBUG=1`).
+
+    ```mlir
+    ll.assert %ok, "x out of range" : tensor<128xi1, #b>
+    ```
+  }];
+  let arguments = (ins AnyType:$condition, StrAttr:$message);
+  let assemblyFormat = "$condition `,` $message attr-dict `:` type($condition)";
+  let hasVerifier = 1;
+}
+
 #endif // LINEAR_LAYOUTS_DIALECT_LL_IR_LLOPS_TD
