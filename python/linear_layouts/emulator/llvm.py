@@ -401,7 +401,9 @@ def _alloca(op: _Op) -> Handler:
         if key not in st.local:
             if stride * st.T > _LOCAL_SPAN:
                 raise EmulationError(f"llvm.alloca of {stride} bytes per thread is too large")
-            st.mem.regions.append((window, np.zeros(stride * st.T, np.uint8), "a thread's stack (llvm.alloca)"))
+            stack = np.zeros(stride * st.T, np.uint8)
+            st.mem.regions.append((window, stack, "a thread's stack (llvm.alloca)"))
+            st.mem.private.add(id(stack))
             st.local[key] = stride
         return (window + np.arange(st.T, dtype=np.int64) * st.local[key]).astype(np.int64)
     return run

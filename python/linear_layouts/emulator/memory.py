@@ -92,6 +92,8 @@ class _Memory:
         self.cta_numbers: dict[tuple, int] = {}
         self.cta_names: list[tuple] = []
         self.atomics_done = np.zeros(16, np.int32)  # CTA number -> atomics it has done
+        #: buffers private to one thread (llvm.alloca stacks): no race tracking
+        self.private: set[int] = set()
 
     def expect_async_write(self, addr: np.ndarray, n: int, delta: int) -> None:
         """Mark (delta 1) or clear (-1) shared bytes [addr, addr + n) as the
@@ -150,7 +152,7 @@ class _Memory:
                                          "has written: uninitialized shared memory")
             if buf is self.shared and self.races is not None:
                 self.races.access(offsets, n, lanes[rows], False, st, atomic)
-            elif buf is not self.shared and buf.flags.writeable and not atomic:
+            elif buf is not self.shared and buf.flags.writeable and not atomic and id(buf) not in self.private:
                 self._global_race(buf, offsets, n, lanes[rows], st, None)
             out[rows] = buf[offsets[:, None] + np.arange(n)]
         return out
@@ -215,7 +217,7 @@ class _Memory:
                                      "a read-only array")
             if buf is self.shared and self.races is not None:
                 self.races.access(offsets, n, lanes[rows], True, st, atomic, data[rows])
-            elif buf is not self.shared:
+            elif buf is not self.shared and id(buf) not in self.private:
                 if atomic:
                     self.note_atomic(st)
                     if id(buf) in self.global_writers:
