@@ -46,6 +46,7 @@
 #include "llvm/ADT/bit.h"
 
 #include <map>
+#include <set>
 
 using namespace mlir;
 using namespace mlir::ll;
@@ -532,11 +533,102 @@ struct ScanLowering : TargetPattern<ScanOp> {
         v = b.create<LLVM::SelectOp>(loc, c, x, y);
       return v;
     };
+    auto pureWarp = [&](uint64_t h) {
+      return hw.warpPart(h) && !(h & hw.regMask()) && !hw.lanePart(h);
+    };
     for (int k = 0; k < int(plan->steps.size()); ++k) {
       uint64_t h = plan->steps[k];
       bool last = k + 1 == int(plan->steps.size());
       uint64_t rp = h & hw.regMask();
       int32_t lp = hw.lanePart(h), wp = hw.warpPart(h);
+      if (pureWarp(h)) {
+        // Axis bits k0 .. k0 + m - 1 all moved by warps: every block of
+        // 2^k0 positions writes its total once, one barrier, and each
+        // position combines the totals of the blocks before it (after it,
+        // reversed) in order: one barrier instead of two per bit.
+        int k0 = k, k1 = k + 1;
+        while (k1 < int(plan->steps.size()) && pureWarp(plan->steps[k1]))
+          ++k1;
+        int m = k1 - k0;
+        bool lastRun = k1 == int(plan->steps.size());
+        int32_t low = (int32_t(1) << k0) - 1,
+                run = ((int32_t(1) << m) - 1) << k0;
+        if (!fullRt)
+          fullRt = runtimePart(b, loc, fullL, "offset", vars);
+        if (!axisRt)
+          axisRt = runtimePart(b, loc, axisL, "offset", vars);
+        if (usedShared)
+          target.barrier(b, loc);
+        usedShared = true;
+        auto slot = [&](uint64_t r) {
+          return constPart(fullL, "offset", {{"register", int32_t(r)}});
+        };
+        Value blockRt = b.create<LLVM::AndOp>(loc, fullRt, i32(b, loc, ~low));
+        {
+          Value storer =
+              firstCopy(b, loc, ids, plan->laneCopies, plan->warpCopies);
+          OpBuilder::InsertionGuard guard(b);
+          if (storer) {
+            auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, storer, false);
+            b.setInsertionPointToStart(&ifOp.getThenRegion().front());
+          }
+          std::set<int32_t> stored; // registers of one block write once
+          for (auto &[r, t] : tot) {
+            int32_t c = slot(r) & ~low;
+            if (!stored.insert(c).second)
+              continue;
+            Value at = b.create<LLVM::XOrOp>(loc, blockRt, i32(b, loc, c));
+            for (size_t q = 0; q < n; ++q)
+              storeShared(b, loc, s, int(q), t[q], at);
+          }
+        }
+        target.barrier(b, loc);
+        Value runRt = b.create<LLVM::AndOp>(loc, fullRt, i32(b, loc, ~(low | run)));
+        std::map<int32_t, SmallVector<Vals>> loaded;
+        std::map<uint64_t, Vals> nextP, nextT;
+        for (auto &[r, t] : tot) {
+          int32_t c = slot(r) & ~(low | run);
+          auto &blocks = loaded[c];
+          if (blocks.empty())
+            for (int32_t j = 0; j < (1 << m); ++j) {
+              Value at = b.create<LLVM::XOrOp>(loc, runRt,
+                                               i32(b, loc, c | (j << k0)));
+              Vals v;
+              for (size_t q = 0; q < n; ++q)
+                v.push_back(loadShared(b, loc, s, int(q), elemTypes[q], at));
+              blocks.push_back(v);
+            }
+          // This register's block, in combining order.
+          Value pos = b.create<LLVM::XOrOp>(
+              loc, axisRt, i32(b, loc, int32_t(hw.image(r, /*axis=*/true))));
+          Value j = b.create<LLVM::AndOp>(
+              loc, b.create<LLVM::LShrOp>(loc, pos, i32(b, loc, k0)),
+              i32(b, loc, (1 << m) - 1));
+          if (reverse)
+            j = b.create<LLVM::XOrOp>(loc, j, i32(b, loc, (1 << m) - 1));
+          auto inOrder = [&](int32_t i) -> const Vals & {
+            return blocks[reverse ? (1 << m) - 1 - i : i];
+          };
+          const Vals &p = pre[r];
+          Vals acc = inOrder(0), pv = p;
+          for (int32_t i = 1; i < (1 << m); ++i) {
+            Vals cand = comb(acc, p);
+            Value here = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq,
+                                                j, i32(b, loc, i));
+            for (size_t q = 0; q < n; ++q)
+              pv[q] = select(here, cand[q], pv[q]);
+            acc = comb(acc, inOrder(i));
+          }
+          nextP[r] = pv;
+          if (!lastRun)
+            nextT[r] = acc;
+        }
+        pre = std::move(nextP);
+        if (!lastRun)
+          tot = std::move(nextT);
+        k = k1 - 1;
+        continue;
+      }
       // The partner's totals.
       std::map<uint64_t, Vals> other;
       if (wp) {
