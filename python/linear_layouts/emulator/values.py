@@ -114,7 +114,7 @@ def _dtype(ty: _Ty) -> type:
         return _FLOAT_DTYPE[s.name]
     if s.kind == "ptr":
         return np.int64
-    raise EmulationError(f"unsupported value type {ty}")
+    raise EmulationError(f"value type {ty} is not supported (integers of 1, 8, 16, 32 or 64 bits, floats, pointers)")
 
 
 def _pow2(n: int) -> int:
