@@ -834,3 +834,29 @@ def _cat_sorted(rng):
 
 KERNELS["cat_sorted"] = (cat_sorted, {"X": "*fp32", "Y": "*fp32", "Z": "*fp32", "S": "*fp32"}, {"N": 128}, 4, 1,
                          _cat_sorted)
+
+
+@triton.jit
+def atomic_add_half(H, B, X, N: tl.constexpr):
+    # f16 and bf16 atomic adds of contiguous runs: packed pairs where the
+    # target has them (f16x2; bf16x2 on sm_90 and gfx942).
+    o = tl.arange(0, N)
+    x = tl.load(X + o)
+    tl.atomic_add(H + o, x.to(tl.float16), sem="relaxed")
+    tl.atomic_add(B + o, x.to(tl.bfloat16), sem="relaxed")
+
+
+def _atomic_add_half(rng):
+    x = rng.integers(-8, 8, 1024).astype(np.float32)
+    h0 = rng.integers(-8, 8, 1024).astype(np.float16)
+    b0 = rng.integers(-8, 8, 1024).astype(np.float32)
+    h, b = h0.copy(), _bf16(b0)
+
+    def check():
+        np.testing.assert_array_equal(h, (h0 + x).astype(np.float16))
+        np.testing.assert_array_equal(b, _bf16(b0 + x))
+    return [h, b, x], check
+
+
+KERNELS["atomic_add_half"] = (atomic_add_half, {"H": "*fp16", "B": "*bf16", "X": "*fp32"}, {"N": 1024}, 4, 1,
+                              _atomic_add_half)

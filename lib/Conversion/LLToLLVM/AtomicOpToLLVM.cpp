@@ -133,6 +133,22 @@ template <typename OpT> struct AtomicLowering : TargetPattern<OpT> {
                       ArrayRef<Value> vals, Value ptr) const = 0;
   virtual std::optional<AtomicRMWKind> kindOf(OpT op) const = 0;
 
+  /// The registers issued together: runs of float adds as one vector
+  /// atomic where the pointers run (ll.vector) and the target has the
+  /// instruction (TargetInfo::atomicAddVector); single registers otherwise.
+  SmallVector<SmallVector<int>> units(OpT op, Type elt, int regs) const {
+    size_t most = kindOf(op) == AtomicRMWKind::FADD
+                      ? size_t(target.atomicAddVector(elt))
+                      : 1;
+    SmallVector<SmallVector<int>> out;
+    for (auto &g : accessGroups(op, op.getPtr().getType(), regs)) {
+      size_t w = std::min(most, g.size());
+      for (size_t j = 0; j < g.size(); j += w)
+        out.push_back(SmallVector<int>(ArrayRef<int>(g).slice(j, w)));
+    }
+    return out;
+  }
+
   LogicalResult lower(OpT op, Value ptrs, ArrayRef<Value> operands,
                       Value mask, ConversionPatternRewriter &b) const {
     Location loc = op.getLoc();
@@ -176,16 +192,31 @@ template <typename OpT> struct AtomicLowering : TargetPattern<OpT> {
         target.barrier(b, loc);
     }
     SmallVector<Value> old(n);
-    for (int64_t r = 0; r < n; ++r) {
+    for (auto &unit : units(op, elt, int(n))) {
+      int64_t r = unit[0];
       if (r & h->regs)
         continue;
       Value cond = first;
       if (!masks.empty())
         cond = cond ? b.create<LLVM::AndOp>(loc, cond, masks[r]).getResult()
                     : masks[r];
+      // The unit's operands: one register, or a pair packed in a vector.
+      Type ut = unit.size() == 1 ? elt : VectorType::get({int64_t(unit.size())}, elt);
       SmallVector<Value> vals;
-      for (auto &reg : regs)
-        vals.push_back(reg[r]);
+      for (auto &reg : regs) {
+        if (unit.size() == 1) {
+          vals.push_back(reg[r]);
+          continue;
+        }
+        Value v = b.create<LLVM::UndefOp>(loc, ut);
+        for (auto [j, x] : llvm::enumerate(unit))
+          v = b.create<LLVM::InsertElementOp>(loc, v, reg[x], i32(b, loc, int64_t(j)));
+        vals.push_back(v);
+      }
+      // (a vector atomic is an instruction of the target's: predicated on
+      // true where nothing else predicates it)
+      if (!cond && unit.size() > 1 && !target.isAMD())
+        cond = b.create<LLVM::ConstantOp>(loc, b.getI1Type(), b.getBoolAttr(true));
       Value v;
       if (!cond) {
         v = issue(b, loc, op, vals, ptrRegs[r]);
@@ -194,7 +225,7 @@ template <typename OpT> struct AtomicLowering : TargetPattern<OpT> {
                      op.getScope())) {
         v = p; // one predicated instruction, no branch
       } else {
-        auto ifOp = b.create<scf::IfOp>(loc, used ? TypeRange{elt} : TypeRange{},
+        auto ifOp = b.create<scf::IfOp>(loc, used ? TypeRange{ut} : TypeRange{},
                                         cond, /*withElseRegion=*/used);
         OpBuilder::InsertionGuard guard(b);
         b.setInsertionPointToStart(&ifOp.getThenRegion().front());
@@ -202,18 +233,24 @@ template <typename OpT> struct AtomicLowering : TargetPattern<OpT> {
         if (used) {
           b.create<scf::YieldOp>(loc, x);
           b.setInsertionPointToStart(&ifOp.getElseRegion().front());
-          b.create<scf::YieldOp>(loc, b.create<LLVM::ZeroOp>(loc, elt).getResult());
+          b.create<scf::YieldOp>(loc, b.create<LLVM::ZeroOp>(loc, ut).getResult());
           v = ifOp.getResult(0);
         }
       }
-      // The first holder publishes the old value (0 where masked off:
-      // every slot read below is written).
-      if (shared)
-        b.create<scf::IfOp>(loc, first, [&](OpBuilder &tb, Location l) {
-          storeElement(tb, l, base, v, at[r]);
-          tb.create<scf::YieldOp>(l);
-        });
-      old[r] = v;
+      if (!used)
+        continue;
+      for (auto [j, x] : llvm::enumerate(unit)) {
+        old[x] = unit.size() == 1 ? v
+                                  : b.create<LLVM::ExtractElementOp>(
+                                        loc, v, i32(b, loc, int64_t(j)));
+        // The first holder publishes the old value (0 where masked off:
+        // every slot read below is written).
+        if (shared)
+          b.create<scf::IfOp>(loc, first, [&](OpBuilder &tb, Location l) {
+            storeElement(tb, l, base, old[x], at[x]);
+            tb.create<scf::YieldOp>(l);
+          });
+      }
     }
     if (!used) {
       b.eraseOp(op);

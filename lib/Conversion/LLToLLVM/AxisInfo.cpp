@@ -238,6 +238,13 @@ void mlir::ll::annotateGlobalVectors(Operation *root) {
     } else if (auto c = dyn_cast<AsyncCopyOp>(op)) {
       ptr = c.getPtr();
       mask = c.getMask();
+    } else if (auto a = dyn_cast<AtomicRMWOp>(op)) {
+      // (vector float adds: the lowering takes what the target has)
+      Type e = getElementTypeOrSelf(a.getVal().getType());
+      if (a.getKind() != AtomicRMWKind::FADD || !isa<FloatType>(e))
+        return;
+      ptr = a.getPtr();
+      mask = a.getMask();
     } else {
       return;
     }

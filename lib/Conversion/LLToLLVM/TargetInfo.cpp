@@ -351,6 +351,50 @@ public:
     inlinePtx(b, loc, Type(), operands, asmText, constraints);
     return true;
   }
+  /// sm_90's vector float adds: `@p atom.sem.scope.global.add.noftz.vN.f16`
+  /// (bf16; N = 2, 4, 8) or `.add.vN.f32` (N = 2, 4), one register per
+  /// element; the old values (0 where `pred` is false).
+  Value vectorAtomicAdd(OpBuilder &b, Location loc, VectorType vt, Value ptr,
+                        Value val, Value pred, MemSemantic sem,
+                        MemScope scope) const {
+    Type e = vt.getElementType();
+    int n = int(vt.getNumElements());
+    unsigned bits = e.getIntOrFloatBitWidth();
+    Type word = b.getIntegerType(bits);
+    std::string reg = bits == 16 ? "h" : "r", w = std::to_string(bits);
+    const char *semText[] = {"", "relaxed", "acquire", "release", "acq_rel"};
+    const char *scopeText[] = {"", "gpu", "cta", "sys"};
+    SmallVector<Value> operands = {ptr};
+    for (int i = 0; i < n; ++i)
+      operands.push_back(b.create<LLVM::BitcastOp>(
+          loc, word, b.create<LLVM::ExtractElementOp>(loc, val, i32Const(b, loc, i))));
+    operands.push_back(pred);
+    std::string text, constraints;
+    for (int i = 0; i < n; ++i) {
+      text += "mov.b" + w + " $" + std::to_string(i) + ", 0;\n\t";
+      constraints += "=" + reg + ",";
+    }
+    text += "@$" + std::to_string(2 * n + 1) + " atom." + semText[int(sem)] +
+            "." + scopeText[int(scope)] + ".global.add." +
+            (bits == 16 ? "noftz." : "") + "v" + std::to_string(n) + "." +
+            (e.isF16() ? "f16" : e.isBF16() ? "bf16" : "f32") + " " +
+            ptxRegs(0, n) + ", [ $" + std::to_string(n) + " + 0 ], " +
+            ptxRegs(n + 1, n) + ";";
+    constraints += "l";
+    for (int i = 0; i < n; ++i)
+      constraints += "," + reg;
+    constraints += ",b";
+    auto st = LLVM::LLVMStructType::getLiteral(b.getContext(),
+                                               SmallVector<Type>(n, word));
+    Value r = inlinePtx(b, loc, st, operands, text, constraints).getResult(0);
+    Value out = b.create<LLVM::UndefOp>(loc, vt);
+    for (int i = 0; i < n; ++i)
+      out = b.create<LLVM::InsertElementOp>(
+          loc, out,
+          b.create<LLVM::BitcastOp>(loc, e, b.create<LLVM::ExtractValueOp>(loc, r, i)),
+          i32Const(b, loc, i));
+    return out;
+  }
   void barrier(OpBuilder &b, Location loc) const override {
     b.create<NVVM::Barrier0Op>(loc);
   }
@@ -408,9 +452,19 @@ public:
                          ArrayRef<Value> vals, Value pred, MemSemantic sem,
                          MemScope scope) const override {
     Type t = vals[0].getType();
-    if (!isGlobalPtr(ptr) || !t.isIntOrFloat())
+    if (auto vt = dyn_cast<VectorType>(t)) {
+      Type e = vt.getElementType();
+      int n = int(vt.getNumElements());
+      if (!isGlobalPtr(ptr) || kind != AtomicRMWKind::FADD ||
+          n > atomicAddVector(e))
+        return {};
+      if (n > 2 || e.isF32() || e.isBF16())
+        return vectorAtomicAdd(b, loc, vt, ptr, vals[0], pred, sem, scope);
+      // f16 pairs: add.noftz.f16x2 on one 32-bit word (below).
+    } else if (!isGlobalPtr(ptr) || !t.isIntOrFloat()) {
       return {};
-    unsigned bits = t.getIntOrFloatBitWidth();
+    }
+    unsigned bits = isa<VectorType>(t) ? 32 : t.getIntOrFloatBitWidth();
     std::string w = std::to_string(bits), op, type;
     bool wide = bits == 32 || bits == 64;
     if (!kind) {
@@ -429,7 +483,10 @@ public:
         break;
       case AtomicRMWKind::FADD:
         op = "add";
-        if (t.isF16() || (t.isBF16() && desc.computeCapability >= 90))
+        if (auto vt = dyn_cast<VectorType>(t))
+          type = std::string("noftz.") +
+                 (vt.getElementType().isF16() ? "f16x2" : "bf16x2");
+        else if (t.isF16() || (t.isBF16() && desc.computeCapability >= 90))
           type = std::string("noftz.") + (t.isF16() ? "f16" : "bf16"), wide = true;
         else if (t.isF32() || t.isF64())
           type = "f" + w;

@@ -581,6 +581,8 @@ def _atom(instr: _Instr, returns: bool) -> Callable:
     to zero (the ISA's rule for atom.add.f32); add.noftz.f16 / bf16 (and
     their x2 pairs) round each half to nearest even without flushing; inc /
     dec wrap at b; cas writes c where the old value equals b."""
+    if any(m in ("v2", "v4", "v8") for m in instr.mods):
+        return _atom_vector(instr, returns)
     op = next((m for m in instr.mods if m in _ATOM_OPS), None)
     half = next((m for m in instr.mods if m in _ATOM_HALF), None)
     if op is None or any(m not in _ATOM_IGNORED and m not in _ATOM_OPS and m not in _ATOM_HALF and
@@ -642,6 +644,53 @@ def _atom(instr: _Instr, returns: bool) -> Callable:
                 st.mem.store(a[t:t + 1], new.view(np.uint8).reshape(1, -1), st, one, atomic=True)
         if returns:
             _write(regs, ops_d.regs[0], active, result, instr.widths)
+    return run
+
+
+def _atom_vector(instr: _Instr, returns: bool) -> Callable:
+    """atom / red .add on vectors (PTX ISA 9.7.13.5, sm_90): ``.v2 / .v4
+    .f32`` and ``.noftz .v2 / .v4 / .v8 .f16 / .bf16``: each element an
+    atomic add of its own (f32: nearest even, subnormals flushed; 16-bit:
+    nearest even, no flush), the old values in `d`."""
+    n = int(next(m for m in instr.mods if m in ("v2", "v4", "v8"))[1:])
+    ty = next((m for m in instr.mods if m in ("f16", "bf16", "f32")), None)
+    allowed = {"add", "noftz", "f16", "bf16", "f32", "v2", "v4", "v8"} | _ATOM_IGNORED
+    if ty is None or "add" not in instr.mods or any(m not in allowed for m in instr.mods) or \
+            (ty == "f32" and n == 8):
+        raise _error(f"inline PTX {instr.text!r}: this form of {instr.opcode} is not modelled")
+    w = 32 if ty == "f32" else 16
+    ops = instr.operands
+    d, rest = (ops[0], ops[1:]) if returns else (None, ops)
+    if len(rest) != 2 or rest[0].kind != "addr" or len(rest[1].regs) != n or (returns and len(d.regs) != n):
+        raise _error(f"inline PTX {instr.text!r}: expected {'{d...}, ' if returns else ''}[a], {{b...}} of {n}")
+    addr = rest[0]
+    ut = _UINT[w]
+
+    def add(old: np.ndarray, b: np.ndarray) -> np.ndarray:
+        if ty == "f32":
+            x, y = _as_float(old, 32), _as_float(b, 32)
+            return _bits_of(_flush_f32(_flush_f32(x) + _flush_f32(y)).astype(np.float32), 32)
+        return _half_add(old.astype(np.uint32), b.astype(np.uint32), ty == "bf16", 1).astype(ut)
+
+    def run(st: Any, regs: list, active: np.ndarray) -> None:
+        a = _read(_Operand("reg", addr.regs), 64)(regs, st.T).astype(np.int64) + addr.imm
+        vals = [_read(_Operand("reg", (r,)), w)(regs, st.T) for r in rest[1].regs]
+        result = np.zeros((n, st.T), ut)
+        lanes = np.flatnonzero(active)
+        size = n * w // 8
+        _require_aligned(st, a[lanes], lanes, size, f"{instr.opcode} of {size} bytes", f"its size {size}")
+        with np.errstate(all="ignore"):
+            for t in lanes:
+                one = np.array([t])
+                for e in range(n):
+                    at = a[t:t + 1] + e * (w // 8)
+                    old = st.mem.load(at, w // 8, st, one, atomic=True).view(ut).reshape(1)
+                    result[e, t] = old[0]
+                    new = add(old, vals[e][t:t + 1]).astype(ut)
+                    st.mem.store(at, new.view(np.uint8).reshape(1, -1), st, one, atomic=True)
+        if returns:
+            for e in range(n):
+                _write(regs, d.regs[e], active, result[e], instr.widths)
     return run
 
 

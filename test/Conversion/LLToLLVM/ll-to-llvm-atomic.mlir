@@ -100,3 +100,37 @@ func.func @amd(%p: tensor<256x!ll.ptr<i32>, #a>, %v: tensor<256xi32, #a>) -> ten
   return %1 : tensor<256xi32, #a>
 }
 }
+
+// -----
+
+// Contiguous f16 adds: sm_90 adds each thread's 8 halves with one vector
+// atomic (as Triton does); sm_80 in pairs (f16x2).
+#v = #ll.blocked<{sizePerThread = [8], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
+// CHECK-LABEL: llvm.func @halves
+// CHECK: atom.relaxed.gpu.global.add.noftz.v8.f16 { $0, $1, $2, $3, $4, $5, $6, $7 }, [ $8 + 0 ], { $9, $10, $11, $12, $13, $14, $15, $16 };
+// CHECK-NOT: atom.
+module attributes {ll.target = #ll.target<"sm_90">} {
+func.func @halves(%x: !ll.ptr<f16> {ll.divisibility = 16 : i64}, %v: tensor<256xf16, #v>) attributes {ll.kernel, ll.num_warps = 1 : i32} {
+  %r = ll.make_range {start = 0 : i32, end = 256 : i32} : tensor<256xi32, #v>
+  %xs = ll.splat %x : !ll.ptr<f16> -> tensor<256x!ll.ptr<f16>, #v>
+  %p = ll.addptr %xs, %r : tensor<256x!ll.ptr<f16>, #v>, tensor<256xi32, #v>
+  %0 = ll.atomic_rmw fadd, relaxed, gpu, %p, %v : (tensor<256x!ll.ptr<f16>, #v>, tensor<256xf16, #v>) -> tensor<256xf16, #v>
+  return
+}
+}
+
+// -----
+
+#v = #ll.blocked<{sizePerThread = [8], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
+// CHECK-LABEL: llvm.func @pairs
+// CHECK-COUNT-4: atom.relaxed.gpu.global.add.noftz.f16x2
+// CHECK-NOT: atom.
+module attributes {ll.target = #ll.target<"sm_80">} {
+func.func @pairs(%x: !ll.ptr<f16> {ll.divisibility = 16 : i64}, %v: tensor<256xf16, #v>) attributes {ll.kernel, ll.num_warps = 1 : i32} {
+  %r = ll.make_range {start = 0 : i32, end = 256 : i32} : tensor<256xi32, #v>
+  %xs = ll.splat %x : !ll.ptr<f16> -> tensor<256x!ll.ptr<f16>, #v>
+  %p = ll.addptr %xs, %r : tensor<256x!ll.ptr<f16>, #v>, tensor<256xi32, #v>
+  %0 = ll.atomic_rmw fadd, relaxed, gpu, %p, %v : (tensor<256x!ll.ptr<f16>, #v>, tensor<256xf16, #v>) -> tensor<256xf16, #v>
+  return
+}
+}

@@ -140,6 +140,18 @@ public:
   /// `func`) and stops the launch.
   virtual void assertFail(OpBuilder &b, Location loc, StringRef message,
                           StringRef file, int line, StringRef func) const = 0;
+  /// How many consecutive elements of type `elt` one atomic float add
+  /// takes: NVIDIA sm_90 vectors (atom.add.noftz.v8.f16 / bf16,
+  /// atom.add.v4.f32), f16 pairs before (atom.add.noftz.f16x2); AMD f16 /
+  /// bf16 pairs (global_atomic_pk_add_*); else 1.
+  int atomicAddVector(Type elt) const {
+    bool half = elt.isF16() || elt.isBF16();
+    if (isAMD())
+      return half ? 2 : 1;
+    if (desc.computeCapability >= 90)
+      return half ? 8 : elt.isF32() ? 4 : 1;
+    return elt.isF16() ? 2 : 1;
+  }
   /// The LLVM sync scope of an atomic's scope: NVPTX "block" / "device" /
   /// "" (system), AMDGPU "workgroup" / "agent" / "".
   virtual StringRef syncScope(MemScope scope) const = 0;
