@@ -117,6 +117,13 @@ Value splatMask(OpBuilder &b, Location loc, Value pred, int64_t n) {
 /// absolute values, fused multiply-adds, rounding to integers, min / max
 /// stay LLVM intrinsics (one instruction each); so do f32 exp / log on AMD.
 bool TargetInfo::needsMathLibrary(Operation *op) const {
+  // NVIDIA: approximate f32 sqrt / rsqrt / division become the PTX forms
+  // Triton emits (ApproxMathToNVVM, ApproxDivToNVVM).
+  if (!isAMD() && isa<math::SqrtOp, math::RsqrtOp, arith::DivFOp>(op) &&
+      op->getResultTypes()[0].isF32())
+    if (auto fm = op->getAttrOfType<arith::FastMathFlagsAttr>("fastmath"))
+      if (arith::bitEnumContainsAll(fm.getValue(), arith::FastMathFlags::afn))
+        return true;
   // AMDGPU has f32 exp / log instructions (MLIR's OCML patterns leave them).
   if (isAMD() && isa<math::ExpOp, math::Exp2Op, math::LogOp, math::Log2Op>(op) &&
       op->getResultTypes()[0].isF32())
@@ -177,6 +184,10 @@ namespace {
 ///   exp(x)  -> ex2.approx(x * log2(e))     exp2 -> ex2.approx
 ///   log(x)  -> lg2.approx(x) * ln(2)       log2 -> lg2.approx
 ///   sin, cos -> sin.approx, cos.approx
+///   sqrt, rsqrt -> sqrt.approx.ftz, rsqrt.approx.ftz (libdevice's, with
+///                  Triton's flush to zero: no subnormal fix-up)
+///   x / y   -> div.full (accurate over the whole range; LLVM would pick
+///              div.approx, which is 0 for |y| > 2^126)
 template <typename MathOp>
 struct ApproxMathToNVVM : OpRewritePattern<MathOp> {
   ApproxMathToNVVM(MLIRContext *ctx)
@@ -211,9 +222,34 @@ struct ApproxMathToNVVM : OpRewritePattern<MathOp> {
       r = intrinsic("llvm.nvvm.lg2.approx.f", x);
     else if (isa<math::SinOp>(op))
       r = intrinsic("llvm.nvvm.sin.approx.f", x);
+    else if (isa<math::SqrtOp>(op))
+      r = intrinsic("llvm.nvvm.sqrt.approx.ftz.f", x);
+    else if (isa<math::RsqrtOp>(op))
+      r = intrinsic("llvm.nvvm.rsqrt.approx.ftz.f", x);
     else
       r = intrinsic("llvm.nvvm.cos.approx.f", x);
     rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// f32 division with `afn` (Triton's `/`): div.full.f32, as Triton emits.
+struct ApproxDivToNVVM : OpRewritePattern<arith::DivFOp> {
+  ApproxDivToNVVM(MLIRContext *ctx)
+      : OpRewritePattern<arith::DivFOp>(ctx, /*benefit=*/10) {}
+
+  LogicalResult matchAndRewrite(arith::DivFOp op,
+                                PatternRewriter &rewriter) const override {
+    Type f32 = op.getType();
+    if (!f32.isF32() || !arith::bitEnumContainsAll(op.getFastmath(),
+                                                   arith::FastMathFlags::afn))
+      return failure();
+    rewriter.replaceOp(
+        op, rewriter
+                .create<LLVM::CallIntrinsicOp>(
+                    op.getLoc(), f32, rewriter.getStringAttr("llvm.nvvm.div.full"),
+                    ValueRange{op.getLhs(), op.getRhs()})
+                .getResult(0));
     return success();
   }
 };
@@ -528,7 +564,9 @@ public:
                             RewritePatternSet &patterns) const override {
     patterns.add<ApproxMathToNVVM<math::ExpOp>, ApproxMathToNVVM<math::Exp2Op>,
                  ApproxMathToNVVM<math::LogOp>, ApproxMathToNVVM<math::Log2Op>,
-                 ApproxMathToNVVM<math::SinOp>, ApproxMathToNVVM<math::CosOp>>(
+                 ApproxMathToNVVM<math::SinOp>, ApproxMathToNVVM<math::CosOp>,
+                 ApproxMathToNVVM<math::SqrtOp>, ApproxMathToNVVM<math::RsqrtOp>,
+                 ApproxDivToNVVM>(
         patterns.getContext());
     populateLibDeviceConversionPatterns(tc, patterns);
   }

@@ -111,9 +111,10 @@ public:
   /// trigonometric, hyperbolic, erf, pow, ...) on scalars: lowered by
   /// populateMathPatterns to its approximations (NVIDIA: Triton's
   /// `ex2.approx` & co. for `afn` f32) or math library calls (libdevice
-  /// `__nv_*`, OCML `__ocml_*`, linked at emission). Square roots, absolute
-  /// values, fused multiply-adds, rounding, min / max stay LLVM intrinsics;
-  /// so do f32 exp / log on AMD.
+  /// `__nv_*`, OCML `__ocml_*`, linked at emission); on NVIDIA also `afn`
+  /// f32 sqrt / rsqrt / division (Triton's .approx.ftz / div.full forms).
+  /// Other square roots, absolute values, fused multiply-adds, rounding,
+  /// min / max stay LLVM intrinsics; so do f32 exp / log on AMD.
   bool needsMathLibrary(Operation *op) const;
   virtual void populateMathPatterns(LLVMTypeConverter &tc,
                                     RewritePatternSet &patterns) const = 0;
