@@ -276,3 +276,26 @@ def test_device_assert_stops_the_launch(target):
         bad[5] = 500
         with pytest.raises(DeviceAssertion, match="x too big|trapped"):
             llt.emulate(_checked, 1, bad, target=target, num_warps=1, code=code, N=8, options={"debug": True})
+
+
+@triton.jit
+def _inline_asm(X, Y, Z, N: tl.constexpr):
+    o = tl.arange(0, N)
+    x = tl.load(X + o)
+    y = tl.inline_asm_elementwise("mul.lo.u32 $0, $1, 3;", "=r,r", [x], dtype=tl.uint32, is_pure=True, pack=1)
+    lo, hi = tl.inline_asm_elementwise("mov.b32 $0, $2;\n\tadd.u32 $1, $2, 1;", "=r,=r,r", [x],
+                                       dtype=(tl.uint32, tl.uint32), is_pure=True, pack=1)
+    tl.store(Y + o, y)
+    tl.store(Z + o, lo + hi)
+
+
+@pytest.mark.parametrize("target", ["sm_80", "sm_90"])
+def test_elementwise_inline_asm_takes_our_path(target):
+    """tl.inline_asm_elementwise (one and two results): our code and
+    Triton's own both give x * 3 and 2x + 1."""
+    x = np.arange(256, dtype=np.uint32) * 7
+    for code in ("ours", "triton"):
+        y, z = np.zeros_like(x), np.zeros_like(x)
+        llt.emulate(_inline_asm, 1, x, y, z, target=target, code=code, N=256)
+        np.testing.assert_array_equal(y, x * 3)
+        np.testing.assert_array_equal(z, 2 * x + 1)

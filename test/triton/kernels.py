@@ -860,3 +860,28 @@ def _atomic_add_half(rng):
 
 KERNELS["atomic_add_half"] = (atomic_add_half, {"H": "*fp16", "B": "*bf16", "X": "*fp32"}, {"N": 1024}, 4, 1,
                               _atomic_add_half)
+
+
+# ---- external functions (step 10): libdevice / OCML calls by name.
+
+from triton.language.extra import libdevice  # noqa: E402
+
+
+@triton.jit
+def libdevice_math(X, Y, N: tl.constexpr):
+    # tt.extern_elementwise: __nv_powf / __nv_erff / __nv_powif on NVIDIA,
+    # __ocml_pow_f32 & co. on AMD, linked at emission.
+    o = tl.arange(0, N)
+    x = tl.load(X + o)
+    tl.store(Y + o, libdevice.pow(x, 2.5) + libdevice.erf(x) + libdevice.pow(x, 2))
+
+
+def _libdevice_math(rng):
+    from math import erf
+    x = rng.uniform(0.1, 3.0, 256).astype(np.float32)
+    y = np.zeros_like(x)
+    want = x.astype(np.float64) ** 2.5 + np.array([erf(v) for v in x.astype(np.float64)]) + x.astype(np.float64) ** 2
+    return [x, y], lambda: np.testing.assert_allclose(y, want, rtol=2e-6)
+
+
+KERNELS["libdevice_math"] = (libdevice_math, {"X": "*fp32", "Y": "*fp32"}, {"N": 256}, 4, 1, _libdevice_math)

@@ -487,6 +487,116 @@ struct JoinLowering : OpConversionPattern<JoinOp> {
   }
 };
 
+/// ll.extern_elementwise: a call of the symbol per register.
+struct ExternElementwiseLowering : OpConversionPattern<ExternElementwiseOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ExternElementwiseOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    Type rt = getTypeConverter()->convertType(op.getType());
+    Type elt = getTypeConverter()->convertType(getElementTypeOrSelf(op.getType()));
+    if (!rt || !elt)
+      return b.notifyMatchFailure(op, "no lowering of the result type");
+    SmallVector<SmallVector<Value>> srcs;
+    SmallVector<Type> argTypes;
+    for (Value v : adaptor.getSrcs()) {
+      srcs.push_back(registersOf(b, loc, v));
+      argTypes.push_back(srcs.back()[0].getType());
+    }
+    auto fn = declareFunction(b, loc, op.getSymbol(),
+                              LLVM::LLVMFunctionType::get(elt, argTypes));
+    if (fn.getFunctionType().getReturnType() != elt ||
+        fn.getFunctionType().getParams() != ArrayRef<Type>(argTypes))
+      return op.emitOpError() << "calls @" << op.getSymbol()
+                              << " with another signature than before";
+    size_t n = srcs.empty() ? 1 : srcs[0].size();
+    SmallVector<Value> out;
+    for (size_t r = 0; r < n; ++r) {
+      SmallVector<Value> args;
+      for (auto &s : srcs)
+        args.push_back(s[r]);
+      out.push_back(b.create<LLVM::CallOp>(loc, fn, args).getResult());
+    }
+    b.replaceOp(op, fromRegisters(b, loc, rt, out));
+    return success();
+  }
+};
+
+/// ll.elementwise_inline_asm: the asm per group of `packed_element`
+/// registers, each operand's group packed in a vector.
+struct ElementwiseInlineAsmLowering
+    : OpConversionPattern<ElementwiseInlineAsmOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(ElementwiseInlineAsmOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    int pack = int(op.getPackedElement());
+    SmallVector<Type> rts, elts;
+    for (Type t : op.getResultTypes()) {
+      rts.push_back(getTypeConverter()->convertType(t));
+      elts.push_back(getTypeConverter()->convertType(getElementTypeOrSelf(t)));
+      if (!rts.back() || !elts.back())
+        return b.notifyMatchFailure(op, "no lowering of a result type");
+    }
+    SmallVector<SmallVector<Value>> args;
+    for (Value v : adaptor.getArgs())
+      args.push_back(registersOf(b, loc, v));
+    size_t n = isa<LLVM::LLVMStructType>(rts[0])
+                   ? cast<LLVM::LLVMStructType>(rts[0]).getBody().size()
+                   : 1;
+    if (n % pack)
+      return op.emitOpError() << "cannot be lowered: " << n
+                              << " registers per thread in groups of " << pack;
+    auto packed = [&](Type e) -> Type {
+      return pack == 1 ? e : VectorType::get({pack}, e);
+    };
+    SmallVector<Type> groupTypes;
+    for (Type e : elts)
+      groupTypes.push_back(packed(e));
+    Type resultType =
+        groupTypes.size() == 1
+            ? groupTypes[0]
+            : LLVM::LLVMStructType::getLiteral(b.getContext(), groupTypes);
+    SmallVector<SmallVector<Value>> outs(elts.size());
+    for (size_t g = 0; g < n; g += pack) {
+      SmallVector<Value> operands;
+      for (auto &a : args) {
+        if (pack == 1) {
+          operands.push_back(a[g]);
+          continue;
+        }
+        Value v = b.create<LLVM::UndefOp>(loc, packed(a[g].getType()));
+        for (int j = 0; j < pack; ++j)
+          v = b.create<LLVM::InsertElementOp>(loc, v, a[g + j], i32(b, loc, j));
+        operands.push_back(v);
+      }
+      auto asmOp = b.create<LLVM::InlineAsmOp>(
+          loc, resultType, operands, op.getAsmString(), op.getConstraints(),
+          /*has_side_effects=*/!op.getPure(), /*is_align_stack=*/false,
+          LLVM::tailcallkind::TailCallKind::None,
+          LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
+          ArrayAttr());
+      for (size_t k = 0; k < elts.size(); ++k) {
+        Value v = groupTypes.size() == 1
+                      ? asmOp.getResult(0)
+                      : b.create<LLVM::ExtractValueOp>(loc, asmOp.getResult(0), k)
+                            .getResult();
+        for (int j = 0; j < pack; ++j)
+          outs[k].push_back(pack == 1 ? v
+                                      : b.create<LLVM::ExtractElementOp>(
+                                            loc, v, i32(b, loc, j)));
+      }
+    }
+    SmallVector<Value> results;
+    for (size_t k = 0; k < elts.size(); ++k)
+      results.push_back(fromRegisters(b, loc, rts[k], outs[k]));
+    b.replaceOp(op, results);
+    return success();
+  }
+};
+
 /// ll.cat: the lhs registers, then the rhs registers (as Triton).
 struct CatLowering : OpConversionPattern<CatOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -542,6 +652,7 @@ void mlir::ll::populateKernelOpToLLVMPatterns(LLTypeConverter &tc,
                ElementwiseLowering, ShapeLowering<ExpandDimsOp>,
                ShapeLowering<BroadcastOp>, ShapeLowering<TransOp>,
                ShapeLowering<ReshapeOp>, JoinLowering, CatLowering, SplitLowering,
+               ExternElementwiseLowering, ElementwiseInlineAsmLowering,
                CastLowering<BitcastOp, LLVM::BitcastOp>,
                CastLowering<IntToPtrOp, LLVM::IntToPtrOp>,
                CastLowering<PtrToIntOp, LLVM::PtrToIntOp>>(tc, ctx);

@@ -68,6 +68,8 @@ const llvm::StringMap<std::vector<StringRef>> &sameOps() {
       {"tt.cat", {}},
       {"tt.print", {"prefix", "hex", "isSigned"}},
       {"tt.assert", {"message"}},
+      {"tt.extern_elementwise", {"symbol", "pure"}},
+      {"tt.elementwise_inline_asm", {"asm_string", "constraints", "pure", "packed_element"}},
       {"tt.split", {}},
       {"tt.gather", {"axis"}},
       {"tt.histogram", {}},

@@ -41,7 +41,8 @@ void tt::TTDialect::initialize() {
                 tt::BitcastOp, tt::IntToPtrOp, tt::PtrToIntOp, tt::FpToFpOp,
                 tt::PreciseSqrtOp, tt::PreciseDivFOp, tt::ApproxDivFOp,
                 tt::MulhiUIOp, tt::ClampFOp, tt::AtomicRMWOp,
-                tt::AtomicCASOp, tt::PrintOp, tt::AssertOp>();
+                tt::AtomicCASOp, tt::PrintOp, tt::AssertOp,
+                tt::ExternElementwiseOp, tt::ElementwiseInlineAsmOp>();
 }
 
 Type tt::TTDialect::parseType(DialectAsmParser &p) const {

@@ -308,6 +308,32 @@ def _float_to_int(op: _Op) -> Handler:
     return run
 
 
+@_op("llvm.intr.frexp")
+def _frexp(op: _Op) -> Handler:
+    """{mantissa in [0.5, 1), exponent} of a float (LangRef: frexp; what
+    libdevice and OCML reduce arguments with)."""
+    mt, et = op.outs[0].elems
+    dt, it = _dtype(mt), _dtype(et)
+
+    def run(st: _State, a: list) -> tuple:
+        with np.errstate(all="ignore"):
+            m, e = np.frexp(np.asarray(a[0]).astype(np.float64))
+        return m.astype(dt), e.astype(np.int64).astype(it)
+    return run
+
+
+@_op("llvm.intr.ldexp")
+def _ldexp(op: _Op) -> Handler:
+    """x * 2^n (LangRef: ldexp), exact but for overflow and underflow."""
+    dt = _dtype(op.outs[0])
+
+    def run(st: _State, a: list) -> np.ndarray:
+        with np.errstate(all="ignore"):
+            n = np.clip(_sview(np.asarray(a[1])).astype(np.int64), -4096, 4096)
+            return np.ldexp(np.asarray(a[0]).astype(np.float64), n).astype(dt)
+    return run
+
+
 @_op("llvm.intr.abs")
 def _abs(op: _Op) -> Handler:
     """|x| of a signed integer (INT_MIN stays INT_MIN: poison when the
@@ -630,6 +656,17 @@ _APPROX_INTRINSICS: dict[str, Callable] = {
     # V_SQRT_F32, V_EXP_F32, V_LOG_F32: 1 ulp), evaluated exactly.
     "llvm.amdgcn.rsq.f32": lambda x: 1.0 / np.sqrt(x), "llvm.amdgcn.rcp.f32": lambda x: 1.0 / x,
     "llvm.amdgcn.sqrt.f32": np.sqrt, "llvm.amdgcn.exp2.f32": np.exp2, "llvm.amdgcn.log.f32": np.log2,
+    # exact roundings libdevice uses (PTX cvt.rzi / rmi / rpi / rni; .ftz
+    # flushes subnormal inputs, which round to 0 anyway)
+    **{f"llvm.nvvm.{n}{ftz}.{t}": f for n, f in (("trunc", np.trunc), ("floor", np.floor), ("ceil", np.ceil),
+                                                   ("round", np.rint))
+       for ftz in ("", ".ftz") for t in ("f", "d")},
+    **{f"llvm.nvvm.fabs{ftz}.{t}": np.abs for ftz in ("", ".ftz") for t in ("f", "f32", "d", "f64")},
+    # libdevice's correctly rounded arithmetic (fma / add / mul .rn, .ftz
+    # flushing subnormals: computed in float64, rounded once)
+    **{f"llvm.nvvm.{n}.rn{ftz}.{t}": f for n, f in (("fma", lambda x, y, z: x * y + z), ("add", np.add),
+                                                   ("mul", np.multiply))
+       for ftz in ("", ".ftz") for t in ("f", "d")},
 }
 
 
@@ -639,7 +676,8 @@ def _call_intrinsic(op: _Op) -> Handler:
     factory = _intrinsic_handler(name)
     if factory is not None:
         return factory(op)
-    fn = _APPROX_INTRINSICS.get(name)
+    # (a .ftz variant: the function, subnormals flushed below)
+    fn = _APPROX_INTRINSICS.get(name) or _APPROX_INTRINSICS.get(name.replace(".ftz.", "."))
     if fn is None:
         raise EmulationError(f"intrinsic {name} is not supported")
     dt = _dtype(op.outs[0])

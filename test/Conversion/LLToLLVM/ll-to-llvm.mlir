@@ -369,3 +369,21 @@ func.func @cat(%a: tensor<128xf32, #b>, %c: tensor<128xf32, #b>) -> tensor<256xf
   return %0 : tensor<256xf32, #b>
 }
 }
+
+// -----
+
+// ll.extern_elementwise: one call per register of a declared function;
+// ll.elementwise_inline_asm: the asm per register (pairs packed in a
+// vector with packed_element = 2).
+#b = #ll.blocked<{sizePerThread = [2], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
+// CHECK-DAG: llvm.func @__nv_powf(f32, f32) -> f32
+// CHECK-LABEL: llvm.func @extern_asm
+// CHECK-COUNT-2: llvm.call @__nv_powf
+// CHECK: llvm.inline_asm asm_dialect = att "prmt.b32 $0, $1, 0, 0x3210;", "=r,r" %{{.*}} : (vector<2xi16>) -> vector<2xi16>
+module attributes {ll.target = #ll.target<"sm_90">} {
+func.func @extern_asm(%x: tensor<64xf32, #b>, %h: tensor<64xi16, #b>) -> (tensor<64xf32, #b>, tensor<64xi16, #b>) {
+  %0 = ll.extern_elementwise %x, %x {pure = true, symbol = "__nv_powf"} : (tensor<64xf32, #b>, tensor<64xf32, #b>) -> tensor<64xf32, #b>
+  %1 = ll.elementwise_inline_asm "prmt.b32 $0, $1, 0, 0x3210;" {constraints = "=r,r", packed_element = 2 : i32, pure = true} %h : tensor<64xi16, #b> -> tensor<64xi16, #b>
+  return %0, %1 : tensor<64xf32, #b>, tensor<64xi16, #b>
+}
+}

@@ -128,3 +128,18 @@ module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 1 : i32, ttg.targ
     tt.return
   }
 }
+
+// -----
+
+// libdevice calls and inline assembly, element by element.
+// CHECK-LABEL: func.func private @extern_asm
+// CHECK: ll.extern_elementwise %{{.*}}, %{{.*}} {pure = true, symbol = "__nv_powf"} : (tensor<128xf32, #blocked>, tensor<128xf32, #blocked>) -> tensor<128xf32, #blocked>
+// CHECK: ll.elementwise_inline_asm "mul.lo.u32 $0, $1, 3;" {constraints = "=r,r", packed_element = 1 : i32, pure = true} %{{.*}} : tensor<128xi32, #blocked> -> tensor<128xi32, #blocked>
+#blocked = #ttg.blocked<{sizePerThread = [1], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.target = "cuda:80", "ttg.threads-per-warp" = 32 : i32} {
+  tt.func private @extern_asm(%x: tensor<128xf32, #blocked>, %o: tensor<128xi32, #blocked>) -> (tensor<128xf32, #blocked>, tensor<128xi32, #blocked>) {
+    %a = tt.extern_elementwise %x, %x {libname = "", libpath = "", pure = true, symbol = "__nv_powf"} : (tensor<128xf32, #blocked>, tensor<128xf32, #blocked>) -> tensor<128xf32, #blocked>
+    %b = tt.elementwise_inline_asm "mul.lo.u32 $0, $1, 3;" {constraints = "=r,r", packed_element = 1 : i32, pure = true} %o : tensor<128xi32, #blocked> -> tensor<128xi32, #blocked>
+    tt.return %a, %b : tensor<128xf32, #blocked>, tensor<128xi32, #blocked>
+  }
+}

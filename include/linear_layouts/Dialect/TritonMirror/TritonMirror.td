@@ -382,6 +382,27 @@ def TT_MulhiUIOp : TT_Op<"mulhiui", [Pure, SameOperandsAndResultType]> {
 }
 
 //===----------------------------------------------------------------------===//
+// External functions and inline assembly, element by element
+//===----------------------------------------------------------------------===//
+
+def TT_ExternElementwiseOp : TT_Op<"extern_elementwise"> {
+  let arguments = (ins Variadic<AnyType>:$srcs, StrAttr:$libname,
+                       StrAttr:$libpath, StrAttr:$symbol, BoolAttr:$pure);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, $result)";
+}
+
+def TT_ElementwiseInlineAsmOp : TT_Op<"elementwise_inline_asm"> {
+  let arguments = (ins StrAttr:$asm_string, StrAttr:$constraints,
+                       BoolAttr:$pure, I32Attr:$packed_element,
+                       Variadic<AnyType>:$args);
+  let results = (outs Variadic<AnyType>:$result);
+  let assemblyFormat = [{
+    $asm_string attr-dict ($args^ `:` type($args))? `->` type($result)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // Debugging
 //===----------------------------------------------------------------------===//
 

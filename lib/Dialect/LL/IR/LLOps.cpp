@@ -967,6 +967,39 @@ LogicalResult AssertOp::verify() {
   return success();
 }
 
+/// Every value of `vals` has the shape and layout of `like` (scalars with
+/// scalars).
+static LogicalResult requireElementwise(Operation *op, Type like,
+                                        ValueRange vals) {
+  for (Value v : vals) {
+    bool tensor = isa<RankedTensorType>(v.getType());
+    if (tensor != isa<RankedTensorType>(like) ||
+        (tensor && failed(requireSameLayout(op, like, v.getType(), "an operand"))))
+      return op->emitOpError() << "operands and results must be tensors of one "
+                                  "shape and layout, or scalars; got "
+                               << v.getType() << " and " << like;
+  }
+  return success();
+}
+
+LogicalResult ExternElementwiseOp::verify() {
+  if (getSymbol().empty())
+    return emitOpError() << "needs a function symbol";
+  return requireElementwise(*this, getType(), getSrcs());
+}
+
+LogicalResult ElementwiseInlineAsmOp::verify() {
+  if (getPackedElement() < 1)
+    return emitOpError() << "packs at least one element";
+  if (getResult().empty())
+    return emitOpError() << "needs a result";
+  Type like = getResult()[0].getType();
+  if (failed(requireElementwise(*this, like, getArgs())) ||
+      failed(requireElementwise(*this, like, getResult())))
+    return failure();
+  return success();
+}
+
 /// Casts keep the shape and the layout; `what` names the element types.
 static LogicalResult verifyCast(Operation *op, Type src, Type dst,
                                 function_ref<bool(Type, Type)> elementsOk,

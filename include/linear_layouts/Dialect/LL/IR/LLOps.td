@@ -676,6 +676,53 @@ def LL_AsyncWaitOp : LL_Op<"async_wait", [MemoryEffects<[MemRead, MemWrite]>]> {
 }
 
 //===----------------------------------------------------------------------===//
+// External functions and inline assembly, element by element
+//===----------------------------------------------------------------------===//
+
+def LL_ExternElementwiseOp : LL_Op<"extern_elementwise"> {
+  let summary = "Call an external scalar function on every element";
+  let description = [{
+    Triton's `tt.extern_elementwise` (`tl.extra.cuda.libdevice.pow` & co.):
+    each element of the result is `symbol` applied to the operands'
+    elements (scalars or tensors of one shape and layout). libdevice
+    (`__nv_*`) and OCML (`__ocml_*`) are linked at emission.
+
+    ```mlir
+    %y = ll.extern_elementwise %x, %e {pure = true, symbol = "__nv_powf"}
+        : (tensor<128xf32, #b>, tensor<128xf32, #b>) -> tensor<128xf32, #b>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyType>:$srcs, StrAttr:$symbol, BoolAttr:$pure);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "operands attr-dict `:` functional-type(operands, $result)";
+  let hasVerifier = 1;
+}
+
+def LL_ElementwiseInlineAsmOp : LL_Op<"elementwise_inline_asm"> {
+  let summary = "Inline assembly on every element (tl.inline_asm_elementwise)";
+  let description = [{
+    `asm_string` with `constraints` (LLVM's) runs on each group of
+    `packed_element` consecutive registers of the operands (packed into one
+    vector per operand when more than one), giving the results' registers;
+    with side effects unless `pure`.
+
+    ```mlir
+    %y = ll.elementwise_inline_asm "mul.lo.u32 $0, $1, 3;"
+        {constraints = "=r,r", packed_element = 1 : i32, pure = true}
+        %x : tensor<128xi32, #b> -> tensor<128xi32, #b>
+    ```
+  }];
+  let arguments = (ins StrAttr:$asm_string, StrAttr:$constraints,
+                   BoolAttr:$pure, I32Attr:$packed_element,
+                   Variadic<AnyType>:$args);
+  let results = (outs Variadic<AnyType>:$result);
+  let assemblyFormat = [{
+    $asm_string attr-dict ($args^ `:` type($args))? `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Debugging
 //===----------------------------------------------------------------------===//
 
