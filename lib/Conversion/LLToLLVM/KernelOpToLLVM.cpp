@@ -487,6 +487,69 @@ struct JoinLowering : OpConversionPattern<JoinOp> {
   }
 };
 
+/// The value of a splat float constant tensor, if `v` is one.
+std::optional<APFloat> splatFloat(Value v) {
+  auto c = v.getDefiningOp<arith::ConstantOp>();
+  auto d = c ? dyn_cast<DenseFPElementsAttr>(c.getValue()) : nullptr;
+  if (!d || !d.isSplat())
+    return std::nullopt;
+  return d.getSplatValue<APFloat>();
+}
+
+/// A symmetric f32 clamp, min(max(x, -c), c) (tl.clamp(x, -c, c):
+/// maxnumf / minnumf, or maximumf / minimumf with NaN propagation), on
+/// NVIDIA sm_86+: one `min.xorsign.abs` (`.NaN`) per register, as Triton
+/// emits it: |min(|x|, c)| with x's sign.
+template <typename MinOp, typename MaxOp>
+struct SymmetricClampLowering : TargetPattern<MinOp> {
+  SymmetricClampLowering(LLTypeConverter &tc, MLIRContext *ctx,
+                         const TargetInfo &t)
+      : TargetPattern<MinOp>(tc, ctx, t, /*benefit=*/2) {} // before ElementwiseLowering
+  LogicalResult
+  matchAndRewrite(MinOp op, typename MinOp::Adaptor adaptor,
+                  ConversionPatternRewriter &b) const override {
+    const auto &desc = this->target.target();
+    auto t = dyn_cast<RankedTensorType>(op.getType());
+    if (this->target.isAMD() || desc.computeCapability < 86 || !t ||
+        !t.getElementType().isF32())
+      return failure();
+    // min(max(x, lo), hi) with lo = -hi > 0, in either operand order.
+    Value inner, x;
+    std::optional<APFloat> hi;
+    for (int i = 0; i < 2 && !inner; ++i)
+      if (auto m = op->getOperand(i).template getDefiningOp<MaxOp>())
+        if ((hi = splatFloat(op->getOperand(1 - i))))
+          inner = m;
+    if (!inner || !hi || hi->isNegative() || hi->isNaN() || hi->isZero())
+      return failure();
+    auto m = inner.getDefiningOp<MaxOp>();
+    for (int i = 0; i < 2 && !x; ++i)
+      if (auto lo = splatFloat(m->getOperand(i)))
+        if (lo->compare(-*hi) == APFloat::cmpEqual)
+          x = m->getOperand(1 - i);
+    if (!x)
+      return failure();
+    Location loc = op.getLoc();
+    Type st = this->getTypeConverter()->convertType(t);
+    Value xs = b.getRemappedValue(x);
+    if (!st || !xs || !isa<LLVM::LLVMStructType>(xs.getType()))
+      return failure();
+    Value c = b.create<LLVM::ConstantOp>(loc, b.getF32Type(),
+                                         b.getF32FloatAttr(hi->convertToFloat()));
+    StringRef name = std::is_same_v<MinOp, arith::MinimumFOp>
+                         ? "llvm.nvvm.fmin.nan.xorsign.abs.f"
+                         : "llvm.nvvm.fmin.xorsign.abs.f";
+    SmallVector<Value> out;
+    for (Value r : unpack(b, loc, xs))
+      out.push_back(b.create<LLVM::CallIntrinsicOp>(loc, b.getF32Type(),
+                                                    b.getStringAttr(name),
+                                                    ValueRange{r, c})
+                        .getResult(0));
+    b.replaceOp(op, pack(b, loc, st, out));
+    return success();
+  }
+};
+
 /// ll.extern_elementwise: a call of the symbol per register.
 struct ExternElementwiseLowering : OpConversionPattern<ExternElementwiseOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -647,7 +710,10 @@ void mlir::ll::populateKernelOpToLLVMPatterns(LLTypeConverter &tc,
                                               const TargetInfo &target) {
   MLIRContext *ctx = patterns.getContext();
   patterns.add<ProgramIdLowering, NumProgramsLowering, MakeRangeLowering,
-               LoadLowering, StoreLowering, GpuBarrierLowering>(tc, ctx, target);
+               LoadLowering, StoreLowering, GpuBarrierLowering,
+               SymmetricClampLowering<arith::MinNumFOp, arith::MaxNumFOp>,
+               SymmetricClampLowering<arith::MinimumFOp, arith::MaximumFOp>>(
+      tc, ctx, target);
   patterns.add<SplatLowering, AddPtrLowering, ConstantLowering,
                ElementwiseLowering, ShapeLowering<ExpandDimsOp>,
                ShapeLowering<BroadcastOp>, ShapeLowering<TransOp>,

@@ -156,8 +156,9 @@ FailureOr<int64_t> allocateSharedMemory(ModuleOp module,
 
 /// A pattern that emits target-specific ops.
 template <typename OpT> struct TargetPattern : OpConversionPattern<OpT> {
-  TargetPattern(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t)
-      : OpConversionPattern<OpT>(tc, ctx), target(t) {}
+  TargetPattern(LLTypeConverter &tc, MLIRContext *ctx, const TargetInfo &t,
+                PatternBenefit benefit = 1)
+      : OpConversionPattern<OpT>(tc, ctx, benefit), target(t) {}
   const TargetInfo &target;
 };
 

@@ -670,6 +670,24 @@ _APPROX_INTRINSICS: dict[str, Callable] = {
 }
 
 
+def _min_xorsign_abs(nan: bool) -> Callable:
+    """PTX min.xorsign.abs (sm_86+): min(|a|, |b|) with the sign of a XOR
+    b; a NaN operand gives the other's magnitude (.NaN: the canonical NaN)."""
+    def fn(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        a32, b32 = np.asarray(a, np.float32), np.asarray(b, np.float32)
+        m = np.fmin(np.abs(a32), np.abs(b32))
+        if nan:
+            m = np.where(np.isnan(a32) | np.isnan(b32), np.float32(np.nan), m)
+        sign = (a32.view(np.uint32) ^ b32.view(np.uint32)) & np.uint32(0x80000000)
+        out = (m.view(np.uint32) & np.uint32(0x7FFFFFFF)) | sign
+        return np.where(np.isnan(m), np.uint32(0x7FFFFFFF), out).astype(np.uint32).view(np.float32)
+    return fn
+
+
+_APPROX_INTRINSICS["llvm.nvvm.fmin.xorsign.abs.f"] = _min_xorsign_abs(False)
+_APPROX_INTRINSICS["llvm.nvvm.fmin.nan.xorsign.abs.f"] = _min_xorsign_abs(True)
+
+
 @_op("llvm.call_intrinsic")
 def _call_intrinsic(op: _Op) -> Handler:
     name = str(op.attrs.get("intrin", "")).strip('"')
