@@ -455,6 +455,28 @@ FailureOr<ScanPlan> planScan(ScanOp op) {
   return std::move(*p);
 }
 
+/// Whether scan step `h` is moved by warps alone (the compact scheme).
+bool pureWarpStep(const HardwareSpace &hw, uint64_t h) {
+  return hw.warpPart(h) && !(h & hw.regMask()) && !hw.lanePart(h);
+}
+
+/// The scratch entries a scan needs: with every warp step pure, one per
+/// block of the first warp step (block totals, stored compactly); else one
+/// per element (the per-step exchange of every position's total).
+int64_t scanScratchEntries(const ScanPlan &p) {
+  const HardwareSpace &hw = p.hw;
+  int first = -1;
+  for (int k = 0; k < int(p.steps.size()); ++k) {
+    if (!hw.warpPart(p.steps[k]))
+      continue;
+    if (!pureWarpStep(hw, p.steps[k]))
+      return int64_t(1) << (hw.axisBits + hw.restBits);
+    if (first < 0)
+      first = k;
+  }
+  return int64_t(1) << (hw.axisBits + hw.restBits - std::max(first, 0));
+}
+
 struct ScanLowering : TargetPattern<ScanOp> {
   using TargetPattern::TargetPattern;
 
@@ -514,7 +536,7 @@ struct ScanLowering : TargetPattern<ScanOp> {
     std::vector<int64_t> full = hw.fullImg();
     LinearLayout fullL = hw.offsetLayout(full, hw.axisBits + hw.restBits);
     Value fullRt;
-    int64_t entries = int64_t(1) << (hw.axisBits + hw.restBits);
+    int64_t entries = scanScratchEntries(*plan);
     int64_t base = 0;
     if (llvm::any_of(plan->steps, [&](uint64_t h) { return hw.warpPart(h); })) {
       auto off = sharedOffset(op, Scratch(elemTypes, entries).bytes);
@@ -533,9 +555,7 @@ struct ScanLowering : TargetPattern<ScanOp> {
         v = b.create<LLVM::SelectOp>(loc, c, x, y);
       return v;
     };
-    auto pureWarp = [&](uint64_t h) {
-      return hw.warpPart(h) && !(h & hw.regMask()) && !hw.lanePart(h);
-    };
+    auto pureWarp = [&](uint64_t h) { return pureWarpStep(hw, h); };
     for (int k = 0; k < int(plan->steps.size()); ++k) {
       uint64_t h = plan->steps[k];
       bool last = k + 1 == int(plan->steps.size());
@@ -551,8 +571,6 @@ struct ScanLowering : TargetPattern<ScanOp> {
           ++k1;
         int m = k1 - k0;
         bool lastRun = k1 == int(plan->steps.size());
-        int32_t low = (int32_t(1) << k0) - 1,
-                run = ((int32_t(1) << m) - 1) << k0;
         if (!fullRt)
           fullRt = runtimePart(b, loc, fullL, "offset", vars);
         if (!axisRt)
@@ -560,10 +578,25 @@ struct ScanLowering : TargetPattern<ScanOp> {
         if (usedShared)
           target.barrier(b, loc);
         usedShared = true;
-        auto slot = [&](uint64_t r) {
-          return constPart(fullL, "offset", {{"register", int32_t(r)}});
+        // The blocks' totals stored compactly: the element index without
+        // its bits below k0 (one block) and with bits k0.. k0 + m - 1 (the
+        // block within its run) lowest, so a run's totals are consecutive
+        // (vector loads). A bit permutation: it commutes with XOR.
+        auto compactConst = [&](int32_t i) {
+          return ((i >> (k0 + m)) << m) | ((i >> k0) & ((1 << m) - 1));
         };
-        Value blockRt = b.create<LLVM::AndOp>(loc, fullRt, i32(b, loc, ~low));
+        auto slot = [&](uint64_t r) {
+          return compactConst(
+              constPart(fullL, "offset", {{"register", int32_t(r)}}));
+        };
+        Value blockRt = b.create<LLVM::OrOp>(
+            loc,
+            b.create<LLVM::ShlOp>(
+                loc, b.create<LLVM::LShrOp>(loc, fullRt, i32(b, loc, k0 + m)),
+                i32(b, loc, m)),
+            b.create<LLVM::AndOp>(
+                loc, b.create<LLVM::LShrOp>(loc, fullRt, i32(b, loc, k0)),
+                i32(b, loc, (1 << m) - 1)));
         {
           Value storer =
               firstCopy(b, loc, ids, plan->laneCopies, plan->warpCopies);
@@ -574,7 +607,7 @@ struct ScanLowering : TargetPattern<ScanOp> {
           }
           std::set<int32_t> stored; // registers of one block write once
           for (auto &[r, t] : tot) {
-            int32_t c = slot(r) & ~low;
+            int32_t c = slot(r);
             if (!stored.insert(c).second)
               continue;
             Value at = b.create<LLVM::XOrOp>(loc, blockRt, i32(b, loc, c));
@@ -583,21 +616,21 @@ struct ScanLowering : TargetPattern<ScanOp> {
           }
         }
         target.barrier(b, loc);
-        Value runRt = b.create<LLVM::AndOp>(loc, fullRt, i32(b, loc, ~(low | run)));
+        Value runRt = b.create<LLVM::AndOp>(loc, blockRt, i32(b, loc, ~((1 << m) - 1)));
         std::map<int32_t, SmallVector<Vals>> loaded;
         std::map<uint64_t, Vals> nextP, nextT;
         for (auto &[r, t] : tot) {
-          int32_t c = slot(r) & ~(low | run);
+          int32_t c = slot(r) & ~((1 << m) - 1);
           auto &blocks = loaded[c];
-          if (blocks.empty())
-            for (int32_t j = 0; j < (1 << m); ++j) {
-              Value at = b.create<LLVM::XOrOp>(loc, runRt,
-                                               i32(b, loc, c | (j << k0)));
-              Vals v;
-              for (size_t q = 0; q < n; ++q)
-                v.push_back(loadShared(b, loc, s, int(q), elemTypes[q], at));
-              blocks.push_back(v);
+          if (blocks.empty()) {
+            Value at = b.create<LLVM::XOrOp>(loc, runRt, i32(b, loc, c));
+            blocks.assign(1 << m, Vals());
+            for (size_t q = 0; q < n; ++q) {
+              auto run = loadSharedRun(b, loc, s, int(q), elemTypes[q], at, 1 << m);
+              for (int32_t j = 0; j < (1 << m); ++j)
+                blocks[j].push_back(run[j]);
             }
+          }
           // This register's block, in combining order.
           Value pos = b.create<LLVM::XOrOp>(
               loc, axisRt, i32(b, loc, int32_t(hw.image(r, /*axis=*/true))));
@@ -776,9 +809,7 @@ int64_t mlir::ll::reduceScanScratchBytes(Operation *op) {
     auto p = planScan(s);
     if (failed(p) || !p->usesShared())
       return 0;
-    return Scratch(elementTypes(s.getSrcs()),
-                   int64_t(1) << (p->hw.axisBits + p->hw.restBits))
-        .bytes;
+    return Scratch(elementTypes(s.getSrcs()), scanScratchEntries(*p)).bytes;
   }
   return 0;
 }
