@@ -83,11 +83,8 @@ struct GatherLowering : TargetPattern<GatherOp> {
       target.barrier(b, loc);
     {
       OpBuilder::InsertionGuard guard(b);
-      if (Value first = firstCopy(b, loc, ids, freeMask(*ls, "lane"),
-                                  freeMask(*ls, "warp"))) {
-        auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, first, false);
-        b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-      }
+      insideIf(b, loc, firstCopy(b, loc, ids, freeMask(*ls, "lane"),
+                                  freeMask(*ls, "warp")));
       int32_t copies = freeMask(*ls, "register");
       for (auto [r, v] : llvm::enumerate(src)) {
         if (int32_t(r) & copies)
@@ -274,11 +271,8 @@ struct HistogramLowering : TargetPattern<HistogramOp> {
     target.barrier(b, loc);
     {
       OpBuilder::InsertionGuard guard(b);
-      if (Value first = firstCopy(b, loc, ids, freeMask(*ls, "lane"),
-                                  freeMask(*ls, "warp"))) {
-        auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, first, false);
-        b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-      }
+      insideIf(b, loc, firstCopy(b, loc, ids, freeMask(*ls, "lane"),
+                                  freeMask(*ls, "warp")));
       SmallVector<Value> vals = unpack(b, loc, adaptor.getSrc());
       SmallVector<Value> mask;
       if (adaptor.getMask())

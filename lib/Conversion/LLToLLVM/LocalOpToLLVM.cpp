@@ -117,11 +117,8 @@ LogicalResult storeTensor(OpBuilder &b, Operation *op, const TargetInfo &target,
   Value rt = runtimePart(b, loc, *addr, "offset",
                          {{"lane", ids.lane}, {"warp", ids.warp}});
   OpBuilder::InsertionGuard guard(b);
-  if (Value first = firstCopy(b, loc, ids, freeMask(*dist, "lane"),
-                              freeMask(*dist, "warp"))) {
-    auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, first, false);
-    b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-  }
+  insideIf(b, loc, firstCopy(b, loc, ids, freeMask(*dist, "lane"),
+                              freeMask(*dist, "warp")));
   int32_t copies = freeMask(*dist, "register");
   Type elt = regs.empty() ? Type() : regs[0].getType();
   for (auto &g : sharedGroups(*addr, elt, int(regs.size()))) {
@@ -319,11 +316,8 @@ struct AsyncCopyLowering : TargetPattern<AsyncCopyOp> {
                            {{"lane", ids.lane}, {"warp", ids.warp}});
     {
       OpBuilder::InsertionGuard guard(b);
-      if (Value first = firstCopy(b, loc, ids, freeMask(*dist, "lane"),
-                                  freeMask(*dist, "warp"))) {
-        auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, first, false);
-        b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-      }
+      insideIf(b, loc, firstCopy(b, loc, ids, freeMask(*dist, "lane"),
+                                  freeMask(*dist, "warp")));
       int32_t copies = freeMask(*dist, "register");
       for (auto &run : runs) {
         if (run[0] & copies)

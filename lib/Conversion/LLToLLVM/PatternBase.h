@@ -205,6 +205,11 @@ int32_t freeMask(const ::ll::LinearLayout &l, StringRef dim);
 Value firstCopy(OpBuilder &b, Location loc, ThreadIds ids, int32_t laneMask,
                 int32_t warpMask);
 
+/// Continue emitting inside `if (cond)` (nothing when `cond` is null, e.g.
+/// a firstCopy that every thread passes); the caller's InsertionGuard
+/// leaves the branch.
+void insideIf(OpBuilder &b, Location loc, Value cond);
+
 /// Out dim `out` of `l` is constPart(constant inputs) XOR runtimePart(the
 /// hardware ids and other runtime inputs). runtimePart folds runs of bases
 /// that double (b, 2b, 4b, ... with b a power of two) into one mask and

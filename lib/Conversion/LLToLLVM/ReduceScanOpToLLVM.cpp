@@ -366,10 +366,7 @@ struct ReduceLowering : TargetPattern<ReduceOp> {
       if (!op->hasAttr(kFirstSharedUse))
         target.barrier(b, loc);
       OpBuilder::InsertionGuard guard(b);
-      if (storer) {
-        auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, storer, false);
-        b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-      }
+      insideIf(b, loc, storer);
       for (auto &[r, acc] : part) {
         int32_t rc = int32_t(r);
         Value e = b.create<LLVM::XOrOp>(
@@ -601,10 +598,7 @@ struct ScanLowering : TargetPattern<ScanOp> {
           Value storer =
               firstCopy(b, loc, ids, plan->laneCopies, plan->warpCopies);
           OpBuilder::InsertionGuard guard(b);
-          if (storer) {
-            auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, storer, false);
-            b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-          }
+          insideIf(b, loc, storer);
           std::set<int32_t> stored; // registers of one block write once
           for (auto &[r, t] : tot) {
             int32_t c = slot(r);
@@ -675,10 +669,7 @@ struct ScanLowering : TargetPattern<ScanOp> {
           Value storer =
               firstCopy(b, loc, ids, plan->laneCopies, plan->warpCopies);
           OpBuilder::InsertionGuard guard(b);
-          if (storer) {
-            auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, storer, false);
-            b.setInsertionPointToStart(&ifOp.getThenRegion().front());
-          }
+          insideIf(b, loc, storer);
           for (auto &[r, t] : tot) {
             Value idx = b.create<LLVM::XOrOp>(
                 loc, fullRt,

@@ -2,6 +2,8 @@
 
 #include "PatternBase.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
+
 #include "llvm/ADT/STLExtras.h"
 
 using namespace mlir;
@@ -150,6 +152,13 @@ Value lowering::firstCopy(OpBuilder &b, Location loc, ThreadIds ids,
                     .getResult();
   return b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, bits,
                                 i32(b, loc, 0));
+}
+
+void lowering::insideIf(OpBuilder &b, Location loc, Value cond) {
+  if (!cond)
+    return;
+  auto ifOp = b.create<scf::IfOp>(loc, TypeRange{}, cond, false);
+  b.setInsertionPointToStart(&ifOp.getThenRegion().front());
 }
 
 int32_t lowering::constPart(const LinearLayout &l, StringRef out,
