@@ -299,22 +299,31 @@ void amdg::BufferLoadOp::print(OpAsmPrinter &p) {
   p << " " << getOperands() << " : " << getType();
 }
 
-ParseResult amdg::BufferStoreOp::parse(OpAsmParser &p, OperationState &result) {
+/// `$value, $ptr[$offsets] (, $mask)? hints attr-dict : types` (a buffer
+/// store, or an atomic after its keywords): the operands resolved; the
+/// value's tensor type in `type`.
+static ParseResult parseValueToBuffer(OpAsmParser &p, OperationState &result,
+                                      RankedTensorType &type) {
   OpAsmParser::UnresolvedOperand value;
   SmallVector<OpAsmParser::UnresolvedOperand> ops;
-  Type type, ptrType;
+  Type parsed, ptrType;
   if (p.parseOperand(value) || p.parseComma() || parseBufferAccess(p, ops) ||
       parseHints(p, result) || p.parseOptionalAttrDict(result.attributes) ||
-      parseBufferTypes(p, ptrType, type))
+      parseBufferTypes(p, ptrType, parsed))
     return failure();
-  auto t = dyn_cast<RankedTensorType>(type);
-  if (!t || ops.size() > 3)
+  type = dyn_cast<RankedTensorType>(parsed);
+  if (!type || ops.size() > 3)
     return p.emitError(p.getNameLoc()) << "expects a tensor type and 3 or 4 operands";
-  auto [ptr, off] = bufferTypes(t, ptrType);
+  auto [ptr, off] = bufferTypes(type, ptrType);
   ops.insert(ops.begin(), value);
-  SmallVector<Type> types = {t, ptr, off, tt::maskOf(t)};
+  SmallVector<Type> types = {type, ptr, off, tt::maskOf(type)};
   types.resize(ops.size());
   return p.resolveOperands(ops, types, p.getNameLoc(), result.operands);
+}
+
+ParseResult amdg::BufferStoreOp::parse(OpAsmParser &p, OperationState &result) {
+  RankedTensorType t;
+  return parseValueToBuffer(p, result, t);
 }
 
 void amdg::BufferStoreOp::print(OpAsmPrinter &p) {
@@ -339,7 +348,6 @@ static ParseResult parseAtomicKeywords(OpAsmParser &p, OperationState &result,
     result.addAttribute(names[i++], makeAttr(ctx, *v));
     return success();
   };
-  (void)one;
   ParseResult r = success();
   ((r = succeeded(r) ? one(Enums::symbolize, Enums::make) : r), ...);
   return r;
@@ -370,24 +378,13 @@ struct ScopeKeyword {
 
 ParseResult amdg::BufferAtomicRMWOp::parse(OpAsmParser &p,
                                            OperationState &result) {
-  OpAsmParser::UnresolvedOperand value;
-  SmallVector<OpAsmParser::UnresolvedOperand> ops;
-  Type type, ptrType;
+  RankedTensorType t;
   if (parseAtomicKeywords<RMWKeyword, SemKeyword, ScopeKeyword>(
           p, result, {"atomic_rmw_op", "sem", "scope"}) ||
-      p.parseOperand(value) || p.parseComma() || parseBufferAccess(p, ops) ||
-      parseHints(p, result) || p.parseOptionalAttrDict(result.attributes) ||
-      parseBufferTypes(p, ptrType, type))
+      parseValueToBuffer(p, result, t))
     return failure();
-  auto t = dyn_cast<RankedTensorType>(type);
-  if (!t || ops.size() > 3)
-    return p.emitError(p.getNameLoc()) << "expects a tensor type and 3 or 4 operands";
-  auto [ptr, off] = bufferTypes(t, ptrType);
-  ops.insert(ops.begin(), value);
-  SmallVector<Type> types = {t, ptr, off, tt::maskOf(t)};
-  types.resize(ops.size());
   result.addTypes(t);
-  return p.resolveOperands(ops, types, p.getNameLoc(), result.operands);
+  return success();
 }
 
 void amdg::BufferAtomicRMWOp::print(OpAsmPrinter &p) {
