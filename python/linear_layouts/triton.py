@@ -33,6 +33,7 @@ import os
 import re
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 from . import __version__ as _version
 from ._core import LayoutError
@@ -41,7 +42,8 @@ from .backends import target_of_triton
 from .compiler import CompileError
 from .compiler import compile as _compile
 
-__all__ = ["Difference", "Record", "Report", "compare", "emulate", "install", "installed", "report", "uninstall"]
+__all__ = ["Difference", "Record", "Report", "TensorDescriptor", "compare", "emulate", "install", "installed", "report",
+           "uninstall"]
 
 
 @dataclass
@@ -238,6 +240,72 @@ _NP_TO_TRITON = {"float32": "fp32", "float16": "fp16", "float64": "fp64", "int8"
                  "float8_e5m2": "fp8e5"}
 
 @dataclass
+class TensorDescriptor:
+    """A host tensor descriptor for :func:`emulate`: Triton's
+    ``triton.tools.tensor_descriptor.TensorDescriptor`` on a numpy array
+    (`shape` and `strides` in elements, the last stride 1). Triton's own
+    TensorDescriptor (on a CPU torch tensor) is taken as well. The launch
+    passes it as Triton's launcher does: a TMA tensor map (sm_90) or the
+    base pointer, shape, strides and padding."""
+    base: Any
+    shape: list
+    strides: list
+    block_shape: list
+    padding: str = "zero"
+
+    @staticmethod
+    def from_array(a, block_shape: list, padding: str = "zero") -> "TensorDescriptor":
+        return TensorDescriptor(a, list(a.shape), [s // a.itemsize for s in a.strides], list(block_shape), padding)
+
+
+def _descriptor(v):
+    """`v` as a TensorDescriptor on a numpy array, or None if it is none."""
+    import numpy as np
+
+    if not all(hasattr(v, f) for f in ("base", "shape", "strides", "block_shape", "padding")):
+        return None
+    base = v.base.numpy() if hasattr(v.base, "numpy") and not isinstance(v.base, np.ndarray) else v.base
+    if not isinstance(base, np.ndarray):
+        raise TypeError(f"a tensor descriptor's base must be a numpy array, not {type(base).__name__}")
+    shape, strides = [int(x) for x in v.shape], [int(x) for x in v.strides]
+    if not (len(shape) == len(strides) == len(v.block_shape)) or strides[-1] != 1 or \
+            v.padding not in ("zero", "nan"):
+        raise TypeError(f"a tensor descriptor needs shape, strides and block_shape of one rank, the last "
+                        f"stride 1 and padding 'zero' or 'nan', not {v}")
+    return TensorDescriptor(base, shape, strides, [int(x) for x in v.block_shape], v.padding)
+
+
+def _expand_descriptors(call: list, names: list, meta: list | None) -> tuple[list, list]:
+    """Descriptor arguments as Triton's launcher passes them: with TMA
+    metadata (sm_90) a tensor map, then the shape and strides; without,
+    the base, shape and strides (i64), NaN padding (i1), shape (i32) and
+    strides (i64)."""
+    from .emulator.tma import TensorMap
+
+    out, out_names, k = [], [], 0
+    for v, n in zip(call, names):
+        if not isinstance(v, TensorDescriptor):
+            out.append(v)
+            out_names.append(n)
+            continue
+        m = meta[k] if meta else None
+        k += 1
+        dims = [f"{n}.shape[{i}]" for i in range(len(v.shape))] + [f"{n}.strides[{i}]" for i in range(len(v.shape))]
+        if m is None:
+            out += [v.base, *v.shape, *v.strides, v.padding == "nan", *v.shape, *v.strides]
+            out_names += [n, *dims, f"{n}.padding", *dims]
+            continue
+        if m.get("fp4_padded"):
+            raise TypeError(f"argument {n}: fp4-padded tensor maps are not emulated")
+        e = v.base.itemsize
+        tmap = TensorMap(v.base, int(m["elem_type"]), v.shape[::-1], [s * e for s in v.strides[:-1]][::-1],
+                         list(m["block_size"])[::-1], int(m["swizzle"]), int(v.padding == "nan"))
+        out += [tmap, *v.shape, *v.strides]
+        out_names += [n, *dims]
+    return out, out_names
+
+
+@dataclass
 class _Launch:
     """A launch as Triton's launcher sees it: the signature, the values
     passed (constexprs and arguments specialized to constants left out),
@@ -286,6 +354,13 @@ def _launch_args(jit_fn, args, constexprs, signature=None, specialize: bool = Tr
     for n, v in zip(params, args):
         if hasattr(v, "numpy") and not isinstance(v, np.ndarray):  # CPU torch tensors
             v = v.numpy()
+        desc = None if isinstance(v, (np.ndarray, int, float)) else _descriptor(v)
+        if desc is not None:
+            t = _NP_TO_TRITON.get(desc.base.dtype.name)
+            if t is None:
+                raise TypeError(f"argument {n}: tensors of {desc.base.dtype} are not supported")
+            sig[n], values[n] = f"tensordesc<{t}[{', '.join(map(str, desc.block_shape))}]>", desc
+            continue
         if isinstance(v, np.ndarray):
             t = _NP_TO_TRITON.get(v.dtype.name)
             if t is None:
@@ -298,7 +373,8 @@ def _launch_args(jit_fn, args, constexprs, signature=None, specialize: bool = Tr
         elif isinstance(v, float):
             sig[n] = "fp32"
         else:
-            raise TypeError(f"argument {n}: {type(v).__name__} is not supported (numpy arrays, ints, floats)")
+            raise TypeError(f"argument {n}: {type(v).__name__} is not supported (numpy arrays, ints, floats, "
+                            "tensor descriptors)")
         values[n] = v
     for n, t in (signature or {}).items():
         if n not in sig and n not in constexprs:
@@ -312,7 +388,7 @@ def _launch_args(jit_fn, args, constexprs, signature=None, specialize: bool = Tr
 
         for n, v in values.items():
             p = kparams.get(n)
-            if isinstance(v, (float, bool)) or (p is not None and p.do_not_specialize):
+            if isinstance(v, (float, bool, TensorDescriptor)) or (p is not None and p.do_not_specialize):
                 continue
             align = not (p is not None and p.do_not_specialize_on_alignment)
             kind, key = native_specialize_impl(BaseBackend, _ArrayArg(v) if isinstance(v, np.ndarray) else v,
@@ -385,6 +461,7 @@ def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, code
     budget = {} if max_blocks is None else {"max_blocks": max_blocks}
     k = _tritons_compile(jit_fn, launch.signature, launch.constexprs, target, num_warps, options, launch.attrs)
     md = k.metadata
+    call, names = _expand_descriptors(call, names, getattr(md, "tensordesc_meta", None))
     programs = grid3[0] * grid3[1] * grid3[2]
     scratch = [np.zeros(max(1, int(getattr(md, f"{w}_scratch_size", 0) or 0) * programs), np.uint8)
                for w in ("global", "profile")]
@@ -425,11 +502,18 @@ def compare(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, sign
     runs = {}
     for code in ("ours", "triton"):
         copies = [np.array(a, copy=True) if isinstance(a, np.ndarray) else a for a in args]
+        for i, a in enumerate(copies):
+            d = None if isinstance(a, (np.ndarray, int, float)) else _descriptor(a)
+            if d is not None:
+                d.base = np.array(d.base, copy=True)
+                copies[i] = d
         emulate(jit_fn, grid, *copies, target=target, num_warps=num_warps, code=code, signature=signature,
                 options=options, specialize=specialize, **constexprs)
         runs[code] = copies
     out = []
     for i, (a, b) in enumerate(zip(runs["ours"], runs["triton"])):
+        if isinstance(a, TensorDescriptor):
+            a, b = a.base, b.base
         if not isinstance(a, np.ndarray):
             continue
         ab, bb = a.view(np.uint8).reshape(a.shape + (-1,)), b.view(np.uint8).reshape(b.shape + (-1,))

@@ -75,7 +75,7 @@ inline PTX and intrinsics); inline PTX in ``ptx``.
 from __future__ import annotations
 
 # The dialect modules register their ops on import.
-from . import llvm, nvvm, rocdl, tensor_core  # noqa: F401
+from . import llvm, nvvm, rocdl, tensor_core, tma  # noqa: F401
 from .run import _decode, _dims, emulate, emulate_llvm_ir, emulate_mlir  # noqa: F401
 from .values import SHARED_WINDOW, EmulationError
 

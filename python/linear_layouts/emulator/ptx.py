@@ -53,9 +53,12 @@ def _error(msg: str) -> Exception:
 
 @dataclass(frozen=True)
 class _Operand:
-    kind: str  # "reg", "imm", "vec" (braces of registers), "addr" ([ reg + imm ])
+    #: "reg", "imm", "vec" (braces of registers), "addr" ([ reg + imm ]), "tmap" ([ map, {coordinates} ]:
+    #: regs = the map, then the coordinates), "sink" (_), "label" (a branch target: name)
+    kind: str
     regs: tuple[int, ...] = ()
     imm: int = 0
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -112,8 +115,13 @@ def _immediate(t: str) -> int | None:
 
 def _parse_operand(text: str, regs: _Registers, where: str) -> _Operand:
     t = text.strip()
+    if t == "_":
+        return _Operand("sink")
     if re.fullmatch(_REG, t):
         return _Operand("reg", (regs(t, where),))
+    m = re.fullmatch(rf"\[\s*({_REG})\s*,\s*(\{{.*\}})\s*\]", t, re.S)
+    if m:
+        return _Operand("tmap", (regs(m[1], where),) + _parse_operand(m[2], regs, where).regs)
     m = re.fullmatch(r"\{(.*)\}", t, re.S)
     if m:
         out = []
@@ -155,7 +163,12 @@ def _parse_statement(s: str, regs: _Registers) -> _Instr:
     if not m:
         raise _error(f"inline PTX {s!r} is not an instruction")
     pred = regs(m[2], s) if m[2] else None
-    operands = tuple(_parse_operand(o, regs, s) for o in _split_operands(m[5]))
+    if m[3] == "bra":
+        if not re.fullmatch(r"[A-Za-z_]\w*", m[5].strip()):
+            raise _error(f"inline PTX {s!r}: a branch to a label of the string is modelled")
+        operands: tuple = (_Operand("label", name=m[5].strip()),)
+    else:
+        operands = tuple(_parse_operand(o, regs, s) for o in _split_operands(m[5]))
     return _Instr(s, m[3], tuple(x for x in m[4].split(".") if x), pred, m[1] == "!", operands,
                   tuple(regs.widths))
 
@@ -725,6 +738,7 @@ _INSTRUCTIONS: dict[str, Callable[[_Instr], Callable]] = {
     "shfl": lambda i: _shfl(i),
     "bar": lambda i: _bar_sync(i),
     "barrier": lambda i: _bar_sync(i),
+    "bra": lambda i: None,  # (InlinePtx.run follows it)
     # (tensor-core and asynchronous-copy instructions: .tensor_core registers them)
 }
 
@@ -835,7 +849,15 @@ class InlinePtx:
         for out, tied in self.ties.items():  # one register: $tied names the output's
             regs.index[f"${tied}"] = out
         self.instrs = []
+        #: label -> the index of the instruction it names
+        self.labels: dict[str, int] = {}
         for s in _statements(asm):
+            label = re.match(r"([A-Za-z_$][\w$]*)\s*:\s*", s)
+            if label:
+                self.labels[label[1]] = len(self.instrs)
+                s = s[label.end():]
+                if not s:
+                    continue
             if s.startswith(".reg"):
                 regs.declare(s, asm)
                 continue
@@ -848,6 +870,9 @@ class InlinePtx:
                 name = re.match(r"@!?(\S+)", s)[1]
                 raise _error(f"inline PTX {s!r}: the predicate {name} is not a 'b' input or a .pred register")
             self.instrs.append((instr, factory(instr)))
+        for instr, _ in self.instrs:
+            if instr.opcode == "bra" and instr.operands[0].name not in self.labels:
+                raise _error(f"inline PTX {instr.text!r}: label {instr.operands[0].name} is not in the string")
         self.widths = regs.widths
         opcodes = {(i.opcode, i.mods[0] if i.mods else "") for i, _ in self.instrs}
         #: issues wgmma.mma_async (its outputs are pending until a wait) / waits for wgmma groups
@@ -861,13 +886,27 @@ class InlinePtx:
             regs[n_out + k] = _to_register(v, self.widths[n_out + k], st.T)
         for out, tied in self.ties.items():
             regs[out] = regs[tied]
-        for instr, fn in self.instrs:
+        pc, steps = 0, 0
+        while pc < len(self.instrs):
+            instr, fn = self.instrs[pc]
+            pc += 1
             active = st.mask.copy()
             if instr.pred is not None:
                 p = np.asarray(regs[instr.pred]).astype(bool) if regs[instr.pred] is not None \
                     else np.zeros(st.T, bool)
                 active &= ~p if instr.pred_negated else p
-            fn(st, regs, active)
+            if instr.opcode != "bra":
+                fn(st, regs, active)
+                continue
+            if active.any() and (active != st.mask).any():
+                raise _error(f"inline PTX {instr.text!r}: a branch taken by only some threads "
+                             f"(e.g. not by {st.thread(int(np.argmax(st.mask & ~active)))}) is not modelled")
+            steps += 1
+            if steps > 1000:
+                raise _error(f"inline PTX {instr.text!r}: the loop runs forever (an mbarrier phase that no "
+                             "arrival or copy can complete?)")
+            if active.any():
+                pc = self.labels[instr.operands[0].name]
         outs = []
         for k, c in enumerate(self.outs):
             v, dt = regs[k], _UINT[_CONSTRAINT_BITS[c]]

@@ -17,6 +17,7 @@ import numpy as np
 
 from .values import EmulationError, SHARED_WINDOW, _no_poison, _CONST_WINDOW, _IMPLICIT_WINDOW, _LOCAL_END, _LOCAL_WINDOW, _GLOBAL_SHIFT, _MAX_BLOCKS, _Ty, _int_row, _layout, _parse_type, _round_up, _to_float, _where
 from .memory import _Memory, _RaceTracker
+from . import tma
 from .registry import Handler, _OPS, _Op, _State
 
 
@@ -359,6 +360,20 @@ def emulate_mlir(mlir_text: str, kernel: str | None, grid: int | Sequence[int], 
         raise EmulationError(f"@{prog.name} takes {len(prog.params)} arguments, {len(args)} given")
     mem, params = _Memory(), []
     for i, (value, ty) in enumerate(zip(args, prog.params)):
+        name = arg_names[i] if arg_names and i < len(arg_names) else f"parameter {i}"
+        if ty.kind == "ptr" and isinstance(value, tma.TensorMap):
+            base = ((i + 1) << _GLOBAL_SHIFT) + value.base.ctypes.data % 256
+            mem.regions.append((base, value.base.reshape(-1).view(np.uint8),
+                                f"{name}'s tensor ({value.base.dtype}{list(value.base.shape)})"))
+            at = ((i + 1) << _GLOBAL_SHIFT) + (1 << (_GLOBAL_SHIFT - 1))  # (its map: above the tensor)
+            try:
+                desc = value.encode(base)
+            except ValueError as e:
+                raise EmulationError(f"{name}: {e}") from None
+            desc.flags.writeable = False
+            mem.regions.append((at, desc, f"{name}'s tensor map"))
+            params.append(np.full(T, at, np.int64))
+            continue
         if ty.kind == "ptr":
             if not isinstance(value, np.ndarray):
                 raise EmulationError(f"parameter {i} is a pointer: pass a numpy array, not {type(value).__name__}")
@@ -367,8 +382,7 @@ def emulate_mlir(mlir_text: str, kernel: str | None, grid: int | Sequence[int], 
             # (the data pointer's low bits kept: an array that starts off a
             # 256-byte boundary -- a slice -- is as misaligned as on a GPU)
             base = ((i + 1) << _GLOBAL_SHIFT) + value.ctypes.data % 256
-            mem.regions.append((base, value.reshape(-1).view(np.uint8), f"{arg_names[i] if arg_names and i < len(arg_names) else f'parameter {i}'} "
-                                f"({value.dtype}{list(value.shape)})"))
+            mem.regions.append((base, value.reshape(-1).view(np.uint8), f"{name} ({value.dtype}{list(value.shape)})"))
             params.append(np.full(T, base, np.int64))
         else:
             params.append(np.full(T, _scalar_param(value, ty, i)))
@@ -384,7 +398,9 @@ def emulate_mlir(mlir_text: str, kernel: str | None, grid: int | Sequence[int], 
             mem.regions.append((SHARED_WINDOW, shared, f"shared memory ({shared_size} bytes)"))
             mem.shared, mem.races, mem.inflight = shared, _RaceTracker(shared_size), None
             mem.written = np.zeros(shared_size, bool)
-            _run_cta(prog, _State(dims, warp_size, (x, y, z), grid3, mem), params, max_blocks)
+            st = _State(dims, warp_size, (x, y, z), grid3, mem)
+            _run_cta(prog, st, params, max_blocks)
+            tma.finish(st)
             # (the CTA's shared memory and stack go with it)
             mem.regions[:] = [r for r in mem.regions
                               if r[0] != SHARED_WINDOW and not _LOCAL_WINDOW <= r[0] < _LOCAL_END]

@@ -443,11 +443,12 @@ ptx._INSTRUCTIONS.update({
 
 
 def _fence(instr: _Instr) -> Callable:
-    """fence.proxy.async (PTX ISA 9.7.13.4): orders generic-proxy shared
-    memory writes before async-proxy reads (wgmma); the emulator has one
+    """fence.proxy.async / fence.proxy.tensormap::generic (PTX ISA
+    9.7.13.4): orders generic-proxy writes before async-proxy reads (wgmma,
+    TMA) and tensor-map edits before their use; the emulator has one
     memory, so there is nothing to do."""
-    if instr.mods[:2] != ("proxy", "async"):
-        raise _bad(instr, "only fence.proxy.async is modelled")
+    if instr.mods[:2] not in (("proxy", "async"), ("proxy", "tensormap::generic")):
+        raise _bad(instr, "only fence.proxy.async and fence.proxy.tensormap::generic are modelled")
     return lambda st, regs, active: None
 
 
