@@ -28,6 +28,7 @@ void llLoadTritonDialects(MlirContext ctx) {
   unwrap(ctx)->getOrLoadDialect<mlir::ll::tt::TTDialect>();
   unwrap(ctx)->getOrLoadDialect<mlir::ll::ttg::TTGDialect>();
   unwrap(ctx)->getOrLoadDialect<mlir::ll::amdg::AMDGDialect>();
+  unwrap(ctx)->getOrLoadDialect<mlir::ll::ttng::TTNGDialect>();
 }
 
 void llRegisterPasses(void) {

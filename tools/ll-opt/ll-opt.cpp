@@ -34,7 +34,8 @@ int main(int argc, char **argv) {
 
   mlir::DialectRegistry registry;
   registry.insert<mlir::ll::tt::TTDialect, mlir::ll::ttg::TTGDialect,
-                  mlir::ll::amdg::AMDGDialect>();
+                  mlir::ll::amdg::AMDGDialect,
+                  mlir::ll::ttng::TTNGDialect>();
   registry.insert<mlir::ll::LLDialect, mlir::arith::ArithDialect,
                   mlir::cf::ControlFlowDialect, mlir::func::FuncDialect,
                   mlir::gpu::GPUDialect, mlir::LLVM::LLVMDialect,

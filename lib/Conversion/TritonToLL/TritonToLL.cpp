@@ -85,6 +85,19 @@ const llvm::StringMap<std::vector<StringRef>> &sameOps() {
       {"ttg.memdesc_index", {}},
       {"ttg.local_store", {}},
       {"ttg.local_dealloc", {}},
+      {"ttg.global_scratch_alloc", {"nbytes", "alignment"}},
+      {"ttng.tensormap_create",
+       {"elem_type", "interleave_layout", "swizzle_mode", "fill_mode",
+        "operandSegmentSizes"}},
+      {"ttng.tensormap_fenceproxy_acquire", {}},
+      {"ttng.reinterpret_tensor_descriptor", {}},
+      {"ttng.init_barrier", {"count"}},
+      {"ttng.inval_barrier", {}},
+      {"ttng.barrier_expect", {"size"}},
+      {"ttng.async_tma_copy_global_to_local", {}},
+      {"ttng.async_tma_copy_local_to_global", {}},
+      {"ttng.async_tma_store_wait", {"pendings"}},
+      {"ttng.fence_async_shared", {"bCluster"}},
   };
   return m;
 }
@@ -304,6 +317,10 @@ struct ConvertTritonToLL
       repl = b.create<AtomicCASOp>(loc, a.getType(), MemSemantic(a.getSem()),
                                    MemScope(a.getScope()), ptrs, a.getCmp(),
                                    a.getValue());
+    } else if (auto w = dyn_cast<ttng::WaitBarrierOp>(op)) {
+      // (deps: what Triton's analyses order after the wait; program order)
+      repl = b.create<WaitBarrierOp>(loc, w.getAlloc(), w.getPhase(),
+                                     w.getPred());
     } else if (auto l = dyn_cast<ttg::LocalLoadOp>(op)) {
       // (the token: program order already puts the load after its wait)
       repl = b.create<LocalLoadOp>(loc, l.getType(), l.getSrc());
@@ -389,7 +406,8 @@ struct ConvertTritonToLL
       return signalPassFailure();
     SmallVector<Operation *> todo;
     module.walk<WalkOrder::PostOrder>([&](Operation *op) {
-      if (isa<tt::TTDialect, ttg::TTGDialect, amdg::AMDGDialect>(op->getDialect()))
+      if (isa<tt::TTDialect, ttg::TTGDialect, ttng::TTNGDialect,
+              amdg::AMDGDialect>(op->getDialect()))
         todo.push_back(op);
     });
     bool ok = true;

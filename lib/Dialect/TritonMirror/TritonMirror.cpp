@@ -25,6 +25,7 @@ using namespace mlir::ll;
 #include "linear_layouts/Dialect/TritonMirror/TritonMirrorEnums.cpp.inc"
 #include "linear_layouts/Dialect/TritonMirror/TritonMirrorGPUDialects.cpp.inc"
 #include "linear_layouts/Dialect/TritonMirror/TritonMirrorAMDDialects.cpp.inc"
+#include "linear_layouts/Dialect/TritonMirror/TritonMirrorNVDialects.cpp.inc"
 
 //===----------------------------------------------------------------------===//
 // tt
@@ -50,6 +51,17 @@ Type tt::TTDialect::parseType(DialectAsmParser &p) const {
   SMLoc loc = p.getCurrentLocation();
   if (p.parseKeyword(&name))
     return {};
+  if (name == "tensordesc") {
+    // !tt.tensordesc<tensor<16x32xf32, #shared>> (sm_90: a TMA tensor map),
+    // read as !ll.tensordesc<16x32xf32, #shared> (a tensor type could not
+    // hold a memory layout).
+    if (p.parseLess() || p.parseKeyword("tensor"))
+      return {};
+    Type t = TensorDescType::parse(p);
+    if (!t || p.parseGreater())
+      return {};
+    return t;
+  }
   if (name != "ptr") {
     p.emitError(loc) << "unsupported Triton type !tt." << name;
     return {};
@@ -222,7 +234,22 @@ void ttg::TTGDialect::initialize() {
   addOperations<ttg::ConvertLayoutOp, ttg::LocalAllocOp, ttg::LocalLoadOp,
                 ttg::LocalStoreOp, ttg::LocalDeallocOp, ttg::BarrierOp,
                 ttg::MemDescIndexOp, ttg::AsyncCopyGlobalToLocalOp,
-                ttg::AsyncCommitGroupOp, ttg::AsyncWaitOp>();
+                ttg::AsyncCommitGroupOp, ttg::AsyncWaitOp,
+                ttg::GlobalScratchAllocOp>();
+}
+
+//===----------------------------------------------------------------------===//
+// ttng
+//===----------------------------------------------------------------------===//
+
+void ttng::TTNGDialect::initialize() {
+  getContext()->loadDialect<LLDialect>();
+  addOperations<ttng::TensormapCreateOp, ttng::TensormapFenceproxyAcquireOp,
+                ttng::ReinterpretTensorDescOp, ttng::InitBarrierOp,
+                ttng::InvalBarrierOp, ttng::BarrierExpectOp,
+                ttng::WaitBarrierOp, ttng::AsyncTMACopyGlobalToLocalOp,
+                ttng::AsyncTMACopyLocalToGlobalOp, ttng::TMAStoreWaitOp,
+                ttng::FenceAsyncSharedOp>();
 }
 
 //===----------------------------------------------------------------------===//

@@ -25,6 +25,7 @@
 #include "linear_layouts/Dialect/TritonMirror/TritonMirrorDialects.h.inc"
 #include "linear_layouts/Dialect/TritonMirror/TritonMirrorGPUDialects.h.inc"
 #include "linear_layouts/Dialect/TritonMirror/TritonMirrorAMDDialects.h.inc"
+#include "linear_layouts/Dialect/TritonMirror/TritonMirrorNVDialects.h.inc"
 
 namespace mlir::ll::tt {
 /// The type a load through `ptrLike` gives (`tensor<8x!ll.ptr<f16>, #b>` ->

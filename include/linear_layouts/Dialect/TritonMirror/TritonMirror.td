@@ -57,6 +57,15 @@ def AMDG_Dialect : Dialect {
   let summary = "Triton's AMD ops (amdg), parse-only (see convert-triton-to-ll)";
 }
 
+def TTNG_Dialect : Dialect {
+  let name = "ttng";
+  let cppNamespace = "::mlir::ll::ttng";
+  let summary = "Triton's NVIDIA ops (ttng), parse-only (see convert-triton-to-ll)";
+}
+
+class TTNG_Op<string mnemonic, list<Trait> traits = []>
+    : Op<TTNG_Dialect, mnemonic, traits>;
+
 class AMDG_Op<string mnemonic, list<Trait> traits = []>
     : Op<AMDG_Dialect, mnemonic, traits>;
 
@@ -566,6 +575,98 @@ def AMDG_BufferAtomicCASOp : AMDG_Op<"buffer_atomic_cas",
                        AnyType:$ptr, AnyRankedTensor:$offsets);
   let results = (outs AnyRankedTensor:$result);
   let hasCustomAssemblyFormat = 1;
+}
+
+// Per-program global scratch (sm_90 tensor maps built on the device).
+def TTG_GlobalScratchAllocOp : TTG_Op<"global_scratch_alloc"> {
+  let arguments = (ins I32Attr:$nbytes, I32Attr:$alignment);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = "attr-dict `:` qualified(type($result))";
+}
+
+//===----------------------------------------------------------------------===//
+// ttng: Hopper's TMA (tensor maps, mbarriers, tile copies)
+//===----------------------------------------------------------------------===//
+
+def TTNG_TensormapCreateOp : TTNG_Op<"tensormap_create", [AttrSizedOperandSegments]> {
+  let arguments = (ins AnyType:$desc_ptr, AnyType:$global_address,
+                   Variadic<I32>:$box_dim, Variadic<I32>:$global_dim,
+                   Variadic<I64>:$global_stride, Variadic<I32>:$element_stride,
+                   I32Attr:$elem_type, I32Attr:$interleave_layout,
+                   I32Attr:$swizzle_mode, I32Attr:$fill_mode);
+  let assemblyFormat = [{
+    $desc_ptr `,` $global_address `,` `[` $box_dim `]` `,` `[` $global_dim `]`
+    `,` `[` $global_stride `]` `,` `[` $element_stride `]` attr-dict `:`
+    functional-type(operands, results)
+  }];
+}
+
+def TTNG_TensormapFenceproxyAcquireOp : TTNG_Op<"tensormap_fenceproxy_acquire"> {
+  let arguments = (ins AnyType:$desc_ptr);
+  let assemblyFormat = "$desc_ptr attr-dict `:` qualified(type($desc_ptr))";
+}
+
+def TTNG_ReinterpretTensorDescOp : TTNG_Op<"reinterpret_tensor_descriptor", [Pure]> {
+  let arguments = (ins AnyType:$raw_desc);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = [{
+    $raw_desc attr-dict `:` qualified(type($raw_desc)) `to` qualified(type($result))
+  }];
+}
+
+def TTNG_InitBarrierOp : TTNG_Op<"init_barrier"> {
+  let arguments = (ins AnyType:$alloc, I32Attr:$count);
+  let assemblyFormat = "$alloc `,` $count attr-dict `:` qualified(type($alloc))";
+}
+
+def TTNG_InvalBarrierOp : TTNG_Op<"inval_barrier"> {
+  let arguments = (ins AnyType:$alloc);
+  let assemblyFormat = "$alloc attr-dict `:` qualified(type($alloc))";
+}
+
+def TTNG_BarrierExpectOp : TTNG_Op<"barrier_expect"> {
+  let arguments = (ins AnyType:$alloc, I32Attr:$size, I1:$pred);
+  let assemblyFormat = [{
+    $alloc `,` $size attr-dict `,` $pred `:` qualified(type($alloc))
+  }];
+}
+
+// `deps` (what the wait orders, for Triton's analyses) are dropped on import.
+def TTNG_WaitBarrierOp : TTNG_Op<"wait_barrier", [AttrSizedOperandSegments]> {
+  let arguments = (ins AnyType:$alloc, I32:$phase, Optional<I1>:$pred,
+                   Variadic<AnyType>:$deps);
+  let assemblyFormat = [{
+    $alloc `,` $phase (`,` $pred^)? (`deps` $deps^)? attr-dict `:`
+    qualified(type($alloc)) (`,` qualified(type($deps))^)?
+  }];
+}
+
+def TTNG_AsyncTMACopyGlobalToLocalOp : TTNG_Op<"async_tma_copy_global_to_local"> {
+  let arguments = (ins AnyType:$desc, Variadic<I32>:$coord, AnyType:$result,
+                   AnyType:$barrier, I1:$pred);
+  let assemblyFormat = [{
+    $desc `[` $coord `]` $result `,` $barrier `,` $pred attr-dict `:`
+    qualified(type($desc)) `,` qualified(type($barrier)) `->`
+    qualified(type($result))
+  }];
+}
+
+def TTNG_AsyncTMACopyLocalToGlobalOp : TTNG_Op<"async_tma_copy_local_to_global"> {
+  let arguments = (ins AnyType:$desc, Variadic<I32>:$coord, AnyType:$src);
+  let assemblyFormat = [{
+    $desc `[` $coord `]` $src attr-dict `:` qualified(type($desc)) `,`
+    qualified(type($src))
+  }];
+}
+
+def TTNG_TMAStoreWaitOp : TTNG_Op<"async_tma_store_wait"> {
+  let arguments = (ins I32Attr:$pendings);
+  let assemblyFormat = "attr-dict";
+}
+
+def TTNG_FenceAsyncSharedOp : TTNG_Op<"fence_async_shared"> {
+  let arguments = (ins DefaultValuedAttr<BoolAttr, "false">:$bCluster);
+  let assemblyFormat = "attr-dict";
 }
 
 #endif // LINEAR_LAYOUTS_DIALECT_TRITONMIRROR_TD

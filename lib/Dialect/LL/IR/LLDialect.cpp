@@ -87,6 +87,39 @@ void MemDescType::print(AsmPrinter &p) const {
   p << ">";
 }
 
+Type TensorDescType::parse(AsmParser &p) {
+  // <16x32xf32, #nvmma>
+  SmallVector<int64_t> shape;
+  Type elt;
+  Attribute enc;
+  SMLoc loc = p.getCurrentLocation();
+  if (p.parseLess() ||
+      p.parseDimensionList(shape, /*allowDynamic=*/false,
+                           /*withTrailingX=*/true) ||
+      p.parseType(elt) || p.parseComma() || p.parseAttribute(enc) ||
+      p.parseGreater())
+    return {};
+  return getChecked([&] { return p.emitError(loc); }, p.getContext(), shape,
+                    elt, enc);
+}
+
+void TensorDescType::print(AsmPrinter &p) const {
+  p << "<";
+  for (int64_t d : getShape())
+    p << d << "x";
+  p << getElementType() << ", ";
+  p.printAttribute(getEncoding());
+  p << ">";
+}
+
+LogicalResult TensorDescType::verify(function_ref<InFlightDiagnostic()> emitError,
+                                     ArrayRef<int64_t> shape, Type elementType,
+                                     Attribute encoding) {
+  if (shape.empty() || shape.size() > 5)
+    return emitError() << "!ll.tensordesc needs rank 1 to 5";
+  return MemDescType::verify(emitError, shape, elementType, encoding, true);
+}
+
 LogicalResult MemDescType::verify(function_ref<InFlightDiagnostic()> emitError,
                                   ArrayRef<int64_t> shape, Type elementType,
                                   Attribute encoding, bool) {

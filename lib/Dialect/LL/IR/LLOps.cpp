@@ -1130,3 +1130,102 @@ bool mlir::ll::isFusedIntoReduce(ConvertLayoutOp op) {
 
 #define GET_OP_CLASSES
 #include "linear_layouts/Dialect/LL/IR/LLOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// TMA
+//===----------------------------------------------------------------------===//
+
+LogicalResult GlobalScratchAllocOp::verify() {
+  if (getNbytes() < 1 || getAlignment() < 1 ||
+      !llvm::isPowerOf2_32(getAlignment()))
+    return emitOpError() << "needs a positive size and a power-of-two "
+                            "alignment, not "
+                         << getNbytes() << " bytes aligned to "
+                         << getAlignment();
+  if (getType().getAddressSpace() != 1)
+    return emitOpError() << "gives a global pointer (address space 1)";
+  return success();
+}
+
+LogicalResult TensormapCreateOp::verify() {
+  size_t rank = getBoxDim().size();
+  if (rank < 1 || rank > 5 || getGlobalDim().size() != rank ||
+      getElementStride().size() != rank || getGlobalStride().size() + 1 != rank)
+    return emitOpError() << "needs 1 to 5 box sizes, as many sizes and "
+                            "element strides, and one stride fewer; got "
+                         << rank << ", " << getGlobalDim().size() << ", "
+                         << getElementStride().size() << " and "
+                         << getGlobalStride().size();
+  if (getElemType() > 15 || getSwizzleMode() > 3 || getFillMode() > 1 ||
+      getInterleaveLayout() > 2)
+    return emitOpError() << "element type " << getElemType() << ", swizzle "
+                         << getSwizzleMode() << ", fill " << getFillMode()
+                         << " or interleave " << getInterleaveLayout()
+                         << " is not a tensor-map code";
+  if (getDescPtr().getType().getAddressSpace() != 1 ||
+      getGlobalAddress().getType().getAddressSpace() != 1)
+    return emitOpError() << "takes global pointers";
+  return success();
+}
+
+/// A memdesc holding one mbarrier: one i64 (its buffer; leading buffer dims
+/// are indexed away first).
+static LogicalResult verifyBarrier(Operation *op, MemDescType m) {
+  if (!m.getElementType().isInteger(64) || m.getNumBuffers() != 1 ||
+      m.getNumElements() != 1)
+    return op->emitOpError() << "the barrier must be one i64 of shared "
+                                "memory, not "
+                             << m;
+  return success();
+}
+
+LogicalResult InitBarrierOp::verify() {
+  if (getCount() < 1)
+    return emitOpError() << "an mbarrier expects at least one arrival";
+  return verifyBarrier(*this, getAlloc().getType());
+}
+LogicalResult InvalBarrierOp::verify() {
+  return verifyBarrier(*this, getAlloc().getType());
+}
+LogicalResult BarrierExpectOp::verify() {
+  if (getSize() < 0)
+    return emitOpError() << "expects a non-negative byte count";
+  return verifyBarrier(*this, getAlloc().getType());
+}
+LogicalResult WaitBarrierOp::verify() {
+  return verifyBarrier(*this, getAlloc().getType());
+}
+
+/// The descriptor's tile and a shared buffer for it: the same shape,
+/// element type and layout; `coords` one per dim.
+static LogicalResult verifyTile(Operation *op, TensorDescType desc,
+                                MemDescType buf, size_t coords) {
+  if (buf.getBufferShape() != desc.getShape() || buf.getNumBuffers() != 1 ||
+      buf.getElementType() != desc.getElementType() ||
+      buf.getEncoding() != desc.getEncoding())
+    return op->emitOpError() << "the shared buffer " << buf
+                             << " must hold the descriptor's tile " << desc
+                             << " in its layout";
+  if (coords != desc.getShape().size())
+    return op->emitOpError() << "needs " << desc.getShape().size()
+                             << " coordinates, not " << coords;
+  if (!isa<NVMMASharedAttr>(desc.getEncoding()))
+    return op->emitOpError() << "the tile's layout must be an #ll.nvmma_shared "
+                                "(what TMA writes), not "
+                             << desc.getEncoding();
+  return success();
+}
+
+LogicalResult AsyncTMACopyGlobalToLocalOp::verify() {
+  if (!getResult().getType().getMutableMemory())
+    return emitOpError() << "cannot copy to immutable shared memory";
+  if (failed(verifyBarrier(*this, getBarrier().getType())))
+    return failure();
+  return verifyTile(*this, getDesc().getType(), getResult().getType(),
+                    getCoord().size());
+}
+
+LogicalResult AsyncTMACopyLocalToGlobalOp::verify() {
+  return verifyTile(*this, getDesc().getType(), getSrc().getType(),
+                    getCoord().size());
+}

@@ -763,4 +763,228 @@ def LL_AssertOp : LL_Op<"assert", [MemoryEffects<[MemWrite]>]> {
   let hasVerifier = 1;
 }
 
+//===----------------------------------------------------------------------===//
+// Hopper's tensor memory accelerator (TMA): tensor maps, mbarriers, tile
+// copies. Triton's ttng ops of the same names (sm_90).
+//===----------------------------------------------------------------------===//
+
+def LL_ScalarPtr : Type<CPred<"::llvm::isa<::mlir::ll::PointerType>($_self)">,
+                        "pointer", "::mlir::ll::PointerType">;
+def LL_TensorDesc : Type<CPred<"::llvm::isa<::mlir::ll::TensorDescType>($_self)">,
+                         "tensor descriptor", "::mlir::ll::TensorDescType">;
+
+def LL_GlobalScratchAllocOp : LL_Op<"global_scratch_alloc",
+                                    [MemoryEffects<[MemAlloc]>]> {
+  let summary = "Bytes of global memory private to the program";
+  let description = [{
+    `nbytes` bytes (aligned to `alignment`) of the global scratch buffer
+    Triton's launcher passes every kernel, private to this program (CTA).
+    The lowering places every such op of the kernel at its own offset and
+    records the bytes per program (`ll.global_scratch_size`).
+
+    ```mlir
+    %p = ll.global_scratch_alloc {alignment = 128 : i32, nbytes = 128 : i32} : !ll.ptr<i8>
+    ```
+  }];
+  let arguments = (ins I32Attr:$nbytes, I32Attr:$alignment);
+  let results = (outs LL_ScalarPtr:$result);
+  let assemblyFormat = "attr-dict `:` qualified(type($result))";
+  let hasVerifier = 1;
+}
+
+def LL_TensormapCreateOp : LL_Op<"tensormap_create",
+    [AttrSizedOperandSegments, MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Build a TMA tensor map in global memory";
+  let description = [{
+    Writes the 128-byte tensor map at `desc_ptr` (global memory, 128-byte
+    aligned) for the tensor at `global_address`: per dimension, innermost
+    first, the box (tile) size, the tensor's size and the element stride;
+    the byte strides of dimensions 1 and up; and the element type,
+    interleave, swizzle (0-3: none, 32, 64, 128 bytes) and fill (0 zeros,
+    1 NaN) codes of PTX's `tensormap.replace`. The CTA's threads all run it.
+
+    ```mlir
+    ll.tensormap_create %d, %x, [%c32, %c16], [%n, %m], [%stride], [%c1, %c1]
+        {elem_type = 7 : i32, fill_mode = 0 : i32, interleave_layout = 0 : i32,
+         swizzle_mode = 3 : i32}
+        : (!ll.ptr<i8>, !ll.ptr<f32>, i32, i32, i32, i32, i64, i32, i32) -> ()
+    ```
+  }];
+  let arguments = (ins LL_ScalarPtr:$desc_ptr, LL_ScalarPtr:$global_address,
+                   Variadic<I32>:$box_dim, Variadic<I32>:$global_dim,
+                   Variadic<I64>:$global_stride, Variadic<I32>:$element_stride,
+                   I32Attr:$elem_type, I32Attr:$interleave_layout,
+                   I32Attr:$swizzle_mode, I32Attr:$fill_mode);
+  let assemblyFormat = [{
+    $desc_ptr `,` $global_address `,` `[` $box_dim `]` `,` `[` $global_dim `]`
+    `,` `[` $global_stride `]` `,` `[` $element_stride `]` attr-dict `:`
+    functional-type(operands, results)
+  }];
+  let hasVerifier = 1;
+}
+
+def LL_TensormapFenceproxyAcquireOp : LL_Op<"tensormap_fenceproxy_acquire",
+    [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Make a tensor map written in global memory usable by TMA";
+  let description = [{
+    ```mlir
+    ll.tensormap_fenceproxy_acquire %d : !ll.ptr<i8>
+    ```
+  }];
+  let arguments = (ins LL_ScalarPtr:$desc_ptr);
+  let assemblyFormat = "$desc_ptr attr-dict `:` qualified(type($desc_ptr))";
+}
+
+def LL_ReinterpretTensorDescOp : LL_Op<"reinterpret_tensor_descriptor", [Pure]> {
+  let summary = "The tensor map at a global pointer, as a descriptor";
+  let description = [{
+    ```mlir
+    %t = ll.reinterpret_tensor_descriptor %d : !ll.ptr<i8>
+        to !ll.tensordesc<16x32xf32, #nvmma>
+    ```
+  }];
+  let arguments = (ins LL_ScalarPtr:$raw_desc);
+  let results = (outs LL_TensorDesc:$result);
+  let assemblyFormat = [{
+    $raw_desc attr-dict `:` qualified(type($raw_desc)) `to` qualified(type($result))
+  }];
+}
+
+def LL_InitBarrierOp : LL_Op<"init_barrier", [MemoryEffects<[MemWrite]>]> {
+  let summary = "Initialize an mbarrier in shared memory";
+  let description = [{
+    The mbarrier (one i64 of shared memory) starts its phase 0 expecting
+    `count` arrivals. One thread initializes it; the CTA then synchronizes.
+
+    ```mlir
+    ll.init_barrier %bar, 1 : !ll.memdesc<1xi64, #s, mutable>
+    ```
+  }];
+  let arguments = (ins LL_MemDesc:$alloc, I32Attr:$count);
+  let assemblyFormat = "$alloc `,` $count attr-dict `:` qualified(type($alloc))";
+  let hasVerifier = 1;
+}
+
+def LL_InvalBarrierOp : LL_Op<"inval_barrier", [MemoryEffects<[MemWrite]>]> {
+  let summary = "Invalidate an mbarrier (its memory may be reused)";
+  let description = [{
+    ```mlir
+    ll.inval_barrier %bar : !ll.memdesc<1xi64, #s, mutable>
+    ```
+  }];
+  let arguments = (ins LL_MemDesc:$alloc);
+  let assemblyFormat = "$alloc attr-dict `:` qualified(type($alloc))";
+  let hasVerifier = 1;
+}
+
+def LL_BarrierExpectOp : LL_Op<"barrier_expect", [MemoryEffects<[MemWrite]>]> {
+  let summary = "Arrive on an mbarrier, expecting `size` bytes of copies";
+  let description = [{
+    Where `pred` holds, one thread arrives on the mbarrier and adds `size`
+    bytes to the transactions its phase waits for (the TMA loads that
+    complete on it).
+
+    ```mlir
+    ll.barrier_expect %bar, 2048, %true : !ll.memdesc<1xi64, #s, mutable>
+    ```
+  }];
+  let arguments = (ins LL_MemDesc:$alloc, I32Attr:$size, I1:$pred);
+  let assemblyFormat = [{
+    $alloc `,` $size attr-dict `,` $pred `:` qualified(type($alloc))
+  }];
+  let hasVerifier = 1;
+}
+
+def LL_WaitBarrierOp : LL_Op<"wait_barrier", [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Wait until the mbarrier's phase of parity `phase` completes";
+  let description = [{
+    Every thread (where `pred` holds) waits for the phase whose parity is
+    `phase` (0 or 1); what completed it (the TMA loads) is then visible.
+
+    ```mlir
+    ll.wait_barrier %bar, %c0 : !ll.memdesc<1xi64, #s, mutable>
+    ```
+  }];
+  let arguments = (ins LL_MemDesc:$alloc, I32:$phase, Optional<I1>:$pred);
+  let assemblyFormat = [{
+    $alloc `,` $phase (`,` $pred^)? attr-dict `:` qualified(type($alloc))
+  }];
+  let hasVerifier = 1;
+}
+
+def LL_AsyncTMACopyGlobalToLocalOp : LL_Op<"async_tma_copy_global_to_local",
+    [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Copy a tile of a global tensor to shared memory with TMA";
+  let description = [{
+    Where `pred` holds, the tile of the descriptor's tensor at `coord`
+    (outermost first, as Triton's) goes to `result`'s buffer, laid out by
+    its (the descriptor's) shared layout; elements outside the tensor are
+    zero (or NaN, by the tensor map). The copy completes on `barrier`,
+    whose phase must expect its bytes (`ll.barrier_expect`).
+
+    ```mlir
+    ll.async_tma_copy_global_to_local %d[%i, %j] %buf, %bar, %true
+        : !ll.tensordesc<16x32xf32, #nvmma>, !ll.memdesc<1xi64, #s, mutable>
+        -> !ll.memdesc<16x32xf32, #nvmma, mutable>
+    ```
+  }];
+  let arguments = (ins LL_TensorDesc:$desc, Variadic<I32>:$coord,
+                   LL_MemDesc:$result, LL_MemDesc:$barrier, I1:$pred);
+  let assemblyFormat = [{
+    $desc `[` $coord `]` $result `,` $barrier `,` $pred attr-dict `:`
+    qualified(type($desc)) `,` qualified(type($barrier)) `->`
+    qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
+def LL_AsyncTMACopyLocalToGlobalOp : LL_Op<"async_tma_copy_local_to_global",
+    [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Copy a shared-memory tile to a global tensor with TMA";
+  let description = [{
+    The tile in `src` goes to the descriptor's tensor at `coord`; elements
+    outside the tensor are dropped. Shared memory may be reused after an
+    `ll.async_tma_store_wait`.
+
+    ```mlir
+    ll.async_tma_copy_local_to_global %d[%i, %j] %buf
+        : !ll.tensordesc<16x32xf32, #nvmma>, !ll.memdesc<16x32xf32, #nvmma, mutable>
+    ```
+  }];
+  let arguments = (ins LL_TensorDesc:$desc, Variadic<I32>:$coord,
+                   LL_MemDesc:$src);
+  let assemblyFormat = [{
+    $desc `[` $coord `]` $src attr-dict `:` qualified(type($desc)) `,`
+    qualified(type($src))
+  }];
+  let hasVerifier = 1;
+}
+
+def LL_TMAStoreWaitOp : LL_Op<"async_tma_store_wait",
+                              [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Wait until at most `pendings` TMA stores still read shared memory";
+  let description = [{
+    ```mlir
+    ll.async_tma_store_wait {pendings = 0 : i32}
+    ```
+  }];
+  let arguments = (ins I32Attr:$pendings);
+  let assemblyFormat = "attr-dict";
+}
+
+def LL_FenceAsyncSharedOp : LL_Op<"fence_async_shared",
+                                  [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Order shared-memory writes before asynchronous-proxy reads";
+  let description = [{
+    Writes to shared memory by this thread become visible to the async
+    proxy (TMA stores, wgmma operands) that reads after it.
+
+    ```mlir
+    ll.fence_async_shared {bCluster = false}
+    ```
+  }];
+  let arguments = (ins DefaultValuedAttr<BoolAttr, "false">:$bCluster);
+  let assemblyFormat = "attr-dict";
+}
+
 #endif // LINEAR_LAYOUTS_DIALECT_LL_IR_LLOPS_TD

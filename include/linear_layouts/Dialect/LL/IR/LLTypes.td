@@ -79,4 +79,25 @@ def LL_PointerType : TypeDef<LL_Dialect, "Pointer"> {
   let genVerifyDecl = 1;
 }
 
+def LL_TensorDescType : TypeDef<LL_Dialect, "TensorDesc"> {
+  let mnemonic = "tensordesc";
+  let summary = "A TMA tensor map: tiles of a tensor in global memory";
+  let description = [{
+    What Hopper's tensor memory accelerator copies tiles of a global tensor
+    with (Triton's `!tt.tensordesc<tensor<...>>` on sm_90): the tile's
+    shape and element type, and the shared-memory layout the copies use (an
+    `#ll.nvmma_shared`). At run time it is the address of a 128-byte tensor
+    map, passed by the host (a kernel parameter) or built on the device
+    (`ll.tensormap_create` in global scratch).
+
+    ```mlir
+    !ll.tensordesc<16x32xf32, #ll.nvmma_shared<{swizzlingByteWidth = 128, transposed = false, elementBitWidth = 32}>>
+    ```
+  }];
+  let parameters = (ins ArrayRefParameter<"int64_t">:$shape,
+                    "::mlir::Type":$elementType, "::mlir::Attribute":$encoding);
+  let hasCustomAssemblyFormat = 1;
+  let genVerifyDecl = 1;
+}
+
 #endif // LINEAR_LAYOUTS_DIALECT_LL_IR_LLTYPES_TD
