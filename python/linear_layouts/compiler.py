@@ -51,6 +51,9 @@ class CompiledKernel:
     shared_bytes: int
     #: the module's conversions (:class:`Conversion`) and the plans ll-plan-conversions recorded
     conversions: list = dataclasses.field(default_factory=list)
+    #: global scratch per program (bytes, alignment): device-built TMA tensor maps
+    global_scratch_bytes: int = 0
+    global_scratch_align: int = 1
 
     @property
     def target_info(self) -> Target:
@@ -200,11 +203,13 @@ def compile(module, target: str | None = None, kernel: str | None = None, *,
         _run(m, f"builtin.module(convert-ll-to-llvm{{{tf}}}{',canonicalize{region-simplify=disabled},cse' if cleanup else ''})")
         attrs = m.operation.attributes
         shared = int(attrs["ll.shared"].value) if "ll.shared" in attrs else 0
+        scratch = [int(attrs[a].value) if a in attrs else d
+                   for a, d in (("ll.global_scratch_size", 0), ("ll.global_scratch_align", 1))]
         fn = next(op for op in m.body.operations
                   if op.operation.name == "llvm.func" and op.operation.attributes["sym_name"].value == name)
         threads = _llm.kernel_threads(fn.operation.attributes)
     warp = info.warp_size
-    return CompiledKernel(name, target, m, threads // warp, warp, shared, conversions)
+    return CompiledKernel(name, target, m, threads // warp, warp, shared, conversions, *scratch)
 
 
 @dataclass

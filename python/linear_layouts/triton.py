@@ -128,8 +128,8 @@ def _ours(ttgir: str, target: str, metadata: dict) -> tuple[str, Record]:
     metadata["linear_layouts_path"] = "ours"
     metadata["shared"] = int(k.shared_bytes)
     metadata["tmem_size"] = 0
-    metadata["global_scratch_size"] = 0
-    metadata["global_scratch_align"] = 1
+    metadata["global_scratch_size"] = int(k.global_scratch_bytes)
+    metadata["global_scratch_align"] = int(k.global_scratch_align)
     metadata["profile_scratch_size"] = 0
     metadata["profile_scratch_align"] = 1
     rec = Record(k.name, target, "ours", shared=int(k.shared_bytes),
@@ -465,9 +465,10 @@ def emulate(jit_fn, grid, *args, target: str = "sm_90", num_warps: int = 4, code
     programs = grid3[0] * grid3[1] * grid3[2]
     scratch = [np.zeros(max(1, int(getattr(md, f"{w}_scratch_size", 0) or 0) * programs), np.uint8)
                for w in ("global", "profile")]
-    if code == "ours":  # (our code asks for no scratch: the pointers are passed as Triton passes them)
+    if code == "ours":  # (the scratch pointers are passed as Triton passes them)
         ours = _our_kernel(k.asm["ttgir"], target)
-        _emulate(ours, grid, call + [np.zeros(1, np.uint8)] * 2,
+        scratch = [np.zeros(max(1, ours.global_scratch_bytes * programs), np.uint8), np.zeros(1, np.uint8)]
+        _emulate(ours, grid, call + scratch,
                  arg_names=names + ["global scratch", "profile scratch"], **budget)
         return ours
     warp = _backend(target).target.warp_size

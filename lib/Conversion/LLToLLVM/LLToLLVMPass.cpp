@@ -242,6 +242,10 @@ struct ConvertLLToLLVM
     auto allocated = allocateSharedMemory(module, *info, plans);
     if (failed(allocated))
       return signalPassFailure();
+    // Global scratch slices (device-built tensor maps); host tensor maps.
+    if (failed(materializeGlobalScratch(module)))
+      return signalPassFailure();
+    markTensorMapArguments(module);
 
     // 1. ll and tensors.
     // Allocation alone sizes the shared memory: the patterns read offsets.
@@ -273,6 +277,7 @@ struct ConvertLLToLLVM
       populateHistogramOpToLLVMPatterns(tc, patterns, *info);
       populateAtomicOpToLLVMPatterns(tc, patterns, *info);
       populateDebugOpToLLVMPatterns(tc, patterns, *info);
+      populateTMAOpToLLVMPatterns(tc, patterns, *info);
       populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                      tc);
       populateReturnOpTypeConversionPattern(patterns, tc);
@@ -367,6 +372,7 @@ struct ConvertLLToLLVM
         continue;
       func->removeAttr("ll.kernel");
       func->removeAttr("ll.num_warps");
+      func->removeAttr(kScratchArgsAttr);
       info->markKernel(func, it->second);
     }
     if (!threads.empty())

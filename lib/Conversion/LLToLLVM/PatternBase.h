@@ -136,6 +136,25 @@ void populateAtomicOpToLLVMPatterns(LLTypeConverter &tc,
                                     RewritePatternSet &patterns,
                                     const TargetInfo &target);
 int64_t atomicScratchBytes(Operation *op);
+/// Hopper's TMA: tensor maps, mbarriers, tile copies (sm_90).
+void populateTMAOpToLLVMPatterns(LLTypeConverter &tc,
+                                 RewritePatternSet &patterns,
+                                 const TargetInfo &target);
+/// A kernel with Triton's two trailing scratch pointers (global, profile):
+/// set by convert-triton-to-ll with scratch-args.
+constexpr const char *kScratchArgsAttr = "ll.scratch_args";
+/// The global scratch each program needs (bytes, alignment): module
+/// attributes Triton's launcher reads as global_scratch_size / _align.
+constexpr const char *kGlobalScratchSizeAttr = "ll.global_scratch_size";
+constexpr const char *kGlobalScratchAlignAttr = "ll.global_scratch_align";
+/// Every ll.global_scratch_alloc of a kernel becomes its part of Triton's
+/// global scratch buffer (this program's slice, at an offset of its own);
+/// records the module's kGlobalScratch* attributes. A diagnostic where the
+/// kernel has no scratch pointer.
+LogicalResult materializeGlobalScratch(ModuleOp module);
+/// Kernel parameters that are tensor descriptors are host tensor maps:
+/// `llvm.byval` 128 bytes, 64-byte aligned, `nvvm.grid_constant`.
+void markTensorMapArguments(ModuleOp module);
 /// ll.local_alloc / local_load / local_store / local_dealloc.
 void populateLocalOpToLLVMPatterns(LLTypeConverter &tc,
                                    RewritePatternSet &patterns,

@@ -26,12 +26,21 @@ using namespace mlir::ll::lowering;
 
 namespace {
 
+constexpr int64_t kAlign = 128;
+
 struct Buffer {
   Operation *op;
-  int64_t bytes, start, end, offset = -1;
+  int64_t bytes, start, end, offset = -1, align = kAlign;
 };
 
-constexpr int64_t kAlign = 128;
+/// A buffer's alignment: TMA's swizzles permute address bits [4, 7) by bits
+/// [7, 10) of the absolute address, so an #ll.nvmma_shared buffer with a
+/// swizzle starts at a multiple of 1024 bytes (where its layout's pattern
+/// starts); others 128.
+int64_t alignOf(MemDescType m) {
+  auto n = dyn_cast<NVMMASharedAttr>(m.getEncoding());
+  return n && n.getSwizzlingByteWidth() ? 1024 : kAlign;
+}
 
 } // namespace
 
@@ -69,7 +78,8 @@ FailureOr<int64_t> mlir::ll::allocateSharedMemory(ModuleOp module,
               end = std::max(end, span[anc].second);
           }
         }
-        buffers.push_back({op, memdescBytes(a.getType()), span[op].first, end});
+        buffers.push_back({op, memdescBytes(a.getType()), span[op].first, end,
+                           -1, alignOf(a.getType())});
         return;
       }
       if (auto it = plans.byOp.find(op); it != plans.byOp.end()) {
@@ -83,6 +93,8 @@ FailureOr<int64_t> mlir::ll::allocateSharedMemory(ModuleOp module,
         bytes = histogramScratchBytes(h);
       } else if (isa<AtomicRMWOp, AtomicCASOp>(op)) {
         bytes = atomicScratchBytes(op);
+      } else if (isa<TensormapCreateOp>(op)) {
+        bytes = 128; // (the tensor map's template)
       }
       if (bytes)
         buffers.push_back({op, bytes, span[op].first, span[op].second});
@@ -98,7 +110,7 @@ FailureOr<int64_t> mlir::ll::allocateSharedMemory(ModuleOp module,
     for (Buffer *b : order) {
       SmallVector<int64_t> candidates = {0};
       for (Buffer *p : placed)
-        candidates.push_back(llvm::alignTo(p->offset + p->bytes, kAlign));
+        candidates.push_back(llvm::alignTo(p->offset + p->bytes, b->align));
       llvm::sort(candidates);
       for (int64_t c : candidates) {
         bool clash = llvm::any_of(placed, [&](Buffer *p) {
@@ -137,7 +149,8 @@ FailureOr<int64_t> mlir::ll::allocateSharedMemory(ModuleOp module,
       bool access = false;
       if (auto a = dyn_cast<LocalAllocOp>(op))
         access = bool(a.getSrc());
-      else if (isa<LocalLoadOp, LocalStoreOp, AsyncCopyOp>(op))
+      else if (isa<LocalLoadOp, LocalStoreOp, AsyncCopyOp, InitBarrierOp,
+                   AsyncTMACopyGlobalToLocalOp>(op))
         access = true;
       else
         access = op->hasAttr(kSharedOffsetAttr);

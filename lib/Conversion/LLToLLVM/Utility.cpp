@@ -25,6 +25,9 @@ LLTypeConverter::LLTypeConverter(MLIRContext *ctx) {
     return LLVM::LLVMPointerType::get(m.getContext(), 3);
   });
   // Async tokens carry no data: an i32 0.
+  addConversion([](TensorDescType t) -> Type {
+    return LLVM::LLVMPointerType::get(t.getContext());
+  });
   addConversion([](AsyncTokenType t) -> Type {
     return IntegerType::get(t.getContext(), 32);
   });

@@ -258,6 +258,8 @@ struct ConvertTritonToLL
       if (kernel && scratchArgs && !fn.getBody().empty())
         for (int k = 0; k < 2; ++k)
           fn.getBody().front().addArgument(args[args.size() - 2 + k], loc);
+      if (kernel && scratchArgs)
+        fn->setAttr("ll.scratch_args", b.getUnitAttr());
       if (kernel) {
         fn->setAttr("ll.kernel", b.getUnitAttr());
         // Triton launches num-warps warps whatever the layouts say (a

@@ -40,7 +40,7 @@ import numpy as np
 
 from . import ptx
 from .ptx import _Instr, _Operand, _read, _write
-from .registry import Handler, _Op, _State, _intrinsic
+from .registry import Handler, _Op, _State, _intrinsic, _op
 from .values import EmulationError, _require_aligned, _shared_flat
 
 #: the emulator's tensor map: field -> (byte offset, bytes, count)
@@ -412,6 +412,8 @@ def _elect(op: _Op) -> Handler:
     return run
 
 
+# bar.warp.sync (PTX ISA 9.7.13.3): the warp's threads run together here already
+_op("nvvm.bar.warp.sync")(lambda op: lambda st, a: None)
 _intrinsic("llvm.nvvm.cp.async.bulk.commit.group")(lambda op: lambda st, a: bulk_groups(st).commit())
 
 

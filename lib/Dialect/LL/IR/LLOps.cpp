@@ -1200,9 +1200,15 @@ LogicalResult WaitBarrierOp::verify() {
 /// element type and layout; `coords` one per dim.
 static LogicalResult verifyTile(Operation *op, TensorDescType desc,
                                 MemDescType buf, size_t coords) {
-  if (buf.getBufferShape() != desc.getShape() || buf.getNumBuffers() != 1 ||
-      buf.getElementType() != desc.getElementType() ||
-      buf.getEncoding() != desc.getEncoding())
+  // (the same map: ll-legacy-to-linear turns the buffer's #ll.nvmma_shared
+  // into its #ll.shared)
+  MLIRContext *ctx = op->getContext();
+  auto tile = MemDescType::get(ctx, desc.getShape(), desc.getElementType(),
+                               desc.getEncoding(), true);
+  auto one = MemDescType::get(ctx, buf.getBufferShape(), buf.getElementType(),
+                              buf.getEncoding(), true);
+  if (buf.getNumBuffers() != 1 || !haveEqualLayouts(tile, one) ||
+      buf.getElementType() != desc.getElementType())
     return op->emitOpError() << "the shared buffer " << buf
                              << " must hold the descriptor's tile " << desc
                              << " in its layout";
