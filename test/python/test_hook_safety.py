@@ -200,7 +200,6 @@ def test_fallback_reasons_name_the_op_and_line(tmp_path):
     out = json.loads(child("reasons", str(tmp_path)))
     pattern = {
         "matmul_small": r"unsupported op (tt\.dot|ttng\.warp_group_dot) at tutorials\.py:\d+:\d+",
-        "tile_copy_desc": r"unsupported op ttg\.global_scratch_alloc at tutorials\.py:\d+:\d+",
     }
     for key, reason in out["reasons"].items():
         name, target = key.split("@")

@@ -22,6 +22,7 @@ triton = triton_oracle.need_triton()
 from triton.backends.compiler import GPUTarget  # noqa: E402
 
 import linear_layouts as ll  # noqa: E402
+import linear_layouts.triton as llt  # noqa: E402
 from linear_layouts.compiler import CompileError, ptxas  # noqa: E402
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "triton"))
@@ -31,23 +32,33 @@ TARGETS = {"sm_80": GPUTarget("cuda", 80, 32), "sm_90": GPUTarget("cuda", 90, 32
            "gfx942": GPUTarget("hip", "gfx942", 64)}
 
 
-def ttgir(name, target):
+def ttgir(name, target, metadata: bool = False):
     fn, sig, consts, warps, _, _ = KERNELS[name]
     src = triton.compiler.ASTSource(fn, {**sig, **{k: "constexpr" for k in consts}}, consts)
     # AMD: Triton's default, buffer loads and stores (amdg.buffer_load /
     # buffer_store) where it proves the offsets fit.
-    return triton.compile(src, target=TARGETS[target], options={"num_warps": warps}).asm["ttgir"]
+    k = triton.compile(src, target=TARGETS[target], options={"num_warps": warps})
+    return (k.asm["ttgir"], k.metadata) if metadata else k.asm["ttgir"]
 
 
 @pytest.mark.parametrize("target", sorted(TARGETS))
 @pytest.mark.parametrize("name", sorted(KERNELS))
 def test_triton_kernel_runs_through_our_pipeline(name, target):
-    text = ttgir(name, target)
-    k = ll.compile(text)
+    text, md = ttgir(name, target, metadata=True)
+    # Tensor maps built on the device live in Triton's global scratch: the
+    # kernel takes its scratch pointers then.
+    scratch = "global_scratch_alloc" in text
+    k = ll.compile(text, scratch_args=scratch)
     assert k.target == target and k.name == name
     _, _, _, warps, grid, make = KERNELS[name]
     assert k.num_warps == warps
     args, check = make(np.random.default_rng(0))
+    # Host descriptors as Triton's launcher passes them (sm_90: tensor maps).
+    args, _ = llt._expand_descriptors(args, [""] * len(args), getattr(md, "tensordesc_meta", None))
+    if scratch:
+        programs = int(np.prod(grid))
+        assert k.global_scratch_bytes > 0
+        args += [np.zeros(k.global_scratch_bytes * programs, np.uint8), np.zeros(1, np.uint8)]
     ll.emulate(k, grid, args)
     check()
     if target.startswith("sm"):

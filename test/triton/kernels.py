@@ -885,3 +885,75 @@ def _libdevice_math(rng):
 
 
 KERNELS["libdevice_math"] = (libdevice_math, {"X": "*fp32", "Y": "*fp32"}, {"N": 256}, 4, 1, _libdevice_math)
+
+
+# --- Tensor descriptors (TMA on sm_90: tensor maps, mbarriers, tile copies; plain loads elsewhere)
+
+
+@triton.jit
+def desc_tiles_device(X, Y, M, N, BM: tl.constexpr, BN: tl.constexpr):
+    # Tensor maps built on the device; edge tiles half outside the tensor
+    # (zero-filled loads, clipped stores); a 256-byte f16 row is two
+    # 128-byte-swizzled TMA boxes on sm_90.
+    dx = tl.make_tensor_descriptor(X, shape=[M, N], strides=[N, 1], block_shape=[BM, BN])
+    dy = tl.make_tensor_descriptor(Y, shape=[M, N], strides=[N, 1], block_shape=[BM, BN])
+    pm, pn = tl.program_id(0), tl.program_id(1)
+    v = dx.load([pm * BM, pn * BN])
+    dy.store([pm * BM, pn * BN], v * 2 + 1)
+
+
+@triton.jit
+def desc_row_sum_pipelined(dx, Y, M, K, BM: tl.constexpr, BK: tl.constexpr):
+    # A host descriptor (NaN padding) read in a software-pipelined loop:
+    # multi-buffered tiles and mbarriers, phases flipping per round.
+    pid = tl.program_id(0)
+    acc = tl.zeros([BM], tl.float32)
+    for k in tl.range(0, K, BK, num_stages=3):
+        x = dx.load([pid * BM, k])
+        acc += tl.sum(tl.where(x == x, x, 0.0), axis=1)
+        acc += tl.sum((x != x).to(tl.float32), axis=1) * 1000  # the padding, counted
+    o = pid * BM + tl.arange(0, BM)
+    tl.store(Y + o, acc, mask=o < M)
+
+
+@triton.jit
+def desc_scale_host(dx, dy, s, BM: tl.constexpr, BN: tl.constexpr):
+    # Host descriptors for the load and the store.
+    pm = tl.program_id(0)
+    dy.store([pm * BM, 0], (dx.load([pm * BM, 0]) * s).to(tl.float16))
+
+
+def _desc_tiles_device(rng):
+    x = rng.standard_normal((40, 200)).astype(np.float16)
+    y = np.zeros_like(x)
+    return [x, y, 40, 200], lambda: np.testing.assert_array_equal(y, x * np.float16(2) + np.float16(1))
+
+
+def _desc_row_sum_pipelined(rng):
+    from linear_layouts.triton import TensorDescriptor
+
+    a = rng.integers(-8, 8, (50, 300)).astype(np.float32)
+    y = np.zeros(50, np.float32)
+    padded = 1000 * (-300 % 64)  # NaNs per row past column 300
+    return [TensorDescriptor.from_array(a, [16, 64], padding="nan"), y, 50, 300], \
+        lambda: np.testing.assert_array_equal(y, a.sum(1) + padded)
+
+
+def _desc_scale_host(rng):
+    from linear_layouts.triton import TensorDescriptor
+
+    x = rng.standard_normal((40, 64)).astype(np.float32)
+    y = np.full((40, 64), 7, np.float16)
+    return [TensorDescriptor.from_array(x, [16, 64]), TensorDescriptor.from_array(y, [16, 64]), 0.5], \
+        lambda: np.testing.assert_array_equal(y, (x * np.float32(0.5)).astype(np.float16))
+
+
+KERNELS.update({
+    "desc_tiles_device": (desc_tiles_device, {"X": "*fp16", "Y": "*fp16", "M": "i32", "N": "i32"},
+                          {"BM": 16, "BN": 128}, 4, (3, 2), _desc_tiles_device),
+    "desc_row_sum_pipelined": (desc_row_sum_pipelined, {"dx": "tensordesc<fp32[16, 64]>", "Y": "*fp32",
+                                                        "M": "i32", "K": "i32"},
+                               {"BM": 16, "BK": 64}, 4, 4, _desc_row_sum_pipelined),
+    "desc_scale_host": (desc_scale_host, {"dx": "tensordesc<fp32[16, 64]>", "dy": "tensordesc<fp16[16, 64]>",
+                                          "s": "fp32"}, {"BM": 16, "BN": 64}, 4, 3, _desc_scale_host),
+})

@@ -86,8 +86,8 @@ def count_positive(X, C, N: tl.constexpr):
 
 @triton.jit
 def tile_copy_desc(X, Y, M: tl.constexpr, N: tl.constexpr):
-    # Tensor descriptors: plain loads on sm_80 / gfx942; TMA on sm_90 (its
-    # descriptors built on the device in global scratch: not read yet).
+    # Tensor descriptors: plain loads on sm_80 / gfx942; TMA on sm_90, its
+    # tensor maps built on the device in global scratch.
     dx = tl.make_tensor_descriptor(X, shape=[M, N], strides=[N, 1], block_shape=[M, N])
     dy = tl.make_tensor_descriptor(Y, shape=[M, N], strides=[N, 1], block_shape=[M, N])
     dy.store([0, 0], dx.load([0, 0]))
@@ -125,6 +125,12 @@ def _dropout(rng):
     return 1, [x, y, p, 42], check
 
 
+def _tile_copy_desc(rng):
+    x = rng.standard_normal((16, 32)).astype(np.float32)
+    y = np.zeros_like(x)
+    return 1, [x, y], lambda: np.testing.assert_array_equal(y, x)
+
+
 def _count_positive(rng):
     x = rng.standard_normal((3, 256)).astype(np.float32)
     c = np.zeros(1, np.int32)
@@ -141,12 +147,12 @@ TUTORIALS = {
     "dropout": (dropout, {"X": "*fp32", "Y": "*fp32", "p": "fp32", "seed": "i32"}, {"N": 256}, ALIGNED(0, 1),
                 _dropout),
     "count_positive": (count_positive, {"X": "*fp32", "C": "*i32"}, {"N": 256}, ALIGNED(0, 1), _count_positive),
+    "tile_copy_desc": (tile_copy_desc, {"X": "*fp32", "Y": "*fp32"}, {"M": 16, "N": 32}, ALIGNED(0, 1),
+                       _tile_copy_desc),
 }
 
 # (kernel, signature, constexprs, the targets where it falls back, attributes)
 UNSUPPORTED = {
     "matmul_small": (matmul_small, {"A": "*fp16", "B": "*fp16", "C": "*fp32"}, {"M": 32},
                      ("sm_80", "sm_90", "gfx942"), None),
-    "tile_copy_desc": (tile_copy_desc, {"X": "*fp32", "Y": "*fp32"}, {"M": 16, "N": 32}, ("sm_90",),
-                       ALIGNED(0, 1)),
 }

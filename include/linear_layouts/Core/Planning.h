@@ -77,7 +77,7 @@ struct Target {
   int computeCapability = 0;
   /// Code emission: the LLVM target triple, the processor LLVM's back end
   /// takes (sm_90a for sm_90: wgmma and setmaxnreg need the "a" variant),
-  /// its features (the PTX ISA version: "+ptx81") and, on AMD, the code
+  /// its features (the PTX ISA version: "+ptx83") and, on AMD, the code
   /// object version (500: as Triton builds AMD kernels).
   std::string triple, processor, features;
   int codeObjectVersion = 0;

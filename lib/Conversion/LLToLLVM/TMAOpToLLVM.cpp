@@ -133,9 +133,17 @@ struct TensormapCreateLowering : TargetPattern<TensormapCreateOp> {
         text += std::to_string(ordinal) + ", ";
       ptx(b, loc, text + "$1;", wide ? "r,l,b" : "r,r,b", {*smem, v, thread0});
     };
+    // (ptxas takes the codes as immediates only)
+    auto code = [&](StringRef name, int64_t v) {
+      ptx(b, loc,
+          ("@$1 tensormap.replace.tile." + name + ".shared::cta.b1024.b32 [$0], " +
+           Twine(v) + ";")
+              .str(),
+          "r,b", {*smem, thread0});
+    };
     field("global_address", adaptor.getGlobalAddress());
     int rank = int(op.getBoxDim().size());
-    field("rank", i32(b, loc, rank - 1));
+    code("rank", rank - 1);
     for (int i = 0; i < rank; ++i) {
       field("box_dim", adaptor.getBoxDim()[i], i);
       field("global_dim", adaptor.getGlobalDim()[i], i);
@@ -143,10 +151,10 @@ struct TensormapCreateLowering : TargetPattern<TensormapCreateOp> {
     }
     for (int i = 0; i + 1 < rank; ++i)
       field("global_stride", adaptor.getGlobalStride()[i], i);
-    field("elemtype", i32(b, loc, op.getElemType()));
-    field("interleave_layout", i32(b, loc, op.getInterleaveLayout()));
-    field("swizzle_mode", i32(b, loc, op.getSwizzleMode()));
-    field("fill_mode", i32(b, loc, op.getFillMode()));
+    code("elemtype", op.getElemType());
+    code("interleave_layout", op.getInterleaveLayout());
+    code("swizzle_mode", op.getSwizzleMode());
+    code("fill_mode", op.getFillMode());
     b.create<NVVM::SyncWarpOp>(loc, i32(b, loc, -1));
     // Warp 0 publishes it (a warp-wide instruction).
     ptx(b, loc,
