@@ -243,7 +243,8 @@ struct ConvertLLToLLVM
     if (failed(allocated))
       return signalPassFailure();
     // Global scratch slices (device-built tensor maps); host tensor maps.
-    if (failed(materializeGlobalScratch(module)))
+    if (failed(checkTMATarget(module, *info)) ||
+        failed(materializeGlobalScratch(module)))
       return signalPassFailure();
     markTensorMapArguments(module);
 

@@ -140,6 +140,9 @@ int64_t atomicScratchBytes(Operation *op);
 void populateTMAOpToLLVMPatterns(LLTypeConverter &tc,
                                  RewritePatternSet &patterns,
                                  const TargetInfo &target);
+/// A diagnostic on the first TMA op (mbarriers, tensor maps, tile copies,
+/// async-proxy fences) where the target has no TMA (before sm_90, AMD).
+LogicalResult checkTMATarget(ModuleOp module, const TargetInfo &target);
 /// A kernel with Triton's two trailing scratch pointers (global, profile):
 /// set by convert-triton-to-ll with scratch-args.
 constexpr const char *kScratchArgsAttr = "ll.scratch_args";

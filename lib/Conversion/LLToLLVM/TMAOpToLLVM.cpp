@@ -408,6 +408,20 @@ struct FenceAsyncSharedLowering : TargetPattern<FenceAsyncSharedOp> {
 
 } // namespace
 
+LogicalResult mlir::ll::checkTMATarget(ModuleOp module,
+                                       const TargetInfo &target) {
+  WalkResult r = module.walk([&](Operation *op) {
+    if (!isa<TensormapCreateOp, TensormapFenceproxyAcquireOp, InitBarrierOp,
+             InvalBarrierOp, BarrierExpectOp, WaitBarrierOp,
+             AsyncTMACopyGlobalToLocalOp, AsyncTMACopyLocalToGlobalOp,
+             TMAStoreWaitOp, FenceAsyncSharedOp>(op))
+      return WalkResult::advance();
+    return failed(requireTMA(op, target)) ? WalkResult::interrupt()
+                                          : WalkResult::advance();
+  });
+  return failure(r.wasInterrupted());
+}
+
 LogicalResult mlir::ll::materializeGlobalScratch(ModuleOp module) {
   int64_t most = 0, align = 1;
   for (auto func : module.getOps<func::FuncOp>()) {

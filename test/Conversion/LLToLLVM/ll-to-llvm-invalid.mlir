@@ -129,3 +129,28 @@ func.func @k(%p: !ll.ptr<f32>) attributes {ll.kernel} {
   return
 }
 }
+
+// -----
+
+// TMA needs sm_90: an mbarrier on sm_80 is refused with the target.
+#s = #ll.swizzled_shared<{vec = 1, perPhase = 1, maxPhase = 1, order = [0]}>
+module attributes {ll.target = #ll.target<"sm_80">} {
+func.func @k() attributes {ll.kernel, ll.num_warps = 4 : i32} {
+  %bar = ll.local_alloc : () -> !ll.memdesc<1xi64, #s, mutable>
+  // expected-error @+1 {{needs the tensor memory accelerator (sm_90 or later), not sm_80}}
+  ll.init_barrier %bar, 1 : !ll.memdesc<1xi64, #s, mutable>
+  return
+}
+}
+
+// -----
+
+// Device tensor maps live in Triton's global scratch: a kernel without its
+// scratch pointers cannot have one.
+module attributes {ll.target = #ll.target<"sm_90">} {
+func.func @k() attributes {ll.kernel, ll.num_warps = 4 : i32} {
+  // expected-error @+1 {{needs the kernel's global scratch pointer (Triton's ABI: convert-triton-to-ll with scratch-args=true)}}
+  %m = ll.global_scratch_alloc {alignment = 128 : i32, nbytes = 128 : i32} : !ll.ptr<i8>
+  return
+}
+}

@@ -490,3 +490,35 @@ func.func @print_signs(%x: f32, %y: f32) {
   ll.print " x: " {hex = false, isSigned = array<i32: 0>} : %x, %y : f32, f32
   return
 }
+
+// -----
+
+// A TMA tile copy needs a buffer of the descriptor's tile in its layout.
+#nv = #ll.nvmma_shared<{swizzlingByteWidth = 128, transposed = false, elementBitWidth = 32}>
+#s = #ll.swizzled_shared<{vec = 1, perPhase = 1, maxPhase = 1, order = [1, 0]}>
+#s1 = #ll.swizzled_shared<{vec = 1, perPhase = 1, maxPhase = 1, order = [0]}>
+func.func @tma_tile(%d: !ll.tensordesc<16x32xf32, #nv>, %i: i32, %p: i1,
+                    %buf: !ll.memdesc<16x32xf32, #s, mutable>, %bar: !ll.memdesc<1xi64, #s1, mutable>) {
+  // expected-error @+1 {{must hold the descriptor's tile}}
+  ll.async_tma_copy_global_to_local %d[%i, %i] %buf, %bar, %p : !ll.tensordesc<16x32xf32, #nv>, !ll.memdesc<1xi64, #s1, mutable> -> !ll.memdesc<16x32xf32, #s, mutable>
+  return
+}
+
+// -----
+
+// An mbarrier is one i64.
+#s1 = #ll.swizzled_shared<{vec = 1, perPhase = 1, maxPhase = 1, order = [0]}>
+func.func @barrier(%bar: !ll.memdesc<2xi32, #s1, mutable>) {
+  // expected-error @+1 {{the barrier must be one i64 of shared memory}}
+  ll.init_barrier %bar, 1 : !ll.memdesc<2xi32, #s1, mutable>
+  return
+}
+
+// -----
+
+#nv = #ll.nvmma_shared<{swizzlingByteWidth = 128, transposed = false, elementBitWidth = 32}>
+func.func @tensormap(%m: !ll.ptr<i8>, %x: !ll.ptr<f32>, %c: i32, %s: i64) {
+  // expected-error @+1 {{needs 1 to 5 box sizes, as many sizes and element strides, and one stride fewer}}
+  ll.tensormap_create %m, %x, [%c, %c], [%c], [%s], [%c, %c] {elem_type = 7 : i32, fill_mode = 0 : i32, interleave_layout = 0 : i32, swizzle_mode = 3 : i32} : (!ll.ptr<i8>, !ll.ptr<f32>, i32, i32, i32, i64, i32, i32) -> ()
+  return
+}
