@@ -143,3 +143,51 @@ module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.targ
     tt.return %a, %b : tensor<128xf32, #blocked>, tensor<128xi32, #blocked>
   }
 }
+
+// -----
+
+// sm_90 tensor descriptors as Triton 3.6 prints them: a device-built tensor
+// map in global scratch, an mbarrier-completed TMA load and a TMA store;
+// !tt.tensordesc<tensor<...>> is !ll.tensordesc<...>, wait_barrier's deps go.
+// CHECK-LABEL: func.func @tma
+// CHECK-SAME: %{{.*}}: !ll.tensordesc<16x32xf32, #{{.*}}>
+// CHECK: %[[M:.*]] = ll.global_scratch_alloc {alignment = 128 : i32, nbytes = 128 : i32} : !ll.ptr<i8>
+// CHECK: ll.tensormap_create %[[M]], %{{.*}}, [%{{.*}}, %{{.*}}], [%{{.*}}, %{{.*}}], [%{{.*}}], [%{{.*}}, %{{.*}}] {elem_type = 7 : i32, fill_mode = 0 : i32, interleave_layout = 0 : i32, swizzle_mode = 3 : i32}
+// CHECK: ll.tensormap_fenceproxy_acquire %[[M]] : !ll.ptr<i8>
+// CHECK: %[[D:.*]] = ll.reinterpret_tensor_descriptor %[[M]] : !ll.ptr<i8> to !ll.tensordesc<16x32xf32
+// CHECK: ll.init_barrier %[[B:.*]], 1 :
+// CHECK: ll.barrier_expect %[[B]], 2048, %{{.*}} :
+// CHECK: ll.async_tma_copy_global_to_local %[[D]][%{{.*}}, %{{.*}}] %[[T:.*]], %[[B]], %{{.*}} :
+// CHECK: ll.wait_barrier %[[B]], %{{.*}} : !ll.memdesc<1xi64
+// CHECK: ll.inval_barrier %[[B]]
+// CHECK: ll.fence_async_shared
+// CHECK: ll.async_tma_copy_local_to_global %{{.*}}[%{{.*}}, %{{.*}}] %[[T]] :
+// CHECK: ll.async_tma_store_wait {pendings = 0 : i32}
+#shared = #ttg.nvmma_shared<{swizzlingByteWidth = 128, transposed = false, elementBitWidth = 32}>
+#shared1 = #ttg.swizzled_shared<{vec = 1, perPhase = 1, maxPhase = 1, order = [0]}>
+#smem = #ttg.shared_memory
+module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.target = "cuda:90", "ttg.threads-per-warp" = 32 : i32} {
+  tt.func public @tma(%X: !tt.ptr<f32> {tt.divisibility = 16 : i32}, %dy: !tt.tensordesc<tensor<16x32xf32, #shared>>) {
+    %c32_i32 = arith.constant 32 : i32
+    %c16_i32 = arith.constant 16 : i32
+    %c0_i32 = arith.constant 0 : i32
+    %c1_i32 = arith.constant 1 : i32
+    %c128_i64 = arith.constant 128 : i64
+    %true = arith.constant true
+    %dx = ttg.global_scratch_alloc {alignment = 128 : i32, nbytes = 128 : i32} : !tt.ptr<i8>
+    ttng.tensormap_create %dx, %X, [%c32_i32, %c16_i32], [%c32_i32, %c16_i32], [%c128_i64], [%c1_i32, %c1_i32] {elem_type = 7 : i32, fill_mode = 0 : i32, interleave_layout = 0 : i32, swizzle_mode = 3 : i32} : (!tt.ptr<i8>, !tt.ptr<f32>, i32, i32, i32, i32, i64, i32, i32) -> ()
+    ttng.tensormap_fenceproxy_acquire %dx : !tt.ptr<i8>
+    %dx_0 = ttng.reinterpret_tensor_descriptor %dx : !tt.ptr<i8> to !tt.tensordesc<tensor<16x32xf32, #shared>>
+    %0 = ttg.local_alloc : () -> !ttg.memdesc<16x32xf32, #shared, #smem, mutable>
+    %1 = ttg.local_alloc : () -> !ttg.memdesc<1xi64, #shared1, #smem, mutable>
+    ttng.init_barrier %1, 1 : !ttg.memdesc<1xi64, #shared1, #smem, mutable>
+    ttng.barrier_expect %1, 2048, %true : !ttg.memdesc<1xi64, #shared1, #smem, mutable>
+    ttng.async_tma_copy_global_to_local %dx_0[%c0_i32, %c0_i32] %0, %1, %true : !tt.tensordesc<tensor<16x32xf32, #shared>>, !ttg.memdesc<1xi64, #shared1, #smem, mutable> -> !ttg.memdesc<16x32xf32, #shared, #smem, mutable>
+    ttng.wait_barrier %1, %c0_i32 deps %0 : !ttg.memdesc<1xi64, #shared1, #smem, mutable>, !ttg.memdesc<16x32xf32, #shared, #smem, mutable>
+    ttng.inval_barrier %1 : !ttg.memdesc<1xi64, #shared1, #smem, mutable>
+    ttng.fence_async_shared {bCluster = false}
+    ttng.async_tma_copy_local_to_global %dy[%c0_i32, %c0_i32] %0 : !tt.tensordesc<tensor<16x32xf32, #shared>>, !ttg.memdesc<16x32xf32, #shared, #smem, mutable>
+    ttng.async_tma_store_wait {pendings = 0 : i32}
+    tt.return
+  }
+}
