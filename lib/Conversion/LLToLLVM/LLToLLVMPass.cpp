@@ -28,6 +28,7 @@
 #include "mlir/Dialect/SCF/Transforms/Patterns.h"
 #include "mlir/IR/Dominance.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 
 namespace mlir::ll {
@@ -287,6 +288,22 @@ struct ConvertLLToLLVM
       if (failed(applyPartialConversion(module, ct, std::move(patterns))))
         return signalPassFailure();
     }
+
+    // Two CTA barriers with nothing but arithmetic between them are one
+    // (an op's trailing barrier meeting the next op's leading one: two
+    // mbarrier inits).
+    module.walk([](Block *block) {
+      Operation *prev = nullptr;
+      for (Operation &op : llvm::make_early_inc_range(*block)) {
+        bool barrier = isa<NVVM::Barrier0Op, ROCDL::SBarrierOp>(op);
+        if (barrier && prev && prev->getName() == op.getName())
+          op.erase();
+        else if (barrier)
+          prev = &op;
+        else if (!isMemoryEffectFree(&op) || op.getNumRegions())
+          prev = nullptr;
+      }
+    });
 
     // 2. MLIR's conversions to LLVM. Math the targets have no exact
     //    instruction for becomes calls of the vendor's library (libdevice

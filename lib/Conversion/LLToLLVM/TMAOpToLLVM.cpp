@@ -91,13 +91,56 @@ std::string regList(int first, int n) {
   return s + "}";
 }
 
-/// Box k's coordinates, innermost first.
-SmallVector<Value> boxCoords(OpBuilder &b, Location loc, ValueRange coord,
-                             const Boxes &boxes, int64_t k) {
-  SmallVector<Value> c(llvm::reverse(coord));
-  if (k)
-    c[0] = b.create<LLVM::AddOp>(loc, c[0], i32(b, loc, k * boxes.box[0]));
-  return c;
+/// The warps of the kernel (recorded on the copies before the conversion,
+/// kTMAWarpsAttr; 1 without it).
+constexpr const char *kTMAWarpsAttr = "ll.tma_warps";
+
+/// Issue one copy per box, as Triton does: box k by lane 0 of warp
+/// k mod W in round k div W (one instruction per round, not per box).
+/// `emit(pred, k, innerCoord, bytes)` emits the copy of box k (a runtime
+/// value) with its innermost coordinate and its byte offset in the tile.
+void issueBoxes(OpBuilder &b, Location loc, Operation *op,
+                const TargetInfo &t, const Boxes &boxes, Value coord0,
+                Value pred,
+                function_ref<void(Value, Value, Value)> emit) {
+  int64_t warps = 1;
+  if (auto w = op->getAttrOfType<IntegerAttr>(kTMAWarpsAttr))
+    warps = std::max<int64_t>(1, w.getInt());
+  auto eq = [&](Value a, int64_t v) {
+    return b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, a,
+                                  i32(b, loc, v));
+  };
+  auto andIf = [&](Value a, Value c) {
+    return c ? b.create<LLVM::AndOp>(loc, a, c).getResult() : a;
+  };
+  if (boxes.count == 1 || warps == 1) {
+    Value p = andIf(eq(t.threadId(b, loc), 0), pred);
+    for (int64_t k = 0; k < boxes.count; ++k) {
+      Value c = k ? b.create<LLVM::AddOp>(loc, coord0,
+                                          i32(b, loc, k * boxes.box[0]))
+                        .getResult()
+                  : coord0;
+      emit(p, c, i32(b, loc, k * boxes.bytes));
+    }
+    return;
+  }
+  ThreadIds ids = threadIds(b, loc, t);
+  Value lane0 = andIf(eq(ids.lane, 0), pred);
+  for (int64_t r = 0; r * warps < boxes.count; ++r) {
+    Value k = r ? b.create<LLVM::AddOp>(loc, ids.warp, i32(b, loc, r * warps))
+                      .getResult()
+                : ids.warp;
+    Value p = lane0;
+    if ((r + 1) * warps > boxes.count)
+      p = b.create<LLVM::AndOp>(
+          loc, p,
+          b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ult, k,
+                                 i32(b, loc, boxes.count)));
+    Value c = b.create<LLVM::AddOp>(
+        loc, coord0,
+        b.create<LLVM::MulOp>(loc, k, i32(b, loc, boxes.box[0])));
+    emit(p, c, b.create<LLVM::MulOp>(loc, k, i32(b, loc, boxes.bytes)));
+  }
 }
 
 struct TensormapCreateLowering : TargetPattern<TensormapCreateOp> {
@@ -302,11 +345,6 @@ struct TMALoadLowering : TargetPattern<AsyncTMACopyGlobalToLocalOp> {
     // (threads that read the buffer before are done)
     if (!op->hasAttr(kFirstSharedUse))
       target.barrier(b, loc);
-    Value tid = target.threadId(b, loc);
-    Value p = b.create<LLVM::AndOp>(
-        loc,
-        b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, tid, i32(b, loc, 0)),
-        adaptor.getPred());
     int rank = int(boxes->box.size());
     std::string text = "@$0 cp.async.bulk.tensor." + std::to_string(rank) +
                        "d.shared::cluster.global.mbarrier::complete_tx::bytes "
@@ -316,16 +354,17 @@ struct TMALoadLowering : TargetPattern<AsyncTMACopyGlobalToLocalOp> {
     std::string cons = "b,r,l";
     for (int i = 0; i <= rank; ++i)
       cons += ",r";
-    for (int64_t k = 0; k < boxes->count; ++k) {
-      Value dst = adaptor.getResult();
-      if (k)
-        dst = b.create<LLVM::GEPOp>(loc, dst.getType(), b.getI8Type(), dst,
-                                    ArrayRef<LLVM::GEPArg>{int32_t(k * boxes->bytes)});
-      SmallVector<Value> ops = {p, dst, adaptor.getDesc()};
-      llvm::append_range(ops, boxCoords(b, loc, adaptor.getCoord(), *boxes, k));
-      ops.push_back(adaptor.getBarrier());
-      ptx(b, loc, text, cons, ops);
-    }
+    SmallVector<Value> coords(llvm::reverse(adaptor.getCoord()));
+    issueBoxes(b, loc, op, target, *boxes, coords[0], adaptor.getPred(),
+               [&](Value p, Value c0, Value bytes) {
+                 Value dst = b.create<LLVM::GEPOp>(
+                     loc, adaptor.getResult().getType(), b.getI8Type(),
+                     adaptor.getResult(), ArrayRef<LLVM::GEPArg>{bytes});
+                 SmallVector<Value> ops = {p, dst, adaptor.getDesc(), c0};
+                 ops.append(coords.begin() + 1, coords.end());
+                 ops.push_back(adaptor.getBarrier());
+                 ptx(b, loc, text, cons, ops);
+               });
     b.eraseOp(op);
     return success();
   }
@@ -344,9 +383,6 @@ struct TMAStoreLowering : TargetPattern<AsyncTMACopyLocalToGlobalOp> {
     Location loc = op.getLoc();
     // (every thread's writes to the tile, fenced for the async proxy, done)
     target.barrier(b, loc);
-    Value tid = target.threadId(b, loc);
-    Value p = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, tid,
-                                     i32(b, loc, 0));
     int rank = int(boxes->box.size());
     std::string text = "@$0 cp.async.bulk.tensor." + std::to_string(rank) +
                        "d.global.shared::cta.bulk_group [$1, " +
@@ -355,16 +391,21 @@ struct TMAStoreLowering : TargetPattern<AsyncTMACopyLocalToGlobalOp> {
     std::string cons = "b,l";
     for (int i = 0; i <= rank; ++i)
       cons += ",r";
-    for (int64_t k = 0; k < boxes->count; ++k) {
-      Value src = adaptor.getSrc();
-      if (k)
-        src = b.create<LLVM::GEPOp>(loc, src.getType(), b.getI8Type(), src,
-                                    ArrayRef<LLVM::GEPArg>{int32_t(k * boxes->bytes)});
-      SmallVector<Value> ops = {p, adaptor.getDesc()};
-      llvm::append_range(ops, boxCoords(b, loc, adaptor.getCoord(), *boxes, k));
-      ops.push_back(src);
-      ptx(b, loc, text, cons, ops);
-    }
+    SmallVector<Value> coords(llvm::reverse(adaptor.getCoord()));
+    Value issued;
+    issueBoxes(b, loc, op, target, *boxes, coords[0], Value(),
+               [&](Value p, Value c0, Value bytes) {
+                 Value src = b.create<LLVM::GEPOp>(
+                     loc, adaptor.getSrc().getType(), b.getI8Type(),
+                     adaptor.getSrc(), ArrayRef<LLVM::GEPArg>{bytes});
+                 SmallVector<Value> ops = {p, adaptor.getDesc(), c0};
+                 ops.append(coords.begin() + 1, coords.end());
+                 ops.push_back(src);
+                 ptx(b, loc, text, cons, ops);
+                 issued = issued ? b.create<LLVM::OrOp>(loc, issued, p).getResult() : p;
+               });
+    // (each issuing thread closes its bulk group)
+    Value p = issued;
     ptx(b, loc, "@$0 cp.async.bulk.commit_group;", "b", {p});
     b.eraseOp(op);
     return success();
@@ -410,6 +451,14 @@ struct FenceAsyncSharedLowering : TargetPattern<FenceAsyncSharedOp> {
 
 LogicalResult mlir::ll::checkTMATarget(ModuleOp module,
                                        const TargetInfo &target) {
+  // The copies' boxes go to the kernel's warps (issueBoxes).
+  module.walk([&](Operation *op) {
+    if (!isa<AsyncTMACopyGlobalToLocalOp, AsyncTMACopyLocalToGlobalOp>(op))
+      return;
+    if (auto f = op->getParentOfType<func::FuncOp>())
+      if (auto w = f->getAttrOfType<IntegerAttr>("ll.num_warps"))
+        op->setAttr(kTMAWarpsAttr, w);
+  });
   WalkResult r = module.walk([&](Operation *op) {
     if (!isa<TensormapCreateOp, TensormapFenceproxyAcquireOp, InitBarrierOp,
              InvalBarrierOp, BarrierExpectOp, WaitBarrierOp,

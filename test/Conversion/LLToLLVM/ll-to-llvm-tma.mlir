@@ -1,29 +1,38 @@
 // RUN: ll-opt %s -split-input-file -convert-ll-to-llvm -canonicalize -cse | FileCheck %s
 
 // A host tensor map (sm_90): the parameter is Triton's byval CUtensorMap.
-// One thread initializes the mbarrier, arrives expecting the tile's 4096
-// bytes and issues the copies; a 16x128 f16 tile with 128-byte swizzling is
-// two 64-column boxes, the second at column + 64 and 2048 bytes into the
-// buffer (1024-byte aligned: the swizzle's period). Every thread waits on
-// the phase; the store is two boxes in one bulk group.
+// One thread initializes the mbarrier and arrives expecting the tile's 4096
+// bytes; a 16x128 f16 tile with 128-byte swizzling is two 64-column boxes,
+// issued as Triton issues them: box k by lane 0 of warp k (k < 2), at
+// column + 64 k and 2048 k bytes into the buffer (1024-byte aligned: the
+// swizzle's period). Every thread waits on the phase; the store goes the
+// same way, and each issuing lane closes its bulk group.
 #nv = #ll.nvmma_shared<{swizzlingByteWidth = 128, transposed = false, elementBitWidth = 16}>
 #s = #ll.swizzled_shared<{vec = 1, perPhase = 1, maxPhase = 1, order = [0]}>
 // CHECK-LABEL: llvm.func @host_map
 // CHECK-SAME: (%{{.*}}: !llvm.ptr {llvm.align = 64 : i64, llvm.byval = !llvm.array<128 x i8>, nvvm.grid_constant}
-// CHECK: %[[C64:.*]] = llvm.mlir.constant(64 : i32)
+// CHECK-DAG: %[[C2048:.*]] = llvm.mlir.constant(2048 : i32)
+// CHECK-DAG: %[[C64:.*]] = llvm.mlir.constant(64 : i32)
+// CHECK-DAG: %[[C2:.*]] = llvm.mlir.constant(2 : i32)
 // CHECK: "@$0 mbarrier.init.shared::cta.b64 [$1], 1;", "b,r"
 // CHECK: nvvm.barrier0
 // CHECK: "@$0 mbarrier.arrive.expect_tx.shared::cta.b64 _, [$1], 4096;", "b,r"
-// CHECK: llvm.inline_asm has_side_effects asm_dialect = att "@$0 cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes [$1], [$2, {$3, $4}], [$5];", "b,r,l,r,r,r" %{{.*}}, %[[BUF:.*]], %{{.*}}, %[[J:.*]], %[[I:.*]], %[[BAR:.*]] :
-// CHECK: %[[BUF1:.*]] = llvm.getelementptr %[[BUF]][2048]
-// CHECK: %[[J64:.*]] = llvm.add %[[J]], %[[C64]]
-// CHECK: "@$0 cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes [$1], [$2, {$3, $4}], [$5];", "b,r,l,r,r,r" %{{.*}}, %[[BUF1]], %{{.*}}, %[[J64]], %[[I]], %[[BAR]]
+// CHECK: nvvm.barrier0
+// CHECK: %[[WARP:.*]] = llvm.lshr
+// CHECK: %[[FIRST:.*]] = llvm.icmp "ult" %[[WARP]], %[[C2]]
+// CHECK: %[[P:.*]] = llvm.and %{{.*}}, %[[FIRST]]
+// CHECK: %[[COL:.*]] = llvm.mul %[[WARP]], %[[C64]]
+// CHECK: %[[J:.*]] = llvm.add %arg2, %[[COL]]
+// CHECK: %[[OFF:.*]] = llvm.mul %[[WARP]], %[[C2048]]
+// CHECK: %[[BUF:.*]] = llvm.getelementptr %{{.*}}[%[[OFF]]]
+// CHECK: llvm.inline_asm has_side_effects asm_dialect = att "@$0 cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes [$1], [$2, {$3, $4}], [$5];", "b,r,l,r,r,r" %[[P]], %[[BUF]], %arg0, %[[J]], %arg1, %[[BAR:.*]] :
+// CHECK-NOT: cp.async.bulk.tensor
 // CHECK: mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;
 // CHECK: "@$0 mbarrier.inval.shared::cta.b64 [$1];"
 // CHECK: "fence.proxy.async.shared::cta;"
-// CHECK: "@$0 cp.async.bulk.tensor.2d.global.shared::cta.bulk_group [$1, {$2, $3}], [$4];"
-// CHECK: "@$0 cp.async.bulk.tensor.2d.global.shared::cta.bulk_group [$1, {$2, $3}], [$4];"
-// CHECK: "@$0 cp.async.bulk.commit_group;"
+// CHECK: "@$0 cp.async.bulk.tensor.2d.global.shared::cta.bulk_group [$1, {$2, $3}], [$4];", "b,l,r,r,r" %[[Q:.*]], %arg0, %[[J]], %arg1, %[[BUF]]
+// CHECK-NOT: cp.async.bulk.tensor
+// CHECK: "@$0 cp.async.bulk.commit_group;", "b" %[[Q]]
 // CHECK: "cp.async.bulk.wait_group.read 0;"
 module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @host_map(%d: !ll.tensordesc<16x128xf16, #nv>, %i: i32, %j: i32) attributes {ll.kernel, ll.num_warps = 4 : i32} {
