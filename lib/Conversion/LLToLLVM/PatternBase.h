@@ -233,10 +233,10 @@ Value firstCopy(OpBuilder &b, Location loc, ThreadIds ids, int32_t laneMask,
 void insideIf(OpBuilder &b, Location loc, Value cond);
 
 /// Out dim `out` of `l` is constPart(constant inputs) XOR runtimePart(the
-/// hardware ids and other runtime inputs). runtimePart folds runs of bases
-/// that double (b, 2b, 4b, ... with b a power of two) into one mask and
-/// shift; other bases cost a bit test and a select. Inputs not given count
-/// as 0.
+/// hardware ids and other runtime inputs). runtimePart is, per input, one
+/// mask and one shift per distance an input bit moves to an output bit:
+/// a run of doubling bases (b, 2b, 4b, ...) is one, a 128-byte swizzle's
+/// XOR of row bits into column bits one more. Inputs not given count as 0.
 int32_t constPart(const ::ll::LinearLayout &l, StringRef out,
                   ArrayRef<std::pair<StringRef, int32_t>> consts);
 Value runtimePart(OpBuilder &b, Location loc, const ::ll::LinearLayout &l,

@@ -113,8 +113,19 @@ void issueBoxes(OpBuilder &b, Location loc, Operation *op,
   auto andIf = [&](Value a, Value c) {
     return c ? b.create<LLVM::AndOp>(loc, a, c).getResult() : a;
   };
+  // Warp-uniform operands (the warp id through a shuffle from lane 0, the
+  // lane by elect.sync), as Triton's: ptxas wraps a TMA instruction whose
+  // operands it cannot prove uniform in a loop over the warp's values.
+  Value tid = t.threadId(b, loc);
+  Value warp = t.shuffleIdx(
+      b, loc,
+      b.create<LLVM::LShrOp>(loc, tid,
+                             i32(b, loc, llvm::Log2_32(t.warpSize()))),
+      i32(b, loc, 0));
+  Value elected = andIf(b.create<NVVM::ElectSyncOp>(loc, b.getI1Type(), Value()),
+                        pred);
   if (boxes.count == 1 || warps == 1) {
-    Value p = andIf(eq(t.threadId(b, loc), 0), pred);
+    Value p = b.create<LLVM::AndOp>(loc, eq(warp, 0), elected);
     for (int64_t k = 0; k < boxes.count; ++k) {
       Value c = k ? b.create<LLVM::AddOp>(loc, coord0,
                                           i32(b, loc, k * boxes.box[0]))
@@ -124,13 +135,11 @@ void issueBoxes(OpBuilder &b, Location loc, Operation *op,
     }
     return;
   }
-  ThreadIds ids = threadIds(b, loc, t);
-  Value lane0 = andIf(eq(ids.lane, 0), pred);
   for (int64_t r = 0; r * warps < boxes.count; ++r) {
-    Value k = r ? b.create<LLVM::AddOp>(loc, ids.warp, i32(b, loc, r * warps))
+    Value k = r ? b.create<LLVM::AddOp>(loc, warp, i32(b, loc, r * warps))
                       .getResult()
-                : ids.warp;
-    Value p = lane0;
+                : warp;
+    Value p = elected;
     if ((r + 1) * warps > boxes.count)
       p = b.create<LLVM::AndOp>(
           loc, p,
@@ -392,7 +401,6 @@ struct TMAStoreLowering : TargetPattern<AsyncTMACopyLocalToGlobalOp> {
     for (int i = 0; i <= rank; ++i)
       cons += ",r";
     SmallVector<Value> coords(llvm::reverse(adaptor.getCoord()));
-    Value issued;
     issueBoxes(b, loc, op, target, *boxes, coords[0], Value(),
                [&](Value p, Value c0, Value bytes) {
                  Value src = b.create<LLVM::GEPOp>(
@@ -402,11 +410,10 @@ struct TMAStoreLowering : TargetPattern<AsyncTMACopyLocalToGlobalOp> {
                  ops.append(coords.begin() + 1, coords.end());
                  ops.push_back(src);
                  ptx(b, loc, text, cons, ops);
-                 issued = issued ? b.create<LLVM::OrOp>(loc, issued, p).getResult() : p;
                });
-    // (each issuing thread closes its bulk group)
-    Value p = issued;
-    ptx(b, loc, "@$0 cp.async.bulk.commit_group;", "b", {p});
+    // Every thread closes its bulk group (empty but in the issuers), as
+    // Triton's code: no branch around it.
+    ptx(b, loc, "cp.async.bulk.commit_group;", "", {});
     b.eraseOp(op);
     return success();
   }

@@ -2,6 +2,8 @@
 
 #include "PatternBase.h"
 
+#include <map>
+
 #include "mlir/Dialect/SCF/IR/SCF.h"
 
 #include "llvm/ADT/STLExtras.h"
@@ -193,36 +195,21 @@ Value lowering::runtimePart(OpBuilder &b, Location loc, const LinearLayout &l,
     int i = o < 0 ? -1 : l.inDimIndex(name.str());
     if (i < 0)
       continue;
-    int n = l.inDimSizeLog2(i);
-    for (int bit = 0; bit < n;) {
-      int32_t v = l.basis(i, bit, o);
-      if (!v) {
-        ++bit;
-        continue;
-      }
-      if (llvm::isPowerOf2_32(uint32_t(v))) {
-        // A run bit, bit+1, ... with images v, 2v, ...: one mask and shift.
-        int len = 1;
-        while (bit + len < n && int64_t(l.basis(i, bit + len, o)) ==
-                                    (int64_t(v) << len))
-          ++len;
-        int to = llvm::Log2_32(uint32_t(v));
-        int32_t mask = int32_t(((int64_t(1) << len) - 1) << bit);
-        Value t = b.create<LLVM::AndOp>(loc, x, i32(b, loc, mask));
-        if (to > bit)
-          t = b.create<LLVM::ShlOp>(loc, t, i32(b, loc, to - bit));
-        else if (to < bit)
-          t = b.create<LLVM::LShrOp>(loc, t, i32(b, loc, bit - to));
-        add(t);
-        bit += len;
-        continue;
-      }
-      // Any other image: (x >> bit & 1) ? v : 0.
-      Value t = b.create<LLVM::AndOp>(loc, x, i32(b, loc, int32_t(1) << bit));
-      Value set = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne, t,
-                                         i32(b, loc, 0));
-      add(b.create<LLVM::SelectOp>(loc, set, i32(b, loc, v), i32(b, loc, 0)));
-      ++bit;
+    // Input bit `bit` with image v sets output bit j (of v) from bit
+    // j - d: the pairs of one shift d are one mask and one shift,
+    // (x & m) << d, whatever the bits (a run of doubling images, or the
+    // XOR of a swizzle, whose rows move bits by a few fixed distances).
+    std::map<int, uint32_t> byShift;
+    for (int bit = 0; bit < l.inDimSizeLog2(i); ++bit)
+      for (uint32_t v = uint32_t(l.basis(i, bit, o)); v; v &= v - 1)
+        byShift[llvm::countr_zero(v) - bit] |= uint32_t(1) << bit;
+    for (auto [d, mask] : byShift) {
+      Value t = b.create<LLVM::AndOp>(loc, x, i32(b, loc, int32_t(mask)));
+      if (d > 0)
+        t = b.create<LLVM::ShlOp>(loc, t, i32(b, loc, d));
+      else if (d < 0)
+        t = b.create<LLVM::LShrOp>(loc, t, i32(b, loc, -d));
+      add(t);
     }
   }
   return acc ? acc : i32(b, loc, 0);

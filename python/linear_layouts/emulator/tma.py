@@ -394,22 +394,25 @@ ptx._INSTRUCTIONS.update({"mbarrier": _mbarrier, "tensormap": _tensormap, "cp": 
 # ------------------------------------------------------------------------------------ intrinsics
 
 
-@_intrinsic("llvm.nvvm.elect.sync")
-def _elect(op: _Op) -> Handler:
+def _elected(st: _State, member_mask: Any) -> tuple[np.ndarray, np.ndarray]:
     """elect.sync (PTX ISA 9.7.13.11): per warp, the lowest active lane of
-    the member mask is elected: ({its lane id}, {is it this lane})."""
-    def run(st: _State, a: list) -> tuple:
-        mask = np.asarray(a[0]).astype(np.uint64)
-        member = st.mask & (((mask >> st.lane.astype(np.uint64)) & 1) == 1)
-        lane = np.full(st.T, 0, np.uint32)
-        chosen = np.zeros(st.T, bool)
-        for w in range(0, st.T, st.ws):
-            m = np.flatnonzero(member[w:w + st.ws])
-            if len(m):
-                lane[w:w + st.ws] = m[0]
-                chosen[w + m[0]] = True
-        return lane, chosen
-    return run
+    the member mask is elected: (its lane id, whether it is this lane)."""
+    mask = np.asarray(member_mask).astype(np.uint64)
+    member = st.mask & (((mask >> st.lane.astype(np.uint64)) & 1) == 1)
+    lane = np.zeros(st.T, np.uint32)
+    chosen = np.zeros(st.T, bool)
+    for w in range(0, st.T, st.ws):
+        m = np.flatnonzero(member[w:w + st.ws])
+        if len(m):
+            lane[w:w + st.ws] = m[0]
+            chosen[w + m[0]] = True
+    return lane, chosen
+
+
+# Triton's intrinsic ({lane, is it this lane}) and our NVVM op (the i1; an
+# optional member mask, all lanes without).
+_intrinsic("llvm.nvvm.elect.sync")(lambda op: lambda st, a: _elected(st, a[0]))
+_op("nvvm.elect.sync")(lambda op: lambda st, a: _elected(st, a[0] if a else np.uint64(0xFFFFFFFF))[1])
 
 
 # bar.warp.sync (PTX ISA 9.7.13.3): the warp's threads run together here already
