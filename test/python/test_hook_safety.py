@@ -291,7 +291,9 @@ def _matrix() -> None:
             with _context(), ir.Location.unknown():
                 try:
                     m = ir.Module.parse(text)
-                    front = "convert-triton-to-ll," if "tt.func" in text else ""
+                    # (device tensor maps live in the kernel's global scratch)
+                    front = "" if "tt.func" not in text else "convert-triton-to-ll{scratch-args=true}," \
+                        if "global_scratch_alloc" in text else "convert-triton-to-ll,"
                     _run(m, f"builtin.module({front}ll-legacy-to-linear,convert-ll-to-llvm{{target={target}}},"
                             "canonicalize,cse)")
                 except (CompileError, Exception) as e:

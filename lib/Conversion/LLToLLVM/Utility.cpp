@@ -191,26 +191,55 @@ Value lowering::runtimePart(OpBuilder &b, Location loc, const LinearLayout &l,
   auto add = [&](Value term) {
     acc = acc ? b.create<LLVM::XOrOp>(loc, acc, term).getResult() : term;
   };
+  // Input bit `bit` with image v sets output bit j (of v) from bit j - d:
+  // the pairs of one shift d are one mask and one shift, (x & m) << d,
+  // whatever the bits (a run of doubling images, or the XOR of a swizzle,
+  // whose rows move bits by a few fixed distances). Inputs that are bit
+  // fields of one value (lane = tid & 31, warp = tid >> 5) are taken from
+  // it, so their bits share the masks and shifts.
+  auto constant = [](Value v) -> std::optional<int64_t> {
+    if (auto c = v.getDefiningOp<LLVM::ConstantOp>())
+      if (auto i = dyn_cast<IntegerAttr>(c.getValue()))
+        return i.getInt();
+    return std::nullopt;
+  };
+  // (x = y & (2^k - 1) is y's bits [0, k) when the layout reads no more)
+  auto field = [&](Value x, int bits) -> std::pair<Value, int> {
+    if (auto a = x.getDefiningOp<LLVM::AndOp>())
+      if (auto m = constant(a.getRhs());
+          m && *m > 0 && llvm::isPowerOf2_64(*m + 1) &&
+          bits <= int(llvm::Log2_64(*m + 1)))
+        return {a.getLhs(), 0};
+    if (auto s = x.getDefiningOp<LLVM::LShrOp>())
+      if (auto n = constant(s.getRhs()); n && *n > 0 && *n < 32)
+        return {s.getLhs(), int(*n)};
+    return {x, 0};
+  };
+  SmallVector<Value> bases;
+  std::map<std::pair<unsigned, int>, uint32_t> byShift; // (base, d) -> mask
   for (auto [name, x] : vars) {
     int i = o < 0 ? -1 : l.inDimIndex(name.str());
     if (i < 0)
       continue;
-    // Input bit `bit` with image v sets output bit j (of v) from bit
-    // j - d: the pairs of one shift d are one mask and one shift,
-    // (x & m) << d, whatever the bits (a run of doubling images, or the
-    // XOR of a swizzle, whose rows move bits by a few fixed distances).
-    std::map<int, uint32_t> byShift;
+    auto [base, lo] = field(x, l.inDimSizeLog2(i));
+    auto *it = llvm::find(bases, base);
+    unsigned k = unsigned(it - bases.begin());
+    if (it == bases.end())
+      bases.push_back(base);
     for (int bit = 0; bit < l.inDimSizeLog2(i); ++bit)
       for (uint32_t v = uint32_t(l.basis(i, bit, o)); v; v &= v - 1)
-        byShift[llvm::countr_zero(v) - bit] |= uint32_t(1) << bit;
-    for (auto [d, mask] : byShift) {
-      Value t = b.create<LLVM::AndOp>(loc, x, i32(b, loc, int32_t(mask)));
-      if (d > 0)
-        t = b.create<LLVM::ShlOp>(loc, t, i32(b, loc, d));
-      else if (d < 0)
-        t = b.create<LLVM::LShrOp>(loc, t, i32(b, loc, -d));
-      add(t);
-    }
+        byShift[{k, llvm::countr_zero(v) - (bit + lo)}] |= uint32_t(1)
+                                                          << (bit + lo);
+  }
+  for (auto [key, mask] : byShift) {
+    int d = key.second;
+    Value t = b.create<LLVM::AndOp>(loc, bases[key.first],
+                                    i32(b, loc, int32_t(mask)));
+    if (d > 0)
+      t = b.create<LLVM::ShlOp>(loc, t, i32(b, loc, d));
+    else if (d < 0)
+      t = b.create<LLVM::LShrOp>(loc, t, i32(b, loc, -d));
+    add(t);
   }
   return acc ? acc : i32(b, loc, 0);
 }
