@@ -252,6 +252,7 @@ class TensorDescriptor:
     strides: list
     block_shape: list
     padding: str = "zero"
+    round_f32_to_tf32: bool = False  #: (Triton 3.7+)
 
     @staticmethod
     def from_array(a, block_shape: list, padding: str = "zero") -> "TensorDescriptor":
@@ -272,7 +273,18 @@ def _descriptor(v):
             v.padding not in ("zero", "nan"):
         raise TypeError(f"a tensor descriptor needs shape, strides and block_shape of one rank, the last "
                         f"stride 1 and padding 'zero' or 'nan', not {v}")
-    return TensorDescriptor(base, shape, strides, [int(x) for x in v.block_shape], v.padding)
+    return TensorDescriptor(base, shape, strides, [int(x) for x in v.block_shape], v.padding,
+                            bool(getattr(v, "round_f32_to_tf32", False)))
+
+
+def _launcher_rounds_tf32() -> bool:
+    """Whether the installed Triton's launcher passes a descriptor's
+    round_f32_to_tf32 flag (3.7+) after its padding flag."""
+    import dataclasses
+
+    from triton.tools.tensor_descriptor import TensorDescriptor as Tritons
+
+    return any(f.name == "round_f32_to_tf32" for f in dataclasses.fields(Tritons))
 
 
 def _expand_descriptors(call: list, names: list, meta: list | None) -> tuple[list, list]:
@@ -292,11 +304,12 @@ def _expand_descriptors(call: list, names: list, meta: list | None) -> tuple[lis
         k += 1
         dims = [f"{n}.shape[{i}]" for i in range(len(v.shape))] + [f"{n}.strides[{i}]" for i in range(len(v.shape))]
         if m is None:
-            out += [v.base, *v.shape, *v.strides, v.padding == "nan", *v.shape, *v.strides]
-            out_names += [n, *dims, f"{n}.padding", *dims]
+            flags = [v.padding == "nan"] + ([v.round_f32_to_tf32] if _launcher_rounds_tf32() else [])
+            out += [v.base, *v.shape, *v.strides, *flags, *v.shape, *v.strides]
+            out_names += [n, *dims, f"{n}.padding", *[f"{n}.round_f32_to_tf32"] * (len(flags) - 1), *dims]
             continue
-        if m.get("fp4_padded"):
-            raise TypeError(f"argument {n}: fp4-padded tensor maps are not emulated")
+        if m.get("fp4_padded") or m.get("is_im2col") or v.round_f32_to_tf32:
+            raise TypeError(f"argument {n}: fp4-padded, im2col and tf32-rounding tensor maps are not emulated")
         e = v.base.itemsize
         tmap = TensorMap(v.base, int(m["elem_type"]), v.shape[::-1], [s * e for s in v.strides[:-1]][::-1],
                          list(m["block_size"])[::-1], int(m["swizzle"]), int(v.padding == "nan"))

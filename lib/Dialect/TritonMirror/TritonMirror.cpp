@@ -52,15 +52,25 @@ Type tt::TTDialect::parseType(DialectAsmParser &p) const {
   if (p.parseKeyword(&name))
     return {};
   if (name == "tensordesc") {
-    // !tt.tensordesc<tensor<16x32xf32, #shared>> (sm_90: a TMA tensor map),
+    // !tt.tensordesc<tensor<16x32xf32, #shared>> (3.6 - 3.8) or
+    // !tt.tensordesc<16x32xf32, #shared> (3.9): sm_90's TMA tensor map,
     // read as !ll.tensordesc<16x32xf32, #shared> (a tensor type could not
     // hold a memory layout).
-    if (p.parseLess() || p.parseKeyword("tensor"))
+    if (p.parseLess())
       return {};
-    Type t = TensorDescType::parse(p);
-    if (!t || p.parseGreater())
+    bool wrapped = succeeded(p.parseOptionalKeyword("tensor"));
+    SmallVector<int64_t> shape;
+    Type elt;
+    Attribute enc;
+    if ((wrapped && p.parseLess()) ||
+        p.parseDimensionList(shape, /*allowDynamic=*/false,
+                             /*withTrailingX=*/true) ||
+        p.parseType(elt) || p.parseComma() || p.parseAttribute(enc) ||
+        p.parseGreater() || (wrapped && p.parseGreater()))
       return {};
-    return t;
+    return TensorDescType::getChecked([&] { return p.emitError(loc); },
+                                      getContext(), ArrayRef<int64_t>(shape),
+                                      elt, enc);
   }
   if (name != "ptr") {
     p.emitError(loc) << "unsupported Triton type !tt." << name;

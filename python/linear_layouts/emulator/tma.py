@@ -356,9 +356,10 @@ def _bulk(instr: _Instr) -> Callable:
     if mods[1:3] != ("bulk", "tensor") or len(mods) < 4 or mods[3] not in ("1d", "2d", "3d", "4d", "5d"):
         raise _bad(instr, "only cp.async.bulk.tensor.Nd and cp.async.bulk commit / wait groups are modelled")
     rank, rest = int(mods[3][0]), set(mods[4:])
-    load = rest == {"shared::cluster", "global", "mbarrier::complete_tx::bytes"}
+    load = rest in ({"shared::cluster", "global", "mbarrier::complete_tx::bytes"},
+                    {"shared::cta", "global", "mbarrier::complete_tx::bytes"})  # (Triton 3.9: ::cta)
     if not load and rest != {"global", "shared::cta", "bulk_group"}:
-        raise _bad(instr, "only the tile load (.shared::cluster.global.mbarrier::complete_tx::bytes) and store "
+        raise _bad(instr, "only the tile load (.shared::{cluster,cta}.global.mbarrier::complete_tx::bytes) and store "
                           "(.global.shared::cta.bulk_group) are modelled (no multicast, cache hints, im2col)")
     tm = ops[1] if load else ops[0]
     if len(ops) != (3 if load else 2) or tm.kind != "tmap" or len(tm.regs) != rank + 1 or \
