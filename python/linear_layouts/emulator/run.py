@@ -420,11 +420,12 @@ def _llvm22_float_literals(text: str) -> str:
     bits of its own type (``float f0x3FB8AA3B``) and the special values by
     name (``float -inf``); LLVM 22's parser reads ``0x`` + the double's 16
     hex digits for float and double, ``0xH`` / ``0xR`` + 4 for half /
-    bfloat. The same values, respelled; a literal's type is the nearest
-    float type named before it on its line."""
-    if "f0x" not in text and "inf" not in text and "nan" not in text:
-        return text
-    literal = re.compile(r"(?<![%@\w.])(f0x[0-9A-Fa-f]+|[+-]?s?nan\(0x[0-9A-Fa-f]+\)|[+-]?(?:inf|qnan|nan)\b)")
+    bfloat. A decimal float (``float 1.002960e+00``) must be exact in its
+    type for LLVM 22; newer LLVMs print the shortest that rounds to it. The
+    same values, respelled; a literal's type is the nearest float type
+    named before it on its line."""
+    literal = re.compile(r"(?<![%@\w.])(f0x[0-9A-Fa-f]+|[+-]?s?nan\(0x[0-9A-Fa-f]+\)|[+-]?(?:inf|qnan|nan)\b"
+                         r"|[+-]?\d+\.\d+e[+-]\d+)")
     types = re.compile(r"\b(half|bfloat|float|double)\b")
 
     def line(m: re.Match) -> str:
@@ -447,6 +448,12 @@ def _llvm22_float_literals(text: str) -> str:
                 return tok
             if ty is None:
                 return tok
+            if tok[-1].isdigit():  # a decimal: LLVM 22 takes only one the type holds exactly (newer
+                if ty != "float":  # LLVMs print the shortest that rounds to it)
+                    return tok
+                v = np.float32(float(tok))
+                return tok if float(v) == float(tok) else \
+                    "0x%016X" % int(np.array([v], np.float32).astype(np.float64).view(np.uint64)[0])
             m = re.fullmatch(r"([+-]?)(s?)nan\(0x([0-9A-Fa-f]+)\)", tok)
             if m:  # a NaN with a payload: all-ones exponent, the quiet bit unless snan, the payload
                 bits, man = {"half": (16, 10), "bfloat": (16, 7), "float": (32, 23), "double": (64, 52)}[ty]
@@ -458,7 +465,7 @@ def _llvm22_float_literals(text: str) -> str:
             key = tok.lstrip("+").replace("nan", "qnan").replace("qqnan", "qnan")
             return _SPECIAL_FLOATS[ty].get(key, tok)
         return literal.sub(one, s)
-    return re.sub(r"^.*(?:f0x|inf|qnan|nan).*$", line, text, flags=re.M)
+    return re.sub(r"^.*(?:f0x|inf|qnan|nan|float.*\de[+-]\d).*$", line, text, flags=re.M)
 
 
 def emulate_llvm_ir(llvm_ir: str, grid: int | Sequence[int], args: Sequence[Any], *, kernel: str | None = None,
