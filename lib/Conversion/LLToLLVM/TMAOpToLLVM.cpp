@@ -340,40 +340,61 @@ struct WaitBarrierLowering : TargetPattern<WaitBarrierOp> {
   }
 };
 
+/// The copies of a tile between the tensor map `desc` and the shared
+/// buffer `smem` at `coord` (outermost first), one per box: a load
+/// completing on `barrier` where `pred` holds, or a store in the bulk group.
+LogicalResult copyTile(OpBuilder &b, Operation *op, const TargetInfo &target,
+                       TensorDescType type, Value desc, ValueRange coord,
+                       Value smem, Value barrier, Value pred) {
+  if (failed(requireTMA(op, target)))
+    return failure();
+  auto boxes = boxesOf(op, type);
+  if (failed(boxes))
+    return failure();
+  Location loc = op->getLoc();
+  bool load = bool(barrier);
+  // A load: the threads that read the buffer before are done (unless
+  // nothing did). A store: every thread's writes to the tile (fenced for
+  // the async proxy) are done.
+  if (!load || !op->hasAttr(kFirstSharedUse))
+    target.barrier(b, loc);
+  int rank = int(boxes->box.size());
+  std::string text =
+      load ? "@$0 cp.async.bulk.tensor." + std::to_string(rank) +
+                 "d.shared::cluster.global.mbarrier::complete_tx::bytes "
+                 "[$1], [$2, " +
+                 regList(3, rank) + "], [$" + std::to_string(3 + rank) + "];"
+           : "@$0 cp.async.bulk.tensor." + std::to_string(rank) +
+                 "d.global.shared::cta.bulk_group [$2, " + regList(3, rank) +
+                 "], [$1];";
+  std::string cons = "b,r,l"; // (predicate, shared address, map, ...)
+  for (int i = 0; i < rank + int(load); ++i)
+    cons += ",r";
+  SmallVector<Value> coords(llvm::reverse(coord));
+  issueBoxes(b, loc, op, target, *boxes, coords[0], pred,
+             [&](Value p, Value c0, Value bytes) {
+               Value at = b.create<LLVM::GEPOp>(loc, smem.getType(),
+                                                b.getI8Type(), smem,
+                                                ArrayRef<LLVM::GEPArg>{bytes});
+               SmallVector<Value> ops = {p, at, desc, c0};
+               ops.append(coords.begin() + 1, coords.end());
+               if (load)
+                 ops.push_back(barrier);
+               ptx(b, loc, text, cons, ops);
+             });
+  return success();
+}
+
 struct TMALoadLowering : TargetPattern<AsyncTMACopyGlobalToLocalOp> {
   using TargetPattern::TargetPattern;
   LogicalResult
   matchAndRewrite(AsyncTMACopyGlobalToLocalOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &b) const override {
-    if (failed(requireTMA(op, target)))
+    if (failed(copyTile(b, op, target, op.getDesc().getType(),
+                        adaptor.getDesc(), adaptor.getCoord(),
+                        adaptor.getResult(), adaptor.getBarrier(),
+                        adaptor.getPred())))
       return failure();
-    auto boxes = boxesOf(op, op.getDesc().getType());
-    if (failed(boxes))
-      return failure();
-    Location loc = op.getLoc();
-    // (threads that read the buffer before are done)
-    if (!op->hasAttr(kFirstSharedUse))
-      target.barrier(b, loc);
-    int rank = int(boxes->box.size());
-    std::string text = "@$0 cp.async.bulk.tensor." + std::to_string(rank) +
-                       "d.shared::cluster.global.mbarrier::complete_tx::bytes "
-                       "[$1], [$2, " +
-                       regList(3, rank) + "], [$" + std::to_string(3 + rank) +
-                       "];";
-    std::string cons = "b,r,l";
-    for (int i = 0; i <= rank; ++i)
-      cons += ",r";
-    SmallVector<Value> coords(llvm::reverse(adaptor.getCoord()));
-    issueBoxes(b, loc, op, target, *boxes, coords[0], adaptor.getPred(),
-               [&](Value p, Value c0, Value bytes) {
-                 Value dst = b.create<LLVM::GEPOp>(
-                     loc, adaptor.getResult().getType(), b.getI8Type(),
-                     adaptor.getResult(), ArrayRef<LLVM::GEPArg>{bytes});
-                 SmallVector<Value> ops = {p, dst, adaptor.getDesc(), c0};
-                 ops.append(coords.begin() + 1, coords.end());
-                 ops.push_back(adaptor.getBarrier());
-                 ptx(b, loc, text, cons, ops);
-               });
     b.eraseOp(op);
     return success();
   }
@@ -384,36 +405,13 @@ struct TMAStoreLowering : TargetPattern<AsyncTMACopyLocalToGlobalOp> {
   LogicalResult
   matchAndRewrite(AsyncTMACopyLocalToGlobalOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &b) const override {
-    if (failed(requireTMA(op, target)))
+    if (failed(copyTile(b, op, target, op.getDesc().getType(),
+                        adaptor.getDesc(), adaptor.getCoord(), adaptor.getSrc(),
+                        Value(), Value())))
       return failure();
-    auto boxes = boxesOf(op, op.getDesc().getType());
-    if (failed(boxes))
-      return failure();
-    Location loc = op.getLoc();
-    // (every thread's writes to the tile, fenced for the async proxy, done)
-    target.barrier(b, loc);
-    int rank = int(boxes->box.size());
-    std::string text = "@$0 cp.async.bulk.tensor." + std::to_string(rank) +
-                       "d.global.shared::cta.bulk_group [$1, " +
-                       regList(2, rank) + "], [$" + std::to_string(2 + rank) +
-                       "];";
-    std::string cons = "b,l";
-    for (int i = 0; i <= rank; ++i)
-      cons += ",r";
-    SmallVector<Value> coords(llvm::reverse(adaptor.getCoord()));
-    issueBoxes(b, loc, op, target, *boxes, coords[0], Value(),
-               [&](Value p, Value c0, Value bytes) {
-                 Value src = b.create<LLVM::GEPOp>(
-                     loc, adaptor.getSrc().getType(), b.getI8Type(),
-                     adaptor.getSrc(), ArrayRef<LLVM::GEPArg>{bytes});
-                 SmallVector<Value> ops = {p, adaptor.getDesc(), c0};
-                 ops.append(coords.begin() + 1, coords.end());
-                 ops.push_back(src);
-                 ptx(b, loc, text, cons, ops);
-               });
     // Every thread closes its bulk group (empty but in the issuers), as
     // Triton's code: no branch around it.
-    ptx(b, loc, "cp.async.bulk.commit_group;", "", {});
+    ptx(b, op.getLoc(), "cp.async.bulk.commit_group;", "", {});
     b.eraseOp(op);
     return success();
   }

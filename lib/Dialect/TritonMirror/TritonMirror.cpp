@@ -62,10 +62,7 @@ Type tt::TTDialect::parseType(DialectAsmParser &p) const {
     SmallVector<int64_t> shape;
     Type elt;
     Attribute enc;
-    if ((wrapped && p.parseLess()) ||
-        p.parseDimensionList(shape, /*allowDynamic=*/false,
-                             /*withTrailingX=*/true) ||
-        p.parseType(elt) || p.parseComma() || p.parseAttribute(enc) ||
+    if ((wrapped && p.parseLess()) || parseShapedBody(p, shape, elt, enc) ||
         p.parseGreater() || (wrapped && p.parseGreater()))
       return {};
     return TensorDescType::getChecked([&] { return p.emitError(loc); },

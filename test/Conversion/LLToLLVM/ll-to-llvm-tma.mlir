@@ -34,7 +34,7 @@
 // CHECK: mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;
 // CHECK: "@$0 mbarrier.inval.shared::cta.b64 [$1];"
 // CHECK: "fence.proxy.async.shared::cta;"
-// CHECK: "@$0 cp.async.bulk.tensor.2d.global.shared::cta.bulk_group [$1, {$2, $3}], [$4];", "b,l,r,r,r" %{{.*}}, %arg0, %{{.*}}, %arg1, %{{.*}}
+// CHECK: "@$0 cp.async.bulk.tensor.2d.global.shared::cta.bulk_group [$2, {$3, $4}], [$1];", "b,r,l,r,r" %{{.*}}, %{{.*}}, %arg0, %{{.*}}, %arg1
 // CHECK-NOT: cp.async.bulk.tensor
 // CHECK: "cp.async.bulk.commit_group;"
 // CHECK: "cp.async.bulk.wait_group.read 0;"

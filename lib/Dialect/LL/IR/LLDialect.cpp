@@ -53,16 +53,30 @@ void LLDialect::initialize() {
 // !ll.memdesc
 //===----------------------------------------------------------------------===//
 
+ParseResult mlir::ll::parseShapedBody(AsmParser &p,
+                                      SmallVectorImpl<int64_t> &shape,
+                                      Type &elt, Attribute &enc) {
+  return failure(p.parseDimensionList(shape, /*allowDynamic=*/false,
+                                      /*withTrailingX=*/true) ||
+                 p.parseType(elt) || p.parseComma() || p.parseAttribute(enc));
+}
+
+/// `128x64xf16, #enc`.
+static void printShapedBody(AsmPrinter &p, ArrayRef<int64_t> shape, Type elt,
+                            Attribute enc) {
+  for (int64_t d : shape)
+    p << d << "x";
+  p << elt << ", ";
+  p.printAttribute(enc);
+}
+
 Type MemDescType::parse(AsmParser &p) {
   // <128x64xf16, #shared(, mutable)?>
   SmallVector<int64_t> shape;
   Type elt;
   Attribute enc;
   SMLoc loc = p.getCurrentLocation();
-  if (p.parseLess() ||
-      p.parseDimensionList(shape, /*allowDynamic=*/false,
-                           /*withTrailingX=*/true) ||
-      p.parseType(elt) || p.parseComma() || p.parseAttribute(enc))
+  if (p.parseLess() || parseShapedBody(p, shape, elt, enc))
     return {};
   bool isMutable = false;
   if (succeeded(p.parseOptionalComma())) {
@@ -78,10 +92,7 @@ Type MemDescType::parse(AsmParser &p) {
 
 void MemDescType::print(AsmPrinter &p) const {
   p << "<";
-  for (int64_t d : getShape())
-    p << d << "x";
-  p << getElementType() << ", ";
-  p.printAttribute(getEncoding());
+  printShapedBody(p, getShape(), getElementType(), getEncoding());
   if (getMutableMemory())
     p << ", mutable";
   p << ">";
@@ -93,11 +104,7 @@ Type TensorDescType::parse(AsmParser &p) {
   Type elt;
   Attribute enc;
   SMLoc loc = p.getCurrentLocation();
-  if (p.parseLess() ||
-      p.parseDimensionList(shape, /*allowDynamic=*/false,
-                           /*withTrailingX=*/true) ||
-      p.parseType(elt) || p.parseComma() || p.parseAttribute(enc) ||
-      p.parseGreater())
+  if (p.parseLess() || parseShapedBody(p, shape, elt, enc) || p.parseGreater())
     return {};
   return getChecked([&] { return p.emitError(loc); }, p.getContext(), shape,
                     elt, enc);
@@ -105,10 +112,7 @@ Type TensorDescType::parse(AsmParser &p) {
 
 void TensorDescType::print(AsmPrinter &p) const {
   p << "<";
-  for (int64_t d : getShape())
-    p << d << "x";
-  p << getElementType() << ", ";
-  p.printAttribute(getEncoding());
+  printShapedBody(p, getShape(), getElementType(), getEncoding());
   p << ">";
 }
 

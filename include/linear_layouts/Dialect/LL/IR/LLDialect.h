@@ -48,6 +48,11 @@ FailureOr<::ll::Target> lookupTarget(Operation *op, StringRef override = {});
 /// The encoding of a tensor or memdesc type as a layout, or null.
 LayoutEncodingInterface getLayoutEncoding(Type type);
 
+/// `128x64xf16, #enc`: the body of !ll.memdesc / !ll.tensordesc (and of
+/// Triton's !tt.tensordesc).
+ParseResult parseShapedBody(AsmParser &p, SmallVectorImpl<int64_t> &shape,
+                            Type &elt, Attribute &enc);
+
 /// The shape of a ranked tensor or memdesc type (empty for others).
 ArrayRef<int64_t> getLayoutShape(Type type);
 
