@@ -74,7 +74,8 @@ def test_fallbacks_say_why(hook):
     assert k.asm["cubin"][:4] == b"\x7fELF"  # Triton's own make_llir ran
     rec = hook()[-1]
     assert rec.path == "fallback" and rec.triton_ms is not None
-    assert "unsupported op" in rec.reason and ("tt.dot" in rec.reason or "warp_group_dot" in rec.reason), rec.reason
+    assert ("unsupported op" in rec.reason and ("tt.dot" in rec.reason or "warp_group_dot" in rec.reason)) or \
+        "'ll.dot' op cannot be lowered: no instruction divides its layouts" in rec.reason, rec.reason
 
 
 def test_uninstall_gives_triton_its_stage_and_cache_back(tmp_path):

@@ -280,6 +280,7 @@ struct ConvertLLToLLVM
       populateAtomicOpToLLVMPatterns(tc, patterns, *info);
       populateDebugOpToLLVMPatterns(tc, patterns, *info);
       populateTMAOpToLLVMPatterns(tc, patterns, *info);
+      populateDotOpToLLVMPatterns(tc, patterns, *info);
       populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                      tc);
       populateReturnOpTypeConversionPattern(patterns, tc);

@@ -11,6 +11,8 @@
 //   GatherOpToLLVM.cpp        ll.gather, ll.histogram
 //   AtomicOpToLLVM.cpp        ll.atomic_rmw, ll.atomic_cas
 //   DebugOpToLLVM.cpp         ll.print, ll.assert
+//   DotOpToLLVM.cpp           ll.dot
+//   TMAOpToLLVM.cpp           tensor maps, mbarriers, TMA copies
 //   LLToLLVMPass.cpp          the pass: ll -> LLVM + NVVM/ROCDL, then MLIR's
 //                             conversions of func/arith/math/scf/cf
 //
@@ -136,6 +138,10 @@ void populateAtomicOpToLLVMPatterns(LLTypeConverter &tc,
                                     RewritePatternSet &patterns,
                                     const TargetInfo &target);
 int64_t atomicScratchBytes(Operation *op);
+/// ll.dot with the instruction its layouts divide into (FMA).
+void populateDotOpToLLVMPatterns(LLTypeConverter &tc,
+                                 RewritePatternSet &patterns,
+                                 const TargetInfo &target);
 /// Hopper's TMA: tensor maps, mbarriers, tile copies (sm_90).
 void populateTMAOpToLLVMPatterns(LLTypeConverter &tc,
                                  RewritePatternSet &patterns,

@@ -319,6 +319,10 @@ struct ConvertTritonToLL
       repl = b.create<AtomicCASOp>(loc, a.getType(), MemSemantic(a.getSem()),
                                    MemScope(a.getScope()), ptrs, a.getCmp(),
                                    a.getValue());
+    } else if (auto d = dyn_cast<tt::DotOp>(op)) {
+      repl = b.create<DotOp>(loc, d.getType(), d.getA(), d.getB(), d.getC(),
+                             InputPrecision(d.getInputPrecision()),
+                             d.getMaxNumImpreciseAcc());
     } else if (auto w = dyn_cast<ttng::WaitBarrierOp>(op)) {
       // (deps: what Triton's analyses order after the wait; program order)
       repl = b.create<WaitBarrierOp>(loc, w.getAlloc(), w.getPhase(),

@@ -43,7 +43,7 @@ void tt::TTDialect::initialize() {
                 tt::PreciseSqrtOp, tt::PreciseDivFOp, tt::ApproxDivFOp,
                 tt::MulhiUIOp, tt::ClampFOp, tt::AtomicRMWOp,
                 tt::AtomicCASOp, tt::PrintOp, tt::AssertOp,
-                tt::ExternElementwiseOp, tt::ElementwiseInlineAsmOp>();
+                tt::ExternElementwiseOp, tt::ElementwiseInlineAsmOp, tt::DotOp>();
 }
 
 Type tt::TTDialect::parseType(DialectAsmParser &p) const {

@@ -130,6 +130,13 @@ def TT_MemSyncScope : I32EnumAttr<"MemSyncScope", "an atomic's scope", [
   let cppNamespace = "::mlir::ll::tt";
 }
 
+def TT_InputPrecision : I32EnumAttr<"InputPrecision", "a dot's f32 precision", [
+    I32EnumAttrCase<"TF32", 0, "tf32">, I32EnumAttrCase<"TF32x3", 1, "tf32x3">,
+    I32EnumAttrCase<"IEEE", 2, "ieee">, I32EnumAttrCase<"BF16x3", 3, "bf16x3">,
+    I32EnumAttrCase<"BF16x6", 4, "bf16x6">]> {
+  let cppNamespace = "::mlir::ll::tt";
+}
+
 //===----------------------------------------------------------------------===//
 // Functions
 //===----------------------------------------------------------------------===//
@@ -448,6 +455,19 @@ def TT_AtomicCASOp : TT_Op<"atomic_cas", [MemoryEffects<[MemRead, MemWrite]>]> {
   let assemblyFormat = [{
     $sem `,` $scope `,` $ptr `,` $cmp `,` $val attr-dict
     `:` functional-type(operands, $result)
+  }];
+}
+
+// `$a, $b, $c (, inputPrecision = P)? attr-dict : type($a) * type($b) -> type($d)`.
+def TT_DotOp : TT_Op<"dot", [Pure, AllTypesMatch<["c", "d"]>]> {
+  let arguments = (ins AnyRankedTensor:$a, AnyRankedTensor:$b,
+                   AnyRankedTensor:$c,
+                   DefaultValuedAttr<TT_InputPrecision, "::mlir::ll::tt::InputPrecision::IEEE">:$inputPrecision,
+                   DefaultValuedAttr<I32Attr, "0">:$maxNumImpreciseAcc);
+  let results = (outs AnyRankedTensor:$d);
+  let assemblyFormat = [{
+    $a `,` $b `,` $c (`,` `inputPrecision` `=` $inputPrecision^)? attr-dict `:`
+    type($a) `*` type($b) `->` type($d)
   }];
 }
 

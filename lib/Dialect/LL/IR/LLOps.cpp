@@ -1235,3 +1235,35 @@ LogicalResult AsyncTMACopyLocalToGlobalOp::verify() {
   return verifyTile(*this, getDesc().getType(), getSrc().getType(),
                     getCoord().size());
 }
+
+//===----------------------------------------------------------------------===//
+// Dots
+//===----------------------------------------------------------------------===//
+
+LogicalResult DotOp::verify() {
+  auto a = cast<RankedTensorType>(getA().getType());
+  auto b = cast<RankedTensorType>(getB().getType());
+  auto c = cast<RankedTensorType>(getC().getType());
+  auto d = cast<RankedTensorType>(getD().getType());
+  int64_t rank = d.getRank();
+  if ((rank != 2 && rank != 3) || a.getRank() != rank || b.getRank() != rank ||
+      c != d)
+    return emitOpError() << "takes operands of rank 2 (or 3 with a batch) and "
+                            "c of the result's type";
+  ArrayRef<int64_t> as = a.getShape(), bs = b.getShape(), ds = d.getShape();
+  if (as[rank - 1] != bs[rank - 2] || as[rank - 2] != ds[rank - 2] ||
+      bs[rank - 1] != ds[rank - 1] ||
+      (rank == 3 && (as[0] != ds[0] || bs[0] != ds[0])))
+    return emitOpError() << "shapes do not multiply: " << a << " * " << b
+                         << " -> " << d;
+  Type ae = a.getElementType(), be = b.getElementType(), de = d.getElementType();
+  if (isa<FloatType>(ae) != isa<FloatType>(be) ||
+      isa<FloatType>(ae) != isa<FloatType>(de))
+    return emitOpError() << "mixes integer and float elements: " << ae << " * "
+                         << be << " -> " << de;
+  for (auto [t, what] : {std::pair<RankedTensorType, const char *>{a, "a"},
+                         {b, "b"}, {d, "the result"}})
+    if (failed(requireDistributed(*this, t, what)))
+      return failure();
+  return success();
+}

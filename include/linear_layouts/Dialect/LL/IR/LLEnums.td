@@ -48,4 +48,15 @@ def LL_MemScope : I32EnumAttr<"MemScope", "the scope of an atomic", [
   let cppNamespace = "::mlir::ll";
 }
 
+/// How a dot takes f32 operands (Triton's InputPrecision): exactly (ieee),
+/// as tf32 (the tensor cores' 10-bit mantissa), or as sums of tf32 / bf16
+/// parts (tf32x3, bf16x3, bf16x6: more products, closer to f32).
+def LL_InputPrecision : I32EnumAttr<"InputPrecision", "a dot's f32 precision", [
+      I32EnumAttrCase<"TF32", 0, "tf32">, I32EnumAttrCase<"TF32x3", 1, "tf32x3">,
+      I32EnumAttrCase<"IEEE", 2, "ieee">, I32EnumAttrCase<"BF16x3", 3, "bf16x3">,
+      I32EnumAttrCase<"BF16x6", 4, "bf16x6">
+    ]> {
+  let cppNamespace = "::mlir::ll";
+}
+
 #endif // LINEAR_LAYOUTS_DIALECT_LL_IR_LLENUMS_TD

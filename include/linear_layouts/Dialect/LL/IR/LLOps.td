@@ -764,6 +764,40 @@ def LL_AssertOp : LL_Op<"assert", [MemoryEffects<[MemWrite]>]> {
 }
 
 //===----------------------------------------------------------------------===//
+// Dots
+//===----------------------------------------------------------------------===//
+
+def LL_DotOp : LL_Op<"dot", [Pure, AllTypesMatch<["c", "d"]>]> {
+  let summary = "A matrix product: d = a * b + c, per batch";
+  let description = [{
+    `d[(b,) m, n] = sum_k a[(b,) m, k] * b[(b,) k, n] + c[(b,) m, n]` on
+    distributed tensors (rank 2, or 3 with a leading batch dim). The
+    operands' element types are the same kind (floats or integers); `c` and
+    `d` have one type. `inputPrecision` says how f32 operands are taken
+    (Triton's: ieee exactly; tf32 / tf32x3 / bf16x3 / bf16x6 on tensor
+    cores), `maxNumImpreciseAcc` how many fp8 products a tensor core may
+    accumulate at low precision (0: all in full precision).
+
+    The lowering picks the instruction by dividing the layouts: the FMA form
+    where each thread holds, for each result element, all k of its operands
+    (Triton's `#dot_op` operands of a `#blocked` parent).
+
+    ```mlir
+    %d = ll.dot %a, %b, %c {inputPrecision = ieee}
+        : tensor<16x16xf32, #a> * tensor<16x16xf32, #b> -> tensor<16x16xf32, #c>
+    ```
+  }];
+  let arguments = (ins LL_Tensor:$a, LL_Tensor:$b, LL_Tensor:$c,
+                   DefaultValuedAttr<LL_InputPrecision, "::mlir::ll::InputPrecision::IEEE">:$inputPrecision,
+                   DefaultValuedAttr<I32Attr, "0">:$maxNumImpreciseAcc);
+  let results = (outs LL_Tensor:$d);
+  let assemblyFormat = [{
+    $a `,` $b `,` $c attr-dict `:` type($a) `*` type($b) `->` type($d)
+  }];
+  let hasVerifier = 1;
+}
+
+//===----------------------------------------------------------------------===//
 // Hopper's tensor memory accelerator (TMA): tensor maps, mbarriers, tile
 // copies. Triton's ttng ops of the same names (sm_90).
 //===----------------------------------------------------------------------===//
