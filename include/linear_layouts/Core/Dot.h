@@ -20,6 +20,7 @@
 
 #include "linear_layouts/Core/LinearLayout.h"
 
+#include <array>
 #include <vector>
 
 namespace ll {
@@ -35,6 +36,36 @@ struct FmaDotPlan {
 /// element a thread does not hold).
 Expected<FmaDotPlan> planFmaDot(const LinearLayout &a, const LinearLayout &b,
                                 const LinearLayout &c);
+
+/// A warp-level matrix instruction (mma.sync): its tile and which
+/// (row, column) of its A (m, k), B (k, n) and C (m, n) tiles each of a
+/// lane's registers holds (lane 0), and what each lane bit adds.
+struct MatrixInstruction {
+  int m = 0, n = 0, k = 0;
+  std::vector<std::array<int32_t, 2>> aRegs, bRegs, cRegs;
+  std::vector<std::array<int32_t, 2>> aLanes, bLanes, cLanes;
+};
+
+/// NVIDIA `mma.sync.aligned.m16n8k16` (f16 / bf16, f32 accumulators), as
+/// the PTX ISA's fragment tables give it (9.7.14.5.8).
+MatrixInstruction mmaM16N8K16();
+
+/// A dot divided into tiles of `instr`: per C tile (its C registers in the
+/// instruction's order), per k step, the A and B registers in the
+/// instruction's order.
+struct TiledDotPlan {
+  std::vector<std::vector<int32_t>> cRegs;              ///< [tile][j]
+  std::vector<std::vector<std::vector<int32_t>>> aRegs, bRegs; ///< [tile][k step][j]
+};
+
+/// The division of the layouts by the instruction's fragments, or why it
+/// does not divide: the lanes must hold the fragments exactly, warps move
+/// whole tiles (A like C's rows, B like C's columns, neither k), and every
+/// register of a tile is held.
+Expected<TiledDotPlan> planTiledDot(const LinearLayout &a,
+                                    const LinearLayout &b,
+                                    const LinearLayout &c,
+                                    const MatrixInstruction &instr);
 
 } // namespace ll
 
