@@ -259,6 +259,21 @@ void mlir::ll::annotateGlobalVectors(Operation *root) {
     for (int d = 1; d < t.getRank(); ++d)
       if (a.contiguity[d] > a.contiguity[dim])
         dim = d;
+    // Triton's pipeliner records on its async copies the run of contiguous,
+    // aligned elements its analysis proved along the layout's fastest dim
+    // (`contiguity`): a fact like tt.divisibility, through the loop-carried
+    // pointers our analysis does not follow.
+    if (auto c = op->getAttrOfType<IntegerAttr>("contiguity");
+        c && isa<AsyncCopyOp>(op)) {
+      int reg = l->inDimIndex("register");
+      if (reg >= 0 && l->inDimSizeLog2(reg) > 0)
+        for (int d = 0; d < t.getRank(); ++d)
+          if (l->basis(reg, 0, d) == 1) {
+            dim = d;
+            a.contiguity[d] = std::max(a.contiguity[d], c.getInt());
+            a.divisibility[d] = std::max(a.divisibility[d], c.getInt());
+          }
+    }
     int bits = int(std::max<int64_t>(8, elementBytes(t.getElementType()) * 8));
     int64_t width = std::min<int64_t>({128 / bits, a.contiguity[dim],
                                        a.divisibility[dim]});

@@ -334,6 +334,9 @@ struct ConvertTritonToLL
       repl = b.create<AsyncCopyOp>(loc, AsyncTokenType::get(b.getContext()),
                                    c.getPtr(), c.getDst(), c.getMask(),
                                    c.getOther());
+      // (Triton's proven run of contiguous, aligned elements: AxisInfo.cpp)
+      if (Attribute k = op->getAttr("contiguity"))
+        repl->setAttr("contiguity", k);
     } else if (auto c = dyn_cast<ttg::AsyncCommitGroupOp>(op)) {
       repl = b.create<AsyncCommitGroupOp>(
           loc, AsyncTokenType::get(b.getContext()), c.getTokens());
