@@ -522,3 +522,12 @@ func.func @tensormap(%m: !ll.ptr<i8>, %x: !ll.ptr<f32>, %c: i32, %s: i64) {
   ll.tensormap_create %m, %x, [%c, %c], [%c], [%s], [%c, %c] {elem_type = 7 : i32, fill_mode = 0 : i32, interleave_layout = 0 : i32, swizzle_mode = 3 : i32} : (!ll.ptr<i8>, !ll.ptr<f32>, i32, i32, i32, i64, i32, i32) -> ()
   return
 }
+
+// -----
+
+#c = #ll.blocked<{sizePerThread = [2, 2], threadsPerWarp = [4, 8], warpsPerCTA = [1, 1], order = [1, 0]}>
+func.func @dot_shapes(%x: tensor<8x4xf32, #c>, %y: tensor<8x16xf32, #c>, %z: tensor<8x16xf32, #c>) {
+  // expected-error @+1 {{shapes do not multiply}}
+  %d = ll.dot %x, %y, %z : tensor<8x4xf32, #c> * tensor<8x16xf32, #c> -> tensor<8x16xf32, #c>
+  return
+}

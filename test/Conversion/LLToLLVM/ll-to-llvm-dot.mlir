@@ -1,0 +1,44 @@
+// RUN: ll-opt %s -split-input-file -ll-legacy-to-linear -convert-ll-to-llvm -canonicalize -cse | FileCheck %s
+
+// The FMA form: each thread holds, for each of its 4 result elements, all
+// K = 4 elements of its A row and B column (#dot_op operands of a #blocked
+// parent): 4 x 4 fused multiply-adds, k ascending, from the accumulator.
+#c = #ll.blocked<{sizePerThread = [2, 2], threadsPerWarp = [4, 8], warpsPerCTA = [1, 1], order = [1, 0]}>
+#a = #ll.dot_op<{opIdx = 0, parent = #c}>
+#b = #ll.dot_op<{opIdx = 1, parent = #c}>
+// CHECK-LABEL: llvm.func @fma_dot
+// CHECK: %[[C0:.*]] = llvm.extractvalue %arg2[0]
+// CHECK: %[[P0:.*]] = llvm.intr.fma(%{{.*}}, %{{.*}}, %[[C0]])
+// CHECK: %[[P1:.*]] = llvm.intr.fma(%{{.*}}, %{{.*}}, %[[P0]])
+// CHECK: %[[P2:.*]] = llvm.intr.fma(%{{.*}}, %{{.*}}, %[[P1]])
+// CHECK: llvm.intr.fma(%{{.*}}, %{{.*}}, %[[P2]])
+// CHECK-COUNT-12: llvm.intr.fma
+// CHECK-NOT: llvm.intr.fma
+module attributes {ll.target = #ll.target<"sm_80">} {
+func.func @fma_dot(%x: tensor<8x4xf32, #a>, %y: tensor<4x16xf32, #b>, %z: tensor<8x16xf32, #c>) -> tensor<8x16xf32, #c> {
+  %d = ll.dot %x, %y, %z : tensor<8x4xf32, #a> * tensor<4x16xf32, #b> -> tensor<8x16xf32, #c>
+  return %d : tensor<8x16xf32, #c>
+}
+}
+
+// -----
+
+// mma.sync m16n8k16: a 16x16x32 dot in one warp is 2 (n) result tiles x 2
+// (k) steps; the operand registers are the PTX fragments (found by their
+// coordinates), two halves per 32-bit register; the second k step takes
+// the first's results as its accumulators.
+#mma = #ll.nvidia_mma<{versionMajor = 2, versionMinor = 0, warpsPerCTA = [1, 1], instrShape = [16, 8]}>
+#a = #ll.dot_op<{opIdx = 0, parent = #mma, kWidth = 2}>
+#b = #ll.dot_op<{opIdx = 1, parent = #mma, kWidth = 2}>
+// CHECK-LABEL: llvm.func @mma_dot
+// CHECK: %[[T0:.*]] = llvm.inline_asm asm_dialect = att "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {$0, $1, $2, $3}, {$4, $5, $6, $7}, {$8, $9}, {$10, $11, $12, $13};", "=f,=f,=f,=f,r,r,r,r,r,r,0,1,2,3"
+// CHECK: %[[C0:.*]] = llvm.extractvalue %[[T0]][0]
+// CHECK: llvm.inline_asm asm_dialect = att "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {{.*}}, %[[C0]],
+// CHECK-COUNT-2: mma.sync.aligned.m16n8k16
+// CHECK-NOT: mma.sync
+module attributes {ll.target = #ll.target<"sm_80">} {
+func.func @mma_dot(%x: tensor<16x32xf16, #a>, %y: tensor<32x16xf16, #b>, %z: tensor<16x16xf32, #mma>) -> tensor<16x16xf32, #mma> {
+  %d = ll.dot %x, %y, %z : tensor<16x32xf16, #a> * tensor<32x16xf16, #b> -> tensor<16x16xf32, #mma>
+  return %d : tensor<16x16xf32, #mma>
+}
+}
