@@ -91,6 +91,8 @@ Expected<FmaDotPlan> planFmaDot(const LinearLayout &a, const LinearLayout &b,
   return plan;
 }
 
+static void mmaC(MatrixInstruction &I);
+
 MatrixInstruction mmaM16N8K16() {
   // PTX ISA 9.7.14.5.8, m16n8k16 .f16 / .bf16: group g = lane / 4, t =
   // lane % 4. A: a_i at (g + 8 * (i / 2 % 2), 2 t + i % 2 + 8 * (i / 4));
@@ -102,11 +104,45 @@ MatrixInstruction mmaM16N8K16() {
     I.aRegs.push_back({8 * (i / 2 % 2), i % 2 + 8 * (i / 4)});
   for (int i = 0; i < 4; ++i)
     I.bRegs.push_back({i % 2 + 8 * (i / 2), 0});
-  for (int i = 0; i < 4; ++i)
-    I.cRegs.push_back({8 * (i / 2), i % 2});
   I.aLanes = {{0, 2}, {0, 4}, {1, 0}, {2, 0}, {4, 0}};
   I.bLanes = {{2, 0}, {4, 0}, {0, 1}, {0, 2}, {0, 4}};
+  mmaC(I);
+  return I;
+}
+
+/// C of every m16n8 mma.sync: c_i at (g + 8 (i / 2), 2 t + i % 2).
+static void mmaC(MatrixInstruction &I) {
+  for (int i = 0; i < 4; ++i)
+    I.cRegs.push_back({8 * (i / 2), i % 2});
   I.cLanes = {{0, 2}, {0, 4}, {1, 0}, {2, 0}, {4, 0}};
+}
+
+MatrixInstruction mmaM16N8K8Tf32() {
+  // a_i at (g + 8 (i % 2), t + 4 (i / 2)); b_i at (t + 4 i, g).
+  MatrixInstruction I;
+  I.m = 16, I.n = 8, I.k = 8;
+  for (int i = 0; i < 4; ++i)
+    I.aRegs.push_back({8 * (i % 2), 4 * (i / 2)});
+  for (int i = 0; i < 2; ++i)
+    I.bRegs.push_back({4 * i, 0});
+  I.aLanes = {{0, 1}, {0, 2}, {1, 0}, {2, 0}, {4, 0}};
+  I.bLanes = {{1, 0}, {2, 0}, {0, 1}, {0, 2}, {0, 4}};
+  mmaC(I);
+  return I;
+}
+
+MatrixInstruction mmaM16N8K32I8() {
+  // a_i at (g + 8 (i / 4 % 2), 4 t + i % 4 + 16 (i / 8)); b_i at
+  // (4 t + i % 4 + 16 (i / 4), g).
+  MatrixInstruction I;
+  I.m = 16, I.n = 8, I.k = 32;
+  for (int i = 0; i < 16; ++i)
+    I.aRegs.push_back({8 * (i / 4 % 2), i % 4 + 16 * (i / 8)});
+  for (int i = 0; i < 8; ++i)
+    I.bRegs.push_back({i % 4 + 16 * (i / 4), 0});
+  I.aLanes = {{0, 4}, {0, 8}, {1, 0}, {2, 0}, {4, 0}};
+  I.bLanes = {{4, 0}, {8, 0}, {0, 1}, {0, 2}, {0, 4}};
+  mmaC(I);
   return I;
 }
 

@@ -122,18 +122,21 @@ def test_tritons_tensor_core_code_runs_in_the_emulator(name, target):
 
 
 #: The dots our lowering takes so far (Core/Dot.h): the FMA form (fp32 ieee on
-#: NVIDIA) and mma.sync m16n8k16 (f16 / bf16 on sm_80, and sm_90's mma.sync
-#: tiles). The others (wgmma, MFMA, tf32, int8, fp8) fall back with the reason.
+#: NVIDIA) and mma.sync (f16 / bf16 m16n8k16, tf32 m16n8k8, s8 m16n8k32 on
+#: sm_80, and sm_90's mma.sync tiles). The others (wgmma, MFMA) fall back with
+#: the reason.
 _OUR_DOTS = [("matmul_ieee", "sm_80"), ("matmul_ieee", "sm_90"), ("matmul_f16", "sm_80"), ("matmul_bf16", "sm_80"),
-             ("matmul_f16_narrow", "sm_80"), ("matmul_bt", "sm_80"), ("bmm", "sm_80"), ("bmm", "sm_90")]
+             ("matmul_f16_narrow", "sm_80"), ("matmul_tf32", "sm_80"), ("matmul_i8", "sm_80"),
+             ("matmul_bt", "sm_80"), ("bmm", "sm_80"), ("bmm", "sm_90"), ("attention_fwd", "sm_80")]
 
 
 @pytest.mark.parametrize("name, target", _OUR_DOTS)
 def test_our_dots_equal_tritons_code_bitwise(name, target):
     """Our dot (the instruction found by dividing the layouts) gives Triton's
     own code's bits on the same inputs, and numpy's answer: pipelined
-    tutorial-03 matmuls with cp.async and mma.sync, a batched matmul, the
-    dot of tl.trans(b), an fp32 ieee FMA dot."""
+    tutorial-03 matmuls with cp.async and mma.sync (f16, bf16, tf32, int8),
+    a batched matmul, the dot of tl.trans(b), an fp32 ieee FMA dot, a
+    two-dot attention forward with online softmax."""
     fn, sig, consts, warps, grid, make, _ = DOT_KERNELS[name]
     args, check = make(np.random.default_rng(0))
     diffs = llt.compare(fn, grid, *args, target=target, num_warps=warps, signature=sig, **consts)

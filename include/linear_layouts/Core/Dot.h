@@ -49,6 +49,11 @@ struct MatrixInstruction {
 /// NVIDIA `mma.sync.aligned.m16n8k16` (f16 / bf16, f32 accumulators), as
 /// the PTX ISA's fragment tables give it (9.7.14.5.8).
 MatrixInstruction mmaM16N8K16();
+/// `mma.sync.aligned.m16n8k8` with tf32 operands (9.7.14.5.8).
+MatrixInstruction mmaM16N8K8Tf32();
+/// `mma.sync.aligned.m16n8k32` with 8-bit integer operands, s32
+/// accumulators (9.7.14.5.8).
+MatrixInstruction mmaM16N8K32I8();
 
 /// A dot divided into tiles of `instr`: per C tile (its C registers in the
 /// instruction's order), per k step, the A and B registers in the

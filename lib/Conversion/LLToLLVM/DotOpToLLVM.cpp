@@ -35,9 +35,9 @@ Value widen(OpBuilder &b, Location loc, Value v, Type t) {
 struct DotLowering : TargetPattern<DotOp> {
   using TargetPattern::TargetPattern;
 
-  /// NVIDIA mma.sync (sm_80+): f16 / bf16 operands, f32 accumulators, in
-  /// m16n8k16 tiles where the layouts divide into its fragments (`why`
-  /// otherwise).
+  /// NVIDIA mma.sync (sm_80+) in the instruction's tiles where the layouts
+  /// divide into its fragments (`why` otherwise): f16 / bf16 -> f32
+  /// (m16n8k16), tf32 -> f32 (m16n8k8), s8 -> s32 (m16n8k32).
   LogicalResult lowerMma(DotOp op, OpAdaptor adaptor,
                          ConversionPatternRewriter &b,
                          const ::ll::LinearLayout &la,
@@ -51,32 +51,65 @@ struct DotLowering : TargetPattern<DotOp> {
       why = "tensor cores: not yet on " + target.target().name;
       return failure();
     }
-    if (ae != be || !(ae.isF16() || ae.isBF16()) || !de.isF32()) {
-      why = "mma.sync: only f16 / bf16 operands with f32 results so far";
+    // The instruction for the element types: m16n8k16 f16 / bf16, m16n8k8
+    // tf32 (f32 operands at tf32 precision), m16n8k32 s8.
+    ::ll::MatrixInstruction instr;
+    std::string kind;
+    int perReg = 0;
+    if (ae == be && (ae.isF16() || ae.isBF16()) && de.isF32()) {
+      instr = ::ll::mmaM16N8K16(), perReg = 2;
+      kind = ae.isF16() ? "m16n8k16.row.col.f32.f16.f16.f32" : "m16n8k16.row.col.f32.bf16.bf16.f32";
+    } else if (ae.isF32() && be.isF32() && de.isF32() &&
+               op.getInputPrecision() == InputPrecision::TF32) {
+      instr = ::ll::mmaM16N8K8Tf32(), perReg = 1;
+      kind = "m16n8k8.row.col.f32.tf32.tf32.f32";
+    } else if (ae.isInteger(8) && be.isInteger(8) && de.isInteger(32)) {
+      instr = ::ll::mmaM16N8K32I8(), perReg = 4;
+      kind = "m16n8k32.row.col.s32.s8.s8.s32";
+    } else {
+      why = "mma.sync: f16 / bf16 -> f32, tf32 -> f32 and i8 -> i32 so far";
       return failure();
     }
-    ::ll::MatrixInstruction instr = ::ll::mmaM16N8K16();
     auto plan = ::ll::planTiledDot(la, lb, lc, instr);
     if (!plan) {
-      why = "mma.sync m16n8k16: " + plan.error().message();
+      why = "mma.sync " + kind.substr(0, kind.find('.')) + ": " +
+            plan.error().message();
       return failure();
     }
     Location loc = op.getLoc();
     SmallVector<Value> a = registersOf(b, loc, adaptor.getA());
     SmallVector<Value> bv = registersOf(b, loc, adaptor.getB());
     SmallVector<Value> c = registersOf(b, loc, adaptor.getC());
-    Type i32 = b.getI32Type(), f32 = b.getF32Type();
-    Type half = getTypeConverter()->convertType(ae);
-    auto pair = [&](Value lo, Value hi) {
-      Value v = b.create<LLVM::UndefOp>(loc, VectorType::get({2}, half));
-      v = b.create<LLVM::InsertElementOp>(loc, v, lo, lowering::i32(b, loc, 0));
-      v = b.create<LLVM::InsertElementOp>(loc, v, hi, lowering::i32(b, loc, 1));
+    Type i32 = b.getI32Type();
+    Type opElt = getTypeConverter()->convertType(ae);
+    Type accElt = getTypeConverter()->convertType(de);
+    // `perReg` operand elements as one 32-bit register (element 0 lowest).
+    auto word = [&](ArrayRef<Value> regs, ArrayRef<int32_t> idx, int j) {
+      if (perReg == 1)
+        return b.create<LLVM::BitcastOp>(loc, i32, regs[idx[j]]).getResult();
+      Value v = b.create<LLVM::UndefOp>(loc, VectorType::get({perReg}, opElt));
+      for (int e = 0; e < perReg; ++e)
+        v = b.create<LLVM::InsertElementOp>(loc, v, regs[idx[j + e]],
+                                            lowering::i32(b, loc, e));
       return b.create<LLVM::BitcastOp>(loc, i32, v).getResult();
     };
-    std::string text = std::string("mma.sync.aligned.m16n8k16.row.col.f32.") +
-                       (ae.isF16() ? "f16.f16" : "bf16.bf16") +
-                       ".f32 {$0, $1, $2, $3}, {$4, $5, $6, $7}, {$8, $9}, "
-                       "{$10, $11, $12, $13};";
+    int na = int(instr.aRegs.size()) / perReg, nb = int(instr.bRegs.size()) / perReg;
+    std::string text = "mma.sync.aligned." + kind + " {$0, $1, $2, $3}, {";
+    for (int j = 0; j < na; ++j)
+      text += (j ? ", $" : "$") + std::to_string(4 + j);
+    text += "}, {";
+    for (int j = 0; j < nb; ++j)
+      text += (j ? ", $" : "$") + std::to_string(4 + na + j);
+    text += "}, {";
+    for (int j = 0; j < 4; ++j)
+      text += (j ? ", $" : "$") + std::to_string(4 + na + nb + j);
+    text += "};";
+    std::string out = accElt.isF32() ? "=f" : "=r";
+    std::string cons = out + "," + out + "," + out + "," + out;
+    for (int j = 0; j < na + nb; ++j)
+      cons += ",r";
+    cons += ",0,1,2,3";
+    Type f32 = accElt;
     auto st = LLVM::LLVMStructType::getLiteral(b.getContext(),
                                                {f32, f32, f32, f32});
     SmallVector<Value> d(c);
@@ -88,13 +121,13 @@ struct DotLowering : TargetPattern<DotOp> {
         auto &ar = plan->aRegs[t][s];
         auto &br = plan->bRegs[t][s];
         SmallVector<Value> ops;
-        for (int j = 0; j < 8; j += 2)
-          ops.push_back(pair(a[ar[j]], a[ar[j + 1]]));
-        for (int j = 0; j < 4; j += 2)
-          ops.push_back(pair(bv[br[j]], bv[br[j + 1]]));
+        for (int j = 0; j < int(ar.size()); j += perReg)
+          ops.push_back(word(a, ar, j));
+        for (int j = 0; j < int(br.size()); j += perReg)
+          ops.push_back(word(bv, br, j));
         llvm::append_range(ops, acc);
         auto mma = b.create<LLVM::InlineAsmOp>(
-            loc, st, ops, text, "=f,=f,=f,=f,r,r,r,r,r,r,0,1,2,3",
+            loc, st, ops, text, cons,
             /*has_side_effects=*/false, /*is_align_stack=*/false,
             LLVM::tailcallkind::TailCallKind::None,
             LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
