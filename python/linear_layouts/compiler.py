@@ -162,6 +162,12 @@ def compile(module, target: str | None = None, kernel: str | None = None, *,
     if not isinstance(module, (str, ir.Module)):
         raise CompileError(f"module must be MLIR text or an mlir.ir.Module, not {type(module).__name__}")
     text = module if isinstance(module, str) else str(module)
+    # (MLIR's parser allocates a placeholder per result number it reads:
+    # `%0#2147483648` would run the process out of memory)
+    absurd = re.search(r"%[\w$.-]+#(\d{6,}|[7-9]\d{4}|6[6-9]\d{3}|65[6-9]\d\d|655[4-9]\d|6553[6-9])", text)
+    if absurd:
+        line = text.count("\n", 0, absurd.start()) + 1
+        raise CompileError(f"line {line}: result #{absurd[1]} of a value: an op has at most 65535 results")
     with _context(), ir.Location.unknown():
         try:
             m = ir.Module.parse(text)

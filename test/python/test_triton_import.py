@@ -77,7 +77,7 @@ def test_unsupported_op_names_the_python_line():
     from tutorials import matmul_small
 
     src = triton.compiler.ASTSource(matmul_small, {"A": "*fp16", "B": "*fp16", "C": "*fp32", "M": "constexpr"},
-                                    {"M": 32})
+                                    {"M": 64})
     text = triton.compile(src, target=TARGETS["sm_90"], options={"num_warps": 4}).asm["ttgir"]
     lines, first = inspect.getsourcelines(matmul_small.fn)
     line = first + next(i for i, t in enumerate(lines) if "tl.dot" in t)

@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Tensor-core kernels compiled by Triton alone and with our llir stage.
+
+For every kernel of test/triton/dot_kernels.py and NVIDIA target (sm_80,
+sm_90a) it runs on: the kernel compiled by the installed Triton, and again
+through ``linear_layouts.triton`` (our lowering of the dots: the instruction
+found by dividing the layouts), in the same run, fresh caches, specialized
+as Triton's launcher specializes the corpus' arguments. Both PTX are
+assembled by Triton's ``ptxas`` and disassembled: the tensor-core work
+(``HMMA`` / ``IMMA`` / ``HGMMA``), shared-memory traffic (``LDSM``, ``LDS``,
+``LDGSTS``), barriers, the whole kernel, registers and spills. A kernel our
+lowering does not take yet is listed with Triton's fallback reason.
+
+    .venv/bin/python bench/dot_vs_triton.py
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "test" / "triton"))
+import triton_static as ts  # noqa: E402
+from codegen_vs_triton import BIN  # noqa: E402
+from dot_kernels import DOT_KERNELS  # noqa: E402
+
+import linear_layouts.triton as llt  # noqa: E402
+
+CLASSES = ("HMMA", "IMMA", "HGMMA", "LDSM", "LDS", "LDGSTS", "BAR")
+
+
+def stats(ptx: str, arch: str) -> dict:
+    with tempfile.TemporaryDirectory() as tmp:
+        p, c = os.path.join(tmp, "k.ptx"), os.path.join(tmp, "k.cubin")
+        Path(p).write_text(ptx)
+        r = subprocess.run([str(BIN / "ptxas"), "-v", f"-arch={arch}", p, "-o", c], capture_output=True, text=True)
+        if r.returncode:
+            raise RuntimeError(r.stderr)
+        regs = int(re.search(r"Used (\d+) registers", r.stderr).group(1))
+        spill = sum(int(x) for x in re.findall(r"(\d+) bytes spill", r.stderr))
+        sass = subprocess.run([str(BIN / "cuobjdump"), "-sass", c], capture_output=True, text=True).stdout
+    ops = Counter()
+    for line in sass.splitlines():
+        m = re.match(r"\s*/\*[0-9a-f]{4,}\*/\s+(?:@!?U?P\w+\s+)?([A-Z][A-Z0-9_]*)", line)
+        if m and m.group(1) != "NOP":
+            ops[m.group(1)] += 1
+    out = {k: ops.get(k, 0) for k in CLASSES}
+    out["total"], out["regs"], out["spill"] = sum(ops.values()), regs, spill
+    return out
+
+
+def compile_pair(name: str, arch: int):
+    fn, sig, consts, warps, _, make, _ = DOT_KERNELS[name]
+    args, _ = make(np.random.default_rng(0))
+    launch = llt._launch_args(fn, list(args), consts, sig)
+    s = {n: t for n, t in launch.signature.items() if t != "constexpr"}
+    n = len(llt.report())
+    ko, _ = ts.compile_timed(fn, s, launch.constexprs, warps, arch, True, attrs=launch.attrs)
+    recs = llt.report()[n:]
+    kt, _ = ts.compile_timed(fn, s, launch.constexprs, warps, arch, False, attrs=launch.attrs)
+    return ko, kt, recs
+
+
+def main() -> int:
+    print(f"{'kernel':18} {'tgt':5} | ours: total {' '.join(f'{c:>6}' for c in CLASSES)} regs spill "
+          f"| triton: total {' '.join(f'{c:>6}' for c in CLASSES)} regs spill")
+    totals, worse, fallbacks, mismatched = Counter(), [], [], []
+    for name in sorted(DOT_KERNELS):
+        for tgt, (arch, sass_arch) in ts.TARGETS.items():
+            if tgt not in DOT_KERNELS[name][-1]:
+                continue
+            ko, kt, recs = compile_pair(name, arch)
+            if any(r.path != "ours" for r in recs):
+                fallbacks.append(f"{name} {tgt}: {recs[-1].reason}")
+                continue
+            o, t = stats(ko.asm["ptx"], sass_arch), stats(kt.asm["ptx"], sass_arch)
+            for key in ("total", *CLASSES, "regs", "spill"):
+                totals["o_" + key] += o[key]
+                totals["t_" + key] += t[key]
+            if o["total"] > t["total"]:
+                worse.append(f"{name} {tgt}: {o['total']} vs {t['total']}")
+            if any(o[c] != t[c] for c in ("HMMA", "IMMA", "HGMMA")):
+                mismatched.append(f"{name} {tgt}: " + ", ".join(f"{c} {o[c]} vs {t[c]}" for c in ("HMMA", "IMMA", "HGMMA")))
+            print(f"{name:18} {tgt:5} | {o['total']:11} {' '.join(f'{o[c]:>6}' for c in CLASSES)} {o['regs']:4} "
+                  f"{o['spill']:5} | {t['total']:13} {' '.join(f'{t[c]:>6}' for c in CLASSES)} {t['regs']:4} "
+                  f"{t['spill']:5}")
+    print(f"\nSASS instructions: ours {totals['o_total']} vs Triton {totals['t_total']} "
+          f"({totals['o_total'] / max(1, totals['t_total']):.3f}); tensor-core instructions "
+          + ", ".join(f"{c} {totals['o_' + c]} vs {totals['t_' + c]}" for c in ("HMMA", "IMMA", "HGMMA"))
+          + f"; LDSM {totals['o_LDSM']} vs {totals['t_LDSM']}, LDS {totals['o_LDS']} vs {totals['t_LDS']}, "
+          f"BAR {totals['o_BAR']} vs {totals['t_BAR']}; registers {totals['o_regs']} vs {totals['t_regs']}; "
+          f"spill bytes {totals['o_spill']} vs {totals['t_spill']}")
+    print(f"tensor-core counts that differ: {len(mismatched)}")
+    for m in mismatched:
+        print("  " + m)
+    print(f"kernels where ours is longer: {len(worse)}")
+    for w in worse:
+        print("  " + w)
+    print(f"fallbacks: {len(fallbacks)}")
+    for f in fallbacks:
+        print("  " + f)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
