@@ -22,26 +22,18 @@ std::vector<int32_t> atRegister(const LinearLayout &l, int32_t r) {
   return l.apply(ins);
 }
 
-} // namespace
-
-Expected<FmaDotPlan> planFmaDot(const LinearLayout &a, const LinearLayout &b,
-                                const LinearLayout &c) {
+/// The thread parts of a dot's layouts agree: per basis of every in dim
+/// but the registers (and `skip`), A moves (batch,) m as C does and never
+/// k, B moves (batch,) n as C does and never k, and C moves whole tiles of
+/// tileM x tileN. Out dims: (batch,) m, n / m, k / k, n.
+std::optional<Error> threadPartsAgree(const LinearLayout &a,
+                                      const LinearLayout &b,
+                                      const LinearLayout &c, int tileM,
+                                      int tileN, const std::string &skip) {
   int rank = c.numOutDims();
-  if ((rank != 2 && rank != 3) || a.numOutDims() != rank ||
-      b.numOutDims() != rank)
-    return unsupported("a dot of rank " + std::to_string(rank) +
-                       " (2, or 3 with a batch)");
-  int bat = rank - 3; // the batch out dim (-1: none)
-  int m = rank - 2, n = rank - 1;
-  int ak = rank - 1, bk = rank - 2; // k in A (its last dim) and B
-  int64_t K = a.outDimSize(ak);
-  if (b.outDimSize(bk) != K || a.outDimSize(m) != c.outDimSize(m) ||
-      b.outDimSize(n) != c.outDimSize(n))
-    return unsupported("operand shapes that do not multiply");
-  // The thread parts: per lane / warp / block basis, A moves (batch, m) as C
-  // does and not k; B moves (batch, n) as C does and not k.
+  int bat = rank - 3, m = rank - 2, n = rank - 1, ak = rank - 1, bk = rank - 2;
   for (const std::string &d : c.inDimNames()) {
-    if (d == "register")
+    if (d == "register" || d == skip)
       continue;
     int ic = c.inDimIndex(d), ia = a.inDimIndex(d), ib = b.inDimIndex(d);
     if (ia < 0 || ib < 0 || a.inDimSizeLog2(ia) != c.inDimSizeLog2(ic) ||
@@ -53,18 +45,47 @@ Expected<FmaDotPlan> planFmaDot(const LinearLayout &a, const LinearLayout &b,
                                b.basis(ib, bit, bat) == c.basis(ic, bit, bat));
       if (!batch || a.basis(ia, bit, m) != c.basis(ic, bit, m) ||
           b.basis(ib, bit, n) != c.basis(ic, bit, n) || a.basis(ia, bit, ak) ||
-          b.basis(ib, bit, bk))
+          b.basis(ib, bit, bk) || c.basis(ic, bit, m) % tileM ||
+          c.basis(ic, bit, n) % tileN)
         return unsupported(d + " bit " + std::to_string(bit) +
-                           " moves k, or rows / columns unlike the result");
+                           (tileM == 1 ? " moves k, or rows / columns unlike "
+                                         "the result"
+                                       : " does not move whole tiles alike in "
+                                         "the operands and the result"));
     }
   }
-  // Registers by coordinates (thread 0's; the thread parts agree).
-  std::map<std::vector<int32_t>, int32_t> aAt, bAt;
-  int ra = a.inDimIndex("register"), rb = b.inDimIndex("register");
-  for (int32_t r = 0; ra >= 0 && r < int32_t(a.inDimSize(ra)); ++r)
-    aAt.emplace(atRegister(a, r), r);
-  for (int32_t r = 0; rb >= 0 && r < int32_t(b.inDimSize(rb)); ++r)
-    bAt.emplace(atRegister(b, r), r);
+  return std::nullopt;
+}
+
+/// `l`'s registers by their coordinates at thread 0.
+std::map<std::vector<int32_t>, int32_t> registersByCoords(const LinearLayout &l) {
+  std::map<std::vector<int32_t>, int32_t> at;
+  int r = l.inDimIndex("register");
+  for (int32_t i = 0; r >= 0 && i < int32_t(l.inDimSize(r)); ++i)
+    at.emplace(atRegister(l, i), i);
+  return at;
+}
+
+} // namespace
+
+Expected<FmaDotPlan> planFmaDot(const LinearLayout &a, const LinearLayout &b,
+                                const LinearLayout &c) {
+  int rank = c.numOutDims();
+  if ((rank != 2 && rank != 3) || a.numOutDims() != rank ||
+      b.numOutDims() != rank)
+    return unsupported("a dot of rank " + std::to_string(rank) +
+                       " (2, or 3 with a batch)");
+  int m = rank - 2, n = rank - 1;
+  int ak = rank - 1, bk = rank - 2; // k in A (its last dim) and B
+  int64_t K = a.outDimSize(ak);
+  if (b.outDimSize(bk) != K || a.outDimSize(m) != c.outDimSize(m) ||
+      b.outDimSize(n) != c.outDimSize(n))
+    return unsupported("operand shapes that do not multiply");
+  // The thread parts: per lane / warp / block basis, A moves (batch, m) as C
+  // does and not k; B moves (batch, n) as C does and not k.
+  if (auto e = threadPartsAgree(a, b, c, 1, 1, ""))
+    return *e;
+  auto aAt = registersByCoords(a), bAt = registersByCoords(b);
   FmaDotPlan plan;
   plan.k = K;
   int rc = c.inDimIndex("register");
@@ -187,35 +208,10 @@ Expected<TiledDotPlan> planTiledDot(const LinearLayout &a,
   if (auto e = lanesAre(c, m, n, I.cLanes, "C"))
     return *e;
   // Warps and blocks move whole tiles: A like C's rows, B like its columns.
-  for (const std::string &d : c.inDimNames()) {
-    if (d == "register" || d == "lane")
-      continue;
-    int ic = c.inDimIndex(d), ia = a.inDimIndex(d), ib = b.inDimIndex(d);
-    if (ia < 0 || ib < 0 || a.inDimSizeLog2(ia) != c.inDimSizeLog2(ic) ||
-        b.inDimSizeLog2(ib) != c.inDimSizeLog2(ic))
-      return unsupported("operand layouts over other " + d + "s than the "
-                         "result's");
-    for (int bit = 0; bit < c.inDimSizeLog2(ic); ++bit) {
-      bool batch = bat < 0 || (a.basis(ia, bit, bat) == c.basis(ic, bit, bat) &&
-                               b.basis(ib, bit, bat) == c.basis(ic, bit, bat));
-      if (!batch || a.basis(ia, bit, m) != c.basis(ic, bit, m) ||
-          b.basis(ib, bit, n) != c.basis(ic, bit, n) || a.basis(ia, bit, ak) ||
-          b.basis(ib, bit, bk) || c.basis(ic, bit, m) % I.m ||
-          c.basis(ic, bit, n) % I.n)
-        return unsupported(d + " bit " + std::to_string(bit) +
-                           " does not move whole tiles alike in the operands "
-                           "and the result");
-    }
-  }
-  // Registers by coordinates (lane 0; the thread parts agree).
-  auto byCoords = [&](const LinearLayout &l) {
-    std::map<std::vector<int32_t>, int32_t> at;
-    int r = l.inDimIndex("register");
-    for (int32_t i = 0; r >= 0 && i < int32_t(l.inDimSize(r)); ++i)
-      at.emplace(atRegister(l, i), i);
-    return at;
-  };
-  auto aAt = byCoords(a), bAt = byCoords(b), cAt = byCoords(c);
+  if (auto e = threadPartsAgree(a, b, c, I.m, I.n, "lane"))
+    return *e;
+  auto aAt = registersByCoords(a), bAt = registersByCoords(b),
+       cAt = registersByCoords(c);
   auto point = [&](const std::vector<int32_t> &origin, int d0, int d1,
                    std::array<int32_t, 2> off) {
     std::vector<int32_t> p(origin);
