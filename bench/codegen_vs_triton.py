@@ -86,7 +86,9 @@ def triton_cubin(src, dst, shape, bits, target, iters, warps):
     return k.asm["ptx"], k.asm["cubin"], k.metadata.shared
 
 
-def sass_stats(ptx: str, cubin: bytes, arch: str) -> dict:
+def sass_stats(ptx: str, cubin: bytes, arch: str, classes: tuple = CLASSES) -> dict:
+    """ptxas's registers and spills and the SASS opcode counts of `classes`
+    (and the total) for `ptx` assembled for `arch`."""
     with tempfile.TemporaryDirectory() as tmp:
         p, c = os.path.join(tmp, "k.ptx"), os.path.join(tmp, "k.cubin")
         Path(p).write_text(ptx)
@@ -101,7 +103,7 @@ def sass_stats(ptx: str, cubin: bytes, arch: str) -> dict:
         m = re.match(r"\s*/\*[0-9a-f]{4,}\*/\s+(?:@!?U?P\w+\s+)?([A-Z][A-Z0-9_]*)(\.[A-Z0-9_.]+)?", line)
         if m and m.group(1) not in ("NOP",):
             ops[m.group(1)] += 1
-    out = {k: ops.get(k, 0) for k in CLASSES}
+    out = {k: ops.get(k, 0) for k in classes}
     out["total"] = sum(ops.values())
     out["regs"], out["spill"] = regs, spill
     return out

@@ -16,11 +16,7 @@ lowering does not take yet is listed with Triton's fallback reason.
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
@@ -30,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 sys.path.insert(0, str(ROOT / "test" / "triton"))
 import triton_static as ts  # noqa: E402
-from codegen_vs_triton import BIN  # noqa: E402
+from codegen_vs_triton import sass_stats  # noqa: E402
 from dot_kernels import DOT_KERNELS  # noqa: E402
 
 import linear_layouts.triton as llt  # noqa: E402
@@ -39,23 +35,7 @@ CLASSES = ("HMMA", "IMMA", "HGMMA", "LDSM", "LDS", "LDGSTS", "BAR")
 
 
 def stats(ptx: str, arch: str) -> dict:
-    with tempfile.TemporaryDirectory() as tmp:
-        p, c = os.path.join(tmp, "k.ptx"), os.path.join(tmp, "k.cubin")
-        Path(p).write_text(ptx)
-        r = subprocess.run([str(BIN / "ptxas"), "-v", f"-arch={arch}", p, "-o", c], capture_output=True, text=True)
-        if r.returncode:
-            raise RuntimeError(r.stderr)
-        regs = int(re.search(r"Used (\d+) registers", r.stderr).group(1))
-        spill = sum(int(x) for x in re.findall(r"(\d+) bytes spill", r.stderr))
-        sass = subprocess.run([str(BIN / "cuobjdump"), "-sass", c], capture_output=True, text=True).stdout
-    ops = Counter()
-    for line in sass.splitlines():
-        m = re.match(r"\s*/\*[0-9a-f]{4,}\*/\s+(?:@!?U?P\w+\s+)?([A-Z][A-Z0-9_]*)", line)
-        if m and m.group(1) != "NOP":
-            ops[m.group(1)] += 1
-    out = {k: ops.get(k, 0) for k in CLASSES}
-    out["total"], out["regs"], out["spill"] = sum(ops.values()), regs, spill
-    return out
+    return sass_stats(ptx, b"", arch, CLASSES)
 
 
 def compile_pair(name: str, arch: int):
