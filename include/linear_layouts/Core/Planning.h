@@ -403,6 +403,26 @@ Expected<GatherPlan> planGather(const LinearLayout &src,
 Expected<int> gluonBankConflicts(const LinearLayout &regLayout,
                                  const LinearLayout &shared, int bitwidth);
 
+/// Matrix loads (ldmatrix .x4, `trans` for .trans) of the registers of a
+/// distributed layout `dst` from a shared buffer whose layout is fixed
+/// (`memInverse`: coordinates -> element offset), as a local_load of dot
+/// operands needs them. `address` is over the view's (register, lane, warp,
+/// block): at slot r (view register with bits [0, rowBits) zero) lane i
+/// gives the offset of row i % 8 of matrix i / 8; `reg` maps (register,
+/// matrix, element) to the destination register (see
+/// ConversionPlan::loadRegister).
+struct MatrixLoad {
+  LinearLayout address, reg;
+  int rowBits = 0;
+  bool trans = false;
+};
+/// The matrix load of `dst` (elements of `bitwidth` bits) from the buffer,
+/// or nullopt where no form fits: 32 lanes of distinct data, rows of 16
+/// contiguous bytes on 16-byte boundaries of the buffer.
+Expected<std::optional<MatrixLoad>>
+planMatrixLoad(const LinearLayout &dst, const LinearLayout &memInverse,
+               int bitwidth);
+
 } // namespace ll
 
 #endif // LINEAR_LAYOUTS_CORE_PLANNING_H

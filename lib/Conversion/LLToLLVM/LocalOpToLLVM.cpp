@@ -182,6 +182,77 @@ struct LocalStoreLowering : TargetPattern<LocalStoreOp> {
 struct LocalLoadLowering : TargetPattern<LocalLoadOp> {
   using TargetPattern::TargetPattern;
 
+  /// ldmatrix (sm_80+) where the registers are a matrix load of the buffer
+  /// (::ll::planMatrixLoad: dot operands from their swizzled buffers); null
+  /// where it does not fit, nothing emitted.
+  Value matrixLoad(LocalLoadOp op, Value base, LLVM::LLVMStructType st,
+                   ConversionPatternRewriter &b) const {
+    Location loc = op.getLoc();
+    if (!target.target().ldmatrix || target.warpSize() != 32)
+      return {};
+    Type elt = st.getBody()[0];
+    int bits = int(storageBytes(elt) * 8);
+    if (!elt.isIntOrFloat() || (bits != 8 && bits != 16 && bits != 32))
+      return {};
+    auto dist = ::mlir::ll::getLinearLayout(op.getType());
+    auto shared = ::mlir::ll::getLinearLayout(op.getSrc().getType());
+    if (failed(dist) || failed(shared) || shared->numOutDims() != dist->numOutDims())
+      return {};
+    auto inv = shared->invert();
+    if (!inv)
+      return {};
+    auto plan = ::ll::planMatrixLoad(*dist, *inv, bits);
+    if (!plan || !*plan)
+      return {};
+    const ::ll::MatrixLoad &m = **plan;
+    int perWord = 32 / bits, regs = int(m.address.inDimSize(0));
+    int32_t rowMask = (1 << m.rowBits) - 1;
+    // Every destination register is loaded (no replicas to fill).
+    SmallVector<bool> covered(st.getBody().size(), false);
+    for (int32_t r = 0; r < regs; ++r)
+      if (!(r & rowMask))
+        for (int mat = 0; mat < 4; ++mat)
+          for (int e = 0; e < perWord; ++e) {
+            int32_t reg = constPart(m.reg, "register",
+                                    {{"register", r}, {"matrix", mat}, {"element", e}});
+            if (reg < 0 || reg >= int32_t(covered.size()))
+              return {};
+            covered[reg] = true;
+          }
+    if (llvm::is_contained(covered, false))
+      return {};
+    if (!op->hasAttr(kFirstSharedUse))
+      target.barrier(b, loc);
+    ThreadIds ids = threadIds(b, loc, target);
+    Value rt = runtimePart(b, loc, m.address, "offset",
+                           {{"lane", ids.lane}, {"warp", ids.warp}});
+    Type it = b.getIntegerType(bits);
+    SmallVector<Value> out(st.getBody().size());
+    for (int32_t r = 0; r < regs; ++r) {
+      if (r & rowMask)
+        continue;
+      Value off = b.create<LLVM::XOrOp>(
+          loc, rt, i32(b, loc, constPart(m.address, "offset", {{"register", r}})));
+      SmallVector<Value> words =
+          target.loadMatrix(b, loc, elementPtr(b, loc, base, elt, off), m.trans);
+      if (words.size() != 4)
+        return {};
+      for (int mat = 0; mat < 4; ++mat)
+        for (int e = 0; e < perWord; ++e) {
+          int32_t reg = constPart(m.reg, "register",
+                                  {{"register", r}, {"matrix", mat}, {"element", e}});
+          Value x = words[mat];
+          if (e)
+            x = b.create<LLVM::LShrOp>(loc, x, i32(b, loc, e * bits));
+          if (bits < 32)
+            x = b.create<LLVM::TruncOp>(loc, it, x);
+          out[reg] = x.getType() == elt ? x
+                                        : b.create<LLVM::BitcastOp>(loc, elt, x).getResult();
+        }
+    }
+    return pack(b, loc, st, out);
+  }
+
   LogicalResult
   matchAndRewrite(LocalLoadOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &b) const override {
@@ -190,6 +261,10 @@ struct LocalLoadLowering : TargetPattern<LocalLoadOp> {
         getTypeConverter()->convertType(op.getType()));
     if (!st)
       return b.notifyMatchFailure(op, "no lowering of the result type");
+    if (Value v = matrixLoad(op, adaptor.getSrc(), st, b)) {
+      b.replaceOp(op, v);
+      return success();
+    }
     auto addr = addressLayout(op, op.getType(), op.getSrc().getType());
     auto dist = layoutOf(op, op.getType());
     if (failed(addr) || failed(dist))

@@ -503,4 +503,40 @@ tryExchange(const ConversionPlan &base, const LinearLayout &s,
 
 } // namespace detail
 
+Expected<std::optional<MatrixLoad>>
+planMatrixLoad(const LinearLayout &dst, const LinearLayout &memInverse,
+               int bitwidth) {
+  using Result = std::optional<MatrixLoad>;
+  // (the element registers first from the lowest register bits, then from
+  // the highest: whichever makes rows of the buffer)
+  for (auto [trans, elemShared] : {std::pair{false, true}, {false, false},
+                                   {true, true}, {true, false}}) {
+    LL_TRY(a, matrixAccess(dst, dst, bitwidth, trans, /*store=*/false,
+                           elemShared));
+    if (!a)
+      continue;
+    LL_TRY(address, a->view.compose(memInverse));
+    // A row: view registers [0, rowBits) step 1, 2, 4, ... elements; every
+    // other basis keeps rows on 16-byte boundaries.
+    int row = 1 << a->rowBits, o = address.outDimIndex("offset");
+    bool ok = o >= 0;
+    for (int i = 0; ok && i < address.numInDims(); ++i)
+      for (int b = 0; ok && b < address.inDimSizeLog2(i); ++b) {
+        int32_t v = address.basis(i, b, o);
+        ok = (i == 0 && b < a->rowBits) ? v == (1 << b) : v % row == 0;
+        for (int d = 0; ok && d < address.numOutDims(); ++d)
+          ok = d == o || !address.basis(i, b, d); // (one CTA's buffer)
+      }
+    if (!ok)
+      continue;
+    MatrixLoad m;
+    m.address = std::move(address);
+    m.reg = std::move(a->reg);
+    m.rowBits = a->rowBits;
+    m.trans = trans;
+    return Result(std::move(m));
+  }
+  return Result();
+}
+
 } // namespace ll
