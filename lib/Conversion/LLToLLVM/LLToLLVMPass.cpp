@@ -360,26 +360,53 @@ struct ConvertLLToLLVM
     // before the TTGIR): llvm.loop.unroll.runtime.disable on every back
     // edge. (Not unroll.disable: that becomes PTX's `.pragma "nounroll"`,
     // and ptxas unrolls Triton's loops.)
-    auto noUnroll = LLVM::LoopAnnotationAttr::get(
-        ctx, {}, {}, {},
-        LLVM::LoopUnrollAttr::get(ctx, {}, {}, BoolAttr::get(ctx, true), {},
-                                  {}, {}, {}),
-        {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});
+    // A loop of tensor-core instructions (a matmul's main loop) is not
+    // unrolled at all: LLVM fully unrolls our short constant-trip ones once
+    // their operand loads are ldmatrix intrinsics, where Triton's stay
+    // loops (and ptxas leaves them so too); unroll.disable.
+    auto annotation = [&](bool none) {
+      return LLVM::LoopAnnotationAttr::get(
+          ctx, {}, {}, {},
+          LLVM::LoopUnrollAttr::get(ctx, none ? BoolAttr::get(ctx, true) : BoolAttr(),
+                                    {}, BoolAttr::get(ctx, true), {}, {}, {}, {}),
+          {}, {}, {}, {}, {}, {}, {}, {}, {}, {}, {});
+    };
+    auto noUnroll = annotation(false), noUnrollAtAll = annotation(true);
+    auto isMma = [](Operation &op) {
+      auto a = dyn_cast<LLVM::InlineAsmOp>(op);
+      return a && a.getAsmString().starts_with("mma.sync");
+    };
     for (auto func : module.getOps<LLVM::LLVMFuncOp>()) {
       if (func.isExternal())
         continue;
       DominanceInfo dom(func);
       for (Block &block : func.getBody()) {
         Operation *t = block.getTerminator();
-        bool back = llvm::any_of(t->getSuccessors(), [&](Block *s) {
-          return dom.dominates(s, &block);
-        });
-        if (!back)
+        Block *header = nullptr;
+        for (Block *s : t->getSuccessors())
+          if (dom.dominates(s, &block))
+            header = s;
+        if (!header)
           continue;
+        // The natural loop: the blocks reaching this latch without the header.
+        SmallPtrSet<Block *, 16> body = {header};
+        SmallVector<Block *> work = {&block};
+        bool mma = false;
+        while (!work.empty()) {
+          Block *x = work.pop_back_val();
+          if (!body.insert(x).second && x != &block)
+            continue;
+          for (Block *pred : x->getPredecessors())
+            if (!body.contains(pred))
+              work.push_back(pred);
+        }
+        for (Block *x : body)
+          mma |= llvm::any_of(*x, isMma);
+        auto a = mma ? noUnrollAtAll : noUnroll;
         if (auto br = dyn_cast<LLVM::BrOp>(t))
-          br.setLoopAnnotationAttr(noUnroll);
+          br.setLoopAnnotationAttr(a);
         else if (auto br = dyn_cast<LLVM::CondBrOp>(t))
-          br.setLoopAnnotationAttr(noUnroll);
+          br.setLoopAnnotationAttr(a);
       }
     }
 
