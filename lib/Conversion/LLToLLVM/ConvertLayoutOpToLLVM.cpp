@@ -642,19 +642,8 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
           Value ptr = vectorAt(p.loadAddress, ldOff, r, 1, true);
           SmallVector<Value> res = target.loadMatrix(
               b, loc, ptr, p.loadAccess == AccessKind::MatrixTransposed);
-          for (int m = 0; m < 4; ++m) {
-            Value w = res[m];
-            for (int e = 0; e < perWord; ++e) {
-              int32_t reg = constPart(
-                  p.loadRegister, "register",
-                  {{"register", r}, {"matrix", m}, {"element", e}});
-              Value x = e ? b.create<LLVM::LShrOp>(loc, w, i32(b, loc, e * bits))
-                                .getResult()
-                          : w;
-              out[reg] = bits < 32 ? b.create<LLVM::TruncOp>(loc, it, x).getResult()
-                                   : x;
-            }
-          }
+          forMatrixElements(b, loc, res, p.loadRegister, r, bits,
+                            [&](int32_t reg, Value x) { out[reg] = x; });
           continue;
         }
         if (r & loadedFree)

@@ -94,16 +94,9 @@ struct DotLowering : TargetPattern<DotOp> {
       return b.create<LLVM::BitcastOp>(loc, i32, v).getResult();
     };
     int na = int(instr.aRegs.size()) / perReg, nb = int(instr.bRegs.size()) / perReg;
-    std::string text = "mma.sync.aligned." + kind + " {$0, $1, $2, $3}, {";
-    for (int j = 0; j < na; ++j)
-      text += (j ? ", $" : "$") + std::to_string(4 + j);
-    text += "}, {";
-    for (int j = 0; j < nb; ++j)
-      text += (j ? ", $" : "$") + std::to_string(4 + na + j);
-    text += "}, {";
-    for (int j = 0; j < 4; ++j)
-      text += (j ? ", $" : "$") + std::to_string(4 + na + nb + j);
-    text += "};";
+    std::string text = "mma.sync.aligned." + kind + " " + ptxRegs(0, 4) +
+                       ", " + ptxRegs(4, na) + ", " + ptxRegs(4 + na, nb) +
+                       ", " + ptxRegs(4 + na + nb, 4) + ";";
     std::string out = accElt.isF32() ? "=f" : "=r";
     std::string cons = out + "," + out + "," + out + "," + out;
     for (int j = 0; j < na + nb; ++j)
@@ -126,12 +119,7 @@ struct DotLowering : TargetPattern<DotOp> {
         for (int j = 0; j < int(br.size()); j += perReg)
           ops.push_back(word(bv, br, j));
         llvm::append_range(ops, acc);
-        auto mma = b.create<LLVM::InlineAsmOp>(
-            loc, st, ops, text, cons,
-            /*has_side_effects=*/false, /*is_align_stack=*/false,
-            LLVM::tailcallkind::TailCallKind::None,
-            LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
-            ArrayAttr());
+        auto mma = inlinePtx(b, loc, st, ops, text, cons, /*sideEffects=*/false);
         for (int j = 0; j < 4; ++j)
           acc[j] = b.create<LLVM::ExtractValueOp>(loc, mma.getResult(0), j);
       }

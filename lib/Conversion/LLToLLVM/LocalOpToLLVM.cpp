@@ -226,7 +226,6 @@ struct LocalLoadLowering : TargetPattern<LocalLoadOp> {
     ThreadIds ids = threadIds(b, loc, target);
     Value rt = runtimePart(b, loc, m.address, "offset",
                            {{"lane", ids.lane}, {"warp", ids.warp}});
-    Type it = b.getIntegerType(bits);
     SmallVector<Value> out(st.getBody().size());
     for (int32_t r = 0; r < regs; ++r) {
       if (r & rowMask)
@@ -237,18 +236,11 @@ struct LocalLoadLowering : TargetPattern<LocalLoadOp> {
           target.loadMatrix(b, loc, elementPtr(b, loc, base, elt, off), m.trans);
       if (words.size() != 4)
         return {};
-      for (int mat = 0; mat < 4; ++mat)
-        for (int e = 0; e < perWord; ++e) {
-          int32_t reg = constPart(m.reg, "register",
-                                  {{"register", r}, {"matrix", mat}, {"element", e}});
-          Value x = words[mat];
-          if (e)
-            x = b.create<LLVM::LShrOp>(loc, x, i32(b, loc, e * bits));
-          if (bits < 32)
-            x = b.create<LLVM::TruncOp>(loc, it, x);
-          out[reg] = x.getType() == elt ? x
-                                        : b.create<LLVM::BitcastOp>(loc, elt, x).getResult();
-        }
+      forMatrixElements(b, loc, words, m.reg, r, bits, [&](int32_t reg, Value x) {
+        out[reg] = x.getType() == elt
+                       ? x
+                       : b.create<LLVM::BitcastOp>(loc, elt, x).getResult();
+      });
     }
     return pack(b, loc, st, out);
   }

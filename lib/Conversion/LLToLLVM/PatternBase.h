@@ -193,6 +193,19 @@ template <typename OpT> struct TargetPattern : OpConversionPattern<OpT> {
 
 namespace lowering {
 
+/// "{ $first, $first+1, ... }" for `count` inline-asm operands.
+std::string ptxRegs(int first, int count);
+/// Inline PTX, by default with side effects (never hoisted, merged or
+/// dropped), as Triton emits its memory accesses; `result` null for none.
+LLVM::InlineAsmOp inlinePtx(OpBuilder &b, Location loc, Type result,
+                            ValueRange operands, StringRef text,
+                            StringRef constraints, bool sideEffects = true);
+/// The elements of the four 32-bit words a matrix load (ldmatrix .x4) gives
+/// at slot `slot`, each as an integer of `bits` bits, with the register
+/// `regMap` ((register, matrix, element) -> register) puts it in.
+void forMatrixElements(OpBuilder &b, Location loc, ArrayRef<Value> words,
+                       const ::ll::LinearLayout &regMap, int32_t slot, int bits,
+                       function_ref<void(int32_t reg, Value element)> put);
 /// Float types LLVM has (others, fp8, are integers of their width).
 bool isLLVMFloat(Type t);
 Value i32(OpBuilder &b, Location loc, int64_t v);

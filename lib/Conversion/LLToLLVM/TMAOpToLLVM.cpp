@@ -26,16 +26,6 @@ using namespace mlir::ll::lowering;
 
 namespace {
 
-/// Inline PTX with side effects, no results.
-void ptx(OpBuilder &b, Location loc, StringRef text, StringRef constraints,
-         ValueRange operands) {
-  b.create<LLVM::InlineAsmOp>(
-      loc, Type(), operands, text, constraints, /*has_side_effects=*/true,
-      /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
-      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
-      ArrayAttr());
-}
-
 Value tidBelow(OpBuilder &b, Location loc, const TargetInfo &t, int64_t n) {
   Value tid = t.threadId(b, loc);
   return b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ult, tid,
@@ -81,14 +71,6 @@ FailureOr<Boxes> boxesOf(Operation *op, TensorDescType desc) {
     r.bytes *= d;
   r.box = box;
   return r;
-}
-
-/// "{$first, ..., $(first + n - 1)}".
-std::string regList(int first, int n) {
-  std::string s = "{";
-  for (int i = 0; i < n; ++i)
-    s += (i ? ", $" : "$") + std::to_string(first + i);
-  return s + "}";
 }
 
 /// The warps of the kernel (recorded on the copies before the conversion,
@@ -173,8 +155,8 @@ struct TensormapCreateLowering : TargetPattern<TensormapCreateOp> {
     // The template: 128 zero bytes, 4 per lane of warp 0.
     Value word = b.create<LLVM::GEPOp>(loc, (*smem).getType(), b.getI32Type(),
                                        *smem, ArrayRef<LLVM::GEPArg>{tid});
-    ptx(b, loc, "@$2 st.shared.b32 [$0], $1;", "r,r,b",
-        {word, i32(b, loc, 0), warp0});
+    inlinePtx(b, loc, Type(), {word, i32(b, loc, 0), warp0},
+              "@$2 st.shared.b32 [$0], $1;", "r,r,b");
     b.create<NVVM::SyncWarpOp>(loc, i32(b, loc, -1));
     auto field = [&](StringRef name, Value v, int ordinal = -1) {
       bool wide = v.getType().isInteger(64) || isa<LLVM::LLVMPointerType>(v.getType());
@@ -183,15 +165,16 @@ struct TensormapCreateLowering : TargetPattern<TensormapCreateOp> {
                              .str();
       if (ordinal >= 0)
         text += std::to_string(ordinal) + ", ";
-      ptx(b, loc, text + "$1;", wide ? "r,l,b" : "r,r,b", {*smem, v, thread0});
+      inlinePtx(b, loc, Type(), {*smem, v, thread0}, text + "$1;",
+                wide ? "r,l,b" : "r,r,b");
     };
     // (ptxas takes the codes as immediates only)
     auto code = [&](StringRef name, int64_t v) {
-      ptx(b, loc,
-          ("@$1 tensormap.replace.tile." + name + ".shared::cta.b1024.b32 [$0], " +
-           Twine(v) + ";")
-              .str(),
-          "r,b", {*smem, thread0});
+      inlinePtx(b, loc, Type(), {*smem, thread0},
+                ("@$1 tensormap.replace.tile." + name +
+                 ".shared::cta.b1024.b32 [$0], " + Twine(v) + ";")
+                    .str(),
+                "r,b");
     };
     field("global_address", adaptor.getGlobalAddress());
     int rank = int(op.getBoxDim().size());
@@ -209,10 +192,10 @@ struct TensormapCreateLowering : TargetPattern<TensormapCreateOp> {
     code("fill_mode", op.getFillMode());
     b.create<NVVM::SyncWarpOp>(loc, i32(b, loc, -1));
     // Warp 0 publishes it (a warp-wide instruction).
-    ptx(b, loc,
-        "@$2 tensormap.cp_fenceproxy.global.shared::cta.tensormap::generic."
-        "release.gpu.sync.aligned [$0], [$1], 128;",
-        "l,r,b", {adaptor.getDescPtr(), *smem, warp0});
+    inlinePtx(b, loc, Type(), {adaptor.getDescPtr(), *smem, warp0},
+              "@$2 tensormap.cp_fenceproxy.global.shared::cta.tensormap::"
+              "generic.release.gpu.sync.aligned [$0], [$1], 128;",
+              "l,r,b");
     b.eraseOp(op);
     return success();
   }
@@ -230,11 +213,11 @@ struct TensormapFenceproxyAcquireLowering
     Location loc = op.getLoc();
     Value warp0 = tidBelow(b, loc, target, 32);
     // (the bulk group waits for the published map, as Triton's does)
-    ptx(b, loc,
-        "@$1 fence.proxy.tensormap::generic.acquire.gpu [$0], 128;\n\t"
-        "@$1 cp.async.bulk.commit_group;\n\t"
-        "@$1 cp.async.bulk.wait_group.read 0;",
-        "l,b", {adaptor.getDescPtr(), warp0});
+    inlinePtx(b, loc, Type(), {adaptor.getDescPtr(), warp0},
+              "@$1 fence.proxy.tensormap::generic.acquire.gpu [$0], 128;\n\t"
+              "@$1 cp.async.bulk.commit_group;\n\t"
+              "@$1 cp.async.bulk.wait_group.read 0;",
+              "l,b");
     target.barrier(b, loc);
     b.eraseOp(op);
     return success();
@@ -263,7 +246,7 @@ void onBarrier(OpBuilder &b, Location loc, const TargetInfo &t, Value bar,
                                    i32(b, loc, 0));
   if (pred)
     p = b.create<LLVM::AndOp>(loc, p, pred);
-  ptx(b, loc, text, "b,r", {p, bar});
+  inlinePtx(b, loc, Type(), {p, bar}, text, "b,r");
 }
 
 struct InitBarrierLowering : TargetPattern<InitBarrierOp> {
@@ -330,11 +313,11 @@ struct WaitBarrierLowering : TargetPattern<WaitBarrierOp> {
     OpBuilder::InsertionGuard guard(b);
     insideIf(b, loc, adaptor.getPred());
     // (the braces scope the label: one per wait in the function)
-    ptx(b, loc,
-        "{\n\t.reg .pred done;\n\twait:\n\t"
-        "mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;\n\t"
-        "@!done bra.uni wait;\n}",
-        "r,r", {adaptor.getAlloc(), adaptor.getPhase()});
+    inlinePtx(b, loc, Type(), {adaptor.getAlloc(), adaptor.getPhase()},
+              "{\n\t.reg .pred done;\n\twait:\n\t"
+              "mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;\n\t"
+              "@!done bra.uni wait;\n}",
+              "r,r");
     b.eraseOp(op);
     return success();
   }
@@ -363,9 +346,9 @@ LogicalResult copyTile(OpBuilder &b, Operation *op, const TargetInfo &target,
       load ? "@$0 cp.async.bulk.tensor." + std::to_string(rank) +
                  "d.shared::cluster.global.mbarrier::complete_tx::bytes "
                  "[$1], [$2, " +
-                 regList(3, rank) + "], [$" + std::to_string(3 + rank) + "];"
+                 ptxRegs(3, rank) + "], [$" + std::to_string(3 + rank) + "];"
            : "@$0 cp.async.bulk.tensor." + std::to_string(rank) +
-                 "d.global.shared::cta.bulk_group [$2, " + regList(3, rank) +
+                 "d.global.shared::cta.bulk_group [$2, " + ptxRegs(3, rank) +
                  "], [$1];";
   std::string cons = "b,r,l"; // (predicate, shared address, map, ...)
   for (int i = 0; i < rank + int(load); ++i)
@@ -380,7 +363,7 @@ LogicalResult copyTile(OpBuilder &b, Operation *op, const TargetInfo &target,
                ops.append(coords.begin() + 1, coords.end());
                if (load)
                  ops.push_back(barrier);
-               ptx(b, loc, text, cons, ops);
+               inlinePtx(b, loc, Type(), ops, text, cons);
              });
   return success();
 }
@@ -411,7 +394,7 @@ struct TMAStoreLowering : TargetPattern<AsyncTMACopyLocalToGlobalOp> {
       return failure();
     // Every thread closes its bulk group (empty but in the issuers), as
     // Triton's code: no branch around it.
-    ptx(b, op.getLoc(), "cp.async.bulk.commit_group;", "", {});
+    inlinePtx(b, op.getLoc(), Type(), {}, "cp.async.bulk.commit_group;", "");
     b.eraseOp(op);
     return success();
   }
@@ -425,9 +408,10 @@ struct TMAStoreWaitLowering : TargetPattern<TMAStoreWaitOp> {
     if (failed(requireTMA(op, target)))
       return failure();
     Location loc = op.getLoc();
-    ptx(b, loc,
-        ("cp.async.bulk.wait_group.read " + Twine(op.getPendings()) + ";").str(),
-        "", {});
+    inlinePtx(b, loc, Type(), {},
+              ("cp.async.bulk.wait_group.read " + Twine(op.getPendings()) + ";")
+                  .str(),
+              "");
     target.barrier(b, loc); // (the tile's memory may be reused)
     b.eraseOp(op);
     return success();
@@ -443,10 +427,10 @@ struct FenceAsyncSharedLowering : TargetPattern<FenceAsyncSharedOp> {
       return op.emitOpError() << "is an NVIDIA fence (sm_90 async proxy), not "
                                  "one of "
                               << target.target().name;
-    ptx(b, op.getLoc(),
-        op.getBCluster() ? "fence.proxy.async.shared::cluster;"
-                         : "fence.proxy.async.shared::cta;",
-        "", {});
+    inlinePtx(b, op.getLoc(), Type(), {},
+              op.getBCluster() ? "fence.proxy.async.shared::cluster;"
+                               : "fence.proxy.async.shared::cta;",
+              "");
     b.eraseOp(op);
     return success();
   }

@@ -14,6 +14,8 @@
 
 using namespace mlir;
 using namespace mlir::ll;
+using lowering::inlinePtx;
+using lowering::ptxRegs;
 
 namespace {
 
@@ -63,26 +65,6 @@ Value fromWords(OpBuilder &b, Location loc, Type type, ArrayRef<Value> words) {
   for (auto [i, w] : llvm::enumerate(words))
     vec = b.create<LLVM::InsertElementOp>(loc, vec, w, i32Const(b, loc, i));
   return b.create<LLVM::BitcastOp>(loc, type, vec);
-}
-
-/// "{ $first, $first+1, ... }" for `count` operands.
-std::string ptxRegs(int first, int count) {
-  std::string s = "{ ";
-  for (int i = 0; i < count; ++i)
-    s += (i ? ", $" : "$") + std::to_string(first + i);
-  return s + " }";
-}
-
-/// Inline PTX with side effects (never hoisted, merged or dropped), as
-/// Triton emits its memory accesses; `result` null for none.
-LLVM::InlineAsmOp inlinePtx(OpBuilder &b, Location loc, Type result,
-                            ValueRange operands, StringRef text,
-                            StringRef constraints) {
-  return b.create<LLVM::InlineAsmOp>(
-      loc, result, operands, text, constraints, /*has_side_effects=*/true,
-      /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
-      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
-      ArrayAttr());
 }
 
 bool isGlobalPtr(Value p) {

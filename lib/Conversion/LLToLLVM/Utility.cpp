@@ -63,6 +63,41 @@ bool lowering::isLLVMFloat(Type t) {
   return t.isF16() || t.isBF16() || t.isF32() || t.isF64();
 }
 
+std::string lowering::ptxRegs(int first, int count) {
+  std::string s = "{ ";
+  for (int i = 0; i < count; ++i)
+    s += (i ? ", $" : "$") + std::to_string(first + i);
+  return s + " }";
+}
+
+LLVM::InlineAsmOp lowering::inlinePtx(OpBuilder &b, Location loc, Type result,
+                                      ValueRange operands, StringRef text,
+                                      StringRef constraints, bool sideEffects) {
+  return b.create<LLVM::InlineAsmOp>(
+      loc, result, operands, text, constraints, sideEffects,
+      /*is_align_stack=*/false, LLVM::tailcallkind::TailCallKind::None,
+      LLVM::AsmDialectAttr::get(b.getContext(), LLVM::AsmDialect::AD_ATT),
+      ArrayAttr());
+}
+
+void lowering::forMatrixElements(
+    OpBuilder &b, Location loc, ArrayRef<Value> words,
+    const LinearLayout &regMap, int32_t slot, int bits,
+    function_ref<void(int32_t reg, Value element)> put) {
+  Type it = b.getIntegerType(bits);
+  for (int m = 0; m < int(words.size()); ++m)
+    for (int e = 0; e < 32 / bits; ++e) {
+      int32_t reg = constPart(regMap, "register",
+                              {{"register", slot}, {"matrix", m}, {"element", e}});
+      Value x = words[m];
+      if (e)
+        x = b.create<LLVM::LShrOp>(loc, x, i32(b, loc, e * bits));
+      if (bits < 32)
+        x = b.create<LLVM::TruncOp>(loc, it, x);
+      put(reg, x);
+    }
+}
+
 Value lowering::i32(OpBuilder &b, Location loc, int64_t v) {
   return b.create<LLVM::ConstantOp>(loc, b.getI32Type(),
                                     b.getI32IntegerAttr(int32_t(v)));

@@ -96,6 +96,9 @@ class _State:
         self.local: dict[int, int] = {}
         self.wgmma = _AsyncGroups("wgmma.mma_async", "wgmma.wait_group")
         self.cp_async = _AsyncGroups("cp.async", "cp.async.wait_group")
+        #: TMA stores in flight (cp.async.bulk groups) and the CTA's mbarriers by shared address
+        self.bulk = _AsyncGroups("cp.async.bulk", "cp.async.bulk.wait_group")
+        self.mbarriers: dict[int, Any] = {}
         self.set_mask(np.ones(T, bool))
 
     def set_mask(self, mask: np.ndarray) -> None:

@@ -171,21 +171,8 @@ class _MBarrier:
             self.pending = self.expected
 
 
-def _mbarriers(st: _State) -> dict[int, _MBarrier]:
-    return st.__dict__.setdefault("mbarriers", {})
-
-
-def bulk_groups(st: _State):
-    """The CTA's cp.async.bulk groups (stores in flight), created on first use."""
-    from .registry import _AsyncGroups
-
-    if "bulk" not in st.__dict__:
-        st.bulk = _AsyncGroups("cp.async.bulk", "cp.async.bulk.wait_group")
-    return st.bulk
-
-
 def _barrier(st: _State, addr: int, lane: int, what: str) -> _MBarrier:
-    b = _mbarriers(st).get(addr)
+    b = st.mbarriers.get(addr)
     if b is None:
         raise EmulationError(f"{what} by {st.thread(lane)}: no mbarrier is initialized at shared address "
                              f"{addr:#x} (mbarrier.init first)")
@@ -229,7 +216,7 @@ def tile_store(st: _State, lane: int, tmap: int, coords: list[int], src: int) ->
     lanes = np.full(len(where), lane)
     data = st.mem.load(where, e, st, lanes) if len(where) else np.zeros((0, e), np.uint8)
     target = addr[inside]
-    bulk_groups(st).add(lambda: st.mem.store(target, data, st, lanes) if len(target) else None)
+    st.bulk.add(lambda: st.mem.store(target, data, st, lanes) if len(target) else None)
 
 
 def _wait(st: _State, addr: int, parity: int, lane: int) -> bool:
@@ -276,7 +263,7 @@ def _mbarrier(instr: _Instr) -> Callable:
             return
         a = _shared_flat(_lanes_addr(regs, at, st.T))
         v = value(regs, st.T).astype(np.int64) if value is not None else None
-        bars = _mbarriers(st)
+        bars = st.mbarriers
         result = np.zeros(st.T, bool)
         for t in lanes:
             addr = int(a[t])
@@ -347,12 +334,12 @@ def _bulk(instr: _Instr) -> Callable:
     cp.async.bulk.commit_group / wait_group[.read] N."""
     mods, ops = instr.mods, instr.operands
     if mods[1:3] == ("bulk", "commit_group"):
-        return lambda st, regs, active: bulk_groups(st).commit() if active.any() else None
+        return lambda st, regs, active: st.bulk.commit() if active.any() else None
     if mods[1:3] == ("bulk", "wait_group"):
         if len(ops) != 1 or ops[0].kind != "imm":
             raise _bad(instr, "cp.async.bulk.wait_group takes an integer")
         n = ops[0].imm
-        return lambda st, regs, active: bulk_groups(st).wait_for(n) if active.any() else None
+        return lambda st, regs, active: st.bulk.wait_for(n) if active.any() else None
     if mods[1:3] != ("bulk", "tensor") or len(mods) < 4 or mods[3] not in ("1d", "2d", "3d", "4d", "5d"):
         raise _bad(instr, "only cp.async.bulk.tensor.Nd and cp.async.bulk commit / wait groups are modelled")
     rank, rest = int(mods[3][0]), set(mods[4:])
@@ -418,14 +405,14 @@ _op("nvvm.elect.sync")(lambda op: lambda st, a: _elected(st, a[0] if a else np.u
 
 # bar.warp.sync (PTX ISA 9.7.13.3): the warp's threads run together here already
 _op("nvvm.bar.warp.sync")(lambda op: lambda st, a: None)
-_intrinsic("llvm.nvvm.cp.async.bulk.commit.group")(lambda op: lambda st, a: bulk_groups(st).commit())
+_intrinsic("llvm.nvvm.cp.async.bulk.commit.group")(lambda op: lambda st, a: st.bulk.commit())
 
 
 def _bulk_wait(op: _Op) -> Handler:
     n = op.operand_ints.get(0)
     if n is None:
         raise EmulationError(f"{op.name}: its group count must be a constant")
-    return lambda st, a: bulk_groups(st).wait_for(n)
+    return lambda st, a: st.bulk.wait_for(n)
 
 
 _intrinsic("llvm.nvvm.cp.async.bulk.wait.group", "llvm.nvvm.cp.async.bulk.wait.group.read")(_bulk_wait)
@@ -433,5 +420,4 @@ _intrinsic("llvm.nvvm.cp.async.bulk.wait.group", "llvm.nvvm.cp.async.bulk.wait.g
 
 def finish(st: _State) -> None:
     """The CTA ends: its bulk stores in flight complete."""
-    if "bulk" in st.__dict__:
-        st.bulk.wait_all()
+    st.bulk.wait_all()

@@ -31,7 +31,7 @@ func.func @fma_dot(%x: tensor<8x4xf32, #a>, %y: tensor<4x16xf32, #b>, %z: tensor
 #a = #ll.dot_op<{opIdx = 0, parent = #mma, kWidth = 2}>
 #b = #ll.dot_op<{opIdx = 1, parent = #mma, kWidth = 2}>
 // CHECK-LABEL: llvm.func @mma_dot
-// CHECK: %[[T0:.*]] = llvm.inline_asm asm_dialect = att "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {$0, $1, $2, $3}, {$4, $5, $6, $7}, {$8, $9}, {$10, $11, $12, $13};", "=f,=f,=f,=f,r,r,r,r,r,r,0,1,2,3"
+// CHECK: %[[T0:.*]] = llvm.inline_asm asm_dialect = att "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 { $0, $1, $2, $3 }, { $4, $5, $6, $7 }, { $8, $9 }, { $10, $11, $12, $13 };", "=f,=f,=f,=f,r,r,r,r,r,r,0,1,2,3"
 // CHECK: %[[C0:.*]] = llvm.extractvalue %[[T0]][0]
 // CHECK: llvm.inline_asm asm_dialect = att "mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {{.*}}, %[[C0]],
 // CHECK-COUNT-2: mma.sync.aligned.m16n8k16

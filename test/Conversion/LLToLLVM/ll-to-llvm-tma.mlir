@@ -29,12 +29,12 @@
 // CHECK: %[[J:.*]] = llvm.add %arg2, %[[COL]]
 // CHECK: %[[OFF:.*]] = llvm.mul %[[WARP]], %[[C2048]]
 // CHECK: %[[BUF:.*]] = llvm.getelementptr %{{.*}}[%[[OFF]]]
-// CHECK: llvm.inline_asm has_side_effects asm_dialect = att "@$0 cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes [$1], [$2, {$3, $4}], [$5];", "b,r,l,r,r,r" %[[P]], %[[BUF]], %arg0, %[[J]], %arg1, %[[BAR:.*]] :
+// CHECK: llvm.inline_asm has_side_effects asm_dialect = att "@$0 cp.async.bulk.tensor.2d.shared::cluster.global.mbarrier::complete_tx::bytes [$1], [$2, { $3, $4 }], [$5];", "b,r,l,r,r,r" %[[P]], %[[BUF]], %arg0, %[[J]], %arg1, %[[BAR:.*]] :
 // CHECK-NOT: cp.async.bulk.tensor
 // CHECK: mbarrier.try_wait.parity.shared::cta.b64 done, [$0], $1;
 // CHECK: "@$0 mbarrier.inval.shared::cta.b64 [$1];"
 // CHECK: "fence.proxy.async.shared::cta;"
-// CHECK: "@$0 cp.async.bulk.tensor.2d.global.shared::cta.bulk_group [$2, {$3, $4}], [$1];", "b,r,l,r,r" %{{.*}}, %{{.*}}, %arg0, %{{.*}}, %arg1
+// CHECK: "@$0 cp.async.bulk.tensor.2d.global.shared::cta.bulk_group [$2, { $3, $4 }], [$1];", "b,r,l,r,r" %{{.*}}, %{{.*}}, %arg0, %{{.*}}, %arg1
 // CHECK-NOT: cp.async.bulk.tensor
 // CHECK: "cp.async.bulk.commit_group;"
 // CHECK: "cp.async.bulk.wait_group.read 0;"
