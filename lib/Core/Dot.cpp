@@ -23,29 +23,37 @@ std::vector<int32_t> atRegister(const LinearLayout &l, int32_t r) {
 }
 
 /// The thread parts of a dot's layouts agree: per basis of every in dim
-/// but the registers (and `skip`), A moves (batch,) m as C does and never
-/// k, B moves (batch,) n as C does and never k, and C moves whole tiles of
-/// tileM x tileN. Out dims: (batch,) m, n / m, k / k, n.
-std::optional<Error> threadPartsAgree(const LinearLayout &a,
-                                      const LinearLayout &b,
+/// but the registers (and `skip`, and the low `skipWarpBits` warp bits), A
+/// moves (batch,) m as C does and never k, B moves (batch,) n as C does and
+/// never k, and C moves whole tiles of tileM x tileN. Out dims: (batch,) m,
+/// n / m, k / k, n. A null operand (read from shared memory) is not
+/// checked.
+std::optional<Error> threadPartsAgree(const LinearLayout *a,
+                                      const LinearLayout *b,
                                       const LinearLayout &c, int tileM,
-                                      int tileN, const std::string &skip) {
+                                      int tileN, const std::string &skip,
+                                      int skipWarpBits = 0) {
   int rank = c.numOutDims();
   int bat = rank - 3, m = rank - 2, n = rank - 1, ak = rank - 1, bk = rank - 2;
   for (const std::string &d : c.inDimNames()) {
     if (d == "register" || d == skip)
       continue;
-    int ic = c.inDimIndex(d), ia = a.inDimIndex(d), ib = b.inDimIndex(d);
-    if (ia < 0 || ib < 0 || a.inDimSizeLog2(ia) != c.inDimSizeLog2(ic) ||
-        b.inDimSizeLog2(ib) != c.inDimSizeLog2(ic))
+    int ic = c.inDimIndex(d);
+    int ia = a ? a->inDimIndex(d) : 0, ib = b ? b->inDimIndex(d) : 0;
+    if ((a && (ia < 0 || a->inDimSizeLog2(ia) != c.inDimSizeLog2(ic))) ||
+        (b && (ib < 0 || b->inDimSizeLog2(ib) != c.inDimSizeLog2(ic))))
       return unsupported("operand layouts over other " + d + "s than the "
                          "result's");
-    for (int bit = 0; bit < c.inDimSizeLog2(ic); ++bit) {
-      bool batch = bat < 0 || (a.basis(ia, bit, bat) == c.basis(ic, bit, bat) &&
-                               b.basis(ib, bit, bat) == c.basis(ic, bit, bat));
-      if (!batch || a.basis(ia, bit, m) != c.basis(ic, bit, m) ||
-          b.basis(ib, bit, n) != c.basis(ic, bit, n) || a.basis(ia, bit, ak) ||
-          b.basis(ib, bit, bk) || c.basis(ic, bit, m) % tileM ||
+    for (int bit = d == "warp" ? skipWarpBits : 0; bit < c.inDimSizeLog2(ic);
+         ++bit) {
+      bool batch = bat < 0 ||
+                   ((!a || a->basis(ia, bit, bat) == c.basis(ic, bit, bat)) &&
+                    (!b || b->basis(ib, bit, bat) == c.basis(ic, bit, bat)));
+      bool aOk = !a || (a->basis(ia, bit, m) == c.basis(ic, bit, m) &&
+                        !a->basis(ia, bit, ak));
+      bool bOk = !b || (b->basis(ib, bit, n) == c.basis(ic, bit, n) &&
+                        !b->basis(ib, bit, bk));
+      if (!batch || !aOk || !bOk || c.basis(ic, bit, m) % tileM ||
           c.basis(ic, bit, n) % tileN)
         return unsupported(d + " bit " + std::to_string(bit) +
                            (tileM == 1 ? " moves k, or rows / columns unlike "
@@ -83,7 +91,7 @@ Expected<FmaDotPlan> planFmaDot(const LinearLayout &a, const LinearLayout &b,
     return unsupported("operand shapes that do not multiply");
   // The thread parts: per lane / warp / block basis, A moves (batch, m) as C
   // does and not k; B moves (batch, n) as C does and not k.
-  if (auto e = threadPartsAgree(a, b, c, 1, 1, ""))
+  if (auto e = threadPartsAgree(&a, &b, c, 1, 1, ""))
     return *e;
   auto aAt = registersByCoords(a), bAt = registersByCoords(b);
   FmaDotPlan plan;
@@ -167,51 +175,80 @@ MatrixInstruction mmaM16N8K32I8() {
   return I;
 }
 
-Expected<TiledDotPlan> planTiledDot(const LinearLayout &a,
-                                    const LinearLayout &b,
+MatrixInstruction wgmma(int n, int elemBits) {
+  // A per warp as mma.sync's A of the same K (PTX ISA 9.7.15.5.1: the
+  // wgmma A fragment of warp w is the m16 fragment of rows 16 w..).
+  MatrixInstruction I = elemBits == 32   ? mmaM16N8K8Tf32()
+                        : elemBits == 8 ? mmaM16N8K32I8()
+                                        : mmaM16N8K16();
+  I.m = 64, I.n = n;
+  I.bRegs.clear(), I.bLanes.clear(), I.cRegs.clear();
+  for (int i = 0; i < n / 2; ++i)
+    I.cRegs.push_back({8 * (i / 2 % 2), i % 2 + 8 * (i / 4)});
+  I.aWarps = I.cWarps = {{16, 0}, {32, 0}};
+  return I;
+}
+
+Expected<TiledDotPlan> planTiledDot(const LinearLayout *a,
+                                    const LinearLayout *b,
                                     const LinearLayout &c,
-                                    const MatrixInstruction &I) {
+                                    const MatrixInstruction &I,
+                                    int64_t sharedK) {
   int rank = c.numOutDims();
-  if ((rank != 2 && rank != 3) || a.numOutDims() != rank ||
-      b.numOutDims() != rank)
+  if ((rank != 2 && rank != 3) || (a && a->numOutDims() != rank) ||
+      (b && b->numOutDims() != rank))
     return unsupported("a dot of rank " + std::to_string(rank));
   int bat = rank - 3, m = rank - 2, n = rank - 1;
   int ak = rank - 1, bk = rank - 2;
-  int64_t K = a.outDimSize(ak);
+  int64_t K = a ? a->outDimSize(ak) : b ? b->outDimSize(bk) : sharedK;
   if (K % I.k || c.outDimSize(m) % I.m || c.outDimSize(n) % I.n)
     return unsupported("a " + std::to_string(c.outDimSize(m)) + "x" +
                        std::to_string(c.outDimSize(n)) + "x" +
                        std::to_string(K) + " dot is not whole " +
                        std::to_string(I.m) + "x" + std::to_string(I.n) + "x" +
                        std::to_string(I.k) + " tiles");
-  // The lanes hold the fragments.
-  auto lanesAre = [&](const LinearLayout &l, int r0, int r1,
-                      const std::vector<std::array<int32_t, 2>> &want,
+  // The lanes (and the instruction's warps) hold the fragments.
+  auto lanesAre = [&](const LinearLayout *l, int r0, int r1,
+                      const std::vector<std::array<int32_t, 2>> &lanes,
+                      const std::vector<std::array<int32_t, 2>> &warps,
                       const char *what) -> std::optional<Error> {
-    int il = l.inDimIndex("lane");
-    if (il < 0 || l.inDimSizeLog2(il) != int(want.size()))
-      return unsupported(std::string(what) + "'s lanes are not the "
-                         "instruction's");
-    for (int bit = 0; bit < int(want.size()); ++bit)
-      if (l.basis(il, bit, r0) != want[bit][0] ||
-          l.basis(il, bit, r1) != want[bit][1] ||
-          (bat >= 0 && l.basis(il, bit, bat)))
-        return unsupported(std::string(what) + "'s lane bit " +
-                           std::to_string(bit) +
-                           " is not the instruction's fragment");
+    if (!l)
+      return std::nullopt;
+    for (auto [dim, want] : {std::pair{"lane", &lanes}, {"warp", &warps}}) {
+      int il = l->inDimIndex(dim);
+      bool whole = std::string(dim) == "lane";
+      if (want->empty() && !whole)
+        continue;
+      if (il < 0 || (whole ? l->inDimSizeLog2(il) != int(want->size())
+                           : l->inDimSizeLog2(il) < int(want->size())))
+        return unsupported(std::string(what) + "'s " + dim +
+                           "s are not the instruction's");
+      for (int bit = 0; bit < int(want->size()); ++bit)
+        if (l->basis(il, bit, r0) != (*want)[bit][0] ||
+            l->basis(il, bit, r1) != (*want)[bit][1] ||
+            (bat >= 0 && l->basis(il, bit, bat)))
+          return unsupported(std::string(what) + "'s " + dim + " bit " +
+                             std::to_string(bit) +
+                             " is not the instruction's fragment");
+    }
     return std::nullopt;
   };
-  if (auto e = lanesAre(a, m, ak, I.aLanes, "A"))
+  if (auto e = lanesAre(a, m, ak, I.aLanes, I.aWarps, "A"))
     return *e;
-  if (auto e = lanesAre(b, bk, n, I.bLanes, "B"))
+  if (auto e = lanesAre(b, bk, n, I.bLanes, {}, "B"))
     return *e;
-  if (auto e = lanesAre(c, m, n, I.cLanes, "C"))
+  if (auto e = lanesAre(&c, m, n, I.cLanes, I.cWarps, "C"))
     return *e;
-  // Warps and blocks move whole tiles: A like C's rows, B like its columns.
-  if (auto e = threadPartsAgree(a, b, c, I.m, I.n, "lane"))
+  // Further warps and blocks move whole tiles: A like C's rows, B like its
+  // columns.
+  if (auto e = threadPartsAgree(a, b, c, I.m, I.n, "lane", int(I.cWarps.size())))
     return *e;
-  auto aAt = registersByCoords(a), bAt = registersByCoords(b),
-       cAt = registersByCoords(c);
+  std::map<std::vector<int32_t>, int32_t> aAt, bAt,
+      cAt = registersByCoords(c);
+  if (a)
+    aAt = registersByCoords(*a);
+  if (b)
+    bAt = registersByCoords(*b);
   auto point = [&](const std::vector<int32_t> &origin, int d0, int d1,
                    std::array<int32_t, 2> off) {
     std::vector<int32_t> p(origin);
@@ -239,19 +276,20 @@ Expected<TiledDotPlan> planTiledDot(const LinearLayout &a,
       covered[it->second] = true;
     }
     std::vector<std::vector<int32_t>> as, bs;
+    plan.origins.push_back(o);
     for (int64_t k0 = 0; k0 < K; k0 += I.k) {
       std::vector<int32_t> ao(o), bo(o);
       ao[ak] = int32_t(k0);             // (batch, m0, k0)
       bo[bk] = int32_t(k0), bo[n] = o[n]; // (batch, k0, n0)
       std::vector<int32_t> ar, br;
-      for (auto off : I.aRegs) {
+      for (auto off : a ? I.aRegs : decltype(I.aRegs){}) {
         auto it = aAt.find(point(ao, m, ak, off));
         if (it == aAt.end())
           return unsupported("A's registers do not hold the tiles its "
                              "result tiles need");
         ar.push_back(it->second);
       }
-      for (auto off : I.bRegs) {
+      for (auto off : b ? I.bRegs : decltype(I.bRegs){}) {
         auto it = bAt.find(point(bo, bk, n, off));
         if (it == bAt.end())
           return unsupported("B's registers do not hold the tiles its "
@@ -270,6 +308,120 @@ Expected<TiledDotPlan> planTiledDot(const LinearLayout &a,
       return unsupported("result register " + std::to_string(r) +
                          " is in no tile");
   return plan;
+}
+
+uint64_t MatrixDescriptor::fields() const {
+  uint64_t mode = swizzleBytes == 128  ? 1
+                  : swizzleBytes == 64 ? 2
+                  : swizzleBytes == 32 ? 3
+                                       : 0;
+  return (uint64_t(lbo >> 4) & 0x3FFF) << 16 |
+         (uint64_t(sbo >> 4) & 0x3FFF) << 32 | mode << 62;
+}
+
+int64_t MatrixDescriptor::address(int64_t start, int32_t mn, int32_t k,
+                                  int eb) const {
+  int64_t W = swizzleBytes, e16 = 16 / eb, eW = W / eb, off;
+  if (!mnMajor)
+    off = W ? (mn % 8) * W + (mn / 8) * sbo + int64_t(k) * eb
+            : (mn % 8) * 16 + (mn / 8) * sbo + (k % e16) * eb + (k / e16) * lbo;
+  else
+    off = W ? (mn % eW) * eb + (mn / eW) * lbo + (k % 8) * W + (k / 8) * sbo
+            : (mn % e16) * eb + (mn / e16) * sbo + (k % 8) * 16 + (k / 8) * lbo;
+  int64_t addr = start + off;
+  if (W)
+    addr ^= ((addr >> 7) & (W / 16 - 1)) << 4;
+  return addr;
+}
+
+Expected<WgmmaOperandPlan>
+planWgmmaOperand(const LinearLayout &shared, int mnDim, int tileMN, int tileK,
+                 int elemBits, bool allowMnMajor,
+                 const std::vector<std::array<int32_t, 2>> &origins,
+                 const std::vector<int32_t> &groupMN) {
+  if (shared.numOutDims() != 2 || !shared.hasInDim("offset"))
+    return unsupported("a wgmma operand is a 2-D buffer");
+  auto inv = shared.invert();
+  if (!inv)
+    return unsupported("the buffer's layout is not a bijection of offsets "
+                       "and elements");
+  int eb = elemBits / 8;
+  int off = inv->outDimIndex("offset");
+  // The byte offset of element (mn, k) in the buffer.
+  auto bytes = [&](int32_t mn, int32_t k) {
+    std::vector<int32_t> c(2);
+    c[mnDim] = mn, c[1 - mnDim] = k;
+    return int64_t(inv->apply(c)[off]) * eb;
+  };
+  int64_t extentMN = shared.outDimSize(mnDim);
+  int64_t extentK = shared.outDimSize(1 - mnDim);
+  std::vector<std::string> tried;
+  for (bool mnMajor : {false, true}) {
+    if (mnMajor && !allowMnMajor)
+      continue;
+    for (int W : {128, 64, 32, 0}) {
+      MatrixDescriptor d;
+      d.mnMajor = mnMajor, d.swizzleBytes = W;
+      int e16 = 16 / eb, eW = W / eb;
+      auto at = [&](int32_t mn, int32_t k) {
+        return mn < extentMN && k < extentK ? bytes(mn, k) : 0;
+      };
+      if (!mnMajor && W) {
+        if (tileK * eb > W)
+          continue;
+        d.sbo = tileMN > 8 ? at(8, 0) : 0;
+      } else if (!mnMajor) {
+        d.lbo = tileK > e16 ? at(0, e16) : 0;
+        d.sbo = tileMN > 8 ? at(8, 0) : 0;
+      } else if (W) {
+        d.lbo = tileMN > eW ? at(eW, 0) : 0;
+        d.sbo = tileK > 8 ? at(0, 8) : 0;
+      } else {
+        d.sbo = tileMN > e16 ? at(e16, 0) : 0;
+        d.lbo = tileK > 8 ? at(0, 8) : 0;
+      }
+      std::string name = std::string(mnMajor ? "MN" : "K") + "-major " +
+                         (W ? std::to_string(W) + "-byte swizzle" : "no swizzle");
+      if (d.lbo % 16 || d.sbo % 16 || d.lbo >= (1 << 18) || d.sbo >= (1 << 18)) {
+        tried.push_back(name + ": strides " + std::to_string(d.lbo) + " / " +
+                        std::to_string(d.sbo) + " bytes");
+        continue;
+      }
+      WgmmaOperandPlan plan;
+      plan.desc = d;
+      for (auto o : origins)
+        plan.starts.push_back(bytes(o[0], o[1]));
+      for (int32_t g : groupMN)
+        plan.groupStarts.push_back(bytes(g, 0));
+      // Every element of every tile, for every warpgroup.
+      std::optional<std::string> bad;
+      for (size_t t = 0; t < origins.size() && !bad; ++t)
+        for (int32_t wg = 0; wg < (1 << groupMN.size()) && !bad; ++wg) {
+          int32_t mn0 = origins[t][0];
+          int64_t start = plan.starts[t];
+          for (size_t j = 0; j < groupMN.size(); ++j)
+            if (wg >> j & 1)
+              mn0 ^= groupMN[j], start ^= plan.groupStarts[j];
+          if (start % 16) {
+            bad = "a tile starts at byte " + std::to_string(start);
+            break;
+          }
+          for (int32_t mn = 0; mn < tileMN && !bad; ++mn)
+            for (int32_t k = 0; k < tileK && !bad; ++k)
+              if (d.address(start, mn, k, eb) !=
+                  bytes(mn0 ^ mn, origins[t][1] ^ k))
+                bad = "element (" + std::to_string(mn0 ^ mn) + ", " +
+                      std::to_string(origins[t][1] ^ k) + ") is elsewhere";
+        }
+      if (!bad)
+        return plan;
+      tried.push_back(name + ": " + *bad);
+    }
+  }
+  std::string why = "no wgmma descriptor reads the buffer's layout (";
+  for (size_t i = 0; i < tried.size(); ++i)
+    why += (i ? "; " : "") + tried[i];
+  return unsupported(why + ")");
 }
 
 } // namespace ll

@@ -37,13 +37,17 @@ struct FmaDotPlan {
 Expected<FmaDotPlan> planFmaDot(const LinearLayout &a, const LinearLayout &b,
                                 const LinearLayout &c);
 
-/// A warp-level matrix instruction (mma.sync): its tile and which
-/// (row, column) of its A (m, k), B (k, n) and C (m, n) tiles each of a
-/// lane's registers holds (lane 0), and what each lane bit adds.
+/// A matrix instruction (mma.sync, wgmma): its tile and which (row,
+/// column) of its A (m, k), B (k, n) and C (m, n) tiles each of a lane's
+/// registers holds (lane 0, warp 0), what each lane bit adds, and, for an
+/// instruction of several warps (a wgmma warpgroup), what each of the low
+/// warp bits adds. An operand the instruction reads from shared memory has
+/// no register fragment (empty `bRegs`).
 struct MatrixInstruction {
   int m = 0, n = 0, k = 0;
   std::vector<std::array<int32_t, 2>> aRegs, bRegs, cRegs;
   std::vector<std::array<int32_t, 2>> aLanes, bLanes, cLanes;
+  std::vector<std::array<int32_t, 2>> aWarps, cWarps;
 };
 
 /// NVIDIA `mma.sync.aligned.m16n8k16` (f16 / bf16, f32 accumulators), as
@@ -55,22 +59,79 @@ MatrixInstruction mmaM16N8K8Tf32();
 /// accumulators (9.7.14.5.8).
 MatrixInstruction mmaM16N8K32I8();
 
-/// A dot divided into tiles of `instr`: per C tile (its C registers in the
-/// instruction's order), per k step, the A and B registers in the
-/// instruction's order.
+/// sm_90 `wgmma.mma_async.m64nNkK` (K = 256 / element bits: 16-bit
+/// floats, tf32, 8-bit integers and floats) for one warpgroup: warp w of
+/// the group holds rows 16 w .. 16 w + 15 of A (from registers) and C as
+/// mma.sync's m16 fragments (PTX ISA 9.7.15.5); B is read from shared
+/// memory. C register i is at (8 (i / 2 % 2), 2 (lane % 4) + i % 2 + 8 (i /
+/// 4)) from the warp's first row.
+MatrixInstruction wgmma(int n, int elemBits);
+
+/// A dot divided into tiles of `instr`: per C tile (its origin at thread 0,
+/// its C registers in the instruction's order), per k step, the A and B
+/// registers in the instruction's order.
 struct TiledDotPlan {
+  std::vector<std::vector<int32_t>> origins;            ///< [tile] C coords
   std::vector<std::vector<int32_t>> cRegs;              ///< [tile][j]
   std::vector<std::vector<std::vector<int32_t>>> aRegs, bRegs; ///< [tile][k step][j]
 };
 
 /// The division of the layouts by the instruction's fragments, or why it
-/// does not divide: the lanes must hold the fragments exactly, warps move
-/// whole tiles (A like C's rows, B like C's columns, neither k), and every
-/// register of a tile is held.
-Expected<TiledDotPlan> planTiledDot(const LinearLayout &a,
-                                    const LinearLayout &b,
+/// does not divide: the lanes (and the instruction's warps) must hold the
+/// fragments exactly, further warps move whole tiles (A like C's rows, B
+/// like C's columns, neither k), and every register of a tile is held. A
+/// null `a` or `b` is read from shared memory (no registers; `k` is given
+/// as `sharedK` then).
+Expected<TiledDotPlan> planTiledDot(const LinearLayout *a,
+                                    const LinearLayout *b,
                                     const LinearLayout &c,
-                                    const MatrixInstruction &instr);
+                                    const MatrixInstruction &instr,
+                                    int64_t sharedK = 0);
+
+/// A wgmma matrix descriptor's fields but the start address (PTX ISA
+/// 9.7.15.5.1): whether the operand is MN-major (the instruction's
+/// imm-trans), its swizzle (128, 64, 32 bytes or 0: none), the leading and
+/// stride dimension byte offsets. With W the swizzle, eb the element bytes,
+/// e16 / eW the elements in 16 / W bytes, element (mn, k) of a tile sits at
+///   K-major:  none: (mn % 8) 16 + (mn / 8) SBO + (k % e16) eb + (k / e16) LBO
+///             W:    (mn % 8) W + (mn / 8) SBO + k eb
+///   MN-major: none: (mn % e16) eb + (mn / e16) SBO + (k % 8) 16 + (k / 8) LBO
+///             W:    (mn % eW) eb + (mn / eW) LBO + (k % 8) W + (k / 8) SBO
+/// bytes from the start, then the swizzle XORs address bits [4, 4 +
+/// log2(W / 16)) with the bits from 7 up of the shared address.
+struct MatrixDescriptor {
+  bool mnMajor = false;
+  int swizzleBytes = 0;
+  int64_t lbo = 0, sbo = 0;
+  /// The descriptor's bits with a start address of 0.
+  uint64_t fields() const;
+  /// The shared address of element (mn, k) of the tile at `start`.
+  int64_t address(int64_t start, int32_t mn, int32_t k, int elemBytes) const;
+};
+
+/// One wgmma operand read from shared memory: its descriptor and, per tile
+/// origin asked for, the byte offset of the tile's first element in the
+/// buffer; per further warpgroup bit, the byte offset it XORs in.
+struct WgmmaOperandPlan {
+  MatrixDescriptor desc;
+  std::vector<int64_t> starts;      ///< [origin]
+  std::vector<int64_t> groupStarts; ///< [warpgroup bit]
+};
+
+/// The descriptor that reads the `tileMN x tileK` tiles at `origins` ((mn,
+/// k) coordinates, multiples of the tile) of a buffer with memory layout
+/// `shared` (in dim offset, in elements; out dims (mn, k) or, with
+/// `mnDim` = 1, (k, mn)), each warpgroup bit j moving the tiles by
+/// `groupMN[j]` rows, found from the layout's linear map: the strides of
+/// its core matrices and swizzle atoms, then checked element by element
+/// against the descriptor's addressing at every tile and warpgroup (the
+/// buffer starts at a multiple of 1024 bytes). Why not, where no
+/// descriptor (K-major, or MN-major where `allowMnMajor`) reads them.
+Expected<WgmmaOperandPlan>
+planWgmmaOperand(const LinearLayout &shared, int mnDim, int tileMN, int tileK,
+                 int elemBits, bool allowMnMajor,
+                 const std::vector<std::array<int32_t, 2>> &origins,
+                 const std::vector<int32_t> &groupMN);
 
 } // namespace ll
 

@@ -32,6 +32,20 @@ Value widen(OpBuilder &b, Location loc, Value v, Type t) {
              : b.create<LLVM::TruncOp>(loc, t, v).getResult();
 }
 
+/// `perReg` operand elements regs[idx[j..]] as one 32-bit register (element
+/// 0 lowest), as mma.sync and wgmma take them.
+Value operandWord(OpBuilder &b, Location loc, ArrayRef<Value> regs,
+                  ArrayRef<int32_t> idx, int j, int perReg, Type elt) {
+  Type i32 = b.getI32Type();
+  if (perReg == 1)
+    return b.create<LLVM::BitcastOp>(loc, i32, regs[idx[j]]);
+  Value v = b.create<LLVM::UndefOp>(loc, VectorType::get({perReg}, elt));
+  for (int e = 0; e < perReg; ++e)
+    v = b.create<LLVM::InsertElementOp>(loc, v, regs[idx[j + e]],
+                                        lowering::i32(b, loc, e));
+  return b.create<LLVM::BitcastOp>(loc, i32, v);
+}
+
 struct DotLowering : TargetPattern<DotOp> {
   using TargetPattern::TargetPattern;
 
@@ -70,7 +84,7 @@ struct DotLowering : TargetPattern<DotOp> {
       why = "mma.sync: f16 / bf16 -> f32, tf32 -> f32 and i8 -> i32 so far";
       return failure();
     }
-    auto plan = ::ll::planTiledDot(la, lb, lc, instr);
+    auto plan = ::ll::planTiledDot(&la, &lb, lc, instr);
     if (!plan) {
       why = "mma.sync " + kind.substr(0, kind.find('.')) + ": " +
             plan.error().message();
@@ -80,18 +94,10 @@ struct DotLowering : TargetPattern<DotOp> {
     SmallVector<Value> a = registersOf(b, loc, adaptor.getA());
     SmallVector<Value> bv = registersOf(b, loc, adaptor.getB());
     SmallVector<Value> c = registersOf(b, loc, adaptor.getC());
-    Type i32 = b.getI32Type();
     Type opElt = getTypeConverter()->convertType(ae);
     Type accElt = getTypeConverter()->convertType(de);
-    // `perReg` operand elements as one 32-bit register (element 0 lowest).
     auto word = [&](ArrayRef<Value> regs, ArrayRef<int32_t> idx, int j) {
-      if (perReg == 1)
-        return b.create<LLVM::BitcastOp>(loc, i32, regs[idx[j]]).getResult();
-      Value v = b.create<LLVM::UndefOp>(loc, VectorType::get({perReg}, opElt));
-      for (int e = 0; e < perReg; ++e)
-        v = b.create<LLVM::InsertElementOp>(loc, v, regs[idx[j + e]],
-                                            lowering::i32(b, loc, e));
-      return b.create<LLVM::BitcastOp>(loc, i32, v).getResult();
+      return operandWord(b, loc, regs, idx, j, perReg, opElt);
     };
     int na = int(instr.aRegs.size()) / perReg, nb = int(instr.bRegs.size()) / perReg;
     std::string text = "mma.sync.aligned." + kind + " " + ptxRegs(0, 4) +
@@ -188,10 +194,356 @@ struct DotLowering : TargetPattern<DotOp> {
   }
 };
 
+/// The inline-asm constraint of a register of type `t`, "" for none.
+std::string asmConstraint(Type t) {
+  if (isa<LLVM::LLVMPointerType>(t))
+    return "l";
+  if (!t.isIntOrFloat())
+    return "";
+  switch (t.getIntOrFloatBitWidth()) {
+  case 16:
+    return "h";
+  case 32:
+    return isa<FloatType>(t) ? "f" : "r";
+  case 64:
+    return isa<FloatType>(t) ? "d" : "l";
+  default:
+    return "";
+  }
+}
+
+/// `wgmma.wait_group.sync.aligned pendings`, with `regs` (the registers of
+/// accumulators in flight) tied through it, as Triton's: nothing reads them
+/// before the wait. Returns the registers after it.
+SmallVector<Value> waitWgmma(OpBuilder &b, Location loc, int pendings,
+                             ArrayRef<Value> regs) {
+  SmallVector<Value> tied;
+  SmallVector<Type> types;
+  std::string outs, ins, list;
+  for (Value r : regs) {
+    std::string c = asmConstraint(r.getType());
+    if (c.empty())
+      continue;
+    outs += (tied.empty() ? "=" : ",=") + c;
+    ins += "," + std::to_string(tied.size());
+    list += (tied.empty() ? "$" : ",$") + std::to_string(tied.size());
+    tied.push_back(r);
+    types.push_back(r.getType());
+  }
+  std::string text = "// wait for regs: " + list +
+                     "\n\twgmma.wait_group.sync.aligned " +
+                     std::to_string(pendings) + ";";
+  Type result = types.empty()       ? Type()
+                : types.size() == 1 ? types[0]
+                                    : LLVM::LLVMStructType::getLiteral(
+                                          b.getContext(), types);
+  auto asmOp = inlinePtx(b, loc, result, tied, text, outs + ins);
+  SmallVector<Value> after(regs);
+  for (size_t i = 0, j = 0; i < regs.size(); ++i) {
+    if (asmConstraint(regs[i].getType()).empty())
+      continue;
+    after[i] = types.size() == 1
+                   ? asmOp.getResult(0)
+                   : b.create<LLVM::ExtractValueOp>(loc, asmOp.getResult(0), j)
+                         .getResult();
+    ++j;
+  }
+  return after;
+}
+
+/// sm_90 wgmma: per warpgroup tile of the result (64 rows, N columns: the
+/// widest N whose fragment the result's registers hold), per k step, one
+/// `wgmma.mma_async` whose shared operands are read through matrix
+/// descriptors derived from their memory layouts (Core/Dot.h
+/// planWgmmaOperand), the group committed after the last; a synchronous
+/// dot then waits for it.
+struct WarpGroupDotLowering : TargetPattern<WarpGroupDotOp> {
+  using TargetPattern::TargetPattern;
+
+  LogicalResult
+  matchAndRewrite(WarpGroupDotOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    auto fail = [&](const Twine &why) {
+      return op.emitOpError() << "cannot be lowered: " << why;
+    };
+    if (target.isAMD() || target.target().computeCapability != 90)
+      return fail("wgmma is an sm_90 instruction, the target is " +
+                  target.target().name);
+    auto at = dyn_cast<RankedTensorType>(op.getA().getType());
+    auto am = dyn_cast<MemDescType>(op.getA().getType());
+    MemDescType bm = op.getB().getType();
+    auto dt = cast<RankedTensorType>(op.getD().getType());
+    Type ae = at ? at.getElementType() : am.getElementType();
+    Type be = bm.getElementType(), de = dt.getElementType();
+    // The instruction's types: dtype.atype.btype, K = 256 / element bits.
+    auto ptxType = [&](Type t) -> std::string {
+      if (t.isF16())
+        return "f16";
+      if (t.isBF16())
+        return "bf16";
+      if (t.isF32() && op.getInputPrecision() == InputPrecision::TF32)
+        return "tf32";
+      if (t.isInteger(8))
+        return "s8";
+      if (isa<Float8E4M3FNType>(t))
+        return "e4m3";
+      if (isa<Float8E5M2Type>(t))
+        return "e5m2";
+      return "";
+    };
+    std::string pa = ptxType(ae), pb = ptxType(be);
+    int bits = ae.getIntOrFloatBitWidth();
+    bool integer = pa == "s8";
+    bool half = pa == "f16" || pa == "bf16";
+    bool fp8 = pa == "e4m3" || pa == "e5m2";
+    bool accOk = integer ? de.isInteger(32) : de.isF32();
+    if (pa.empty() || pb.empty() || bits != int(be.getIntOrFloatBitWidth()) ||
+        (half && pa != pb) || (fp8 != (pb == "e4m3" || pb == "e5m2")) ||
+        !accOk)
+      return fail("wgmma of " + std::string(pa.empty() ? "these" : pa) +
+                  " operands into this result type: f16 / bf16 / tf32 / fp8 "
+                  "-> f32 and s8 -> s32 are lowered");
+    int64_t K = bm.getShape()[0];
+    int instrK = 256 / bits;
+    auto lc = layoutOf(op, dt);
+    FailureOr<::ll::LinearLayout> la = failure();
+    if (at)
+      la = layoutOf(op, at);
+    auto lbm = layoutOf(op, bm);
+    FailureOr<::ll::LinearLayout> lam = failure();
+    if (am)
+      lam = layoutOf(op, am);
+    if (failed(lc) || (at && failed(la)) || failed(lbm) || (am && failed(lam)))
+      return failure();
+    // Warpgroup bits: the result's warp bits past the group's two.
+    int iw = lc->inDimIndex("warp");
+    int warpBits = iw < 0 ? 0 : lc->inDimSizeLog2(iw);
+    if (warpBits < 2)
+      return fail("wgmma needs warpgroups of 4 warps; the result's layout "
+                  "has " + Twine(1 << warpBits));
+    std::vector<int32_t> groupM, groupN;
+    for (int bit = 2; bit < warpBits; ++bit) {
+      groupM.push_back(lc->basis(iw, bit, 0));
+      groupN.push_back(lc->basis(iw, bit, 1));
+    }
+    // The widest N the result's registers hold whole fragments of, whose B
+    // tiles a descriptor reads.
+    std::string why;
+    std::optional<::ll::TiledDotPlan> plan;
+    std::optional<::ll::WgmmaOperandPlan> aPlan, bPlan;
+    int N = 0;
+    for (int n = 256; n >= 8 && !plan; n /= 2) {
+      if (dt.getShape()[1] % n)
+        continue;
+      auto p = ::ll::planTiledDot(at ? &*la : nullptr, nullptr, *lc,
+                                  ::ll::wgmma(n, bits), K);
+      if (!p) {
+        if (why.empty())
+          why = "N = " + std::to_string(n) + ": " + p.error().message();
+        continue;
+      }
+      std::vector<std::array<int32_t, 2>> aOrigins, bOrigins;
+      for (auto &o : p->origins)
+        for (int64_t k0 = 0; k0 < K; k0 += instrK) {
+          aOrigins.push_back({o[0], int32_t(k0)});
+          bOrigins.push_back({o[1], int32_t(k0)});
+        }
+      auto bp = ::ll::planWgmmaOperand(*lbm, 1, n, instrK, bits, half,
+                                       bOrigins, groupN);
+      if (!bp) {
+        why = "B: " + bp.error().message();
+        continue;
+      }
+      if (am) {
+        auto ap = ::ll::planWgmmaOperand(*lam, 0, 64, instrK, bits, half,
+                                         aOrigins, groupM);
+        if (!ap) {
+          why = "A: " + ap.error().message();
+          continue;
+        }
+        aPlan = *ap;
+      }
+      bPlan = *bp, plan = *p, N = n;
+    }
+    if (!plan)
+      return fail("no wgmma divides its layouts (" + why + ")");
+    // A swizzled descriptor addresses by absolute address bits: the buffer
+    // (each of a multi-buffered one) starts where the swizzle's pattern
+    // starts.
+    auto aligned = op->getAttrOfType<DenseI32ArrayAttr>(kWgmmaAlignedAttr);
+    for (auto [i, p] : {std::pair{0, &aPlan}, {1, &bPlan}}) {
+      if (!p->has_value() || !(*p)->desc.swizzleBytes)
+        continue;
+      int64_t atom = 8 * (*p)->desc.swizzleBytes;
+      if (!aligned || !llvm::is_contained(aligned.asArrayRef(), i) ||
+          kWgmmaAlign % atom ||
+          memdescBytes(cast<MemDescType>(op->getOperand(i).getType())) % atom)
+        return fail("a swizzled wgmma operand must start at a multiple of " +
+                    Twine(atom) + " bytes, which its buffer does not "
+                    "guarantee");
+    }
+    SmallVector<Value> c = registersOf(b, loc, adaptor.getC());
+    SmallVector<Value> a;
+    if (at)
+      a = registersOf(b, loc, adaptor.getA());
+    Type accElt = getTypeConverter()->convertType(de);
+    Type opElt = at ? getTypeConverter()->convertType(ae) : Type();
+    Type i32 = b.getI32Type(), i64 = b.getI64Type();
+    // Operands from shared memory are written by all warps: a barrier.
+    target.barrier(b, loc);
+    // The warpgroup's part of each descriptor's start (warp id through a
+    // shuffle: uniform).
+    Value warp;
+    auto groupPart = [&](const std::vector<int64_t> &starts) -> Value {
+      Value v;
+      for (auto [j, st] : llvm::enumerate(starts)) {
+        if (!st)
+          continue;
+        if (!warp)
+          warp = target.shuffleIdx(
+              b, loc,
+              b.create<LLVM::LShrOp>(
+                  loc, target.threadId(b, loc),
+                  lowering::i32(b, loc, llvm::Log2_32(target.warpSize()))),
+              lowering::i32(b, loc, 0));
+        Value bit = b.create<LLVM::AndOp>(
+            loc,
+            b.create<LLVM::LShrOp>(loc, warp, lowering::i32(b, loc, 2 + j)),
+            lowering::i32(b, loc, 1));
+        Value part =
+            b.create<LLVM::MulOp>(loc, bit, lowering::i32(b, loc, st));
+        v = v ? b.create<LLVM::XOrOp>(loc, v, part).getResult() : part;
+      }
+      return v;
+    };
+    // descriptor = ((buffer + (start ^ group part)) >> 4) & 0x3fff | fields.
+    auto descriptor = [&](Value base, const ::ll::WgmmaOperandPlan &p,
+                          Value group, int idx) -> Value {
+      Value off = lowering::i32(b, loc, p.starts[idx]);
+      if (group)
+        off = b.create<LLVM::XOrOp>(loc, off, group);
+      Value addr = b.create<LLVM::AddOp>(
+          loc, b.create<LLVM::PtrToIntOp>(loc, i32, base), off);
+      Value field = b.create<LLVM::AndOp>(
+          loc, b.create<LLVM::LShrOp>(loc, addr, lowering::i32(b, loc, 4)),
+          lowering::i32(b, loc, 0x3FFF));
+      return b.create<LLVM::OrOp>(
+          loc, b.create<LLVM::ZExtOp>(loc, i64, field),
+          b.create<LLVM::ConstantOp>(loc, i64,
+                                     b.getI64IntegerAttr(int64_t(p.desc.fields()))));
+    };
+    Value aGroup = aPlan ? groupPart(aPlan->groupStarts) : Value();
+    Value bGroup = groupPart(bPlan->groupStarts);
+    // The instruction's text: d, a (descriptor or registers), b-desc,
+    // scale-d, then imm-scale-a / b and imm-trans-a / b where it has them.
+    int nd = N / 2, na = at ? int(plan->aRegs[0][0].size()) / (32 / bits) : 1;
+    std::string imm;
+    if (!integer)
+      imm = ", 1, 1";
+    if (half)
+      imm += am ? (aPlan->desc.mnMajor ? ", 1" : ", 0") : "";
+    if (half)
+      imm += bPlan->desc.mnMajor ? ", 1" : ", 0";
+    std::string dtype = integer ? "s32" : "f32";
+    std::string text = "wgmma.mma_async.sync.aligned.m64n" +
+                       std::to_string(N) + "k" + std::to_string(instrK) + "." +
+                       dtype + "." + pa + "." + pb + " " + ptxRegs(0, nd) +
+                       ", " + (at ? ptxRegs(2 * nd, na) : "$" + std::to_string(2 * nd)) +
+                       ", $" + std::to_string(2 * nd + na) + ", $" +
+                       std::to_string(2 * nd + na + 1) + imm + ";";
+    // Constraints: the accumulators out and tied in, A, B, scale-d.
+    std::string out = integer ? "=r" : "=f", cons;
+    for (int j = 0; j < nd; ++j)
+      cons += (j ? "," : "") + out;
+    for (int j = 0; j < nd; ++j)
+      cons += "," + std::to_string(j);
+    for (int j = 0; j < na; ++j)
+      cons += at ? ",r" : ",l";
+    cons += ",l,b";
+    SmallVector<Type> accTypes(nd, accElt);
+    auto st = LLVM::LLVMStructType::getLiteral(b.getContext(), accTypes);
+    Value useC = adaptor.getUseC()
+                     ? adaptor.getUseC()
+                     : b.create<LLVM::ConstantOp>(loc, b.getI1Type(),
+                                                  b.getBoolAttr(true));
+    Value one = b.create<LLVM::ConstantOp>(loc, b.getI1Type(), b.getBoolAttr(true));
+    b.create<NVVM::WgmmaFenceAlignedOp>(loc);
+    SmallVector<Value> d(c);
+    int steps = int(K / instrK);
+    for (size_t t = 0; t < plan->cRegs.size(); ++t) {
+      SmallVector<Value> acc;
+      for (int32_t r : plan->cRegs[t])
+        acc.push_back(c[r]);
+      for (int s = 0; s < steps; ++s) {
+        SmallVector<Value> ops(acc);
+        if (at) {
+          auto &ar = plan->aRegs[t][s];
+          for (int j = 0; j < int(ar.size()); j += 32 / bits)
+            ops.push_back(operandWord(b, loc, a, ar, j, 32 / bits, opElt));
+        } else {
+          ops.push_back(descriptor(adaptor.getA(), *aPlan, aGroup,
+                                   int(t) * steps + s));
+        }
+        ops.push_back(descriptor(adaptor.getB(), *bPlan, bGroup,
+                                 int(t) * steps + s));
+        ops.push_back(s ? one : useC);
+        auto mma = inlinePtx(b, loc, st, ops, text, cons);
+        for (int j = 0; j < nd; ++j)
+          acc[j] = b.create<LLVM::ExtractValueOp>(loc, mma.getResult(0), j);
+      }
+      for (auto [j, r] : llvm::enumerate(plan->cRegs[t]))
+        d[r] = acc[j];
+    }
+    b.create<NVVM::WgmmaGroupSyncAlignedOp>(loc);
+    if (!op.getIsAsync())
+      d = waitWgmma(b, loc, 0, d);
+    b.replaceOp(op, fromRegisters(b, loc,
+                                  getTypeConverter()->convertType(dt), d));
+    return success();
+  }
+};
+
+/// The values pass through a wait for the wgmma groups; the registers of
+/// tensors are tied through it.
+struct WarpGroupDotWaitLowering : OpConversionPattern<WarpGroupDotWaitOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(WarpGroupDotWaitOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    SmallVector<Value> regs;
+    SmallVector<size_t> count;
+    for (auto [v, orig] : llvm::zip(adaptor.getInputs(), op.getInputs())) {
+      SmallVector<Value> r;
+      if (isa<RankedTensorType>(orig.getType()))
+        r = registersOf(b, loc, v);
+      count.push_back(r.size());
+      llvm::append_range(regs, r);
+    }
+    SmallVector<Value> after = waitWgmma(b, loc, op.getPendings(), regs);
+    SmallVector<Value> results;
+    size_t at = 0;
+    for (auto [i, v] : llvm::enumerate(adaptor.getInputs())) {
+      if (!isa<RankedTensorType>(op.getInputs()[i].getType())) {
+        results.push_back(v);
+        continue;
+      }
+      results.push_back(fromRegisters(
+          b, loc, v.getType(), ArrayRef<Value>(after).slice(at, count[i])));
+      at += count[i];
+    }
+    b.replaceOp(op, results);
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::ll::populateDotOpToLLVMPatterns(LLTypeConverter &tc,
                                            RewritePatternSet &patterns,
                                            const TargetInfo &target) {
-  patterns.add<DotLowering>(tc, patterns.getContext(), target);
+  patterns.add<DotLowering, WarpGroupDotLowering>(tc, patterns.getContext(),
+                                                 target);
+  patterns.add<WarpGroupDotWaitLowering>(tc, patterns.getContext());
 }

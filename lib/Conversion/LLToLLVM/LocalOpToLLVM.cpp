@@ -307,6 +307,17 @@ struct MemDescIndexLowering : OpConversionPattern<MemDescIndexOp> {
   }
 };
 
+/// A transposed view is the same buffer: its layout says where elements are.
+struct MemDescTransLowering : OpConversionPattern<MemDescTransOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MemDescTransOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &b) const override {
+    b.replaceOp(op, adaptor.getSrc());
+    return success();
+  }
+};
+
 /// The registers of `group` (vector order) whose elements are consecutive
 /// in shared memory too: the first n with addr(register bit k) = 2^k
 /// elements and no other basis touching those offset bits.
@@ -477,5 +488,6 @@ void mlir::ll::populateLocalOpToLLVMPatterns(LLTypeConverter &tc,
   patterns.add<LocalAllocLowering, LocalStoreLowering, LocalLoadLowering,
                AsyncCopyLowering, AsyncCommitGroupLowering, AsyncWaitLowering>(
       tc, ctx, target);
-  patterns.add<LocalDeallocLowering, MemDescIndexLowering>(tc, ctx);
+  patterns.add<LocalDeallocLowering, MemDescIndexLowering, MemDescTransLowering>(
+      tc, ctx);
 }

@@ -342,6 +342,19 @@ LLVM::LLVMFuncOp declareFunction(OpBuilder &b, Location loc, StringRef name,
 /// The layout of a tensor type (failure with a diagnostic on `op`).
 FailureOr<::ll::LinearLayout> layoutOf(Operation *op, Type type);
 
+/// Where ll-allocate-shared starts a buffer: a swizzled #ll.nvmma_shared one
+/// at a multiple of 1024 bytes (TMA and wgmma swizzles permute address bits
+/// [4, 7) by bits [7, 10) of the absolute address: there its pattern
+/// starts), others at multiples of 128.
+int64_t bufferAlignment(MemDescType m);
+/// The views of a memdesc that its uses make (ll.memdesc_index,
+/// ll.memdesc_trans, the pass-through of ll.warp_group_dot_wait).
+SmallVector<Value> memdescViews(Value v);
+/// The operands of an ll.warp_group_dot that ll-allocate-shared placed at a
+/// multiple of kWgmmaAlign bytes (buffers a wgmma reads), by number.
+constexpr const char *kWgmmaAlignedAttr = "ll.aligned_operands";
+constexpr int64_t kWgmmaAlign = 1024;
+
 } // namespace lowering
 } // namespace mlir::ll
 

@@ -33,16 +33,24 @@ struct Buffer {
   int64_t bytes, start, end, offset = -1, align = kAlign;
 };
 
-/// A buffer's alignment: TMA's swizzles permute address bits [4, 7) by bits
-/// [7, 10) of the absolute address, so an #ll.nvmma_shared buffer with a
-/// swizzle starts at a multiple of 1024 bytes (where its layout's pattern
-/// starts); others 128.
-int64_t alignOf(MemDescType m) {
+} // namespace
+
+int64_t lowering::bufferAlignment(MemDescType m) {
   auto n = dyn_cast<NVMMASharedAttr>(m.getEncoding());
   return n && n.getSwizzlingByteWidth() ? 1024 : kAlign;
 }
 
-} // namespace
+SmallVector<Value> lowering::memdescViews(Value v) {
+  SmallVector<Value> views;
+  for (OpOperand &use : v.getUses()) {
+    Operation *user = use.getOwner();
+    if (isa<MemDescIndexOp, MemDescTransOp>(user))
+      views.push_back(user->getResult(0));
+    else if (isa<WarpGroupDotWaitOp>(user))
+      views.push_back(user->getResult(use.getOperandNumber()));
+  }
+  return views;
+}
 
 FailureOr<int64_t> mlir::ll::allocateSharedMemory(ModuleOp module,
                                                   const TargetInfo &target,
@@ -67,19 +75,34 @@ FailureOr<int64_t> mlir::ll::allocateSharedMemory(ModuleOp module,
       int64_t bytes = 0;
       if (auto a = dyn_cast<LocalAllocOp>(op)) {
         int64_t end = span[op].second;
-        // Uses of the buffer and of its views (ll.memdesc_index).
+        // Uses of the buffer and of its views (ll.memdesc_index /
+        // memdesc_trans, passed through a warp_group_dot_wait).
+        // A buffer a wgmma reads starts at a multiple of 1024 bytes (where
+        // any swizzle's pattern starts); the dot records which of its
+        // operands are so placed.
         SmallVector<Value> views = {a.getResult()};
+        int64_t align = bufferAlignment(a.getType());
         while (!views.empty()) {
           Value v = views.pop_back_val();
-          for (Operation *user : v.getUsers()) {
-            if (auto idx = dyn_cast<MemDescIndexOp>(user))
-              views.push_back(idx.getResult());
+          llvm::append_range(views, memdescViews(v));
+          for (OpOperand &use : v.getUses()) {
+            Operation *user = use.getOwner();
+            if (auto dot = dyn_cast<WarpGroupDotOp>(user)) {
+              align = std::max<int64_t>(align, kWgmmaAlign);
+              SmallVector<int32_t> ops;
+              if (auto old = dot->getAttrOfType<DenseI32ArrayAttr>(
+                      kWgmmaAlignedAttr))
+                llvm::append_range(ops, old.asArrayRef());
+              ops.push_back(int32_t(use.getOperandNumber()));
+              dot->setAttr(kWgmmaAlignedAttr,
+                           DenseI32ArrayAttr::get(ctx, ops));
+            }
             if (Operation *anc = a->getBlock()->findAncestorOpInBlock(*user))
               end = std::max(end, span[anc].second);
           }
         }
         buffers.push_back({op, memdescBytes(a.getType()), span[op].first, end,
-                           -1, alignOf(a.getType())});
+                           -1, align});
         return;
       }
       if (auto it = plans.byOp.find(op); it != plans.byOp.end()) {

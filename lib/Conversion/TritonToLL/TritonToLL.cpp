@@ -15,6 +15,8 @@
 //                          pointer splat plus the offsets
 //   tt.precise_sqrt / precise_divf / approx_divf / mulhiui -> math.sqrt / arith.divf /
 //                          the high half of arith.mului_extended
+//   ttng.warp_group_dot / warp_group_dot_wait, ttg.memdesc_trans -> the ll
+//                          ops of the same names (sm_90 wgmma)
 //   ttg.barrier (3.7+)   -> gpu.barrier
 //   tt.clampf            -> arith.maxnumf + minnumf (propagateNan none) or
 //                          maximumf + minimumf (all)
@@ -83,6 +85,8 @@ const llvm::StringMap<std::vector<StringRef>> &sameOps() {
       {"ttg.convert_layout", {}},
       {"ttg.local_alloc", {}},
       {"ttg.memdesc_index", {}},
+      {"ttg.memdesc_trans", {"order"}},
+      {"ttng.warp_group_dot_wait", {"pendings"}},
       {"ttg.local_store", {}},
       {"ttg.local_dealloc", {}},
       {"ttg.global_scratch_alloc", {"nbytes", "alignment"}},
@@ -323,6 +327,11 @@ struct ConvertTritonToLL
       repl = b.create<DotOp>(loc, d.getType(), d.getA(), d.getB(), d.getC(),
                              InputPrecision(d.getInputPrecision()),
                              d.getMaxNumImpreciseAcc());
+    } else if (auto d = dyn_cast<ttng::WarpGroupDotOp>(op)) {
+      repl = b.create<WarpGroupDotOp>(
+          loc, d.getType(), d.getA(), d.getB(), d.getC(), d.getUseC(),
+          InputPrecision(d.getInputPrecision()), d.getMaxNumImpreciseAcc(),
+          d.getIsAsync());
     } else if (auto w = dyn_cast<ttng::WaitBarrierOp>(op)) {
       // (deps: what Triton's analyses order after the wait; program order)
       repl = b.create<WaitBarrierOp>(loc, w.getAlloc(), w.getPhase(),

@@ -242,7 +242,7 @@ void ttg::TTGDialect::initialize() {
                 ttg::LocalStoreOp, ttg::LocalDeallocOp, ttg::BarrierOp,
                 ttg::MemDescIndexOp, ttg::AsyncCopyGlobalToLocalOp,
                 ttg::AsyncCommitGroupOp, ttg::AsyncWaitOp,
-                ttg::GlobalScratchAllocOp>();
+                ttg::GlobalScratchAllocOp, ttg::MemDescTransOp>();
 }
 
 //===----------------------------------------------------------------------===//
@@ -256,7 +256,8 @@ void ttng::TTNGDialect::initialize() {
                 ttng::InvalBarrierOp, ttng::BarrierExpectOp,
                 ttng::WaitBarrierOp, ttng::AsyncTMACopyGlobalToLocalOp,
                 ttng::AsyncTMACopyLocalToGlobalOp, ttng::TMAStoreWaitOp,
-                ttng::FenceAsyncSharedOp>();
+                ttng::FenceAsyncSharedOp, ttng::WarpGroupDotOp,
+                ttng::WarpGroupDotWaitOp>();
 }
 
 //===----------------------------------------------------------------------===//
@@ -571,6 +572,15 @@ ParseResult ttg::AsyncWaitOp::parse(OpAsmParser &p, OperationState &result) {
 }
 
 void ttg::AsyncWaitOp::print(OpAsmPrinter &p) { p << " " << getOperands(); }
+
+ParseResult ttng::WarpGroupDotWaitOp::parse(OpAsmParser &p,
+                                            OperationState &result) {
+  return parsePassThrough(p, result, "pendings");
+}
+
+void ttng::WarpGroupDotWaitOp::print(OpAsmPrinter &p) {
+  printPassThrough(p, *this);
+}
 
 void ttg::TTGDialect::printType(Type, DialectAsmPrinter &p) const {
   p << "<unprintable>";

@@ -434,6 +434,16 @@ def _nvvm_wait(op: _Op) -> Handler:
     return lambda st, a: st.cp_async.wait_for(n)
 
 
+@_op("nvvm.wgmma.commit.group.sync.aligned")
+def _nvvm_wgmma_commit(op: _Op) -> Handler:
+    return lambda st, a: st.wgmma.commit()
+
+
+# (wgmma.fence orders register accesses before the wgmma that reads them:
+# the emulator's registers are read when the wgmma is issued)
+_op("nvvm.wgmma.fence.aligned")(lambda op: lambda st, a: None)
+
+
 ptx._INSTRUCTIONS.update({
     "mma": _mma_sync,
     "wgmma": _wgmma,

@@ -512,6 +512,16 @@ def TTG_MemDescIndexOp : TTG_Op<"memdesc_index", [Pure]> {
   }];
 }
 
+// A view of the same buffer with its dims permuted (`order`); the result's
+// layout is the source's, transposed.
+def TTG_MemDescTransOp : TTG_Op<"memdesc_trans", [Pure]> {
+  let arguments = (ins AnyType:$src, DenseI32ArrayAttr:$order);
+  let results = (outs AnyType:$result);
+  let assemblyFormat = [{
+    $src attr-dict `:` qualified(type($src)) `->` qualified(type($result))
+  }];
+}
+
 // `$ptr, $dst (mask $m)? (other $o)? hints attr-dict : type($ptr) ->
 // MEMDESC`, the memdesc with or without its `!ttg.memdesc` prefix.
 def TTG_AsyncCopyGlobalToLocalOp : TTG_Op<"async_copy_global_to_local",
@@ -687,6 +697,32 @@ def TTNG_TMAStoreWaitOp : TTNG_Op<"async_tma_store_wait"> {
 def TTNG_FenceAsyncSharedOp : TTNG_Op<"fence_async_shared"> {
   let arguments = (ins DefaultValuedAttr<BoolAttr, "false">:$bCluster);
   let assemblyFormat = "attr-dict";
+}
+
+//===----------------------------------------------------------------------===//
+// ttng: Hopper's warpgroup MMA (wgmma)
+//===----------------------------------------------------------------------===//
+
+// `$a, $b, $c (, $useC)? attr-dict : type($a) * type($b) -> type($d)`: A a
+// memdesc or a dot_op tensor, B a memdesc.
+def TTNG_WarpGroupDotOp : TTNG_Op<"warp_group_dot", [AllTypesMatch<["c", "d"]>]> {
+  let arguments = (ins AnyType:$a, AnyType:$b, AnyRankedTensor:$c,
+                   Optional<I1>:$useC,
+                   DefaultValuedAttr<TT_InputPrecision, "::mlir::ll::tt::InputPrecision::IEEE">:$inputPrecision,
+                   DefaultValuedAttr<I32Attr, "0">:$maxNumImpreciseAcc,
+                   DefaultValuedAttr<BoolAttr, "false">:$isAsync);
+  let results = (outs AnyRankedTensor:$d);
+  let assemblyFormat = [{
+    $a `,` $b `,` $c (`,` $useC^)? attr-dict `:` qualified(type($a)) `*`
+    qualified(type($b)) `->` type($d)
+  }];
+}
+
+// The values (accumulators in flight, the memdescs they read) pass through.
+def TTNG_WarpGroupDotWaitOp : TTNG_Op<"warp_group_dot_wait"> {
+  let arguments = (ins Variadic<AnyType>:$inputs, I32Attr:$pendings);
+  let results = (outs Variadic<AnyType>:$outputs);
+  let hasCustomAssemblyFormat = 1; // $inputs attr-dict : types (results alike)
 }
 
 #endif // LINEAR_LAYOUTS_DIALECT_TRITONMIRROR_TD

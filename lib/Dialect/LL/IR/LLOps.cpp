@@ -897,6 +897,42 @@ LogicalResult MemDescIndexOp::verify() {
   return success();
 }
 
+LogicalResult MemDescTransOp::verify() {
+  MemDescType src = getSrc().getType(), dst = getType();
+  ArrayRef<int32_t> order = getOrder();
+  unsigned rank = src.getShape().size();
+  if (order.size() != rank || dst.getShape().size() != rank)
+    return emitOpError() << "order must have one entry per dim (" << rank
+                         << ")";
+  SmallVector<bool> seen(rank, false);
+  for (int32_t d : order) {
+    if (d < 0 || d >= int32_t(rank) || seen[d])
+      return emitOpError() << "order must be a permutation of 0.."
+                           << rank - 1;
+    seen[d] = true;
+  }
+  for (unsigned i = 0; i < rank; ++i)
+    if (dst.getShape()[i] != src.getShape()[order[i]])
+      return emitOpError() << "result dim " << i << " must have size "
+                           << src.getShape()[order[i]];
+  if (src.getElementType() != dst.getElementType() ||
+      src.getMutableMemory() != dst.getMutableMemory() ||
+      src.getNumBuffers() != 1 || dst.getNumBuffers() != 1)
+    return emitOpError() << "views one buffer and keeps its element type and "
+                            "mutability";
+  auto ls = layoutOf(*this, src, "source layout");
+  auto ld = layoutOf(*this, dst, "result layout");
+  if (failed(ls) || failed(ld))
+    return failure();
+  auto want = remapOuts(*ls, dst.getShape(),
+                        [&](const ::ll::Basis &b, unsigned d) {
+                          return b[order[d]];
+                        });
+  if (!want || *want != *ld)
+    return mismatch(*this, want ? *want : *ls, *ld);
+  return success();
+}
+
 LogicalResult AsyncCopyOp::verify() {
   MemDescType m = getDst().getType();
   auto p = cast<RankedTensorType>(getPtr().getType());
@@ -1239,6 +1275,70 @@ LogicalResult AsyncTMACopyLocalToGlobalOp::verify() {
 //===----------------------------------------------------------------------===//
 // Dots
 //===----------------------------------------------------------------------===//
+
+ParseResult mlir::ll::parsePassThrough(OpAsmParser &p, OperationState &result,
+                                       StringRef required) {
+  SmallVector<OpAsmParser::UnresolvedOperand> ins;
+  SmallVector<Type> types;
+  SMLoc loc = p.getCurrentLocation();
+  if (p.parseOperandList(ins) || p.parseOptionalAttrDict(result.attributes) ||
+      p.parseColonTypeList(types) ||
+      p.resolveOperands(ins, types, loc, result.operands))
+    return failure();
+  if (!result.attributes.get(required))
+    return p.emitError(p.getNameLoc())
+           << "expects {" << required << " = N : i32}";
+  result.addTypes(types);
+  return success();
+}
+
+void mlir::ll::printPassThrough(OpAsmPrinter &p, Operation *op) {
+  p << " " << op->getOperands();
+  p.printOptionalAttrDict(op->getAttrs());
+  p << " : " << op->getOperandTypes();
+}
+
+ParseResult WarpGroupDotWaitOp::parse(OpAsmParser &p, OperationState &result) {
+  return parsePassThrough(p, result, "pendings");
+}
+
+void WarpGroupDotWaitOp::print(OpAsmPrinter &p) { printPassThrough(p, *this); }
+
+LogicalResult WarpGroupDotWaitOp::verify() {
+  if (getInputs().getTypes() != getOutputs().getTypes())
+    return emitOpError() << "results must have the inputs' types";
+  if (getPendings() < 0)
+    return emitOpError() << "pendings must be at least 0";
+  return success();
+}
+
+LogicalResult WarpGroupDotOp::verify() {
+  auto d = cast<RankedTensorType>(getD().getType());
+  MemDescType b = getB().getType();
+  auto at = dyn_cast<RankedTensorType>(getA().getType());
+  auto am = dyn_cast<MemDescType>(getA().getType());
+  if (!at && !am)
+    return emitOpError() << "a must be a tensor or a memdesc, not "
+                         << getA().getType();
+  ArrayRef<int64_t> as = at ? at.getShape() : am.getShape();
+  Type ae = at ? at.getElementType() : am.getElementType();
+  ArrayRef<int64_t> bs = b.getShape(), ds = d.getShape();
+  if (d.getRank() != 2 || as.size() != 2 || bs.size() != 2)
+    return emitOpError() << "takes operands and a result of rank 2";
+  if (as[1] != bs[0] || as[0] != ds[0] || bs[1] != ds[1])
+    return emitOpError() << "shapes do not multiply: " << getA().getType()
+                         << " * " << b << " -> " << d;
+  Type be = b.getElementType(), de = d.getElementType();
+  if (isa<FloatType>(ae) != isa<FloatType>(be) ||
+      isa<FloatType>(ae) != isa<FloatType>(de))
+    return emitOpError() << "mixes integer and float elements: " << ae << " * "
+                         << be << " -> " << de;
+  if (at && failed(requireDistributed(*this, at, "a")))
+    return failure();
+  if (failed(requireDistributed(*this, d, "the result")))
+    return failure();
+  return success();
+}
 
 LogicalResult DotOp::verify() {
   auto a = cast<RankedTensorType>(getA().getType());

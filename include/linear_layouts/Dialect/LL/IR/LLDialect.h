@@ -53,6 +53,13 @@ LayoutEncodingInterface getLayoutEncoding(Type type);
 ParseResult parseShapedBody(AsmParser &p, SmallVectorImpl<int64_t> &shape,
                             Type &elt, Attribute &enc);
 
+/// `$inputs attr-dict : types` for ops whose results are their operands
+/// passed through (ll / ttng `warp_group_dot_wait`): the results take the
+/// operands' types; `required` names an attribute that must be present.
+ParseResult parsePassThrough(OpAsmParser &p, OperationState &result,
+                             StringRef required);
+void printPassThrough(OpAsmPrinter &p, Operation *op);
+
 /// The shape of a ranked tensor or memdesc type (empty for others).
 ArrayRef<int64_t> getLayoutShape(Type type);
 

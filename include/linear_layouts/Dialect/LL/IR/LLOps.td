@@ -617,6 +617,27 @@ def LL_MemDescIndexOp : LL_Op<"memdesc_index", [Pure]> {
   let hasVerifier = 1;
 }
 
+def LL_MemDescTransOp : LL_Op<"memdesc_trans", [Pure]> {
+  let summary = "The same buffer viewed with its dims permuted";
+  let description = [{
+    Result dim `i` is source dim `order[i]`; no data moves. The verifier
+    checks that the result's memory layout is the source's with its out
+    dims permuted (e.g. a row-major `#nvmma_shared` tile viewed through
+    its `transposed = true` twin).
+
+    ```mlir
+    %t = ll.memdesc_trans %m {order = array<i32: 1, 0>}
+        : !ll.memdesc<64x32xf16, #nvmma> -> !ll.memdesc<32x64xf16, #nvmma_t>
+    ```
+  }];
+  let arguments = (ins LL_MemDesc:$src, DenseI32ArrayAttr:$order);
+  let results = (outs LL_MemDesc:$result);
+  let assemblyFormat = [{
+    $src attr-dict `:` qualified(type($src)) `->` qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
 def LL_AsyncCopyOp : LL_Op<"async_copy", [AttrSizedOperandSegments,
                                           MemoryEffects<[MemRead, MemWrite]>]> {
   let summary = "Copy global memory to shared memory asynchronously";
@@ -794,6 +815,60 @@ def LL_DotOp : LL_Op<"dot", [Pure, AllTypesMatch<["c", "d"]>]> {
   let assemblyFormat = [{
     $a `,` $b `,` $c attr-dict `:` type($a) `*` type($b) `->` type($d)
   }];
+  let hasVerifier = 1;
+}
+
+def LL_WarpGroupDotOp : LL_Op<"warp_group_dot", [AllTypesMatch<["c", "d"]>,
+    MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "A matrix product on Hopper's warpgroup tensor cores (wgmma)";
+  let description = [{
+    `d = a * b + c` (`c` dropped where `useC` is false) with `b`, and `a`
+    unless it is a tensor, read from shared memory by the tensor cores
+    (sm_90 `wgmma.mma_async`). The operands' memory layouts must be ones a
+    wgmma matrix descriptor can express: the lowering derives each
+    descriptor's fields (start, leading / stride byte offsets, swizzle)
+    from the layout's linear map, or says why none exists. `isAsync`
+    leaves the product in flight until an `ll.warp_group_dot_wait`;
+    otherwise the op waits for it.
+
+    ```mlir
+    %d = ll.warp_group_dot %a, %b, %c {isAsync = true}
+        : !ll.memdesc<64x32xf16, #nvmma> * !ll.memdesc<32x64xf16, #nvmma1>
+        -> tensor<64x64xf32, #mma3>
+    ```
+  }];
+  let arguments = (ins AnyType:$a, LL_MemDesc:$b, LL_Tensor:$c,
+                   Optional<I1>:$useC,
+                   DefaultValuedAttr<LL_InputPrecision, "::mlir::ll::InputPrecision::IEEE">:$inputPrecision,
+                   DefaultValuedAttr<I32Attr, "0">:$maxNumImpreciseAcc,
+                   DefaultValuedAttr<BoolAttr, "false">:$isAsync);
+  let results = (outs LL_Tensor:$d);
+  let assemblyFormat = [{
+    $a `,` $b `,` $c (`,` $useC^)? attr-dict `:` qualified(type($a)) `*`
+    qualified(type($b)) `->` type($d)
+  }];
+  let hasVerifier = 1;
+}
+
+def LL_WarpGroupDotWaitOp : LL_Op<"warp_group_dot_wait",
+    [MemoryEffects<[MemRead, MemWrite]>]> {
+  let summary = "Wait until at most `pendings` wgmma groups are in flight";
+  let description = [{
+    The results are the inputs (the accumulators of asynchronous
+    `ll.warp_group_dot`s and the buffers they read), usable once the
+    products of every group but the newest `pendings` are complete.
+
+    ```mlir
+    %r:2 = ll.warp_group_dot_wait %d, %a {pendings = 1 : i32}
+        : tensor<64x64xf32, #mma3>, !ll.memdesc<64x32xf16, #nvmma>
+    ```
+  }];
+  let arguments = (ins Variadic<AnyType>:$inputs, I32Attr:$pendings);
+  let results = (outs Variadic<AnyType>:$outputs);
+  let hasCustomAssemblyFormat = 1; // $inputs attr-dict : types (results alike)
+  let builders = [OpBuilder<(ins "::mlir::ValueRange":$inputs, "int32_t":$pendings), [{
+    build($_builder, $_state, inputs.getTypes(), inputs, pendings);
+  }]>];
   let hasVerifier = 1;
 }
 
