@@ -7,7 +7,7 @@ through ``linear_layouts.triton`` (our lowering of the dots: the instruction
 found by dividing the layouts), in the same run, fresh caches, specialized
 as Triton's launcher specializes the corpus' arguments. Both PTX are
 assembled by Triton's ``ptxas`` and disassembled: the tensor-core work
-(``HMMA`` / ``IMMA`` / ``HGMMA``), shared-memory traffic (``LDSM``, ``LDS``,
+(``HMMA`` / ``IMMA``, ``HGMMA`` / ``IGMMA`` / ``QGMMA``), shared-memory traffic (``LDSM``, ``LDS``,
 ``LDGSTS``), barriers, the whole kernel, registers and spills. A kernel our
 lowering does not take yet is listed with Triton's fallback reason.
 
@@ -31,7 +31,10 @@ from dot_kernels import DOT_KERNELS  # noqa: E402
 
 import linear_layouts.triton as llt  # noqa: E402
 
-CLASSES = ("HMMA", "IMMA", "HGMMA", "LDSM", "LDS", "LDGSTS", "BAR")
+#: tensor-core instructions: mma.sync (HMMA, IMMA), wgmma (HGMMA f16 / bf16 /
+#: tf32, IGMMA s8, QGMMA fp8)
+TENSOR_CORE = ("HMMA", "IMMA", "HGMMA", "IGMMA", "QGMMA")
+CLASSES = (*TENSOR_CORE, "LDSM", "LDS", "LDGSTS", "BAR")
 
 
 def stats(ptx: str, arch: str) -> dict:
@@ -68,14 +71,14 @@ def main() -> int:
                 totals["t_" + key] += t[key]
             if o["total"] > t["total"]:
                 worse.append(f"{name} {tgt}: {o['total']} vs {t['total']}")
-            if any(o[c] != t[c] for c in ("HMMA", "IMMA", "HGMMA")):
-                mismatched.append(f"{name} {tgt}: " + ", ".join(f"{c} {o[c]} vs {t[c]}" for c in ("HMMA", "IMMA", "HGMMA")))
+            if any(o[c] != t[c] for c in TENSOR_CORE):
+                mismatched.append(f"{name} {tgt}: " + ", ".join(f"{c} {o[c]} vs {t[c]}" for c in TENSOR_CORE))
             print(f"{name:18} {tgt:5} | {o['total']:11} {' '.join(f'{o[c]:>6}' for c in CLASSES)} {o['regs']:4} "
                   f"{o['spill']:5} | {t['total']:13} {' '.join(f'{t[c]:>6}' for c in CLASSES)} {t['regs']:4} "
                   f"{t['spill']:5}")
     print(f"\nSASS instructions: ours {totals['o_total']} vs Triton {totals['t_total']} "
           f"({totals['o_total'] / max(1, totals['t_total']):.3f}); tensor-core instructions "
-          + ", ".join(f"{c} {totals['o_' + c]} vs {totals['t_' + c]}" for c in ("HMMA", "IMMA", "HGMMA"))
+          + ", ".join(f"{c} {totals['o_' + c]} vs {totals['t_' + c]}" for c in TENSOR_CORE)
           + f"; LDSM {totals['o_LDSM']} vs {totals['t_LDSM']}, LDS {totals['o_LDS']} vs {totals['t_LDS']}, "
           f"BAR {totals['o_BAR']} vs {totals['t_BAR']}; registers {totals['o_regs']} vs {totals['t_regs']}; "
           f"spill bytes {totals['o_spill']} vs {totals['t_spill']}")

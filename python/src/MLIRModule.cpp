@@ -149,6 +149,38 @@ void initNVPTX() {
 constexpr const char *kOptimize =
     "default<O3>,function(scalarize-masked-mem-intrin),strip-dead-prototypes";
 
+/// The loops the lowering kept from LLVM's unroller (`llvm.loop.unroll.
+/// disable`: tensor-core main loops, which LLVM would fully unroll where it
+/// leaves Triton's rolled) are left to ptxas after O3, as Triton's are: the
+/// metadata goes (NVPTX would print it as `.pragma "nounroll"`).
+void leaveLoopsToPtxas(LLVMContextRef ctx, LLVMModuleRef mod) {
+  unsigned loop = LLVMGetMDKindIDInContext(ctx, "llvm.loop", 9);
+  auto isDisable = [](LLVMValueRef node) {
+    if (!LLVMIsAMDNode(node) || !LLVMGetMDNodeNumOperands(node))
+      return false;
+    std::vector<LLVMValueRef> ops(LLVMGetMDNodeNumOperands(node));
+    LLVMGetMDNodeOperands(node, ops.data());
+    unsigned len = 0;
+    const char *s = ops[0] ? LLVMGetMDString(ops[0], &len) : nullptr;
+    return s && std::string(s, len) == "llvm.loop.unroll.disable";
+  };
+  for (LLVMValueRef f = LLVMGetFirstFunction(mod); f; f = LLVMGetNextFunction(f))
+    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(f); bb;
+         bb = LLVMGetNextBasicBlock(bb)) {
+      LLVMValueRef t = LLVMGetBasicBlockTerminator(bb);
+      LLVMValueRef md = t ? LLVMGetMetadata(t, loop) : nullptr;
+      if (!md)
+        continue;
+      std::vector<LLVMValueRef> ops(LLVMGetMDNodeNumOperands(md));
+      LLVMGetMDNodeOperands(md, ops.data());
+      for (LLVMValueRef op : ops)
+        if (op && isDisable(op)) {
+          LLVMSetMetadata(t, loop, nullptr);
+          break;
+        }
+    }
+}
+
 /// Takes `mod` (and its context `ctx`) over: sets the target's data layout,
 /// links the bitcode libraries `link`, runs LLVM's O3 pipeline and returns
 /// the optimized IR text, or with `asmOut` the target's assembly (PTX for
@@ -202,6 +234,7 @@ std::string optimizeAndPrint(LLVMContextRef ctx, LLVMModuleRef mod,
     LLVMDisposeErrorMessage(msg);
     fail(m, nullptr);
   }
+  leaveLoopsToPtxas(ctx, mod);
   std::string result;
   if (!asmOut) { // the optimized, linked LLVM IR
     char *text = LLVMPrintModuleToString(mod);

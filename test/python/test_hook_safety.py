@@ -199,12 +199,11 @@ def test_wrong_argument_types_raise_the_documented_errors(tmp_path):
 def test_fallback_reasons_name_the_op_and_line(tmp_path):
     out = json.loads(child("reasons", str(tmp_path)))
     pattern = {
-        "matmul_small": r"(unsupported op (tt\.dot|ttng\.warp_group_dot)|'ll\.dot' op cannot be lowered: no "
-                        r"instruction divides its layouts \(.*\)) at tutorials\.py:\d+:\d+",
+        "mxfp4_matmul": r"unsupported op ttg\.fp4_to_fp at tutorials\.py:\d+:\d+",
     }
     for key, reason in out["reasons"].items():
         name, target = key.split("@")
-        if name == "matmul_small" and target == "gfx942":
+        if name == "mxfp4_matmul" and target == "gfx942":
             assert re.fullmatch(r"unsupported Triton attribute #ttg\.amd_rotating_shared \(#\w+, used by "
                                 r"ttg\.local_alloc at tutorials\.py:\d+:\d+\)", reason), reason
         else:
@@ -212,7 +211,7 @@ def test_fallback_reasons_name_the_op_and_line(tmp_path):
         assert "\n" not in reason and not reason.endswith(":"), reason
     # Served from Triton's cache: recorded, with the path of the compile
     # that filled it (fallback and why; ours).
-    assert out["cached"] == [["matmul_small", "fallback", True, out["reasons"]["matmul_small@sm_90"]],
+    assert out["cached"] == [["mxfp4_matmul", "fallback", True, out["reasons"]["mxfp4_matmul@sm_90"]],
                              ["grid_size", "ours", True, ""]], out["cached"]
     assert "(cached)" in out["table"]
 
@@ -227,7 +226,7 @@ def _reasons(cache: str) -> None:
             assert rec.path == "fallback", rec
             reasons[f"{name}@{target}"] = rec.reason
     n = len(llt.report())
-    compile_with(*UNSUPPORTED["matmul_small"][:3], "sm_90")  # a cache hit now
+    compile_with(*UNSUPPORTED["mxfp4_matmul"][:3], "sm_90")  # a cache hit now
     fn, sig, consts, attrs, _ = TUTORIALS["grid_size"]
     compile_with(fn, sig, consts, "sm_90", attrs)
     compile_with(fn, sig, consts, "sm_90", attrs)  # a cache hit

@@ -122,12 +122,11 @@ def test_tritons_tensor_core_code_runs_in_the_emulator(name, target):
 
 
 #: The dots our lowering takes so far (Core/Dot.h): the FMA form (fp32 ieee on
-#: NVIDIA) and mma.sync (f16 / bf16 m16n8k16, tf32 m16n8k8, s8 m16n8k32 on
-#: sm_80, and sm_90's mma.sync tiles). The others (wgmma, MFMA) fall back with
-#: the reason.
-_OUR_DOTS = [("matmul_ieee", "sm_80"), ("matmul_ieee", "sm_90"), ("matmul_f16", "sm_80"), ("matmul_bf16", "sm_80"),
-             ("matmul_f16_narrow", "sm_80"), ("matmul_tf32", "sm_80"), ("matmul_i8", "sm_80"),
-             ("matmul_bt", "sm_80"), ("bmm", "sm_80"), ("bmm", "sm_90"), ("attention_fwd", "sm_80")]
+#: NVIDIA), mma.sync (f16 / bf16 m16n8k16, tf32 m16n8k8, s8 m16n8k32 on
+#: sm_80, and sm_90's 3-D dots) and sm_90's wgmma (f16 / bf16 / tf32 / s8 /
+#: e4m3, A from shared memory or registers, descriptors from the layouts).
+#: MFMA (gfx942) falls back with the reason.
+_OUR_DOTS = [(name, target) for name, target in _DOT_RUNS if target != "gfx942"]
 
 
 @pytest.mark.parametrize("name, target", _OUR_DOTS)
@@ -152,7 +151,7 @@ def test_our_dots_equal_tritons_code_bitwise(name, target):
                      f"{max(d.max_ulp for d in diffs)} ulp (not analysed)")
     assert diffs and all(d.equal for d in diffs), diffs
     k = llt.emulate(fn, grid, *args, target=target, num_warps=warps, signature=sig, **consts)
-    assert "ll.dot" not in k.mlir  # lowered, not passed through
+    assert "ll.dot" not in k.mlir and "ll.warp_group_dot" not in k.mlir  # lowered, not passed through
     check()
 
 

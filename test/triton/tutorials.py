@@ -59,15 +59,27 @@ def grid_size(Y):
     tl.store(Y + tl.program_id(0), tl.num_programs(0))
 
 
-# Deliberately unsupported (today): each falls back with a reason naming the
-# op or attribute and the line here. (A 64x64 dot is wgmma on sm_90, MFMA on
-# gfx942; mma.sync on sm_80, and a 32x32 one on sm_90 too, take our path.)
+# A small dot (wgmma on sm_90, mma.sync on sm_80; MFMA on gfx942 falls back).
 @triton.jit
 def matmul_small(A, B, C, M: tl.constexpr):
     r = tl.arange(0, M)
     a = tl.load(A + r[:, None] * M + r[None, :])
     b = tl.load(B + r[:, None] * M + r[None, :])
     tl.store(C + r[:, None] * M + r[None, :], tl.dot(a, b))
+
+
+# Deliberately unsupported (today): each falls back with a reason naming the
+# op or attribute and the line here. An MXFP4 x bf16 dot (tl.dot_scaled):
+# Triton decomposes it into an fp4 upcast (ttg.fp4_to_fp, not read yet) and
+# a bf16 dot.
+@triton.jit
+def mxfp4_matmul(A, S, B, C, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
+    rm = tl.arange(0, M)
+    rn = tl.arange(0, N)
+    a = tl.load(A + rm[:, None] * (K // 2) + tl.arange(0, K // 2)[None, :])  # two e2m1 per byte
+    s = tl.load(S + rm[:, None] * (K // 32) + tl.arange(0, K // 32)[None, :])  # e8m0 per 32
+    b = tl.load(B + tl.arange(0, K)[:, None] * N + rn[None, :])
+    tl.store(C + rm[:, None] * N + rn[None, :], tl.dot_scaled(a, s, "e2m1", b, None, "bf16"))
 
 
 @triton.jit
@@ -154,6 +166,6 @@ TUTORIALS = {
 
 # (kernel, signature, constexprs, the targets where it falls back, attributes)
 UNSUPPORTED = {
-    "matmul_small": (matmul_small, {"A": "*fp16", "B": "*fp16", "C": "*fp32"}, {"M": 64},
-                     ("sm_90", "gfx942"), None),
+    "mxfp4_matmul": (mxfp4_matmul, {"A": "*u8", "S": "*u8", "B": "*bf16", "C": "*fp32"},
+                     {"M": 64, "N": 64, "K": 64}, ("sm_90", "gfx942"), None),
 }

@@ -374,7 +374,8 @@ struct ConvertLLToLLVM
     auto noUnroll = annotation(false), noUnrollAtAll = annotation(true);
     auto isMma = [](Operation &op) {
       auto a = dyn_cast<LLVM::InlineAsmOp>(op);
-      return a && a.getAsmString().starts_with("mma.sync");
+      return a && (a.getAsmString().starts_with("mma.sync") ||
+                   a.getAsmString().starts_with("wgmma.mma_async"));
     };
     for (auto func : module.getOps<LLVM::LLVMFuncOp>()) {
       if (func.isExternal())
