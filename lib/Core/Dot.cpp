@@ -407,11 +407,15 @@ planWgmmaOperand(const LinearLayout &shared, int mnDim, int tileMN, int tileK,
             break;
           }
           for (int32_t mn = 0; mn < tileMN && !bad; ++mn)
-            for (int32_t k = 0; k < tileK && !bad; ++k)
-              if (d.address(start, mn, k, eb) !=
-                  bytes(mn0 ^ mn, origins[t][1] ^ k))
+            for (int32_t k = 0; k < tileK && !bad; ++k) {
+              int64_t want = bytes(mn0 ^ mn, origins[t][1] ^ k),
+                      got = d.address(start, mn, k, eb);
+              if (got != want)
                 bad = "element (" + std::to_string(mn0 ^ mn) + ", " +
-                      std::to_string(origins[t][1] ^ k) + ") is elsewhere";
+                      std::to_string(origins[t][1] ^ k) + ") is at byte " +
+                      std::to_string(want) + ", the descriptor reads byte " +
+                      std::to_string(got);
+            }
         }
       if (!bad)
         return plan;

@@ -154,3 +154,39 @@ func.func @k() attributes {ll.kernel, ll.num_warps = 4 : i32} {
   return
 }
 }
+
+// -----
+
+// wgmma is an sm_90 instruction.
+#nv = #ll.nvmma_shared<{swizzlingByteWidth = 128, transposed = false, elementBitWidth = 16}>
+#mma = #ll.nvidia_mma<{versionMajor = 3, versionMinor = 0, warpsPerCTA = [4, 1], instrShape = [16, 64, 16]}>
+module attributes {ll.target = #ll.target<"sm_80">} {
+func.func @wgmma_sm80(%c: tensor<64x64xf32, #mma>) attributes {ll.num_warps = 4 : i32} {
+  %a = ll.local_alloc : () -> !ll.memdesc<64x64xf16, #nv, mutable>
+  // expected-error @+2 {{cannot be lowered: wgmma is an sm_90 instruction, the target is sm_80}}
+  // expected-error @+1 {{failed to legalize operation 'll.warp_group_dot'}}
+  %d = ll.warp_group_dot %a, %a, %c : !ll.memdesc<64x64xf16, #nv, mutable> * !ll.memdesc<64x64xf16, #nv, mutable> -> tensor<64x64xf32, #mma>
+  return
+}
+}
+
+// -----
+
+// A buffer whose rows no wgmma descriptor walks is refused with each mode's
+// reason: 64-byte rows whose 16-byte chunks are XORed with the row (row 1's
+// first chunk at byte 80), where the 64-byte swizzle XORs with the row / 2
+// (the descriptor reads row 1 at byte 64) and the 128-byte one takes rows
+// of 128 bytes.
+#sw = #ll.swizzled_shared<{vec = 8, perPhase = 1, maxPhase = 4, order = [1, 0]}>
+#nv = #ll.nvmma_shared<{swizzlingByteWidth = 128, transposed = false, elementBitWidth = 16}>
+#mma = #ll.nvidia_mma<{versionMajor = 3, versionMinor = 0, warpsPerCTA = [4, 1], instrShape = [16, 64, 16]}>
+module attributes {ll.target = #ll.target<"sm_90">} {
+func.func @wgmma_no_descriptor(%c: tensor<64x64xf32, #mma>) attributes {ll.num_warps = 4 : i32} {
+  %a = ll.local_alloc : () -> !ll.memdesc<64x32xf16, #sw, mutable>
+  %b = ll.local_alloc : () -> !ll.memdesc<32x64xf16, #nv, mutable>
+  // expected-error @+2 {{no wgmma divides its layouts (A: no wgmma descriptor reads the buffer's layout (K-major 128-byte swizzle: element (1, 0) is at byte 80, the descriptor reads byte 144; K-major 64-byte swizzle: element (1, 0) is at byte 80, the descriptor reads byte 64;}}
+  // expected-error @+1 {{failed to legalize operation 'll.warp_group_dot'}}
+  %d = ll.warp_group_dot %a, %b, %c : !ll.memdesc<64x32xf16, #sw, mutable> * !ll.memdesc<32x64xf16, #nv, mutable> -> tensor<64x64xf32, #mma>
+  return
+}
+}

@@ -531,3 +531,34 @@ func.func @dot_shapes(%x: tensor<8x4xf32, #c>, %y: tensor<8x16xf32, #c>, %z: ten
   %d = ll.dot %x, %y, %z : tensor<8x4xf32, #c> * tensor<8x16xf32, #c> -> tensor<8x16xf32, #c>
   return
 }
+
+// -----
+
+// A transposed view must carry the source's layout, transposed.
+#nv = #ll.nvmma_shared<{swizzlingByteWidth = 128, transposed = false, elementBitWidth = 16}>
+func.func @f() {
+  %m = ll.local_alloc : () -> !ll.memdesc<64x64xf16, #nv, mutable>
+  // expected-error @+1 {{result layout is not the one the source layout implies}}
+  %t = ll.memdesc_trans %m {order = array<i32: 1, 0>} : !ll.memdesc<64x64xf16, #nv, mutable> -> !ll.memdesc<64x64xf16, #nv, mutable>
+  return
+}
+
+// -----
+
+#nv = #ll.nvmma_shared<{swizzlingByteWidth = 64, transposed = false, elementBitWidth = 16}>
+#mma = #ll.nvidia_mma<{versionMajor = 3, versionMinor = 0, warpsPerCTA = [4, 1], instrShape = [16, 64, 16]}>
+func.func @f(%c: tensor<64x64xf32, #mma>) {
+  %a = ll.local_alloc : () -> !ll.memdesc<64x32xf16, #nv, mutable>
+  // expected-error @+1 {{shapes do not multiply}}
+  %d = ll.warp_group_dot %a, %a, %c : !ll.memdesc<64x32xf16, #nv, mutable> * !ll.memdesc<64x32xf16, #nv, mutable> -> tensor<64x64xf32, #mma>
+  return
+}
+
+// -----
+
+#mma = #ll.nvidia_mma<{versionMajor = 3, versionMinor = 0, warpsPerCTA = [4, 1], instrShape = [16, 64, 16]}>
+func.func @f(%c: tensor<64x64xf32, #mma>) {
+  // expected-error @+1 {{expects {pendings = N : i32}}}
+  %r = ll.warp_group_dot_wait %c : tensor<64x64xf32, #mma>
+  return
+}

@@ -185,3 +185,21 @@ func.func @histogram(%x: tensor<512xi32, #b>, %m: tensor<512xi1, #b>) -> tensor<
   %g = ll.histogram %x : tensor<512xi32, #b> -> tensor<64xi32, #r>
   return %h : tensor<64xi32, #r>
 }
+
+// -----
+
+// sm_90 wgmma: a transposed view, the asynchronous dot and its wait.
+#nv = #ll.nvmma_shared<{swizzlingByteWidth = 128, transposed = false, elementBitWidth = 16}>
+#nvt = #ll.nvmma_shared<{swizzlingByteWidth = 128, transposed = true, elementBitWidth = 16}>
+#mma = #ll.nvidia_mma<{versionMajor = 3, versionMinor = 0, warpsPerCTA = [4, 1], instrShape = [16, 64, 16]}>
+// CHECK-LABEL: func.func @wgmma
+func.func @wgmma(%c: tensor<64x64xf32, #mma>, %use: i1) -> tensor<64x64xf32, #mma> {
+  %a = ll.local_alloc : () -> !ll.memdesc<64x64xf16, #nv, mutable>
+  // CHECK: %[[T:.*]] = ll.memdesc_trans %{{.*}} {order = array<i32: 1, 0>} : !ll.memdesc<64x64xf16, #{{.*}}, mutable> -> !ll.memdesc<64x64xf16, #{{.*}}, mutable>
+  %t = ll.memdesc_trans %a {order = array<i32: 1, 0>} : !ll.memdesc<64x64xf16, #nv, mutable> -> !ll.memdesc<64x64xf16, #nvt, mutable>
+  // CHECK: %[[D:.*]] = ll.warp_group_dot %{{.*}}, %[[T]], %{{.*}}, %{{.*}} {isAsync = true} : !ll.memdesc
+  %d = ll.warp_group_dot %a, %t, %c, %use {isAsync = true} : !ll.memdesc<64x64xf16, #nv, mutable> * !ll.memdesc<64x64xf16, #nvt, mutable> -> tensor<64x64xf32, #mma>
+  // CHECK: ll.warp_group_dot_wait %[[D]], %[[T]] {pendings = 0 : i32} : tensor<64x64xf32, #{{.*}}>, !ll.memdesc<64x64xf16, #{{.*}}, mutable>
+  %r:2 = ll.warp_group_dot_wait %d, %t {pendings = 0 : i32} : tensor<64x64xf32, #mma>, !ll.memdesc<64x64xf16, #nvt, mutable>
+  return %r#0 : tensor<64x64xf32, #mma>
+}
