@@ -24,7 +24,7 @@ import gpu_check  # noqa: E402
 
 def test_both_halves_run_and_a_wrong_output_fails(tmp_path):
     summary = gpu_check.prepare(tmp_path, "sm_90", {"vector_add", "softmax", "matmul_f16"})
-    assert summary == {"entries": 3, "ours": 2}  # the matmul falls back (tt.dot: step 11)
+    assert summary == {"entries": 3, "ours": 3}  # (the matmul: wgmma)
     manifest = json.loads((tmp_path / "manifest.json").read_text())
     entries = {e["kernel"]: e for e in manifest["entries"]}
     add = entries["vector_add"]
@@ -34,12 +34,13 @@ def test_both_halves_run_and_a_wrong_output_fails(tmp_path):
         cubin = (tmp_path / add[code]["cubin"]).read_bytes()
         assert cubin[:4] == b"\x7fELF" and add[code]["threads"] == 128
     assert add["ours"]["bitwise_equal_to_triton"] == [True, True, True]
+    assert entries["matmul_f16"]["ours"]["bitwise_equal_to_triton"] == [True, True, True]
     assert (tmp_path / "gpu_check_device.py").exists()  # the directory is all the GPU machine needs
 
     report = gpu_check.dry_run(tmp_path)
     assert report["ok"], report
     rows = {r["kernel"]: r for r in report["rows"]}
-    assert set(rows["vector_add"]["codes"]) == {"triton", "ours"} and set(rows["matmul_f16"]["codes"]) == {"triton"}
+    assert set(rows["vector_add"]["codes"]) == set(rows["matmul_f16"]["codes"]) == {"triton", "ours"}
     assert rows["vector_add"]["ours_vs_triton"]["bitwise"] == [True, True, True]
 
     ref = tmp_path / add["reference"][2]  # Z
