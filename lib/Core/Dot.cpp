@@ -189,6 +189,35 @@ MatrixInstruction wgmma(int n, int elemBits) {
   return I;
 }
 
+MatrixInstruction mfma(int m, int k, bool transposed) {
+  MatrixInstruction I;
+  I.m = I.n = m, I.k = k;
+  int kp = k * m / 64, rowBits = m == 32 ? 5 : 4;
+  for (int i = 0; i < kp; ++i) {
+    I.aRegs.push_back({0, i});
+    I.bRegs.push_back({i, 0});
+  }
+  for (int b = 0; b < 6; ++b) {
+    int32_t rowOrK = b < rowBits ? 1 << b : kp << (b - rowBits);
+    I.aLanes.push_back(b < rowBits ? std::array<int32_t, 2>{rowOrK, 0}
+                                   : std::array<int32_t, 2>{0, rowOrK});
+    I.bLanes.push_back(b < rowBits ? std::array<int32_t, 2>{0, rowOrK}
+                                   : std::array<int32_t, 2>{rowOrK, 0});
+    // D: lanes walk the columns, then rows 4 (and 8) apart.
+    I.cLanes.push_back(b < rowBits ? std::array<int32_t, 2>{0, 1 << b}
+                                   : std::array<int32_t, 2>{4 << (b - rowBits), 0});
+  }
+  for (int j = 0; j < m * m / 64; ++j)
+    I.cRegs.push_back({m == 32 ? 8 * (j / 4) + j % 4 : j, 0});
+  if (transposed) {
+    for (auto &r : I.cRegs)
+      std::swap(r[0], r[1]);
+    for (auto &l : I.cLanes)
+      std::swap(l[0], l[1]);
+  }
+  return I;
+}
+
 Expected<TiledDotPlan> planTiledDot(const LinearLayout *a,
                                     const LinearLayout *b,
                                     const LinearLayout &c,

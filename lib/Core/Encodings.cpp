@@ -50,7 +50,7 @@ const std::vector<std::string> &encodingFamilies() {
   static const std::vector<std::string> names = {
       "blocked",  "slice",           "nvidia_mma",   "dot_op",
       "amd_mfma", "amd_wmma",        "linear",       "swizzled_shared",
-      "nvmma_shared", "shared_linear", "padded_shared"};
+      "nvmma_shared", "shared_linear", "padded_shared", "amd_rotating_shared"};
   return names;
 }
 
@@ -354,9 +354,10 @@ Expected<EncodingPtr> makeEncoding(const std::string &family,
     e->layout = std::move(l);
     return EncodingPtr(e);
   }
-  if (family == "swizzled_shared") {
+  if (family == "swizzled_shared" || family == "amd_rotating_shared") {
     LL_KEYS(r, true, "vec", "perPhase", "maxPhase", "order");
     auto e = std::make_shared<SwizzledSharedEncoding>();
+    e->rotating = family == "amd_rotating_shared";
     LL_TRY(vec, r.integer("vec"));
     LL_TRY(perPhase, r.integer("perPhase"));
     LL_TRY(maxPhase, r.integer("maxPhase"));

@@ -942,11 +942,13 @@ SwizzledSharedEncoding::toLinearLayout(const Shape &shape) const {
     std::vector<Basis> bases;
     for (int64_t col = 1; col < numCols; col *= 2)
       bases.push_back({0, static_cast<int32_t>(col)});
-    for (int64_t row = 1; row < numRows; row *= 2)
-      bases.push_back(
-          {static_cast<int32_t>(row),
-           static_cast<int32_t>((vec * ((row / perPhase) % maxPhase)) %
-                                numCols)});
+    for (int64_t row = 1; row < numRows; row *= 2) {
+      int64_t phase = (row / perPhase) % maxPhase;
+      if (rotating)
+        phase ^= row / perPhase / maxPhase % maxPhase;
+      bases.push_back({static_cast<int32_t>(row),
+                       static_cast<int32_t>((vec * phase) % numCols)});
+    }
     LL_TRY(l, LinearLayout::create({{"offset", bases}},
                                    {names[rowDim], names[colDim]}));
     cta = std::move(l);

@@ -121,12 +121,13 @@ def test_tritons_tensor_core_code_runs_in_the_emulator(name, target):
     check()
 
 
-#: The dots our lowering takes so far (Core/Dot.h): the FMA form (fp32 ieee on
-#: NVIDIA), mma.sync (f16 / bf16 m16n8k16, tf32 m16n8k8, s8 m16n8k32 on
-#: sm_80, and sm_90's 3-D dots) and sm_90's wgmma (f16 / bf16 / tf32 / s8 /
-#: e4m3, A from shared memory or registers, descriptors from the layouts).
-#: MFMA (gfx942) falls back with the reason.
-_OUR_DOTS = [(name, target) for name, target in _DOT_RUNS if target != "gfx942"]
+#: Every dot of the corpus on every target takes our path (Core/Dot.h): the
+#: FMA form (fp32 ieee on NVIDIA), mma.sync (f16 / bf16 m16n8k16, tf32
+#: m16n8k8, s8 m16n8k32 on sm_80, and sm_90's 3-D dots), sm_90's wgmma (f16 /
+#: bf16 / tf32 / s8 / e4m3, A from shared memory or registers, descriptors
+#: from the layouts) and gfx942's MFMA (32x32 / 16x16, f16 / bf16 / xf32 /
+#: f32 / i8, Triton's transposed accumulators).
+_OUR_DOTS = _DOT_RUNS
 
 
 @pytest.mark.parametrize("name, target", _OUR_DOTS)

@@ -67,6 +67,15 @@ MatrixInstruction mmaM16N8K32I8();
 /// 4)) from the warp's first row.
 MatrixInstruction wgmma(int n, int elemBits);
 
+/// AMD `v_mfma_*_MxMxK` (CDNA3, wave64, single-block: M = 16 or 32) for
+/// operands of `elemBits` bits: lane l holds A[l % M][kp (l / M) + i] and
+/// B[kp (l / M) + i][l % M] (i < kp = K M / 64); accumulator register j of
+/// lane l holds D[8 (j / 4) + 4 (l / 32) + j % 4][l % 32] (32 x 32) or
+/// D[4 (l / 16) + j][l % 16] (16 x 16). `transposed`: the instruction run
+/// on the swapped operands (B^T A^T = C^T, Triton's isTransposed MFMA
+/// layouts): the same operand fragments, the accumulator's transposed.
+MatrixInstruction mfma(int m, int k, bool transposed);
+
 /// A dot divided into tiles of `instr`: per C tile (its origin at thread 0,
 /// its C registers in the instruction's order), per k step, the A and B
 /// registers in the instruction's order.

@@ -161,8 +161,14 @@ struct LinearEncoding final : Encoding {
   UVec order() const;
 };
 
+/// Triton's #swizzled_shared: row r's vectors of `vec` elements XORed with
+/// phase (r / perPhase) % maxPhase. With `rotating` (AMD's
+/// #amd_rotating_shared), the phase is also XORed with the block of rows
+/// (r / (perPhase maxPhase)) % maxPhase, so consecutive blocks of rows
+/// rotate through the banks.
 struct SwizzledSharedEncoding final : Encoding {
   int vec = 1, perPhase = 1, maxPhase = 1;
+  bool rotating = false;
   UVec order;
   CGALayout cga;
   EncodingKind kind() const override { return EncodingKind::SwizzledShared; }

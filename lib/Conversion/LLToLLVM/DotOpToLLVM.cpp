@@ -61,8 +61,11 @@ struct DotLowering : TargetPattern<DotOp> {
     Type ae = cast<RankedTensorType>(op.getA().getType()).getElementType();
     Type be = cast<RankedTensorType>(op.getB().getType()).getElementType();
     Type de = cast<RankedTensorType>(op.getD().getType()).getElementType();
-    if (target.isAMD() || target.target().computeCapability < 80) {
-      why = "tensor cores: not yet on " + target.target().name;
+    if (target.isAMD())
+      return lowerMfma(op, adaptor, b, la, lb, lc, why);
+    if (target.target().computeCapability < 80) {
+      why = "tensor cores: mma.sync needs sm_80, the target is " +
+            target.target().name;
       return failure();
     }
     // The instruction for the element types: m16n8k16 f16 / bf16, m16n8k8
@@ -131,6 +134,111 @@ struct DotLowering : TargetPattern<DotOp> {
       }
       for (auto [j, r] : llvm::enumerate(plan->cRegs[t]))
         d[r] = acc[j];
+    }
+    b.replaceOp(op, fromRegisters(b, loc,
+                                  getTypeConverter()->convertType(
+                                      op.getD().getType()),
+                                  d));
+    return success();
+  }
+
+  /// AMD MFMA (CDNA) in the instruction's tiles where the layouts divide
+  /// into its fragments, as is or transposed (Triton's isTransposed
+  /// layouts: the instruction runs on the swapped operands): f16 / bf16 /
+  /// tf32 (xf32, gfx94x) / f32 -> f32 and i8 -> i32, 32 x 32 or 16 x 16.
+  LogicalResult lowerMfma(DotOp op, OpAdaptor adaptor,
+                          ConversionPatternRewriter &b,
+                          const ::ll::LinearLayout &la,
+                          const ::ll::LinearLayout &lb,
+                          const ::ll::LinearLayout &lc,
+                          std::string &why) const {
+    Type ae = cast<RankedTensorType>(op.getA().getType()).getElementType();
+    Type be = cast<RankedTensorType>(op.getB().getType()).getElementType();
+    Type de = cast<RankedTensorType>(op.getD().getType()).getElementType();
+    struct Form {
+      int m, k;
+      std::string name;
+    };
+    SmallVector<Form> forms;
+    bool gfx94 = StringRef(target.target().name).starts_with("gfx94");
+    if (ae == be && ae.isF16() && de.isF32())
+      forms = {{32, 8, "f32.32x32x8f16"}, {16, 16, "f32.16x16x16f16"}};
+    else if (ae == be && ae.isBF16() && de.isF32())
+      forms = {{32, 8, "f32.32x32x8bf16.1k"}, {16, 16, "f32.16x16x16bf16.1k"}};
+    else if (ae.isInteger(8) && be.isInteger(8) && de.isInteger(32) && gfx94)
+      forms = {{32, 16, "i32.32x32x16.i8"}, {16, 32, "i32.16x16x32.i8"}};
+    else if (ae.isF32() && be.isF32() && de.isF32() &&
+             op.getInputPrecision() == InputPrecision::TF32 && gfx94)
+      forms = {{32, 4, "f32.32x32x4.xf32"}, {16, 8, "f32.16x16x8.xf32"}};
+    else if (ae.isF32() && be.isF32() && de.isF32() &&
+             op.getInputPrecision() == InputPrecision::IEEE)
+      forms = {{32, 2, "f32.32x32x2f32"}, {16, 4, "f32.16x16x4f32"}};
+    if (forms.empty()) {
+      why = "MFMA: f16 / bf16 / f32 / tf32 -> f32 and i8 -> i32 so far";
+      return failure();
+    }
+    std::optional<::ll::TiledDotPlan> plan;
+    Form form;
+    bool transposed = false;
+    for (const Form &f : forms)
+      for (bool t : {true, false}) {
+        if (plan)
+          break;
+        auto p = ::ll::planTiledDot(&la, &lb, lc, ::ll::mfma(f.m, f.k, t));
+        if (p)
+          plan = *p, form = f, transposed = t;
+        else if (why.empty())
+          why = "MFMA " + std::to_string(f.m) + "x" + std::to_string(f.m) +
+                "x" + std::to_string(f.k) + (t ? " (transposed)" : "") +
+                ": " + p.error().message();
+      }
+    if (!plan)
+      return failure();
+    Location loc = op.getLoc();
+    SmallVector<Value> a = registersOf(b, loc, adaptor.getA());
+    SmallVector<Value> bv = registersOf(b, loc, adaptor.getB());
+    SmallVector<Value> c = registersOf(b, loc, adaptor.getC());
+    Type opElt = getTypeConverter()->convertType(ae);
+    Type accElt = getTypeConverter()->convertType(de);
+    int kp = form.k * form.m / 64, regs = form.m * form.m / 64;
+    // An operand's kp elements as the intrinsic takes them: <kp x half>,
+    // <kp x i16> (bf16), i64 (8 x i8), <2 x float>, float.
+    auto operand = [&](ArrayRef<Value> from, ArrayRef<int32_t> idx) -> Value {
+      if (kp == 1)
+        return from[idx[0]];
+      Type elt = ae.isBF16() ? Type(b.getI16Type()) : opElt;
+      Value v = b.create<LLVM::UndefOp>(loc, VectorType::get({kp}, elt));
+      for (int i = 0; i < kp; ++i) {
+        Value x = from[idx[i]];
+        if (x.getType() != elt)
+          x = b.create<LLVM::BitcastOp>(loc, elt, x);
+        v = b.create<LLVM::InsertElementOp>(loc, v, x, lowering::i32(b, loc, i));
+      }
+      if (ae.isInteger(8))
+        return b.create<LLVM::BitcastOp>(loc, b.getI64Type(), v);
+      return v;
+    };
+    Type accType = VectorType::get({regs}, accElt);
+    Value zero = lowering::i32(b, loc, 0);
+    auto name = b.getStringAttr("llvm.amdgcn.mfma." + form.name);
+    SmallVector<Value> d(c);
+    for (size_t t = 0; t < plan->cRegs.size(); ++t) {
+      Value acc = b.create<LLVM::UndefOp>(loc, accType);
+      for (auto [j, r] : llvm::enumerate(plan->cRegs[t]))
+        acc = b.create<LLVM::InsertElementOp>(loc, acc, c[r],
+                                              lowering::i32(b, loc, j));
+      for (size_t s = 0; s < plan->aRegs[t].size(); ++s) {
+        Value x = operand(a, plan->aRegs[t][s]);
+        Value y = operand(bv, plan->bRegs[t][s]);
+        if (transposed)
+          std::swap(x, y);
+        acc = b.create<LLVM::CallIntrinsicOp>(
+                   loc, accType, name, ValueRange{x, y, acc, zero, zero, zero})
+                  .getResult(0);
+      }
+      for (auto [j, r] : llvm::enumerate(plan->cRegs[t]))
+        d[r] = b.create<LLVM::ExtractElementOp>(loc, acc,
+                                                lowering::i32(b, loc, j));
     }
     b.replaceOp(op, fromRegisters(b, loc,
                                   getTypeConverter()->convertType(

@@ -106,7 +106,12 @@ bool TargetInfo::needsMathLibrary(Operation *op) const {
     if (auto fm = op->getAttrOfType<arith::FastMathFlagsAttr>("fastmath"))
       if (arith::bitEnumContainsAll(fm.getValue(), arith::FastMathFlags::afn))
         return true;
-  // AMDGPU has f32 exp / log instructions (MLIR's OCML patterns leave them).
+  // AMDGPU has f32 exp / log instructions (MLIR's OCML patterns leave them);
+  // Triton's approximate exp is exp2 of a product (ApproxExpToAMDGPU).
+  if (isAMD() && isa<math::ExpOp>(op) && op->getResultTypes()[0].isF32())
+    if (auto fm = op->getAttrOfType<arith::FastMathFlagsAttr>("fastmath"))
+      if (arith::bitEnumContainsAll(fm.getValue(), arith::FastMathFlags::afn))
+        return true;
   if (isAMD() && isa<math::ExpOp, math::Exp2Op, math::LogOp, math::Log2Op>(op) &&
       op->getResultTypes()[0].isF32())
     return false;
@@ -211,6 +216,28 @@ struct ApproxMathToNVVM : OpRewritePattern<MathOp> {
     else
       r = intrinsic("llvm.nvvm.cos.approx.f", x);
     rewriter.replaceOp(op, r);
+    return success();
+  }
+};
+
+/// Triton's approximate f32 exp on AMD: exp2(x * log2(e)) with the
+/// hardware's exp2 (`llvm.exp2.f32`: v_exp_f32), as Triton emits it, not
+/// LLVM's range-reduced expansion of llvm.exp.
+struct ApproxExpToAMDGPU : OpRewritePattern<math::ExpOp> {
+  ApproxExpToAMDGPU(MLIRContext *ctx)
+      : OpRewritePattern<math::ExpOp>(ctx, /*benefit=*/10) {}
+
+  LogicalResult matchAndRewrite(math::ExpOp op,
+                                PatternRewriter &rewriter) const override {
+    Type f32 = op.getType();
+    if (!f32.isF32() || !arith::bitEnumContainsAll(op.getFastmath(),
+                                                   arith::FastMathFlags::afn))
+      return failure();
+    Location loc = op.getLoc();
+    Value k = rewriter.create<LLVM::ConstantOp>(
+        loc, f32, rewriter.getF32FloatAttr(float(M_LOG2E)));
+    Value x = rewriter.create<LLVM::FMulOp>(loc, op.getOperand(), k);
+    rewriter.replaceOpWithNewOp<LLVM::Exp2Op>(op, f32, x);
     return success();
   }
 };
@@ -697,6 +724,7 @@ public:
   }
   void populateMathPatterns(LLVMTypeConverter &tc,
                             RewritePatternSet &patterns) const override {
+    patterns.add<ApproxExpToAMDGPU>(patterns.getContext());
     populateMathToROCDLConversionPatterns(tc, patterns, std::nullopt);
   }
 

@@ -17,6 +17,7 @@
 //                          the high half of arith.mului_extended
 //   ttng.warp_group_dot / warp_group_dot_wait, ttg.memdesc_trans -> the ll
 //                          ops of the same names (sm_90 wgmma)
+//   amdg.in_thread_transpose -> ll.convert_layout (a register permutation)
 //   ttg.barrier (3.7+)   -> gpu.barrier
 //   tt.clampf            -> arith.maxnumf + minnumf (propagateNan none) or
 //                          maximumf + minimumf (all)
@@ -327,6 +328,8 @@ struct ConvertTritonToLL
       repl = b.create<DotOp>(loc, d.getType(), d.getA(), d.getB(), d.getC(),
                              InputPrecision(d.getInputPrecision()),
                              d.getMaxNumImpreciseAcc());
+    } else if (auto t = dyn_cast<amdg::InThreadTransposeOp>(op)) {
+      repl = b.create<ConvertLayoutOp>(loc, t.getType(), t.getSrc());
     } else if (auto d = dyn_cast<ttng::WarpGroupDotOp>(op)) {
       repl = b.create<WarpGroupDotOp>(
           loc, d.getType(), d.getA(), d.getB(), d.getC(), d.getUseC(),

@@ -267,7 +267,8 @@ void ttng::TTNGDialect::initialize() {
 void amdg::AMDGDialect::initialize() {
   getContext()->loadDialect<LLDialect>();
   addOperations<amdg::BufferLoadOp, amdg::BufferStoreOp,
-                amdg::BufferAtomicRMWOp, amdg::BufferAtomicCASOp>();
+                amdg::BufferAtomicRMWOp, amdg::BufferAtomicCASOp,
+                amdg::InThreadTransposeOp>();
 }
 
 /// `$ptr[$offsets]` with the types given by the access's tensor type.
@@ -605,6 +606,8 @@ Attribute ttg::TTGDialect::parseAttribute(DialectAsmParser &p, Type type) const 
           .Cases("swizzled_shared", "shared",
                  [&] { return SwizzledSharedAttr::parse(p, type); })
           .Case("nvmma_shared", [&] { return NVMMASharedAttr::parse(p, type); })
+          .Case("amd_rotating_shared",
+                [&] { return AmdRotatingSharedAttr::parse(p, type); })
           .Case("padded_shared", [&] { return PaddedSharedAttr::parse(p, type); })
           .Case("shared_linear", [&] { return SharedAttr::parse(p, type); })
           .Default([&] {

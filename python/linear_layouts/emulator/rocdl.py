@@ -302,8 +302,12 @@ def _setreg(op: _Op) -> Handler:
     return run
 
 
+# Scheduling hints: wave priority, instruction-scheduling barriers, waits for
+# counters the emulator's in-order memory never leaves pending. (The ROCDL ops
+# reach our module from Triton's TTGIR, which places them around its dots.)
 _intrinsic("llvm.amdgcn.s.waitcnt", "llvm.amdgcn.s.sleep", "llvm.amdgcn.sched.barrier",
            "llvm.amdgcn.s.setprio")(lambda op: lambda st, a: None)
+_op("rocdl.s.setprio", "rocdl.sched.barrier", "rocdl.s.waitcnt")(lambda op: lambda st, a: None)
 
 
 @_intrinsic("llvm.amdgcn.fmed3.")

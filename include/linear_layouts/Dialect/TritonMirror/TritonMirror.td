@@ -570,6 +570,15 @@ def TTG_BarrierOp : TTG_Op<"barrier"> {
 //===----------------------------------------------------------------------===//
 
 // `$ptr[$offsets] (, $mask)? (, $other)? hints attr-dict : type($result)`.
+// The same tensor in a layout that differs only in which register holds
+// which element (Triton's AMD backend transposes within threads before a
+// local_store): a layout conversion.
+def AMDG_InThreadTransposeOp : AMDG_Op<"in_thread_transpose", [Pure]> {
+  let arguments = (ins AnyRankedTensor:$src);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($result)";
+}
+
 def AMDG_BufferLoadOp : AMDG_Op<"buffer_load", [AttrSizedOperandSegments,
                                                MemoryEffects<[MemRead]>]> {
   let arguments = (ins AnyType:$ptr, AnyRankedTensor:$offsets,

@@ -853,57 +853,98 @@ LogicalResult AmdWmmaAttr::verify(function_ref<InFlightDiagnostic()> emitError,
 // Shared-memory families
 //===----------------------------------------------------------------------===//
 
-Attribute SwizzledSharedAttr::parse(AsmParser &p, Type) {
+/// #ll.swizzled_shared and #ll.amd_rotating_shared: the same parameters,
+/// the family says whether the phase rotates.
+template <typename AttrT>
+static Attribute parseSwizzled(AsmParser &p, StringRef family) {
   Params ps(p);
   if (p.parseLess() || ps.parseDict() || p.parseGreater())
     return {};
-  auto enc = ps.decode("swizzled_shared");
+  auto enc = ps.decode(family);
   if (failed(enc))
     return {};
   auto &e = static_cast<const ::ll::SwizzledSharedEncoding &>(**enc);
   auto cga = ps.flatCga(e.cga, e.rank());
   if (failed(cga))
     return {};
-  return getChecked([&] { return p.emitError(ps.loc); }, p.getContext(),
-                    unsigned(e.vec), unsigned(e.perPhase), unsigned(e.maxPhase),
-                    ulist(e.order), *cga);
+  return AttrT::getChecked([&] { return p.emitError(ps.loc); }, p.getContext(),
+                           unsigned(e.vec), unsigned(e.perPhase),
+                           unsigned(e.maxPhase), ulist(e.order), *cga);
 }
 
-void SwizzledSharedAttr::print(AsmPrinter &p) const {
-  p << "<{vec = " << getVec() << ", perPhase = " << getPerPhase()
-    << ", maxPhase = " << getMaxPhase() << ", order = ";
-  printList(p, getOrder());
-  printCga(p, getCgaBases(), getOrder().size());
+template <typename AttrT> static void printSwizzled(AsmPrinter &p, AttrT a) {
+  p << "<{vec = " << a.getVec() << ", perPhase = " << a.getPerPhase()
+    << ", maxPhase = " << a.getMaxPhase() << ", order = ";
+  printList(p, a.getOrder());
+  printCga(p, a.getCgaBases(), a.getOrder().size());
   p << "}>";
 }
 
 static ::ll::EncodingPtr swizzledEncoding(unsigned vec, unsigned pp,
                                           unsigned mp, ArrayRef<unsigned> order,
-                                          ArrayRef<int32_t> cga) {
+                                          ArrayRef<int32_t> cga,
+                                          bool rotating) {
   auto e = std::make_shared<::ll::SwizzledSharedEncoding>();
   e->vec = int(vec);
   e->perPhase = int(pp);
   e->maxPhase = int(mp);
+  e->rotating = rotating;
   e->order = uvec(order);
   e->cga = cgaOf(cga, order.size());
   return e;
 }
 
+static LogicalResult
+verifySwizzled(function_ref<InFlightDiagnostic()> emitError, unsigned vec,
+               unsigned pp, unsigned mp, ArrayRef<unsigned> order,
+               ArrayRef<int32_t> cga, StringRef family) {
+  if (order.empty())
+    return emitError() << "#ll." << family << " needs rank >= 1";
+  if (!cga.empty() && failed(verifyRankedCga(emitError, cga, order.size())))
+    return failure();
+  return verifyThroughCore(
+      emitError,
+      swizzledEncoding(vec, pp, mp, order, cga, family == "amd_rotating_shared"),
+      probeShape(order.size()), family);
+}
+
+Attribute SwizzledSharedAttr::parse(AsmParser &p, Type) {
+  return parseSwizzled<SwizzledSharedAttr>(p, "swizzled_shared");
+}
+
+void SwizzledSharedAttr::print(AsmPrinter &p) const { printSwizzled(p, *this); }
+
 LogicalResult
 SwizzledSharedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
                            unsigned vec, unsigned pp, unsigned mp,
                            ArrayRef<unsigned> order, ArrayRef<int32_t> cga) {
-  if (order.empty())
-    return emitError() << "#ll.swizzled_shared needs rank >= 1";
-  if (!cga.empty() && failed(verifyRankedCga(emitError, cga, order.size())))
-    return failure();
-  return verifyThroughCore(emitError, swizzledEncoding(vec, pp, mp, order, cga),
-                           probeShape(order.size()), "swizzled_shared");
+  return verifySwizzled(emitError, vec, pp, mp, order, cga, "swizzled_shared");
 }
 
 ::ll::EncodingPtr SwizzledSharedAttr::getEncoding() const {
   return swizzledEncoding(getVec(), getPerPhase(), getMaxPhase(), getOrder(),
-                          getCgaBases());
+                          getCgaBases(), /*rotating=*/false);
+}
+
+Attribute AmdRotatingSharedAttr::parse(AsmParser &p, Type) {
+  return parseSwizzled<AmdRotatingSharedAttr>(p, "amd_rotating_shared");
+}
+
+void AmdRotatingSharedAttr::print(AsmPrinter &p) const {
+  printSwizzled(p, *this);
+}
+
+LogicalResult
+AmdRotatingSharedAttr::verify(function_ref<InFlightDiagnostic()> emitError,
+                              unsigned vec, unsigned pp, unsigned mp,
+                              ArrayRef<unsigned> order, ArrayRef<int32_t> cga) {
+  return verifySwizzled(emitError, vec, pp, mp, order, cga,
+                        "amd_rotating_shared");
+}
+
+::ll::EncodingPtr AmdRotatingSharedAttr::getEncoding() const {
+  return swizzledEncoding(getVec(), getPerPhase(), getMaxPhase(), getOrder(),
+                          getCgaBases(), /*rotating=*/true);
 }
 
 Attribute NVMMASharedAttr::parse(AsmParser &p, Type) {

@@ -28,8 +28,9 @@ struct LLOpAsmInterface : public OpAsmDialectInterface {
                          .Case<NvidiaMmaAttr>([](auto) { return "mma"; })
                          .Case<AmdMfmaAttr>([](auto) { return "mfma"; })
                          .Case<AmdWmmaAttr>([](auto) { return "wmma"; })
-                         .Case<SwizzledSharedAttr, NVMMASharedAttr,
-                               PaddedSharedAttr>([](auto) { return "shared"; })
+                         .Case<SwizzledSharedAttr, AmdRotatingSharedAttr,
+                               NVMMASharedAttr, PaddedSharedAttr>(
+                             [](auto) { return "shared"; })
                          .Default([](Attribute) { return StringRef(); });
     if (name.empty())
       return AliasResult::NoAlias;
@@ -134,8 +135,8 @@ LogicalResult MemDescType::verify(function_ref<InFlightDiagnostic()> emitError,
   auto enc = dyn_cast<LayoutEncodingInterface>(encoding);
   if (!enc || !enc.isSharedLayout())
     return emitError() << "!ll.memdesc needs a memory layout (#ll.shared, "
-                          "#ll.swizzled_shared, #ll.nvmma_shared, "
-                          "#ll.padded_shared)";
+                          "#ll.swizzled_shared, #ll.amd_rotating_shared, "
+                          "#ll.nvmma_shared, #ll.padded_shared)";
   if (enc.getLayoutRank() > shape.size())
     return emitError() << "the layout has rank " << enc.getLayoutRank()
                        << " but the memory descriptor has rank "

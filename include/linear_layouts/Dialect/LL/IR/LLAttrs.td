@@ -181,6 +181,19 @@ def LL_SwizzledSharedAttr : LL_Attr<"SwizzledShared", "swizzled_shared"> {
                     LL_FlatBases:$cgaBases);
 }
 
+def LL_AmdRotatingSharedAttr : LL_Attr<"AmdRotatingShared", "amd_rotating_shared"> {
+  let summary = "AMD's rotating swizzle: #swizzled_shared whose phase also "
+                "XORs the block of rows";
+  let description = [{
+    ```mlir
+    #ll.amd_rotating_shared<{vec = 4, perPhase = 1, maxPhase = 16, order = [0, 1]}>
+    ```
+  }];
+  let parameters = (ins "unsigned":$vec, "unsigned":$perPhase,
+                    "unsigned":$maxPhase, LL_UnsignedList:$order,
+                    LL_FlatBases:$cgaBases);
+}
+
 def LL_NVMMASharedAttr : LL_Attr<"NVMMAShared", "nvmma_shared"> {
   let summary = "Shared memory swizzled for TMA / wgmma";
   let description = [{
