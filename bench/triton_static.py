@@ -95,7 +95,9 @@ def compile_timed(fn, sig, consts, warps, arch, ours: bool, attrs=None):
             old_dir, old_hook = knobs.cache.dir, knobs.runtime.add_stages_inspection_hook
             knobs.cache.dir, knobs.runtime.add_stages_inspection_hook = d, timing_hook
         try:
-            k = triton.compile(src, target=GPUTarget("cuda", arch, 32), options={"num_warps": warps})
+            # (an AMD target is its name, "gfx942"; NVIDIA's its capability)
+            target = GPUTarget("hip", arch, 64) if isinstance(arch, str) else GPUTarget("cuda", arch, 32)
+            k = triton.compile(src, target=target, options={"num_warps": warps})
         finally:
             if ours:
                 knobs.runtime.add_stages_inspection_hook = inner_hook
