@@ -188,7 +188,7 @@ template <typename OpT> struct AtomicLowering : TargetPattern<OpT> {
       base = *sb;
       at = slots(b, loc, *h, op.getType(), ids, n);
       // The slots may still be read by an earlier use of the scratch.
-      if (!op->hasAttr(kFirstSharedUse))
+      if (!op->hasAttr(kNoBarrierBefore))
         target.barrier(b, loc);
     }
     SmallVector<Value> old(n);

@@ -582,7 +582,7 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
     }
     // A barrier first: the buffer may still be read by an earlier use
     // (none before the first use outside loops: ll.first_shared_use).
-    if (!op->hasAttr(kFirstSharedUse))
+    if (!op->hasAttr(kNoBarrierBefore))
       target.barrier(b, loc);
     for (int q = 0; q < p.rounds(); ++q) {
       if (q)

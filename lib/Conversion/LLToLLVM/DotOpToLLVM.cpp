@@ -498,8 +498,10 @@ struct WarpGroupDotLowering : TargetPattern<WarpGroupDotOp> {
     Type accElt = getTypeConverter()->convertType(de);
     Type opElt = at ? getTypeConverter()->convertType(ae) : Type();
     Type i32 = b.getI32Type(), i64 = b.getI64Type();
-    // Operands from shared memory are written by all warps: a barrier.
-    target.barrier(b, loc);
+    // Operands from shared memory are written by all warps: a barrier
+    // (unless the barrier analysis found none needed).
+    if (!op->hasAttr(kNoBarrierBefore))
+      target.barrier(b, loc);
     // The warpgroup's part of each descriptor's start (warp id through a
     // shuffle: uniform).
     Value warp;

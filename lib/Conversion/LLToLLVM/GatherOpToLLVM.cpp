@@ -79,7 +79,7 @@ struct GatherLowering : TargetPattern<GatherOp> {
     // Stores: every distinct source element once.
     LinearLayout srcIdx = indexLayout(*ls, strides);
     Value srcRt = runtimePart(b, loc, srcIdx, "offset", hw);
-    if (!op->hasAttr(kFirstSharedUse))
+    if (!op->hasAttr(kNoBarrierBefore))
       target.barrier(b, loc);
     {
       OpBuilder::InsertionGuard guard(b);
@@ -251,7 +251,7 @@ struct HistogramLowering : TargetPattern<HistogramOp> {
     Value tid = target.threadId(b, loc);
     int64_t threads = int64_t(target.warpSize()) *
                       ls->inDimSize(ls->inDimIndex("warp"));
-    if (!op->hasAttr(kFirstSharedUse))
+    if (!op->hasAttr(kNoBarrierBefore))
       target.barrier(b, loc);
     // Zero the bins: thread t clears t, t + threads, ...
     for (int64_t j = 0; j < bins; j += threads) {

@@ -111,7 +111,7 @@ LogicalResult storeTensor(OpBuilder &b, Operation *op, const TargetInfo &target,
   auto dist = layoutOf(op, tensor);
   if (failed(addr) || failed(dist))
     return failure();
-  if (!op->hasAttr(kFirstSharedUse))
+  if (!op->hasAttr(kNoBarrierBefore))
     target.barrier(b, loc);
   ThreadIds ids = threadIds(b, loc, target);
   Value rt = runtimePart(b, loc, *addr, "offset",
@@ -221,7 +221,7 @@ struct LocalLoadLowering : TargetPattern<LocalLoadOp> {
           }
     if (llvm::is_contained(covered, false))
       return {};
-    if (!op->hasAttr(kFirstSharedUse))
+    if (!op->hasAttr(kNoBarrierBefore))
       target.barrier(b, loc);
     ThreadIds ids = threadIds(b, loc, target);
     Value rt = runtimePart(b, loc, m.address, "offset",
@@ -261,7 +261,7 @@ struct LocalLoadLowering : TargetPattern<LocalLoadOp> {
     auto dist = layoutOf(op, op.getType());
     if (failed(addr) || failed(dist))
       return failure();
-    if (!op->hasAttr(kFirstSharedUse))
+    if (!op->hasAttr(kNoBarrierBefore))
       target.barrier(b, loc);
     ThreadIds ids = threadIds(b, loc, target);
     Value rt = runtimePart(b, loc, *addr, "offset",
@@ -387,7 +387,7 @@ struct AsyncCopyLowering : TargetPattern<AsyncCopyOp> {
                     "the pointers' layout and the memory layout give runs of "
                  << run.size() << " elements of " << eltBytes << " bytes";
       }
-    if (!op->hasAttr(kFirstSharedUse))
+    if (!op->hasAttr(kNoBarrierBefore))
       target.barrier(b, loc);
     ThreadIds ids = threadIds(b, loc, target);
     Value rt = runtimePart(b, loc, *addr, "offset",

@@ -76,9 +76,11 @@ SmallVector<int32_t> globalVectorBits(const ::ll::LinearLayout &l, int dim,
                                       int width);
 
 /// Marks the shared-memory accesses (conversions, reductions, scans, gathers,
-/// histograms, local ops) that nothing before them (in program order,
-/// outside loops) has used shared memory: no barrier is needed before them.
-constexpr const char *kFirstSharedUse = "ll.first_shared_use";
+/// atomics, local ops, async copies, wgmma) that need no CTA barrier before
+/// them: no access of another thread since the last barrier (or in flight
+/// until a wait since) overlaps theirs with a write on either side
+/// (ll-allocate-shared's barrier analysis).
+constexpr const char *kNoBarrierBefore = "ll.no_barrier_before";
 
 /// Patterns for the ll ops and for arith / math ops on tensors. The
 /// patterns that use shared memory read the offset ll-allocate-shared gave
@@ -176,8 +178,8 @@ constexpr const char *kSharedBytesAttr = "ll.allocated_bytes";
 /// ll-allocate-shared: offsets for every ll.local_alloc buffer (live from
 /// the alloc to its last use) and every op's scratch (live during the op),
 /// overlapping lifetimes in disjoint bytes; records kSharedOffsetAttr on
-/// each and kFirstSharedUse on the accesses that nothing used shared memory
-/// before (outside loops); returns the bytes needed.
+/// each and kNoBarrierBefore on the accesses that need no barrier before
+/// them; returns the bytes needed.
 FailureOr<int64_t> allocateSharedMemory(ModuleOp module,
                                         const TargetInfo &target,
                                         const ConversionPlans &plans);

@@ -363,7 +363,7 @@ struct ReduceLowering : TargetPattern<ReduceOp> {
       LinearLayout slotL = hw.offsetLayout(plan->slot, m);
       Value slotRt = runtimePart(b, loc, slotL, "offset", vars);
       Value storer = firstCopy(b, loc, ids, plan->laneCopies, plan->warpCopies);
-      if (!op->hasAttr(kFirstSharedUse))
+      if (!op->hasAttr(kNoBarrierBefore))
         target.barrier(b, loc);
       OpBuilder::InsertionGuard guard(b);
       insideIf(b, loc, storer);
@@ -542,7 +542,7 @@ struct ScanLowering : TargetPattern<ScanOp> {
       base = *off;
     }
     Scratch s(elemTypes, entries, base);
-    bool usedShared = op->hasAttr(kFirstSharedUse) ? false : true;
+    bool usedShared = op->hasAttr(kNoBarrierBefore) ? false : true;
     std::map<std::pair<void *, int32_t>, Value> shuffled;
     std::map<std::tuple<void *, void *, void *>, Value> selected;
     auto select = [&](Value c, Value x, Value y) -> Value {

@@ -18,6 +18,8 @@
 #include "PatternBase.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/GPU/IR/GPUDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/LoopLikeInterface.h"
 
 using namespace mlir;
@@ -51,6 +53,283 @@ SmallVector<Value> lowering::memdescViews(Value v) {
   }
   return views;
 }
+
+namespace {
+
+//===----------------------------------------------------------------------===//
+// Barrier analysis
+//===----------------------------------------------------------------------===//
+//
+// Which shared-memory accesses need a CTA barrier before them, as Triton's
+// membar analysis decides it: an access needs one when an access of another
+// thread since the last barrier overlaps it in bytes, with a write on either
+// side. Asynchronous accesses (cp.async writes, wgmma reads) stay in flight
+// past barriers until their wait (ll.async_wait / ll.warp_group_dot_wait),
+// which makes them pending. Ops the analysis does not model keep their
+// barrier and leave everything pending. Loops iterate to a fixpoint (the
+// back edge carries the body's pending accesses to its start); both arms of
+// an scf.if start from the same state and join.
+
+struct Access {
+  int64_t lo, hi;
+  bool write;
+  bool operator<(const Access &o) const {
+    return std::tie(lo, hi, write) < std::tie(o.lo, o.hi, o.write);
+  }
+  bool operator==(const Access &o) const {
+    return lo == o.lo && hi == o.hi && write == o.write;
+  }
+};
+
+struct BarrierState {
+  bool top = false; ///< anything may be pending
+  SmallVector<Access> pending, inflight;
+
+  void normalize() {
+    for (auto *v : {&pending, &inflight}) {
+      llvm::sort(*v);
+      v->erase(std::unique(v->begin(), v->end()), v->end());
+    }
+  }
+  void join(const BarrierState &o) {
+    top |= o.top;
+    llvm::append_range(pending, o.pending);
+    llvm::append_range(inflight, o.inflight);
+    normalize();
+  }
+  bool operator==(const BarrierState &o) const {
+    return top == o.top && pending == o.pending && inflight == o.inflight;
+  }
+  bool conflicts(ArrayRef<Access> acc) const {
+    if (top)
+      return true;
+    for (const Access &a : acc)
+      for (const Access &p : pending)
+        if ((a.write || p.write) && a.lo < p.hi && p.lo < a.hi)
+          return true;
+    return false;
+  }
+  void barrier() {
+    top = false;
+    pending.clear();
+  }
+};
+
+/// The bytes of the buffer a memdesc views (its ll.local_alloc, through
+/// memdesc_index / memdesc_trans / warp_group_dot_wait), or none (a block
+/// argument: unknown).
+std::optional<std::pair<int64_t, int64_t>> bufferBytes(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (isa<LocalAllocOp>(def)) {
+      auto off = def->getAttrOfType<IntegerAttr>(kSharedOffsetAttr);
+      auto size = def->getAttrOfType<IntegerAttr>(kSharedBytesAttr);
+      if (!off || !size)
+        return std::nullopt;
+      return std::make_pair(off.getInt(), off.getInt() + size.getInt());
+    }
+    if (isa<MemDescIndexOp, MemDescTransOp>(def))
+      v = def->getOperand(0);
+    else if (isa<WarpGroupDotWaitOp>(def))
+      v = def->getOperand(cast<OpResult>(v).getResultNumber());
+    else
+      return std::nullopt;
+  }
+  return std::nullopt;
+}
+
+struct BarrierAnalysis {
+  bool record = false;
+
+  /// An op's own scratch, as written.
+  static std::optional<Access> scratch(Operation *op) {
+    auto off = op->getAttrOfType<IntegerAttr>(kSharedOffsetAttr);
+    auto size = op->getAttrOfType<IntegerAttr>(kSharedBytesAttr);
+    if (!off || !size)
+      return std::nullopt;
+    return Access{off.getInt(), off.getInt() + size.getInt(), true};
+  }
+
+  /// `op` needs (or not) the barrier before it.
+  void decide(Operation *op, bool needed) {
+    if (!record)
+      return;
+    if (needed)
+      op->removeAttr(kNoBarrierBefore);
+    else
+      op->setAttr(kNoBarrierBefore, UnitAttr::get(op->getContext()));
+  }
+
+  /// A synchronous access at `op` of the buffers `acc` (a barrier first when
+  /// it conflicts), which then is pending.
+  void access(Operation *op, BarrierState &s, ArrayRef<Access> acc) {
+    bool needed = s.conflicts(acc);
+    decide(op, needed);
+    if (needed)
+      s.barrier();
+    llvm::append_range(s.pending, acc);
+    s.normalize();
+  }
+
+  /// An op the analysis does not model: its own barrier unless nothing is
+  /// pending, then anything.
+  void opaque(Operation *op, BarrierState &s) {
+    decide(op, s.top || !s.pending.empty());
+    s.top = true;
+  }
+
+  /// The accesses of a memdesc operand, or none when its buffer is unknown.
+  std::optional<Access> of(Value mem, bool write) {
+    auto b = bufferBytes(mem);
+    if (!b)
+      return std::nullopt;
+    return Access{b->first, b->second, write};
+  }
+
+  void visit(Operation *op, BarrierState &s) {
+    if (auto f = dyn_cast<scf::IfOp>(op)) {
+      BarrierState t = s, e = s;
+      walk(f.getThenRegion(), t);
+      walk(f.getElseRegion(), e);
+      t.join(e);
+      s = t;
+      return;
+    }
+    if (op->getNumRegions() && !isa<ReduceOp, ScanOp>(op)) {
+      // A loop (or any region op): the body from the entry state joined
+      // with what its end carries back, to a fixpoint.
+      BarrierState in = s, cur = s;
+      bool saved = record;
+      record = false;
+      for (int i = 0; i < 16; ++i) {
+        BarrierState end = cur;
+        for (Region &r : op->getRegions())
+          walk(r, end);
+        BarrierState next = in;
+        next.join(end);
+        if (next == cur)
+          break;
+        cur = next;
+      }
+      record = saved;
+      BarrierState end = cur;
+      for (Region &r : op->getRegions())
+        walk(r, end);
+      s = in;
+      s.join(end);
+      return;
+    }
+    if (isa<gpu::BarrierOp>(op)) {
+      s.barrier();
+      return;
+    }
+    if (isa<func::CallOp>(op)) {
+      s.top = true;
+      return;
+    }
+    auto one = [&](std::optional<Access> a) -> bool {
+      if (!a) {
+        opaque(op, s);
+        return false;
+      }
+      access(op, s, {*a});
+      return true;
+    };
+    if (auto a = dyn_cast<LocalAllocOp>(op)) {
+      if (a.getSrc())
+        one(of(a.getResult(), true));
+      return;
+    }
+    if (auto l = dyn_cast<LocalLoadOp>(op))
+      return (void)one(of(l.getSrc(), false));
+    if (auto st = dyn_cast<LocalStoreOp>(op))
+      return (void)one(of(st.getDst(), true));
+    if (auto c = dyn_cast<AsyncCopyOp>(op)) {
+      // Issued after a barrier where the buffer conflicts (earlier reads of
+      // other threads); the write lands by the async_wait.
+      auto a = of(c.getDst(), true);
+      if (!a)
+        return opaque(op, s);
+      bool needed = s.conflicts({*a});
+      decide(op, needed);
+      if (needed)
+        s.barrier();
+      s.inflight.push_back(*a);
+      s.normalize();
+      return;
+    }
+    if (isa<AsyncWaitOp, WarpGroupDotWaitOp>(op)) {
+      // (conservatively every access in flight lands here)
+      llvm::append_range(s.pending, s.inflight);
+      s.inflight.clear();
+      s.normalize();
+      return;
+    }
+    if (auto d = dyn_cast<WarpGroupDotOp>(op)) {
+      SmallVector<Access> reads;
+      for (Value v : {d.getA(), Value(d.getB())}) {
+        if (!isa<MemDescType>(v.getType()))
+          continue;
+        auto a = of(v, false);
+        if (!a)
+          return opaque(op, s);
+        reads.push_back(*a);
+      }
+      bool needed = s.conflicts(reads);
+      decide(op, needed);
+      if (needed)
+        s.barrier();
+      // In flight until a wait (its own when synchronous).
+      llvm::append_range(d.getIsAsync() ? s.inflight : s.pending, reads);
+      s.normalize();
+      return;
+    }
+    if (isa<ConvertLayoutOp>(op)) {
+      // Through shared memory (it has scratch): stores, a barrier, loads.
+      auto sc = scratch(op);
+      if (!sc)
+        return;
+      bool needed = s.conflicts({*sc});
+      decide(op, needed);
+      s.barrier();
+      s.pending.push_back(Access{sc->lo, sc->hi, false});
+      return;
+    }
+    if (isa<ReduceOp, ScanOp, GatherOp, AtomicRMWOp, AtomicCASOp>(op)) {
+      // Their scratch only (when they have one), written first; what stays
+      // pending after their internal barriers is within it.
+      if (auto sc = scratch(op)) {
+        bool needed = s.conflicts({*sc});
+        decide(op, needed);
+        if (needed)
+          s.barrier();
+        s.pending.push_back(*sc);
+        s.normalize();
+      }
+      return;
+    }
+    if (op->hasAttr(kSharedOffsetAttr) ||
+        isa<InitBarrierOp, InvalBarrierOp, BarrierExpectOp, WaitBarrierOp,
+            AsyncTMACopyGlobalToLocalOp, AsyncTMACopyLocalToGlobalOp,
+            TensormapCreateOp, HistogramOp>(op))
+      return opaque(op, s);
+  }
+
+  void walk(Region &r, BarrierState &s) {
+    for (Block &b : r)
+      for (Operation &op : b)
+        visit(&op, s);
+  }
+};
+
+/// Records kNoBarrierBefore on the accesses of `func` that need no barrier.
+void analyzeBarriers(func::FuncOp func) {
+  BarrierAnalysis a;
+  a.record = true;
+  BarrierState s;
+  a.walk(func.getBody(), s);
+}
+
+} // namespace
 
 FailureOr<int64_t> mlir::ll::allocateSharedMemory(ModuleOp module,
                                                   const TargetInfo &target,
@@ -165,24 +444,7 @@ FailureOr<int64_t> mlir::ll::allocateSharedMemory(ModuleOp module,
       b->op->setAttr(kSharedBytesAttr,
                      IntegerAttr::get(IntegerType::get(ctx, 64), b->bytes));
     }
-    // Accesses that nothing before them (in program order, outside loops)
-    // put shared memory to use need no leading barrier.
-    bool used = false;
-    func.walk<WalkOrder::PreOrder>([&](Operation *op) {
-      bool access = false;
-      if (auto a = dyn_cast<LocalAllocOp>(op))
-        access = bool(a.getSrc());
-      else if (isa<LocalLoadOp, LocalStoreOp, AsyncCopyOp, InitBarrierOp,
-                   AsyncTMACopyGlobalToLocalOp>(op))
-        access = true;
-      else
-        access = op->hasAttr(kSharedOffsetAttr);
-      if (!access)
-        return;
-      if (!used && !op->getParentOfType<LoopLikeOpInterface>())
-        op->setAttr(kFirstSharedUse, UnitAttr::get(ctx));
-      used = true;
-    });
+    analyzeBarriers(func);
   }
   return total;
 }

@@ -146,7 +146,7 @@ struct TensormapCreateLowering : TargetPattern<TensormapCreateOp> {
     auto smem = sharedBase(b, loc, op, 128);
     if (failed(smem))
       return failure();
-    if (!op->hasAttr(kFirstSharedUse))
+    if (!op->hasAttr(kNoBarrierBefore))
       target.barrier(b, loc);
     Value tid = target.threadId(b, loc);
     Value warp0 = tidBelow(b, loc, target, 32);
@@ -257,7 +257,7 @@ struct InitBarrierLowering : TargetPattern<InitBarrierOp> {
     if (failed(requireTMA(op, target)))
       return failure();
     Location loc = op.getLoc();
-    if (!op->hasAttr(kFirstSharedUse))
+    if (!op->hasAttr(kNoBarrierBefore))
       target.barrier(b, loc);
     onBarrier(b, loc, target, adaptor.getAlloc(),
               ("@$0 mbarrier.init.shared::cta.b64 [$1], " +
@@ -339,7 +339,7 @@ LogicalResult copyTile(OpBuilder &b, Operation *op, const TargetInfo &target,
   // A load: the threads that read the buffer before are done (unless
   // nothing did). A store: every thread's writes to the tile (fenced for
   // the async proxy) are done.
-  if (!load || !op->hasAttr(kFirstSharedUse))
+  if (!load || !op->hasAttr(kNoBarrierBefore))
     target.barrier(b, loc);
   int rank = int(boxes->box.size());
   std::string text =
