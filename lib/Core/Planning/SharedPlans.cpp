@@ -210,10 +210,14 @@ RegisterSplit splitRegisters(const LinearLayout &side,
 ///              lanes [element bit, lane 0, lane 1, matrix bits],
 /// which is how the instruction distributes a matrix: thread t holds the
 /// word t % 4 of row t / 4 (trans: rows 2 (t % 4) + e, column t / 4).
+/// With `lowMatrices` the matrix registers are the lowest free ones instead:
+/// the four words of one instruction are then consecutive registers (the
+/// operand words of an mma.sync, which must sit in adjacent registers).
 Expected<std::optional<Access>> matrixAccess(const LinearLayout &side,
                                              const LinearLayout &other,
                                              int bitwidth, bool trans,
-                                             bool store, bool elemShared) {
+                                             bool store, bool elemShared,
+                                             bool lowMatrices = false) {
   using Result = std::optional<Access>;
   if (side.inDimSize(1) != 32 || bitwidth > 32 || (trans && bitwidth != 16))
     return Result();
@@ -240,7 +244,10 @@ Expected<std::optional<Access>> matrixAccess(const LinearLayout &side,
   std::vector<int> sharedFirst = shared;
   sharedFirst.insert(sharedFirst.end(), own.begin(), own.end());
   take(elem, elemBits, elemShared ? sharedFirst : ownFirst);
-  take(mat, 2, ownFirst);
+  std::vector<int> ascending(rc.size());
+  for (int b = 0; b < int(rc.size()); ++b)
+    ascending[b] = b;
+  take(mat, 2, lowMatrices ? ascending : ownFirst);
   std::vector<int> rest;
   for (int b = 0; b < int(rc.size()); ++b)
     if (std::find(elem.begin(), elem.end(), b) == elem.end() &&
@@ -508,11 +515,15 @@ planMatrixLoad(const LinearLayout &dst, const LinearLayout &memInverse,
                int bitwidth) {
   using Result = std::optional<MatrixLoad>;
   // (the element registers first from the lowest register bits, then from
-  // the highest: whichever makes rows of the buffer)
-  for (auto [trans, elemShared] : {std::pair{false, true}, {false, false},
-                                   {true, true}, {true, false}}) {
+  // the highest: whichever makes rows of the buffer; the matrices from the
+  // lowest registers left, where they make rows, so that an instruction's
+  // words are consecutive registers, as a dot's operands take them)
+  for (auto [trans, elemShared, low] :
+       {std::tuple{false, true, true}, {false, false, true},
+        {true, true, true}, {true, false, true}, {false, true, false},
+        {false, false, false}, {true, true, false}, {true, false, false}}) {
     LL_TRY(a, matrixAccess(dst, dst, bitwidth, trans, /*store=*/false,
-                           elemShared));
+                           elemShared, low));
     if (!a)
       continue;
     LL_TRY(address, a->view.compose(memInverse));

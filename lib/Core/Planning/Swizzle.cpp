@@ -44,13 +44,14 @@ Expected<SharedDesign> designShared(const LinearLayout &src,
   std::set<uint64_t> dRegSet(dRegs.begin(), dRegs.end());
 
   // 1. The vector: register bases both sides share, widest first fitting in
-  //    maxAccessBits.
+  //    maxAccessBits, in the source's register order (a vector of
+  //    consecutive source registers: an mma accumulator's quads store as
+  //    they are, without register moves).
   int maxVec = log2i(std::max(1, t.maxAccessBits / bitwidth));
   std::vector<uint64_t> common;
   for (uint64_t r : sRegs)
     if (dRegSet.count(r) && !blockSpan.contains(r))
       common.push_back(r);
-  std::sort(common.begin(), common.end());
   if (!forcedVec.empty()) {
     // A matrix instruction's 16-byte row, in its order.
     for (uint64_t r : forcedVec)
