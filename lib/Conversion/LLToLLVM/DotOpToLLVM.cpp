@@ -527,21 +527,37 @@ struct WarpGroupDotLowering : TargetPattern<WarpGroupDotOp> {
       }
       return v;
     };
-    // descriptor = ((buffer + (start ^ group part)) >> 4) & 0x3fff | fields.
+    // descriptor = ((buffer + (start ^ group part)) >> 4) & 0x3fff | fields;
+    // without a group part, the buffer's descriptor once plus start >> 4
+    // per tile, as Triton's (the 14-bit field cannot carry over: shared
+    // addresses stay below 2^18 bytes).
+    DenseMap<std::pair<Value, const void *>, Value> baseDescs;
     auto descriptor = [&](Value base, const ::ll::WgmmaOperandPlan &p,
                           Value group, int idx) -> Value {
-      Value off = lowering::i32(b, loc, p.starts[idx]);
-      if (group)
-        off = b.create<LLVM::XOrOp>(loc, off, group);
-      Value addr = b.create<LLVM::AddOp>(
-          loc, b.create<LLVM::PtrToIntOp>(loc, i32, base), off);
-      Value field = b.create<LLVM::AndOp>(
-          loc, b.create<LLVM::LShrOp>(loc, addr, lowering::i32(b, loc, 4)),
-          lowering::i32(b, loc, 0x3FFF));
-      return b.create<LLVM::OrOp>(
-          loc, b.create<LLVM::ZExtOp>(loc, i64, field),
+      auto field = [&](Value addr) -> Value {
+        Value f = b.create<LLVM::AndOp>(
+            loc, b.create<LLVM::LShrOp>(loc, addr, lowering::i32(b, loc, 4)),
+            lowering::i32(b, loc, 0x3FFF));
+        return b.create<LLVM::OrOp>(
+            loc, b.create<LLVM::ZExtOp>(loc, i64, f),
+            b.create<LLVM::ConstantOp>(
+                loc, i64, b.getI64IntegerAttr(int64_t(p.desc.fields()))));
+      };
+      Value ptr = b.create<LLVM::PtrToIntOp>(loc, i32, base);
+      if (group) {
+        Value off = b.create<LLVM::XOrOp>(
+            loc, lowering::i32(b, loc, p.starts[idx]), group);
+        return field(b.create<LLVM::AddOp>(loc, ptr, off));
+      }
+      Value &d0 = baseDescs[{base, &p}];
+      if (!d0)
+        d0 = field(ptr);
+      if (!p.starts[idx])
+        return d0;
+      return b.create<LLVM::AddOp>(
+          loc, d0,
           b.create<LLVM::ConstantOp>(loc, i64,
-                                     b.getI64IntegerAttr(int64_t(p.desc.fields()))));
+                                     b.getI64IntegerAttr(p.starts[idx] >> 4)));
     };
     Value aGroup = aPlan ? groupPart(aPlan->groupStarts) : Value();
     Value bGroup = groupPart(bPlan->groupStarts);

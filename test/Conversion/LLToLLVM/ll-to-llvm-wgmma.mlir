@@ -16,8 +16,8 @@
 // CHECK-LABEL: llvm.func @wgmma_shared
 // CHECK-DAG: llvm.mlir.constant(-9223371899415822336 : i64)
 // CHECK-DAG: llvm.mlir.constant(4611686293305294848 : i64)
-// CHECK-DAG: llvm.mlir.constant(2048 : i32)
-// CHECK-DAG: llvm.mlir.constant(32 : i32)
+// CHECK-DAG: llvm.mlir.constant(128 : i64)
+// CHECK-DAG: llvm.mlir.constant(2 : i64)
 // (Nothing wrote the buffers since the kernel began: no barrier.)
 // CHECK-NOT: nvvm.barrier0
 // CHECK: nvvm.wgmma.fence.aligned
