@@ -38,6 +38,48 @@ def matmul(A, B, C, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr,
 
 
 @triton.jit
+def leaky_relu(x):
+    return tl.where(x >= 0, x, 0.01 * x)
+
+
+@triton.jit
+def matmul_tutorial(a_ptr, b_ptr, c_ptr, M, N, K, stride_am, stride_ak, stride_bk, stride_bn, stride_cm,
+                    stride_cn, BLOCK_SIZE_M: tl.constexpr, BLOCK_SIZE_N: tl.constexpr, BLOCK_SIZE_K: tl.constexpr,
+                    GROUP_SIZE_M: tl.constexpr, ACTIVATION: tl.constexpr):
+    # Tutorial 03 as published: grouped program ids for L2 reuse, masks on
+    # K (the last K block is partial), a leaky-ReLU epilogue, fp16 output.
+    pid = tl.program_id(axis=0)
+    num_pid_m = tl.cdiv(M, BLOCK_SIZE_M)
+    num_pid_n = tl.cdiv(N, BLOCK_SIZE_N)
+    num_pid_in_group = GROUP_SIZE_M * num_pid_n
+    group_id = pid // num_pid_in_group
+    first_pid_m = group_id * GROUP_SIZE_M
+    group_size_m = min(num_pid_m - first_pid_m, GROUP_SIZE_M)
+    pid_m = first_pid_m + ((pid % num_pid_in_group) % group_size_m)
+    pid_n = (pid % num_pid_in_group) // group_size_m
+    offs_am = (pid_m * BLOCK_SIZE_M + tl.arange(0, BLOCK_SIZE_M)) % M
+    offs_bn = (pid_n * BLOCK_SIZE_N + tl.arange(0, BLOCK_SIZE_N)) % N
+    offs_k = tl.arange(0, BLOCK_SIZE_K)
+    a_ptrs = a_ptr + (offs_am[:, None] * stride_am + offs_k[None, :] * stride_ak)
+    b_ptrs = b_ptr + (offs_k[:, None] * stride_bk + offs_bn[None, :] * stride_bn)
+    accumulator = tl.zeros((BLOCK_SIZE_M, BLOCK_SIZE_N), dtype=tl.float32)
+    for k in range(0, tl.cdiv(K, BLOCK_SIZE_K)):
+        a = tl.load(a_ptrs, mask=offs_k[None, :] < K - k * BLOCK_SIZE_K, other=0.0)
+        b = tl.load(b_ptrs, mask=offs_k[:, None] < K - k * BLOCK_SIZE_K, other=0.0)
+        accumulator = tl.dot(a, b, accumulator)
+        a_ptrs += BLOCK_SIZE_K * stride_ak
+        b_ptrs += BLOCK_SIZE_K * stride_bk
+    if ACTIVATION == "leaky_relu":
+        accumulator = leaky_relu(accumulator)
+    c = accumulator.to(tl.float16)
+    offs_cm = pid_m * BLOCK_SIZE_M + tl.arange(0, BLOCK_SIZE_M)
+    offs_cn = pid_n * BLOCK_SIZE_N + tl.arange(0, BLOCK_SIZE_N)
+    c_ptrs = c_ptr + stride_cm * offs_cm[:, None] + stride_cn * offs_cn[None, :]
+    c_mask = (offs_cm[:, None] < M) & (offs_cn[None, :] < N)
+    tl.store(c_ptrs, c, mask=c_mask)
+
+
+@triton.jit
 def matmul_ieee(A, B, C, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
     rm = tl.arange(0, M)
     rn = tl.arange(0, N)
@@ -146,6 +188,21 @@ def _matmul_case(kind, M=64, N=64, K=64):
     return make
 
 
+def _tutorial_case(M=128, N=128, K=80):
+    """Tutorial 03's call: row-major fp16 A, B, C with their strides; K = 80
+    leaves a partial last K block of 16. The products and sums are exact in
+    fp32; the epilogue runs in fp32 as the kernel's does, then rounds to
+    fp16 (bitwise)."""
+    def make(rng):
+        x, y = _grid_values(rng, (M, K)), _grid_values(rng, (K, N))
+        c = np.zeros((M, N), np.float16)
+        acc = (x @ y).astype(np.float32)  # exact
+        want = np.where(acc >= 0, acc, np.float32(0.01) * acc).astype(np.float16)
+        args = [x.astype(np.float16), y.astype(np.float16), c, M, N, K, K, 1, N, 1, N, 1]
+        return args, lambda: np.testing.assert_array_equal(c, want)
+    return make
+
+
 def _bt_case(rng):
     x, y = _grid_values(rng, (64, 32)), _grid_values(rng, (64, 32))
     c = np.zeros((64, 64), np.float32)
@@ -179,6 +236,9 @@ NVIDIA, ALL = ("sm_80", "sm_90"), ("sm_80", "sm_90", "gfx942")
 #: name -> (kernel, signature, constexprs, num_warps, grid, make, targets)
 DOT_KERNELS = {
     "matmul_f16": (matmul, None, _MM, 4, (1, 1), _matmul_case("f16"), ALL),
+    "matmul_tutorial": (matmul_tutorial, None,
+                        {"BLOCK_SIZE_M": 64, "BLOCK_SIZE_N": 64, "BLOCK_SIZE_K": 32, "GROUP_SIZE_M": 2,
+                         "ACTIVATION": "leaky_relu"}, 4, 4, _tutorial_case(), ALL),
     # narrower tiles: other shared layouts (64- and 32-byte swizzles, N-major B)
     "matmul_f16_narrow": (matmul, None, {"M": 64, "N": 64, "K": 64, "BM": 64, "BN": 32, "BK": 16}, 4, (1, 2),
                           _matmul_case("f16"), ALL),

@@ -6,8 +6,9 @@
 // power of two dividing the first of each such group (divisibility, in
 // elements for pointers: a pointer argument's `ll.divisibility` is in
 // bytes). Propagated through make_range, splat, constants, expand_dims,
-// broadcast, row-major reshape from 1D, trans, convert_layout, addi, muli,
-// addptr (as Triton's AxisInfo does); anything else is unknown (1, 1, 1).
+// broadcast, row-major reshape from 1D, trans, convert_layout, addi, subi,
+// muli, addptr (as Triton's AxisInfo does); anything else is unknown (1, 1,
+// 1).
 //
 //===----------------------------------------------------------------------===//
 
@@ -162,6 +163,17 @@ AxisInfo AxisInfoAnalysis::compute(Value v) {
   }
   if (auto m = dyn_cast<arith::MulIOp>(op)) {
     binary(m.getLhs(), m.getRhs(), false);
+    return res;
+  }
+  if (auto s = dyn_cast<arith::SubIOp>(op)) {
+    // x - y: as divisible as both; consecutive where x is and y constant
+    // (a decreasing run is not consecutive).
+    AxisInfo a = get(s.getLhs()), b = get(s.getRhs());
+    for (int i = 0; i < std::max(rank, 1); ++i) {
+      res.constancy[i] = std::min(a.constancy[i], b.constancy[i]);
+      res.contiguity[i] = std::min(a.contiguity[i], b.constancy[i]);
+      res.divisibility[i] = std::min(a.divisibility[i], b.divisibility[i]);
+    }
     return res;
   }
   if (auto p = dyn_cast<AddPtrOp>(op)) {
