@@ -2,6 +2,7 @@
 
 #include "linear_layouts/Core/Dot.h"
 
+#include <algorithm>
 #include <map>
 #include <optional>
 #include <string>
@@ -218,11 +219,13 @@ MatrixInstruction mfma(int m, int k, bool transposed) {
   return I;
 }
 
-Expected<TiledDotPlan> planTiledDot(const LinearLayout *a,
-                                    const LinearLayout *b,
-                                    const LinearLayout &c,
-                                    const MatrixInstruction &I,
-                                    int64_t sharedK) {
+namespace {
+
+Expected<TiledDotPlan> planTiledDotExact(const LinearLayout *a,
+                                         const LinearLayout *b,
+                                         const LinearLayout &c,
+                                         const MatrixInstruction &I,
+                                         int64_t sharedK) {
   int rank = c.numOutDims();
   if ((rank != 2 && rank != 3) || (a && a->numOutDims() != rank) ||
       (b && b->numOutDims() != rank))
@@ -337,6 +340,112 @@ Expected<TiledDotPlan> planTiledDot(const LinearLayout *a,
       return unsupported("result register " + std::to_string(r) +
                          " is in no tile");
   return plan;
+}
+
+/// `l` with the bits of out dim `k` permuted: bit i of k becomes bit
+/// perm[i].
+Expected<LinearLayout> permuteK(const LinearLayout &l, int k,
+                                const std::vector<int> &perm) {
+  BasesList bl = l.bases();
+  for (auto &[name, bases] : bl)
+    for (Basis &v : bases) {
+      int32_t x = v[k], y = 0;
+      for (int i = 0; i < int(perm.size()); ++i)
+        if (x >> i & 1)
+          y |= int32_t(1) << perm[i];
+      v[k] = y;
+    }
+  return LinearLayout::create(std::move(bl), l.outDims(),
+                              /*requireSurjective=*/false);
+}
+
+/// The permutation of k's bits that makes A's fragment the instruction's:
+/// A's lane bits moving k take the instruction's lane k bits, then A's
+/// registers moving only k take the instruction's register k bits (lowest
+/// first), then the rest in order. Empty when A's k components are not
+/// single bits.
+std::vector<int> kRelabeling(const LinearLayout &a, const MatrixInstruction &I,
+                             int m, int k) {
+  int kBits = a.outDimSizeLog2(k);
+  std::vector<int> perm(kBits, -1);
+  std::vector<bool> used(kBits, false);
+  auto assign = [&](int32_t from, int32_t to) {
+    if (!from || (from & (from - 1)) || !to || (to & (to - 1)))
+      return false;
+    int f = __builtin_ctz(uint32_t(from)), t = __builtin_ctz(uint32_t(to));
+    if (f >= kBits || t >= kBits || perm[f] >= 0 || used[t])
+      return false;
+    perm[f] = t, used[t] = true;
+    return true;
+  };
+  int il = a.inDimIndex("lane");
+  for (int bit = 0; il >= 0 && bit < int(I.aLanes.size()) &&
+                    bit < a.inDimSizeLog2(il);
+       ++bit)
+    if (I.aLanes[bit][1] && !assign(a.basis(il, bit, k), I.aLanes[bit][1]))
+      return {};
+  // The instruction's register k bits, lowest first.
+  std::vector<int32_t> regK;
+  for (auto off : I.aRegs)
+    for (int t = 0; t < kBits; ++t)
+      if ((off[1] >> t & 1) &&
+          std::find(regK.begin(), regK.end(), 1 << t) == regK.end())
+        regK.push_back(1 << t);
+  std::sort(regK.begin(), regK.end());
+  int ir = a.inDimIndex("register");
+  size_t next = 0;
+  for (int bit = 0; ir >= 0 && bit < a.inDimSizeLog2(ir) && next < regK.size();
+       ++bit) {
+    int32_t v = a.basis(ir, bit, k);
+    if (!v || a.basis(ir, bit, m))
+      continue;
+    if (v & (v - 1) || perm[__builtin_ctz(uint32_t(v))] >= 0)
+      continue;
+    if (!assign(v, regK[next]))
+      return {};
+    ++next;
+  }
+  if (next != regK.size())
+    return {};
+  // The rest (k steps) in order.
+  for (int f = 0, t = 0; f < kBits; ++f) {
+    if (perm[f] >= 0)
+      continue;
+    while (used[t])
+      ++t;
+    perm[f] = t, used[t] = true;
+  }
+  return perm;
+}
+
+} // namespace
+
+Expected<TiledDotPlan> planTiledDot(const LinearLayout *a,
+                                    const LinearLayout *b,
+                                    const LinearLayout &c,
+                                    const MatrixInstruction &I,
+                                    int64_t sharedK) {
+  auto exact = planTiledDotExact(a, b, c, I, sharedK);
+  if (exact || !a || !b)
+    return exact;
+  // A dot's sum over k may run in any order both operands agree on
+  // (Triton's kWidth > the instruction's: a thread holds longer runs of k
+  // that several instructions share): relabel k's bits so that A holds the
+  // instruction's fragment, the same for B.
+  int rank = c.numOutDims();
+  int m = rank - 2, ak = rank - 1, bk = rank - 2;
+  std::vector<int> perm = kRelabeling(*a, I, m, ak);
+  bool identity = true;
+  for (int i = 0; i < int(perm.size()); ++i)
+    identity &= perm[i] == i;
+  if (perm.empty() || identity)
+    return exact;
+  auto pa = permuteK(*a, ak, perm);
+  auto pb = permuteK(*b, bk, perm);
+  if (!pa || !pb)
+    return exact;
+  auto relabeled = planTiledDotExact(&*pa, &*pb, c, I, sharedK);
+  return relabeled ? relabeled : exact;
 }
 
 uint64_t MatrixDescriptor::fields() const {

@@ -198,10 +198,9 @@ def test_wrong_argument_types_raise_the_documented_errors(tmp_path):
 
 def test_fallback_reasons_name_the_op_and_line(tmp_path):
     out = json.loads(child("reasons", str(tmp_path)))
-    # (the fp4 upcast of tl.dot_scaled: ttg.fp4_to_fp on NVIDIA, amdg.upcast_mxfp on AMD)
+    # (the fp4 upcast of tl.dot_scaled on AMD)
     pattern = {
-        "mxfp4_matmul": {"sm_90": r"unsupported op ttg\.fp4_to_fp at tutorials\.py:\d+:\d+",
-                         "gfx942": r"unsupported op amdg\.upcast_mxfp at tutorials\.py:\d+:\d+"},
+        "mxfp4_matmul": {"gfx942": r"unsupported op amdg\.upcast_mxfp at tutorials\.py:\d+:\d+"},
     }
     for key, reason in out["reasons"].items():
         name, target = key.split("@")
@@ -209,7 +208,7 @@ def test_fallback_reasons_name_the_op_and_line(tmp_path):
         assert "\n" not in reason and not reason.endswith(":"), reason
     # Served from Triton's cache: recorded, with the path of the compile
     # that filled it (fallback and why; ours).
-    assert out["cached"] == [["mxfp4_matmul", "fallback", True, out["reasons"]["mxfp4_matmul@sm_90"]],
+    assert out["cached"] == [["mxfp4_matmul", "fallback", True, out["reasons"]["mxfp4_matmul@gfx942"]],
                              ["grid_size", "ours", True, ""]], out["cached"]
     assert "(cached)" in out["table"]
 
@@ -224,7 +223,7 @@ def _reasons(cache: str) -> None:
             assert rec.path == "fallback", rec
             reasons[f"{name}@{target}"] = rec.reason
     n = len(llt.report())
-    compile_with(*UNSUPPORTED["mxfp4_matmul"][:3], "sm_90")  # a cache hit now
+    compile_with(*UNSUPPORTED["mxfp4_matmul"][:3], "gfx942")  # a cache hit now
     fn, sig, consts, attrs, _ = TUTORIALS["grid_size"]
     compile_with(fn, sig, consts, "sm_90", attrs)
     compile_with(fn, sig, consts, "sm_90", attrs)  # a cache hit

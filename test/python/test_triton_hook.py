@@ -70,11 +70,11 @@ def _corpus(arch: str, cache: str) -> None:
 
 
 def test_fallbacks_say_why(hook):
-    k = _compile(*UNSUPPORTED["mxfp4_matmul"][:3], GPUTarget("cuda", 90, 32))
-    assert k.asm["cubin"][:4] == b"\x7fELF"  # Triton's own make_llir ran
+    k = _compile(*UNSUPPORTED["mxfp4_matmul"][:3], GPUTarget("hip", "gfx942", 64))
+    assert k.asm["hsaco"][:4] == b"\x7fELF"  # Triton's own make_llir ran
     rec = hook()[-1]
     assert rec.path == "fallback" and rec.triton_ms is not None
-    assert "unsupported op ttg.fp4_to_fp" in rec.reason, rec.reason
+    assert "unsupported op amdg.upcast_mxfp" in rec.reason, rec.reason
 
 
 def test_uninstall_gives_triton_its_stage_and_cache_back(tmp_path):

@@ -72,15 +72,15 @@ def test_unsupported_ops_are_named():
 
 
 def test_unsupported_op_names_the_python_line():
-    # An op the importer does not read (the fp4 upcast of a tl.dot_scaled,
-    # which Triton places at the operand's load): the error names it and the
-    # kernel's source line, from Triton's locations.
+    # An op the importer does not read (AMD's fp4 upcast of a tl.dot_scaled):
+    # the error names it and the kernel's source line, from Triton's
+    # locations.
     from tutorials import mxfp4_matmul
 
     src = triton.compiler.ASTSource(mxfp4_matmul, {"A": "*u8", "S": "*u8", "B": "*bf16", "C": "*fp32", "M": "constexpr",
                                                    "N": "constexpr", "K": "constexpr"}, {"M": 64, "N": 64, "K": 64})
-    text = triton.compile(src, target=TARGETS["sm_90"], options={"num_warps": 4}).asm["ttgir"]
+    text = triton.compile(src, target=TARGETS["gfx942"], options={"num_warps": 4}).asm["ttgir"]
     lines, first = inspect.getsourcelines(mxfp4_matmul.fn)
-    line = first + next(i for i, t in enumerate(lines) if "tl.load(A" in t)
-    with pytest.raises(CompileError, match=rf"unsupported op ttg.fp4_to_fp at tutorials.py:{line}:"):
+    line = first + next(i for i, t in enumerate(lines) if "tl.dot_scaled" in t)
+    with pytest.raises(CompileError, match=rf"unsupported op amdg.upcast_mxfp at tutorials.py:{line}:"):
         ll.compile(text)

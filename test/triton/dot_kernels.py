@@ -80,6 +80,18 @@ def matmul_tutorial(a_ptr, b_ptr, c_ptr, M, N, K, stride_am, stride_ak, stride_b
 
 
 @triton.jit
+def mxfp4_matmul(A, S, B, C, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
+    # An MXFP4 x bf16 dot: A packs two e2m1 values per byte (low nibble
+    # first along K), S holds one e8m0 scale per 32 of A's K elements.
+    rm = tl.arange(0, M)
+    rn = tl.arange(0, N)
+    a = tl.load(A + rm[:, None] * (K // 2) + tl.arange(0, K // 2)[None, :])
+    s = tl.load(S + rm[:, None] * (K // 32) + tl.arange(0, K // 32)[None, :])
+    b = tl.load(B + tl.arange(0, K)[:, None] * N + rn[None, :])
+    tl.store(C + rm[:, None] * N + rn[None, :], tl.dot_scaled(a, s, "e2m1", b, None, "bf16"))
+
+
+@triton.jit
 def matmul_ieee(A, B, C, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
     rm = tl.arange(0, M)
     rn = tl.arange(0, N)
@@ -203,6 +215,22 @@ def _tutorial_case(M=128, N=128, K=80):
     return make
 
 
+_E2M1 = np.array([0, 0.5, 1, 1.5, 2, 3, 4, 6], np.float64)
+
+
+def _mxfp4_case(rng, M=64, N=64, K=64):
+    """Random e2m1 codes (every code), e8m0 scales 2^-3 .. 2^3 and grid bf16
+    B: every product and sum is exact in fp32."""
+    codes = rng.integers(0, 16, (M, K))
+    a = (codes[:, 0::2] | (codes[:, 1::2] << 4)).astype(np.uint8)  # low nibble first
+    s = rng.integers(124, 131, (M, K // 32)).astype(np.uint8)
+    y = _grid_values(rng, (K, N))
+    vals = np.where(codes & 8, -1.0, 1.0) * _E2M1[codes & 7] * np.repeat(2.0 ** (s.astype(np.int64) - 127), 32, axis=1)
+    c = np.zeros((M, N), np.float32)
+    want = (vals @ y).astype(np.float32)
+    return [a, s, _bf16_bits(y), c], lambda: np.testing.assert_array_equal(c, want)
+
+
 def _bt_case(rng):
     x, y = _grid_values(rng, (64, 32)), _grid_values(rng, (64, 32))
     c = np.zeros((64, 64), np.float32)
@@ -247,6 +275,8 @@ DOT_KERNELS = {
     "matmul_i8": (matmul, None, _MM, 4, (1, 1), _matmul_case("i8"), ALL),
     "matmul_fp8": (matmul, {"A": "*fp8e4nv", "B": "*fp8e4nv"}, _MM, 4, (1, 1), _matmul_case("fp8"),
                    ("sm_90", "gfx942")),  # (sm_80 has no e4m3)
+    "mxfp4_matmul": (mxfp4_matmul, {"A": "*u8", "S": "*u8", "B": "*bf16"}, {"M": 64, "N": 64, "K": 64}, 4, 1,
+                     _mxfp4_case, NVIDIA),  # (gfx942: amdg.upcast_mxfp, not lowered yet)
     "matmul_ieee": (matmul_ieee, None, {"M": 16, "N": 16, "K": 16}, 1, 1, _matmul_case("f32", 16, 16, 16), ALL),
     "matmul_bt": (matmul_bt, None, {"M": 64, "N": 64, "K": 32}, 4, 1, _bt_case, ALL),
     "bmm": (bmm, None, {"G": 2, "M": 32, "N": 32, "K": 32}, 4, 1, _bmm_case, ALL),

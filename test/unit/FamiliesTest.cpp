@@ -165,3 +165,24 @@ TEST(Encodings, ParentsDefaultsAndErrors) {
                           std::string::npos);
   EXPECT_TRUE(!makeEncoding("fancy", {}));
 }
+
+// AMD's rotating swizzle, as Triton defines it (sharedToLinearLayoutAMDRotating):
+// row r's phase (r / perPhase) % maxPhase XORed with its block of rows
+// (r / perPhase / maxPhase) % maxPhase. vec = 1, perPhase = 1, maxPhase =
+// 4 over 16 x 4: rows 1, 2 take phases 1, 2; row 4 (block 1, phase 0) takes
+// 1 -- where the plain swizzle takes 0 -- and row 8 (block 2) takes 2.
+TEST(Families, AmdRotatingShared) {
+  SwizzledSharedEncoding s;
+  s.vec = 1, s.perPhase = 1, s.maxPhase = 4, s.order = {1, 0};
+  s.rotating = true;
+  s.cga = CGALayout::single(2);
+  auto l = s.toLinearLayout({16, 4});
+  ASSERT_OK(l);
+  EXPECT_EQ(l->bases(0), (std::vector<Basis>{
+                             {0, 1}, {0, 2}, {1, 1}, {2, 2}, {4, 1}, {8, 2}}));
+  s.rotating = false;
+  auto plain = s.toLinearLayout({16, 4});
+  ASSERT_OK(plain);
+  EXPECT_EQ(plain->bases(0), (std::vector<Basis>{
+                                 {0, 1}, {0, 2}, {1, 1}, {2, 2}, {4, 0}, {8, 0}}));
+}

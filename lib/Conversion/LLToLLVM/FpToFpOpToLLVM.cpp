@@ -27,6 +27,8 @@
 
 #include "PatternBase.h"
 
+#include <map>
+
 using namespace mlir;
 using namespace mlir::ll;
 using namespace mlir::ll::lowering;
@@ -325,10 +327,104 @@ struct FpToFpLowering : OpConversionPattern<FpToFpOp> {
   }
 };
 
+/// ll.fp4_to_fp: each result register takes the nibble of the byte that
+/// holds it (found by coordinates at thread 0: the byte at the element's
+/// coordinate with its `axis` index halved, the low nibble for even
+/// indices); the thread parts of the layouts must agree (a lane / warp
+/// basis moves the result's `axis` twice as far as the source's, the rest
+/// alike). e2m1 (sign, 2 exponent bits with bias 1, 1 mantissa bit) to a
+/// float with `mant` mantissa bits and exponent bias `bias`, exactly:
+///   em = nibble & 7:  0 -> 0;  1 -> 0.5 = (bias - 1) << mant;
+///   em >= 2 -> (em << (mant - 1)) + ((bias - 1) << mant)
+/// (the exponent field e + bias - 1 and the mantissa bit m at the top), the
+/// sign at bit 15.
+struct Fp4ToFpLowering : OpConversionPattern<Fp4ToFpOp> {
+  using OpConversionPattern::OpConversionPattern;
+
+  LogicalResult
+  matchAndRewrite(Fp4ToFpOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    auto ls = layoutOf(op, op.getSrc().getType());
+    auto ld = layoutOf(op, op.getType());
+    if (failed(ls) || failed(ld))
+      return failure();
+    int axis = int(op.getAxis());
+    auto fail = [&](const Twine &why) {
+      return op.emitOpError() << "cannot be lowered: " << why;
+    };
+    for (const std::string &dim : ld->inDimNames()) {
+      if (dim == "register")
+        continue;
+      int id = ld->inDimIndex(dim), is = ls->inDimIndex(dim);
+      if (is < 0 || ls->inDimSizeLog2(is) != ld->inDimSizeLog2(id))
+        return fail("the source and result layouts have other " + dim + "s");
+      for (int bit = 0; bit < ld->inDimSizeLog2(id); ++bit)
+        for (int d = 0; d < ld->numOutDims(); ++d)
+          if (ld->basis(id, bit, d) !=
+              ls->basis(is, bit, d) * (d == axis ? 2 : 1))
+            return fail(dim + " bit " + Twine(bit) +
+                        " does not hold the same bytes in the source and "
+                        "the result");
+    }
+    auto at = [](const ::ll::LinearLayout &l, int32_t r) {
+      std::vector<int32_t> ins(l.numInDims(), 0);
+      ins[l.inDimIndex("register")] = r;
+      return l.apply(ins);
+    };
+    std::map<std::vector<int32_t>, int32_t> byCoords;
+    int rs = ls->inDimIndex("register"), rd = ld->inDimIndex("register");
+    for (int32_t r = 0; rs >= 0 && r < int32_t(ls->inDimSize(rs)); ++r)
+      byCoords.emplace(at(*ls, r), r);
+    SmallVector<Value> src = registersOf(b, loc, adaptor.getSrc());
+    Type elt = getTypeConverter()->convertType(
+        cast<RankedTensorType>(op.getType()).getElementType());
+    bool bf16 = cast<RankedTensorType>(op.getType()).getElementType().isBF16();
+    int mant = bf16 ? 7 : 10, bias = bf16 ? 127 : 15;
+    Type i16 = b.getI16Type();
+    auto c16 = [&](int64_t v) {
+      return b.create<LLVM::ConstantOp>(loc, i16, b.getI16IntegerAttr(int16_t(v)));
+    };
+    SmallVector<Value> out;
+    for (int32_t r = 0; rd >= 0 && r < int32_t(ld->inDimSize(rd)); ++r) {
+      std::vector<int32_t> c = at(*ld, r);
+      int nibble = c[axis] & 1;
+      c[axis] >>= 1;
+      auto it = byCoords.find(c);
+      if (it == byCoords.end())
+        return fail("result register " + Twine(r) +
+                    " is not in a byte its thread holds");
+      Value byte = b.create<LLVM::ZExtOp>(loc, i16, src[it->second]);
+      Value n = nibble ? b.create<LLVM::LShrOp>(loc, byte, c16(4)).getResult()
+                       : byte;
+      Value em = b.create<LLVM::AndOp>(loc, n, c16(7));
+      Value sign = b.create<LLVM::ShlOp>(
+          loc, b.create<LLVM::AndOp>(loc, n, c16(8)), c16(12));
+      Value half = c16(int64_t(bias - 1) << mant);
+      Value normal = b.create<LLVM::AddOp>(
+          loc, b.create<LLVM::ShlOp>(loc, em, c16(mant - 1)), half);
+      Value isNormal = b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::uge,
+                                              em, c16(2));
+      Value isHalf =
+          b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, em, c16(1));
+      Value mag = b.create<LLVM::SelectOp>(
+          loc, isNormal, normal,
+          b.create<LLVM::SelectOp>(loc, isHalf, half, c16(0)));
+      out.push_back(b.create<LLVM::BitcastOp>(
+          loc, elt, b.create<LLVM::OrOp>(loc, mag, sign)));
+    }
+    b.replaceOp(op, fromRegisters(b, loc,
+                                  getTypeConverter()->convertType(op.getType()),
+                                  out));
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::ll::populateFpToFpOpToLLVMPatterns(LLTypeConverter &tc,
                                               RewritePatternSet &patterns,
                                               const TargetInfo &target) {
   patterns.add<FpToFpLowering>(tc, patterns.getContext(), target);
+  patterns.add<Fp4ToFpLowering>(tc, patterns.getContext());
 }

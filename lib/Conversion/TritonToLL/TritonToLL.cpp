@@ -77,6 +77,7 @@ const llvm::StringMap<std::vector<StringRef>> &sameOps() {
       {"tt.gather", {"axis"}},
       {"tt.histogram", {}},
       {"tt.bitcast", {}},
+      {"ttg.fp4_to_fp", {"axis"}},
       {"tt.int_to_ptr", {}},
       {"tt.ptr_to_int", {}},
       {"tt.reduce", {"axis"}},

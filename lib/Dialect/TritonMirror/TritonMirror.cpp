@@ -242,7 +242,8 @@ void ttg::TTGDialect::initialize() {
                 ttg::LocalStoreOp, ttg::LocalDeallocOp, ttg::BarrierOp,
                 ttg::MemDescIndexOp, ttg::AsyncCopyGlobalToLocalOp,
                 ttg::AsyncCommitGroupOp, ttg::AsyncWaitOp,
-                ttg::GlobalScratchAllocOp, ttg::MemDescTransOp>();
+                ttg::GlobalScratchAllocOp, ttg::MemDescTransOp,
+                ttg::Fp4ToFpOp>();
 }
 
 //===----------------------------------------------------------------------===//

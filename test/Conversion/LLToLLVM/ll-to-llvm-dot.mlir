@@ -42,3 +42,42 @@ func.func @mma_dot(%x: tensor<16x32xf16, #a>, %y: tensor<32x16xf16, #b>, %z: ten
   return %d : tensor<16x16xf32, #mma>
 }
 }
+
+// -----
+
+// MFMA (gfx942): Triton's transposed 32x32 accumulator is the instruction
+// run on swapped operands; a 32x32x16 dot is 2 k steps of
+// v_mfma_f32_32x32x8_f16, the second accumulating the first's result.
+#mfma = #ll.amd_mfma<{version = 3, warpsPerCTA = [1, 1], instrShape = [32, 32, 8], isTransposed = true}>
+#a = #ll.dot_op<{opIdx = 0, parent = #mfma, kWidth = 4}>
+#b = #ll.dot_op<{opIdx = 1, parent = #mfma, kWidth = 4}>
+// CHECK-LABEL: llvm.func @mfma_dot
+// CHECK: %[[D0:.*]] = llvm.call_intrinsic "llvm.amdgcn.mfma.f32.32x32x8f16"(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}) : (vector<4xf16>, vector<4xf16>, vector<16xf32>, i32, i32, i32) -> vector<16xf32>
+// CHECK: llvm.call_intrinsic "llvm.amdgcn.mfma.f32.32x32x8f16"(%{{.*}}, %{{.*}}, %[[D0]],
+// CHECK-NOT: llvm.amdgcn.mfma
+module attributes {ll.target = #ll.target<"gfx942">} {
+func.func @mfma_dot(%x: tensor<32x16xf16, #a>, %y: tensor<16x32xf16, #b>, %z: tensor<32x32xf32, #mfma>) -> tensor<32x32xf32, #mfma> {
+  %d = ll.dot %x, %y, %z : tensor<32x16xf16, #a> * tensor<16x32xf16, #b> -> tensor<32x32xf32, #mfma>
+  return %d : tensor<32x32xf32, #mfma>
+}
+}
+
+// -----
+
+// fp4 (e2m1) pairs to bf16: each result register takes the nibble of its
+// byte (the low one for even k), sign at bit 15; the magnitude is 0, 0.5
+// (0x3F00) or (em << 6) + 0x3F00.
+#s = #ll.blocked<{sizePerThread = [1, 2], threadsPerWarp = [32, 1], warpsPerCTA = [1, 1], order = [1, 0]}>
+#d = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [32, 1], warpsPerCTA = [1, 1], order = [1, 0]}>
+// CHECK-LABEL: llvm.func @fp4_to_bf16
+// CHECK-DAG: llvm.mlir.constant(16128 : i16)
+// CHECK-DAG: llvm.mlir.constant(4 : i16)
+// CHECK: llvm.lshr
+// CHECK: llvm.select
+// CHECK: llvm.bitcast %{{.*}} : i16 to bf16
+module attributes {ll.target = #ll.target<"sm_90">} {
+func.func @fp4_to_bf16(%x: tensor<32x2xi8, #s>) -> tensor<32x4xbf16, #d> {
+  %y = ll.fp4_to_fp %x {axis = 1 : i32} : tensor<32x2xi8, #s> -> tensor<32x4xbf16, #d>
+  return %y : tensor<32x4xbf16, #d>
+}
+}

@@ -11,6 +11,7 @@
 // CHECK-DAG: #[[WMMA:.*]] = #ll.amd_wmma<{version = 3, isTranspose = false, warpsPerCTA = [4, 1], instrShape = [16, 16, 32]}>
 // CHECK-DAG: #[[LINEAR:.*]] = #ll.linear<{register = {{\[}}[0, 1], [8, 0]], lane = {{\[}}[0, 2], [0, 4], [1, 0], [2, 0], [4, 0]], warp = {{\[}}[16, 0]], block = []}>
 // CHECK-DAG: #[[SWZ:.*]] = #ll.swizzled_shared<{vec = 8, perPhase = 1, maxPhase = 8, order = [1, 0]}>
+// CHECK-DAG: #[[ROT:.*]] = #ll.amd_rotating_shared<{vec = 2, perPhase = 1, maxPhase = 16, order = [0, 1]}>
 // CHECK-DAG: #[[NVMMA:.*]] = #ll.nvmma_shared<{swizzlingByteWidth = 128, transposed = false, elementBitWidth = 16}>
 // CHECK-DAG: #[[SHARED:.*]] = #ll.shared<{offset = {{\[}}[0, 1], [0, 2], [1, 1], [2, 2]], block = []}>
 // CHECK-DAG: #[[PADDED:.*]] = #ll.padded_shared<[32:+4] {offset = {{\[}}[0, 1], [0, 2], [0, 4], [0, 8], [0, 16], [0, 32], [1, 0], [2, 0], [4, 0], [8, 0]], block = []}>
@@ -71,5 +72,13 @@ func.func @memory(%a: !ll.memdesc<64x64xf16, #swz>, %b: !ll.memdesc<64x64xf16, #
 // CHECK-SAME: tensor<4x2x2x2x2x2x1xf32, #{{.*}}>
 #rank7 = #ll.blocked<{sizePerThread = [1, 1, 1, 1, 1, 1, 1], threadsPerWarp = [1, 2, 2, 2, 2, 2, 1], warpsPerCTA = [4, 1, 1, 1, 1, 1, 1], order = [6, 5, 4, 3, 2, 1, 0]}>
 func.func @rank7(%a: tensor<4x2x2x2x2x2x1xf32, #rank7>) {
+  return
+}
+
+// AMD's rotating swizzle (Triton's #ttg.amd_rotating_shared) round-trips.
+// CHECK-LABEL: func.func @rotating
+// CHECK-SAME: !ll.memdesc<32x64xf32, #[[ROT]]>
+#rot = #ll.amd_rotating_shared<{vec = 2, perPhase = 1, maxPhase = 16, order = [0, 1]}>
+func.func @rotating(%a: !ll.memdesc<32x64xf32, #rot>) {
   return
 }

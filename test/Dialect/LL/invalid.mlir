@@ -562,3 +562,12 @@ func.func @f(%c: tensor<64x64xf32, #mma>) {
   %r = ll.warp_group_dot_wait %c : tensor<64x64xf32, #mma>
   return
 }
+
+// -----
+
+#b = #ll.blocked<{sizePerThread = [1, 2], threadsPerWarp = [32, 1], warpsPerCTA = [1, 1], order = [1, 0]}>
+func.func @f(%x: tensor<32x2xi8, #b>) {
+  // expected-error @+1 {{the result has the source's shape with dim 1 doubled}}
+  %y = ll.fp4_to_fp %x {axis = 1 : i32} : tensor<32x2xi8, #b> -> tensor<32x2xbf16, #b>
+  return
+}

@@ -512,6 +512,14 @@ def TTG_MemDescIndexOp : TTG_Op<"memdesc_index", [Pure]> {
   }];
 }
 
+// Pairs of e2m1 values packed in bytes (low nibble first along `axis`)
+// unpacked to 16-bit floats: the upcast Triton decomposes tl.dot_scaled into.
+def TTG_Fp4ToFpOp : TTG_Op<"fp4_to_fp", [Pure]> {
+  let arguments = (ins AnyRankedTensor:$src, I32Attr:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($result)";
+}
+
 // A view of the same buffer with its dims permuted (`order`); the result's
 // layout is the source's, transposed.
 def TTG_MemDescTransOp : TTG_Op<"memdesc_trans", [Pure]> {

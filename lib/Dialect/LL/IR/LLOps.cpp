@@ -1063,6 +1063,28 @@ static bool floatFits(FloatType from, FloatType to) {
                   int(llvm::APFloat::semanticsPrecision(b)));
 }
 
+LogicalResult Fp4ToFpOp::verify() {
+  auto src = cast<RankedTensorType>(getSrc().getType());
+  auto dst = cast<RankedTensorType>(getType());
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= src.getRank() || dst.getRank() != src.getRank())
+    return emitOpError() << "axis " << axis << " is not a dim of the source";
+  for (int64_t d = 0; d < src.getRank(); ++d)
+    if (dst.getDimSize(d) != src.getDimSize(d) * (d == axis ? 2 : 1))
+      return emitOpError() << "the result has the source's shape with dim "
+                           << axis << " doubled";
+  if (!src.getElementType().isInteger(8))
+    return emitOpError() << "the source holds bytes (i8), not "
+                         << src.getElementType();
+  if (!dst.getElementType().isBF16() && !dst.getElementType().isF16())
+    return emitOpError() << "the result is bf16 or f16, not "
+                         << dst.getElementType();
+  if (failed(requireDistributed(*this, src, "the source")) ||
+      failed(requireDistributed(*this, dst, "the result")))
+    return failure();
+  return success();
+}
+
 LogicalResult FpToFpOp::verify() {
   Type src = getSrc().getType(), dst = getType();
   auto fs = dyn_cast<FloatType>(getElementTypeOrSelf(src));

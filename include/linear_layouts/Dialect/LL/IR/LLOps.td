@@ -448,6 +448,28 @@ def LL_FpToFpOp : LL_Op<"fp_to_fp", [Pure, Elementwise,
   let hasVerifier = 1;
 }
 
+def LL_Fp4ToFpOp : LL_Op<"fp4_to_fp", [Pure]> {
+  let summary = "Unpack pairs of fp4 (e2m1) values to 16-bit floats";
+  let description = [{
+    Each byte of `src` holds two OCP MX e2m1 values, the low nibble first
+    along `axis`: `result[.., 2 j, ..]` is the low nibble of `src[.., j,
+    ..]`, `result[.., 2 j + 1, ..]` its high nibble, as bf16 or f16 (exact:
+    0, 0.5, 1, 1.5, 2, 3, 4, 6 and their negatives). Triton's decomposition
+    of `tl.dot_scaled` with e2m1 operands. The lowering pairs each result
+    register with the byte holding it by coordinates; the layouts must put
+    both nibbles of a byte in one thread.
+
+    ```mlir
+    %1 = ll.fp4_to_fp %0 {axis = 1 : i32}
+        : tensor<64x32xi8, #a> -> tensor<64x64xbf16, #b>
+    ```
+  }];
+  let arguments = (ins LL_Tensor:$src, I32Attr:$axis);
+  let results = (outs LL_Tensor:$result);
+  let assemblyFormat = "$src attr-dict `:` type($src) `->` type($result)";
+  let hasVerifier = 1;
+}
+
 def LL_LoadOp : LL_Op<"load", [AttrSizedOperandSegments,
                                MemoryEffects<[MemRead]>]> {
   let summary = "Load through pointers, optionally masked";
