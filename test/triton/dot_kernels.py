@@ -270,6 +270,10 @@ DOT_KERNELS = {
     # narrower tiles: other shared layouts (64- and 32-byte swizzles, N-major B)
     "matmul_f16_narrow": (matmul, None, {"M": 64, "N": 64, "K": 64, "BM": 64, "BN": 32, "BK": 16}, 4, (1, 2),
                           _matmul_case("f16"), ALL),
+    # 8 warps: two warpgroups on sm_90 (each wgmma descriptor's start takes the
+    # warpgroup's rows)
+    "matmul_f16_8warps": (matmul, None, {"M": 128, "N": 64, "K": 64, "BM": 128, "BN": 64, "BK": 32}, 8, (1, 1),
+                          _matmul_case("f16", 128, 64, 64), ("sm_90",)),
     "matmul_bf16": (matmul, {"A": "*bf16", "B": "*bf16"}, _MM, 4, (1, 1), _matmul_case("bf16"), ALL),
     "matmul_tf32": (matmul, None, _MM, 4, (1, 1), _matmul_case("tf32"), ALL),
     "matmul_i8": (matmul, None, _MM, 4, (1, 1), _matmul_case("i8"), ALL),
