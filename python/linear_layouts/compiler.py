@@ -168,6 +168,8 @@ def compile(module, target: str | None = None, kernel: str | None = None, *,
     if absurd:
         line = text.count("\n", 0, absurd.start()) + 1
         raise CompileError(f"line {line}: result #{absurd[1]} of a value: an op has at most 65535 results")
+    if "rocdl.sched.barrier" in text:
+        text = _sched_barrier_masks(text)
     with _context(), ir.Location.unknown():
         try:
             m = ir.Module.parse(text)
@@ -228,6 +230,25 @@ class Conversion:
     loc: str
     shape: list
     plan: str
+
+
+#: LLVM's AMDGPU sched_barrier mask bits, by the names Triton 3.9's ROCDL
+#: prints them with (MLIR 22's ROCDL dialect reads the integer mask).
+_SCHED_BARRIER_BITS = {"none": 0, "non_mem_non_sideeffect": 1, "valu": 2, "salu": 4, "mfma": 8, "all_vmem": 16,
+                       "vmem_read": 32, "vmem_write": 64, "all_ds": 128, "ds_read": 256, "ds_write": 512,
+                       "transcendental": 1024}
+
+
+def _sched_barrier_masks(text: str) -> str:
+    """`rocdl.sched.barrier none` / `... valu | salu` (Triton 3.9) as the
+    integer mask MLIR 22 parses (`rocdl.sched.barrier 0`); unknown names
+    stay, for the parser to report."""
+    def mask(m: re.Match) -> str:
+        names = [n.strip() for n in m[1].split("|")]
+        if not all(n in _SCHED_BARRIER_BITS for n in names):
+            return m[0]
+        return f"rocdl.sched.barrier {sum(_SCHED_BARRIER_BITS[n] for n in names)}"
+    return re.sub(r"rocdl\.sched\.barrier ([a-z_]+(?:\s*\|\s*[a-z_]+)*)", mask, text)
 
 
 def _has_op(m: ir.Module, name: str) -> bool:

@@ -198,9 +198,9 @@ def test_wrong_argument_types_raise_the_documented_errors(tmp_path):
 
 def test_fallback_reasons_name_the_op_and_line(tmp_path):
     out = json.loads(child("reasons", str(tmp_path)))
-    # (the fp4 upcast of tl.dot_scaled on AMD)
+    # (the fp4 upcast of tl.dot_scaled on AMD: 3.9 names it scaled_upcast_fp4)
     pattern = {
-        "mxfp4_matmul": {"gfx942": r"unsupported op amdg\.upcast_mxfp at tutorials\.py:\d+:\d+"},
+        "mxfp4_matmul": {"gfx942": r"unsupported op amdg\.(upcast_mxfp|scaled_upcast_fp4) at tutorials\.py:\d+:\d+"},
     }
     for key, reason in out["reasons"].items():
         name, target = key.split("@")

@@ -82,5 +82,5 @@ def test_unsupported_op_names_the_python_line():
     text = triton.compile(src, target=TARGETS["gfx942"], options={"num_warps": 4}).asm["ttgir"]
     lines, first = inspect.getsourcelines(mxfp4_matmul.fn)
     line = first + next(i for i, t in enumerate(lines) if "tl.dot_scaled" in t)
-    with pytest.raises(CompileError, match=rf"unsupported op amdg.upcast_mxfp at tutorials.py:{line}:"):
+    with pytest.raises(CompileError, match=rf"unsupported op amdg.(upcast_mxfp|scaled_upcast_fp4) at tutorials.py:{line}:"):
         ll.compile(text)
