@@ -104,17 +104,18 @@ def main() -> int:
           + f"; LDSM {totals['o_LDSM']} vs {totals['t_LDSM']}, LDS {totals['o_LDS']} vs {totals['t_LDS']}, "
           f"BAR {totals['o_BAR']} vs {totals['t_BAR']}; registers {totals['o_regs']} vs {totals['t_regs']}; "
           f"spill bytes {totals['o_spill']} vs {totals['t_spill']}")
-    print(f"tensor-core counts that differ: {len(mismatched)}")
-    for m in mismatched:
-        print("  " + m)
-    print(f"kernels where ours is longer: {len(worse)}")
-    for w in worse:
-        print("  " + w)
-    print(f"fallbacks: {len(fallbacks)}")
-    for f in fallbacks:
-        print("  " + f)
+    lists(("tensor-core counts that differ", mismatched), ("kernels where ours is longer", worse),
+          ("fallbacks", fallbacks))
     amd()
     return 0
+
+
+def lists(*named: tuple) -> None:
+    """Each (title, entries): the count, then one entry per line."""
+    for title, entries in named:
+        print(f"{title}: {len(entries)}")
+        for e in entries:
+            print("  " + e)
 
 
 def amd() -> None:
@@ -146,15 +147,8 @@ def amd() -> None:
           f"{totals['o_ds_write']} vs {totals['t_ds_write']}; s_barrier {totals['o_s_barrier']} vs "
           f"{totals['t_s_barrier']}; VGPRs {totals['o_regs']} vs {totals['t_regs']}; scratch {totals['o_spill']} "
           f"vs {totals['t_spill']}")
-    print(f"MFMA counts that differ: {len(mismatched)}")
-    for m in mismatched:
-        print("  " + m)
-    print(f"kernels where ours is longer: {len(worse)}")
-    for w in worse:
-        print("  " + w)
-    print(f"fallbacks: {len(fallbacks)}")
-    for f in fallbacks:
-        print("  " + f)
+    lists(("MFMA counts that differ", mismatched), ("kernels where ours is longer", worse),
+          ("fallbacks", fallbacks))
 
 
 if __name__ == "__main__":

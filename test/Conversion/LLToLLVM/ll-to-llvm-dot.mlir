@@ -65,19 +65,42 @@ func.func @mfma_dot(%x: tensor<32x16xf16, #a>, %y: tensor<16x32xf16, #b>, %z: te
 // -----
 
 // fp4 (e2m1) pairs to bf16: each result register takes the nibble of its
-// byte (the low one for even k), sign at bit 15; the magnitude is 0, 0.5
-// (0x3F00) or (em << 6) + 0x3F00.
+// byte (the low one for even k). NVIDIA looks the magnitudes up with byte
+// permutes, eight nibbles at a time: the tables of the values' high bytes
+// (0x3F3F3F00, 0x40404040: 0, 0.5, 1, 1.5 | 2, 3, 4, 6) and low bytes
+// (0xC0800000, 0xC0804000), the sign bytes (0x80808080), then bytes paired
+// into halfwords (selectors 0x5140, 0x7362).
 #s = #ll.blocked<{sizePerThread = [1, 2], threadsPerWarp = [32, 1], warpsPerCTA = [1, 1], order = [1, 0]}>
 #d = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [32, 1], warpsPerCTA = [1, 1], order = [1, 0]}>
 // CHECK-LABEL: llvm.func @fp4_to_bf16
-// CHECK-DAG: llvm.mlir.constant(16128 : i16)
-// CHECK-DAG: llvm.mlir.constant(4 : i16)
-// CHECK: llvm.lshr
-// CHECK: llvm.select
+// CHECK-DAG: llvm.mlir.constant(1061109504 : i32)
+// CHECK-DAG: llvm.mlir.constant(1077952576 : i32)
+// CHECK-DAG: llvm.mlir.constant(-1065353216 : i32)
+// CHECK-DAG: llvm.mlir.constant(-1065336832 : i32)
+// CHECK-DAG: llvm.mlir.constant(-2139062144 : i32)
+// CHECK-DAG: llvm.mlir.constant(20800 : i32)
+// CHECK: llvm.inline_asm asm_dialect = att "prmt.b32 $0, $1, $2, $3;", "=r,r,r,r"
 // CHECK: llvm.bitcast %{{.*}} : i16 to bf16
 module attributes {ll.target = #ll.target<"sm_90">} {
 func.func @fp4_to_bf16(%x: tensor<32x2xi8, #s>) -> tensor<32x4xbf16, #d> {
   %y = ll.fp4_to_fp %x {axis = 1 : i32} : tensor<32x2xi8, #s> -> tensor<32x4xbf16, #d>
   return %y : tensor<32x4xbf16, #d>
+}
+}
+
+// -----
+
+// On AMD, the arithmetic per element: the magnitude 0, 0.5 (0x3800 in f16)
+// or (em << 9) + 0x3800, the sign at bit 15.
+#s = #ll.blocked<{sizePerThread = [1, 2], threadsPerWarp = [64, 1], warpsPerCTA = [1, 1], order = [1, 0]}>
+#d = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [64, 1], warpsPerCTA = [1, 1], order = [1, 0]}>
+// CHECK-LABEL: llvm.func @fp4_to_f16
+// CHECK-DAG: llvm.mlir.constant(14336 : i16)
+// CHECK: llvm.select
+// CHECK: llvm.bitcast %{{.*}} : i16 to f16
+module attributes {ll.target = #ll.target<"gfx942">} {
+func.func @fp4_to_f16(%x: tensor<64x2xi8, #s>) -> tensor<64x4xf16, #d> {
+  %y = ll.fp4_to_fp %x {axis = 1 : i32} : tensor<64x2xi8, #s> -> tensor<64x4xf16, #d>
+  return %y : tensor<64x4xf16, #d>
 }
 }

@@ -348,24 +348,34 @@ OpFoldResult ReshapeOp::fold(FoldAdaptor) {
   return {};
 }
 
-LogicalResult TransOp::verify() {
-  auto src = getSrc().getType(), dst = getType();
-  ArrayRef<int32_t> order = getOrder();
-  unsigned rank = src.getRank();
-  if (order.size() != rank || dst.getRank() != int64_t(rank))
-    return emitOpError() << "order must have one entry per dim (" << rank
-                         << ")";
+/// `order` permutes the source's dims into the result's: result dim i is
+/// source dim order[i] (ll.trans, ll.memdesc_trans).
+static LogicalResult verifyPermutation(Operation *op, ArrayRef<int32_t> order,
+                                       ArrayRef<int64_t> src,
+                                       ArrayRef<int64_t> dst) {
+  unsigned rank = src.size();
+  if (order.size() != rank || dst.size() != rank)
+    return op->emitOpError() << "order must have one entry per dim (" << rank
+                             << ")";
   SmallVector<bool> seen(rank, false);
   for (int32_t d : order) {
     if (d < 0 || d >= int32_t(rank) || seen[d])
-      return emitOpError() << "order must be a permutation of 0.."
-                           << rank - 1;
+      return op->emitOpError() << "order must be a permutation of 0.."
+                               << rank - 1;
     seen[d] = true;
   }
   for (unsigned i = 0; i < rank; ++i)
-    if (dst.getDimSize(i) != src.getDimSize(order[i]))
-      return emitOpError() << "result dim " << i << " must have size "
-                           << src.getDimSize(order[i]);
+    if (dst[i] != src[order[i]])
+      return op->emitOpError() << "result dim " << i << " must have size "
+                               << src[order[i]];
+  return success();
+}
+
+LogicalResult TransOp::verify() {
+  auto src = getSrc().getType(), dst = getType();
+  ArrayRef<int32_t> order = getOrder();
+  if (failed(verifyPermutation(*this, order, src.getShape(), dst.getShape())))
+    return failure();
   auto layouts = distributedLayouts(*this, src, "source", dst,
                                      "result");
   if (failed(layouts))
@@ -900,21 +910,8 @@ LogicalResult MemDescIndexOp::verify() {
 LogicalResult MemDescTransOp::verify() {
   MemDescType src = getSrc().getType(), dst = getType();
   ArrayRef<int32_t> order = getOrder();
-  unsigned rank = src.getShape().size();
-  if (order.size() != rank || dst.getShape().size() != rank)
-    return emitOpError() << "order must have one entry per dim (" << rank
-                         << ")";
-  SmallVector<bool> seen(rank, false);
-  for (int32_t d : order) {
-    if (d < 0 || d >= int32_t(rank) || seen[d])
-      return emitOpError() << "order must be a permutation of 0.."
-                           << rank - 1;
-    seen[d] = true;
-  }
-  for (unsigned i = 0; i < rank; ++i)
-    if (dst.getShape()[i] != src.getShape()[order[i]])
-      return emitOpError() << "result dim " << i << " must have size "
-                           << src.getShape()[order[i]];
+  if (failed(verifyPermutation(*this, order, src.getShape(), dst.getShape())))
+    return failure();
   if (src.getElementType() != dst.getElementType() ||
       src.getMutableMemory() != dst.getMutableMemory() ||
       src.getNumBuffers() != 1 || dst.getNumBuffers() != 1)
