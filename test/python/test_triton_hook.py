@@ -72,11 +72,11 @@ def _corpus(arch: str, cache: str) -> None:
 
 
 def test_fallbacks_say_why(hook):
-    k = _compile(*UNSUPPORTED["mxfp4_matmul"][:3], GPUTarget("hip", "gfx942", 64))
+    k = _compile(*UNSUPPORTED["mxfp8_matmul"][:3], GPUTarget("hip", "gfx942", 64))
     assert k.asm["hsaco"][:4] == b"\x7fELF"  # Triton's own make_llir ran
     rec = hook()[-1]
     assert rec.path == "fallback" and rec.triton_ms is not None
-    assert re.search(r"unsupported op amdg\.(upcast_mxfp|scaled_upcast_fp4)", rec.reason), rec.reason  # (3.9's name)
+    assert re.search(r"unsupported op amdg\.(upcast_mxfp of e4m3|scaled_upcast_fp8)", rec.reason), rec.reason  # (3.9)
 
 
 def test_uninstall_gives_triton_its_stage_and_cache_back(tmp_path):

@@ -72,15 +72,16 @@ def test_unsupported_ops_are_named():
 
 
 def test_unsupported_op_names_the_python_line():
-    # An op the importer does not read (AMD's fp4 upcast of a tl.dot_scaled):
-    # the error names it and the kernel's source line, from Triton's
-    # locations.
-    from tutorials import mxfp4_matmul
+    # An op the importer does not lower (AMD's e4m3 upcast of a
+    # tl.dot_scaled): the error names it and the kernel's source line, from
+    # Triton's locations.
+    from tutorials import mxfp8_matmul
 
-    src = triton.compiler.ASTSource(mxfp4_matmul, {"A": "*u8", "S": "*u8", "B": "*bf16", "C": "*fp32", "M": "constexpr",
+    src = triton.compiler.ASTSource(mxfp8_matmul, {"A": "*u8", "S": "*u8", "B": "*bf16", "C": "*fp32", "M": "constexpr",
                                                    "N": "constexpr", "K": "constexpr"}, {"M": 64, "N": 64, "K": 64})
     text = triton.compile(src, target=TARGETS["gfx942"], options={"num_warps": 4}).asm["ttgir"]
-    lines, first = inspect.getsourcelines(mxfp4_matmul.fn)
+    lines, first = inspect.getsourcelines(mxfp8_matmul.fn)
     line = first + next(i for i, t in enumerate(lines) if "tl.dot_scaled" in t)
-    with pytest.raises(CompileError, match=rf"unsupported op amdg.(upcast_mxfp|scaled_upcast_fp4) at tutorials.py:{line}:"):
+    with pytest.raises(CompileError, match=rf"unsupported op amdg.(upcast_mxfp of e4m3 .*|scaled_upcast_fp8) at "
+                                           rf"tutorials.py:{line}:"):
         ll.compile(text)

@@ -280,7 +280,7 @@ DOT_KERNELS = {
     "matmul_fp8": (matmul, {"A": "*fp8e4nv", "B": "*fp8e4nv"}, _MM, 4, (1, 1), _matmul_case("fp8"),
                    ("sm_90", "gfx942")),  # (sm_80 has no e4m3)
     "mxfp4_matmul": (mxfp4_matmul, {"A": "*u8", "S": "*u8", "B": "*bf16"}, {"M": 64, "N": 64, "K": 64}, 4, 1,
-                     _mxfp4_case, NVIDIA),  # (gfx942: amdg.upcast_mxfp, not lowered yet)
+                     _mxfp4_case, ALL),
     "matmul_ieee": (matmul_ieee, None, {"M": 16, "N": 16, "K": 16}, 1, 1, _matmul_case("f32", 16, 16, 16), ALL),
     "matmul_bt": (matmul_bt, None, {"M": 64, "N": 64, "K": 32}, 4, 1, _bt_case, ALL),
     "bmm": (bmm, None, {"G": 2, "M": 32, "N": 32, "K": 32}, 4, 1, _bmm_case, ALL),

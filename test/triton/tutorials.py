@@ -69,17 +69,18 @@ def matmul_small(A, B, C, M: tl.constexpr):
 
 
 # Deliberately unsupported (today): each falls back with a reason naming the
-# op or attribute and the line here. An MXFP4 x bf16 dot (tl.dot_scaled):
-# on gfx942 Triton decomposes it into amdg.upcast_mxfp (not lowered yet) and
-# a bf16 dot (NVIDIA's ttg.fp4_to_fp takes our path).
+# op or attribute and the line here. An MXFP8 (e4m3) x bf16 dot
+# (tl.dot_scaled): on gfx942 Triton upcasts the e4m3 operand and scales it
+# with amdg.upcast_mxfp of its e4m3 values (3.9: amdg.scaled_upcast_fp8), which
+# is not lowered yet (e2m1's is; NVIDIA's decomposition takes our path).
 @triton.jit
-def mxfp4_matmul(A, S, B, C, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
+def mxfp8_matmul(A, S, B, C, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
     rm = tl.arange(0, M)
     rn = tl.arange(0, N)
-    a = tl.load(A + rm[:, None] * (K // 2) + tl.arange(0, K // 2)[None, :])  # two e2m1 per byte
+    a = tl.load(A + rm[:, None] * K + tl.arange(0, K)[None, :])
     s = tl.load(S + rm[:, None] * (K // 32) + tl.arange(0, K // 32)[None, :])  # e8m0 per 32
     b = tl.load(B + tl.arange(0, K)[:, None] * N + rn[None, :])
-    tl.store(C + rm[:, None] * N + rn[None, :], tl.dot_scaled(a, s, "e2m1", b, None, "bf16"))
+    tl.store(C + rm[:, None] * N + rn[None, :], tl.dot_scaled(a, s, "e4m3", b, None, "bf16"))
 
 
 @triton.jit
@@ -166,6 +167,6 @@ TUTORIALS = {
 
 # (kernel, signature, constexprs, the targets where it falls back, attributes)
 UNSUPPORTED = {
-    "mxfp4_matmul": (mxfp4_matmul, {"A": "*u8", "S": "*u8", "B": "*bf16", "C": "*fp32"},
+    "mxfp8_matmul": (mxfp8_matmul, {"A": "*u8", "S": "*u8", "B": "*bf16", "C": "*fp32"},
                      {"M": 64, "N": 64, "K": 64}, ("gfx942",), None),
 }

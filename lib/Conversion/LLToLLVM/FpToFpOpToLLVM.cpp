@@ -27,6 +27,7 @@
 
 #include "PatternBase.h"
 
+#include <limits>
 #include <map>
 
 using namespace mlir;
@@ -343,6 +344,166 @@ struct FpToFpLowering : OpConversionPattern<FpToFpOp> {
 /// low and of the four high halfwords' values, the sign bytes (0x80 or 0),
 /// then the halves paired up into 32-bit words. Elsewhere the arithmetic
 /// above, per element.
+/// Per result register of an fp4 upcast: the source register (byte) and
+/// nibble it takes, or a diagnostic on `op`.
+FailureOr<SmallVector<std::pair<int32_t, int>>>
+fp4Sources(Operation *op, Type srcType, Type dstType, int axis) {
+  auto ls = layoutOf(op, srcType);
+  auto ld = layoutOf(op, dstType);
+  if (failed(ls) || failed(ld))
+    return failure();
+  auto fail = [&](const Twine &why) {
+    return op->emitOpError() << "cannot be lowered: " << why;
+  };
+  for (const std::string &dim : ld->inDimNames()) {
+    if (dim == "register")
+      continue;
+    int id = ld->inDimIndex(dim), is = ls->inDimIndex(dim);
+    if (is < 0 || ls->inDimSizeLog2(is) != ld->inDimSizeLog2(id))
+      return fail("the source and result layouts have other " + dim + "s");
+    for (int bit = 0; bit < ld->inDimSizeLog2(id); ++bit)
+      for (int d = 0; d < ld->numOutDims(); ++d)
+        if (ld->basis(id, bit, d) !=
+            ls->basis(is, bit, d) * (d == axis ? 2 : 1))
+          return fail(dim + " bit " + Twine(bit) +
+                      " does not hold the same bytes in the source and the "
+                      "result");
+  }
+  auto at = [](const ::ll::LinearLayout &l, int32_t r) {
+    std::vector<int32_t> ins(l.numInDims(), 0);
+    ins[l.inDimIndex("register")] = r;
+    return l.apply(ins);
+  };
+  std::map<std::vector<int32_t>, int32_t> byCoords;
+  int rs = ls->inDimIndex("register"), rd = ld->inDimIndex("register");
+  for (int32_t r = 0; rs >= 0 && r < int32_t(ls->inDimSize(rs)); ++r)
+    byCoords.emplace(at(*ls, r), r);
+  SmallVector<std::pair<int32_t, int>> from;
+  for (int32_t r = 0; rd >= 0 && r < int32_t(ld->inDimSize(rd)); ++r) {
+    std::vector<int32_t> c = at(*ld, r);
+    int nibble = c[axis] & 1;
+    c[axis] >>= 1;
+    auto it = byCoords.find(c);
+    if (it == byCoords.end())
+      return fail("result register " + Twine(r) +
+                  " is not in a byte its thread holds");
+    from.push_back({it->second, nibble});
+  }
+  return from;
+}
+
+/// Both nibbles of every byte of `src` as 16-bit floats (`bf16` or f16)
+/// bits: [source register][nibble] (see Fp4ToFpLowering).
+std::vector<std::array<Value, 2>> fp4Values(OpBuilder &b, Location loc,
+                                            const TargetInfo &target,
+                                            ArrayRef<Value> src, bool bf16) {
+  int mant = bf16 ? 7 : 10, bias = bf16 ? 127 : 15;
+  Type i16 = b.getI16Type(), i32 = b.getI32Type();
+  std::vector<std::array<Value, 2>> values(src.size());
+  if (!target.isAMD()) {
+    // The magnitude table's high and low bytes for em = 0..7.
+    uint32_t tab[2][2] = {{0, 0}, {0, 0}}; // [high / low byte][em / 4]
+    for (int em = 0; em < 8; ++em) {
+      uint32_t v = em == 0 ? 0
+                   : em == 1
+                       ? uint32_t(bias - 1) << mant
+                       : (uint32_t(em) << (mant - 1)) + (uint32_t(bias - 1) << mant);
+      tab[0][em / 4] |= (v >> 8 & 0xFF) << (8 * (em % 4));
+      tab[1][em / 4] |= (v & 0xFF) << (8 * (em % 4));
+    }
+    auto c32 = [&](uint32_t v) { return lowering::i32(b, loc, int32_t(v)); };
+    auto prmt = [&](Value x, Value y, Value sel) -> Value {
+      return inlinePtx(b, loc, i32, ValueRange{x, y, sel},
+                       "prmt.b32 $0, $1, $2, $3;", "=r,r,r,r",
+                       /*sideEffects=*/false)
+          .getResult(0);
+    };
+    for (size_t w = 0; w < src.size(); w += 4) {
+      // Four source bytes as one word (missing ones 0).
+      Value vec = b.create<LLVM::UndefOp>(loc, VectorType::get({4}, b.getI8Type()));
+      for (int j = 0; j < 4; ++j) {
+        Value byte = w + j < src.size() ? src[w + j]
+                                        : b.create<LLVM::ConstantOp>(
+                                              loc, b.getI8Type(),
+                                              b.getI8IntegerAttr(0));
+        vec = b.create<LLVM::InsertElementOp>(loc, vec, byte,
+                                              lowering::i32(b, loc, j));
+      }
+      Value word = b.create<LLVM::BitcastOp>(loc, i32, vec);
+      Value mag = b.create<LLVM::AndOp>(loc, word, c32(0x77777777));
+      Value sgn = b.create<LLVM::LShrOp>(
+          loc, b.create<LLVM::AndOp>(loc, word, c32(0x88888888)), c32(1));
+      for (int half = 0; half < 2; ++half) { // bytes 0-1, 2-3
+        Value sel = half ? b.create<LLVM::LShrOp>(loc, mag, c32(16)).getResult()
+                         : mag;
+        Value ssel = half ? b.create<LLVM::LShrOp>(loc, sgn, c32(16)).getResult()
+                          : sgn;
+        Value hi = b.create<LLVM::OrOp>(
+            loc, prmt(c32(tab[0][0]), c32(tab[0][1]), sel),
+            prmt(c32(0), c32(0x80808080), ssel));
+        Value lo = (tab[1][0] | tab[1][1])
+                       ? prmt(c32(tab[1][0]), c32(tab[1][1]), sel)
+                       : c32(0);
+        // Elements (nibbles) 0, 1 and 2, 3 of these two bytes as words.
+        for (int pair = 0; pair < 2; ++pair) {
+          Value p = prmt(lo, hi, c32(pair ? 0x7362 : 0x5140));
+          for (int e = 0; e < 2; ++e) {
+            size_t reg = w + 2 * half + pair;
+            if (reg >= src.size())
+              continue;
+            Value v = e ? b.create<LLVM::LShrOp>(loc, p, c32(16)).getResult()
+                        : p;
+            values[reg][e] = b.create<LLVM::TruncOp>(loc, i16, v);
+          }
+        }
+      }
+    }
+  } else {
+    auto c16 = [&](int64_t v) {
+      return b.create<LLVM::ConstantOp>(loc, i16,
+                                        b.getI16IntegerAttr(int16_t(v)));
+    };
+    for (size_t r = 0; r < src.size(); ++r)
+      for (int nibble = 0; nibble < 2; ++nibble) {
+        Value byte = b.create<LLVM::ZExtOp>(loc, i16, src[r]);
+        Value n = nibble
+                      ? b.create<LLVM::LShrOp>(loc, byte, c16(4)).getResult()
+                      : byte;
+        Value em = b.create<LLVM::AndOp>(loc, n, c16(7));
+        Value sign = b.create<LLVM::ShlOp>(
+            loc, b.create<LLVM::AndOp>(loc, n, c16(8)), c16(12));
+        Value half = c16(int64_t(bias - 1) << mant);
+        Value normal = b.create<LLVM::AddOp>(
+            loc, b.create<LLVM::ShlOp>(loc, em, c16(mant - 1)), half);
+        Value isNormal = b.create<LLVM::ICmpOp>(
+            loc, LLVM::ICmpPredicate::uge, em, c16(2));
+        Value isHalf =
+            b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, em, c16(1));
+        Value mag = b.create<LLVM::SelectOp>(
+            loc, isNormal, normal,
+            b.create<LLVM::SelectOp>(loc, isHalf, half, c16(0)));
+        values[r][nibble] = b.create<LLVM::OrOp>(loc, mag, sign);
+      }
+  }
+  return values;
+}
+
+/// ll.fp4_to_fp: each result register takes the nibble of the byte that
+/// holds it (found by coordinates at thread 0: the byte at the element's
+/// coordinate with its `axis` index halved, the low nibble for even
+/// indices); the thread parts of the layouts must agree (a lane / warp
+/// basis moves the result's `axis` twice as far as the source's, the rest
+/// alike). e2m1 (sign, 2 exponent bits with bias 1, 1 mantissa bit) is
+/// exact in a float with `mant` mantissa bits and exponent bias `bias`:
+///   em = nibble & 7:  0 -> 0;  1 -> 0.5 = (bias - 1) << mant;
+///   em >= 2 -> (em << (mant - 1)) + ((bias - 1) << mant)
+/// (the exponent field e + bias - 1 and the mantissa bit m at the top), the
+/// sign at bit 15. NVIDIA looks the eight magnitudes up with byte permutes
+/// (`prmt`: a selector nibble picks one of 8 table bytes), eight nibbles --
+/// four source bytes -- at a time: the high and the low bytes of the four
+/// low and of the four high halfwords' values, the sign bytes (0x80 or 0),
+/// then the halves paired up into 32-bit words. Elsewhere the arithmetic
+/// above, per element.
 struct Fp4ToFpLowering : TargetPattern<Fp4ToFpOp> {
   using TargetPattern::TargetPattern;
 
@@ -350,147 +511,72 @@ struct Fp4ToFpLowering : TargetPattern<Fp4ToFpOp> {
   matchAndRewrite(Fp4ToFpOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &b) const override {
     Location loc = op.getLoc();
-    auto ls = layoutOf(op, op.getSrc().getType());
-    auto ld = layoutOf(op, op.getType());
-    if (failed(ls) || failed(ld))
+    auto from = fp4Sources(op, op.getSrc().getType(), op.getType(),
+                           int(op.getAxis()));
+    if (failed(from))
       return failure();
-    int axis = int(op.getAxis());
-    auto fail = [&](const Twine &why) {
-      return op.emitOpError() << "cannot be lowered: " << why;
-    };
-    for (const std::string &dim : ld->inDimNames()) {
-      if (dim == "register")
-        continue;
-      int id = ld->inDimIndex(dim), is = ls->inDimIndex(dim);
-      if (is < 0 || ls->inDimSizeLog2(is) != ld->inDimSizeLog2(id))
-        return fail("the source and result layouts have other " + dim + "s");
-      for (int bit = 0; bit < ld->inDimSizeLog2(id); ++bit)
-        for (int d = 0; d < ld->numOutDims(); ++d)
-          if (ld->basis(id, bit, d) !=
-              ls->basis(is, bit, d) * (d == axis ? 2 : 1))
-            return fail(dim + " bit " + Twine(bit) +
-                        " does not hold the same bytes in the source and "
-                        "the result");
-    }
-    auto at = [](const ::ll::LinearLayout &l, int32_t r) {
-      std::vector<int32_t> ins(l.numInDims(), 0);
-      ins[l.inDimIndex("register")] = r;
-      return l.apply(ins);
-    };
-    std::map<std::vector<int32_t>, int32_t> byCoords;
-    int rs = ls->inDimIndex("register"), rd = ld->inDimIndex("register");
-    for (int32_t r = 0; rs >= 0 && r < int32_t(ls->inDimSize(rs)); ++r)
-      byCoords.emplace(at(*ls, r), r);
-    // Per result register: (source register, nibble).
-    SmallVector<std::pair<int32_t, int>> from;
-    for (int32_t r = 0; rd >= 0 && r < int32_t(ld->inDimSize(rd)); ++r) {
-      std::vector<int32_t> c = at(*ld, r);
-      int nibble = c[axis] & 1;
-      c[axis] >>= 1;
-      auto it = byCoords.find(c);
-      if (it == byCoords.end())
-        return fail("result register " + Twine(r) +
-                    " is not in a byte its thread holds");
-      from.push_back({it->second, nibble});
-    }
-    SmallVector<Value> src = registersOf(b, loc, adaptor.getSrc());
     Type elt = getTypeConverter()->convertType(
         cast<RankedTensorType>(op.getType()).getElementType());
     bool bf16 = cast<RankedTensorType>(op.getType()).getElementType().isBF16();
-    int mant = bf16 ? 7 : 10, bias = bf16 ? 127 : 15;
-    Type i16 = b.getI16Type(), i32 = b.getI32Type();
-    // values[source register][nibble]: the element as an i16.
-    std::vector<std::array<Value, 2>> values(src.size());
-    if (!target.isAMD()) {
-      // The magnitude table's high and low bytes for em = 0..7.
-      uint32_t tab[2][2] = {{0, 0}, {0, 0}}; // [high / low byte][em / 4]
-      for (int em = 0; em < 8; ++em) {
-        uint32_t v = em == 0 ? 0
-                     : em == 1
-                         ? uint32_t(bias - 1) << mant
-                         : (uint32_t(em) << (mant - 1)) + (uint32_t(bias - 1) << mant);
-        tab[0][em / 4] |= (v >> 8 & 0xFF) << (8 * (em % 4));
-        tab[1][em / 4] |= (v & 0xFF) << (8 * (em % 4));
-      }
-      auto c32 = [&](uint32_t v) { return lowering::i32(b, loc, int32_t(v)); };
-      auto prmt = [&](Value x, Value y, Value sel) -> Value {
-        return inlinePtx(b, loc, i32, ValueRange{x, y, sel},
-                         "prmt.b32 $0, $1, $2, $3;", "=r,r,r,r",
-                         /*sideEffects=*/false)
-            .getResult(0);
-      };
-      for (size_t w = 0; w < src.size(); w += 4) {
-        // Four source bytes as one word (missing ones 0).
-        Value vec = b.create<LLVM::UndefOp>(loc, VectorType::get({4}, b.getI8Type()));
-        for (int j = 0; j < 4; ++j) {
-          Value byte = w + j < src.size() ? src[w + j]
-                                          : b.create<LLVM::ConstantOp>(
-                                                loc, b.getI8Type(),
-                                                b.getI8IntegerAttr(0));
-          vec = b.create<LLVM::InsertElementOp>(loc, vec, byte,
-                                                lowering::i32(b, loc, j));
-        }
-        Value word = b.create<LLVM::BitcastOp>(loc, i32, vec);
-        Value mag = b.create<LLVM::AndOp>(loc, word, c32(0x77777777));
-        Value sgn = b.create<LLVM::LShrOp>(
-            loc, b.create<LLVM::AndOp>(loc, word, c32(0x88888888)), c32(1));
-        for (int half = 0; half < 2; ++half) { // bytes 0-1, 2-3
-          Value sel = half ? b.create<LLVM::LShrOp>(loc, mag, c32(16)).getResult()
-                           : mag;
-          Value ssel = half ? b.create<LLVM::LShrOp>(loc, sgn, c32(16)).getResult()
-                            : sgn;
-          Value hi = b.create<LLVM::OrOp>(
-              loc, prmt(c32(tab[0][0]), c32(tab[0][1]), sel),
-              prmt(c32(0), c32(0x80808080), ssel));
-          Value lo = (tab[1][0] | tab[1][1])
-                         ? prmt(c32(tab[1][0]), c32(tab[1][1]), sel)
-                         : c32(0);
-          // Elements (nibbles) 0, 1 and 2, 3 of these two bytes as words.
-          for (int pair = 0; pair < 2; ++pair) {
-            Value p = prmt(lo, hi, c32(pair ? 0x7362 : 0x5140));
-            for (int e = 0; e < 2; ++e) {
-              size_t reg = w + 2 * half + pair;
-              if (reg >= src.size())
-                continue;
-              Value v = e ? b.create<LLVM::LShrOp>(loc, p, c32(16)).getResult()
-                          : p;
-              values[reg][e] = b.create<LLVM::TruncOp>(loc, i16, v);
-            }
-          }
-        }
-      }
-    } else {
-      auto c16 = [&](int64_t v) {
-        return b.create<LLVM::ConstantOp>(loc, i16,
-                                          b.getI16IntegerAttr(int16_t(v)));
-      };
-      for (size_t r = 0; r < src.size(); ++r)
-        for (int nibble = 0; nibble < 2; ++nibble) {
-          Value byte = b.create<LLVM::ZExtOp>(loc, i16, src[r]);
-          Value n = nibble
-                        ? b.create<LLVM::LShrOp>(loc, byte, c16(4)).getResult()
-                        : byte;
-          Value em = b.create<LLVM::AndOp>(loc, n, c16(7));
-          Value sign = b.create<LLVM::ShlOp>(
-              loc, b.create<LLVM::AndOp>(loc, n, c16(8)), c16(12));
-          Value half = c16(int64_t(bias - 1) << mant);
-          Value normal = b.create<LLVM::AddOp>(
-              loc, b.create<LLVM::ShlOp>(loc, em, c16(mant - 1)), half);
-          Value isNormal = b.create<LLVM::ICmpOp>(
-              loc, LLVM::ICmpPredicate::uge, em, c16(2));
-          Value isHalf =
-              b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, em, c16(1));
-          Value mag = b.create<LLVM::SelectOp>(
-              loc, isNormal, normal,
-              b.create<LLVM::SelectOp>(loc, isHalf, half, c16(0)));
-          values[r][nibble] = b.create<LLVM::OrOp>(loc, mag, sign);
-        }
-    }
+    auto values =
+        fp4Values(b, loc, target, registersOf(b, loc, adaptor.getSrc()), bf16);
     SmallVector<Value> out;
-    for (auto [reg, nibble] : from)
+    for (auto [reg, nibble] : *from)
       out.push_back(b.create<LLVM::BitcastOp>(loc, elt, values[reg][nibble]));
     b.replaceOp(op, fromRegisters(b, loc,
                                   getTypeConverter()->convertType(op.getType()),
+                                  out));
+    return success();
+  }
+};
+
+/// ll.upcast_mxfp: ll.fp4_to_fp's values times their e8m0 scales. The
+/// scale operand's layout is the result's with `axis` divided by 32 (so
+/// that result register r's scale is the scale operand's register r):
+/// 2^(s - 127) is the f32 with exponent field s; the product rounds to the
+/// result exactly (a power of two); s = 0xFF is NaN unless `fastMath`.
+struct UpcastMxfpLowering : TargetPattern<UpcastMxfpOp> {
+  using TargetPattern::TargetPattern;
+
+  LogicalResult
+  matchAndRewrite(UpcastMxfpOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &b) const override {
+    Location loc = op.getLoc();
+    int axis = int(op.getAxis());
+    auto from =
+        fp4Sources(op, op.getSrc().getType(), op.getType(), axis);
+    if (failed(from))
+      return failure();
+    auto dt = cast<RankedTensorType>(op.getType());
+    bool bf16 = dt.getElementType().isBF16();
+    Type elt = getTypeConverter()->convertType(dt.getElementType());
+    auto values =
+        fp4Values(b, loc, target, registersOf(b, loc, adaptor.getSrc()), bf16);
+    SmallVector<Value> scales = registersOf(b, loc, adaptor.getScale());
+    if (scales.size() != from->size())
+      return op.emitOpError() << "cannot be lowered: " << scales.size()
+                              << " scale registers for " << from->size()
+                              << " results";
+    Type f32 = b.getF32Type(), i32 = b.getI32Type();
+    Value nan = b.create<LLVM::ConstantOp>(
+        loc, f32, b.getF32FloatAttr(std::numeric_limits<float>::quiet_NaN()));
+    SmallVector<Value> out;
+    for (auto [r, src] : llvm::enumerate(*from)) {
+      Value x = b.create<LLVM::FPExtOp>(
+          loc, f32, b.create<LLVM::BitcastOp>(loc, elt, values[src.first][src.second]));
+      Value s = b.create<LLVM::ZExtOp>(loc, i32, scales[r]);
+      Value scale = b.create<LLVM::BitcastOp>(
+          loc, f32, b.create<LLVM::ShlOp>(loc, s, lowering::i32(b, loc, 23)));
+      Value y = b.create<LLVM::FMulOp>(loc, x, scale);
+      if (!op.getFastMath())
+        y = b.create<LLVM::SelectOp>(
+            loc,
+            b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, s,
+                                   lowering::i32(b, loc, 0xFF)),
+            nan, y);
+      out.push_back(b.create<LLVM::FPTruncOp>(loc, elt, y));
+    }
+    b.replaceOp(op, fromRegisters(b, loc, getTypeConverter()->convertType(dt),
                                   out));
     return success();
   }
@@ -502,5 +588,6 @@ void mlir::ll::populateFpToFpOpToLLVMPatterns(LLTypeConverter &tc,
                                               RewritePatternSet &patterns,
                                               const TargetInfo &target) {
   patterns.add<FpToFpLowering>(tc, patterns.getContext(), target);
-  patterns.add<Fp4ToFpLowering>(tc, patterns.getContext(), target);
+  patterns.add<Fp4ToFpLowering, UpcastMxfpLowering>(tc, patterns.getContext(),
+                                                   target);
 }

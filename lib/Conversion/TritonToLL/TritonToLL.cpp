@@ -18,6 +18,9 @@
 //   ttng.warp_group_dot / warp_group_dot_wait, ttg.memdesc_trans -> the ll
 //                          ops of the same names (sm_90 wgmma)
 //   amdg.in_thread_transpose -> ll.convert_layout (a register permutation)
+//   amdg.upcast_mxfp     -> the scales converted to the result's layout, then
+//                          ll.upcast_mxfp; amdg.scaled_upcast_fp4 (3.9) ->
+//                          ll.fp4_to_fp times its bf16 scales
 //   ttg.barrier (3.7+)   -> gpu.barrier
 //   tt.clampf            -> arith.maxnumf + minnumf (propagateNan none) or
 //                          maximumf + minimumf (all)
@@ -329,6 +332,36 @@ struct ConvertTritonToLL
       repl = b.create<DotOp>(loc, d.getType(), d.getA(), d.getB(), d.getC(),
                              InputPrecision(d.getInputPrecision()),
                              d.getMaxNumImpreciseAcc());
+    } else if (auto u = dyn_cast<amdg::UpcastMxfpOp>(op)) {
+      // The scales to the result's layout with the packed dim divided by
+      // 32: each thread then holds the scale of each of its results.
+      if (u.getFpType() != amdg::ScaleDotElemType::E2M1)
+        return op->emitError() << "unsupported op amdg.upcast_mxfp of "
+                               << amdg::stringifyScaleDotElemType(u.getFpType())
+                               << " (e2m1 is lowered)";
+      auto st = cast<RankedTensorType>(u.getSrc().getType());
+      auto rt = cast<RankedTensorType>(u.getType());
+      int axis = -1;
+      for (int d = 0; d < st.getRank() && axis < 0; ++d)
+        if (rt.getDimSize(d) == 2 * st.getDimSize(d))
+          axis = d;
+      auto lr = getLinearLayout(rt);
+      if (axis < 0 || failed(lr))
+        return op->emitError() << "amdg.upcast_mxfp: the result is not the "
+                                  "source with one dim doubled";
+      auto ls = mxScaleLayout(*lr, unsigned(axis));
+      if (!ls)
+        return op->emitError() << "amdg.upcast_mxfp: " << ls.error().message();
+      auto scaleType = cast<RankedTensorType>(u.getScale().getType())
+                           .cloneWithEncoding(LinearAttr::get(b.getContext(), *ls));
+      Value scales = b.create<ConvertLayoutOp>(loc, scaleType, u.getScale());
+      repl = b.create<UpcastMxfpOp>(loc, rt, u.getSrc(), scales,
+                                    b.getI32IntegerAttr(axis),
+                                    b.getBoolAttr(u.getFastMath()));
+    } else if (auto u = dyn_cast<amdg::ScaledUpcastFp4Op>(op)) {
+      // (3.9: the scales already bf16 in the result's layout)
+      Value f = b.create<Fp4ToFpOp>(loc, u.getType(), u.getSrc(), u.getAxisAttr());
+      repl = b.create<arith::MulFOp>(loc, f, u.getScale());
     } else if (auto t = dyn_cast<amdg::InThreadTransposeOp>(op)) {
       repl = b.create<ConvertLayoutOp>(loc, t.getType(), t.getSrc());
     } else if (auto d = dyn_cast<ttng::WarpGroupDotOp>(op)) {

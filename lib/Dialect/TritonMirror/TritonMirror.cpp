@@ -269,7 +269,8 @@ void amdg::AMDGDialect::initialize() {
   getContext()->loadDialect<LLDialect>();
   addOperations<amdg::BufferLoadOp, amdg::BufferStoreOp,
                 amdg::BufferAtomicRMWOp, amdg::BufferAtomicCASOp,
-                amdg::InThreadTransposeOp>();
+                amdg::InThreadTransposeOp, amdg::UpcastMxfpOp,
+                amdg::ScaledUpcastFp4Op>();
 }
 
 /// `$ptr[$offsets]` with the types given by the access's tensor type.

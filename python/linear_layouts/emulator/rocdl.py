@@ -6,6 +6,7 @@ its package docstring)."""
 
 from __future__ import annotations
 
+import functools
 
 import numpy as np
 
@@ -321,4 +322,56 @@ def _fmed3(op: _Op) -> Handler:
         with np.errstate(invalid="ignore"):
             med = np.maximum(np.minimum(x, y), np.minimum(np.maximum(x, y), z))
             return np.where(nan, np.fmin(np.fmin(x, y), z), med).astype(x.dtype)
+    return run
+
+
+@_intrinsic("llvm.amdgcn.perm")
+def _perm(op: _Op) -> Handler:
+    """v_perm_b32 (CDNA3 ISA): each byte of the result picked by the
+    selector's byte s from the 8 bytes of {src0, src1} (src1 the low word):
+    s < 8 that byte, 8-11 the sign of byte 1 / 3 / 5 / 7 replicated, 12
+    zero, above 0xFF."""
+    def run(st: _State, a: list) -> np.ndarray:
+        hi, lo, sel = (np.asarray(x).astype(np.uint32).astype(np.uint64) for x in a[:3])
+        both = (hi << np.uint64(32)) | lo
+        out = np.zeros(np.broadcast(hi, lo, sel).shape, np.uint64)
+        for i in range(4):
+            s = (sel >> np.uint64(8 * i)) & np.uint64(0xFF)
+            byte = (both >> (np.uint64(8) * np.minimum(s, np.uint64(7)))) & np.uint64(0xFF)
+            sign_of = np.uint64(2) * (s - np.uint64(8)) + np.uint64(1)  # bytes 1, 3, 5, 7
+            sign = (both >> (np.uint64(8) * np.minimum(sign_of, np.uint64(7)) + np.uint64(7))) & np.uint64(1)
+            v = np.where(s < 8, byte, np.where(s < 12, sign * np.uint64(0xFF),
+                                               np.where(s == 12, np.uint64(0), np.uint64(0xFF))))
+            out |= v << np.uint64(8 * i)
+        return out.astype(np.uint32).view(np.int32) if np.asarray(a[0]).dtype == np.int32 else out.astype(np.uint32)
+    return run
+
+
+@functools.lru_cache(maxsize=None)
+def _fnuz_values(e: int, m: int, bias: int) -> np.ndarray:
+    """gfx942's fp8 / bf8 (E4M3FNUZ / E5M2FNUZ): no infinities, no negative
+    zero, 0x80 NaN; the value of each of the 256 encodings."""
+    codes = np.arange(256)
+    ex, man = codes >> m & ((1 << e) - 1), codes & ((1 << m) - 1)
+    mag = np.where(ex == 0, man * 2.0 ** (1 - bias - m), (man + 2.0**m) * 2.0 ** (ex - bias - m))
+    vals = np.where(codes & 0x80, -mag, mag)
+    vals[0x80] = np.nan
+    return vals
+
+
+@_intrinsic("llvm.amdgcn.cvt.pk.f32.fp8", "llvm.amdgcn.cvt.pk.f32.bf8")
+def _cvt_pk_f32_fp8(op: _Op) -> Handler:
+    """v_cvt_pk_f32_fp8 / _bf8 (CDNA3 ISA): two fp8 (E4M3FNUZ) or bf8
+    (E5M2FNUZ) bytes of a word -- bytes 0, 1, or 2, 3 when word_sel -- to
+    two f32s, exactly."""
+    name = str(op.attrs.get("intrin", "")).strip('"')
+    table = _fnuz_values(5, 2, 16) if name.endswith("bf8") else _fnuz_values(4, 3, 8)
+
+    def run(st: _State, a: list) -> np.ndarray:
+        word = np.asarray(a[0]).astype(np.uint32)
+        high = np.asarray(a[1]).astype(bool)
+        shift = np.where(high, np.uint32(16), np.uint32(0))
+        b0 = (word >> shift) & np.uint32(0xFF)
+        b1 = (word >> (shift + np.uint32(8))) & np.uint32(0xFF)
+        return np.stack([table[b0.astype(np.intp)], table[b1.astype(np.intp)]], axis=-1).astype(np.float32)
     return run

@@ -104,3 +104,26 @@ func.func @fp4_to_f16(%x: tensor<64x2xi8, #s>) -> tensor<64x4xf16, #d> {
   return %y : tensor<64x4xf16, #d>
 }
 }
+
+// -----
+
+// MX upcast (AMD's tl.dot_scaled): the fp4 values times 2^(s - 127) (the f32
+// with exponent field s), NaN for s = 0xFF; the scales are in the result's
+// layout with k divided by 32, so result register r takes scale register r
+// (here all 32 of a thread's registers one scale: zero register bases).
+#v = #ll.blocked<{sizePerThread = [1, 16], threadsPerWarp = [64, 1], warpsPerCTA = [1, 1], order = [1, 0]}>
+#d = #ll.blocked<{sizePerThread = [1, 32], threadsPerWarp = [64, 1], warpsPerCTA = [1, 1], order = [1, 0]}>
+#sc = #ll.linear<{register = [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0]], lane = [[1, 0], [2, 0], [4, 0], [8, 0], [16, 0], [32, 0]], warp = [], block = []}>
+// CHECK-LABEL: llvm.func @upcast_mxfp
+// CHECK: %[[S:.*]] = llvm.zext %{{.*}} : i8 to i32
+// CHECK: %[[P:.*]] = llvm.shl %[[S]], %{{.*}} : i32
+// CHECK: llvm.bitcast %[[P]] : i32 to f32
+// CHECK: llvm.fmul
+// CHECK: llvm.icmp "eq" %[[S]]
+// CHECK: llvm.fptrunc %{{.*}} : f32 to bf16
+module attributes {ll.target = #ll.target<"gfx942">} {
+func.func @upcast_mxfp(%x: tensor<64x16xi8, #v>, %s: tensor<64x1xi8, #sc>) -> tensor<64x32xbf16, #d> {
+  %y = ll.upcast_mxfp %x, %s {axis = 1 : i32} : tensor<64x16xi8, #v>, tensor<64x1xi8, #sc> -> tensor<64x32xbf16, #d>
+  return %y : tensor<64x32xbf16, #d>
+}
+}

@@ -571,3 +571,15 @@ func.func @f(%x: tensor<32x2xi8, #b>) {
   %y = ll.fp4_to_fp %x {axis = 1 : i32} : tensor<32x2xi8, #b> -> tensor<32x2xbf16, #b>
   return
 }
+
+// -----
+
+// The scales of ll.upcast_mxfp must be held where the results are.
+#v = #ll.blocked<{sizePerThread = [1, 16], threadsPerWarp = [64, 1], warpsPerCTA = [1, 1], order = [1, 0]}>
+#d = #ll.blocked<{sizePerThread = [1, 32], threadsPerWarp = [64, 1], warpsPerCTA = [1, 1], order = [1, 0]}>
+#sc = #ll.blocked<{sizePerThread = [1, 1], threadsPerWarp = [32, 2], warpsPerCTA = [1, 1], order = [1, 0]}>
+func.func @f(%x: tensor<64x16xi8, #v>, %s: tensor<64x1xi8, #sc>) {
+  // expected-error @+1 {{the scales must be in the result's layout with dim 1 divided by 32}}
+  %y = ll.upcast_mxfp %x, %s {axis = 1 : i32} : tensor<64x16xi8, #v>, tensor<64x1xi8, #sc> -> tensor<64x32xbf16, #d>
+  return
+}

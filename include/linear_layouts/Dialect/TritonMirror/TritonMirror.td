@@ -587,6 +587,38 @@ def AMDG_InThreadTransposeOp : AMDG_Op<"in_thread_transpose", [Pure]> {
   let assemblyFormat = "$src attr-dict `:` type($src) `->` type($result)";
 }
 
+def AMDG_ScaleDotElemType : I32EnumAttr<"ScaleDotElemType", "an MX element type", [
+    I32EnumAttrCase<"E4M3", 0, "e4m3">, I32EnumAttrCase<"E5M2", 1, "e5m2">,
+    I32EnumAttrCase<"E2M3", 2, "e2m3">, I32EnumAttrCase<"E3M2", 3, "e3m2">,
+    I32EnumAttrCase<"E2M1", 4, "e2m1">, I32EnumAttrCase<"BF16", 5, "bf16">,
+    I32EnumAttrCase<"FP16", 6, "fp16">]> {
+  let cppNamespace = "::mlir::ll::amdg";
+}
+
+// Triton 3.6-3.8's AMD upcast of tl.dot_scaled's MX operand: values times
+// their e8m0 scales (one per 32 along the packed dim).
+def AMDG_UpcastMxfpOp : AMDG_Op<"upcast_mxfp", [Pure]> {
+  let arguments = (ins AnyRankedTensor:$src, AnyRankedTensor:$scale,
+                   AMDG_ScaleDotElemType:$fp_type,
+                   DefaultValuedAttr<BoolAttr, "false">:$fastMath);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $src `,` $scale `fp_type` `=` $fp_type attr-dict `:` type($src) `,`
+    type($scale) `->` type($result)
+  }];
+}
+
+// Triton 3.9's: the scales already bf16 in the result's shape and layout.
+def AMDG_ScaledUpcastFp4Op : AMDG_Op<"scaled_upcast_fp4", [Pure]> {
+  let arguments = (ins AnyRankedTensor:$src, AnyRankedTensor:$scale,
+                   I32Attr:$axis);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $src `scale` $scale attr-dict `:` type($src) `,` type($scale) `->`
+    type($result)
+  }];
+}
+
 def AMDG_BufferLoadOp : AMDG_Op<"buffer_load", [AttrSizedOperandSegments,
                                                MemoryEffects<[MemRead]>]> {
   let arguments = (ins AnyType:$ptr, AnyRankedTensor:$offsets,

@@ -1082,6 +1082,48 @@ LogicalResult Fp4ToFpOp::verify() {
   return success();
 }
 
+::ll::Expected<::ll::LinearLayout>
+mlir::ll::mxScaleLayout(const ::ll::LinearLayout &result, unsigned axis) {
+  ::ll::BasesList bl = result.bases();
+  for (auto &[name, bases] : bl)
+    for (::ll::Basis &v : bases)
+      v[axis] >>= 5;
+  ::ll::DimSizes outs = result.outDims();
+  outs[axis].second = std::max<int32_t>(1, outs[axis].second / 32);
+  return ::ll::LinearLayout::create(std::move(bl), outs,
+                                    /*requireSurjective=*/false);
+}
+
+LogicalResult UpcastMxfpOp::verify() {
+  auto src = cast<RankedTensorType>(getSrc().getType());
+  auto dst = cast<RankedTensorType>(getType());
+  auto sc = cast<RankedTensorType>(getScale().getType());
+  int64_t axis = getAxis();
+  if (axis < 0 || axis >= src.getRank() || dst.getRank() != src.getRank() ||
+      sc.getRank() != src.getRank())
+    return emitOpError() << "axis " << axis << " is not a dim of the source";
+  for (int64_t d = 0; d < src.getRank(); ++d)
+    if (dst.getDimSize(d) != src.getDimSize(d) * (d == axis ? 2 : 1) ||
+        sc.getDimSize(d) * (d == axis ? 32 : 1) != dst.getDimSize(d))
+      return emitOpError() << "the result has the source's shape with dim "
+                           << axis << " doubled, the scales one per 32 of it";
+  if (!src.getElementType().isInteger(8) || !sc.getElementType().isInteger(8))
+    return emitOpError() << "the source and the scales are bytes (i8)";
+  if (!dst.getElementType().isBF16() && !dst.getElementType().isF16())
+    return emitOpError() << "the result is bf16 or f16, not "
+                         << dst.getElementType();
+  auto layouts = distributedLayouts(*this, dst, "the result", sc, "the scales");
+  if (failed(layouts) || failed(requireDistributed(*this, src, "the source")))
+    return failure();
+  auto want = mxScaleLayout(layouts->first, unsigned(axis));
+  if (!want || *want != layouts->second)
+    return emitOpError() << "the scales must be in the result's layout with "
+                            "dim "
+                         << axis << " divided by 32"
+                         << (want ? ":" + want->toString() : std::string());
+  return success();
+}
+
 LogicalResult FpToFpOp::verify() {
   Type src = getSrc().getType(), dst = getType();
   auto fs = dyn_cast<FloatType>(getElementTypeOrSelf(src));

@@ -53,6 +53,13 @@ LayoutEncodingInterface getLayoutEncoding(Type type);
 ParseResult parseShapedBody(AsmParser &p, SmallVectorImpl<int64_t> &shape,
                             Type &elt, Attribute &enc);
 
+/// The layout of MX scales for a result in `result` (one scale per 32
+/// elements along `axis`): the result's layout with that dim's coordinates
+/// divided by 32, so that a thread's register r holds the scale of its
+/// result register r (ll.upcast_mxfp).
+::ll::Expected<::ll::LinearLayout> mxScaleLayout(const ::ll::LinearLayout &result,
+                                                 unsigned axis);
+
 /// `$inputs attr-dict : types` for ops whose results are their operands
 /// passed through (ll / ttng `warp_group_dot_wait`): the results take the
 /// operands' types; `required` names an attribute that must be present.

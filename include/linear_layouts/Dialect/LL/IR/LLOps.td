@@ -470,6 +470,31 @@ def LL_Fp4ToFpOp : LL_Op<"fp4_to_fp", [Pure]> {
   let hasVerifier = 1;
 }
 
+def LL_UpcastMxfpOp : LL_Op<"upcast_mxfp", [Pure]> {
+  let summary = "fp4 (e2m1) pairs to 16-bit floats times their e8m0 scales";
+  let description = [{
+    `ll.fp4_to_fp` of `src` along `axis`, each value multiplied by 2^(s -
+    127) for its scale byte s (OCP MX: one scale per 32 values along
+    `axis`); s = 0xFF gives NaN unless `fastMath`. The scale operand holds,
+    in the result's layout with `axis` divided by 32, the scale of each
+    result element: register r of a thread is the scale of its result
+    register r. (Triton's AMD `amdg.upcast_mxfp`; the importer converts the
+    scales to that layout.)
+
+    ```mlir
+    %r = ll.upcast_mxfp %v, %s {axis = 1 : i32}
+        : tensor<64x32xi8, #a>, tensor<64x2xi8, #sc> -> tensor<64x64xbf16, #b>
+    ```
+  }];
+  let arguments = (ins LL_Tensor:$src, LL_Tensor:$scale, I32Attr:$axis,
+                   DefaultValuedAttr<BoolAttr, "false">:$fastMath);
+  let results = (outs LL_Tensor:$result);
+  let assemblyFormat = [{
+    $src `,` $scale attr-dict `:` type($src) `,` type($scale) `->` type($result)
+  }];
+  let hasVerifier = 1;
+}
+
 def LL_LoadOp : LL_Op<"load", [AttrSizedOperandSegments,
                                MemoryEffects<[MemRead]>]> {
   let summary = "Load through pointers, optionally masked";
