@@ -195,7 +195,12 @@ def _matmul_case(kind, M=64, N=64, K=64):
         c = np.zeros((M, N), np.float32)
         want = (x @ y).astype(np.float32)  # exact
         enc = {"f16": lambda v: v.astype(np.float16), "bf16": _bf16_bits, "fp8": _e4m3_codes,
-               "f32": lambda v: v.astype(np.float32)}[kind]
+               "f32": lambda v: v.astype(np.float32), "f16acc": lambda v: v.astype(np.float16)}[kind]
+        if kind == "f16acc":  # f16 accumulators: values whose sums stay exact in f16
+            x, y = _grid_values(rng, (M, K), 2, 2), _grid_values(rng, (K, N), 2, 2)
+            c = np.zeros((M, N), np.float16)
+            want = (x @ y).astype(np.float16)  # |sum| <= 64 * 4, multiples of 1/4: exact
+            return [enc(x), enc(y), c], lambda: np.testing.assert_array_equal(c, want)
         return [enc(x), enc(y), c], lambda: np.testing.assert_array_equal(c, want)
     return make
 
@@ -274,6 +279,8 @@ DOT_KERNELS = {
     # warpgroup's rows)
     "matmul_f16_8warps": (matmul, None, {"M": 128, "N": 64, "K": 64, "BM": 128, "BN": 64, "BK": 32}, 8, (1, 1),
                           _matmul_case("f16", 128, 64, 64), ("sm_90",)),
+    # f16 accumulators (out_dtype = C's f16): mma.sync / wgmma .f16
+    "matmul_f16_acc": (matmul, {"C": "*fp16"}, _MM, 4, (1, 1), _matmul_case("f16acc"), ALL),
     "matmul_bf16": (matmul, {"A": "*bf16", "B": "*bf16"}, _MM, 4, (1, 1), _matmul_case("bf16"), ALL),
     "matmul_tf32": (matmul, None, _MM, 4, (1, 1), _matmul_case("tf32"), ALL),
     "matmul_i8": (matmul, None, _MM, 4, (1, 1), _matmul_case("i8"), ALL),

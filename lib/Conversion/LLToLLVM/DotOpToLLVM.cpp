@@ -76,6 +76,10 @@ struct DotLowering : TargetPattern<DotOp> {
     if (ae == be && (ae.isF16() || ae.isBF16()) && de.isF32()) {
       instr = ::ll::mmaM16N8K16(), perReg = 2;
       kind = ae.isF16() ? "m16n8k16.row.col.f32.f16.f16.f32" : "m16n8k16.row.col.f32.bf16.bf16.f32";
+    } else if (ae.isF16() && be.isF16() && de.isF16()) {
+      // f16 accumulators, two per register
+      instr = ::ll::mmaM16N8K16(), perReg = 2;
+      kind = "m16n8k16.row.col.f16.f16.f16.f16";
     } else if (ae.isF32() && be.isF32() && de.isF32() &&
                op.getInputPrecision() == InputPrecision::TF32) {
       instr = ::ll::mmaM16N8K8Tf32(), perReg = 1;
@@ -84,7 +88,8 @@ struct DotLowering : TargetPattern<DotOp> {
       instr = ::ll::mmaM16N8K32I8(), perReg = 4;
       kind = "m16n8k32.row.col.s32.s8.s8.s32";
     } else {
-      why = "mma.sync: f16 / bf16 -> f32, tf32 -> f32 and i8 -> i32 so far";
+      why = "mma.sync: f16 / bf16 -> f32, f16 -> f16, tf32 -> f32 and i8 -> i32 "
+            "so far";
       return failure();
     }
     auto plan = ::ll::planTiledDot(&la, &lb, lc, instr);
@@ -103,22 +108,30 @@ struct DotLowering : TargetPattern<DotOp> {
       return operandWord(b, loc, regs, idx, j, perReg, opElt);
     };
     int na = int(instr.aRegs.size()) / perReg, nb = int(instr.bRegs.size()) / perReg;
-    std::string text = "mma.sync.aligned." + kind + " " + ptxRegs(0, 4) +
-                       ", " + ptxRegs(4, na) + ", " + ptxRegs(4 + na, nb) +
-                       ", " + ptxRegs(4 + na + nb, 4) + ";";
-    std::string out = accElt.isF32() ? "=f" : "=r";
-    std::string cons = out + "," + out + "," + out + "," + out;
+    // Accumulators: 4 f32 / s32 registers, or 2 of two f16 each (element 0
+    // low), kept packed from one k step to the next.
+    int accPerReg = accElt.isF16() ? 2 : 1, nc = 4 / accPerReg;
+    std::string text = "mma.sync.aligned." + kind + " " + ptxRegs(0, nc) +
+                       ", " + ptxRegs(nc, na) + ", " + ptxRegs(nc + na, nb) +
+                       ", " + ptxRegs(nc + na + nb, nc) + ";";
+    std::string out = accElt.isF32() ? "=f" : "=r", cons;
+    for (int j = 0; j < nc; ++j)
+      cons += (j ? "," : "") + out;
     for (int j = 0; j < na + nb; ++j)
       cons += ",r";
-    cons += ",0,1,2,3";
-    Type f32 = accElt;
-    auto st = LLVM::LLVMStructType::getLiteral(b.getContext(),
-                                               {f32, f32, f32, f32});
+    for (int j = 0; j < nc; ++j)
+      cons += "," + std::to_string(j);
+    Type word32 = accPerReg == 1 ? accElt : b.getI32Type();
+    auto st = LLVM::LLVMStructType::getLiteral(
+        b.getContext(), SmallVector<Type>(nc, word32));
     SmallVector<Value> d(c);
     for (size_t t = 0; t < plan->cRegs.size(); ++t) {
       SmallVector<Value> acc;
-      for (int32_t r : plan->cRegs[t])
-        acc.push_back(c[r]);
+      for (int j = 0; j < nc; ++j)
+        acc.push_back(accPerReg == 1
+                          ? c[plan->cRegs[t][j]]
+                          : operandWord(b, loc, c, plan->cRegs[t], 2 * j, 2,
+                                        accElt));
       for (size_t s = 0; s < plan->aRegs[t].size(); ++s) {
         auto &ar = plan->aRegs[t][s];
         auto &br = plan->bRegs[t][s];
@@ -129,11 +142,19 @@ struct DotLowering : TargetPattern<DotOp> {
           ops.push_back(word(bv, br, j));
         llvm::append_range(ops, acc);
         auto mma = inlinePtx(b, loc, st, ops, text, cons, /*sideEffects=*/false);
-        for (int j = 0; j < 4; ++j)
+        for (int j = 0; j < nc; ++j)
           acc[j] = b.create<LLVM::ExtractValueOp>(loc, mma.getResult(0), j);
       }
-      for (auto [j, r] : llvm::enumerate(plan->cRegs[t]))
-        d[r] = acc[j];
+      for (auto [j, r] : llvm::enumerate(plan->cRegs[t])) {
+        if (accPerReg == 1) {
+          d[r] = acc[j];
+          continue;
+        }
+        Value pair = b.create<LLVM::BitcastOp>(
+            loc, VectorType::get({2}, accElt), acc[j / 2]);
+        d[r] = b.create<LLVM::ExtractElementOp>(loc, pair,
+                                                lowering::i32(b, loc, j % 2));
+      }
     }
     b.replaceOp(op, fromRegisters(b, loc,
                                   getTypeConverter()->convertType(
@@ -405,13 +426,15 @@ struct WarpGroupDotLowering : TargetPattern<WarpGroupDotOp> {
     bool integer = pa == "s8";
     bool half = pa == "f16" || pa == "bf16";
     bool fp8 = pa == "e4m3" || pa == "e5m2";
-    bool accOk = integer ? de.isInteger(32) : de.isF32();
+    // (f16 operands may accumulate in f16, two per register)
+    bool halfAcc = pa == "f16" && pb == "f16" && de.isF16();
+    bool accOk = integer ? de.isInteger(32) : de.isF32() || halfAcc;
     if (pa.empty() || pb.empty() || bits != int(be.getIntOrFloatBitWidth()) ||
         (half && pa != pb) || (fp8 != (pb == "e4m3" || pb == "e5m2")) ||
         !accOk)
       return fail("wgmma of " + std::string(pa.empty() ? "these" : pa) +
                   " operands into this result type: f16 / bf16 / tf32 / fp8 "
-                  "-> f32 and s8 -> s32 are lowered");
+                  "-> f32, f16 -> f16 and s8 -> s32 are lowered");
     int64_t K = bm.getShape()[0];
     int instrK = 256 / bits;
     auto lc = layoutOf(op, dt);
@@ -563,7 +586,8 @@ struct WarpGroupDotLowering : TargetPattern<WarpGroupDotOp> {
     Value bGroup = groupPart(bPlan->groupStarts);
     // The instruction's text: d, a (descriptor or registers), b-desc,
     // scale-d, then imm-scale-a / b and imm-trans-a / b where it has them.
-    int nd = N / 2, na = at ? int(plan->aRegs[0][0].size()) / (32 / bits) : 1;
+    int nd = halfAcc ? N / 4 : N / 2,
+        na = at ? int(plan->aRegs[0][0].size()) / (32 / bits) : 1;
     std::string imm;
     if (!integer)
       imm = ", 1, 1";
@@ -571,7 +595,7 @@ struct WarpGroupDotLowering : TargetPattern<WarpGroupDotOp> {
       imm += am ? (aPlan->desc.mnMajor ? ", 1" : ", 0") : "";
     if (half)
       imm += bPlan->desc.mnMajor ? ", 1" : ", 0";
-    std::string dtype = integer ? "s32" : "f32";
+    std::string dtype = integer ? "s32" : halfAcc ? "f16" : "f32";
     std::string text = "wgmma.mma_async.sync.aligned.m64n" +
                        std::to_string(N) + "k" + std::to_string(instrK) + "." +
                        dtype + "." + pa + "." + pb + " " + ptxRegs(0, nd) +
@@ -579,7 +603,7 @@ struct WarpGroupDotLowering : TargetPattern<WarpGroupDotOp> {
                        ", $" + std::to_string(2 * nd + na) + ", $" +
                        std::to_string(2 * nd + na + 1) + imm + ";";
     // Constraints: the accumulators out and tied in, A, B, scale-d.
-    std::string out = integer ? "=r" : "=f", cons;
+    std::string out = integer || halfAcc ? "=r" : "=f", cons;
     for (int j = 0; j < nd; ++j)
       cons += (j ? "," : "") + out;
     for (int j = 0; j < nd; ++j)
@@ -587,7 +611,7 @@ struct WarpGroupDotLowering : TargetPattern<WarpGroupDotOp> {
     for (int j = 0; j < na; ++j)
       cons += at ? ",r" : ",l";
     cons += ",l,b";
-    SmallVector<Type> accTypes(nd, accElt);
+    SmallVector<Type> accTypes(nd, halfAcc ? Type(i32) : accElt);
     auto st = LLVM::LLVMStructType::getLiteral(b.getContext(), accTypes);
     Value useC = adaptor.getUseC()
                      ? adaptor.getUseC()
@@ -598,9 +622,11 @@ struct WarpGroupDotLowering : TargetPattern<WarpGroupDotOp> {
     SmallVector<Value> d(c);
     int steps = int(K / instrK);
     for (size_t t = 0; t < plan->cRegs.size(); ++t) {
-      SmallVector<Value> acc;
-      for (int32_t r : plan->cRegs[t])
-        acc.push_back(c[r]);
+      SmallVector<Value> acc; // (f16: packed in pairs, element 0 low)
+      for (int j = 0; j < nd; ++j)
+        acc.push_back(halfAcc ? operandWord(b, loc, c, plan->cRegs[t], 2 * j, 2,
+                                            accElt)
+                              : c[plan->cRegs[t][j]]);
       for (int s = 0; s < steps; ++s) {
         SmallVector<Value> ops(acc);
         if (at) {
@@ -618,8 +644,16 @@ struct WarpGroupDotLowering : TargetPattern<WarpGroupDotOp> {
         for (int j = 0; j < nd; ++j)
           acc[j] = b.create<LLVM::ExtractValueOp>(loc, mma.getResult(0), j);
       }
-      for (auto [j, r] : llvm::enumerate(plan->cRegs[t]))
-        d[r] = acc[j];
+      for (auto [j, r] : llvm::enumerate(plan->cRegs[t])) {
+        if (!halfAcc) {
+          d[r] = acc[j];
+          continue;
+        }
+        Value pair = b.create<LLVM::BitcastOp>(
+            loc, VectorType::get({2}, accElt), acc[j / 2]);
+        d[r] = b.create<LLVM::ExtractElementOp>(loc, pair,
+                                                lowering::i32(b, loc, j % 2));
+      }
     }
     b.create<NVVM::WgmmaGroupSyncAlignedOp>(loc);
     if (!op.getIsAsync())

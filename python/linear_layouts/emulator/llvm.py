@@ -250,12 +250,25 @@ def _int_cast(op: _Op) -> Handler:
     return lambda st, a: a[0].astype(dt)
 
 
+def _in_flight(f: Callable) -> Handler:
+    """A register rename of a wgmma result in flight (a bitcast, an element
+    of a vector) stays in flight: Triton unpacks f16 accumulators that way
+    before their wait (ptxas keeps the registers); it is the rename's use
+    that reads them."""
+    def run(st: _State, a: list) -> Any:
+        if isinstance(a[0], Pending):
+            out = f(st, [np.asarray(a[0])] + list(a[1:]))
+            return pending(out, a[0].group, a[0].groups)
+        return f(st, a)
+    return run
+
+
 @_op("llvm.bitcast")
 def _bitcast(op: _Op) -> Handler:
     src, dst = op.ins[0], op.outs[0]
     if src.kind == "ptr":
         return lambda st, a: a[0]
-    return lambda st, a: carry_poison(_from_bytes(_to_bytes(a[0], src), dst), a[0])
+    return _in_flight(lambda st, a: carry_poison(_from_bytes(_to_bytes(a[0], src), dst), a[0]))
 
 
 @_op("llvm.fptrunc", "llvm.fpext", "llvm.uitofp", "llvm.sitofp")
@@ -744,7 +757,7 @@ def _vector_index(st: _State, index: np.ndarray, n: int) -> np.ndarray:
 @_op("llvm.extractelement")
 def _extractelement(op: _Op) -> Handler:
     n = op.ins[0].count
-    return lambda st, a: a[0][st.rows, _vector_index(st, a[1], n)]
+    return _in_flight(lambda st, a: a[0][st.rows, _vector_index(st, a[1], n)])
 
 
 @_op("llvm.insertelement")

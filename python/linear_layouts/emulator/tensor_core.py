@@ -161,8 +161,9 @@ _D_TYPES = {"f32", "s32"}
 def _mma_sync(instr: _Instr) -> Callable:
     """mma.sync.aligned.m16n8kK.row.col[.satfinite].dtype.atype.btype.ctype
     (PTX ISA 9.7.14.5.14 "mma"): one 16 x 8 product per warp, A row-major,
-    B column-major, f32 or s32 accumulators; f16 / bf16 (k16), tf32 (k8),
-    s8 / u8 / e4m3 / e5m2 (k32)."""
+    B column-major, f32 or s32 accumulators, or f16 ones (f16 operands: two
+    per register, element 0 low; the exact sum rounded to f16 once); f16 /
+    bf16 (k16), tf32 (k8), s8 / u8 / e4m3 / e5m2 (k32)."""
     M, N, K = _shape(instr)
     mods = instr.mods
     types = [m for m in mods if m in _BITS or m in _D_TYPES]
@@ -170,14 +171,16 @@ def _mma_sync(instr: _Instr) -> Callable:
         raise _bad(instr, "only mma.sync.aligned.m16n8kK.row.col with four types is modelled")
     dtype, atype, btype, ctype = types
     bits = _BITS[atype]
-    if dtype not in _D_TYPES or ctype != dtype or _BITS[btype] != bits or K * bits != 256:
+    half = dtype == "f16" and atype == "f16"
+    if (dtype not in _D_TYPES and not half) or ctype != dtype or _BITS[btype] != bits or K * bits != 256:
         raise _bad(instr, f"this mma form ({dtype}.{atype}.{btype}.{ctype}, k{K}) is not modelled")
     d, a, b, c = instr.operands
     ar, ak = _frag_a(K, bits)
     bk, bn = _frag_b(K, bits)
     dr, dc = _frag_d(N)
-    if (len(a.regs), len(b.regs), len(c.regs), len(d.regs)) != (len(ar), len(bk), 4, 4):
-        raise _bad(instr, f"expected {len(ar)} A, {len(bk)} B, 4 C and 4 D registers")
+    nc = 2 if half else 4
+    if (len(a.regs), len(b.regs), len(c.regs), len(d.regs)) != (len(ar), len(bk), nc, nc):
+        raise _bad(instr, f"expected {len(ar)} A, {len(bk)} B, {nc} C and {nc} D registers")
     integer, sat = dtype == "s32", "satfinite" in mods
 
     def run(st: Any, regs: list, active: np.ndarray) -> None:
@@ -190,7 +193,16 @@ def _mma_sync(instr: _Instr) -> Callable:
         bv = _decode(_unpack(_gather(regs, b.regs, st.T, threads), bits), btype)
         A = _fill((W, 16, K), ar, ak, av)
         B = _fill((W, K, N), bk, bn, bv)
-        cw = _gather(regs, c.regs, st.T, threads)  # [4, W, 32]
+        cw = _gather(regs, c.regs, st.T, threads)  # [nc, W, 32]
+        if half:  # element i of the fragment: register i / 2, half i % 2
+            cv = np.moveaxis(_decode(_unpack(cw, 16), "f16"), 3, 1).reshape(4, W, 32)
+            C = _fill((W, 16, N), dr, dc, cv)
+            with np.errstate(over="ignore", invalid="ignore"):
+                h = (np.matmul(A, B) + C).astype(np.float16).view(np.uint16).astype(np.uint32)
+            e = h[:, dr, dc].transpose(1, 0, 2)  # [4, W, 32]
+            words = e[0::2] | (e[1::2] << np.uint32(16))
+            _scatter(regs, d.regs, threads, words, active, instr.widths, st.T)
+            return
         C = _fill((W, 16, N), dr, dc, cw.astype(np.uint32).view(np.int32).astype(np.int64) if integer
                   else cw.astype(np.uint32).view(np.float32).astype(np.float64))
         D = _accumulate(A, B, C, integer, sat)  # [W, 16, N] bits
@@ -280,7 +292,8 @@ def _wgmma(instr: _Instr) -> Callable:
     mods = tuple(m for m in instr.mods if m != "satfinite")
     shape_at = next(i for i, m in enumerate(mods) if re.fullmatch(r"m\d+n\d+k\d+", m))
     dtype, atype, btype = (mods[shape_at + 1:shape_at + 4] + ("", "", ""))[:3]
-    if M != 64 or dtype not in _D_TYPES or atype not in _BITS or btype not in _BITS or \
+    half_acc = dtype == "f16" and atype == btype == "f16"  # f16 accumulators, two per register
+    if M != 64 or (dtype not in _D_TYPES and not half_acc) or atype not in _BITS or btype not in _BITS or \
             _BITS[atype] * K != 256 or _BITS[btype] != _BITS[atype]:
         raise _bad(instr, f"this wgmma form (m{M}n{N}k{K}.{dtype}.{atype}.{btype}) is not modelled")
     ops = instr.operands
@@ -289,9 +302,10 @@ def _wgmma(instr: _Instr) -> Callable:
     half = atype in ("f16", "bf16")
     integer = dtype == "s32"
     n_imm = 0 if integer else (3 if a_regs else 4) if half else 2
-    if len(ops) != 4 + n_imm or d.kind != "vec" or len(d.regs) != N // 2 or b.kind != "reg" or \
+    nd = N // 4 if half_acc else N // 2
+    if len(ops) != 4 + n_imm or d.kind != "vec" or len(d.regs) != nd or b.kind != "reg" or \
             (not a_regs and a.kind != "reg"):
-        raise _bad(instr, f"expected d ({N // 2} registers), a, b-desc, scale-d and {n_imm} immediates")
+        raise _bad(instr, f"expected d ({nd} registers), a, b-desc, scale-d and {n_imm} immediates")
     imms = [o.imm if o.kind == "imm" else None for o in ops[4:]]
     if None in imms:
         raise _bad(instr, "imm-scale / imm-trans must be immediates")
@@ -328,12 +342,22 @@ def _wgmma(instr: _Instr) -> Callable:
         B = np.stack([_load_operand(st, int(bdescs[g]), N, K, btype, trans_b, int(first[g])) for g in range(G)])
         B = B.transpose(0, 2, 1) * (scale_a * scale_b)  # [G, K, N]
         keep = _uniform(scale_d(regs, st.T), threads, "scale-d", st)
-        cw = _gather(regs, d.regs, st.T, threads).reshape(N // 2, G, 4, 32)  # [regs, G, warp, lane]
-        cv = cw.astype(np.uint32).view(np.int32).astype(np.int64) if integer else \
-            cw.astype(np.uint32).view(np.float32).astype(np.float64)
+        cw = _gather(regs, d.regs, st.T, threads).reshape(nd, G, 4, 32)  # [regs, G, warp, lane]
+        if half_acc:  # element i: register i / 2, half i % 2
+            cv = np.moveaxis(_decode(_unpack(cw, 16), "f16"), 4, 1).reshape(N // 2, G, 4, 32)
+        else:
+            cv = cw.astype(np.uint32).view(np.int32).astype(np.int64) if integer else \
+                cw.astype(np.uint32).view(np.float32).astype(np.float64)
         C = np.zeros((G, 64, N), cv.dtype)
         C[:, rows, cols] = np.moveaxis(cv, 1, 0)
         C = np.where(keep[:, None, None], C, 0)
+        if half_acc:
+            with np.errstate(over="ignore", invalid="ignore"):
+                h = (np.matmul(A, B) + C).astype(np.float16).view(np.uint16).astype(np.uint32)
+            e = np.moveaxis(h[:, rows, cols], 1, 0)  # [N/2, G, 4, 32]
+            words = (e[0::2] | (e[1::2] << np.uint32(16))).reshape(nd, G, 128)
+            _scatter(regs, d.regs, threads, words, active, instr.widths, st.T)
+            return
         D = _accumulate(A, B, C, integer, "satfinite" in instr.mods)  # [G, 64, N] bits
         words = D[:, rows, cols]  # [G, regs, 4, 32]
         _scatter(regs, d.regs, threads, np.moveaxis(words, 1, 0).reshape(N // 2, G, 128), active,

@@ -127,3 +127,22 @@ func.func @upcast_mxfp(%x: tensor<64x16xi8, #v>, %s: tensor<64x1xi8, #sc>) -> te
   return %y : tensor<64x32xbf16, #d>
 }
 }
+
+// -----
+
+// f16 accumulators: two per 32-bit register (element 0 low), kept packed
+// from one k step to the next.
+#mma = #ll.nvidia_mma<{versionMajor = 2, versionMinor = 0, warpsPerCTA = [1, 1], instrShape = [16, 8]}>
+#a = #ll.dot_op<{opIdx = 0, parent = #mma, kWidth = 2}>
+#b = #ll.dot_op<{opIdx = 1, parent = #mma, kWidth = 2}>
+// CHECK-LABEL: llvm.func @mma_f16_acc
+// CHECK: %[[T0:.*]] = llvm.inline_asm asm_dialect = att "mma.sync.aligned.m16n8k16.row.col.f16.f16.f16.f16 { $0, $1 }, { $2, $3, $4, $5 }, { $6, $7 }, { $8, $9 };", "=r,=r,r,r,r,r,r,r,0,1"
+// CHECK: %[[W0:.*]] = llvm.extractvalue %[[T0]][0]
+// CHECK: llvm.inline_asm asm_dialect = att "mma.sync.aligned.m16n8k16.row.col.f16.f16.f16.f16 {{.*}}, %[[W0]],
+// CHECK: llvm.bitcast %{{.*}} : i32 to vector<2xf16>
+module attributes {ll.target = #ll.target<"sm_80">} {
+func.func @mma_f16_acc(%x: tensor<16x32xf16, #a>, %y: tensor<32x8xf16, #b>, %z: tensor<16x8xf16, #mma>) -> tensor<16x8xf16, #mma> {
+  %d = ll.dot %x, %y, %z : tensor<16x32xf16, #a> * tensor<32x8xf16, #b> -> tensor<16x8xf16, #mma>
+  return %d : tensor<16x8xf16, #mma>
+}
+}
