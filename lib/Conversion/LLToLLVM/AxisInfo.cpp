@@ -7,8 +7,9 @@
 // elements for pointers: a pointer argument's `ll.divisibility` is in
 // bytes). Propagated through make_range, splat, constants, expand_dims,
 // broadcast, row-major reshape from 1D, trans, convert_layout, addi, subi,
-// muli, addptr (as Triton's AxisInfo does); anything else is unknown (1, 1,
-// 1).
+// muli, remsi / remui, addptr, and loop-carried values (scf.for iter_args: the initial
+// value joined with the yield, to a fixpoint), as Triton's AxisInfo does;
+// anything else is unknown (1, 1, 1).
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,6 +17,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 
 using namespace mlir;
 using namespace mlir::ll;
@@ -57,12 +59,54 @@ AxisInfo AxisInfoAnalysis::get(Value v) {
   return info;
 }
 
+AxisInfo AxisInfoAnalysis::loopCarried(BlockArgument arg, int rank) {
+  auto loop = cast<scf::ForOp>(arg.getOwner()->getParentOp());
+  unsigned i = arg.getArgNumber() - loop.getNumInductionVars();
+  Value init = loop.getInitArgs()[i];
+  Value yielded = loop.getBody()->getTerminator()->getOperand(i);
+  auto join = [&](const AxisInfo &a, const AxisInfo &b) {
+    AxisInfo r = AxisInfo::unknown(rank);
+    for (size_t d = 0; d < r.contiguity.size(); ++d) {
+      r.contiguity[d] = std::min(a.contiguity[d], b.contiguity[d]);
+      r.divisibility[d] = std::min(a.divisibility[d], b.divisibility[d]);
+      r.constancy[d] = std::min(a.constancy[d], b.constancy[d]);
+    }
+    return r;
+  };
+  // Optimistically the initial value's facts; the body's yield, computed
+  // from them, may weaken them; recomputed (the values it depends on
+  // dropped from the cache) until nothing changes. The facts only shrink:
+  // a few rounds.
+  AxisInfo cur = get(init);
+  for (int round = 0; round < 4; ++round) {
+    cache[arg] = cur;
+    llvm::DenseMap<Value, AxisInfo> before = cache;
+    AxisInfo next = join(cur, get(yielded));
+    // (what the yield's evaluation cached depended on `cur`: forget it)
+    for (auto it = cache.begin(); it != cache.end();)
+      if (!before.count(it->first))
+        cache.erase(it++);
+      else
+        ++it;
+    if (next.contiguity == cur.contiguity &&
+        next.divisibility == cur.divisibility &&
+        next.constancy == cur.constancy)
+      return cur;
+    cur = next;
+  }
+  cache[arg] = AxisInfo::unknown(rank);
+  return cache[arg];
+}
+
 AxisInfo AxisInfoAnalysis::compute(Value v) {
   auto t = dyn_cast<RankedTensorType>(v.getType());
   int rank = t ? int(t.getRank()) : 0;
   ArrayRef<int64_t> shape = t ? t.getShape() : ArrayRef<int64_t>();
   AxisInfo res = AxisInfo::unknown(rank);
   if (auto arg = dyn_cast<BlockArgument>(v)) {
+    if (auto loop = dyn_cast<scf::ForOp>(arg.getOwner()->getParentOp()))
+      if (arg.getArgNumber() >= loop.getNumInductionVars())
+        return loopCarried(arg, rank);
     auto func = dyn_cast<func::FuncOp>(arg.getOwner()->getParentOp());
     if (func && arg.getOwner()->isEntryBlock())
       if (auto d = func.getArgAttrOfType<IntegerAttr>(arg.getArgNumber(),
@@ -163,6 +207,19 @@ AxisInfo AxisInfoAnalysis::compute(Value v) {
   }
   if (auto m = dyn_cast<arith::MulIOp>(op)) {
     binary(m.getLhs(), m.getRhs(), false);
+    return res;
+  }
+  if (isa<arith::RemSIOp, arith::RemUIOp>(op)) {
+    // x % y, y constant over x's runs: a run wraps only at multiples of y,
+    // so it stays consecutive for gcd(run, y's divisibility) elements
+    // (Triton's rule).
+    AxisInfo a = get(op->getOperand(0)), b = get(op->getOperand(1));
+    for (int i = 0; i < std::max(rank, 1); ++i) {
+      res.constancy[i] = std::min(a.constancy[i], b.constancy[i]);
+      if (b.constancy[i] >= a.contiguity[i])
+        res.contiguity[i] = std::min(a.contiguity[i], b.divisibility[i]);
+      res.divisibility[i] = std::min(a.divisibility[i], b.divisibility[i]);
+    }
     return res;
   }
   if (auto s = dyn_cast<arith::SubIOp>(op)) {

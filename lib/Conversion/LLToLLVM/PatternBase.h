@@ -58,6 +58,9 @@ public:
 
 private:
   AxisInfo compute(Value v);
+  /// A loop-carried value (scf.for iter_arg): its initial value's facts
+  /// joined with what the body yields for it, to a fixpoint.
+  AxisInfo loopCarried(BlockArgument arg, int rank);
   llvm::DenseMap<Value, AxisInfo> cache;
 };
 
