@@ -119,6 +119,8 @@ AxisInfo AxisInfoAnalysis::compute(Value v) {
     return res;
   }
   Operation *op = v.getDefiningOp();
+  if (auto loop = dyn_cast<scf::ForOp>(op)) // (the initial value or a yield)
+    return get(loop.getRegionIterArgs()[cast<OpResult>(v).getResultNumber()]);
   auto all = [&](int64_t c, int64_t d, int64_t k) {
     for (int i = 0; i < std::max(rank, 1); ++i) {
       res.contiguity[i] = c;

@@ -182,6 +182,40 @@ func.func @global_vectors(%x: !ll.ptr<f32> {ll.divisibility = 16 : i64}, %y: !ll
 
 // -----
 
+// Loop-carried pointers (tutorial 03's `a_ptrs += BLOCK_K`): the loop
+// argument keeps its initial value's runs as long as what the body yields
+// does (+512 elements: still 16-byte aligned) -- one 128-bit load per
+// thread. Offsets `% n` (n a multiple of 16) stay in runs of 16 elements.
+#v = #ll.blocked<{sizePerThread = [4], threadsPerWarp = [32], warpsPerCTA = [4], order = [0]}>
+// CHECK-LABEL: llvm.func @loop_carried_vectors
+// CHECK: llvm.load {{.*}} {alignment = 16 : i64} : !llvm.ptr<1> -> vector<4xf32>
+// CHECK: llvm.load {{.*}} {alignment = 16 : i64} : !llvm.ptr<1> -> vector<4xf32>
+module attributes {ll.target = #ll.target<"sm_90">} {
+func.func @loop_carried_vectors(%x: !ll.ptr<f32> {ll.divisibility = 16 : i64}, %n: i32 {ll.divisibility = 16 : i64},
+                                %k: index) -> tensor<512xf32, #v> attributes {ll.num_warps = 4 : i32} {
+  %r = ll.make_range {start = 0 : i32, end = 512 : i32} : tensor<512xi32, #v>
+  %xs = ll.splat %x : !ll.ptr<f32> -> tensor<512x!ll.ptr<f32>, #v>
+  %ns = ll.splat %n : i32 -> tensor<512xi32, #v>
+  %m = arith.remsi %r, %ns : tensor<512xi32, #v>
+  %xp = ll.addptr %xs, %m : tensor<512x!ll.ptr<f32>, #v>, tensor<512xi32, #v>
+  %step = arith.constant dense<512> : tensor<512xi32, #v>
+  %zero = arith.constant dense<0.0> : tensor<512xf32, #v>
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %res:2 = scf.for %i = %c0 to %k step %c1 iter_args(%p = %xp, %acc = %zero) -> (tensor<512x!ll.ptr<f32>, #v>, tensor<512xf32, #v>) {
+    %a = ll.load %p : (tensor<512x!ll.ptr<f32>, #v>) -> tensor<512xf32, #v>
+    %s = arith.addf %acc, %a : tensor<512xf32, #v>
+    %q = ll.addptr %p, %step : tensor<512x!ll.ptr<f32>, #v>, tensor<512xi32, #v>
+    scf.yield %q, %s : tensor<512x!ll.ptr<f32>, #v>, tensor<512xf32, #v>
+  }
+  %b = ll.load %res#0 : (tensor<512x!ll.ptr<f32>, #v>) -> tensor<512xf32, #v>
+  %t = arith.addf %res#1, %b : tensor<512xf32, #v>
+  return %t : tensor<512xf32, #v>
+}
+}
+
+// -----
+
 // A lane basis repeating the register basis (register = [1], lane 0 = [1]):
 // odd lanes' registers run 1, 0, so no vectors.
 #w = #ll.linear<{register = [[1]], lane = [[1], [2], [4], [8], [16]], warp = [], block = []}>
