@@ -46,6 +46,13 @@ Value operandWord(OpBuilder &b, Location loc, ArrayRef<Value> regs,
   return b.create<LLVM::BitcastOp>(loc, i32, v);
 }
 
+/// Element `j` (0: the low half) of a 32-bit register holding two 16-bit
+/// `elt` values (f16 accumulators).
+Value halfOfWord(OpBuilder &b, Location loc, Value word, Type elt, int j) {
+  Value pair = b.create<LLVM::BitcastOp>(loc, VectorType::get({2}, elt), word);
+  return b.create<LLVM::ExtractElementOp>(loc, pair, lowering::i32(b, loc, j));
+}
+
 struct DotLowering : TargetPattern<DotOp> {
   using TargetPattern::TargetPattern;
 
@@ -150,10 +157,7 @@ struct DotLowering : TargetPattern<DotOp> {
           d[r] = acc[j];
           continue;
         }
-        Value pair = b.create<LLVM::BitcastOp>(
-            loc, VectorType::get({2}, accElt), acc[j / 2]);
-        d[r] = b.create<LLVM::ExtractElementOp>(loc, pair,
-                                                lowering::i32(b, loc, j % 2));
+        d[r] = halfOfWord(b, loc, acc[j / 2], accElt, int(j % 2));
       }
     }
     b.replaceOp(op, fromRegisters(b, loc,
@@ -649,10 +653,7 @@ struct WarpGroupDotLowering : TargetPattern<WarpGroupDotOp> {
           d[r] = acc[j];
           continue;
         }
-        Value pair = b.create<LLVM::BitcastOp>(
-            loc, VectorType::get({2}, accElt), acc[j / 2]);
-        d[r] = b.create<LLVM::ExtractElementOp>(loc, pair,
-                                                lowering::i32(b, loc, j % 2));
+        d[r] = halfOfWord(b, loc, acc[j / 2], accElt, int(j % 2));
       }
     }
     b.create<NVVM::WgmmaGroupSyncAlignedOp>(loc);
