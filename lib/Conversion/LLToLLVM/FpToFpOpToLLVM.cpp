@@ -338,12 +338,13 @@ struct FpToFpLowering : OpConversionPattern<FpToFpOp> {
 ///   em = nibble & 7:  0 -> 0;  1 -> 0.5 = (bias - 1) << mant;
 ///   em >= 2 -> (em << (mant - 1)) + ((bias - 1) << mant)
 /// (the exponent field e + bias - 1 and the mantissa bit m at the top), the
-/// sign at bit 15. NVIDIA looks the eight magnitudes up with byte permutes
-/// (`prmt`: a selector nibble picks one of 8 table bytes), eight nibbles --
-/// four source bytes -- at a time: the high and the low bytes of the four
-/// low and of the four high halfwords' values, the sign bytes (0x80 or 0),
-/// then the halves paired up into 32-bit words. Elsewhere the arithmetic
-/// above, per element.
+/// sign at bit 15. The eight magnitudes are looked up with byte permutes,
+/// eight nibbles -- four source bytes -- at a time: NVIDIA's `prmt` (a
+/// selector nibble picks one of 8 table bytes: the high and the low bytes
+/// of four values, the sign bytes 0x80 or 0, then the halves paired into
+/// 32-bit words), AMD's `v_perm_b32` (a selector byte per result byte: the
+/// low nibbles' and the high nibbles' bytes, the signs shifted to bit 7,
+/// then each element's two bytes into a halfword).
 /// Per result register of an fp4 upcast: the source register (byte) and
 /// nibble it takes, or a diagnostic on `op`.
 FailureOr<SmallVector<std::pair<int32_t, int>>>
@@ -400,90 +401,98 @@ std::vector<std::array<Value, 2>> fp4Values(OpBuilder &b, Location loc,
   int mant = bf16 ? 7 : 10, bias = bf16 ? 127 : 15;
   Type i16 = b.getI16Type(), i32 = b.getI32Type();
   std::vector<std::array<Value, 2>> values(src.size());
-  if (!target.isAMD()) {
-    // The magnitude table's high and low bytes for em = 0..7.
-    uint32_t tab[2][2] = {{0, 0}, {0, 0}}; // [high / low byte][em / 4]
-    for (int em = 0; em < 8; ++em) {
-      uint32_t v = em == 0 ? 0
-                   : em == 1
-                       ? uint32_t(bias - 1) << mant
-                       : (uint32_t(em) << (mant - 1)) + (uint32_t(bias - 1) << mant);
-      tab[0][em / 4] |= (v >> 8 & 0xFF) << (8 * (em % 4));
-      tab[1][em / 4] |= (v & 0xFF) << (8 * (em % 4));
+  // The magnitude table's high and low bytes for em = 0..7.
+  uint32_t tab[2][2] = {{0, 0}, {0, 0}}; // [high / low byte][em / 4]
+  for (int em = 0; em < 8; ++em) {
+    uint32_t v = em == 0 ? 0
+                 : em == 1
+                     ? uint32_t(bias - 1) << mant
+                     : (uint32_t(em) << (mant - 1)) + (uint32_t(bias - 1) << mant);
+    tab[0][em / 4] |= (v >> 8 & 0xFF) << (8 * (em % 4));
+    tab[1][em / 4] |= (v & 0xFF) << (8 * (em % 4));
+  }
+  bool lowBytes = tab[1][0] | tab[1][1];
+  auto c32 = [&](uint32_t v) { return lowering::i32(b, loc, int32_t(v)); };
+  for (size_t w = 0; w < src.size(); w += 4) {
+    // Four source bytes as one word (missing ones 0).
+    Value vec = b.create<LLVM::UndefOp>(loc, VectorType::get({4}, b.getI8Type()));
+    for (int j = 0; j < 4; ++j) {
+      Value byte = w + j < src.size()
+                       ? src[w + j]
+                       : b.create<LLVM::ConstantOp>(loc, b.getI8Type(),
+                                                    b.getI8IntegerAttr(0));
+      vec = b.create<LLVM::InsertElementOp>(loc, vec, byte,
+                                            lowering::i32(b, loc, j));
     }
-    auto c32 = [&](uint32_t v) { return lowering::i32(b, loc, int32_t(v)); };
+    Value word = b.create<LLVM::BitcastOp>(loc, i32, vec);
+    if (target.isAMD()) {
+      // v_perm_b32 picks each result byte by a selector byte from {src0,
+      // src1} (src1 bytes 0-3): the low nibbles' and the high nibbles'
+      // magnitudes, four at a time; signs moved to bit 7 of the high bytes;
+      // then each element's two bytes into a halfword.
+      auto perm = [&](Value s0, Value s1, Value sel) -> Value {
+        return b.create<LLVM::CallIntrinsicOp>(
+                    loc, i32, b.getStringAttr("llvm.amdgcn.perm"),
+                    ValueRange{s0, s1, sel})
+            .getResult(0);
+      };
+      Value selLow = b.create<LLVM::AndOp>(loc, word, c32(0x07070707));
+      Value selHigh = b.create<LLVM::AndOp>(
+          loc, b.create<LLVM::LShrOp>(loc, word, c32(4)), c32(0x07070707));
+      Value hi[2] = {
+          b.create<LLVM::OrOp>(
+              loc, perm(c32(tab[0][1]), c32(tab[0][0]), selLow),
+              b.create<LLVM::ShlOp>(
+                  loc, b.create<LLVM::AndOp>(loc, word, c32(0x08080808)),
+                  c32(4))),
+          b.create<LLVM::OrOp>(
+              loc, perm(c32(tab[0][1]), c32(tab[0][0]), selHigh),
+              b.create<LLVM::AndOp>(loc, word, c32(0x80808080)))};
+      Value lo[2] = {lowBytes ? perm(c32(tab[1][1]), c32(tab[1][0]), selLow)
+                              : c32(0),
+                     lowBytes ? perm(c32(tab[1][1]), c32(tab[1][0]), selHigh)
+                              : c32(0)};
+      for (int j = 0; j < 4 && w + j < src.size(); ++j)
+        for (int nibble = 0; nibble < 2; ++nibble) {
+          // bytes [lo_j, hi_j, 0, 0] (selector 12: a zero byte)
+          Value h = perm(hi[nibble], lo[nibble],
+                         c32(0x0C0C0000u | uint32_t(4 + j) << 8 | uint32_t(j)));
+          values[w + j][nibble] = b.create<LLVM::TruncOp>(loc, i16, h);
+        }
+      continue;
+    }
+    // NVIDIA: prmt picks each result byte by a selector nibble from 8
+    // table bytes, four lookups per instruction.
     auto prmt = [&](Value x, Value y, Value sel) -> Value {
       return inlinePtx(b, loc, i32, ValueRange{x, y, sel},
                        "prmt.b32 $0, $1, $2, $3;", "=r,r,r,r",
                        /*sideEffects=*/false)
           .getResult(0);
     };
-    for (size_t w = 0; w < src.size(); w += 4) {
-      // Four source bytes as one word (missing ones 0).
-      Value vec = b.create<LLVM::UndefOp>(loc, VectorType::get({4}, b.getI8Type()));
-      for (int j = 0; j < 4; ++j) {
-        Value byte = w + j < src.size() ? src[w + j]
-                                        : b.create<LLVM::ConstantOp>(
-                                              loc, b.getI8Type(),
-                                              b.getI8IntegerAttr(0));
-        vec = b.create<LLVM::InsertElementOp>(loc, vec, byte,
-                                              lowering::i32(b, loc, j));
-      }
-      Value word = b.create<LLVM::BitcastOp>(loc, i32, vec);
-      Value mag = b.create<LLVM::AndOp>(loc, word, c32(0x77777777));
-      Value sgn = b.create<LLVM::LShrOp>(
-          loc, b.create<LLVM::AndOp>(loc, word, c32(0x88888888)), c32(1));
-      for (int half = 0; half < 2; ++half) { // bytes 0-1, 2-3
-        Value sel = half ? b.create<LLVM::LShrOp>(loc, mag, c32(16)).getResult()
-                         : mag;
-        Value ssel = half ? b.create<LLVM::LShrOp>(loc, sgn, c32(16)).getResult()
-                          : sgn;
-        Value hi = b.create<LLVM::OrOp>(
-            loc, prmt(c32(tab[0][0]), c32(tab[0][1]), sel),
-            prmt(c32(0), c32(0x80808080), ssel));
-        Value lo = (tab[1][0] | tab[1][1])
-                       ? prmt(c32(tab[1][0]), c32(tab[1][1]), sel)
-                       : c32(0);
-        // Elements (nibbles) 0, 1 and 2, 3 of these two bytes as words.
-        for (int pair = 0; pair < 2; ++pair) {
-          Value p = prmt(lo, hi, c32(pair ? 0x7362 : 0x5140));
-          for (int e = 0; e < 2; ++e) {
-            size_t reg = w + 2 * half + pair;
-            if (reg >= src.size())
-              continue;
-            Value v = e ? b.create<LLVM::LShrOp>(loc, p, c32(16)).getResult()
-                        : p;
-            values[reg][e] = b.create<LLVM::TruncOp>(loc, i16, v);
-          }
+    Value mag = b.create<LLVM::AndOp>(loc, word, c32(0x77777777));
+    Value sgn = b.create<LLVM::LShrOp>(
+        loc, b.create<LLVM::AndOp>(loc, word, c32(0x88888888)), c32(1));
+    for (int half = 0; half < 2; ++half) { // bytes 0-1, 2-3
+      Value sel = half ? b.create<LLVM::LShrOp>(loc, mag, c32(16)).getResult()
+                       : mag;
+      Value ssel = half ? b.create<LLVM::LShrOp>(loc, sgn, c32(16)).getResult()
+                        : sgn;
+      Value hi = b.create<LLVM::OrOp>(
+          loc, prmt(c32(tab[0][0]), c32(tab[0][1]), sel),
+          prmt(c32(0), c32(0x80808080), ssel));
+      Value lo = lowBytes ? prmt(c32(tab[1][0]), c32(tab[1][1]), sel) : c32(0);
+      // Elements (nibbles) 0, 1 and 2, 3 of these two bytes as words.
+      for (int pair = 0; pair < 2; ++pair) {
+        Value p = prmt(lo, hi, c32(pair ? 0x7362 : 0x5140));
+        for (int e = 0; e < 2; ++e) {
+          size_t reg = w + 2 * half + pair;
+          if (reg >= src.size())
+            continue;
+          Value v = e ? b.create<LLVM::LShrOp>(loc, p, c32(16)).getResult() : p;
+          values[reg][e] = b.create<LLVM::TruncOp>(loc, i16, v);
         }
       }
     }
-  } else {
-    auto c16 = [&](int64_t v) {
-      return b.create<LLVM::ConstantOp>(loc, i16,
-                                        b.getI16IntegerAttr(int16_t(v)));
-    };
-    for (size_t r = 0; r < src.size(); ++r)
-      for (int nibble = 0; nibble < 2; ++nibble) {
-        Value byte = b.create<LLVM::ZExtOp>(loc, i16, src[r]);
-        Value n = nibble
-                      ? b.create<LLVM::LShrOp>(loc, byte, c16(4)).getResult()
-                      : byte;
-        Value em = b.create<LLVM::AndOp>(loc, n, c16(7));
-        Value sign = b.create<LLVM::ShlOp>(
-            loc, b.create<LLVM::AndOp>(loc, n, c16(8)), c16(12));
-        Value half = c16(int64_t(bias - 1) << mant);
-        Value normal = b.create<LLVM::AddOp>(
-            loc, b.create<LLVM::ShlOp>(loc, em, c16(mant - 1)), half);
-        Value isNormal = b.create<LLVM::ICmpOp>(
-            loc, LLVM::ICmpPredicate::uge, em, c16(2));
-        Value isHalf =
-            b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, em, c16(1));
-        Value mag = b.create<LLVM::SelectOp>(
-            loc, isNormal, normal,
-            b.create<LLVM::SelectOp>(loc, isHalf, half, c16(0)));
-        values[r][nibble] = b.create<LLVM::OrOp>(loc, mag, sign);
-      }
   }
   return values;
 }
@@ -498,12 +507,13 @@ std::vector<std::array<Value, 2>> fp4Values(OpBuilder &b, Location loc,
 ///   em = nibble & 7:  0 -> 0;  1 -> 0.5 = (bias - 1) << mant;
 ///   em >= 2 -> (em << (mant - 1)) + ((bias - 1) << mant)
 /// (the exponent field e + bias - 1 and the mantissa bit m at the top), the
-/// sign at bit 15. NVIDIA looks the eight magnitudes up with byte permutes
-/// (`prmt`: a selector nibble picks one of 8 table bytes), eight nibbles --
-/// four source bytes -- at a time: the high and the low bytes of the four
-/// low and of the four high halfwords' values, the sign bytes (0x80 or 0),
-/// then the halves paired up into 32-bit words. Elsewhere the arithmetic
-/// above, per element.
+/// sign at bit 15. The eight magnitudes are looked up with byte permutes,
+/// eight nibbles -- four source bytes -- at a time: NVIDIA's `prmt` (a
+/// selector nibble picks one of 8 table bytes: the high and the low bytes
+/// of four values, the sign bytes 0x80 or 0, then the halves paired into
+/// 32-bit words), AMD's `v_perm_b32` (a selector byte per result byte: the
+/// low nibbles' and the high nibbles' bytes, the signs shifted to bit 7,
+/// then each element's two bytes into a halfword).
 struct Fp4ToFpLowering : TargetPattern<Fp4ToFpOp> {
   using TargetPattern::TargetPattern;
 

@@ -90,13 +90,19 @@ func.func @fp4_to_bf16(%x: tensor<32x2xi8, #s>) -> tensor<32x4xbf16, #d> {
 
 // -----
 
-// On AMD, the arithmetic per element: the magnitude 0, 0.5 (0x3800 in f16)
-// or (em << 9) + 0x3800, the sign at bit 15.
+// On AMD, v_perm_b32 over the same tables (f16: high bytes 0x3E3C3800,
+// 0x46444240: 0, 0.5, 1, 1.5 | 2, 3, 4, 6; no low bytes), selector bytes
+// from the nibbles (& 0x07070707), signs to bit 7 (0x08080808 << 4), then
+// each element's bytes into a halfword (selector 0x0C0C0400: bytes 0 and 4,
+// then zeros).
 #s = #ll.blocked<{sizePerThread = [1, 2], threadsPerWarp = [64, 1], warpsPerCTA = [1, 1], order = [1, 0]}>
 #d = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [64, 1], warpsPerCTA = [1, 1], order = [1, 0]}>
 // CHECK-LABEL: llvm.func @fp4_to_f16
-// CHECK-DAG: llvm.mlir.constant(14336 : i16)
-// CHECK: llvm.select
+// CHECK-DAG: llvm.mlir.constant(1044133888 : i32)
+// CHECK-DAG: llvm.mlir.constant(1178878528 : i32)
+// CHECK-DAG: llvm.mlir.constant(117901063 : i32)
+// CHECK-DAG: llvm.mlir.constant(202114048 : i32)
+// CHECK: llvm.call_intrinsic "llvm.amdgcn.perm"
 // CHECK: llvm.bitcast %{{.*}} : i16 to f16
 module attributes {ll.target = #ll.target<"gfx942">} {
 func.func @fp4_to_f16(%x: tensor<64x2xi8, #s>) -> tensor<64x4xf16, #d> {
