@@ -9,19 +9,28 @@
 
 namespace ll {
 
-namespace {
-
-Error unsupported(const std::string &why) {
-  return Error(ErrorKind::Unsupported, why);
-}
-
-/// `l` at register `r` (thread 0): its out coordinates.
 std::vector<int32_t> atRegister(const LinearLayout &l, int32_t r) {
   std::vector<int32_t> ins(l.numInDims(), 0);
   if (int i = l.inDimIndex("register"); i >= 0)
     ins[i] = r;
   return l.apply(ins);
 }
+
+std::map<std::vector<int32_t>, int32_t>
+registersByCoords(const LinearLayout &l) {
+  std::map<std::vector<int32_t>, int32_t> at;
+  int r = l.inDimIndex("register");
+  for (int32_t i = 0; r >= 0 && i < int32_t(l.inDimSize(r)); ++i)
+    at.emplace(atRegister(l, i), i);
+  return at;
+}
+
+namespace {
+
+Error unsupported(const std::string &why) {
+  return Error(ErrorKind::Unsupported, why);
+}
+
 
 /// The thread parts of a dot's layouts agree: per basis of every in dim
 /// but the registers (and `skip`, and the low `skipWarpBits` warp bits), A
@@ -66,14 +75,6 @@ std::optional<Error> threadPartsAgree(const LinearLayout *a,
   return std::nullopt;
 }
 
-/// `l`'s registers by their coordinates at thread 0.
-std::map<std::vector<int32_t>, int32_t> registersByCoords(const LinearLayout &l) {
-  std::map<std::vector<int32_t>, int32_t> at;
-  int r = l.inDimIndex("register");
-  for (int32_t i = 0; r >= 0 && i < int32_t(l.inDimSize(r)); ++i)
-    at.emplace(atRegister(l, i), i);
-  return at;
-}
 
 } // namespace
 

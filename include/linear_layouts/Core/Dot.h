@@ -21,9 +21,19 @@
 #include "linear_layouts/Core/LinearLayout.h"
 
 #include <array>
+#include <map>
 #include <vector>
 
 namespace ll {
+
+/// `l` at register `r` of thread 0 (lane, warp, block 0): its out
+/// coordinates.
+std::vector<int32_t> atRegister(const LinearLayout &l, int32_t r);
+
+/// `l`'s registers by their coordinates at thread 0 (the first register
+/// where several hold one element).
+std::map<std::vector<int32_t>, int32_t>
+registersByCoords(const LinearLayout &l);
 
 /// Per C register, the A and B registers of its products, k ascending.
 struct FmaDotPlan {

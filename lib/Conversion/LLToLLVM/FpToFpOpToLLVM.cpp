@@ -27,6 +27,8 @@
 
 #include "PatternBase.h"
 
+#include "linear_layouts/Core/Dot.h"
+
 #include <limits>
 #include <map>
 
@@ -328,23 +330,6 @@ struct FpToFpLowering : OpConversionPattern<FpToFpOp> {
   }
 };
 
-/// ll.fp4_to_fp: each result register takes the nibble of the byte that
-/// holds it (found by coordinates at thread 0: the byte at the element's
-/// coordinate with its `axis` index halved, the low nibble for even
-/// indices); the thread parts of the layouts must agree (a lane / warp
-/// basis moves the result's `axis` twice as far as the source's, the rest
-/// alike). e2m1 (sign, 2 exponent bits with bias 1, 1 mantissa bit) is
-/// exact in a float with `mant` mantissa bits and exponent bias `bias`:
-///   em = nibble & 7:  0 -> 0;  1 -> 0.5 = (bias - 1) << mant;
-///   em >= 2 -> (em << (mant - 1)) + ((bias - 1) << mant)
-/// (the exponent field e + bias - 1 and the mantissa bit m at the top), the
-/// sign at bit 15. The eight magnitudes are looked up with byte permutes,
-/// eight nibbles -- four source bytes -- at a time: NVIDIA's `prmt` (a
-/// selector nibble picks one of 8 table bytes: the high and the low bytes
-/// of four values, the sign bytes 0x80 or 0, then the halves paired into
-/// 32-bit words), AMD's `v_perm_b32` (a selector byte per result byte: the
-/// low nibbles' and the high nibbles' bytes, the signs shifted to bit 7,
-/// then each element's two bytes into a halfword).
 /// Per result register of an fp4 upcast: the source register (byte) and
 /// nibble it takes, or a diagnostic on `op`.
 FailureOr<SmallVector<std::pair<int32_t, int>>>
@@ -370,18 +355,11 @@ fp4Sources(Operation *op, Type srcType, Type dstType, int axis) {
                       " does not hold the same bytes in the source and the "
                       "result");
   }
-  auto at = [](const ::ll::LinearLayout &l, int32_t r) {
-    std::vector<int32_t> ins(l.numInDims(), 0);
-    ins[l.inDimIndex("register")] = r;
-    return l.apply(ins);
-  };
-  std::map<std::vector<int32_t>, int32_t> byCoords;
-  int rs = ls->inDimIndex("register"), rd = ld->inDimIndex("register");
-  for (int32_t r = 0; rs >= 0 && r < int32_t(ls->inDimSize(rs)); ++r)
-    byCoords.emplace(at(*ls, r), r);
+  auto byCoords = ::ll::registersByCoords(*ls);
+  int rd = ld->inDimIndex("register");
   SmallVector<std::pair<int32_t, int>> from;
   for (int32_t r = 0; rd >= 0 && r < int32_t(ld->inDimSize(rd)); ++r) {
-    std::vector<int32_t> c = at(*ld, r);
+    std::vector<int32_t> c = ::ll::atRegister(*ld, r);
     int nibble = c[axis] & 1;
     c[axis] >>= 1;
     auto it = byCoords.find(c);
