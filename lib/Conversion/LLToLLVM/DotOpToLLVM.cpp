@@ -407,6 +407,9 @@ struct WarpGroupDotLowering : TargetPattern<WarpGroupDotOp> {
     auto am = dyn_cast<MemDescType>(op.getA().getType());
     MemDescType bm = op.getB().getType();
     auto dt = cast<RankedTensorType>(op.getD().getType());
+    if ((am && am.isSubview()) || bm.isSubview())
+      return fail("a wgmma operand that is a view of part of its buffer "
+                  "(ll.memdesc_subslice) is not supported yet");
     Type ae = at ? at.getElementType() : am.getElementType();
     Type be = bm.getElementType(), de = dt.getElementType();
     // The instruction's types: dtype.atype.btype, K = 256 / element bits.

@@ -10,6 +10,10 @@
 // previous accesses may be other warps'); ll.local_dealloc ends a lifetime
 // and emits nothing.
 //
+// A view of a box of a buffer (ll.memdesc_subslice) is the buffer's
+// address; its accesses XOR the box origin's offset into the thread's part
+// (a swizzled box is not a constant distance away).
+//
 // Software pipelining: ll.memdesc_index is the buffer's address plus index
 // times its bytes; ll.async_copy on NVIDIA is one cp.async per run of
 // registers contiguous in both memories (4, 8 or 16 bytes, the source size
@@ -31,25 +35,31 @@ using ::ll::LinearLayout;
 namespace {
 
 /// (register, lane, warp) -> offset in the buffer of `mem` for the tensor
-/// layout of `tensor`.
+/// layout of `tensor` (of a view: in its buffer, XOR the view's origin).
 FailureOr<LinearLayout> addressLayout(Operation *op, RankedTensorType tensor,
                                       MemDescType mem) {
   if (isa<PaddedSharedAttr>(mem.getEncoding()))
     return op->emitOpError()
            << "cannot be lowered: padded shared layouts are not supported yet";
   auto dist = layoutOf(op, tensor);
-  auto shared = layoutOf(op, mem);
-  if (failed(dist) || failed(shared))
+  auto inv = viewOffsets(op, mem);
+  if (failed(dist) || failed(inv))
     return failure();
-  auto inv = shared->invert();
-  if (!inv)
-    return op->emitOpError() << "cannot be lowered: the memory layout is not "
-                                "invertible: "
-                             << inv.error().message();
   auto addr = dist->compose(*inv);
   if (!addr)
     return op->emitOpError() << "cannot be lowered: " << addr.error().message();
   return *addr;
+}
+
+/// The thread's part of the offsets of `addr` (lane and warp), XOR the
+/// view's origin (viewOrigin: a memdesc_subslice's box).
+Value threadOffset(OpBuilder &b, Location loc, const LinearLayout &addr,
+                   const ThreadIds &ids, int32_t origin) {
+  Value rt = runtimePart(b, loc, addr, "offset",
+                         {{"lane", ids.lane}, {"warp", ids.warp}});
+  if (origin)
+    rt = b.create<LLVM::XOrOp>(loc, rt, i32(b, loc, origin));
+  return rt;
 }
 
 /// The register bits whose elements are consecutive in shared memory
@@ -87,10 +97,18 @@ SmallVector<int32_t> sharedVectorBits(const LinearLayout &addr, int maxElems) {
   return bits;
 }
 
-/// The shared-memory vectors of a tensor's registers: up to 16 bytes.
+/// The most elements a vector may have at offsets XOR `origin` (a view's):
+/// the origin's low bits would permute a wider vector's elements.
+int originRun(int32_t origin) {
+  return origin ? int(origin & -origin) : (1 << 30);
+}
+
+/// The shared-memory vectors of a tensor's registers: up to 16 bytes (and
+/// originRun).
 SmallVector<SmallVector<int>> sharedGroups(const LinearLayout &addr, Type elt,
-                                           int regs) {
-  int maxElems = int(16 / std::max<int64_t>(1, storageBytes(elt)));
+                                           int regs, int32_t origin) {
+  int maxElems = std::min(int(16 / std::max<int64_t>(1, storageBytes(elt))),
+                          originRun(origin));
   return groupRegisters(sharedVectorBits(addr, maxElems), regs);
 }
 
@@ -104,24 +122,24 @@ Value loadVector(OpBuilder &b, Location loc, Value base, Type elt, Value off,
 
 /// The registers `regs` of a tensor to the buffer at `base`.
 LogicalResult storeTensor(OpBuilder &b, Operation *op, const TargetInfo &target,
-                          RankedTensorType tensor, MemDescType mem, Value base,
+                          RankedTensorType tensor, Value mem, Value base,
                           ArrayRef<Value> regs) {
   Location loc = op->getLoc();
-  auto addr = addressLayout(op, tensor, mem);
+  auto addr = addressLayout(op, tensor, cast<MemDescType>(mem.getType()));
   auto dist = layoutOf(op, tensor);
-  if (failed(addr) || failed(dist))
+  auto origin = viewOrigin(op, mem);
+  if (failed(addr) || failed(dist) || failed(origin))
     return failure();
   if (!op->hasAttr(kNoBarrierBefore))
     target.barrier(b, loc);
   ThreadIds ids = threadIds(b, loc, target);
-  Value rt = runtimePart(b, loc, *addr, "offset",
-                         {{"lane", ids.lane}, {"warp", ids.warp}});
+  Value rt = threadOffset(b, loc, *addr, ids, *origin);
   OpBuilder::InsertionGuard guard(b);
   insideIf(b, loc, firstCopy(b, loc, ids, freeMask(*dist, "lane"),
                               freeMask(*dist, "warp")));
   int32_t copies = freeMask(*dist, "register");
   Type elt = regs.empty() ? Type() : regs[0].getType();
-  for (auto &g : sharedGroups(*addr, elt, int(regs.size()))) {
+  for (auto &g : sharedGroups(*addr, elt, int(regs.size()), *origin)) {
     if (g[0] & copies)
       continue;
     Value off = b.create<LLVM::XOrOp>(
@@ -157,7 +175,8 @@ struct LocalAllocLowering : TargetPattern<LocalAllocOp> {
     if (Value src = adaptor.getSrc())
       if (failed(storeTensor(b, op, target,
                              cast<RankedTensorType>(op.getSrc().getType()),
-                             op.getType(), base, unpack(b, op.getLoc(), src))))
+                             op.getResult(), base,
+                             unpack(b, op.getLoc(), src))))
         return failure();
     b.replaceOp(op, base);
     return success();
@@ -170,8 +189,8 @@ struct LocalStoreLowering : TargetPattern<LocalStoreOp> {
   LogicalResult
   matchAndRewrite(LocalStoreOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &b) const override {
-    if (failed(storeTensor(b, op, target, op.getSrc().getType(),
-                           op.getDst().getType(), adaptor.getDst(),
+    if (failed(storeTensor(b, op, target, op.getSrc().getType(), op.getDst(),
+                           adaptor.getDst(),
                            unpack(b, op.getLoc(), adaptor.getSrc()))))
       return failure();
     b.eraseOp(op);
@@ -186,6 +205,7 @@ struct LocalLoadLowering : TargetPattern<LocalLoadOp> {
   /// (::ll::planMatrixLoad: dot operands from their swizzled buffers); null
   /// where it does not fit, nothing emitted.
   Value matrixLoad(LocalLoadOp op, Value base, LLVM::LLVMStructType st,
+                   const LinearLayout &inv, int32_t origin,
                    ConversionPatternRewriter &b) const {
     Location loc = op.getLoc();
     if (!target.target().ldmatrix || target.warpSize() != 32)
@@ -195,18 +215,17 @@ struct LocalLoadLowering : TargetPattern<LocalLoadOp> {
     if (!elt.isIntOrFloat() || (bits != 8 && bits != 16 && bits != 32))
       return {};
     auto dist = ::mlir::ll::getLinearLayout(op.getType());
-    auto shared = ::mlir::ll::getLinearLayout(op.getSrc().getType());
-    if (failed(dist) || failed(shared) || shared->numOutDims() != dist->numOutDims())
+    if (failed(dist) || inv.numInDims() != dist->numOutDims())
       return {};
-    auto inv = shared->invert();
-    if (!inv)
-      return {};
-    auto plan = ::ll::planMatrixLoad(*dist, *inv, bits);
+    auto plan = ::ll::planMatrixLoad(*dist, inv, bits);
     if (!plan || !*plan)
       return {};
     const ::ll::MatrixLoad &m = **plan;
     int perWord = 32 / bits, regs = int(m.address.inDimSize(0));
     int32_t rowMask = (1 << m.rowBits) - 1;
+    // (a view's origin keeps its rows whole: 16-byte aligned)
+    if (origin & rowMask)
+      return {};
     // Every destination register is loaded (no replicas to fill).
     SmallVector<bool> covered(st.getBody().size(), false);
     for (int32_t r = 0; r < regs; ++r)
@@ -224,8 +243,7 @@ struct LocalLoadLowering : TargetPattern<LocalLoadOp> {
     if (!op->hasAttr(kNoBarrierBefore))
       target.barrier(b, loc);
     ThreadIds ids = threadIds(b, loc, target);
-    Value rt = runtimePart(b, loc, m.address, "offset",
-                           {{"lane", ids.lane}, {"warp", ids.warp}});
+    Value rt = threadOffset(b, loc, m.address, ids, origin);
     SmallVector<Value> out(st.getBody().size());
     for (int32_t r = 0; r < regs; ++r) {
       if (r & rowMask)
@@ -253,7 +271,11 @@ struct LocalLoadLowering : TargetPattern<LocalLoadOp> {
         getTypeConverter()->convertType(op.getType()));
     if (!st)
       return b.notifyMatchFailure(op, "no lowering of the result type");
-    if (Value v = matrixLoad(op, adaptor.getSrc(), st, b)) {
+    auto inv = viewOffsets(op, op.getSrc().getType());
+    auto origin = viewOrigin(op, op.getSrc());
+    if (failed(inv) || failed(origin))
+      return failure();
+    if (Value v = matrixLoad(op, adaptor.getSrc(), st, *inv, *origin, b)) {
       b.replaceOp(op, v);
       return success();
     }
@@ -264,12 +286,11 @@ struct LocalLoadLowering : TargetPattern<LocalLoadOp> {
     if (!op->hasAttr(kNoBarrierBefore))
       target.barrier(b, loc);
     ThreadIds ids = threadIds(b, loc, target);
-    Value rt = runtimePart(b, loc, *addr, "offset",
-                           {{"lane", ids.lane}, {"warp", ids.warp}});
+    Value rt = threadOffset(b, loc, *addr, ids, *origin);
     Type elt = st.getBody()[0];
     int32_t copies = freeMask(*dist, "register");
     SmallVector<Value> out(st.getBody().size());
-    for (auto &g : sharedGroups(*addr, elt, int(out.size()))) {
+    for (auto &g : sharedGroups(*addr, elt, int(out.size()), *origin)) {
       if (g[0] & copies)
         continue;
       Value off = b.create<LLVM::XOrOp>(
@@ -303,6 +324,18 @@ struct MemDescIndexLowering : OpConversionPattern<MemDescIndexOp> {
     b.replaceOpWithNewOp<LLVM::GEPOp>(op, adaptor.getSrc().getType(),
                                       b.getI8Type(), adaptor.getSrc(),
                                       ArrayRef<LLVM::GEPArg>{bytes});
+    return success();
+  }
+};
+
+/// A box of a buffer is the buffer's address: its accesses XOR the box's
+/// origin into their offsets (viewOrigin).
+struct MemDescSubsliceLowering : OpConversionPattern<MemDescSubsliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(MemDescSubsliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &b) const override {
+    b.replaceOp(op, adaptor.getSrc());
     return success();
   }
 };
@@ -360,7 +393,8 @@ struct AsyncCopyLowering : TargetPattern<AsyncCopyOp> {
     MemDescType mem = op.getDst().getType();
     auto addr = addressLayout(op, ptrType, mem);
     auto dist = layoutOf(op, ptrType);
-    if (failed(addr) || failed(dist))
+    auto origin = viewOrigin(op, op.getDst());
+    if (failed(addr) || failed(dist) || failed(origin))
       return failure();
     Type elt = getTypeConverter()->convertType(mem.getElementType());
     if (!elt)
@@ -373,7 +407,7 @@ struct AsyncCopyLowering : TargetPattern<AsyncCopyOp> {
     // Runs of registers that are consecutive in both memories.
     SmallVector<SmallVector<int>> runs;
     for (auto &g : accessGroups(op, ptrType, int(ptrs.size()))) {
-      int n = sharedRun(*addr, g);
+      int n = std::min(sharedRun(*addr, g), originRun(*origin));
       for (size_t j = 0; j < g.size(); j += n)
         runs.push_back(SmallVector<int>(ArrayRef<int>(g).slice(j, n)));
     }
@@ -390,8 +424,7 @@ struct AsyncCopyLowering : TargetPattern<AsyncCopyOp> {
     if (!op->hasAttr(kNoBarrierBefore))
       target.barrier(b, loc);
     ThreadIds ids = threadIds(b, loc, target);
-    Value rt = runtimePart(b, loc, *addr, "offset",
-                           {{"lane", ids.lane}, {"warp", ids.warp}});
+    Value rt = threadOffset(b, loc, *addr, ids, *origin);
     {
       OpBuilder::InsertionGuard guard(b);
       insideIf(b, loc, firstCopy(b, loc, ids, freeMask(*dist, "lane"),
@@ -488,6 +521,7 @@ void mlir::ll::populateLocalOpToLLVMPatterns(LLTypeConverter &tc,
   patterns.add<LocalAllocLowering, LocalStoreLowering, LocalLoadLowering,
                AsyncCopyLowering, AsyncCommitGroupLowering, AsyncWaitLowering>(
       tc, ctx, target);
-  patterns.add<LocalDeallocLowering, MemDescIndexLowering, MemDescTransLowering>(
+  patterns.add<LocalDeallocLowering, MemDescIndexLowering, MemDescTransLowering,
+               MemDescSubsliceLowering>(
       tc, ctx);
 }

@@ -347,13 +347,26 @@ LLVM::LLVMFuncOp declareFunction(OpBuilder &b, Location loc, StringRef name,
 /// The layout of a tensor type (failure with a diagnostic on `op`).
 FailureOr<::ll::LinearLayout> layoutOf(Operation *op, Type type);
 
+/// A memdesc's coordinates -> element offset in its buffer: the inverse of
+/// the buffer's memory layout, its coordinate dims cut to the view's shape
+/// (all of them for a whole buffer). Failure with a diagnostic on `op`.
+FailureOr<::ll::LinearLayout> viewOffsets(Operation *op, MemDescType mem);
+/// The element offset L(origin) of the box `mem` views (the
+/// ll.memdesc_subslice ops that made it; 0 for a whole buffer): every
+/// element of the view is at L(origin) XOR viewOffsets(coordinates).
+/// Failure with a diagnostic where a subview's origin is not known here (a
+/// block argument of subview type).
+FailureOr<int32_t> viewOrigin(Operation *op, Value mem);
+
 /// Where ll-allocate-shared starts a buffer: a swizzled #ll.nvmma_shared one
 /// at a multiple of 1024 bytes (TMA and wgmma swizzles permute address bits
 /// [4, 7) by bits [7, 10) of the absolute address: there its pattern
 /// starts), others at multiples of 128.
 int64_t bufferAlignment(MemDescType m);
 /// The views of a memdesc that its uses make (ll.memdesc_index,
-/// ll.memdesc_trans, the pass-through of ll.warp_group_dot_wait).
+/// ll.memdesc_trans, ll.memdesc_subslice, the pass-through of
+/// ll.warp_group_dot_wait, and where it flows through scf.for / scf.if / scf.yield:
+/// the region arguments and results it becomes).
 SmallVector<Value> memdescViews(Value v);
 /// The operands of an ll.warp_group_dot that ll-allocate-shared placed at a
 /// multiple of kWgmmaAlign bytes (buffers a wgmma reads), by number.

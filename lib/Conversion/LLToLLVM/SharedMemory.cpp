@@ -46,12 +46,40 @@ SmallVector<Value> lowering::memdescViews(Value v) {
   SmallVector<Value> views;
   for (OpOperand &use : v.getUses()) {
     Operation *user = use.getOwner();
-    if (isa<MemDescIndexOp, MemDescTransOp>(user))
+    unsigned n = use.getOperandNumber();
+    if (isa<MemDescIndexOp, MemDescTransOp, MemDescSubsliceOp>(user)) {
       views.push_back(user->getResult(0));
-    else if (isa<WarpGroupDotWaitOp>(user))
-      views.push_back(user->getResult(use.getOperandNumber()));
+    } else if (isa<WarpGroupDotWaitOp>(user)) {
+      views.push_back(user->getResult(n));
+    } else if (auto f = dyn_cast<scf::ForOp>(user)) {
+      // (a software-pipelined loop carries a stage's buffer)
+      if (BlockArgument arg = f.getTiedLoopRegionIterArg(&use)) {
+        views.push_back(arg);
+        views.push_back(f.getTiedLoopResult(&use));
+      }
+    } else if (isa<scf::YieldOp>(user)) {
+      Operation *parent = user->getParentOp();
+      if (n < parent->getNumResults())
+        views.push_back(parent->getResult(n));
+      if (auto f = dyn_cast<scf::ForOp>(parent))
+        views.push_back(f.getRegionIterArgs()[n]);
+    }
   }
   return views;
+}
+
+/// Every value that views the buffer `root` (itself, memdescViews of it,
+/// transitively).
+static SmallVector<Value> allViews(Value root) {
+  SmallVector<Value> all = {root}, todo = {root};
+  llvm::SmallPtrSet<void *, 8> seen = {root.getAsOpaquePointer()};
+  while (!todo.empty())
+    for (Value w : memdescViews(todo.pop_back_val()))
+      if (seen.insert(w.getAsOpaquePointer()).second) {
+        all.push_back(w);
+        todo.push_back(w);
+      }
+  return all;
 }
 
 namespace {
@@ -115,26 +143,56 @@ struct BarrierState {
   }
 };
 
-/// The bytes of the buffer a memdesc views (its ll.local_alloc, through
-/// memdesc_index / memdesc_trans / warp_group_dot_wait), or none (a block
-/// argument: unknown).
-std::optional<std::pair<int64_t, int64_t>> bufferBytes(Value v) {
-  while (Operation *def = v.getDefiningOp()) {
+/// The bytes of the buffers a memdesc may view (its ll.local_alloc, through
+/// memdesc_index / memdesc_trans / memdesc_subslice / warp_group_dot_wait,
+/// and scf.for's iter_args and results: every value that may flow there),
+/// as one range; none where one is unknown (a function argument).
+std::optional<std::pair<int64_t, int64_t>> bufferBytes(Value root) {
+  std::optional<std::pair<int64_t, int64_t>> range;
+  SmallVector<Value> todo = {root};
+  llvm::SmallPtrSet<void *, 8> seen = {root.getAsOpaquePointer()};
+  auto from = [&](Value w) {
+    if (seen.insert(w.getAsOpaquePointer()).second)
+      todo.push_back(w);
+  };
+  while (!todo.empty()) {
+    Value v = todo.pop_back_val();
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      auto f = dyn_cast<scf::ForOp>(arg.getOwner()->getParentOp());
+      if (!f || arg.getArgNumber() == 0)
+        return std::nullopt;
+      unsigned i = arg.getArgNumber() - 1;
+      from(f.getInitArgs()[i]);
+      from(f.getYieldedValues()[i]);
+      continue;
+    }
+    Operation *def = v.getDefiningOp();
+    auto res = cast<OpResult>(v);
     if (isa<LocalAllocOp>(def)) {
       auto off = def->getAttrOfType<IntegerAttr>(kSharedOffsetAttr);
       auto size = def->getAttrOfType<IntegerAttr>(kSharedBytesAttr);
       if (!off || !size)
         return std::nullopt;
-      return std::make_pair(off.getInt(), off.getInt() + size.getInt());
-    }
-    if (isa<MemDescIndexOp, MemDescTransOp>(def))
-      v = def->getOperand(0);
-    else if (isa<WarpGroupDotWaitOp>(def))
-      v = def->getOperand(cast<OpResult>(v).getResultNumber());
-    else
+      int64_t lo = off.getInt(), hi = lo + size.getInt();
+      range = range ? std::make_pair(std::min(range->first, lo),
+                                     std::max(range->second, hi))
+                    : std::make_pair(lo, hi);
+    } else if (isa<MemDescIndexOp, MemDescTransOp, MemDescSubsliceOp>(def)) {
+      from(def->getOperand(0));
+    } else if (isa<WarpGroupDotWaitOp>(def)) {
+      from(def->getOperand(res.getResultNumber()));
+    } else if (auto f = dyn_cast<scf::ForOp>(def)) {
+      from(f.getInitArgs()[res.getResultNumber()]);
+      from(f.getYieldedValues()[res.getResultNumber()]);
+    } else if (auto f = dyn_cast<scf::IfOp>(def)) {
+      from(f.thenYield().getOperand(res.getResultNumber()));
+      if (!f.getElseRegion().empty())
+        from(f.elseYield().getOperand(res.getResultNumber()));
+    } else {
       return std::nullopt;
+    }
   }
-  return std::nullopt;
+  return range;
 }
 
 struct BarrierAnalysis {
@@ -355,15 +413,13 @@ FailureOr<int64_t> mlir::ll::allocateSharedMemory(ModuleOp module,
       if (auto a = dyn_cast<LocalAllocOp>(op)) {
         int64_t end = span[op].second;
         // Uses of the buffer and of its views (ll.memdesc_index /
-        // memdesc_trans, passed through a warp_group_dot_wait).
+        // memdesc_trans / memdesc_subslice, passed through a
+        // warp_group_dot_wait, carried by loops: allViews).
         // A buffer a wgmma reads starts at a multiple of 1024 bytes (where
         // any swizzle's pattern starts); the dot records which of its
         // operands are so placed.
-        SmallVector<Value> views = {a.getResult()};
         int64_t align = bufferAlignment(a.getType());
-        while (!views.empty()) {
-          Value v = views.pop_back_val();
-          llvm::append_range(views, memdescViews(v));
+        for (Value v : allViews(a.getResult())) {
           for (OpOperand &use : v.getUses()) {
             Operation *user = use.getOwner();
             if (auto dot = dyn_cast<WarpGroupDotOp>(user)) {

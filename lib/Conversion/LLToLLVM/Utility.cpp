@@ -588,6 +588,80 @@ LinearLayout lowering::indexLayout(const LinearLayout &l,
       /*requireSurjective=*/false);
 }
 
+FailureOr<LinearLayout> lowering::viewOffsets(Operation *op, MemDescType mem) {
+  auto shared = layoutOf(op, mem);
+  if (failed(shared))
+    return failure();
+  auto inv = shared->invert();
+  if (!inv)
+    return op->emitOpError() << "cannot be lowered: the memory layout is not "
+                                "invertible: "
+                             << inv.error().message();
+  if (!mem.isSubview())
+    return *inv;
+  // The view's coordinates are the low bits of the buffer's.
+  ArrayRef<int64_t> view = mem.getBufferShape();
+  ::ll::BasesList bases;
+  for (int i = 0; i < inv->numInDims(); ++i) {
+    std::vector<::ll::Basis> bs = inv->bases(i);
+    StringRef name = inv->inDimName(i);
+    unsigned d = 0;
+    if (!name.consume_front("dim") || name.getAsInteger(10, d) ||
+        d >= view.size())
+      return op->emitOpError() << "cannot be lowered: unexpected memory "
+                                  "layout dim " << inv->inDimName(i);
+    bs.resize(llvm::Log2_64(uint64_t(view[d])));
+    bases.push_back({inv->inDimName(i), std::move(bs)});
+  }
+  auto r = LinearLayout::create(std::move(bases), inv->outDims(),
+                                /*requireSurjective=*/false);
+  if (!r)
+    return op->emitOpError() << "cannot be lowered: " << r.error().message();
+  return *r;
+}
+
+FailureOr<int32_t> lowering::viewOrigin(Operation *op, Value mem) {
+  auto type = cast<MemDescType>(mem.getType());
+  SmallVector<int64_t> origin(type.getShape().size(), 0);
+  while (type.isSubview()) {
+    if (auto s = mem.getDefiningOp<MemDescSubsliceOp>()) {
+      for (auto [o, d] : llvm::zip(origin, s.getOffsets()))
+        o += d;
+      mem = s.getSrc();
+    } else if (auto t = mem.getDefiningOp<MemDescTransOp>()) {
+      // result dim i is source dim order[i]
+      SmallVector<int64_t> src(origin.size());
+      for (auto [i, o] : llvm::enumerate(t.getOrder()))
+        src[o] = origin[i];
+      origin = src;
+      mem = t.getSrc();
+    } else {
+      return op->emitOpError()
+             << "cannot be lowered: the origin of the view " << type
+             << " is not known here (a memdesc_subslice carried through a "
+                "loop or a branch is not supported)";
+    }
+    type = cast<MemDescType>(mem.getType());
+  }
+  if (llvm::all_of(origin, [](int64_t o) { return o == 0; }))
+    return 0;
+  auto shared = layoutOf(op, type);
+  if (failed(shared))
+    return failure();
+  auto inv = shared->invert();
+  if (!inv)
+    return op->emitOpError() << "cannot be lowered: the memory layout is not "
+                                "invertible: "
+                             << inv.error().message();
+  std::vector<std::pair<std::string, int32_t>> at;
+  for (auto [d, o] : llvm::enumerate(origin))
+    at.push_back({"dim" + std::to_string(d), int32_t(o)});
+  auto r = inv->applyNamed(at);
+  if (!r)
+    return op->emitOpError() << "cannot be lowered: " << r.error().message();
+  return (*r)[0];
+}
+
 FailureOr<LinearLayout> lowering::layoutOf(Operation *op, Type type) {
   std::string reason;
   auto l = getLinearLayout(type, &reason);

@@ -91,6 +91,7 @@ const llvm::StringMap<std::vector<StringRef>> &sameOps() {
       {"ttg.local_alloc", {}},
       {"ttg.memdesc_index", {}},
       {"ttg.memdesc_trans", {"order"}},
+      {"ttg.memdesc_subslice", {"offsets"}},
       {"ttng.warp_group_dot_wait", {"pendings"}},
       {"ttg.local_store", {}},
       {"ttg.local_dealloc", {}},

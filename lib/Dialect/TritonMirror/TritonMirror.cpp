@@ -3,7 +3,7 @@
 // Triton's types and layout attributes are read into the ll dialect's:
 //   !tt.ptr<T>, !tt.ptr<T, as>          -> !ll.ptr<T, as>
 //   !ttg.memdesc<SHAPExT, #enc, #space(, mutable)(, ALLOC)?>
-//                                       -> !ll.memdesc<SHAPExT, #enc(, mutable)>
+//                                       -> !ll.memdesc<SHAPExT, #enc(, mutable)(, ALLOC)?>
 //   #ttg.blocked<...>, #ttg.slice<...>, ... -> #ll.blocked<...>, ...
 //   #ttg.shared_memory                  -> a unit attribute (the memory space)
 // The ll attribute parsers take Triton's parameter syntax.
@@ -126,6 +126,30 @@ void ttg::BarrierOp::print(OpAsmPrinter &p) {
   p.printOptionalAttrDict((*this)->getAttrs(), {"spaces"});
 }
 
+/// `$src[o0, o1, ...] attr-dict : type -> type` (3.8+).
+ParseResult ttg::MemDescSubsliceOp::parse(OpAsmParser &p,
+                                          OperationState &result) {
+  OpAsmParser::UnresolvedOperand src;
+  SmallVector<int32_t> offsets;
+  Type srcType, type;
+  if (p.parseOperand(src) ||
+      p.parseCommaSeparatedList(OpAsmParser::Delimiter::Square, [&] {
+        return p.parseInteger(offsets.emplace_back());
+      }) ||
+      p.parseOptionalAttrDict(result.attributes) || p.parseColonType(srcType) ||
+      p.parseArrow() || p.parseType(type))
+    return failure();
+  result.addAttribute("offsets", p.getBuilder().getDenseI32ArrayAttr(offsets));
+  result.addTypes(type);
+  return p.resolveOperand(src, srcType, result.operands);
+}
+
+void ttg::MemDescSubsliceOp::print(OpAsmPrinter &p) {
+  p << " " << getSrc() << "[";
+  llvm::interleaveComma(getOffsets(), p);
+  p << "] : " << getSrc().getType() << " -> " << getType();
+}
+
 ParseResult tt::FuncOp::parse(OpAsmParser &p, OperationState &result) {
   auto build = [](Builder &b, ArrayRef<Type> args, ArrayRef<Type> results,
                   function_interface_impl::VariadicFlag, std::string &) {
@@ -243,7 +267,7 @@ void ttg::TTGDialect::initialize() {
                 ttg::MemDescIndexOp, ttg::AsyncCopyGlobalToLocalOp,
                 ttg::AsyncCommitGroupOp, ttg::AsyncWaitOp,
                 ttg::GlobalScratchAllocOp, ttg::MemDescTransOp,
-                ttg::Fp4ToFpOp>();
+                ttg::MemDescSubsliceOp, ttg::Fp4ToFpOp>();
 }
 
 //===----------------------------------------------------------------------===//
@@ -467,21 +491,27 @@ static Type parseMemDescBody(AsmParser &p) {
       p.parseComma() || p.parseAttribute(space))
     return {};
   bool mutableMemory = false;
+  SmallVector<int64_t> alloc;
   while (succeeded(p.parseOptionalComma())) {
     if (succeeded(p.parseOptionalKeyword("mutable"))) {
       mutableMemory = true;
       continue;
     }
-    // The allocation shape (multi-buffering): the view's own shape counts.
-    SmallVector<int64_t> alloc;
+    // The allocation shape: a view of part of it (memdesc_subslice) when
+    // its trailing dims differ from the shape (its leading dims, where it
+    // has more, count buffers: Triton 3.4-3.5's subviews).
     if (p.parseDimensionList(alloc, false, /*withTrailingX=*/false))
       return {};
   }
   if (p.parseGreater())
     return {};
+  ArrayRef<int64_t> view;
+  if (alloc.size() >= shape.size() &&
+      ArrayRef<int64_t>(alloc).take_back(shape.size()) != ArrayRef(shape))
+    view = ArrayRef<int64_t>(alloc).take_back(shape.size());
   return MemDescType::getChecked([&] { return p.emitError(loc); },
                                  p.getContext(), ArrayRef<int64_t>(shape), elt,
-                                 enc, mutableMemory);
+                                 enc, mutableMemory, view);
 }
 
 Type ttg::TTGDialect::parseType(DialectAsmParser &p) const {

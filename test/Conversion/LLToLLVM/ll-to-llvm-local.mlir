@@ -42,3 +42,24 @@ func.func @histogram(%x: tensor<512xi32, #v>) -> tensor<64xi32, #r> {
   return %h : tensor<64xi32, #r>
 }
 }
+
+// -----
+
+// A box of a swizzled buffer (ll.memdesc_subslice): rows [4, 8) of a 32x32
+// f32 tile with vec 4, maxPhase 8. Its element (0, 0) is the buffer's
+// (4, 0), which the swizzle put at row 4, column (0 / 4 XOR 4) * 4 = 16:
+// offset 4 * 32 + 16 = 144, XORed into every thread's offsets (not added:
+// the box's own rows swizzle the same column bits).
+#b = #ll.blocked<{sizePerThread = [1, 4], threadsPerWarp = [4, 8], warpsPerCTA = [1, 1], order = [1, 0]}>
+#s = #ll.swizzled_shared<{vec = 4, perPhase = 1, maxPhase = 8, order = [1, 0]}>
+// CHECK-LABEL: llvm.func @box
+// CHECK-DAG: %[[O:.*]] = llvm.mlir.constant(144 : i32) : i32
+// CHECK: %[[T:.*]] = llvm.xor %{{.*}}, %[[O]] : i32
+// CHECK: llvm.load {{.*}} {alignment = 16 : i64} : !llvm.ptr<3> -> vector<4xf32>
+module attributes {ll.target = #ll.target<"sm_90">} {
+func.func @box(%m: !ll.memdesc<32x32xf32, #s>) -> tensor<4x32xf32, #b> {
+  %v = ll.memdesc_subslice %m[4, 0] : !ll.memdesc<32x32xf32, #s> -> !ll.memdesc<4x32xf32, #s, 32x32>
+  %0 = ll.local_load %v : !ll.memdesc<4x32xf32, #s, 32x32> -> tensor<4x32xf32, #b>
+  return %0 : tensor<4x32xf32, #b>
+}
+}

@@ -37,3 +37,25 @@ module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 2 : i32, ttg.targ
     tt.return %r : tensor<32x1xi32, #blocked>
   }
 }
+
+// -----
+
+// Triton 3.8+ pipelines an sm_80 matmul with K sub-tiles of each stage:
+// ttg.memdesc_subslice, whose result type names the allocation shape.
+// CHECK-LABEL: func.func @k_subtile
+// CHECK: %[[V:.*]] = ll.memdesc_subslice %{{.*}}[0, 16] : !ll.memdesc<64x32xf16, #{{.*}}, mutable> -> !ll.memdesc<64x16xf16, #{{.*}}, mutable, 64x32>
+// CHECK: ll.local_load %[[V]] : !ll.memdesc<64x16xf16, #{{.*}}, mutable, 64x32> -> tensor<64x16xf16, #ll.dot_op
+#mma = #ttg.nvidia_mma<{versionMajor = 2, versionMinor = 0, warpsPerCTA = [2, 2], instrShape = [16, 8]}>
+#shared = #ttg.swizzled_shared<{vec = 8, perPhase = 2, maxPhase = 4, order = [1, 0]}>
+#smem = #ttg.shared_memory
+module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.target = "cuda:80", "ttg.threads-per-warp" = 32 : i32} {
+  tt.func public @k_subtile() {
+    %c0_i32 = arith.constant 0 : i32
+    %a = ttg.local_alloc : () -> !ttg.memdesc<2x64x32xf16, #shared, #smem, mutable>
+    %s = ttg.memdesc_index %a[%c0_i32] : !ttg.memdesc<2x64x32xf16, #shared, #smem, mutable> -> !ttg.memdesc<64x32xf16, #shared, #smem, mutable>
+    %v = ttg.memdesc_subslice %s[0, 16] : !ttg.memdesc<64x32xf16, #shared, #smem, mutable> -> !ttg.memdesc<64x16xf16, #shared, #smem, mutable, 64x32>
+    %t = ttg.local_load %v : !ttg.memdesc<64x16xf16, #shared, #smem, mutable, 64x32> -> tensor<64x16xf16, #ttg.dot_op<{opIdx = 0, parent = #mma, kWidth = 2}>>
+    ttg.local_dealloc %a : !ttg.memdesc<2x64x32xf16, #shared, #smem, mutable>
+    tt.return
+  }
+}

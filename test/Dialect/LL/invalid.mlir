@@ -583,3 +583,31 @@ func.func @f(%x: tensor<64x16xi8, #v>, %s: tensor<64x1xi8, #sc>) {
   %y = ll.upcast_mxfp %x, %s {axis = 1 : i32} : tensor<64x16xi8, #v>, tensor<64x1xi8, #sc> -> tensor<64x32xbf16, #d>
   return
 }
+
+// -----
+
+// A box's origin is a multiple of its size (its coordinates' bits are then
+// the origin's OR its own).
+#s = #ll.swizzled_shared<{vec = 8, perPhase = 1, maxPhase = 4, order = [1, 0]}>
+func.func @f(%m: !ll.memdesc<64x32xf16, #s, mutable>) {
+  // expected-error @+1 {{each offset must be a multiple of the result's size in its dim}}
+  %v = ll.memdesc_subslice %m[0, 8] : !ll.memdesc<64x32xf16, #s, mutable> -> !ll.memdesc<64x16xf16, #s, mutable, 64x32>
+  return
+}
+
+// -----
+
+#s = #ll.swizzled_shared<{vec = 8, perPhase = 1, maxPhase = 4, order = [1, 0]}>
+func.func @f(%m: !ll.memdesc<64x32xf16, #s, mutable>) {
+  // expected-error @+1 {{the result's allocation shape must be the source's}}
+  %v = ll.memdesc_subslice %m[0, 16] : !ll.memdesc<64x32xf16, #s, mutable> -> !ll.memdesc<64x16xf16, #s, mutable, 64x64>
+  return
+}
+
+// -----
+
+#s = #ll.swizzled_shared<{vec = 8, perPhase = 1, maxPhase = 4, order = [1, 0]}>
+// expected-error @+1 {{a view's allocation shape must have its rank, differ from its shape and be a multiple of it}}
+func.func @f(%m: !ll.memdesc<64x24xf16, #s, mutable, 64x48>) {
+  return
+}

@@ -203,3 +203,15 @@ func.func @wgmma(%c: tensor<64x64xf32, #mma>, %use: i1) -> tensor<64x64xf32, #mm
   %r:2 = ll.warp_group_dot_wait %d, %t {pendings = 0 : i32} : tensor<64x64xf32, #mma>, !ll.memdesc<64x64xf16, #nvt, mutable>
   return %r#0 : tensor<64x64xf32, #mma>
 }
+
+// -----
+
+// A K sub-tile of a pipeline stage: a view whose type carries the buffer's
+// allocation shape.
+#s = #ll.swizzled_shared<{vec = 8, perPhase = 1, maxPhase = 4, order = [1, 0]}>
+// CHECK-LABEL: func.func @subslice
+func.func @subslice(%m: !ll.memdesc<64x32xf16, #s, mutable>) -> !ll.memdesc<64x16xf16, #s, mutable, 64x32> {
+  // CHECK: ll.memdesc_subslice %{{.*}}[0, 16] : !ll.memdesc<64x32xf16, #{{.*}}, mutable> -> !ll.memdesc<64x16xf16, #{{.*}}, mutable, 64x32>
+  %v = ll.memdesc_subslice %m[0, 16] : !ll.memdesc<64x32xf16, #s, mutable> -> !ll.memdesc<64x16xf16, #s, mutable, 64x32>
+  return %v : !ll.memdesc<64x16xf16, #s, mutable, 64x32>
+}

@@ -512,6 +512,14 @@ def TTG_MemDescIndexOp : TTG_Op<"memdesc_index", [Pure]> {
   }];
 }
 
+// A box of a memdesc at `offsets` (3.8+: `%m[0, 16]`): a view whose type
+// carries the buffer's allocation shape.
+def TTG_MemDescSubsliceOp : TTG_Op<"memdesc_subslice", [Pure]> {
+  let arguments = (ins AnyType:$src, DenseI32ArrayAttr:$offsets);
+  let results = (outs AnyType:$result);
+  let hasCustomAssemblyFormat = 1;
+}
+
 // Pairs of e2m1 values packed in bytes (low nibble first along `axis`)
 // unpacked to 16-bit floats: the upcast Triton decomposes tl.dot_scaled into.
 def TTG_Fp4ToFpOp : TTG_Op<"fp4_to_fp", [Pure]> {

@@ -79,16 +79,22 @@ Type MemDescType::parse(AsmParser &p) {
   SMLoc loc = p.getCurrentLocation();
   if (p.parseLess() || parseShapedBody(p, shape, elt, enc))
     return {};
+  // (, mutable)? (, ALLOCxSHAPE)?
   bool isMutable = false;
-  if (succeeded(p.parseOptionalComma())) {
-    if (p.parseKeyword("mutable"))
+  SmallVector<int64_t> alloc;
+  while (alloc.empty() && succeeded(p.parseOptionalComma())) {
+    if (!isMutable && succeeded(p.parseOptionalKeyword("mutable"))) {
+      isMutable = true;
+      continue;
+    }
+    if (p.parseDimensionList(alloc, /*allowDynamic=*/false,
+                             /*withTrailingX=*/false))
       return {};
-    isMutable = true;
   }
   if (p.parseGreater())
     return {};
   return getChecked([&] { return p.emitError(loc); }, p.getContext(), shape,
-                    elt, enc, isMutable);
+                    elt, enc, isMutable, alloc);
 }
 
 void MemDescType::print(AsmPrinter &p) const {
@@ -96,6 +102,10 @@ void MemDescType::print(AsmPrinter &p) const {
   printShapedBody(p, getShape(), getElementType(), getEncoding());
   if (getMutableMemory())
     p << ", mutable";
+  if (isSubview()) {
+    p << ", ";
+    llvm::interleave(getAllocShape(), p, "x");
+  }
   p << ">";
 }
 
@@ -122,14 +132,27 @@ LogicalResult TensorDescType::verify(function_ref<InFlightDiagnostic()> emitErro
                                      Attribute encoding) {
   if (shape.empty() || shape.size() > 5)
     return emitError() << "!ll.tensordesc needs rank 1 to 5";
-  return MemDescType::verify(emitError, shape, elementType, encoding, true);
+  return MemDescType::verify(emitError, shape, elementType, encoding, true,
+                             {});
 }
 
 LogicalResult MemDescType::verify(function_ref<InFlightDiagnostic()> emitError,
                                   ArrayRef<int64_t> shape, Type elementType,
-                                  Attribute encoding, bool) {
+                                  Attribute encoding, bool,
+                                  ArrayRef<int64_t> allocShape) {
   if (shape.empty())
     return emitError() << "!ll.memdesc needs rank >= 1";
+  if (!allocShape.empty()) {
+    // A view of part of a buffer: a box whose sides divide the buffer's.
+    bool box = allocShape.size() == shape.size() && allocShape != shape;
+    for (auto [v, a] : llvm::zip(shape, allocShape))
+      box &= v > 0 && llvm::isPowerOf2_64(v) && a % v == 0;
+    if (!box)
+      return emitError() << "a view's allocation shape must have its rank, "
+                            "differ from its shape and be a multiple of it "
+                            "(powers of two) in every dim";
+    shape = allocShape;
+  }
   if (!elementType.isIntOrIndexOrFloat())
     return emitError() << "!ll.memdesc elements must be integers or floats";
   auto enc = dyn_cast<LayoutEncodingInterface>(encoding);
@@ -147,6 +170,12 @@ LogicalResult MemDescType::verify(function_ref<InFlightDiagnostic()> emitError,
     return emitError() << "the layout does not apply to the shape: "
                        << r.error().message();
   return success();
+}
+
+ArrayRef<int64_t> MemDescType::getLayoutShape() const {
+  auto enc = dyn_cast<LayoutEncodingInterface>(getEncoding());
+  ArrayRef<int64_t> s = isSubview() ? getAllocShape() : getShape();
+  return enc ? s.take_back(enc.getLayoutRank()) : s;
 }
 
 ArrayRef<int64_t> MemDescType::getBufferShape() const {
@@ -187,7 +216,7 @@ ArrayRef<int64_t> mlir::ll::getLayoutShape(Type type) {
   if (auto t = dyn_cast<RankedTensorType>(type))
     return t.getShape();
   if (auto m = dyn_cast<MemDescType>(type))
-    return m.getBufferShape();
+    return m.getLayoutShape();
   return {};
 }
 

@@ -907,6 +907,32 @@ LogicalResult MemDescIndexOp::verify() {
   return success();
 }
 
+LogicalResult MemDescSubsliceOp::verify() {
+  MemDescType src = getSrc().getType(), dst = getType();
+  ArrayRef<int32_t> offsets = getOffsets();
+  if (src.getElementType() != dst.getElementType() ||
+      src.getEncoding() != dst.getEncoding() ||
+      src.getMutableMemory() != dst.getMutableMemory())
+    return emitOpError() << "the result must keep the element type, layout "
+                            "and mutability";
+  if (src.getNumBuffers() != 1 ||
+      src.getShape().size() != dst.getShape().size() ||
+      offsets.size() != dst.getShape().size())
+    return emitOpError() << "views one buffer: one offset per dim of the "
+                            "source and the result";
+  if (dst.getLayoutShape() != src.getLayoutShape())
+    return emitOpError() << "the result's allocation shape must be the "
+                            "source's ("
+                         << src << " -> " << dst << ")";
+  for (auto [o, n, m] : llvm::zip(offsets, dst.getShape(), src.getShape()))
+    if (o < 0 || o % n || o + n > m)
+      return emitOpError() << "each offset must be a multiple of the result's "
+                              "size in its dim, the box inside the source: ["
+                           << llvm::make_range(offsets.begin(), offsets.end())
+                           << "] of " << src << " -> " << dst;
+  return success();
+}
+
 LogicalResult MemDescTransOp::verify() {
   MemDescType src = getSrc().getType(), dst = getType();
   ArrayRef<int32_t> order = getOrder();
@@ -921,7 +947,7 @@ LogicalResult MemDescTransOp::verify() {
   auto ld = layoutOf(*this, dst, "result layout");
   if (failed(ls) || failed(ld))
     return failure();
-  auto want = remapOuts(*ls, dst.getShape(),
+  auto want = remapOuts(*ls, dst.getLayoutShape(),
                         [&](const ::ll::Basis &b, unsigned d) {
                           return b[order[d]];
                         });

@@ -44,7 +44,7 @@ struct LegacyToLinear
       auto m = cast<MemDescType>(type);
       return Type(MemDescType::get(m.getContext(), m.getShape(),
                                    m.getElementType(), *lin,
-                                   m.getMutableMemory()));
+                                   m.getMutableMemory(), m.getAllocShape()));
     };
     replacer.addReplacement([&](RankedTensorType t) -> std::optional<Type> {
       return convert(t);

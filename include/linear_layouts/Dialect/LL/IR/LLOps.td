@@ -664,6 +664,32 @@ def LL_MemDescIndexOp : LL_Op<"memdesc_index", [Pure]> {
   let hasVerifier = 1;
 }
 
+def LL_MemDescSubsliceOp : LL_Op<"memdesc_subslice", [Pure]> {
+  let summary = "A box of a buffer, viewed in place";
+  let description = [{
+    The elements `src[offsets[0] + i, offsets[1] + j, ...]` for the result's
+    shape: no data moves. Each offset is a multiple of the result's size in
+    its dim (Triton's pipeliner takes K sub-tiles of a stage so), so an
+    element's coordinates are the origin's bits OR its own, and its offset
+    in the buffer is L(origin) XOR L(coords) for the buffer's linear map
+    L: a swizzled buffer's box is not a constant offset away. The result's
+    type carries the buffer's allocation shape.
+
+    ```mlir
+    %k1 = ll.memdesc_subslice %a[0, 16]
+        : !ll.memdesc<64x32xf16, #s, mutable>
+       -> !ll.memdesc<64x16xf16, #s, mutable, 64x32>
+    ```
+  }];
+  let arguments = (ins LL_MemDesc:$src, DenseI32ArrayAttr:$offsets);
+  let results = (outs LL_MemDesc:$result);
+  let assemblyFormat = [{
+    $src `` $offsets attr-dict `:` qualified(type($src)) `->`
+    qualified(type($result))
+  }];
+  let hasVerifier = 1;
+}
+
 def LL_MemDescTransOp : LL_Op<"memdesc_trans", [Pure]> {
   let summary = "The same buffer viewed with its dims permuted";
   let description = [{

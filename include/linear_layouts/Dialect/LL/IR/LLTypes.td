@@ -19,13 +19,29 @@ def LL_MemDescType : TypeDef<LL_Dialect, "MemDesc", [ShapedTypeInterface]> {
     leading dims count buffers, each laid out by the layout over the
     trailing dims, one after another (`ll.memdesc_index` picks one).
 
+    A trailing shape after `mutable` (or the encoding) makes the memdesc a
+    view of part of a larger buffer (`ll.memdesc_subslice`): the layout is
+    the buffer's, over that allocation shape, and the view's elements are
+    those of a box at an origin the op that made it records.
+
     ```mlir
     !ll.memdesc<128x64xf16, #ll.swizzled_shared<{vec = 8, perPhase = 1, maxPhase = 8, order = [1, 0]}>, mutable>
+    !ll.memdesc<128x32xf16, #shared, mutable, 128x64>  // half of the above
     ```
   }];
   let parameters = (ins ArrayRefParameter<"int64_t">:$shape,
                     "::mlir::Type":$elementType, "::mlir::Attribute":$encoding,
-                    "bool":$mutableMemory);
+                    "bool":$mutableMemory,
+                    OptionalArrayRefParameter<"int64_t">:$allocShape);
+  let builders = [
+    TypeBuilder<(ins "::llvm::ArrayRef<int64_t>":$shape,
+                     "::mlir::Type":$elementType,
+                     "::mlir::Attribute":$encoding, "bool":$mutableMemory), [{
+      return $_get($_ctxt, shape, elementType, encoding, mutableMemory,
+                   ::llvm::ArrayRef<int64_t>());
+    }]>
+  ];
+  let skipDefaultBuilders = 0;
   let hasCustomAssemblyFormat = 1;
   let genVerifyDecl = 1;
   let extraClassDeclaration = [{
@@ -34,8 +50,14 @@ def LL_MemDescType : TypeDef<LL_Dialect, "MemDesc", [ShapedTypeInterface]> {
     MemDescType cloneWith(std::optional<::llvm::ArrayRef<int64_t>> shape,
                           ::mlir::Type elementType) const {
       return MemDescType::get(getContext(), shape ? *shape : getShape(),
-                              elementType, getEncoding(), getMutableMemory());
+                              elementType, getEncoding(), getMutableMemory(),
+                              shape ? ::llvm::ArrayRef<int64_t>()
+                                    : getAllocShape());
     }
+    /// Whether this is a view of part of its buffer (an allocation shape).
+    bool isSubview() const { return !getAllocShape().empty(); }
+    /// The shape the layout covers: the allocation's when a subview.
+    ::llvm::ArrayRef<int64_t> getLayoutShape() const;
     /// The dims the layout covers (one buffer) and the number of buffers
     /// (the product of the leading dims; 1 when the ranks agree).
     ::llvm::ArrayRef<int64_t> getBufferShape() const;
