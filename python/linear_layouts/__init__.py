@@ -39,11 +39,12 @@ __version__ = "0.1.0"
 
 
 def compile(module, target: str | None = None, kernel: str | None = None, *, traffic_first: bool = False,
-            scratch_args: bool = False):
+            scratch_args: bool = False, reduction_order: str | None = None):
     """Compile an ``ll`` kernel to PTX / AMDGCN (see :mod:`linear_layouts.compiler`)."""
     from .compiler import compile as _compile
 
-    return _compile(module, target, kernel, traffic_first=traffic_first, scratch_args=scratch_args)
+    return _compile(module, target, kernel, traffic_first=traffic_first, scratch_args=scratch_args,
+                    reduction_order=reduction_order)
 
 
 def emulate(kernel, grid, args) -> None:

@@ -137,7 +137,8 @@ def _run(module: ir.Module, pipeline: str) -> None:
 
 
 def compile(module, target: str | None = None, kernel: str | None = None, *,
-            traffic_first: bool = False, scratch_args: bool = False, cleanup: bool = True) -> CompiledKernel:
+            traffic_first: bool = False, scratch_args: bool = False, cleanup: bool = True,
+            reduction_order: str | None = None) -> CompiledKernel:
     """Compile MLIR text (or an ``ir.Module`` in a context with the ll
     dialect) holding a ``func.func`` with the ``ll.kernel`` attribute, or
     Triton's TTGIR as Triton prints it (``tt.func``; converted by
@@ -152,7 +153,12 @@ def compile(module, target: str | None = None, kernel: str | None = None, *,
     insertvalue / extractvalue that carry a tensor's registers, which LLVM's
     O3 would otherwise take superlinear time over (IPSCCP on a 512-member
     struct: 5 s for a 64k-element vector add, 0.1 s after the cleanup's
-    17 ms); the Triton hook keeps it on."""
+    17 ms); the Triton hook keeps it on. ``reduction_order`` is the order in
+    which reductions combine a thread's registers: ``"tree"`` (balanced: the
+    default, and Triton 3.8+'s on NVIDIA), ``"packed"`` (a tree over pairs,
+    then the halves: the default for f32 / f16 sums on AMD, as Triton 3.9)
+    or ``"sequential"`` (left to right: Triton 3.6 / 3.7). The hook passes
+    the installed Triton's, whose bits our code then reproduces."""
     if isinstance(target, Target):
         target = target.name
     if target is not None and not isinstance(target, str):
@@ -195,6 +201,11 @@ def compile(module, target: str | None = None, kernel: str | None = None, *,
             raise CompileError(str(e)) from None
         # The module carries its target: every pass reads it from there.
         m.operation.attributes["ll.target"] = ir.Attribute.parse(f'#ll.target<"{info.name}">')
+        if reduction_order is not None:
+            if reduction_order not in ("sequential", "tree", "packed"):
+                raise CompileError(f"reduction_order must be 'sequential', 'tree' or 'packed', "
+                                   f"not {reduction_order!r}")
+            m.operation.attributes["ll.reduction_order"] = ir.StringAttr.get(reduction_order)
         kernels = [op for op in m.body.operations
                    if op.operation.name == "func.func" and "ll.kernel" in op.operation.attributes]
         if kernel is not None:

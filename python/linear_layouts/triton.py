@@ -141,7 +141,23 @@ def _our_kernel(ttgir: str, target: str):
     """Our compile of a kernel's TTGIR, the one module both the hook hands
     to Triton and emulate(code="ours") runs: Triton's ABI, with its global
     and profile scratch pointers after the kernel's arguments."""
-    return _compile(ttgir, target, scratch_args=True)
+    return _compile(ttgir, target, scratch_args=True, reduction_order=_reduction_order(target))
+
+
+def _reduction_order(target: str) -> str:
+    """The order in which the installed Triton combines a thread's registers
+    in a reduction (read off its code): left to right up to 3.7 (and 3.8 on
+    AMD), a balanced tree from 3.8 on NVIDIA, pairs then halves (packed
+    adds) from 3.9 on AMD. Ours follows, so that its code gives the same
+    bits."""
+    import triton
+
+    m = re.match(r"(\d+)\.(\d+)", triton.__version__)
+    version = (int(m[1]), int(m[2])) if m else (3, 6)
+    amd = target.startswith("gfx")
+    if version < (3, 8) or (amd and version < (3, 9)):
+        return "sequential"
+    return "packed" if amd else "tree"
 
 
 def _kernel_name(ttgir: str) -> str:

@@ -211,6 +211,12 @@ class _Lanes:
      [0x3C003C00, 0x7BFF4000, 0xBE003800, 0x00008000]),
     ("cvt.f32.f16 $0, $1;", "=r,h", [np.uint16([0x3C00, 0xC000, 0x7BFF, 0])],
      [0x3F800000, 0xC0000000, 0x477FE000, 0]),
+    # f32 -> tf32 (tf32x3's split), nearest with ties away from zero, 10 mantissa bits: 1 + 2^-11
+    # (a tie) is 1 + 2^-10 = 0x3F802000, its negative -(1 + 2^-10); 1 + 2^-12 is 1.0; the largest
+    # f32 rounds up to infinity.
+    ("cvt.rna.tf32.f32 $0, $1;", "=r,r", [np.float32([1 + 2**-11, -(1 + 2**-11), 1 + 2**-12,
+                                                      np.finfo(np.float32).max])],
+     [0x3F802000, 0xBF802000, 0x3F800000, 0x7F800000]),
 ])
 def test_cvt_forms_follow_the_formats(asm, constraints, inputs, expected):
     """The cvt forms of Triton's fp8 / f16 conversions, against the formats'

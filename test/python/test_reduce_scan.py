@@ -410,3 +410,46 @@ def test_core_scan_plans_give_every_prefix():
             assert P[h] == want, (what, h)
         assert p["shared_entries"] == (1 << (ab + p["rest_bits"]) if any(
             s >> (p["register_bits"] + p["lane_bits"]) for s in p["steps"]) else 0)
+
+
+def _in_order(values, order):
+    """float32 sums of each row of `values` in a reduction order, as defined
+    (docs/lowering.md): left to right; a balanced tree of adjacent pairs; the
+    tree of the even and of the odd positions, then the two."""
+    def tree(v):
+        while v.shape[-1] > 1:
+            v = v[..., 0::2] + v[..., 1::2]
+        return v[..., 0]
+    if order == "sequential":
+        acc = values[..., 0]
+        for i in range(1, values.shape[-1]):
+            acc = acc + values[..., i]
+        return acc
+    if order == "packed":
+        return tree(values[..., 0::2]) + tree(values[..., 1::2])
+    return tree(values)
+
+
+@pytest.mark.parametrize("target", ["sm_80", "gfx942"])
+@pytest.mark.parametrize("order", ["sequential", "tree", "packed", None])
+def test_reduction_orders_give_their_bits(target, order):
+    """A thread's 16 values of a row summed in the order asked for
+    (`reduction_order`: the one each Triton release uses, so that the hook
+    reproduces its bits): bitwise the float32 sums in that order. The data
+    spans 2^-20 .. 2^20, so that the orders give different bits; the
+    default is the tree, and on AMD the packed tree (f32 adds)."""
+    lanes = 64 if target == "gfx942" else 32
+    layout = f"#ttg.blocked<{{sizePerThread = [1, 16], threadsPerWarp = [{lanes}, 1], warpsPerCTA = [1, 1], order = [1, 0]}}>"
+    shape = [lanes, 16]
+    k = ll.compile(kernels.reduce_mlir(layout, shape, "f32", 1, "add", target), target, reduction_order=order)
+    g = np.random.default_rng(5)
+    x = (g.standard_normal(2 * lanes * 16) * 2.0 ** g.integers(-20, 20, 2 * lanes * 16)).astype(np.float32)
+    y = np.zeros(2 * lanes, np.float32)
+    ll.emulate(k, 2, [x, y])
+    rows = x.reshape(-1, 16)
+    want = {o: _in_order(rows, o) for o in ("sequential", "tree", "packed")}
+    assert len({w.tobytes() for w in want.values()}) == 3  # the orders differ on this data
+    expect = order or ("packed" if target == "gfx942" else "tree")
+    np.testing.assert_array_equal(y, want[expect])
+    with pytest.raises(CompileError, match="reduction_order must be"):
+        ll.compile(kernels.reduce_mlir(layout, shape, "f32", 1, "add", target), target, reduction_order="pairwise")

@@ -102,6 +102,18 @@ def matmul_ieee(A, B, C, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
 
 
 @triton.jit
+def matmul_split(A, B, C, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr, P: tl.constexpr):
+    # fp32 accuracy from tensor cores: P = "tf32x3" (NVIDIA) or "bf16x3"
+    # (AMD) splits each input into a big and a small part and sums three dots.
+    rm = tl.arange(0, M)
+    rn = tl.arange(0, N)
+    rk = tl.arange(0, K)
+    a = tl.load(A + rm[:, None] * K + rk[None, :])
+    b = tl.load(B + rk[:, None] * N + rn[None, :])
+    tl.store(C + rm[:, None] * N + rn[None, :], tl.dot(a, b, input_precision=P))
+
+
+@triton.jit
 def matmul_bt(A, B, C, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
     # B stored N x K (a linear layer's weight): the dot of tl.trans(b).
     rm = tl.arange(0, M)
@@ -236,6 +248,26 @@ def _mxfp4_case(rng, M=64, N=64, K=64):
     return [a, s, _bf16_bits(y), c], lambda: np.testing.assert_array_equal(c, want)
 
 
+def _split_case(mantissa_bits, M=64, N=64, K=64):
+    """Normal f32 inputs. Three products of the split parts miss only
+    small x small and the small parts' own rounding, about
+    2^-2(m+1) relative each (m the format's mantissa bits), plus the fp32
+    sums' rounding, K 2^-24: far below one pass's 2^-(m+1) per product."""
+    def make(rng):
+        a = rng.standard_normal((M, K)).astype(np.float32)
+        b = rng.standard_normal((K, N)).astype(np.float32)
+        c = np.zeros((M, N), np.float32)
+        want = a.astype(np.float64) @ b.astype(np.float64)
+        mag = np.abs(a).astype(np.float64) @ np.abs(b).astype(np.float64)
+        bound = (4 * 2.0 ** (-2 * (mantissa_bits + 1)) + K * 2.0**-24) * mag
+
+        def check():
+            err = np.abs(c - want)
+            assert (err <= bound).all(), f"error {err.max()} beyond the split's bound"
+        return [a, b, c], check
+    return make
+
+
 def _bt_case(rng):
     x, y = _grid_values(rng, (64, 32)), _grid_values(rng, (64, 32))
     c = np.zeros((64, 64), np.float32)
@@ -288,6 +320,10 @@ DOT_KERNELS = {
                    ("sm_90", "gfx942")),  # (sm_80 has no e4m3)
     "mxfp4_matmul": (mxfp4_matmul, {"A": "*u8", "S": "*u8", "B": "*bf16"}, {"M": 64, "N": 64, "K": 64}, 4, 1,
                      _mxfp4_case, ALL),
+    "matmul_tf32x3": (matmul_split, None, {"M": 64, "N": 64, "K": 64, "P": "tf32x3"}, 4, 1, _split_case(10),
+                      NVIDIA),
+    "matmul_bf16x3": (matmul_split, None, {"M": 64, "N": 64, "K": 64, "P": "bf16x3"}, 4, 1, _split_case(7),
+                      ("gfx942",)),
     "matmul_ieee": (matmul_ieee, None, {"M": 16, "N": 16, "K": 16}, 1, 1, _matmul_case("f32", 16, 16, 16), ALL),
     "matmul_bt": (matmul_bt, None, {"M": 64, "N": 64, "K": 32}, 4, 1, _bt_case, ALL),
     "bmm": (bmm, None, {"G": 2, "M": 32, "N": 32, "K": 32}, 4, 1, _bmm_case, ALL),

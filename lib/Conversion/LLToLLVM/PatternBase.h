@@ -368,6 +368,16 @@ int64_t bufferAlignment(MemDescType m);
 /// ll.warp_group_dot_wait, and where it flows through scf.for / scf.if / scf.yield:
 /// the region arguments and results it becomes).
 SmallVector<Value> memdescViews(Value v);
+/// The order in which a reduction combines a thread's values of one output
+/// element (see combineList in ReduceScanOpToLLVM.cpp). A module's
+/// `ll.reduction_order` attribute ("sequential", "tree" or "packed") picks
+/// it; by default a balanced tree, and on AMD for f32 / f16 adds and
+/// multiplies the packed tree (pairs per instruction). The Triton hook sets
+/// the attribute to the installed release's order, so that our code gives
+/// Triton's bits.
+enum class ReductionOrder { Sequential, Tree, Packed };
+constexpr const char *kReductionOrderAttr = "ll.reduction_order";
+
 /// The operands of an ll.warp_group_dot that ll-allocate-shared placed at a
 /// multiple of kWgmmaAlign bytes (buffers a wgmma reads), by number.
 constexpr const char *kWgmmaAlignedAttr = "ll.aligned_operands";

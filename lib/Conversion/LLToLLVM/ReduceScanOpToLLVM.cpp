@@ -10,7 +10,8 @@
 // each vector its pivot, Z's pivots cleared so lanes and warps are avoided
 // where registers do) enumerates each element of a line exactly once:
 //   1. vectors of C with a register pivot (registers only): combine the
-//      registers of each class within the thread;
+//      registers of each class within the thread, in the module's
+//      ll.reduction_order (a balanced tree by default);
 //   2. a lane pivot (lane bits lp, register bits rp): combine with
 //      shfl.bfly(value of register r ^ rp, lp), a butterfly; when C's lane
 //      vectors are all the lanes and no registers, and the region is one
@@ -80,6 +81,72 @@ SmallVector<Value> combine(OpBuilder &b, Region &region, ArrayRef<Value> acc,
   for (Value v : blk.getTerminator()->getOperands())
     out.push_back(map.lookupOrDefault(v));
   return out;
+}
+
+/// The module's ll.reduction_order for `op` (packed only where the region
+/// is one f32 / f16 add or multiply: the other combines are exact or not
+/// packed).
+ReductionOrder reductionOrder(Operation *op, const TargetInfo &target) {
+  Region &region = op->getRegion(0);
+  Block &blk = region.front();
+  bool packable = false;
+  if (llvm::hasSingleElement(blk.without_terminator())) {
+    Operation &o = blk.front();
+    Type t = o.getNumResults() ? o.getResult(0).getType() : Type();
+    packable = isa<arith::AddFOp, arith::MulFOp>(o) && t &&
+               (t.isF32() || t.isF16());
+  }
+  ReductionOrder dflt = target.isAMD() && packable ? ReductionOrder::Packed
+                                                   : ReductionOrder::Tree;
+  auto attr = op->getParentOfType<ModuleOp>()->getAttrOfType<StringAttr>(
+      kReductionOrderAttr);
+  if (!attr)
+    return dflt;
+  if (attr.getValue() == "sequential")
+    return ReductionOrder::Sequential;
+  if (attr.getValue() == "packed" && packable)
+    return ReductionOrder::Packed;
+  return ReductionOrder::Tree;
+}
+
+/// A thread's values of one output element combined in `order`:
+///   sequential  ((v0 + v1) + v2) + ...          (Triton 3.6 / 3.7);
+///   tree        (v0 + v1) + (v2 + v3), ... a balanced tree, log2 deep
+///               (Triton 3.8+ on NVIDIA);
+///   packed      tree(v0, v2, v4, ...) + tree(v1, v3, ...): the tree over
+///               pairs (v2i, v2i+1) as 2-vectors, then the two halves
+///               (Triton 3.9 on AMD, whose packed f32 / f16 adds take a
+///               pair per instruction).
+SmallVector<Value> combineList(OpBuilder &b, Region &region,
+                               ArrayRef<SmallVector<Value>> list,
+                               ReductionOrder order) {
+  std::function<SmallVector<Value>(ArrayRef<SmallVector<Value>>)> tree =
+      [&](ArrayRef<SmallVector<Value>> l) {
+        SmallVector<SmallVector<Value>> level(l.begin(), l.end());
+        while (level.size() > 1) {
+          SmallVector<SmallVector<Value>> next;
+          for (size_t i = 0; i + 1 < level.size(); i += 2)
+            next.push_back(combine(b, region, level[i], level[i + 1]));
+          if (level.size() % 2)
+            next.push_back(level.back());
+          level = std::move(next);
+        }
+        return level[0];
+      };
+  if (order == ReductionOrder::Sequential) {
+    SmallVector<Value> acc = list[0];
+    for (const auto &v : list.drop_front())
+      acc = combine(b, region, acc, v);
+    return acc;
+  }
+  if (order == ReductionOrder::Packed && list.size() >= 4 &&
+      list.size() % 2 == 0) {
+    SmallVector<SmallVector<Value>> even, odd;
+    for (auto [i, v] : llvm::enumerate(list))
+      (i % 2 ? odd : even).push_back(v);
+    return combine(b, region, tree(even), tree(odd));
+  }
+  return tree(list);
 }
 
 /// Element types the combining region can be applied to.
@@ -241,16 +308,16 @@ struct ReduceLowering : TargetPattern<ReduceOp> {
                   uint64_t r) -> const SmallVector<Value> & {
       return m.find(plan->classes.canon(r))->second;
     };
-    // 1. Within the thread.
+    // 1. Within the thread: the registers of each class in order, combined
+    // by reductionOrder (a balanced tree by default).
+    ReductionOrder order = reductionOrder(op, target);
     std::map<uint64_t, SmallVector<Value>> part;
     int nc = int(plan->cReg.size());
     for (uint64_t r = 0; r < (uint64_t(1) << hw.regBits); ++r) {
       if (plan->classes.canon(r) != r)
         continue;
-      SmallVector<Value> acc;
-      for (size_t k = 0; k < n; ++k)
-        acc.push_back(vals[k][r]);
-      for (uint64_t j = 1; j < (uint64_t(1) << nc); ++j) {
+      SmallVector<SmallVector<Value>> list;
+      for (uint64_t j = 0; j < (uint64_t(1) << nc); ++j) {
         uint64_t other = r;
         for (int i = 0; i < nc; ++i)
           if ((j >> i) & 1)
@@ -258,9 +325,9 @@ struct ReduceLowering : TargetPattern<ReduceOp> {
         SmallVector<Value> cur;
         for (size_t k = 0; k < n; ++k)
           cur.push_back(vals[k][other]);
-        acc = combine(b, region, acc, cur);
+        list.push_back(std::move(cur));
       }
-      part[r] = std::move(acc);
+      part[r] = combineList(b, region, list, order);
     }
     // 2. Over lanes: in one instruction where every lane is combined and
     // the target has one, else by butterflies.

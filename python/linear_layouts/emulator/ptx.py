@@ -474,7 +474,9 @@ def _cvt(instr: _Instr) -> Callable:
       cvt.rn.satfinite.{e4m3x2,e5m2x2}.f32 d, a, b  (a in the high byte)
       cvt.rn.f16x2.{e4m3x2,e5m2x2} d, a             (exact)
       cvt.rn.{f16x2,bf16x2}.f32 d, a, b             (a in the high half)
-      cvt.{rn,rz}.f16.f32 d, a;  cvt.rn.bf16.f32 d, a;  cvt.f32.{f16,bf16} d, a"""
+      cvt.{rn,rz}.f16.f32 d, a;  cvt.rn.bf16.f32 d, a;  cvt.f32.{f16,bf16} d, a
+      cvt.rna.tf32.f32 d, a  (tf32x3's split: nearest, ties away from zero, to
+                              10 mantissa bits; the low 13 bits cleared)"""
     from .nvvm import _fp8_values, _round_fp8
     from .values import _round_bf16
 
@@ -532,6 +534,16 @@ def _cvt(instr: _Instr) -> Callable:
             value = h.view(np.float16).astype(np.float32) if mods[1] == "f16" else \
                 (h.astype(np.uint32) << 16).view(np.float32)
             put(regs, active, value.view(np.uint32))
+        return run
+    if mods == ("rna", "tf32", "f32") and len(ops) == 2:
+        def run(st: Any, regs: list, active: np.ndarray) -> None:
+            bits = src[0](regs, st.T).astype(np.uint32)
+            mag = bits & np.uint32(0x7FFFFFFF)
+            # (adding half an ulp to the magnitude rounds ties away from zero;
+            # a carry into the exponent gives the next binade or infinity)
+            r = (bits & np.uint32(0x80000000)) | ((mag + np.uint32(0x1000)) & np.uint32(0xFFFFE000))
+            r = np.where(mag >= np.uint32(0x7F800000), np.where(mag > 0x7F800000, np.uint32(0x7FFFFFFF), bits), r)
+            put(regs, active, r.astype(np.uint32))
         return run
     raise _error(f"inline PTX {instr.text!r}: this form of cvt is not modelled")
 
