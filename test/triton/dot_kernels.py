@@ -317,7 +317,7 @@ DOT_KERNELS = {
     "matmul_tf32": (matmul, None, _MM, 4, (1, 1), _matmul_case("tf32"), ALL),
     "matmul_i8": (matmul, None, _MM, 4, (1, 1), _matmul_case("i8"), ALL),
     "matmul_fp8": (matmul, {"A": "*fp8e4nv", "B": "*fp8e4nv"}, _MM, 4, (1, 1), _matmul_case("fp8"),
-                   ("sm_90", "gfx942")),  # (sm_80 has no e4m3)
+                   ("sm_89", "sm_90", "gfx942")),  # (sm_80 has no e4m3: sm_89's mma.sync m16n8k32)
     "mxfp4_matmul": (mxfp4_matmul, {"A": "*u8", "S": "*u8", "B": "*bf16"}, {"M": 64, "N": 64, "K": 64}, 4, 1,
                      _mxfp4_case, ALL),
     "matmul_tf32x3": (matmul_split, None, {"M": 64, "N": 64, "K": 64, "P": "tf32x3"}, 4, 1, _split_case(10),

@@ -18,6 +18,16 @@ using namespace mlir::ll::lowering;
 
 namespace {
 
+/// "e4m3" / "e5m2" for the fp8 types mma.sync takes (PTX names), else null.
+const char *fp8Name(Type t) {
+  if (isa<Float8E4M3FNType>(t))
+    return "e4m3";
+  if (isa<Float8E5M2Type>(t))
+    return "e5m2";
+  return nullptr;
+}
+
+
 /// `v` (an operand element) as the accumulator's type `t`.
 Value widen(OpBuilder &b, Location loc, Value v, Type t) {
   Type from = v.getType();
@@ -94,9 +104,15 @@ struct DotLowering : TargetPattern<DotOp> {
     } else if (ae.isInteger(8) && be.isInteger(8) && de.isInteger(32)) {
       instr = ::ll::mmaM16N8K32I8(), perReg = 4;
       kind = "m16n8k32.row.col.s32.s8.s8.s32";
+    } else if (fp8Name(ae) && fp8Name(be) && de.isF32() &&
+               target.target().computeCapability >= 89) {
+      // sm_89+: e4m3 / e5m2 (either for each operand), the s8 fragments
+      instr = ::ll::mmaM16N8K32I8(), perReg = 4;
+      kind = std::string("m16n8k32.row.col.f32.") + fp8Name(ae) + "." +
+             fp8Name(be) + ".f32";
     } else {
-      why = "mma.sync: f16 / bf16 -> f32, f16 -> f16, tf32 -> f32 and i8 -> i32 "
-            "so far";
+      why = "mma.sync: f16 / bf16 -> f32, f16 -> f16, tf32 -> f32, i8 -> i32 "
+            "and (sm_89+) e4m3 / e5m2 -> f32 so far";
       return failure();
     }
     auto plan = ::ll::planTiledDot(&la, &lb, lc, instr);

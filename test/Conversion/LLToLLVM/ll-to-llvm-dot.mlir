@@ -152,3 +152,21 @@ func.func @mma_f16_acc(%x: tensor<16x32xf16, #a>, %y: tensor<32x8xf16, #b>, %z: 
   return %d : tensor<16x8xf16, #mma>
 }
 }
+
+// -----
+
+// sm_89 fp8: mma.sync m16n8k32 with an e4m3 A and an e5m2 B (the s8
+// fragments, four elements per register); a 16x8x32 dot is one
+// instruction. On sm_80 the same dot has no instruction (a diagnostic).
+#mma = #ll.nvidia_mma<{versionMajor = 2, versionMinor = 0, warpsPerCTA = [1, 1], instrShape = [16, 8]}>
+#a = #ll.dot_op<{opIdx = 0, parent = #mma, kWidth = 4}>
+#b = #ll.dot_op<{opIdx = 1, parent = #mma, kWidth = 4}>
+// CHECK-LABEL: llvm.func @fp8_dot
+// CHECK: llvm.inline_asm asm_dialect = att "mma.sync.aligned.m16n8k32.row.col.f32.e4m3.e5m2.f32 { $0, $1, $2, $3 }, { $4, $5, $6, $7 }, { $8, $9 }, { $10, $11, $12, $13 };"
+// CHECK-NOT: mma.sync
+module attributes {ll.target = #ll.target<"sm_89">} {
+func.func @fp8_dot(%x: tensor<16x32xf8E4M3FN, #a>, %y: tensor<32x8xf8E5M2, #b>, %z: tensor<16x8xf32, #mma>) -> tensor<16x8xf32, #mma> {
+  %d = ll.dot %x, %y, %z : tensor<16x32xf8E4M3FN, #a> * tensor<32x8xf8E5M2, #b> -> tensor<16x8xf32, #mma>
+  return %d : tensor<16x8xf32, #mma>
+}
+}

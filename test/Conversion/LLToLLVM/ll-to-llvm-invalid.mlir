@@ -190,3 +190,19 @@ func.func @wgmma_no_descriptor(%c: tensor<64x64xf32, #mma>) attributes {ll.num_w
   return
 }
 }
+
+// -----
+
+// fp8 tensor-core dots need sm_89: on sm_80 no instruction divides them
+// (mma m16n8 and its k32 operands, as linear layouts).
+#mma = #ll.linear<{register = [[0, 1], [8, 0]], lane = [[0, 2], [0, 4], [1, 0], [2, 0], [4, 0]], warp = [], block = []}>
+#a = #ll.linear<{register = [[0, 1], [0, 2], [8, 0], [0, 16]], lane = [[0, 4], [0, 8], [1, 0], [2, 0], [4, 0]], warp = [], block = []}>
+#b = #ll.linear<{register = [[1, 0], [2, 0], [16, 0]], lane = [[4, 0], [8, 0], [0, 1], [0, 2], [0, 4]], warp = [], block = []}>
+module attributes {ll.target = #ll.target<"sm_80">} {
+func.func @fp8_dot(%x: tensor<16x32xf8E4M3FN, #a>, %y: tensor<32x8xf8E4M3FN, #b>, %z: tensor<16x8xf32, #mma>) -> tensor<16x8xf32, #mma> {
+  // expected-error @+2 {{(sm_89+) e4m3 / e5m2 -> f32 so far}}
+  // expected-error @+1 {{failed to legalize operation 'll.dot'}}
+  %d = ll.dot %x, %y, %z : tensor<16x32xf8E4M3FN, #a> * tensor<32x8xf8E4M3FN, #b> -> tensor<16x8xf32, #mma>
+  return %d : tensor<16x8xf32, #mma>
+}
+}
