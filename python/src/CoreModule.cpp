@@ -894,7 +894,7 @@ planning, the lowering and code emission know about it (the core's
 >>> t.vendor, t.warp_size, t.num_banks, t.shared_memory_bytes
 ('amd', 64, 32, 65536)
 >>> Target("sm_90").processor, Target("sm_90").features
-('sm_90a', '+ptx83')
+('sm_90a', '+ptx84')
 
 Unknown or unsupported targets (RDNA's wave32 gfx1100, sm_100) raise
 LayoutError with the reason.)doc")
@@ -931,7 +931,7 @@ LayoutError with the reason.)doc")
       .def_ro("processor", &ll::Target::processor,
               "The processor LLVM's back end takes (sm_90a for sm_90).")
       .def_ro("features", &ll::Target::features,
-              "LLVM target features (the PTX ISA version, '+ptx83'); '' "
+              "LLVM target features (the PTX ISA version, '+ptx84'); '' "
               "on AMD.")
       .def_ro("code_object_version", &ll::Target::codeObjectVersion,
               "AMD: the code object version (500); NVIDIA: 0.")

@@ -198,11 +198,9 @@ def test_wrong_argument_types_raise_the_documented_errors(tmp_path):
 
 def test_fallback_reasons_name_the_op_and_line(tmp_path):
     out = json.loads(child("reasons", str(tmp_path)))
-    # (tl.dot_scaled's e4m3 upcast on AMD: 3.6's upcast_mxfp of e4m3 values,
-    # 3.9's scaled_upcast_fp8)
+    # (a tensor descriptor's atomic_add on sm_90: a TMA reduction)
     pattern = {
-        "mxfp8_matmul": {"gfx942": r"(unsupported op amdg\.upcast_mxfp of e4m3 \(e2m1 is lowered\)|unsupported op "
-                                   r"amdg\.scaled_upcast_fp8) at tutorials\.py:\d+:\d+"},
+        "tile_accumulate_desc": {"sm_90": r"unsupported op ttng\.async_tma_reduce at tutorials\.py:\d+:\d+"},
     }
     for key, reason in out["reasons"].items():
         name, target = key.split("@")
@@ -210,7 +208,7 @@ def test_fallback_reasons_name_the_op_and_line(tmp_path):
         assert "\n" not in reason and not reason.endswith(":"), reason
     # Served from Triton's cache: recorded, with the path of the compile
     # that filled it (fallback and why; ours).
-    assert out["cached"] == [["mxfp8_matmul", "fallback", True, out["reasons"]["mxfp8_matmul@gfx942"]],
+    assert out["cached"] == [["tile_accumulate_desc", "fallback", True, out["reasons"]["tile_accumulate_desc@sm_90"]],
                              ["grid_size", "ours", True, ""]], out["cached"]
     assert "(cached)" in out["table"]
 
@@ -225,7 +223,8 @@ def _reasons(cache: str) -> None:
             assert rec.path == "fallback", rec
             reasons[f"{name}@{target}"] = rec.reason
     n = len(llt.report())
-    compile_with(*UNSUPPORTED["mxfp8_matmul"][:3], "gfx942")  # a cache hit now
+    fn, sig, consts, _, attrs = UNSUPPORTED["tile_accumulate_desc"]
+    compile_with(fn, sig, consts, "sm_90", attrs)  # a cache hit now
     fn, sig, consts, attrs, _ = TUTORIALS["grid_size"]
     compile_with(fn, sig, consts, "sm_90", attrs)
     compile_with(fn, sig, consts, "sm_90", attrs)  # a cache hit

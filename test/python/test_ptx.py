@@ -211,6 +211,13 @@ class _Lanes:
      [0x3C003C00, 0x7BFF4000, 0xBE003800, 0x00008000]),
     ("cvt.f32.f16 $0, $1;", "=r,h", [np.uint16([0x3C00, 0xC000, 0x7BFF, 0])],
      [0x3F800000, 0xC0000000, 0x477FE000, 0]),
+    # f16 -> bf16 to nearest even (Triton's fp8 -> bf16 on sm_90 goes through f16): 1.0 = 0x3F80;
+    # 1 + 2^-10 is 1.0 in bf16's 7 bits; 65504 rounds up to 2^16 = 0x4780; -2.0 = 0xC000.
+    ("cvt.bf16.f16 $0, $1;", "=h,h", [np.uint16([0x3C00, 0x3C01, 0x7BFF, 0xC000])],
+     [0x3F80, 0x3F80, 0x4780, 0xC000]),
+    # mov between a register and a vector of its parts (element 0 low): the halves swapped.
+    ("{ .reg .b16 a<2>; mov.b32 {a0, a1}, $1; mov.b32 $0, {a1, a0}; }", "=r,r",
+     [np.uint32([0x12345678, 0xFFFF0000, 1, 0])], [0x56781234, 0x0000FFFF, 0x10000, 0]),
     # f32 -> tf32 (tf32x3's split), nearest with ties away from zero, 10 mantissa bits: 1 + 2^-11
     # (a tie) is 1 + 2^-10 = 0x3F802000, its negative -(1 + 2^-10); 1 + 2^-12 is 1.0; the largest
     # f32 rounds up to infinity.

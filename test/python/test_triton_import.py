@@ -72,16 +72,15 @@ def test_unsupported_ops_are_named():
 
 
 def test_unsupported_op_names_the_python_line():
-    # An op the importer does not lower (AMD's e4m3 upcast of a
-    # tl.dot_scaled): the error names it and the kernel's source line, from
-    # Triton's locations.
-    from tutorials import mxfp8_matmul
+    # An op the importer does not read (a tensor descriptor's atomic_add on
+    # sm_90: a TMA reduction): the error names it and the kernel's source
+    # line, from Triton's locations.
+    from tutorials import UNSUPPORTED
 
-    src = triton.compiler.ASTSource(mxfp8_matmul, {"A": "*u8", "S": "*u8", "B": "*bf16", "C": "*fp32", "M": "constexpr",
-                                                   "N": "constexpr", "K": "constexpr"}, {"M": 64, "N": 64, "K": 64})
-    text = triton.compile(src, target=TARGETS["gfx942"], options={"num_warps": 4}).asm["ttgir"]
-    lines, first = inspect.getsourcelines(mxfp8_matmul.fn)
-    line = first + next(i for i, t in enumerate(lines) if "tl.dot_scaled" in t)
-    with pytest.raises(CompileError, match=rf"unsupported op amdg.(upcast_mxfp of e4m3 .*|scaled_upcast_fp8) at "
-                                           rf"tutorials.py:{line}:"):
+    fn, sig, consts, _, attrs = UNSUPPORTED["tile_accumulate_desc"]
+    src = triton.compiler.ASTSource(fn, {**sig, **{k: "constexpr" for k in consts}}, consts, attrs=attrs)
+    text = triton.compile(src, target=TARGETS["sm_90"], options={"num_warps": 4}).asm["ttgir"]
+    lines, first = inspect.getsourcelines(fn.fn)
+    line = first + next(i for i, t in enumerate(lines) if "atomic_add" in t)
+    with pytest.raises(CompileError, match=rf"unsupported op ttng.async_tma_reduce at tutorials.py:{line}:"):
         ll.compile(text)

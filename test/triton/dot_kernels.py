@@ -92,6 +92,19 @@ def mxfp4_matmul(A, S, B, C, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
 
 
 @triton.jit
+def mxfp8_matmul(A, S, B, C, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
+    # An MXFP8 (e4m3) x bf16 dot: one e8m0 scale per 32 of A's K elements.
+    # On gfx942 Triton converts A to bf16 and scales it (amdg.upcast_mxfp of
+    # e4m3; 3.9: amdg.scaled_upcast_fp8).
+    rm = tl.arange(0, M)
+    rn = tl.arange(0, N)
+    a = tl.load(A + rm[:, None] * K + tl.arange(0, K)[None, :])
+    s = tl.load(S + rm[:, None] * (K // 32) + tl.arange(0, K // 32)[None, :])
+    b = tl.load(B + tl.arange(0, K)[:, None] * N + rn[None, :])
+    tl.store(C + rm[:, None] * N + rn[None, :], tl.dot_scaled(a, s, "e4m3", b, None, "bf16"))
+
+
+@triton.jit
 def matmul_ieee(A, B, C, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
     rm = tl.arange(0, M)
     rn = tl.arange(0, N)
@@ -268,6 +281,17 @@ def _split_case(mantissa_bits, M=64, N=64, K=64):
     return make
 
 
+def _mxfp8_case(rng, M=64, N=64, K=64):
+    """Grid e4m3 values, e8m0 scales 2^-3 .. 2^3 and grid bf16 B: every
+    product and sum is exact in fp32."""
+    x = _grid_values(rng, (M, K))
+    s = rng.integers(124, 131, (M, K // 32)).astype(np.uint8)
+    y = _grid_values(rng, (K, N))
+    c = np.zeros((M, N), np.float32)
+    want = ((x * np.repeat(2.0 ** (s.astype(np.int64) - 127), 32, axis=1)) @ y).astype(np.float32)
+    return [_e4m3_codes(x), s, _bf16_bits(y), c], lambda: np.testing.assert_array_equal(c, want)
+
+
 def _bt_case(rng):
     x, y = _grid_values(rng, (64, 32)), _grid_values(rng, (64, 32))
     c = np.zeros((64, 64), np.float32)
@@ -320,6 +344,8 @@ DOT_KERNELS = {
                    ("sm_89", "sm_90", "gfx942")),  # (sm_80 has no e4m3: sm_89's mma.sync m16n8k32)
     "mxfp4_matmul": (mxfp4_matmul, {"A": "*u8", "S": "*u8", "B": "*bf16"}, {"M": 64, "N": 64, "K": 64}, 4, 1,
                      _mxfp4_case, ALL),
+    "mxfp8_matmul": (mxfp8_matmul, {"A": "*u8", "S": "*u8", "B": "*bf16"}, {"M": 64, "N": 64, "K": 64}, 4, 1,
+                     _mxfp8_case, ("sm_90", "gfx942")),  # (Triton: no e4m3 before sm_89)
     "matmul_tf32x3": (matmul_split, None, {"M": 64, "N": 64, "K": 64, "P": "tf32x3"}, 4, 1, _split_case(10),
                       NVIDIA),
     "matmul_bf16x3": (matmul_split, None, {"M": 64, "N": 64, "K": 64, "P": "bf16x3"}, 4, 1, _split_case(7),

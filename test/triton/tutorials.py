@@ -69,18 +69,15 @@ def matmul_small(A, B, C, M: tl.constexpr):
 
 
 # Deliberately unsupported (today): each falls back with a reason naming the
-# op or attribute and the line here. An MXFP8 (e4m3) x bf16 dot
-# (tl.dot_scaled): on gfx942 Triton upcasts the e4m3 operand and scales it
-# with amdg.upcast_mxfp of its e4m3 values (3.9: amdg.scaled_upcast_fp8), which
-# is not lowered yet (e2m1's is; NVIDIA's decomposition takes our path).
+# op or attribute and the line here. A tile added into global memory through
+# a tensor descriptor (desc.atomic_add): on sm_90 Triton makes it a TMA
+# reduction, ttng.async_tma_reduce, which is not read yet (TMA loads and
+# stores are; sm_80 and gfx942 take our path with atomics).
 @triton.jit
-def mxfp8_matmul(A, S, B, C, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
-    rm = tl.arange(0, M)
-    rn = tl.arange(0, N)
-    a = tl.load(A + rm[:, None] * K + tl.arange(0, K)[None, :])
-    s = tl.load(S + rm[:, None] * (K // 32) + tl.arange(0, K // 32)[None, :])  # e8m0 per 32
-    b = tl.load(B + tl.arange(0, K)[:, None] * N + rn[None, :])
-    tl.store(C + rm[:, None] * N + rn[None, :], tl.dot_scaled(a, s, "e4m3", b, None, "bf16"))
+def tile_accumulate_desc(X, Y, M: tl.constexpr, N: tl.constexpr):
+    dx = tl.make_tensor_descriptor(X, shape=[M, N], strides=[N, 1], block_shape=[M, N])
+    dy = tl.make_tensor_descriptor(Y, shape=[M, N], strides=[N, 1], block_shape=[M, N])
+    dy.atomic_add([0, 0], dx.load([0, 0]))
 
 
 @triton.jit
@@ -167,6 +164,6 @@ TUTORIALS = {
 
 # (kernel, signature, constexprs, the targets where it falls back, attributes)
 UNSUPPORTED = {
-    "mxfp8_matmul": (mxfp8_matmul, {"A": "*u8", "S": "*u8", "B": "*bf16", "C": "*fp32"},
-                     {"M": 64, "N": 64, "K": 64}, ("gfx942",), None),
+    "tile_accumulate_desc": (tile_accumulate_desc, {"X": "*fp32", "Y": "*fp32"}, {"M": 16, "N": 32}, ("sm_90",),
+                             ALIGNED(0, 1)),
 }

@@ -518,11 +518,14 @@ struct Fp4ToFpLowering : TargetPattern<Fp4ToFpOp> {
   }
 };
 
-/// ll.upcast_mxfp: ll.fp4_to_fp's values times their e8m0 scales. The
-/// scale operand's layout is the result's with `axis` divided by 32 (so
-/// that result register r's scale is the scale operand's register r):
-/// 2^(s - 127) is the f32 with exponent field s; the product rounds to the
-/// result exactly (a power of two); s = 0xFF is NaN unless `fastMath`.
+/// ll.upcast_mxfp: the values (ll.fp4_to_fp's, or the source's registers
+/// where it is already converted) times their e8m0 scales. The scale
+/// operand's layout is the result's with `axis` divided by 32 (so that
+/// result register r's scale is the scale operand's register r): 2^(s -
+/// 127) is the f32 with exponent field s. The f32 product's top half is the
+/// bf16 result (Triton's AMD lowering truncates; a power of two times a
+/// bf16 is exact but deep in the subnormals); f16 rounds. s = 0xFF is NaN
+/// (0x7FFF, as Triton's) unless `fastMath`.
 struct UpcastMxfpLowering : TargetPattern<UpcastMxfpOp> {
   using TargetPattern::TargetPattern;
 
@@ -531,38 +534,51 @@ struct UpcastMxfpLowering : TargetPattern<UpcastMxfpOp> {
                   ConversionPatternRewriter &b) const override {
     Location loc = op.getLoc();
     int axis = int(op.getAxis());
-    auto from =
-        fp4Sources(op, op.getSrc().getType(), op.getType(), axis);
-    if (failed(from))
-      return failure();
     auto dt = cast<RankedTensorType>(op.getType());
     bool bf16 = dt.getElementType().isBF16();
     Type elt = getTypeConverter()->convertType(dt.getElementType());
-    auto values =
-        fp4Values(b, loc, target, registersOf(b, loc, adaptor.getSrc()), bf16);
+    SmallVector<Value> xs;
+    if (isa<FloatType>(op.getSrc().getType().getElementType())) {
+      xs = registersOf(b, loc, adaptor.getSrc());
+    } else {
+      auto from = fp4Sources(op, op.getSrc().getType(), op.getType(), axis);
+      if (failed(from))
+        return failure();
+      auto values = fp4Values(b, loc, target,
+                              registersOf(b, loc, adaptor.getSrc()), bf16);
+      for (auto [reg, nibble] : *from)
+        xs.push_back(b.create<LLVM::BitcastOp>(loc, elt, values[reg][nibble]));
+    }
     SmallVector<Value> scales = registersOf(b, loc, adaptor.getScale());
-    if (scales.size() != from->size())
+    if (scales.size() != xs.size())
       return op.emitOpError() << "cannot be lowered: " << scales.size()
-                              << " scale registers for " << from->size()
+                              << " scale registers for " << xs.size()
                               << " results";
-    Type f32 = b.getF32Type(), i32 = b.getI32Type();
-    Value nan = b.create<LLVM::ConstantOp>(
-        loc, f32, b.getF32FloatAttr(std::numeric_limits<float>::quiet_NaN()));
+    Type f32 = b.getF32Type(), i32 = b.getI32Type(), i16 = b.getI16Type();
+    Value nan = b.create<LLVM::BitcastOp>(
+        loc, elt, b.create<LLVM::ConstantOp>(loc, i16, b.getI16IntegerAttr(0x7FFF)));
     SmallVector<Value> out;
-    for (auto [r, src] : llvm::enumerate(*from)) {
-      Value x = b.create<LLVM::FPExtOp>(
-          loc, f32, b.create<LLVM::BitcastOp>(loc, elt, values[src.first][src.second]));
-      Value s = b.create<LLVM::ZExtOp>(loc, i32, scales[r]);
+    for (auto [x16, sc] : llvm::zip(xs, scales)) {
+      Value x = b.create<LLVM::FPExtOp>(loc, f32, x16);
+      Value s = b.create<LLVM::ZExtOp>(loc, i32, sc);
       Value scale = b.create<LLVM::BitcastOp>(
           loc, f32, b.create<LLVM::ShlOp>(loc, s, lowering::i32(b, loc, 23)));
       Value y = b.create<LLVM::FMulOp>(loc, x, scale);
+      if (bf16) {
+        Value bits = b.create<LLVM::LShrOp>(
+            loc, b.create<LLVM::BitcastOp>(loc, i32, y), lowering::i32(b, loc, 16));
+        y = b.create<LLVM::BitcastOp>(loc, elt,
+                                      b.create<LLVM::TruncOp>(loc, i16, bits));
+      } else {
+        y = b.create<LLVM::FPTruncOp>(loc, elt, y);
+      }
       if (!op.getFastMath())
         y = b.create<LLVM::SelectOp>(
             loc,
             b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, s,
                                    lowering::i32(b, loc, 0xFF)),
             nan, y);
-      out.push_back(b.create<LLVM::FPTruncOp>(loc, elt, y));
+      out.push_back(y);
     }
     b.replaceOp(op, fromRegisters(b, loc, getTypeConverter()->convertType(dt),
                                   out));

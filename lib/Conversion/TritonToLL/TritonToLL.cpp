@@ -19,7 +19,9 @@
 //                          ops of the same names (sm_90 wgmma)
 //   amdg.in_thread_transpose -> ll.convert_layout (a register permutation)
 //   amdg.upcast_mxfp     -> the scales converted to the result's layout, then
-//                          ll.upcast_mxfp; amdg.scaled_upcast_fp4 (3.9) ->
+//                          ll.upcast_mxfp (e2m1 packed, or any type already
+//                          converted); amdg.scaled_upcast_fp8 (3.9) ->
+//                          ll.fp_to_fp times the scales; amdg.scaled_upcast_fp4 (3.9) ->
 //                          ll.fp4_to_fp times its bf16 scales
 //   ttg.barrier (3.7+)   -> gpu.barrier
 //   tt.clampf            -> arith.maxnumf + minnumf (propagateNan none) or
@@ -334,27 +336,32 @@ struct ConvertTritonToLL
                              InputPrecision(d.getInputPrecision()),
                              d.getMaxNumImpreciseAcc());
     } else if (auto u = dyn_cast<amdg::UpcastMxfpOp>(op)) {
-      // The scales to the result's layout with the packed dim divided by
-      // 32: each thread then holds the scale of each of its results.
-      if (u.getFpType() != amdg::ScaleDotElemType::E2M1)
-        return op->emitError() << "unsupported op amdg.upcast_mxfp of "
-                               << amdg::stringifyScaleDotElemType(u.getFpType())
-                               << " (e2m1 is lowered)";
+      // The scales to the result's layout with the scaled dim divided by
+      // 32: each thread then holds the scale of each of its results. e2m1
+      // comes packed (that dim doubles); the other types come converted to
+      // the result's type already (a tt.fp_to_fp before).
       auto st = cast<RankedTensorType>(u.getSrc().getType());
       auto rt = cast<RankedTensorType>(u.getType());
+      auto sc = cast<RankedTensorType>(u.getScale().getType());
+      bool packed = u.getFpType() == amdg::ScaleDotElemType::E2M1;
       int axis = -1;
-      for (int d = 0; d < st.getRank() && axis < 0; ++d)
-        if (rt.getDimSize(d) == 2 * st.getDimSize(d))
+      for (int d = 0; d < rt.getRank() && axis < 0; ++d)
+        if (packed ? rt.getDimSize(d) == 2 * st.getDimSize(d)
+                   : rt.getDimSize(d) == 32 * sc.getDimSize(d))
           axis = d;
       auto lr = getLinearLayout(rt);
-      if (axis < 0 || failed(lr))
-        return op->emitError() << "amdg.upcast_mxfp: the result is not the "
-                                  "source with one dim doubled";
+      if (axis < 0 || failed(lr) || (!packed && st != rt))
+        return op->emitError()
+               << "amdg.upcast_mxfp of "
+               << amdg::stringifyScaleDotElemType(u.getFpType())
+               << ": the result is not the source "
+               << (packed ? "with one dim doubled" : "itself")
+               << " with one scale per 32 along a dim";
       auto ls = mxScaleLayout(*lr, unsigned(axis));
       if (!ls)
         return op->emitError() << "amdg.upcast_mxfp: " << ls.error().message();
-      auto scaleType = cast<RankedTensorType>(u.getScale().getType())
-                           .cloneWithEncoding(LinearAttr::get(b.getContext(), *ls));
+      auto scaleType =
+          sc.cloneWithEncoding(LinearAttr::get(b.getContext(), *ls));
       Value scales = b.create<ConvertLayoutOp>(loc, scaleType, u.getScale());
       repl = b.create<UpcastMxfpOp>(loc, rt, u.getSrc(), scales,
                                     b.getI32IntegerAttr(axis),
@@ -362,6 +369,10 @@ struct ConvertTritonToLL
     } else if (auto u = dyn_cast<amdg::ScaledUpcastFp4Op>(op)) {
       // (3.9: the scales already bf16 in the result's layout)
       Value f = b.create<Fp4ToFpOp>(loc, u.getType(), u.getSrc(), u.getAxisAttr());
+      repl = b.create<arith::MulFOp>(loc, f, u.getScale());
+    } else if (auto u = dyn_cast<amdg::ScaledUpcastFp8Op>(op)) {
+      Value f = b.create<FpToFpOp>(loc, u.getType(), u.getSrc(),
+                                   RoundingModeAttr());
       repl = b.create<arith::MulFOp>(loc, f, u.getScale());
     } else if (auto t = dyn_cast<amdg::InThreadTransposeOp>(op)) {
       repl = b.create<ConvertLayoutOp>(loc, t.getType(), t.getSrc());

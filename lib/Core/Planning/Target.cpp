@@ -46,14 +46,14 @@ Expected<Target> Target::get(const std::string &name) {
                           : t.computeCapability < 90 ? 99 * 1024
                                                      : 227 * 1024;
     t.triple = "nvptx64-nvidia-cuda";
-    // The PTX ISA each processor first appeared in; sm_90a: 8.3, for the
-    // vector atomics (atom.add.noftz.v8.f16, atom.add.v4.f32: 8.1) and the
+    // The PTX ISA each processor first appeared in; 8.4 on sm_89 / sm_90a
+    // for mma.sync with fp8 operands, which sm_90a also needs for the vector
+    // atomics (atom.add.noftz.v8.f16, atom.add.v4.f32: 8.1) and the
     // device-side tensor maps (tensormap.replace / cp_fenceproxy: 8.3).
     t.processor = t.computeCapability == 90 ? "sm_90a" : name;
     t.features = t.computeCapability == 80   ? "+ptx70"
                  : t.computeCapability == 86 ? "+ptx71"
-                 : t.computeCapability == 89 ? "+ptx78"
-                                             : "+ptx83";
+                                             : "+ptx84";
   } else {
     t.vendor = Vendor::AMD;
     t.warpSize = 64;

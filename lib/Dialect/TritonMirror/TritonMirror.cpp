@@ -294,7 +294,7 @@ void amdg::AMDGDialect::initialize() {
   addOperations<amdg::BufferLoadOp, amdg::BufferStoreOp,
                 amdg::BufferAtomicRMWOp, amdg::BufferAtomicCASOp,
                 amdg::InThreadTransposeOp, amdg::UpcastMxfpOp,
-                amdg::ScaledUpcastFp4Op>();
+                amdg::ScaledUpcastFp4Op, amdg::ScaledUpcastFp8Op>();
 }
 
 /// `$ptr[$offsets]` with the types given by the access's tensor type.

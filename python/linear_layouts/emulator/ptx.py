@@ -274,10 +274,39 @@ def _arity(instr: _Instr, n: int, what: str) -> None:
 
 
 def _mov(instr: _Instr) -> Callable:
-    """mov (PTX ISA 9.7.9.1 "mov"): a register or immediate into a register."""
+    """mov (PTX ISA 9.7.9.1 "mov"): a register or immediate into a register;
+    a register into a vector of n registers of w/n bits each, or such a
+    vector into a register (unpack / pack: element 0 in the low bits)."""
     _known_mods(instr, set())
+    if len(instr.operands) != 2:
+        raise _error(f"inline PTX {instr.text!r}: mov takes a register and a register or an integer")
+    w = _width(instr)
+    d, a = instr.operands
+    if d.kind == "vec" and a.kind == "reg" or d.kind == "reg" and a.kind == "vec":
+        parts = d.regs if d.kind == "vec" else a.regs
+        pw = w // len(parts)
+        if pw * len(parts) != w or pw not in _UINT:
+            raise _error(f"inline PTX {instr.text!r}: {len(parts)} parts of a .b{w}")
+        mask = np.uint64((1 << pw) - 1)
+        if d.kind == "vec":
+            src = _read(a, w)
+
+            def unpack(st: Any, regs: list, active: np.ndarray) -> None:
+                v = src(regs, st.T).astype(np.uint64)
+                for k, r in enumerate(parts):
+                    _write(regs, r, active, (v >> np.uint64(k * pw)) & mask, instr.widths)
+            return unpack
+        srcs = [_read(_Operand("reg", (r,)), pw) for r in parts]
+        dst = d.regs[0]
+
+        def pack(st: Any, regs: list, active: np.ndarray) -> None:
+            v = np.zeros(st.T, np.uint64)
+            for k, f in enumerate(srcs):
+                v |= f(regs, st.T).astype(np.uint64) << np.uint64(k * pw)
+            _write(regs, dst, active, v, instr.widths)
+        return pack
     _arity(instr, 2, "a register and a register or an integer")
-    w, dst = _width(instr), instr.operands[0].regs[0]
+    dst = instr.operands[0].regs[0]
     src = _read(instr.operands[1], w)
     return lambda st, regs, active: _write(regs, dst, active, src(regs, st.T), instr.widths)
 
@@ -475,6 +504,7 @@ def _cvt(instr: _Instr) -> Callable:
       cvt.rn.f16x2.{e4m3x2,e5m2x2} d, a             (exact)
       cvt.rn.{f16x2,bf16x2}.f32 d, a, b             (a in the high half)
       cvt.{rn,rz}.f16.f32 d, a;  cvt.rn.bf16.f32 d, a;  cvt.f32.{f16,bf16} d, a
+      cvt[.rn].bf16.f16 d, a
       cvt.rna.tf32.f32 d, a  (tf32x3's split: nearest, ties away from zero, to
                               10 mantissa bits; the low 13 bits cleared)"""
     from .nvvm import _fp8_values, _round_fp8
@@ -527,6 +557,13 @@ def _cvt(instr: _Instr) -> Callable:
     if mods in (("rn", "f16", "f32"), ("rz", "f16", "f32"), ("rn", "bf16", "f32")) and len(ops) == 2:
         def run(st: Any, regs: list, active: np.ndarray) -> None:
             put(regs, active, half(f32(regs, st.T), mods[1], mods[0] == "rz"))
+        return run
+    if mods in (("bf16", "f16"), ("rn", "bf16", "f16")) and len(ops) == 2:
+        # (Triton's fp8 -> bf16 on sm_90 goes through f16: exact for fp8
+        # values; others round to nearest even)
+        def run(st: Any, regs: list, active: np.ndarray) -> None:
+            x = src[0](regs, st.T).astype(np.uint16).view(np.float16).astype(np.float32)
+            put(regs, active, half(x, "bf16"))
         return run
     if mods in (("f32", "f16"), ("f32", "bf16")) and len(ops) == 2:
         def run(st: Any, regs: list, active: np.ndarray) -> None:

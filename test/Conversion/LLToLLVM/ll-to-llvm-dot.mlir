@@ -114,9 +114,11 @@ func.func @fp4_to_f16(%x: tensor<64x2xi8, #s>) -> tensor<64x4xf16, #d> {
 // -----
 
 // MX upcast (AMD's tl.dot_scaled): the fp4 values times 2^(s - 127) (the f32
-// with exponent field s), NaN for s = 0xFF; the scales are in the result's
-// layout with k divided by 32, so result register r takes scale register r
-// (here all 32 of a thread's registers one scale: zero register bases).
+// with exponent field s), the product's top half the bf16 (truncated, as
+// Triton's), NaN (0x7FFF = 32767) for s = 0xFF; the scales are in the
+// result's layout with k divided by 32, so result register r takes scale
+// register r (here all 32 of a thread's registers one scale: zero register
+// bases).
 #v = #ll.blocked<{sizePerThread = [1, 16], threadsPerWarp = [64, 1], warpsPerCTA = [1, 1], order = [1, 0]}>
 #d = #ll.blocked<{sizePerThread = [1, 32], threadsPerWarp = [64, 1], warpsPerCTA = [1, 1], order = [1, 0]}>
 #sc = #ll.linear<{register = [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0]], lane = [[1, 0], [2, 0], [4, 0], [8, 0], [16, 0], [32, 0]], warp = [], block = []}>
@@ -124,12 +126,34 @@ func.func @fp4_to_f16(%x: tensor<64x2xi8, #s>) -> tensor<64x4xf16, #d> {
 // CHECK: %[[S:.*]] = llvm.zext %{{.*}} : i8 to i32
 // CHECK: %[[P:.*]] = llvm.shl %[[S]], %{{.*}} : i32
 // CHECK: llvm.bitcast %[[P]] : i32 to f32
-// CHECK: llvm.fmul
+// CHECK: %[[Y:.*]] = llvm.fmul
+// CHECK: %[[B:.*]] = llvm.bitcast %[[Y]] : f32 to i32
+// CHECK: %[[H:.*]] = llvm.lshr %[[B]], %{{.*}} : i32
+// CHECK: llvm.trunc %[[H]] : i32 to i16
 // CHECK: llvm.icmp "eq" %[[S]]
-// CHECK: llvm.fptrunc %{{.*}} : f32 to bf16
+// CHECK-NOT: llvm.fptrunc
 module attributes {ll.target = #ll.target<"gfx942">} {
 func.func @upcast_mxfp(%x: tensor<64x16xi8, #v>, %s: tensor<64x1xi8, #sc>) -> tensor<64x32xbf16, #d> {
   %y = ll.upcast_mxfp %x, %s {axis = 1 : i32} : tensor<64x16xi8, #v>, tensor<64x1xi8, #sc> -> tensor<64x32xbf16, #d>
+  return %y : tensor<64x32xbf16, #d>
+}
+}
+
+// -----
+
+// MXFP8: the e4m3 operand converted to bf16 before (ll.fp_to_fp), scaled
+// in place: no fp4 unpacking, the source's registers times their scales.
+#d = #ll.blocked<{sizePerThread = [1, 32], threadsPerWarp = [64, 1], warpsPerCTA = [1, 1], order = [1, 0]}>
+#sc = #ll.linear<{register = [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0]], lane = [[1, 0], [2, 0], [4, 0], [8, 0], [16, 0], [32, 0]], warp = [], block = []}>
+// CHECK-LABEL: llvm.func @upcast_mxfp8
+// CHECK-NOT: llvm.call_intrinsic "llvm.amdgcn.perm"
+// CHECK: llvm.fpext %{{.*}} : bf16 to f32
+// CHECK: llvm.fmul
+// CHECK-COUNT-31: llvm.fmul
+// CHECK-NOT: llvm.fmul
+module attributes {ll.target = #ll.target<"gfx942">} {
+func.func @upcast_mxfp8(%x: tensor<64x32xbf16, #d>, %s: tensor<64x1xi8, #sc>) -> tensor<64x32xbf16, #d> {
+  %y = ll.upcast_mxfp %x, %s {axis = 1 : i32} : tensor<64x32xbf16, #d>, tensor<64x1xi8, #sc> -> tensor<64x32xbf16, #d>
   return %y : tensor<64x32xbf16, #d>
 }
 }

@@ -59,3 +59,19 @@ module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.targ
     tt.return
   }
 }
+
+// -----
+
+// Triton 3.9's AMD MXFP8 upcast: the e4m3 operand to bf16 (ll.fp_to_fp)
+// times its scales, already bf16 in the result's layout.
+// CHECK-LABEL: func.func private @mxfp8_upcast
+// CHECK: %[[F:.*]] = ll.fp_to_fp %{{.*}} : tensor<64x64xf8E4M3FN, #{{.*}}> -> tensor<64x64xbf16, #{{.*}}>
+// CHECK: arith.mulf %[[F]], %{{.*}} : tensor<64x64xbf16
+#mma = #ttg.amd_mfma<{version = 3, warpsPerCTA = [2, 2], instrShape = [32, 32, 8], isTransposed = true}>
+#op = #ttg.dot_op<{opIdx = 0, parent = #mma, kWidth = 4}>
+module attributes {"ttg.num-ctas" = 1 : i32, "ttg.num-warps" = 4 : i32, ttg.target = "hip:gfx942", "ttg.threads-per-warp" = 64 : i32} {
+  tt.func private @mxfp8_upcast(%a: tensor<64x64xf8E4M3FN, #op>, %s: tensor<64x64xbf16, #op>) -> tensor<64x64xbf16, #op> {
+    %r = amdg.scaled_upcast_fp8 %a scale %s : tensor<64x64xf8E4M3FN, #op>, tensor<64x64xbf16, #op> -> tensor<64x64xbf16, #op>
+    tt.return %r : tensor<64x64xbf16, #op>
+  }
+}

@@ -611,3 +611,16 @@ func.func @f(%m: !ll.memdesc<64x32xf16, #s, mutable>) {
 func.func @f(%m: !ll.memdesc<64x24xf16, #s, mutable, 64x48>) {
   return
 }
+
+// -----
+
+// An already converted MX operand is scaled in place: the result's type and
+// layout.
+#d = #ll.blocked<{sizePerThread = [1, 32], threadsPerWarp = [64, 1], warpsPerCTA = [1, 1], order = [1, 0]}>
+#e = #ll.blocked<{sizePerThread = [32, 1], threadsPerWarp = [1, 64], warpsPerCTA = [1, 1], order = [0, 1]}>
+#sc = #ll.linear<{register = [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0]], lane = [[1, 0], [2, 0], [4, 0], [8, 0], [16, 0], [32, 0]], warp = [], block = []}>
+func.func @f(%x: tensor<64x32xbf16, #e>, %s: tensor<64x1xi8, #sc>) {
+  // expected-error @+1 {{the source is bytes (i8 e2m1 pairs) or the result's type and layout}}
+  %y = ll.upcast_mxfp %x, %s {axis = 1 : i32} : tensor<64x32xbf16, #e>, tensor<64x1xi8, #sc> -> tensor<64x32xbf16, #d>
+  return
+}

@@ -627,6 +627,17 @@ def AMDG_ScaledUpcastFp4Op : AMDG_Op<"scaled_upcast_fp4", [Pure]> {
   }];
 }
 
+// Triton 3.9's upcast of an fp8 MX operand: to bf16 times its scales
+// (already bf16 in the result's shape and layout).
+def AMDG_ScaledUpcastFp8Op : AMDG_Op<"scaled_upcast_fp8", [Pure]> {
+  let arguments = (ins AnyRankedTensor:$src, AnyRankedTensor:$scale);
+  let results = (outs AnyRankedTensor:$result);
+  let assemblyFormat = [{
+    $src `scale` $scale attr-dict `:` type($src) `,` type($scale) `->`
+    type($result)
+  }];
+}
+
 def AMDG_BufferLoadOp : AMDG_Op<"buffer_load", [AttrSizedOperandSegments,
                                                MemoryEffects<[MemRead]>]> {
   let arguments = (ins AnyType:$ptr, AnyRankedTensor:$offsets,

@@ -1128,13 +1128,23 @@ LogicalResult UpcastMxfpOp::verify() {
   if (axis < 0 || axis >= src.getRank() || dst.getRank() != src.getRank() ||
       sc.getRank() != src.getRank())
     return emitOpError() << "axis " << axis << " is not a dim of the source";
+  // e2m1 pairs (i8, `axis` doubles) or values already converted (the
+  // result's type, shape and layout)
+  bool packed = !isa<FloatType>(src.getElementType());
   for (int64_t d = 0; d < src.getRank(); ++d)
-    if (dst.getDimSize(d) != src.getDimSize(d) * (d == axis ? 2 : 1) ||
+    if (dst.getDimSize(d) != src.getDimSize(d) * (d == axis && packed ? 2 : 1) ||
         sc.getDimSize(d) * (d == axis ? 32 : 1) != dst.getDimSize(d))
-      return emitOpError() << "the result has the source's shape with dim "
-                           << axis << " doubled, the scales one per 32 of it";
-  if (!src.getElementType().isInteger(8) || !sc.getElementType().isInteger(8))
-    return emitOpError() << "the source and the scales are bytes (i8)";
+      return emitOpError() << "the result has the source's shape"
+                           << (packed ? " with dim " + std::to_string(axis) +
+                                            " doubled"
+                                      : std::string())
+                           << ", the scales one per 32 along dim " << axis;
+  if ((packed && !src.getElementType().isInteger(8)) ||
+      (!packed && (src.getElementType() != dst.getElementType() ||
+                   !haveEqualLayouts(src, dst))) ||
+      !sc.getElementType().isInteger(8))
+    return emitOpError() << "the source is bytes (i8 e2m1 pairs) or the "
+                            "result's type and layout; the scales are bytes";
   if (!dst.getElementType().isBF16() && !dst.getElementType().isF16())
     return emitOpError() << "the result is bf16 or f16, not "
                          << dst.getElementType();

@@ -471,19 +471,25 @@ def LL_Fp4ToFpOp : LL_Op<"fp4_to_fp", [Pure]> {
 }
 
 def LL_UpcastMxfpOp : LL_Op<"upcast_mxfp", [Pure]> {
-  let summary = "fp4 (e2m1) pairs to 16-bit floats times their e8m0 scales";
+  let summary = "MX values (fp4 pairs or 16-bit floats) times their e8m0 scales";
   let description = [{
-    `ll.fp4_to_fp` of `src` along `axis`, each value multiplied by 2^(s -
-    127) for its scale byte s (OCP MX: one scale per 32 values along
-    `axis`); s = 0xFF gives NaN unless `fastMath`. The scale operand holds,
-    in the result's layout with `axis` divided by 32, the scale of each
-    result element: register r of a thread is the scale of its result
-    register r. (Triton's AMD `amdg.upcast_mxfp`; the importer converts the
-    scales to that layout.)
+    Each value multiplied by 2^(s - 127) for its scale byte s (OCP MX: one
+    scale per 32 values along `axis`), in f32, the product's top 16 bits
+    taken (bf16: truncated, as Triton's AMD lowering) or rounded (f16); s =
+    0xFF gives NaN (0x7FFF) unless `fastMath`. The values are `src`
+    unpacked by `ll.fp4_to_fp` along `axis` (i8 pairs of e2m1), or `src`
+    itself (a bf16 / f16 tensor of the result's type and layout: fp8 / fp6
+    operands converted before). The scale operand holds, in the result's
+    layout with `axis` divided by 32, the scale of each result element:
+    register r of a thread is the scale of its result register r. (Triton's
+    AMD `amdg.upcast_mxfp`; the importer converts the scales to that
+    layout.)
 
     ```mlir
     %r = ll.upcast_mxfp %v, %s {axis = 1 : i32}
         : tensor<64x32xi8, #a>, tensor<64x2xi8, #sc> -> tensor<64x64xbf16, #b>
+    %q = ll.upcast_mxfp %w, %s {axis = 1 : i32}
+        : tensor<64x64xbf16, #b>, tensor<64x2xi8, #sc> -> tensor<64x64xbf16, #b>
     ```
   }];
   let arguments = (ins LL_Tensor:$src, LL_Tensor:$scale, I32Attr:$axis,
