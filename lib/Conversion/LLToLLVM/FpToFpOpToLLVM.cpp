@@ -475,6 +475,77 @@ std::vector<std::array<Value, 2>> fp4Values(OpBuilder &b, Location loc,
   return values;
 }
 
+/// gfx942: both nibbles of every byte of `src` as f32 values,
+/// [source register][nibble] = (a pair of f32, the element), by
+/// v_cvt_pk_f32_fp8 (a pair per instruction: nibbles of two bytes):
+/// each nibble's magnitude becomes its E4M3FNUZ byte (v_perm_b32 from an
+/// 8-byte table, four at a time), whose sign bit is set in every non-zero
+/// entry and kept only where the nibble's is (an AND: -0 becomes 0, which
+/// FNUZ must not encode as 0x80, its NaN). Empty where the target has no
+/// such conversion.
+using F32Pair = std::pair<Value, int>;
+std::vector<std::array<F32Pair, 2>> fp4F32Values(OpBuilder &b, Location loc,
+                                                 const TargetInfo &target,
+                                                 ArrayRef<Value> src) {
+  std::vector<std::array<F32Pair, 2>> values;
+  if (target.target().name != "gfx942")
+    return values;
+  values.resize(src.size());
+  Type i32 = b.getI32Type();
+  auto c32 = [&](uint32_t v) { return lowering::i32(b, loc, int32_t(v)); };
+  // E4M3FNUZ (bias 8) bytes of 0, 0.5, 1, 1.5, 2, 3, 4, 6, signs set.
+  uint32_t tab[2] = {0, 0};
+  for (int em = 1; em < 8; ++em) {
+    int e = em < 2 ? 0 : (em >> 1), m = em < 2 ? 0 : (em & 1);
+    uint32_t byte = 0x80u | uint32_t(e + 7) << 3 | uint32_t(m) << 2;
+    tab[em / 4] |= byte << (8 * (em % 4));
+  }
+  auto perm = [&](Value s0, Value s1, Value sel) -> Value {
+    return b.create<LLVM::CallIntrinsicOp>(loc, i32,
+                                           b.getStringAttr("llvm.amdgcn.perm"),
+                                           ValueRange{s0, s1, sel})
+        .getResult(0);
+  };
+  Type pair = VectorType::get({2}, b.getF32Type());
+  for (size_t w = 0; w < src.size(); w += 4) {
+    Value vec = b.create<LLVM::UndefOp>(loc, VectorType::get({4}, b.getI8Type()));
+    for (int j = 0; j < 4; ++j) {
+      Value byte = w + j < src.size()
+                       ? src[w + j]
+                       : b.create<LLVM::ConstantOp>(loc, b.getI8Type(),
+                                                    b.getI8IntegerAttr(0));
+      vec = b.create<LLVM::InsertElementOp>(loc, vec, byte,
+                                            lowering::i32(b, loc, j));
+    }
+    Value word = b.create<LLVM::BitcastOp>(loc, i32, vec);
+    Value sel[2] = {
+        b.create<LLVM::AndOp>(loc, word, c32(0x07070707)),
+        b.create<LLVM::AndOp>(loc, b.create<LLVM::LShrOp>(loc, word, c32(4)),
+                              c32(0x07070707))};
+    Value keep[2] = {
+        b.create<LLVM::OrOp>(loc, b.create<LLVM::ShlOp>(loc, word, c32(4)),
+                             c32(0x7F7F7F7F)),
+        b.create<LLVM::OrOp>(loc, word, c32(0x7F7F7F7F))};
+    for (int nibble = 0; nibble < 2; ++nibble) {
+      Value bytes = b.create<LLVM::AndOp>(
+          loc, perm(c32(tab[1]), c32(tab[0]), sel[nibble]), keep[nibble]);
+      for (int half = 0; half < 2; ++half) {
+        if (w + 2 * half >= src.size())
+          continue;
+        Value f = b.create<LLVM::CallIntrinsicOp>(
+                       loc, pair, b.getStringAttr("llvm.amdgcn.cvt.pk.f32.fp8"),
+                       ValueRange{bytes, b.create<LLVM::ConstantOp>(
+                                             loc, b.getI1Type(),
+                                             b.getBoolAttr(half == 1))})
+                      .getResult(0);
+        for (int e = 0; e < 2 && w + 2 * half + e < src.size(); ++e)
+          values[w + 2 * half + e][nibble] = {f, e};
+      }
+    }
+  }
+  return values;
+}
+
 /// ll.fp4_to_fp: each result register takes the nibble of the byte that
 /// holds it (found by coordinates at thread 0: the byte at the element's
 /// coordinate with its `axis` index halved, the low nibble for even
@@ -525,7 +596,7 @@ struct Fp4ToFpLowering : TargetPattern<Fp4ToFpOp> {
 /// 127) is the f32 with exponent field s. The f32 product's top half is the
 /// bf16 result (Triton's AMD lowering truncates; a power of two times a
 /// bf16 is exact but deep in the subnormals); f16 rounds. s = 0xFF is NaN
-/// (0x7FFF, as Triton's) unless `fastMath`.
+/// (a NaN factor: 0x7FFF in bf16, as Triton's) unless `fastMath`.
 struct UpcastMxfpLowering : TargetPattern<UpcastMxfpOp> {
   using TargetPattern::TargetPattern;
 
@@ -537,33 +608,87 @@ struct UpcastMxfpLowering : TargetPattern<UpcastMxfpOp> {
     auto dt = cast<RankedTensorType>(op.getType());
     bool bf16 = dt.getElementType().isBF16();
     Type elt = getTypeConverter()->convertType(dt.getElementType());
-    SmallVector<Value> xs;
+    SmallVector<Value> xs;         // 16-bit values, or
+    SmallVector<F32Pair> pairs;    // f32 pairs and elements
     if (isa<FloatType>(op.getSrc().getType().getElementType())) {
       xs = registersOf(b, loc, adaptor.getSrc());
     } else {
       auto from = fp4Sources(op, op.getSrc().getType(), op.getType(), axis);
       if (failed(from))
         return failure();
-      auto values = fp4Values(b, loc, target,
-                              registersOf(b, loc, adaptor.getSrc()), bf16);
-      for (auto [reg, nibble] : *from)
-        xs.push_back(b.create<LLVM::BitcastOp>(loc, elt, values[reg][nibble]));
+      SmallVector<Value> bytes = registersOf(b, loc, adaptor.getSrc());
+      // (f32 pairs directly where the target converts fp8 pairs)
+      auto f32s = fp4F32Values(b, loc, target, bytes);
+      auto values = f32s.empty() ? fp4Values(b, loc, target, bytes, bf16)
+                                 : std::vector<std::array<Value, 2>>();
+      for (auto [reg, nibble] : *from) {
+        if (f32s.empty())
+          xs.push_back(b.create<LLVM::BitcastOp>(loc, elt, values[reg][nibble]));
+        else
+          pairs.push_back(f32s[reg][nibble]);
+      }
     }
     SmallVector<Value> scales = registersOf(b, loc, adaptor.getScale());
-    if (scales.size() != xs.size())
+    size_t n = pairs.empty() ? xs.size() : pairs.size();
+    if (scales.size() != n)
       return op.emitOpError() << "cannot be lowered: " << scales.size()
-                              << " scale registers for " << xs.size()
-                              << " results";
+                              << " scale registers for " << n << " results";
     Type f32 = b.getF32Type(), i32 = b.getI32Type(), i16 = b.getI16Type();
+    // (one factor per scale register: the registers of a thread share few
+    // scales; NaN 0x7FFFFFFF, whose top half is Triton's 0x7FFF, makes the
+    // product NaN)
     Value nan = b.create<LLVM::BitcastOp>(
-        loc, elt, b.create<LLVM::ConstantOp>(loc, i16, b.getI16IntegerAttr(0x7FFF)));
-    SmallVector<Value> out;
-    for (auto [x16, sc] : llvm::zip(xs, scales)) {
-      Value x = b.create<LLVM::FPExtOp>(loc, f32, x16);
+        loc, f32, lowering::i32(b, loc, 0x7FFFFFFF));
+    DenseMap<Value, Value> factors;
+    auto factor = [&](Value sc) {
+      Value &f = factors[sc];
+      if (f)
+        return f;
       Value s = b.create<LLVM::ZExtOp>(loc, i32, sc);
-      Value scale = b.create<LLVM::BitcastOp>(
+      f = b.create<LLVM::BitcastOp>(
           loc, f32, b.create<LLVM::ShlOp>(loc, s, lowering::i32(b, loc, 23)));
-      Value y = b.create<LLVM::FMulOp>(loc, x, scale);
+      if (!op.getFastMath())
+        f = b.create<LLVM::SelectOp>(
+            loc,
+            b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, s,
+                                   lowering::i32(b, loc, 0xFF)),
+            nan, f);
+      return f;
+    };
+    // A pair whose two results share a scale is multiplied as a pair (one
+    // v_pk_mul_f32).
+    DenseMap<Value, Value> pairScale, pairProduct;
+    for (auto [p, sc] : llvm::zip(pairs, scales)) {
+      auto [it, fresh] = pairScale.try_emplace(p.first, sc);
+      if (!fresh && it->second != sc)
+        it->second = Value();
+    }
+    SmallVector<Value> out;
+    for (size_t r = 0; r < n; ++r) {
+      Value sc = scales[r], y;
+      if (!pairs.empty() && pairScale[pairs[r].first]) {
+        Value &prod = pairProduct[pairs[r].first];
+        if (!prod) {
+          Type vt = pairs[r].first.getType();
+          Value f = factor(sc);
+          Value splat = b.create<LLVM::InsertElementOp>(
+              loc, b.create<LLVM::InsertElementOp>(
+                       loc, b.create<LLVM::UndefOp>(loc, vt), f,
+                       lowering::i32(b, loc, 0)),
+              f, lowering::i32(b, loc, 1));
+          prod = b.create<LLVM::FMulOp>(loc, pairs[r].first, splat);
+        }
+        y = b.create<LLVM::ExtractElementOp>(
+            loc, prod, lowering::i32(b, loc, pairs[r].second));
+      } else {
+        Value x = !pairs.empty()
+                      ? b.create<LLVM::ExtractElementOp>(
+                            loc, pairs[r].first,
+                            lowering::i32(b, loc, pairs[r].second))
+                            .getResult()
+                      : b.create<LLVM::FPExtOp>(loc, f32, xs[r]).getResult();
+        y = b.create<LLVM::FMulOp>(loc, x, factor(sc));
+      }
       if (bf16) {
         Value bits = b.create<LLVM::LShrOp>(
             loc, b.create<LLVM::BitcastOp>(loc, i32, y), lowering::i32(b, loc, 16));
@@ -572,12 +697,6 @@ struct UpcastMxfpLowering : TargetPattern<UpcastMxfpOp> {
       } else {
         y = b.create<LLVM::FPTruncOp>(loc, elt, y);
       }
-      if (!op.getFastMath())
-        y = b.create<LLVM::SelectOp>(
-            loc,
-            b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::eq, s,
-                                   lowering::i32(b, loc, 0xFF)),
-            nan, y);
       out.push_back(y);
     }
     b.replaceOp(op, fromRegisters(b, loc, getTypeConverter()->convertType(dt),

@@ -190,7 +190,8 @@ struct LoadLowering : TargetPattern<LoadOp> {
 
 /// Each element is written once: registers that repeat others (free
 /// variables) are skipped, and replicated lanes / warps store only from the
-/// first copy; vectors as ll.vector says.
+/// first copy (predicated stores; on AMD, without a mask, one branch around
+/// all of them); vectors as ll.vector says.
 struct StoreLowering : TargetPattern<StoreOp> {
   using TargetPattern::TargetPattern;
   LogicalResult
@@ -213,6 +214,15 @@ struct StoreLowering : TargetPattern<StoreOp> {
       if (lanes || warps)
         first = firstCopy(rewriter, loc, threadIds(rewriter, loc, target),
                           lanes, warps);
+    }
+    // Unmasked stores of a replicated layout on AMD: one branch around them
+    // all (a masked store there is a branch of its own).
+    OpBuilder::InsertionGuard outer(rewriter);
+    if (first && masks.empty() && target.isAMD()) {
+      auto ifOp = rewriter.create<scf::IfOp>(loc, TypeRange{}, first,
+                                             /*withElseRegion=*/false);
+      rewriter.setInsertionPointToStart(&ifOp.getThenRegion().front());
+      first = Value();
     }
     for (auto &g : accessGroups(op, op.getPtr().getType(), int(ptrs.size()))) {
       if (g[0] & freeRegs)

@@ -122,15 +122,19 @@ func.func @fp4_to_f16(%x: tensor<64x2xi8, #s>) -> tensor<64x4xf16, #d> {
 #v = #ll.blocked<{sizePerThread = [1, 16], threadsPerWarp = [64, 1], warpsPerCTA = [1, 1], order = [1, 0]}>
 #d = #ll.blocked<{sizePerThread = [1, 32], threadsPerWarp = [64, 1], warpsPerCTA = [1, 1], order = [1, 0]}>
 #sc = #ll.linear<{register = [[0, 0], [0, 0], [0, 0], [0, 0], [0, 0]], lane = [[1, 0], [2, 0], [4, 0], [8, 0], [16, 0], [32, 0]], warp = [], block = []}>
+// On gfx942 the e2m1 values are E4M3FNUZ bytes (v_perm tables) converted
+// to f32 pairs (v_cvt_pk_f32_fp8); the scale factor is NaN where s = 0xFF.
 // CHECK-LABEL: llvm.func @upcast_mxfp
+// CHECK: llvm.call_intrinsic "llvm.amdgcn.cvt.pk.f32.fp8"
 // CHECK: %[[S:.*]] = llvm.zext %{{.*}} : i8 to i32
 // CHECK: %[[P:.*]] = llvm.shl %[[S]], %{{.*}} : i32
-// CHECK: llvm.bitcast %[[P]] : i32 to f32
-// CHECK: %[[Y:.*]] = llvm.fmul
+// CHECK: %[[F:.*]] = llvm.bitcast %[[P]] : i32 to f32
+// CHECK: %[[N:.*]] = llvm.icmp "eq" %[[S]]
+// CHECK: %[[G:.*]] = llvm.select %[[N]], %{{.*}}, %[[F]] : i1, f32
+// CHECK: %[[Y:.*]] = llvm.fmul %{{.*}}, %[[G]] : f32
 // CHECK: %[[B:.*]] = llvm.bitcast %[[Y]] : f32 to i32
 // CHECK: %[[H:.*]] = llvm.lshr %[[B]], %{{.*}} : i32
 // CHECK: llvm.trunc %[[H]] : i32 to i16
-// CHECK: llvm.icmp "eq" %[[S]]
 // CHECK-NOT: llvm.fptrunc
 module attributes {ll.target = #ll.target<"gfx942">} {
 func.func @upcast_mxfp(%x: tensor<64x16xi8, #v>, %s: tensor<64x1xi8, #sc>) -> tensor<64x32xbf16, #d> {
