@@ -218,6 +218,16 @@ class _Lanes:
     # mov between a register and a vector of its parts (element 0 low): the halves swapped.
     ("{ .reg .b16 a<2>; mov.b32 {a0, a1}, $1; mov.b32 $0, {a1, a0}; }", "=r,r",
      [np.uint32([0x12345678, 0xFFFF0000, 1, 0])], [0x56781234, 0x0000FFFF, 0x10000, 0]),
+    # set.nan on f16 pairs: 1.0 (0x3C00) in each NaN half (Triton's fp8 conversions OR it in).
+    ("set.nan.f16x2.f16x2 $0, $1, $1;", "=r,r", [np.uint32([0x7E003C00, 0x3C007C01, 0x7C000000, 0xFFFF7FFF])],
+     [0x3C000000, 0x00003C00, 0, 0x3C003C00]),
+    # min on f16 pairs: a NaN half gives the other operand's (65504 = 0x7BFF, -2 = 0xC000).
+    ("min.f16x2 $0, $1, $2;", "=r,r,r", [np.uint32([0x7E003C00, 0xC0007BFF, 0, 0x7E007E00]),
+                                          np.uint32([0x7B007B00, 0x3C00FC00, 0xBC000000, 0x7E003C00])],
+     [0x7B003C00, 0xC000FC00, 0xBC000000, 0x7FFF3C00]),
+    ("max.s32 $0, $1, $2;", "=r,r,r", [np.int32([-5, 7, 0, -1]).view(np.uint32),
+                                       np.int32([3, -9, 0, -2]).view(np.uint32)],
+     [3, 7, 0, 0xFFFFFFFF]),
     # f32 -> tf32 (tf32x3's split), nearest with ties away from zero, 10 mantissa bits: 1 + 2^-11
     # (a tie) is 1 + 2^-10 = 0x3F802000, its negative -(1 + 2^-10); 1 + 2^-12 is 1.0; the largest
     # f32 rounds up to infinity.

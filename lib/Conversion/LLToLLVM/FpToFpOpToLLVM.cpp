@@ -5,9 +5,10 @@
 // i8 registers), so fp8 goes through f32 in integer arithmetic that works
 // on every target:
 //
-//   decode (fp8 -> f32, exact): sign, exponent E, mantissa M; the value is
-//     (E ? M | 1 << m : M) * 2^(max(E, 1) - bias - m), NaN and infinity
-//     by the format's encodings;
+//   decode (fp8 -> f32, exact): the exponent and mantissa bits placed as
+//     an f32's, times 2^(127 - bias) (one multiply rebiases normals and
+//     subnormals alike), the sign, NaN and infinity by the format's
+//     encodings; to bf16 the f32's top half (exact);
 //   (f8E5M2 -> f16 is a shift: the same exponent, bias and specials;)
 //   round (f32 -> a narrower format): the input significand shifted right
 //     to the output's quantum, 2^(max(e, emin) - m) (subnormals included),
@@ -96,45 +97,41 @@ struct Builder {
   Value sub(Value x, Value y) { return b.create<LLVM::SubOp>(loc, x, y); }
   Value or_(Value x, Value y) { return b.create<LLVM::OrOp>(loc, x, y); }
 
-  /// The f32 value of `bits` (an integer of f.bits() bits) in format `f`.
+  /// The f32 value of `bits` (an integer of f.bits() bits) in format `f`:
+  /// its exponent and mantissa bits placed as an f32's (mantissa aligned
+  /// at the top), which read with f32's bias 127 is the value times
+  /// 2^(bias - 127), so one exact multiply by 2^(127 - bias) rebiases it,
+  /// subnormals included (as Triton's conversions do); then the sign, and
+  /// NaN / infinity by the format's encodings.
   Value decode(Value bits, const Format &f) {
-    Value x = b.create<LLVM::ZExtOp>(loc, i32t, bits);
-    Value sgn = and_(shr(x, f.e + f.m), 1);
-    Value e = and_(shr(x, f.m), (1 << f.e) - 1);
-    Value man = and_(x, (1 << f.m) - 1);
-    Value zeroE = eq(e, 0);
-    Value sig = sel(zeroE, man, or_(man, c(1 << f.m)));
-    Value eEff = sel(zeroE, c(1), e);
-    // 2^(eEff - bias - m) as f32 bits.
-    Value pow2 = shl(add(eEff, c(127 - f.bias - f.m)), c(23));
     Type f32 = b.getF32Type();
+    Value x = b.create<LLVM::ZExtOp>(loc, i32t, bits);
+    int top = f.e + f.m;
+    Value mag = and_(x, (int64_t(1) << top) - 1);
+    Value placed = b.create<LLVM::ShlOp>(loc, mag, c(23 - f.m));
     Value v = b.create<LLVM::FMulOp>(
-        loc, b.create<LLVM::UIToFPOp>(loc, f32, sig),
-        b.create<LLVM::BitcastOp>(loc, f32, pow2));
-    Value neg = b.create<LLVM::FNegOp>(loc, v);
-    v = sel(eq(sgn, 1), neg, v);
-    auto fconst = [&](uint32_t bitsV) {
-      return b.create<LLVM::BitcastOp>(loc, f32, c(int32_t(bitsV)));
-    };
+        loc, b.create<LLVM::BitcastOp>(loc, f32, placed),
+        b.create<LLVM::BitcastOp>(loc, f32, c(int64_t(254 - f.bias) << 23)));
+    Value vb = or_(b.create<LLVM::BitcastOp>(loc, i32t, v),
+                   b.create<LLVM::ShlOp>(loc, and_(x, int64_t(1) << top),
+                                         c(31 - top)));
     Value isNaN;
     switch (f.kind) {
     case Format::FN:
-      isNaN = eq(and_(x, (1 << (f.e + f.m)) - 1), (1 << (f.e + f.m)) - 1);
+      isNaN = eq(mag, (int64_t(1) << top) - 1);
       break;
     case Format::FNUZ:
-      isNaN = eq(x, int64_t(1) << (f.e + f.m));
+      isNaN = eq(x, int64_t(1) << top);
       break;
     case Format::IEEE: {
-      Value allOnes = eq(e, (1 << f.e) - 1);
-      Value inf = sel(eq(sgn, 1), fconst(0xff800000u), fconst(0x7f800000u));
-      v = sel(b.create<LLVM::AndOp>(loc, allOnes, eq(man, 0)), inf, v);
-      isNaN = b.create<LLVM::AndOp>(
-          loc, allOnes,
-          b.create<LLVM::ICmpOp>(loc, LLVM::ICmpPredicate::ne, man, c(0)));
+      Value allOnes = cmp(LLVM::ICmpPredicate::uge, mag, c(f.infEnc()));
+      Value inf = or_(and_(vb, int64_t(0x80000000)), c(0x7f800000));
+      vb = sel(allOnes, inf, vb);
+      isNaN = cmp(LLVM::ICmpPredicate::ugt, mag, c(f.infEnc()));
       break;
     }
     }
-    return sel(isNaN, fconst(0x7fc00000u), v);
+    return b.create<LLVM::BitcastOp>(loc, f32, sel(isNaN, c(0x7fc00000), vb));
   }
 
   /// The bits (an integer of f.bits() bits) of f32 `v` rounded to `f`.
@@ -313,6 +310,15 @@ struct FpToFpLowering : OpConversionPattern<FpToFpOp> {
           r = w;
         } else if (dst.isF64()) {
           r = rewriter.create<LLVM::FPExtOp>(loc, dst, w);
+        } else if (!down && dstNative && dst.isBF16()) {
+          // exact: the top half of the f32 (no rounding sequence)
+          r = rewriter.create<LLVM::BitcastOp>(
+              loc, dst,
+              rewriter.create<LLVM::TruncOp>(
+                  loc, rewriter.getI16Type(),
+                  rewriter.create<LLVM::LShrOp>(
+                      loc, rewriter.create<LLVM::BitcastOp>(loc, bb.i32t, w),
+                      bb.c(16))));
         } else if (!down && dstNative) {
           r = rewriter.create<LLVM::FPTruncOp>(loc, dst, w); // exact
         } else {

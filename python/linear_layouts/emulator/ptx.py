@@ -439,6 +439,102 @@ def _setp(instr: _Instr) -> Callable:
     return run
 
 
+def _lanes_of(mod: str) -> tuple[str, int, int]:
+    """A packed or scalar float type -> (numpy float name, element bits,
+    elements per register): f16x2 -> ("f16", 16, 2), f32 -> ("f32", 32, 1)."""
+    m = re.fullmatch(r"(f16|bf16)x2|(f16|bf16|f32|f64)", mod)
+    if not m:
+        return "", 0, 0
+    name = m[1] or m[2]
+    return name, 16 if name in ("f16", "bf16") else int(name[1:]), 2 if m[1] else 1
+
+
+def _float_values(bits: np.ndarray, name: str) -> np.ndarray:
+    if name == "bf16":
+        return (bits.astype(np.uint32) << np.uint32(16)).view(np.float32)
+    return bits.astype(_UINT[16 if name == "f16" else int(name[1:])]).view(
+        {"f16": np.float16, "f32": np.float32, "f64": np.float64}[name])
+
+
+def _set(instr: _Instr) -> Callable:
+    """set.CmpOp.dtype.stype d, a, b (PTX ISA "set"): the comparison of
+    setp, as 1.0 for a float destination (each half of an f16x2 / bf16x2
+    one: 0x3C00 / 0x3F80) or all ones for an integer one, else 0.
+    Triton's fp8 conversions use set.nan.f16x2.f16x2 to find NaN halves."""
+    cmp = next((m for m in instr.mods if m in _SETP), None)
+    types = [m for m in instr.mods if m not in _SETP and m != "ftz"]
+    if cmp is None or len(types) != 2 or len(instr.operands) != 3 or instr.operands[0].kind != "reg":
+        raise _error(f"inline PTX {instr.text!r}: set.CmpOp.dtype.stype d, a, b is modelled (no BoolOp)")
+    dt, st = types
+    sname, sbits, slanes = _lanes_of(st)
+    dname, _, dlanes = _lanes_of(dt)
+    if not sname or not (dname or re.fullmatch(r"[us]32", dt)) or (dlanes != slanes and dname):
+        raise _error(f"inline PTX {instr.text!r}: set.{dt}.{st} is not modelled (float sources)")
+    w = sbits * slanes
+    dst, (x, y) = instr.operands[0].regs[0], [_read(o, w) for o in instr.operands[1:]]
+    one = {"f16": 0x3C00, "bf16": 0x3F80, "f32": 0x3F800000}.get(dname, -1)
+
+    def run(st_: Any, regs: list, active: np.ndarray) -> None:
+        a, b = x(regs, st_.T).astype(np.uint64), y(regs, st_.T).astype(np.uint64)
+        out = np.zeros(st_.T, np.uint64)
+        for k in range(slanes):
+            sh, mask = np.uint64(k * sbits), np.uint64((1 << sbits) - 1)
+            va = _float_values((a >> sh) & mask, sname)
+            vb = _float_values((b >> sh) & mask, sname)
+            with np.errstate(invalid="ignore"):
+                r = _SETP[cmp](va, vb)
+            nan = np.isnan(va) | np.isnan(vb)
+            r = (r | nan) if cmp.endswith("u") or cmp == "nan" else (r & ~nan) if cmp != "num" else ~nan
+            if dname:
+                out |= np.where(r, np.uint64(one), np.uint64(0)) << sh
+            else:
+                out = np.where(r, np.uint64(0xFFFFFFFF), np.uint64(0))
+        _write(regs, dst, active, out, instr.widths)
+    return run
+
+
+def _min_max(instr: _Instr) -> Callable:
+    """min / max (PTX ISA "min", "max"): integers; floats (f32, f16, bf16
+    and their x2 pairs) where a NaN operand gives the other (both NaN, or
+    .NaN with either: the canonical NaN)."""
+    is_min = instr.opcode == "min"
+    propagate = "NaN" in instr.mods
+    types = [m for m in instr.mods if m not in ("NaN", "ftz", "xorsign", "abs")]
+    if len(types) != 1 or len(instr.operands) != 3 or instr.operands[0].kind != "reg" or \
+            "xorsign" in instr.mods or "abs" in instr.mods:
+        raise _error(f"inline PTX {instr.text!r}: {instr.opcode}.type d, a, b is modelled")
+    t = types[0]
+    fname, fbits, flanes = _lanes_of(t)
+    ints = re.fullmatch(r"([us])(16|32|64)", t)
+    if not fname and not ints:
+        raise _error(f"inline PTX {instr.text!r}: {instr.opcode}.{t} is not modelled")
+    w = fbits * flanes if fname else int(ints[2])
+    dst, (x, y) = instr.operands[0].regs[0], [_read(o, w) for o in instr.operands[1:]]
+    canon = {"f16": 0x7FFF, "bf16": 0x7FFF, "f32": 0x7FFFFFFF, "f64": 0x7FFFFFFFFFFFFFFF}
+
+    def run(st: Any, regs: list, active: np.ndarray) -> None:
+        a, b = x(regs, st.T), y(regs, st.T)
+        if ints:
+            va, vb = (a.view(_SINT[w]), b.view(_SINT[w])) if ints[1] == "s" else (a, b)
+            r = np.minimum(va, vb) if is_min else np.maximum(va, vb)
+            _write(regs, dst, active, r.view(a.dtype), instr.widths)
+            return
+        a, b = a.astype(np.uint64), b.astype(np.uint64)
+        out = np.zeros(st.T, np.uint64)
+        for k in range(flanes):
+            sh, mask = np.uint64(k * fbits), np.uint64((1 << fbits) - 1)
+            ba, bb = (a >> sh) & mask, (b >> sh) & mask
+            va, vb = _float_values(ba, fname), _float_values(bb, fname)
+            pick_a = (va <= vb) if is_min else (va >= vb)
+            r = np.where(np.isnan(vb) | pick_a, ba, bb)
+            r = np.where(np.isnan(va) & ~np.isnan(vb), bb, r)
+            either = np.isnan(va) | np.isnan(vb)
+            r = np.where((np.isnan(va) & np.isnan(vb)) | (either & propagate), np.uint64(canon[fname]), r)
+            out |= r << sh
+        _write(regs, dst, active, out, instr.widths)
+    return run
+
+
 def _selp(instr: _Instr) -> Callable:
     """selp.type d, a, b, p (PTX ISA "selp"): a where p, else b."""
     _known_mods(instr, set())
@@ -779,6 +875,9 @@ _INSTRUCTIONS: dict[str, Callable[[_Instr], Callable]] = {
     # PTX ISA 9.7.9.7 "prmt"; 9.7.7 "Comparison and Selection"
     "prmt": _binary(_prmt, "b", arity=4),
     "setp": _setp,
+    "set": _set,
+    "min": _min_max,
+    "max": _min_max,
     "selp": _selp,
     "ex2": lambda i: _approx(i, np.exp2),
     "lg2": lambda i: _approx(i, np.log2),

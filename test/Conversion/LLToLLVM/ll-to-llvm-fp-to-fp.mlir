@@ -1,15 +1,20 @@
 // RUN: ll-opt %s -split-input-file -convert-ll-to-llvm -canonicalize -cse | FileCheck %s
 
-// Before sm_89, fp8 is integer arithmetic on i8 registers. Decoding scales
-// the significand by a power of two built from the exponent; rounding
-// shifts the f32 significand to the quantum and rounds to even; f16 -> f32
-// is LLVM's fpext.
+// Before sm_89, fp8 is integer arithmetic on i8 registers. Decoding places
+// the exponent and mantissa bits as an f32's (<< 20 for e4m3) and rebiases
+// with one multiply by 2^(127 - 7) (0x7B800000); rounding shifts the f32
+// significand to the quantum and rounds to even; f16 -> f32 is LLVM's
+// fpext.
 #b = #ll.blocked<{sizePerThread = [2], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
 // CHECK-LABEL: llvm.func @casts
 // CHECK-SAME: (%{{.*}}: !llvm.struct<(i8, i8)>, %{{.*}}: !llvm.struct<(f16, f16)>) -> !llvm.struct<(i8, i8)>
 // CHECK-NOT: nvvm.convert
-// CHECK: llvm.uitofp {{.*}} : i32 to f32
-// CHECK: llvm.fmul
+// CHECK-DAG: %[[TWENTY:.*]] = llvm.mlir.constant(20 : i32) : i32
+// CHECK-DAG: %[[REBIAS:.*]] = llvm.mlir.constant(2071986176 : i32) : i32
+// CHECK-DAG: %[[R:.*]] = llvm.bitcast %[[REBIAS]] : i32 to f32
+// CHECK-DAG: %[[P:.*]] = llvm.shl %{{.*}}, %[[TWENTY]] : i32
+// CHECK-DAG: %[[F:.*]] = llvm.bitcast %[[P]] : i32 to f32
+// CHECK: llvm.fmul %[[F]], %[[R]]
 // CHECK: llvm.fpext {{.*}} : f16 to f32
 // CHECK: llvm.lshr
 // CHECK: llvm.trunc {{.*}} : i32 to i8
