@@ -515,28 +515,36 @@ struct ConvertLayoutLowering : OpConversionPattern<ConvertLayoutOp> {
     };
     int32_t stThread = threadBits(p.storeAddress);
     int32_t ldThread = threadBits(p.loadAddress);
-    Value stBase, ldBase;
+    // (addresses in bytes: each side's thread offset scaled once, the
+    // accesses' constants XOR-ed or added as bytes)
+    int sh = bits >= 8 ? llvm::Log2_32(bits / 8) : 0;
+    Value stBase, ldBase, stBytes, ldBytes;
+    Type i8t = b.getI8Type();
     auto vectorAt = [&](const LinearLayout &addr, Value rt, int32_t reg,
                         int vec, bool aligned) {
       int32_t c = constPart(addr, "offset", {{"register", reg}}) & ~(vec - 1);
       bool st = &addr == &p.storeAddress;
       int32_t thread = st ? stThread : ldThread;
+      Value &rtB = st ? stBytes : ldBytes;
+      if (!rtB)
+        rtB = sh ? b.create<LLVM::ShlOp>(loc, rt, i32(b, loc, sh)).getResult()
+                 : rt;
       if (aligned && !(c & thread)) {
         Value &tb = st ? stBase : ldBase;
         if (!tb)
-          tb = b.create<LLVM::GEPOp>(loc, ptrTy, it, base,
-                                     ArrayRef<LLVM::GEPArg>{rt});
-        return c ? b.create<LLVM::GEPOp>(loc, ptrTy, it, tb,
-                                         ArrayRef<LLVM::GEPArg>{c})
+          tb = b.create<LLVM::GEPOp>(loc, ptrTy, i8t, base,
+                                     ArrayRef<LLVM::GEPArg>{rtB});
+        return c ? b.create<LLVM::GEPOp>(loc, ptrTy, i8t, tb,
+                                         ArrayRef<LLVM::GEPArg>{c << sh})
                        .getResult()
                  : tb;
       }
-      Value off = rt;
+      Value off = rtB;
       if (c)
-        off = b.create<LLVM::XOrOp>(loc, off, i32(b, loc, c));
+        off = b.create<LLVM::XOrOp>(loc, off, i32(b, loc, c << sh));
       if (!aligned)
-        off = b.create<LLVM::AndOp>(loc, off, i32(b, loc, ~(vec - 1)));
-      return b.create<LLVM::GEPOp>(loc, ptrTy, it, base, ArrayRef<LLVM::GEPArg>{off})
+        off = b.create<LLVM::AndOp>(loc, off, i32(b, loc, ~((vec << sh) - 1)));
+      return b.create<LLVM::GEPOp>(loc, ptrTy, i8t, base, ArrayRef<LLVM::GEPArg>{off})
           .getResult();
     };
     auto positionOf = [&](const LinearLayout &addr, Value rt, int32_t reg,

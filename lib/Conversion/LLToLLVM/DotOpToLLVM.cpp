@@ -641,17 +641,23 @@ struct WarpGroupDotLowering : TargetPattern<WarpGroupDotOp> {
                      : b.create<LLVM::ConstantOp>(loc, b.getI1Type(),
                                                   b.getBoolAttr(true));
     Value one = b.create<LLVM::ConstantOp>(loc, b.getI1Type(), b.getBoolAttr(true));
-    b.create<NVVM::WgmmaFenceAlignedOp>(loc);
-    SmallVector<Value> d(c);
+    // A zero accumulator is not loaded: the first k step of each tile
+    // ignores it (scale-d false), as Triton's.
+    bool zeroC = false;
+    if (auto cst = op.getC().getDefiningOp<arith::ConstantOp>())
+      if (auto dense = dyn_cast<DenseElementsAttr>(cst.getValue()))
+        zeroC = dense.isSplat() &&
+                (isa<FloatType>(dense.getElementType())
+                     ? dense.getSplatValue<APFloat>().isZero()
+                     : dense.getSplatValue<APInt>().isZero());
+    Value none = b.create<LLVM::ConstantOp>(loc, b.getI1Type(), b.getBoolAttr(false));
     int steps = int(K / instrK);
-    for (size_t t = 0; t < plan->cRegs.size(); ++t) {
-      SmallVector<Value> acc; // (f16: packed in pairs, element 0 low)
-      for (int j = 0; j < nd; ++j)
-        acc.push_back(halfAcc ? operandWord(b, loc, c, plan->cRegs[t], 2 * j, 2,
-                                            accElt)
-                              : c[plan->cRegs[t][j]]);
+    // Every instruction's A words and descriptors before the fence (a
+    // register written after it would make ptxas add warpgroup.arrive).
+    SmallVector<SmallVector<SmallVector<Value>>> operands(plan->cRegs.size());
+    for (size_t t = 0; t < plan->cRegs.size(); ++t)
       for (int s = 0; s < steps; ++s) {
-        SmallVector<Value> ops(acc);
+        SmallVector<Value> ops;
         if (at) {
           auto &ar = plan->aRegs[t][s];
           for (int j = 0; j < int(ar.size()); j += 32 / bits)
@@ -662,7 +668,21 @@ struct WarpGroupDotLowering : TargetPattern<WarpGroupDotOp> {
         }
         ops.push_back(descriptor(adaptor.getB(), *bPlan, bGroup,
                                  int(t) * steps + s));
-        ops.push_back(s ? one : useC);
+        operands[t].push_back(std::move(ops));
+      }
+    b.create<NVVM::WgmmaFenceAlignedOp>(loc);
+    SmallVector<Value> d(c);
+    for (size_t t = 0; t < plan->cRegs.size(); ++t) {
+      SmallVector<Value> acc; // (f16: packed in pairs, element 0 low)
+      for (int j = 0; j < nd; ++j)
+        acc.push_back(zeroC ? b.create<LLVM::UndefOp>(loc, accTypes[j]).getResult()
+                      : halfAcc ? operandWord(b, loc, c, plan->cRegs[t], 2 * j, 2,
+                                              accElt)
+                                : c[plan->cRegs[t][j]]);
+      for (int s = 0; s < steps; ++s) {
+        SmallVector<Value> ops(acc);
+        llvm::append_range(ops, operands[t][s]);
+        ops.push_back(s ? one : zeroC ? none : useC);
         auto mma = inlinePtx(b, loc, st, ops, text, cons);
         for (int j = 0; j < nd; ++j)
           acc[j] = b.create<LLVM::ExtractValueOp>(loc, mma.getResult(0), j);

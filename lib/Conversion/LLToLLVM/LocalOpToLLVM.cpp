@@ -51,15 +51,47 @@ FailureOr<LinearLayout> addressLayout(Operation *op, RankedTensorType tensor,
   return *addr;
 }
 
-/// The thread's part of the offsets of `addr` (lane and warp), XOR the
-/// view's origin (viewOrigin: a memdesc_subslice's box).
-Value threadOffset(OpBuilder &b, Location loc, const LinearLayout &addr,
-                   const ThreadIds &ids, int32_t origin) {
+/// Shared-memory offsets in bytes (the layouts' are in elements of `elt`):
+/// the thread's part of `addr` (lane and warp) XOR the view's origin
+/// (viewOrigin: a memdesc_subslice's box), scaled once, so that each
+/// access XORs a constant byte offset into it (folded into the address's
+/// immediate where the bits are free) and indexes bytes.
+struct ByteOffsets {
+  Value rt;
+  int shift;
+  Value at(OpBuilder &b, Location loc, int32_t elems) const {
+    return b.create<LLVM::XOrOp>(loc, rt, i32(b, loc, elems << shift));
+  }
+};
+
+ByteOffsets threadOffset(OpBuilder &b, Location loc, const LinearLayout &addr,
+                         const ThreadIds &ids, int32_t origin, Type elt) {
   Value rt = runtimePart(b, loc, addr, "offset",
                          {{"lane", ids.lane}, {"warp", ids.warp}});
   if (origin)
     rt = b.create<LLVM::XOrOp>(loc, rt, i32(b, loc, origin));
-  return rt;
+  int shift = llvm::Log2_64(uint64_t(std::max<int64_t>(1, storageBytes(elt))));
+  if (shift)
+    rt = b.create<LLVM::ShlOp>(loc, rt, i32(b, loc, shift));
+  return {rt, shift};
+}
+
+/// The shared-memory address `bytes` past `base`.
+Value bytePtr(OpBuilder &b, Location loc, Value base, Value bytes) {
+  return b.create<LLVM::GEPOp>(loc, base.getType(), b.getI8Type(), base,
+                               ArrayRef<LLVM::GEPArg>{bytes});
+}
+
+/// One element at a byte offset (i1 stored as a byte).
+void storeAt(OpBuilder &b, Location loc, Value base, Value v, Value bytes) {
+  if (v.getType().isInteger(1))
+    v = b.create<LLVM::ZExtOp>(loc, b.getI8Type(), v);
+  b.create<LLVM::StoreOp>(loc, v, bytePtr(b, loc, base, bytes));
+}
+
+Value loadAt(OpBuilder &b, Location loc, Value base, Type t, Value bytes) {
+  Value v = b.create<LLVM::LoadOp>(loc, storageType(t), bytePtr(b, loc, base, bytes));
+  return t.isInteger(1) ? b.create<LLVM::TruncOp>(loc, t, v).getResult() : v;
 }
 
 /// The register bits whose elements are consecutive in shared memory
@@ -115,7 +147,7 @@ SmallVector<SmallVector<int>> sharedGroups(const LinearLayout &addr, Type elt,
 Value loadVector(OpBuilder &b, Location loc, Value base, Type elt, Value off,
                  int n) {
   Type st = storageType(elt);
-  Value p = elementPtr(b, loc, base, elt, off);
+  Value p = bytePtr(b, loc, base, off);
   return b.create<LLVM::LoadOp>(loc, VectorType::get({n}, st), p,
                                 unsigned(n * storageBytes(elt)));
 }
@@ -133,19 +165,18 @@ LogicalResult storeTensor(OpBuilder &b, Operation *op, const TargetInfo &target,
   if (!op->hasAttr(kNoBarrierBefore))
     target.barrier(b, loc);
   ThreadIds ids = threadIds(b, loc, target);
-  Value rt = threadOffset(b, loc, *addr, ids, *origin);
+  Type elt = regs.empty() ? b.getI8Type() : regs[0].getType();
+  ByteOffsets rt = threadOffset(b, loc, *addr, ids, *origin, elt);
   OpBuilder::InsertionGuard guard(b);
   insideIf(b, loc, firstCopy(b, loc, ids, freeMask(*dist, "lane"),
                               freeMask(*dist, "warp")));
   int32_t copies = freeMask(*dist, "register");
-  Type elt = regs.empty() ? Type() : regs[0].getType();
   for (auto &g : sharedGroups(*addr, elt, int(regs.size()), *origin)) {
     if (g[0] & copies)
       continue;
-    Value off = b.create<LLVM::XOrOp>(
-        loc, rt, i32(b, loc, constPart(*addr, "offset", {{"register", g[0]}})));
+    Value off = rt.at(b, loc, constPart(*addr, "offset", {{"register", g[0]}}));
     if (g.size() == 1) {
-      storeElement(b, loc, base, regs[g[0]], off);
+      storeAt(b, loc, base, regs[g[0]], off);
       continue;
     }
     Type st = storageType(elt);
@@ -156,7 +187,7 @@ LogicalResult storeTensor(OpBuilder &b, Operation *op, const TargetInfo &target,
         x = b.create<LLVM::ZExtOp>(loc, st, x);
       v = b.create<LLVM::InsertElementOp>(loc, v, x, i32(b, loc, int64_t(j)));
     }
-    b.create<LLVM::StoreOp>(loc, v, elementPtr(b, loc, base, elt, off),
+    b.create<LLVM::StoreOp>(loc, v, bytePtr(b, loc, base, off),
                             unsigned(g.size() * storageBytes(elt)));
   }
   return success();
@@ -243,15 +274,14 @@ struct LocalLoadLowering : TargetPattern<LocalLoadOp> {
     if (!op->hasAttr(kNoBarrierBefore))
       target.barrier(b, loc);
     ThreadIds ids = threadIds(b, loc, target);
-    Value rt = threadOffset(b, loc, m.address, ids, origin);
+    ByteOffsets rt = threadOffset(b, loc, m.address, ids, origin, elt);
     SmallVector<Value> out(st.getBody().size());
     for (int32_t r = 0; r < regs; ++r) {
       if (r & rowMask)
         continue;
-      Value off = b.create<LLVM::XOrOp>(
-          loc, rt, i32(b, loc, constPart(m.address, "offset", {{"register", r}})));
+      Value off = rt.at(b, loc, constPart(m.address, "offset", {{"register", r}}));
       SmallVector<Value> words =
-          target.loadMatrix(b, loc, elementPtr(b, loc, base, elt, off), m.trans);
+          target.loadMatrix(b, loc, bytePtr(b, loc, base, off), m.trans);
       if (words.size() != 4)
         return {};
       forMatrixElements(b, loc, words, m.reg, r, bits, [&](int32_t reg, Value x) {
@@ -286,17 +316,16 @@ struct LocalLoadLowering : TargetPattern<LocalLoadOp> {
     if (!op->hasAttr(kNoBarrierBefore))
       target.barrier(b, loc);
     ThreadIds ids = threadIds(b, loc, target);
-    Value rt = threadOffset(b, loc, *addr, ids, *origin);
     Type elt = st.getBody()[0];
+    ByteOffsets rt = threadOffset(b, loc, *addr, ids, *origin, elt);
     int32_t copies = freeMask(*dist, "register");
     SmallVector<Value> out(st.getBody().size());
     for (auto &g : sharedGroups(*addr, elt, int(out.size()), *origin)) {
       if (g[0] & copies)
         continue;
-      Value off = b.create<LLVM::XOrOp>(
-          loc, rt, i32(b, loc, constPart(*addr, "offset", {{"register", g[0]}})));
+      Value off = rt.at(b, loc, constPart(*addr, "offset", {{"register", g[0]}}));
       if (g.size() == 1) {
-        out[g[0]] = loadElement(b, loc, adaptor.getSrc(), elt, off);
+        out[g[0]] = loadAt(b, loc, adaptor.getSrc(), elt, off);
         continue;
       }
       Value v = loadVector(b, loc, adaptor.getSrc(), elt, off, int(g.size()));
@@ -424,7 +453,7 @@ struct AsyncCopyLowering : TargetPattern<AsyncCopyOp> {
     if (!op->hasAttr(kNoBarrierBefore))
       target.barrier(b, loc);
     ThreadIds ids = threadIds(b, loc, target);
-    Value rt = threadOffset(b, loc, *addr, ids, *origin);
+    ByteOffsets rt = threadOffset(b, loc, *addr, ids, *origin, elt);
     {
       OpBuilder::InsertionGuard guard(b);
       insideIf(b, loc, firstCopy(b, loc, ids, freeMask(*dist, "lane"),
@@ -433,10 +462,9 @@ struct AsyncCopyLowering : TargetPattern<AsyncCopyOp> {
       for (auto &run : runs) {
         if (run[0] & copies)
           continue;
-        Value off = b.create<LLVM::XOrOp>(
-            loc, rt,
-            i32(b, loc, constPart(*addr, "offset", {{"register", run[0]}})));
-        Value dst = elementPtr(b, loc, adaptor.getDst(), elt, off);
+        Value off =
+            rt.at(b, loc, constPart(*addr, "offset", {{"register", run[0]}}));
+        Value dst = bytePtr(b, loc, adaptor.getDst(), off);
         int n = int(run.size());
         Value mask = masks.empty() ? Value() : masks[run[0]];
         if (async) {
@@ -468,8 +496,10 @@ struct AsyncCopyLowering : TargetPattern<AsyncCopyOp> {
             v = ifOp.getResult(0);
             b.setInsertionPointAfter(ifOp);
           }
-          Value at = j ? b.create<LLVM::XOrOp>(loc, off, i32(b, loc, j)).getResult() : off;
-          storeElement(b, loc, adaptor.getDst(), v, at);
+          Value at = j ? b.create<LLVM::XOrOp>(loc, off, i32(b, loc, j << rt.shift))
+                             .getResult()
+                       : off;
+          storeAt(b, loc, adaptor.getDst(), v, at);
         }
       }
     }
