@@ -377,6 +377,21 @@ fp4Sources(Operation *op, Type srcType, Type dstType, int axis) {
   return from;
 }
 
+/// Source bytes w .. w + 3 as one word, byte j from src[w + j] (missing
+/// ones 0).
+Value byteWord(OpBuilder &b, Location loc, ArrayRef<Value> src, size_t w) {
+  Value vec = b.create<LLVM::UndefOp>(loc, VectorType::get({4}, b.getI8Type()));
+  for (int j = 0; j < 4; ++j) {
+    Value byte = w + j < src.size()
+                     ? src[w + j]
+                     : b.create<LLVM::ConstantOp>(loc, b.getI8Type(),
+                                                  b.getI8IntegerAttr(0));
+    vec = b.create<LLVM::InsertElementOp>(loc, vec, byte,
+                                          lowering::i32(b, loc, j));
+  }
+  return b.create<LLVM::BitcastOp>(loc, b.getI32Type(), vec);
+}
+
 /// Both nibbles of every byte of `src` as 16-bit floats (`bf16` or f16)
 /// bits: [source register][nibble] (see Fp4ToFpLowering).
 std::vector<std::array<Value, 2>> fp4Values(OpBuilder &b, Location loc,
@@ -398,17 +413,7 @@ std::vector<std::array<Value, 2>> fp4Values(OpBuilder &b, Location loc,
   bool lowBytes = tab[1][0] | tab[1][1];
   auto c32 = [&](uint32_t v) { return lowering::i32(b, loc, int32_t(v)); };
   for (size_t w = 0; w < src.size(); w += 4) {
-    // Four source bytes as one word (missing ones 0).
-    Value vec = b.create<LLVM::UndefOp>(loc, VectorType::get({4}, b.getI8Type()));
-    for (int j = 0; j < 4; ++j) {
-      Value byte = w + j < src.size()
-                       ? src[w + j]
-                       : b.create<LLVM::ConstantOp>(loc, b.getI8Type(),
-                                                    b.getI8IntegerAttr(0));
-      vec = b.create<LLVM::InsertElementOp>(loc, vec, byte,
-                                            lowering::i32(b, loc, j));
-    }
-    Value word = b.create<LLVM::BitcastOp>(loc, i32, vec);
+    Value word = byteWord(b, loc, src, w);
     if (target.isAMD()) {
       // v_perm_b32 picks each result byte by a selector byte from {src0,
       // src1} (src1 bytes 0-3): the low nibbles' and the high nibbles'
@@ -514,16 +519,7 @@ std::vector<std::array<F32Pair, 2>> fp4F32Values(OpBuilder &b, Location loc,
   };
   Type pair = VectorType::get({2}, b.getF32Type());
   for (size_t w = 0; w < src.size(); w += 4) {
-    Value vec = b.create<LLVM::UndefOp>(loc, VectorType::get({4}, b.getI8Type()));
-    for (int j = 0; j < 4; ++j) {
-      Value byte = w + j < src.size()
-                       ? src[w + j]
-                       : b.create<LLVM::ConstantOp>(loc, b.getI8Type(),
-                                                    b.getI8IntegerAttr(0));
-      vec = b.create<LLVM::InsertElementOp>(loc, vec, byte,
-                                            lowering::i32(b, loc, j));
-    }
-    Value word = b.create<LLVM::BitcastOp>(loc, i32, vec);
+    Value word = byteWord(b, loc, src, w);
     Value sel[2] = {
         b.create<LLVM::AndOp>(loc, word, c32(0x07070707)),
         b.create<LLVM::AndOp>(loc, b.create<LLVM::LShrOp>(loc, word, c32(4)),

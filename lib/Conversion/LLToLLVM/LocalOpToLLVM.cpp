@@ -357,23 +357,14 @@ struct MemDescIndexLowering : OpConversionPattern<MemDescIndexOp> {
   }
 };
 
-/// A box of a buffer is the buffer's address: its accesses XOR the box's
-/// origin into their offsets (viewOrigin).
-struct MemDescSubsliceLowering : OpConversionPattern<MemDescSubsliceOp> {
-  using OpConversionPattern::OpConversionPattern;
+/// A view is the same buffer's address: a transposed view's layout says
+/// where elements are; a box's accesses XOR its origin into their offsets
+/// (viewOrigin).
+template <typename ViewOp>
+struct MemDescViewLowering : OpConversionPattern<ViewOp> {
+  using OpConversionPattern<ViewOp>::OpConversionPattern;
   LogicalResult
-  matchAndRewrite(MemDescSubsliceOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &b) const override {
-    b.replaceOp(op, adaptor.getSrc());
-    return success();
-  }
-};
-
-/// A transposed view is the same buffer: its layout says where elements are.
-struct MemDescTransLowering : OpConversionPattern<MemDescTransOp> {
-  using OpConversionPattern::OpConversionPattern;
-  LogicalResult
-  matchAndRewrite(MemDescTransOp op, OpAdaptor adaptor,
+  matchAndRewrite(ViewOp op, typename ViewOp::Adaptor adaptor,
                   ConversionPatternRewriter &b) const override {
     b.replaceOp(op, adaptor.getSrc());
     return success();
@@ -551,7 +542,8 @@ void mlir::ll::populateLocalOpToLLVMPatterns(LLTypeConverter &tc,
   patterns.add<LocalAllocLowering, LocalStoreLowering, LocalLoadLowering,
                AsyncCopyLowering, AsyncCommitGroupLowering, AsyncWaitLowering>(
       tc, ctx, target);
-  patterns.add<LocalDeallocLowering, MemDescIndexLowering, MemDescTransLowering,
-               MemDescSubsliceLowering>(
+  patterns.add<LocalDeallocLowering, MemDescIndexLowering,
+               MemDescViewLowering<MemDescTransOp>,
+               MemDescViewLowering<MemDescSubsliceOp>>(
       tc, ctx);
 }

@@ -588,8 +588,10 @@ LinearLayout lowering::indexLayout(const LinearLayout &l,
       /*requireSurjective=*/false);
 }
 
-FailureOr<LinearLayout> lowering::viewOffsets(Operation *op, MemDescType mem) {
-  auto shared = layoutOf(op, mem);
+/// A buffer's coordinates -> element offsets: its memory layout inverted
+/// (failure with a diagnostic on `op`).
+static FailureOr<LinearLayout> coordsToOffsets(Operation *op, MemDescType mem) {
+  auto shared = lowering::layoutOf(op, mem);
   if (failed(shared))
     return failure();
   auto inv = shared->invert();
@@ -597,6 +599,13 @@ FailureOr<LinearLayout> lowering::viewOffsets(Operation *op, MemDescType mem) {
     return op->emitOpError() << "cannot be lowered: the memory layout is not "
                                 "invertible: "
                              << inv.error().message();
+  return *inv;
+}
+
+FailureOr<LinearLayout> lowering::viewOffsets(Operation *op, MemDescType mem) {
+  auto inv = coordsToOffsets(op, mem);
+  if (failed(inv))
+    return failure();
   if (!mem.isSubview())
     return *inv;
   // The view's coordinates are the low bits of the buffer's.
@@ -645,14 +654,9 @@ FailureOr<int32_t> lowering::viewOrigin(Operation *op, Value mem) {
   }
   if (llvm::all_of(origin, [](int64_t o) { return o == 0; }))
     return 0;
-  auto shared = layoutOf(op, type);
-  if (failed(shared))
+  auto inv = coordsToOffsets(op, type);
+  if (failed(inv))
     return failure();
-  auto inv = shared->invert();
-  if (!inv)
-    return op->emitOpError() << "cannot be lowered: the memory layout is not "
-                                "invertible: "
-                             << inv.error().message();
   std::vector<std::pair<std::string, int32_t>> at;
   for (auto [d, o] : llvm::enumerate(origin))
     at.push_back({"dim" + std::to_string(d), int32_t(o)});

@@ -60,3 +60,33 @@ func.func @wgmma_registers(%p: tensor<64x64xf16, #a>, %c: tensor<64x64xf32, #mma
   return %d : tensor<64x64xf32, #mma>
 }
 }
+
+// -----
+
+// A zero accumulator (tl.zeros, as tutorial 03 starts) is not loaded: the
+// first k step's scale-d is false and its accumulator operands undefined;
+// the second step adds to the first's results. The descriptors are all
+// built before wgmma.fence.
+#nva = #ll.nvmma_shared<{swizzlingByteWidth = 64, transposed = false, elementBitWidth = 16}>
+#nvb = #ll.nvmma_shared<{swizzlingByteWidth = 128, transposed = false, elementBitWidth = 16}>
+#mma = #ll.nvidia_mma<{versionMajor = 3, versionMinor = 0, warpsPerCTA = [4, 1], instrShape = [16, 64, 16]}>
+// CHECK-LABEL: llvm.func @wgmma_zero_acc
+// CHECK-DAG: %[[F:.*]] = llvm.mlir.constant(false) : i1
+// CHECK-DAG: %[[T:.*]] = llvm.mlir.constant(true) : i1
+// CHECK-DAG: %[[U:.*]] = llvm.mlir.undef : f32
+// CHECK: %[[D1:.*]] = llvm.add %{{.*}}, %{{.*}} : i64
+// CHECK: nvvm.wgmma.fence.aligned
+// CHECK-NOT: llvm.add
+// CHECK: %[[M:.*]] = llvm.inline_asm has_side_effects {{.*}} %[[U]], %[[U]], {{.*}}, %[[F]] :
+// CHECK: %[[E:.*]] = llvm.extractvalue %[[M]][0]
+// CHECK: llvm.inline_asm has_side_effects {{.*}} %[[E]], {{.*}}, %[[D1]], %{{[0-9]+}}, %[[T]] :
+module attributes {ll.target = #ll.target<"sm_90">} {
+func.func @wgmma_zero_acc() -> tensor<64x64xf32, #mma> attributes {ll.num_warps = 4 : i32} {
+  %c = arith.constant dense<0.0> : tensor<64x64xf32, #mma>
+  %a = ll.local_alloc : () -> !ll.memdesc<64x32xf16, #nva, mutable>
+  %b = ll.local_alloc : () -> !ll.memdesc<32x64xf16, #nvb, mutable>
+  %d = ll.warp_group_dot %a, %b, %c {isAsync = true} : !ll.memdesc<64x32xf16, #nva, mutable> * !ll.memdesc<32x64xf16, #nvb, mutable> -> tensor<64x64xf32, #mma>
+  %r:3 = ll.warp_group_dot_wait %d, %a, %b {pendings = 0 : i32} : tensor<64x64xf32, #mma>, !ll.memdesc<64x32xf16, #nva, mutable>, !ll.memdesc<32x64xf16, #nvb, mutable>
+  return %r#0 : tensor<64x64xf32, #mma>
+}
+}
