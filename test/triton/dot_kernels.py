@@ -92,6 +92,18 @@ def mxfp4_matmul(A, S, B, C, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
 
 
 @triton.jit
+def matmul_f16_i8(A, B, C, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
+    # Weight-only quantization: f16 activations times int8 weights, the
+    # weights upcast in registers before the dot.
+    rm = tl.arange(0, M)
+    rn = tl.arange(0, N)
+    rk = tl.arange(0, K)
+    a = tl.load(A + rm[:, None] * K + rk[None, :])
+    b = tl.load(B + rk[:, None] * N + rn[None, :]).to(tl.float16)
+    tl.store(C + rm[:, None] * N + rn[None, :], tl.dot(a, b))
+
+
+@triton.jit
 def mxfp8_matmul(A, S, B, C, M: tl.constexpr, N: tl.constexpr, K: tl.constexpr):
     # An MXFP8 (e4m3) x bf16 dot: one e8m0 scale per 32 of A's K elements.
     # On gfx942 Triton converts A to bf16 and scales it (amdg.upcast_mxfp of
@@ -281,6 +293,16 @@ def _split_case(mantissa_bits, M=64, N=64, K=64):
     return make
 
 
+def _f16_i8_case(rng, M=64, N=64, K=64):
+    """Grid f16 activations (multiples of 1/4 in [-2, 2]) and any int8
+    weights: every product and sum is exact in fp32."""
+    x = _grid_values(rng, (M, K), 4, 2)
+    w = rng.integers(-128, 128, (K, N)).astype(np.int8)
+    c = np.zeros((M, N), np.float32)
+    want = (x @ w.astype(np.float64)).astype(np.float32)
+    return [x.astype(np.float16), w, c], lambda: np.testing.assert_array_equal(c, want)
+
+
 def _mxfp8_case(rng, M=64, N=64, K=64):
     """Grid e4m3 values, e8m0 scales 2^-3 .. 2^3 and grid bf16 B: every
     product and sum is exact in fp32."""
@@ -344,6 +366,7 @@ DOT_KERNELS = {
                    ("sm_89", "sm_90", "gfx942")),  # (sm_80 has no e4m3: sm_89's mma.sync m16n8k32)
     "mxfp4_matmul": (mxfp4_matmul, {"A": "*u8", "S": "*u8", "B": "*bf16"}, {"M": 64, "N": 64, "K": 64}, 4, 1,
                      _mxfp4_case, ALL),
+    "matmul_f16_i8": (matmul_f16_i8, None, {"M": 64, "N": 64, "K": 64}, 4, 1, _f16_i8_case, ALL),
     "mxfp8_matmul": (mxfp8_matmul, {"A": "*u8", "S": "*u8", "B": "*bf16"}, {"M": 64, "N": 64, "K": 64}, 4, 1,
                      _mxfp8_case, ("sm_90", "gfx942")),  # (Triton: no e4m3 before sm_89)
     "matmul_tf32x3": (matmul_split, None, {"M": 64, "N": 64, "K": 64, "P": "tf32x3"}, 4, 1, _split_case(10),
