@@ -22,7 +22,9 @@
 // e4m3 / e5m2 rounded to nearest even with satfinite, and e4m3 / e5m2 ->
 // f16, exactly), registers go two at a time through it instead; f16 and
 // bf16 sources are widened to f32 first, f32 / f64 / bf16 results come from
-// the f16 (every fp8 value is exact in each).
+// the f16 (every fp8 value is exact in each). Before sm_89, f32 -> e5m2
+// pairs take Triton's sequence (TargetInfo::roundToFp8x2: a sticky bit,
+// cvt.rz to f16x2, rounding to even on the f16 bits).
 //
 //===----------------------------------------------------------------------===//
 

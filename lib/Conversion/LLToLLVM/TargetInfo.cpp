@@ -323,6 +323,28 @@ public:
   }
   Value roundToFp8x2(OpBuilder &b, Location loc, Value hi, Value lo,
                      Type fp8) const override {
+    if (!desc.fp8Conversions && isa<Float8E5M2Type>(fp8)) {
+      // Before sm_89, e5m2 as Triton's code rounds it: each f32's bits
+      // below 16 folded into bit 16 (sticky), cvt.rz to f16, the f16
+      // magnitude saturated to 57344 and rounded to nearest even at bit 8
+      // (NaN halves OR-ed to 0x7F), the sign back, the high bytes taken.
+      static const char *text =
+          "{\n.reg .b32 x<2>, h, a, n, t, m;\n"
+          "add.u32 x0, $1, 0xffff;\nlop3.b32 x0, $1, x0, 0x10000, 0xf8;\n"
+          "add.u32 x1, $2, 0xffff;\nlop3.b32 x1, $2, x1, 0x10000, 0xf8;\n"
+          "cvt.rz.f16x2.f32 h, x1, x0;\nand.b32 a, h, 0x7fff7fff;\n"
+          "set.nan.f16x2.f16x2 n, a, a;\nmov.b32 m, 0x7b007b00;\n"
+          "min.f16x2 a, a, m;\nshr.b32 t, a, 8;\nand.b32 t, t, 0x00010001;\n"
+          "add.u32 a, a, 0x007f007f;\nadd.u32 a, a, t;\nor.b32 a, a, n;\n"
+          "lop3.b32 a, a, h, 0x80008000, 0xf8;\nprmt.b32 $0, a, 0, 0x0031;\n}";
+      Type i32 = b.getI32Type();
+      Value w = inlinePtx(b, loc, i32,
+                          ValueRange{b.create<LLVM::BitcastOp>(loc, i32, lo),
+                                     b.create<LLVM::BitcastOp>(loc, i32, hi)},
+                          text, "=r,r,r", /*sideEffects=*/false)
+                    .getResult(0);
+      return b.create<LLVM::TruncOp>(loc, b.getI16Type(), w);
+    }
     if (!desc.fp8Conversions || !isa<Float8E4M3FNType, Float8E5M2Type>(fp8))
       return nullptr;
     return b.create<NVVM::ConvertF32x2ToF8x2Op>(

@@ -20,12 +20,30 @@
 // CHECK: llvm.trunc {{.*}} : i32 to i8
 // CHECK: llvm.return
 module attributes {ll.target = #ll.target<"sm_80">} {
-func.func @casts(%x: tensor<64xf8E4M3FN, #b>, %h: tensor<64xf16, #b>) -> tensor<64xf8E5M2, #b> {
+func.func @casts(%x: tensor<64xf8E4M3FN, #b>, %h: tensor<64xf16, #b>) -> tensor<64xf8E4M3FN, #b> {
   %0 = ll.fp_to_fp %x : tensor<64xf8E4M3FN, #b> -> tensor<64xf32, #b>
   %1 = ll.fp_to_fp %h : tensor<64xf16, #b> -> tensor<64xf32, #b>
   %2 = arith.addf %0, %1 : tensor<64xf32, #b>
-  %3 = ll.fp_to_fp %2, rounding = rtne : tensor<64xf32, #b> -> tensor<64xf8E5M2, #b>
-  return %3 : tensor<64xf8E5M2, #b>
+  %3 = ll.fp_to_fp %2, rounding = rtne : tensor<64xf32, #b> -> tensor<64xf8E4M3FN, #b>
+  return %3 : tensor<64xf8E4M3FN, #b>
+}
+}
+
+// -----
+
+// e5m2 before sm_89, as Triton's code rounds it: two f32 at a time, their
+// low bits folded into a sticky bit, cvt.rz to f16, rounded to nearest
+// even at the f16's bit 8, the high bytes taken.
+#b = #ll.blocked<{sizePerThread = [2], threadsPerWarp = [32], warpsPerCTA = [1], order = [0]}>
+// CHECK-LABEL: llvm.func @e5m2_pairs
+// CHECK: %[[W:.*]] = llvm.inline_asm asm_dialect = att "{{.*}}cvt.rz.f16x2.f32 h, x1, x0;{{.*}}prmt.b32 $0, a, 0, 0x0031;{{.*}}", "=r,r,r"
+// CHECK: llvm.trunc %[[W]] : i32 to i16
+// CHECK-NOT: llvm.inline_asm
+// CHECK: llvm.return
+module attributes {ll.target = #ll.target<"sm_80">} {
+func.func @e5m2_pairs(%x: tensor<64xf32, #b>) -> tensor<64xf8E5M2, #b> {
+  %0 = ll.fp_to_fp %x, rounding = rtne : tensor<64xf32, #b> -> tensor<64xf8E5M2, #b>
+  return %0 : tensor<64xf8E5M2, #b>
 }
 }
 
