@@ -647,6 +647,29 @@ def test_integer_semantics():
         assert list(out[:, t]) == expected, t
 
 
+def test_odd_width_integers():
+    """LLVM's odd widths (Triton 3.8+'s gfx942 sort code truncates to i7 and
+    bit-reverses it): values wrap at 2^7 (LangRef: trunc keeps the low
+    bits, add wraps), llvm.bitreverse.i7 reverses 7 bits, zext widens. An
+    op that reads a sign of an odd width is refused by name."""
+    a = np.arange(64, dtype=np.int32) * 37 - 100
+    b = np.full(64, 100, np.int32)
+    exprs = ["%t = llvm.trunc %a : i32 to i7\n  %u = llvm.trunc %b : i32 to i7",
+             "%s = llvm.add %t, %u : i7\n  %r0 = llvm.zext %s : i7 to i32",
+             "%v = llvm.intr.bitreverse(%t) : (i7) -> i7\n  %r1 = llvm.zext %v : i7 to i32",
+             "%c = llvm.icmp \"ult\" %t, %u : i7\n  %r2 = llvm.zext %c : i1 to i32"]
+    out = np.zeros((3, 64), np.int32)
+    run(semantics_kernel(exprs), 1, [a, b, out])
+    for t in range(64):
+        x, y = int(a[t]) % 128, int(b[t]) % 128
+        rev = int(f"{x:07b}"[::-1], 2)  # the 7 bits reversed
+        assert list(out[:, t]) == [(x + y) % 128, rev, int(x < y)], t
+    with pytest.raises(EmulationError, match=r"llvm.sdiv of i7 is not modelled"):
+        run(semantics_kernel(["%t = llvm.trunc %a : i32 to i7",
+                              "%q = llvm.sdiv %t, %t : i7\n  %r0 = llvm.zext %q : i7 to i32"]),
+            1, [a, b, np.zeros((1, 64), np.int32)])
+
+
 @pytest.mark.parametrize("op", ["shl", "lshr", "ashr"])
 def test_shifts_by_the_width_or_more_are_poison(op):
     """LLVM LangRef: a shift by at least the bit width is poison. The bits

@@ -134,11 +134,25 @@ def _shifted(st: _State, x: np.ndarray, y: np.ndarray, w: int, name: str) -> np.
                      f"{name} of an i{w} by {int(np.max(y[t]))} bits")
 
 
+_SIGNED = {"sdiv", "srem", "ashr", "intr.smax", "intr.smin", "intr.sadd.sat", "intr.ssub.sat"}
+
+
+def _odd_width(op: _Op, w: int, signed: bool) -> None:
+    """Odd widths (i7) hold their value below 2^w in a wider type: ops that
+    read a sign are not modelled for them."""
+    if w not in (1, 8, 16, 32, 64) and signed:
+        raise EmulationError(f"{op.name} of i{w} is not modelled (odd-width integers: unsigned ops)")
+
+
 @_op(*(f"llvm.{k}" for k in _INT_BINARY))
 def _int_binary(op: _Op) -> Handler:
     fn, w = _INT_BINARY[op.name[5:]], _elem(op.outs[0]).bits
     if w == 1:  # i1: compute on 0/1 bytes, keep bit 0
         return lambda st, a: (fn(st, a[0].astype(np.uint8), a[1].astype(np.uint8), 1) & 1).astype(bool)
+    if w not in (8, 16, 32, 64):
+        _odd_width(op, w, op.name[5:] in _SIGNED)
+        mask = (1 << w) - 1
+        return lambda st, a: (fn(st, a[0], a[1], w) & mask).astype(a[0].dtype, copy=False)
     return lambda st, a: fn(st, a[0], a[1], w).astype(a[0].dtype, copy=False)
 
 
@@ -148,6 +162,7 @@ _COMPARE = [np.equal, np.not_equal, np.less, np.less_equal, np.greater, np.great
 @_op("llvm.icmp")
 def _icmp(op: _Op) -> Handler:
     p = int(op.attrs["predicate"].value)  # eq ne slt sle sgt sge ult ule ugt uge
+    _odd_width(op, _elem(op.ins[0]).bits, 2 <= p <= 5)
     fn, view = _COMPARE[p if p < 6 else p - 4], (_sview if 2 <= p <= 5 else _uview)
     return lambda st, a: fn(view(a[0]), view(a[1]))
 
@@ -246,8 +261,27 @@ def _int_cast(op: _Op) -> Handler:
     if w == 1:
         return lambda st, a: (a[0] & 1).astype(bool)
     if op.name == "llvm.sext":
+        _odd_width(op, w, True)
+        _odd_width(op, _elem(op.ins[0]).bits, True)
         return lambda st, a: _sview(a[0]).astype(_SINT[w]).view(dt)
+    if op.name == "llvm.trunc" and w not in (8, 16, 32, 64):
+        mask = (1 << w) - 1
+        return lambda st, a: (a[0] & mask).astype(dt)
     return lambda st, a: a[0].astype(dt)
+
+
+@_op("llvm.intr.bitreverse")
+def _bitreverse(op: _Op) -> Handler:
+    """The bits of each integer of w bits in reverse order."""
+    w, dt = _elem(op.outs[0]).bits, _dtype(op.outs[0])
+
+    def run(st: _State, a: list) -> np.ndarray:
+        x = np.asarray(a[0]).astype(np.uint64)
+        out = np.zeros_like(x)
+        for i in range(w):
+            out |= ((x >> np.uint64(i)) & np.uint64(1)) << np.uint64(w - 1 - i)
+        return out.astype(dt)
+    return run
 
 
 def _in_flight(f: Callable) -> Handler:

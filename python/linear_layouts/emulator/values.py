@@ -110,11 +110,15 @@ def _dtype(ty: _Ty) -> type:
     s = _elem(ty)
     if s.kind == "int" and s.bits in _UINT:
         return _UINT[s.bits]
+    if s.kind == "int" and 1 < s.bits < 64:
+        # an odd width (LLVM's i7 of a bit trick): its value in the next
+        # wider unsigned type, kept below 2^bits by the ops that can exceed it
+        return _UINT[next(w for w in (8, 16, 32, 64) if w > s.bits)]
     if s.kind == "float":
         return _FLOAT_DTYPE[s.name]
     if s.kind == "ptr":
         return np.int64
-    raise EmulationError(f"value type {ty} is not supported (integers of 1, 8, 16, 32 or 64 bits, floats, pointers)")
+    raise EmulationError(f"value type {ty} is not supported (integers of 1 to 64 bits, floats, pointers)")
 
 
 def _pow2(n: int) -> int:
