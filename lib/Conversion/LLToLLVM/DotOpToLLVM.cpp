@@ -12,6 +12,8 @@
 
 #include "linear_layouts/Core/Dot.h"
 
+#include "mlir/IR/Matchers.h"
+
 using namespace mlir;
 using namespace mlir::ll;
 using namespace mlir::ll::lowering;
@@ -643,13 +645,8 @@ struct WarpGroupDotLowering : TargetPattern<WarpGroupDotOp> {
     Value one = b.create<LLVM::ConstantOp>(loc, b.getI1Type(), b.getBoolAttr(true));
     // A zero accumulator is not loaded: the first k step of each tile
     // ignores it (scale-d false), as Triton's.
-    bool zeroC = false;
-    if (auto cst = op.getC().getDefiningOp<arith::ConstantOp>())
-      if (auto dense = dyn_cast<DenseElementsAttr>(cst.getValue()))
-        zeroC = dense.isSplat() &&
-                (isa<FloatType>(dense.getElementType())
-                     ? dense.getSplatValue<APFloat>().isZero()
-                     : dense.getSplatValue<APInt>().isZero());
+    bool zeroC = matchPattern(op.getC(), m_AnyZeroFloat()) ||
+                 matchPattern(op.getC(), m_Zero());
     Value none = b.create<LLVM::ConstantOp>(loc, b.getI1Type(), b.getBoolAttr(false));
     int steps = int(K / instrK);
     // Every instruction's A words and descriptors before the fence (a

@@ -82,18 +82,6 @@ Value bytePtr(OpBuilder &b, Location loc, Value base, Value bytes) {
                                ArrayRef<LLVM::GEPArg>{bytes});
 }
 
-/// One element at a byte offset (i1 stored as a byte).
-void storeAt(OpBuilder &b, Location loc, Value base, Value v, Value bytes) {
-  if (v.getType().isInteger(1))
-    v = b.create<LLVM::ZExtOp>(loc, b.getI8Type(), v);
-  b.create<LLVM::StoreOp>(loc, v, bytePtr(b, loc, base, bytes));
-}
-
-Value loadAt(OpBuilder &b, Location loc, Value base, Type t, Value bytes) {
-  Value v = b.create<LLVM::LoadOp>(loc, storageType(t), bytePtr(b, loc, base, bytes));
-  return t.isInteger(1) ? b.create<LLVM::TruncOp>(loc, t, v).getResult() : v;
-}
-
 /// The register bits whose elements are consecutive in shared memory
 /// (addr(bit k) = 2^k elements), as many as fit `maxElems` and keep every
 /// other basis a multiple of the run: registers that differ in them move
@@ -176,7 +164,7 @@ LogicalResult storeTensor(OpBuilder &b, Operation *op, const TargetInfo &target,
       continue;
     Value off = rt.at(b, loc, constPart(*addr, "offset", {{"register", g[0]}}));
     if (g.size() == 1) {
-      storeAt(b, loc, base, regs[g[0]], off);
+      storeTo(b, loc, bytePtr(b, loc, base, off), regs[g[0]]);
       continue;
     }
     Type st = storageType(elt);
@@ -325,7 +313,7 @@ struct LocalLoadLowering : TargetPattern<LocalLoadOp> {
         continue;
       Value off = rt.at(b, loc, constPart(*addr, "offset", {{"register", g[0]}}));
       if (g.size() == 1) {
-        out[g[0]] = loadAt(b, loc, adaptor.getSrc(), elt, off);
+        out[g[0]] = loadFrom(b, loc, bytePtr(b, loc, adaptor.getSrc(), off), elt);
         continue;
       }
       Value v = loadVector(b, loc, adaptor.getSrc(), elt, off, int(g.size()));
@@ -490,7 +478,7 @@ struct AsyncCopyLowering : TargetPattern<AsyncCopyOp> {
           Value at = j ? b.create<LLVM::XOrOp>(loc, off, i32(b, loc, j << rt.shift))
                              .getResult()
                        : off;
-          storeAt(b, loc, adaptor.getDst(), v, at);
+          storeTo(b, loc, bytePtr(b, loc, adaptor.getDst(), at), v);
         }
       }
     }

@@ -319,6 +319,9 @@ FailureOr<Value> sharedBase(OpBuilder &b, Location loc, Operation *op,
 Value elementPtr(OpBuilder &b, Location loc, Value base, Type t, Value index);
 void storeElement(OpBuilder &b, Location loc, Value base, Value v, Value index);
 Value loadElement(OpBuilder &b, Location loc, Value base, Type t, Value index);
+/// A value of type `t` through `ptr` as stored (storageType: i1 as a byte).
+void storeTo(OpBuilder &b, Location loc, Value ptr, Value v);
+Value loadFrom(OpBuilder &b, Location loc, Value ptr, Type t);
 /// Element `index` of region `k`.
 Value sharedPtr(OpBuilder &b, Location loc, const Scratch &s, int k, Type t,
                 Value index);

@@ -120,19 +120,18 @@ ReductionOrder reductionOrder(Operation *op, const TargetInfo &target) {
 SmallVector<Value> combineList(OpBuilder &b, Region &region,
                                ArrayRef<SmallVector<Value>> list,
                                ReductionOrder order) {
-  std::function<SmallVector<Value>(ArrayRef<SmallVector<Value>>)> tree =
-      [&](ArrayRef<SmallVector<Value>> l) {
-        SmallVector<SmallVector<Value>> level(l.begin(), l.end());
-        while (level.size() > 1) {
-          SmallVector<SmallVector<Value>> next;
-          for (size_t i = 0; i + 1 < level.size(); i += 2)
-            next.push_back(combine(b, region, level[i], level[i + 1]));
-          if (level.size() % 2)
-            next.push_back(level.back());
-          level = std::move(next);
-        }
-        return level[0];
-      };
+  auto tree = [&](ArrayRef<SmallVector<Value>> l) {
+    SmallVector<SmallVector<Value>> level(l.begin(), l.end());
+    while (level.size() > 1) {
+      SmallVector<SmallVector<Value>> next;
+      for (size_t i = 0; i + 1 < level.size(); i += 2)
+        next.push_back(combine(b, region, level[i], level[i + 1]));
+      if (level.size() % 2)
+        next.push_back(level.back());
+      level = std::move(next);
+    }
+    return level[0];
+  };
   if (order == ReductionOrder::Sequential) {
     SmallVector<Value> acc = list[0];
     for (const auto &v : list.drop_front())

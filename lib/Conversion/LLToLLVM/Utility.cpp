@@ -499,21 +499,27 @@ Value lowering::elementPtr(OpBuilder &b, Location loc, Value base, Type t,
                                ArrayRef<LLVM::GEPArg>{index});
 }
 
+void lowering::storeTo(OpBuilder &b, Location loc, Value ptr, Value v) {
+  if (v.getType().isInteger(1))
+    v = b.create<LLVM::ZExtOp>(loc, b.getI8Type(), v);
+  b.create<LLVM::StoreOp>(loc, v, ptr);
+}
+
+Value lowering::loadFrom(OpBuilder &b, Location loc, Value ptr, Type t) {
+  Value v = b.create<LLVM::LoadOp>(loc, storageType(t), ptr);
+  if (t.isInteger(1))
+    v = b.create<LLVM::TruncOp>(loc, t, v);
+  return v;
+}
+
 void lowering::storeElement(OpBuilder &b, Location loc, Value base, Value v,
                             Value index) {
-  Type t = v.getType();
-  if (t.isInteger(1))
-    v = b.create<LLVM::ZExtOp>(loc, b.getI8Type(), v);
-  b.create<LLVM::StoreOp>(loc, v, elementPtr(b, loc, base, t, index));
+  storeTo(b, loc, elementPtr(b, loc, base, v.getType(), index), v);
 }
 
 Value lowering::loadElement(OpBuilder &b, Location loc, Value base, Type t,
                             Value index) {
-  Value v = b.create<LLVM::LoadOp>(loc, storageType(t),
-                                   elementPtr(b, loc, base, t, index));
-  if (t.isInteger(1))
-    v = b.create<LLVM::TruncOp>(loc, t, v);
-  return v;
+  return loadFrom(b, loc, elementPtr(b, loc, base, t, index), t);
 }
 
 Value lowering::sharedPtr(OpBuilder &b, Location loc, const Scratch &s, int k,
